@@ -1,0 +1,76 @@
+//! Reading loosely typed JSON fields the way trace files write them: camelCase or snake_case
+//! keys, integers as numbers or strings, times in several units.
+
+use serde_json::{Map, Value};
+
+use crate::model::{parse_rfc3339_ns, Attribute, AttributeValue};
+
+/// The first of `keys` present in `object` and not null.
+pub fn field<'a>(object: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
+    keys.iter().find_map(|key| object.get(*key).filter(|value| !value.is_null()))
+}
+
+pub fn string_field(object: &Map<String, Value>, keys: &[&str]) -> Option<String> {
+    match field(object, keys)? {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+/// An unsigned integer written as a JSON number or a decimal string (OTLP writes 64-bit values
+/// as strings). Never through a float for integers.
+pub fn unsigned(value: &Value) -> Option<u64> {
+    match value {
+        Value::Number(number) => number.as_u64().or_else(|| {
+            number.as_f64().filter(|float| float.is_finite() && *float >= 0.0).map(|float| float as u64)
+        }),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+pub fn signed(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(number) => number.as_i64(),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A timestamp in nanoseconds: an integer (number or string) of nanoseconds, or an RFC 3339 string.
+pub fn time_ns(value: &Value) -> Option<u64> {
+    unsigned(value).or_else(|| value.as_str().and_then(parse_rfc3339_ns))
+}
+
+/// A timestamp where a bare number means epoch milliseconds (what people and JavaScript write).
+pub fn time_ms_or_rfc3339(value: &Value) -> Option<u64> {
+    match value {
+        Value::Number(number) => {
+            let millis = number.as_f64()?;
+            (millis.is_finite() && millis >= 0.0).then(|| (millis * 1_000_000.0).round() as u64)
+        }
+        Value::String(text) => parse_rfc3339_ns(text),
+        _ => None,
+    }
+}
+
+/// Keeps every key of `object` not in `known`, in file order: nothing the file said is dropped.
+pub fn other_fields(object: &Map<String, Value>, known: &[&str]) -> Vec<Attribute> {
+    object
+        .iter()
+        .filter(|(key, _)| !known.contains(&key.as_str()))
+        .map(|(key, value)| Attribute::new(key.clone(), AttributeValue::from_json(value)))
+        .collect()
+}
+
+/// A JSON object's entries as attributes, in file order.
+pub fn object_attributes(value: Option<&Value>) -> Vec<Attribute> {
+    match value {
+        Some(Value::Object(map)) => map
+            .iter()
+            .map(|(key, item)| Attribute::new(key.clone(), AttributeValue::from_json(item)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}

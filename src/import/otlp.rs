@@ -1,0 +1,290 @@
+//! OTLP/JSON traces (`resourceSpans` → `scopeSpans` → `spans`), as the OpenTelemetry SDKs,
+//! the Collector and Jaeger v2's API (inside `{"result": ...}`) write them: ids in hex or base64,
+//! 64-bit integers as strings or numbers, every attribute value kind, events, links and status.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::fields::{field, other_fields, signed, string_field, time_ns};
+use super::{encoding, semantic, ImportError};
+use crate::model::{
+    build_trace, Attribute, AttributeValue, ImportWarning, Resource, Scope, Span, SpanEvent, SpanKind, SpanLink,
+    SpanStatus, Trace, TraceSet,
+};
+
+const SPAN_FIELDS: &[&str] = &[
+    "traceId", "trace_id", "spanId", "span_id", "parentSpanId", "parent_span_id", "name", "kind",
+    "startTimeUnixNano", "start_time_unix_nano", "endTimeUnixNano", "end_time_unix_nano", "attributes",
+    "events", "links", "status",
+];
+
+fn resource_spans(value: &Value) -> Option<&Vec<Value>> {
+    let object = value.as_object()?;
+    let document = match object.get("result") {
+        Some(Value::Object(inner)) => inner,
+        _ => object,
+    };
+    field(document, &["resourceSpans", "resource_spans"])?.as_array()
+}
+
+pub fn sniff(value: &Value) -> bool {
+    resource_spans(value).is_some()
+}
+
+/// One attribute value in OTLP's tagged form (`{"stringValue": ...}`), or a bare JSON value.
+fn any_value(value: &Value) -> AttributeValue {
+    let Some(object) = value.as_object() else { return AttributeValue::from_json(value) };
+    if let Some(text) = field(object, &["stringValue", "string_value"]) {
+        return AttributeValue::from_json(text);
+    }
+    if let Some(flag) = field(object, &["boolValue", "bool_value"]) {
+        return match flag {
+            Value::Bool(flag) => AttributeValue::Bool(*flag),
+            Value::String(text) => AttributeValue::Bool(text == "true"),
+            other => AttributeValue::from_json(other),
+        };
+    }
+    if let Some(integer) = field(object, &["intValue", "int_value"]) {
+        return signed(integer).map(AttributeValue::Int).unwrap_or_else(|| AttributeValue::from_json(integer));
+    }
+    if let Some(double) = field(object, &["doubleValue", "double_value"]) {
+        return match double {
+            Value::Number(number) => AttributeValue::Double(number.as_f64().unwrap_or(f64::NAN)),
+            // Protobuf's JSON writes NaN and infinities as strings.
+            Value::String(text) => text.parse().map(AttributeValue::Double).unwrap_or_else(|_| AttributeValue::String(text.clone())),
+            other => AttributeValue::from_json(other),
+        };
+    }
+    if let Some(bytes) = field(object, &["bytesValue", "bytes_value"]) {
+        let text = bytes.as_str().unwrap_or_default();
+        return encoding::base64_decode(text).map(AttributeValue::Bytes).unwrap_or_else(|| AttributeValue::String(text.to_string()));
+    }
+    if let Some(array) = field(object, &["arrayValue", "array_value"]) {
+        let values = array.get("values").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        return AttributeValue::Array(values.iter().map(any_value).collect());
+    }
+    if let Some(list) = field(object, &["kvlistValue", "kvlist_value"]) {
+        return AttributeValue::Map(key_values(list.get("values")));
+    }
+    if object.is_empty() {
+        return AttributeValue::Empty;
+    }
+    AttributeValue::from_json(value)
+}
+
+/// A `[{"key": ..., "value": {...}}]` list, in order.
+fn key_values(list: Option<&Value>) -> Vec<Attribute> {
+    let Some(Value::Array(items)) = list else { return Vec::new() };
+    items
+        .iter()
+        .filter_map(Value::as_object)
+        .map(|item| {
+            let key = item.get("key").and_then(Value::as_str).unwrap_or_default().to_string();
+            let value = item.get("value").map(any_value).unwrap_or(AttributeValue::Empty);
+            Attribute::new(key, value)
+        })
+        .collect()
+}
+
+fn protocol_kind(value: Option<&Value>) -> Option<String> {
+    let name = match value? {
+        Value::Number(number) => match number.as_u64()? {
+            0 => "UNSPECIFIED",
+            1 => "INTERNAL",
+            2 => "SERVER",
+            3 => "CLIENT",
+            4 => "PRODUCER",
+            5 => "CONSUMER",
+            _ => return Some(number.to_string()),
+        },
+        Value::String(text) => return Some(text.trim_start_matches("SPAN_KIND_").to_string()),
+        _ => return None,
+    };
+    Some(name.to_string())
+}
+
+fn status(value: Option<&Value>) -> SpanStatus {
+    let Some(Value::Object(object)) = value else { return SpanStatus::Unset };
+    let message = string_field(object, &["message"]).filter(|message| !message.is_empty());
+    let code = match object.get("code") {
+        Some(Value::Number(number)) => number.as_u64().unwrap_or(0),
+        Some(Value::String(text)) => match text.as_str() {
+            "STATUS_CODE_OK" | "OK" | "1" => 1,
+            "STATUS_CODE_ERROR" | "ERROR" | "2" => 2,
+            _ => 0,
+        },
+        _ => 0,
+    };
+    match code {
+        1 => SpanStatus::Ok,
+        2 => SpanStatus::Error { message },
+        _ => SpanStatus::Unset,
+    }
+}
+
+fn id(object: &Map<String, Value>, keys: &[&str], byte_length: usize, warnings: &mut Vec<String>) -> Option<String> {
+    let text = string_field(object, keys).filter(|text| !text.is_empty())?;
+    let (normalised, understood) = encoding::normalise_binary_id(&text, byte_length);
+    if !understood {
+        warnings.push(format!("{} {text:?} is neither hex nor base64 of {byte_length} bytes; kept as written", keys[0]));
+    }
+    Some(normalised)
+}
+
+/// Reads one span; `None` start means the file gave none (filled in once the trace's range is known).
+fn read_span(object: &Map<String, Value>, resource: usize, scope: usize) -> (String, Span, Option<u64>) {
+    let mut problems = Vec::new();
+    let trace_id = id(object, &["traceId", "trace_id"], 16, &mut problems).unwrap_or_default();
+    let span_id = id(object, &["spanId", "span_id"], 8, &mut problems).unwrap_or_else(|| {
+        problems.push("span has no spanId; one was made up".into());
+        String::new()
+    });
+    let parent = id(object, &["parentSpanId", "parent_span_id"], 8, &mut problems);
+    let name = string_field(object, &["name"]).unwrap_or_default();
+    let mut span = Span::new(span_id, parent, name);
+    span.resource = Some(resource);
+    span.scope = Some(scope);
+    span.protocol_kind = protocol_kind(object.get("kind"));
+    span.status = status(object.get("status"));
+    span.attributes = key_values(object.get("attributes"));
+    span.kind = semantic::kind_from_attributes(&span.attributes).unwrap_or(SpanKind::Other);
+    span.other_fields = other_fields(object, SPAN_FIELDS);
+
+    let start = field(object, &["startTimeUnixNano", "start_time_unix_nano"]).and_then(time_ns);
+    let end = field(object, &["endTimeUnixNano", "end_time_unix_nano"]).and_then(time_ns);
+    if start.is_none() {
+        problems.push("no readable start time; placed at the start of the trace".into());
+    }
+    match (start, end) {
+        (Some(start), Some(end)) if end >= start => span.duration_ns = end - start,
+        (Some(_), Some(_)) => problems.push("end time is before start time; shown with zero duration".into()),
+        (Some(_), None) => problems.push("no readable end time; shown with zero duration".into()),
+        (None, _) => {}
+    }
+    span.start_ns = start.unwrap_or(0);
+
+    if let Some(Value::Array(events)) = object.get("events") {
+        span.events = events
+            .iter()
+            .filter_map(Value::as_object)
+            .map(|event| {
+                let mut attributes = key_values(event.get("attributes"));
+                attributes.extend(other_fields(event, &["name", "timeUnixNano", "time_unix_nano", "attributes"]));
+                SpanEvent {
+                    name: string_field(event, &["name"]).unwrap_or_default(),
+                    time_ns: field(event, &["timeUnixNano", "time_unix_nano"]).and_then(time_ns),
+                    attributes,
+                }
+            })
+            .collect();
+    }
+    if let Some(Value::Array(links)) = object.get("links") {
+        span.links = links
+            .iter()
+            .filter_map(Value::as_object)
+            .map(|link| {
+                let mut ignored = Vec::new();
+                let mut attributes = key_values(link.get("attributes"));
+                attributes.extend(other_fields(link, &["traceId", "trace_id", "spanId", "span_id", "attributes"]));
+                SpanLink {
+                    trace_id: id(link, &["traceId", "trace_id"], 16, &mut ignored).unwrap_or_default(),
+                    span_id: id(link, &["spanId", "span_id"], 8, &mut ignored).unwrap_or_default(),
+                    attributes,
+                }
+            })
+            .collect();
+    }
+    for problem in problems {
+        span.warnings.push(ImportWarning::for_span(&span.span_id, problem));
+    }
+    (trace_id, span, start)
+}
+
+fn scope(object: Option<&Value>) -> Scope {
+    let Some(Value::Object(object)) = object else { return Scope::default() };
+    let mut attributes = key_values(object.get("attributes"));
+    attributes.extend(other_fields(object, &["name", "version", "attributes"]));
+    Scope {
+        name: string_field(object, &["name"]).unwrap_or_default(),
+        version: string_field(object, &["version"]).filter(|version| !version.is_empty()),
+        attributes,
+    }
+}
+
+/// Spans of one trace as they are read, before the tree is built.
+struct PendingTrace {
+    trace_id: String,
+    spans: Vec<Span>,
+    /// Parallel to `spans`: true where the file gave no start time.
+    missing_start: Vec<bool>,
+}
+
+pub fn import(value: &Value) -> Result<TraceSet, ImportError> {
+    let Some(batches) = resource_spans(value) else {
+        return Err(ImportError::Invalid { path: "$".into(), reason: "no resourceSpans array".into() });
+    };
+    let mut resources: Vec<Resource> = Vec::new();
+    let mut scopes: Vec<Scope> = Vec::new();
+    let mut pending: Vec<PendingTrace> = Vec::new();
+    let mut pending_index: HashMap<String, usize> = HashMap::new();
+    let mut made_up_ids = 0usize;
+    for batch in batches.iter().filter_map(Value::as_object) {
+        let resource_object = batch.get("resource").and_then(Value::as_object);
+        let mut resource = Resource {
+            attributes: key_values(resource_object.and_then(|object| object.get("attributes"))),
+            other_fields: resource_object.map(|object| other_fields(object, &["attributes"])).unwrap_or_default(),
+        };
+        resource.other_fields.extend(other_fields(batch, &["resource", "scopeSpans", "scope_spans", "instrumentationLibrarySpans"]));
+        let resource_index = resources.len();
+        resources.push(resource);
+        let scope_lists = field(batch, &["scopeSpans", "scope_spans", "instrumentationLibrarySpans"])
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for scope_list in scope_lists.iter().filter_map(Value::as_object) {
+            let scope_index = scopes.len();
+            scopes.push(scope(field(scope_list, &["scope", "instrumentationLibrary"])));
+            let spans = scope_list.get("spans").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            for span_object in spans.iter().filter_map(Value::as_object) {
+                let (trace_id, mut span, start) = read_span(span_object, resource_index, scope_index);
+                if span.span_id.is_empty() {
+                    made_up_ids += 1;
+                    span.span_id = format!("missing-id-{made_up_ids}");
+                }
+                let position = *pending_index.entry(trace_id.clone()).or_insert_with(|| {
+                    pending.push(PendingTrace { trace_id, spans: Vec::new(), missing_start: Vec::new() });
+                    pending.len() - 1
+                });
+                let trace = &mut pending[position];
+                trace.missing_start.push(start.is_none());
+                trace.spans.push(span);
+            }
+        }
+    }
+
+    let traces = pending
+        .into_iter()
+        .map(|mut pending| {
+            let earliest = (pending.spans.iter().zip(&pending.missing_start))
+                .filter(|(_, missing)| !**missing)
+                .map(|(span, _)| span.start_ns)
+                .min()
+                .unwrap_or(0);
+            for (span, missing) in pending.spans.iter_mut().zip(&pending.missing_start) {
+                if *missing {
+                    span.start_ns = earliest;
+                }
+            }
+            let mut trace = Trace {
+                trace_id: pending.trace_id,
+                resources: resources.clone(),
+                scopes: scopes.clone(),
+                ..Trace::default()
+            };
+            semantic::fill_trace_facts(&mut trace, &pending.spans);
+            build_trace(trace, pending.spans)
+        })
+        .collect();
+    Ok(TraceSet { format: "otlp-json".into(), traces, warnings: Vec::new() })
+}

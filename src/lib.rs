@@ -1,0 +1,13 @@
+//! trace-viewer: an embeddable, fully client-side viewer for AI traces.
+//!
+//! Data flows one way: bytes → [`import`] → [`model`] → [`analysis`] → `ui` → `element`.
+//! The first three are plain Rust and tested natively; the last two exist only for wasm32.
+
+pub mod analysis;
+pub mod import;
+pub mod model;
+
+#[cfg(target_arch = "wasm32")]
+mod element;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,20 @@
+//! The data model every importer produces and every view reads: plain Rust, no web types.
+//!
+//! A [`Trace`] holds its spans in one flat `Vec` in pre-order (parents before children, each
+//! subtree contiguous), so the tree needs no pointers and any subtree is a slice.
+
+pub(crate) mod attribute;
+mod feedback;
+mod span;
+mod time;
+mod trace;
+mod tree;
+mod warning;
+
+pub use attribute::{Attribute, AttributeValue};
+pub use feedback::{Feedback, FeedbackKind};
+pub use span::{Span, SpanEvent, SpanKind, SpanLink, SpanStatus};
+pub use time::{format_rfc3339_ns, parse_rfc3339_ns};
+pub use trace::{Resource, Scope, Trace, TraceSet};
+pub use tree::{build_trace, RawSpan};
+pub use warning::ImportWarning;

@@ -1,0 +1,249 @@
+//! Turns spans in any order into a trace's pre-order `Vec`, repairing what would break the tree.
+//!
+//! Repairs (each one leaves a warning on the span and the trace): a duplicate span id is renamed,
+//! a span whose parent is missing or is itself becomes a root, and a cycle of parents is broken at
+//! its first span in file order. Everything is iterative: no recursion depth a file controls.
+
+use std::collections::HashMap;
+
+use super::{ImportWarning, Span, SpanKind, SpanStatus, Trace};
+
+/// A span as an importer hands it over: everything but its place in the tree.
+pub type RawSpan = Span;
+
+impl Span {
+    /// A span with the given ids and name and every other field empty, for importers to fill in.
+    pub fn new(span_id: impl Into<String>, parent_span_id: Option<String>, name: impl Into<String>) -> Span {
+        Span {
+            span_id: span_id.into(),
+            parent_span_id,
+            parent: None,
+            depth: 0,
+            subtree_end: 0,
+            child_count: 0,
+            name: name.into(),
+            kind: SpanKind::Other,
+            protocol_kind: None,
+            status: SpanStatus::Unset,
+            start_ns: 0,
+            duration_ns: 0,
+            resource: None,
+            scope: None,
+            attributes: Vec::new(),
+            events: Vec::new(),
+            links: Vec::new(),
+            other_fields: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+fn warn(span: &mut Span, trace_warnings: &mut Vec<ImportWarning>, message: String) {
+    let warning = ImportWarning::for_span(&span.span_id, message);
+    trace_warnings.push(warning.clone());
+    span.warnings.push(warning);
+}
+
+/// Appends the unvisited part of the subtree under `start` to `order`, depth first, children in order.
+fn walk_pre_order(start: usize, children: &[Vec<usize>], order: &mut Vec<usize>, visited: &mut [bool], depth_of: &mut [u32]) {
+    let mut stack = vec![(start, 0u32)];
+    while let Some((index, depth)) = stack.pop() {
+        if visited[index] {
+            continue;
+        }
+        visited[index] = true;
+        depth_of[index] = depth;
+        order.push(index);
+        for &child in children[index].iter().rev() {
+            stack.push((child, depth + 1));
+        }
+    }
+}
+
+/// Places `spans` into `trace` (whose other fields the importer has set) and computes its time range.
+pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
+    let mut warnings = std::mem::take(&mut trace.warnings);
+    for span in &spans {
+        warnings.extend(span.warnings.iter().cloned());
+    }
+
+    // 1. Unique ids: a later duplicate gets a suffix so links to the first stay right.
+    let mut index_of_id: HashMap<String, usize> = HashMap::with_capacity(spans.len());
+    for index in 0..spans.len() {
+        if index_of_id.contains_key(&spans[index].span_id) {
+            let original = spans[index].span_id.clone();
+            let mut suffix = 2;
+            while index_of_id.contains_key(&format!("{original}#{suffix}")) {
+                suffix += 1;
+            }
+            spans[index].span_id = format!("{original}#{suffix}");
+            let message = format!("duplicate span id {original:?}; this copy is shown as {:?}", spans[index].span_id);
+            warn(&mut spans[index], &mut warnings, message);
+        }
+        index_of_id.insert(spans[index].span_id.clone(), index);
+    }
+
+    // 2. Parent links; a missing or self parent makes a root.
+    let mut parent_of: Vec<Option<usize>> = vec![None; spans.len()];
+    for index in 0..spans.len() {
+        let Some(parent_id) = spans[index].parent_span_id.clone() else { continue };
+        match index_of_id.get(&parent_id) {
+            Some(&parent) if parent == index => {
+                warn(&mut spans[index], &mut warnings, "span names itself as its parent; shown as a root".into());
+            }
+            Some(&parent) => parent_of[index] = Some(parent),
+            None => {
+                let message = format!("parent span {parent_id:?} is not in the file; shown as a root");
+                warn(&mut spans[index], &mut warnings, message);
+            }
+        }
+    }
+
+    // 3. Children lists, ordered by start time then file order.
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); spans.len()];
+    for (index, parent) in parent_of.iter().enumerate() {
+        if let Some(parent) = parent {
+            children[*parent].push(index);
+        }
+    }
+    for list in &mut children {
+        list.sort_by_key(|&child| (spans[child].start_ns, child));
+    }
+    let mut roots: Vec<usize> = (0..spans.len()).filter(|&index| parent_of[index].is_none()).collect();
+
+    // 4. Pre-order walk from the roots; what it cannot reach sits on a cycle: break it and walk again.
+    let mut order: Vec<usize> = Vec::with_capacity(spans.len());
+    let mut depth_of = vec![0u32; spans.len()];
+    let mut visited = vec![false; spans.len()];
+    roots.sort_by_key(|&root| (spans[root].start_ns, root));
+    for &root in &roots {
+        walk_pre_order(root, &children, &mut order, &mut visited, &mut depth_of);
+    }
+    for first_unreached in 0..spans.len() {
+        if visited[first_unreached] {
+            continue;
+        }
+        // Climb parents until one repeats: that span is on the cycle (the first one may only hang off it).
+        let mut on_path = std::collections::HashSet::new();
+        let mut cut = first_unreached;
+        while on_path.insert(cut) {
+            match parent_of[cut] {
+                Some(parent) => cut = parent,
+                None => break,
+            }
+        }
+        let parent_id = spans[cut].parent_span_id.clone().unwrap_or_default();
+        let message = format!("parent chain through {parent_id:?} forms a cycle; cut here and shown as a root");
+        warn(&mut spans[cut], &mut warnings, message);
+        if let Some(parent) = parent_of[cut].take() {
+            children[parent].retain(|&child| child != cut);
+        }
+        walk_pre_order(cut, &children, &mut order, &mut visited, &mut depth_of);
+    }
+
+    // 5. Move spans into pre-order and fill in their place in the tree.
+    let mut new_index_of = vec![0usize; spans.len()];
+    for (new_index, &old_index) in order.iter().enumerate() {
+        new_index_of[old_index] = new_index;
+    }
+    let mut slots: Vec<Option<Span>> = spans.into_iter().map(Some).collect();
+    let mut placed: Vec<Span> = Vec::with_capacity(order.len());
+    for &old_index in &order {
+        let Some(mut span) = slots[old_index].take() else { continue };
+        span.parent = parent_of[old_index].map(|parent| new_index_of[parent]);
+        span.depth = depth_of[old_index];
+        span.child_count = u32::try_from(children[old_index].len()).unwrap_or(u32::MAX);
+        span.subtree_end = placed.len() + 1;
+        placed.push(span);
+    }
+    // Subtree ends: walk backwards, each span extends its parent's range.
+    for index in (0..placed.len()).rev() {
+        if let Some(parent) = placed[index].parent {
+            let end = placed[index].subtree_end;
+            if end > placed[parent].subtree_end {
+                placed[parent].subtree_end = end;
+            }
+        }
+    }
+
+    trace.start_ns = placed.iter().map(|span| span.start_ns).min().unwrap_or(0);
+    let end_ns = placed.iter().map(Span::end_ns).max().unwrap_or(0);
+    trace.duration_ns = end_ns.saturating_sub(trace.start_ns);
+    if trace.name.is_empty() {
+        trace.name = placed.first().map(|span| span.name.clone()).unwrap_or_default();
+    }
+    trace.spans = placed;
+    trace.warnings = warnings;
+    trace
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(id: &str, parent: Option<&str>, start_ns: u64) -> Span {
+        let mut span = Span::new(id, parent.map(String::from), id);
+        span.start_ns = start_ns;
+        span.duration_ns = 10;
+        span
+    }
+
+    fn shape(trace: &Trace) -> Vec<String> {
+        trace
+            .spans
+            .iter()
+            .map(|span| format!("{}{}..{}", "  ".repeat(span.depth as usize), span.span_id, span.subtree_end))
+            .collect()
+    }
+
+    #[test]
+    fn orders_children_before_parents_into_pre_order() {
+        let spans = vec![span("c", Some("a"), 5), span("b", Some("a"), 1), span("a", None, 0), span("d", Some("b"), 2)];
+        let trace = build_trace(Trace::default(), spans);
+        assert_eq!(shape(&trace), ["a..4", "  b..3", "    d..3", "  c..4"]);
+        assert_eq!(trace.spans[2].parent, Some(1));
+        assert_eq!(trace.spans[0].child_count, 2);
+        assert!(trace.warnings.is_empty());
+        assert_eq!((trace.start_ns, trace.duration_ns), (0, 15));
+    }
+
+    #[test]
+    fn repairs_orphans_duplicates_self_parents_and_cycles_with_warnings() {
+        let spans = vec![
+            span("a", None, 0),
+            span("a", None, 1),
+            span("orphan", Some("missing"), 2),
+            span("self", Some("self"), 3),
+            span("x", Some("y"), 4),
+            span("y", Some("x"), 5),
+        ];
+        let trace = build_trace(Trace::default(), spans);
+        assert_eq!(trace.spans.len(), 6, "no span is lost");
+        assert_eq!(shape(&trace), ["a..1", "a#2..2", "orphan..3", "self..4", "x..6", "  y..6"]);
+        let messages: Vec<String> = trace.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(messages.len(), 4, "{messages:?}");
+        assert!(messages[0].contains("duplicate span id \"a\""));
+        assert!(messages[1].contains("\"missing\" is not in the file"));
+        assert!(messages[2].contains("names itself"));
+        assert!(messages[3].starts_with("span x:") && messages[3].contains("cycle"));
+    }
+
+    #[test]
+    fn a_chain_of_a_million_spans_does_not_overflow_the_stack() {
+        let count = 1_000_000;
+        let spans: Vec<Span> = (0..count)
+            .map(|index| span(&index.to_string(), (index > 0).then(|| (index - 1).to_string()).as_deref(), index))
+            .collect();
+        let trace = build_trace(Trace::default(), spans);
+        assert_eq!(trace.spans.last().map(|span| span.depth), Some(count as u32 - 1));
+        assert_eq!(trace.spans[0].subtree_end, count as usize);
+    }
+
+    #[test]
+    fn a_span_hanging_off_a_cycle_keeps_its_parent() {
+        let spans = vec![span("z", Some("x"), 0), span("x", Some("y"), 1), span("y", Some("x"), 2)];
+        let trace = build_trace(Trace::default(), spans);
+        assert_eq!(shape(&trace), ["x..3", "  z..2", "  y..3"]);
+        assert_eq!(trace.warnings.len(), 1);
+    }
+}
