@@ -6,7 +6,13 @@ pub fn format_duration_ns(nanos: u64) -> String {
     const SECOND: u64 = 1_000_000_000;
     let scaled = |unit: u64, name: &str| {
         let value = nanos as f64 / unit as f64;
-        let precision = if value >= 100.0 { 0 } else if value >= 10.0 { 1 } else { 2 };
+        let precision = if value >= 100.0 {
+            0
+        } else if value >= 10.0 {
+            1
+        } else {
+            2
+        };
         format!("{value:.precision$} {name}")
     };
     match nanos {
@@ -14,8 +20,14 @@ pub fn format_duration_ns(nanos: u64) -> String {
         MICRO..MILLI => scaled(MICRO, "µs"),
         MILLI..SECOND => scaled(MILLI, "ms"),
         _ if nanos < 60 * SECOND => scaled(SECOND, "s"),
-        _ if nanos < 3600 * SECOND => format!("{} m {:02} s", nanos / (60 * SECOND), nanos / SECOND % 60),
-        _ => format!("{} h {:02} m", nanos / (3600 * SECOND), nanos / (60 * SECOND) % 60),
+        _ if nanos < 3600 * SECOND => {
+            format!("{} m {:02} s", nanos / (60 * SECOND), nanos / SECOND % 60)
+        }
+        _ => format!(
+            "{} h {:02} m",
+            nanos / (3600 * SECOND),
+            nanos / (60 * SECOND) % 60
+        ),
     }
 }
 

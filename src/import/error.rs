@@ -6,11 +6,21 @@ use serde_json::Value;
 pub enum ImportError {
     Empty,
     /// Not JSON: serde_json's reason with the 1-based line and column where it stopped.
-    MalformedJson { line: usize, column: usize, reason: String },
+    MalformedJson {
+        line: usize,
+        column: usize,
+        reason: String,
+    },
     /// JSON, but no importer recognised it.
-    UnknownFormat { tried: Vec<&'static str>, found: String },
+    UnknownFormat {
+        tried: Vec<&'static str>,
+        found: String,
+    },
     /// A recognised format whose content is unusable, with the JSON path of the problem.
-    Invalid { path: String, reason: String },
+    Invalid {
+        path: String,
+        reason: String,
+    },
 }
 
 impl ImportError {
@@ -18,7 +28,11 @@ impl ImportError {
         let full = error.to_string();
         // serde_json appends " at line L column C"; keep only the reason.
         let reason = full.split(" at line ").next().unwrap_or(&full).to_string();
-        ImportError::MalformedJson { line: error.line(), column: error.column(), reason }
+        ImportError::MalformedJson {
+            line: error.line(),
+            column: error.column(),
+            reason,
+        }
     }
 }
 
@@ -26,8 +40,15 @@ impl std::fmt::Display for ImportError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ImportError::Empty => formatter.write_str("The file is empty."),
-            ImportError::MalformedJson { line, column, reason } => {
-                write!(formatter, "The file is not valid JSON: {reason} at line {line}, column {column}.")
+            ImportError::MalformedJson {
+                line,
+                column,
+                reason,
+            } => {
+                write!(
+                    formatter,
+                    "The file is not valid JSON: {reason} at line {line}, column {column}."
+                )
             }
             ImportError::UnknownFormat { tried, found } => {
                 write!(formatter, "The file is JSON but not a trace format this viewer reads (found {found}). Tried: ")?;

@@ -7,7 +7,8 @@ use crate::model::{parse_rfc3339_ns, Attribute, AttributeValue};
 
 /// The first of `keys` present in `object` and not null.
 pub fn field<'a>(object: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
-    keys.iter().find_map(|key| object.get(*key).filter(|value| !value.is_null()))
+    keys.iter()
+        .find_map(|key| object.get(*key).filter(|value| !value.is_null()))
 }
 
 pub fn string_field(object: &Map<String, Value>, keys: &[&str]) -> Option<String> {
@@ -23,7 +24,10 @@ pub fn string_field(object: &Map<String, Value>, keys: &[&str]) -> Option<String
 pub fn unsigned(value: &Value) -> Option<u64> {
     match value {
         Value::Number(number) => number.as_u64().or_else(|| {
-            number.as_f64().filter(|float| float.is_finite() && *float >= 0.0).map(|float| float as u64)
+            number
+                .as_f64()
+                .filter(|float| float.is_finite() && *float >= 0.0)
+                .map(|float| float as u64)
         }),
         Value::String(text) => text.trim().parse().ok(),
         _ => None,

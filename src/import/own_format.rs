@@ -4,36 +4,72 @@
 
 use serde_json::{Map, Value};
 
-use super::fields::{field, object_attributes, other_fields, string_field, time_ms_or_rfc3339, time_ns};
+use super::fields::{
+    field, object_attributes, other_fields, string_field, time_ms_or_rfc3339, time_ns,
+};
 use super::{semantic, ImportError};
 use crate::model::{
-    build_trace, Feedback, FeedbackKind, ImportWarning, Span, SpanEvent, SpanKind, SpanLink, SpanStatus, Trace, TraceSet,
+    build_trace, Feedback, FeedbackKind, ImportWarning, Span, SpanEvent, SpanKind, SpanLink,
+    SpanStatus, Trace, TraceSet,
 };
 
 pub const FORMAT_TAG: &str = "trace-viewer/v1";
 
 const TRACE_FIELDS: &[&str] = &[
-    "format", "$schema", "id", "name", "input", "intent", "output", "user_id", "session_id", "variant", "feedback",
-    "spans", "traces",
+    "format",
+    "$schema",
+    "id",
+    "name",
+    "input",
+    "intent",
+    "output",
+    "user_id",
+    "session_id",
+    "variant",
+    "feedback",
+    "spans",
+    "traces",
 ];
 const SPAN_FIELDS: &[&str] = &[
-    "id", "parent", "name", "kind", "start", "end", "start_ns", "end_ns", "duration_ms", "status", "error",
-    "attributes", "events", "links",
+    "id",
+    "parent",
+    "name",
+    "kind",
+    "start",
+    "end",
+    "start_ns",
+    "end_ns",
+    "duration_ms",
+    "status",
+    "error",
+    "attributes",
+    "events",
+    "links",
 ];
 
 pub fn sniff(value: &Value) -> bool {
-    value.get("format").and_then(Value::as_str).is_some_and(|tag| tag.starts_with("trace-viewer"))
+    value
+        .get("format")
+        .and_then(Value::as_str)
+        .is_some_and(|tag| tag.starts_with("trace-viewer"))
 }
 
 /// A time from `<name>_ns` (exact integer nanoseconds) or `<name>` (RFC 3339 or epoch milliseconds).
 fn time(object: &Map<String, Value>, name: &str, exact_name: &str) -> Option<u64> {
-    object.get(exact_name).and_then(time_ns).or_else(|| object.get(name).and_then(time_ms_or_rfc3339))
+    object
+        .get(exact_name)
+        .and_then(time_ns)
+        .or_else(|| object.get(name).and_then(time_ms_or_rfc3339))
 }
 
 /// Reads one span; a missing start is `u64::MAX` until the trace's earliest start is known.
 fn read_span(object: &Map<String, Value>, position: usize) -> Span {
     let span_id = string_field(object, &["id"]).unwrap_or_else(|| format!("span-{}", position + 1));
-    let mut span = Span::new(span_id, string_field(object, &["parent"]), string_field(object, &["name"]).unwrap_or_default());
+    let mut span = Span::new(
+        span_id,
+        string_field(object, &["parent"]),
+        string_field(object, &["name"]).unwrap_or_default(),
+    );
     let mut problems: Vec<String> = Vec::new();
     let mut problem = |message: String| problems.push(message);
     span.attributes = object_attributes(object.get("attributes"));
@@ -46,7 +82,9 @@ fn read_span(object: &Map<String, Value>, position: usize) -> Span {
     };
     let error_message = string_field(object, &["error"]);
     span.status = match (object.get("status").and_then(Value::as_str), error_message) {
-        (_, Some(message)) => SpanStatus::Error { message: Some(message) },
+        (_, Some(message)) => SpanStatus::Error {
+            message: Some(message),
+        },
         (Some("error"), None) => SpanStatus::Error { message: None },
         (Some("ok"), None) => SpanStatus::Ok,
         _ => SpanStatus::Unset,
@@ -69,7 +107,10 @@ fn read_span(object: &Map<String, Value>, position: usize) -> Span {
             .filter_map(Value::as_object)
             .map(|event| {
                 let mut attributes = object_attributes(event.get("attributes"));
-                attributes.extend(other_fields(event, &["name", "time", "time_ns", "attributes"]));
+                attributes.extend(other_fields(
+                    event,
+                    &["name", "time", "time_ns", "attributes"],
+                ));
                 SpanEvent {
                     name: string_field(event, &["name"]).unwrap_or_default(),
                     time_ns: time(event, "time", "time_ns"),
@@ -91,7 +132,8 @@ fn read_span(object: &Map<String, Value>, position: usize) -> Span {
     }
     span.other_fields = other_fields(object, SPAN_FIELDS);
     for message in problems {
-        span.warnings.push(ImportWarning::for_span(&span.span_id, message));
+        span.warnings
+            .push(ImportWarning::for_span(&span.span_id, message));
     }
     span
 }
@@ -113,18 +155,28 @@ fn read_feedback(value: &Value) -> Option<Feedback> {
 fn read_trace(object: &Map<String, Value>, path: &str) -> Result<Trace, ImportError> {
     let spans_value = object.get("spans").unwrap_or(&Value::Null);
     let Some(span_values) = spans_value.as_array() else {
-        return Err(ImportError::Invalid { path: format!("{path}.spans"), reason: "expected an array of spans".into() });
+        return Err(ImportError::Invalid {
+            path: format!("{path}.spans"),
+            reason: "expected an array of spans".into(),
+        });
     };
     let mut warnings = Vec::new();
     let mut spans: Vec<Span> = Vec::with_capacity(span_values.len());
     for (position, span_value) in span_values.iter().enumerate() {
         match span_value.as_object() {
             Some(span_object) => spans.push(read_span(span_object, position)),
-            None => warnings.push(ImportWarning::general(format!("{path}.spans[{position}] is not an object; skipped"))),
+            None => warnings.push(ImportWarning::general(format!(
+                "{path}.spans[{position}] is not an object; skipped"
+            ))),
         }
     }
     // Spans without a start sit at the trace's earliest known start.
-    let earliest = spans.iter().map(|span| span.start_ns).min().filter(|start| *start != u64::MAX).unwrap_or(0);
+    let earliest = spans
+        .iter()
+        .map(|span| span.start_ns)
+        .min()
+        .filter(|start| *start != u64::MAX)
+        .unwrap_or(0);
     for span in spans.iter_mut().filter(|span| span.start_ns == u64::MAX) {
         span.start_ns = earliest;
     }
@@ -152,24 +204,43 @@ fn read_trace(object: &Map<String, Value>, path: &str) -> Result<Trace, ImportEr
 
 pub fn import(value: &Value) -> Result<TraceSet, ImportError> {
     let Some(object) = value.as_object() else {
-        return Err(ImportError::Invalid { path: "$".into(), reason: "expected an object".into() });
+        return Err(ImportError::Invalid {
+            path: "$".into(),
+            reason: "expected an object".into(),
+        });
     };
-    let mut set = TraceSet { format: "trace-viewer".into(), ..TraceSet::default() };
-    let tag = object.get("format").and_then(Value::as_str).unwrap_or_default();
+    let mut set = TraceSet {
+        format: "trace-viewer".into(),
+        ..TraceSet::default()
+    };
+    let tag = object
+        .get("format")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     if tag != FORMAT_TAG {
-        set.warnings.push(ImportWarning::general(format!("format {tag:?} is not {FORMAT_TAG:?}; read as {FORMAT_TAG}")));
+        set.warnings.push(ImportWarning::general(format!(
+            "format {tag:?} is not {FORMAT_TAG:?}; read as {FORMAT_TAG}"
+        )));
     }
     match object.get("traces") {
         Some(Value::Array(traces)) => {
             for (position, trace) in traces.iter().enumerate() {
                 let path = format!("$.traces[{position}]");
                 let Some(trace_object) = trace.as_object() else {
-                    return Err(ImportError::Invalid { path, reason: "expected a trace object".into() });
+                    return Err(ImportError::Invalid {
+                        path,
+                        reason: "expected a trace object".into(),
+                    });
                 };
                 set.traces.push(read_trace(trace_object, &path)?);
             }
         }
-        Some(_) => return Err(ImportError::Invalid { path: "$.traces".into(), reason: "expected an array of traces".into() }),
+        Some(_) => {
+            return Err(ImportError::Invalid {
+                path: "$.traces".into(),
+                reason: "expected an array of traces".into(),
+            })
+        }
         None => set.traces.push(read_trace(object, "$")?),
     }
     Ok(set)

@@ -1,1 +1,117 @@
-fn main() {}
+//! `cargo xtask <command>`: the one place for every command a person runs.
+//!
+//! - `demo`    install what is missing, build, and serve the viewer with the bundled example
+//! - `build`   build the optimised wasm and the npm package into `pkg/`
+//! - `test`    build, then run native, in-browser (wasm-bindgen-test) and end-to-end tests
+//! - `bench`   build, then measure sizes and load time in headless Chromium
+//! - `serve`   serve `www/` and `pkg/` as they are
+
+mod build;
+mod process;
+mod tools;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The repository root (the parent of this crate).
+pub fn repository() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn main() -> ExitCode {
+    let arguments: Vec<String> = std::env::args().skip(1).collect();
+    let command = arguments.first().map(String::as_str).unwrap_or("help");
+    let rest = &arguments[arguments.len().min(1)..];
+    let result = match command {
+        "demo" => demo(rest),
+        "build" => build::build_all(),
+        "test" => test(),
+        "bench" => bench(),
+        "serve" => serve(rest),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <demo [--port N] | build | test | bench | serve [--port N]>"
+            );
+            return if command == "help" {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            };
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask {command}: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn demo(arguments: &[String]) -> Result<(), String> {
+    build::build_all()?;
+    serve(arguments)
+}
+
+fn serve(arguments: &[String]) -> Result<(), String> {
+    tools::ensure_node_tools()?;
+    let mut command = std::process::Command::new("node");
+    command
+        .arg(repository().join("xtask/serve.mjs"))
+        .args(arguments);
+    process::run(&mut command)
+}
+
+fn test() -> Result<(), String> {
+    build::build_all()?;
+    tools::ensure_chromium()?;
+    let root = repository();
+    println!("== native tests (cargo test)");
+    process::run(
+        std::process::Command::new("cargo")
+            .args(["test", "--workspace"])
+            .current_dir(&root),
+    )?;
+    println!("== component tests in headless Chromium (wasm-bindgen-test)");
+    process::run(
+        std::process::Command::new("cargo")
+            .args([
+                "test",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--test",
+                "browser",
+            ])
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                "wasm-bindgen-test-runner",
+            )
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+            .current_dir(&root),
+    )?;
+    println!("== end-to-end tests in headless Chromium (playwright-core)");
+    let mut end_to_end = std::process::Command::new("node");
+    end_to_end
+        .args(["--test", "--test-concurrency=1"])
+        .current_dir(&root);
+    for test_file in process::files_with_extension(&root.join("tests/e2e"), ".test.mjs")? {
+        end_to_end.arg(test_file);
+    }
+    process::run(&mut end_to_end)
+}
+
+fn bench() -> Result<(), String> {
+    build::build_all()?;
+    tools::ensure_chromium()?;
+    build::report_sizes()?;
+    let root = repository();
+    process::run(
+        std::process::Command::new("node")
+            .arg(root.join("xtask/bench/first-row.mjs"))
+            .current_dir(&root),
+    )
+}

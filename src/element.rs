@@ -1,0 +1,110 @@
+//! The `#[wasm_bindgen]` surface the `<trace-viewer>` custom element (www/trace-viewer.js) drives:
+//! one `ViewerHandle` per element, created in its shadow root and freed when it is removed.
+
+use wasm_bindgen::prelude::*;
+use web_sys::{HtmlElement, ShadowRoot};
+
+use crate::import::{import_text, import_value};
+use crate::model::TraceSet;
+use crate::ui::{mount_viewer, LoadedFile, MountedViewer};
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// One mounted viewer. Dropping it (JS `free()`) unmounts the view and releases its memory.
+#[wasm_bindgen]
+pub struct ViewerHandle {
+    viewer: MountedViewer,
+}
+
+#[wasm_bindgen]
+impl ViewerHandle {
+    /// Mounts a viewer into `shadow_root`; `span-select` and `trace-select` events go to `host`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        shadow_root: ShadowRoot,
+        host: Option<HtmlElement>,
+    ) -> Result<ViewerHandle, JsValue> {
+        Ok(ViewerHandle {
+            viewer: mount_viewer(&shadow_root, host)?,
+        })
+    }
+
+    /// Imports a file's text and shows it. Resolves to a summary; throws an `Error` whose message
+    /// says where and what (also shown in the viewer).
+    #[wasm_bindgen(js_name = loadText)]
+    pub fn load_text(&self, text: &str, file_name: Option<String>) -> Result<JsValue, JsError> {
+        let result = import_text(text, file_name.as_deref());
+        self.show(result.map_err(|error| error.to_string()), file_name)
+    }
+
+    /// Imports an already parsed JSON value (a plain JS object).
+    #[wasm_bindgen(js_name = loadObject)]
+    pub fn load_object(&self, value: JsValue) -> Result<JsValue, JsError> {
+        let result = serde_wasm_bindgen::from_value::<serde_json::Value>(value)
+            .map_err(|error| format!("The object could not be read as JSON: {error}"))
+            .and_then(|json| import_value(&json).map_err(|error| error.to_string()));
+        self.show(result, None)
+    }
+
+    /// Shows an error that happened outside the importer (a failed fetch, an unreadable file).
+    #[wasm_bindgen(js_name = showError)]
+    pub fn show_error(&self, message: &str) {
+        self.viewer.state.show_error(message.to_string());
+    }
+
+    /// Selects and reveals a span of the shown trace by id; false when it is not there.
+    #[wasm_bindgen(js_name = selectSpan)]
+    pub fn select_span(&self, span_id: &str) -> bool {
+        self.viewer.state.select_span_id(span_id)
+    }
+
+    fn show(
+        &self,
+        result: Result<TraceSet, String>,
+        file_name: Option<String>,
+    ) -> Result<JsValue, JsError> {
+        match result {
+            Ok(set) => {
+                let summary = summary(&set);
+                self.viewer.state.show_file(LoadedFile::new(set, file_name));
+                Ok(summary)
+            }
+            Err(message) => {
+                self.viewer.state.show_error(message.clone());
+                Err(JsError::new(&message))
+            }
+        }
+    }
+}
+
+/// What the host page learns about a loaded file: formats, traces, counts.
+fn summary(set: &TraceSet) -> JsValue {
+    let traces: Vec<serde_json::Value> = set
+        .traces
+        .iter()
+        .map(|trace| {
+            serde_json::json!({
+                "traceId": trace.trace_id,
+                "name": trace.name,
+                "spanCount": trace.spans.len(),
+                "errorCount": trace.error_count(),
+                "warningCount": trace.warnings.len(),
+                "durationMs": trace.duration_ns as f64 / 1e6,
+            })
+        })
+        .collect();
+    let summary = serde_json::json!({
+        "format": set.format,
+        "spanCount": set.span_count(),
+        "traces": traces,
+        "warnings": set.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    });
+    summary
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}
+
+use serde::Serialize;

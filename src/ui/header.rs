@@ -1,0 +1,147 @@
+//! The trace header: which trace (with a picker when the file holds several), its size, length,
+//! errors and repairs, and what the file says about the interaction (input, intent, output, user,
+//! session, feedback).
+
+use leptos::prelude::*;
+
+use super::ViewerState;
+use crate::analysis::format_duration_ns;
+use crate::model::Trace;
+
+#[component]
+pub fn Header(state: ViewerState) -> impl IntoView {
+    let trace_choices = move || {
+        state.file.with(|file| {
+            file.as_ref()
+                .map(|file| {
+                    file.traces
+                        .iter()
+                        .map(|trace| trace_label(trace))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let show_warnings = RwSignal::new(false);
+    view! {
+        <header class="tv-header" part="header">
+            <div class="tv-header-line">
+                <h2 class="tv-trace-name">{move || state.trace.with(|trace| trace.as_ref().map(|trace| trace.name.clone()))}</h2>
+                <Show when=move || { trace_choices().len() > 1 }>
+                    <label class="tv-trace-picker">
+                        "Trace "
+                        <select on:change=move |event| {
+                            if let Ok(index) = event_target_value(&event).parse() {
+                                state.show_trace(index);
+                            }
+                        }>
+                            {move || {
+                                let current = state.trace_index.get();
+                                trace_choices()
+                                    .into_iter()
+                                    .enumerate()
+                                    .map(|(index, label)| view! { <option value=index.to_string() selected=index == current>{label}</option> })
+                                    .collect_view()
+                            }}
+                        </select>
+                    </label>
+                </Show>
+            </div>
+            {move || state.trace.get().map(|trace| view! { <TraceFacts trace=trace.0.clone() show_warnings=show_warnings /> })}
+            <Show when=move || show_warnings.get()>
+                <ul class="tv-warning-list" aria-label="Import warnings">
+                    {move || {
+                        let mut messages: Vec<String> = state.file.with(|file| {
+                            file.as_ref().map(|file| file.warnings.iter().map(ToString::to_string).collect()).unwrap_or_default()
+                        });
+                        state.trace.with(|trace| {
+                            if let Some(trace) = trace {
+                                messages.extend(trace.warnings.iter().map(ToString::to_string));
+                            }
+                        });
+                        messages.into_iter().take(500).map(|message| view! { <li>{message}</li> }).collect_view()
+                    }}
+                </ul>
+            </Show>
+        </header>
+    }
+}
+
+fn trace_label(trace: &Trace) -> String {
+    let name = if trace.name.is_empty() {
+        "(unnamed)"
+    } else {
+        &trace.name
+    };
+    format!(
+        "{name} · {} spans · {}",
+        trace.spans.len(),
+        short_id(&trace.trace_id)
+    )
+}
+
+fn short_id(id: &str) -> String {
+    id.chars().take(8).collect()
+}
+
+#[component]
+fn TraceFacts(trace: std::sync::Arc<Trace>, show_warnings: RwSignal<bool>) -> impl IntoView {
+    let error_count = trace.error_count();
+    let warning_count = trace.warnings.len();
+    let fact = |label: &'static str, value: Option<String>| {
+        value.map(|value| {
+            view! {
+                <div class="tv-fact">
+                    <span class="tv-fact-label">{label}</span>
+                    <span class="tv-fact-value">{value}</span>
+                </div>
+            }
+        })
+    };
+    let feedback = trace
+        .feedback
+        .iter()
+        .map(|signal| {
+            let mut text = signal.kind.label().to_string();
+            if let Some(name) = &signal.name {
+                text = format!("{name}: {text}");
+            }
+            if let Some(value) = signal.value {
+                text.push_str(&format!(" {value}"));
+            }
+            let detail = signal.comment.clone().or_else(|| signal.text.clone());
+            let title = detail.clone().unwrap_or_default();
+            let class = if signal.kind.is_negative() { "tv-badge tv-badge-negative" } else { "tv-badge" };
+            view! {
+                <span class=class title=title>
+                    {text}
+                    {detail.map(|detail| view! { <span class="tv-badge-detail">{format!(" “{detail}”")}</span> })}
+                </span>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="tv-stats">
+            <span class="tv-stat">{format!("{} spans", trace.spans.len())}</span>
+            <span class="tv-stat">{format_duration_ns(trace.duration_ns)}</span>
+            <span class={if error_count > 0 { "tv-stat tv-stat-error" } else { "tv-stat" }}>
+                {format!("{error_count} error{}", if error_count == 1 { "" } else { "s" })}
+            </span>
+            {(warning_count > 0).then(|| view! {
+                <button class="tv-stat tv-stat-warning" on:click=move |_| show_warnings.update(|shown| *shown = !*shown)>
+                    {format!("{warning_count} repaired problem{}", if warning_count == 1 { "" } else { "s" })}
+                </button>
+            })}
+            <span class="tv-stat tv-muted">{format!("trace {}", trace.trace_id)}</span>
+            {feedback}
+        </div>
+        <div class="tv-facts">
+            {fact("User input", trace.user_input.clone())}
+            {fact("Intent", trace.intent.clone())}
+            {fact("Final output", trace.final_output.clone())}
+            {fact("User", trace.user_id.clone())}
+            {fact("Session", trace.session_id.clone())}
+            {fact("Variant", trace.variant.clone())}
+        </div>
+    }
+}

@@ -1,0 +1,55 @@
+//! Leptos components, one concern a file: the app frame, the trace header, the virtualised span
+//! tree with its waterfall bars, the time axis, and the detail panel. All text from a trace file
+//! is rendered as text nodes; nothing here writes HTML from strings.
+
+mod app;
+mod attribute_table;
+mod detail_panel;
+mod header;
+mod span_row;
+mod state;
+mod time_axis;
+mod tree_view;
+
+use std::any::Any;
+
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{HtmlElement, ShadowRoot};
+
+pub use state::{LoadedFile, Shared, ViewerState};
+
+/// The stylesheet, injected into each viewer's shadow root (never into the page's `<head>`).
+pub const STYLE_SHEET: &str = include_str!("style.css");
+
+/// A mounted viewer: its state, and the Leptos handle whose drop unmounts it and frees its signals.
+pub struct MountedViewer {
+    pub state: ViewerState,
+    _unmount: Box<dyn Any>,
+}
+
+/// Mounts a viewer into `shadow_root` with its stylesheet; events go to `host` when given.
+pub fn mount_viewer(
+    shadow_root: &ShadowRoot,
+    host: Option<HtmlElement>,
+) -> Result<MountedViewer, JsValue> {
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .ok_or("no document")?;
+    let style = document.create_element("style")?;
+    style.set_text_content(Some(STYLE_SHEET));
+    shadow_root.append_child(&style)?;
+    let container: HtmlElement = document.create_element("div")?.dyn_into()?;
+    container.set_class_name("tv-root");
+    container.set_attribute("part", "root")?;
+    shadow_root.append_child(&container)?;
+
+    let owner = Owner::new();
+    let state = owner.with(|| ViewerState::new(host));
+    let unmount = owner
+        .with(|| leptos::mount::mount_to(container, move || view! { <app::App state=state /> }));
+    Ok(MountedViewer {
+        state,
+        _unmount: Box::new((unmount, owner)),
+    })
+}

@@ -1,0 +1,139 @@
+//! One row of the tree: fold toggle, kind chip, name, inline facts and duration on the left; the
+//! latency bar on the shared time axis on the right. Positioned absolutely by its row number.
+
+use leptos::prelude::*;
+
+use super::tree_view::ROW_HEIGHT_PX;
+use super::ViewerState;
+use crate::analysis::{bar_geometry, format_duration_ns, TimeWindow};
+use crate::model::{attribute::find, Span, SpanKind};
+
+/// Pixels of indentation per tree level.
+const INDENT_PX: u32 = 14;
+
+#[component]
+pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl IntoView {
+    let Some(trace) = state.trace.get_untracked() else {
+        return ().into_any();
+    };
+    let Some(span) = trace.spans.get(span_index) else {
+        return ().into_any();
+    };
+    let window = TimeWindow {
+        start_ns: trace.start_ns,
+        duration_ns: trace.duration_ns,
+    };
+    let bar = bar_geometry(span, window);
+    let failed = span.status.is_error();
+    let failure_below = !failed
+        && state
+            .error_in_subtree
+            .with_untracked(|flags| flags.get(span_index).copied().unwrap_or(false));
+    let has_children = span.has_children();
+    let is_collapsed = move || state.collapsed.with(|set| set.is_collapsed(span_index));
+    let is_selected = move || state.selected.get() == Some(span_index);
+    let kind = span.kind;
+    let duration = format_duration_ns(span.duration_ns);
+    let facts = inline_facts(span);
+    let tooltip = format!(
+        "{}\nstart +{} · duration {} · {:.1}% of the trace",
+        span.name,
+        format_duration_ns(span.start_ns.saturating_sub(trace.start_ns)),
+        duration,
+        if trace.duration_ns == 0 {
+            100.0
+        } else {
+            span.duration_ns as f64 * 100.0 / trace.duration_ns as f64
+        }
+    );
+    let hidden_count = span.subtree_end.saturating_sub(span_index + 1);
+    let hidden_summary = move || {
+        (has_children && is_collapsed()).then(|| view! { <span class="tv-hidden-count" title="hidden spans">{format!("+{hidden_count}")}</span> })
+    };
+    let name = if span.name.is_empty() {
+        "(unnamed span)".to_string()
+    } else {
+        span.name.clone()
+    };
+    let depth = span.depth;
+    let warning = !span.warnings.is_empty();
+
+    view! {
+        <div
+            class="tv-row"
+            class:tv-row-selected=is_selected
+            class:tv-row-error=failed
+            class:tv-row-error-below=failure_below
+            role="treeitem"
+            attr:aria-level=(depth + 1).to_string()
+            attr:aria-selected=move || is_selected().to_string()
+            attr:aria-expanded=move || has_children.then(|| (!is_collapsed()).to_string())
+            data-span-index=span_index.to_string()
+            style:transform=format!("translateY({}px)", position as f64 * ROW_HEIGHT_PX)
+            on:click=move |_| state.select_by_user(span_index)
+        >
+            <div class="tv-name-column tv-row-label" style:padding-left=format!("{}px", 4 + depth.min(60) * INDENT_PX)>
+                {if has_children {
+                    view! {
+                        <button
+                            class="tv-toggle"
+                            tabindex="-1"
+                            aria-label=move || if is_collapsed() { "Expand" } else { "Collapse" }
+                            on:click=move |event| {
+                                event.stop_propagation();
+                                state.collapsed.update(|set| set.toggle(span_index));
+                            }
+                        >
+                            {move || if is_collapsed() { "▸" } else { "▾" }}
+                        </button>
+                    }
+                    .into_any()
+                } else {
+                    view! { <span class="tv-toggle-spacer"></span> }.into_any()
+                }}
+                <span class=format!("tv-kind tv-kind-{}", kind.as_str())>{kind_label(kind)}</span>
+                <span class="tv-span-name">{name}</span>
+                {failed.then(|| view! { <span class="tv-error-mark" title="This span failed">"error"</span> })}
+                {warning.then(|| view! { <span class="tv-warning-mark" title="The importer repaired this span">"!"</span> })}
+                {hidden_summary}
+                {facts.map(|facts| view! { <span class="tv-inline-facts">{facts}</span> })}
+                <span class="tv-duration">{duration}</span>
+            </div>
+            <div class="tv-timeline-column" title=tooltip>
+                <div
+                    class=format!("tv-bar tv-bar-{}", kind.as_str())
+                    style:left=format!("{:.4}%", bar.left_percent)
+                    style:width=format!("{:.4}%", bar.width_percent)
+                ></div>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+/// The short chip text for a kind.
+pub fn kind_label(kind: SpanKind) -> &'static str {
+    match kind {
+        SpanKind::Llm => "LLM",
+        SpanKind::Tool => "TOOL",
+        SpanKind::Retrieval => "RETRIEVE",
+        SpanKind::Agent => "AGENT",
+        SpanKind::Chain => "CHAIN",
+        SpanKind::Embedding => "EMBED",
+        SpanKind::Guardrail => "GUARD",
+        SpanKind::Other => "SPAN",
+    }
+}
+
+/// Key facts worth reading without opening the span: the model, the tool, the service.
+fn inline_facts(span: &Span) -> Option<String> {
+    let text = |key: &str| find(&span.attributes, key).map(|value| value.display());
+    match span.kind {
+        SpanKind::Llm | SpanKind::Embedding => text("gen_ai.response.model")
+            .or_else(|| text("gen_ai.request.model"))
+            .or_else(|| text("llm.model_name"))
+            .or_else(|| text("model")),
+        SpanKind::Tool => text("gen_ai.tool.name").or_else(|| text("tool.name")),
+        _ => None,
+    }
+}

@@ -1,0 +1,224 @@
+//! The viewer's state: a few signals, each commented with why it exists, plus the memos derived
+//! from them. Components receive a `ViewerState` (it is `Copy`) and never own data of their own.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use web_sys::HtmlElement;
+
+use crate::analysis::{error_in_subtree, visible_rows, CollapsedSet};
+use crate::model::{ImportWarning, Trace, TraceSet};
+
+/// An `Arc` compared by pointer: memos holding big data must not compare it field by field.
+#[derive(Debug)]
+pub struct Shared<T>(pub Arc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Arc::clone(&self.0))
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// What one loaded file holds, with each trace shareable on its own.
+#[derive(Debug)]
+pub struct LoadedFile {
+    pub format: String,
+    pub file_name: Option<String>,
+    pub traces: Vec<Shared<Trace>>,
+    pub warnings: Vec<ImportWarning>,
+}
+
+impl LoadedFile {
+    pub fn new(set: TraceSet, file_name: Option<String>) -> Self {
+        LoadedFile {
+            format: set.format,
+            file_name,
+            traces: set
+                .traces
+                .into_iter()
+                .map(|trace| Shared(Arc::new(trace)))
+                .collect(),
+            warnings: set.warnings,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct ViewerState {
+    /// The file on screen; replaced whole on every load so nothing of the last file lingers.
+    pub file: RwSignal<Option<Shared<LoadedFile>>>,
+    /// Which of the file's traces is shown (files may hold many).
+    pub trace_index: RwSignal<usize>,
+    /// The selected span, by index into the current trace's spans; drives the detail panel.
+    pub selected: RwSignal<Option<usize>>,
+    /// Which spans are folded; the row list is derived from it.
+    pub collapsed: RwSignal<CollapsedSet>,
+    /// A load failure to show instead of the trace, worded for a person.
+    pub error: RwSignal<Option<String>>,
+    /// The current trace, derived from `file` and `trace_index`.
+    pub trace: Memo<Option<Shared<Trace>>>,
+    /// Span indices in row order, derived from `trace` and `collapsed`.
+    pub rows: Memo<Shared<Vec<usize>>>,
+    /// Per span: it or a descendant failed. Derived once per trace.
+    pub error_in_subtree: Memo<Shared<Vec<bool>>>,
+    /// The `<trace-viewer>` element, to dispatch events on; `None` when mounted without one.
+    host: StoredValue<Option<HtmlElement>, LocalStorage>,
+}
+
+impl ViewerState {
+    pub fn new(host: Option<HtmlElement>) -> Self {
+        let file: RwSignal<Option<Shared<LoadedFile>>> = RwSignal::new(None);
+        let trace_index = RwSignal::new(0usize);
+        let collapsed = RwSignal::new(CollapsedSet::default());
+        let trace = Memo::new(move |_| {
+            let index = trace_index.get();
+            file.with(|file| {
+                file.as_ref()
+                    .and_then(|file| file.traces.get(index).cloned())
+            })
+        });
+        let rows = Memo::new(move |_| {
+            let rows = trace.with(|trace| match trace {
+                Some(trace) => collapsed.with(|collapsed| visible_rows(trace, collapsed)),
+                None => Vec::new(),
+            });
+            Shared(Arc::new(rows))
+        });
+        let error_in_subtree = Memo::new(move |_| {
+            Shared(Arc::new(trace.with(|trace| {
+                trace
+                    .as_ref()
+                    .map(|trace| error_in_subtree(trace))
+                    .unwrap_or_default()
+            })))
+        });
+        ViewerState {
+            file,
+            trace_index,
+            selected: RwSignal::new(None),
+            collapsed,
+            error: RwSignal::new(None),
+            trace,
+            rows,
+            error_in_subtree,
+            host: StoredValue::new_local(host),
+        }
+    }
+
+    /// Shows a freshly imported file, starting at its first trace with nothing selected.
+    pub fn show_file(&self, file: LoadedFile) {
+        self.error.set(None);
+        self.selected.set(None);
+        self.trace_index.set(0);
+        self.collapsed.set(CollapsedSet::new(
+            file.traces
+                .first()
+                .map(|trace| trace.spans.len())
+                .unwrap_or(0),
+        ));
+        self.file.set(Some(Shared(Arc::new(file))));
+    }
+
+    /// Switches to another trace of the loaded file.
+    pub fn show_trace(&self, index: usize) {
+        let span_count = self.file.with_untracked(|file| {
+            file.as_ref()
+                .and_then(|file| file.traces.get(index))
+                .map(|trace| trace.spans.len())
+        });
+        if let Some(span_count) = span_count {
+            self.selected.set(None);
+            self.collapsed.set(CollapsedSet::new(span_count));
+            self.trace_index.set(index);
+            self.dispatch("trace-select", |detail| {
+                set_field(detail, "traceIndex", &(index as f64).into())
+            });
+        }
+    }
+
+    /// Shows a load error; the previous trace stays loaded underneath but hidden.
+    pub fn show_error(&self, message: String) {
+        self.error.set(Some(message));
+    }
+
+    /// Selects a span because the person did: updates the panel and tells the host page.
+    pub fn select_by_user(&self, index: usize) {
+        self.selected.set(Some(index));
+        let ids = self.trace.with_untracked(|trace| {
+            trace.as_ref().and_then(|trace| {
+                trace.spans.get(index).map(|span| {
+                    (
+                        trace.trace_id.clone(),
+                        span.span_id.clone(),
+                        span.name.clone(),
+                    )
+                })
+            })
+        });
+        if let Some((trace_id, span_id, name)) = ids {
+            self.dispatch("span-select", |detail| {
+                set_field(detail, "traceId", &trace_id.into());
+                set_field(detail, "spanId", &span_id.into());
+                set_field(detail, "name", &name.into());
+            });
+        }
+    }
+
+    /// Reveals and selects the span with this id in the current trace; false when there is none.
+    pub fn select_span_id(&self, span_id: &str) -> bool {
+        let found = self.trace.with_untracked(|trace| {
+            let trace = trace.as_ref()?;
+            let index = trace.find_span(span_id)?;
+            let mut ancestors = Vec::new();
+            let mut parent = trace.spans[index].parent;
+            while let Some(ancestor) = parent {
+                ancestors.push(ancestor);
+                parent = trace.spans[ancestor].parent;
+            }
+            Some((index, ancestors))
+        });
+        let Some((index, ancestors)) = found else {
+            return false;
+        };
+        self.collapsed.update(|collapsed| {
+            ancestors
+                .iter()
+                .for_each(|ancestor| collapsed.set(*ancestor, false))
+        });
+        self.selected.set(Some(index));
+        true
+    }
+
+    /// Dispatches a `CustomEvent` that bubbles out of the shadow root, with a detail object.
+    fn dispatch(&self, name: &str, fill_detail: impl FnOnce(&js_sys::Object)) {
+        self.host.with_value(|host| {
+            let Some(host) = host else { return };
+            let detail = js_sys::Object::new();
+            fill_detail(&detail);
+            let init = web_sys::CustomEventInit::new();
+            init.set_bubbles(true);
+            init.set_composed(true);
+            init.set_detail(&detail);
+            if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+                let _ = host.dispatch_event(&event);
+            }
+        });
+    }
+}
+
+fn set_field(object: &js_sys::Object, key: &str, value: &wasm_bindgen::JsValue) {
+    let _ = js_sys::Reflect::set(object, &key.into(), value);
+}

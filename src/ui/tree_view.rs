@@ -1,0 +1,177 @@
+//! The span tree with its waterfall, virtualised: only the rows inside the scrolled viewport (plus
+//! a few above and below) exist in the DOM, so a million spans cost the same as fifty.
+//! Keyboard: Up/Down move, Left/Right fold or go to parent/child, Home/End jump, Enter selects.
+
+use leptos::prelude::*;
+use wasm_bindgen::{closure::Closure, JsCast};
+
+use super::span_row::SpanRow;
+use super::time_axis::TimeAxis;
+use super::ViewerState;
+use crate::analysis::TimeWindow;
+
+/// Height of one row in CSS pixels; CSS uses the same number (`--tv-row-height`).
+pub const ROW_HEIGHT_PX: f64 = 26.0;
+/// Rows rendered beyond each edge of the viewport so fast scrolling shows no gaps.
+const OVERSCAN_ROWS: usize = 8;
+/// Viewport height assumed until the real one is measured.
+const DEFAULT_VIEWPORT_PX: f64 = 800.0;
+
+#[component]
+pub fn TreeView(state: ViewerState) -> impl IntoView {
+    // Scroll offset and viewport height decide which rows exist; both come from the DOM.
+    let scroll_top = RwSignal::new(0.0f64);
+    let viewport_height = RwSignal::new(DEFAULT_VIEWPORT_PX);
+    let scroller = NodeRef::<leptos::html::Div>::new();
+
+    // Track the viewport's size as the host page resizes the element.
+    Effect::new(move |_| {
+        let Some(element) = scroller.get() else {
+            return;
+        };
+        let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            if let Some(entry) = entries.get(0).dyn_ref::<web_sys::ResizeObserverEntry>() {
+                viewport_height.set(entry.content_rect().height());
+            }
+        });
+        if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+            observer.observe(&element);
+            let observer = send_wrapper::SendWrapper::new(observer);
+            on_cleanup(move || observer.disconnect());
+        }
+        on_resize.forget();
+    });
+
+    let window = move || {
+        state.trace.with(|trace| {
+            trace.as_ref().map(|trace| TimeWindow {
+                start_ns: trace.start_ns,
+                duration_ns: trace.duration_ns,
+            })
+        })
+    };
+
+    // (row position, span index) for every row that should be in the DOM now.
+    let rendered_rows = move || {
+        let first =
+            ((scroll_top.get() / ROW_HEIGHT_PX).floor() as usize).saturating_sub(OVERSCAN_ROWS);
+        let count = (viewport_height.get() / ROW_HEIGHT_PX).ceil() as usize + 2 * OVERSCAN_ROWS;
+        state.rows.with(|rows| {
+            let end = (first + count).min(rows.len());
+            let start = first.min(end);
+            (start..end)
+                .map(|position| (position, rows[position]))
+                .collect::<Vec<_>>()
+        })
+    };
+
+    // Keep the selected row in view when the keyboard (or the host) moves the selection.
+    Effect::new(move |_| {
+        let Some(selected) = state.selected.get() else {
+            return;
+        };
+        let Some(element) = scroller.get_untracked() else {
+            return;
+        };
+        let position = state
+            .rows
+            .with_untracked(|rows| rows.iter().position(|row| *row == selected));
+        if let Some(position) = position {
+            let top = position as f64 * ROW_HEIGHT_PX;
+            let view_top = element.scroll_top() as f64;
+            let view_height = element.client_height() as f64;
+            if top < view_top {
+                element.set_scroll_top(top as i32);
+            } else if top + ROW_HEIGHT_PX > view_top + view_height && view_height > 0.0 {
+                element.set_scroll_top((top + ROW_HEIGHT_PX - view_height) as i32);
+            }
+        }
+    });
+
+    let on_key = move |event: web_sys::KeyboardEvent| {
+        if handle_key(state, &event.key()) {
+            event.prevent_default();
+        }
+    };
+
+    view! {
+        <section class="tv-tree" part="tree">
+            <div class="tv-tree-head">
+                <div class="tv-name-column">"Span"</div>
+                <div class="tv-timeline-column">
+                    {move || window().map(|window| view! { <TimeAxis window=window /> })}
+                </div>
+            </div>
+            <div
+                class="tv-rows"
+                node_ref=scroller
+                role="tree"
+                aria-label="Spans"
+                tabindex="0"
+                on:scroll=move |event| {
+                    let element: web_sys::HtmlElement = event_target(&event);
+                    scroll_top.set(element.scroll_top() as f64);
+                }
+                on:keydown=on_key
+            >
+                <div class="tv-rows-spacer" style:height=move || format!("{}px", state.rows.with(|rows| rows.len()) as f64 * ROW_HEIGHT_PX)>
+                    <For each=rendered_rows key=|row| *row let((position, span_index))>
+                        <SpanRow state=state position=position span_index=span_index />
+                    </For>
+                </div>
+            </div>
+        </section>
+    }
+}
+
+/// Moves the selection or folds rows for one key; returns whether the key was used.
+fn handle_key(state: ViewerState, key: &str) -> bool {
+    let rows = state.rows.get_untracked();
+    if rows.is_empty() {
+        return false;
+    }
+    let selected = state.selected.get_untracked();
+    let position = selected.and_then(|span| rows.iter().position(|row| *row == span));
+    let select_position =
+        |position: usize| state.select_by_user(rows[position.min(rows.len() - 1)]);
+    match (key, position, selected) {
+        ("ArrowDown", None, _) | ("Home", _, _) => select_position(0),
+        ("End", _, _) => select_position(rows.len() - 1),
+        ("ArrowDown", Some(position), _) => select_position(position + 1),
+        ("ArrowUp", Some(position), _) => select_position(position.saturating_sub(1)),
+        ("ArrowRight", Some(_), Some(span)) => {
+            let (has_children, collapsed) = state.trace.with_untracked(|trace| {
+                let has = trace
+                    .as_ref()
+                    .is_some_and(|trace| trace.spans[span].has_children());
+                (
+                    has,
+                    state.collapsed.with_untracked(|set| set.is_collapsed(span)),
+                )
+            });
+            if has_children && collapsed {
+                state.collapsed.update(|set| set.set(span, false));
+            } else if has_children {
+                state.select_by_user(span + 1);
+            }
+        }
+        ("ArrowLeft", Some(_), Some(span)) => {
+            let (has_children, collapsed, parent) = state.trace.with_untracked(|trace| {
+                let span_data = trace.as_ref().map(|trace| &trace.spans[span]);
+                (
+                    span_data.is_some_and(|span| span.has_children()),
+                    state.collapsed.with_untracked(|set| set.is_collapsed(span)),
+                    span_data.and_then(|span| span.parent),
+                )
+            });
+            if has_children && !collapsed {
+                state.collapsed.update(|set| set.set(span, true));
+            } else if let Some(parent) = parent {
+                state.select_by_user(parent);
+            }
+        }
+        ("Enter" | " ", Some(_), Some(span)) => state.select_by_user(span),
+        _ => return false,
+    }
+    true
+}

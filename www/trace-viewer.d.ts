@@ -1,0 +1,86 @@
+// Types for the `trace-viewer` package: the <trace-viewer> custom element and its events.
+
+/** What a successful load reports (the `load` event's detail and `load()`'s result). */
+export interface TraceLoadSummary {
+  /** The format the file was read as, such as `"otlp-json"` or `"trace-viewer"`. */
+  format: string;
+  /** Spans over all traces in the file. */
+  spanCount: number;
+  traces: Array<{
+    traceId: string;
+    name: string;
+    spanCount: number;
+    errorCount: number;
+    /** Problems the importer repaired (orphans, duplicate ids, missing times...). */
+    warningCount: number;
+    durationMs: number;
+  }>;
+  /** File-level warnings. */
+  warnings: string[];
+}
+
+/** Detail of `span-select`, fired when a person selects a span. */
+export interface SpanSelectDetail {
+  traceId: string;
+  spanId: string;
+  name: string;
+}
+
+/** Detail of `trace-select`, fired when a person picks another trace of a multi-trace file. */
+export interface TraceSelectDetail {
+  traceIndex: number;
+}
+
+/** Detail of `load-error`. */
+export interface LoadErrorDetail {
+  /** Says where and what: a line and column for malformed JSON, the formats tried for unknown ones. */
+  message: string;
+  /** The URL or file name, when known. */
+  source?: string;
+}
+
+/** The error `load()` rejects with. */
+export class TraceLoadError extends Error {
+  readonly name: 'TraceLoadError';
+  readonly source?: string;
+}
+
+export interface TraceViewerEventMap extends HTMLElementEventMap {
+  load: CustomEvent<TraceLoadSummary>;
+  'load-error': CustomEvent<LoadErrorDetail>;
+  'span-select': CustomEvent<SpanSelectDetail>;
+  'trace-select': CustomEvent<TraceSelectDetail>;
+}
+
+export class TraceViewerElement extends HTMLElement {
+  /** URL of a trace file to fetch and show (reflects the `src` attribute). */
+  src: string;
+  /** The trace document: set a JSON string or a parsed object to show it. */
+  data: string | object | null;
+  /** Loads a JSON string or object; resolves with a summary, rejects with a `TraceLoadError`. */
+  load(input: string | object, fileName?: string): Promise<TraceLoadSummary>;
+  /** Selects and reveals a span of the shown trace; false when there is no such span. */
+  select(spanId: string): boolean;
+
+  addEventListener<K extends keyof TraceViewerEventMap>(
+    type: K,
+    listener: (this: TraceViewerElement, event: TraceViewerEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof TraceViewerEventMap>(
+    type: K,
+    listener: (this: TraceViewerElement, event: TraceViewerEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
+}
+
+/** Points the element at another location of `trace_viewer_bg.wasm`; call before the first element connects. */
+export function setWasmUrl(url: string | URL): void;
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'trace-viewer': TraceViewerElement;
+  }
+}

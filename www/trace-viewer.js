@@ -1,0 +1,159 @@
+// <trace-viewer>: the custom element around the WebAssembly viewer.
+// wasm-bindgen cannot extend HTMLElement, so this small hand-written module does: it loads the
+// wasm once per page, gives each element its own shadow root and ViewerHandle, maps attributes,
+// properties and methods onto the handle, and frees the handle when the element is removed.
+import init, { ViewerHandle } from './wasm/trace_viewer.js';
+
+let wasmLocation = null;
+let wasmReady = null;
+
+/** Points the element at a different `trace_viewer_bg.wasm` (call before the first element connects). */
+export function setWasmUrl(url) {
+  wasmLocation = url;
+}
+
+function loadWasm() {
+  if (!wasmReady) {
+    if (typeof WebAssembly !== 'object') {
+      return Promise.reject(new Error('trace-viewer needs WebAssembly, which this browser does not provide.'));
+    }
+    const location = wasmLocation ?? new URL('./wasm/trace_viewer_bg.wasm', import.meta.url);
+    wasmReady = init({ module_or_path: location });
+  }
+  return wasmReady;
+}
+
+/** The error a failed load rejects with and reports in the `load-error` event. */
+export class TraceLoadError extends Error {
+  constructor(message, source) {
+    super(message);
+    this.name = 'TraceLoadError';
+    this.source = source;
+  }
+}
+
+export class TraceViewerElement extends HTMLElement {
+  static observedAttributes = ['src', 'selected-span'];
+
+  #handle = null;
+  /** The last input given, replayed when the element is connected (again). */
+  #input = null;
+  /** Increments per load so a slow fetch cannot overwrite a newer load. */
+  #loadNumber = 0;
+  /** Resolves once a handle exists; loads made before that wait on it. */
+  #mounted = null;
+  #resolveMounted = null;
+  #waitingLoads = 0;
+
+  constructor() {
+    super();
+    this.attachShadow({ mode: 'open' });
+    this.#resetMounted();
+  }
+
+  #resetMounted() {
+    this.#mounted = new Promise((resolve) => { this.#resolveMounted = resolve; });
+  }
+
+  async connectedCallback() {
+    try {
+      await loadWasm();
+    } catch (error) {
+      this.shadowRoot.textContent = String(error?.message ?? error);
+      return;
+    }
+    if (!this.isConnected || this.#handle) return;
+    this.#handle = new ViewerHandle(this.shadowRoot, this);
+    const replay = this.#input && this.#waitingLoads === 0;
+    this.#resolveMounted();
+    if (replay) {
+      this.#apply(this.#input).catch(() => {});
+    } else if (!this.#input && this.getAttribute('src')) {
+      this.#fetchSource(this.getAttribute('src')).catch(() => {});
+    }
+  }
+
+  disconnectedCallback() {
+    if (this.#handle) {
+      this.#handle.free();
+      this.#handle = null;
+      this.#resetMounted();
+    }
+    this.shadowRoot.replaceChildren();
+  }
+
+  attributeChangedCallback(name, oldValue, newValue) {
+    if (!this.#handle || oldValue === newValue) return;
+    if (name === 'src' && newValue) this.#fetchSource(newValue).catch(() => {});
+    if (name === 'selected-span' && newValue) this.#handle.selectSpan(newValue);
+  }
+
+  get src() { return this.getAttribute('src') ?? ''; }
+  set src(url) { this.setAttribute('src', url); }
+
+  /** The trace document: a JSON string or an already parsed object. */
+  get data() { return this.#input?.value ?? null; }
+  set data(value) { this.load(value).catch(() => {}); }
+
+  /** Loads a JSON string or object; resolves with a summary, rejects with a TraceLoadError. */
+  load(value, fileName) {
+    return this.#apply({ value, fileName: fileName ?? null });
+  }
+
+  /** Selects and reveals a span by id; returns false when the shown trace has no such span. */
+  select(spanId) {
+    return this.#handle ? this.#handle.selectSpan(String(spanId)) : false;
+  }
+
+  async #fetchSource(url) {
+    const loadNumber = ++this.#loadNumber;
+    let text;
+    try {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
+      text = await response.text();
+    } catch (error) {
+      if (loadNumber !== this.#loadNumber) return;
+      const message = `Could not fetch ${url}: ${error?.message ?? error}`;
+      this.#handle?.showError(message);
+      this.#emitError(message, url);
+      throw new TraceLoadError(message, url);
+    }
+    if (loadNumber !== this.#loadNumber) return;
+    const name = url.split(/[?#]/)[0].split('/').pop() || null;
+    return this.#apply({ value: text, fileName: name }, loadNumber);
+  }
+
+  async #apply(input, loadNumber = ++this.#loadNumber) {
+    this.#input = input;
+    if (!this.#handle) {
+      this.#waitingLoads += 1;
+      await this.#mounted;
+      this.#waitingLoads -= 1;
+    }
+    if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
+    const source = input.fileName ?? undefined;
+    let summary;
+    try {
+      summary = typeof input.value === 'string'
+        ? this.#handle.loadText(input.value, input.fileName)
+        : this.#handle.loadObject(input.value);
+    } catch (error) {
+      const message = String(error?.message ?? error);
+      this.#emitError(message, source);
+      throw new TraceLoadError(message, source);
+    }
+    const selected = this.getAttribute('selected-span');
+    if (selected) this.#handle.selectSpan(selected);
+    this.dispatchEvent(new CustomEvent('load', { detail: summary, bubbles: true, composed: true }));
+    return summary;
+  }
+
+  #emitError(message, source) {
+    this.dispatchEvent(new CustomEvent('load-error', { detail: { message, source }, bubbles: true, composed: true }));
+  }
+}
+
+if (!customElements.get('trace-viewer')) {
+  customElements.define('trace-viewer', TraceViewerElement);
+}

@@ -1,0 +1,91 @@
+//! Installs what the build and tests need when it is missing, so a fresh machine needs only the
+//! Rust toolchain, Node.js and root: the wasm32 target, wasm-bindgen-cli at exactly the version in
+//! Cargo.lock, wasm-opt and playwright-core from npm, and Debian's chromium and chromium-driver.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::process::{output, run};
+use crate::repository;
+
+pub fn ensure_wasm_target() -> Result<(), String> {
+    let installed =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|line| line.trim() == "wasm32-unknown-unknown")
+    {
+        return Ok(());
+    }
+    println!("== installing the wasm32-unknown-unknown target");
+    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+/// The exact `wasm-bindgen` version in Cargo.lock; the CLI must match it.
+fn locked_wasm_bindgen_version() -> Result<String, String> {
+    let lock = std::fs::read_to_string(repository().join("Cargo.lock"))
+        .map_err(|error| format!("Cargo.lock: {error}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines
+                .next()
+                .and_then(|line| line.trim().strip_prefix("version = "))
+            {
+                return Ok(version.trim_matches('"').to_string());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen entry".into())
+}
+
+pub fn ensure_wasm_bindgen() -> Result<(), String> {
+    let version = locked_wasm_bindgen_version()?;
+    let installed = output(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
+    if installed.split_whitespace().nth(1) == Some(version.as_str()) {
+        return Ok(());
+    }
+    println!(
+        "== installing wasm-bindgen-cli {version} (matches Cargo.lock; takes a few minutes once)"
+    );
+    run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &version]))
+}
+
+/// Directory of the npm tooling (binaryen's wasm-opt, playwright-core).
+pub fn node_tools_dir() -> PathBuf {
+    repository().join("xtask")
+}
+
+pub fn ensure_node_tools() -> Result<(), String> {
+    let directory = node_tools_dir();
+    let ready = ["binaryen", "playwright-core"]
+        .iter()
+        .all(|name| directory.join("node_modules").join(name).exists());
+    if ready {
+        return Ok(());
+    }
+    println!("== installing npm tooling (binaryen, playwright-core)");
+    let subcommand = if directory.join("package-lock.json").exists() {
+        "ci"
+    } else {
+        "install"
+    };
+    run(Command::new("npm")
+        .args([subcommand, "--no-audit", "--no-fund"])
+        .current_dir(&directory))
+}
+
+pub fn wasm_opt() -> PathBuf {
+    node_tools_dir().join("node_modules/.bin/wasm-opt")
+}
+
+pub fn ensure_chromium() -> Result<(), String> {
+    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
+        return Ok(());
+    }
+    println!("== installing Debian's chromium and chromium-driver");
+    run(Command::new("apt-get").args(["update", "-q"]))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-q", "chromium", "chromium-driver"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
