@@ -23,13 +23,8 @@ pub struct ViewerHandle {
 impl ViewerHandle {
     /// Mounts a viewer into `shadow_root`; `span-select` and `trace-select` events go to `host`.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        shadow_root: ShadowRoot,
-        host: Option<HtmlElement>,
-    ) -> Result<ViewerHandle, JsValue> {
-        Ok(ViewerHandle {
-            viewer: mount_viewer(&shadow_root, host)?,
-        })
+    pub fn new(shadow_root: ShadowRoot, host: Option<HtmlElement>) -> Result<ViewerHandle, JsValue> {
+        Ok(ViewerHandle { viewer: mount_viewer(&shadow_root, host)? })
     }
 
     /// Imports a file's text and shows it. Resolves to a summary; throws an `Error` whose message
@@ -61,11 +56,7 @@ impl ViewerHandle {
         self.viewer.state.select_span_id(span_id)
     }
 
-    fn show(
-        &self,
-        result: Result<TraceSet, String>,
-        file_name: Option<String>,
-    ) -> Result<JsValue, JsError> {
+    fn show(&self, result: Result<TraceSet, String>, file_name: Option<String>) -> Result<JsValue, JsError> {
         match result {
             Ok(set) => {
                 let summary = summary(&set);
@@ -102,9 +93,7 @@ fn summary(set: &TraceSet) -> JsValue {
         "traces": traces,
         "warnings": set.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
     });
-    summary
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::NULL)
+    summary.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
 }
 
 use serde::Serialize;

@@ -23,11 +23,7 @@ pub fn format_duration_ns(nanos: u64) -> String {
         _ if nanos < 3600 * SECOND => {
             format!("{} m {:02} s", nanos / (60 * SECOND), nanos / SECOND % 60)
         }
-        _ => format!(
-            "{} h {:02} m",
-            nanos / (3600 * SECOND),
-            nanos / (60 * SECOND) % 60
-        ),
+        _ => format!("{} h {:02} m", nanos / (3600 * SECOND), nanos / (60 * SECOND) % 60),
     }
 }
 

@@ -11,9 +11,7 @@ pub struct CollapsedSet {
 
 impl CollapsedSet {
     pub fn new(span_count: usize) -> Self {
-        CollapsedSet {
-            collapsed: vec![false; span_count],
-        }
+        CollapsedSet { collapsed: vec![false; span_count] }
     }
 
     pub fn is_collapsed(&self, index: usize) -> bool {
@@ -38,22 +36,14 @@ pub fn visible_rows(trace: &Trace, collapsed: &CollapsedSet) -> Vec<usize> {
     let mut index = 0;
     while index < trace.spans.len() {
         rows.push(index);
-        index = if collapsed.is_collapsed(index) {
-            trace.spans[index].subtree_end.max(index + 1)
-        } else {
-            index + 1
-        };
+        index = if collapsed.is_collapsed(index) { trace.spans[index].subtree_end.max(index + 1) } else { index + 1 };
     }
     rows
 }
 
 /// For each span, whether it or any descendant failed: failures show on every ancestor.
 pub fn error_in_subtree(trace: &Trace) -> Vec<bool> {
-    let mut flags: Vec<bool> = trace
-        .spans
-        .iter()
-        .map(|span| span.status.is_error())
-        .collect();
+    let mut flags: Vec<bool> = trace.spans.iter().map(|span| span.status.is_error()).collect();
     for index in (0..trace.spans.len()).rev() {
         if let Some(parent) = trace.spans[index].parent {
             if flags[index] {

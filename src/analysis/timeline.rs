@@ -20,19 +20,13 @@ pub struct BarGeometry {
 /// Bars are clipped to the window; a zero-length span still gets a visible sliver (set in CSS).
 pub fn bar_geometry(span: &Span, window: TimeWindow) -> BarGeometry {
     if window.duration_ns == 0 {
-        return BarGeometry {
-            left_percent: 0.0,
-            width_percent: 100.0,
-        };
+        return BarGeometry { left_percent: 0.0, width_percent: 100.0 };
     }
     let window_end = window.start_ns.saturating_add(window.duration_ns);
     let start = span.start_ns.clamp(window.start_ns, window_end);
     let end = span.end_ns().clamp(window.start_ns, window_end);
     let scale = 100.0 / window.duration_ns as f64;
-    BarGeometry {
-        left_percent: (start - window.start_ns) as f64 * scale,
-        width_percent: (end - start) as f64 * scale,
-    }
+    BarGeometry { left_percent: (start - window.start_ns) as f64 * scale, width_percent: (end - start) as f64 * scale }
 }
 
 /// One tick on the axis: its position and its label (offset from the window start).
@@ -45,10 +39,7 @@ pub struct TimeTick {
 /// Ticks at a round step (1, 2 or 5 times a power of ten) giving at most `max_ticks` intervals.
 pub fn time_ticks(window: TimeWindow, max_ticks: u32) -> Vec<TimeTick> {
     if window.duration_ns == 0 || max_ticks == 0 {
-        return vec![TimeTick {
-            percent: 0.0,
-            offset_ns: 0,
-        }];
+        return vec![TimeTick { percent: 0.0, offset_ns: 0 }];
     }
     let rough_step = window.duration_ns.div_ceil(u64::from(max_ticks)).max(1);
     let mut magnitude = 1u64;
@@ -63,10 +54,7 @@ pub fn time_ticks(window: TimeWindow, max_ticks: u32) -> Vec<TimeTick> {
     (0..=window.duration_ns / step)
         .map(|count| {
             let offset_ns = count * step;
-            TimeTick {
-                percent: offset_ns as f64 * 100.0 / window.duration_ns as f64,
-                offset_ns,
-            }
+            TimeTick { percent: offset_ns as f64 * 100.0 / window.duration_ns as f64, offset_ns }
         })
         .collect()
 }
@@ -80,58 +68,17 @@ mod tests {
         let mut span = Span::new("s", None, "s");
         span.start_ns = 1_250;
         span.duration_ns = 500;
-        let window = TimeWindow {
-            start_ns: 1_000,
-            duration_ns: 1_000,
-        };
-        assert_eq!(
-            bar_geometry(&span, window),
-            BarGeometry {
-                left_percent: 25.0,
-                width_percent: 50.0
-            }
-        );
+        let window = TimeWindow { start_ns: 1_000, duration_ns: 1_000 };
+        assert_eq!(bar_geometry(&span, window), BarGeometry { left_percent: 25.0, width_percent: 50.0 });
         span.duration_ns = 5_000;
-        assert_eq!(
-            bar_geometry(&span, window),
-            BarGeometry {
-                left_percent: 25.0,
-                width_percent: 75.0
-            }
-        );
+        assert_eq!(bar_geometry(&span, window), BarGeometry { left_percent: 25.0, width_percent: 75.0 });
     }
 
     #[test]
     fn ticks_use_round_steps() {
-        let ticks = time_ticks(
-            TimeWindow {
-                start_ns: 0,
-                duration_ns: 1_000_000_000,
-            },
-            5,
-        );
+        let ticks = time_ticks(TimeWindow { start_ns: 0, duration_ns: 1_000_000_000 }, 5);
         let offsets: Vec<u64> = ticks.iter().map(|tick| tick.offset_ns).collect();
-        assert_eq!(
-            offsets,
-            [
-                0,
-                200_000_000,
-                400_000_000,
-                600_000_000,
-                800_000_000,
-                1_000_000_000
-            ]
-        );
-        assert_eq!(
-            time_ticks(
-                TimeWindow {
-                    start_ns: 0,
-                    duration_ns: 7
-                },
-                4
-            )
-            .len(),
-            4
-        );
+        assert_eq!(offsets, [0, 200_000_000, 400_000_000, 600_000_000, 800_000_000, 1_000_000_000]);
+        assert_eq!(time_ticks(TimeWindow { start_ns: 0, duration_ns: 7 }, 4).len(), 4);
     }
 }

@@ -1,7 +1,6 @@
 //! Byte encodings found in trace files: base64 (standard and URL-safe) and hex, for ids and bytes.
 
-const BASE64_ALPHABET: &[u8; 64] =
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const BASE64_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 pub fn base64_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
@@ -66,9 +65,7 @@ pub fn hex_encode(bytes: &[u8]) -> String {
 pub fn normalise_binary_id(text: &str, byte_length: usize) -> (String, bool) {
     let text = text.trim();
     let unprefixed = text.strip_prefix("0x").unwrap_or(text);
-    if unprefixed.len() == byte_length * 2
-        && unprefixed.bytes().all(|byte| byte.is_ascii_hexdigit())
-    {
+    if unprefixed.len() == byte_length * 2 && unprefixed.bytes().all(|byte| byte.is_ascii_hexdigit()) {
         return (unprefixed.to_ascii_lowercase(), true);
     }
     if let Some(bytes) = base64_decode(text).filter(|bytes| bytes.len() == byte_length) {
@@ -79,14 +76,7 @@ pub fn normalise_binary_id(text: &str, byte_length: usize) -> (String, bool) {
         && unprefixed.bytes().all(|byte| byte.is_ascii_hexdigit())
     {
         // Short hex (a 64-bit Jaeger trace id): pad on the left as OpenTelemetry does.
-        return (
-            format!(
-                "{:0>width$}",
-                unprefixed.to_ascii_lowercase(),
-                width = byte_length * 2
-            ),
-            true,
-        );
+        return (format!("{:0>width$}", unprefixed.to_ascii_lowercase(), width = byte_length * 2), true);
     }
     (text.to_string(), false)
 }
@@ -98,9 +88,7 @@ mod tests {
     #[test]
     fn base64_round_trips_every_length() {
         for length in 0..20u8 {
-            let bytes: Vec<u8> = (0..length)
-                .map(|index| index.wrapping_mul(37).wrapping_add(200))
-                .collect();
+            let bytes: Vec<u8> = (0..length).map(|index| index.wrapping_mul(37).wrapping_add(200)).collect();
             assert_eq!(base64_decode(&base64_encode(&bytes)), Some(bytes));
         }
         assert_eq!(base64_encode(b"hi!?"), "aGkhPw==");
@@ -109,29 +97,11 @@ mod tests {
     #[test]
     fn ids_in_hex_base64_and_prefixed_forms_normalise_to_the_same_hex() {
         let hex = "5b8efff798038103d269b633813fc60c";
-        assert_eq!(
-            normalise_binary_id("5B8EFFF798038103D269B633813FC60C", 16),
-            (hex.to_string(), true)
-        );
-        assert_eq!(
-            normalise_binary_id("W47/95gDgQPSabYzgT/GDA==", 16),
-            (hex.to_string(), true)
-        );
-        assert_eq!(
-            normalise_binary_id("0x5b8efff798038103d269b633813fc60c", 16),
-            (hex.to_string(), true)
-        );
-        assert_eq!(
-            normalise_binary_id("7uGbfsPBsXQ=", 8),
-            ("eee19b7ec3c1b174".to_string(), true)
-        );
-        assert_eq!(
-            normalise_binary_id("abc", 8),
-            ("0000000000000abc".to_string(), true)
-        );
-        assert_eq!(
-            normalise_binary_id("not an id!", 8),
-            ("not an id!".to_string(), false)
-        );
+        assert_eq!(normalise_binary_id("5B8EFFF798038103D269B633813FC60C", 16), (hex.to_string(), true));
+        assert_eq!(normalise_binary_id("W47/95gDgQPSabYzgT/GDA==", 16), (hex.to_string(), true));
+        assert_eq!(normalise_binary_id("0x5b8efff798038103d269b633813fc60c", 16), (hex.to_string(), true));
+        assert_eq!(normalise_binary_id("7uGbfsPBsXQ=", 8), ("eee19b7ec3c1b174".to_string(), true));
+        assert_eq!(normalise_binary_id("abc", 8), ("0000000000000abc".to_string(), true));
+        assert_eq!(normalise_binary_id("not an id!", 8), ("not an id!".to_string(), false));
     }
 }

@@ -28,11 +28,7 @@ impl ImportError {
         let full = error.to_string();
         // serde_json appends " at line L column C"; keep only the reason.
         let reason = full.split(" at line ").next().unwrap_or(&full).to_string();
-        ImportError::MalformedJson {
-            line: error.line(),
-            column: error.column(),
-            reason,
-        }
+        ImportError::MalformedJson { line: error.line(), column: error.column(), reason }
     }
 }
 
@@ -40,18 +36,14 @@ impl std::fmt::Display for ImportError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ImportError::Empty => formatter.write_str("The file is empty."),
-            ImportError::MalformedJson {
-                line,
-                column,
-                reason,
-            } => {
-                write!(
-                    formatter,
-                    "The file is not valid JSON: {reason} at line {line}, column {column}."
-                )
+            ImportError::MalformedJson { line, column, reason } => {
+                write!(formatter, "The file is not valid JSON: {reason} at line {line}, column {column}.")
             }
             ImportError::UnknownFormat { tried, found } => {
-                write!(formatter, "The file is JSON but not a trace format this viewer reads (found {found}). Tried: ")?;
+                write!(
+                    formatter,
+                    "The file is JSON but not a trace format this viewer reads (found {found}). Tried: "
+                )?;
                 formatter.write_str(&tried.join("; "))?;
                 formatter.write_str(".")
             }

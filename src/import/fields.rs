@@ -7,8 +7,7 @@ use crate::model::{parse_rfc3339_ns, Attribute, AttributeValue};
 
 /// The first of `keys` present in `object` and not null.
 pub fn field<'a>(object: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
-    keys.iter()
-        .find_map(|key| object.get(*key).filter(|value| !value.is_null()))
+    keys.iter().find_map(|key| object.get(*key).filter(|value| !value.is_null()))
 }
 
 pub fn string_field(object: &Map<String, Value>, keys: &[&str]) -> Option<String> {
@@ -23,12 +22,9 @@ pub fn string_field(object: &Map<String, Value>, keys: &[&str]) -> Option<String
 /// as strings). Never through a float for integers.
 pub fn unsigned(value: &Value) -> Option<u64> {
     match value {
-        Value::Number(number) => number.as_u64().or_else(|| {
-            number
-                .as_f64()
-                .filter(|float| float.is_finite() && *float >= 0.0)
-                .map(|float| float as u64)
-        }),
+        Value::Number(number) => number
+            .as_u64()
+            .or_else(|| number.as_f64().filter(|float| float.is_finite() && *float >= 0.0).map(|float| float as u64)),
         Value::String(text) => text.trim().parse().ok(),
         _ => None,
     }
@@ -50,13 +46,24 @@ pub fn time_ns(value: &Value) -> Option<u64> {
 /// A timestamp where a bare number means epoch milliseconds (what people and JavaScript write).
 pub fn time_ms_or_rfc3339(value: &Value) -> Option<u64> {
     match value {
-        Value::Number(number) => {
-            let millis = number.as_f64()?;
-            (millis.is_finite() && millis >= 0.0).then(|| (millis * 1_000_000.0).round() as u64)
-        }
+        Value::Number(number) => match number.as_u64() {
+            Some(millis) => millis.checked_mul(1_000_000),
+            None => millis_float_to_ns(number.as_f64()?),
+        },
         Value::String(text) => parse_rfc3339_ns(text),
         _ => None,
     }
+}
+
+/// Fractional milliseconds to nanoseconds, splitting whole and fractional parts so the whole
+/// milliseconds stay exact (a plain `millis * 1e6` in f64 loses the last digits).
+pub fn millis_float_to_ns(millis: f64) -> Option<u64> {
+    if !millis.is_finite() || millis < 0.0 || millis >= u64::MAX as f64 / 1e6 {
+        return None;
+    }
+    let whole = millis.trunc();
+    let fraction_ns = ((millis - whole) * 1e6).round() as u64;
+    (whole as u64).checked_mul(1_000_000)?.checked_add(fraction_ns)
 }
 
 /// Keeps every key of `object` not in `known`, in file order: nothing the file said is dropped.
@@ -71,10 +78,22 @@ pub fn other_fields(object: &Map<String, Value>, known: &[&str]) -> Vec<Attribut
 /// A JSON object's entries as attributes, in file order.
 pub fn object_attributes(value: Option<&Value>) -> Vec<Attribute> {
     match value {
-        Some(Value::Object(map)) => map
-            .iter()
-            .map(|(key, item)| Attribute::new(key.clone(), AttributeValue::from_json(item)))
-            .collect(),
+        Some(Value::Object(map)) => {
+            map.iter().map(|(key, item)| Attribute::new(key.clone(), AttributeValue::from_json(item))).collect()
+        }
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn milliseconds_become_exact_nanoseconds() {
+        assert_eq!(time_ms_or_rfc3339(&serde_json::json!(1_715_678_490_001u64)), Some(1_715_678_490_001_000_000));
+        assert_eq!(time_ms_or_rfc3339(&serde_json::json!(1_715_678_490_001.5)), Some(1_715_678_490_001_500_000));
+        assert_eq!(time_ms_or_rfc3339(&serde_json::json!(-1)), None);
+        assert_eq!(time_ms_or_rfc3339(&serde_json::json!("2024-05-14T09:21:30Z")), Some(1_715_678_490_000_000_000));
     }
 }

@@ -53,10 +53,7 @@ pub fn import_value(value: &Value) -> Result<TraceSet, ImportError> {
         }
     }
     Err(ImportError::UnknownFormat {
-        tried: IMPORTERS
-            .iter()
-            .map(|importer| importer.description)
-            .collect(),
+        tried: IMPORTERS.iter().map(|importer| importer.description).collect(),
         found: error::describe_shape(value),
     })
 }

@@ -9,8 +9,8 @@ use serde_json::{Map, Value};
 use super::fields::{field, other_fields, signed, string_field, time_ns};
 use super::{encoding, semantic, ImportError};
 use crate::model::{
-    build_trace, Attribute, AttributeValue, ImportWarning, Resource, Scope, Span, SpanEvent,
-    SpanKind, SpanLink, SpanStatus, Trace, TraceSet,
+    build_trace, Attribute, AttributeValue, ImportWarning, Resource, Scope, Span, SpanEvent, SpanKind, SpanLink,
+    SpanStatus, Trace, TraceSet,
 };
 
 const SPAN_FIELDS: &[&str] = &[
@@ -61,18 +61,15 @@ fn any_value(value: &Value) -> AttributeValue {
         };
     }
     if let Some(integer) = field(object, &["intValue", "int_value"]) {
-        return signed(integer)
-            .map(AttributeValue::Int)
-            .unwrap_or_else(|| AttributeValue::from_json(integer));
+        return signed(integer).map(AttributeValue::Int).unwrap_or_else(|| AttributeValue::from_json(integer));
     }
     if let Some(double) = field(object, &["doubleValue", "double_value"]) {
         return match double {
             Value::Number(number) => AttributeValue::Double(number.as_f64().unwrap_or(f64::NAN)),
             // Protobuf's JSON writes NaN and infinities as strings.
-            Value::String(text) => text
-                .parse()
-                .map(AttributeValue::Double)
-                .unwrap_or_else(|_| AttributeValue::String(text.clone())),
+            Value::String(text) => {
+                text.parse().map(AttributeValue::Double).unwrap_or_else(|_| AttributeValue::String(text.clone()))
+            }
             other => AttributeValue::from_json(other),
         };
     }
@@ -83,11 +80,7 @@ fn any_value(value: &Value) -> AttributeValue {
             .unwrap_or_else(|| AttributeValue::String(text.to_string()));
     }
     if let Some(array) = field(object, &["arrayValue", "array_value"]) {
-        let values = array
-            .get("values")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+        let values = array.get("values").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
         return AttributeValue::Array(values.iter().map(any_value).collect());
     }
     if let Some(list) = field(object, &["kvlistValue", "kvlist_value"]) {
@@ -108,15 +101,8 @@ fn key_values(list: Option<&Value>) -> Vec<Attribute> {
         .iter()
         .filter_map(Value::as_object)
         .map(|item| {
-            let key = item
-                .get("key")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
-            let value = item
-                .get("value")
-                .map(any_value)
-                .unwrap_or(AttributeValue::Empty);
+            let key = item.get("key").and_then(Value::as_str).unwrap_or_default().to_string();
+            let value = item.get("value").map(any_value).unwrap_or(AttributeValue::Empty);
             Attribute::new(key, value)
         })
         .collect()
@@ -160,19 +146,12 @@ fn status(value: Option<&Value>) -> SpanStatus {
     }
 }
 
-fn id(
-    object: &Map<String, Value>,
-    keys: &[&str],
-    byte_length: usize,
-    warnings: &mut Vec<String>,
-) -> Option<String> {
+fn id(object: &Map<String, Value>, keys: &[&str], byte_length: usize, warnings: &mut Vec<String>) -> Option<String> {
     let text = string_field(object, keys).filter(|text| !text.is_empty())?;
     let (normalised, understood) = encoding::normalise_binary_id(&text, byte_length);
     if !understood {
-        warnings.push(format!(
-            "{} {text:?} is neither hex nor base64 of {byte_length} bytes; kept as written",
-            keys[0]
-        ));
+        warnings
+            .push(format!("{} {text:?} is neither hex nor base64 of {byte_length} bytes; kept as written", keys[0]));
     }
     Some(normalised)
 }
@@ -182,19 +161,16 @@ fn read_span(
     object: &Map<String, Value>,
     resource: usize,
     scope: usize,
+    made_up_ids: &mut usize,
 ) -> (String, Span, Option<u64>) {
     let mut problems = Vec::new();
     let trace_id = id(object, &["traceId", "trace_id"], 16, &mut problems).unwrap_or_default();
     let span_id = id(object, &["spanId", "span_id"], 8, &mut problems).unwrap_or_else(|| {
-        problems.push("span has no spanId; one was made up".into());
-        String::new()
+        *made_up_ids += 1;
+        problems.push("span has no spanId; this id was made up for it".into());
+        format!("missing-id-{made_up_ids}")
     });
-    let parent = id(
-        object,
-        &["parentSpanId", "parent_span_id"],
-        8,
-        &mut problems,
-    );
+    let parent = id(object, &["parentSpanId", "parent_span_id"], 8, &mut problems);
     let name = string_field(object, &["name"]).unwrap_or_default();
     let mut span = Span::new(span_id, parent, name);
     span.resource = Some(resource);
@@ -212,9 +188,7 @@ fn read_span(
     }
     match (start, end) {
         (Some(start), Some(end)) if end >= start => span.duration_ns = end - start,
-        (Some(_), Some(_)) => {
-            problems.push("end time is before start time; shown with zero duration".into())
-        }
+        (Some(_), Some(_)) => problems.push("end time is before start time; shown with zero duration".into()),
         (Some(_), None) => problems.push("no readable end time; shown with zero duration".into()),
         (None, _) => {}
     }
@@ -226,10 +200,7 @@ fn read_span(
             .filter_map(Value::as_object)
             .map(|event| {
                 let mut attributes = key_values(event.get("attributes"));
-                attributes.extend(other_fields(
-                    event,
-                    &["name", "timeUnixNano", "time_unix_nano", "attributes"],
-                ));
+                attributes.extend(other_fields(event, &["name", "timeUnixNano", "time_unix_nano", "attributes"]));
                 SpanEvent {
                     name: string_field(event, &["name"]).unwrap_or_default(),
                     time_ns: field(event, &["timeUnixNano", "time_unix_nano"]).and_then(time_ns),
@@ -245,13 +216,9 @@ fn read_span(
             .map(|link| {
                 let mut ignored = Vec::new();
                 let mut attributes = key_values(link.get("attributes"));
-                attributes.extend(other_fields(
-                    link,
-                    &["traceId", "trace_id", "spanId", "span_id", "attributes"],
-                ));
+                attributes.extend(other_fields(link, &["traceId", "trace_id", "spanId", "span_id", "attributes"]));
                 SpanLink {
-                    trace_id: id(link, &["traceId", "trace_id"], 16, &mut ignored)
-                        .unwrap_or_default(),
+                    trace_id: id(link, &["traceId", "trace_id"], 16, &mut ignored).unwrap_or_default(),
                     span_id: id(link, &["spanId", "span_id"], 8, &mut ignored).unwrap_or_default(),
                     attributes,
                 }
@@ -259,8 +226,7 @@ fn read_span(
             .collect();
     }
     for problem in problems {
-        span.warnings
-            .push(ImportWarning::for_span(&span.span_id, problem));
+        span.warnings.push(ImportWarning::for_span(&span.span_id, problem));
     }
     (trace_id, span, start)
 }
@@ -288,10 +254,7 @@ struct PendingTrace {
 
 pub fn import(value: &Value) -> Result<TraceSet, ImportError> {
     let Some(batches) = resource_spans(value) else {
-        return Err(ImportError::Invalid {
-            path: "$".into(),
-            reason: "no resourceSpans array".into(),
-        });
+        return Err(ImportError::Invalid { path: "$".into(), reason: "no resourceSpans array".into() });
     };
     let mut resources: Vec<Resource> = Vec::new();
     let mut scopes: Vec<Scope> = Vec::new();
@@ -302,52 +265,25 @@ pub fn import(value: &Value) -> Result<TraceSet, ImportError> {
         let resource_object = batch.get("resource").and_then(Value::as_object);
         let mut resource = Resource {
             attributes: key_values(resource_object.and_then(|object| object.get("attributes"))),
-            other_fields: resource_object
-                .map(|object| other_fields(object, &["attributes"]))
-                .unwrap_or_default(),
+            other_fields: resource_object.map(|object| other_fields(object, &["attributes"])).unwrap_or_default(),
         };
-        resource.other_fields.extend(other_fields(
-            batch,
-            &[
-                "resource",
-                "scopeSpans",
-                "scope_spans",
-                "instrumentationLibrarySpans",
-            ],
-        ));
+        resource
+            .other_fields
+            .extend(other_fields(batch, &["resource", "scopeSpans", "scope_spans", "instrumentationLibrarySpans"]));
         let resource_index = resources.len();
         resources.push(resource);
-        let scope_lists = field(
-            batch,
-            &["scopeSpans", "scope_spans", "instrumentationLibrarySpans"],
-        )
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
+        let scope_lists = field(batch, &["scopeSpans", "scope_spans", "instrumentationLibrarySpans"])
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         for scope_list in scope_lists.iter().filter_map(Value::as_object) {
             let scope_index = scopes.len();
-            scopes.push(scope(field(
-                scope_list,
-                &["scope", "instrumentationLibrary"],
-            )));
-            let spans = scope_list
-                .get("spans")
-                .and_then(Value::as_array)
-                .map(Vec::as_slice)
-                .unwrap_or_default();
+            scopes.push(scope(field(scope_list, &["scope", "instrumentationLibrary"])));
+            let spans = scope_list.get("spans").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
             for span_object in spans.iter().filter_map(Value::as_object) {
-                let (trace_id, mut span, start) =
-                    read_span(span_object, resource_index, scope_index);
-                if span.span_id.is_empty() {
-                    made_up_ids += 1;
-                    span.span_id = format!("missing-id-{made_up_ids}");
-                }
+                let (trace_id, span, start) = read_span(span_object, resource_index, scope_index, &mut made_up_ids);
                 let position = *pending_index.entry(trace_id.clone()).or_insert_with(|| {
-                    pending.push(PendingTrace {
-                        trace_id,
-                        spans: Vec::new(),
-                        missing_start: Vec::new(),
-                    });
+                    pending.push(PendingTrace { trace_id, spans: Vec::new(), missing_start: Vec::new() });
                     pending.len() - 1
                 });
                 let trace = &mut pending[position];
@@ -380,9 +316,5 @@ pub fn import(value: &Value) -> Result<TraceSet, ImportError> {
             build_trace(trace, pending.spans)
         })
         .collect();
-    Ok(TraceSet {
-        format: "otlp-json".into(),
-        traces,
-        warnings: Vec::new(),
-    })
+    Ok(TraceSet { format: "otlp-json".into(), traces, warnings: Vec::new() })
 }

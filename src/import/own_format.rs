@@ -5,12 +5,12 @@
 use serde_json::{Map, Value};
 
 use super::fields::{
-    field, object_attributes, other_fields, string_field, time_ms_or_rfc3339, time_ns,
+    field, millis_float_to_ns, object_attributes, other_fields, string_field, time_ms_or_rfc3339, time_ns,
 };
 use super::{semantic, ImportError};
 use crate::model::{
-    build_trace, Feedback, FeedbackKind, ImportWarning, Span, SpanEvent, SpanKind, SpanLink,
-    SpanStatus, Trace, TraceSet,
+    build_trace, Feedback, FeedbackKind, ImportWarning, Span, SpanEvent, SpanKind, SpanLink, SpanStatus, Trace,
+    TraceSet,
 };
 
 pub const FORMAT_TAG: &str = "trace-viewer/v1";
@@ -48,28 +48,19 @@ const SPAN_FIELDS: &[&str] = &[
 ];
 
 pub fn sniff(value: &Value) -> bool {
-    value
-        .get("format")
-        .and_then(Value::as_str)
-        .is_some_and(|tag| tag.starts_with("trace-viewer"))
+    value.get("format").and_then(Value::as_str).is_some_and(|tag| tag.starts_with("trace-viewer"))
 }
 
 /// A time from `<name>_ns` (exact integer nanoseconds) or `<name>` (RFC 3339 or epoch milliseconds).
 fn time(object: &Map<String, Value>, name: &str, exact_name: &str) -> Option<u64> {
-    object
-        .get(exact_name)
-        .and_then(time_ns)
-        .or_else(|| object.get(name).and_then(time_ms_or_rfc3339))
+    object.get(exact_name).and_then(time_ns).or_else(|| object.get(name).and_then(time_ms_or_rfc3339))
 }
 
 /// Reads one span; a missing start is `u64::MAX` until the trace's earliest start is known.
 fn read_span(object: &Map<String, Value>, position: usize) -> Span {
     let span_id = string_field(object, &["id"]).unwrap_or_else(|| format!("span-{}", position + 1));
-    let mut span = Span::new(
-        span_id,
-        string_field(object, &["parent"]),
-        string_field(object, &["name"]).unwrap_or_default(),
-    );
+    let mut span =
+        Span::new(span_id, string_field(object, &["parent"]), string_field(object, &["name"]).unwrap_or_default());
     let mut problems: Vec<String> = Vec::new();
     let mut problem = |message: String| problems.push(message);
     span.attributes = object_attributes(object.get("attributes"));
@@ -82,9 +73,7 @@ fn read_span(object: &Map<String, Value>, position: usize) -> Span {
     };
     let error_message = string_field(object, &["error"]);
     span.status = match (object.get("status").and_then(Value::as_str), error_message) {
-        (_, Some(message)) => SpanStatus::Error {
-            message: Some(message),
-        },
+        (_, Some(message)) => SpanStatus::Error { message: Some(message) },
         (Some("error"), None) => SpanStatus::Error { message: None },
         (Some("ok"), None) => SpanStatus::Ok,
         _ => SpanStatus::Unset,
@@ -92,7 +81,7 @@ fn read_span(object: &Map<String, Value>, position: usize) -> Span {
     let start = time(object, "start", "start_ns");
     let end = time(object, "end", "end_ns").or_else(|| {
         let millis = object.get("duration_ms")?.as_f64()?;
-        Some(start? + (millis.max(0.0) * 1_000_000.0).round() as u64)
+        start?.checked_add(millis_float_to_ns(millis)?)
     });
     match (start, end) {
         (Some(start), Some(end)) if end >= start => span.duration_ns = end - start,
@@ -107,10 +96,7 @@ fn read_span(object: &Map<String, Value>, position: usize) -> Span {
             .filter_map(Value::as_object)
             .map(|event| {
                 let mut attributes = object_attributes(event.get("attributes"));
-                attributes.extend(other_fields(
-                    event,
-                    &["name", "time", "time_ns", "attributes"],
-                ));
+                attributes.extend(other_fields(event, &["name", "time", "time_ns", "attributes"]));
                 SpanEvent {
                     name: string_field(event, &["name"]).unwrap_or_default(),
                     time_ns: time(event, "time", "time_ns"),
@@ -132,8 +118,7 @@ fn read_span(object: &Map<String, Value>, position: usize) -> Span {
     }
     span.other_fields = other_fields(object, SPAN_FIELDS);
     for message in problems {
-        span.warnings
-            .push(ImportWarning::for_span(&span.span_id, message));
+        span.warnings.push(ImportWarning::for_span(&span.span_id, message));
     }
     span
 }
@@ -165,18 +150,13 @@ fn read_trace(object: &Map<String, Value>, path: &str) -> Result<Trace, ImportEr
     for (position, span_value) in span_values.iter().enumerate() {
         match span_value.as_object() {
             Some(span_object) => spans.push(read_span(span_object, position)),
-            None => warnings.push(ImportWarning::general(format!(
-                "{path}.spans[{position}] is not an object; skipped"
-            ))),
+            None => {
+                warnings.push(ImportWarning::general(format!("{path}.spans[{position}] is not an object; skipped")))
+            }
         }
     }
     // Spans without a start sit at the trace's earliest known start.
-    let earliest = spans
-        .iter()
-        .map(|span| span.start_ns)
-        .min()
-        .filter(|start| *start != u64::MAX)
-        .unwrap_or(0);
+    let earliest = spans.iter().map(|span| span.start_ns).min().filter(|start| *start != u64::MAX).unwrap_or(0);
     for span in spans.iter_mut().filter(|span| span.start_ns == u64::MAX) {
         span.start_ns = earliest;
     }
@@ -204,42 +184,26 @@ fn read_trace(object: &Map<String, Value>, path: &str) -> Result<Trace, ImportEr
 
 pub fn import(value: &Value) -> Result<TraceSet, ImportError> {
     let Some(object) = value.as_object() else {
-        return Err(ImportError::Invalid {
-            path: "$".into(),
-            reason: "expected an object".into(),
-        });
+        return Err(ImportError::Invalid { path: "$".into(), reason: "expected an object".into() });
     };
-    let mut set = TraceSet {
-        format: "trace-viewer".into(),
-        ..TraceSet::default()
-    };
-    let tag = object
-        .get("format")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let mut set = TraceSet { format: "trace-viewer".into(), ..TraceSet::default() };
+    let tag = object.get("format").and_then(Value::as_str).unwrap_or_default();
     if tag != FORMAT_TAG {
-        set.warnings.push(ImportWarning::general(format!(
-            "format {tag:?} is not {FORMAT_TAG:?}; read as {FORMAT_TAG}"
-        )));
+        set.warnings
+            .push(ImportWarning::general(format!("format {tag:?} is not {FORMAT_TAG:?}; read as {FORMAT_TAG}")));
     }
     match object.get("traces") {
         Some(Value::Array(traces)) => {
             for (position, trace) in traces.iter().enumerate() {
                 let path = format!("$.traces[{position}]");
                 let Some(trace_object) = trace.as_object() else {
-                    return Err(ImportError::Invalid {
-                        path,
-                        reason: "expected a trace object".into(),
-                    });
+                    return Err(ImportError::Invalid { path, reason: "expected a trace object".into() });
                 };
                 set.traces.push(read_trace(trace_object, &path)?);
             }
         }
         Some(_) => {
-            return Err(ImportError::Invalid {
-                path: "$.traces".into(),
-                reason: "expected an array of traces".into(),
-            })
+            return Err(ImportError::Invalid { path: "$.traces".into(), reason: "expected an array of traces".into() })
         }
         None => set.traces.push(read_trace(object, "$")?),
     }

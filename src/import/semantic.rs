@@ -36,34 +36,24 @@ pub fn kind_from_attributes(attributes: &[Attribute]) -> Option<SpanKind> {
             _ => SpanKind::Other,
         });
     }
-    let has_model = [
-        "gen_ai.request.model",
-        "gen_ai.system",
-        "gen_ai.provider.name",
-        "llm.model_name",
-    ]
-    .iter()
-    .any(|key| find(attributes, key).is_some());
+    let has_model = ["gen_ai.request.model", "gen_ai.system", "gen_ai.provider.name", "llm.model_name"]
+        .iter()
+        .any(|key| find(attributes, key).is_some());
     has_model.then_some(SpanKind::Llm)
 }
 
 /// Fills the trace's user, session and intent from the first span that names them.
 pub fn fill_trace_facts(trace: &mut Trace, spans: &[Span]) {
     let first = |keys: &[&str]| {
-        spans.iter().find_map(|span| {
-            keys.iter()
-                .find_map(|key| find(&span.attributes, key).map(|value| value.display()))
-        })
+        spans
+            .iter()
+            .find_map(|span| keys.iter().find_map(|key| find(&span.attributes, key).map(|value| value.display())))
     };
     if trace.user_id.is_none() {
         trace.user_id = first(&["user.id", "enduser.id", "langfuse.user.id"]);
     }
     if trace.session_id.is_none() {
-        trace.session_id = first(&[
-            "session.id",
-            "gen_ai.conversation.id",
-            "langfuse.session.id",
-        ]);
+        trace.session_id = first(&["session.id", "gen_ai.conversation.id", "langfuse.session.id"]);
     }
     if trace.intent.is_none() {
         trace.intent = first(&["intent", "user.intent", "app.intent"]);
@@ -76,10 +66,7 @@ mod tests {
     use crate::model::AttributeValue;
 
     fn attributes(pairs: &[(&str, &str)]) -> Vec<Attribute> {
-        pairs
-            .iter()
-            .map(|(key, value)| Attribute::new(*key, AttributeValue::String(value.to_string())))
-            .collect()
+        pairs.iter().map(|(key, value)| Attribute::new(*key, AttributeValue::String(value.to_string()))).collect()
     }
 
     #[test]
@@ -92,17 +79,8 @@ mod tests {
             kind_from_attributes(&attributes(&[("gen_ai.operation.name", "execute_tool")])),
             Some(SpanKind::Tool)
         );
-        assert_eq!(
-            kind_from_attributes(&attributes(&[("gen_ai.request.model", "gpt-4o")])),
-            Some(SpanKind::Llm)
-        );
-        assert_eq!(
-            kind_from_attributes(&attributes(&[("traceloop.span.kind", "workflow")])),
-            Some(SpanKind::Chain)
-        );
-        assert_eq!(
-            kind_from_attributes(&attributes(&[("http.method", "GET")])),
-            None
-        );
+        assert_eq!(kind_from_attributes(&attributes(&[("gen_ai.request.model", "gpt-4o")])), Some(SpanKind::Llm));
+        assert_eq!(kind_from_attributes(&attributes(&[("traceloop.span.kind", "workflow")])), Some(SpanKind::Chain));
+        assert_eq!(kind_from_attributes(&attributes(&[("http.method", "GET")])), None);
     }
 }

@@ -11,10 +11,7 @@ pub struct Attribute {
 
 impl Attribute {
     pub fn new(key: impl Into<String>, value: AttributeValue) -> Self {
-        Attribute {
-            key: key.into(),
-            value,
-        }
+        Attribute { key: key.into(), value }
     }
 }
 
@@ -46,13 +43,9 @@ impl AttributeValue {
                 None => AttributeValue::Double(number.as_f64().unwrap_or(f64::NAN)),
             },
             Value::String(text) => AttributeValue::String(text.clone()),
-            Value::Array(items) => {
-                AttributeValue::Array(items.iter().map(Self::from_json).collect())
-            }
+            Value::Array(items) => AttributeValue::Array(items.iter().map(Self::from_json).collect()),
             Value::Object(map) => AttributeValue::Map(
-                map.iter()
-                    .map(|(key, item)| Attribute::new(key.clone(), Self::from_json(item)))
-                    .collect(),
+                map.iter().map(|(key, item)| Attribute::new(key.clone(), Self::from_json(item))).collect(),
             ),
         }
     }
@@ -75,16 +68,11 @@ impl AttributeValue {
             AttributeValue::Double(float) => serde_json::Number::from_f64(*float)
                 .map(Value::Number)
                 .unwrap_or_else(|| Value::String(float.to_string())),
-            AttributeValue::Bytes(bytes) => {
-                Value::String(crate::import::encoding::base64_encode(bytes))
-            }
+            AttributeValue::Bytes(bytes) => Value::String(crate::import::encoding::base64_encode(bytes)),
             AttributeValue::Array(items) => Value::Array(items.iter().map(Self::to_json).collect()),
-            AttributeValue::Map(entries) => Value::Object(
-                entries
-                    .iter()
-                    .map(|entry| (entry.key.clone(), entry.value.to_json()))
-                    .collect(),
-            ),
+            AttributeValue::Map(entries) => {
+                Value::Object(entries.iter().map(|entry| (entry.key.clone(), entry.value.to_json())).collect())
+            }
             AttributeValue::Empty => Value::Null,
         }
     }
@@ -113,10 +101,7 @@ impl AttributeValue {
 
 /// Looks a key up in an attribute list (first match, as OpenTelemetry does).
 pub fn find<'a>(attributes: &'a [Attribute], key: &str) -> Option<&'a AttributeValue> {
-    attributes
-        .iter()
-        .find(|attribute| attribute.key == key)
-        .map(|attribute| &attribute.value)
+    attributes.iter().find(|attribute| attribute.key == key).map(|attribute| &attribute.value)
 }
 
 #[cfg(test)]
@@ -125,22 +110,12 @@ mod tests {
 
     #[test]
     fn json_objects_keep_key_order_and_big_integers_keep_digits() {
-        let value: Value =
-            serde_json::from_str(r#"{"z":1,"a":18446744073709551615,"m":[true,null,1.5]}"#)
-                .unwrap();
+        let value: Value = serde_json::from_str(r#"{"z":1,"a":18446744073709551615,"m":[true,null,1.5]}"#).unwrap();
         let converted = AttributeValue::from_json(&value);
-        let AttributeValue::Map(entries) = &converted else {
-            panic!("expected a map")
-        };
+        let AttributeValue::Map(entries) = &converted else { panic!("expected a map") };
         let keys: Vec<&str> = entries.iter().map(|entry| entry.key.as_str()).collect();
         assert_eq!(keys, ["z", "a", "m"]);
-        assert_eq!(
-            entries[1].value,
-            AttributeValue::String("18446744073709551615".into())
-        );
-        assert_eq!(
-            converted.display(),
-            r#"{"z":1,"a":"18446744073709551615","m":[true,null,1.5]}"#
-        );
+        assert_eq!(entries[1].value, AttributeValue::String("18446744073709551615".into()));
+        assert_eq!(converted.display(), r#"{"z":1,"a":"18446744073709551615","m":[true,null,1.5]}"#);
     }
 }

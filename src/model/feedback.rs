@@ -16,12 +16,7 @@ pub enum FeedbackKind {
 
 impl FeedbackKind {
     pub fn parse(name: &str) -> FeedbackKind {
-        match name
-            .trim()
-            .to_ascii_lowercase()
-            .replace(['-', ' '], "_")
-            .as_str()
-        {
+        match name.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
             "thumbs_up" | "thumbsup" | "like" | "positive" => FeedbackKind::ThumbsUp,
             "thumbs_down" | "thumbsdown" | "dislike" | "negative" => FeedbackKind::ThumbsDown,
             "follow_up" | "followup" => FeedbackKind::FollowUp,

@@ -5,6 +5,7 @@
 
 pub(crate) mod attribute;
 mod feedback;
+mod outline;
 mod span;
 mod time;
 mod trace;
@@ -13,6 +14,7 @@ mod warning;
 
 pub use attribute::{Attribute, AttributeValue};
 pub use feedback::{Feedback, FeedbackKind};
+pub use outline::outline;
 pub use span::{Span, SpanEvent, SpanKind, SpanLink, SpanStatus};
 pub use time::{format_rfc3339_ns, parse_rfc3339_ns};
 pub use trace::{Resource, Scope, Trace, TraceSet};

@@ -16,26 +16,18 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let days = days + 719_468;
     let era = days.div_euclid(146_097);
     let day_of_era = days - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
+    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
 
 fn digits(text: &[u8], from: usize, count: usize) -> Option<i64> {
     let slice = text.get(from..from + count)?;
-    slice.iter().try_fold(0i64, |total, byte| {
-        byte.is_ascii_digit()
-            .then(|| total * 10 + i64::from(byte - b'0'))
-    })
+    slice.iter().try_fold(0i64, |total, byte| byte.is_ascii_digit().then(|| total * 10 + i64::from(byte - b'0')))
 }
 
 /// Parses `2024-05-01T12:00:00.123456789Z`, `...+02:00`, a space instead of `T`, or a date
@@ -81,11 +73,7 @@ pub fn parse_rfc3339_ns(text: &str) -> Option<u64> {
         Some(b'Z' | b'z') if position + 1 == bytes.len() => {}
         Some(sign @ (b'+' | b'-')) => {
             let hours = digits(bytes, position + 1, 2)?;
-            let minutes_at = if bytes.get(position + 3) == Some(&b':') {
-                position + 4
-            } else {
-                position + 3
-            };
+            let minutes_at = if bytes.get(position + 3) == Some(&b':') { position + 4 } else { position + 3 };
             let minutes = digits(bytes, minutes_at, 2)?;
             if minutes_at + 2 != bytes.len() {
                 return None;
@@ -128,26 +116,11 @@ mod tests {
     #[test]
     fn parses_utc_offsets_and_fractions_exactly() {
         assert_eq!(parse_rfc3339_ns("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(
-            parse_rfc3339_ns("2018-12-13T14:51:00Z"),
-            Some(1_544_712_660_000_000_000)
-        );
-        assert_eq!(
-            parse_rfc3339_ns("2018-12-13T16:51:00.000000001+02:00"),
-            Some(1_544_712_660_000_000_001)
-        );
-        assert_eq!(
-            parse_rfc3339_ns("2018-12-13 14:51:00.5"),
-            Some(1_544_712_660_500_000_000)
-        );
-        assert_eq!(
-            parse_rfc3339_ns("2018-12-13"),
-            Some(1_544_659_200_000_000_000)
-        );
-        assert_eq!(
-            parse_rfc3339_ns("2018-12-13T14:51:00-0130"),
-            Some(1_544_718_060_000_000_000)
-        );
+        assert_eq!(parse_rfc3339_ns("2018-12-13T14:51:00Z"), Some(1_544_712_660_000_000_000));
+        assert_eq!(parse_rfc3339_ns("2018-12-13T16:51:00.000000001+02:00"), Some(1_544_712_660_000_000_001));
+        assert_eq!(parse_rfc3339_ns("2018-12-13 14:51:00.5"), Some(1_544_712_660_500_000_000));
+        assert_eq!(parse_rfc3339_ns("2018-12-13"), Some(1_544_659_200_000_000_000));
+        assert_eq!(parse_rfc3339_ns("2018-12-13T14:51:00-0130"), Some(1_544_718_060_000_000_000));
     }
 
     #[test]
@@ -166,17 +139,9 @@ mod tests {
 
     #[test]
     fn formatting_round_trips() {
-        for nanos in [
-            0,
-            1_544_712_660_000_000_000,
-            1_544_712_660_123_456_000,
-            1_700_000_000_000_000_007,
-        ] {
+        for nanos in [0, 1_544_712_660_000_000_000, 1_544_712_660_123_456_000, 1_700_000_000_000_000_007] {
             assert_eq!(parse_rfc3339_ns(&format_rfc3339_ns(nanos)), Some(nanos));
         }
-        assert_eq!(
-            format_rfc3339_ns(1_544_712_660_123_000_000),
-            "2018-12-13T14:51:00.123Z"
-        );
+        assert_eq!(format_rfc3339_ns(1_544_712_660_123_000_000), "2018-12-13T14:51:00.123Z");
     }
 }

@@ -13,11 +13,7 @@ pub type RawSpan = Span;
 
 impl Span {
     /// A span with the given ids and name and every other field empty, for importers to fill in.
-    pub fn new(
-        span_id: impl Into<String>,
-        parent_span_id: Option<String>,
-        name: impl Into<String>,
-    ) -> Span {
+    pub fn new(span_id: impl Into<String>, parent_span_id: Option<String>, name: impl Into<String>) -> Span {
         Span {
             span_id: span_id.into(),
             parent_span_id,
@@ -87,10 +83,7 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
                 suffix += 1;
             }
             spans[index].span_id = format!("{original}#{suffix}");
-            let message = format!(
-                "duplicate span id {original:?}; this copy is shown as {:?}",
-                spans[index].span_id
-            );
+            let message = format!("duplicate span id {original:?}; this copy is shown as {:?}", spans[index].span_id);
             warn(&mut spans[index], &mut warnings, message);
         }
         index_of_id.insert(spans[index].span_id.clone(), index);
@@ -104,16 +97,11 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
         };
         match index_of_id.get(&parent_id) {
             Some(&parent) if parent == index => {
-                warn(
-                    &mut spans[index],
-                    &mut warnings,
-                    "span names itself as its parent; shown as a root".into(),
-                );
+                warn(&mut spans[index], &mut warnings, "span names itself as its parent; shown as a root".into());
             }
             Some(&parent) => parent_of[index] = Some(parent),
             None => {
-                let message =
-                    format!("parent span {parent_id:?} is not in the file; shown as a root");
+                let message = format!("parent span {parent_id:?} is not in the file; shown as a root");
                 warn(&mut spans[index], &mut warnings, message);
             }
         }
@@ -129,9 +117,7 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
     for list in &mut children {
         list.sort_by_key(|&child| (spans[child].start_ns, child));
     }
-    let mut roots: Vec<usize> = (0..spans.len())
-        .filter(|&index| parent_of[index].is_none())
-        .collect();
+    let mut roots: Vec<usize> = (0..spans.len()).filter(|&index| parent_of[index].is_none()).collect();
 
     // 4. Pre-order walk from the roots; what it cannot reach sits on a cycle: break it and walk again.
     let mut order: Vec<usize> = Vec::with_capacity(spans.len());
@@ -155,9 +141,7 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
             }
         }
         let parent_id = spans[cut].parent_span_id.clone().unwrap_or_default();
-        let message = format!(
-            "parent chain through {parent_id:?} forms a cycle; cut here and shown as a root"
-        );
+        let message = format!("parent chain through {parent_id:?} forms a cycle; cut here and shown as a root");
         warn(&mut spans[cut], &mut warnings, message);
         if let Some(parent) = parent_of[cut].take() {
             children[parent].retain(|&child| child != cut);
@@ -196,10 +180,7 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
     let end_ns = placed.iter().map(Span::end_ns).max().unwrap_or(0);
     trace.duration_ns = end_ns.saturating_sub(trace.start_ns);
     if trace.name.is_empty() {
-        trace.name = placed
-            .first()
-            .map(|span| span.name.clone())
-            .unwrap_or_default();
+        trace.name = placed.first().map(|span| span.name.clone()).unwrap_or_default();
     }
     trace.spans = placed;
     trace.warnings = warnings;
@@ -221,25 +202,13 @@ mod tests {
         trace
             .spans
             .iter()
-            .map(|span| {
-                format!(
-                    "{}{}..{}",
-                    "  ".repeat(span.depth as usize),
-                    span.span_id,
-                    span.subtree_end
-                )
-            })
+            .map(|span| format!("{}{}..{}", "  ".repeat(span.depth as usize), span.span_id, span.subtree_end))
             .collect()
     }
 
     #[test]
     fn orders_children_before_parents_into_pre_order() {
-        let spans = vec![
-            span("c", Some("a"), 5),
-            span("b", Some("a"), 1),
-            span("a", None, 0),
-            span("d", Some("b"), 2),
-        ];
+        let spans = vec![span("c", Some("a"), 5), span("b", Some("a"), 1), span("a", None, 0), span("d", Some("b"), 2)];
         let trace = build_trace(Trace::default(), spans);
         assert_eq!(shape(&trace), ["a..4", "  b..3", "    d..3", "  c..4"]);
         assert_eq!(trace.spans[2].parent, Some(1));
@@ -260,10 +229,7 @@ mod tests {
         ];
         let trace = build_trace(Trace::default(), spans);
         assert_eq!(trace.spans.len(), 6, "no span is lost");
-        assert_eq!(
-            shape(&trace),
-            ["a..1", "a#2..2", "orphan..3", "self..4", "x..6", "  y..6"]
-        );
+        assert_eq!(shape(&trace), ["a..1", "a#2..2", "orphan..3", "self..4", "x..6", "  y..6"]);
         let messages: Vec<String> = trace.warnings.iter().map(ToString::to_string).collect();
         assert_eq!(messages.len(), 4, "{messages:?}");
         assert!(messages[0].contains("duplicate span id \"a\""));
@@ -276,29 +242,16 @@ mod tests {
     fn a_chain_of_a_million_spans_does_not_overflow_the_stack() {
         let count = 1_000_000;
         let spans: Vec<Span> = (0..count)
-            .map(|index| {
-                span(
-                    &index.to_string(),
-                    (index > 0).then(|| (index - 1).to_string()).as_deref(),
-                    index,
-                )
-            })
+            .map(|index| span(&index.to_string(), (index > 0).then(|| (index - 1).to_string()).as_deref(), index))
             .collect();
         let trace = build_trace(Trace::default(), spans);
-        assert_eq!(
-            trace.spans.last().map(|span| span.depth),
-            Some(count as u32 - 1)
-        );
+        assert_eq!(trace.spans.last().map(|span| span.depth), Some(count as u32 - 1));
         assert_eq!(trace.spans[0].subtree_end, count as usize);
     }
 
     #[test]
     fn a_span_hanging_off_a_cycle_keeps_its_parent() {
-        let spans = vec![
-            span("z", Some("x"), 0),
-            span("x", Some("y"), 1),
-            span("y", Some("x"), 2),
-        ];
+        let spans = vec![span("z", Some("x"), 0), span("x", Some("y"), 1), span("y", Some("x"), 2)];
         let trace = build_trace(Trace::default(), spans);
         assert_eq!(shape(&trace), ["x..3", "  z..2", "  y..3"]);
         assert_eq!(trace.warnings.len(), 1);

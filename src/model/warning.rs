@@ -9,17 +9,11 @@ pub struct ImportWarning {
 
 impl ImportWarning {
     pub fn for_span(span_id: &str, message: impl Into<String>) -> Self {
-        ImportWarning {
-            span_id: Some(span_id.to_string()),
-            message: message.into(),
-        }
+        ImportWarning { span_id: Some(span_id.to_string()), message: message.into() }
     }
 
     pub fn general(message: impl Into<String>) -> Self {
-        ImportWarning {
-            span_id: None,
-            message: message.into(),
-        }
+        ImportWarning { span_id: None, message: message.into() }
     }
 }
 

@@ -10,10 +10,7 @@ use crate::model::{Attribute, AttributeValue};
 const PREVIEW_CHARS: usize = 600;
 
 #[component]
-pub fn AttributeTable(
-    attributes: Vec<Attribute>,
-    #[prop(optional)] label: &'static str,
-) -> impl IntoView {
+pub fn AttributeTable(attributes: Vec<Attribute>, #[prop(optional)] label: &'static str) -> impl IntoView {
     if attributes.is_empty() {
         return ().into_any();
     }

@@ -48,31 +48,17 @@ fn SpanDetail(trace: std::sync::Arc<Trace>, index: usize) -> impl IntoView {
         SpanStatus::Ok => view! { <span class="tv-status-ok">"OK"</span> }.into_any(),
         SpanStatus::Unset => view! { <span class="tv-muted">"status unset"</span> }.into_any(),
     };
-    let parent_id = span
-        .parent_span_id
-        .clone()
-        .unwrap_or_else(|| "(root)".into());
+    let parent_id = span.parent_span_id.clone().unwrap_or_else(|| "(root)".into());
     let offset = format_duration_ns(span.start_ns.saturating_sub(trace.start_ns));
-    let resource = span
-        .resource
-        .and_then(|resource| trace.resources.get(resource))
-        .cloned();
-    let scope = span
-        .scope
-        .and_then(|scope| trace.scopes.get(scope))
-        .cloned();
+    let resource = span.resource.and_then(|resource| trace.resources.get(resource)).cloned();
+    let scope = span.scope.and_then(|scope| trace.scopes.get(scope)).cloned();
     let events = span
         .events
         .iter()
         .map(|event| {
             let when = event
                 .time_ns
-                .map(|time| {
-                    format!(
-                        "+{}",
-                        format_duration_ns(time.saturating_sub(trace.start_ns))
-                    )
-                })
+                .map(|time| format!("+{}", format_duration_ns(time.saturating_sub(trace.start_ns))))
                 .unwrap_or_else(|| "no time".into());
             view! {
                 <li class="tv-event">
@@ -97,11 +83,7 @@ fn SpanDetail(trace: std::sync::Arc<Trace>, index: usize) -> impl IntoView {
             }
         })
         .collect_view();
-    let warnings = span
-        .warnings
-        .iter()
-        .map(|warning| view! { <li>{warning.message.clone()}</li> })
-        .collect_view();
+    let warnings = span.warnings.iter().map(|warning| view! { <li>{warning.message.clone()}</li> }).collect_view();
     let scope_attributes = scope.map(|scope| {
         let mut attributes = vec![Attribute::new("name", AttributeValue::String(scope.name))];
         if let Some(version) = scope.version {

@@ -13,12 +13,7 @@ pub fn Header(state: ViewerState) -> impl IntoView {
     let trace_choices = move || {
         state.file.with(|file| {
             file.as_ref()
-                .map(|file| {
-                    file.traces
-                        .iter()
-                        .map(|trace| trace_label(trace))
-                        .collect::<Vec<_>>()
-                })
+                .map(|file| file.traces.iter().map(|trace| trace_label(trace)).collect::<Vec<_>>())
                 .unwrap_or_default()
         })
     };
@@ -68,16 +63,8 @@ pub fn Header(state: ViewerState) -> impl IntoView {
 }
 
 fn trace_label(trace: &Trace) -> String {
-    let name = if trace.name.is_empty() {
-        "(unnamed)"
-    } else {
-        &trace.name
-    };
-    format!(
-        "{name} · {} spans · {}",
-        trace.spans.len(),
-        short_id(&trace.trace_id)
-    )
+    let name = if trace.name.is_empty() { "(unnamed)" } else { &trace.name };
+    format!("{name} · {} spans · {}", trace.spans.len(), short_id(&trace.trace_id))
 }
 
 fn short_id(id: &str) -> String {

@@ -29,13 +29,8 @@ pub struct MountedViewer {
 }
 
 /// Mounts a viewer into `shadow_root` with its stylesheet; events go to `host` when given.
-pub fn mount_viewer(
-    shadow_root: &ShadowRoot,
-    host: Option<HtmlElement>,
-) -> Result<MountedViewer, JsValue> {
-    let document = web_sys::window()
-        .and_then(|window| window.document())
-        .ok_or("no document")?;
+pub fn mount_viewer(shadow_root: &ShadowRoot, host: Option<HtmlElement>) -> Result<MountedViewer, JsValue> {
+    let document = web_sys::window().and_then(|window| window.document()).ok_or("no document")?;
     let style = document.create_element("style")?;
     style.set_text_content(Some(STYLE_SHEET));
     shadow_root.append_child(&style)?;
@@ -46,10 +41,6 @@ pub fn mount_viewer(
 
     let owner = Owner::new();
     let state = owner.with(|| ViewerState::new(host));
-    let unmount = owner
-        .with(|| leptos::mount::mount_to(container, move || view! { <app::App state=state /> }));
-    Ok(MountedViewer {
-        state,
-        _unmount: Box::new((unmount, owner)),
-    })
+    let unmount = owner.with(|| leptos::mount::mount_to(container, move || view! { <app::App state=state /> }));
+    Ok(MountedViewer { state, _unmount: Box::new((unmount, owner)) })
 }

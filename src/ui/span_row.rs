@@ -19,16 +19,11 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
     let Some(span) = trace.spans.get(span_index) else {
         return ().into_any();
     };
-    let window = TimeWindow {
-        start_ns: trace.start_ns,
-        duration_ns: trace.duration_ns,
-    };
+    let window = TimeWindow { start_ns: trace.start_ns, duration_ns: trace.duration_ns };
     let bar = bar_geometry(span, window);
     let failed = span.status.is_error();
-    let failure_below = !failed
-        && state
-            .error_in_subtree
-            .with_untracked(|flags| flags.get(span_index).copied().unwrap_or(false));
+    let failure_below =
+        !failed && state.error_in_subtree.with_untracked(|flags| flags.get(span_index).copied().unwrap_or(false));
     let has_children = span.has_children();
     let is_collapsed = move || state.collapsed.with(|set| set.is_collapsed(span_index));
     let is_selected = move || state.selected.get() == Some(span_index);
@@ -40,21 +35,14 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
         span.name,
         format_duration_ns(span.start_ns.saturating_sub(trace.start_ns)),
         duration,
-        if trace.duration_ns == 0 {
-            100.0
-        } else {
-            span.duration_ns as f64 * 100.0 / trace.duration_ns as f64
-        }
+        if trace.duration_ns == 0 { 100.0 } else { span.duration_ns as f64 * 100.0 / trace.duration_ns as f64 }
     );
     let hidden_count = span.subtree_end.saturating_sub(span_index + 1);
     let hidden_summary = move || {
-        (has_children && is_collapsed()).then(|| view! { <span class="tv-hidden-count" title="hidden spans">{format!("+{hidden_count}")}</span> })
+        (has_children && is_collapsed())
+            .then(|| view! { <span class="tv-hidden-count" title="hidden spans">{format!("+{hidden_count}")}</span> })
     };
-    let name = if span.name.is_empty() {
-        "(unnamed span)".to_string()
-    } else {
-        span.name.clone()
-    };
+    let name = if span.name.is_empty() { "(unnamed span)".to_string() } else { span.name.clone() };
     let depth = span.depth;
     let warning = !span.warnings.is_empty();
 

@@ -46,11 +46,7 @@ impl LoadedFile {
         LoadedFile {
             format: set.format,
             file_name,
-            traces: set
-                .traces
-                .into_iter()
-                .map(|trace| Shared(Arc::new(trace)))
-                .collect(),
+            traces: set.traces.into_iter().map(|trace| Shared(Arc::new(trace))).collect(),
             warnings: set.warnings,
         }
     }
@@ -85,10 +81,7 @@ impl ViewerState {
         let collapsed = RwSignal::new(CollapsedSet::default());
         let trace = Memo::new(move |_| {
             let index = trace_index.get();
-            file.with(|file| {
-                file.as_ref()
-                    .and_then(|file| file.traces.get(index).cloned())
-            })
+            file.with(|file| file.as_ref().and_then(|file| file.traces.get(index).cloned()))
         });
         let rows = Memo::new(move |_| {
             let rows = trace.with(|trace| match trace {
@@ -98,12 +91,9 @@ impl ViewerState {
             Shared(Arc::new(rows))
         });
         let error_in_subtree = Memo::new(move |_| {
-            Shared(Arc::new(trace.with(|trace| {
-                trace
-                    .as_ref()
-                    .map(|trace| error_in_subtree(trace))
-                    .unwrap_or_default()
-            })))
+            Shared(Arc::new(
+                trace.with(|trace| trace.as_ref().map(|trace| error_in_subtree(trace)).unwrap_or_default()),
+            ))
         });
         ViewerState {
             file,
@@ -123,29 +113,20 @@ impl ViewerState {
         self.error.set(None);
         self.selected.set(None);
         self.trace_index.set(0);
-        self.collapsed.set(CollapsedSet::new(
-            file.traces
-                .first()
-                .map(|trace| trace.spans.len())
-                .unwrap_or(0),
-        ));
+        self.collapsed.set(CollapsedSet::new(file.traces.first().map(|trace| trace.spans.len()).unwrap_or(0)));
         self.file.set(Some(Shared(Arc::new(file))));
     }
 
     /// Switches to another trace of the loaded file.
     pub fn show_trace(&self, index: usize) {
         let span_count = self.file.with_untracked(|file| {
-            file.as_ref()
-                .and_then(|file| file.traces.get(index))
-                .map(|trace| trace.spans.len())
+            file.as_ref().and_then(|file| file.traces.get(index)).map(|trace| trace.spans.len())
         });
         if let Some(span_count) = span_count {
             self.selected.set(None);
             self.collapsed.set(CollapsedSet::new(span_count));
             self.trace_index.set(index);
-            self.dispatch("trace-select", |detail| {
-                set_field(detail, "traceIndex", &(index as f64).into())
-            });
+            self.dispatch("trace-select", |detail| set_field(detail, "traceIndex", &(index as f64).into()));
         }
     }
 
@@ -159,13 +140,7 @@ impl ViewerState {
         self.selected.set(Some(index));
         let ids = self.trace.with_untracked(|trace| {
             trace.as_ref().and_then(|trace| {
-                trace.spans.get(index).map(|span| {
-                    (
-                        trace.trace_id.clone(),
-                        span.span_id.clone(),
-                        span.name.clone(),
-                    )
-                })
+                trace.spans.get(index).map(|span| (trace.trace_id.clone(), span.span_id.clone(), span.name.clone()))
             })
         });
         if let Some((trace_id, span_id, name)) = ids {
@@ -193,11 +168,7 @@ impl ViewerState {
         let Some((index, ancestors)) = found else {
             return false;
         };
-        self.collapsed.update(|collapsed| {
-            ancestors
-                .iter()
-                .for_each(|ancestor| collapsed.set(*ancestor, false))
-        });
+        self.collapsed.update(|collapsed| ancestors.iter().for_each(|ancestor| collapsed.set(*ancestor, false)));
         self.selected.set(Some(index));
         true
     }

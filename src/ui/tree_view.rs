@@ -44,24 +44,18 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
 
     let window = move || {
         state.trace.with(|trace| {
-            trace.as_ref().map(|trace| TimeWindow {
-                start_ns: trace.start_ns,
-                duration_ns: trace.duration_ns,
-            })
+            trace.as_ref().map(|trace| TimeWindow { start_ns: trace.start_ns, duration_ns: trace.duration_ns })
         })
     };
 
     // (row position, span index) for every row that should be in the DOM now.
     let rendered_rows = move || {
-        let first =
-            ((scroll_top.get() / ROW_HEIGHT_PX).floor() as usize).saturating_sub(OVERSCAN_ROWS);
+        let first = ((scroll_top.get() / ROW_HEIGHT_PX).floor() as usize).saturating_sub(OVERSCAN_ROWS);
         let count = (viewport_height.get() / ROW_HEIGHT_PX).ceil() as usize + 2 * OVERSCAN_ROWS;
         state.rows.with(|rows| {
             let end = (first + count).min(rows.len());
             let start = first.min(end);
-            (start..end)
-                .map(|position| (position, rows[position]))
-                .collect::<Vec<_>>()
+            (start..end).map(|position| (position, rows[position])).collect::<Vec<_>>()
         })
     };
 
@@ -73,9 +67,7 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
         let Some(element) = scroller.get_untracked() else {
             return;
         };
-        let position = state
-            .rows
-            .with_untracked(|rows| rows.iter().position(|row| *row == selected));
+        let position = state.rows.with_untracked(|rows| rows.iter().position(|row| *row == selected));
         if let Some(position) = position {
             let top = position as f64 * ROW_HEIGHT_PX;
             let view_top = element.scroll_top() as f64;
@@ -132,8 +124,7 @@ fn handle_key(state: ViewerState, key: &str) -> bool {
     }
     let selected = state.selected.get_untracked();
     let position = selected.and_then(|span| rows.iter().position(|row| *row == span));
-    let select_position =
-        |position: usize| state.select_by_user(rows[position.min(rows.len() - 1)]);
+    let select_position = |position: usize| state.select_by_user(rows[position.min(rows.len() - 1)]);
     match (key, position, selected) {
         ("ArrowDown", None, _) | ("Home", _, _) => select_position(0),
         ("End", _, _) => select_position(rows.len() - 1),
@@ -141,13 +132,8 @@ fn handle_key(state: ViewerState, key: &str) -> bool {
         ("ArrowUp", Some(position), _) => select_position(position.saturating_sub(1)),
         ("ArrowRight", Some(_), Some(span)) => {
             let (has_children, collapsed) = state.trace.with_untracked(|trace| {
-                let has = trace
-                    .as_ref()
-                    .is_some_and(|trace| trace.spans[span].has_children());
-                (
-                    has,
-                    state.collapsed.with_untracked(|set| set.is_collapsed(span)),
-                )
+                let has = trace.as_ref().is_some_and(|trace| trace.spans[span].has_children());
+                (has, state.collapsed.with_untracked(|set| set.is_collapsed(span)))
             });
             if has_children && collapsed {
                 state.collapsed.update(|set| set.set(span, false));

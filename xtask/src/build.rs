@@ -8,11 +8,7 @@ use crate::process::run;
 use crate::{repository, tools};
 
 /// Files copied from `www/` into the package root, unchanged.
-const PACKAGE_FILES_FROM_WWW: &[&str] = &[
-    "trace-viewer.js",
-    "trace-viewer.d.ts",
-    "trace-viewer.schema.json",
-];
+const PACKAGE_FILES_FROM_WWW: &[&str] = &["trace-viewer.js", "trace-viewer.d.ts", "trace-viewer.schema.json"];
 
 pub fn build_all() -> Result<(), String> {
     tools::ensure_wasm_target()?;
@@ -22,21 +18,12 @@ pub fn build_all() -> Result<(), String> {
     let started = std::time::Instant::now();
     println!("== building the wasm (release)");
     run(Command::new("cargo")
-        .args([
-            "build",
-            "--release",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--package",
-            "trace-viewer",
-            "--lib",
-        ])
+        .args(["build", "--release", "--target", "wasm32-unknown-unknown", "--package", "trace-viewer", "--lib"])
         .current_dir(&root))?;
     let package = root.join("pkg");
     let wasm_directory = package.join("wasm");
     let _ = std::fs::remove_dir_all(&package);
-    std::fs::create_dir_all(&wasm_directory)
-        .map_err(|error| format!("creating pkg/wasm: {error}"))?;
+    std::fs::create_dir_all(&wasm_directory).map_err(|error| format!("creating pkg/wasm: {error}"))?;
     run(Command::new("wasm-bindgen")
         .args(["--target", "web", "--out-name", "trace_viewer", "--out-dir"])
         .arg(&wasm_directory)
@@ -44,18 +31,8 @@ pub fn build_all() -> Result<(), String> {
     let wasm = wasm_directory.join("trace_viewer_bg.wasm");
     println!("== optimising with wasm-opt -Oz");
     run(Command::new(tools::wasm_opt())
-        .args([
-            "-Oz",
-            "--enable-bulk-memory",
-            "--enable-nontrapping-float-to-int",
-            "--enable-sign-ext",
-        ])
-        .args([
-            "--enable-mutable-globals",
-            "--enable-reference-types",
-            "--enable-multivalue",
-            "--strip-debug",
-        ])
+        .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext"])
+        .args(["--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", "--strip-debug"])
         .arg(&wasm)
         .arg("-o")
         .arg(&wasm))?;
@@ -65,8 +42,7 @@ pub fn build_all() -> Result<(), String> {
 }
 
 fn crate_version(root: &Path) -> Result<String, String> {
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
-        .map_err(|error| format!("Cargo.toml: {error}"))?;
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|error| format!("Cargo.toml: {error}"))?;
     manifest
         .lines()
         .find_map(|line| line.strip_prefix("version = "))
@@ -79,11 +55,8 @@ fn assemble_package(root: &Path, package: &Path) -> Result<(), String> {
         std::fs::copy(root.join("www").join(file), package.join(file))
             .map_err(|error| format!("copying {file}: {error}"))?;
     }
-    std::fs::copy(
-        root.join("www/package-readme.md"),
-        package.join("README.md"),
-    )
-    .map_err(|error| format!("README: {error}"))?;
+    std::fs::copy(root.join("www/package-readme.md"), package.join("README.md"))
+        .map_err(|error| format!("README: {error}"))?;
     // wasm-bindgen writes a .gitignore and package.json of its own into its out dir; ours rule.
     let _ = std::fs::remove_file(package.join("wasm/.gitignore"));
     let _ = std::fs::remove_file(package.join("wasm/package.json"));
@@ -122,8 +95,7 @@ fn assemble_package(root: &Path, package: &Path) -> Result<(), String> {
 "#,
         version = crate_version(root)?
     );
-    std::fs::write(package.join("package.json"), manifest)
-        .map_err(|error| format!("package.json: {error}"))
+    std::fs::write(package.join("package.json"), manifest).map_err(|error| format!("package.json: {error}"))
 }
 
 /// Prints the sizes of the wasm and JS that a page downloads, raw and gzipped.
@@ -131,34 +103,19 @@ pub fn report_sizes() -> Result<(), String> {
     let package = repository().join("pkg");
     let mut total_raw = 0;
     let mut total_gzip = 0;
-    for file in [
-        "wasm/trace_viewer_bg.wasm",
-        "wasm/trace_viewer.js",
-        "trace-viewer.js",
-    ] {
-        let bytes =
-            std::fs::read(package.join(file)).map_err(|error| format!("{file}: {error}"))?;
+    for file in ["wasm/trace_viewer_bg.wasm", "wasm/trace_viewer.js", "trace-viewer.js"] {
+        let bytes = std::fs::read(package.join(file)).map_err(|error| format!("{file}: {error}"))?;
         let gzipped = gzip_size(&package.join(file))?;
-        println!(
-            "{file:<28} {:>9} bytes raw {:>9} bytes gzipped",
-            bytes.len(),
-            gzipped
-        );
+        println!("{file:<28} {:>9} bytes raw {:>9} bytes gzipped", bytes.len(), gzipped);
         total_raw += bytes.len();
         total_gzip += gzipped;
     }
-    println!(
-        "{:<28} {:>9} bytes raw {:>9} bytes gzipped",
-        "total", total_raw, total_gzip
-    );
+    println!("{:<28} {:>9} bytes raw {:>9} bytes gzipped", "total", total_raw, total_gzip);
     Ok(())
 }
 
 fn gzip_size(file: &Path) -> Result<usize, String> {
-    let output = Command::new("gzip")
-        .args(["-9", "-c"])
-        .arg(file)
-        .output()
-        .map_err(|error| format!("gzip: {error}"))?;
+    let output =
+        Command::new("gzip").args(["-9", "-c"]).arg(file).output().map_err(|error| format!("gzip: {error}"))?;
     Ok(output.stdout.len())
 }

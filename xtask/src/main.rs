@@ -15,10 +15,7 @@ use std::process::ExitCode;
 
 /// The repository root (the parent of this crate).
 pub fn repository() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."))
 }
 
 fn main() -> ExitCode {
@@ -32,14 +29,8 @@ fn main() -> ExitCode {
         "bench" => bench(),
         "serve" => serve(rest),
         _ => {
-            eprintln!(
-                "usage: cargo xtask <demo [--port N] | build | test | bench | serve [--port N]>"
-            );
-            return if command == "help" {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            };
+            eprintln!("usage: cargo xtask <demo [--port N] | build | test | bench | serve [--port N]>");
+            return if command == "help" { ExitCode::SUCCESS } else { ExitCode::FAILURE };
         }
     };
     match result {
@@ -59,9 +50,7 @@ fn demo(arguments: &[String]) -> Result<(), String> {
 fn serve(arguments: &[String]) -> Result<(), String> {
     tools::ensure_node_tools()?;
     let mut command = std::process::Command::new("node");
-    command
-        .arg(repository().join("xtask/serve.mjs"))
-        .args(arguments);
+    command.arg(repository().join("xtask/serve.mjs")).args(arguments);
     process::run(&mut command)
 }
 
@@ -70,34 +59,19 @@ fn test() -> Result<(), String> {
     tools::ensure_chromium()?;
     let root = repository();
     println!("== native tests (cargo test)");
-    process::run(
-        std::process::Command::new("cargo")
-            .args(["test", "--workspace"])
-            .current_dir(&root),
-    )?;
+    process::run(std::process::Command::new("cargo").args(["test", "--workspace"]).current_dir(&root))?;
     println!("== component tests in headless Chromium (wasm-bindgen-test)");
     process::run(
         std::process::Command::new("cargo")
-            .args([
-                "test",
-                "--target",
-                "wasm32-unknown-unknown",
-                "--test",
-                "browser",
-            ])
-            .env(
-                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-                "wasm-bindgen-test-runner",
-            )
+            .args(["test", "--target", "wasm32-unknown-unknown", "--test", "browser"])
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
             .env("CHROMEDRIVER", "/usr/bin/chromedriver")
             .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
             .current_dir(&root),
     )?;
     println!("== end-to-end tests in headless Chromium (playwright-core)");
     let mut end_to_end = std::process::Command::new("node");
-    end_to_end
-        .args(["--test", "--test-concurrency=1"])
-        .current_dir(&root);
+    end_to_end.args(["--test", "--test-concurrency=1"]).current_dir(&root);
     for test_file in process::files_with_extension(&root.join("tests/e2e"), ".test.mjs")? {
         end_to_end.arg(test_file);
     }
@@ -109,9 +83,5 @@ fn bench() -> Result<(), String> {
     tools::ensure_chromium()?;
     build::report_sizes()?;
     let root = repository();
-    process::run(
-        std::process::Command::new("node")
-            .arg(root.join("xtask/bench/first-row.mjs"))
-            .current_dir(&root),
-    )
+    process::run(std::process::Command::new("node").arg(root.join("xtask/bench/first-row.mjs")).current_dir(&root))
 }

@@ -9,12 +9,8 @@ use crate::process::{output, run};
 use crate::repository;
 
 pub fn ensure_wasm_target() -> Result<(), String> {
-    let installed =
-        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if installed
-        .lines()
-        .any(|line| line.trim() == "wasm32-unknown-unknown")
-    {
+    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|line| line.trim() == "wasm32-unknown-unknown") {
         return Ok(());
     }
     println!("== installing the wasm32-unknown-unknown target");
@@ -23,15 +19,12 @@ pub fn ensure_wasm_target() -> Result<(), String> {
 
 /// The exact `wasm-bindgen` version in Cargo.lock; the CLI must match it.
 fn locked_wasm_bindgen_version() -> Result<String, String> {
-    let lock = std::fs::read_to_string(repository().join("Cargo.lock"))
-        .map_err(|error| format!("Cargo.lock: {error}"))?;
+    let lock =
+        std::fs::read_to_string(repository().join("Cargo.lock")).map_err(|error| format!("Cargo.lock: {error}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(version) = lines
-                .next()
-                .and_then(|line| line.trim().strip_prefix("version = "))
-            {
+            if let Some(version) = lines.next().and_then(|line| line.trim().strip_prefix("version = ")) {
                 return Ok(version.trim_matches('"').to_string());
             }
         }
@@ -45,9 +38,7 @@ pub fn ensure_wasm_bindgen() -> Result<(), String> {
     if installed.split_whitespace().nth(1) == Some(version.as_str()) {
         return Ok(());
     }
-    println!(
-        "== installing wasm-bindgen-cli {version} (matches Cargo.lock; takes a few minutes once)"
-    );
+    println!("== installing wasm-bindgen-cli {version} (matches Cargo.lock; takes a few minutes once)");
     run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &version]))
 }
 
@@ -58,21 +49,13 @@ pub fn node_tools_dir() -> PathBuf {
 
 pub fn ensure_node_tools() -> Result<(), String> {
     let directory = node_tools_dir();
-    let ready = ["binaryen", "playwright-core"]
-        .iter()
-        .all(|name| directory.join("node_modules").join(name).exists());
+    let ready = ["binaryen", "playwright-core"].iter().all(|name| directory.join("node_modules").join(name).exists());
     if ready {
         return Ok(());
     }
     println!("== installing npm tooling (binaryen, playwright-core)");
-    let subcommand = if directory.join("package-lock.json").exists() {
-        "ci"
-    } else {
-        "install"
-    };
-    run(Command::new("npm")
-        .args([subcommand, "--no-audit", "--no-fund"])
-        .current_dir(&directory))
+    let subcommand = if directory.join("package-lock.json").exists() { "ci" } else { "install" };
+    run(Command::new("npm").args([subcommand, "--no-audit", "--no-fund"]).current_dir(&directory))
 }
 
 pub fn wasm_opt() -> PathBuf {
