@@ -8,6 +8,6 @@ pub mod import;
 pub mod model;
 
 #[cfg(target_arch = "wasm32")]
-mod element;
+pub mod element;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
