@@ -29,7 +29,7 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
     let is_selected = move || state.selected.get() == Some(span_index);
     let kind = span.kind;
     let duration = format_duration_ns(span.duration_ns);
-    let facts = inline_facts(span);
+    let facts = inline_facts(span).filter(|facts| *facts != span.name);
     let tooltip = format!(
         "{}\nstart +{} · duration {} · {:.1}% of the trace",
         span.name,

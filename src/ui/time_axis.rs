@@ -5,17 +5,17 @@ use leptos::prelude::*;
 use crate::analysis::{format_duration_ns, time_ticks, TimeWindow};
 
 #[component]
-pub fn TimeAxis(window: TimeWindow) -> impl IntoView {
-    let ticks = time_ticks(window, 5);
+pub fn TimeAxis(window: TimeWindow, max_ticks: u32) -> impl IntoView {
+    // A label near the right edge would be cut off or collide with its neighbour: leave it out.
+    let ticks = time_ticks(window, max_ticks).into_iter().filter(|tick| tick.percent <= 90.0);
     view! {
         <div class="tv-axis" aria-hidden="true">
             {ticks
-                .into_iter()
                 .map(|tick| {
-                    let class = if tick.percent > 92.0 { "tv-tick tv-tick-end" } else { "tv-tick" };
+                    let label = if tick.offset_ns == 0 { "0".to_string() } else { format_duration_ns(tick.offset_ns) };
                     view! {
-                        <span class=class style:left=format!("{:.3}%", tick.percent)>
-                            {format_duration_ns(tick.offset_ns)}
+                        <span class="tv-tick" style:left=format!("{:.3}%", tick.percent)>
+                            {label}
                         </span>
                     }
                 })

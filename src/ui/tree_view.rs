@@ -22,6 +22,8 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
     // Scroll offset and viewport height decide which rows exist; both come from the DOM.
     let scroll_top = RwSignal::new(0.0f64);
     let viewport_height = RwSignal::new(DEFAULT_VIEWPORT_PX);
+    // The width decides how many axis ticks fit.
+    let viewport_width = RwSignal::new(0.0f64);
     let scroller = NodeRef::<leptos::html::Div>::new();
 
     // Track the viewport's size as the host page resizes the element.
@@ -32,6 +34,7 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
         let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
             if let Some(entry) = entries.get(0).dyn_ref::<web_sys::ResizeObserverEntry>() {
                 viewport_height.set(entry.content_rect().height());
+                viewport_width.set(entry.content_rect().width());
             }
         });
         if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
@@ -91,7 +94,11 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
             <div class="tv-tree-head">
                 <div class="tv-name-column">"Span"</div>
                 <div class="tv-timeline-column">
-                    {move || window().map(|window| view! { <TimeAxis window=window /> })}
+                    {move || {
+                        // About one tick per 110 px of timeline (the timeline is roughly half the width).
+                        let max_ticks = ((viewport_width.get() / 2.0 / 110.0) as u32).clamp(2, 10);
+                        window().map(|window| view! { <TimeAxis window=window max_ticks=max_ticks /> })
+                    }}
                 </div>
             </div>
             <div

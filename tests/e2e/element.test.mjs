@@ -1,0 +1,132 @@
+// <trace-viewer> as a host page uses it: src attribute, data property, load() method, events,
+// several independent elements, style isolation, and removal.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { launchBrowser, newPage, repository, serveRepository } from './helpers.mjs';
+
+let browser;
+let server;
+before(async () => {
+  browser = await launchBrowser();
+  server = await serveRepository();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openTwoViewers() {
+  const page = await newPage(browser);
+  await page.goto(`${server.url}test-pages/two-viewers.html`);
+  await page.locator('#left .tv-row').first().waitFor();
+  return page;
+}
+
+test('src fetches a file; data and load() take objects and strings; each element stays independent', async () => {
+  const page = await openTwoViewers();
+  assert.equal(await page.locator('#left .tv-row').count(), 4);
+  assert.equal(await page.locator('#right .tv-row').count(), 0);
+
+  const jsText = await readFile(join(repository, 'tests/fixtures/otlp/otel-js-rag-chatbot.json'), 'utf8');
+  const summary = await page.evaluate(async (text) => {
+    const right = document.getElementById('right');
+    const loaded = new Promise((resolve) => right.addEventListener('load', (event) => resolve(event.detail), { once: true }));
+    const result = await right.load(text, 'rag.json');
+    return { result, event: await loaded };
+  }, jsText);
+  assert.equal(summary.result.format, 'otlp-json');
+  assert.equal(summary.result.spanCount, 6);
+  assert.equal(summary.result.traces[0].errorCount, 1);
+  assert.deepEqual(summary.event, summary.result);
+  await page.locator('#right .tv-trace-name', { hasText: 'rag.pipeline' }).waitFor();
+  assert.equal(await page.locator('#left .tv-trace-name').innerText(), 'invoke_agent travel-planner', 'the other viewer is untouched');
+
+  // The data property with a parsed object.
+  await page.evaluate((text) => { document.getElementById('left').data = JSON.parse(text); }, jsText);
+  await page.locator('#left .tv-trace-name', { hasText: 'rag.pipeline' }).waitFor();
+
+  // Selecting in one viewer does not select in the other.
+  await page.locator('#right .tv-row', { hasText: 'vector search' }).click();
+  await page.locator('#right .tv-row-selected').waitFor();
+  assert.equal(await page.locator('#left .tv-row-selected').count(), 0);
+  await page.close();
+});
+
+test('page styles do not leak in and viewer styles do not leak out', async () => {
+  const page = await openTwoViewers();
+  const rowBackground = await page.locator('#left .tv-row').first().evaluate((row) => getComputedStyle(row).backgroundColor);
+  assert.notEqual(rowBackground, 'rgb(255, 0, 0)');
+  const pageStyleCount = await page.evaluate(() => document.head.querySelectorAll('style').length);
+  assert.equal(pageStyleCount, 1, 'nothing was added to the page head');
+  await page.close();
+});
+
+test('a failed load rejects, fires load-error with the reason, and shows it', async () => {
+  const page = await openTwoViewers();
+  const outcome = await page.evaluate(async () => {
+    const right = document.getElementById('right');
+    const fired = new Promise((resolve) => right.addEventListener('load-error', (event) => resolve(event.detail), { once: true }));
+    let rejected;
+    try {
+      await right.load('{"resourceSpans": [}');
+    } catch (error) {
+      rejected = { name: error.name, message: error.message };
+    }
+    return { rejected, fired: await fired };
+  });
+  assert.equal(outcome.rejected.name, 'TraceLoadError');
+  assert.equal(outcome.rejected.message, 'The file is not valid JSON: expected value at line 1, column 20.');
+  assert.equal(outcome.fired.message, outcome.rejected.message);
+  await page.locator('#right .tv-error-panel', { hasText: 'line 1, column 20' }).waitFor();
+
+  const missing = await page.evaluate(() => new Promise((resolve) => {
+    const left = document.getElementById('left');
+    left.addEventListener('load-error', (event) => resolve(event.detail), { once: true });
+    left.src = '/fixtures/does-not-exist.json';
+  }));
+  assert.match(missing.message, /Could not fetch \/fixtures\/does-not-exist.json: HTTP 404/);
+  await page.close();
+});
+
+test('select() and the selected-span attribute reveal a span; span-select reaches the document', async () => {
+  const page = await openTwoViewers();
+  const left = page.locator('#left');
+  // Collapse the root, then select a child by id: it must be revealed.
+  await left.locator('.tv-row').first().locator('.tv-toggle').click();
+  assert.equal(await left.locator('.tv-row').count(), 1);
+  const summary = await page.evaluate(() => fetch('/fixtures/otlp/otel-python-genai-agent.json').then((response) => response.json()));
+  const toolSpan = summary.resourceSpans[0].scopeSpans[0].spans.find((span) => span.name.startsWith('execute_tool'));
+  const hexId = Buffer.from(toolSpan.spanId, 'base64').toString('hex');
+  assert.equal(await page.evaluate((id) => document.getElementById('left').select(id), hexId), true);
+  await left.locator('.tv-row-selected', { hasText: 'execute_tool search_flights' }).waitFor();
+  assert.equal(await left.locator('.tv-row').count(), 4);
+  assert.equal(await page.evaluate(() => document.getElementById('left').select('nope')), false);
+
+  const event = page.evaluate(() => new Promise((resolve) => {
+    document.addEventListener('span-select', (selected) => resolve({ detail: selected.detail, target: selected.target.id }), { once: true });
+  }));
+  await left.locator('.tv-row', { hasText: 'invoke_agent' }).click();
+  const received = await event;
+  assert.equal(received.target, 'left');
+  assert.equal(received.detail.name, 'invoke_agent travel-planner');
+  assert.equal(received.detail.traceId, Buffer.from(toolSpan.traceId, 'base64').toString('hex'));
+  await page.close();
+});
+
+test('removing an element frees it, and putting it back shows the same trace again', async () => {
+  const page = await openTwoViewers();
+  const result = await page.evaluate(async () => {
+    const left = document.getElementById('left');
+    left.remove();
+    const emptied = left.shadowRoot.childNodes.length;
+    document.body.append(left);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return { emptied, rows: left.shadowRoot.querySelectorAll('.tv-row').length };
+  });
+  assert.equal(result.emptied, 0, 'the shadow root is emptied when the element leaves the page');
+  assert.equal(result.rows, 4);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -1,0 +1,44 @@
+// Shared set-up for the end-to-end tests: Debian's Chromium driven by playwright-core, pages
+// served on 127.0.0.1 by xtask/serve.mjs, and a screenshot folder under target/.
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '../../xtask/node_modules/playwright-core/index.mjs';
+import { startServer } from '../../xtask/serve.mjs';
+
+export const repository = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const screenshots = join(repository, 'target', 'screenshots');
+mkdirSync(screenshots, { recursive: true });
+
+export const CHROMIUM_ARGS = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+];
+
+export function launchBrowser() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** Serves the static page (`/` → www, `/pkg/` → pkg) plus test pages and fixtures. */
+export function serveRepository(extraHeaders = {}) {
+  return startServer({
+    roots: {
+      '/pkg/': join(repository, 'pkg'),
+      '/fixtures/': join(repository, 'tests', 'fixtures'),
+      '/test-pages/': join(repository, 'tests', 'e2e', 'pages'),
+      '/': join(repository, 'www'),
+    },
+    headers: extraHeaders,
+  });
+}
+
+/** A new page that fails the test on any uncaught error in it. */
+export async function newPage(browser, options = {}) {
+  const page = await browser.newPage(options);
+  page.errors = [];
+  page.on('pageerror', (error) => page.errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().includes('404')) page.errors.push(message.text());
+  });
+  return page;
+}

@@ -1,0 +1,74 @@
+// The npm package as a consumer gets it: `npm pack` pkg/, install the tarball into a throwaway
+// project, import it from a plain HTML page by its package name, and use the element.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchBrowser, newPage, repository } from './helpers.mjs';
+import { startServer } from '../../xtask/serve.mjs';
+
+let browser;
+let server;
+let project;
+
+before(async () => {
+  project = mkdtempSync(join(tmpdir(), 'trace-viewer-consumer-'));
+  const packOutput = execFileSync('npm', ['pack', join(repository, 'pkg'), '--json', '--pack-destination', project], { encoding: 'utf8' });
+  const [packed] = JSON.parse(packOutput);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', join(project, packed.filename)], { cwd: project, stdio: 'pipe' });
+  cpSync(join(repository, 'tests/fixtures/otlp/otel-js-rag-chatbot.json'), join(project, 'trace.json'));
+  writeFileSync(join(project, 'index.html'), `<!doctype html>
+<html><head><meta charset="utf-8">
+<script type="importmap">{ "imports": { "trace-viewer": "./node_modules/trace-viewer/trace-viewer.js" } }</script>
+<script type="module">
+  import { TraceViewerElement } from 'trace-viewer';
+  window.selections = [];
+  document.addEventListener('span-select', (event) => window.selections.push(event.detail));
+  window.elementIsRegistered = customElements.get('trace-viewer') === TraceViewerElement;
+</script>
+</head><body>
+<trace-viewer src="trace.json" style="display:block;height:400px"></trace-viewer>
+</body></html>`);
+  browser = await launchBrowser();
+  server = await startServer({ roots: { '/': project } });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (project) rmSync(project, { recursive: true, force: true });
+});
+
+test('the packed package has the manifest a bundler and TypeScript expect', () => {
+  const manifest = JSON.parse(readFileSync(join(project, 'node_modules/trace-viewer/package.json'), 'utf8'));
+  const cargoVersion = readFileSync(join(repository, 'Cargo.toml'), 'utf8').match(/^version = "(.+)"/m)[1];
+  assert.equal(manifest.name, 'trace-viewer');
+  assert.equal(manifest.version, cargoVersion);
+  assert.equal(manifest.type, 'module');
+  assert.deepEqual(Object.keys(manifest.exports['.']), ['types', 'default'], 'types come first');
+  for (const file of manifest.files) {
+    assert.doesNotThrow(() => readFileSync(join(project, 'node_modules/trace-viewer', file)), `${file} is in the tarball`);
+  }
+  const types = readFileSync(join(project, 'node_modules/trace-viewer/trace-viewer.d.ts'), 'utf8');
+  assert.match(types, /'trace-viewer': TraceViewerElement/);
+  assert.match(types, /'span-select': CustomEvent<SpanSelectDetail>/);
+});
+
+test('a plain HTML page imports the installed package, shows rows and hears span-select', async () => {
+  const page = await newPage(browser);
+  await page.goto(server.url);
+  const rows = page.locator('trace-viewer .tv-row');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 6);
+  assert.equal(await page.evaluate(() => window.elementIsRegistered), true);
+  await rows.filter({ hasText: 'rerank' }).click();
+  await page.waitForFunction(() => window.selections.length === 1);
+  const [selection] = await page.evaluate(() => window.selections);
+  assert.equal(selection.name, 'rerank');
+  assert.match(selection.spanId, /^[0-9a-f]{16}$/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

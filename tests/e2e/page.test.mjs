@@ -1,0 +1,106 @@
+// The static page (www/index.html) as a person uses it: the bundled example opens, a file can be
+// picked, dropped or named in ?src=, a span click shows its details, a bad file shows an error.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { launchBrowser, newPage, repository, screenshots, serveRepository } from './helpers.mjs';
+
+let browser;
+let server;
+before(async () => {
+  browser = await launchBrowser();
+  server = await serveRepository();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const rows = (page) => page.locator('trace-viewer .tv-row');
+
+test('the bundled example opens with every span, errors marked, and screenshots are written', async () => {
+  for (const [name, viewport, colorScheme] of [
+    ['page-desktop-light', { width: 1400, height: 800 }, 'light'],
+    ['page-desktop-dark', { width: 1400, height: 800 }, 'dark'],
+    ['page-narrow-light', { width: 390, height: 800 }, 'light'],
+  ]) {
+    const page = await newPage(browser, { viewport, colorScheme });
+    await page.goto(server.url);
+    await rows(page).first().waitFor();
+    assert.equal(await rows(page).count(), 9);
+    await assert.doesNotReject(page.locator('trace-viewer .tv-trace-name', { hasText: 'support-agent: refund request' }).waitFor());
+    assert.equal(await page.locator('trace-viewer .tv-row-error').count(), 2);
+    await rows(page).filter({ hasText: 'lookup_order' }).click();
+    await page.locator('trace-viewer .tv-status-error').waitFor();
+    await page.screenshot({ path: join(screenshots, `${name}.png`) });
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
+});
+
+test('clicking a span shows all it holds and emits span-select to the page', async () => {
+  const page = await newPage(browser);
+  await page.goto(server.url);
+  await rows(page).first().waitFor();
+  const selected = page.evaluate(() => new Promise((resolve) => {
+    document.addEventListener('span-select', (event) => resolve(event.detail), { once: true });
+  }));
+  await rows(page).filter({ hasText: 'retrieve policy documents' }).click();
+  assert.deepEqual(await selected, { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: 'r1', name: 'retrieve policy documents' });
+  const detail = page.locator('trace-viewer .tv-detail');
+  await detail.getByText('retrieval.documents').waitFor();
+  assert.match(await detail.innerText(), /Duplicate charges are refunded in full/);
+  assert.match(await detail.innerText(), /Parent ID\s+a1/);
+  await page.close();
+});
+
+test('a file chosen with the picker replaces the example', async () => {
+  const page = await newPage(browser);
+  await page.goto(server.url);
+  await rows(page).first().waitFor();
+  await page.setInputFiles('#file-input', join(repository, 'tests/fixtures/otlp/otel-python-genai-agent.json'));
+  await page.locator('trace-viewer .tv-trace-name', { hasText: 'invoke_agent travel-planner' }).waitFor();
+  assert.equal(await rows(page).count(), 4);
+  assert.equal(await page.locator('#file-name').innerText(), 'otel-python-genai-agent.json');
+  await page.close();
+});
+
+test('a file dropped on the page opens', async () => {
+  const page = await newPage(browser);
+  await page.goto(server.url);
+  await rows(page).first().waitFor();
+  const text = await readFile(join(repository, 'tests/fixtures/otlp/otel-js-rag-chatbot.json'), 'utf8');
+  await page.evaluate((content) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([content], 'rag.json', { type: 'application/json' }));
+    window.dispatchEvent(new DragEvent('dragenter', { dataTransfer: transfer }));
+    window.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, cancelable: true }));
+  }, text);
+  await page.locator('trace-viewer .tv-trace-name', { hasText: 'rag.pipeline' }).waitFor();
+  assert.equal(await rows(page).count(), 6);
+  assert.equal(await page.locator('#drop-overlay').isHidden(), true);
+  await page.close();
+});
+
+test('?src= opens the named file', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${server.url}?src=/fixtures/otlp/jaeger-v3-api-hotrod-40spans.json`);
+  await rows(page).first().waitFor();
+  assert.equal(await page.locator('trace-viewer .tv-stats').getByText('40 spans').count(), 1);
+  await page.close();
+});
+
+test('a bad file shows a clear error that says where', async () => {
+  const page = await newPage(browser);
+  await page.goto(server.url);
+  await rows(page).first().waitFor();
+  await page.setInputFiles('#file-input', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{\n "resourceSpans": [\n  {"x": }\n ]\n}') });
+  const panel = page.locator('trace-viewer .tv-error-panel');
+  await panel.waitFor();
+  assert.match(await panel.innerText(), /not valid JSON: expected value at line 3, column 9/);
+  assert.equal(await rows(page).count(), 0, 'the error replaces the old trace on screen');
+  await page.setInputFiles('#file-input', { name: 'other.json', mimeType: 'application/json', buffer: Buffer.from('{"traces": 5}') });
+  await page.locator('trace-viewer .tv-error-panel', { hasText: 'Tried:' }).waitFor();
+  await page.close();
+});
