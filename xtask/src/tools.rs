@@ -1,6 +1,6 @@
 //! Installs what the build and tests need when it is missing, so a fresh machine needs only the
 //! Rust toolchain, Node.js and root: the wasm32 target, wasm-bindgen-cli at exactly the version in
-//! Cargo.lock, wasm-opt and playwright-core from npm, and Debian's chromium and chromium-driver.
+//! Cargo.lock, wasm-opt, playwright-core and ajv from npm, and Debian's chromium and chromium-driver.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -47,13 +47,16 @@ pub fn node_tools_dir() -> PathBuf {
     repository().join("xtask")
 }
 
+/// Installs xtask/package-lock.json's packages when node_modules is missing or older than the lock.
 pub fn ensure_node_tools() -> Result<(), String> {
     let directory = node_tools_dir();
-    let ready = ["binaryen", "playwright-core"].iter().all(|name| directory.join("node_modules").join(name).exists());
-    if ready {
+    let modified = |path: PathBuf| std::fs::metadata(path).and_then(|metadata| metadata.modified()).ok();
+    let installed = modified(directory.join("node_modules/.package-lock.json"));
+    let locked = modified(directory.join("package-lock.json"));
+    if matches!((installed, locked), (Some(installed), Some(locked)) if installed >= locked) {
         return Ok(());
     }
-    println!("== installing npm tooling (binaryen, playwright-core)");
+    println!("== installing npm tooling (binaryen, playwright-core, ajv)");
     let subcommand = if directory.join("package-lock.json").exists() { "ci" } else { "install" };
     run(Command::new("npm").args([subcommand, "--no-audit", "--no-fund"]).current_dir(&directory))
 }
