@@ -6,7 +6,9 @@
 //! - `bench`   build, then measure sizes and load time in headless Chromium
 //! - `serve`   serve `www/` and `pkg/` as they are
 
+mod bench;
 mod build;
+mod generate;
 mod process;
 mod tools;
 
@@ -26,7 +28,8 @@ fn main() -> ExitCode {
         "demo" => demo(rest),
         "build" => build::build_all(),
         "test" => test(),
-        "bench" => bench(),
+        "bench" => bench::bench(),
+        "import-speed" => bench::import_speed(rest.first().map(String::as_str).unwrap_or_default()),
         "serve" => serve(rest),
         _ => {
             eprintln!("usage: cargo xtask <demo [--port N] | build | test | bench | serve [--port N]>");
@@ -76,12 +79,4 @@ fn test() -> Result<(), String> {
         end_to_end.arg(test_file);
     }
     process::run(&mut end_to_end)
-}
-
-fn bench() -> Result<(), String> {
-    build::build_all()?;
-    tools::ensure_chromium()?;
-    build::report_sizes()?;
-    let root = repository();
-    process::run(std::process::Command::new("node").arg(root.join("xtask/bench/first-row.mjs")).current_dir(&root))
 }

@@ -1,0 +1,36 @@
+// Opens xtask/bench/first-row.html in headless Chromium three times (a fresh page each) and prints
+// the median time from the trace's bytes being in memory to its first row on screen.
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '../node_modules/playwright-core/index.mjs';
+import { startServer } from '../serve.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repository = resolve(here, '../..');
+const traceFile = resolve(process.argv[2] ?? join(repository, 'target/bench/otlp-100k.json'));
+const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+const server = await startServer({
+  roots: { '/pkg/': join(repository, 'pkg'), '/bench/': here, '/data/': dirname(traceFile) },
+});
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+const runs = [];
+try {
+  for (let run = 0; run < 3; run += 1) {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.url}bench/first-row.html`);
+    await page.waitForFunction(() => typeof window.runBenchmark === 'function');
+    runs.push(await page.evaluate((url) => window.runBenchmark(url), `/data/${basename(traceFile)}`));
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+const median = (key) => runs.map((result) => result[key]).sort((a, b) => a - b)[1];
+const { megabytes, spans, rowsInDom } = runs[0];
+console.log(`trace: ${spans} spans, ${megabytes.toFixed(1)} MB; rows in the DOM after load: ${rowsInDom}`);
+console.log(`JSON.parse of the same text:   ${median('jsonParseMs').toFixed(0)} ms (${(megabytes / median('jsonParseMs') * 1000).toFixed(0)} MB/s)`);
+console.log(`load() (import + state):       ${median('loadMs').toFixed(0)} ms (${(megabytes / median('loadMs') * 1000).toFixed(0)} MB/s)`);
+console.log(`bytes in memory -> first row:  ${median('firstRowMs').toFixed(0)} ms (median of ${runs.length})`);

@@ -1,0 +1,59 @@
+//! `cargo xtask bench`: sizes of what a page downloads, native import speed, and the time from
+//! file bytes in memory to the first row on screen in headless Chromium, for a generated trace.
+
+use std::process::Command;
+use std::time::Instant;
+
+use crate::process::run;
+use crate::{build, generate, repository, tools};
+
+/// Spans in the generated benchmark trace.
+pub const BENCH_SPANS: usize = 100_000;
+
+pub fn bench() -> Result<(), String> {
+    build::build_all()?;
+    tools::ensure_chromium()?;
+    let root = repository();
+    println!("\n== download size (pkg/)");
+    build::report_sizes()?;
+
+    let directory = root.join("target/bench");
+    std::fs::create_dir_all(&directory).map_err(|error| format!("target/bench: {error}"))?;
+    let file = directory.join("otlp-100k.json");
+    let text = generate::otlp_trace(BENCH_SPANS);
+    std::fs::write(&file, &text).map_err(|error| format!("{}: {error}", file.display()))?;
+    println!("\n== generated {} ({BENCH_SPANS} spans, {:.1} MB)", file.display(), text.len() as f64 / 1e6);
+
+    println!("\n== native import (release build of the same importer)");
+    run(Command::new("cargo")
+        .args(["run", "--quiet", "--release", "--package", "xtask", "--", "import-speed"])
+        .arg(&file)
+        .current_dir(&root))?;
+
+    println!("\n== headless Chromium: bytes in memory -> first row on screen");
+    run(Command::new("node").arg(root.join("xtask/bench/first-row.mjs")).arg(&file).current_dir(&root))
+}
+
+/// Imports a file natively a few times and prints the best time and throughput.
+pub fn import_speed(path: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|error| format!("{path}: {error}"))?;
+    let mut best = f64::MAX;
+    let mut spans = 0;
+    for _ in 0..5 {
+        let started = Instant::now();
+        let set = trace_viewer::import::import_text(&text, None).map_err(|error| error.to_string())?;
+        best = best.min(started.elapsed().as_secs_f64());
+        spans = set.span_count();
+    }
+    let mut best_parse = f64::MAX;
+    for _ in 0..5 {
+        let started = Instant::now();
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(|error| error.to_string())?;
+        best_parse = best_parse.min(started.elapsed().as_secs_f64());
+        drop(value);
+    }
+    let megabytes = text.len() as f64 / 1e6;
+    println!("native import: {spans} spans, {megabytes:.1} MB in {:.0} ms (best of 5) = {:.0} MB/s", best * 1e3, megabytes / best);
+    println!("  of which serde_json parse to a Value: {:.0} ms = {:.0} MB/s", best_parse * 1e3, megabytes / best_parse);
+    Ok(())
+}
