@@ -5,6 +5,6 @@ mod duration;
 mod rows;
 mod timeline;
 
-pub use duration::format_duration_ns;
+pub use duration::{format_duration_ns, format_percent};
 pub use rows::{error_in_subtree, visible_rows, CollapsedSet};
 pub use timeline::{bar_geometry, time_ticks, BarGeometry, TimeTick, TimeWindow};

@@ -1,6 +1,7 @@
 //! Waterfall geometry: where a span's bar sits on the shared time axis, and the axis ticks.
 //! Kept out of the components so it can be tested and reused by zoom later.
 
+use super::format_percent;
 use crate::model::Span;
 
 /// The part of the trace the axis shows, in nanoseconds since the epoch.
@@ -10,36 +11,41 @@ pub struct TimeWindow {
     pub duration_ns: u64,
 }
 
-/// A bar's left edge and width as percentages of the axis width.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// A bar's left edge and width as CSS percentages of the axis width (`"25.0000%"`).
+#[derive(Clone, Debug, PartialEq)]
 pub struct BarGeometry {
-    pub left_percent: f64,
-    pub width_percent: f64,
+    pub left: String,
+    pub width: String,
 }
 
 /// Bars are clipped to the window; a zero-length span still gets a visible sliver (set in CSS).
 pub fn bar_geometry(span: &Span, window: TimeWindow) -> BarGeometry {
     if window.duration_ns == 0 {
-        return BarGeometry { left_percent: 0.0, width_percent: 100.0 };
+        return BarGeometry { left: "0%".into(), width: "100%".into() };
     }
     let window_end = window.start_ns.saturating_add(window.duration_ns);
     let start = span.start_ns.clamp(window.start_ns, window_end);
     let end = span.end_ns().clamp(window.start_ns, window_end);
-    let scale = 100.0 / window.duration_ns as f64;
-    BarGeometry { left_percent: (start - window.start_ns) as f64 * scale, width_percent: (end - start) as f64 * scale }
+    BarGeometry {
+        left: format_percent(start - window.start_ns, window.duration_ns, 4),
+        width: format_percent(end - start, window.duration_ns, 4),
+    }
 }
 
-/// One tick on the axis: its position and its label (offset from the window start).
+/// One tick on the axis: its offset from the window start and its CSS position.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TimeTick {
-    pub percent: f64,
     pub offset_ns: u64,
+    /// Position as a CSS percentage, such as `"40.000%"`.
+    pub left: String,
+    /// Whether the tick sits in the last tenth of the axis, where a label would be cut off.
+    pub near_end: bool,
 }
 
 /// Ticks at a round step (1, 2 or 5 times a power of ten) giving at most `max_ticks` intervals.
 pub fn time_ticks(window: TimeWindow, max_ticks: u32) -> Vec<TimeTick> {
     if window.duration_ns == 0 || max_ticks == 0 {
-        return vec![TimeTick { percent: 0.0, offset_ns: 0 }];
+        return vec![TimeTick { offset_ns: 0, left: "0%".into(), near_end: false }];
     }
     let rough_step = window.duration_ns.div_ceil(u64::from(max_ticks)).max(1);
     let mut magnitude = 1u64;
@@ -54,7 +60,11 @@ pub fn time_ticks(window: TimeWindow, max_ticks: u32) -> Vec<TimeTick> {
     (0..=window.duration_ns / step)
         .map(|count| {
             let offset_ns = count * step;
-            TimeTick { percent: offset_ns as f64 * 100.0 / window.duration_ns as f64, offset_ns }
+            TimeTick {
+                offset_ns,
+                left: format_percent(offset_ns, window.duration_ns, 3),
+                near_end: u128::from(offset_ns) * 10 > u128::from(window.duration_ns) * 9,
+            }
         })
         .collect()
 }
@@ -69,9 +79,9 @@ mod tests {
         span.start_ns = 1_250;
         span.duration_ns = 500;
         let window = TimeWindow { start_ns: 1_000, duration_ns: 1_000 };
-        assert_eq!(bar_geometry(&span, window), BarGeometry { left_percent: 25.0, width_percent: 50.0 });
+        assert_eq!(bar_geometry(&span, window), BarGeometry { left: "25.0000%".into(), width: "50.0000%".into() });
         span.duration_ns = 5_000;
-        assert_eq!(bar_geometry(&span, window), BarGeometry { left_percent: 25.0, width_percent: 75.0 });
+        assert_eq!(bar_geometry(&span, window), BarGeometry { left: "25.0000%".into(), width: "75.0000%".into() });
     }
 
     #[test]
@@ -79,6 +89,8 @@ mod tests {
         let ticks = time_ticks(TimeWindow { start_ns: 0, duration_ns: 1_000_000_000 }, 5);
         let offsets: Vec<u64> = ticks.iter().map(|tick| tick.offset_ns).collect();
         assert_eq!(offsets, [0, 200_000_000, 400_000_000, 600_000_000, 800_000_000, 1_000_000_000]);
+        assert_eq!(ticks[1].left, "20.000%");
+        assert!(ticks[5].near_end && !ticks[4].near_end);
         assert_eq!(time_ticks(TimeWindow { start_ns: 0, duration_ns: 7 }, 4).len(), 4);
     }
 }

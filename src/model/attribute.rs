@@ -65,9 +65,21 @@ impl AttributeValue {
             AttributeValue::String(text) => Value::String(text.clone()),
             AttributeValue::Bool(flag) => Value::Bool(*flag),
             AttributeValue::Int(integer) => Value::from(*integer),
-            AttributeValue::Double(float) => serde_json::Number::from_f64(*float)
-                .map(Value::Number)
-                .unwrap_or_else(|| Value::String(float.to_string())),
+            // JSON has no NaN or infinities; write them as protobuf's JSON mapping does.
+            AttributeValue::Double(float) => {
+                serde_json::Number::from_f64(*float).map(Value::Number).unwrap_or_else(|| {
+                    Value::String(
+                        if float.is_nan() {
+                            "NaN"
+                        } else if *float > 0.0 {
+                            "Infinity"
+                        } else {
+                            "-Infinity"
+                        }
+                        .into(),
+                    )
+                })
+            }
             AttributeValue::Bytes(bytes) => Value::String(crate::import::encoding::base64_encode(bytes)),
             AttributeValue::Array(items) => Value::Array(items.iter().map(Self::to_json).collect()),
             AttributeValue::Map(entries) => {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::ViewerState;
 use crate::analysis::format_duration_ns;
-use crate::model::Trace;
+use crate::model::{AttributeValue, Trace};
 
 #[component]
 pub fn Header(state: ViewerState) -> impl IntoView {
@@ -94,7 +94,8 @@ fn TraceFacts(trace: std::sync::Arc<Trace>, show_warnings: RwSignal<bool>) -> im
                 text = format!("{name}: {text}");
             }
             if let Some(value) = signal.value {
-                text.push_str(&format!(" {value}"));
+                text.push(' ');
+                text.push_str(&AttributeValue::Double(value).display());
             }
             let detail = signal.comment.clone().or_else(|| signal.text.clone());
             let title = detail.clone().unwrap_or_default();

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::tree_view::ROW_HEIGHT_PX;
 use super::ViewerState;
-use crate::analysis::{bar_geometry, format_duration_ns, TimeWindow};
+use crate::analysis::{bar_geometry, format_duration_ns, format_percent, TimeWindow};
 use crate::model::{attribute::find, Span, SpanKind};
 
 /// Pixels of indentation per tree level.
@@ -31,11 +31,11 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
     let duration = format_duration_ns(span.duration_ns);
     let facts = inline_facts(span).filter(|facts| *facts != span.name);
     let tooltip = format!(
-        "{}\nstart +{} · duration {} · {:.1}% of the trace",
+        "{}\nstart +{} · duration {} · {} of the trace",
         span.name,
         format_duration_ns(span.start_ns.saturating_sub(trace.start_ns)),
         duration,
-        if trace.duration_ns == 0 { 100.0 } else { span.duration_ns as f64 * 100.0 / trace.duration_ns as f64 }
+        format_percent(span.duration_ns, trace.duration_ns, 1)
     );
     let hidden_count = span.subtree_end.saturating_sub(span_index + 1);
     let hidden_summary = move || {
@@ -57,7 +57,7 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
             attr:aria-selected=move || is_selected().to_string()
             attr:aria-expanded=move || has_children.then(|| (!is_collapsed()).to_string())
             data-span-index=span_index.to_string()
-            style:transform=format!("translateY({}px)", position as f64 * ROW_HEIGHT_PX)
+            style:transform=format!("translateY({}px)", position * ROW_HEIGHT_PX)
             on:click=move |_| state.select_by_user(span_index)
         >
             <div class="tv-name-column tv-row-label" style:padding-left=format!("{}px", 4 + depth.min(60) * INDENT_PX)>
@@ -90,8 +90,8 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
             <div class="tv-timeline-column" title=tooltip>
                 <div
                     class=format!("tv-bar tv-bar-{}", kind.as_str())
-                    style:left=format!("{:.4}%", bar.left_percent)
-                    style:width=format!("{:.4}%", bar.width_percent)
+                    style:left=bar.left
+                    style:width=bar.width
                 ></div>
             </div>
         </div>

@@ -11,7 +11,7 @@ use super::ViewerState;
 use crate::analysis::TimeWindow;
 
 /// Height of one row in CSS pixels; CSS uses the same number (`--tv-row-height`).
-pub const ROW_HEIGHT_PX: f64 = 26.0;
+pub const ROW_HEIGHT_PX: usize = 26;
 /// Rows rendered beyond each edge of the viewport so fast scrolling shows no gaps.
 const OVERSCAN_ROWS: usize = 8;
 /// Viewport height assumed until the real one is measured.
@@ -53,8 +53,8 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
 
     // (row position, span index) for every row that should be in the DOM now.
     let rendered_rows = move || {
-        let first = ((scroll_top.get() / ROW_HEIGHT_PX).floor() as usize).saturating_sub(OVERSCAN_ROWS);
-        let count = (viewport_height.get() / ROW_HEIGHT_PX).ceil() as usize + 2 * OVERSCAN_ROWS;
+        let first = (scroll_top.get().max(0.0) as usize / ROW_HEIGHT_PX).saturating_sub(OVERSCAN_ROWS);
+        let count = viewport_height.get().max(0.0) as usize / ROW_HEIGHT_PX + 2 + 2 * OVERSCAN_ROWS;
         state.rows.with(|rows| {
             let end = (first + count).min(rows.len());
             let start = first.min(end);
@@ -72,13 +72,14 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
         };
         let position = state.rows.with_untracked(|rows| rows.iter().position(|row| *row == selected));
         if let Some(position) = position {
-            let top = position as f64 * ROW_HEIGHT_PX;
-            let view_top = element.scroll_top() as f64;
-            let view_height = element.client_height() as f64;
+            let top = (position * ROW_HEIGHT_PX) as i32;
+            let row_height = ROW_HEIGHT_PX as i32;
+            let view_top = element.scroll_top();
+            let view_height = element.client_height();
             if top < view_top {
-                element.set_scroll_top(top as i32);
-            } else if top + ROW_HEIGHT_PX > view_top + view_height && view_height > 0.0 {
-                element.set_scroll_top((top + ROW_HEIGHT_PX - view_height) as i32);
+                element.set_scroll_top(top);
+            } else if top + row_height > view_top + view_height && view_height > 0 {
+                element.set_scroll_top(top + row_height - view_height);
             }
         }
     });
@@ -113,7 +114,7 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
                 }
                 on:keydown=on_key
             >
-                <div class="tv-rows-spacer" style:height=move || format!("{}px", state.rows.with(|rows| rows.len()) as f64 * ROW_HEIGHT_PX)>
+                <div class="tv-rows-spacer" style:height=move || format!("{}px", state.rows.with(|rows| rows.len()) * ROW_HEIGHT_PX)>
                     <For each=rendered_rows key=|row| *row let((position, span_index))>
                         <SpanRow state=state position=position span_index=span_index />
                     </For>

@@ -53,7 +53,11 @@ pub fn import_speed(path: &str) -> Result<(), String> {
         drop(value);
     }
     let megabytes = text.len() as f64 / 1e6;
-    println!("native import: {spans} spans, {megabytes:.1} MB in {:.0} ms (best of 5) = {:.0} MB/s", best * 1e3, megabytes / best);
+    println!(
+        "native import: {spans} spans, {megabytes:.1} MB in {:.0} ms (best of 5) = {:.0} MB/s",
+        best * 1e3,
+        megabytes / best
+    );
     println!("  of which serde_json parse to a Value: {:.0} ms = {:.0} MB/s", best_parse * 1e3, megabytes / best_parse);
     Ok(())
 }

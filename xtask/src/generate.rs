@@ -7,7 +7,16 @@ use std::fmt::Write;
 const BASE_TIME_NS: u64 = 1_717_000_000_000_000_000;
 const TRACE_ID: &str = "0af7651916cd43dd8448eb211c80319c";
 
-fn span_json(out: &mut String, span_id: u64, parent_id: Option<u64>, name: &str, start_ns: u64, duration_ns: u64, attributes: &str, error: bool) {
+fn span_json(
+    out: &mut String,
+    span_id: u64,
+    parent_id: Option<u64>,
+    name: &str,
+    start_ns: u64,
+    duration_ns: u64,
+    attributes: &str,
+    error: bool,
+) {
     let parent = parent_id.map(|parent| format!(r#""parentSpanId":"{parent:016x}","#)).unwrap_or_default();
     let status = if error { r#"{"code":2,"message":"tool failed: upstream timeout"}"# } else { r#"{"code":1}"# };
     let _ = write!(
@@ -30,7 +39,13 @@ pub fn otlp_trace(span_count: usize) -> String {
     let mut spans: Vec<String> = Vec::with_capacity(span_count);
     let mut next_id = 1u64;
     let mut clock = BASE_TIME_NS;
-    let mut push = |spans: &mut Vec<String>, parent: Option<u64>, name: &str, start: u64, duration: u64, attributes: String, error: bool| {
+    let mut push = |spans: &mut Vec<String>,
+                    parent: Option<u64>,
+                    name: &str,
+                    start: u64,
+                    duration: u64,
+                    attributes: String,
+                    error: bool| {
         let id = next_id;
         next_id += 1;
         let mut text = String::with_capacity(512);
@@ -38,12 +53,21 @@ pub fn otlp_trace(span_count: usize) -> String {
         spans.push(text);
         id
     };
-    let root = push(&mut spans, None, "invoke_agent support-agent", clock, 0, string_attribute("gen_ai.operation.name", "invoke_agent"), false);
+    let root = push(
+        &mut spans,
+        None,
+        "invoke_agent support-agent",
+        clock,
+        0,
+        string_attribute("gen_ai.operation.name", "invoke_agent"),
+        false,
+    );
     let mut turn = 0u64;
     while spans.len() < span_count {
         turn += 1;
         let turn_start = clock;
-        let chain = push(&mut spans, Some(root), "turn", turn_start, 9_000_000, int_attribute("turn.index", turn), false);
+        let chain =
+            push(&mut spans, Some(root), "turn", turn_start, 9_000_000, int_attribute("turn.index", turn), false);
         let llm_attributes = [
             string_attribute("gen_ai.operation.name", "chat"),
             string_attribute("gen_ai.request.model", "gpt-4o-mini"),
@@ -59,7 +83,11 @@ pub fn otlp_trace(span_count: usize) -> String {
             ("chat gpt-4o-mini", llm_attributes, false),
             (
                 "execute_tool lookup_order",
-                [string_attribute("gen_ai.operation.name", "execute_tool"), string_attribute("gen_ai.tool.name", "lookup_order")].join(","),
+                [
+                    string_attribute("gen_ai.operation.name", "execute_tool"),
+                    string_attribute("gen_ai.tool.name", "lookup_order"),
+                ]
+                .join(","),
                 turn % 50 == 0,
             ),
             ("retrieve kb", string_attribute("openinference.span.kind", "RETRIEVER"), false),
