@@ -34,17 +34,7 @@ pub fn format_duration_ns(nanos: u64) -> String {
     const MICRO: u64 = 1_000;
     const MILLI: u64 = 1_000_000;
     const SECOND: u64 = 1_000_000_000;
-    let scaled = |unit: u64, name: &str| {
-        let value = nanos as f64 / unit as f64;
-        let precision = if value >= 100.0 {
-            0
-        } else if value >= 10.0 {
-            1
-        } else {
-            2
-        };
-        format!("{value:.precision$} {name}")
-    };
+    let scaled = |unit: u64, name: &str| format!("{} {name}", scaled_three_digits(nanos, unit));
     match nanos {
         0..MICRO => format!("{nanos} ns"),
         MICRO..MILLI => scaled(MICRO, "µs"),
