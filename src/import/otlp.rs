@@ -318,3 +318,53 @@ pub fn import(value: &Value) -> Result<TraceSet, ImportError> {
         .collect();
     Ok(TraceSet { format: "otlp-json".into(), traces, warnings: Vec::new() })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_any_value_kind_is_read_in_camel_and_snake_case() {
+        let values: Value = serde_json::json!([
+            {"stringValue": "text"},
+            {"boolValue": true},
+            {"intValue": "9007199254740993"},
+            {"int_value": 42},
+            {"doubleValue": 1.5},
+            {"doubleValue": "NaN"},
+            {"bytesValue": "aGkhPw=="},
+            {"arrayValue": {"values": [{"stringValue": "a"}, {"intValue": "1"}]}},
+            {"kvlistValue": {"values": [{"key": "z", "value": {"boolValue": false}}, {"key": "a", "value": {}}]}},
+            {}
+        ]);
+        let read: Vec<AttributeValue> = values.as_array().unwrap().iter().map(any_value).collect();
+        assert_eq!(read[0], AttributeValue::String("text".into()));
+        assert_eq!(read[1], AttributeValue::Bool(true));
+        assert_eq!(read[2], AttributeValue::Int(9_007_199_254_740_993), "int64 beyond 2^53 stays exact");
+        assert_eq!(read[3], AttributeValue::Int(42));
+        assert_eq!(read[4], AttributeValue::Double(1.5));
+        assert!(matches!(read[5], AttributeValue::Double(value) if value.is_nan()));
+        assert_eq!(read[6], AttributeValue::Bytes(b"hi!?".to_vec()));
+        assert_eq!(read[7], AttributeValue::Array(vec![AttributeValue::String("a".into()), AttributeValue::Int(1)]));
+        assert_eq!(
+            read[8],
+            AttributeValue::Map(vec![
+                Attribute::new("z", AttributeValue::Bool(false)),
+                Attribute::new("a", AttributeValue::Empty)
+            ])
+        );
+        assert_eq!(read[9], AttributeValue::Empty);
+    }
+
+    #[test]
+    fn status_and_kind_come_as_numbers_or_enum_names() {
+        assert_eq!(
+            status(Some(&serde_json::json!({"code": "STATUS_CODE_ERROR", "message": "boom"}))),
+            SpanStatus::Error { message: Some("boom".into()) }
+        );
+        assert_eq!(status(Some(&serde_json::json!({"code": 1}))), SpanStatus::Ok);
+        assert_eq!(status(None), SpanStatus::Unset);
+        assert_eq!(protocol_kind(Some(&serde_json::json!(3))).as_deref(), Some("CLIENT"));
+        assert_eq!(protocol_kind(Some(&serde_json::json!("SPAN_KIND_PRODUCER"))).as_deref(), Some("PRODUCER"));
+    }
+}
