@@ -25,10 +25,16 @@ pub enum ImportError {
 
 impl ImportError {
     pub fn from_json_error(error: serde_json::Error) -> Self {
+        let line = error.line();
+        Self::from_json_error_on_line(error, line)
+    }
+
+    /// For JSON Lines, where serde_json sees one line and the file line is known to the caller.
+    pub fn from_json_error_on_line(error: serde_json::Error, line: usize) -> Self {
         let full = error.to_string();
         // serde_json appends " at line L column C"; keep only the reason.
         let reason = full.split(" at line ").next().unwrap_or(&full).to_string();
-        ImportError::MalformedJson { line: error.line(), column: error.column(), reason }
+        ImportError::MalformedJson { line, column: error.column(), reason }
     }
 }
 

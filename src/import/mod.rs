@@ -1,52 +1,126 @@
-//! Reads trace files: parses JSON once, detects the format by its structure, and hands the value
-//! to that format's importer. Each importer lives in its own file with a `sniff` and an `import`.
+//! Reads trace files: parses JSON once (or once per line for JSON Lines), detects each document's
+//! format by its structure, hands it to that format's importer, then finishes every format the
+//! same way (see `pipeline`): merge by trace id, attach logs, map AI conventions, build the tree.
 
+mod conventions;
 pub mod encoding;
 mod error;
 mod fields;
+mod jaeger;
+mod langfuse;
+mod langsmith;
+mod openai_agents;
 mod otlp;
+mod otlp_logs;
 mod own_format;
-mod semantic;
+mod pipeline;
+mod span_dumps;
+mod zipkin;
 
 use serde_json::Value;
 
 pub use error::ImportError;
+pub use pipeline::{LogRecord, RawImport, RawTrace};
 
-use crate::model::TraceSet;
+use crate::model::{ImportWarning, TraceSet};
 
 /// One supported format: how to recognise it and how to read it.
 struct Importer {
     /// Shown in error messages: which formats were tried.
     description: &'static str,
     sniff: fn(&Value) -> bool,
-    import: fn(&Value) -> Result<TraceSet, ImportError>,
+    import: fn(&Value) -> Result<RawImport, ImportError>,
 }
 
-/// Tried in order; the first whose `sniff` accepts the document imports it.
+/// Tried in order; the first whose `sniff` accepts the document imports it. More specific shapes
+/// come before looser ones (a Jaeger span list before a generic span dump).
 const IMPORTERS: &[Importer] = &[
     Importer {
-        description: "trace-viewer's own format (an object with \"format\": \"trace-viewer/v1\")",
+        description: "trace-viewer's own format (\"format\": \"trace-viewer/v1\")",
         sniff: own_format::sniff,
         import: own_format::import,
     },
     Importer {
-        description: "OTLP/JSON (an object with \"resourceSpans\", optionally inside \"result\")",
+        description: "OTLP/JSON traces (\"resourceSpans\"; one request, an array of them, or Jaeger's {\"result\"})",
         sniff: otlp::sniff,
         import: otlp::import,
     },
+    Importer {
+        description: "OTLP/JSON logs (\"resourceLogs\")",
+        sniff: otlp_logs::sniff,
+        import: otlp_logs::import,
+    },
+    Importer {
+        description: "Langfuse (a trace with \"observations\", an observations array, or an ingestion batch)",
+        sniff: langfuse::sniff,
+        import: langfuse::import,
+    },
+    Importer {
+        description: "LangSmith runs (\"run_type\"; nested child_runs, flat lists, or {\"post\", \"patch\"})",
+        sniff: langsmith::sniff,
+        import: langsmith::import,
+    },
+    Importer {
+        description: "OpenAI Agents SDK export ({\"data\": [trace, span...]} with span_data)",
+        sniff: openai_agents::sniff,
+        import: openai_agents::import,
+    },
+    Importer {
+        description: "Jaeger JSON (\"data\": [traces], one trace, or a span list with traceID/spanID)",
+        sniff: jaeger::sniff,
+        import: jaeger::import,
+    },
+    Importer {
+        description: "Zipkin v2 JSON (a span array with traceId, id, timestamp in µs)",
+        sniff: zipkin::sniff,
+        import: zipkin::import,
+    },
+    Importer {
+        description: "OpenTelemetry SDK span dumps (Python to_json, JavaScript ReadableSpan) and Phoenix span exports",
+        sniff: span_dumps::sniff,
+        import: span_dumps::import,
+    },
 ];
 
-/// Imports a file's text. The file name, when given, is only a label: detection looks at structure.
-pub fn import_text(text: &str, _file_name: Option<&str>) -> Result<TraceSet, ImportError> {
-    if text.trim().is_empty() {
-        return Err(ImportError::Empty);
+/// Imports one file's text. The file name, when given, is only a label: detection looks at structure.
+pub fn import_text(text: &str, file_name: Option<&str>) -> Result<TraceSet, ImportError> {
+    import_files(&[(file_name, text)])
+}
+
+/// Imports several files as one set: spans and logs of the same trace are joined across them.
+/// A file that cannot be read becomes a warning as long as another file could be.
+pub fn import_files(files: &[(Option<&str>, &str)]) -> Result<TraceSet, ImportError> {
+    let mut imports = Vec::new();
+    let mut file_warnings = Vec::new();
+    let mut first_error = None;
+    for (file_name, text) in files {
+        match read_file(text) {
+            Ok((mut documents, warnings)) => {
+                imports.append(&mut documents);
+                file_warnings.extend(warnings);
+            }
+            Err(error) if files.len() > 1 => {
+                let label = file_name.unwrap_or("a file");
+                file_warnings.push(ImportWarning::general(format!("{label} was skipped: {error}")));
+                first_error.get_or_insert(error);
+            }
+            Err(error) => return Err(error),
+        }
     }
-    let value: Value = serde_json::from_str(text).map_err(ImportError::from_json_error)?;
-    import_value(&value)
+    if imports.is_empty() {
+        return Err(first_error.unwrap_or(ImportError::Empty));
+    }
+    let mut set = pipeline::finish(imports);
+    set.warnings.splice(0..0, file_warnings);
+    Ok(set)
 }
 
 /// Imports an already parsed JSON document (what the element's `data` property receives).
 pub fn import_value(value: &Value) -> Result<TraceSet, ImportError> {
+    Ok(pipeline::finish(vec![import_document(value)?]))
+}
+
+fn import_document(value: &Value) -> Result<RawImport, ImportError> {
     for importer in IMPORTERS {
         if (importer.sniff)(value) {
             return (importer.import)(value);
@@ -56,4 +130,43 @@ pub fn import_value(value: &Value) -> Result<TraceSet, ImportError> {
         tried: IMPORTERS.iter().map(|importer| importer.description).collect(),
         found: error::describe_shape(value),
     })
+}
+
+/// One file: a JSON document, or JSON Lines (one document per line, formats may differ per line).
+fn read_file(text: &str) -> Result<(Vec<RawImport>, Vec<ImportWarning>), ImportError> {
+    if text.trim().is_empty() {
+        return Err(ImportError::Empty);
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(value) => Ok((vec![import_document(&value)?], Vec::new())),
+        Err(error) if error.to_string().starts_with("trailing characters") => read_json_lines(text),
+        Err(error) => Err(ImportError::from_json_error(error)),
+    }
+}
+
+/// JSON Lines: every line is its own document; a bad line is reported and the others still load.
+fn read_json_lines(text: &str) -> Result<(Vec<RawImport>, Vec<ImportWarning>), ImportError> {
+    let mut imports = Vec::new();
+    let mut warnings = Vec::new();
+    let mut first_error = None;
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let line_number = index + 1;
+        let result = serde_json::from_str::<Value>(line)
+            .map_err(|error| ImportError::from_json_error_on_line(error, line_number))
+            .and_then(|value| import_document(&value));
+        match result {
+            Ok(import) => imports.push(import),
+            Err(error) => {
+                warnings.push(ImportWarning::general(format!("JSON Lines line {line_number} was skipped: {error}")));
+                first_error.get_or_insert(error);
+            }
+        }
+    }
+    match (imports.is_empty(), first_error) {
+        (true, Some(error)) => Err(error),
+        _ => Ok((imports, warnings)),
+    }
 }

@@ -7,11 +7,9 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::fields::{field, other_fields, signed, string_field, time_ns};
-use super::{encoding, semantic, ImportError};
-use crate::model::{
-    build_trace, Attribute, AttributeValue, ImportWarning, Resource, Scope, Span, SpanEvent, SpanKind, SpanLink,
-    SpanStatus, Trace, TraceSet,
-};
+use super::pipeline::MISSING_START;
+use super::{encoding, ImportError, RawImport};
+use crate::model::{Attribute, AttributeValue, ImportWarning, Resource, Scope, Span, SpanEvent, SpanLink, SpanStatus};
 
 const SPAN_FIELDS: &[&str] = &[
     "traceId",
@@ -32,6 +30,7 @@ const SPAN_FIELDS: &[&str] = &[
     "status",
 ];
 
+/// The `resourceSpans` array of one export request (also inside Jaeger v2's `{"result": ...}`).
 fn resource_spans(value: &Value) -> Option<&Vec<Value>> {
     let object = value.as_object()?;
     let document = match object.get("result") {
@@ -41,12 +40,23 @@ fn resource_spans(value: &Value) -> Option<&Vec<Value>> {
     field(document, &["resourceSpans", "resource_spans"])?.as_array()
 }
 
+/// The export requests in a document: one request, or a JSON array of them.
+fn requests(value: &Value) -> Vec<&Value> {
+    match value {
+        Value::Array(items) => items.iter().filter(|item| resource_spans(item).is_some()).collect(),
+        other => vec![other],
+    }
+}
+
 pub fn sniff(value: &Value) -> bool {
-    resource_spans(value).is_some()
+    match value {
+        Value::Array(items) => items.first().is_some_and(|first| resource_spans(first).is_some()),
+        other => resource_spans(other).is_some(),
+    }
 }
 
 /// One attribute value in OTLP's tagged form (`{"stringValue": ...}`), or a bare JSON value.
-fn any_value(value: &Value) -> AttributeValue {
+pub(super) fn any_value(value: &Value) -> AttributeValue {
     let Some(object) = value.as_object() else {
         return AttributeValue::from_json(value);
     };
@@ -93,7 +103,7 @@ fn any_value(value: &Value) -> AttributeValue {
 }
 
 /// A `[{"key": ..., "value": {...}}]` list, in order.
-fn key_values(list: Option<&Value>) -> Vec<Attribute> {
+pub(super) fn key_values(list: Option<&Value>) -> Vec<Attribute> {
     let Some(Value::Array(items)) = list else {
         return Vec::new();
     };
@@ -146,7 +156,12 @@ fn status(value: Option<&Value>) -> SpanStatus {
     }
 }
 
-fn id(object: &Map<String, Value>, keys: &[&str], byte_length: usize, warnings: &mut Vec<String>) -> Option<String> {
+pub(super) fn id(
+    object: &Map<String, Value>,
+    keys: &[&str],
+    byte_length: usize,
+    warnings: &mut Vec<String>,
+) -> Option<String> {
     let text = string_field(object, keys).filter(|text| !text.is_empty())?;
     let (normalised, understood) = encoding::normalise_binary_id(&text, byte_length);
     if !understood {
@@ -157,12 +172,7 @@ fn id(object: &Map<String, Value>, keys: &[&str], byte_length: usize, warnings: 
 }
 
 /// Reads one span; `None` start means the file gave none (filled in once the trace's range is known).
-fn read_span(
-    object: &Map<String, Value>,
-    resource: usize,
-    scope: usize,
-    made_up_ids: &mut usize,
-) -> (String, Span, Option<u64>) {
+fn read_span(object: &Map<String, Value>, made_up_ids: &mut usize) -> (String, Span) {
     let mut problems = Vec::new();
     let trace_id = id(object, &["traceId", "trace_id"], 16, &mut problems).unwrap_or_default();
     let span_id = id(object, &["spanId", "span_id"], 8, &mut problems).unwrap_or_else(|| {
@@ -173,12 +183,9 @@ fn read_span(
     let parent = id(object, &["parentSpanId", "parent_span_id"], 8, &mut problems);
     let name = string_field(object, &["name"]).unwrap_or_default();
     let mut span = Span::new(span_id, parent, name);
-    span.resource = Some(resource);
-    span.scope = Some(scope);
     span.protocol_kind = protocol_kind(object.get("kind"));
     span.status = status(object.get("status"));
     span.attributes = key_values(object.get("attributes"));
-    span.kind = semantic::kind_from_attributes(&span.attributes).unwrap_or(SpanKind::Other);
     span.other_fields = other_fields(object, SPAN_FIELDS);
 
     let start = field(object, &["startTimeUnixNano", "start_time_unix_nano"]).and_then(time_ns);
@@ -192,7 +199,7 @@ fn read_span(
         (Some(_), None) => problems.push("no readable end time; shown with zero duration".into()),
         (None, _) => {}
     }
-    span.start_ns = start.unwrap_or(0);
+    span.start_ns = start.unwrap_or(MISSING_START);
 
     if let Some(Value::Array(events)) = object.get("events") {
         span.events = events
@@ -228,7 +235,7 @@ fn read_span(
     for problem in problems {
         span.warnings.push(ImportWarning::for_span(&span.span_id, problem));
     }
-    (trace_id, span, start)
+    (trace_id, span)
 }
 
 fn scope(object: Option<&Value>) -> Scope {
@@ -244,79 +251,60 @@ fn scope(object: Option<&Value>) -> Scope {
     }
 }
 
-/// Spans of one trace as they are read, before the tree is built.
-struct PendingTrace {
-    trace_id: String,
-    spans: Vec<Span>,
-    /// Parallel to `spans`: true where the file gave no start time.
-    missing_start: Vec<bool>,
-}
-
-pub fn import(value: &Value) -> Result<TraceSet, ImportError> {
-    let Some(batches) = resource_spans(value) else {
-        return Err(ImportError::Invalid { path: "$".into(), reason: "no resourceSpans array".into() });
-    };
-    let mut resources: Vec<Resource> = Vec::new();
-    let mut scopes: Vec<Scope> = Vec::new();
-    let mut pending: Vec<PendingTrace> = Vec::new();
-    let mut pending_index: HashMap<String, usize> = HashMap::new();
+pub fn import(value: &Value) -> Result<RawImport, ImportError> {
+    let mut import = RawImport::new("otlp-json");
+    let mut trace_index: HashMap<String, usize> = HashMap::new();
     let mut made_up_ids = 0usize;
-    for batch in batches.iter().filter_map(Value::as_object) {
-        let resource_object = batch.get("resource").and_then(Value::as_object);
-        let mut resource = Resource {
-            attributes: key_values(resource_object.and_then(|object| object.get("attributes"))),
-            other_fields: resource_object.map(|object| other_fields(object, &["attributes"])).unwrap_or_default(),
-        };
-        resource
-            .other_fields
-            .extend(other_fields(batch, &["resource", "scopeSpans", "scope_spans", "instrumentationLibrarySpans"]));
-        let resource_index = resources.len();
-        resources.push(resource);
-        let scope_lists = field(batch, &["scopeSpans", "scope_spans", "instrumentationLibrarySpans"])
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        for scope_list in scope_lists.iter().filter_map(Value::as_object) {
-            let scope_index = scopes.len();
-            scopes.push(scope(field(scope_list, &["scope", "instrumentationLibrary"])));
-            let spans = scope_list.get("spans").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-            for span_object in spans.iter().filter_map(Value::as_object) {
-                let (trace_id, span, start) = read_span(span_object, resource_index, scope_index, &mut made_up_ids);
-                let position = *pending_index.entry(trace_id.clone()).or_insert_with(|| {
-                    pending.push(PendingTrace { trace_id, spans: Vec::new(), missing_start: Vec::new() });
-                    pending.len() - 1
-                });
-                let trace = &mut pending[position];
-                trace.missing_start.push(start.is_none());
-                trace.spans.push(span);
-            }
-        }
-    }
-
-    let traces = pending
-        .into_iter()
-        .map(|mut pending| {
-            let earliest = (pending.spans.iter().zip(&pending.missing_start))
-                .filter(|(_, missing)| !**missing)
-                .map(|(span, _)| span.start_ns)
-                .min()
-                .unwrap_or(0);
-            for (span, missing) in pending.spans.iter_mut().zip(&pending.missing_start) {
-                if *missing {
-                    span.start_ns = earliest;
+    // Per trace: the (batch, scope) numbers whose resource and scope it holds last, and where.
+    let mut placed: HashMap<String, ((usize, usize), (usize, usize))> = HashMap::new();
+    let mut batch_number = 0;
+    let mut scope_number = 0;
+    for request in requests(value) {
+        let Some(batches) = resource_spans(request) else { continue };
+        for batch in batches.iter().filter_map(Value::as_object) {
+            batch_number += 1;
+            let resource = resource(batch);
+            let scope_lists = field(batch, &["scopeSpans", "scope_spans", "instrumentationLibrarySpans"])
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            for scope_list in scope_lists.iter().filter_map(Value::as_object) {
+                scope_number += 1;
+                let scope = scope(field(scope_list, &["scope", "instrumentationLibrary"]));
+                let spans = scope_list.get("spans").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+                for span_object in spans.iter().filter_map(Value::as_object) {
+                    let (trace_id, mut span) = read_span(span_object, &mut made_up_ids);
+                    let raw = import.trace_mut(&mut trace_index, &trace_id);
+                    // Each trace keeps its own resource and scope lists; add this batch's once.
+                    let slot = placed.entry(trace_id).or_insert(((0, 0), (0, 0)));
+                    if slot.0 .0 != batch_number {
+                        raw.trace.resources.push(resource.clone());
+                        slot.0 = (batch_number, raw.trace.resources.len() - 1);
+                    }
+                    if slot.1 .0 != scope_number {
+                        raw.trace.scopes.push(scope.clone());
+                        slot.1 = (scope_number, raw.trace.scopes.len() - 1);
+                    }
+                    span.resource = Some(slot.0 .1);
+                    span.scope = Some(slot.1 .1);
+                    raw.spans.push(span);
                 }
             }
-            let mut trace = Trace {
-                trace_id: pending.trace_id,
-                resources: resources.clone(),
-                scopes: scopes.clone(),
-                ..Trace::default()
-            };
-            semantic::fill_trace_facts(&mut trace, &pending.spans);
-            build_trace(trace, pending.spans)
-        })
-        .collect();
-    Ok(TraceSet { format: "otlp-json".into(), traces, warnings: Vec::new() })
+        }
+        // A document may carry logs beside its spans.
+        import.logs.extend(super::otlp_logs::read_logs(request));
+    }
+    Ok(import)
+}
+
+fn resource(batch: &Map<String, Value>) -> Resource {
+    let resource_object = batch.get("resource").and_then(Value::as_object);
+    let mut resource = Resource {
+        attributes: key_values(resource_object.and_then(|object| object.get("attributes"))),
+        other_fields: resource_object.map(|object| other_fields(object, &["attributes"])).unwrap_or_default(),
+    };
+    resource.other_fields.extend(other_fields(batch, &["resource", "scopeSpans", "scope_spans", "instrumentationLibrarySpans"]));
+    resource
 }
 
 #[cfg(test)]

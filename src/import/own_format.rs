@@ -7,10 +7,12 @@ use serde_json::{Map, Value};
 use super::fields::{
     field, millis_float_to_ns, object_attributes, other_fields, string_field, time_ms_or_rfc3339, time_ns,
 };
-use super::{semantic, ImportError};
+use super::conventions::messages::parse_messages;
+use super::pipeline::{RawImport, RawTrace, MISSING_START};
+use super::ImportError;
 use crate::model::{
-    build_trace, Feedback, FeedbackKind, ImportWarning, Span, SpanEvent, SpanKind, SpanLink, SpanStatus, Trace,
-    TraceSet,
+    AiDetails, Document, Feedback, FeedbackKind, ImportWarning, Span, SpanEvent, SpanKind, SpanLink, SpanStatus,
+    TokenUsage, ToolRun, Trace,
 };
 
 pub const FORMAT_TAG: &str = "trace-viewer/v1";
@@ -56,7 +58,7 @@ fn time(object: &Map<String, Value>, name: &str, exact_name: &str) -> Option<u64
     object.get(exact_name).and_then(time_ns).or_else(|| object.get(name).and_then(time_ms_or_rfc3339))
 }
 
-/// Reads one span; a missing start is `u64::MAX` until the trace's earliest start is known.
+/// Reads one span; a missing start is `MISSING_START` until the trace's earliest start is known.
 fn read_span(object: &Map<String, Value>, position: usize) -> Span {
     let span_id = string_field(object, &["id"]).unwrap_or_else(|| format!("span-{}", position + 1));
     let mut span =
@@ -69,7 +71,7 @@ fn read_span(object: &Map<String, Value>, position: usize) -> Span {
             problem(format!("unknown kind {kind:?}; shown as other"));
             SpanKind::Other
         }),
-        None => semantic::kind_from_attributes(&span.attributes).unwrap_or(SpanKind::Other),
+        None => SpanKind::Other,
     };
     let error_message = string_field(object, &["error"]);
     span.status = match (object.get("status").and_then(Value::as_str), error_message) {
@@ -89,7 +91,7 @@ fn read_span(object: &Map<String, Value>, position: usize) -> Span {
         (Some(_), None) => problem("no end or duration_ms; shown with zero duration".into()),
         (None, _) => problem("no readable start; placed at the start of the trace".into()),
     }
-    span.start_ns = start.unwrap_or(u64::MAX);
+    span.start_ns = start.unwrap_or(MISSING_START);
     if let Some(Value::Array(events)) = object.get("events") {
         span.events = events
             .iter()
@@ -117,10 +119,71 @@ fn read_span(object: &Map<String, Value>, position: usize) -> Span {
             .collect();
     }
     span.other_fields = other_fields(object, SPAN_FIELDS);
+    let details = read_ai_details(object);
+    if !details.is_empty() {
+        span.ai = Some(Box::new(details));
+    }
     for message in problems {
         span.warnings.push(ImportWarning::for_span(&span.span_id, message));
     }
     span
+}
+
+/// The span's AI fields, in the same shape the exporter writes them.
+fn read_ai_details(object: &Map<String, Value>) -> AiDetails {
+    let text = |key: &str| match object.get(key)? {
+        Value::String(text) => Some(text.clone()),
+        Value::Null => None,
+        other => Some(other.to_string()),
+    };
+    let number = |value: Option<&Value>| value.and_then(Value::as_u64);
+    let tokens = object.get("tokens").and_then(Value::as_object);
+    let token = |key: &str| number(tokens.and_then(|tokens| tokens.get(key)));
+    AiDetails {
+        model: text("model"),
+        provider: text("provider"),
+        parameters: text("parameters"),
+        input_messages: object.get("input_messages").map(parse_messages).unwrap_or_default(),
+        output_messages: object.get("output_messages").map(parse_messages).unwrap_or_default(),
+        tool: object.get("tool").and_then(Value::as_object).map(|tool| ToolRun {
+            name: string_field(tool, &["name"]),
+            call_id: string_field(tool, &["call_id"]),
+            arguments: json_text_field(tool, "arguments"),
+            result: json_text_field(tool, "result"),
+        }),
+        documents: match object.get("documents") {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_object)
+                .map(|document| Document {
+                    id: string_field(document, &["id"]),
+                    content: string_field(document, &["content"]),
+                    score: document.get("score").and_then(Value::as_f64),
+                    metadata: json_text_field(document, "metadata"),
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
+        tokens: TokenUsage {
+            input: token("input"),
+            output: token("output"),
+            total: token("total"),
+            cached: token("cached"),
+            reasoning: token("reasoning"),
+        },
+        cost_usd: object.get("cost_usd").and_then(Value::as_f64),
+        input: text("input"),
+        output: text("output"),
+    }
+}
+
+/// A field that may be JSON or text, as text.
+fn json_text_field(object: &Map<String, Value>, key: &str) -> Option<String> {
+    match object.get(key)? {
+        Value::String(text) => Some(text.clone()),
+        Value::Null => None,
+        other => Some(other.to_string()),
+    }
 }
 
 fn read_feedback(value: &Value) -> Option<Feedback> {
@@ -137,7 +200,7 @@ fn read_feedback(value: &Value) -> Option<Feedback> {
     })
 }
 
-fn read_trace(object: &Map<String, Value>, path: &str) -> Result<Trace, ImportError> {
+fn read_trace(object: &Map<String, Value>, path: &str) -> Result<RawTrace, ImportError> {
     let spans_value = object.get("spans").unwrap_or(&Value::Null);
     let Some(span_values) = spans_value.as_array() else {
         return Err(ImportError::Invalid {
@@ -155,16 +218,11 @@ fn read_trace(object: &Map<String, Value>, path: &str) -> Result<Trace, ImportEr
             }
         }
     }
-    // Spans without a start sit at the trace's earliest known start.
-    let earliest = spans.iter().map(|span| span.start_ns).min().filter(|start| *start != u64::MAX).unwrap_or(0);
-    for span in spans.iter_mut().filter(|span| span.start_ns == u64::MAX) {
-        span.start_ns = earliest;
-    }
     let feedback = match object.get("feedback") {
         Some(Value::Array(items)) => items.iter().filter_map(read_feedback).collect(),
         _ => Vec::new(),
     };
-    let mut trace = Trace {
+    let trace = Trace {
         trace_id: string_field(object, &["id"]).unwrap_or_default(),
         name: string_field(object, &["name"]).unwrap_or_default(),
         user_input: string_field(object, &["input"]),
@@ -178,15 +236,14 @@ fn read_trace(object: &Map<String, Value>, path: &str) -> Result<Trace, ImportEr
         warnings,
         ..Trace::default()
     };
-    semantic::fill_trace_facts(&mut trace, &spans);
-    Ok(build_trace(trace, spans))
+    Ok(RawTrace { trace, spans })
 }
 
-pub fn import(value: &Value) -> Result<TraceSet, ImportError> {
+pub fn import(value: &Value) -> Result<RawImport, ImportError> {
     let Some(object) = value.as_object() else {
         return Err(ImportError::Invalid { path: "$".into(), reason: "expected an object".into() });
     };
-    let mut set = TraceSet { format: "trace-viewer".into(), ..TraceSet::default() };
+    let mut set = RawImport::new("trace-viewer");
     let tag = object.get("format").and_then(Value::as_str).unwrap_or_default();
     if tag != FORMAT_TAG {
         set.warnings

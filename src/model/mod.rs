@@ -3,6 +3,7 @@
 //! A [`Trace`] holds its spans in one flat `Vec` in pre-order (parents before children, each
 //! subtree contiguous), so the tree needs no pointers and any subtree is a slice.
 
+mod ai;
 pub(crate) mod attribute;
 mod feedback;
 mod outline;
@@ -12,6 +13,7 @@ mod trace;
 mod tree;
 mod warning;
 
+pub use ai::{AiDetails, Document, Message, TokenUsage, ToolCall, ToolRun};
 pub use attribute::{Attribute, AttributeValue};
 pub use feedback::{Feedback, FeedbackKind};
 pub use outline::outline;

@@ -3,7 +3,68 @@
 
 use std::fmt::Write;
 
-use super::{format_rfc3339_ns, SpanStatus, TraceSet};
+use super::{format_rfc3339_ns, AiDetails, Message, SpanStatus, TraceSet};
+
+/// Roles in order, with tool calls counted: `system,user,assistant(2 calls),tool`.
+fn describe_messages(messages: &[Message]) -> String {
+    let parts: Vec<String> = messages
+        .iter()
+        .map(|message| match message.tool_calls.len() {
+            0 => message.role.clone(),
+            calls => format!("{}({calls} calls)", message.role),
+        })
+        .collect();
+    format!("[{}]", parts.join(","))
+}
+
+/// One line with every AI fact a span carries, in a fixed order.
+fn describe_ai(details: &AiDetails) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut text = |label: &str, value: &Option<String>| {
+        if let Some(value) = value {
+            let short: String = value.chars().take(40).collect();
+            parts.push(format!("{label}={short:?}"));
+        }
+    };
+    text("model", &details.model);
+    text("provider", &details.provider);
+    text("input", &details.input);
+    text("output", &details.output);
+    if let Some(tool) = &details.tool {
+        text("tool", &tool.name);
+        text("call", &tool.call_id);
+        text("args", &tool.arguments);
+        text("result", &tool.result);
+    }
+    if !details.input_messages.is_empty() {
+        parts.push(format!("in={}", describe_messages(&details.input_messages)));
+    }
+    if !details.output_messages.is_empty() {
+        parts.push(format!("out={}", describe_messages(&details.output_messages)));
+    }
+    if !details.documents.is_empty() {
+        parts.push(format!("documents={}", details.documents.len()));
+    }
+    let tokens = &details.tokens;
+    if !tokens.is_empty() {
+        let show = |value: Option<u64>| value.map(|value| value.to_string()).unwrap_or_else(|| "-".into());
+        parts.push(format!(
+            "tokens={}/{}/{} cached={} reasoning={}",
+            show(tokens.input),
+            show(tokens.output),
+            show(tokens.total),
+            show(tokens.cached),
+            show(tokens.reasoning)
+        ));
+    }
+    if let Some(cost) = details.cost_usd {
+        parts.push(format!("cost={cost}"));
+    }
+    if details.parameters.is_some() {
+        parts.push("parameters".into());
+    }
+    parts.join(" ")
+}
 
 pub fn outline(set: &TraceSet) -> String {
     let mut out = String::new();
@@ -64,6 +125,9 @@ pub fn outline(set: &TraceSet) -> String {
                 span.links.len(),
                 span.other_fields.len(),
             );
+            if let Some(details) = &span.ai {
+                let _ = writeln!(out, "  {}  ai {}", "  ".repeat(span.depth as usize), describe_ai(details));
+            }
         }
         for warning in &trace.warnings {
             let _ = writeln!(out, "  warning {warning}");

@@ -1,6 +1,6 @@
 //! One step of a trace: a span with its kind, status, times, attributes, events and links.
 
-use super::{Attribute, ImportWarning};
+use super::{AiDetails, Attribute, ImportWarning};
 
 /// What a span does, in AI terms. Importers decide it from the source's own vocabulary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -122,6 +122,8 @@ pub struct Span {
     pub other_fields: Vec<Attribute>,
     /// Problems found while importing this span, also listed on the trace.
     pub warnings: Vec<ImportWarning>,
+    /// The AI meaning (model, messages, tool, documents, tokens, cost), when the source has any.
+    pub ai: Option<Box<AiDetails>>,
 }
 
 impl Span {
@@ -132,4 +134,10 @@ impl Span {
     pub fn has_children(&self) -> bool {
         self.child_count > 0
     }
+
+    /// The AI details, created empty on first use.
+    pub fn ai_mut(&mut self) -> &mut AiDetails {
+        self.ai.get_or_insert_with(Box::default)
+    }
+
 }

@@ -34,6 +34,7 @@ impl Span {
             links: Vec::new(),
             other_fields: Vec::new(),
             warnings: Vec::new(),
+            ai: None,
         }
     }
 }

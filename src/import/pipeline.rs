@@ -1,0 +1,184 @@
+//! What every importer hands over, and the steps every format shares afterwards: traces with the
+//! same id are joined (across lines and files), log records are attached to their spans, missing
+//! start times are placed, AI conventions are mapped, trace-level facts are filled in, and the
+//! tree is built with its repairs.
+
+use std::collections::HashMap;
+
+use super::conventions;
+use crate::model::{build_trace, Attribute, AttributeValue, ImportWarning, Span, SpanEvent, Trace, TraceSet};
+
+/// Start time importers give a span whose file had none; replaced by the trace's earliest start.
+pub const MISSING_START: u64 = u64::MAX;
+
+/// One trace as an importer read it: trace-level fields set, spans in any order.
+#[derive(Debug, Default)]
+pub struct RawTrace {
+    pub trace: Trace,
+    pub spans: Vec<Span>,
+}
+
+/// A log record to attach to its span (OTLP logs, where GenAI instrumentations put message content).
+#[derive(Debug, Clone)]
+pub struct LogRecord {
+    pub trace_id: String,
+    pub span_id: String,
+    pub time_ns: Option<u64>,
+    /// The event name (`gen_ai.user.message`...), else the severity, else "log".
+    pub name: String,
+    /// The body first (as `body`), then the record's attributes.
+    pub attributes: Vec<Attribute>,
+}
+
+/// What one document (a file, or one line of JSON Lines) held.
+#[derive(Debug, Default)]
+pub struct RawImport {
+    pub format: &'static str,
+    pub traces: Vec<RawTrace>,
+    pub logs: Vec<LogRecord>,
+    pub warnings: Vec<ImportWarning>,
+}
+
+impl RawImport {
+    pub fn new(format: &'static str) -> Self {
+        RawImport { format, ..RawImport::default() }
+    }
+
+    /// The trace with this id, created (with `trace_id` set) on first use.
+    pub fn trace_mut<'a>(&'a mut self, index: &mut HashMap<String, usize>, trace_id: &str) -> &'a mut RawTrace {
+        let position = *index.entry(trace_id.to_string()).or_insert_with(|| {
+            let mut trace = RawTrace::default();
+            trace.trace.trace_id = trace_id.to_string();
+            self.traces.push(trace);
+            self.traces.len() - 1
+        });
+        &mut self.traces[position]
+    }
+}
+
+/// Fills the first trace's empty trace-level fields from the second's.
+fn merge_trace_fields(into: &mut Trace, from: Trace) {
+    fn take(slot: &mut Option<String>, value: Option<String>) {
+        if slot.is_none() {
+            *slot = value;
+        }
+    }
+    if into.name.is_empty() {
+        into.name = from.name;
+    }
+    take(&mut into.user_input, from.user_input);
+    take(&mut into.intent, from.intent);
+    take(&mut into.final_output, from.final_output);
+    take(&mut into.user_id, from.user_id);
+    take(&mut into.session_id, from.session_id);
+    take(&mut into.variant, from.variant);
+    into.feedback.extend(from.feedback);
+    into.other_fields.extend(from.other_fields);
+    into.warnings.extend(from.warnings);
+}
+
+/// Joins the documents' traces by id; resource and scope indices are shifted to stay valid.
+fn merge(imports: &mut [RawImport]) -> Vec<RawTrace> {
+    let mut merged: Vec<RawTrace> = Vec::new();
+    let mut position_of: HashMap<String, usize> = HashMap::new();
+    for import in imports.iter_mut() {
+        for raw in import.traces.drain(..) {
+            let RawTrace { mut trace, mut spans } = raw;
+            match position_of.get(&trace.trace_id) {
+                None => {
+                    position_of.insert(trace.trace_id.clone(), merged.len());
+                    merged.push(RawTrace { trace, spans });
+                }
+                Some(&position) => {
+                    let target = &mut merged[position];
+                    let resource_offset = target.trace.resources.len();
+                    let scope_offset = target.trace.scopes.len();
+                    for span in &mut spans {
+                        span.resource = span.resource.map(|index| index + resource_offset);
+                        span.scope = span.scope.map(|index| index + scope_offset);
+                    }
+                    target.trace.resources.append(&mut trace.resources);
+                    target.trace.scopes.append(&mut trace.scopes);
+                    target.spans.append(&mut spans);
+                    merge_trace_fields(&mut target.trace, trace);
+                }
+            }
+        }
+    }
+    merged
+}
+
+/// Attaches each log record to its span as an event; records whose span is absent are counted.
+fn attach_logs(traces: &mut [RawTrace], logs: Vec<LogRecord>, warnings: &mut Vec<ImportWarning>) {
+    if logs.is_empty() {
+        return;
+    }
+    let mut location: HashMap<(&str, &str), (usize, usize)> = HashMap::new();
+    for (trace_index, raw) in traces.iter().enumerate() {
+        for (span_index, span) in raw.spans.iter().enumerate() {
+            location.insert((raw.trace.trace_id.as_str(), span.span_id.as_str()), (trace_index, span_index));
+        }
+    }
+    let placements: Vec<Option<(usize, usize)>> =
+        logs.iter().map(|log| location.get(&(log.trace_id.as_str(), log.span_id.as_str())).copied()).collect();
+    drop(location);
+    let mut unattached = 0;
+    for (log, place) in logs.into_iter().zip(placements) {
+        match place {
+            Some((trace_index, span_index)) => {
+                let span = &mut traces[trace_index].spans[span_index];
+                span.events.push(SpanEvent { name: log.name, time_ns: log.time_ns, attributes: log.attributes });
+            }
+            None => unattached += 1,
+        }
+    }
+    for raw in traces.iter_mut() {
+        for span in &mut raw.spans {
+            span.events.sort_by_key(|event| event.time_ns.unwrap_or(0));
+        }
+    }
+    if unattached > 0 {
+        warnings.push(ImportWarning::general(format!(
+            "{unattached} log record(s) name a span that is not loaded; load the trace file with them to see them"
+        )));
+    }
+}
+
+/// A trace with only logs (no spans) still shows them, as one span per log record group.
+fn place_missing_starts(spans: &mut [Span]) {
+    let earliest = spans.iter().map(|span| span.start_ns).filter(|start| *start != MISSING_START).min().unwrap_or(0);
+    for span in spans.iter_mut().filter(|span| span.start_ns == MISSING_START) {
+        span.start_ns = earliest;
+    }
+}
+
+/// Runs the shared steps and builds the final trace set.
+pub fn finish(mut imports: Vec<RawImport>) -> TraceSet {
+    let mut formats: Vec<&'static str> = Vec::new();
+    for import in &imports {
+        if !formats.contains(&import.format) && !import.format.is_empty() {
+            formats.push(import.format);
+        }
+    }
+    let mut warnings: Vec<ImportWarning> = imports.iter_mut().flat_map(|import| import.warnings.drain(..)).collect();
+    let logs: Vec<LogRecord> = imports.iter_mut().flat_map(|import| import.logs.drain(..)).collect();
+    let mut traces = merge(&mut imports);
+    attach_logs(&mut traces, logs, &mut warnings);
+    let traces = traces
+        .into_iter()
+        .map(|RawTrace { mut trace, mut spans }| {
+            place_missing_starts(&mut spans);
+            for span in &mut spans {
+                conventions::apply(span);
+            }
+            conventions::fill_trace_facts(&mut trace, &spans);
+            build_trace(trace, spans)
+        })
+        .collect();
+    TraceSet { format: formats.join(" + "), traces, warnings }
+}
+
+/// A string attribute, for importers.
+pub fn text_attribute(key: &str, value: impl Into<String>) -> Attribute {
+    Attribute::new(key, AttributeValue::String(value.into()))
+}
