@@ -66,6 +66,49 @@ pub fn millis_float_to_ns(millis: f64) -> Option<u64> {
     (whole as u64).checked_mul(1_000_000)?.checked_add(fraction_ns)
 }
 
+/// A value as display text: strings decoded when they hold (possibly twice-encoded) JSON, which is
+/// then written compactly; objects and arrays as JSON; null as `None`.
+pub fn text_or_json(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(text) => Some(match super::conventions::json_text::decode_json_text(text) {
+            Some(decoded) => decoded.to_string(),
+            None => unquote_json_string(text).unwrap_or_else(|| text.clone()),
+        }),
+        other => Some(other.to_string()),
+    }
+}
+
+/// `"\"hello\""` (a JSON string encoded as text) → `hello`.
+fn unquote_json_string(text: &str) -> Option<String> {
+    let trimmed = text.trim();
+    if !(trimmed.starts_with('"') && trimmed.ends_with('"') && trimmed.len() >= 2) {
+        return None;
+    }
+    serde_json::from_str::<String>(trimmed).ok()
+}
+
+/// Nested objects flattened to dotted keys (`{"llm": {"model_name": "x"}}` → `llm.model_name`),
+/// as OpenTelemetry attributes are written. Arrays stay values. Depth is bounded by the parser.
+pub fn flatten_attributes(value: Option<&Value>) -> Vec<Attribute> {
+    fn walk(prefix: &str, value: &Value, out: &mut Vec<Attribute>) {
+        match value {
+            Value::Object(map) => {
+                for (key, item) in map {
+                    let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                    walk(&path, item, out);
+                }
+            }
+            other => out.push(Attribute::new(prefix, AttributeValue::from_json(other))),
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(value @ Value::Object(_)) = value {
+        walk("", value, &mut out);
+    }
+    out
+}
+
 /// Keeps every key of `object` not in `known`, in file order: nothing the file said is dropped.
 pub fn other_fields(object: &Map<String, Value>, known: &[&str]) -> Vec<Attribute> {
     object

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::conventions;
-use crate::model::{build_trace, Attribute, AttributeValue, ImportWarning, Span, SpanEvent, Trace, TraceSet};
+use crate::model::{build_trace, Attribute, ImportWarning, Span, SpanEvent, Trace, TraceSet};
 
 /// Start time importers give a span whose file had none; replaced by the trace's earliest start.
 pub const MISSING_START: u64 = u64::MAX;
@@ -144,7 +144,7 @@ fn attach_logs(traces: &mut [RawTrace], logs: Vec<LogRecord>, warnings: &mut Vec
     }
 }
 
-/// A trace with only logs (no spans) still shows them, as one span per log record group.
+/// Spans whose file gave no start time sit at the trace's earliest known start.
 fn place_missing_starts(spans: &mut [Span]) {
     let earliest = spans.iter().map(|span| span.start_ns).filter(|start| *start != MISSING_START).min().unwrap_or(0);
     for span in spans.iter_mut().filter(|span| span.start_ns == MISSING_START) {
@@ -176,9 +176,4 @@ pub fn finish(mut imports: Vec<RawImport>) -> TraceSet {
         })
         .collect();
     TraceSet { format: formats.join(" + "), traces, warnings }
-}
-
-/// A string attribute, for importers.
-pub fn text_attribute(key: &str, value: impl Into<String>) -> Attribute {
-    Attribute::new(key, AttributeValue::String(value.into()))
 }
