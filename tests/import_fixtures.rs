@@ -35,19 +35,31 @@ fn check_snapshot(relative: &str, set: &TraceSet) {
     assert_eq!(actual, expected, "{relative}: outline differs from {}", snapshot_path.display());
 }
 
-const FIXTURES: &[&str] = &[
-    "tests/fixtures/otlp/otel-proto-example-trace.json",
-    "tests/fixtures/otlp/jaeger-storage-otel-traces-4spans.json",
-    "tests/fixtures/otlp/jaeger-v3-api-hotrod-40spans.json",
-    "tests/fixtures/otlp/otel-python-genai-agent.json",
-    "tests/fixtures/otlp/otel-js-rag-chatbot.json",
-    "tests/fixtures/own/repairs.json",
-    "www/examples/refund-agent.json",
-];
+/// Every trace file under tests/fixtures (fragments are attribute maps, not traces) plus the demo.
+fn fixtures() -> Vec<String> {
+    let root = repository().join("tests/fixtures");
+    let mut found = vec!["www/examples/refund-agent.json".to_string()];
+    let mut folders = vec![root.clone()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap().map(Result::unwrap) {
+            let path = entry.path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if path.is_dir() && name != "fragments" && name != "generators" {
+                folders.push(path);
+            } else if [".json", ".jsonl", ".ndjson", ".txt"].iter().any(|extension| name.ends_with(extension)) {
+                found.push(path.strip_prefix(repository()).unwrap().to_string_lossy().to_string());
+            }
+        }
+    }
+    found.sort();
+    found
+}
 
 #[test]
 fn every_fixture_imports_by_structure_and_matches_its_snapshot() {
-    for fixture in FIXTURES {
+    let fixtures = fixtures();
+    assert!(fixtures.len() >= 34, "found only {fixtures:?}");
+    for fixture in &fixtures {
         let set = import_both_ways(fixture);
         assert!(set.span_count() > 0, "{fixture}: no spans");
         check_snapshot(fixture, &set);

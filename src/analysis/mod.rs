@@ -1,10 +1,9 @@
 //! Pure functions over the model that the views need: which rows are visible, where bars go,
 //! how to write durations. No web types; tested natively.
 
-mod duration;
 mod rows;
 mod timeline;
 
-pub use duration::{format_duration_ns, format_percent};
+pub use crate::model::{format_duration_ns, format_percent};
 pub use rows::{error_in_subtree, visible_rows, CollapsedSet};
 pub use timeline::{bar_geometry, time_ticks, BarGeometry, TimeTick, TimeWindow};

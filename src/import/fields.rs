@@ -109,11 +109,12 @@ pub fn flatten_attributes(value: Option<&Value>) -> Vec<Attribute> {
     out
 }
 
-/// Keeps every key of `object` not in `known`, in file order: nothing the file said is dropped.
+/// Keeps every key of `object` not in `known`, in file order: nothing the file said is dropped
+/// (a null says nothing, so nulls are left out).
 pub fn other_fields(object: &Map<String, Value>, known: &[&str]) -> Vec<Attribute> {
     object
         .iter()
-        .filter(|(key, _)| !known.contains(&key.as_str()))
+        .filter(|(key, value)| !value.is_null() && !known.contains(&key.as_str()))
         .map(|(key, value)| Attribute::new(key.clone(), AttributeValue::from_json(value)))
         .collect()
 }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::conventions::json_text::decode_json_text;
-use super::conventions::messages::parse_messages;
+use super::conventions::messages::{parse_messages, readable_text};
 use super::fields::{field, flatten_attributes, other_fields, string_field, text_or_json, time_ms_or_rfc3339};
 use super::pipeline::{RawImport, MISSING_START};
 use super::ImportError;
@@ -22,8 +22,24 @@ const OBSERVATION_TYPES: &[&str] =
     &["SPAN", "GENERATION", "EVENT", "AGENT", "TOOL", "CHAIN", "RETRIEVER", "EVALUATOR", "EMBEDDING", "GUARDRAIL"];
 
 const OBSERVATION_FIELDS: &[&str] = &[
-    "id", "traceId", "parentObservationId", "name", "type", "startTime", "endTime", "level", "statusMessage", "input",
-    "output", "model", "modelParameters", "usageDetails", "usage", "costDetails", "totalCost", "calculatedTotalCost",
+    "id",
+    "traceId",
+    "parentObservationId",
+    "name",
+    "type",
+    "startTime",
+    "endTime",
+    "level",
+    "statusMessage",
+    "input",
+    "output",
+    "model",
+    "modelParameters",
+    "usageDetails",
+    "usage",
+    "costDetails",
+    "totalCost",
+    "calculatedTotalCost",
     "metadata",
 ];
 
@@ -45,7 +61,10 @@ pub fn sniff(value: &Value) -> bool {
                 .or_else(|| object.get("trace").and_then(|trace| trace.get("observations")))
                 .and_then(Value::as_array);
             observations.is_some_and(|list| list.first().is_none_or(is_observation))
-                || object.get("batch").and_then(Value::as_array).is_some_and(|batch| batch.first().is_some_and(is_ingestion_event))
+                || object
+                    .get("batch")
+                    .and_then(Value::as_array)
+                    .is_some_and(|batch| batch.first().is_some_and(is_ingestion_event))
         }
         Value::Array(items) => items.first().is_some_and(|first| is_observation(first) || is_ingestion_event(first)),
         _ => false,
@@ -80,8 +99,11 @@ fn metadata_object(value: Option<&Value>) -> Option<Map<String, Value>> {
 
 fn read_observation(object: &Map<String, Value>, resources: &mut Vec<Resource>, scopes: &mut Vec<Scope>) -> Span {
     let id = string_field(object, &["id"]).unwrap_or_default();
-    let mut span =
-        Span::new(id.clone(), string_field(object, &["parentObservationId"]), string_field(object, &["name"]).unwrap_or_default());
+    let mut span = Span::new(
+        id.clone(),
+        string_field(object, &["parentObservationId"]),
+        string_field(object, &["name"]).unwrap_or_default(),
+    );
     let observation_type = string_field(object, &["type"]).unwrap_or_default();
     span.kind = kind(&observation_type);
     span.protocol_kind = Some(observation_type.clone());
@@ -89,8 +111,12 @@ fn read_observation(object: &Map<String, Value>, resources: &mut Vec<Resource>, 
     let end = field(object, &["endTime"]).and_then(time_ms_or_rfc3339);
     match (start, end) {
         (Some(start), Some(end)) if end >= start => span.duration_ns = end - start,
-        (Some(_), Some(_)) => span.warnings.push(ImportWarning::for_span(&id, "endTime is before startTime; shown with zero duration")),
-        (None, _) => span.warnings.push(ImportWarning::for_span(&id, "no readable startTime; placed at the start of the trace")),
+        (Some(_), Some(_)) => {
+            span.warnings.push(ImportWarning::for_span(&id, "endTime is before startTime; shown with zero duration"))
+        }
+        (None, _) => {
+            span.warnings.push(ImportWarning::for_span(&id, "no readable startTime; placed at the start of the trace"))
+        }
         (Some(_), None) => {}
     }
     span.start_ns = start.unwrap_or(MISSING_START);
@@ -119,9 +145,15 @@ fn read_observation(object: &Map<String, Value>, resources: &mut Vec<Resource>, 
                 .into_iter()
                 .filter(|(key, _)| !["attributes", "resourceAttributes", "scope"].contains(&key.as_str()))
                 .collect();
-            span.attributes.extend(rest.into_iter().map(|(key, value)| Attribute::new(format!("metadata.{key}"), AttributeValue::from_json(&value))));
+            span.attributes.extend(
+                rest.into_iter()
+                    .map(|(key, value)| Attribute::new(format!("metadata.{key}"), AttributeValue::from_json(&value))),
+            );
         } else {
-            span.attributes = metadata.iter().map(|(key, value)| Attribute::new(format!("metadata.{key}"), AttributeValue::from_json(value))).collect();
+            span.attributes = metadata
+                .iter()
+                .map(|(key, value)| Attribute::new(format!("metadata.{key}"), AttributeValue::from_json(value)))
+                .collect();
         }
     }
 
@@ -129,7 +161,10 @@ fn read_observation(object: &Map<String, Value>, resources: &mut Vec<Resource>, 
     let span_name = span.name.clone();
     let details = span.ai_mut();
     details.model = string_field(object, &["model"]);
-    details.parameters = object.get("modelParameters").filter(|value| value.as_object().is_none_or(|map| !map.is_empty())).and_then(text_or_json);
+    details.parameters = object
+        .get("modelParameters")
+        .filter(|value| value.as_object().is_none_or(|map| !map.is_empty()))
+        .and_then(text_or_json);
     details.input = object.get("input").and_then(text_or_json);
     details.output = object.get("output").and_then(text_or_json);
     if span_kind == SpanKind::Llm {
@@ -181,7 +216,9 @@ fn output_messages(value: &Value) -> Vec<crate::model::Message> {
         return parse_messages(items);
     }
     match value {
-        Value::String(text) => vec![crate::model::Message { role: "assistant".into(), content: text.clone(), ..Default::default() }],
+        Value::String(text) => {
+            vec![crate::model::Message { role: "assistant".into(), content: text.clone(), ..Default::default() }]
+        }
         other => {
             let mut messages = parse_messages(other);
             for message in messages.iter_mut().filter(|message| message.role == "unknown") {
@@ -197,7 +234,10 @@ fn score_feedback(score: &Map<String, Value>) -> Feedback {
     let value = score.get("value").and_then(Value::as_f64);
     let string_value = string_field(score, &["stringValue"]);
     let lowered = name.clone().unwrap_or_default().to_ascii_lowercase();
-    let user_signal = lowered.contains("thumb") || lowered.contains("user-feedback") || lowered.contains("user_feedback") || lowered == "feedback";
+    let user_signal = lowered.contains("thumb")
+        || lowered.contains("user-feedback")
+        || lowered.contains("user_feedback")
+        || lowered == "feedback";
     let kind = match (user_signal, value) {
         (true, Some(value)) if value > 0.0 => FeedbackKind::ThumbsUp,
         (true, Some(_)) => FeedbackKind::ThumbsDown,
@@ -214,8 +254,19 @@ fn score_feedback(score: &Map<String, Value>) -> Feedback {
     }
 }
 
-const TRACE_FIELDS: &[&str] =
-    &["id", "name", "userId", "sessionId", "input", "output", "scores", "observations", "timestamp", "release", "version"];
+const TRACE_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "userId",
+    "sessionId",
+    "input",
+    "output",
+    "scores",
+    "observations",
+    "timestamp",
+    "release",
+    "version",
+];
 
 /// Fills trace-level fields from a Langfuse trace object.
 fn read_trace_object(object: &Map<String, Value>, raw: &mut super::RawTrace) {
@@ -225,33 +276,13 @@ fn read_trace_object(object: &Map<String, Value>, raw: &mut super::RawTrace) {
     }
     trace.user_id = string_field(object, &["userId"]);
     trace.session_id = string_field(object, &["sessionId"]);
-    trace.user_input = object.get("input").and_then(user_text);
-    trace.final_output = object.get("output").and_then(user_text);
+    trace.user_input = object.get("input").and_then(|input| readable_text(input, "user"));
+    trace.final_output = object.get("output").and_then(|output| readable_text(output, "assistant"));
     trace.variant = string_field(object, &["release", "version"]);
     if let Some(Value::Array(scores)) = object.get("scores") {
         trace.feedback.extend(scores.iter().filter_map(Value::as_object).map(score_feedback));
     }
     trace.other_fields.extend(other_fields(object, TRACE_FIELDS));
-}
-
-/// Readable text from an input or output: a string as it is, else the last message's content,
-/// else compact JSON.
-fn user_text(value: &Value) -> Option<String> {
-    let decoded = match value {
-        Value::String(text) => decode_json_text(text).unwrap_or_else(|| Value::String(text.clone())),
-        other => other.clone(),
-    };
-    match &decoded {
-        Value::Null => None,
-        Value::String(text) => Some(text.clone()),
-        other => {
-            let messages = parse_messages(other);
-            match messages.last() {
-                Some(message) if !message.content.is_empty() => Some(message.content.clone()),
-                _ => text_or_json(other),
-            }
-        }
-    }
 }
 
 pub fn import(value: &Value) -> Result<RawImport, ImportError> {
@@ -274,7 +305,12 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
                 .unwrap_or_default();
             (trace, observations)
         }
-        _ => return Err(ImportError::Invalid { path: "$".into(), reason: "expected a Langfuse trace or observations".into() }),
+        _ => {
+            return Err(ImportError::Invalid {
+                path: "$".into(),
+                reason: "expected a Langfuse trace or observations".into(),
+            })
+        }
     };
     let default_trace_id = trace_object.and_then(|trace| string_field(trace, &["id"])).unwrap_or_default();
     if let Some(trace) = trace_object {
@@ -314,7 +350,9 @@ fn import_batch(events: &[Value], mut import: RawImport) -> RawImport {
         }
     };
     for event in events.iter().filter_map(Value::as_object) {
-        let (Some(event_type), Some(body)) = (event.get("type").and_then(Value::as_str), event.get("body").and_then(Value::as_object)) else {
+        let (Some(event_type), Some(body)) =
+            (event.get("type").and_then(Value::as_str), event.get("body").and_then(Value::as_object))
+        else {
             continue;
         };
         match event_type {

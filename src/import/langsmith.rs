@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use super::conventions::messages::parse_messages;
+use super::conventions::messages::{parse_messages, readable_text};
 use super::fields::{field, flatten_attributes, other_fields, string_field, text_or_json, time_ms_or_rfc3339};
 use super::pipeline::{RawImport, MISSING_START};
 use super::ImportError;
@@ -17,9 +17,26 @@ use crate::model::{
 };
 
 const RUN_FIELDS: &[&str] = &[
-    "id", "parent_run_id", "trace_id", "name", "run_type", "start_time", "end_time", "error", "inputs", "outputs",
-    "child_runs", "extra", "events", "tags", "feedback", "feedback_stats", "prompt_tokens", "completion_tokens",
-    "total_tokens", "total_cost",
+    "id",
+    "parent_run_id",
+    "trace_id",
+    "name",
+    "run_type",
+    "start_time",
+    "end_time",
+    "error",
+    "inputs",
+    "outputs",
+    "child_runs",
+    "extra",
+    "events",
+    "tags",
+    "feedback",
+    "feedback_stats",
+    "prompt_tokens",
+    "completion_tokens",
+    "total_tokens",
+    "total_cost",
 ];
 
 fn is_run(value: &Value) -> bool {
@@ -90,7 +107,8 @@ fn normalise_messages(value: &Value) -> Value {
 
 fn normalise_message(value: &Value) -> Value {
     let Some(kwargs) = value.get("kwargs").and_then(Value::as_object) else { return value.clone() };
-    let class = value.get("id").and_then(Value::as_array).and_then(|path| path.last()).and_then(Value::as_str).unwrap_or("");
+    let class =
+        value.get("id").and_then(Value::as_array).and_then(|path| path.last()).and_then(Value::as_str).unwrap_or("");
     let role = match class {
         "HumanMessage" | "HumanMessageChunk" => "user",
         "AIMessage" | "AIMessageChunk" => "assistant",
@@ -108,14 +126,21 @@ fn output_messages(outputs: &Value) -> Vec<Message> {
         return choices.iter().filter_map(|choice| choice.get("message")).flat_map(parse_messages).collect();
     }
     if let Some(generations) = outputs.get("generations").and_then(Value::as_array) {
-        let flat: Vec<&Value> = generations.iter().flat_map(|item| item.as_array().map(|inner| inner.iter().collect()).unwrap_or_else(|| vec![item])).collect();
+        let flat: Vec<&Value> = generations
+            .iter()
+            .flat_map(|item| item.as_array().map(|inner| inner.iter().collect()).unwrap_or_else(|| vec![item]))
+            .collect();
         return flat
             .into_iter()
             .filter_map(|generation| {
                 let message = generation.get("message").map(normalise_message);
                 match message {
                     Some(message) => parse_messages(&message).into_iter().next(),
-                    None => generation.get("text").and_then(Value::as_str).map(|text| Message { role: "assistant".into(), content: text.into(), ..Message::default() }),
+                    None => generation.get("text").and_then(Value::as_str).map(|text| Message {
+                        role: "assistant".into(),
+                        content: text.into(),
+                        ..Message::default()
+                    }),
                 }
             })
             .collect();
@@ -129,7 +154,8 @@ fn output_messages(outputs: &Value) -> Vec<Message> {
 fn read_run(run: &Map<String, Value>) -> (String, Span) {
     let id = string_field(run, &["id"]).unwrap_or_default();
     let trace_id = string_field(run, &["trace_id"]).unwrap_or_else(|| id.clone());
-    let mut span = Span::new(id.clone(), string_field(run, &["parent_run_id"]), string_field(run, &["name"]).unwrap_or_default());
+    let mut span =
+        Span::new(id.clone(), string_field(run, &["parent_run_id"]), string_field(run, &["name"]).unwrap_or_default());
     let run_type = string_field(run, &["run_type"]).unwrap_or_default();
     span.kind = kind(&run_type);
     span.protocol_kind = Some(run_type);
@@ -137,9 +163,15 @@ fn read_run(run: &Map<String, Value>) -> (String, Span) {
     let end = field(run, &["end_time"]).and_then(time_ms_or_rfc3339);
     match (start, end) {
         (Some(start), Some(end)) if end >= start => span.duration_ns = end - start,
-        (Some(_), Some(_)) => span.warnings.push(ImportWarning::for_span(&id, "end_time is before start_time; shown with zero duration")),
-        (Some(_), None) => span.warnings.push(ImportWarning::for_span(&id, "run has no end_time (still running?); shown with zero duration")),
-        (None, _) => span.warnings.push(ImportWarning::for_span(&id, "no readable start_time; placed at the start of the trace")),
+        (Some(_), Some(_)) => {
+            span.warnings.push(ImportWarning::for_span(&id, "end_time is before start_time; shown with zero duration"))
+        }
+        (Some(_), None) => span
+            .warnings
+            .push(ImportWarning::for_span(&id, "run has no end_time (still running?); shown with zero duration")),
+        (None, _) => {
+            span.warnings.push(ImportWarning::for_span(&id, "no readable start_time; placed at the start of the trace"))
+        }
     }
     span.start_ns = start.unwrap_or(MISSING_START);
     if let Some(error) = string_field(run, &["error"]).filter(|error| !error.is_empty()) {
@@ -147,7 +179,10 @@ fn read_run(run: &Map<String, Value>) -> (String, Span) {
     }
     let extra = run.get("extra").and_then(Value::as_object);
     let metadata = extra.and_then(|extra| extra.get("metadata"));
-    span.attributes = flatten_attributes(metadata).into_iter().map(|attribute| Attribute::new(format!("metadata.{}", attribute.key), attribute.value)).collect();
+    span.attributes = flatten_attributes(metadata)
+        .into_iter()
+        .map(|attribute| Attribute::new(format!("metadata.{}", attribute.key), attribute.value))
+        .collect();
     if let Some(Value::Array(tags)) = run.get("tags") {
         if !tags.is_empty() {
             span.attributes.push(Attribute::new("tags", AttributeValue::from_json(&Value::Array(tags.clone()))));
@@ -166,7 +201,11 @@ fn read_run(run: &Map<String, Value>) -> (String, Span) {
     }
     span.other_fields = other_fields(run, RUN_FIELDS);
     if let Some(extra) = extra {
-        span.other_fields.extend(other_fields(extra, &["metadata"]).into_iter().map(|field| Attribute::new(format!("extra.{}", field.key), field.value)));
+        span.other_fields.extend(
+            other_fields(extra, &["metadata"])
+                .into_iter()
+                .map(|field| Attribute::new(format!("extra.{}", field.key), field.value)),
+        );
     }
 
     let inputs = run.get("inputs").filter(|value| value.as_object().is_none_or(|map| !map.is_empty()));
@@ -177,7 +216,8 @@ fn read_run(run: &Map<String, Value>) -> (String, Span) {
     let details = span.ai_mut();
     details.input = inputs.and_then(text_or_json);
     details.output = outputs.and_then(text_or_json);
-    details.model = meta("ls_model_name").or_else(|| inputs.and_then(|inputs| inputs.get("model")).and_then(Value::as_str).map(String::from));
+    details.model = meta("ls_model_name")
+        .or_else(|| inputs.and_then(|inputs| inputs.get("model")).and_then(Value::as_str).map(String::from));
     details.provider = meta("ls_provider");
     if span_kind == SpanKind::Llm {
         if let Some(messages) = inputs.and_then(|inputs| inputs.get("messages").or_else(|| inputs.get("prompts"))) {
@@ -199,7 +239,8 @@ fn read_run(run: &Map<String, Value>) -> (String, Span) {
         }
     }
     if span_kind == SpanKind::Tool {
-        let result = outputs.and_then(|outputs| outputs.get("output").and_then(text_or_json).or_else(|| text_or_json(outputs)));
+        let result =
+            outputs.and_then(|outputs| outputs.get("output").and_then(text_or_json).or_else(|| text_or_json(outputs)));
         details.tool = Some(ToolRun { name: Some(span_name), call_id: None, arguments: details.input.clone(), result });
     }
     if span_kind == SpanKind::Retrieval {
@@ -215,14 +256,25 @@ fn read_run(run: &Map<String, Value>) -> (String, Span) {
                 .collect();
         }
     }
-    let usage = outputs.and_then(|outputs| outputs.get("usage_metadata").or_else(|| outputs.get("llm_output").and_then(|llm| llm.get("token_usage"))).or_else(|| outputs.get("usage")));
+    let usage = outputs.and_then(|outputs| {
+        outputs
+            .get("usage_metadata")
+            .or_else(|| outputs.get("llm_output").and_then(|llm| llm.get("token_usage")))
+            .or_else(|| outputs.get("usage"))
+    });
     let run_count = |key: &str| run.get(key).and_then(Value::as_u64);
-    let count = |value: Option<&Value>, keys: &[&str]| value.and_then(|value| keys.iter().find_map(|key| value.get(*key)?.as_u64()));
+    let count = |value: Option<&Value>, keys: &[&str]| {
+        value.and_then(|value| keys.iter().find_map(|key| value.get(*key)?.as_u64()))
+    };
     details.tokens.input = count(usage, &["input_tokens", "prompt_tokens"]).or_else(|| run_count("prompt_tokens"));
-    details.tokens.output = count(usage, &["output_tokens", "completion_tokens"]).or_else(|| run_count("completion_tokens"));
+    details.tokens.output =
+        count(usage, &["output_tokens", "completion_tokens"]).or_else(|| run_count("completion_tokens"));
     details.tokens.total = count(usage, &["total_tokens"]).or_else(|| run_count("total_tokens"));
     details.tokens.cached = count(usage.and_then(|usage| usage.get("input_token_details")), &["cache_read"]);
-    details.tokens.reasoning = count(usage.and_then(|usage| usage.get("output_token_details").or_else(|| usage.get("completion_tokens_details"))), &["reasoning", "reasoning_tokens"]);
+    details.tokens.reasoning = count(
+        usage.and_then(|usage| usage.get("output_token_details").or_else(|| usage.get("completion_tokens_details"))),
+        &["reasoning", "reasoning_tokens"],
+    );
     details.cost_usd = run.get("total_cost").and_then(|cost| cost.as_f64().or_else(|| cost.as_str()?.parse().ok()));
     if span.ai.as_deref().is_some_and(|details| details.is_empty()) {
         span.ai = None;
@@ -233,7 +285,9 @@ fn read_run(run: &Map<String, Value>) -> (String, Span) {
 fn read_feedback(value: &Value) -> Option<(Option<String>, Feedback)> {
     let object = value.as_object()?;
     let key = string_field(object, &["key"])?;
-    let score = object.get("score").and_then(|score| score.as_f64().or_else(|| score.as_bool().map(|flag| if flag { 1.0 } else { 0.0 })));
+    let score = object
+        .get("score")
+        .and_then(|score| score.as_f64().or_else(|| score.as_bool().map(|flag| if flag { 1.0 } else { 0.0 })));
     let lowered = key.to_ascii_lowercase();
     let kind = match (lowered.contains("thumb") || lowered == "user_feedback" || lowered == "user-score", score) {
         (true, Some(score)) if score > 0.0 => FeedbackKind::ThumbsUp,
@@ -260,13 +314,16 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
     let runs: Vec<Map<String, Value>> = match value {
         Value::Object(object) if object.contains_key("post") || object.contains_key("patch") => {
             // Ingest payload: patches complete the posted runs, field by field.
-            let mut merged: Vec<Map<String, Value>> = object.get("post").and_then(Value::as_array).map(object_list).unwrap_or_default();
+            let mut merged: Vec<Map<String, Value>> =
+                object.get("post").and_then(Value::as_array).map(object_list).unwrap_or_default();
             for patch in object.get("patch").and_then(Value::as_array).map(object_list).unwrap_or_default() {
                 let id = string_field(&patch, &["id"]);
                 match merged.iter_mut().find(|run| string_field(run, &["id"]) == id) {
                     Some(run) => {
                         for (key, value) in patch {
-                            let empty = value.is_null() || value.as_object().is_some_and(Map::is_empty) || value.as_array().is_some_and(Vec::is_empty);
+                            let empty = value.is_null()
+                                || value.as_object().is_some_and(Map::is_empty)
+                                || value.as_array().is_some_and(Vec::is_empty);
                             if !empty || !run.contains_key(&key) {
                                 run.insert(key, value);
                             }
@@ -295,7 +352,14 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
         }
         let (trace_id, span) = read_run(run);
         let is_root = span.parent_span_id.is_none();
-        let (input, output) = span.ai.as_deref().map(|details| (details.input.clone(), details.output.clone())).unwrap_or_default();
+        let input = run.get("inputs").and_then(|inputs| readable_text(inputs, "user"));
+        let output = run.get("outputs").and_then(|outputs| {
+            let messages = output_messages(outputs);
+            match messages.last() {
+                Some(message) if !message.content.is_empty() => Some(message.content.clone()),
+                _ => readable_text(outputs, "assistant"),
+            }
+        });
         let raw = import.trace_mut(&mut index, &trace_id);
         if is_root {
             if raw.trace.name.is_empty() {
@@ -303,9 +367,6 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
             }
             raw.trace.user_input = raw.trace.user_input.take().or(input);
             raw.trace.final_output = raw.trace.final_output.take().or(output);
-            if let Some(session) = run.get("session_name").and_then(Value::as_str) {
-                raw.trace.session_id.get_or_insert_with(|| session.to_string());
-            }
         }
         raw.spans.push(span);
     }
@@ -313,9 +374,12 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
         if let Some((trace_id, feedback)) = read_feedback(value) {
             let trace_id = trace_id.or_else(|| {
                 let run_id = feedback.span_id.clone()?;
-                runs.iter().find(|run| string_field(run, &["id"]).as_deref() == Some(run_id.as_str())).and_then(|run| string_field(run, &["trace_id"]))
+                runs.iter()
+                    .find(|run| string_field(run, &["id"]).as_deref() == Some(run_id.as_str()))
+                    .and_then(|run| string_field(run, &["trace_id"]))
             });
-            let trace_id = trace_id.unwrap_or_else(|| import.traces.first().map(|raw| raw.trace.trace_id.clone()).unwrap_or_default());
+            let trace_id = trace_id
+                .unwrap_or_else(|| import.traces.first().map(|raw| raw.trace.trace_id.clone()).unwrap_or_default());
             import.trace_mut(&mut index, &trace_id).trace.feedback.push(feedback);
         }
     }

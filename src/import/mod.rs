@@ -45,11 +45,7 @@ const IMPORTERS: &[Importer] = &[
         sniff: otlp::sniff,
         import: otlp::import,
     },
-    Importer {
-        description: "OTLP/JSON logs (\"resourceLogs\")",
-        sniff: otlp_logs::sniff,
-        import: otlp_logs::import,
-    },
+    Importer { description: "OTLP/JSON logs (\"resourceLogs\")", sniff: otlp_logs::sniff, import: otlp_logs::import },
     Importer {
         description: "Langfuse (a trace with \"observations\", an observations array, or an ingestion batch)",
         sniff: langfuse::sniff,
@@ -139,8 +135,24 @@ fn read_file(text: &str) -> Result<(Vec<RawImport>, Vec<ImportWarning>), ImportE
     }
     match serde_json::from_str::<Value>(text) {
         Ok(value) => Ok((vec![import_document(&value)?], Vec::new())),
-        Err(error) if error.to_string().starts_with("trailing characters") => read_json_lines(text),
+        Err(error) if error.to_string().starts_with("trailing characters") => read_concatenated(text),
         Err(error) => Err(ImportError::from_json_error(error)),
+    }
+}
+
+/// Several JSON documents one after another: pretty-printed ones (what the OpenTelemetry Python
+/// console exporter prints) are read as a stream; when the stream breaks, line by line.
+fn read_concatenated(text: &str) -> Result<(Vec<RawImport>, Vec<ImportWarning>), ImportError> {
+    let values: Result<Vec<Value>, _> = serde_json::Deserializer::from_str(text).into_iter::<Value>().collect();
+    match values {
+        Ok(values) => {
+            let imports: Result<Vec<RawImport>, ImportError> = values.iter().map(import_document).collect();
+            match imports {
+                Ok(imports) => Ok((imports, Vec::new())),
+                Err(_) => read_json_lines(text),
+            }
+        }
+        Err(_) => read_json_lines(text),
     }
 }
 

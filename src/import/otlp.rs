@@ -303,7 +303,9 @@ fn resource(batch: &Map<String, Value>) -> Resource {
         attributes: key_values(resource_object.and_then(|object| object.get("attributes"))),
         other_fields: resource_object.map(|object| other_fields(object, &["attributes"])).unwrap_or_default(),
     };
-    resource.other_fields.extend(other_fields(batch, &["resource", "scopeSpans", "scope_spans", "instrumentationLibrarySpans"]));
+    resource
+        .other_fields
+        .extend(other_fields(batch, &["resource", "scopeSpans", "scope_spans", "instrumentationLibrarySpans"]));
     resource
 }
 

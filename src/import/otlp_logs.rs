@@ -26,19 +26,28 @@ pub fn read_logs(request: &Value) -> Vec<LogRecord> {
     let mut records = Vec::new();
     let Some(batches) = resource_logs(request) else { return records };
     for batch in batches.iter().filter_map(Value::as_object) {
-        let scopes = field(batch, &["scopeLogs", "scope_logs"]).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        let scopes =
+            field(batch, &["scopeLogs", "scope_logs"]).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
         for scope in scopes.iter().filter_map(Value::as_object) {
-            let logs = field(scope, &["logRecords", "log_records"]).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            let logs = field(scope, &["logRecords", "log_records"])
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             for log in logs.iter().filter_map(Value::as_object) {
                 let mut ignored = Vec::new();
-                let (Some(trace_id), Some(span_id)) =
-                    (id(log, &["traceId", "trace_id"], 16, &mut ignored), id(log, &["spanId", "span_id"], 8, &mut ignored))
-                else {
+                let (Some(trace_id), Some(span_id)) = (
+                    id(log, &["traceId", "trace_id"], 16, &mut ignored),
+                    id(log, &["spanId", "span_id"], 8, &mut ignored),
+                ) else {
                     continue;
                 };
                 let mut attributes = key_values(log.get("attributes"));
-                let event_name = string_field(log, &["eventName", "event_name"])
-                    .or_else(|| attributes.iter().find(|attribute| attribute.key == "event.name").and_then(|attribute| attribute.value.as_str().map(String::from)));
+                let event_name = string_field(log, &["eventName", "event_name"]).or_else(|| {
+                    attributes
+                        .iter()
+                        .find(|attribute| attribute.key == "event.name")
+                        .and_then(|attribute| attribute.value.as_str().map(String::from))
+                });
                 if let Some(body) = log.get("body") {
                     attributes.insert(0, Attribute::new("body", any_value(body)));
                 }

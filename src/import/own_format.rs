@@ -4,10 +4,10 @@
 
 use serde_json::{Map, Value};
 
+use super::conventions::messages::parse_messages;
 use super::fields::{
     field, millis_float_to_ns, object_attributes, other_fields, string_field, time_ms_or_rfc3339, time_ns,
 };
-use super::conventions::messages::parse_messages;
 use super::pipeline::{RawImport, RawTrace, MISSING_START};
 use super::ImportError;
 use crate::model::{

@@ -139,5 +139,4 @@ impl Span {
     pub fn ai_mut(&mut self) -> &mut AiDetails {
         self.ai.get_or_insert_with(Box::default)
     }
-
 }

@@ -177,6 +177,26 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
         }
     }
 
+    // 6. Clock skew: a child that starts before its parent or ends after it is reported, not moved.
+    for index in 0..placed.len() {
+        let Some(parent) = placed[index].parent else { continue };
+        let (parent_start, parent_end) = (placed[parent].start_ns, placed[parent].end_ns());
+        let (start, end) = (placed[index].start_ns, placed[index].end_ns());
+        let message = if start < parent_start {
+            Some(format!("starts {} before its parent (clock skew?)", super::format_duration_ns(parent_start - start)))
+        } else if end > parent_end && placed[parent].duration_ns > 0 {
+            Some(format!(
+                "ends {} after its parent (clock skew, or async work)",
+                super::format_duration_ns(end - parent_end)
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = message {
+            warn(&mut placed[index], &mut warnings, message);
+        }
+    }
+
     trace.start_ns = placed.iter().map(|span| span.start_ns).min().unwrap_or(0);
     let end_ns = placed.iter().map(Span::end_ns).max().unwrap_or(0);
     trace.duration_ns = end_ns.saturating_sub(trace.start_ns);
@@ -195,7 +215,8 @@ mod tests {
     fn span(id: &str, parent: Option<&str>, start_ns: u64) -> Span {
         let mut span = Span::new(id, parent.map(String::from), id);
         span.start_ns = start_ns;
-        span.duration_ns = 10;
+        // Every test span ends at the same moment, so children never end after their parents.
+        span.duration_ns = 10_000_000 - start_ns;
         span
     }
 
@@ -215,7 +236,7 @@ mod tests {
         assert_eq!(trace.spans[2].parent, Some(1));
         assert_eq!(trace.spans[0].child_count, 2);
         assert!(trace.warnings.is_empty());
-        assert_eq!((trace.start_ns, trace.duration_ns), (0, 15));
+        assert_eq!((trace.start_ns, trace.duration_ns), (0, 10_000_000));
     }
 
     #[test]
@@ -252,9 +273,29 @@ mod tests {
 
     #[test]
     fn a_span_hanging_off_a_cycle_keeps_its_parent() {
-        let spans = vec![span("z", Some("x"), 0), span("x", Some("y"), 1), span("y", Some("x"), 2)];
+        let spans = vec![span("z", Some("x"), 2), span("x", Some("y"), 0), span("y", Some("x"), 1)];
         let trace = build_trace(Trace::default(), spans);
-        assert_eq!(shape(&trace), ["x..3", "  z..2", "  y..3"]);
+        assert_eq!(shape(&trace), ["x..3", "  y..2", "  z..3"]);
         assert_eq!(trace.warnings.len(), 1);
+    }
+
+    #[test]
+    fn a_child_outside_its_parent_is_reported_as_clock_skew_and_left_in_place() {
+        let mut early = span("early", Some("parent"), 50);
+        early.start_ns = 40;
+        let mut late = span("late", Some("parent"), 60);
+        late.duration_ns = 200;
+        let mut parent = span("parent", None, 50);
+        parent.duration_ns = 100;
+        let trace = build_trace(Trace::default(), vec![parent, early, late]);
+        let messages: Vec<String> = trace.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "span early: starts 10 ns before its parent (clock skew?)",
+                "span late: ends 110 ns after its parent (clock skew, or async work)"
+            ]
+        );
+        assert_eq!(trace.spans[1].start_ns, 40, "times are reported, not changed");
     }
 }

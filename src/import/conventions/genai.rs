@@ -216,7 +216,10 @@ mod tests {
         assert_eq!((details.tokens.input, details.tokens.output), (Some(97), Some(52)));
         assert_eq!(details.input_messages.len(), 3);
         assert_eq!(details.input_messages[1].tool_calls[0].name, "get_weather");
-        assert_eq!(details.output_messages[0].content, "The weather in Paris is currently rainy with a temperature of 57°F.");
+        assert_eq!(
+            details.output_messages[0].content,
+            "The weather in Paris is currently rainy with a temperature of 57°F."
+        );
         assert!(details.parameters.as_deref().unwrap().contains("\"temperature\":0.5"));
     }
 
@@ -224,7 +227,10 @@ mod tests {
     fn maps_the_deprecated_prompt_and_completion_attributes() {
         let (_, details) = details_of(fragment("genai-semconv-deprecated-prompt-completion-attrs.json"));
         assert_eq!(details.input_messages.len(), 3);
-        assert_eq!(details.output_messages[0].content, "The weather in Paris is currently rainy with a temperature of 57°F.");
+        assert_eq!(
+            details.output_messages[0].content,
+            "The weather in Paris is currently rainy with a temperature of 57°F."
+        );
     }
 
     #[test]
@@ -249,11 +255,18 @@ mod tests {
             text("gen_ai.completion.0.tool_calls.0.arguments", "{}"),
         ];
         span.events = vec![
-            SpanEvent { name: "gen_ai.system.message".into(), time_ns: None, attributes: vec![text("content", "be brief")] },
+            SpanEvent {
+                name: "gen_ai.system.message".into(),
+                time_ns: None,
+                attributes: vec![text("content", "be brief")],
+            },
             SpanEvent {
                 name: "gen_ai.choice".into(),
                 time_ns: None,
-                attributes: vec![text("message", r#"{"role":"assistant","content":"hi there"}"#), text("finish_reason", "stop")],
+                attributes: vec![
+                    text("message", r#"{"role":"assistant","content":"hi there"}"#),
+                    text("finish_reason", "stop"),
+                ],
             },
         ];
         crate::import::conventions::apply(&mut span);

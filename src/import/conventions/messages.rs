@@ -35,6 +35,37 @@ pub fn parse_messages_text(text: &str, role_for_plain_text: &str) -> Vec<Message
     }
 }
 
+/// Readable text for a trace's input or output: a string as it is (decoded if it holds JSON
+/// text); for messages, the last message with `role` (or the last one) that has text; for
+/// an object, a common field (`input`, `question`, `output`, `answer`, `text`...); else JSON.
+pub fn readable_text(value: &Value, role: &str) -> Option<String> {
+    let decoded = match value {
+        Value::String(text) => match super::json_text::decode_json_text(text) {
+            Some(decoded) => decoded,
+            None => return Some(text.clone()),
+        },
+        Value::Null => return None,
+        other => other.clone(),
+    };
+    if let Value::Object(object) = &decoded {
+        for key in ["input", "question", "query", "prompt", "output", "answer", "text", "content", "result"] {
+            if let Some(Value::String(text)) = object.get(key) {
+                return Some(text.clone());
+            }
+        }
+    }
+    let messages = parse_messages(&decoded);
+    let with_text = |message: &&Message| !message.content.is_empty();
+    messages
+        .iter()
+        .rev()
+        .filter(with_text)
+        .find(|message| message.role == role)
+        .or_else(|| messages.iter().rev().find(with_text))
+        .map(|message| message.content.clone())
+        .or_else(|| Some(json_to_text(&decoded)))
+}
+
 /// The role of a message whose source did not say.
 const UNKNOWN_ROLE: &str = "unknown";
 
@@ -105,15 +136,23 @@ fn read_parts(parts: &[Value], texts: &mut Vec<String>, message: &mut Message) {
         match kind {
             "text" | "input_text" | "output_text" | "reasoning" | "thinking" => {
                 if let Some(text) = text_field(object, &["content", "text", "thinking"]) {
-                    texts.push(if kind == "text" || kind.ends_with("_text") { text } else { format!("[{kind}] {text}") });
+                    texts.push(if kind == "text" || kind.ends_with("_text") {
+                        text
+                    } else {
+                        format!("[{kind}] {text}")
+                    });
                 }
             }
-            "tool_call" | "tool_use" | "tool-call" | "function_call" => message.tool_calls.extend(parse_tool_call(part)),
+            "tool_call" | "tool_use" | "tool-call" | "function_call" => {
+                message.tool_calls.extend(parse_tool_call(part))
+            }
             "tool_call_response" | "tool_result" | "tool-result" => {
                 if message.tool_call_id.is_none() {
                     message.tool_call_id = text_field(object, &["id", "tool_use_id", "toolCallId", "call_id"]);
                 }
-                if let Some(result) = ["response", "result", "output", "content"].iter().find_map(|key| object.get(*key)) {
+                if let Some(result) =
+                    ["response", "result", "output", "content"].iter().find_map(|key| object.get(*key))
+                {
                     texts.push(value_text(result));
                 }
             }
@@ -148,8 +187,18 @@ mod tests {
         .unwrap();
         let messages = parse_messages(&value);
         assert_eq!(messages.len(), 3);
-        assert_eq!(messages[1].tool_calls[0], ToolCall { id: Some("1234".into()), name: "get_weather".into(), arguments: r#"{"location":"Paris"}"#.into() });
-        assert_eq!((messages[2].role.as_str(), messages[2].content.as_str(), messages[2].tool_call_id.as_deref()), ("tool", "rainy, 57°F", Some("1234")));
+        assert_eq!(
+            messages[1].tool_calls[0],
+            ToolCall {
+                id: Some("1234".into()),
+                name: "get_weather".into(),
+                arguments: r#"{"location":"Paris"}"#.into()
+            }
+        );
+        assert_eq!(
+            (messages[2].role.as_str(), messages[2].content.as_str(), messages[2].tool_call_id.as_deref()),
+            ("tool", "rainy, 57°F", Some("1234"))
+        );
     }
 
     #[test]

@@ -22,7 +22,11 @@ pub fn kind(name: &str) -> SpanKind {
 
 /// `message.role`, `message.content`, `message.contents.K.message_content.text`,
 /// `message.tool_calls.K.tool_call.function.name`...
-fn set_message_field(messages: &mut BTreeMap<usize, (Message, BTreeMap<usize, String>)>, rest: &str, value: &AttributeValue) {
+fn set_message_field(
+    messages: &mut BTreeMap<usize, (Message, BTreeMap<usize, String>)>,
+    rest: &str,
+    value: &AttributeValue,
+) {
     let Some((index, field)) = split_index(rest) else { return };
     let (message, contents) = messages.entry(index).or_default();
     let Some(field) = field.strip_prefix("message.") else { return };
@@ -157,7 +161,10 @@ mod tests {
 
     #[test]
     fn maps_flattened_messages_tool_calls_and_tokens() {
-        let path = format!("{}/tests/fixtures/fragments/openinference-llm-span-attrs-toolcalls.json", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/tests/fixtures/fragments/openinference-llm-span-attrs-toolcalls.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
         let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let (kind, details) = details_of(object_attributes(Some(&value)));
         assert_eq!(kind, SpanKind::Llm);
@@ -165,10 +172,16 @@ mod tests {
         assert_eq!(details.input_messages.len(), 3);
         assert_eq!(details.input_messages[0].content, "Weather in Paris?");
         let call = &details.input_messages[1].tool_calls[0];
-        assert_eq!((call.id.as_deref(), call.name.as_str(), call.arguments.as_str()), (Some("1234"), "get_weather", r#"{"location":"Paris"}"#));
+        assert_eq!(
+            (call.id.as_deref(), call.name.as_str(), call.arguments.as_str()),
+            (Some("1234"), "get_weather", r#"{"location":"Paris"}"#)
+        );
         assert_eq!(details.input_messages[2].tool_call_id.as_deref(), Some("1234"));
         assert_eq!(details.output_messages[0].role, "assistant");
-        assert_eq!((details.tokens.input, details.tokens.output, details.tokens.total), (Some(97), Some(52), Some(149)));
+        assert_eq!(
+            (details.tokens.input, details.tokens.output, details.tokens.total),
+            (Some(97), Some(52), Some(149))
+        );
         assert!(details.input.unwrap().starts_with("{\"model\":\"gpt-4\""));
     }
 }

@@ -54,7 +54,9 @@ pub fn apply(attributes: &[Attribute], details: &mut AiDetails) {
             "ai.usage.totalTokens" => fill(&mut details.tokens.total, value_u64(value)),
             "ai.usage.cachedInputTokens" => fill(&mut details.tokens.cached, value_u64(value)),
             "ai.usage.reasoningTokens" => fill(&mut details.tokens.reasoning, value_u64(value)),
-            "ai.prompt.messages" => prompt_messages = text().map(|text| parse_messages_text(&text, "user")).unwrap_or_default(),
+            "ai.prompt.messages" => {
+                prompt_messages = text().map(|text| parse_messages_text(&text, "user")).unwrap_or_default()
+            }
             "ai.prompt" => {
                 if prompt_messages.is_empty() {
                     prompt_messages = prompt_from(value);
