@@ -1,9 +1,11 @@
 //! trace-viewer: an embeddable, fully client-side viewer for AI traces.
 //!
-//! Data flows one way: bytes → [`import`] → [`model`] → [`analysis`] → `ui` → `element`.
+//! Data flows one way: bytes → [`import`] → [`model`] → [`analysis`] → `ui` → `element`;
+//! [`export`] writes a model back out in the own format.
 //! The first three are plain Rust and tested natively; the last two exist only for wasm32.
 
 pub mod analysis;
+pub mod export;
 pub mod import;
 pub mod model;
 

@@ -66,6 +66,29 @@ fn every_fixture_imports_by_structure_and_matches_its_snapshot() {
     }
 }
 
+/// The outline's tree lines (no format line, no warnings): what must survive a round trip.
+fn tree_lines(set: &TraceSet) -> Vec<String> {
+    outline(set)
+        .lines()
+        .filter(|line| !line.starts_with("format") && !line.contains("warning "))
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn every_fixture_survives_a_round_trip_through_the_own_format() {
+    for fixture in fixtures() {
+        let set = import_both_ways(&fixture);
+        let exported = trace_viewer::export::to_own_format(&set).to_string();
+        let again = import_text(&exported, None).unwrap_or_else(|error| panic!("{fixture} re-import: {error}"));
+        let (before, after) = (tree_lines(&set), tree_lines(&again));
+        for (line_before, line_after) in before.iter().zip(&after) {
+            assert_eq!(line_before, line_after, "{fixture}: first difference after a round trip");
+        }
+        assert_eq!(before.len(), after.len(), "{fixture}: line count after a round trip");
+    }
+}
+
 #[test]
 fn the_spec_example_keeps_every_field_and_reports_its_missing_parent() {
     let set = import_both_ways("tests/fixtures/otlp/otel-proto-example-trace.json");

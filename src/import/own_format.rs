@@ -32,21 +32,11 @@ const TRACE_FIELDS: &[&str] = &[
     "spans",
     "traces",
 ];
+#[rustfmt::skip]
 const SPAN_FIELDS: &[&str] = &[
-    "id",
-    "parent",
-    "name",
-    "kind",
-    "start",
-    "end",
-    "start_ns",
-    "end_ns",
-    "duration_ms",
-    "status",
-    "error",
-    "attributes",
-    "events",
-    "links",
+    "id", "parent", "name", "kind", "start", "end", "start_ns", "end_ns", "duration_ms", "status", "error",
+    "attributes", "events", "links", "model", "provider", "parameters", "input_messages", "output_messages", "tool",
+    "documents", "tokens", "cost_usd", "input", "output",
 ];
 
 pub fn sniff(value: &Value) -> bool {
