@@ -11,18 +11,20 @@ const source = new URLSearchParams(location.search).get('src') ?? 'examples/refu
 viewer.src = source;
 fileName.textContent = source.split('/').pop();
 
-async function openFile(file) {
-  fileName.textContent = file.name;
+// One file, or several read as one set (a trace file and its log file, say).
+async function openFiles(files) {
+  if (files.length === 0) return;
+  fileName.textContent = files.map((file) => file.name).join(' + ');
   viewer.removeAttribute('src');
   try {
-    await viewer.load(await file.text(), file.name);
+    await viewer.load(files.length === 1 ? files[0] : files);
   } catch {
     // The element shows the error itself.
   }
 }
 
 fileInput.addEventListener('change', () => {
-  if (fileInput.files.length > 0) openFile(fileInput.files[0]);
+  openFiles([...fileInput.files]);
   fileInput.value = '';
 });
 
@@ -41,6 +43,5 @@ window.addEventListener('drop', (event) => {
   event.preventDefault();
   dragDepth = 0;
   overlay.hidden = true;
-  const file = event.dataTransfer?.files?.[0];
-  if (file) openFile(file);
+  openFiles([...(event.dataTransfer?.files ?? [])]);
 });

@@ -95,9 +95,27 @@ export class TraceViewerElement extends HTMLElement {
   get data() { return this.#input?.value ?? null; }
   set data(value) { this.load(value).catch(() => {}); }
 
-  /** Loads a JSON string or object; resolves with a summary, rejects with a TraceLoadError. */
-  load(value, fileName) {
-    return this.#apply({ value, fileName: fileName ?? null });
+  /**
+   * Loads a trace: a JSON string, a parsed object, bytes (ArrayBuffer or typed array), a Blob or
+   * File, or an array of Files (a trace file and its log file, say, read as one set). Resolves
+   * with a summary; rejects with a TraceLoadError.
+   */
+  async load(value, fileName) {
+    const loadNumber = ++this.#loadNumber;
+    let input;
+    if (Array.isArray(value) && value.every((item) => item instanceof Blob)) {
+      const buffers = await Promise.all(value.map((file) => file.arrayBuffer()));
+      input = { files: value.map((file, index) => ({ name: file.name ?? `file ${index + 1}`, bytes: new Uint8Array(buffers[index]) })) };
+    } else if (value instanceof Blob) {
+      input = { value: new Uint8Array(await value.arrayBuffer()), fileName: fileName ?? value.name ?? null };
+    } else if (value instanceof ArrayBuffer) {
+      input = { value: new Uint8Array(value), fileName: fileName ?? null };
+    } else if (ArrayBuffer.isView(value)) {
+      input = { value: new Uint8Array(value.buffer, value.byteOffset, value.byteLength), fileName: fileName ?? null };
+    } else {
+      input = { value, fileName: fileName ?? null };
+    }
+    return this.#apply(input, loadNumber);
   }
 
   /** Selects and reveals a span by id; returns false when the shown trace has no such span. */
@@ -107,11 +125,11 @@ export class TraceViewerElement extends HTMLElement {
 
   async #fetchSource(url) {
     const loadNumber = ++this.#loadNumber;
-    let text;
+    let bytes;
     try {
       const response = await fetch(url);
       if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
-      text = await response.text();
+      bytes = new Uint8Array(await response.arrayBuffer());
     } catch (error) {
       if (loadNumber !== this.#loadNumber) return;
       const message = `Could not fetch ${url}: ${error?.message ?? error}`;
@@ -121,7 +139,7 @@ export class TraceViewerElement extends HTMLElement {
     }
     if (loadNumber !== this.#loadNumber) return;
     const name = url.split(/[?#]/)[0].split('/').pop() || null;
-    return this.#apply({ value: text, fileName: name }, loadNumber);
+    return this.#apply({ value: bytes, fileName: name }, loadNumber);
   }
 
   async #apply(input, loadNumber = ++this.#loadNumber) {
@@ -132,12 +150,18 @@ export class TraceViewerElement extends HTMLElement {
       this.#waitingLoads -= 1;
     }
     if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
-    const source = input.fileName ?? undefined;
+    const source = input.fileName ?? input.files?.map((file) => file.name).join(' + ') ?? undefined;
     let summary;
     try {
-      summary = typeof input.value === 'string'
-        ? this.#handle.loadText(input.value, input.fileName)
-        : this.#handle.loadObject(input.value);
+      if (input.files) {
+        summary = this.#handle.loadFiles(input.files.map((file) => file.name), input.files.map((file) => file.bytes));
+      } else if (input.value instanceof Uint8Array) {
+        summary = this.#handle.loadBytes(input.value, input.fileName);
+      } else if (typeof input.value === 'string') {
+        summary = this.#handle.loadText(input.value, input.fileName);
+      } else {
+        summary = this.#handle.loadObject(input.value);
+      }
     } catch (error) {
       const message = String(error?.message ?? error);
       this.#emitError(message, source);

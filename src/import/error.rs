@@ -5,6 +5,11 @@ use serde_json::Value;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ImportError {
     Empty,
+    /// Not UTF-8 text: where the first invalid byte is.
+    NotUtf8 {
+        line: usize,
+        column: usize,
+    },
     /// Not JSON: serde_json's reason with the 1-based line and column where it stopped.
     MalformedJson {
         line: usize,
@@ -42,6 +47,9 @@ impl std::fmt::Display for ImportError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ImportError::Empty => formatter.write_str("The file is empty."),
+            ImportError::NotUtf8 { line, column } => {
+                write!(formatter, "The file is not UTF-8 text (is it compressed or binary?): invalid byte at line {line}, column {column}.")
+            }
             ImportError::MalformedJson { line, column, reason } => {
                 write!(formatter, "The file is not valid JSON: {reason} at line {line}, column {column}.")
             }

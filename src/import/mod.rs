@@ -11,6 +11,7 @@ mod langfuse;
 mod langsmith;
 mod openai_agents;
 mod otlp;
+mod otlp_fast;
 mod otlp_logs;
 mod own_format;
 mod pipeline;
@@ -84,6 +85,22 @@ pub fn import_text(text: &str, file_name: Option<&str>) -> Result<TraceSet, Impo
     import_files(&[(file_name, text)])
 }
 
+/// Imports a file's bytes (UTF-8; a byte-order mark is skipped).
+pub fn import_bytes(bytes: &[u8], file_name: Option<&str>) -> Result<TraceSet, ImportError> {
+    import_text(utf8(bytes)?, file_name)
+}
+
+/// The bytes as text, or an error that says where the first invalid byte is.
+pub fn utf8(bytes: &[u8]) -> Result<&str, ImportError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|error| {
+        let valid = &bytes[..error.valid_up_to()];
+        let line = valid.iter().filter(|byte| **byte == b'\n').count() + 1;
+        let column = valid.iter().rev().take_while(|byte| **byte != b'\n').count() + 1;
+        ImportError::NotUtf8 { line, column }
+    })
+}
+
 /// Imports several files as one set: spans and logs of the same trace are joined across them.
 /// A file that cannot be read becomes a warning as long as another file could be.
 pub fn import_files(files: &[(Option<&str>, &str)]) -> Result<TraceSet, ImportError> {
@@ -134,11 +151,24 @@ fn read_file(text: &str) -> Result<(Vec<RawImport>, Vec<ImportWarning>), ImportE
     if text.trim().is_empty() {
         return Err(ImportError::Empty);
     }
+    if looks_like_otlp_traces(text) {
+        if let Some(import) = otlp_fast::import(text.as_bytes()) {
+            return Ok((vec![import], Vec::new()));
+        }
+    }
     match serde_json::from_str::<Value>(text) {
         Ok(value) => Ok((vec![import_document(&value)?], Vec::new())),
         Err(error) if error.to_string().starts_with("trailing characters") => read_concatenated(text),
         Err(error) => Err(ImportError::from_json_error(error)),
     }
+}
+
+/// Whether the text opens like an OTLP trace request, worth trying the fast path on.
+fn looks_like_otlp_traces(text: &str) -> bool {
+    let start = text.trim_start();
+    let head = &start.as_bytes()[..start.len().min(64)];
+    start.starts_with('{')
+        && head.windows(15).any(|window| window == b"\"resourceSpans\"" || window == b"\"resource_spans")
 }
 
 /// Several JSON documents one after another: pretty-printed ones (what the OpenTelemetry Python

@@ -270,7 +270,8 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
                 .unwrap_or_default();
             for scope_list in scope_lists.iter().filter_map(Value::as_object) {
                 scope_number += 1;
-                let scope = scope(field(scope_list, &["scope", "instrumentationLibrary"]));
+                let mut scope = scope(field(scope_list, &["scope", "instrumentationLibrary"]));
+                scope.attributes.extend(other_fields(scope_list, &["scope", "instrumentationLibrary", "spans"]));
                 let spans = scope_list.get("spans").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
                 for span_object in spans.iter().filter_map(Value::as_object) {
                     let (trace_id, mut span) = read_span(span_object, &mut made_up_ids);

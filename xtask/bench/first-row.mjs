@@ -1,5 +1,6 @@
-// Opens xtask/bench/first-row.html in headless Chromium three times (a fresh page each) and prints
-// the median time from the trace's bytes being in memory to its first row on screen.
+// Opens xtask/bench/first-row.html in headless Chromium three times (a fresh page each; `--runs N`
+// to change) and prints the median time from the trace's bytes being in memory to its first row on
+// screen, beside Chromium's own JSON.parse of the same text.
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '../node_modules/playwright-core/index.mjs';
@@ -8,6 +9,8 @@ import { startServer } from '../serve.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const repository = resolve(here, '../..');
 const traceFile = resolve(process.argv[2] ?? join(repository, 'target/bench/otlp-100k.json'));
+const runsArgument = process.argv.indexOf('--runs');
+const runCount = runsArgument > 0 ? Number(process.argv[runsArgument + 1]) : 3;
 const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -17,7 +20,7 @@ const server = await startServer({
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
 const runs = [];
 try {
-  for (let run = 0; run < 3; run += 1) {
+  for (let run = 0; run < runCount; run += 1) {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${server.url}bench/first-row.html`);
     await page.waitForFunction(() => typeof window.runBenchmark === 'function');
@@ -28,7 +31,7 @@ try {
   await browser.close();
   await server.close();
 }
-const median = (key) => runs.map((result) => result[key]).sort((a, b) => a - b)[1];
+const median = (key) => runs.map((result) => result[key]).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
 const { megabytes, spans, rowsInDom } = runs[0];
 console.log(`trace: ${spans} spans, ${megabytes.toFixed(1)} MB; rows in the DOM after load: ${rowsInDom}`);
 console.log(`JSON.parse of the same text:   ${median('jsonParseMs').toFixed(0)} ms (${(megabytes / median('jsonParseMs') * 1000).toFixed(0)} MB/s)`);

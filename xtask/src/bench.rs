@@ -7,8 +7,10 @@ use std::time::Instant;
 use crate::process::run;
 use crate::{build, generate, repository, tools};
 
-/// Spans in the generated benchmark trace.
+/// Spans in the generated first-row benchmark trace.
 pub const BENCH_SPANS: usize = 100_000;
+/// Spans in the generated import-speed trace (about 100 MB).
+pub const IMPORT_BENCH_SPANS: usize = 230_000;
 
 pub fn bench() -> Result<(), String> {
     build::build_all()?;
@@ -31,7 +33,27 @@ pub fn bench() -> Result<(), String> {
         .current_dir(&root))?;
 
     println!("\n== headless Chromium: bytes in memory -> first row on screen");
-    run(Command::new("node").arg(root.join("xtask/bench/first-row.mjs")).arg(&file).current_dir(&root))
+    run(Command::new("node").arg(root.join("xtask/bench/first-row.mjs")).arg(&file).current_dir(&root))?;
+
+    let big = directory.join("otlp-230k.json");
+    let big_text = generate::otlp_trace(IMPORT_BENCH_SPANS);
+    std::fs::write(&big, &big_text).map_err(|error| format!("{}: {error}", big.display()))?;
+    println!(
+        "\n== import speed: {} ({IMPORT_BENCH_SPANS} spans, {:.1} MB)",
+        big.display(),
+        big_text.len() as f64 / 1e6
+    );
+    drop(big_text);
+    run(Command::new("cargo")
+        .args(["run", "--quiet", "--release", "--package", "xtask", "--", "import-speed"])
+        .arg(&big)
+        .current_dir(&root))?;
+    run(Command::new("node")
+        .arg(root.join("xtask/bench/first-row.mjs"))
+        .arg(&big)
+        .arg("--runs")
+        .arg("1")
+        .current_dir(&root))
 }
 
 /// Imports a file natively a few times and prints the best time and throughput.

@@ -1,0 +1,479 @@
+//! A fast path for canonical OTLP/JSON trace requests: typed, borrowing deserialisation straight
+//! into the model, with no intermediate `serde_json::Value` tree. It accepts only what it fully
+//! understands (`deny_unknown_fields` everywhere); anything else — an unknown field, logs beside
+//! spans, a string where a number belongs — makes it step aside, and the tolerant `otlp` importer
+//! reads the document instead, with its warnings. Both produce the same model (tested).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+
+use super::encoding;
+use super::pipeline::RawImport;
+use crate::model::{Attribute, AttributeValue, ImportWarning, Resource, Scope, Span, SpanEvent, SpanLink, SpanStatus};
+
+/// A 64-bit integer written as a JSON number or a decimal string.
+#[derive(Clone, Copy)]
+struct Integer(i128);
+
+impl<'de> Deserialize<'de> for Integer {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct IntegerVisitor;
+        impl Visitor<'_> for IntegerVisitor {
+            type Value = Integer;
+            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+                formatter.write_str("an integer or a decimal string")
+            }
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<Integer, E> {
+                Ok(Integer(i128::from(value)))
+            }
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<Integer, E> {
+                Ok(Integer(i128::from(value)))
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Integer, E> {
+                value.trim().parse().map(Integer).map_err(|_| E::custom("not an integer"))
+            }
+        }
+        deserializer.deserialize_any(IntegerVisitor)
+    }
+}
+
+/// An enum written as its number or its name (`2` or `"SPAN_KIND_SERVER"`).
+enum NumberOrName<'a> {
+    Number(u64),
+    Name(Cow<'a, str>),
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for NumberOrName<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EnumVisitor;
+        impl<'de> Visitor<'de> for EnumVisitor {
+            type Value = NumberOrName<'de>;
+            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+                formatter.write_str("an enum number or name")
+            }
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
+                Ok(NumberOrName::Number(value))
+            }
+            fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+                Ok(NumberOrName::Name(Cow::Borrowed(value)))
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+                Ok(NumberOrName::Name(Cow::Owned(value.to_string())))
+            }
+        }
+        deserializer.deserialize_any(EnumVisitor)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct Request<'a> {
+    #[serde(borrow, alias = "resource_spans")]
+    resource_spans: Vec<ResourceSpans<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct ResourceSpans<'a> {
+    #[serde(borrow, default)]
+    resource: Option<ResourceJson<'a>>,
+    #[serde(borrow, default, alias = "scope_spans")]
+    scope_spans: Vec<ScopeSpans<'a>>,
+    #[serde(borrow, default, alias = "schema_url")]
+    schema_url: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct ResourceJson<'a> {
+    #[serde(borrow, default)]
+    attributes: Vec<KeyValue<'a>>,
+    #[serde(default, alias = "dropped_attributes_count")]
+    dropped_attributes_count: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct ScopeSpans<'a> {
+    #[serde(borrow, default)]
+    scope: Option<ScopeJson<'a>>,
+    #[serde(borrow, default)]
+    spans: Vec<SpanJson<'a>>,
+    #[serde(borrow, default, alias = "schema_url")]
+    schema_url: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct ScopeJson<'a> {
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    version: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    attributes: Vec<KeyValue<'a>>,
+    #[serde(default, alias = "dropped_attributes_count")]
+    dropped_attributes_count: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct SpanJson<'a> {
+    #[serde(borrow, alias = "trace_id")]
+    trace_id: Cow<'a, str>,
+    #[serde(borrow, alias = "span_id")]
+    span_id: Cow<'a, str>,
+    #[serde(borrow, default, alias = "parent_span_id")]
+    parent_span_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    kind: Option<NumberOrName<'a>>,
+    #[serde(alias = "start_time_unix_nano")]
+    start_time_unix_nano: Integer,
+    #[serde(alias = "end_time_unix_nano")]
+    end_time_unix_nano: Integer,
+    #[serde(borrow, default)]
+    attributes: Vec<KeyValue<'a>>,
+    #[serde(borrow, default)]
+    events: Vec<EventJson<'a>>,
+    #[serde(borrow, default)]
+    links: Vec<LinkJson<'a>>,
+    #[serde(borrow, default)]
+    status: Option<StatusJson<'a>>,
+    #[serde(borrow, default, alias = "trace_state")]
+    trace_state: Option<Cow<'a, str>>,
+    #[serde(default)]
+    flags: Option<u64>,
+    #[serde(default, alias = "dropped_attributes_count")]
+    dropped_attributes_count: Option<u64>,
+    #[serde(default, alias = "dropped_events_count")]
+    dropped_events_count: Option<u64>,
+    #[serde(default, alias = "dropped_links_count")]
+    dropped_links_count: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct EventJson<'a> {
+    #[serde(default, alias = "time_unix_nano")]
+    time_unix_nano: Option<Integer>,
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    attributes: Vec<KeyValue<'a>>,
+    #[serde(default, alias = "dropped_attributes_count")]
+    dropped_attributes_count: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct LinkJson<'a> {
+    #[serde(borrow, alias = "trace_id")]
+    trace_id: Cow<'a, str>,
+    #[serde(borrow, alias = "span_id")]
+    span_id: Cow<'a, str>,
+    #[serde(borrow, default, alias = "trace_state")]
+    trace_state: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    attributes: Vec<KeyValue<'a>>,
+    #[serde(default, alias = "dropped_attributes_count")]
+    dropped_attributes_count: Option<u64>,
+    #[serde(default)]
+    flags: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusJson<'a> {
+    #[serde(borrow, default)]
+    code: Option<NumberOrName<'a>>,
+    #[serde(borrow, default)]
+    message: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeyValue<'a> {
+    #[serde(borrow)]
+    key: Cow<'a, str>,
+    #[serde(borrow, default)]
+    value: Option<AnyValueJson<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct AnyValueJson<'a> {
+    #[serde(borrow, default, alias = "string_value")]
+    string_value: Option<Cow<'a, str>>,
+    #[serde(default, alias = "bool_value")]
+    bool_value: Option<bool>,
+    #[serde(default, alias = "int_value")]
+    int_value: Option<Integer>,
+    #[serde(default, alias = "double_value")]
+    double_value: Option<f64>,
+    #[serde(borrow, default, alias = "bytes_value")]
+    bytes_value: Option<Cow<'a, str>>,
+    #[serde(borrow, default, alias = "array_value")]
+    array_value: Option<ValuesJson<'a, AnyValueJson<'a>>>,
+    #[serde(borrow, default, alias = "kvlist_value")]
+    kvlist_value: Option<ValuesJson<'a, KeyValue<'a>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ValuesJson<'a, T> {
+    #[serde(default = "Vec::new")]
+    values: Vec<T>,
+    #[serde(skip)]
+    _lifetime: std::marker::PhantomData<&'a ()>,
+}
+
+fn any_value(value: Option<&AnyValueJson>) -> AttributeValue {
+    let Some(value) = value else { return AttributeValue::Empty };
+    if let Some(text) = &value.string_value {
+        return AttributeValue::String(text.to_string());
+    }
+    if let Some(flag) = value.bool_value {
+        return AttributeValue::Bool(flag);
+    }
+    if let Some(Integer(integer)) = value.int_value {
+        return i64::try_from(integer)
+            .map(AttributeValue::Int)
+            .unwrap_or_else(|_| AttributeValue::String(integer.to_string()));
+    }
+    if let Some(double) = value.double_value {
+        return AttributeValue::Double(double);
+    }
+    if let Some(bytes) = &value.bytes_value {
+        return encoding::base64_decode(bytes)
+            .map(AttributeValue::Bytes)
+            .unwrap_or_else(|| AttributeValue::String(bytes.to_string()));
+    }
+    if let Some(array) = &value.array_value {
+        return AttributeValue::Array(array.values.iter().map(|item| any_value(Some(item))).collect());
+    }
+    if let Some(list) = &value.kvlist_value {
+        return AttributeValue::Map(key_values(&list.values));
+    }
+    AttributeValue::Empty
+}
+
+fn key_values(list: &[KeyValue]) -> Vec<Attribute> {
+    list.iter().map(|pair| Attribute::new(pair.key.as_ref(), any_value(pair.value.as_ref()))).collect()
+}
+
+fn count(key: &str, value: Option<u64>) -> Option<Attribute> {
+    Some(Attribute::new(key, AttributeValue::Int(i64::try_from(value?).ok()?)))
+}
+
+fn protocol_kind(kind: &Option<NumberOrName>) -> Option<String> {
+    match kind.as_ref()? {
+        NumberOrName::Number(number) => Some(match number {
+            0 => "UNSPECIFIED".into(),
+            1 => "INTERNAL".into(),
+            2 => "SERVER".into(),
+            3 => "CLIENT".into(),
+            4 => "PRODUCER".into(),
+            5 => "CONSUMER".into(),
+            other => other.to_string(),
+        }),
+        NumberOrName::Name(name) => Some(name.trim_start_matches("SPAN_KIND_").to_string()),
+    }
+}
+
+fn status(status: &Option<StatusJson>) -> SpanStatus {
+    let Some(status) = status else { return SpanStatus::Unset };
+    let message = status.message.as_ref().filter(|message| !message.is_empty()).map(|message| message.to_string());
+    let code = match &status.code {
+        Some(NumberOrName::Number(number)) => *number,
+        Some(NumberOrName::Name(name)) => match name.as_ref() {
+            "STATUS_CODE_OK" | "OK" | "1" => 1,
+            "STATUS_CODE_ERROR" | "ERROR" | "2" => 2,
+            _ => 0,
+        },
+        None => 0,
+    };
+    match code {
+        1 => SpanStatus::Ok,
+        2 => SpanStatus::Error { message },
+        _ => SpanStatus::Unset,
+    }
+}
+
+/// Normalises an id, or gives up on the fast path when it is not hex or base64 of the right size.
+fn id(text: &str, byte_length: usize) -> Option<String> {
+    let (normalised, understood) = encoding::normalise_binary_id(text, byte_length);
+    understood.then_some(normalised)
+}
+
+fn time(integer: Integer) -> Option<u64> {
+    u64::try_from(integer.0).ok()
+}
+
+/// Reads a canonical OTLP/JSON trace request; `None` means "use the tolerant importer".
+pub fn import(bytes: &[u8]) -> Option<RawImport> {
+    let request: Request = serde_json::from_slice(bytes).ok()?;
+    let mut import = RawImport::new("otlp-json");
+    let mut trace_index: HashMap<String, usize> = HashMap::new();
+    let mut placed: HashMap<String, ((usize, usize), (usize, usize))> = HashMap::new();
+    let (mut batch_number, mut scope_number) = (0, 0);
+    for batch in &request.resource_spans {
+        batch_number += 1;
+        let mut resource = Resource::default();
+        if let Some(json) = &batch.resource {
+            resource.attributes = key_values(&json.attributes);
+            resource.other_fields.extend(count("droppedAttributesCount", json.dropped_attributes_count));
+        }
+        if let Some(schema_url) = &batch.schema_url {
+            resource.other_fields.push(Attribute::new("schemaUrl", AttributeValue::String(schema_url.to_string())));
+        }
+        for scope_list in &batch.scope_spans {
+            scope_number += 1;
+            let mut scope = Scope::default();
+            if let Some(json) = &scope_list.scope {
+                scope.name = json.name.as_deref().unwrap_or_default().to_string();
+                scope.version =
+                    json.version.as_ref().filter(|version| !version.is_empty()).map(|version| version.to_string());
+                scope.attributes = key_values(&json.attributes);
+                scope.attributes.extend(count("droppedAttributesCount", json.dropped_attributes_count));
+            }
+            if let Some(schema_url) = &scope_list.schema_url {
+                scope.attributes.push(Attribute::new("schemaUrl", AttributeValue::String(schema_url.to_string())));
+            }
+            for json in &scope_list.spans {
+                let trace_id = if json.trace_id.is_empty() { String::new() } else { id(&json.trace_id, 16)? };
+                if json.span_id.is_empty() {
+                    return None;
+                }
+                let span_id = id(&json.span_id, 8)?;
+                let parent = match json.parent_span_id.as_deref() {
+                    None | Some("") => None,
+                    Some(parent) => Some(id(parent, 8)?),
+                };
+                let mut span = Span::new(span_id, parent, json.name.as_deref().unwrap_or_default());
+                span.protocol_kind = protocol_kind(&json.kind);
+                span.status = status(&json.status);
+                span.attributes = key_values(&json.attributes);
+                let (start, end) = (time(json.start_time_unix_nano), time(json.end_time_unix_nano));
+                match (start, end) {
+                    (Some(start), Some(end)) if end >= start => {
+                        span.start_ns = start;
+                        span.duration_ns = end - start;
+                    }
+                    (Some(start), Some(_)) => {
+                        span.start_ns = start;
+                        let warning = ImportWarning::for_span(
+                            &span.span_id,
+                            "end time is before start time; shown with zero duration",
+                        );
+                        span.warnings.push(warning);
+                    }
+                    _ => return None,
+                }
+                span.events = json
+                    .events
+                    .iter()
+                    .map(|event| {
+                        let mut attributes = key_values(&event.attributes);
+                        attributes.extend(count("droppedAttributesCount", event.dropped_attributes_count));
+                        SpanEvent {
+                            name: event.name.as_deref().unwrap_or_default().to_string(),
+                            time_ns: event.time_unix_nano.and_then(time),
+                            attributes,
+                        }
+                    })
+                    .collect();
+                let mut links = Vec::with_capacity(json.links.len());
+                for link in &json.links {
+                    let mut attributes = key_values(&link.attributes);
+                    if let Some(state) = &link.trace_state {
+                        attributes.push(Attribute::new("traceState", AttributeValue::String(state.to_string())));
+                    }
+                    attributes.extend(count("droppedAttributesCount", link.dropped_attributes_count));
+                    attributes.extend(count("flags", link.flags));
+                    links.push(SpanLink {
+                        trace_id: id(&link.trace_id, 16)?,
+                        span_id: id(&link.span_id, 8)?,
+                        attributes,
+                    });
+                }
+                span.links = links;
+                if let Some(state) = &json.trace_state {
+                    span.other_fields.push(Attribute::new("traceState", AttributeValue::String(state.to_string())));
+                }
+                span.other_fields.extend(count("flags", json.flags));
+                span.other_fields.extend(count("droppedAttributesCount", json.dropped_attributes_count));
+                span.other_fields.extend(count("droppedEventsCount", json.dropped_events_count));
+                span.other_fields.extend(count("droppedLinksCount", json.dropped_links_count));
+
+                let raw = import.trace_mut(&mut trace_index, &trace_id);
+                let slot = placed.entry(trace_id).or_insert(((0, 0), (0, 0)));
+                if slot.0 .0 != batch_number {
+                    raw.trace.resources.push(resource.clone());
+                    slot.0 = (batch_number, raw.trace.resources.len() - 1);
+                }
+                if slot.1 .0 != scope_number {
+                    raw.trace.scopes.push(scope.clone());
+                    slot.1 = (scope_number, raw.trace.scopes.len() - 1);
+                }
+                span.resource = Some(slot.0 .1);
+                span.scope = Some(slot.1 .1);
+                raw.spans.push(span);
+            }
+        }
+    }
+    Some(import)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::import::pipeline::finish;
+    use crate::model::TraceSet;
+
+    /// Field order inside "other fields" follows the file in the tolerant path; compare sorted.
+    fn normalised(mut set: TraceSet) -> TraceSet {
+        for trace in &mut set.traces {
+            for span in &mut trace.spans {
+                span.other_fields.sort_by(|a, b| a.key.cmp(&b.key));
+                for link in &mut span.links {
+                    link.attributes.sort_by(|a, b| a.key.cmp(&b.key));
+                }
+            }
+        }
+        set
+    }
+
+    #[test]
+    fn the_fast_path_reads_canonical_files_exactly_like_the_tolerant_importer() {
+        let folder = format!("{}/tests/fixtures/otlp", env!("CARGO_MANIFEST_DIR"));
+        let mut compared = 0;
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().and_then(|extension| extension.to_str()) != Some("json") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let Some(fast) = super::import(text.as_bytes()) else { continue };
+            let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let tolerant = crate::import::otlp::import(&value).unwrap();
+            assert_eq!(normalised(finish(vec![fast])), normalised(finish(vec![tolerant])), "{}", path.display());
+            compared += 1;
+        }
+        assert!(compared >= 4, "the fast path took only {compared} fixtures");
+    }
+
+    #[test]
+    fn anything_unusual_is_left_to_the_tolerant_importer() {
+        let unknown_field = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","name":"x","startTimeUnixNano":"1","endTimeUnixNano":"2","vendorField":1}]}]}]}"#;
+        assert!(super::import(unknown_field.as_bytes()).is_none());
+        let nan_double = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","name":"x","startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[{"key":"d","value":{"doubleValue":"NaN"}}]}]}]}]}"#;
+        assert!(super::import(nan_double.as_bytes()).is_none());
+        let missing_time = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","name":"x","endTimeUnixNano":"2"}]}]}]}"#;
+        assert!(super::import(missing_time.as_bytes()).is_none());
+    }
+}
