@@ -20,6 +20,7 @@ mod zipkin;
 
 use serde_json::Value;
 
+pub use conventions::json_text::decode_json_text;
 pub use error::ImportError;
 pub use own_format::FORMAT_TAG as OWN_FORMAT_TAG;
 pub use pipeline::{LogRecord, RawImport, RawTrace};

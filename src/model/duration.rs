@@ -30,6 +30,19 @@ pub fn format_percent(part: u64, whole: u64, decimals: u32) -> String {
     }
 }
 
+/// A count with thousands separators: `1,245`.
+pub fn format_count(value: u64) -> String {
+    let digits = value.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
 pub fn format_duration_ns(nanos: u64) -> String {
     const MICRO: u64 = 1_000;
     const MILLI: u64 = 1_000_000;
@@ -49,7 +62,15 @@ pub fn format_duration_ns(nanos: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{format_duration_ns, format_percent};
+    use super::{format_count, format_duration_ns, format_percent};
+
+    #[test]
+    fn counts_get_thousands_separators() {
+        assert_eq!(format_count(0), "0");
+        assert_eq!(format_count(999), "999");
+        assert_eq!(format_count(1_245), "1,245");
+        assert_eq!(format_count(12_345_678), "12,345,678");
+    }
 
     #[test]
     fn picks_a_unit_and_three_significant_digits() {

@@ -16,7 +16,7 @@ mod warning;
 
 pub use ai::{AiDetails, Document, Message, TokenUsage, ToolCall, ToolRun};
 pub use attribute::{Attribute, AttributeValue};
-pub use duration::{format_duration_ns, format_percent};
+pub use duration::{format_count, format_duration_ns, format_percent};
 pub use feedback::{Feedback, FeedbackKind};
 pub use outline::outline;
 pub use span::{Span, SpanEvent, SpanKind, SpanLink, SpanStatus};

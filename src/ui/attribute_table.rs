@@ -38,10 +38,14 @@ pub fn AttributeTable(attributes: Vec<Attribute>, #[prop(optional)] label: &'sta
     .into_any()
 }
 
-/// The text shown for a value: strings as written, everything else as pretty JSON.
+/// The text shown for a value: strings as written (or pretty-printed when they hold JSON,
+/// however many times encoded), everything else as pretty JSON.
 fn full_text(value: &AttributeValue) -> String {
     match value {
-        AttributeValue::String(text) => text.clone(),
+        AttributeValue::String(text) => match crate::import::decode_json_text(text) {
+            Some(decoded) => serde_json::to_string_pretty(&decoded).unwrap_or_else(|_| text.clone()),
+            None => text.clone(),
+        },
         AttributeValue::Map(_) | AttributeValue::Array(_) => {
             serde_json::to_string_pretty(&value.to_json()).unwrap_or_else(|_| value.display())
         }

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::ai_panel::AiPanel;
 use super::attribute_table::AttributeTable;
 use super::span_row::kind_label;
 use super::ViewerState;
@@ -124,6 +125,7 @@ fn SpanDetail(trace: std::sync::Arc<Trace>, index: usize) -> impl IntoView {
                 {span.protocol_kind.clone().map(|kind| fact_row("Span kind", kind))}
                 {fact_row("Children", span.child_count.to_string())}
             </dl>
+            {span.ai.as_deref().cloned().map(|details| view! { <AiPanel details=details kind=span.kind /> })}
             {section("Attributes", span.attributes.len(), view! { <AttributeTable attributes=span.attributes.clone() label="Attributes" /> }.into_any())}
             {section("Events", span.events.len(), view! { <ol class="tv-events">{events}</ol> }.into_any())}
             {section("Links", span.links.len(), view! { <ul class="tv-links">{links}</ul> }.into_any())}

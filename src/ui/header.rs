@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::ViewerState;
 use crate::analysis::format_duration_ns;
-use crate::model::{AttributeValue, Trace};
+use crate::model::{format_count, AttributeValue, SpanKind, Trace};
 
 #[component]
 pub fn Header(state: ViewerState) -> impl IntoView {
@@ -75,6 +75,18 @@ fn short_id(id: &str) -> String {
 fn TraceFacts(trace: std::sync::Arc<Trace>, show_warnings: RwSignal<bool>) -> impl IntoView {
     let error_count = trace.error_count();
     let warning_count = trace.warnings.len();
+    // Usage is counted on model calls only: agent and chain spans often repeat their children's sums.
+    let model_calls = || {
+        trace
+            .spans
+            .iter()
+            .filter(|span| matches!(span.kind, SpanKind::Llm | SpanKind::Embedding))
+            .filter_map(|span| span.ai.as_deref())
+    };
+    let total_tokens: u64 = model_calls().filter_map(|details| details.tokens.total_or_sum()).sum();
+    let costs: Vec<f64> = model_calls().filter_map(|details| details.cost_usd).collect();
+    let total_cost = (!costs.is_empty())
+        .then(|| format!("${}", AttributeValue::Double((costs.iter().sum::<f64>() * 1e6).round() / 1e6).display()));
     let fact = |label: &'static str, value: Option<String>| {
         value.map(|value| {
             view! {
@@ -112,6 +124,8 @@ fn TraceFacts(trace: std::sync::Arc<Trace>, show_warnings: RwSignal<bool>) -> im
         <div class="tv-stats">
             <span class="tv-stat">{format!("{} spans", trace.spans.len())}</span>
             <span class="tv-stat">{format_duration_ns(trace.duration_ns)}</span>
+            {(total_tokens > 0).then(|| view! { <span class="tv-stat" title="tokens over all model calls">{format!("{} tokens", format_count(total_tokens))}</span> })}
+            {total_cost.map(|cost| view! { <span class="tv-stat" title="cost over all model calls">{cost}</span> })}
             <span class={if error_count > 0 { "tv-stat tv-stat-error" } else { "tv-stat" }}>
                 {format!("{error_count} error{}", if error_count == 1 { "" } else { "s" })}
             </span>

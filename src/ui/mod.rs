@@ -2,6 +2,7 @@
 //! tree with its waterfall bars, the time axis, and the detail panel. All text from a trace file
 //! is rendered as text nodes; nothing here writes HTML from strings.
 
+mod ai_panel;
 mod app;
 mod attribute_table;
 mod detail_panel;

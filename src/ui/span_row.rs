@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::tree_view::ROW_HEIGHT_PX;
 use super::ViewerState;
 use crate::analysis::{bar_geometry, format_duration_ns, format_percent, TimeWindow};
-use crate::model::{attribute::find, Span, SpanKind};
+use crate::model::{Span, SpanKind};
 
 /// Pixels of indentation per tree level.
 const INDENT_PX: u32 = 14;
@@ -113,15 +113,22 @@ pub fn kind_label(kind: SpanKind) -> &'static str {
     }
 }
 
-/// Key facts worth reading without opening the span: the model, the tool, the service.
+/// Key facts worth reading without opening the span: the model and tokens, the tool, the
+/// number of documents.
 fn inline_facts(span: &Span) -> Option<String> {
-    let text = |key: &str| find(&span.attributes, key).map(|value| value.display());
-    match span.kind {
-        SpanKind::Llm | SpanKind::Embedding => text("gen_ai.response.model")
-            .or_else(|| text("gen_ai.request.model"))
-            .or_else(|| text("llm.model_name"))
-            .or_else(|| text("model")),
-        SpanKind::Tool => text("gen_ai.tool.name").or_else(|| text("tool.name")),
-        _ => None,
+    let details = span.ai.as_deref()?;
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(model) = &details.model {
+        parts.push(model.clone());
     }
+    if let Some(name) = details.tool.as_ref().and_then(|tool| tool.name.clone()) {
+        parts.push(name);
+    }
+    if !details.documents.is_empty() {
+        parts.push(format!("{} docs", details.documents.len()));
+    }
+    if let Some(total) = details.tokens.total_or_sum() {
+        parts.push(format!("{total} tok"));
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }

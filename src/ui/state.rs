@@ -64,6 +64,9 @@ pub struct ViewerState {
     pub collapsed: RwSignal<CollapsedSet>,
     /// A load failure to show instead of the trace, worded for a person.
     pub error: RwSignal<Option<String>>,
+    /// Counts every change of the shown trace; rows are keyed by it so no row of an earlier trace
+    /// is ever reused for a new one with the same positions.
+    pub generation: RwSignal<u64>,
     /// The current trace, derived from `file` and `trace_index`.
     pub trace: Memo<Option<Shared<Trace>>>,
     /// Span indices in row order, derived from `trace` and `collapsed`.
@@ -101,6 +104,7 @@ impl ViewerState {
             selected: RwSignal::new(None),
             collapsed,
             error: RwSignal::new(None),
+            generation: RwSignal::new(0),
             trace,
             rows,
             error_in_subtree,
@@ -114,6 +118,7 @@ impl ViewerState {
         self.selected.set(None);
         self.trace_index.set(0);
         self.collapsed.set(CollapsedSet::new(file.traces.first().map(|trace| trace.spans.len()).unwrap_or(0)));
+        self.generation.update(|generation| *generation += 1);
         self.file.set(Some(Shared(Arc::new(file))));
     }
 
@@ -125,6 +130,7 @@ impl ViewerState {
         if let Some(span_count) = span_count {
             self.selected.set(None);
             self.collapsed.set(CollapsedSet::new(span_count));
+            self.generation.update(|generation| *generation += 1);
             self.trace_index.set(index);
             self.dispatch("trace-select", |detail| set_field(detail, "traceIndex", &(index as f64).into()));
         }

@@ -51,14 +51,15 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
         })
     };
 
-    // (row position, span index) for every row that should be in the DOM now.
+    // (trace generation, row position, span index) for every row that should be in the DOM now.
     let rendered_rows = move || {
+        let generation = state.generation.get();
         let first = (scroll_top.get().max(0.0) as usize / ROW_HEIGHT_PX).saturating_sub(OVERSCAN_ROWS);
         let count = viewport_height.get().max(0.0) as usize / ROW_HEIGHT_PX + 2 + 2 * OVERSCAN_ROWS;
         state.rows.with(|rows| {
             let end = (first + count).min(rows.len());
             let start = first.min(end);
-            (start..end).map(|position| (position, rows[position])).collect::<Vec<_>>()
+            (start..end).map(|position| (generation, position, rows[position])).collect::<Vec<_>>()
         })
     };
 
@@ -115,7 +116,7 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
                 on:keydown=on_key
             >
                 <div class="tv-rows-spacer" style:height=move || format!("{}px", state.rows.with(|rows| rows.len()) * ROW_HEIGHT_PX)>
-                    <For each=rendered_rows key=|row| *row let((position, span_index))>
+                    <For each=rendered_rows key=|row| *row let((_generation, position, span_index))>
                         <SpanRow state=state position=position span_index=span_index />
                     </For>
                 </div>

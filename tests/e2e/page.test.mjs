@@ -33,6 +33,7 @@ test('the bundled example opens with every span, errors marked, and screenshots 
     assert.equal(await page.locator('trace-viewer .tv-row-error').count(), 2);
     await rows(page).filter({ hasText: 'lookup_order' }).click();
     await page.locator('trace-viewer .tv-status-error').waitFor();
+    await page.locator('trace-viewer .tv-empty-result').waitFor();
     await page.screenshot({ path: join(screenshots, `${name}.png`) });
     assert.deepEqual(page.errors, []);
     await page.close();
@@ -49,9 +50,44 @@ test('clicking a span shows all it holds and emits span-select to the page', asy
   await rows(page).filter({ hasText: 'retrieve policy documents' }).click();
   assert.deepEqual(await selected, { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: 'r1', name: 'retrieve policy documents' });
   const detail = page.locator('trace-viewer .tv-detail');
-  await detail.getByText('retrieval.documents').waitFor();
-  assert.match(await detail.innerText(), /Duplicate charges are refunded in full/);
+  await detail.getByText('Retrieved documents (2)').waitFor();
+  assert.match(await detail.innerText(), /kb-118\s+score 0.91\s+Duplicate charges are refunded in full/);
   assert.match(await detail.innerText(), /Parent ID\s+a1/);
+  await page.close();
+});
+
+test('an LLM span shows its conversation, tool calls, model and usage', async () => {
+  const page = await newPage(browser);
+  await page.goto(server.url);
+  await rows(page).filter({ hasText: 'write answer' }).click();
+  const detail = page.locator('trace-viewer .tv-detail');
+  await detail.getByText('Input messages (4)').waitFor();
+  const roles = await detail.locator('.tv-message-role-name').allTextContents();
+  assert.deepEqual(roles, ['system', 'user', 'assistant', 'tool', 'assistant']);
+  assert.match(await detail.locator('.tv-tool-call-name').innerText(), /calls lookup_order \(call_7\)/);
+  assert.match(await detail.innerText(), /1,302 in · 48 out · 1,350 total · \$0.00374/);
+  assert.match(await page.locator('trace-viewer .tv-stats').innerText(), /2,595 tokens/);
+  await page.close();
+});
+
+test('a trace file and its log file open together, logs attached to their spans', async () => {
+  const page = await newPage(browser);
+  await page.goto(server.url);
+  await rows(page).first().waitFor();
+  const [spansLine, logsLine] = (await readFile(join(repository, 'tests/fixtures/otlp/otel-python-genai-with-logs.jsonl'), 'utf8')).trim().split('\n');
+  await page.setInputFiles('#file-input', [
+    { name: 'spans.json', mimeType: 'application/json', buffer: Buffer.from(spansLine) },
+    { name: 'logs.json', mimeType: 'application/json', buffer: Buffer.from(logsLine) },
+  ]);
+  await page.locator('trace-viewer .tv-trace-name', { hasText: 'recipe-request' }).waitFor();
+  assert.equal(await page.locator('#file-name').innerText(), 'spans.json + logs.json');
+  const names = await page.locator('trace-viewer .tv-span-name').allTextContents();
+  assert.deepEqual(names, ['recipe-request', 'chat gpt-4o-mini', 'execute_tool fetch_recipe'], 'no row of the previous trace is left on screen');
+  await rows(page).filter({ hasText: 'chat gpt-4o-mini' }).click();
+  const detail = page.locator('trace-viewer .tv-detail');
+  await detail.getByText('Input messages (2)').waitFor();
+  assert.match(await detail.innerText(), /Something quick with chickpeas\?/);
+  assert.match(await detail.innerText(), /Try a 15-minute chickpea curry\./);
   await page.close();
 });
 
