@@ -255,8 +255,8 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
     let mut import = RawImport::new("otlp-json");
     let mut trace_index: HashMap<String, usize> = HashMap::new();
     let mut made_up_ids = 0usize;
-    // Per trace: the (batch, scope) numbers whose resource and scope it holds last, and where.
-    let mut placed: HashMap<String, ((usize, usize), (usize, usize))> = HashMap::new();
+    // Per trace position: the (batch, scope) numbers whose resource and scope it holds last, and where.
+    let mut placed: Vec<((usize, usize), (usize, usize))> = Vec::new();
     let mut batch_number = 0;
     let mut scope_number = 0;
     for request in requests(value) {
@@ -275,9 +275,13 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
                 let spans = scope_list.get("spans").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
                 for span_object in spans.iter().filter_map(Value::as_object) {
                     let (trace_id, mut span) = read_span(span_object, &mut made_up_ids);
-                    let raw = import.trace_mut(&mut trace_index, &trace_id);
+                    let position = import.trace_position(&mut trace_index, &trace_id);
+                    let raw = &mut import.traces[position];
                     // Each trace keeps its own resource and scope lists; add this batch's once.
-                    let slot = placed.entry(trace_id).or_insert(((0, 0), (0, 0)));
+                    if placed.len() <= position {
+                        placed.resize(position + 1, ((0, 0), (0, 0)));
+                    }
+                    let slot = &mut placed[position];
                     if slot.0 .0 != batch_number {
                         raw.trace.resources.push(resource.clone());
                         slot.0 = (batch_number, raw.trace.resources.len() - 1);

@@ -79,8 +79,8 @@ struct Request<'a> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ResourceSpans<'a> {
-    #[serde(borrow, default)]
-    resource: Option<ResourceJson<'a>>,
+    #[serde(default)]
+    resource: Option<ResourceJson>,
     #[serde(borrow, default, alias = "scope_spans")]
     scope_spans: Vec<ScopeSpans<'a>>,
     #[serde(borrow, default, alias = "schema_url")]
@@ -89,9 +89,9 @@ struct ResourceSpans<'a> {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct ResourceJson<'a> {
-    #[serde(borrow, default)]
-    attributes: Vec<KeyValue<'a>>,
+struct ResourceJson {
+    #[serde(default)]
+    attributes: Vec<AttributeJson>,
     #[serde(default, alias = "dropped_attributes_count")]
     dropped_attributes_count: Option<u64>,
 }
@@ -114,8 +114,8 @@ struct ScopeJson<'a> {
     name: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     version: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    attributes: Vec<KeyValue<'a>>,
+    #[serde(default)]
+    attributes: Vec<AttributeJson>,
     #[serde(default, alias = "dropped_attributes_count")]
     dropped_attributes_count: Option<u64>,
 }
@@ -137,8 +137,8 @@ struct SpanJson<'a> {
     start_time_unix_nano: Integer,
     #[serde(alias = "end_time_unix_nano")]
     end_time_unix_nano: Integer,
-    #[serde(borrow, default)]
-    attributes: Vec<KeyValue<'a>>,
+    #[serde(default)]
+    attributes: Vec<AttributeJson>,
     #[serde(borrow, default)]
     events: Vec<EventJson<'a>>,
     #[serde(borrow, default)]
@@ -164,8 +164,8 @@ struct EventJson<'a> {
     time_unix_nano: Option<Integer>,
     #[serde(borrow, default)]
     name: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    attributes: Vec<KeyValue<'a>>,
+    #[serde(default)]
+    attributes: Vec<AttributeJson>,
     #[serde(default, alias = "dropped_attributes_count")]
     dropped_attributes_count: Option<u64>,
 }
@@ -179,8 +179,8 @@ struct LinkJson<'a> {
     span_id: Cow<'a, str>,
     #[serde(borrow, default, alias = "trace_state")]
     trace_state: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    attributes: Vec<KeyValue<'a>>,
+    #[serde(default)]
+    attributes: Vec<AttributeJson>,
     #[serde(default, alias = "dropped_attributes_count")]
     dropped_attributes_count: Option<u64>,
     #[serde(default)]
@@ -196,75 +196,137 @@ struct StatusJson<'a> {
     message: Option<Cow<'a, str>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct KeyValue<'a> {
-    #[serde(borrow)]
-    key: Cow<'a, str>,
-    #[serde(borrow, default)]
-    value: Option<AnyValueJson<'a>>,
+/// A string deserialised straight into an owned `String` (one allocation, no `Cow` detour).
+struct OwnedString(String);
+
+impl<'de> Deserialize<'de> for OwnedString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct StringVisitor;
+        impl Visitor<'_> for StringVisitor {
+            type Value = OwnedString;
+            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+                formatter.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<OwnedString, E> {
+                Ok(OwnedString(value.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, value: String) -> Result<OwnedString, E> {
+                Ok(OwnedString(value))
+            }
+        }
+        deserializer.deserialize_str(StringVisitor)
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct AnyValueJson<'a> {
-    #[serde(borrow, default, alias = "string_value")]
-    string_value: Option<Cow<'a, str>>,
-    #[serde(default, alias = "bool_value")]
-    bool_value: Option<bool>,
-    #[serde(default, alias = "int_value")]
-    int_value: Option<Integer>,
-    #[serde(default, alias = "double_value")]
-    double_value: Option<f64>,
-    #[serde(borrow, default, alias = "bytes_value")]
-    bytes_value: Option<Cow<'a, str>>,
-    #[serde(borrow, default, alias = "array_value")]
-    array_value: Option<ValuesJson<'a, AnyValueJson<'a>>>,
-    #[serde(borrow, default, alias = "kvlist_value")]
-    kvlist_value: Option<ValuesJson<'a, KeyValue<'a>>>,
+/// One `{"key": ..., "value": {...}}` pair, read directly into the model's `Attribute`.
+struct AttributeJson(Attribute);
+
+impl<'de> Deserialize<'de> for AttributeJson {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PairVisitor;
+        impl<'de> Visitor<'de> for PairVisitor {
+            type Value = AttributeJson;
+            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+                formatter.write_str("an OTLP key/value pair")
+            }
+            fn visit_map<M: de::MapAccess<'de>>(self, mut map: M) -> Result<AttributeJson, M::Error> {
+                let mut key = None;
+                let mut value = AttributeValue::Empty;
+                while let Some(field) = map.next_key::<&'de str>()? {
+                    match field {
+                        "key" => key = Some(map.next_value::<OwnedString>()?.0),
+                        "value" => value = map.next_value::<AnyValueJson>()?.0,
+                        other => return Err(de::Error::unknown_field(other, &["key", "value"])),
+                    }
+                }
+                let key = key.ok_or_else(|| de::Error::missing_field("key"))?;
+                Ok(AttributeJson(Attribute { key, value }))
+            }
+        }
+        deserializer.deserialize_map(PairVisitor)
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ValuesJson<'a, T> {
-    #[serde(default = "Vec::new")]
-    values: Vec<T>,
-    #[serde(skip)]
-    _lifetime: std::marker::PhantomData<&'a ()>,
+/// `{"values": [...]}`, the wrapper of OTLP arrays and key/value lists.
+struct Values<T>(Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Values<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ValuesVisitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ValuesVisitor<T> {
+            type Value = Values<T>;
+            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+                formatter.write_str("an object with values")
+            }
+            fn visit_map<M: de::MapAccess<'de>>(self, mut map: M) -> Result<Values<T>, M::Error> {
+                let mut values = Vec::new();
+                while let Some(field) = map.next_key::<&'de str>()? {
+                    match field {
+                        "values" => values = map.next_value()?,
+                        other => return Err(de::Error::unknown_field(other, &["values"])),
+                    }
+                }
+                Ok(Values(values))
+            }
+        }
+        deserializer.deserialize_map(ValuesVisitor(std::marker::PhantomData))
+    }
 }
 
-fn any_value(value: Option<&AnyValueJson>) -> AttributeValue {
-    let Some(value) = value else { return AttributeValue::Empty };
-    if let Some(text) = &value.string_value {
-        return AttributeValue::String(text.to_string());
+/// An OTLP `AnyValue` (`{"stringValue": ...}` and its siblings), read directly into an
+/// `AttributeValue`. It has one key; `{}` is an empty value.
+struct AnyValueJson(AttributeValue);
+
+impl<'de> Deserialize<'de> for AnyValueJson {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AnyValueVisitor;
+        impl<'de> Visitor<'de> for AnyValueVisitor {
+            type Value = AnyValueJson;
+            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+                formatter.write_str("an OTLP AnyValue")
+            }
+            fn visit_map<M: de::MapAccess<'de>>(self, mut map: M) -> Result<AnyValueJson, M::Error> {
+                let Some(kind) = map.next_key::<&'de str>()? else { return Ok(AnyValueJson(AttributeValue::Empty)) };
+                let value = match kind {
+                    "stringValue" | "string_value" => AttributeValue::String(map.next_value::<OwnedString>()?.0),
+                    "boolValue" | "bool_value" => AttributeValue::Bool(map.next_value()?),
+                    "intValue" | "int_value" => {
+                        let Integer(integer) = map.next_value()?;
+                        i64::try_from(integer)
+                            .map(AttributeValue::Int)
+                            .unwrap_or_else(|_| AttributeValue::String(integer.to_string()))
+                    }
+                    "doubleValue" | "double_value" => AttributeValue::Double(map.next_value()?),
+                    "bytesValue" | "bytes_value" => {
+                        let OwnedString(text) = map.next_value()?;
+                        encoding::base64_decode(&text)
+                            .map(AttributeValue::Bytes)
+                            .unwrap_or(AttributeValue::String(text))
+                    }
+                    "arrayValue" | "array_value" => {
+                        let Values(items) = map.next_value::<Values<AnyValueJson>>()?;
+                        AttributeValue::Array(items.into_iter().map(|item| item.0).collect())
+                    }
+                    "kvlistValue" | "kvlist_value" => {
+                        let Values(pairs) = map.next_value::<Values<AttributeJson>>()?;
+                        AttributeValue::Map(pairs.into_iter().map(|pair| pair.0).collect())
+                    }
+                    other => return Err(de::Error::unknown_field(other, &["stringValue", "boolValue", "intValue"])),
+                };
+                // Protobuf's JSON mapping writes one field of the oneof; more means something unusual.
+                if map.next_key::<de::IgnoredAny>()?.is_some() {
+                    return Err(de::Error::custom("more than one value kind"));
+                }
+                Ok(AnyValueJson(value))
+            }
+        }
+        deserializer.deserialize_map(AnyValueVisitor)
     }
-    if let Some(flag) = value.bool_value {
-        return AttributeValue::Bool(flag);
-    }
-    if let Some(Integer(integer)) = value.int_value {
-        return i64::try_from(integer)
-            .map(AttributeValue::Int)
-            .unwrap_or_else(|_| AttributeValue::String(integer.to_string()));
-    }
-    if let Some(double) = value.double_value {
-        return AttributeValue::Double(double);
-    }
-    if let Some(bytes) = &value.bytes_value {
-        return encoding::base64_decode(bytes)
-            .map(AttributeValue::Bytes)
-            .unwrap_or_else(|| AttributeValue::String(bytes.to_string()));
-    }
-    if let Some(array) = &value.array_value {
-        return AttributeValue::Array(array.values.iter().map(|item| any_value(Some(item))).collect());
-    }
-    if let Some(list) = &value.kvlist_value {
-        return AttributeValue::Map(key_values(&list.values));
-    }
-    AttributeValue::Empty
 }
 
-fn key_values(list: &[KeyValue]) -> Vec<Attribute> {
-    list.iter().map(|pair| Attribute::new(pair.key.as_ref(), any_value(pair.value.as_ref()))).collect()
+/// A list of attributes in the model's own type.
+fn attributes(list: Vec<AttributeJson>) -> Vec<Attribute> {
+    list.into_iter().map(|pair| pair.0).collect()
 }
 
 fn count(key: &str, value: Option<u64>) -> Option<Attribute> {
@@ -320,32 +382,33 @@ pub fn import(bytes: &[u8]) -> Option<RawImport> {
     let request: Request = serde_json::from_slice(bytes).ok()?;
     let mut import = RawImport::new("otlp-json");
     let mut trace_index: HashMap<String, usize> = HashMap::new();
-    let mut placed: HashMap<String, ((usize, usize), (usize, usize))> = HashMap::new();
+    // Per trace position: the (batch, scope) numbers whose resource and scope it holds last, and where.
+    let mut placed: Vec<((usize, usize), (usize, usize))> = Vec::new();
     let (mut batch_number, mut scope_number) = (0, 0);
-    for batch in &request.resource_spans {
+    for batch in request.resource_spans {
         batch_number += 1;
         let mut resource = Resource::default();
-        if let Some(json) = &batch.resource {
-            resource.attributes = key_values(&json.attributes);
+        if let Some(json) = batch.resource {
+            resource.attributes = attributes(json.attributes);
             resource.other_fields.extend(count("droppedAttributesCount", json.dropped_attributes_count));
         }
         if let Some(schema_url) = &batch.schema_url {
             resource.other_fields.push(Attribute::new("schemaUrl", AttributeValue::String(schema_url.to_string())));
         }
-        for scope_list in &batch.scope_spans {
+        for scope_list in batch.scope_spans {
             scope_number += 1;
             let mut scope = Scope::default();
-            if let Some(json) = &scope_list.scope {
+            if let Some(json) = scope_list.scope {
                 scope.name = json.name.as_deref().unwrap_or_default().to_string();
                 scope.version =
                     json.version.as_ref().filter(|version| !version.is_empty()).map(|version| version.to_string());
-                scope.attributes = key_values(&json.attributes);
+                scope.attributes = attributes(json.attributes);
                 scope.attributes.extend(count("droppedAttributesCount", json.dropped_attributes_count));
             }
             if let Some(schema_url) = &scope_list.schema_url {
                 scope.attributes.push(Attribute::new("schemaUrl", AttributeValue::String(schema_url.to_string())));
             }
-            for json in &scope_list.spans {
+            for json in scope_list.spans {
                 let trace_id = if json.trace_id.is_empty() { String::new() } else { id(&json.trace_id, 16)? };
                 if json.span_id.is_empty() {
                     return None;
@@ -358,7 +421,7 @@ pub fn import(bytes: &[u8]) -> Option<RawImport> {
                 let mut span = Span::new(span_id, parent, json.name.as_deref().unwrap_or_default());
                 span.protocol_kind = protocol_kind(&json.kind);
                 span.status = status(&json.status);
-                span.attributes = key_values(&json.attributes);
+                span.attributes = attributes(json.attributes);
                 let (start, end) = (time(json.start_time_unix_nano), time(json.end_time_unix_nano));
                 match (start, end) {
                     (Some(start), Some(end)) if end >= start => {
@@ -377,9 +440,9 @@ pub fn import(bytes: &[u8]) -> Option<RawImport> {
                 }
                 span.events = json
                     .events
-                    .iter()
+                    .into_iter()
                     .map(|event| {
-                        let mut attributes = key_values(&event.attributes);
+                        let mut attributes = attributes(event.attributes);
                         attributes.extend(count("droppedAttributesCount", event.dropped_attributes_count));
                         SpanEvent {
                             name: event.name.as_deref().unwrap_or_default().to_string(),
@@ -389,8 +452,8 @@ pub fn import(bytes: &[u8]) -> Option<RawImport> {
                     })
                     .collect();
                 let mut links = Vec::with_capacity(json.links.len());
-                for link in &json.links {
-                    let mut attributes = key_values(&link.attributes);
+                for link in json.links {
+                    let mut attributes = attributes(link.attributes);
                     if let Some(state) = &link.trace_state {
                         attributes.push(Attribute::new("traceState", AttributeValue::String(state.to_string())));
                     }
@@ -411,8 +474,12 @@ pub fn import(bytes: &[u8]) -> Option<RawImport> {
                 span.other_fields.extend(count("droppedEventsCount", json.dropped_events_count));
                 span.other_fields.extend(count("droppedLinksCount", json.dropped_links_count));
 
-                let raw = import.trace_mut(&mut trace_index, &trace_id);
-                let slot = placed.entry(trace_id).or_insert(((0, 0), (0, 0)));
+                let position = import.trace_position(&mut trace_index, &trace_id);
+                let raw = &mut import.traces[position];
+                if placed.len() <= position {
+                    placed.resize(position + 1, ((0, 0), (0, 0)));
+                }
+                let slot = &mut placed[position];
                 if slot.0 .0 != batch_number {
                     raw.trace.resources.push(resource.clone());
                     slot.0 = (batch_number, raw.trace.resources.len() - 1);

@@ -46,13 +46,22 @@ impl RawImport {
 
     /// The trace with this id, created (with `trace_id` set) on first use.
     pub fn trace_mut<'a>(&'a mut self, index: &mut HashMap<String, usize>, trace_id: &str) -> &'a mut RawTrace {
-        let position = *index.entry(trace_id.to_string()).or_insert_with(|| {
-            let mut trace = RawTrace::default();
-            trace.trace.trace_id = trace_id.to_string();
-            self.traces.push(trace);
-            self.traces.len() - 1
-        });
+        let position = self.trace_position(index, trace_id);
         &mut self.traces[position]
+    }
+
+    /// The position in `traces` of the trace with this id, created on first use.
+    pub fn trace_position(&mut self, index: &mut HashMap<String, usize>, trace_id: &str) -> usize {
+        match index.get(trace_id) {
+            Some(position) => *position,
+            None => {
+                let mut trace = RawTrace::default();
+                trace.trace.trace_id = trace_id.to_string();
+                self.traces.push(trace);
+                index.insert(trace_id.to_string(), self.traces.len() - 1);
+                self.traces.len() - 1
+            }
+        }
     }
 }
 
