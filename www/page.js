@@ -8,6 +8,9 @@ const fileName = document.getElementById('file-name');
 const overlay = document.getElementById('drop-overlay');
 
 const source = new URLSearchParams(location.search).get('src') ?? 'examples/refund-agent.json';
+// The selected span lives in the URL hash (#span=<id>), so a link or a reload shows it again.
+const linkedSpan = new URLSearchParams(location.hash.slice(1)).get('span');
+if (linkedSpan) viewer.setAttribute('selected-span', linkedSpan);
 viewer.src = source;
 fileName.textContent = source.split('/').pop();
 
@@ -16,12 +19,20 @@ async function openFiles(files) {
   if (files.length === 0) return;
   fileName.textContent = files.map((file) => file.name).join(' + ');
   viewer.removeAttribute('src');
+  viewer.removeAttribute('selected-span');
+  history.replaceState(null, '', location.pathname + location.search);
   try {
     await viewer.load(files.length === 1 ? files[0] : files);
   } catch {
     // The element shows the error itself.
   }
 }
+
+viewer.addEventListener('span-select', (event) => {
+  const hash = new URLSearchParams({ span: event.detail.spanId }).toString();
+  history.replaceState(null, '', `#${hash}`);
+  viewer.setAttribute('selected-span', event.detail.spanId);
+});
 
 fileInput.addEventListener('change', () => {
   openFiles([...fileInput.files]);

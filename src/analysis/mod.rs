@@ -2,8 +2,10 @@
 //! how to write durations. No web types; tested natively.
 
 mod rows;
+mod search;
 mod timeline;
 
 pub use crate::model::{format_duration_ns, format_percent};
 pub use rows::{error_in_subtree, visible_rows, CollapsedSet};
+pub use search::{search_spans, Query};
 pub use timeline::{bar_geometry, time_ticks, BarGeometry, TimeTick, TimeWindow};

@@ -28,6 +28,27 @@ impl CollapsedSet {
         let collapsed = self.is_collapsed(index);
         self.set(index, !collapsed);
     }
+
+    /// Shows every span.
+    pub fn expand_all(&mut self) {
+        self.collapsed.iter_mut().for_each(|slot| *slot = false);
+    }
+
+    /// Folds every span with children at `depth` or deeper (0 folds the roots: one row per root).
+    pub fn collapse_to_depth(&mut self, trace: &Trace, depth: u32) {
+        for (slot, span) in self.collapsed.iter_mut().zip(&trace.spans) {
+            *slot = span.has_children() && span.depth >= depth;
+        }
+    }
+
+    /// Unfolds every ancestor of `index`, so the span is on a visible row.
+    pub fn reveal(&mut self, trace: &Trace, index: usize) {
+        let mut parent = trace.spans.get(index).and_then(|span| span.parent);
+        while let Some(ancestor) = parent {
+            self.set(ancestor, false);
+            parent = trace.spans[ancestor].parent;
+        }
+    }
 }
 
 /// Span indices to show as rows, top to bottom.
@@ -86,6 +107,22 @@ mod tests {
         assert_eq!(visible_rows(&trace, &collapsed), [0]);
         collapsed.toggle(0);
         assert_eq!(visible_rows(&trace, &collapsed), [0, 1, 3]);
+    }
+
+    #[test]
+    fn collapse_to_depth_expand_all_and_reveal() {
+        let trace = sample();
+        let mut collapsed = CollapsedSet::new(trace.spans.len());
+        collapsed.collapse_to_depth(&trace, 0);
+        assert_eq!(visible_rows(&trace, &collapsed), [0]);
+        collapsed.collapse_to_depth(&trace, 1);
+        assert_eq!(visible_rows(&trace, &collapsed), [0, 1, 3]);
+        collapsed.collapse_to_depth(&trace, 0);
+        collapsed.reveal(&trace, 2);
+        assert_eq!(visible_rows(&trace, &collapsed), [0, 1, 2, 3]);
+        collapsed.collapse_to_depth(&trace, 0);
+        collapsed.expand_all();
+        assert_eq!(visible_rows(&trace, &collapsed), [0, 1, 2, 3]);
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod header;
 mod span_row;
 mod state;
 mod time_axis;
+mod toolbar;
 mod tree_view;
 
 use std::any::Any;

@@ -2,6 +2,8 @@
 //! latency bar on the shared time axis on the right. Positioned absolutely by its row number.
 
 use leptos::prelude::*;
+use leptos::tachys::html::attribute::custom::custom_attribute;
+use leptos::tachys::view::add_attr::AddAnyAttr;
 
 use super::tree_view::ROW_HEIGHT_PX;
 use super::ViewerState;
@@ -27,6 +29,7 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
     let has_children = span.has_children();
     let is_collapsed = move || state.collapsed.with(|set| set.is_collapsed(span_index));
     let is_selected = move || state.selected.get() == Some(span_index);
+    let is_match = move || state.matches.with(|matches| matches.binary_search(&span_index).is_ok());
     let kind = span.kind;
     let duration = format_duration_ns(span.duration_ns);
     let facts = inline_facts(span).filter(|facts| *facts != span.name);
@@ -46,16 +49,16 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
     let depth = span.depth;
     let warning = !span.warnings.is_empty();
 
-    view! {
+    let row = view! {
         <div
             class="tv-row"
             class:tv-row-selected=is_selected
+            class:tv-row-match=is_match
             class:tv-row-error=failed
             class:tv-row-error-below=failure_below
             role="treeitem"
-            attr:aria-level=(depth + 1).to_string()
-            attr:aria-selected=move || is_selected().to_string()
-            attr:aria-expanded=move || has_children.then(|| (!is_collapsed()).to_string())
+            aria-selected=move || is_selected().to_string()
+            aria-expanded=move || has_children.then(|| (!is_collapsed()).to_string())
             data-span-index=span_index.to_string()
             style:transform=format!("translateY({}px)", position * ROW_HEIGHT_PX)
             on:click=move |_| state.select_by_user(span_index)
@@ -95,8 +98,9 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
                 ></div>
             </div>
         </div>
-    }
-    .into_any()
+    };
+    // Tachys has no `aria_level` helper, so the tree level is added as a custom attribute.
+    row.add_any_attr(custom_attribute("aria-level", (depth + 1).to_string())).into_any()
 }
 
 /// The short chip text for a kind.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use web_sys::HtmlElement;
 
-use crate::analysis::{error_in_subtree, visible_rows, CollapsedSet};
+use crate::analysis::{error_in_subtree, search_spans, visible_rows, CollapsedSet, Query};
 use crate::model::{ImportWarning, Trace, TraceSet};
 
 /// An `Arc` compared by pointer: memos holding big data must not compare it field by field.
@@ -71,6 +71,10 @@ pub struct ViewerState {
     pub trace: Memo<Option<Shared<Trace>>>,
     /// Span indices in row order, derived from `trace` and `collapsed`.
     pub rows: Memo<Shared<Vec<usize>>>,
+    /// The search box's text; matches are derived from it.
+    pub query: RwSignal<String>,
+    /// Spans matching `query`, in tree order (empty when there is no query).
+    pub matches: Memo<Shared<Vec<usize>>>,
     /// Per span: it or a descendant failed. Derived once per trace.
     pub error_in_subtree: Memo<Shared<Vec<bool>>>,
     /// The `<trace-viewer>` element, to dispatch events on; `None` when mounted without one.
@@ -93,6 +97,16 @@ impl ViewerState {
             });
             Shared(Arc::new(rows))
         });
+        let query = RwSignal::new(String::new());
+        let matches = Memo::new(move |_| {
+            let found = query.with(|text| match Query::new(text) {
+                Some(query) => {
+                    trace.with(|trace| trace.as_ref().map(|trace| search_spans(trace, &query)).unwrap_or_default())
+                }
+                None => Vec::new(),
+            });
+            Shared(Arc::new(found))
+        });
         let error_in_subtree = Memo::new(move |_| {
             Shared(Arc::new(
                 trace.with(|trace| trace.as_ref().map(|trace| error_in_subtree(trace)).unwrap_or_default()),
@@ -107,6 +121,8 @@ impl ViewerState {
             generation: RwSignal::new(0),
             trace,
             rows,
+            query,
+            matches,
             error_in_subtree,
             host: StoredValue::new_local(host),
         }
@@ -115,6 +131,7 @@ impl ViewerState {
     /// Shows a freshly imported file, starting at its first trace with nothing selected.
     pub fn show_file(&self, file: LoadedFile) {
         self.error.set(None);
+        self.query.set(String::new());
         self.selected.set(None);
         self.trace_index.set(0);
         self.collapsed.set(CollapsedSet::new(file.traces.first().map(|trace| trace.spans.len()).unwrap_or(0)));
@@ -160,23 +177,49 @@ impl ViewerState {
 
     /// Reveals and selects the span with this id in the current trace; false when there is none.
     pub fn select_span_id(&self, span_id: &str) -> bool {
-        let found = self.trace.with_untracked(|trace| {
-            let trace = trace.as_ref()?;
-            let index = trace.find_span(span_id)?;
-            let mut ancestors = Vec::new();
-            let mut parent = trace.spans[index].parent;
-            while let Some(ancestor) = parent {
-                ancestors.push(ancestor);
-                parent = trace.spans[ancestor].parent;
-            }
-            Some((index, ancestors))
-        });
-        let Some((index, ancestors)) = found else {
-            return false;
-        };
-        self.collapsed.update(|collapsed| ancestors.iter().for_each(|ancestor| collapsed.set(*ancestor, false)));
+        let found = self.trace.with_untracked(|trace| trace.as_ref().and_then(|trace| trace.find_span(span_id)));
+        let Some(index) = found else { return false };
+        self.reveal(index);
         self.selected.set(Some(index));
         true
+    }
+
+    /// Unfolds the ancestors of a span so its row is visible.
+    pub fn reveal(&self, index: usize) {
+        self.trace.with_untracked(|trace| {
+            if let Some(trace) = trace {
+                self.collapsed.update(|collapsed| collapsed.reveal(trace, index));
+            }
+        });
+    }
+
+    /// Folds the tree to `depth` levels (`None` unfolds everything).
+    pub fn fold_to_depth(&self, depth: Option<u32>) {
+        self.trace.with_untracked(|trace| {
+            let Some(trace) = trace else { return };
+            self.collapsed.update(|collapsed| match depth {
+                Some(depth) => collapsed.collapse_to_depth(trace, depth),
+                None => collapsed.expand_all(),
+            });
+        });
+    }
+
+    /// Moves the selection to the next (or previous) search match, wrapping around.
+    pub fn step_match(&self, forward: bool) {
+        let matches = self.matches.get_untracked();
+        if matches.is_empty() {
+            return;
+        }
+        let current = self.selected.get_untracked();
+        let last = matches[matches.len() - 1];
+        let next = match (current, forward) {
+            (Some(current), true) => matches.iter().copied().find(|index| *index > current).unwrap_or(matches[0]),
+            (Some(current), false) => matches.iter().rev().copied().find(|index| *index < current).unwrap_or(last),
+            (None, true) => matches[0],
+            (None, false) => last,
+        };
+        self.reveal(next);
+        self.select_by_user(next);
     }
 
     /// Dispatches a `CustomEvent` that bubbles out of the shadow root, with a detail object.

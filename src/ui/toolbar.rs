@@ -1,0 +1,64 @@
+//! The bar above the tree: search (with match count and next/previous) and folding controls
+//! (expand all, collapse all, fold to a depth). `/` anywhere in the viewer focuses the search;
+//! Enter and Shift+Enter step through matches; Escape clears.
+
+use leptos::prelude::*;
+
+use super::ViewerState;
+
+#[component]
+pub fn Toolbar(state: ViewerState, search_input: NodeRef<leptos::html::Input>) -> impl IntoView {
+    let position = move || {
+        let selected = state.selected.get();
+        state.matches.with(|matches| {
+            let place = selected.and_then(|selected| matches.iter().position(|index| *index == selected));
+            (place, matches.len())
+        })
+    };
+    let has_query = move || state.query.with(|query| !query.trim().is_empty());
+    let count_text = move || match position() {
+        (_, 0) => "no matches".to_string(),
+        (Some(place), total) => format!("{} of {total}", place + 1),
+        (None, total) => format!("{total} match{}", if total == 1 { "" } else { "es" }),
+    };
+    view! {
+        <div class="tv-toolbar" role="toolbar" aria-label="Find and fold">
+            <input
+                class="tv-search"
+                type="search"
+                placeholder="Search spans, attributes, messages  ( / )"
+                aria-label="Search spans"
+                node_ref=search_input
+                prop:value=move || state.query.get()
+                on:input=move |event| state.query.set(event_target_value(&event))
+                on:keydown=move |event: web_sys::KeyboardEvent| match event.key().as_str() {
+                    "Enter" => {
+                        event.prevent_default();
+                        state.step_match(!event.shift_key());
+                    }
+                    "Escape" => state.query.set(String::new()),
+                    _ => {}
+                }
+            />
+            <Show when=has_query>
+                <span class="tv-match-count" aria-live="polite">{count_text}</span>
+                <button class="tv-tool-button" title="Previous match (Shift+Enter)" aria-label="Previous match" on:click=move |_| state.step_match(false)>"↑"</button>
+                <button class="tv-tool-button" title="Next match (Enter)" aria-label="Next match" on:click=move |_| state.step_match(true)>"↓"</button>
+            </Show>
+            <span class="tv-toolbar-gap"></span>
+            <button class="tv-tool-button" on:click=move |_| state.fold_to_depth(None)>"Expand all"</button>
+            <button class="tv-tool-button" on:click=move |_| state.fold_to_depth(Some(0))>"Collapse all"</button>
+            <label class="tv-depth">
+                "Depth "
+                <select aria-label="Fold to depth" on:change=move |event| {
+                    if let Ok(depth) = event_target_value(&event).parse::<u32>() {
+                        state.fold_to_depth(Some(depth));
+                    }
+                }>
+                    <option value="" selected=true disabled=true>"…"</option>
+                    {(1..=5).map(|depth| view! { <option value=depth.to_string()>{depth.to_string()}</option> }).collect_view()}
+                </select>
+            </label>
+        </div>
+    }
+}

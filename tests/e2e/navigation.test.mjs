@@ -1,0 +1,112 @@
+// Finding and moving in a trace: search with match count and next/previous, `/` to search, folding
+// controls, keyboard navigation of the tree, and a selected span that survives a reload via the URL.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, newPage, serveRepository } from './helpers.mjs';
+
+let browser;
+let server;
+before(async () => {
+  browser = await launchBrowser();
+  server = await serveRepository();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openExample() {
+  const page = await newPage(browser);
+  await page.goto(server.url);
+  await page.locator('trace-viewer .tv-row').first().waitFor();
+  return page;
+}
+
+const selectedName = (page) => page.locator('trace-viewer .tv-row-selected .tv-span-name').innerText();
+
+test('search finds names, attributes and message text, counts matches and steps through them', async () => {
+  const page = await openExample();
+  await page.locator('trace-viewer .tv-rows').focus();
+  await page.keyboard.press('/');
+  const search = page.locator('trace-viewer .tv-search');
+  assert.equal(await search.evaluate((input) => input.getRootNode().activeElement === input), true, '/ focuses the search');
+  await page.keyboard.type('A-1042');
+  await page.locator('trace-viewer .tv-match-count', { hasText: '4 matches' }).waitFor();
+  await page.locator('trace-viewer .tv-row-match').nth(3).waitFor();
+  const matched = await page.locator('trace-viewer .tv-row-match .tv-span-name').allTextContents();
+  assert.deepEqual(matched, ['plan next step', 'lookup_order', 'GET /orders/A-1042', 'write answer']);
+  await page.keyboard.press('Enter');
+  assert.equal(await selectedName(page), 'plan next step');
+  await page.locator('trace-viewer .tv-match-count', { hasText: '1 of 4' }).waitFor();
+  await page.keyboard.press('Enter');
+  assert.equal(await selectedName(page), 'lookup_order');
+  await page.keyboard.press('Shift+Enter');
+  assert.equal(await selectedName(page), 'plan next step');
+  await page.keyboard.press('Shift+Enter');
+  assert.equal(await selectedName(page), 'write answer', 'previous wraps around');
+  await search.fill('thumbs nowhere');
+  await page.locator('trace-viewer .tv-match-count', { hasText: 'no matches' }).waitFor();
+  await page.keyboard.press('Escape');
+  assert.equal(await search.inputValue(), '');
+  await page.waitForFunction(() => document.querySelector('trace-viewer').shadowRoot.querySelectorAll('.tv-row-match').length === 0);
+  await page.close();
+});
+
+test('a match inside a folded subtree is revealed when stepped to', async () => {
+  const page = await openExample();
+  await page.getByRole('button', { name: 'Collapse all' }).click();
+  assert.equal(await page.locator('trace-viewer .tv-row').count(), 1);
+  await page.locator('trace-viewer .tv-search').fill('timeout');
+  await page.keyboard.press('Enter');
+  assert.equal(await selectedName(page), 'lookup_order');
+  assert.ok(await page.locator('trace-viewer .tv-row').count() > 1);
+  await page.close();
+});
+
+test('expand all, collapse all and fold to a depth', async () => {
+  const page = await openExample();
+  const rows = page.locator('trace-viewer .tv-row');
+  await page.getByRole('button', { name: 'Collapse all' }).click();
+  assert.equal(await rows.count(), 1);
+  await page.locator('trace-viewer .tv-depth select').selectOption('1');
+  assert.equal(await rows.count(), 7, 'the root and its children; grandchildren folded');
+  await page.getByRole('button', { name: 'Expand all' }).click();
+  assert.equal(await rows.count(), 9);
+  await page.close();
+});
+
+test('the keyboard moves, folds and unfolds with tree semantics', async () => {
+  const page = await openExample();
+  const tree = page.locator('trace-viewer [role="tree"]');
+  await tree.focus();
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await selectedName(page), 'support-agent');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await selectedName(page), 'retrieve policy documents');
+  assert.equal(await page.locator('trace-viewer .tv-row-selected').getAttribute('aria-expanded'), 'true');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await page.locator('trace-viewer .tv-row-selected').getAttribute('aria-expanded'), 'false');
+  assert.equal(await page.locator('trace-viewer .tv-row').count(), 8);
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await selectedName(page), 'support-agent', 'left on a folded span goes to its parent');
+  await page.keyboard.press('End');
+  assert.equal(await selectedName(page), 'output guardrail');
+  await page.keyboard.press('Home');
+  assert.equal(await selectedName(page), 'support-agent');
+  assert.equal(await page.locator('trace-viewer .tv-row-selected').getAttribute('aria-selected'), 'true');
+  assert.equal(await page.locator('trace-viewer .tv-row-selected').getAttribute('aria-level'), '1');
+  await page.close();
+});
+
+test('the selected span is in the URL and a reload restores it', async () => {
+  const page = await openExample();
+  await page.locator('trace-viewer .tv-row', { hasText: 'GET /orders/A-1042' }).click();
+  await page.waitForFunction(() => location.hash === '#span=h1');
+  await page.getByRole('button', { name: 'Collapse all' }).click();
+  await page.reload();
+  await page.locator('trace-viewer .tv-row-selected').waitFor();
+  assert.equal(await selectedName(page), 'GET /orders/A-1042');
+  assert.match(await page.locator('trace-viewer .tv-detail').innerText(), /Span ID\s+h1/);
+  await page.close();
+});
