@@ -6,6 +6,6 @@ mod search;
 mod timeline;
 
 pub use crate::model::{format_duration_ns, format_percent};
-pub use rows::{error_in_subtree, visible_rows, CollapsedSet};
+pub use rows::{error_in_subtree, kept_with_ancestors, visible_filtered_rows, visible_rows, CollapsedSet};
 pub use search::{search_spans, Query};
 pub use timeline::{bar_geometry, time_ticks, BarGeometry, TimeTick, TimeWindow};

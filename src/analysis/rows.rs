@@ -62,6 +62,34 @@ pub fn visible_rows(trace: &Trace, collapsed: &CollapsedSet) -> Vec<usize> {
     rows
 }
 
+/// Which spans a filter keeps: those it accepts, plus their ancestors so each stays in context.
+pub fn kept_with_ancestors(trace: &Trace, accepts: impl Fn(&crate::model::Span) -> bool) -> Vec<bool> {
+    let mut kept: Vec<bool> = trace.spans.iter().map(accepts).collect();
+    for index in (0..trace.spans.len()).rev() {
+        if let (true, Some(parent)) = (kept[index], trace.spans[index].parent) {
+            kept[parent] = true;
+        }
+    }
+    kept
+}
+
+/// Like [`visible_rows`], keeping only spans marked in `kept` (a kept span's subtree is still
+/// skipped when the span is collapsed).
+pub fn visible_filtered_rows(trace: &Trace, collapsed: &CollapsedSet, kept: &[bool]) -> Vec<usize> {
+    let mut rows = Vec::new();
+    let mut index = 0;
+    while index < trace.spans.len() {
+        let next_sibling_or_beyond = trace.spans[index].subtree_end.max(index + 1);
+        if !kept.get(index).copied().unwrap_or(false) {
+            index = next_sibling_or_beyond;
+            continue;
+        }
+        rows.push(index);
+        index = if collapsed.is_collapsed(index) { next_sibling_or_beyond } else { index + 1 };
+    }
+    rows
+}
+
 /// For each span, whether it or any descendant failed: failures show on every ancestor.
 pub fn error_in_subtree(trace: &Trace) -> Vec<bool> {
     let mut flags: Vec<bool> = trace.spans.iter().map(|span| span.status.is_error()).collect();
@@ -123,6 +151,20 @@ mod tests {
         collapsed.collapse_to_depth(&trace, 0);
         collapsed.expand_all();
         assert_eq!(visible_rows(&trace, &collapsed), [0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn a_filter_keeps_matching_spans_and_their_ancestors() {
+        let trace = sample();
+        let kept = kept_with_ancestors(&trace, |span| span.status.is_error());
+        assert_eq!(kept, [true, true, true, false]);
+        let mut collapsed = CollapsedSet::new(trace.spans.len());
+        assert_eq!(visible_filtered_rows(&trace, &collapsed, &kept), [0, 1, 2]);
+        collapsed.toggle(1);
+        assert_eq!(visible_filtered_rows(&trace, &collapsed, &kept), [0, 1]);
+        let by_name = kept_with_ancestors(&trace, |span| span.name == "d");
+        collapsed.toggle(1);
+        assert_eq!(visible_filtered_rows(&trace, &collapsed, &by_name), [0, 3]);
     }
 
     #[test]

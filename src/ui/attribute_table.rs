@@ -4,30 +4,53 @@
 
 use leptos::prelude::*;
 
+use super::copy_button::CopyButton;
 use crate::model::{Attribute, AttributeValue};
 
 /// Characters of a value shown before "show all".
 const PREVIEW_CHARS: usize = 600;
+
+/// Tables with more rows than this get a filter box.
+const FILTER_FROM_ROWS: usize = 6;
 
 #[component]
 pub fn AttributeTable(attributes: Vec<Attribute>, #[prop(optional)] label: &'static str) -> impl IntoView {
     if attributes.is_empty() {
         return ().into_any();
     }
+    // The filter's text; rows whose key and value do not contain it are hidden (not removed).
+    let filter = RwSignal::new(String::new());
+    let filter_box = (attributes.len() > FILTER_FROM_ROWS).then(|| {
+        view! {
+            <input
+                class="tv-attribute-filter"
+                type="search"
+                placeholder="Filter by key or value"
+                aria-label=format!("Filter {}", if label.is_empty() { "attributes" } else { label })
+                on:input=move |event| filter.set(event_target_value(&event))
+            />
+        }
+    });
     view! {
+        {filter_box}
         <table class="tv-attributes" aria-label=label>
             <tbody>
                 {attributes
                     .into_iter()
                     .map(|attribute| {
                         let kind = attribute.value.kind_name();
+                        let searchable = format!("{} {}", attribute.key, attribute.value.display());
+                        let hidden = move || {
+                            filter.with(|text| crate::analysis::Query::new(text).is_some_and(|query| !query.found_in(&searchable)))
+                        };
+                        let copy_text = attribute.value.display();
                         view! {
-                            <tr>
+                            <tr class:tv-hidden=hidden>
                                 <th scope="row" class="tv-attribute-key">{attribute.key}</th>
                                 <td class="tv-attribute-value">
                                     <ValueText value=attribute.value />
                                 </td>
-                                <td class="tv-attribute-kind">{kind}</td>
+                                <td class="tv-attribute-kind">{kind} <CopyButton text=copy_text /></td>
                             </tr>
                         }
                     })

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::ai_panel::AiPanel;
 use super::attribute_table::AttributeTable;
+use super::copy_button::CopyButton;
 use super::span_row::kind_label;
 use super::ViewerState;
 use crate::analysis::format_duration_ns;
@@ -30,6 +31,13 @@ fn fact_row(label: &'static str, value: String) -> impl IntoView {
     view! {
         <dt>{label}</dt>
         <dd>{value}</dd>
+    }
+}
+
+fn copyable_fact_row(label: &'static str, value: String) -> impl IntoView {
+    view! {
+        <dt>{label}</dt>
+        <dd>{value.clone()} " " <CopyButton text=value label=label /></dd>
     }
 }
 
@@ -96,10 +104,10 @@ fn SpanDetail(trace: std::sync::Arc<Trace>, index: usize) -> impl IntoView {
     let section = |title: &'static str, count: usize, body: AnyView| {
         (count > 0).then(|| {
             view! {
-                <section class="tv-detail-section">
-                    <h4>{format!("{title} ({count})")}</h4>
+                <details class="tv-detail-section" open=true>
+                    <summary><h4>{format!("{title} ({count})")}</h4></summary>
                     {body}
-                </section>
+                </details>
             }
         })
     };
@@ -119,9 +127,9 @@ fn SpanDetail(trace: std::sync::Arc<Trace>, index: usize) -> impl IntoView {
             <dl class="tv-facts-list">
                 {fact_row("Duration", format_duration_ns(span.duration_ns))}
                 {fact_row("Start", format!("{} (+{offset})", format_rfc3339_ns(span.start_ns)))}
-                {fact_row("Span ID", span.span_id.clone())}
+                {copyable_fact_row("Span ID", span.span_id.clone())}
                 {fact_row("Parent ID", parent_id)}
-                {fact_row("Trace ID", trace.trace_id.clone())}
+                {copyable_fact_row("Trace ID", trace.trace_id.clone())}
                 {span.protocol_kind.clone().map(|kind| fact_row("Span kind", kind))}
                 {fact_row("Children", span.child_count.to_string())}
             </dl>

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::copy_button::CopyButton;
 use super::ViewerState;
 use crate::analysis::format_duration_ns;
 use crate::model::{format_count, AttributeValue, SpanKind, Trace};
@@ -87,12 +88,14 @@ fn TraceFacts(trace: std::sync::Arc<Trace>, show_warnings: RwSignal<bool>) -> im
     let costs: Vec<f64> = model_calls().filter_map(|details| details.cost_usd).collect();
     let total_cost = (!costs.is_empty())
         .then(|| format!("${}", AttributeValue::Double((costs.iter().sum::<f64>() * 1e6).round() / 1e6).display()));
-    let fact = |label: &'static str, value: Option<String>| {
+    let fact = |label: &'static str, value: Option<String>, copyable: bool| {
         value.map(|value| {
+            let copy = copyable.then(|| view! { <CopyButton text=value.clone() label=label /> });
             view! {
                 <div class="tv-fact">
                     <span class="tv-fact-label">{label}</span>
-                    <span class="tv-fact-value">{value}</span>
+                    <span class="tv-fact-value" title=value.clone()>{value.clone()}</span>
+                    {copy}
                 </div>
             }
         })
@@ -134,16 +137,16 @@ fn TraceFacts(trace: std::sync::Arc<Trace>, show_warnings: RwSignal<bool>) -> im
                     {format!("{warning_count} repaired problem{}", if warning_count == 1 { "" } else { "s" })}
                 </button>
             })}
-            <span class="tv-stat tv-muted">{format!("trace {}", trace.trace_id)}</span>
             {feedback}
         </div>
         <div class="tv-facts">
-            {fact("User input", trace.user_input.clone())}
-            {fact("Intent", trace.intent.clone())}
-            {fact("Final output", trace.final_output.clone())}
-            {fact("User", trace.user_id.clone())}
-            {fact("Session", trace.session_id.clone())}
-            {fact("Variant", trace.variant.clone())}
+            {fact("User input", trace.user_input.clone(), false)}
+            {fact("Intent", trace.intent.clone(), false)}
+            {fact("Final output", trace.final_output.clone(), false)}
+            {fact("User", trace.user_id.clone(), true)}
+            {fact("Session", trace.session_id.clone(), true)}
+            {fact("Variant", trace.variant.clone(), false)}
+            {fact("Trace ID", Some(trace.trace_id.clone()).filter(|id| !id.is_empty()), true)}
         </div>
     }
 }

@@ -5,6 +5,7 @@
 mod ai_panel;
 mod app;
 mod attribute_table;
+mod copy_button;
 mod detail_panel;
 mod header;
 mod span_row;

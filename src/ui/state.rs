@@ -6,8 +6,10 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use web_sys::HtmlElement;
 
-use crate::analysis::{error_in_subtree, search_spans, visible_rows, CollapsedSet, Query};
-use crate::model::{ImportWarning, Trace, TraceSet};
+use crate::analysis::{
+    error_in_subtree, kept_with_ancestors, search_spans, visible_filtered_rows, visible_rows, CollapsedSet, Query,
+};
+use crate::model::{ImportWarning, SpanKind, Trace, TraceSet};
 
 /// An `Arc` compared by pointer: memos holding big data must not compare it field by field.
 #[derive(Debug)]
@@ -62,6 +64,10 @@ pub struct ViewerState {
     pub selected: RwSignal<Option<usize>>,
     /// Which spans are folded; the row list is derived from it.
     pub collapsed: RwSignal<CollapsedSet>,
+    /// Show only spans of this kind (and their ancestors); `None` shows all kinds.
+    pub kind_filter: RwSignal<Option<SpanKind>>,
+    /// Show only failed spans (and their ancestors).
+    pub errors_only: RwSignal<bool>,
     /// A load failure to show instead of the trace, worded for a person.
     pub error: RwSignal<Option<String>>,
     /// Counts every change of the shown trace; rows are keyed by it so no row of an earlier trace
@@ -90,10 +96,21 @@ impl ViewerState {
             let index = trace_index.get();
             file.with(|file| file.as_ref().and_then(|file| file.traces.get(index).cloned()))
         });
+        let kind_filter = RwSignal::new(None::<SpanKind>);
+        let errors_only = RwSignal::new(false);
         let rows = Memo::new(move |_| {
-            let rows = trace.with(|trace| match trace {
-                Some(trace) => collapsed.with(|collapsed| visible_rows(trace, collapsed)),
-                None => Vec::new(),
+            let (kind, errors) = (kind_filter.get(), errors_only.get());
+            let rows = trace.with(|trace| {
+                let Some(trace) = trace else { return Vec::new() };
+                collapsed.with(|collapsed| {
+                    if kind.is_none() && !errors {
+                        return visible_rows(trace, collapsed);
+                    }
+                    let kept = kept_with_ancestors(trace, |span| {
+                        kind.is_none_or(|kind| span.kind == kind) && (!errors || span.status.is_error())
+                    });
+                    visible_filtered_rows(trace, collapsed, &kept)
+                })
             });
             Shared(Arc::new(rows))
         });
@@ -117,6 +134,8 @@ impl ViewerState {
             trace_index,
             selected: RwSignal::new(None),
             collapsed,
+            kind_filter,
+            errors_only,
             error: RwSignal::new(None),
             generation: RwSignal::new(0),
             trace,
@@ -132,6 +151,8 @@ impl ViewerState {
     pub fn show_file(&self, file: LoadedFile) {
         self.error.set(None);
         self.query.set(String::new());
+        self.kind_filter.set(None);
+        self.errors_only.set(false);
         self.selected.set(None);
         self.trace_index.set(0);
         self.collapsed.set(CollapsedSet::new(file.traces.first().map(|trace| trace.spans.len()).unwrap_or(0)));

@@ -1,10 +1,27 @@
 //! The bar above the tree: search (with match count and next/previous) and folding controls
-//! (expand all, collapse all, fold to a depth). `/` anywhere in the viewer focuses the search;
+//! (expand all, collapse all, fold to a depth), and filters (one kind, errors only; ancestors of
+//! what is shown stay for context). `/` anywhere in the viewer focuses the search;
 //! Enter and Shift+Enter step through matches; Escape clears.
 
 use leptos::prelude::*;
 
+use super::span_row::kind_label;
 use super::ViewerState;
+use crate::model::SpanKind;
+
+/// The kinds present in the current trace with their span counts, in a fixed order.
+fn kind_counts(state: ViewerState) -> Vec<(SpanKind, usize)> {
+    state.trace.with(|trace| {
+        let Some(trace) = trace else { return Vec::new() };
+        let mut counts = [0usize; SpanKind::ALL.len()];
+        for span in &trace.spans {
+            if let Some(position) = SpanKind::ALL.iter().position(|kind| *kind == span.kind) {
+                counts[position] += 1;
+            }
+        }
+        SpanKind::ALL.iter().zip(counts).filter(|(_, count)| *count > 0).map(|(kind, count)| (*kind, count)).collect()
+    })
+}
 
 #[component]
 pub fn Toolbar(state: ViewerState, search_input: NodeRef<leptos::html::Input>) -> impl IntoView {
@@ -46,6 +63,25 @@ pub fn Toolbar(state: ViewerState, search_input: NodeRef<leptos::html::Input>) -
                 <button class="tv-tool-button" title="Next match (Enter)" aria-label="Next match" on:click=move |_| state.step_match(true)>"↓"</button>
             </Show>
             <span class="tv-toolbar-gap"></span>
+            <label class="tv-filter">
+                <select aria-label="Show kind" on:change=move |event| state.kind_filter.set(SpanKind::parse(&event_target_value(&event)))>
+                    <option value="" selected=move || state.kind_filter.get().is_none()>"All kinds"</option>
+                    {move || kind_counts(state)
+                        .into_iter()
+                        .map(|(kind, count)| {
+                            view! {
+                                <option value=kind.as_str() selected=move || state.kind_filter.get() == Some(kind)>
+                                    {format!("{} ({count})", kind_label(kind))}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <label class="tv-filter">
+                <input type="checkbox" prop:checked=move || state.errors_only.get() on:change=move |event| state.errors_only.set(event_target_checked(&event)) />
+                " Errors only"
+            </label>
             <button class="tv-tool-button" on:click=move |_| state.fold_to_depth(None)>"Expand all"</button>
             <button class="tv-tool-button" on:click=move |_| state.fold_to_depth(Some(0))>"Collapse all"</button>
             <label class="tv-depth">

@@ -110,3 +110,42 @@ test('the selected span is in the URL and a reload restores it', async () => {
   assert.match(await page.locator('trace-viewer .tv-detail').innerText(), /Span ID\s+h1/);
   await page.close();
 });
+
+test('filters by kind and by errors keep ancestors for context; a folded row tells what it hides', async () => {
+  const page = await openExample();
+  const names = () => page.locator('trace-viewer .tv-span-name').allTextContents();
+  await page.locator('trace-viewer .tv-filter select').selectOption('tool');
+  assert.deepEqual(await names(), ['support-agent', 'lookup_order']);
+  await page.locator('trace-viewer .tv-filter select').selectOption('llm');
+  assert.deepEqual(await names(), ['support-agent', 'plan next step', 'write answer']);
+  await page.locator('trace-viewer .tv-filter select').selectOption('');
+  await page.locator('trace-viewer .tv-filter input[type="checkbox"]').check();
+  assert.deepEqual(await names(), ['support-agent', 'lookup_order', 'GET /orders/A-1042']);
+  await page.locator('trace-viewer .tv-filter input[type="checkbox"]').uncheck();
+  await page.locator('trace-viewer .tv-row').first().locator('.tv-toggle').click();
+  assert.equal(await page.locator('trace-viewer .tv-hidden-count').innerText(), '+8 · 2 errors');
+  await page.close();
+});
+
+test('ids can be copied, long attribute lists filtered, and detail sections folded', async () => {
+  const context = await browser.newContext();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  const page = await context.newPage();
+  await page.goto(`${server.url}?src=/fixtures/otlp/otel-python-genai-agent.json`);
+  await page.locator('trace-viewer .tv-row', { hasText: 'chat gpt-4o-mini' }).first().click();
+  const detail = page.locator('trace-viewer .tv-detail');
+  await detail.getByRole('button', { name: 'Copy Span ID' }).click();
+  await detail.getByRole('button', { name: 'Copy Span ID' }).getByText('copied').waitFor();
+  const spanId = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(spanId, /^[0-9a-f]{16}$/);
+  assert.match(await detail.innerText(), new RegExp(`Span ID\\s+${spanId}`));
+
+  const attributes = detail.locator('table[aria-label="Attributes"] tr');
+  assert.equal(await attributes.count(), 8);
+  await detail.getByRole('searchbox', { name: 'Filter Attributes' }).fill('usage');
+  assert.equal(await detail.locator('table[aria-label="Attributes"] tr:not(.tv-hidden)').count(), 2);
+
+  await detail.locator('summary', { hasText: 'Attributes (8)' }).click();
+  assert.equal(await detail.locator('table[aria-label="Attributes"]').isVisible(), false);
+  await context.close();
+});
