@@ -41,9 +41,23 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
         format_percent(span.duration_ns, trace.duration_ns, 1)
     );
     let hidden_count = span.subtree_end.saturating_sub(span_index + 1);
+    let subtree = span_index + 1..span.subtree_end;
     let hidden_summary = move || {
-        (has_children && is_collapsed())
-            .then(|| view! { <span class="tv-hidden-count" title="hidden spans">{format!("+{hidden_count}")}</span> })
+        (has_children && is_collapsed()).then(|| {
+            // Counted only when shown: a collapsed row tells what it hides.
+            let hidden_errors = state.trace.with_untracked(|trace| {
+                let spans = trace.as_ref().map(|trace| &trace.spans[subtree.clone()]).unwrap_or_default();
+                spans.iter().filter(|span| span.status.is_error()).count()
+            });
+            let errors = (hidden_errors > 0)
+                .then(|| format!(" · {hidden_errors} error{}", if hidden_errors == 1 { "" } else { "s" }))
+                .unwrap_or_default();
+            view! {
+                <span class="tv-hidden-count" class:tv-hidden-errors=hidden_errors > 0 title="hidden spans">
+                    {format!("+{hidden_count}{errors}")}
+                </span>
+            }
+        })
     };
     let name = if span.name.is_empty() { "(unnamed span)".to_string() } else { span.name.clone() };
     let depth = span.depth;
