@@ -53,7 +53,7 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
                 .then(|| format!(" · {hidden_errors} error{}", if hidden_errors == 1 { "" } else { "s" }))
                 .unwrap_or_default();
             view! {
-                <span class="tv-hidden-count" class:tv-hidden-errors=hidden_errors > 0 title="hidden spans">
+                <span class="tv-hidden-count" class:tv-hidden-errors={hidden_errors > 0} title="hidden spans">
                     {format!("+{hidden_count}{errors}")}
                 </span>
             }
