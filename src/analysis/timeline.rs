@@ -20,16 +20,64 @@ pub struct BarGeometry {
 
 /// Bars are clipped to the window; a zero-length span still gets a visible sliver (set in CSS).
 pub fn bar_geometry(span: &Span, window: TimeWindow) -> BarGeometry {
+    interval_geometry(span.start_ns, span.end_ns(), window)
+}
+
+/// Where `start_ns..end_ns` sits in the window, clipped to it.
+pub fn interval_geometry(start_ns: u64, end_ns: u64, window: TimeWindow) -> BarGeometry {
     if window.duration_ns == 0 {
         return BarGeometry { left: "0%".into(), width: "100%".into() };
     }
     let window_end = window.start_ns.saturating_add(window.duration_ns);
-    let start = span.start_ns.clamp(window.start_ns, window_end);
-    let end = span.end_ns().clamp(window.start_ns, window_end);
+    let start = start_ns.clamp(window.start_ns, window_end);
+    let end = end_ns.clamp(window.start_ns, window_end);
     BarGeometry {
         left: format_percent(start - window.start_ns, window.duration_ns, 4),
         width: format_percent(end - start, window.duration_ns, 4),
     }
+}
+
+impl TimeWindow {
+    /// The part of this window between two fractions of its width (0.0 to 1.0, in either order),
+    /// at least `minimum_ns` long so zooming always shows something.
+    pub fn between(self, from: f64, to: f64, minimum_ns: u64) -> TimeWindow {
+        let (low, high) = if from <= to { (from, to) } else { (to, from) };
+        let at = |fraction: f64| (fraction.clamp(0.0, 1.0) * self.duration_ns as f64) as u64;
+        let start_ns = self.start_ns + at(low);
+        let duration_ns = (at(high) - at(low)).max(minimum_ns.min(self.duration_ns));
+        TimeWindow { start_ns, duration_ns }
+    }
+}
+
+/// Time a span spends itself: its duration minus the union of its children's intervals
+/// (clipped to it). One pass per span over its direct children, sorted by start.
+pub fn self_times(trace: &crate::model::Trace) -> Vec<u64> {
+    let mut children: Vec<Vec<(u64, u64)>> = vec![Vec::new(); trace.spans.len()];
+    for span in &trace.spans {
+        if let Some(parent) = span.parent {
+            children[parent].push((span.start_ns, span.end_ns()));
+        }
+    }
+    trace
+        .spans
+        .iter()
+        .zip(children)
+        .map(|(span, mut intervals)| {
+            intervals.sort_unstable();
+            let (start, end) = (span.start_ns, span.end_ns());
+            let mut covered = 0u64;
+            let mut reached = start;
+            for (child_start, child_end) in intervals {
+                let from = child_start.clamp(reached, end);
+                let to = child_end.clamp(start, end);
+                if to > from {
+                    covered += to - from;
+                    reached = to;
+                }
+            }
+            span.duration_ns.saturating_sub(covered)
+        })
+        .collect()
 }
 
 /// One tick on the axis: its offset from the window start and its CSS position.
@@ -82,6 +130,23 @@ mod tests {
         assert_eq!(bar_geometry(&span, window), BarGeometry { left: "25.0000%".into(), width: "50.0000%".into() });
         span.duration_ns = 5_000;
         assert_eq!(bar_geometry(&span, window), BarGeometry { left: "25.0000%".into(), width: "75.0000%".into() });
+    }
+
+    #[test]
+    fn zoom_windows_and_self_time() {
+        let window = TimeWindow { start_ns: 1_000, duration_ns: 1_000 };
+        assert_eq!(window.between(0.5, 0.25, 1), TimeWindow { start_ns: 1_250, duration_ns: 250 });
+        assert_eq!(window.between(0.5, 0.5, 10), TimeWindow { start_ns: 1_500, duration_ns: 10 });
+        let mut parent = Span::new("p", None, "p");
+        parent.duration_ns = 100;
+        let mut first = Span::new("a", Some("p".into()), "a");
+        first.start_ns = 10;
+        first.duration_ns = 30;
+        let mut overlapping = Span::new("b", Some("p".into()), "b");
+        overlapping.start_ns = 20;
+        overlapping.duration_ns = 40;
+        let trace = crate::model::build_trace(crate::model::Trace::default(), vec![parent, first, overlapping]);
+        assert_eq!(self_times(&trace), [50, 30, 40], "children cover 10..60 of the parent's 0..100");
     }
 
     #[test]

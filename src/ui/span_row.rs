@@ -7,7 +7,7 @@ use leptos::tachys::view::add_attr::AddAnyAttr;
 
 use super::tree_view::ROW_HEIGHT_PX;
 use super::ViewerState;
-use crate::analysis::{bar_geometry, format_duration_ns, format_percent, TimeWindow};
+use crate::analysis::{format_duration_ns, format_percent, interval_geometry, TimeWindow};
 use crate::model::{Span, SpanKind};
 
 /// Pixels of indentation per tree level.
@@ -21,8 +21,12 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
     let Some(span) = trace.spans.get(span_index) else {
         return ().into_any();
     };
-    let window = TimeWindow { start_ns: trace.start_ns, duration_ns: trace.duration_ns };
-    let bar = bar_geometry(span, window);
+    let (start_ns, end_ns) = (span.start_ns, span.end_ns());
+    let whole = TimeWindow { start_ns: trace.start_ns, duration_ns: trace.duration_ns };
+    let geometry = move || interval_geometry(start_ns, end_ns, state.window.get().unwrap_or(whole));
+    let self_ns = state.self_times.with_untracked(|times| times.get(span_index).copied().unwrap_or(span.duration_ns));
+    let self_share =
+        (span.has_children() && span.duration_ns > 0).then(|| format_percent(self_ns, span.duration_ns, 2));
     let failed = span.status.is_error();
     let failure_below =
         !failed && state.error_in_subtree.with_untracked(|flags| flags.get(span_index).copied().unwrap_or(false));
@@ -34,11 +38,12 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
     let duration = format_duration_ns(span.duration_ns);
     let facts = inline_facts(span).filter(|facts| *facts != span.name);
     let tooltip = format!(
-        "{}\nstart +{} · duration {} · {} of the trace",
+        "{}\nstart +{} · duration {} · {} of the trace · self {}",
         span.name,
         format_duration_ns(span.start_ns.saturating_sub(trace.start_ns)),
         duration,
-        format_percent(span.duration_ns, trace.duration_ns, 1)
+        format_percent(span.duration_ns, trace.duration_ns, 1),
+        format_duration_ns(self_ns)
     );
     let hidden_count = span.subtree_end.saturating_sub(span_index + 1);
     let subtree = span_index + 1..span.subtree_end;
@@ -107,9 +112,11 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
             <div class="tv-timeline-column" title=tooltip>
                 <div
                     class=format!("tv-bar tv-bar-{}", kind.as_str())
-                    style:left=bar.left
-                    style:width=bar.width
-                ></div>
+                    style:left=move || geometry().left
+                    style:width=move || geometry().width
+                >
+                    {self_share.map(|share| view! { <div class="tv-bar-self" style:width=share></div> })}
+                </div>
             </div>
         </div>
     };

@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use web_sys::HtmlElement;
 
 use crate::analysis::{
-    error_in_subtree, kept_with_ancestors, search_spans, visible_filtered_rows, visible_rows, CollapsedSet, Query,
+    error_in_subtree, kept_with_ancestors, search_spans, self_times, visible_filtered_rows, visible_rows, CollapsedSet,
+    Query, TimeWindow,
 };
 use crate::model::{ImportWarning, SpanKind, Trace, TraceSet};
 
@@ -77,6 +78,12 @@ pub struct ViewerState {
     pub trace: Memo<Option<Shared<Trace>>>,
     /// Span indices in row order, derived from `trace` and `collapsed`.
     pub rows: Memo<Shared<Vec<usize>>>,
+    /// The zoomed part of the time axis; `None` shows the whole trace.
+    pub zoom: RwSignal<Option<TimeWindow>>,
+    /// The time window bars are drawn in: the zoom, else the whole trace.
+    pub window: Memo<Option<TimeWindow>>,
+    /// Per span: time spent in the span itself, outside its children. Derived once per trace.
+    pub self_times: Memo<Shared<Vec<u64>>>,
     /// The search box's text; matches are derived from it.
     pub query: RwSignal<String>,
     /// Spans matching `query`, in tree order (empty when there is no query).
@@ -114,6 +121,17 @@ impl ViewerState {
             });
             Shared(Arc::new(rows))
         });
+        let zoom = RwSignal::new(None::<TimeWindow>);
+        let window = Memo::new(move |_| {
+            zoom.get().or_else(|| {
+                trace.with(|trace| {
+                    trace.as_ref().map(|trace| TimeWindow { start_ns: trace.start_ns, duration_ns: trace.duration_ns })
+                })
+            })
+        });
+        let self_times = Memo::new(move |_| {
+            Shared(Arc::new(trace.with(|trace| trace.as_ref().map(|trace| self_times(trace)).unwrap_or_default())))
+        });
         let query = RwSignal::new(String::new());
         let matches = Memo::new(move |_| {
             let found = query.with(|text| match Query::new(text) {
@@ -140,6 +158,9 @@ impl ViewerState {
             generation: RwSignal::new(0),
             trace,
             rows,
+            zoom,
+            window,
+            self_times,
             query,
             matches,
             error_in_subtree,
@@ -153,6 +174,7 @@ impl ViewerState {
         self.query.set(String::new());
         self.kind_filter.set(None);
         self.errors_only.set(false);
+        self.zoom.set(None);
         self.selected.set(None);
         self.trace_index.set(0);
         self.collapsed.set(CollapsedSet::new(file.traces.first().map(|trace| trace.spans.len()).unwrap_or(0)));
@@ -168,6 +190,7 @@ impl ViewerState {
         if let Some(span_count) = span_count {
             self.selected.set(None);
             self.collapsed.set(CollapsedSet::new(span_count));
+            self.zoom.set(None);
             self.generation.update(|generation| *generation += 1);
             self.trace_index.set(index);
             self.dispatch("trace-select", |detail| set_field(detail, "traceIndex", &(index as f64).into()));

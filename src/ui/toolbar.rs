@@ -62,6 +62,9 @@ pub fn Toolbar(state: ViewerState, search_input: NodeRef<leptos::html::Input>) -
                 <button class="tv-tool-button" title="Previous match (Shift+Enter)" aria-label="Previous match" on:click=move |_| state.step_match(false)>"↑"</button>
                 <button class="tv-tool-button" title="Next match (Enter)" aria-label="Next match" on:click=move |_| state.step_match(true)>"↓"</button>
             </Show>
+            <Show when=move || state.zoom.get().is_some()>
+                <button class="tv-tool-button tv-reset-zoom" on:click=move |_| state.zoom.set(None)>"Reset zoom"</button>
+            </Show>
             <span class="tv-toolbar-gap"></span>
             <label class="tv-filter">
                 <select aria-label="Show kind" on:change=move |event| state.kind_filter.set(SpanKind::parse(&event_target_value(&event)))>

@@ -5,10 +5,10 @@
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
+use super::minimap::Minimap;
 use super::span_row::SpanRow;
 use super::time_axis::TimeAxis;
 use super::ViewerState;
-use crate::analysis::TimeWindow;
 
 /// Height of one row in CSS pixels; CSS uses the same number (`--tv-row-height`).
 pub const ROW_HEIGHT_PX: usize = 26;
@@ -45,10 +45,47 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
         on_resize.forget();
     });
 
-    let window = move || {
-        state.trace.with(|trace| {
-            trace.as_ref().map(|trace| TimeWindow { start_ns: trace.start_ns, duration_ns: trace.duration_ns })
-        })
+    let window = move || state.window.get();
+    // A drag across the axis: where it started and where the pointer is, as fractions of the
+    // axis width. Releasing zooms to that range.
+    let drag = RwSignal::new(None::<(f64, f64)>);
+    let fraction_of = |event: &web_sys::PointerEvent| {
+        let target: web_sys::Element = event_target(event);
+        let axis = target.closest(".tv-timeline-column").ok().flatten().unwrap_or(target);
+        let rect = axis.get_bounding_client_rect();
+        if rect.width() <= 0.0 {
+            0.0
+        } else {
+            ((f64::from(event.client_x()) - rect.left()) / rect.width()).clamp(0.0, 1.0)
+        }
+    };
+    let on_pointer_down = move |event: web_sys::PointerEvent| {
+        let at = fraction_of(&event);
+        drag.set(Some((at, at)));
+        if let Some(target) = event.target().and_then(|target| target.dyn_into::<web_sys::Element>().ok()) {
+            let _ = target.set_pointer_capture(event.pointer_id());
+        }
+    };
+    let on_pointer_move = move |event: web_sys::PointerEvent| {
+        if let Some((from, _)) = drag.get_untracked() {
+            drag.set(Some((from, fraction_of(&event))));
+        }
+    };
+    let on_pointer_up = move |event: web_sys::PointerEvent| {
+        let Some((from, _)) = drag.get_untracked() else { return };
+        drag.set(None);
+        let to = fraction_of(&event);
+        // A click (no real drag) does not zoom.
+        if (to - from).abs() < 0.005 {
+            return;
+        }
+        if let Some(current) = state.window.get_untracked() {
+            state.zoom.set(Some(current.between(from, to, 1_000)));
+        }
+    };
+    let selection_style = move || {
+        drag.get()
+            .map(|(from, to)| (format!("{:.0}%", from.min(to) * 100.0), format!("{:.0}%", (to - from).abs() * 100.0)))
     };
 
     // (trace generation, row position, span index) for every row that should be in the DOM now.
@@ -93,13 +130,22 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
 
     view! {
         <section class="tv-tree" part="tree">
+            <Minimap state=state />
             <div class="tv-tree-head">
                 <div class="tv-name-column">"Span"</div>
-                <div class="tv-timeline-column">
+                <div
+                    class="tv-timeline-column tv-axis-area"
+                    title="Drag across the axis to zoom"
+                    on:pointerdown=on_pointer_down
+                    on:pointermove=on_pointer_move
+                    on:pointerup=on_pointer_up
+                >
+                    {move || selection_style().map(|(left, width)| view! { <div class="tv-zoom-selection" style:left=left style:width=width></div> })}
                     {move || {
                         // About one tick per 110 px of timeline (the timeline is roughly half the width).
                         let max_ticks = ((viewport_width.get() / 2.0 / 110.0) as u32).clamp(2, 10);
-                        window().map(|window| view! { <TimeAxis window=window max_ticks=max_ticks /> })
+                        let trace_start_ns = state.trace.with(|trace| trace.as_ref().map(|trace| trace.start_ns).unwrap_or(0));
+                        window().map(|window| view! { <TimeAxis window=window max_ticks=max_ticks trace_start_ns=trace_start_ns /> })
                     }}
                 </div>
             </div>

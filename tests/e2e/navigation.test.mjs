@@ -149,3 +149,32 @@ test('ids can be copied, long attribute lists filtered, and detail sections fold
   assert.equal(await detail.locator('table[aria-label="Attributes"]').isVisible(), false);
   await context.close();
 });
+
+test('dragging across the axis zooms, the minimap shows where, and reset shows the whole trace', async () => {
+  const page = await openExample();
+  const bar = page.locator('trace-viewer .tv-row', { hasText: 'write answer' }).locator('.tv-bar');
+  const widthBefore = await bar.evaluate((element) => element.getBoundingClientRect().width);
+  const axis = page.locator('trace-viewer .tv-tree-head .tv-axis-area');
+  const box = await axis.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height / 2, { steps: 4 });
+  await page.locator('trace-viewer .tv-zoom-selection').waitFor();
+  await page.mouse.move(box.x + box.width * 0.99, box.y + box.height / 2, { steps: 4 });
+  await page.mouse.up();
+  await page.locator('trace-viewer .tv-reset-zoom').waitFor();
+  await page.locator('trace-viewer .tv-minimap-window').waitFor();
+  const widthZoomed = await bar.evaluate((element) => element.getBoundingClientRect().width);
+  assert.ok(widthZoomed > widthBefore * 1.8, `the bar grows when zoomed (${widthBefore} → ${widthZoomed})`);
+  const firstTick = await page.locator('trace-viewer .tv-tick').first().innerText();
+  assert.notEqual(firstTick, '0', 'tick labels count from the trace start');
+  const planBar = page.locator('trace-viewer .tv-row', { hasText: 'plan next step' }).locator('.tv-bar');
+  assert.equal(parseFloat(await planBar.evaluate((element) => element.style.width)), 0, 'a span outside the window has no bar');
+  await page.locator('trace-viewer .tv-reset-zoom').click();
+  await page.locator('trace-viewer .tv-minimap-window').waitFor({ state: 'detached' });
+  const widthAfter = await bar.evaluate((element) => element.getBoundingClientRect().width);
+  assert.ok(Math.abs(widthAfter - widthBefore) < 1);
+  const tooltip = await page.locator('trace-viewer .tv-row', { hasText: 'support-agent' }).locator('.tv-timeline-column').getAttribute('title');
+  assert.match(tooltip, /self \d/);
+  await page.close();
+});
