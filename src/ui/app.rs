@@ -13,6 +13,37 @@ use super::ViewerState;
 pub fn App(state: ViewerState) -> impl IntoView {
     let has_error = move || state.error.with(Option::is_some);
     let search_input = NodeRef::<leptos::html::Input>::new();
+    // The detail panel's width once the person has dragged the splitter; until then the CSS
+    // default (`--tv-detail-width`) applies.
+    let detail_width = RwSignal::new(None::<f64>);
+    let resizing = RwSignal::new(false);
+    let panel_width_at = |event: &web_sys::PointerEvent| {
+        let splitter: web_sys::Element = event_target(event);
+        let main = splitter.parent_element()?;
+        let rect = main.get_bounding_client_rect();
+        Some((rect.right() - f64::from(event.client_x())).clamp(240.0, (rect.width() - 240.0).max(240.0)))
+    };
+    let on_splitter_down = move |event: web_sys::PointerEvent| {
+        resizing.set(true);
+        let splitter: web_sys::Element = event_target(&event);
+        let _ = splitter.set_pointer_capture(event.pointer_id());
+    };
+    let on_splitter_move = move |event: web_sys::PointerEvent| {
+        if resizing.get_untracked() {
+            if let Some(width) = panel_width_at(&event) {
+                detail_width.set(Some(width.round()));
+            }
+        }
+    };
+    let on_splitter_key = move |event: web_sys::KeyboardEvent| {
+        let step = match event.key().as_str() {
+            "ArrowLeft" => 24.0,
+            "ArrowRight" => -24.0,
+            _ => return,
+        };
+        event.prevent_default();
+        detail_width.update(|width| *width = Some((width.unwrap_or(380.0) + step).max(240.0)));
+    };
     // `/` focuses the search from anywhere in the viewer, except while typing in a field.
     let on_key = move |event: web_sys::KeyboardEvent| {
         let typing = event
@@ -47,8 +78,19 @@ pub fn App(state: ViewerState) -> impl IntoView {
             >
                 <Header state=state />
                 <Toolbar state=state search_input=search_input />
-                <div class="tv-main">
+                <div class="tv-main" style:--tv-detail-width=move || detail_width.get().map(|width| format!("{width}px"))>
                     <TreeView state=state />
+                    <div
+                        class="tv-splitter"
+                        role="separator"
+                        aria-orientation="vertical"
+                        aria-label="Resize the detail panel"
+                        tabindex="0"
+                        on:pointerdown=on_splitter_down
+                        on:pointermove=on_splitter_move
+                        on:pointerup=move |_| resizing.set(false)
+                        on:keydown=on_splitter_key
+                    ></div>
                     <DetailPanel state=state />
                 </div>
             </Show>

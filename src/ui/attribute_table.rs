@@ -61,10 +61,15 @@ pub fn AttributeTable(attributes: Vec<Attribute>, #[prop(optional)] label: &'sta
     .into_any()
 }
 
+/// Strings longer than this are shown as written, not decoded as JSON: opening a span with a
+/// multi-megabyte value must stay instant.
+const DECODE_JSON_UP_TO_BYTES: usize = 1 << 20;
+
 /// The text shown for a value: strings as written (or pretty-printed when they hold JSON,
 /// however many times encoded), everything else as pretty JSON.
 fn full_text(value: &AttributeValue) -> String {
     match value {
+        AttributeValue::String(text) if text.len() > DECODE_JSON_UP_TO_BYTES => text.clone(),
         AttributeValue::String(text) => match crate::import::decode_json_text(text) {
             Some(decoded) => serde_json::to_string_pretty(&decoded).unwrap_or_else(|_| text.clone()),
             None => text.clone(),

@@ -1,0 +1,71 @@
+// How the viewer looks: the theme follows the system unless the `theme` attribute says otherwise,
+// the detail panel can be resized, and at phone width the panel moves below the tree.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, newPage, serveRepository } from './helpers.mjs';
+
+let browser;
+let server;
+before(async () => {
+  browser = await launchBrowser();
+  server = await serveRepository();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const background = (page) => page.locator('trace-viewer .tv-app').evaluate((app) => getComputedStyle(app).backgroundColor);
+
+test('the theme follows prefers-color-scheme and the theme attribute overrides it', async () => {
+  const dark = await newPage(browser, { colorScheme: 'dark' });
+  await dark.goto(server.url);
+  await dark.locator('trace-viewer .tv-row').first().waitFor();
+  assert.equal(await background(dark), 'rgb(20, 24, 31)');
+  await dark.locator('trace-viewer').evaluate((viewer) => viewer.setAttribute('theme', 'light'));
+  assert.equal(await background(dark), 'rgb(255, 255, 255)');
+  await dark.close();
+
+  const light = await newPage(browser, { colorScheme: 'light' });
+  await light.goto(server.url);
+  await light.locator('trace-viewer .tv-row').first().waitFor();
+  assert.equal(await background(light), 'rgb(255, 255, 255)');
+  await light.locator('trace-viewer').evaluate((viewer) => viewer.setAttribute('theme', 'dark'));
+  assert.equal(await background(light), 'rgb(20, 24, 31)');
+  // A host page restyles through documented custom properties.
+  await light.locator('trace-viewer').evaluate((viewer) => viewer.style.setProperty('--tv-bg', 'rgb(1, 2, 3)'));
+  assert.equal(await background(light), 'rgb(1, 2, 3)');
+  await light.close();
+});
+
+test('the detail panel is resized by dragging the splitter or with the arrow keys', async () => {
+  const page = await newPage(browser, { viewport: { width: 1400, height: 800 } });
+  await page.goto(server.url);
+  await page.locator('trace-viewer .tv-row').first().waitFor();
+  const panel = page.locator('trace-viewer .tv-detail');
+  const before = (await panel.boundingBox()).width;
+  const splitter = await page.locator('trace-viewer .tv-splitter').boundingBox();
+  await page.mouse.move(splitter.x + 3, splitter.y + 100);
+  await page.mouse.down();
+  await page.mouse.move(splitter.x - 200, splitter.y + 100, { steps: 5 });
+  await page.mouse.up();
+  const dragged = (await panel.boundingBox()).width;
+  assert.ok(Math.abs(dragged - (before + 203)) < 12, `${before} → ${dragged}`);
+  await page.locator('trace-viewer .tv-splitter').focus();
+  await page.keyboard.press('ArrowRight');
+  assert.ok(Math.abs((await panel.boundingBox()).width - (dragged - 24)) < 3);
+  await page.close();
+});
+
+test('at phone width the detail panel sits below the tree', async () => {
+  const page = await newPage(browser, { viewport: { width: 360, height: 740 } });
+  await page.goto(server.url);
+  await page.locator('trace-viewer .tv-row').first().waitFor();
+  const tree = await page.locator('trace-viewer .tv-tree').boundingBox();
+  const panel = await page.locator('trace-viewer .tv-detail').boundingBox();
+  assert.ok(panel.y >= tree.y + tree.height - 1, 'panel below the tree');
+  assert.ok(panel.width > 300, 'panel uses the full width');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (${overflow} px too wide)`);
+  await page.close();
+});
