@@ -5,7 +5,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, ShadowRoot};
 
 use crate::import::{import_bytes, import_files, import_text, import_value};
-use crate::model::TraceSet;
+use crate::model::{ImportWarning, Trace, TraceSet};
 use crate::ui::{mount_viewer, LoadedFile, MountedViewer};
 
 #[wasm_bindgen(start)]
@@ -79,6 +79,37 @@ impl ViewerHandle {
         self.viewer.state.select_span_id(span_id)
     }
 
+    /// Unfolds every span.
+    #[wasm_bindgen(js_name = expandAll)]
+    pub fn expand_all(&self) {
+        self.viewer.state.fold_to_depth(None);
+    }
+
+    /// Folds every span to its root.
+    #[wasm_bindgen(js_name = collapseAll)]
+    pub fn collapse_all(&self) {
+        self.viewer.state.fold_to_depth(Some(0));
+    }
+
+    /// Shows nothing: forgets the loaded file and any error.
+    pub fn clear(&self) {
+        self.viewer.state.clear();
+    }
+
+    /// The id of the selected span, if any.
+    #[wasm_bindgen(js_name = selectedSpan)]
+    pub fn selected_span(&self) -> Option<String> {
+        self.viewer.state.selected_span_id()
+    }
+
+    /// What is loaded: the same summary `load()` resolves with, or `null`.
+    pub fn summary(&self) -> JsValue {
+        match self.viewer.state.loaded_file() {
+            Some(file) => summary_of(&file.format, file.traces.iter().map(|trace| &*trace.0), &file.warnings),
+            None => JsValue::NULL,
+        }
+    }
+
     fn show(&self, result: Result<TraceSet, String>, file_name: Option<String>) -> Result<JsValue, JsError> {
         match result {
             Ok(set) => {
@@ -96,9 +127,11 @@ impl ViewerHandle {
 
 /// What the host page learns about a loaded file: formats, traces, counts.
 fn summary(set: &TraceSet) -> JsValue {
-    let traces: Vec<serde_json::Value> = set
-        .traces
-        .iter()
+    summary_of(&set.format, set.traces.iter(), &set.warnings)
+}
+
+fn summary_of<'a>(format: &str, traces: impl Iterator<Item = &'a Trace>, warnings: &[ImportWarning]) -> JsValue {
+    let traces: Vec<serde_json::Value> = traces
         .map(|trace| {
             serde_json::json!({
                 "traceId": trace.trace_id,
@@ -110,11 +143,12 @@ fn summary(set: &TraceSet) -> JsValue {
             })
         })
         .collect();
+    let span_count: u64 = traces.iter().filter_map(|trace| trace["spanCount"].as_u64()).sum();
     let summary = serde_json::json!({
-        "format": set.format,
-        "spanCount": set.span_count(),
+        "format": format,
+        "spanCount": span_count,
         "traces": traces,
-        "warnings": set.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "warnings": warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
     });
     summary.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
 }

@@ -39,6 +39,18 @@ fileInput.addEventListener('change', () => {
   fileInput.value = '';
 });
 
+// Pasting trace JSON anywhere on the page (outside text fields) opens it.
+window.addEventListener('paste', (event) => {
+  if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;
+  const text = event.clipboardData?.getData('text/plain');
+  if (!text || !text.trim()) return;
+  event.preventDefault();
+  fileName.textContent = 'pasted text';
+  viewer.removeAttribute('src');
+  viewer.removeAttribute('selected-span');
+  viewer.load(text, 'pasted text').catch(() => {});
+});
+
 let dragDepth = 0;
 window.addEventListener('dragenter', (event) => {
   event.preventDefault();

@@ -55,12 +55,25 @@ export interface TraceViewerEventMap extends HTMLElementEventMap {
 export class TraceViewerElement extends HTMLElement {
   /** URL of a trace file to fetch and show (reflects the `src` attribute). */
   src: string;
-  /** The trace document: set a JSON string or a parsed object to show it. */
-  data: string | object | null;
-  /** Loads a JSON string or object; resolves with a summary, rejects with a `TraceLoadError`. */
-  load(input: string | object, fileName?: string): Promise<TraceLoadSummary>;
+  /** The trace document: set a JSON string, a parsed object, bytes or a Blob to show it. */
+  data: string | object | ArrayBuffer | Blob | null;
+  /**
+   * Loads a trace: a JSON string, a parsed object, bytes, a Blob or File (gzip is decompressed),
+   * or an array of Files read as one set. Resolves with a summary, rejects with a `TraceLoadError`.
+   */
+  load(input: string | object | ArrayBuffer | ArrayBufferView | Blob | Blob[], fileName?: string): Promise<TraceLoadSummary>;
   /** Selects and reveals a span of the shown trace; false when there is no such span. */
   select(spanId: string): boolean;
+  /** The selected span's id, or null; setting it selects that span. */
+  selectedSpan: string | null;
+  /** A summary of what is loaded (the same shape `load()` resolves with), or null. */
+  readonly traces: TraceLoadSummary | null;
+  /** Unfolds every span. */
+  expandAll(): void;
+  /** Folds every span to its root. */
+  collapseAll(): void;
+  /** Shows nothing and forgets the last input. */
+  clear(): void;
 
   addEventListener<K extends keyof TraceViewerEventMap>(
     type: K,

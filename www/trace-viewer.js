@@ -23,6 +23,25 @@ function loadWasm() {
   return wasmReady;
 }
 
+/** Gzip data (`.json.gz`) starts with these two bytes. */
+function isGzip(bytes) {
+  return bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Decompresses gzip data with the browser's DecompressionStream; other bytes pass through. */
+async function gunzipIfCompressed(bytes) {
+  if (!isGzip(bytes)) return bytes;
+  if (typeof DecompressionStream !== 'function') {
+    throw new Error('This file is gzip-compressed and this browser cannot decompress it (no DecompressionStream).');
+  }
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+async function readBlob(blob) {
+  return gunzipIfCompressed(new Uint8Array(await blob.arrayBuffer()));
+}
+
 /** The error a failed load rejects with and reports in the `load-error` event. */
 export class TraceLoadError extends Error {
   constructor(message, source) {
@@ -104,10 +123,10 @@ export class TraceViewerElement extends HTMLElement {
     const loadNumber = ++this.#loadNumber;
     let input;
     if (Array.isArray(value) && value.every((item) => item instanceof Blob)) {
-      const buffers = await Promise.all(value.map((file) => file.arrayBuffer()));
-      input = { files: value.map((file, index) => ({ name: file.name ?? `file ${index + 1}`, bytes: new Uint8Array(buffers[index]) })) };
+      const buffers = await Promise.all(value.map((file) => readBlob(file)));
+      input = { files: value.map((file, index) => ({ name: file.name ?? `file ${index + 1}`, bytes: buffers[index] })) };
     } else if (value instanceof Blob) {
-      input = { value: new Uint8Array(await value.arrayBuffer()), fileName: fileName ?? value.name ?? null };
+      input = { value: await readBlob(value), fileName: fileName ?? value.name ?? null };
     } else if (value instanceof ArrayBuffer) {
       input = { value: new Uint8Array(value), fileName: fileName ?? null };
     } else if (ArrayBuffer.isView(value)) {
@@ -123,13 +142,34 @@ export class TraceViewerElement extends HTMLElement {
     return this.#handle ? this.#handle.selectSpan(String(spanId)) : false;
   }
 
+  /** The selected span's id, or null. Setting it selects that span. */
+  get selectedSpan() { return this.#handle?.selectedSpan() ?? null; }
+  set selectedSpan(spanId) { this.select(spanId); }
+
+  /** A read-only summary of what is loaded (format, traces, span counts), or null. */
+  get traces() { return this.#handle?.summary() ?? null; }
+
+  /** Unfolds every span. */
+  expandAll() { this.#handle?.expandAll(); }
+
+  /** Folds every span to its root. */
+  collapseAll() { this.#handle?.collapseAll(); }
+
+  /** Shows nothing and forgets the last input. */
+  clear() {
+    this.#loadNumber += 1;
+    this.#input = null;
+    this.removeAttribute('src');
+    this.#handle?.clear();
+  }
+
   async #fetchSource(url) {
     const loadNumber = ++this.#loadNumber;
     let bytes;
     try {
       const response = await fetch(url);
       if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
-      bytes = new Uint8Array(await response.arrayBuffer());
+      bytes = await gunzipIfCompressed(new Uint8Array(await response.arrayBuffer()));
     } catch (error) {
       if (loadNumber !== this.#loadNumber) return;
       const message = `Could not fetch ${url}: ${error?.message ?? error}`;

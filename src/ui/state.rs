@@ -182,6 +182,25 @@ impl ViewerState {
         self.file.set(Some(Shared(Arc::new(file))));
     }
 
+    /// Shows nothing: forgets the file, the selection and any error.
+    pub fn clear(&self) {
+        self.selected.set(None);
+        self.error.set(None);
+        self.query.set(String::new());
+        self.file.set(None);
+    }
+
+    /// The loaded file, if any (not tracked: for callers outside the reactive views).
+    pub fn loaded_file(&self) -> Option<Shared<LoadedFile>> {
+        self.file.get_untracked()
+    }
+
+    /// The selected span's id.
+    pub fn selected_span_id(&self) -> Option<String> {
+        let index = self.selected.get_untracked()?;
+        self.trace.with_untracked(|trace| trace.as_ref()?.spans.get(index).map(|span| span.span_id.clone()))
+    }
+
     /// Switches to another trace of the loaded file.
     pub fn show_trace(&self, index: usize) {
         let span_count = self.file.with_untracked(|file| {

@@ -3,6 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { launchBrowser, newPage, repository, serveRepository } from './helpers.mjs';
 
@@ -128,5 +129,56 @@ test('removing an element frees it, and putting it back shows the same trace aga
   assert.equal(result.emptied, 0, 'the shadow root is emptied when the element leaves the page');
   assert.equal(result.rows, 4);
   assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('expandAll, collapseAll, selectedSpan, traces and clear', async () => {
+  const page = await openTwoViewers();
+  const result = await page.evaluate(async () => {
+    const left = document.getElementById('left');
+    const rows = () => left.shadowRoot.querySelectorAll('.tv-row').length;
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    const out = { initialTraces: left.traces };
+    left.collapseAll();
+    await frame();
+    out.collapsed = rows();
+    left.expandAll();
+    await frame();
+    out.expanded = rows();
+    out.noSelection = left.selectedSpan;
+    left.selectedSpan = 'nonexistent';
+    out.stillNone = left.selectedSpan;
+    left.clear();
+    await frame();
+    out.afterClear = { rows: rows(), traces: left.traces, src: left.getAttribute('src'), empty: left.shadowRoot.querySelector('.tv-empty')?.textContent };
+    return out;
+  });
+  assert.equal(result.initialTraces.format, 'otlp-json');
+  assert.equal(result.initialTraces.spanCount, 4);
+  assert.equal(result.collapsed, 1);
+  assert.equal(result.expanded, 4);
+  assert.equal(result.noSelection, null);
+  assert.equal(result.stillNone, null);
+  assert.deepEqual(result.afterClear, { rows: 0, traces: null, src: null, empty: 'No trace loaded.' });
+
+  // selectedSpan reflects a person's selection and can be set.
+  await page.evaluate(() => document.getElementById('right').load(
+    '{"format":"trace-viewer/v1","spans":[{"id":"a","name":"root","start":0,"end":5},{"id":"b","parent":"a","name":"child","start":1,"end":2}]}'));
+  await page.locator('#right .tv-row', { hasText: 'child' }).click();
+  assert.equal(await page.evaluate(() => document.getElementById('right').selectedSpan), 'b');
+  await page.evaluate(() => { document.getElementById('right').selectedSpan = 'a'; });
+  await page.locator('#right .tv-row-selected', { hasText: 'root' }).waitFor();
+  await page.close();
+});
+
+test('gzip-compressed files open from a Blob and from src', async () => {
+  const page = await openTwoViewers();
+  const gzipped = gzipSync(await readFile(join(repository, 'tests/fixtures/otlp/otel-js-rag-chatbot.json')));
+  const summary = await page.evaluate(async (bytes) => {
+    const blob = new Blob([new Uint8Array(bytes)], { type: 'application/gzip' });
+    return document.getElementById('right').load(new File([blob], 'rag.json.gz'));
+  }, [...gzipped]);
+  assert.equal(summary.spanCount, 6);
+  await page.locator('#right .tv-trace-name', { hasText: 'rag.pipeline' }).waitFor();
   await page.close();
 });

@@ -119,6 +119,21 @@ test('a file dropped on the page opens', async () => {
   await page.close();
 });
 
+test('pasting trace JSON onto the page opens it', async () => {
+  const page = await newPage(browser);
+  await page.goto(server.url);
+  await rows(page).first().waitFor();
+  const text = await readFile(join(repository, 'tests/fixtures/hand-written/otlp-array-of-requests.json'), 'utf8');
+  await page.evaluate((content) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', content);
+    document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
+  await page.locator('trace-viewer .tv-trace-name', { hasText: 'POST /chat' }).waitFor();
+  assert.equal(await page.locator('#file-name').innerText(), 'pasted text');
+  await page.close();
+});
+
 test('?src= opens the named file', async () => {
   const page = await newPage(browser);
   await page.goto(`${server.url}?src=/fixtures/otlp/jaeger-v3-api-hotrod-40spans.json`);
