@@ -24,6 +24,7 @@ test('the bundled example opens with every span, errors marked, and screenshots 
     ['page-desktop-light', { width: 1400, height: 800 }, 'light'],
     ['page-desktop-dark', { width: 1400, height: 800 }, 'dark'],
     ['page-narrow-light', { width: 390, height: 800 }, 'light'],
+    ['page-narrow-dark', { width: 390, height: 800 }, 'dark'],
   ]) {
     const page = await newPage(browser, { viewport, colorScheme });
     await page.goto(server.url);
