@@ -113,7 +113,7 @@ async fn collapsing_a_span_hides_its_subtree_and_counts_it() {
     toggle.click();
     settle().await;
     assert_eq!(count(&root, ".tv-row"), 1);
-    assert_eq!(text(&root, ".tv-hidden-count"), "+8");
+    assert_eq!(text(&root, ".tv-hidden-count"), "+8 · 2 errors", "a folded row says what it hides");
     toggle.click();
     settle().await;
     assert_eq!(count(&root, ".tv-row"), 9);
