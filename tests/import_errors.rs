@@ -60,5 +60,8 @@ fn an_otlp_span_with_garbage_fields_still_loads_with_warnings() {
     assert!(span.warnings.iter().all(|warning| warning.span_id.as_deref() == Some("missing-id-1")));
     let messages: Vec<&str> = span.warnings.iter().map(|warning| warning.message.as_str()).collect();
     assert!(messages.iter().any(|message| message.contains("traceId \"not-hex\"")), "{messages:?}");
-    assert!(messages.iter().any(|message| message.contains("no readable start time")), "{messages:?}");
+    assert!(
+        messages.iter().any(|message| message.contains("no readable startTimeUnixNano; placed at the start")),
+        "{messages:?}"
+    );
 }

@@ -167,7 +167,7 @@ fn the_own_format_reports_every_repair_and_loses_no_span() {
     expect("duplicate span id \"child\"");
     expect("span orphan: parent span \"gone\" is not in the file");
     expect("span no-times: no readable start");
-    expect("span inverted: end is before start");
+    expect("span inverted: end or duration_ms is before start");
     expect("span odd-kind: unknown kind \"teleporter\"");
     expect("forms a cycle");
     assert_eq!(trace.other_fields[0].key, "team");
@@ -175,4 +175,15 @@ fn the_own_format_reports_every_repair_and_loses_no_span() {
     assert_eq!(root.other_fields[0].key, "owner");
     let exact = &trace.spans[trace.find_span("odd-kind").unwrap()];
     assert_eq!(exact.start_ns, 1_715_678_490_950_000_001, "start_ns keeps nanoseconds exactly");
+}
+
+#[test]
+fn a_langsmith_patch_without_an_id_completes_its_run_by_dotted_order() {
+    let set = import_both_ways("tests/fixtures/langsmith/langsmith-js-wrap-openai-reasoning-ingest.json");
+    let trace = &set.traces[0];
+    assert_eq!(trace.spans.len(), 1, "the patch joins the posted run instead of becoming a second one");
+    assert_eq!(trace.spans[0].duration_ns, 10_439_000_000);
+    let details = trace.spans[0].ai.as_deref().unwrap();
+    assert_eq!(details.tokens.reasoning, Some(960));
+    assert!(trace.warnings.is_empty(), "{:?}", trace.warnings);
 }

@@ -12,11 +12,9 @@ use serde_json::{Map, Value};
 use super::conventions::json_text::decode_json_text;
 use super::conventions::messages::{parse_messages, readable_text};
 use super::fields::{field, flatten_attributes, other_fields, string_field, text_or_json, time_ms_or_rfc3339};
-use super::pipeline::{RawImport, MISSING_START};
+use super::pipeline::{set_times, RawImport};
 use super::ImportError;
-use crate::model::{
-    Attribute, AttributeValue, Feedback, FeedbackKind, ImportWarning, Resource, Scope, Span, SpanKind, SpanStatus,
-};
+use crate::model::{Attribute, AttributeValue, Feedback, FeedbackKind, Resource, Scope, Span, SpanKind, SpanStatus};
 
 const OBSERVATION_TYPES: &[&str] =
     &["SPAN", "GENERATION", "EVENT", "AGENT", "TOOL", "CHAIN", "RETRIEVER", "EVALUATOR", "EMBEDDING", "GUARDRAIL"];
@@ -109,17 +107,8 @@ fn read_observation(object: &Map<String, Value>, resources: &mut Vec<Resource>, 
     span.protocol_kind = Some(observation_type.clone());
     let start = field(object, &["startTime"]).and_then(time_ms_or_rfc3339);
     let end = field(object, &["endTime"]).and_then(time_ms_or_rfc3339);
-    match (start, end) {
-        (Some(start), Some(end)) if end >= start => span.duration_ns = end - start,
-        (Some(_), Some(_)) => {
-            span.warnings.push(ImportWarning::for_span(&id, "endTime is before startTime; shown with zero duration"))
-        }
-        (None, _) => {
-            span.warnings.push(ImportWarning::for_span(&id, "no readable startTime; placed at the start of the trace"))
-        }
-        (Some(_), None) => {}
-    }
-    span.start_ns = start.unwrap_or(MISSING_START);
+    // An EVENT observation has no end time of its own.
+    set_times(&mut span, start, end, ("startTime", "endTime"), true);
     let message = string_field(object, &["statusMessage"]).filter(|message| !message.is_empty());
     span.status = match string_field(object, &["level"]).as_deref() {
         Some("ERROR") => SpanStatus::Error { message },

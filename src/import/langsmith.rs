@@ -9,11 +9,11 @@ use serde_json::{Map, Value};
 
 use super::conventions::messages::{parse_messages, readable_text};
 use super::fields::{field, flatten_attributes, other_fields, string_field, text_or_json, time_ms_or_rfc3339};
-use super::pipeline::{RawImport, MISSING_START};
+use super::pipeline::{set_times, RawImport};
 use super::ImportError;
 use crate::model::{
-    Attribute, AttributeValue, Document, Feedback, FeedbackKind, ImportWarning, Message, Span, SpanEvent, SpanKind,
-    SpanStatus, ToolRun,
+    Attribute, AttributeValue, Document, Feedback, FeedbackKind, Message, Span, SpanEvent, SpanKind, SpanStatus,
+    ToolRun,
 };
 
 const RUN_FIELDS: &[&str] = &[
@@ -161,19 +161,7 @@ fn read_run(run: &Map<String, Value>) -> (String, Span) {
     span.protocol_kind = Some(run_type);
     let start = field(run, &["start_time"]).and_then(time_ms_or_rfc3339);
     let end = field(run, &["end_time"]).and_then(time_ms_or_rfc3339);
-    match (start, end) {
-        (Some(start), Some(end)) if end >= start => span.duration_ns = end - start,
-        (Some(_), Some(_)) => {
-            span.warnings.push(ImportWarning::for_span(&id, "end_time is before start_time; shown with zero duration"))
-        }
-        (Some(_), None) => span
-            .warnings
-            .push(ImportWarning::for_span(&id, "run has no end_time (still running?); shown with zero duration")),
-        (None, _) => {
-            span.warnings.push(ImportWarning::for_span(&id, "no readable start_time; placed at the start of the trace"))
-        }
-    }
-    span.start_ns = start.unwrap_or(MISSING_START);
+    set_times(&mut span, start, end, ("start_time", "end_time"), false);
     if let Some(error) = string_field(run, &["error"]).filter(|error| !error.is_empty()) {
         span.status = SpanStatus::Error { message: Some(error) };
     }
@@ -317,8 +305,14 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
             let mut merged: Vec<Map<String, Value>> =
                 object.get("post").and_then(Value::as_array).map(object_list).unwrap_or_default();
             for patch in object.get("patch").and_then(Value::as_array).map(object_list).unwrap_or_default() {
-                let id = string_field(&patch, &["id"]);
-                match merged.iter_mut().find(|run| string_field(run, &["id"]) == id) {
+                // A patch names its run by id; the JS SDK's patches may carry only `dotted_order`.
+                let by_id = string_field(&patch, &["id"]);
+                let by_order = string_field(&patch, &["dotted_order"]);
+                let target = merged.iter_mut().find(|run| {
+                    (by_id.is_some() && string_field(run, &["id"]) == by_id)
+                        || (by_id.is_none() && by_order.is_some() && string_field(run, &["dotted_order"]) == by_order)
+                });
+                match target {
                     Some(run) => {
                         for (key, value) in patch {
                             let empty = value.is_null()

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::conventions::messages::parse_messages;
 use super::fields::{field, flatten_attributes, other_fields, string_field, text_or_json, time_ms_or_rfc3339};
-use super::pipeline::{RawImport, MISSING_START};
+use super::pipeline::{set_times, RawImport};
 use super::ImportError;
 use crate::model::{Attribute, AttributeValue, ImportWarning, Span, SpanKind, SpanStatus, ToolRun};
 
@@ -57,17 +57,7 @@ fn read_span(object: &Map<String, Value>) -> (String, Span) {
     };
     let start = field(object, &["started_at"]).and_then(time_ms_or_rfc3339);
     let end = field(object, &["ended_at"]).and_then(time_ms_or_rfc3339);
-    match (start, end) {
-        (Some(start), Some(end)) if end >= start => span.duration_ns = end - start,
-        (Some(_), Some(_)) => {
-            span.warnings.push(ImportWarning::for_span(&id, "ended_at is before started_at; shown with zero duration"))
-        }
-        (Some(_), None) => span.warnings.push(ImportWarning::for_span(&id, "no ended_at; shown with zero duration")),
-        (None, _) => {
-            span.warnings.push(ImportWarning::for_span(&id, "no readable started_at; placed at the start of the trace"))
-        }
-    }
-    span.start_ns = start.unwrap_or(MISSING_START);
+    set_times(&mut span, start, end, ("started_at", "ended_at"), false);
     if let Some(error) = object.get("error").filter(|error| !error.is_null()) {
         let message = error.get("message").and_then(Value::as_str).map(String::from).or_else(|| text_or_json(error));
         span.status = SpanStatus::Error { message };

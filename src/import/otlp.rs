@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::fields::{field, other_fields, signed, string_field, time_ns};
-use super::pipeline::MISSING_START;
+use super::pipeline::{set_times, ResourcePlacement};
 use super::{encoding, ImportError, RawImport};
 use crate::model::{Attribute, AttributeValue, ImportWarning, Resource, Scope, Span, SpanEvent, SpanLink, SpanStatus};
 
@@ -29,6 +29,9 @@ const SPAN_FIELDS: &[&str] = &[
     "links",
     "status",
 ];
+
+/// The field names time warnings use (shared with the fast path, which must say the same).
+pub(super) const TIME_FIELDS: (&str, &str) = ("startTimeUnixNano", "endTimeUnixNano");
 
 /// The `resourceSpans` array of one export request (also inside Jaeger v2's `{"result": ...}`).
 fn resource_spans(value: &Value) -> Option<&Vec<Value>> {
@@ -190,16 +193,7 @@ fn read_span(object: &Map<String, Value>, made_up_ids: &mut usize) -> (String, S
 
     let start = field(object, &["startTimeUnixNano", "start_time_unix_nano"]).and_then(time_ns);
     let end = field(object, &["endTimeUnixNano", "end_time_unix_nano"]).and_then(time_ns);
-    if start.is_none() {
-        problems.push("no readable start time; placed at the start of the trace".into());
-    }
-    match (start, end) {
-        (Some(start), Some(end)) if end >= start => span.duration_ns = end - start,
-        (Some(_), Some(_)) => problems.push("end time is before start time; shown with zero duration".into()),
-        (Some(_), None) => problems.push("no readable end time; shown with zero duration".into()),
-        (None, _) => {}
-    }
-    span.start_ns = start.unwrap_or(MISSING_START);
+    set_times(&mut span, start, end, TIME_FIELDS, false);
 
     if let Some(Value::Array(events)) = object.get("events") {
         span.events = events
@@ -255,8 +249,7 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
     let mut import = RawImport::new("otlp-json");
     let mut trace_index: HashMap<String, usize> = HashMap::new();
     let mut made_up_ids = 0usize;
-    // Per trace position: the (batch, scope) numbers whose resource and scope it holds last, and where.
-    let mut placed: Vec<((usize, usize), (usize, usize))> = Vec::new();
+    let mut placement = ResourcePlacement::default();
     let mut batch_number = 0;
     let mut scope_number = 0;
     for request in requests(value) {
@@ -277,21 +270,10 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
                     let (trace_id, mut span) = read_span(span_object, &mut made_up_ids);
                     let position = import.trace_position(&mut trace_index, &trace_id);
                     let raw = &mut import.traces[position];
-                    // Each trace keeps its own resource and scope lists; add this batch's once.
-                    if placed.len() <= position {
-                        placed.resize(position + 1, ((0, 0), (0, 0)));
-                    }
-                    let slot = &mut placed[position];
-                    if slot.0 .0 != batch_number {
-                        raw.trace.resources.push(resource.clone());
-                        slot.0 = (batch_number, raw.trace.resources.len() - 1);
-                    }
-                    if slot.1 .0 != scope_number {
-                        raw.trace.scopes.push(scope.clone());
-                        slot.1 = (scope_number, raw.trace.scopes.len() - 1);
-                    }
-                    span.resource = Some(slot.0 .1);
-                    span.scope = Some(slot.1 .1);
+                    let (resource_index, scope_index) =
+                        placement.place(position, &mut raw.trace, (batch_number, &resource), (scope_number, &scope));
+                    span.resource = Some(resource_index);
+                    span.scope = Some(scope_index);
                     raw.spans.push(span);
                 }
             }

@@ -12,8 +12,8 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
 use super::encoding;
-use super::pipeline::RawImport;
-use crate::model::{Attribute, AttributeValue, ImportWarning, Resource, Scope, Span, SpanEvent, SpanLink, SpanStatus};
+use super::pipeline::{set_times, RawImport, ResourcePlacement};
+use crate::model::{Attribute, AttributeValue, Resource, Scope, Span, SpanEvent, SpanLink, SpanStatus};
 
 /// A 64-bit integer written as a JSON number or a decimal string.
 #[derive(Clone, Copy)]
@@ -382,8 +382,7 @@ pub fn import(bytes: &[u8]) -> Option<RawImport> {
     let request: Request = serde_json::from_slice(bytes).ok()?;
     let mut import = RawImport::new("otlp-json");
     let mut trace_index: HashMap<String, usize> = HashMap::new();
-    // Per trace position: the (batch, scope) numbers whose resource and scope it holds last, and where.
-    let mut placed: Vec<((usize, usize), (usize, usize))> = Vec::new();
+    let mut placement = ResourcePlacement::default();
     let (mut batch_number, mut scope_number) = (0, 0);
     for batch in request.resource_spans {
         batch_number += 1;
@@ -423,21 +422,10 @@ pub fn import(bytes: &[u8]) -> Option<RawImport> {
                 span.status = status(&json.status);
                 span.attributes = attributes(json.attributes);
                 let (start, end) = (time(json.start_time_unix_nano), time(json.end_time_unix_nano));
-                match (start, end) {
-                    (Some(start), Some(end)) if end >= start => {
-                        span.start_ns = start;
-                        span.duration_ns = end - start;
-                    }
-                    (Some(start), Some(_)) => {
-                        span.start_ns = start;
-                        let warning = ImportWarning::for_span(
-                            &span.span_id,
-                            "end time is before start time; shown with zero duration",
-                        );
-                        span.warnings.push(warning);
-                    }
-                    _ => return None,
+                if start.is_none() {
+                    return None;
                 }
+                set_times(&mut span, start, end, super::otlp::TIME_FIELDS, false);
                 span.events = json
                     .events
                     .into_iter()
@@ -476,20 +464,10 @@ pub fn import(bytes: &[u8]) -> Option<RawImport> {
 
                 let position = import.trace_position(&mut trace_index, &trace_id);
                 let raw = &mut import.traces[position];
-                if placed.len() <= position {
-                    placed.resize(position + 1, ((0, 0), (0, 0)));
-                }
-                let slot = &mut placed[position];
-                if slot.0 .0 != batch_number {
-                    raw.trace.resources.push(resource.clone());
-                    slot.0 = (batch_number, raw.trace.resources.len() - 1);
-                }
-                if slot.1 .0 != scope_number {
-                    raw.trace.scopes.push(scope.clone());
-                    slot.1 = (scope_number, raw.trace.scopes.len() - 1);
-                }
-                span.resource = Some(slot.0 .1);
-                span.scope = Some(slot.1 .1);
+                let (resource_index, scope_index) =
+                    placement.place(position, &mut raw.trace, (batch_number, &resource), (scope_number, &scope));
+                span.resource = Some(resource_index);
+                span.scope = Some(scope_index);
                 raw.spans.push(span);
             }
         }

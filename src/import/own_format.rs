@@ -8,7 +8,7 @@ use super::conventions::messages::parse_messages;
 use super::fields::{
     field, millis_float_to_ns, object_attributes, other_fields, string_field, time_ms_or_rfc3339, time_ns,
 };
-use super::pipeline::{RawImport, RawTrace, MISSING_START};
+use super::pipeline::{set_times, RawImport, RawTrace};
 use super::ImportError;
 use crate::model::{
     AiDetails, Document, Feedback, FeedbackKind, ImportWarning, Span, SpanEvent, SpanKind, SpanLink, SpanStatus,
@@ -48,7 +48,7 @@ fn time(object: &Map<String, Value>, name: &str, exact_name: &str) -> Option<u64
     object.get(exact_name).and_then(time_ns).or_else(|| object.get(name).and_then(time_ms_or_rfc3339))
 }
 
-/// Reads one span; a missing start is `MISSING_START` until the trace's earliest start is known.
+/// Reads one span; a missing start is placed by the pipeline once the trace's earliest start is known.
 fn read_span(object: &Map<String, Value>, position: usize) -> Span {
     let span_id = string_field(object, &["id"]).unwrap_or_else(|| format!("span-{}", position + 1));
     let mut span =
@@ -75,13 +75,7 @@ fn read_span(object: &Map<String, Value>, position: usize) -> Span {
         let millis = object.get("duration_ms")?.as_f64()?;
         start?.checked_add(millis_float_to_ns(millis)?)
     });
-    match (start, end) {
-        (Some(start), Some(end)) if end >= start => span.duration_ns = end - start,
-        (Some(_), Some(_)) => problem("end is before start; shown with zero duration".into()),
-        (Some(_), None) => problem("no end or duration_ms; shown with zero duration".into()),
-        (None, _) => problem("no readable start; placed at the start of the trace".into()),
-    }
-    span.start_ns = start.unwrap_or(MISSING_START);
+    set_times(&mut span, start, end, ("start", "end or duration_ms"), false);
     if let Some(Value::Array(events)) = object.get("events") {
         span.events = events
             .iter()

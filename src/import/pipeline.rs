@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::conventions;
-use crate::model::{build_trace, Attribute, ImportWarning, Span, SpanEvent, Trace, TraceSet};
+use crate::model::{build_trace, Attribute, ImportWarning, Resource, Scope, Span, SpanEvent, Trace, TraceSet};
 
 /// Start time importers give a span whose file had none; replaced by the trace's earliest start.
 pub const MISSING_START: u64 = u64::MAX;
@@ -62,6 +62,61 @@ impl RawImport {
                 self.traces.len() - 1
             }
         }
+    }
+}
+
+/// Gives each trace its own copy of a batch's resource and scope, added once per batch: OTLP
+/// groups spans by resource and scope, and one batch may hold spans of several traces.
+#[derive(Default)]
+pub struct ResourcePlacement {
+    /// Per trace position: ((batch number, resource index), (scope number, scope index)).
+    placed: Vec<((usize, usize), (usize, usize))>,
+}
+
+impl ResourcePlacement {
+    /// The (resource, scope) indices in `trace` for batch number `batch` and scope number `scope`
+    /// (both counted from 1), copying them into the trace the first time.
+    pub fn place(
+        &mut self,
+        position: usize,
+        trace: &mut Trace,
+        batch: (usize, &Resource),
+        scope: (usize, &Scope),
+    ) -> (usize, usize) {
+        if self.placed.len() <= position {
+            self.placed.resize(position + 1, ((0, 0), (0, 0)));
+        }
+        let slot = &mut self.placed[position];
+        if slot.0 .0 != batch.0 {
+            trace.resources.push(batch.1.clone());
+            slot.0 = (batch.0, trace.resources.len() - 1);
+        }
+        if slot.1 .0 != scope.0 {
+            trace.scopes.push(scope.1.clone());
+            slot.1 = (scope.0, trace.scopes.len() - 1);
+        }
+        (slot.0 .1, slot.1 .1)
+    }
+}
+
+/// Sets a span's start and duration from the times its file gave, warning (with the file's own
+/// field names) when the start is missing, the end is missing, or the end comes before the start.
+/// A missing start becomes [`MISSING_START`], placed later at the trace's earliest start.
+pub fn set_times(span: &mut Span, start: Option<u64>, end: Option<u64>, fields: (&str, &str), end_optional: bool) {
+    let (start_field, end_field) = fields;
+    let problem = match (start, end) {
+        (Some(start), Some(end)) if end >= start => {
+            span.duration_ns = end - start;
+            None
+        }
+        (Some(_), Some(_)) => Some(format!("{end_field} is before {start_field}; shown with zero duration")),
+        (Some(_), None) if end_optional => None,
+        (Some(_), None) => Some(format!("no readable {end_field}; shown with zero duration")),
+        (None, _) => Some(format!("no readable {start_field}; placed at the start of the trace")),
+    };
+    span.start_ns = start.unwrap_or(MISSING_START);
+    if let Some(message) = problem {
+        span.warnings.push(ImportWarning::for_span(&span.span_id, message));
     }
 }
 

@@ -12,9 +12,9 @@ use serde_json::{Map, Value};
 
 use super::encoding::normalise_binary_id;
 use super::fields::{field, flatten_attributes, other_fields, string_field, time_ms_or_rfc3339, unsigned};
-use super::pipeline::{RawImport, MISSING_START};
+use super::pipeline::{set_times, RawImport};
 use super::ImportError;
-use crate::model::{ImportWarning, Resource, Scope, Span, SpanEvent, SpanKind, SpanLink, SpanStatus};
+use crate::model::{Resource, Scope, Span, SpanEvent, SpanKind, SpanLink, SpanStatus};
 
 const SPAN_FIELDS: &[&str] = &[
     "name",
@@ -145,19 +145,7 @@ fn read_span(object: &Map<String, Value>, trace: &mut crate::model::Trace) -> (S
     span.status = status(object);
     let start = time(field(object, &["start_time", "startTime"]));
     let end = time(field(object, &["end_time", "endTime"]));
-    match (start, end) {
-        (Some(start), Some(end)) if end >= start => span.duration_ns = end - start,
-        (Some(_), Some(_)) => span
-            .warnings
-            .push(ImportWarning::for_span(&span_id, "end time is before start time; shown with zero duration")),
-        (Some(_), None) => {
-            span.warnings.push(ImportWarning::for_span(&span_id, "no end time; shown with zero duration"))
-        }
-        (None, _) => span
-            .warnings
-            .push(ImportWarning::for_span(&span_id, "no readable start time; placed at the start of the trace")),
-    }
-    span.start_ns = start.unwrap_or(MISSING_START);
+    set_times(&mut span, start, end, ("start_time", "end_time"), false);
     if let Some(Value::Array(events)) = object.get("events") {
         span.events = events
             .iter()

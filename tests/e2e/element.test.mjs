@@ -1,26 +1,17 @@
 // <trace-viewer> as a host page uses it: src attribute, data property, load() method, events,
 // several independent elements, style isolation, and removal.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { launchBrowser, newPage, repository, serveRepository } from './helpers.mjs';
+import { newPage, repository, useBrowserAndServer } from './helpers.mjs';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await serveRepository();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = useBrowserAndServer();
 
 async function openTwoViewers() {
-  const page = await newPage(browser);
-  await page.goto(`${server.url}test-pages/two-viewers.html`);
+  const page = await newPage(session.browser);
+  await page.goto(`${session.server.url}test-pages/two-viewers.html`);
   await page.locator('#left .tv-row').first().waitFor();
   return page;
 }

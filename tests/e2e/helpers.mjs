@@ -1,6 +1,7 @@
 // Shared set-up for the end-to-end tests: Debian's Chromium driven by playwright-core, pages
 // served on 127.0.0.1 by xtask/serve.mjs, and a screenshot folder under target/.
 import { mkdirSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '../../xtask/node_modules/playwright-core/index.mjs';
@@ -41,4 +42,21 @@ export async function newPage(browser, options = {}) {
     if (message.type() === 'error' && !message.text().includes('404')) page.errors.push(message.text());
   });
   return page;
+}
+
+/**
+ * Starts Chromium and the repository server before a test file's tests and stops both after.
+ * Returns an object whose `browser` and `server` are set once started.
+ */
+export function useBrowserAndServer(extraHeaders = {}) {
+  const session = { browser: null, server: null };
+  before(async () => {
+    session.browser = await launchBrowser();
+    session.server = await serveRepository(extraHeaders);
+  });
+  after(async () => {
+    await session.browser?.close();
+    await session.server?.close();
+  });
+  return session;
 }

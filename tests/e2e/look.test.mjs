@@ -1,33 +1,24 @@
 // How the viewer looks: the theme follows the system unless the `theme` attribute says otherwise,
 // the detail panel can be resized, and at phone width the panel moves below the tree.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, newPage, serveRepository } from './helpers.mjs';
+import { newPage, useBrowserAndServer } from './helpers.mjs';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await serveRepository();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = useBrowserAndServer();
 
 const background = (page) => page.locator('trace-viewer .tv-app').evaluate((app) => getComputedStyle(app).backgroundColor);
 
 test('the theme follows prefers-color-scheme and the theme attribute overrides it', async () => {
-  const dark = await newPage(browser, { colorScheme: 'dark' });
-  await dark.goto(server.url);
+  const dark = await newPage(session.browser, { colorScheme: 'dark' });
+  await dark.goto(session.server.url);
   await dark.locator('trace-viewer .tv-row').first().waitFor();
   assert.equal(await background(dark), 'rgb(20, 24, 31)');
   await dark.locator('trace-viewer').evaluate((viewer) => viewer.setAttribute('theme', 'light'));
   assert.equal(await background(dark), 'rgb(255, 255, 255)');
   await dark.close();
 
-  const light = await newPage(browser, { colorScheme: 'light' });
-  await light.goto(server.url);
+  const light = await newPage(session.browser, { colorScheme: 'light' });
+  await light.goto(session.server.url);
   await light.locator('trace-viewer .tv-row').first().waitFor();
   assert.equal(await background(light), 'rgb(255, 255, 255)');
   await light.locator('trace-viewer').evaluate((viewer) => viewer.setAttribute('theme', 'dark'));
@@ -39,8 +30,8 @@ test('the theme follows prefers-color-scheme and the theme attribute overrides i
 });
 
 test('the detail panel is resized by dragging the splitter or with the arrow keys', async () => {
-  const page = await newPage(browser, { viewport: { width: 1400, height: 800 } });
-  await page.goto(server.url);
+  const page = await newPage(session.browser, { viewport: { width: 1400, height: 800 } });
+  await page.goto(session.server.url);
   await page.locator('trace-viewer .tv-row').first().waitFor();
   const panel = page.locator('trace-viewer .tv-detail');
   const before = (await panel.boundingBox()).width;
@@ -58,8 +49,8 @@ test('the detail panel is resized by dragging the splitter or with the arrow key
 });
 
 test('at phone width the detail panel sits below the tree', async () => {
-  const page = await newPage(browser, { viewport: { width: 360, height: 740 } });
-  await page.goto(server.url);
+  const page = await newPage(session.browser, { viewport: { width: 360, height: 740 } });
+  await page.goto(session.server.url);
   await page.locator('trace-viewer .tv-row').first().waitFor();
   const tree = await page.locator('trace-viewer .tv-tree').boundingBox();
   const panel = await page.locator('trace-viewer .tv-detail').boundingBox();

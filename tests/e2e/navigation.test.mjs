@@ -1,23 +1,14 @@
 // Finding and moving in a trace: search with match count and next/previous, `/` to search, folding
 // controls, keyboard navigation of the tree, and a selected span that survives a reload via the URL.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, newPage, serveRepository } from './helpers.mjs';
+import { newPage, useBrowserAndServer } from './helpers.mjs';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await serveRepository();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = useBrowserAndServer();
 
 async function openExample() {
-  const page = await newPage(browser);
-  await page.goto(server.url);
+  const page = await newPage(session.browser);
+  await page.goto(session.server.url);
   await page.locator('trace-viewer .tv-row').first().waitFor();
   return page;
 }
@@ -128,10 +119,10 @@ test('filters by kind and by errors keep ancestors for context; a folded row tel
 });
 
 test('ids can be copied, long attribute lists filtered, and detail sections folded', async () => {
-  const context = await browser.newContext();
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  const context = await session.browser.newContext();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: session.server.url });
   const page = await context.newPage();
-  await page.goto(`${server.url}?src=/fixtures/otlp/otel-python-genai-agent.json`);
+  await page.goto(`${session.server.url}?src=/fixtures/otlp/otel-python-genai-agent.json`);
   await page.locator('trace-viewer .tv-row', { hasText: 'chat gpt-4o-mini' }).first().click();
   const detail = page.locator('trace-viewer .tv-detail');
   await detail.getByRole('button', { name: 'Copy Span ID' }).click();

@@ -1,21 +1,12 @@
 // The static page (www/index.html) as a person uses it: the bundled example opens, a file can be
 // picked, dropped or named in ?src=, a span click shows its details, a bad file shows an error.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { launchBrowser, newPage, repository, screenshots, serveRepository } from './helpers.mjs';
+import { newPage, repository, screenshots, useBrowserAndServer } from './helpers.mjs';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await serveRepository();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = useBrowserAndServer();
 
 const rows = (page) => page.locator('trace-viewer .tv-row');
 
@@ -26,8 +17,8 @@ test('the bundled example opens with every span, errors marked, and screenshots 
     ['page-narrow-light', { width: 390, height: 800 }, 'light'],
     ['page-narrow-dark', { width: 390, height: 800 }, 'dark'],
   ]) {
-    const page = await newPage(browser, { viewport, colorScheme });
-    await page.goto(server.url);
+    const page = await newPage(session.browser, { viewport, colorScheme });
+    await page.goto(session.server.url);
     await rows(page).first().waitFor();
     assert.equal(await rows(page).count(), 9);
     await assert.doesNotReject(page.locator('trace-viewer .tv-trace-name', { hasText: 'support-agent: refund request' }).waitFor());
@@ -42,8 +33,8 @@ test('the bundled example opens with every span, errors marked, and screenshots 
 });
 
 test('clicking a span shows all it holds and emits span-select to the page', async () => {
-  const page = await newPage(browser);
-  await page.goto(server.url);
+  const page = await newPage(session.browser);
+  await page.goto(session.server.url);
   await rows(page).first().waitFor();
   const selected = page.evaluate(() => new Promise((resolve) => {
     document.addEventListener('span-select', (event) => resolve(event.detail), { once: true });
@@ -58,8 +49,8 @@ test('clicking a span shows all it holds and emits span-select to the page', asy
 });
 
 test('an LLM span shows its conversation, tool calls, model and usage', async () => {
-  const page = await newPage(browser);
-  await page.goto(server.url);
+  const page = await newPage(session.browser);
+  await page.goto(session.server.url);
   await rows(page).filter({ hasText: 'write answer' }).click();
   const detail = page.locator('trace-viewer .tv-detail');
   await detail.getByText('Input messages (4)').waitFor();
@@ -72,8 +63,8 @@ test('an LLM span shows its conversation, tool calls, model and usage', async ()
 });
 
 test('a trace file and its log file open together, logs attached to their spans', async () => {
-  const page = await newPage(browser);
-  await page.goto(server.url);
+  const page = await newPage(session.browser);
+  await page.goto(session.server.url);
   await rows(page).first().waitFor();
   const [spansLine, logsLine] = (await readFile(join(repository, 'tests/fixtures/otlp/otel-python-genai-with-logs.jsonl'), 'utf8')).trim().split('\n');
   await page.setInputFiles('#file-input', [
@@ -93,8 +84,8 @@ test('a trace file and its log file open together, logs attached to their spans'
 });
 
 test('a file chosen with the picker replaces the example', async () => {
-  const page = await newPage(browser);
-  await page.goto(server.url);
+  const page = await newPage(session.browser);
+  await page.goto(session.server.url);
   await rows(page).first().waitFor();
   await page.setInputFiles('#file-input', join(repository, 'tests/fixtures/otlp/otel-python-genai-agent.json'));
   await page.locator('trace-viewer .tv-trace-name', { hasText: 'invoke_agent travel-planner' }).waitFor();
@@ -104,8 +95,8 @@ test('a file chosen with the picker replaces the example', async () => {
 });
 
 test('a file dropped on the page opens', async () => {
-  const page = await newPage(browser);
-  await page.goto(server.url);
+  const page = await newPage(session.browser);
+  await page.goto(session.server.url);
   await rows(page).first().waitFor();
   const text = await readFile(join(repository, 'tests/fixtures/otlp/otel-js-rag-chatbot.json'), 'utf8');
   await page.evaluate((content) => {
@@ -121,8 +112,8 @@ test('a file dropped on the page opens', async () => {
 });
 
 test('pasting trace JSON onto the page opens it', async () => {
-  const page = await newPage(browser);
-  await page.goto(server.url);
+  const page = await newPage(session.browser);
+  await page.goto(session.server.url);
   await rows(page).first().waitFor();
   const text = await readFile(join(repository, 'tests/fixtures/hand-written/otlp-array-of-requests.json'), 'utf8');
   await page.evaluate((content) => {
@@ -136,16 +127,16 @@ test('pasting trace JSON onto the page opens it', async () => {
 });
 
 test('?src= opens the named file', async () => {
-  const page = await newPage(browser);
-  await page.goto(`${server.url}?src=/fixtures/otlp/jaeger-v3-api-hotrod-40spans.json`);
+  const page = await newPage(session.browser);
+  await page.goto(`${session.server.url}?src=/fixtures/otlp/jaeger-v3-api-hotrod-40spans.json`);
   await rows(page).first().waitFor();
   assert.equal(await page.locator('trace-viewer .tv-stats').getByText('40 spans').count(), 1);
   await page.close();
 });
 
 test('a bad file shows a clear error that says where', async () => {
-  const page = await newPage(browser);
-  await page.goto(server.url);
+  const page = await newPage(session.browser);
+  await page.goto(session.server.url);
   await rows(page).first().waitFor();
   await page.setInputFiles('#file-input', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{\n "resourceSpans": [\n  {"x": }\n ]\n}') });
   const panel = page.locator('trace-viewer .tv-error-panel');

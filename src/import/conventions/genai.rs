@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::json_text::decode_json_text;
-use super::messages::{parse_messages, parse_messages_text};
-use super::{fill, split_index, value_f64, value_text, value_u64};
-use crate::model::{AiDetails, Attribute, AttributeValue, Message, SpanEvent, SpanKind, ToolCall, ToolRun};
+use super::messages::{parse_messages, parse_messages_text, tool_call_at};
+use super::{fill, merge_tool, split_index, value_f64, value_text, value_u64};
+use crate::model::{AiDetails, Attribute, AttributeValue, Message, SpanEvent, SpanKind, ToolRun};
 
 pub fn kind(operation: &str) -> SpanKind {
     match operation {
@@ -45,10 +45,7 @@ fn set_indexed_field(messages: &mut BTreeMap<usize, Message>, rest: &str, value:
         _ => {
             if let Some(call_rest) = field.strip_prefix("tool_calls.") {
                 if let Some((call_index, call_field)) = split_index(call_rest) {
-                    while message.tool_calls.len() <= call_index.min(1024) {
-                        message.tool_calls.push(ToolCall::default());
-                    }
-                    if let Some(call) = message.tool_calls.get_mut(call_index) {
+                    if let Some(call) = tool_call_at(message, call_index) {
                         match call_field {
                             "id" => call.id = Some(text),
                             "name" | "function.name" => call.name = text,
@@ -186,13 +183,7 @@ pub fn apply(attributes: &[Attribute], events: &[SpanEvent], details: &mut AiDet
     if !parameters.is_empty() {
         fill(&mut details.parameters, Some(Value::Object(parameters).to_string()));
     }
-    if tool != ToolRun::default() {
-        let existing = details.tool.get_or_insert_with(ToolRun::default);
-        fill(&mut existing.name, tool.name);
-        fill(&mut existing.call_id, tool.call_id);
-        fill(&mut existing.arguments, tool.arguments);
-        fill(&mut existing.result, tool.result);
-    }
+    merge_tool(details, tool);
 }
 
 #[cfg(test)]

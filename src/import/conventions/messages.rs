@@ -66,6 +66,18 @@ pub fn readable_text(value: &Value, role: &str) -> Option<String> {
         .or_else(|| Some(json_to_text(&decoded)))
 }
 
+/// The tool call at `index` of a message, created (empty) with any before it; indices past 1024
+/// are ignored so a file cannot make us allocate without bound.
+pub fn tool_call_at(message: &mut Message, index: usize) -> Option<&mut ToolCall> {
+    if index > 1024 {
+        return None;
+    }
+    while message.tool_calls.len() <= index {
+        message.tool_calls.push(ToolCall::default());
+    }
+    message.tool_calls.get_mut(index)
+}
+
 /// The role of a message whose source did not say.
 const UNKNOWN_ROLE: &str = "unknown";
 

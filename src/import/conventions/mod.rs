@@ -13,7 +13,7 @@ pub mod messages;
 mod openinference;
 mod vercel;
 
-use crate::model::{attribute::find, AiDetails, Attribute, AttributeValue, Span, SpanKind, Trace};
+use crate::model::{attribute::find, AiDetails, Attribute, AttributeValue, Span, SpanKind, ToolRun, Trace};
 
 /// Maps one span: its kind (when the importer left it `Other`) and its AI details.
 pub fn apply(span: &mut Span) {
@@ -88,6 +88,18 @@ pub fn fill<T>(slot: &mut Option<T>, value: Option<T>) {
     if slot.is_none() {
         *slot = value;
     }
+}
+
+/// Adds what `tool` knows to the span's tool run, keeping fields already set.
+pub fn merge_tool(details: &mut AiDetails, tool: ToolRun) {
+    if tool == ToolRun::default() {
+        return;
+    }
+    let existing = details.tool.get_or_insert_with(ToolRun::default);
+    fill(&mut existing.name, tool.name);
+    fill(&mut existing.call_id, tool.call_id);
+    fill(&mut existing.arguments, tool.arguments);
+    fill(&mut existing.result, tool.result);
 }
 
 /// Splits `"3.message.role"` into `(3, "message.role")`.

@@ -4,8 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use super::messages::tool_call_at;
 use super::{fill, split_index, value_f64, value_text, value_u64};
-use crate::model::{AiDetails, Attribute, AttributeValue, Document, Message, SpanKind, ToolCall, ToolRun};
+use crate::model::{AiDetails, Attribute, AttributeValue, Document, Message, SpanKind, ToolRun};
 
 pub fn kind(name: &str) -> SpanKind {
     match name.to_ascii_uppercase().as_str() {
@@ -51,10 +52,7 @@ fn set_message_field(
                 }
             } else if let Some(call_rest) = field.strip_prefix("tool_calls.") {
                 if let Some((call_index, call_field)) = split_index(call_rest) {
-                    while message.tool_calls.len() <= call_index.min(1024) {
-                        message.tool_calls.push(ToolCall::default());
-                    }
-                    if let Some(call) = message.tool_calls.get_mut(call_index) {
+                    if let Some(call) = tool_call_at(message, call_index) {
                         match call_field {
                             "tool_call.id" => call.id = Some(text),
                             "tool_call.function.name" => call.name = text,

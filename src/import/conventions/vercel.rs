@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::json_text::decode_json_text;
 use super::messages::{parse_messages, parse_messages_text};
-use super::{fill, value_f64, value_text, value_u64};
+use super::{fill, merge_tool, value_f64, value_text, value_u64};
 use crate::model::{AiDetails, Attribute, AttributeValue, Message, SpanKind, ToolCall, ToolRun};
 
 /// The kind from a Vercel AI SDK span name (`ai.generateText.doGenerate` is the model call,
@@ -92,13 +92,7 @@ pub fn apply(attributes: &[Attribute], details: &mut AiDetails) {
             ..Message::default()
         });
     }
-    if tool != ToolRun::default() {
-        let existing = details.tool.get_or_insert_with(ToolRun::default);
-        fill(&mut existing.name, tool.name);
-        fill(&mut existing.call_id, tool.call_id);
-        fill(&mut existing.arguments, tool.arguments);
-        fill(&mut existing.result, tool.result);
-    }
+    merge_tool(details, tool);
 }
 
 /// `ai.prompt` holds `{"system": ..., "prompt": ..., "messages": [...]}` as JSON text.
