@@ -383,6 +383,7 @@ pub fn import(bytes: &[u8]) -> Option<RawImport> {
     let mut import = RawImport::new("otlp-json");
     let mut trace_index: HashMap<String, usize> = HashMap::new();
     let mut placement = ResourcePlacement::default();
+    let mut last_trace: Option<(String, usize)> = None;
     let (mut batch_number, mut scope_number) = (0, 0);
     for batch in request.resource_spans {
         batch_number += 1;
@@ -408,7 +409,16 @@ pub fn import(bytes: &[u8]) -> Option<RawImport> {
                 scope.attributes.push(Attribute::new("schemaUrl", AttributeValue::String(schema_url.to_string())));
             }
             for json in scope_list.spans {
-                let trace_id = if json.trace_id.is_empty() { String::new() } else { id(&json.trace_id, 16)? };
+                // Consecutive spans usually share a trace: reuse the last lookup when the raw id repeats.
+                let position = match &last_trace {
+                    Some((raw, position)) if *raw == json.trace_id => *position,
+                    _ => {
+                        let trace_id = if json.trace_id.is_empty() { String::new() } else { id(&json.trace_id, 16)? };
+                        let position = import.trace_position(&mut trace_index, &trace_id);
+                        last_trace = Some((json.trace_id.to_string(), position));
+                        position
+                    }
+                };
                 if json.span_id.is_empty() {
                     return None;
                 }
@@ -462,7 +472,6 @@ pub fn import(bytes: &[u8]) -> Option<RawImport> {
                 span.other_fields.extend(count("droppedEventsCount", json.dropped_events_count));
                 span.other_fields.extend(count("droppedLinksCount", json.dropped_links_count));
 
-                let position = import.trace_position(&mut trace_index, &trace_id);
                 let raw = &mut import.traces[position];
                 let (resource_index, scope_index) =
                     placement.place(position, &mut raw.trace, (batch_number, &resource), (scope_number, &scope));

@@ -155,18 +155,24 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
     for (new_index, &old_index) in order.iter().enumerate() {
         new_index_of[old_index] = new_index;
     }
-    let mut slots: Vec<Option<Span>> = spans.into_iter().map(Some).collect();
-    let mut placed: Vec<Span> = Vec::with_capacity(order.len());
-    for &old_index in &order {
-        let Some(mut span) = slots[old_index].take() else {
-            continue;
-        };
+    // Fill in tree fields where the spans are, then permute them into pre-order in place (cycle by
+    // cycle, swapping) so a million spans are never copied into a second vector.
+    for old_index in 0..spans.len() {
+        let span = &mut spans[old_index];
         span.parent = parent_of[old_index].map(|parent| new_index_of[parent]);
         span.depth = depth_of[old_index];
         span.child_count = u32::try_from(children[old_index].len()).unwrap_or(u32::MAX);
-        span.subtree_end = placed.len() + 1;
-        placed.push(span);
+        span.subtree_end = new_index_of[old_index] + 1;
     }
+    let mut target = new_index_of;
+    for start in 0..spans.len() {
+        while target[start] != start {
+            let destination = target[start];
+            spans.swap(start, destination);
+            target.swap(start, destination);
+        }
+    }
+    let mut placed = spans;
     // Subtree ends: walk backwards, each span extends its parent's range.
     for index in (0..placed.len()).rev() {
         if let Some(parent) = placed[index].parent {

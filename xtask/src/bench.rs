@@ -11,6 +11,8 @@ use crate::{build, generate, repository, tools};
 pub const BENCH_SPANS: usize = 100_000;
 /// Spans in the generated import-speed trace (about 100 MB).
 pub const IMPORT_BENCH_SPANS: usize = 230_000;
+/// Spans in the lean trace for the scale benchmark (expand, collapse, select, search).
+pub const SCALE_BENCH_SPANS: usize = 1_000_000;
 
 pub fn bench() -> Result<(), String> {
     build::build_all()?;
@@ -53,7 +55,14 @@ pub fn bench() -> Result<(), String> {
         .arg(&big)
         .arg("--runs")
         .arg("1")
-        .current_dir(&root))
+        .current_dir(&root))?;
+
+    let lean = directory.join("otlp-lean-1m.json");
+    let lean_text = generate::lean_otlp_trace(SCALE_BENCH_SPANS);
+    std::fs::write(&lean, &lean_text).map_err(|error| format!("{}: {error}", lean.display()))?;
+    println!("\n== scale: {} ({SCALE_BENCH_SPANS} lean spans, {:.1} MB)", lean.display(), lean_text.len() as f64 / 1e6);
+    drop(lean_text);
+    run(Command::new("node").arg(root.join("xtask/bench/scale.mjs")).arg(&lean).current_dir(&root))
 }
 
 /// Imports a file natively a few times and prints the best time and throughput.

@@ -110,6 +110,49 @@ pub fn otlp_trace(span_count: usize) -> String {
     )
 }
 
+/// A lean OTLP/JSON trace of exactly `span_count` spans for scale tests: short names, one
+/// attribute each, a root with turns of four children, every 97th span failed.
+pub fn lean_otlp_trace(span_count: usize) -> String {
+    let mut spans: Vec<String> = Vec::with_capacity(span_count);
+    let mut turn_id = 0u64;
+    for index in 0..span_count as u64 {
+        let id = index + 1;
+        let (parent, start) = if index == 0 {
+            (None, BASE_TIME_NS)
+        } else if index % 5 == 1 {
+            turn_id = id;
+            (Some(1), BASE_TIME_NS + index * 1_000)
+        } else {
+            (Some(turn_id), BASE_TIME_NS + index * 1_000)
+        };
+        let duration = if index == 0 {
+            (span_count as u64 + 5) * 1_000
+        } else if index % 5 == 1 {
+            5_000
+        } else {
+            900
+        };
+        let attribute = int_attribute("step", index);
+        let mut text = String::with_capacity(256);
+        span_json(
+            &mut text,
+            id,
+            parent,
+            if index % 5 == 1 { "turn" } else { "step" },
+            start,
+            duration,
+            &attribute,
+            index % 97 == 0 && index > 0,
+        );
+        spans.push(text);
+    }
+    format!(
+        r#"{{"resourceSpans":[{{"resource":{{"attributes":[{}]}},"scopeSpans":[{{"scope":{{"name":"bench-generator","version":"1"}},"spans":[{}]}}]}}]}}"#,
+        string_attribute("service.name", "scale"),
+        spans.join(",")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -120,5 +163,14 @@ mod tests {
         assert_eq!(set.traces[0].spans.len(), 1_000);
         assert!(set.traces[0].warnings.is_empty(), "{:?}", set.traces[0].warnings);
         assert_eq!(set.traces[0].spans[0].duration_ns, set.traces[0].duration_ns, "the root spans the trace");
+    }
+
+    #[test]
+    fn the_lean_trace_is_one_clean_tree() {
+        let set = trace_viewer::import::import_text(&super::lean_otlp_trace(1_000), None).expect("valid OTLP");
+        let trace = &set.traces[0];
+        assert_eq!(trace.spans.len(), 1_000);
+        assert!(trace.warnings.is_empty(), "{:?}", trace.warnings.first());
+        assert_eq!(trace.spans.iter().filter(|span| span.depth == 1).count(), 200);
     }
 }
