@@ -8,6 +8,7 @@ use leptos::tachys::view::add_attr::AddAnyAttr;
 use super::tree_view::ROW_HEIGHT_PX;
 use super::ViewerState;
 use crate::analysis::{format_duration_ns, format_percent, interval_geometry, TimeWindow};
+use crate::model::format_count;
 use crate::model::{Span, SpanKind};
 
 /// Pixels of indentation per tree level.
@@ -59,7 +60,7 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
                 .unwrap_or_default();
             view! {
                 <span class="tv-hidden-count" class:tv-hidden-errors={hidden_errors > 0} title="hidden spans">
-                    {format!("+{hidden_count}{errors}")}
+                    {format!("+{}{errors}", format_count(hidden_count as u64))}
                 </span>
             }
         })

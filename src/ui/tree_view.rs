@@ -94,11 +94,25 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
         let first = (scroll_top.get().max(0.0) as usize / ROW_HEIGHT_PX).saturating_sub(OVERSCAN_ROWS);
         let count = viewport_height.get().max(0.0) as usize / ROW_HEIGHT_PX + 2 + 2 * OVERSCAN_ROWS;
         state.rows.with(|rows| {
-            let end = (first + count).min(rows.len());
-            let start = first.min(end);
+            // When the list shrinks under a scrolled viewport (collapse all, a filter), the browser
+            // clamps the scroll position; until its scroll event arrives, show the last rows.
+            let start = first.min(rows.len().saturating_sub(count));
+            let end = (start + count).min(rows.len());
             (start..end).map(|position| (generation, position, rows[position])).collect::<Vec<_>>()
         })
     };
+
+    // After the row list changes, read the scroll position again: the browser may have clamped it
+    // without a scroll event, and the rendered window must follow the real position.
+    Effect::new(move |_| {
+        state.rows.track();
+        if let Some(element) = scroller.get_untracked() {
+            let actual = f64::from(element.scroll_top());
+            if (actual - scroll_top.get_untracked()).abs() >= 1.0 {
+                scroll_top.set(actual);
+            }
+        }
+    });
 
     // Keep the selected row in view when the keyboard (or the host) moves the selection.
     Effect::new(move |_| {

@@ -169,3 +169,26 @@ test('dragging across the axis zooms, the minimap shows where, and reset shows t
   assert.match(tooltip, /self \d/);
   await page.close();
 });
+
+test('a large trace stays responsive: few rows in the DOM, search and folding work across all spans', async () => {
+  const page = await newPage(session.browser, { viewport: { width: 1200, height: 800 } });
+  await page.goto(session.server.url);
+  await page.locator('trace-viewer .tv-row').first().waitFor();
+  const summary = await page.evaluate(() => {
+    const spans = [{ id: 'root', name: 'root', start: 0, duration_ms: 60000 }];
+    for (let index = 1; index < 60000; index += 1) {
+      spans.push({ id: `s${index}`, parent: index % 10 === 1 ? 'root' : `s${index - (index % 10) + 1}`, name: `step ${index}`, start: index, duration_ms: 0.5, ...(index === 45678 ? { error: 'needle failure' } : {}) });
+    }
+    return document.querySelector('trace-viewer').load(JSON.stringify({ format: 'trace-viewer/v1', spans }));
+  });
+  assert.equal(summary.spanCount, 60000);
+  assert.ok(await page.locator('trace-viewer .tv-row').count() < 60);
+  await page.locator('trace-viewer .tv-search').fill('needle failure');
+  await page.keyboard.press('Enter');
+  await page.locator('trace-viewer .tv-row-selected', { hasText: 'step 45678' }).waitFor();
+  assert.ok(await page.locator('trace-viewer .tv-row').count() < 60, 'revealing a deep match keeps the DOM small');
+  await page.getByRole('button', { name: 'Collapse all' }).click();
+  assert.equal(await page.locator('trace-viewer .tv-row').count(), 1);
+  assert.equal(await page.locator('trace-viewer .tv-hidden-count').innerText(), '+59,999 · 1 error');
+  await page.close();
+});
