@@ -74,7 +74,8 @@ async fn shows_every_span_of_the_example_with_errors_marked() {
     );
     assert!(text(&root, ".tv-stats").contains("2 errors"));
     assert!(text(&root, ".tv-stats").contains("thumbs down"));
-    assert_eq!(count(&root, "style"), 1, "the stylesheet lives in the shadow root");
+    let adopted = js_sys::Reflect::get(&root, &"adoptedStyleSheets".into()).unwrap();
+    assert_eq!(js_sys::Array::from(&adopted).length() + count(&root, "style"), 1, "one stylesheet, in the shadow root");
     host.remove();
 }
 

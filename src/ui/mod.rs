@@ -26,6 +26,22 @@ pub use state::{LoadedFile, Shared, ViewerState};
 /// The stylesheet, injected into each viewer's shadow root (never into the page's `<head>`).
 pub const STYLE_SHEET: &str = include_str!("style.css");
 
+/// Gives the shadow root its styles: as a constructed style sheet where the browser has them
+/// (a page's Content-Security-Policy `style-src` does not apply to those, so the element works
+/// under a strict policy), else as a `<style>` element.
+fn attach_style_sheet(shadow_root: &ShadowRoot, document: &web_sys::Document) -> Result<(), JsValue> {
+    if let Ok(sheet) = web_sys::CssStyleSheet::new() {
+        if sheet.replace_sync(STYLE_SHEET).is_ok() {
+            shadow_root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+            return Ok(());
+        }
+    }
+    let style = document.create_element("style")?;
+    style.set_text_content(Some(STYLE_SHEET));
+    shadow_root.append_child(&style)?;
+    Ok(())
+}
+
 /// A mounted viewer: its state, and the Leptos handle whose drop unmounts it and frees its signals.
 pub struct MountedViewer {
     pub state: ViewerState,
@@ -35,9 +51,7 @@ pub struct MountedViewer {
 /// Mounts a viewer into `shadow_root` with its stylesheet; events go to `host` when given.
 pub fn mount_viewer(shadow_root: &ShadowRoot, host: Option<HtmlElement>) -> Result<MountedViewer, JsValue> {
     let document = web_sys::window().and_then(|window| window.document()).ok_or("no document")?;
-    let style = document.create_element("style")?;
-    style.set_text_content(Some(STYLE_SHEET));
-    shadow_root.append_child(&style)?;
+    attach_style_sheet(shadow_root, &document)?;
     let container: HtmlElement = document.create_element("div")?.dyn_into()?;
     container.set_class_name("tv-root");
     container.set_attribute("part", "root")?;

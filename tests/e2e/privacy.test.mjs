@@ -1,0 +1,51 @@
+// Trust: the page works under a strict Content-Security-Policy, and a whole session sends no
+// request anywhere but the page's own assets and the trace it was asked to open.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { newPage, repository, useBrowserAndServer } from './helpers.mjs';
+
+const STRICT_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
+const strict = useBrowserAndServer({ 'content-security-policy': STRICT_POLICY });
+
+test('under a strict Content-Security-Policy the viewer renders, styled, with no violation', async () => {
+  const page = await newPage(strict.browser);
+  const violations = [];
+  await page.exposeFunction('reportViolation', (text) => violations.push(text));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => window.reportViolation(`${event.violatedDirective} ${event.blockedURI}`));
+  });
+  const response = await page.goto(strict.server.url);
+  assert.equal(response.headers()['content-security-policy'], STRICT_POLICY);
+  await page.locator('trace-viewer .tv-row').first().waitFor();
+  const rowHeight = await page.locator('trace-viewer .tv-row').first().evaluate((row) => getComputedStyle(row).height);
+  assert.equal(rowHeight, '26px', 'the shadow root styles apply');
+  await page.locator('trace-viewer .tv-row', { hasText: 'lookup_order' }).click();
+  await page.locator('trace-viewer .tv-status-error').waitFor();
+  assert.deepEqual(violations, []);
+  await page.close();
+});
+
+test('a whole session requests only the page, its assets and the chosen trace', async () => {
+  const page = await newPage(strict.browser);
+  const requests = [];
+  page.on('request', (request) => requests.push(request.url()));
+  await page.goto(`${strict.server.url}?src=/fixtures/otlp/otel-js-rag-chatbot.json`);
+  await page.locator('trace-viewer .tv-row').first().waitFor();
+  await page.setInputFiles('#file-input', join(repository, 'tests/fixtures/otlp/otel-python-genai-agent.json'));
+  await page.locator('trace-viewer .tv-trace-name', { hasText: 'invoke_agent travel-planner' }).waitFor();
+  await page.locator('trace-viewer .tv-row').nth(1).click();
+  await page.locator('trace-viewer .tv-search').fill('gpt');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(200);
+  const allowed = new Set(['/', '/page.css', '/page.js', '/pkg/trace-viewer.js', '/pkg/wasm/trace_viewer.js', '/pkg/wasm/trace_viewer_bg.wasm', '/fixtures/otlp/otel-js-rag-chatbot.json']);
+  const origin = new URL(strict.server.url).origin;
+  for (const url of requests) {
+    if (url.startsWith('data:')) continue;
+    const parsed = new URL(url);
+    assert.equal(parsed.origin, origin, `request to another host: ${url}`);
+    assert.ok(allowed.has(parsed.pathname), `unexpected request: ${url}`);
+  }
+  assert.ok(requests.some((url) => url.endsWith('.wasm')));
+  await page.close();
+});
