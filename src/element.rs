@@ -79,6 +79,13 @@ impl ViewerHandle {
         self.viewer.state.select_span_id(span_id)
     }
 
+    /// Shows trace number `index` (0-based) of the loaded file, or the one with this trace id;
+    /// false when there is no such trace.
+    #[wasm_bindgen(js_name = selectTrace)]
+    pub fn select_trace(&self, index_or_id: &str) -> bool {
+        self.viewer.state.select_trace(index_or_id)
+    }
+
     /// Unfolds every span.
     #[wasm_bindgen(js_name = expandAll)]
     pub fn expand_all(&self) {

@@ -89,11 +89,37 @@ export class TraceViewerElement extends HTMLElement {
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
 }
 
+/** Bytes of WebAssembly memory in use by all viewers on the page (0 before the first one loads). */
+export function wasmMemoryBytes(): number;
+
 /** Points the element at another location of `trace_viewer_bg.wasm`; call before the first element connects. */
 export function setWasmUrl(url: string | URL): void;
 
 declare global {
   interface HTMLElementTagNameMap {
     'trace-viewer': TraceViewerElement;
+  }
+}
+
+/** Attributes `<trace-viewer>` accepts in markup. */
+export interface TraceViewerAttributes {
+  src?: string;
+  theme?: 'light' | 'dark';
+  'selected-trace'?: string;
+  'selected-span'?: string;
+  class?: string;
+  className?: string;
+  id?: string;
+  style?: unknown;
+  ref?: unknown;
+  children?: unknown;
+}
+
+// JSX typing for React (and other JSX runtimes that read `JSX.IntrinsicElements`).
+declare global {
+  namespace JSX {
+    interface IntrinsicElements {
+      'trace-viewer': TraceViewerAttributes;
+    }
   }
 }

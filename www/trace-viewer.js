@@ -6,6 +6,7 @@ import init, { ViewerHandle } from './wasm/trace_viewer.js';
 
 let wasmLocation = null;
 let wasmReady = null;
+let wasmExports = null;
 
 /** Points the element at a different `trace_viewer_bg.wasm` (call before the first element connects). */
 export function setWasmUrl(url) {
@@ -18,9 +19,17 @@ function loadWasm() {
       return Promise.reject(new Error('trace-viewer needs WebAssembly, which this browser does not provide.'));
     }
     const location = wasmLocation ?? new URL('./wasm/trace_viewer_bg.wasm', import.meta.url);
-    wasmReady = init({ module_or_path: location });
+    wasmReady = init({ module_or_path: location }).then((exports) => {
+      wasmExports = exports;
+      return exports;
+    });
   }
   return wasmReady;
+}
+
+/** Bytes of WebAssembly memory in use by all viewers on the page (0 before the first one loads). */
+export function wasmMemoryBytes() {
+  return wasmExports?.memory?.buffer.byteLength ?? 0;
 }
 
 /** Gzip data (`.json.gz`) starts with these two bytes. */
@@ -52,7 +61,7 @@ export class TraceLoadError extends Error {
 }
 
 export class TraceViewerElement extends HTMLElement {
-  static observedAttributes = ['src', 'selected-span'];
+  static observedAttributes = ['src', 'selected-span', 'selected-trace'];
 
   #handle = null;
   /** The last input given, replayed when the element is connected (again). */
@@ -104,6 +113,7 @@ export class TraceViewerElement extends HTMLElement {
   attributeChangedCallback(name, oldValue, newValue) {
     if (!this.#handle || oldValue === newValue) return;
     if (name === 'src' && newValue) this.#fetchSource(newValue).catch(() => {});
+    if (name === 'selected-trace' && newValue) this.#handle.selectTrace(newValue);
     if (name === 'selected-span' && newValue) this.#handle.selectSpan(newValue);
   }
 
@@ -207,6 +217,8 @@ export class TraceViewerElement extends HTMLElement {
       this.#emitError(message, source);
       throw new TraceLoadError(message, source);
     }
+    const trace = this.getAttribute('selected-trace');
+    if (trace) this.#handle.selectTrace(trace);
     const selected = this.getAttribute('selected-span');
     if (selected) this.#handle.selectSpan(selected);
     this.dispatchEvent(new CustomEvent('load', { detail: summary, bubbles: true, composed: true }));

@@ -182,6 +182,25 @@ impl ViewerState {
         self.file.set(Some(Shared(Arc::new(file))));
     }
 
+    /// Shows the trace with this trace id, or at this 0-based position; false when there is none.
+    pub fn select_trace(&self, index_or_id: &str) -> bool {
+        let found = self.file.with_untracked(|file| {
+            let file = file.as_ref()?;
+            file.traces
+                .iter()
+                .position(|trace| trace.trace_id == index_or_id)
+                .or_else(|| index_or_id.parse::<usize>().ok().filter(|index| *index < file.traces.len()))
+        });
+        match found {
+            Some(index) if index != self.trace_index.get_untracked() => {
+                self.show_trace(index);
+                true
+            }
+            Some(_) => true,
+            None => false,
+        }
+    }
+
     /// Shows nothing: forgets the file, the selection and any error.
     pub fn clear(&self) {
         self.selected.set(None);

@@ -173,3 +173,50 @@ test('gzip-compressed files open from a Blob and from src', async () => {
   await page.locator('#right .tv-trace-name', { hasText: 'rag.pipeline' }).waitFor();
   await page.close();
 });
+
+test('selected-trace picks a trace of a multi-trace file and trace-select reports a person picking one', async () => {
+  const page = await openTwoViewers();
+  const names = await page.evaluate(async () => {
+    const right = document.getElementById('right');
+    const text = await (await fetch('/fixtures/jaeger/jaeger-ui-genai-flamegraph-2traces.json')).text();
+    const summary = await right.load(text);
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    const first = right.shadowRoot.querySelector('.tv-trace-name').textContent;
+    right.setAttribute('selected-trace', summary.traces[1].traceId);
+    await frame();
+    return { first, second: right.shadowRoot.querySelector('.tv-trace-name').textContent, ids: summary.traces.map((trace) => trace.traceId) };
+  });
+  assert.notEqual(names.first, names.second);
+  const event = page.evaluate(() => new Promise((resolve) => {
+    document.getElementById('right').addEventListener('trace-select', (selected) => resolve(selected.detail), { once: true });
+  }));
+  await page.locator('#right .tv-trace-picker select').selectOption('0');
+  assert.deepEqual(await event, { traceIndex: 0 });
+  await page.locator('#right .tv-trace-name', { hasText: names.first }).waitFor();
+  await page.close();
+});
+
+test('fifty load-and-remove cycles do not grow the WebAssembly memory', async () => {
+  const page = await openTwoViewers();
+  const sizes = await page.evaluate(async () => {
+    const { wasmMemoryBytes } = await import('/pkg/trace-viewer.js');
+    const text = await (await fetch('/fixtures/jaeger/jaeger-ui-genai-agent-57spans.json')).text();
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    const measure = () => wasmMemoryBytes();
+    const cycle = async () => {
+      const viewer = document.createElement('trace-viewer');
+      document.body.append(viewer);
+      await viewer.load(text);
+      await frame();
+      viewer.remove();
+      await frame();
+    };
+    for (let index = 0; index < 5; index += 1) await cycle();
+    const before = measure();
+    for (let index = 0; index < 50; index += 1) await cycle();
+    return { before, after: measure() };
+  });
+  assert.ok(sizes.before > 0);
+  assert.ok(sizes.after <= sizes.before, `memory grew from ${sizes.before} to ${sizes.after} bytes`);
+  await page.close();
+});

@@ -2,7 +2,7 @@
 // project, import it from a plain HTML page by its package name, and use the element.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +55,39 @@ test('the packed package has the manifest a bundler and TypeScript expect', () =
   const types = readFileSync(join(project, 'node_modules/trace-viewer/trace-viewer.d.ts'), 'utf8');
   assert.match(types, /'trace-viewer': TraceViewerElement/);
   assert.match(types, /'span-select': CustomEvent<SpanSelectDetail>/);
+});
+
+test('npm publish --dry-run is clean and TypeScript accepts the typed API', () => {
+  const publish = spawnSync('npm', ['publish', '--dry-run', '--json'], { cwd: join(repository, 'pkg'), encoding: 'utf8' });
+  assert.equal(publish.status, 0, publish.stderr);
+  const parsed = JSON.parse(publish.stdout.slice(publish.stdout.indexOf('{')));
+  const report = parsed['trace-viewer'] ?? parsed;
+  assert.equal(report.name, 'trace-viewer');
+  // Warnings about the package itself (not about this machine's npm configuration) fail the test.
+  const packageWarnings = publish.stderr.split('\n').filter((line) => /npm warn/i.test(line) && !/Unknown user config|nodedir|requires you to be logged in/.test(line));
+  assert.deepEqual(packageWarnings, []);
+  assert.ok(report.files.some((file) => file.path === 'wasm/trace_viewer_bg.wasm'));
+  writeFileSync(join(project, 'consumer.ts'), `
+import { TraceViewerElement, type TraceLoadSummary, setWasmUrl } from 'trace-viewer';
+const viewer: TraceViewerElement = document.createElement('trace-viewer');
+viewer.addEventListener('span-select', (event) => { const id: string = event.detail.spanId; console.log(id); });
+viewer.addEventListener('load', (event) => { const count: number = event.detail.spanCount; console.log(count); });
+async function open(file: File): Promise<TraceLoadSummary> { return viewer.load(file); }
+viewer.expandAll(); viewer.collapseAll(); viewer.clear();
+const selected: string | null = viewer.selectedSpan;
+setWasmUrl('/assets/trace_viewer_bg.wasm');
+export { open, selected };
+`);
+  writeFileSync(join(project, 'consumer.tsx'), `
+import 'trace-viewer';
+export const element = <trace-viewer src="/trace.json" theme="dark" selected-span="abc" />;
+`);
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { strict: true, noEmit: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2022', lib: ['ES2022', 'DOM'], jsx: 'preserve', skipLibCheck: false },
+    files: ['consumer.ts', 'consumer.tsx'],
+  }));
+  const tsc = join(repository, 'xtask/node_modules/typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-p', join(project, 'tsconfig.json')], { cwd: project, stdio: 'pipe' });
 });
 
 test('a plain HTML page imports the installed package, shows rows and hears span-select', async () => {
