@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser, newPage, repository } from './helpers.mjs';
@@ -104,4 +104,37 @@ test('a plain HTML page imports the installed package, shows rows and hears span
   assert.match(selection.spanId, /^[0-9a-f]{16}$/);
   assert.deepEqual(page.errors, []);
   await page.close();
+});
+
+test('a Vite project builds with the installed package, and the built page shows rows', async () => {
+  const app = join(project, 'vite-app');
+  mkdirSync(join(app, 'src'), { recursive: true });
+  cpSync(join(project, 'node_modules'), join(app, 'node_modules'), { recursive: true });
+  cpSync(join(repository, 'tests/fixtures/otlp/otel-js-rag-chatbot.json'), join(app, 'trace.json'));
+  writeFileSync(join(app, 'index.html'), `<!doctype html>
+<html><head><meta charset="utf-8"><script type="module" src="/src/main.js"></script></head>
+<body><trace-viewer id="viewer" style="display:block;height:400px"></trace-viewer></body></html>`);
+  writeFileSync(join(app, 'src/main.js'), `import 'trace-viewer';
+import trace from '../trace.json?raw';
+window.selections = [];
+const viewer = document.getElementById('viewer');
+viewer.addEventListener('span-select', (event) => window.selections.push(event.detail));
+viewer.load(trace);
+`);
+  const vite = join(repository, 'xtask/node_modules/vite/bin/vite.js');
+  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: app, stdio: 'pipe' });
+  const built = await startServer({ roots: { '/': join(app, 'dist') } });
+  try {
+    const page = await newPage(browser);
+    await page.goto(built.url);
+    const rows = page.locator('trace-viewer .tv-row');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 6);
+    await rows.filter({ hasText: 'vector search' }).click();
+    await page.waitForFunction(() => window.selections.length === 1);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  } finally {
+    await built.close();
+  }
 });
