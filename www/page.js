@@ -7,12 +7,19 @@ const fileInput = document.getElementById('file-input');
 const fileName = document.getElementById('file-name');
 const overlay = document.getElementById('drop-overlay');
 
-const source = new URLSearchParams(location.search).get('src') ?? 'examples/refund-agent.json';
+const requested = new URLSearchParams(location.search).get('src');
+// The single-file build (pkg/trace-viewer.html) carries the example inside it, for file:// use.
+const embeddedExample = window.TRACE_VIEWER_EMBEDDED_EXAMPLE;
+const source = requested ?? 'examples/refund-agent.json';
 // The selected span lives in the URL hash (#span=<id>), so a link or a reload shows it again.
 const linkedSpan = new URLSearchParams(location.hash.slice(1)).get('span');
 if (linkedSpan) viewer.setAttribute('selected-span', linkedSpan);
-viewer.src = source;
 fileName.textContent = source.split('/').pop();
+if (!requested && embeddedExample) {
+  viewer.load(embeddedExample, 'refund-agent.json').catch(() => {});
+} else {
+  viewer.src = source;
+}
 
 // One file, or several read as one set (a trace file and its log file, say).
 async function openFiles(files) {

@@ -93,7 +93,7 @@ export class TraceViewerElement extends HTMLElement {
 export function wasmMemoryBytes(): number;
 
 /** Points the element at another location of `trace_viewer_bg.wasm`; call before the first element connects. */
-export function setWasmUrl(url: string | URL): void;
+export function setWasmUrl(source: string | URL | BufferSource): void;
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -8,7 +8,7 @@ let wasmLocation = null;
 let wasmReady = null;
 let wasmExports = null;
 
-/** Points the element at a different `trace_viewer_bg.wasm` (call before the first element connects). */
+/** Points the element at a different `trace_viewer_bg.wasm` (a URL, or the bytes themselves); call before the first element connects. */
 export function setWasmUrl(url) {
   wasmLocation = url;
 }
@@ -18,7 +18,9 @@ function loadWasm() {
     if (typeof WebAssembly !== 'object') {
       return Promise.reject(new Error('trace-viewer needs WebAssembly, which this browser does not provide.'));
     }
-    const location = wasmLocation ?? new URL('./wasm/trace_viewer_bg.wasm', import.meta.url);
+    // setWasmUrl() wins; then a page-wide `globalThis.TRACE_VIEWER_WASM` set before this module
+    // loads (a URL or the bytes); else the file next to this module.
+    const location = wasmLocation ?? globalThis.TRACE_VIEWER_WASM ?? new URL('./wasm/trace_viewer_bg.wasm', import.meta.url);
     wasmReady = init({ module_or_path: location }).then((exports) => {
       wasmExports = exports;
       return exports;

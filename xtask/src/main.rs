@@ -10,6 +10,7 @@ mod bench;
 mod build;
 mod generate;
 mod process;
+mod single_file;
 mod tools;
 
 use std::path::PathBuf;
