@@ -181,8 +181,9 @@ export class TraceViewerElement extends HTMLElement {
     try {
       const response = await fetch(url);
       if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
-      bytes = await gunzipIfCompressed(new Uint8Array(await response.arrayBuffer()));
+      bytes = await gunzipIfCompressed(await this.#readWithProgress(response, loadNumber));
     } catch (error) {
+      this.#showProgress(null);
       if (loadNumber !== this.#loadNumber) return;
       const message = `Could not fetch ${url}: ${error?.message ?? error}`;
       this.#handle?.showError(message);
@@ -194,6 +195,64 @@ export class TraceViewerElement extends HTMLElement {
     return this.#apply({ value: bytes, fileName: name }, loadNumber);
   }
 
+  /** Reads a response body, showing how much has arrived (of how much, when the size is known). */
+  async #readWithProgress(response, loadNumber) {
+    const total = Number(response.headers.get('content-length')) || 0;
+    if (!response.body) return new Uint8Array(await response.arrayBuffer());
+    const reader = response.body.getReader();
+    const chunks = [];
+    let received = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      received += value.length;
+      if (loadNumber === this.#loadNumber) this.#showProgress({ received, total });
+    }
+    const bytes = new Uint8Array(received);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return bytes;
+  }
+
+  /**
+   * A progress bar over the viewer while a file downloads and is read; `null` hides it. It lives
+   * outside the Leptos view so it shows even before the first trace.
+   */
+  #showProgress(progress) {
+    let bar = this.shadowRoot.querySelector('.tv-progress');
+    if (!progress) {
+      bar?.remove();
+      return;
+    }
+    if (!bar) {
+      bar = document.createElement('div');
+      bar.className = 'tv-progress';
+      bar.setAttribute('role', 'progressbar');
+      bar.setAttribute('part', 'progress');
+      const label = document.createElement('span');
+      const track = document.createElement('progress');
+      bar.append(label, track);
+      this.shadowRoot.append(bar);
+    }
+    const megabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+    const [label, track] = bar.children;
+    if (progress.phase === 'reading') {
+      label.textContent = `Reading ${megabytes(progress.size)}…`;
+      track.removeAttribute('value');
+    } else {
+      label.textContent = progress.total ? `Downloading ${megabytes(progress.received)} of ${megabytes(progress.total)}` : `Downloading ${megabytes(progress.received)}`;
+      if (progress.total) {
+        track.max = progress.total;
+        track.value = progress.received;
+      }
+    }
+    bar.setAttribute('aria-valuetext', label.textContent);
+  }
+
   async #apply(input, loadNumber = ++this.#loadNumber) {
     this.#input = input;
     if (!this.#handle) {
@@ -202,6 +261,13 @@ export class TraceViewerElement extends HTMLElement {
       this.#waitingLoads -= 1;
     }
     if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
+    // Large inputs: say so and let the browser draw it before the (synchronous) import starts.
+    const size = input.value?.length ?? input.files?.reduce((sum, file) => sum + file.bytes.length, 0) ?? 0;
+    if (size > 2_000_000) {
+      this.#showProgress({ phase: 'reading', size });
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      if (loadNumber !== this.#loadNumber) return undefined;
+    }
     const source = input.fileName ?? input.files?.map((file) => file.name).join(' + ') ?? undefined;
     let summary;
     try {
@@ -215,10 +281,12 @@ export class TraceViewerElement extends HTMLElement {
         summary = this.#handle.loadObject(input.value);
       }
     } catch (error) {
+      this.#showProgress(null);
       const message = String(error?.message ?? error);
       this.#emitError(message, source);
       throw new TraceLoadError(message, source);
     }
+    this.#showProgress(null);
     const trace = this.getAttribute('selected-trace');
     if (trace) this.#handle.selectTrace(trace);
     const selected = this.getAttribute('selected-span');

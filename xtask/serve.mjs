@@ -48,6 +48,7 @@ export function startServer({ port = 0, roots, headers = {} } = {}) {
       const body = await readFile(file);
       response.writeHead(200, {
         'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-length': body.length,
         'cache-control': 'no-store',
         ...headers,
       });

@@ -2,10 +2,13 @@
 // several independent elements, style isolation, and removal.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { newPage, repository, useBrowserAndServer } from './helpers.mjs';
+import { startServer } from '../../xtask/serve.mjs';
 
 const session = useBrowserAndServer();
 
@@ -219,4 +222,40 @@ test('fifty load-and-remove cycles do not grow the WebAssembly memory', async ()
   assert.ok(sizes.before > 0);
   assert.ok(sizes.after <= sizes.before, `memory grew from ${sizes.before} to ${sizes.after} bytes`);
   await page.close();
+});
+
+test('a large file shows download and reading progress, then the trace', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'trace-viewer-large-'));
+  const spans = [];
+  for (let index = 0; index < 40000; index += 1) {
+    spans.push({ traceId: '0102030405060708090a0b0c0d0e0f10', spanId: index.toString(16).padStart(16, '0'), ...(index ? { parentSpanId: '0000000000000000' } : {}),
+      name: `span ${index}`, startTimeUnixNano: String(1700000000000000000 + index * 1000), endTimeUnixNano: String(1700000000000000000 + index * 1000 + 500),
+      attributes: [{ key: 'padding', value: { stringValue: 'x'.repeat(200) } }] });
+  }
+  writeFileSync(join(folder, 'large.json'), JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] }));
+  const large = await startServer({ roots: { '/data/': folder, '/pkg/': join(repository, 'pkg'), '/': join(repository, 'tests/e2e/pages') } });
+  try {
+    const page = await newPage(session.browser);
+    await page.goto(`${large.url}two-viewers.html`);
+    const labels = await page.evaluate(async () => {
+      const viewer = document.getElementById('right');
+      const seen = [];
+      new MutationObserver(() => {
+        const label = viewer.shadowRoot.querySelector('.tv-progress span')?.textContent;
+        if (label && seen[seen.length - 1] !== label) seen.push(label);
+      }).observe(viewer.shadowRoot, { subtree: true, childList: true, characterData: true });
+      const loaded = new Promise((resolve) => viewer.addEventListener('load', resolve, { once: true }));
+      viewer.src = '/data/large.json';
+      await loaded;
+      return { seen, left: viewer.shadowRoot.querySelector('.tv-progress') === null };
+    });
+    assert.ok(labels.seen.some((label) => /^Downloading [\d.]+ MB of [\d.]+ MB$/.test(label)), labels.seen.join(' | '));
+    assert.ok(labels.seen.some((label) => /^Reading [\d.]+ MB…$/.test(label)), labels.seen.join(' | '));
+    assert.equal(labels.left, true, 'the progress bar goes away once the trace shows');
+    await page.locator('#right .tv-row').first().waitFor();
+    await page.close();
+  } finally {
+    await large.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
 });
