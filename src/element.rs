@@ -86,6 +86,13 @@ impl ViewerHandle {
         self.viewer.state.select_trace(index_or_id)
     }
 
+    /// Sets the screen: `trace`, `list` (the file's traces) or `auto` (the list when the file
+    /// holds several traces, until one is opened).
+    #[wasm_bindgen(js_name = setView)]
+    pub fn set_view(&self, mode: &str) {
+        self.viewer.state.set_view_mode(crate::ui::ViewMode::parse(mode));
+    }
+
     /// Unfolds every span.
     #[wasm_bindgen(js_name = expandAll)]
     pub fn expand_all(&self) {

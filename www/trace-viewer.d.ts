@@ -105,6 +105,7 @@ declare global {
 export interface TraceViewerAttributes {
   src?: string;
   theme?: 'light' | 'dark';
+  view?: 'auto' | 'list' | 'trace';
   'selected-trace'?: string;
   'selected-span'?: string;
   class?: string;

@@ -63,7 +63,7 @@ export class TraceLoadError extends Error {
 }
 
 export class TraceViewerElement extends HTMLElement {
-  static observedAttributes = ['src', 'selected-span', 'selected-trace'];
+  static observedAttributes = ['src', 'selected-span', 'selected-trace', 'view'];
 
   #handle = null;
   /** The last input given, replayed when the element is connected (again). */
@@ -94,6 +94,7 @@ export class TraceViewerElement extends HTMLElement {
     }
     if (!this.isConnected || this.#handle) return;
     this.#handle = new ViewerHandle(this.shadowRoot, this);
+    this.#handle.setView(this.getAttribute('view') ?? 'auto');
     const replay = this.#input && this.#waitingLoads === 0;
     this.#resolveMounted();
     if (replay) {
@@ -115,7 +116,11 @@ export class TraceViewerElement extends HTMLElement {
   attributeChangedCallback(name, oldValue, newValue) {
     if (!this.#handle || oldValue === newValue) return;
     if (name === 'src' && newValue) this.#fetchSource(newValue).catch(() => {});
-    if (name === 'selected-trace' && newValue) this.#handle.selectTrace(newValue);
+    if (name === 'view') this.#handle.setView(newValue ?? 'auto');
+    if (name === 'selected-trace' && newValue) {
+      this.#handle.selectTrace(newValue);
+      if ((this.getAttribute('view') ?? 'auto') === 'auto') this.#handle.setView('trace');
+    }
     if (name === 'selected-span' && newValue) this.#handle.selectSpan(newValue);
   }
 
@@ -288,7 +293,10 @@ export class TraceViewerElement extends HTMLElement {
     }
     this.#showProgress(null);
     const trace = this.getAttribute('selected-trace');
-    if (trace) this.#handle.selectTrace(trace);
+    if (trace) {
+      this.#handle.selectTrace(trace);
+      if ((this.getAttribute('view') ?? 'auto') === 'auto') this.#handle.setView('trace');
+    }
     const selected = this.getAttribute('selected-span');
     if (selected) this.#handle.selectSpan(selected);
     this.dispatchEvent(new CustomEvent('load', { detail: summary, bubbles: true, composed: true }));

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::detail_panel::DetailPanel;
 use super::header::Header;
 use super::toolbar::Toolbar;
+use super::trace_list::TraceList;
 use super::tree_view::TreeView;
 use super::ViewerState;
 
@@ -57,7 +58,8 @@ pub fn App(state: ViewerState) -> impl IntoView {
             }
         }
     };
-    let shows_trace = move || !has_error() && state.trace.with(Option::is_some);
+    let shows_trace = move || !has_error() && !state.showing_list.get() && state.trace.with(Option::is_some);
+    let shows_list = move || !has_error() && state.showing_list.get() && state.file.with(Option::is_some);
     view! {
         <div class="tv-app" on:keydown=on_key>
             <Show when=has_error>
@@ -66,11 +68,14 @@ pub fn App(state: ViewerState) -> impl IntoView {
                     <p class="tv-error-message">{move || state.error.get().unwrap_or_default()}</p>
                 </div>
             </Show>
+            <Show when=shows_list>
+                <TraceList state=state />
+            </Show>
             <Show
                 when=shows_trace
                 fallback=move || {
                     view! {
-                        <Show when=move || !has_error()>
+                        <Show when=move || !has_error() && !shows_list()>
                             <div class="tv-empty">"No trace loaded."</div>
                         </Show>
                     }

@@ -24,6 +24,9 @@ pub fn Header(state: ViewerState) -> impl IntoView {
             <div class="tv-header-line">
                 <h2 class="tv-trace-name">{move || state.trace.with(|trace| trace.as_ref().map(|trace| trace.name.clone()))}</h2>
                 <Show when=move || { trace_choices().len() > 1 }>
+                    <button class="tv-tool-button tv-back-to-list" on:click=move |_| state.showing_list.set(true)>
+                        {move || format!("All {} traces", trace_choices().len())}
+                    </button>
                     <label class="tv-trace-picker">
                         "Trace "
                         <select on:change=move |event| {

@@ -13,6 +13,7 @@ mod span_row;
 mod state;
 mod time_axis;
 mod toolbar;
+mod trace_list;
 mod tree_view;
 
 use std::any::Any;
@@ -21,7 +22,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlElement, ShadowRoot};
 
-pub use state::{LoadedFile, Shared, ViewerState};
+pub use state::{LoadedFile, Shared, ViewMode, ViewerState};
 
 /// The stylesheet, injected into each viewer's shadow root (never into the page's `<head>`).
 pub const STYLE_SHEET: &str = include_str!("style.css");

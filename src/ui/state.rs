@@ -55,8 +55,32 @@ impl LoadedFile {
     }
 }
 
+/// Which screen shows: one trace, the list of the file's traces, or the list only when the file
+/// holds several traces and none has been opened yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewMode {
+    Trace,
+    List,
+    Auto,
+}
+
+impl ViewMode {
+    pub fn parse(text: &str) -> ViewMode {
+        match text {
+            "trace" => ViewMode::Trace,
+            "list" => ViewMode::List,
+            _ => ViewMode::Auto,
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct ViewerState {
+    /// The `view` attribute's choice of screen.
+    pub view_mode: RwSignal<ViewMode>,
+    /// Whether the list is on screen now (derived from the mode, the file, and whether a trace
+    /// was opened from the list).
+    pub showing_list: RwSignal<bool>,
     /// The file on screen; replaced whole on every load so nothing of the last file lingers.
     pub file: RwSignal<Option<Shared<LoadedFile>>>,
     /// Which of the file's traces is shown (files may hold many).
@@ -148,6 +172,8 @@ impl ViewerState {
             ))
         });
         ViewerState {
+            view_mode: RwSignal::new(ViewMode::Auto),
+            showing_list: RwSignal::new(false),
             file,
             trace_index,
             selected: RwSignal::new(None),
@@ -179,7 +205,32 @@ impl ViewerState {
         self.trace_index.set(0);
         self.collapsed.set(CollapsedSet::new(file.traces.first().map(|trace| trace.spans.len()).unwrap_or(0)));
         self.generation.update(|generation| *generation += 1);
+        let several = file.traces.len() > 1;
         self.file.set(Some(Shared(Arc::new(file))));
+        self.showing_list.set(match self.view_mode.get_untracked() {
+            ViewMode::List => true,
+            ViewMode::Trace => false,
+            ViewMode::Auto => several,
+        });
+    }
+
+    /// Sets the `view` attribute's mode and shows the screen it asks for.
+    pub fn set_view_mode(&self, mode: ViewMode) {
+        self.view_mode.set(mode);
+        let several = self.file.with_untracked(|file| file.as_ref().is_some_and(|file| file.traces.len() > 1));
+        self.showing_list.set(match mode {
+            ViewMode::List => true,
+            ViewMode::Trace => false,
+            ViewMode::Auto => several && self.showing_list.get_untracked(),
+        });
+    }
+
+    /// Opens a trace from the list.
+    pub fn open_trace(&self, index: usize) {
+        self.showing_list.set(false);
+        if index != self.trace_index.get_untracked() {
+            self.show_trace(index);
+        }
     }
 
     /// Shows the trace with this trace id, or at this 0-based position; false when there is none.

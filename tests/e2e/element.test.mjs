@@ -177,25 +177,37 @@ test('gzip-compressed files open from a Blob and from src', async () => {
   await page.close();
 });
 
-test('selected-trace picks a trace of a multi-trace file and trace-select reports a person picking one', async () => {
+test('a multi-trace file opens on the list of traces; selected-trace, the list and the picker switch traces', async () => {
   const page = await openTwoViewers();
-  const names = await page.evaluate(async () => {
-    const right = document.getElementById('right');
+  const right = page.locator('#right');
+  const summary = await page.evaluate(async () => {
     const text = await (await fetch('/fixtures/jaeger/jaeger-ui-genai-flamegraph-2traces.json')).text();
-    const summary = await right.load(text);
-    const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-    const first = right.shadowRoot.querySelector('.tv-trace-name').textContent;
-    right.setAttribute('selected-trace', summary.traces[1].traceId);
-    await frame();
-    return { first, second: right.shadowRoot.querySelector('.tv-trace-name').textContent, ids: summary.traces.map((trace) => trace.traceId) };
+    return document.getElementById('right').load(text);
   });
-  assert.notEqual(names.first, names.second);
+  assert.equal(summary.traces.length, 2);
+  await right.locator('.tv-list-title', { hasText: '2 traces' }).waitFor();
+  assert.equal(await right.locator('.tv-list-table tbody tr').count(), 2);
+  const [firstName, secondName] = summary.traces.map((trace) => trace.name);
+
+  await page.evaluate((id) => document.getElementById('right').setAttribute('selected-trace', id), summary.traces[1].traceId);
+  await right.locator('.tv-trace-name', { hasText: secondName }).waitFor();
+
+  await right.getByRole('button', { name: 'All 2 traces' }).click();
+  await right.locator('.tv-list-open', { hasText: firstName }).click();
+  await right.locator('.tv-trace-name', { hasText: firstName }).waitFor();
+
   const event = page.evaluate(() => new Promise((resolve) => {
     document.getElementById('right').addEventListener('trace-select', (selected) => resolve(selected.detail), { once: true });
   }));
-  await page.locator('#right .tv-trace-picker select').selectOption('0');
-  assert.deepEqual(await event, { traceIndex: 0 });
-  await page.locator('#right .tv-trace-name', { hasText: names.first }).waitFor();
+  await right.locator('.tv-trace-picker select').selectOption('1');
+  assert.deepEqual(await event, { traceIndex: 1 });
+  await right.locator('.tv-trace-name', { hasText: secondName }).waitFor();
+
+  // view="trace" skips the list; view="list" shows it.
+  await page.evaluate(() => document.getElementById('right').setAttribute('view', 'list'));
+  await right.locator('.tv-list-title').waitFor();
+  await page.evaluate(() => document.getElementById('right').setAttribute('view', 'trace'));
+  await right.locator('.tv-trace-name').waitFor();
   await page.close();
 });
 

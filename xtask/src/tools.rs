@@ -47,18 +47,19 @@ pub fn node_tools_dir() -> PathBuf {
     repository().join("xtask")
 }
 
-/// Installs xtask/package-lock.json's packages when node_modules is missing or older than the lock.
+/// Installs xtask/package.json's packages (versions from package-lock.json) when node_modules is
+/// missing or older than either file. `npm install`, not `npm ci`: this npm writes lock files
+/// without other platforms' optional packages, which `npm ci` then rejects.
 pub fn ensure_node_tools() -> Result<(), String> {
     let directory = node_tools_dir();
     let modified = |path: PathBuf| std::fs::metadata(path).and_then(|metadata| metadata.modified()).ok();
     let installed = modified(directory.join("node_modules/.package-lock.json"));
-    let locked = modified(directory.join("package-lock.json"));
-    if matches!((installed, locked), (Some(installed), Some(locked)) if installed >= locked) {
+    let newest_manifest = modified(directory.join("package-lock.json")).max(modified(directory.join("package.json")));
+    if matches!((installed, newest_manifest), (Some(installed), Some(manifest)) if installed >= manifest) {
         return Ok(());
     }
-    println!("== installing npm tooling (binaryen, playwright-core, ajv)");
-    let subcommand = if directory.join("package-lock.json").exists() { "ci" } else { "install" };
-    run(Command::new("npm").args([subcommand, "--no-audit", "--no-fund"]).current_dir(&directory))
+    println!("== installing npm tooling (binaryen, playwright-core, ajv, typescript, vite)");
+    run(Command::new("npm").args(["install", "--no-audit", "--no-fund"]).current_dir(&directory))
 }
 
 pub fn wasm_opt() -> PathBuf {
