@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::copy_button::CopyButton;
+use super::json_tree::JsonTree;
 use crate::model::{Attribute, AttributeValue};
 
 /// Characters of a value shown before "show all".
@@ -81,9 +82,29 @@ fn full_text(value: &AttributeValue) -> String {
     }
 }
 
+/// Values whose JSON text is longer than this are shown as folded text, not as a tree.
+const JSON_TREE_UP_TO_CHARS: usize = 100_000;
+
+/// The value as a JSON structure worth showing as a tree (an object or array), if it is one.
+fn json_structure(value: &AttributeValue) -> Option<serde_json::Value> {
+    let structure = match value {
+        AttributeValue::Map(_) | AttributeValue::Array(_) => value.to_json(),
+        AttributeValue::String(text) if text.len() <= DECODE_JSON_UP_TO_BYTES => crate::import::decode_json_text(text)?,
+        _ => return None,
+    };
+    let nonempty = structure.as_object().is_some_and(|map| !map.is_empty())
+        || structure.as_array().is_some_and(|items| !items.is_empty());
+    nonempty.then_some(structure)
+}
+
 #[component]
 pub fn ValueText(value: AttributeValue) -> impl IntoView {
     let text = full_text(&value);
+    if text.len() <= JSON_TREE_UP_TO_CHARS {
+        if let Some(structure) = json_structure(&value) {
+            return view! { <JsonTree value=structure /> }.into_any();
+        }
+    }
     let char_count = text.chars().count();
     if char_count <= PREVIEW_CHARS {
         return view! { <pre class="tv-value">{text}</pre> }.into_any();

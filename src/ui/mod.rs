@@ -8,6 +8,7 @@ mod attribute_table;
 mod copy_button;
 mod detail_panel;
 mod header;
+mod json_tree;
 mod minimap;
 mod span_row;
 mod state;

@@ -57,6 +57,12 @@ test('an LLM span shows its conversation, tool calls, model and usage', async ()
   const roles = await detail.locator('.tv-message-role-name').allTextContents();
   assert.deepEqual(roles, ['system', 'user', 'assistant', 'tool', 'assistant']);
   assert.match(await detail.locator('.tv-tool-call-name').innerText(), /calls lookup_order \(call_7\)/);
+  // JSON arguments are a foldable tree.
+  const argumentsTree = detail.locator('.tv-tool-call .tv-json-node').first();
+  assert.equal(await argumentsTree.locator('.tv-json-key').first().innerText(), '"order_id": ');
+  assert.equal(await argumentsTree.evaluate((node) => node.open), true);
+  await argumentsTree.locator('summary').click();
+  assert.equal(await argumentsTree.evaluate((node) => node.open), false);
   assert.match(await detail.innerText(), /1,302 in · 48 out · 1,350 total · \$0.00374/);
   assert.match(await page.locator('trace-viewer .tv-stats').innerText(), /2,595 tokens/);
   await page.close();
