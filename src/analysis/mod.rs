@@ -8,4 +8,4 @@ mod timeline;
 pub use crate::model::{format_duration_ns, format_percent};
 pub use rows::{error_in_subtree, kept_with_ancestors, visible_filtered_rows, visible_rows, CollapsedSet};
 pub use search::{search_spans, Query};
-pub use timeline::{bar_geometry, interval_geometry, self_times, time_ticks, BarGeometry, TimeTick, TimeWindow};
+pub use timeline::{interval_geometry, self_times, time_ticks, BarGeometry, TimeTick, TimeWindow};

@@ -2,7 +2,6 @@
 //! Kept out of the components so it can be tested and reused by zoom later.
 
 use super::format_percent;
-use crate::model::Span;
 
 /// The part of the trace the axis shows, in nanoseconds since the epoch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,12 +17,8 @@ pub struct BarGeometry {
     pub width: String,
 }
 
-/// Bars are clipped to the window; a zero-length span still gets a visible sliver (set in CSS).
-pub fn bar_geometry(span: &Span, window: TimeWindow) -> BarGeometry {
-    interval_geometry(span.start_ns, span.end_ns(), window)
-}
-
-/// Where `start_ns..end_ns` sits in the window, clipped to it.
+/// Where `start_ns..end_ns` sits in the window, clipped to it (a zero-length span still gets a
+/// visible sliver, set in CSS).
 pub fn interval_geometry(start_ns: u64, end_ns: u64, window: TimeWindow) -> BarGeometry {
     if window.duration_ns == 0 {
         return BarGeometry { left: "0%".into(), width: "100%".into() };
@@ -120,6 +115,7 @@ pub fn time_ticks(window: TimeWindow, max_ticks: u32) -> Vec<TimeTick> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Span;
 
     #[test]
     fn bars_are_placed_proportionally_and_clipped() {
@@ -127,9 +123,10 @@ mod tests {
         span.start_ns = 1_250;
         span.duration_ns = 500;
         let window = TimeWindow { start_ns: 1_000, duration_ns: 1_000 };
-        assert_eq!(bar_geometry(&span, window), BarGeometry { left: "25.0000%".into(), width: "50.0000%".into() });
+        let bar = |span: &Span| interval_geometry(span.start_ns, span.end_ns(), window);
+        assert_eq!(bar(&span), BarGeometry { left: "25.0000%".into(), width: "50.0000%".into() });
         span.duration_ns = 5_000;
-        assert_eq!(bar_geometry(&span, window), BarGeometry { left: "25.0000%".into(), width: "75.0000%".into() });
+        assert_eq!(bar(&span), BarGeometry { left: "25.0000%".into(), width: "75.0000%".into() });
     }
 
     #[test]

@@ -56,11 +56,6 @@ impl Trace {
         self.spans.iter().filter(|span| span.status.is_error()).count()
     }
 
-    /// Indices of spans without a parent, in order.
-    pub fn roots(&self) -> impl Iterator<Item = usize> + '_ {
-        self.spans.iter().enumerate().filter(|(_, span)| span.parent.is_none()).map(|(index, _)| index)
-    }
-
     pub fn find_span(&self, span_id: &str) -> Option<usize> {
         self.spans.iter().position(|span| span.span_id == span_id)
     }

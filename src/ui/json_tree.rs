@@ -35,7 +35,12 @@ fn node(label: Option<String>, value: &Value, depth: usize) -> AnyView {
         return view! { <div class="tv-json-line">{label_view}{format!("{open}{close}")}</div> }.into_any();
     }
     let count = entries.len();
-    let noun = if open == "{" { "keys" } else { "items" };
+    let noun = match (open == "{", count == 1) {
+        (true, true) => "key",
+        (true, false) => "keys",
+        (false, true) => "item",
+        (false, false) => "items",
+    };
     let children = entries.into_iter().map(|(key, item)| node(Some(key), item, depth + 1)).collect_view();
     view! {
         <details class="tv-json-node" open=depth < 3>
