@@ -5,6 +5,29 @@
 //! its first span in file order. Everything is iterative: no recursion depth a file controls.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: span ids are short and not attacker-chosen keys in a shared service, so a simple fast
+/// hash beats the default SipHash for the million-entry id maps built here.
+#[derive(Default)]
+struct FnvHasher(u64);
+
+impl Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for byte in bytes {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<FnvHasher>>;
 
 use super::{ImportWarning, Span, SpanKind, SpanStatus, Trace};
 
@@ -74,38 +97,54 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
         warnings.extend(span.warnings.iter().cloned());
     }
 
-    // 1. Unique ids: a later duplicate gets a suffix so links to the first stay right.
-    let mut index_of_id: HashMap<String, usize> = HashMap::with_capacity(spans.len());
-    for index in 0..spans.len() {
-        if index_of_id.contains_key(&spans[index].span_id) {
-            let original = spans[index].span_id.clone();
-            let mut suffix = 2;
-            while index_of_id.contains_key(&format!("{original}#{suffix}")) {
-                suffix += 1;
+    // 1. Unique ids: a later duplicate gets a suffix so links to the first stay right. The maps
+    //    borrow the ids (no copy per span); renames and warnings are applied after each pass.
+    let mut renames: Vec<(usize, String)> = Vec::new();
+    {
+        let mut first_with_id: IdMap<&str, usize> = IdMap::with_capacity_and_hasher(spans.len(), Default::default());
+        let mut new_names: std::collections::HashSet<String> = std::collections::HashSet::new();
+        for (index, span) in spans.iter().enumerate() {
+            if first_with_id.contains_key(span.span_id.as_str()) {
+                let mut suffix = 2;
+                let mut candidate = format!("{}#{suffix}", span.span_id);
+                while first_with_id.contains_key(candidate.as_str()) || new_names.contains(&candidate) {
+                    suffix += 1;
+                    candidate = format!("{}#{suffix}", span.span_id);
+                }
+                new_names.insert(candidate.clone());
+                renames.push((index, candidate));
+            } else {
+                first_with_id.insert(span.span_id.as_str(), index);
             }
-            spans[index].span_id = format!("{original}#{suffix}");
-            let message = format!("duplicate span id {original:?}; this copy is shown as {:?}", spans[index].span_id);
-            warn(&mut spans[index], &mut warnings, message);
         }
-        index_of_id.insert(spans[index].span_id.clone(), index);
+    }
+    for (index, new_id) in renames {
+        let original = std::mem::replace(&mut spans[index].span_id, new_id);
+        let message = format!("duplicate span id {original:?}; this copy is shown as {:?}", spans[index].span_id);
+        warn(&mut spans[index], &mut warnings, message);
     }
 
     // 2. Parent links; a missing or self parent makes a root.
     let mut parent_of: Vec<Option<usize>> = vec![None; spans.len()];
-    for index in 0..spans.len() {
-        let Some(parent_id) = spans[index].parent_span_id.clone() else {
-            continue;
-        };
-        match index_of_id.get(&parent_id) {
-            Some(&parent) if parent == index => {
-                warn(&mut spans[index], &mut warnings, "span names itself as its parent; shown as a root".into());
-            }
-            Some(&parent) => parent_of[index] = Some(parent),
-            None => {
-                let message = format!("parent span {parent_id:?} is not in the file; shown as a root");
-                warn(&mut spans[index], &mut warnings, message);
+    let mut problems: Vec<(usize, String)> = Vec::new();
+    {
+        let index_of_id: IdMap<&str, usize> =
+            spans.iter().enumerate().map(|(index, span)| (span.span_id.as_str(), index)).collect();
+        for (index, span) in spans.iter().enumerate() {
+            let Some(parent_id) = span.parent_span_id.as_deref() else { continue };
+            match index_of_id.get(parent_id) {
+                Some(&parent) if parent == index => {
+                    problems.push((index, "span names itself as its parent; shown as a root".into()));
+                }
+                Some(&parent) => parent_of[index] = Some(parent),
+                None => {
+                    problems.push((index, format!("parent span {parent_id:?} is not in the file; shown as a root")))
+                }
             }
         }
+    }
+    for (index, message) in problems {
+        warn(&mut spans[index], &mut warnings, message);
     }
 
     // 3. Children lists, ordered by start time then file order.

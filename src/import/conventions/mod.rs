@@ -114,16 +114,53 @@ pub fn fill_trace_facts(trace: &mut Trace, spans: &[Span]) {
     fn details(span: &Span) -> Option<&AiDetails> {
         span.ai.as_deref()
     }
-    let first = |keys: &[&str]| {
-        spans.iter().find_map(|span| keys.iter().find_map(|key| find(&span.attributes, key).and_then(value_text)))
+    // One pass over the spans; per span, the fact keys are looked up only when one is present.
+    const USER: &[&str] = &["user.id", "enduser.id", "langfuse.user.id", "ai.telemetry.metadata.userId"];
+    const SESSION: &[&str] =
+        &["session.id", "gen_ai.conversation.id", "langfuse.session.id", "ai.telemetry.metadata.sessionId"];
+    const INTENT: &[&str] = &["intent", "user.intent", "app.intent", "gen_ai.intent"];
+    const VARIANT: &[&str] = &["experiment.variant", "variant", "ab.variant", "feature_flag.variant"];
+    const GROUPS: [&[&str]; 4] = [USER, SESSION, INTENT, VARIANT];
+    let is_fact_key = |key: &str| {
+        matches!(
+            key,
+            "user.id"
+                | "enduser.id"
+                | "langfuse.user.id"
+                | "ai.telemetry.metadata.userId"
+                | "session.id"
+                | "gen_ai.conversation.id"
+                | "langfuse.session.id"
+                | "ai.telemetry.metadata.sessionId"
+                | "intent"
+                | "user.intent"
+                | "app.intent"
+                | "gen_ai.intent"
+                | "experiment.variant"
+                | "variant"
+                | "ab.variant"
+                | "feature_flag.variant"
+        )
     };
-    fill(&mut trace.user_id, first(&["user.id", "enduser.id", "langfuse.user.id", "ai.telemetry.metadata.userId"]));
-    fill(
-        &mut trace.session_id,
-        first(&["session.id", "gen_ai.conversation.id", "langfuse.session.id", "ai.telemetry.metadata.sessionId"]),
-    );
-    fill(&mut trace.intent, first(&["intent", "user.intent", "app.intent", "gen_ai.intent"]));
-    fill(&mut trace.variant, first(&["experiment.variant", "variant", "ab.variant", "feature_flag.variant"]));
+    let mut found: [Option<String>; 4] = Default::default();
+    for span in spans {
+        if found.iter().all(Option::is_some) {
+            break;
+        }
+        if !span.attributes.iter().any(|attribute| is_fact_key(&attribute.key)) {
+            continue;
+        }
+        for (slot, keys) in found.iter_mut().zip(GROUPS) {
+            if slot.is_none() {
+                *slot = keys.iter().find_map(|key| find(&span.attributes, key).and_then(value_text));
+            }
+        }
+    }
+    let [user, session, intent, variant] = found;
+    fill(&mut trace.user_id, user);
+    fill(&mut trace.session_id, session);
+    fill(&mut trace.intent, intent);
+    fill(&mut trace.variant, variant);
 
     let roots = || spans.iter().filter(|span| span.parent_span_id.is_none());
     fill(&mut trace.user_input, roots().find_map(|span| details(span)?.input.clone()));
