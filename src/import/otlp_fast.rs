@@ -408,7 +408,8 @@ pub fn import(bytes: &[u8]) -> Option<RawImport> {
             if let Some(schema_url) = &scope_list.schema_url {
                 scope.attributes.push(Attribute::new("schemaUrl", AttributeValue::String(schema_url.to_string())));
             }
-            for json in scope_list.spans {
+            let span_count = scope_list.spans.len();
+            for (number, json) in scope_list.spans.into_iter().enumerate() {
                 // Consecutive spans usually share a trace: reuse the last lookup when the raw id repeats.
                 let position = match &last_trace {
                     Some((raw, position)) if *raw == json.trace_id => *position,
@@ -477,6 +478,11 @@ pub fn import(bytes: &[u8]) -> Option<RawImport> {
                     placement.place(position, &mut raw.trace, (batch_number, &resource), (scope_number, &scope));
                 span.resource = Some(resource_index);
                 span.scope = Some(scope_index);
+                // A trace's first span reserves room for the rest of its list: no regrowth (and no
+                // copy of hundreds of megabytes of spans) for the common one-trace file.
+                if raw.spans.capacity() == 0 {
+                    raw.spans.reserve_exact(span_count - number);
+                }
                 raw.spans.push(span);
             }
         }
