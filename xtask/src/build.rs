@@ -115,25 +115,6 @@ pub fn report_sizes() -> Result<(), String> {
     Ok(())
 }
 
-/// Standard base64, for inlining the wasm into the single-file page.
-pub fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let triple = (u32::from(chunk[0]) << 16)
-            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*chunk.get(2).unwrap_or(&0));
-        for position in 0..4 {
-            out.push(if position <= chunk.len() {
-                ALPHABET[(triple >> (18 - 6 * position) & 63) as usize] as char
-            } else {
-                '='
-            });
-        }
-    }
-    out
-}
-
 fn gzip_size(file: &Path) -> Result<usize, String> {
     let output =
         Command::new("gzip").args(["-9", "-c"]).arg(file).output().map_err(|error| format!("gzip: {error}"))?;

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::build::base64;
+use trace_viewer::import::encoding::base64_encode;
 
 /// A JavaScript string literal that is safe inside a `<script>` element.
 fn script_string(text: &str) -> String {
@@ -46,7 +46,7 @@ await import(moduleUrl(sources.page.replace("'./pkg/trace-viewer.js'", JSON.stri
         glue = script_string(&glue),
         element = script_string(&element),
         page = script_string(&page),
-        wasm = script_string(&base64(&wasm)),
+        wasm = script_string(&base64_encode(&wasm)),
         example = script_string(&example),
     );
     let html = format!(
