@@ -101,8 +101,8 @@ struct ResourceJson {
 struct ScopeSpans<'a> {
     #[serde(borrow, default)]
     scope: Option<ScopeJson<'a>>,
-    #[serde(borrow, default)]
-    spans: Vec<SpanJson<'a>>,
+    #[serde(default)]
+    spans: SpanList,
     #[serde(borrow, default, alias = "schema_url")]
     schema_url: Option<Cow<'a, str>>,
 }
@@ -377,13 +377,106 @@ fn time(integer: Integer) -> Option<u64> {
     u64::try_from(integer.0).ok()
 }
 
+/// One span, converted to the model (all but its resource and scope); `None` when something in it
+/// is not canonical OTLP, which sends the whole file to the tolerant importer.
+fn convert(json: SpanJson) -> Option<Span> {
+    if json.span_id.is_empty() {
+        return None;
+    }
+    let span_id = id(&json.span_id, 8)?;
+    let parent = match json.parent_span_id.as_deref() {
+        None | Some("") => None,
+        Some(parent) => Some(id(parent, 8)?),
+    };
+    let mut span = Span::new(span_id, parent, json.name.as_deref().unwrap_or_default());
+    span.protocol_kind = protocol_kind(&json.kind);
+    span.status = status(&json.status);
+    span.attributes = attributes(json.attributes);
+    let (start, end) = (time(json.start_time_unix_nano), time(json.end_time_unix_nano));
+    if start.is_none() {
+        return None;
+    }
+    set_times(&mut span, start, end, super::otlp::TIME_FIELDS, false);
+    span.events = json
+        .events
+        .into_iter()
+        .map(|event| {
+            let mut attributes = attributes(event.attributes);
+            attributes.extend(count("droppedAttributesCount", event.dropped_attributes_count));
+            SpanEvent {
+                name: event.name.as_deref().unwrap_or_default().to_string(),
+                time_ns: event.time_unix_nano.and_then(time),
+                attributes,
+            }
+        })
+        .collect();
+    let mut links = Vec::with_capacity(json.links.len());
+    for link in json.links {
+        let mut attributes = attributes(link.attributes);
+        if let Some(state) = &link.trace_state {
+            attributes.push(Attribute::new("traceState", AttributeValue::String(state.to_string())));
+        }
+        attributes.extend(count("droppedAttributesCount", link.dropped_attributes_count));
+        attributes.extend(count("flags", link.flags));
+        links.push(SpanLink { trace_id: id(&link.trace_id, 16)?, span_id: id(&link.span_id, 8)?, attributes });
+    }
+    span.links = links;
+    if let Some(state) = &json.trace_state {
+        span.other_fields.push(Attribute::new("traceState", AttributeValue::String(state.to_string())));
+    }
+    span.other_fields.extend(count("flags", json.flags));
+    span.other_fields.extend(count("droppedAttributesCount", json.dropped_attributes_count));
+    span.other_fields.extend(count("droppedEventsCount", json.dropped_events_count));
+    span.other_fields.extend(count("droppedLinksCount", json.dropped_links_count));
+
+    Some(span)
+}
+
+/// The spans of one scope list, converted to the model while they are read, so the typed
+/// intermediate of a span lives only as long as its conversion. Consecutive spans of one trace
+/// form a run: `runs` holds (first index, normalised trace id).
+#[derive(Default)]
+struct SpanList {
+    spans: Vec<Span>,
+    runs: Vec<(usize, String)>,
+}
+
+impl<'de> Deserialize<'de> for SpanList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ListVisitor;
+        impl<'de> Visitor<'de> for ListVisitor {
+            type Value = SpanList;
+            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+                formatter.write_str("a list of OTLP spans")
+            }
+            fn visit_seq<S: de::SeqAccess<'de>>(self, mut sequence: S) -> Result<SpanList, S::Error> {
+                let mut list = SpanList::default();
+                let mut last_raw_trace_id: Option<String> = None;
+                while let Some(json) = sequence.next_element::<SpanJson<'de>>()? {
+                    if last_raw_trace_id.as_deref() != Some(json.trace_id.as_ref()) {
+                        let trace_id = if json.trace_id.is_empty() {
+                            String::new()
+                        } else {
+                            id(&json.trace_id, 16).ok_or_else(|| de::Error::custom("trace id is not canonical"))?
+                        };
+                        list.runs.push((list.spans.len(), trace_id));
+                        last_raw_trace_id = Some(json.trace_id.to_string());
+                    }
+                    list.spans.push(convert(json).ok_or_else(|| de::Error::custom("span is not canonical"))?);
+                }
+                Ok(list)
+            }
+        }
+        deserializer.deserialize_seq(ListVisitor)
+    }
+}
+
 /// Reads a canonical OTLP/JSON trace request; `None` means "use the tolerant importer".
 pub fn import(bytes: &[u8]) -> Option<RawImport> {
     let request: Request = serde_json::from_slice(bytes).ok()?;
     let mut import = RawImport::new("otlp-json");
     let mut trace_index: HashMap<String, usize> = HashMap::new();
     let mut placement = ResourcePlacement::default();
-    let mut last_trace: Option<(String, usize)> = None;
     let (mut batch_number, mut scope_number) = (0, 0);
     for batch in request.resource_spans {
         batch_number += 1;
@@ -408,82 +501,27 @@ pub fn import(bytes: &[u8]) -> Option<RawImport> {
             if let Some(schema_url) = &scope_list.schema_url {
                 scope.attributes.push(Attribute::new("schemaUrl", AttributeValue::String(schema_url.to_string())));
             }
-            let span_count = scope_list.spans.len();
-            for (number, json) in scope_list.spans.into_iter().enumerate() {
-                // Consecutive spans usually share a trace: reuse the last lookup when the raw id repeats.
-                let position = match &last_trace {
-                    Some((raw, position)) if *raw == json.trace_id => *position,
-                    _ => {
-                        let trace_id = if json.trace_id.is_empty() { String::new() } else { id(&json.trace_id, 16)? };
-                        let position = import.trace_position(&mut trace_index, &trace_id);
-                        last_trace = Some((json.trace_id.to_string(), position));
-                        position
-                    }
-                };
-                if json.span_id.is_empty() {
-                    return None;
-                }
-                let span_id = id(&json.span_id, 8)?;
-                let parent = match json.parent_span_id.as_deref() {
-                    None | Some("") => None,
-                    Some(parent) => Some(id(parent, 8)?),
-                };
-                let mut span = Span::new(span_id, parent, json.name.as_deref().unwrap_or_default());
-                span.protocol_kind = protocol_kind(&json.kind);
-                span.status = status(&json.status);
-                span.attributes = attributes(json.attributes);
-                let (start, end) = (time(json.start_time_unix_nano), time(json.end_time_unix_nano));
-                if start.is_none() {
-                    return None;
-                }
-                set_times(&mut span, start, end, super::otlp::TIME_FIELDS, false);
-                span.events = json
-                    .events
-                    .into_iter()
-                    .map(|event| {
-                        let mut attributes = attributes(event.attributes);
-                        attributes.extend(count("droppedAttributesCount", event.dropped_attributes_count));
-                        SpanEvent {
-                            name: event.name.as_deref().unwrap_or_default().to_string(),
-                            time_ns: event.time_unix_nano.and_then(time),
-                            attributes,
-                        }
-                    })
-                    .collect();
-                let mut links = Vec::with_capacity(json.links.len());
-                for link in json.links {
-                    let mut attributes = attributes(link.attributes);
-                    if let Some(state) = &link.trace_state {
-                        attributes.push(Attribute::new("traceState", AttributeValue::String(state.to_string())));
-                    }
-                    attributes.extend(count("droppedAttributesCount", link.dropped_attributes_count));
-                    attributes.extend(count("flags", link.flags));
-                    links.push(SpanLink {
-                        trace_id: id(&link.trace_id, 16)?,
-                        span_id: id(&link.span_id, 8)?,
-                        attributes,
-                    });
-                }
-                span.links = links;
-                if let Some(state) = &json.trace_state {
-                    span.other_fields.push(Attribute::new("traceState", AttributeValue::String(state.to_string())));
-                }
-                span.other_fields.extend(count("flags", json.flags));
-                span.other_fields.extend(count("droppedAttributesCount", json.dropped_attributes_count));
-                span.other_fields.extend(count("droppedEventsCount", json.dropped_events_count));
-                span.other_fields.extend(count("droppedLinksCount", json.dropped_links_count));
-
+            let SpanList { mut spans, runs } = scope_list.spans;
+            // Cut the runs off from the back (each `split_off` leaves earlier spans in place), then
+            // handle them in file order so traces and spans keep the order the file gave.
+            let mut cut: Vec<(String, Vec<Span>)> =
+                runs.into_iter().rev().map(|(first, trace_id)| (trace_id, spans.split_off(first))).collect();
+            cut.reverse();
+            for (trace_id, mut run) in cut {
+                let position = import.trace_position(&mut trace_index, &trace_id);
                 let raw = &mut import.traces[position];
                 let (resource_index, scope_index) =
                     placement.place(position, &mut raw.trace, (batch_number, &resource), (scope_number, &scope));
-                span.resource = Some(resource_index);
-                span.scope = Some(scope_index);
-                // A trace's first span reserves room for the rest of its list: no regrowth (and no
-                // copy of hundreds of megabytes of spans) for the common one-trace file.
-                if raw.spans.capacity() == 0 {
-                    raw.spans.reserve_exact(span_count - number);
+                for span in &mut run {
+                    span.resource = Some(resource_index);
+                    span.scope = Some(scope_index);
                 }
-                raw.spans.push(span);
+                // The common one-trace file moves its whole list without copying a span.
+                if raw.spans.is_empty() {
+                    raw.spans = run;
+                } else {
+                    raw.spans.append(&mut run);
+                }
             }
         }
     }
@@ -525,6 +563,29 @@ mod tests {
             compared += 1;
         }
         assert!(compared >= 4, "the fast path took only {compared} fixtures");
+    }
+
+    #[test]
+    fn interleaved_traces_in_one_span_list_keep_their_order() {
+        let span = |trace: &str, id: &str, name: &str| {
+            format!(
+                r#"{{"traceId":"{trace}","spanId":"{id}","name":"{name}","startTimeUnixNano":"1","endTimeUnixNano":"2"}}"#
+            )
+        };
+        let (a, b) = ("0102030405060708090a0b0c0d0e0f10", "1102030405060708090a0b0c0d0e0f10");
+        let text = format!(
+            r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{},{},{}]}}]}}]}}"#,
+            span(a, "0000000000000001", "a1"),
+            span(b, "0000000000000002", "b1"),
+            span(a, "0000000000000003", "a2")
+        );
+        let fast = finish(vec![super::import(text.as_bytes()).expect("canonical")]);
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let tolerant = finish(vec![crate::import::otlp::import(&value).unwrap()]);
+        assert_eq!(fast, tolerant);
+        let names: Vec<Vec<&str>> =
+            fast.traces.iter().map(|trace| trace.spans.iter().map(|span| span.name.as_str()).collect()).collect();
+        assert_eq!(names, [vec!["a1", "a2"], vec!["b1"]]);
     }
 
     #[test]
