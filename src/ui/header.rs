@@ -46,7 +46,10 @@ pub fn Header(state: ViewerState) -> impl IntoView {
                     </label>
                 </Show>
             </div>
-            {move || state.trace.get().map(|trace| view! { <TraceFacts trace=trace.0.clone() show_warnings=show_warnings /> })}
+            {move || {
+                let file_warnings = state.file.with(|file| file.as_ref().map(|file| file.warnings.len()).unwrap_or(0));
+                state.trace.get().map(|trace| view! { <TraceFacts trace=trace.0.clone() file_warnings=file_warnings show_warnings=show_warnings /> })
+            }}
             <Show when=move || show_warnings.get()>
                 <ul class="tv-warning-list" aria-label="Import warnings">
                     {move || {
@@ -76,9 +79,11 @@ fn short_id(id: &str) -> String {
 }
 
 #[component]
-fn TraceFacts(trace: std::sync::Arc<Trace>, show_warnings: RwSignal<bool>) -> impl IntoView {
+fn TraceFacts(trace: std::sync::Arc<Trace>, file_warnings: usize, show_warnings: RwSignal<bool>) -> impl IntoView {
     let error_count = trace.error_count();
-    let warning_count = trace.warnings.len();
+    // Problems with the file itself (a skipped JSON Lines line, a file that could not be read)
+    // count here too, so they are never out of sight.
+    let warning_count = trace.warnings.len() + file_warnings;
     // Usage is counted on model calls only: agent and chain spans often repeat their children's sums.
     let model_calls = || {
         trace

@@ -48,15 +48,31 @@ pub fn TraceList(state: ViewerState) -> impl IntoView {
         })
     };
     let count = move || state.file.with(|file| file.as_ref().map(|file| file.traces.len()).unwrap_or(0));
+    let file_warnings = move || {
+        state.file.with(|file| {
+            file.as_ref()
+                .map(|file| file.warnings.iter().map(ToString::to_string).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    };
     view! {
         <section class="tv-list" part="list" aria-label="Traces">
             <h2 class="tv-list-title">{move || format!("{} traces", count())}</h2>
+            {move || {
+                let warnings = file_warnings();
+                (!warnings.is_empty()).then(|| view! {
+                    <ul class="tv-warning-list" aria-label="Problems with the file">
+                        {warnings.into_iter().map(|warning| view! { <li>{warning}</li> }).collect_view()}
+                    </ul>
+                })
+            }}
             <div class="tv-list-scroll">
                 <table class="tv-list-table">
                     <thead>
                         <tr>
-                            <th>"Trace"</th><th>"Start"</th><th>"Duration"</th><th>"Spans"</th><th>"Errors"</th>
-                            <th>"Tokens"</th><th>"Feedback"</th><th>"User"</th><th>"Session"</th>
+                            <th>"Trace"</th><th>"Start"</th><th class="tv-number">"Duration"</th><th class="tv-number">"Spans"</th>
+                            <th class="tv-number">"Errors"</th><th class="tv-number">"Tokens"</th><th>"Feedback"</th><th>"User"</th>
+                            <th>"Session"</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>

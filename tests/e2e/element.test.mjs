@@ -271,3 +271,19 @@ test('a large file shows download and reading progress, then the trace', async (
     rmSync(folder, { recursive: true, force: true });
   }
 });
+
+test('problems with the file itself are shown: on the list of traces and in the header count', async () => {
+  const page = await openTwoViewers();
+  const right = page.locator('#right');
+  await page.evaluate(async () => {
+    const text = await (await fetch('/fixtures/hand-written/mixed-formats.jsonl')).text();
+    await document.getElementById('right').load(text, 'mixed.jsonl');
+  });
+  const problems = right.locator('ul[aria-label="Problems with the file"] li');
+  assert.equal(await problems.count(), 2);
+  assert.match(await problems.nth(1).innerText(), /JSON Lines line 4 was skipped: .*line 4, column 11/);
+  await right.locator('.tv-list-open').first().click();
+  await right.locator('.tv-stat-warning', { hasText: '2 repaired problems' }).click();
+  assert.match(await right.locator('.tv-warning-list').innerText(), /line 3 was skipped/);
+  await page.close();
+});
