@@ -121,21 +121,48 @@ pub(super) fn key_values(list: Option<&Value>) -> Vec<Attribute> {
         .collect()
 }
 
+/// OTLP's span kind from its enum number (`2` → `SERVER`).
+pub(super) fn kind_from_number(number: u64) -> String {
+    match number {
+        0 => "UNSPECIFIED".into(),
+        1 => "INTERNAL".into(),
+        2 => "SERVER".into(),
+        3 => "CLIENT".into(),
+        4 => "PRODUCER".into(),
+        5 => "CONSUMER".into(),
+        other => other.to_string(),
+    }
+}
+
+/// OTLP's span kind from its enum name (`SPAN_KIND_SERVER` → `SERVER`).
+pub(super) fn kind_from_name(name: &str) -> String {
+    name.trim_start_matches("SPAN_KIND_").to_string()
+}
+
+/// The status code from its enum name (protobuf's JSON writes names; some writers the digits).
+pub(super) fn status_code_from_name(name: &str) -> u64 {
+    match name {
+        "STATUS_CODE_OK" | "OK" | "1" => 1,
+        "STATUS_CODE_ERROR" | "ERROR" | "2" => 2,
+        _ => 0,
+    }
+}
+
+/// A status from its code and message (code 0, unset, is OpenTelemetry's default).
+pub(super) fn status_from_code(code: u64, message: Option<String>) -> SpanStatus {
+    match code {
+        1 => SpanStatus::Ok,
+        2 => SpanStatus::Error { message },
+        _ => SpanStatus::Unset,
+    }
+}
+
 fn protocol_kind(value: Option<&Value>) -> Option<String> {
-    let name = match value? {
-        Value::Number(number) => match number.as_u64()? {
-            0 => "UNSPECIFIED",
-            1 => "INTERNAL",
-            2 => "SERVER",
-            3 => "CLIENT",
-            4 => "PRODUCER",
-            5 => "CONSUMER",
-            _ => return Some(number.to_string()),
-        },
-        Value::String(text) => return Some(text.trim_start_matches("SPAN_KIND_").to_string()),
-        _ => return None,
-    };
-    Some(name.to_string())
+    match value? {
+        Value::Number(number) => number.as_u64().map(kind_from_number),
+        Value::String(text) => Some(kind_from_name(text)),
+        _ => None,
+    }
 }
 
 fn status(value: Option<&Value>) -> SpanStatus {
@@ -145,18 +172,10 @@ fn status(value: Option<&Value>) -> SpanStatus {
     let message = string_field(object, &["message"]).filter(|message| !message.is_empty());
     let code = match object.get("code") {
         Some(Value::Number(number)) => number.as_u64().unwrap_or(0),
-        Some(Value::String(text)) => match text.as_str() {
-            "STATUS_CODE_OK" | "OK" | "1" => 1,
-            "STATUS_CODE_ERROR" | "ERROR" | "2" => 2,
-            _ => 0,
-        },
+        Some(Value::String(text)) => status_code_from_name(text),
         _ => 0,
     };
-    match code {
-        1 => SpanStatus::Ok,
-        2 => SpanStatus::Error { message },
-        _ => SpanStatus::Unset,
-    }
+    status_from_code(code, message)
 }
 
 pub(super) fn id(

@@ -12,6 +12,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
 use super::encoding;
+use super::otlp::{kind_from_name, kind_from_number, status_code_from_name, status_from_code};
 use super::pipeline::{set_times, RawImport, ResourcePlacement};
 use crate::model::{Attribute, AttributeValue, Resource, Scope, Span, SpanEvent, SpanLink, SpanStatus};
 
@@ -334,18 +335,10 @@ fn count(key: &str, value: Option<u64>) -> Option<Attribute> {
 }
 
 fn protocol_kind(kind: &Option<NumberOrName>) -> Option<String> {
-    match kind.as_ref()? {
-        NumberOrName::Number(number) => Some(match number {
-            0 => "UNSPECIFIED".into(),
-            1 => "INTERNAL".into(),
-            2 => "SERVER".into(),
-            3 => "CLIENT".into(),
-            4 => "PRODUCER".into(),
-            5 => "CONSUMER".into(),
-            other => other.to_string(),
-        }),
-        NumberOrName::Name(name) => Some(name.trim_start_matches("SPAN_KIND_").to_string()),
-    }
+    Some(match kind.as_ref()? {
+        NumberOrName::Number(number) => kind_from_number(*number),
+        NumberOrName::Name(name) => kind_from_name(name),
+    })
 }
 
 fn status(status: &Option<StatusJson>) -> SpanStatus {
@@ -353,18 +346,10 @@ fn status(status: &Option<StatusJson>) -> SpanStatus {
     let message = status.message.as_ref().filter(|message| !message.is_empty()).map(|message| message.to_string());
     let code = match &status.code {
         Some(NumberOrName::Number(number)) => *number,
-        Some(NumberOrName::Name(name)) => match name.as_ref() {
-            "STATUS_CODE_OK" | "OK" | "1" => 1,
-            "STATUS_CODE_ERROR" | "ERROR" | "2" => 2,
-            _ => 0,
-        },
+        Some(NumberOrName::Name(name)) => status_code_from_name(name),
         None => 0,
     };
-    match code {
-        1 => SpanStatus::Ok,
-        2 => SpanStatus::Error { message },
-        _ => SpanStatus::Unset,
-    }
+    status_from_code(code, message)
 }
 
 /// Normalises an id, or gives up on the fast path when it is not hex or base64 of the right size.

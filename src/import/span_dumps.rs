@@ -162,10 +162,10 @@ fn read_span(object: &Map<String, Value>, trace: &mut crate::model::Trace) -> (S
             .iter()
             .filter_map(Value::as_object)
             .map(|link| {
-                let link_context = link.get("context").and_then(Value::as_object).cloned().unwrap_or_default();
+                let link_context = link.get("context").and_then(Value::as_object).unwrap_or(&empty);
                 SpanLink {
-                    trace_id: id(string_field(&link_context, &["trace_id", "traceId"]), 16).unwrap_or_default(),
-                    span_id: id(string_field(&link_context, &["span_id", "spanId"]), 8).unwrap_or_default(),
+                    trace_id: id(string_field(link_context, &["trace_id", "traceId"]), 16).unwrap_or_default(),
+                    span_id: id(string_field(link_context, &["span_id", "spanId"]), 8).unwrap_or_default(),
                     attributes: flatten_attributes(link.get("attributes")),
                 }
             })
