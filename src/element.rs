@@ -4,7 +4,8 @@
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, ShadowRoot};
 
-use crate::import::{import_bytes, import_files, import_text, import_value};
+use crate::handover::TransferDecoder;
+use crate::import::{import_bytes, import_text, import_value};
 use crate::model::{ImportWarning, Trace, TraceSet};
 use crate::ui::{mount_viewer, LoadedFile, MountedViewer};
 
@@ -42,20 +43,21 @@ impl ViewerHandle {
         self.show(result.map_err(|error| error.to_string()), file_name)
     }
 
-    /// Imports several files as one set (a trace file and its log file, say). `files` is an array
-    /// of `{ name, bytes }` objects; a file that cannot be read is reported and the rest still load.
+    /// Imports several files as one set (a trace file and its log file, say): parallel arrays of
+    /// names and bytes; a file that cannot be read is reported and the rest still load.
     #[wasm_bindgen(js_name = loadFiles)]
     pub fn load_files(&self, names: Vec<String>, contents: Vec<js_sys::Uint8Array>) -> Result<JsValue, JsError> {
-        let buffers: Vec<Vec<u8>> = contents.iter().map(js_sys::Uint8Array::to_vec).collect();
-        let mut texts = Vec::with_capacity(buffers.len());
-        for (name, buffer) in names.iter().zip(&buffers) {
-            match crate::import::utf8(buffer) {
-                Ok(text) => texts.push((Some(name.as_str()), text)),
-                Err(error) => return self.show(Err(format!("{name}: {error}")), None),
-            }
+        let label = files_label(&names);
+        self.show(crate::handover::import_named(&names, &contents), label)
+    }
+
+    /// Shows what the import worker produced, once `decoder` has decoded all of it.
+    #[wasm_bindgen(js_name = showDecoded)]
+    pub fn show_decoded(&self, decoder: &mut TransferDecoder, names: Vec<String>) -> Result<JsValue, JsError> {
+        match decoder.take() {
+            Some(set) => self.show(Ok(set), files_label(&names)),
+            None => Err(JsError::new("the transfer decoder has not finished")),
         }
-        let label = (names.len() == 1).then(|| names[0].clone()).or_else(|| Some(names.join(" + ")));
-        self.show(import_files(&texts).map_err(|error| error.to_string()), label)
     }
 
     /// Imports an already parsed JSON value (a plain JS object).
@@ -137,6 +139,12 @@ impl ViewerHandle {
             }
         }
     }
+}
+
+/// The name a set of files shows under: the one name, or all of them joined with " + ".
+fn files_label(names: &[String]) -> Option<String> {
+    let named: Vec<&str> = names.iter().map(String::as_str).filter(|name| !name.is_empty()).collect();
+    (!named.is_empty()).then(|| named.join(" + "))
 }
 
 /// What the host page learns about a loaded file: formats, traces, counts.

@@ -1,6 +1,6 @@
 //! Bad input never panics or hangs: it gets an error that says where and what.
 
-use trace_viewer::import::{import_text, ImportError};
+use trace_viewer::import::{import_buffers, import_text, ImportError};
 
 #[test]
 fn malformed_json_names_line_and_column() {
@@ -64,4 +64,19 @@ fn an_otlp_span_with_garbage_fields_still_loads_with_warnings() {
         messages.iter().any(|message| message.contains("no readable startTimeUnixNano; placed at the start")),
         "{messages:?}"
     );
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_skipped_with_a_warning_when_another_one_loads() {
+    let good = br#"{"format":"trace-viewer/v1","spans":[{"id":"a","name":"root","start":0,"duration_ms":1}]}"#;
+    let bad = b"{\"spans\": \"\xff\xfe\"}";
+    let set = import_buffers(&[(Some("good.json"), good.as_slice()), (Some("bad.json"), bad.as_slice())]).unwrap();
+    assert_eq!(set.span_count(), 1);
+    assert_eq!(set.warnings.len(), 1);
+    assert!(set.warnings[0].message.starts_with("bad.json was skipped: "), "{}", set.warnings[0]);
+    assert!(set.warnings[0].message.contains("line 1"), "{}", set.warnings[0]);
+    let alone = import_buffers(&[(Some("bad.json"), bad.as_slice())]).unwrap_err();
+    assert_eq!(alone, ImportError::NotUtf8 { line: 1, column: 12 });
+    let both_bad = import_buffers(&[(Some("a"), bad.as_slice()), (Some("b"), bad.as_slice())]).unwrap_err();
+    assert_eq!(both_bad, ImportError::NotUtf8 { line: 1, column: 12 });
 }

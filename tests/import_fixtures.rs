@@ -3,22 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+mod common;
+
+use common::{fixtures, import_both_ways, repository};
 use trace_viewer::import::import_text;
 use trace_viewer::model::{outline, AttributeValue, SpanKind, SpanStatus, TraceSet};
-
-fn repository() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn import_both_ways(relative: &str) -> TraceSet {
-    let path = repository().join(relative);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-    let name = path.file_name().and_then(|name| name.to_str());
-    let named = import_text(&text, name).unwrap_or_else(|error| panic!("{relative}: {error}"));
-    let unnamed = import_text(&text, None).unwrap_or_else(|error| panic!("{relative} without name: {error}"));
-    assert_eq!(named, unnamed, "{relative}: the file name changed the result");
-    named
-}
 
 fn check_snapshot(relative: &str, set: &TraceSet) {
     let snapshot_name = Path::new(relative).file_stem().and_then(|stem| stem.to_str()).unwrap_or("snapshot");
@@ -33,26 +22,6 @@ fn check_snapshot(relative: &str, set: &TraceSet) {
         panic!("no snapshot {}; run with UPDATE_SNAPSHOTS=1 and review it", snapshot_path.display())
     });
     assert_eq!(actual, expected, "{relative}: outline differs from {}", snapshot_path.display());
-}
-
-/// Every trace file under tests/fixtures (fragments are attribute maps, not traces) plus the demo.
-fn fixtures() -> Vec<String> {
-    let root = repository().join("tests/fixtures");
-    let mut found = vec!["www/examples/refund-agent.json".to_string()];
-    let mut folders = vec![root.clone()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap().map(Result::unwrap) {
-            let path = entry.path();
-            let name = path.file_name().unwrap().to_string_lossy().to_string();
-            if path.is_dir() && name != "fragments" && name != "generators" {
-                folders.push(path);
-            } else if [".json", ".jsonl", ".ndjson", ".txt"].iter().any(|extension| name.ends_with(extension)) {
-                found.push(path.strip_prefix(repository()).unwrap().to_string_lossy().to_string());
-            }
-        }
-    }
-    found.sort();
-    found
 }
 
 #[test]

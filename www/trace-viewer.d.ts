@@ -95,6 +95,13 @@ export function wasmMemoryBytes(): number;
 /** Points the element at another location of `trace_viewer_bg.wasm`; call before the first element connects. */
 export function setWasmUrl(source: string | URL | BufferSource): void;
 
+/**
+ * Points the element at another location of its import worker (`trace-viewer-worker.js`, a module
+ * worker), or `null` to import files on the page's main thread; `undefined` restores the default.
+ * `globalThis.TRACE_VIEWER_WORKER` set before the module loads does the same.
+ */
+export function setWorkerUrl(url: string | URL | null | undefined): void;
+
 declare global {
   interface HTMLElementTagNameMap {
     'trace-viewer': TraceViewerElement;

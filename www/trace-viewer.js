@@ -2,15 +2,42 @@
 // wasm-bindgen cannot extend HTMLElement, so this small hand-written module does: it loads the
 // wasm once per page, gives each element its own shadow root and ViewerHandle, maps attributes,
 // properties and methods onto the handle, and frees the handle when the element is removed.
-import init, { ViewerHandle } from './wasm/trace_viewer.js';
+// Files are imported in a Web Worker (trace-viewer-worker.js) and handed back in a compact
+// encoding that the page decodes a slice at a time, so even a 100 MB file never freezes the page.
+import init, { ViewerHandle, TransferDecoder } from './wasm/trace_viewer.js';
 
 let wasmLocation = null;
+/** `undefined`: the worker next to this module; a URL: that worker; `null`: no worker. */
+let workerLocation;
 let wasmReady = null;
 let wasmExports = null;
+/** The compiled module, shared with every import worker so none compiles it again. */
+let wasmModule = null;
+
+/** Milliseconds of decoding per slice on the page; the browser draws and handles input in between. */
+const DECODE_SLICE_MS = 30;
 
 /** Points the element at a different `trace_viewer_bg.wasm` (a URL, or the bytes themselves); call before the first element connects. */
 export function setWasmUrl(url) {
   wasmLocation = url;
+}
+
+/**
+ * Points the element at a different import worker script (a URL; it must be a module worker like
+ * `trace-viewer-worker.js`), or `null` to import on the page's main thread. Call before loading.
+ */
+export function setWorkerUrl(url) {
+  workerLocation = url;
+}
+
+/** Compiles the wasm from a URL, bytes or an already compiled module. */
+async function compileWasm(location) {
+  if (location instanceof WebAssembly.Module) return location;
+  if (location instanceof ArrayBuffer || ArrayBuffer.isView(location)) return WebAssembly.compile(location);
+  const response = await fetch(location);
+  if (!response.ok) throw new Error(`Could not load trace-viewer's WebAssembly from ${location}: HTTP ${response.status}`);
+  const streaming = typeof WebAssembly.compileStreaming === 'function' && response.headers.get('content-type')?.startsWith('application/wasm');
+  return streaming ? WebAssembly.compileStreaming(response) : WebAssembly.compile(await response.arrayBuffer());
 }
 
 function loadWasm() {
@@ -21,12 +48,64 @@ function loadWasm() {
     // setWasmUrl() wins; then a page-wide `globalThis.TRACE_VIEWER_WASM` set before this module
     // loads (a URL or the bytes); else the file next to this module.
     const location = wasmLocation ?? globalThis.TRACE_VIEWER_WASM ?? new URL('./wasm/trace_viewer_bg.wasm', import.meta.url);
-    wasmReady = init({ module_or_path: location }).then((exports) => {
-      wasmExports = exports;
-      return exports;
-    });
+    wasmReady = compileWasm(location)
+      .then((module) => {
+        wasmModule = module;
+        return init({ module_or_path: module });
+      })
+      .then((exports) => {
+        wasmExports = exports;
+        return exports;
+      });
   }
   return wasmReady;
+}
+
+/** A new import worker, or null where none can start (no Worker support, or switched off). */
+function startWorker() {
+  const location = workerLocation !== undefined ? workerLocation : globalThis.TRACE_VIEWER_WORKER;
+  if (location === null || location === false || typeof Worker !== 'function' || !wasmModule) return null;
+  try {
+    return location
+      ? new Worker(location, { type: 'module' })
+      : new Worker(new URL('./trace-viewer-worker.js', import.meta.url), { type: 'module' });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Imports files (`{ name, bytes }`) in a worker of their own. Resolves with the transfer-encoded
+ * result, or with null when no worker could start (the caller then imports on the page);
+ * rejects with the importer's message when the files cannot be imported.
+ */
+function importInWorker(files) {
+  const worker = startWorker();
+  if (!worker) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    let started = false;
+    const finish = (settle, value) => {
+      worker.terminate();
+      settle(value);
+    };
+    worker.onmessage = ({ data }) => {
+      if (data.started) started = true;
+      else if (data.encoded) finish(resolve, data.encoded);
+      else finish(reject, new Error(data.error));
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      // Blocked or missing before it ran (a policy, a bundler that left it out): import on the page.
+      if (started) finish(reject, new Error(event.message || 'The import worker stopped.'));
+      else finish(resolve, null);
+    };
+    worker.postMessage({ module: wasmModule, names: files.map((file) => file.name ?? ''), buffers: files.map((file) => file.bytes) });
+  });
+}
+
+/** Resolves in a later task, after the browser has had the chance to draw and handle input. */
+function nextTask() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** Bytes of WebAssembly memory in use by all viewers on the page (0 before the first one loads). */
@@ -51,6 +130,20 @@ async function gunzipIfCompressed(bytes) {
 
 async function readBlob(blob) {
   return gunzipIfCompressed(new Uint8Array(await blob.arrayBuffer()));
+}
+
+/** Inputs larger than this show a progress bar while they are read. */
+const PROGRESS_FROM_BYTES = 2_000_000;
+
+/**
+ * The input as files of bytes (`{ name, bytes }`), which the worker can import; null for an
+ * already parsed object, which stays on the page.
+ */
+function filesOf(input) {
+  if (input.files) return input.files;
+  if (input.value instanceof Uint8Array) return [{ name: input.fileName, bytes: input.value }];
+  if (typeof input.value === 'string') return [{ name: input.fileName, bytes: new TextEncoder().encode(input.value) }];
+  return null;
 }
 
 /** The error a failed load rejects with and reports in the `load-error` event. */
@@ -245,9 +338,13 @@ export class TraceViewerElement extends HTMLElement {
     }
     const megabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
     const [label, track] = bar.children;
-    if (progress.phase === 'reading') {
+    if (progress.phase === 'importing') {
       label.textContent = `Reading ${megabytes(progress.size)}…`;
       track.removeAttribute('value');
+    } else if (progress.phase === 'preparing') {
+      label.textContent = `Preparing the view… ${Math.floor(progress.share * 100)}%`;
+      track.max = 1;
+      track.value = progress.share;
     } else {
       label.textContent = progress.total ? `Downloading ${megabytes(progress.received)} of ${megabytes(progress.total)}` : `Downloading ${megabytes(progress.received)}`;
       if (progress.total) {
@@ -266,28 +363,30 @@ export class TraceViewerElement extends HTMLElement {
       this.#waitingLoads -= 1;
     }
     if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
-    // Large inputs: say so and let the browser draw it before the (synchronous) import starts.
-    const size = input.value?.length ?? input.files?.reduce((sum, file) => sum + file.bytes.length, 0) ?? 0;
-    if (size > 2_000_000) {
-      this.#showProgress({ phase: 'reading', size });
-      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-      if (loadNumber !== this.#loadNumber) return undefined;
-    }
+    const files = filesOf(input);
+    const size = files?.reduce((sum, file) => sum + file.bytes.length, 0) ?? 0;
+    const names = files?.map((file) => file.name ?? '') ?? [];
     const source = input.fileName ?? input.files?.map((file) => file.name).join(' + ') ?? undefined;
     let summary;
     try {
-      if (input.files) {
-        summary = this.#handle.loadFiles(input.files.map((file) => file.name), input.files.map((file) => file.bytes));
-      } else if (input.value instanceof Uint8Array) {
-        summary = this.#handle.loadBytes(input.value, input.fileName);
-      } else if (typeof input.value === 'string') {
-        summary = this.#handle.loadText(input.value, input.fileName);
+      let encoded = null;
+      if (files) {
+        if (size > PROGRESS_FROM_BYTES) this.#showProgress({ phase: 'importing', size });
+        encoded = await importInWorker(files);
+        if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
+      }
+      if (encoded) {
+        summary = await this.#showEncoded(encoded, names, size > PROGRESS_FROM_BYTES, loadNumber);
+        if (summary === undefined) return undefined;
       } else {
-        summary = this.#handle.loadObject(input.value);
+        summary = await this.#importOnPage(input, files, names, size, loadNumber);
+        if (summary === undefined) return undefined;
       }
     } catch (error) {
       this.#showProgress(null);
       const message = String(error?.message ?? error);
+      if (loadNumber !== this.#loadNumber) return undefined;
+      this.#handle?.showError(message);
       this.#emitError(message, source);
       throw new TraceLoadError(message, source);
     }
@@ -301,6 +400,35 @@ export class TraceViewerElement extends HTMLElement {
     if (selected) this.#handle.selectSpan(selected);
     this.dispatchEvent(new CustomEvent('load', { detail: summary, bubbles: true, composed: true }));
     return summary;
+  }
+
+  /** Decodes what the worker sent a slice at a time, then shows it; undefined if superseded. */
+  async #showEncoded(encoded, names, showProgress, loadNumber) {
+    await nextTask();
+    if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
+    const decoder = new TransferDecoder(encoded);
+    try {
+      while (!decoder.step(DECODE_SLICE_MS)) {
+        if (showProgress) this.#showProgress({ phase: 'preparing', share: decoder.progress() });
+        await nextTask();
+        if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
+      }
+      return this.#handle.showDecoded(decoder, names);
+    } finally {
+      decoder.free();
+    }
+  }
+
+  /** Imports on the main thread: parsed objects, and files where no worker could start. */
+  async #importOnPage(input, files, names, size, loadNumber) {
+    if (size > PROGRESS_FROM_BYTES) {
+      // Say so and let the browser draw it before the (synchronous) import starts.
+      this.#showProgress({ phase: 'importing', size });
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
+    }
+    if (files) return this.#handle.loadFiles(names, files.map((file) => file.bytes));
+    return this.#handle.loadObject(input.value);
   }
 
   #emitError(message, source) {

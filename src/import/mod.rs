@@ -102,6 +102,33 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, ImportError> {
     })
 }
 
+/// Imports several files given as bytes (what the page and the worker receive). Like
+/// [`import_files`], a file that is not UTF-8 is skipped with a warning when another file could be read.
+pub fn import_buffers(files: &[(Option<&str>, &[u8])]) -> Result<TraceSet, ImportError> {
+    if let [(file_name, bytes)] = files {
+        return import_bytes(bytes, *file_name);
+    }
+    let mut texts = Vec::with_capacity(files.len());
+    let mut skipped = Vec::new();
+    let mut first_error = None;
+    for (file_name, bytes) in files {
+        match utf8(bytes) {
+            Ok(text) => texts.push((*file_name, text)),
+            Err(error) => {
+                let label = file_name.unwrap_or("a file");
+                skipped.push(ImportWarning::general(format!("{label} was skipped: {error}")));
+                first_error.get_or_insert(error);
+            }
+        }
+    }
+    if texts.is_empty() {
+        return Err(first_error.unwrap_or(ImportError::Empty));
+    }
+    let mut set = import_files(&texts)?;
+    set.warnings.splice(0..0, skipped);
+    Ok(set)
+}
+
 /// Imports several files as one set: spans and logs of the same trace are joined across them.
 /// A file that cannot be read becomes a warning as long as another file could be.
 pub fn import_files(files: &[(Option<&str>, &str)]) -> Result<TraceSet, ImportError> {

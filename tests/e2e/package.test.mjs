@@ -68,7 +68,7 @@ test('npm publish --dry-run is clean and TypeScript accepts the typed API', () =
   assert.deepEqual(packageWarnings, []);
   assert.ok(report.files.some((file) => file.path === 'wasm/trace_viewer_bg.wasm'));
   writeFileSync(join(project, 'consumer.ts'), `
-import { TraceViewerElement, type TraceLoadSummary, setWasmUrl } from 'trace-viewer';
+import { TraceViewerElement, type TraceLoadSummary, setWasmUrl, setWorkerUrl } from 'trace-viewer';
 const viewer: TraceViewerElement = document.createElement('trace-viewer');
 viewer.addEventListener('span-select', (event) => { const id: string = event.detail.spanId; console.log(id); });
 viewer.addEventListener('load', (event) => { const count: number = event.detail.spanCount; console.log(count); });
@@ -76,6 +76,7 @@ async function open(file: File): Promise<TraceLoadSummary> { return viewer.load(
 viewer.expandAll(); viewer.collapseAll(); viewer.clear();
 const selected: string | null = viewer.selectedSpan;
 setWasmUrl('/assets/trace_viewer_bg.wasm');
+setWorkerUrl(null);
 export { open, selected };
 `);
   writeFileSync(join(project, 'consumer.tsx'), `
@@ -92,10 +93,13 @@ export const element = <trace-viewer src="/trace.json" theme="dark" selected-spa
 
 test('a plain HTML page imports the installed package, shows rows and hears span-select', async () => {
   const page = await newPage(browser);
+  const workers = [];
+  page.on('worker', (worker) => workers.push(worker.url()));
   await page.goto(server.url);
   const rows = page.locator('trace-viewer .tv-row');
   await rows.first().waitFor();
   assert.equal(await rows.count(), 6);
+  assert.ok(workers.some((url) => url.endsWith('/trace-viewer-worker.js')), `the file was imported in the package's worker: ${workers}`);
   assert.equal(await page.evaluate(() => window.elementIsRegistered), true);
   await rows.filter({ hasText: 'rerank' }).click();
   await page.waitForFunction(() => window.selections.length === 1);
@@ -126,10 +130,13 @@ viewer.load(trace);
   const built = await startServer({ roots: { '/': join(app, 'dist') } });
   try {
     const page = await newPage(browser);
+    const workers = [];
+    page.on('worker', (worker) => workers.push(worker.url()));
     await page.goto(built.url);
     const rows = page.locator('trace-viewer .tv-row');
     await rows.first().waitFor();
     assert.equal(await rows.count(), 6);
+    assert.equal(workers.length, 1, `Vite bundled the import worker and the page used it: ${workers}`);
     await rows.filter({ hasText: 'vector search' }).click();
     await page.waitForFunction(() => window.selections.length === 1);
     assert.deepEqual(page.errors, []);

@@ -15,9 +15,12 @@ test('under a strict Content-Security-Policy the viewer renders, styled, with no
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) => window.reportViolation(`${event.violatedDirective} ${event.blockedURI}`));
   });
+  const workers = [];
+  page.on('worker', (worker) => workers.push(worker.url()));
   const response = await page.goto(strict.server.url);
   assert.equal(response.headers()['content-security-policy'], STRICT_POLICY);
   await page.locator('trace-viewer .tv-row').first().waitFor();
+  assert.ok(workers.some((url) => url.endsWith('/pkg/trace-viewer-worker.js')), `the import ran in the worker: ${workers}`);
   const rowHeight = await page.locator('trace-viewer .tv-row').first().evaluate((row) => getComputedStyle(row).height);
   assert.equal(rowHeight, '26px', 'the shadow root styles apply');
   await page.locator('trace-viewer .tv-row', { hasText: 'lookup_order' }).click();
@@ -38,7 +41,7 @@ test('a whole session requests only the page, its assets and the chosen trace', 
   await page.locator('trace-viewer .tv-search').fill('gpt');
   await page.keyboard.press('Enter');
   await page.waitForTimeout(200);
-  const allowed = new Set(['/', '/page.css', '/page.js', '/pkg/trace-viewer.js', '/pkg/wasm/trace_viewer.js', '/pkg/wasm/trace_viewer_bg.wasm', '/fixtures/otlp/otel-js-rag-chatbot.json']);
+  const allowed = new Set(['/', '/page.css', '/page.js', '/pkg/trace-viewer.js', '/pkg/trace-viewer-worker.js', '/pkg/wasm/trace_viewer.js', '/pkg/wasm/trace_viewer_bg.wasm', '/fixtures/otlp/otel-js-rag-chatbot.json']);
   const origin = new URL(strict.server.url).origin;
   for (const url of requests) {
     if (url.startsWith('data:')) continue;

@@ -37,3 +37,4 @@ console.log(`trace: ${spans} spans, ${megabytes.toFixed(1)} MB; rows in the DOM 
 console.log(`JSON.parse of the same text:   ${median('jsonParseMs').toFixed(0)} ms (${(megabytes / median('jsonParseMs') * 1000).toFixed(0)} MB/s)`);
 console.log(`load() (import + state):       ${median('loadMs').toFixed(0)} ms (${(megabytes / median('loadMs') * 1000).toFixed(0)} MB/s)`);
 console.log(`bytes in memory -> first row:  ${median('firstRowMs').toFixed(0)} ms (median of ${runs.length})`);
+console.log(`longest main-thread task:      ${median('longestTaskMs').toFixed(0)} ms (tasks over 50 ms in the last run: ${runs[runs.length - 1].longTasks.join(', ') || 'none'})`);

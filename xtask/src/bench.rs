@@ -70,11 +70,13 @@ pub fn import_speed(path: &str) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|error| format!("{path}: {error}"))?;
     let mut best = f64::MAX;
     let mut spans = 0;
+    let mut imported = None;
     for _ in 0..5 {
         let started = Instant::now();
         let set = trace_viewer::import::import_text(&text, None).map_err(|error| error.to_string())?;
         best = best.min(started.elapsed().as_secs_f64());
         spans = set.span_count();
+        imported = Some(set);
     }
     let mut best_parse = f64::MAX;
     for _ in 0..5 {
@@ -90,5 +92,30 @@ pub fn import_speed(path: &str) -> Result<(), String> {
         megabytes / best
     );
     println!("  of which serde_json parse to a Value: {:.0} ms = {:.0} MB/s", best_parse * 1e3, megabytes / best_parse);
+    if let Some(set) = imported {
+        transfer_speed(&set)?;
+    }
+    Ok(())
+}
+
+/// The worker-to-page hand-over: encoding in the worker, decoding on the page.
+fn transfer_speed(set: &trace_viewer::model::TraceSet) -> Result<(), String> {
+    let (mut best_encode, mut best_decode, mut size) = (f64::MAX, f64::MAX, 0);
+    for _ in 0..5 {
+        let started = Instant::now();
+        let bytes = trace_viewer::transfer::encode(set);
+        best_encode = best_encode.min(started.elapsed().as_secs_f64());
+        size = bytes.len();
+        let started = Instant::now();
+        let decoded = trace_viewer::transfer::decode(bytes).map_err(|error| error.to_string())?;
+        best_decode = best_decode.min(started.elapsed().as_secs_f64());
+        drop(decoded);
+    }
+    println!(
+        "  transfer to the page: {:.1} MB encoded in {:.0} ms, decoded in {:.0} ms (best of 5)",
+        size as f64 / 1e6,
+        best_encode * 1e3,
+        best_decode * 1e3
+    );
     Ok(())
 }

@@ -8,7 +8,8 @@ use crate::process::run;
 use crate::{repository, tools};
 
 /// Files copied from `www/` into the package root, unchanged.
-const PACKAGE_FILES_FROM_WWW: &[&str] = &["trace-viewer.js", "trace-viewer.d.ts", "trace-viewer.schema.json"];
+const PACKAGE_FILES_FROM_WWW: &[&str] =
+    &["trace-viewer.js", "trace-viewer-worker.js", "trace-viewer.d.ts", "trace-viewer.schema.json"];
 
 pub fn build_all() -> Result<(), String> {
     tools::ensure_wasm_target()?;
@@ -77,11 +78,13 @@ fn assemble_package(root: &Path, package: &Path) -> Result<(), String> {
       "default": "./trace-viewer.js"
     }},
     "./trace-viewer.schema.json": "./trace-viewer.schema.json",
+    "./trace-viewer-worker.js": "./trace-viewer-worker.js",
     "./wasm/trace_viewer_bg.wasm": "./wasm/trace_viewer_bg.wasm",
     "./package.json": "./package.json"
   }},
   "files": [
     "trace-viewer.js",
+    "trace-viewer-worker.js",
     "trace-viewer.d.ts",
     "trace-viewer.schema.json",
     "wasm/trace_viewer.js",
@@ -104,7 +107,7 @@ pub fn report_sizes() -> Result<(), String> {
     let package = repository().join("pkg");
     let mut total_raw = 0;
     let mut total_gzip = 0;
-    for file in ["wasm/trace_viewer_bg.wasm", "wasm/trace_viewer.js", "trace-viewer.js"] {
+    for file in ["wasm/trace_viewer_bg.wasm", "wasm/trace_viewer.js", "trace-viewer.js", "trace-viewer-worker.js"] {
         let bytes = std::fs::read(package.join(file)).map_err(|error| format!("{file}: {error}"))?;
         let gzipped = gzip_size(&package.join(file))?;
         println!("{file:<28} {:>9} bytes raw {:>9} bytes gzipped", bytes.len(), gzipped);

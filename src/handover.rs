@@ -1,0 +1,86 @@
+//! The `#[wasm_bindgen]` surface of the hand-over between the import worker and the page.
+//! The worker (www/trace-viewer-worker.js) calls [`import_for_transfer`] and posts the bytes back;
+//! the page feeds them to a [`TransferDecoder`] a few milliseconds at a time between frames, then
+//! gives the decoded set to its `ViewerHandle::show_decoded`. So the page never runs the importer,
+//! and no task on it lasts long, however large the file.
+
+use wasm_bindgen::prelude::*;
+
+use crate::import::import_buffers;
+use crate::model::TraceSet;
+use crate::transfer::{encode, Decoder};
+
+/// Imports files (parallel arrays of names and bytes) and returns the result in the transfer
+/// encoding; throws an `Error` whose message says where and what when nothing could be imported.
+#[wasm_bindgen(js_name = importForTransfer)]
+pub fn import_for_transfer(
+    names: Vec<String>,
+    contents: Vec<js_sys::Uint8Array>,
+) -> Result<js_sys::Uint8Array, JsError> {
+    let set = import_named(&names, &contents).map_err(|message| JsError::new(&message))?;
+    Ok(js_sys::Uint8Array::from(encode(&set).as_slice()))
+}
+
+/// Imports byte arrays from JS under their names (an empty name: none given): the shared path of
+/// the worker and of the page's own import (used where no worker can start).
+pub fn import_named(names: &[String], contents: &[js_sys::Uint8Array]) -> Result<TraceSet, String> {
+    let buffers: Vec<Vec<u8>> = contents.iter().map(js_sys::Uint8Array::to_vec).collect();
+    let files: Vec<(Option<&str>, &[u8])> = names
+        .iter()
+        .zip(&buffers)
+        .map(|(name, bytes)| ((!name.is_empty()).then_some(name.as_str()), bytes.as_slice()))
+        .collect();
+    import_buffers(&files).map_err(|error| error.to_string())
+}
+
+/// A decode in progress on the page, stepped by the element between frames.
+#[wasm_bindgen]
+pub struct TransferDecoder {
+    /// `None` once the set has been taken by `ViewerHandle::show_decoded`.
+    decoder: Option<Decoder>,
+    /// Whether the last step read everything.
+    finished: bool,
+}
+
+/// Spans decoded between two looks at the clock.
+const SPANS_PER_CHECK: usize = 1024;
+
+#[wasm_bindgen]
+impl TransferDecoder {
+    /// Takes the worker's bytes (copied into the wasm once) and reads their header.
+    #[wasm_bindgen(constructor)]
+    pub fn new(bytes: Vec<u8>) -> Result<TransferDecoder, JsError> {
+        let decoder = Decoder::new(bytes).map_err(|error| JsError::new(&error.to_string()))?;
+        Ok(TransferDecoder { decoder: Some(decoder), finished: false })
+    }
+
+    /// Decodes for about `budget_ms` milliseconds; true once everything is decoded.
+    pub fn step(&mut self, budget_ms: f64) -> Result<bool, JsError> {
+        let Some(decoder) = self.decoder.as_mut() else { return Ok(true) };
+        let deadline = js_sys::Date::now() + budget_ms;
+        loop {
+            if decoder.step(SPANS_PER_CHECK).map_err(|error| JsError::new(&error.to_string()))? {
+                self.finished = true;
+                return Ok(true);
+            }
+            if js_sys::Date::now() >= deadline {
+                return Ok(false);
+            }
+        }
+    }
+
+    /// Share of the spans decoded so far, 0 to 1.
+    pub fn progress(&self) -> f64 {
+        self.decoder.as_ref().map_or(1.0, Decoder::progress)
+    }
+}
+
+impl TransferDecoder {
+    /// The decoded set, once, after the last step: `None` before that or when it was taken.
+    pub(crate) fn take(&mut self) -> Option<TraceSet> {
+        if !self.finished {
+            return None;
+        }
+        self.decoder.take().map(Decoder::finish)
+    }
+}

@@ -1,0 +1,281 @@
+//! Reads the transfer encoding back into a [`TraceSet`], a slice of spans at a time, so the page
+//! can rebuild a large file between frames instead of in one long task.
+
+use super::wire::{Reader, WireError, WireResult};
+use super::MAGIC;
+use crate::model::{
+    AiDetails, Attribute, AttributeValue, Document, Feedback, FeedbackKind, ImportWarning, Message, Resource, Scope,
+    Span, SpanEvent, SpanKind, SpanLink, SpanStatus, TokenUsage, ToolCall, ToolRun, Trace, TraceSet,
+};
+
+/// Attribute values nest (maps in arrays in maps); the importers never nest deeper than serde_json's
+/// own limit of 128, so anything deeper is damage, and the limit keeps the recursion bounded.
+const MAX_VALUE_DEPTH: usize = 256;
+
+/// A decode in progress: the set so far, the trace whose spans are being read, and where.
+pub struct Decoder {
+    bytes: Vec<u8>,
+    position: usize,
+    set: TraceSet,
+    traces_left: usize,
+    /// The trace being filled and how many of its spans are still to read.
+    current: Option<(Trace, usize)>,
+    span_total: usize,
+    spans_done: usize,
+}
+
+impl Decoder {
+    /// Reads the header (format, file warnings, counts); the traces come with [`Decoder::step`].
+    pub fn new(bytes: Vec<u8>) -> WireResult<Decoder> {
+        if !bytes.starts_with(MAGIC) {
+            return Err(WireError { position: 0, reason: "not transfer data of this version" });
+        }
+        let mut reader = Reader::new(&bytes, MAGIC.len());
+        let format = reader.text()?;
+        let warnings = reader.list(warning)?;
+        let span_total = reader.count()?;
+        let traces_left = reader.item_count()?;
+        let position = reader.position;
+        let set = TraceSet { format, traces: Vec::with_capacity(traces_left), warnings };
+        Ok(Decoder { bytes, position, set, traces_left, current: None, span_total, spans_done: 0 })
+    }
+
+    /// Decodes up to `span_budget` more spans (whole trace headers come along as needed).
+    /// Returns true once everything is read.
+    pub fn step(&mut self, span_budget: usize) -> WireResult<bool> {
+        let mut reader = Reader::new(&self.bytes, self.position);
+        let mut budget = span_budget.max(1);
+        loop {
+            match &mut self.current {
+                Some((trace, left)) => {
+                    while *left > 0 && budget > 0 {
+                        trace.spans.push(span(&mut reader)?);
+                        *left -= 1;
+                        budget -= 1;
+                        self.spans_done += 1;
+                    }
+                    if *left > 0 {
+                        break;
+                    }
+                    if let Some((finished, _)) = self.current.take() {
+                        self.set.traces.push(finished);
+                    }
+                }
+                None if self.traces_left > 0 => {
+                    self.traces_left -= 1;
+                    self.current = Some(trace_header(&mut reader)?);
+                }
+                None => break,
+            }
+            if budget == 0 {
+                break;
+            }
+        }
+        self.position = reader.position;
+        let done = self.current.is_none() && self.traces_left == 0;
+        if done && reader.remaining() > 0 {
+            return reader.fail("unexpected bytes after the last trace");
+        }
+        Ok(done)
+    }
+
+    /// Share of the spans decoded so far, 0 to 1.
+    pub fn progress(&self) -> f64 {
+        if self.span_total == 0 {
+            1.0
+        } else {
+            self.spans_done as f64 / self.span_total as f64
+        }
+    }
+
+    /// The decoded set; call after [`Decoder::step`] returned true.
+    pub fn finish(self) -> TraceSet {
+        self.set
+    }
+}
+
+/// The whole buffer at once (tests and small inputs).
+pub fn decode(bytes: Vec<u8>) -> WireResult<TraceSet> {
+    let mut decoder = Decoder::new(bytes)?;
+    while !decoder.step(usize::MAX)? {}
+    Ok(decoder.finish())
+}
+
+fn trace_header(reader: &mut Reader) -> WireResult<(Trace, usize)> {
+    let mut trace = Trace {
+        trace_id: reader.text()?,
+        name: reader.text()?,
+        resources: reader.list(resource)?,
+        scopes: reader.list(scope)?,
+        start_ns: reader.varint()?,
+        duration_ns: reader.varint()?,
+        user_input: reader.optional_text()?,
+        intent: reader.optional_text()?,
+        final_output: reader.optional_text()?,
+        user_id: reader.optional_text()?,
+        session_id: reader.optional_text()?,
+        variant: reader.optional_text()?,
+        feedback: reader.list(feedback)?,
+        other_fields: reader.list(attribute)?,
+        warnings: reader.list(warning)?,
+        spans: Vec::new(),
+    };
+    let span_count = reader.item_count()?;
+    trace.spans.reserve_exact(span_count);
+    Ok((trace, span_count))
+}
+
+fn resource(reader: &mut Reader) -> WireResult<Resource> {
+    Ok(Resource { attributes: reader.list(attribute)?, other_fields: reader.list(attribute)? })
+}
+
+fn scope(reader: &mut Reader) -> WireResult<Scope> {
+    Ok(Scope { name: reader.text()?, version: reader.optional_text()?, attributes: reader.list(attribute)? })
+}
+
+fn warning(reader: &mut Reader) -> WireResult<ImportWarning> {
+    Ok(ImportWarning { span_id: reader.optional_text()?, message: reader.text()? })
+}
+
+fn feedback(reader: &mut Reader) -> WireResult<Feedback> {
+    let kind = match reader.byte()? {
+        0 => FeedbackKind::ThumbsUp,
+        1 => FeedbackKind::ThumbsDown,
+        2 => FeedbackKind::FollowUp,
+        3 => FeedbackKind::Abandoned,
+        4 => FeedbackKind::Converted,
+        5 => FeedbackKind::Score,
+        6 => FeedbackKind::Other(reader.text()?),
+        _ => return reader.fail("bad feedback kind"),
+    };
+    Ok(Feedback {
+        kind,
+        name: reader.optional_text()?,
+        value: reader.option(Reader::float)?,
+        comment: reader.optional_text()?,
+        text: reader.optional_text()?,
+        time_ns: reader.optional_varint()?,
+        span_id: reader.optional_text()?,
+    })
+}
+
+fn attribute(reader: &mut Reader) -> WireResult<Attribute> {
+    attribute_at_depth(reader, 0)
+}
+
+fn attribute_at_depth(reader: &mut Reader, depth: usize) -> WireResult<Attribute> {
+    Ok(Attribute { key: reader.text()?, value: value(reader, depth)? })
+}
+
+fn value(reader: &mut Reader, depth: usize) -> WireResult<AttributeValue> {
+    if depth > MAX_VALUE_DEPTH {
+        return reader.fail("values nested too deep");
+    }
+    Ok(match reader.byte()? {
+        0 => AttributeValue::String(reader.text()?),
+        1 => AttributeValue::Bool(false),
+        2 => AttributeValue::Bool(true),
+        3 => AttributeValue::Int(reader.varint()? as i64),
+        4 => AttributeValue::Double(reader.float()?),
+        5 => AttributeValue::Bytes(reader.raw()?.to_vec()),
+        6 => AttributeValue::Array(reader.list(|reader| value(reader, depth + 1))?),
+        7 => AttributeValue::Map(reader.list(|reader| attribute_at_depth(reader, depth + 1))?),
+        8 => AttributeValue::Empty,
+        _ => return reader.fail("bad value tag"),
+    })
+}
+
+fn optional_index(reader: &mut Reader) -> WireResult<Option<usize>> {
+    reader.option(Reader::count)
+}
+
+fn span(reader: &mut Reader) -> WireResult<Span> {
+    Ok(Span {
+        span_id: reader.text()?,
+        parent_span_id: reader.optional_text()?,
+        parent: optional_index(reader)?,
+        depth: reader.u32()?,
+        subtree_end: reader.count()?,
+        child_count: reader.u32()?,
+        name: reader.text()?,
+        kind: match SpanKind::ALL.get(usize::from(reader.byte()?)) {
+            Some(kind) => *kind,
+            None => return reader.fail("bad span kind"),
+        },
+        protocol_kind: reader.optional_text()?,
+        status: match reader.byte()? {
+            0 => SpanStatus::Unset,
+            1 => SpanStatus::Ok,
+            2 => SpanStatus::Error { message: reader.optional_text()? },
+            _ => return reader.fail("bad span status"),
+        },
+        start_ns: reader.varint()?,
+        duration_ns: reader.varint()?,
+        resource: optional_index(reader)?,
+        scope: optional_index(reader)?,
+        attributes: reader.list(attribute)?,
+        events: reader.list(event)?,
+        links: reader.list(link)?,
+        other_fields: reader.list(attribute)?,
+        warnings: reader.list(warning)?,
+        ai: reader.option(|reader| ai(reader).map(Box::new))?,
+    })
+}
+
+fn event(reader: &mut Reader) -> WireResult<SpanEvent> {
+    Ok(SpanEvent { name: reader.text()?, time_ns: reader.optional_varint()?, attributes: reader.list(attribute)? })
+}
+
+fn link(reader: &mut Reader) -> WireResult<SpanLink> {
+    Ok(SpanLink { trace_id: reader.text()?, span_id: reader.text()?, attributes: reader.list(attribute)? })
+}
+
+fn ai(reader: &mut Reader) -> WireResult<AiDetails> {
+    Ok(AiDetails {
+        model: reader.optional_text()?,
+        provider: reader.optional_text()?,
+        parameters: reader.optional_text()?,
+        input_messages: reader.list(message)?,
+        output_messages: reader.list(message)?,
+        tool: reader.option(|reader| {
+            Ok(ToolRun {
+                name: reader.optional_text()?,
+                call_id: reader.optional_text()?,
+                arguments: reader.optional_text()?,
+                result: reader.optional_text()?,
+            })
+        })?,
+        documents: reader.list(document)?,
+        tokens: TokenUsage {
+            input: reader.optional_varint()?,
+            output: reader.optional_varint()?,
+            total: reader.optional_varint()?,
+            cached: reader.optional_varint()?,
+            reasoning: reader.optional_varint()?,
+        },
+        cost_usd: reader.option(Reader::float)?,
+        input: reader.optional_text()?,
+        output: reader.optional_text()?,
+    })
+}
+
+fn message(reader: &mut Reader) -> WireResult<Message> {
+    Ok(Message {
+        role: reader.text()?,
+        content: reader.text()?,
+        name: reader.optional_text()?,
+        tool_calls: reader.list(|reader| {
+            Ok(ToolCall { id: reader.optional_text()?, name: reader.text()?, arguments: reader.text()? })
+        })?,
+        tool_call_id: reader.optional_text()?,
+    })
+}
+
+fn document(reader: &mut Reader) -> WireResult<Document> {
+    Ok(Document {
+        id: reader.optional_text()?,
+        content: reader.optional_text()?,
+        score: reader.option(Reader::float)?,
+        metadata: reader.optional_text()?,
+    })
+}

@@ -1,0 +1,16 @@
+//! The model as bytes, for the trip from the import worker to the page: the worker imports a file
+//! and [`encode`]s the result; the page [`Decoder`]s it a slice of spans at a time between frames,
+//! so a 100 MB file never blocks the page for long. A compact binary form, not JSON: decoding it is
+//! a few times cheaper than importing, and nothing is re-parsed. Not a file format: both ends are
+//! always the same build, so there is no versioning beyond a magic prefix.
+
+mod decode;
+mod encode;
+mod wire;
+
+pub use decode::{decode, Decoder};
+pub use encode::encode;
+pub use wire::WireError;
+
+/// Starts every buffer, so stray bytes are refused instead of misread.
+const MAGIC: &[u8] = b"TVT1";

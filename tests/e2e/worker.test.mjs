@@ -1,0 +1,162 @@
+// Files are imported in a Web Worker: a 100 MB file loads with progress and no long task on the
+// page, each load's worker ends with it, a newer load wins over a slower one, and where no worker
+// can start the page imports the file itself.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from '../../xtask/serve.mjs';
+import { launchBrowser, newPage, repository } from './helpers.mjs';
+
+/** The limit the page must stay under while a large file loads (a frame budget of a few frames). */
+const LONGEST_TASK_LIMIT_MS = 200;
+
+/**
+ * An OTLP/JSON export of about `megabytes` MB: one trace of agent turns, each a chat span with
+ * GenAI attributes and messages and a tool span below it.
+ */
+function otlpOfSize(megabytes) {
+  const parts = [];
+  let size = 0;
+  let index = 0;
+  const start = 1_700_000_000_000_000_000n;
+  while (size < megabytes * 1e6) {
+    const id = (index + 1).toString(16).padStart(16, '0');
+    const parent = index === 0 ? '' : `"parentSpanId":"${index % 2 ? (index).toString(16).padStart(16, '0') : '0000000000000001'}",`;
+    const begin = start + BigInt(index) * 1000n;
+    const attributes = index % 2
+      ? `[{"key":"gen_ai.operation.name","value":{"stringValue":"execute_tool"}},{"key":"gen_ai.tool.name","value":{"stringValue":"lookup_${index % 7}"}},{"key":"gen_ai.tool.call.arguments","value":{"stringValue":"{\\"order\\":${index}}"}}]`
+      : `[{"key":"gen_ai.operation.name","value":{"stringValue":"chat"}},{"key":"gen_ai.request.model","value":{"stringValue":"gpt-4o"}},{"key":"gen_ai.usage.input_tokens","value":{"intValue":"${index % 900}"}},{"key":"gen_ai.input.messages","value":{"stringValue":"[{\\"role\\":\\"user\\",\\"parts\\":[{\\"type\\":\\"text\\",\\"content\\":\\"Where is order ${index}? ${'Please check. '.repeat(8)}\\"}]}]"}}]`;
+    const span = `{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"${id}",${parent}"name":"${index % 2 ? 'execute_tool' : 'chat gpt-4o'} ${index}","kind":1,"startTimeUnixNano":"${begin}","endTimeUnixNano":"${begin + 900n}","attributes":${attributes}}`;
+    parts.push(span);
+    size += span.length + 1;
+    index += 1;
+  }
+  return { text: `{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"agent"}}]},"scopeSpans":[{"spans":[${parts.join(',')}]}]}]}`, spans: index };
+}
+
+const state = { browser: null, server: null, folder: null, spans: 0 };
+
+before(async () => {
+  state.folder = mkdtempSync(join(tmpdir(), 'trace-viewer-worker-'));
+  const { text, spans } = otlpOfSize(100);
+  writeFileSync(join(state.folder, 'big.json'), text);
+  state.spans = spans;
+  state.browser = await launchBrowser();
+  state.server = await startServer({
+    roots: {
+      '/data/': state.folder,
+      '/pkg/': join(repository, 'pkg'),
+      '/fixtures/': join(repository, 'tests', 'fixtures'),
+      '/': join(repository, 'tests/e2e/pages'),
+    },
+  });
+});
+
+after(async () => {
+  await state.browser?.close();
+  await state.server?.close();
+  if (state.folder) rmSync(state.folder, { recursive: true, force: true });
+});
+
+test('a 100 MB file is imported in a worker: progress shows, the page never runs a task over 200 ms', async () => {
+  const page = await newPage(state.browser, { viewport: { width: 1200, height: 800 } });
+  const workers = [];
+  page.on('worker', (worker) => workers.push(worker));
+  await page.goto(`${state.server.url}two-viewers.html`);
+  await page.locator('#left .tv-row').first().waitFor();
+  const result = await page.evaluate(async () => {
+    const viewer = document.getElementById('right');
+    const labels = [];
+    new MutationObserver(() => {
+      const label = viewer.shadowRoot.querySelector('.tv-progress span')?.textContent;
+      if (label && labels[labels.length - 1] !== label) labels.push(label);
+    }).observe(viewer.shadowRoot, { subtree: true, childList: true, characterData: true });
+    const tasks = [];
+    const observer = new PerformanceObserver((list) => tasks.push(...list.getEntries().map((entry) => entry.duration)));
+    observer.observe({ type: 'longtask' });
+    const frames = [];
+    let counting = true;
+    const countFrames = (time) => {
+      frames.push(time);
+      if (counting) requestAnimationFrame(countFrames);
+    };
+    requestAnimationFrame(countFrames);
+    const loaded = new Promise((resolve) => viewer.addEventListener('load', (event) => resolve(event.detail), { once: true }));
+    viewer.src = '/data/big.json';
+    const summary = await loaded;
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 50)));
+    counting = false;
+    tasks.push(...observer.takeRecords().map((entry) => entry.duration));
+    observer.disconnect();
+    return { labels, tasks, spanCount: summary.spanCount, frames: frames.length };
+  });
+  const longest = Math.max(0, ...result.tasks);
+  console.log(`longest main-thread task while 100 MB loaded: ${longest.toFixed(0)} ms; frames drawn: ${result.frames}`);
+  assert.equal(result.spanCount, state.spans);
+  assert.ok(longest < LONGEST_TASK_LIMIT_MS, `a task of ${longest.toFixed(0)} ms blocked the page (${result.tasks.map(Math.round).join(', ')})`);
+  assert.ok(result.frames > 10, `the page kept drawing frames while the file loaded (${result.frames})`);
+  assert.ok(result.labels.some((label) => /^Downloading [\d.]+ MB of [\d.]+ MB$/.test(label)), result.labels.join(' | '));
+  assert.ok(result.labels.some((label) => /^Reading [\d.]+ MB…$/.test(label)), result.labels.join(' | '));
+  assert.ok(result.labels.some((label) => /^Preparing the view… \d+%$/.test(label)), result.labels.join(' | '));
+  const importWorkers = workers.filter((worker) => worker.url().endsWith('/pkg/trace-viewer-worker.js'));
+  assert.equal(importWorkers.length, 2, 'one worker per load (the left viewer\'s file and the big one)');
+  await page.locator('#right .tv-row', { hasText: 'chat gpt-4o 0' }).waitFor();
+  assert.ok(await page.locator('#right .tv-row').count() < 80, 'only the visible rows are in the DOM');
+  assert.equal(await page.locator('#right .tv-progress').count(), 0, 'the progress bar goes away');
+  await page.close();
+});
+
+test('each load\'s worker ends with it, and a newer load wins over a slower, larger one', async () => {
+  const page = await newPage(state.browser);
+  const closed = [];
+  const started = [];
+  page.on('worker', (worker) => {
+    started.push(worker.url());
+    worker.on('close', () => closed.push(worker.url()));
+  });
+  await page.goto(`${state.server.url}two-viewers.html`);
+  await page.locator('#left .tv-row').first().waitFor();
+  const outcome = await page.evaluate(async () => {
+    const viewer = document.getElementById('right');
+    const big = new Uint8Array(await (await fetch('/data/big.json')).arrayBuffer());
+    const small = await (await fetch('/fixtures/otlp/otel-js-rag-chatbot.json')).text();
+    const slow = viewer.load(big, 'big.json');
+    const fast = viewer.load(small, 'rag.json');
+    const [slowResult, fastResult] = await Promise.all([slow, fast]);
+    return { slow: slowResult ?? null, fast: fastResult.spanCount, shown: viewer.traces.spanCount };
+  });
+  assert.equal(outcome.slow, null, 'the superseded load resolves without a summary');
+  assert.equal(outcome.shown, outcome.fast, 'the newer file is on screen');
+  await page.waitForTimeout(200);
+  assert.equal(started.length, 3);
+  assert.equal(closed.length, 3, 'every import worker has ended');
+  await page.close();
+});
+
+test('where no worker can start, or workers are switched off, the page imports the file itself', async () => {
+  const page = await newPage(state.browser);
+  const workers = [];
+  page.on('worker', (worker) => workers.push(worker.url()));
+  await page.goto(`${state.server.url}two-viewers.html`);
+  await page.locator('#left .tv-row').first().waitFor();
+  const counts = await page.evaluate(async () => {
+    const { setWorkerUrl } = await import('/pkg/trace-viewer.js');
+    const viewer = document.getElementById('right');
+    const text = await (await fetch('/fixtures/otlp/otel-js-rag-chatbot.json')).text();
+    setWorkerUrl('/pkg/no-such-worker.js');
+    const missing = await viewer.load(text, 'rag.json');
+    setWorkerUrl(null);
+    const off = await viewer.load(text, 'rag.json');
+    let error = null;
+    await viewer.load('{"resourceSpans": [', 'broken.json').catch((caught) => { error = caught.message; });
+    setWorkerUrl(undefined);
+    return { missing: missing.spanCount, off: off.spanCount, error };
+  });
+  assert.ok(counts.missing > 0 && counts.missing === counts.off, JSON.stringify(counts));
+  assert.match(counts.error, /line 1, column \d+/);
+  assert.deepEqual(workers.filter((url) => url.endsWith('/pkg/trace-viewer-worker.js')).length, 1, 'only the left viewer\'s load used the worker');
+  await page.locator('#right .tv-error-panel', { hasText: 'line 1' }).waitFor();
+  await page.close();
+});

@@ -1,0 +1,56 @@
+//! The worker-to-page transfer encoding gives back exactly the trace set that went in, for every
+//! fixture, whether decoded at once or a span at a time; damaged buffers fail with an error.
+
+mod common;
+
+use common::{fixtures, import_both_ways};
+use trace_viewer::transfer::{decode, encode, Decoder};
+
+#[test]
+fn every_fixture_comes_back_identical() {
+    let fixtures = fixtures();
+    assert!(fixtures.len() >= 34, "found only {fixtures:?}");
+    for fixture in &fixtures {
+        let set = import_both_ways(fixture);
+        let decoded = decode(encode(&set)).unwrap_or_else(|error| panic!("{fixture}: {error}"));
+        assert_eq!(decoded, set, "{fixture}: differs after the transfer encoding");
+    }
+}
+
+#[test]
+fn decoding_a_span_at_a_time_reports_progress_and_gives_the_same_set() {
+    let set = fixtures()
+        .iter()
+        .map(|fixture| import_both_ways(fixture))
+        .find(|set| set.traces.len() > 1 && set.span_count() > 3)
+        .expect("a fixture with several traces");
+    let mut decoder = Decoder::new(encode(&set)).unwrap();
+    let mut steps = 0;
+    let mut last_progress = decoder.progress();
+    while !decoder.step(1).unwrap() {
+        steps += 1;
+        assert!(decoder.progress() >= last_progress);
+        last_progress = decoder.progress();
+    }
+    assert_eq!(decoder.progress(), 1.0);
+    assert!(steps >= set.span_count() - 1, "{steps} steps for {} spans", set.span_count());
+    assert_eq!(decoder.finish(), set);
+}
+
+#[test]
+fn every_truncation_and_stray_byte_is_an_error_not_a_panic() {
+    let set = import_both_ways("www/examples/refund-agent.json");
+    let bytes = encode(&set);
+    for length in 0..bytes.len() {
+        assert!(decode(bytes[..length].to_vec()).is_err(), "a buffer cut at {length} decoded");
+    }
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(decode(longer).unwrap_err().to_string().contains("after the last trace"));
+    // Flipping bytes may decode to other values, but must never panic.
+    for position in (0..bytes.len()).step_by(7) {
+        let mut damaged = bytes.clone();
+        damaged[position] ^= 0xff;
+        let _ = decode(damaged);
+    }
+}
