@@ -89,9 +89,17 @@ function importInWorker(files) {
       settle(value);
     };
     worker.onmessage = ({ data }) => {
-      if (data.started) started = true;
-      else if (data.encoded) finish(resolve, data.encoded);
-      else finish(reject, new Error(data.error));
+      if (data.started) {
+        // Only now, with the worker surely running, do the bytes leave: moved, not copied (a
+        // copy of 100 MB costs the worker as much again in memory and time).
+        started = true;
+        const buffers = files.map(movable);
+        worker.postMessage({ module: wasmModule, names: files.map((file) => file.name ?? ''), buffers }, buffers.map((bytes) => bytes.buffer));
+      } else if (data.encoded) {
+        finish(resolve, data.encoded);
+      } else {
+        finish(reject, new Error(data.error));
+      }
     };
     worker.onerror = (event) => {
       event.preventDefault();
@@ -99,7 +107,6 @@ function importInWorker(files) {
       if (started) finish(reject, new Error(event.message || 'The import worker stopped.'));
       else finish(resolve, null);
     };
-    worker.postMessage({ module: wasmModule, names: files.map((file) => file.name ?? ''), buffers: files.map((file) => file.bytes) });
   });
 }
 
@@ -136,14 +143,21 @@ async function readBlob(blob) {
 const PROGRESS_FROM_BYTES = 2_000_000;
 
 /**
- * The input as files of bytes (`{ name, bytes }`), which the worker can import; null for an
- * already parsed object, which stays on the page.
+ * The input as files of bytes (`{ name, bytes, owned }`), which the worker can import; null for an
+ * already parsed object, which stays on the page. `owned`: the bytes are the element's own (read
+ * from a Blob, fetched, encoded from a string), so they may be moved to the worker, not copied.
  */
 function filesOf(input) {
-  if (input.files) return input.files;
-  if (input.value instanceof Uint8Array) return [{ name: input.fileName, bytes: input.value }];
-  if (typeof input.value === 'string') return [{ name: input.fileName, bytes: new TextEncoder().encode(input.value) }];
+  if (input.files) return input.files.map((file) => ({ ...file, owned: true }));
+  if (input.value instanceof Uint8Array) return [{ name: input.fileName, bytes: input.value, owned: input.owned === true }];
+  if (typeof input.value === 'string') return [{ name: input.fileName, bytes: new TextEncoder().encode(input.value), owned: true }];
   return null;
+}
+
+/** Bytes that can be moved to a worker: the element's own whole buffers as they are, else a copy. */
+function movable(file) {
+  const whole = file.bytes.byteOffset === 0 && file.bytes.byteLength === file.bytes.buffer.byteLength;
+  return file.owned && whole ? file.bytes : file.bytes.slice();
 }
 
 /** The error a failed load rejects with and reports in the `load-error` event. */
@@ -159,14 +173,21 @@ export class TraceViewerElement extends HTMLElement {
   static observedAttributes = ['src', 'selected-span', 'selected-trace', 'view'];
 
   #handle = null;
-  /** The last input given, replayed when the element is connected (again). */
+  /**
+   * The last input, replayed when the element is connected (again): as given, or once a worker
+   * has imported it, as the worker's result (`{ encoded, names }`), which needs no second import.
+   */
   #input = null;
+  /** What was last given to `data` or `load()`, as given. */
+  #data = null;
   /** Increments per load so a slow fetch cannot overwrite a newer load. */
   #loadNumber = 0;
   /** Resolves once a handle exists; loads made before that wait on it. */
   #mounted = null;
   #resolveMounted = null;
   #waitingLoads = 0;
+  /** Imports running in a worker; a reconnect meanwhile lets them finish instead of replaying. */
+  #importing = 0;
 
   constructor() {
     super();
@@ -188,7 +209,7 @@ export class TraceViewerElement extends HTMLElement {
     if (!this.isConnected || this.#handle) return;
     this.#handle = new ViewerHandle(this.shadowRoot, this);
     this.#handle.setView(this.getAttribute('view') ?? 'auto');
-    const replay = this.#input && this.#waitingLoads === 0;
+    const replay = this.#input && this.#waitingLoads === 0 && this.#importing === 0;
     this.#resolveMounted();
     if (replay) {
       this.#apply(this.#input).catch(() => {});
@@ -221,7 +242,7 @@ export class TraceViewerElement extends HTMLElement {
   set src(url) { this.setAttribute('src', url); }
 
   /** The trace document: a JSON string or an already parsed object. */
-  get data() { return this.#input?.value ?? null; }
+  get data() { return this.#data; }
   set data(value) { this.load(value).catch(() => {}); }
 
   /**
@@ -231,12 +252,13 @@ export class TraceViewerElement extends HTMLElement {
    */
   async load(value, fileName) {
     const loadNumber = ++this.#loadNumber;
+    this.#data = value;
     let input;
     if (Array.isArray(value) && value.every((item) => item instanceof Blob)) {
       const buffers = await Promise.all(value.map((file) => readBlob(file)));
       input = { files: value.map((file, index) => ({ name: file.name ?? `file ${index + 1}`, bytes: buffers[index] })) };
     } else if (value instanceof Blob) {
-      input = { value: await readBlob(value), fileName: fileName ?? value.name ?? null };
+      input = { value: await readBlob(value), fileName: fileName ?? value.name ?? null, owned: true };
     } else if (value instanceof ArrayBuffer) {
       input = { value: new Uint8Array(value), fileName: fileName ?? null };
     } else if (ArrayBuffer.isView(value)) {
@@ -269,12 +291,14 @@ export class TraceViewerElement extends HTMLElement {
   clear() {
     this.#loadNumber += 1;
     this.#input = null;
+    this.#data = null;
     this.removeAttribute('src');
     this.#handle?.clear();
   }
 
   async #fetchSource(url) {
     const loadNumber = ++this.#loadNumber;
+    this.#data = null;
     let bytes;
     try {
       const response = await fetch(url);
@@ -290,7 +314,7 @@ export class TraceViewerElement extends HTMLElement {
     }
     if (loadNumber !== this.#loadNumber) return;
     const name = url.split(/[?#]/)[0].split('/').pop() || null;
-    return this.#apply({ value: bytes, fileName: name }, loadNumber);
+    return this.#apply({ value: bytes, fileName: name, owned: true }, loadNumber);
   }
 
   /** Reads a response body, showing how much has arrived (of how much, when the size is known). */
@@ -363,17 +387,26 @@ export class TraceViewerElement extends HTMLElement {
       this.#waitingLoads -= 1;
     }
     if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
-    const files = filesOf(input);
-    const size = files?.reduce((sum, file) => sum + file.bytes.length, 0) ?? 0;
-    const names = files?.map((file) => file.name ?? '') ?? [];
-    const source = input.fileName ?? input.files?.map((file) => file.name).join(' + ') ?? undefined;
+    const files = input.encoded ? null : filesOf(input);
+    const size = input.encoded?.length ?? files?.reduce((sum, file) => sum + file.bytes.length, 0) ?? 0;
+    const names = input.names ?? files?.map((file) => file.name ?? '') ?? [];
+    const source = input.source ?? input.fileName ?? input.files?.map((file) => file.name).join(' + ') ?? undefined;
     let summary;
     try {
-      let encoded = null;
+      if (input.failed) throw new Error(input.failed);
+      let encoded = input.encoded ?? null;
       if (files) {
         if (size > PROGRESS_FROM_BYTES) this.#showProgress({ phase: 'importing', size });
-        encoded = await importInWorker(files);
-        if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
+        this.#importing += 1;
+        try {
+          encoded = await importInWorker(files);
+        } finally {
+          this.#importing -= 1;
+        }
+        // The bytes may have moved to the worker: a replay uses the worker's result instead.
+        if (loadNumber !== this.#loadNumber) return undefined;
+        if (encoded) this.#input = { encoded, names, source };
+        if (!this.#handle) return undefined;
       }
       if (encoded) {
         summary = await this.#showEncoded(encoded, names, size > PROGRESS_FROM_BYTES, loadNumber);
@@ -386,6 +419,8 @@ export class TraceViewerElement extends HTMLElement {
       this.#showProgress(null);
       const message = String(error?.message ?? error);
       if (loadNumber !== this.#loadNumber) return undefined;
+      // The bytes may be gone to the worker; a replay shows the same error without them.
+      this.#input = { failed: message, source };
       this.#handle?.showError(message);
       this.#emitError(message, source);
       throw new TraceLoadError(message, source);
