@@ -33,10 +33,13 @@ pub fn import_named(names: &[String], contents: &[js_sys::Uint8Array]) -> Result
     import_buffers(&files).map_err(|error| error.to_string())
 }
 
-/// A decode in progress on the page, stepped by the element between frames.
+/// A decode in progress on the page, stepped by the element between frames: first the bytes
+/// arrive a slice at a time (`append`), then `start` reads the header, then `step` decodes.
 #[wasm_bindgen]
 pub struct TransferDecoder {
-    /// `None` once the set has been taken by `ViewerHandle::show_decoded`.
+    /// The bytes received so far, until `start`.
+    received: Vec<u8>,
+    /// `None` before `start` and once the set has been taken by `ViewerHandle::show_decoded`.
     decoder: Option<Decoder>,
     /// Whether the last step read everything.
     finished: bool,
@@ -47,16 +50,29 @@ const SPANS_PER_CHECK: usize = 1024;
 
 #[wasm_bindgen]
 impl TransferDecoder {
-    /// Takes the worker's bytes (copied into the wasm once) and reads their header.
+    /// A decoder for `length` bytes, which `append` then brings in.
     #[wasm_bindgen(constructor)]
-    pub fn new(bytes: Vec<u8>) -> Result<TransferDecoder, JsError> {
-        let decoder = Decoder::new(bytes).map_err(|error| JsError::new(&error.to_string()))?;
-        Ok(TransferDecoder { decoder: Some(decoder), finished: false })
+    pub fn new(length: usize) -> TransferDecoder {
+        TransferDecoder { received: Vec::with_capacity(length), decoder: None, finished: false }
+    }
+
+    /// Adds the next slice of the worker's bytes.
+    pub fn append(&mut self, bytes: &[u8]) {
+        self.received.extend_from_slice(bytes);
+    }
+
+    /// Reads the header of the bytes received; `step` decodes the rest.
+    pub fn start(&mut self) -> Result<(), JsError> {
+        let bytes = std::mem::take(&mut self.received);
+        self.decoder = Some(Decoder::new(bytes).map_err(|error| JsError::new(&error.to_string()))?);
+        Ok(())
     }
 
     /// Decodes for about `budget_ms` milliseconds; true once everything is decoded.
     pub fn step(&mut self, budget_ms: f64) -> Result<bool, JsError> {
-        let Some(decoder) = self.decoder.as_mut() else { return Ok(true) };
+        let Some(decoder) = self.decoder.as_mut() else {
+            return Err(JsError::new("the transfer decoder was not started"));
+        };
         let deadline = js_sys::Date::now() + budget_ms;
         loop {
             if decoder.step(SPANS_PER_CHECK).map_err(|error| JsError::new(&error.to_string()))? {

@@ -1,7 +1,7 @@
 //! Every fixture imports with and without its file name into the same trace set, whose outline
 //! matches the snapshot in tests/snapshots/. Set UPDATE_SNAPSHOTS=1 to rewrite snapshots.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 mod common;
 

@@ -88,12 +88,12 @@ function importInWorker(files) {
       worker.terminate();
       settle(value);
     };
-    worker.onmessage = ({ data }) => {
+    worker.onmessage = async ({ data }) => {
       if (data.started) {
         // Only now, with the worker surely running, do the bytes leave: moved, not copied (a
-        // copy of 100 MB costs the worker as much again in memory and time).
+        // structured clone of 100 MB costs the worker as much again in memory and time).
         started = true;
-        const buffers = files.map(movable);
+        const buffers = await Promise.all(files.map(movable));
         worker.postMessage({ module: wasmModule, names: files.map((file) => file.name ?? ''), buffers }, buffers.map((bytes) => bytes.buffer));
       } else if (data.encoded) {
         finish(resolve, data.encoded);
@@ -154,10 +154,26 @@ function filesOf(input) {
   return null;
 }
 
-/** Bytes that can be moved to a worker: the element's own whole buffers as they are, else a copy. */
+/** Bytes copied per task where a large buffer is copied on the page. */
+const COPY_SLICE_BYTES = 8 << 20;
+
+/** A copy of `bytes`, made a slice per task so a large copy never blocks the page for long. */
+async function copyInSlices(bytes) {
+  const copy = new Uint8Array(bytes.length);
+  for (let offset = 0; offset < bytes.length; offset += COPY_SLICE_BYTES) {
+    if (offset > 0) await nextTask();
+    copy.set(bytes.subarray(offset, offset + COPY_SLICE_BYTES), offset);
+  }
+  return copy;
+}
+
+/**
+ * Bytes that can be moved to a worker: the element's own whole buffers as they are; the caller's
+ * (which must stay usable) as a copy.
+ */
 function movable(file) {
   const whole = file.bytes.byteOffset === 0 && file.bytes.byteLength === file.bytes.buffer.byteLength;
-  return file.owned && whole ? file.bytes : file.bytes.slice();
+  return file.owned && whole ? file.bytes : copyInSlices(file.bytes);
 }
 
 /** The error a failed load rejects with and reports in the `load-error` event. */
@@ -322,22 +338,23 @@ export class TraceViewerElement extends HTMLElement {
     const total = Number(response.headers.get('content-length')) || 0;
     if (!response.body) return new Uint8Array(await response.arrayBuffer());
     const reader = response.body.getReader();
-    const chunks = [];
+    // Each chunk is copied into place as it arrives, so no single task copies the whole file.
+    // The buffer starts at the announced size (a compressed transfer announces less) and doubles.
+    let bytes = new Uint8Array(total || 1 << 20);
     let received = 0;
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      chunks.push(value);
+      if (received + value.length > bytes.length) {
+        const larger = new Uint8Array(Math.max(bytes.length * 2, received + value.length));
+        larger.set(bytes.subarray(0, received));
+        bytes = larger;
+      }
+      bytes.set(value, received);
       received += value.length;
       if (loadNumber === this.#loadNumber) this.#showProgress({ received, total });
     }
-    const bytes = new Uint8Array(received);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return bytes;
+    return received === bytes.length ? bytes : bytes.slice(0, received);
   }
 
   /**
@@ -441,13 +458,23 @@ export class TraceViewerElement extends HTMLElement {
   async #showEncoded(encoded, names, showProgress, loadNumber) {
     await nextTask();
     if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
-    const decoder = new TransferDecoder(encoded);
+    const decoder = new TransferDecoder(encoded.length);
     try {
+      // Into the wasm a slice per task too: growing its memory by tens of MB at once takes long.
+      for (let offset = 0; offset < encoded.length; offset += COPY_SLICE_BYTES) {
+        decoder.append(encoded.subarray(offset, offset + COPY_SLICE_BYTES));
+        await nextTask();
+        if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
+      }
+      decoder.start();
       while (!decoder.step(DECODE_SLICE_MS)) {
         if (showProgress) this.#showProgress({ phase: 'preparing', share: decoder.progress() });
         await nextTask();
         if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
       }
+      // The first frame of a large trace takes a while of its own: it gets a task to itself.
+      await nextTask();
+      if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
       return this.#handle.showDecoded(decoder, names);
     } finally {
       decoder.free();

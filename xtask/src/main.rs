@@ -60,6 +60,8 @@ fn serve(arguments: &[String]) -> Result<(), String> {
 
 fn test() -> Result<(), String> {
     build::build_all()?;
+    println!("== download size");
+    build::check_size_budget()?;
     tools::ensure_chromium()?;
     let root = repository();
     println!("== native tests (cargo test)");
