@@ -180,7 +180,7 @@ fn read_file(text: &str) -> Result<(Vec<RawImport>, Vec<ImportWarning>), ImportE
         return Err(ImportError::Empty);
     }
     if looks_like_otlp_traces(text) {
-        if let Some(import) = otlp_fast::import(text.as_bytes()) {
+        if let Some(import) = otlp_fast::import(text) {
             return Ok((vec![import], Vec::new()));
         }
     }

@@ -1,6 +1,6 @@
 // Files are imported in a Web Worker: a 100 MB file loads with progress and no long task on the
-// page, each load's worker ends with it, a newer load wins over a slower one, and where no worker
-// can start the page imports the file itself.
+// page, each load's worker (and the page's one warm-up worker) ends, a newer load wins over a
+// slower one, and where no worker can start the page imports the file itself.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -101,7 +101,7 @@ test('a 100 MB file is imported in a worker: progress shows, the page never runs
   assert.ok(result.labels.some((label) => /^Reading [\d.]+ MB…$/.test(label)), result.labels.join(' | '));
   assert.ok(result.labels.some((label) => /^Preparing the view… \d+%$/.test(label)), result.labels.join(' | '));
   const importWorkers = workers.filter((worker) => worker.url().endsWith('/pkg/trace-viewer-worker.js'));
-  assert.equal(importWorkers.length, 2, 'one worker per load (the left viewer\'s file and the big one)');
+  assert.equal(importWorkers.length, 3, 'one worker per load (the left viewer\'s file and the big one) and one warm-up per page');
   await page.locator('#right .tv-row', { hasText: 'chat gpt-4o 0' }).waitFor();
   assert.ok(await page.locator('#right .tv-row').count() < 80, 'only the visible rows are in the DOM');
   assert.equal(await page.locator('#right .tv-progress').count(), 0, 'the progress bar goes away');
@@ -130,8 +130,8 @@ test('each load\'s worker ends with it, and a newer load wins over a slower, lar
   assert.equal(outcome.slow, null, 'the superseded load resolves without a summary');
   assert.equal(outcome.shown, outcome.fast, 'the newer file is on screen');
   await page.waitForTimeout(200);
-  assert.equal(started.length, 3);
-  assert.equal(closed.length, 3, 'every import worker has ended');
+  assert.equal(started.length, 4, 'the warm-up and one worker per load');
+  assert.equal(closed.length, 4, 'every worker has ended');
   await page.close();
 });
 
@@ -156,7 +156,7 @@ test('where no worker can start, or workers are switched off, the page imports t
   });
   assert.ok(counts.missing > 0 && counts.missing === counts.off, JSON.stringify(counts));
   assert.match(counts.error, /line 1, column \d+/);
-  assert.deepEqual(workers.filter((url) => url.endsWith('/pkg/trace-viewer-worker.js')).length, 1, 'only the left viewer\'s load used the worker');
+  assert.deepEqual(workers.filter((url) => url.endsWith('/pkg/trace-viewer-worker.js')).length, 2, 'only the warm-up and the left viewer\'s load used the worker');
   await page.locator('#right .tv-error-panel', { hasText: 'line 1' }).waitFor();
   await page.close();
 });

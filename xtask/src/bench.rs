@@ -5,7 +5,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use crate::process::run;
-use crate::{build, generate, repository, tools};
+use crate::{build, repository, tools};
 
 /// Spans in the generated first-row benchmark trace.
 pub const BENCH_SPANS: usize = 100_000;
@@ -24,7 +24,7 @@ pub fn bench() -> Result<(), String> {
     let directory = root.join("target/bench");
     std::fs::create_dir_all(&directory).map_err(|error| format!("target/bench: {error}"))?;
     let file = directory.join("otlp-100k.json");
-    let text = generate::otlp_trace(BENCH_SPANS);
+    let text = trace_viewer::generate::otlp_trace(BENCH_SPANS);
     std::fs::write(&file, &text).map_err(|error| format!("{}: {error}", file.display()))?;
     println!("\n== generated {} ({BENCH_SPANS} spans, {:.1} MB)", file.display(), text.len() as f64 / 1e6);
 
@@ -38,7 +38,7 @@ pub fn bench() -> Result<(), String> {
     run(Command::new("node").arg(root.join("xtask/bench/first-row.mjs")).arg(&file).current_dir(&root))?;
 
     let big = directory.join("otlp-230k.json");
-    let big_text = generate::otlp_trace(IMPORT_BENCH_SPANS);
+    let big_text = trace_viewer::generate::otlp_trace(IMPORT_BENCH_SPANS);
     std::fs::write(&big, &big_text).map_err(|error| format!("{}: {error}", big.display()))?;
     println!(
         "\n== import speed: {} ({IMPORT_BENCH_SPANS} spans, {:.1} MB)",
@@ -58,7 +58,7 @@ pub fn bench() -> Result<(), String> {
         .current_dir(&root))?;
 
     let lean = directory.join("otlp-lean-1m.json");
-    let lean_text = generate::lean_otlp_trace(SCALE_BENCH_SPANS);
+    let lean_text = trace_viewer::generate::lean_otlp_trace(SCALE_BENCH_SPANS);
     std::fs::write(&lean, &lean_text).map_err(|error| format!("{}: {error}", lean.display()))?;
     println!("\n== scale: {} ({SCALE_BENCH_SPANS} lean spans, {:.1} MB)", lean.display(), lean_text.len() as f64 / 1e6);
     drop(lean_text);

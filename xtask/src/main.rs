@@ -8,7 +8,6 @@
 
 mod bench;
 mod build;
-mod generate;
 mod process;
 mod single_file;
 mod tools;

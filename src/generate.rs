@@ -1,6 +1,7 @@
-//! Generates large, realistic OTLP/JSON traces for benchmarks: an agent root with many turns,
-//! each a chain of an LLM call (GenAI attributes and messages), a tool call and a retrieval.
-//! Deterministic: the same span count always gives the same bytes.
+//! Generates realistic OTLP/JSON traces: an agent root with many turns, each a chain of an LLM
+//! call (GenAI attributes and messages), a tool call and a retrieval; and lean traces for scale.
+//! Deterministic: the same span count always gives the same bytes. The benchmarks (`cargo xtask
+//! bench`) import large ones; the import worker imports small ones to warm up (`handover.rs`).
 
 use std::fmt::Write;
 
@@ -158,7 +159,7 @@ mod tests {
     #[test]
     fn generates_exactly_the_requested_spans_as_one_valid_trace() {
         let text = super::otlp_trace(1_000);
-        let set = trace_viewer::import::import_text(&text, None).expect("valid OTLP");
+        let set = crate::import::import_text(&text, None).expect("valid OTLP");
         assert_eq!(set.traces.len(), 1);
         assert_eq!(set.traces[0].spans.len(), 1_000);
         assert!(set.traces[0].warnings.is_empty(), "{:?}", set.traces[0].warnings);
@@ -167,7 +168,7 @@ mod tests {
 
     #[test]
     fn the_lean_trace_is_one_clean_tree() {
-        let set = trace_viewer::import::import_text(&super::lean_otlp_trace(1_000), None).expect("valid OTLP");
+        let set = crate::import::import_text(&super::lean_otlp_trace(1_000), None).expect("valid OTLP");
         let trace = &set.traces[0];
         assert_eq!(trace.spans.len(), 1_000);
         assert!(trace.warnings.is_empty(), "{:?}", trace.warnings.first());
