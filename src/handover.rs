@@ -128,3 +128,15 @@ impl TransferDecoder {
         self.decoder.take().map(Decoder::finish)
     }
 }
+
+/// Frees, for about `budget_ms` milliseconds, traces that viewers no longer show (see
+/// `src/release.rs`). Returns 0 when nothing is left, 1 when there is more to free now, 2 when what
+/// is left is still held by a view that has not updated yet (try again a little later).
+#[wasm_bindgen(js_name = releaseMemory)]
+pub fn release_memory(budget_ms: f64) -> u8 {
+    match crate::release::release_step(budget_ms, js_sys::Date::now) {
+        crate::release::Released::All => 0,
+        crate::release::Released::More => 1,
+        crate::release::Released::Waiting => 2,
+    }
+}

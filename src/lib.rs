@@ -10,6 +10,7 @@ pub mod export;
 pub mod generate;
 pub mod import;
 pub mod model;
+pub mod release;
 pub mod transfer;
 
 #[cfg(target_arch = "wasm32")]

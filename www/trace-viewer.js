@@ -4,7 +4,7 @@
 // properties and methods onto the handle, and frees the handle when the element is removed.
 // Files are imported in a Web Worker (trace-viewer-worker.js) and handed back in a compact
 // encoding that the page decodes a slice at a time, so even a 100 MB file never freezes the page.
-import init, { ViewerHandle, TransferDecoder } from './wasm/trace_viewer.js';
+import init, { ViewerHandle, TransferDecoder, releaseMemory } from './wasm/trace_viewer.js';
 
 let wasmLocation = null;
 /** `undefined`: the worker next to this module; a URL: that worker; `null`: no worker. */
@@ -125,6 +125,28 @@ function warmUpImporter() {
     if (data.started) worker.postMessage({ module: wasmModule, warmUp: true });
     else end();
   };
+}
+
+/** Whether a release loop is running (one per page serves every element). */
+let releasing = false;
+
+/**
+ * Frees the traces no element shows any more, ~30 ms per task, so replacing or removing a large
+ * trace never blocks the page. What a view still holds is retried a few times, 100 ms apart.
+ */
+async function releaseOldTraces() {
+  if (releasing || !wasmExports) return;
+  releasing = true;
+  try {
+    for (let waits = 0; waits < 20;) {
+      const state = releaseMemory(DECODE_SLICE_MS);
+      if (state === 0) break;
+      if (state === 2) waits += 1;
+      await new Promise((resolve) => setTimeout(resolve, state === 2 ? 100 : 0));
+    }
+  } finally {
+    releasing = false;
+  }
 }
 
 /** Resolves in a later task, after the browser has had the chance to draw and handle input. */
@@ -256,6 +278,7 @@ export class TraceViewerElement extends HTMLElement {
       this.#handle.free();
       this.#handle = null;
       this.#resetMounted();
+      releaseOldTraces();
     }
     this.shadowRoot.replaceChildren();
   }
@@ -327,6 +350,7 @@ export class TraceViewerElement extends HTMLElement {
     this.#data = null;
     this.removeAttribute('src');
     this.#handle?.clear();
+    releaseOldTraces();
   }
 
   async #fetchSource(url) {
@@ -460,6 +484,7 @@ export class TraceViewerElement extends HTMLElement {
       throw new TraceLoadError(message, source);
     }
     this.#showProgress(null);
+    releaseOldTraces();
     const trace = this.getAttribute('selected-trace');
     if (trace) {
       this.#handle.selectTrace(trace);

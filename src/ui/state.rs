@@ -44,6 +44,13 @@ pub struct LoadedFile {
     pub warnings: Vec<ImportWarning>,
 }
 
+/// A file's traces are freed a slice at a time (see `src/release.rs`), not in one long task.
+impl Drop for LoadedFile {
+    fn drop(&mut self) {
+        crate::release::bury(self.traces.drain(..).map(|Shared(trace)| trace));
+    }
+}
+
 impl LoadedFile {
     pub fn new(set: TraceSet, file_name: Option<String>) -> Self {
         LoadedFile {
