@@ -78,23 +78,29 @@ function startWorker() {
 /**
  * Imports files (`{ name, bytes }`) in a worker of their own. Resolves with the transfer-encoded
  * result, or with null when no worker could start (the caller then imports on the page);
- * rejects with the importer's message when the files cannot be imported.
+ * rejects with the importer's message when the files cannot be imported, or when `signal` aborts
+ * (a newer load, `clear()`): the worker is ended at once, so a superseded large import stops
+ * taking a core and memory.
  */
-function importInWorker(files) {
+function importInWorker(files, signal) {
   const worker = startWorker();
   if (!worker) return Promise.resolve(null);
   return new Promise((resolve, reject) => {
     let started = false;
     const finish = (settle, value) => {
       worker.terminate();
+      signal.removeEventListener('abort', abort);
       settle(value);
     };
+    const abort = () => finish(reject, new Error('The load was replaced by a newer one.'));
+    signal.addEventListener('abort', abort);
     worker.onmessage = async ({ data }) => {
       if (data.started) {
         // Only now, with the worker surely running, do the bytes leave: moved, not copied (a
         // structured clone of 100 MB costs the worker as much again in memory and time).
         started = true;
         const buffers = await Promise.all(files.map(movable));
+        if (signal.aborted) return;
         worker.postMessage({ module: wasmModule, names: files.map((file) => file.name ?? ''), buffers }, buffers.map((bytes) => bytes.buffer));
       } else if (data.encoded) {
         finish(resolve, data.encoded);
@@ -243,6 +249,8 @@ export class TraceViewerElement extends HTMLElement {
   #waitingLoads = 0;
   /** Imports running in a worker; a reconnect meanwhile lets them finish instead of replaying. */
   #importing = 0;
+  /** Ends the running import's worker when a newer load or `clear()` supersedes it. */
+  #importAbort = null;
 
   constructor() {
     super();
@@ -307,6 +315,7 @@ export class TraceViewerElement extends HTMLElement {
    * with a summary; rejects with a TraceLoadError.
    */
   async load(value, fileName) {
+    this.#importAbort?.abort();
     const loadNumber = ++this.#loadNumber;
     this.#data = value;
     let input;
@@ -345,6 +354,7 @@ export class TraceViewerElement extends HTMLElement {
 
   /** Shows nothing and forgets the last input. */
   clear() {
+    this.#importAbort?.abort();
     this.#loadNumber += 1;
     this.#input = null;
     this.#data = null;
@@ -354,6 +364,7 @@ export class TraceViewerElement extends HTMLElement {
   }
 
   async #fetchSource(url) {
+    this.#importAbort?.abort();
     const loadNumber = ++this.#loadNumber;
     this.#data = null;
     let bytes;
@@ -455,11 +466,15 @@ export class TraceViewerElement extends HTMLElement {
       let encoded = input.encoded ?? null;
       if (files) {
         if (size > PROGRESS_FROM_BYTES) this.#showProgress({ phase: 'importing', size });
+        this.#importAbort?.abort();
+        const abort = new AbortController();
+        this.#importAbort = abort;
         this.#importing += 1;
         try {
-          encoded = await importInWorker(files);
+          encoded = await importInWorker(files, abort.signal);
         } finally {
           this.#importing -= 1;
+          if (this.#importAbort === abort) this.#importAbort = null;
         }
         // The bytes may have moved to the worker: a replay uses the worker's result instead.
         if (loadNumber !== this.#loadNumber) return undefined;
