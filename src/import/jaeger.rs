@@ -142,7 +142,7 @@ fn read_span(
     } else if tag_text("otel.status_code").as_deref() == Some("OK") {
         span.status = SpanStatus::Ok;
     }
-    span.protocol_kind = tag_text("span.kind").map(|kind| kind.to_ascii_uppercase());
+    span.protocol_kind = tag_text("span.kind").map(|kind| crate::model::protocol_kind_name(&kind.to_ascii_uppercase()));
     if let Some(Value::Array(logs)) = object.get("logs") {
         span.events = logs
             .iter()

@@ -104,7 +104,7 @@ fn read_observation(object: &Map<String, Value>, resources: &mut Vec<Resource>, 
     );
     let observation_type = string_field(object, &["type"]).unwrap_or_default();
     span.kind = kind(&observation_type);
-    span.protocol_kind = Some(observation_type.clone());
+    span.protocol_kind = Some(observation_type.clone().into());
     let start = field(object, &["startTime"]).and_then(time_ms_or_rfc3339);
     let end = field(object, &["endTime"]).and_then(time_ms_or_rfc3339);
     // An EVENT observation has no end time of its own.

@@ -158,7 +158,7 @@ fn read_run(run: &Map<String, Value>) -> (String, Span) {
         Span::new(id.clone(), string_field(run, &["parent_run_id"]), string_field(run, &["name"]).unwrap_or_default());
     let run_type = string_field(run, &["run_type"]).unwrap_or_default();
     span.kind = kind(&run_type);
-    span.protocol_kind = Some(run_type);
+    span.protocol_kind = Some(run_type.into());
     let start = field(run, &["start_time"]).and_then(time_ms_or_rfc3339);
     let end = field(run, &["end_time"]).and_then(time_ms_or_rfc3339);
     set_times(&mut span, start, end, ("start_time", "end_time"), false);

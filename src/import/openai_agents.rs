@@ -46,7 +46,7 @@ fn read_span(object: &Map<String, Value>) -> (String, Span) {
         _ => string_field(&data, &["name"]).unwrap_or(span_type.clone()),
     };
     let mut span = Span::new(id.clone(), string_field(object, &["parent_id"]), name);
-    span.protocol_kind = Some(span_type.clone());
+    span.protocol_kind = Some(span_type.clone().into());
     span.kind = match span_type.as_str() {
         "agent" => SpanKind::Agent,
         "generation" | "response" => SpanKind::Llm,

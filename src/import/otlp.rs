@@ -2,6 +2,7 @@
 //! the Collector and Jaeger v2's API (inside `{"result": ...}`) write them: ids in hex or base64,
 //! 64-bit integers as strings or numbers, every attribute value kind, events, links and status.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde_json::{Map, Value};
@@ -9,7 +10,10 @@ use serde_json::{Map, Value};
 use super::fields::{field, other_fields, signed, string_field, time_ns};
 use super::pipeline::{set_times, ResourcePlacement};
 use super::{encoding, ImportError, RawImport};
-use crate::model::{Attribute, AttributeValue, ImportWarning, Resource, Scope, Span, SpanEvent, SpanLink, SpanStatus};
+use crate::model::{
+    protocol_kind_name, Attribute, AttributeValue, ImportWarning, Resource, Scope, Span, SpanEvent, SpanLink,
+    SpanStatus,
+};
 
 const SPAN_FIELDS: &[&str] = &[
     "traceId",
@@ -122,21 +126,21 @@ pub(super) fn key_values(list: Option<&Value>) -> Vec<Attribute> {
 }
 
 /// OTLP's span kind from its enum number (`2` → `SERVER`).
-pub(super) fn kind_from_number(number: u64) -> String {
+pub(super) fn kind_from_number(number: u64) -> Cow<'static, str> {
     match number {
-        0 => "UNSPECIFIED".into(),
-        1 => "INTERNAL".into(),
-        2 => "SERVER".into(),
-        3 => "CLIENT".into(),
-        4 => "PRODUCER".into(),
-        5 => "CONSUMER".into(),
-        other => other.to_string(),
+        0 => Cow::Borrowed("UNSPECIFIED"),
+        1 => Cow::Borrowed("INTERNAL"),
+        2 => Cow::Borrowed("SERVER"),
+        3 => Cow::Borrowed("CLIENT"),
+        4 => Cow::Borrowed("PRODUCER"),
+        5 => Cow::Borrowed("CONSUMER"),
+        other => Cow::Owned(other.to_string()),
     }
 }
 
 /// OTLP's span kind from its enum name (`SPAN_KIND_SERVER` → `SERVER`).
-pub(super) fn kind_from_name(name: &str) -> String {
-    name.trim_start_matches("SPAN_KIND_").to_string()
+pub(super) fn kind_from_name(name: &str) -> Cow<'static, str> {
+    protocol_kind_name(name.trim_start_matches("SPAN_KIND_"))
 }
 
 /// The status code from its enum name (protobuf's JSON writes names; some writers the digits).
@@ -157,7 +161,7 @@ pub(super) fn status_from_code(code: u64, message: Option<String>) -> SpanStatus
     }
 }
 
-fn protocol_kind(value: Option<&Value>) -> Option<String> {
+fn protocol_kind(value: Option<&Value>) -> Option<Cow<'static, str>> {
     match value? {
         Value::Number(number) => number.as_u64().map(kind_from_number),
         Value::String(text) => Some(kind_from_name(text)),

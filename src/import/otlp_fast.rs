@@ -42,6 +42,42 @@ impl<'de> Deserialize<'de> for Integer {
     }
 }
 
+/// A string borrowed from the document where it has no escapes. serde borrows a bare
+/// `Cow<str>` field marked `borrow`, but copies inside an `Option`; this type borrows in both.
+struct Text<'a>(Cow<'a, str>);
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Text<'_> {
+    fn fmt(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str(&self.0)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+                formatter.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(value)))
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(value.to_string())))
+            }
+        }
+        deserializer.deserialize_str(TextVisitor)
+    }
+}
+
 /// An enum written as its number or its name (`2` or `"SPAN_KIND_SERVER"`).
 enum NumberOrName<'a> {
     Number(u64),
@@ -85,7 +121,7 @@ struct ResourceSpans<'a> {
     #[serde(borrow, default, alias = "scope_spans")]
     scope_spans: Vec<ScopeSpans<'a>>,
     #[serde(borrow, default, alias = "schema_url")]
-    schema_url: Option<Cow<'a, str>>,
+    schema_url: Option<Text<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -105,16 +141,16 @@ struct ScopeSpans<'a> {
     #[serde(default)]
     spans: SpanList,
     #[serde(borrow, default, alias = "schema_url")]
-    schema_url: Option<Cow<'a, str>>,
+    schema_url: Option<Text<'a>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ScopeJson<'a> {
     #[serde(borrow, default)]
-    name: Option<Cow<'a, str>>,
+    name: Option<Text<'a>>,
     #[serde(borrow, default)]
-    version: Option<Cow<'a, str>>,
+    version: Option<Text<'a>>,
     #[serde(default)]
     attributes: Vec<AttributeJson>,
     #[serde(default, alias = "dropped_attributes_count")]
@@ -129,9 +165,9 @@ struct SpanJson<'a> {
     #[serde(borrow, alias = "span_id")]
     span_id: Cow<'a, str>,
     #[serde(borrow, default, alias = "parent_span_id")]
-    parent_span_id: Option<Cow<'a, str>>,
+    parent_span_id: Option<Text<'a>>,
     #[serde(borrow, default)]
-    name: Option<Cow<'a, str>>,
+    name: Option<Text<'a>>,
     #[serde(borrow, default)]
     kind: Option<NumberOrName<'a>>,
     #[serde(alias = "start_time_unix_nano")]
@@ -147,7 +183,7 @@ struct SpanJson<'a> {
     #[serde(borrow, default)]
     status: Option<StatusJson<'a>>,
     #[serde(borrow, default, alias = "trace_state")]
-    trace_state: Option<Cow<'a, str>>,
+    trace_state: Option<Text<'a>>,
     #[serde(default)]
     flags: Option<u64>,
     #[serde(default, alias = "dropped_attributes_count")]
@@ -164,7 +200,7 @@ struct EventJson<'a> {
     #[serde(default, alias = "time_unix_nano")]
     time_unix_nano: Option<Integer>,
     #[serde(borrow, default)]
-    name: Option<Cow<'a, str>>,
+    name: Option<Text<'a>>,
     #[serde(default)]
     attributes: Vec<AttributeJson>,
     #[serde(default, alias = "dropped_attributes_count")]
@@ -179,7 +215,7 @@ struct LinkJson<'a> {
     #[serde(borrow, alias = "span_id")]
     span_id: Cow<'a, str>,
     #[serde(borrow, default, alias = "trace_state")]
-    trace_state: Option<Cow<'a, str>>,
+    trace_state: Option<Text<'a>>,
     #[serde(default)]
     attributes: Vec<AttributeJson>,
     #[serde(default, alias = "dropped_attributes_count")]
@@ -194,7 +230,7 @@ struct StatusJson<'a> {
     #[serde(borrow, default)]
     code: Option<NumberOrName<'a>>,
     #[serde(borrow, default)]
-    message: Option<Cow<'a, str>>,
+    message: Option<Text<'a>>,
 }
 
 /// A string deserialised straight into an owned `String` (one allocation, no `Cow` detour).
@@ -334,7 +370,7 @@ fn count(key: &str, value: Option<u64>) -> Option<Attribute> {
     Some(Attribute::new(key, AttributeValue::Int(i64::try_from(value?).ok()?)))
 }
 
-fn protocol_kind(kind: &Option<NumberOrName>) -> Option<String> {
+fn protocol_kind(kind: &Option<NumberOrName>) -> Option<Cow<'static, str>> {
     Some(match kind.as_ref()? {
         NumberOrName::Number(number) => kind_from_number(*number),
         NumberOrName::Name(name) => kind_from_name(name),

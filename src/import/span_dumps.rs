@@ -133,12 +133,12 @@ fn read_span(object: &Map<String, Value>, trace: &mut crate::model::Trace) -> (S
         .unwrap_or(SpanKind::Other);
     }
     span.protocol_kind = match object.get("kind") {
-        Some(Value::String(kind)) => Some(kind.trim_start_matches("SpanKind.").to_string()),
+        Some(Value::String(kind)) => Some(crate::model::protocol_kind_name(kind.trim_start_matches("SpanKind."))),
         Some(Value::Number(number)) => Some(
             ["INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER"]
                 .get(number.as_u64().unwrap_or(9) as usize)
-                .map(|kind| kind.to_string())
-                .unwrap_or_else(|| number.to_string()),
+                .map(|kind| std::borrow::Cow::Borrowed(*kind))
+                .unwrap_or_else(|| number.to_string().into()),
         ),
         _ => None,
     };

@@ -74,7 +74,7 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
             (id.clone(), string_field(object, &["parentId"]).map(|parent| parent.to_ascii_lowercase()))
         };
         let mut span = Span::new(span_id.clone(), parent, string_field(object, &["name"]).unwrap_or_default());
-        span.protocol_kind = string_field(object, &["kind"]);
+        span.protocol_kind = string_field(object, &["kind"]).map(|kind| crate::model::protocol_kind_name(&kind));
         match object.get("timestamp").and_then(unsigned) {
             Some(micros) => span.start_ns = micros.saturating_mul(1000),
             None => {

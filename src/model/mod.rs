@@ -19,7 +19,7 @@ pub use attribute::{Attribute, AttributeValue};
 pub use duration::{format_count, format_duration_ns, format_percent};
 pub use feedback::{Feedback, FeedbackKind};
 pub use outline::outline;
-pub use span::{Span, SpanEvent, SpanKind, SpanLink, SpanStatus};
+pub use span::{protocol_kind_name, Span, SpanEvent, SpanKind, SpanLink, SpanStatus};
 pub use time::{format_rfc3339_ns, parse_rfc3339_ns};
 pub use trace::{Resource, Scope, Trace, TraceSet};
 pub use tree::{build_trace, RawSpan};

@@ -1,5 +1,7 @@
 //! One step of a trace: a span with its kind, status, times, attributes, events and links.
 
+use std::borrow::Cow;
+
 use super::{AiDetails, Attribute, ImportWarning};
 
 /// What a span does, in AI terms. Importers decide it from the source's own vocabulary.
@@ -106,7 +108,7 @@ pub struct Span {
     pub name: String,
     pub kind: SpanKind,
     /// The transport-level kind where the source has one (OpenTelemetry's SERVER, CLIENT, ...).
-    pub protocol_kind: Option<String>,
+    pub protocol_kind: Option<Cow<'static, str>>,
     pub status: SpanStatus,
     pub start_ns: u64,
     pub duration_ns: u64,
@@ -138,5 +140,16 @@ impl Span {
     /// The AI details, created empty on first use.
     pub fn ai_mut(&mut self) -> &mut AiDetails {
         self.ai.get_or_insert_with(Box::default)
+    }
+}
+
+/// A source's own span kind name (OTLP's `SERVER`, Langfuse's `GENERATION`, ...), shared rather
+/// than allocated when it is one of OpenTelemetry's: a million spans need not hold a million copies
+/// of "INTERNAL".
+pub fn protocol_kind_name(name: &str) -> Cow<'static, str> {
+    const COMMON: [&str; 6] = ["INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER", "UNSPECIFIED"];
+    match COMMON.iter().find(|common| **common == name) {
+        Some(common) => Cow::Borrowed(common),
+        None => Cow::Owned(name.to_string()),
     }
 }

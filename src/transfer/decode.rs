@@ -4,8 +4,8 @@
 use super::wire::{Reader, WireError, WireResult};
 use super::MAGIC;
 use crate::model::{
-    AiDetails, Attribute, AttributeValue, Document, Feedback, FeedbackKind, ImportWarning, Message, Resource, Scope,
-    Span, SpanEvent, SpanKind, SpanLink, SpanStatus, TokenUsage, ToolCall, ToolRun, Trace, TraceSet,
+    protocol_kind_name, AiDetails, Attribute, AttributeValue, Document, Feedback, FeedbackKind, ImportWarning, Message,
+    Resource, Scope, Span, SpanEvent, SpanKind, SpanLink, SpanStatus, TokenUsage, ToolCall, ToolRun, Trace, TraceSet,
 };
 
 /// Attribute values nest (maps in arrays in maps); the importers never nest deeper than serde_json's
@@ -202,7 +202,7 @@ fn span(reader: &mut Reader) -> WireResult<Span> {
             Some(kind) => *kind,
             None => return reader.fail("bad span kind"),
         },
-        protocol_kind: reader.optional_text()?,
+        protocol_kind: reader.option(|reader| reader.str().map(protocol_kind_name))?,
         status: match reader.byte()? {
             0 => SpanStatus::Unset,
             1 => SpanStatus::Ok,

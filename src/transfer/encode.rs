@@ -124,7 +124,7 @@ fn span(writer: &mut Writer, span: &Span) {
     writer.varint(u64::from(span.child_count));
     writer.text(&span.name);
     writer.byte(span.kind as u8);
-    writer.optional_text(&span.protocol_kind);
+    writer.option(&span.protocol_kind, |writer, kind| writer.text(kind));
     match &span.status {
         SpanStatus::Unset => writer.byte(0),
         SpanStatus::Ok => writer.byte(1),

@@ -165,12 +165,14 @@ impl<'a> Reader<'a> {
     }
 
     pub fn text(&mut self) -> WireResult<String> {
+        self.str().map(str::to_string)
+    }
+
+    /// Text borrowed from the buffer, for callers that may not need a copy.
+    pub fn str(&mut self) -> WireResult<&'a str> {
         let start = self.position;
         let slice = self.raw()?;
-        match std::str::from_utf8(slice) {
-            Ok(text) => Ok(text.to_string()),
-            Err(_) => Err(WireError { position: start, reason: "text is not UTF-8" }),
-        }
+        std::str::from_utf8(slice).map_err(|_| WireError { position: start, reason: "text is not UTF-8" })
     }
 
     pub fn flag(&mut self) -> WireResult<bool> {

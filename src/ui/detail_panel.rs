@@ -130,7 +130,7 @@ fn SpanDetail(trace: std::sync::Arc<Trace>, index: usize) -> impl IntoView {
                 {copyable_fact_row("Span ID", span.span_id.clone())}
                 {fact_row("Parent ID", parent_id)}
                 {copyable_fact_row("Trace ID", trace.trace_id.clone())}
-                {span.protocol_kind.clone().map(|kind| fact_row("Span kind", kind))}
+                {span.protocol_kind.as_deref().map(|kind| fact_row("Span kind", kind.to_string()))}
                 {fact_row("Children", span.child_count.to_string())}
             </dl>
             {span.ai.as_deref().cloned().map(|details| view! { <AiPanel details=details kind=span.kind /> })}
