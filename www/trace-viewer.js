@@ -200,7 +200,7 @@ function filesOf(input) {
 }
 
 /** Bytes copied per task where a large buffer is copied on the page. */
-const COPY_SLICE_BYTES = 8 << 20;
+const COPY_SLICE_BYTES = 16 << 20;
 
 /** A copy of `bytes`, made a slice per task so a large copy never blocks the page for long. */
 async function copyInSlices(bytes) {

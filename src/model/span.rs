@@ -153,3 +153,15 @@ pub fn protocol_kind_name(name: &str) -> Cow<'static, str> {
         None => Cow::Owned(name.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::SpanKind;
+
+    #[test]
+    fn all_lists_the_kinds_in_declaration_order() {
+        for (position, kind) in SpanKind::ALL.iter().enumerate() {
+            assert_eq!(*kind as usize, position, "{kind:?}");
+        }
+    }
+}

@@ -14,9 +14,17 @@ fn density(trace: &crate::model::Trace) -> (Vec<u32>, Vec<bool>) {
     let mut counts = vec![0u32; BINS];
     let mut failed = vec![false; BINS];
     let duration = trace.duration_ns.max(1);
+    // 64-bit arithmetic where it cannot overflow (any trace shorter than ~4.8 years); 128-bit
+    // division is a slow library call in wasm, once per span.
+    let fits_in_u64 = duration <= u64::MAX / BINS as u64;
     for span in &trace.spans {
-        let offset = span.start_ns.saturating_sub(trace.start_ns);
-        let bin = ((u128::from(offset) * BINS as u128 / u128::from(duration)) as usize).min(BINS - 1);
+        let offset = span.start_ns.saturating_sub(trace.start_ns).min(duration);
+        let bin = if fits_in_u64 {
+            (offset * BINS as u64 / duration) as usize
+        } else {
+            (u128::from(offset) * BINS as u128 / u128::from(duration)) as usize
+        };
+        let bin = bin.min(BINS - 1);
         counts[bin] = counts[bin].saturating_add(1);
         failed[bin] |= span.status.is_error();
     }
