@@ -71,7 +71,7 @@ pub fn Header(state: ViewerState) -> impl IntoView {
 
 fn trace_label(trace: &Trace) -> String {
     let name = if trace.name.is_empty() { "(unnamed)" } else { &trace.name };
-    format!("{name} · {} spans · {}", trace.spans.len(), short_id(&trace.trace_id))
+    format!("{name} · {} spans · {}", format_count(trace.spans.len() as u64), short_id(&trace.trace_id))
 }
 
 fn short_id(id: &str) -> String {
@@ -133,12 +133,12 @@ fn TraceFacts(trace: std::sync::Arc<Trace>, file_warnings: usize, show_warnings:
         .collect_view();
     view! {
         <div class="tv-stats">
-            <span class="tv-stat">{format!("{} spans", trace.spans.len())}</span>
+            <span class="tv-stat">{format!("{} spans", format_count(trace.spans.len() as u64))}</span>
             <span class="tv-stat">{format_duration_ns(trace.duration_ns)}</span>
             {(total_tokens > 0).then(|| view! { <span class="tv-stat" title="tokens over all model calls">{format!("{} tokens", format_count(total_tokens))}</span> })}
             {total_cost.map(|cost| view! { <span class="tv-stat" title="cost over all model calls">{cost}</span> })}
             <span class={if error_count > 0 { "tv-stat tv-stat-error" } else { "tv-stat" }}>
-                {format!("{error_count} error{}", if error_count == 1 { "" } else { "s" })}
+                {format!("{} error{}", format_count(error_count as u64), if error_count == 1 { "" } else { "s" })}
             </span>
             {(warning_count > 0).then(|| view! {
                 <button class="tv-stat tv-stat-warning" on:click=move |_| show_warnings.update(|shown| *shown = !*shown)>

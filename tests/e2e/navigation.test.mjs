@@ -182,6 +182,7 @@ test('a large trace stays responsive: few rows in the DOM, search and folding wo
     return document.querySelector('trace-viewer').load(JSON.stringify({ format: 'trace-viewer/v1', spans }));
   });
   assert.equal(summary.spanCount, 60000);
+  assert.equal(await page.locator('trace-viewer .tv-stat').first().innerText(), '60,000 spans', 'large counts are grouped for reading');
   assert.ok(await page.locator('trace-viewer .tv-row').count() < 60);
   await page.locator('trace-viewer .tv-search').fill('needle failure');
   await page.keyboard.press('Enter');
