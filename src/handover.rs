@@ -8,11 +8,14 @@ use wasm_bindgen::prelude::*;
 
 use crate::generate;
 use crate::import::import_buffers;
+use crate::import::progress::{with_progress, ImportProgress};
 use crate::model::TraceSet;
 use crate::transfer::{encode, Decoder};
 
 /// Imports files (parallel arrays of names and bytes) and returns the result in the transfer
 /// encoding; throws an `Error` whose message says where and what when nothing could be imported.
+/// `on_progress`, when given, is called with the number of spans read so far, then with `-1` when
+/// reading is done and the tree is being built.
 ///
 /// For a worker that ends right after: the imported model is not freed (for a million spans that
 /// is millions of small frees, a tenth of the import's time); ending the worker returns its memory.
@@ -20,11 +23,26 @@ use crate::transfer::{encode, Decoder};
 pub fn import_for_transfer(
     names: Vec<String>,
     contents: Vec<js_sys::Uint8Array>,
+    on_progress: Option<js_sys::Function>,
 ) -> Result<js_sys::Uint8Array, JsError> {
-    let set = import_named(&names, &contents).map_err(|message| JsError::new(&message))?;
+    let import = || import_named(&names, &contents);
+    let set = match on_progress {
+        Some(callback) => with_progress(move |progress| report_progress(&callback, progress), import),
+        None => import(),
+    }
+    .map_err(|message| JsError::new(&message))?;
     let encoded = js_sys::Uint8Array::from(encode(&set).as_slice());
     std::mem::forget(set);
     Ok(encoded)
+}
+
+/// Passes a step of the import to the worker's callback (errors in it are the callback's own).
+fn report_progress(callback: &js_sys::Function, progress: ImportProgress) {
+    let value = match progress {
+        ImportProgress::SpansRead(count) => count as f64,
+        ImportProgress::Building => -1.0,
+    };
+    let _ = callback.call1(&JsValue::NULL, &JsValue::from_f64(value));
 }
 
 /// Spans in each of the two small generated traces the warm-up imports.

@@ -15,7 +15,9 @@ self.onmessage = async ({ data }) => {
       self.postMessage({ warmedSpans: warmUp() });
       return;
     }
-    const encoded = importForTransfer(data.names, data.buffers);
+    // Spans read so far (then -1 while the tree is built), for the page's progress bar.
+    const reportProgress = (spansRead) => self.postMessage({ spansRead });
+    const encoded = importForTransfer(data.names, data.buffers, reportProgress);
     self.postMessage({ encoded }, [encoded.buffer]);
   } catch (error) {
     self.postMessage({ error: String(error?.message ?? error) });

@@ -82,7 +82,7 @@ function startWorker() {
  * (a newer load, `clear()`): the worker is ended at once, so a superseded large import stops
  * taking a core and memory.
  */
-function importInWorker(files, signal) {
+function importInWorker(files, signal, onProgress) {
   const worker = startWorker();
   if (!worker) return Promise.resolve(null);
   return new Promise((resolve, reject) => {
@@ -102,6 +102,8 @@ function importInWorker(files, signal) {
         const buffers = await Promise.all(files.map(movable));
         if (signal.aborted) return;
         worker.postMessage({ module: wasmModule, names: files.map((file) => file.name ?? ''), buffers }, buffers.map((bytes) => bytes.buffer));
+      } else if (data.spansRead !== undefined) {
+        onProgress(data.spansRead);
       } else if (data.encoded) {
         finish(resolve, data.encoded);
       } else {
@@ -432,7 +434,10 @@ export class TraceViewerElement extends HTMLElement {
     const megabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
     const [label, track] = bar.children;
     if (progress.phase === 'importing') {
-      label.textContent = `Reading ${megabytes(progress.size)}…`;
+      const count = (spans) => spans.toLocaleString('en-US');
+      label.textContent = progress.spansRead === undefined ? `Reading ${megabytes(progress.size)}…`
+        : progress.spansRead < 0 ? 'Building the tree…'
+        : `Reading ${megabytes(progress.size)}… ${count(progress.spansRead)} spans`;
       track.removeAttribute('value');
     } else if (progress.phase === 'preparing') {
       label.textContent = `Preparing the view… ${Math.floor(progress.share * 100)}%`;
@@ -471,7 +476,10 @@ export class TraceViewerElement extends HTMLElement {
         this.#importAbort = abort;
         this.#importing += 1;
         try {
-          encoded = await importInWorker(files, abort.signal);
+          const showProgress = size > PROGRESS_FROM_BYTES;
+          encoded = await importInWorker(files, abort.signal, (spansRead) => {
+            if (showProgress && loadNumber === this.#loadNumber) this.#showProgress({ phase: 'importing', size, spansRead });
+          });
         } finally {
           this.#importing -= 1;
           if (this.#importAbort === abort) this.#importAbort = null;

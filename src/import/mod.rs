@@ -15,6 +15,7 @@ mod otlp_fast;
 mod otlp_logs;
 mod own_format;
 mod pipeline;
+pub mod progress;
 mod span_dumps;
 mod zipkin;
 

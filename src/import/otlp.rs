@@ -298,6 +298,7 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
                     span.resource = Some(resource_index);
                     span.scope = Some(scope_index);
                     raw.spans.push(span);
+                    super::progress::span_read();
                 }
             }
         }

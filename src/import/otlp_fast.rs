@@ -484,6 +484,7 @@ impl<'de> Deserialize<'de> for SpanList {
                         last_raw_trace_id = Some(json.trace_id.to_string());
                     }
                     list.spans.push(convert(json).ok_or_else(|| de::Error::custom("span is not canonical"))?);
+                    super::progress::span_read();
                 }
                 Ok(list)
             }

@@ -218,6 +218,7 @@ fn place_missing_starts(spans: &mut [Span]) {
 
 /// Runs the shared steps and builds the final trace set.
 pub fn finish(mut imports: Vec<RawImport>) -> TraceSet {
+    super::progress::building();
     let mut formats: Vec<&'static str> = Vec::new();
     for import in &imports {
         if !formats.contains(&import.format) && !import.format.is_empty() {

@@ -99,6 +99,9 @@ test('a 100 MB file is imported in a worker: progress shows, the page never runs
   assert.ok(result.frames > 10, `the page kept drawing frames while the file loaded (${result.frames})`);
   assert.ok(result.labels.some((label) => /^Downloading [\d.]+ MB of [\d.]+ MB$/.test(label)), result.labels.join(' | '));
   assert.ok(result.labels.some((label) => /^Reading [\d.]+ MB…$/.test(label)), result.labels.join(' | '));
+  const counts = result.labels.map((label) => label.match(/^Reading [\d.]+ MB… ([\d,]+) spans$/)?.[1]).filter(Boolean).map((text) => Number(text.replaceAll(',', '')));
+  assert.ok(counts.length >= 3 && counts.every((count, index) => index === 0 || count > counts[index - 1]), `the span count grows while the worker reads: ${result.labels.join(' | ')}`);
+  assert.ok(result.labels.includes('Building the tree…'), result.labels.join(' | '));
   assert.ok(result.labels.some((label) => /^Preparing the view… \d+%$/.test(label)), result.labels.join(' | '));
   const importWorkers = workers.filter((worker) => worker.url().endsWith('/pkg/trace-viewer-worker.js'));
   assert.equal(importWorkers.length, 3, 'one worker per load (the left viewer\'s file and the big one) and one warm-up per page');
