@@ -35,7 +35,12 @@ impl<'de> Deserialize<'de> for Integer {
                 Ok(Integer(i128::from(value)))
             }
             fn visit_str<E: de::Error>(self, value: &str) -> Result<Integer, E> {
-                value.trim().parse().map(Integer).map_err(|_| E::custom("not an integer"))
+                let value = value.trim();
+                // Nanosecond times fit in 64 bits; 128-bit parsing is slow in wasm, so it is the fallback.
+                if let Ok(small) = value.parse::<u64>() {
+                    return Ok(Integer(i128::from(small)));
+                }
+                value.parse().map(Integer).map_err(|_| E::custom("not an integer"))
             }
         }
         deserializer.deserialize_any(IntegerVisitor)
