@@ -99,7 +99,7 @@ function importInWorker(files, signal, onProgress) {
         // Only now, with the worker surely running, do the bytes leave: moved, not copied (a
         // structured clone of 100 MB costs the worker as much again in memory and time).
         started = true;
-        const buffers = await Promise.all(files.map(movable));
+        const buffers = await Promise.all(files.map((file) => movable(file, signal)));
         if (signal.aborted) return;
         worker.postMessage({ module: wasmModule, names: files.map((file) => file.name ?? ''), buffers }, buffers.map((bytes) => bytes.buffer));
       } else if (data.spansRead !== undefined) {
@@ -204,10 +204,13 @@ function filesOf(input) {
 /** Bytes copied per task where a large buffer is copied on the page. */
 const COPY_SLICE_BYTES = 16 << 20;
 
-/** A copy of `bytes`, made a slice per task so a large copy never blocks the page for long. */
-async function copyInSlices(bytes) {
+/**
+ * A copy of `bytes`, made a slice per task so a large copy never blocks the page for long; stops
+ * early (with a partial copy nobody uses) once `signal` aborts.
+ */
+async function copyInSlices(bytes, signal) {
   const copy = new Uint8Array(bytes.length);
-  for (let offset = 0; offset < bytes.length; offset += COPY_SLICE_BYTES) {
+  for (let offset = 0; offset < bytes.length && !signal.aborted; offset += COPY_SLICE_BYTES) {
     if (offset > 0) await nextTask();
     copy.set(bytes.subarray(offset, offset + COPY_SLICE_BYTES), offset);
   }
@@ -218,9 +221,9 @@ async function copyInSlices(bytes) {
  * Bytes that can be moved to a worker: the element's own whole buffers as they are; the caller's
  * (which must stay usable) as a copy.
  */
-function movable(file) {
+function movable(file, signal) {
   const whole = file.bytes.byteOffset === 0 && file.bytes.byteLength === file.bytes.buffer.byteLength;
-  return file.owned && whole ? file.bytes : copyInSlices(file.bytes);
+  return file.owned && whole ? file.bytes : copyInSlices(file.bytes, signal);
 }
 
 /** The error a failed load rejects with and reports in the `load-error` event. */
