@@ -67,12 +67,31 @@ function startWorker() {
   const location = workerLocation !== undefined ? workerLocation : globalThis.TRACE_VIEWER_WORKER;
   if (location === null || location === false || typeof Worker !== 'function' || !wasmModule) return null;
   try {
-    return location
-      ? new Worker(location, { type: 'module' })
-      : new Worker(new URL('./trace-viewer-worker.js', import.meta.url), { type: 'module' });
+    if (location) return new Worker(location, { type: 'module' });
+    const moduleUrl = new URL(import.meta.url);
+    if (moduleUrl.origin !== globalThis.location?.origin && /^https?:$/.test(moduleUrl.protocol)) {
+      // (A variable, not a literal: bundlers would otherwise copy the worker as a plain asset.)
+      const workerFile = './trace-viewer-worker.js';
+      return crossOriginWorker(new URL(workerFile, moduleUrl));
+    }
+    return new Worker(new URL('./trace-viewer-worker.js', import.meta.url), { type: 'module' });
   } catch {
     return null;
   }
+}
+
+/**
+ * Browsers start workers only from the page's own origin. Loaded from a CDN, the element starts a
+ * one-line worker of its own (a Blob) that imports the real one across origins, as a module
+ * script may (the CDN must send CORS headers, as they do). A page whose policy forbids Blob
+ * workers gets an error event instead, and the element imports on the page.
+ */
+function crossOriginWorker(url) {
+  const source = `import ${JSON.stringify(url.href)};`;
+  const blobUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  const worker = new Worker(blobUrl, { type: 'module' });
+  setTimeout(() => URL.revokeObjectURL(blobUrl), 10_000);
+  return worker;
 }
 
 /**

@@ -1,9 +1,10 @@
 // Files are imported in a Web Worker: a 100 MB file loads with progress and no long task on the
 // page, each load's worker (and the page's one warm-up worker) ends, a newer load wins over a
-// slower one, and where no worker can start the page imports the file itself.
+// slower one, where no worker can start the page imports the file itself, and an element loaded
+// from another origin (a CDN) starts its worker through a Blob.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../../xtask/serve.mjs';
@@ -170,4 +171,34 @@ test('where no worker can start, or workers are switched off, the page imports t
   assert.deepEqual(workers.filter((url) => url.endsWith('/pkg/trace-viewer-worker.js')).length, 2, 'only the warm-up and the left viewer\'s load used the worker');
   await page.locator('#right .tv-error-panel', { hasText: 'line 1' }).waitFor();
   await page.close();
+});
+
+test('loaded from another origin (a CDN), the element still imports in a worker', async () => {
+  const cdn = await startServer({ roots: { '/pkg/': join(repository, 'pkg') }, headers: { 'access-control-allow-origin': '*' } });
+  const folder = mkdtempSync(join(tmpdir(), 'trace-viewer-cdn-'));
+  writeFileSync(join(folder, 'index.html'), `<!doctype html><html><head><meta charset="utf-8">
+<script type="module" src="${cdn.url}pkg/trace-viewer.js"></script></head>
+<body><trace-viewer id="viewer" style="display:block;height:400px"></trace-viewer></body></html>`);
+  const site = await startServer({ roots: { '/': folder } });
+  try {
+    const page = await newPage(state.browser);
+    const workers = [];
+    page.on('worker', (worker) => workers.push(worker.url()));
+    await page.goto(site.url);
+    assert.notEqual(new URL(site.url).origin, new URL(cdn.url).origin);
+    const trace = readFileSync(join(repository, 'tests/fixtures/otlp/otel-js-rag-chatbot.json'), 'utf8');
+    const spanCount = await page.evaluate(async (text) => {
+      await customElements.whenDefined('trace-viewer');
+      return (await document.getElementById('viewer').load(text, 'rag.json')).spanCount;
+    }, trace);
+    assert.equal(spanCount, 6);
+    await page.locator('trace-viewer .tv-row').first().waitFor();
+    assert.ok(workers.length >= 2 && workers.every((url) => url.startsWith('blob:')), `a Blob worker imported the module across origins: ${workers}`);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  } finally {
+    await site.close();
+    await cdn.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
 });
