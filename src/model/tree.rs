@@ -97,39 +97,33 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
         warnings.extend(span.warnings.iter().cloned());
     }
 
-    // 1. Unique ids: a later duplicate gets a suffix so links to the first stay right. The maps
-    //    borrow the ids (no copy per span); renames and warnings are applied after each pass.
+    // 1. Unique ids and parent links, with one id map that borrows the ids (no copy per span).
+    //    A later duplicate gets a suffix so links to the first stay right; a missing or self
+    //    parent makes a root. Renames and warnings are applied once the map is gone.
     let mut renames: Vec<(usize, String)> = Vec::new();
+    let mut parent_of: Vec<Option<usize>> = vec![None; spans.len()];
+    let mut problems: Vec<(usize, String)> = Vec::new();
     {
-        let mut first_with_id: IdMap<&str, usize> = IdMap::with_capacity_and_hasher(spans.len(), Default::default());
+        let mut index_of_id: IdMap<&str, usize> = IdMap::with_capacity_and_hasher(spans.len(), Default::default());
         let mut new_names: std::collections::HashSet<String> = std::collections::HashSet::new();
         for (index, span) in spans.iter().enumerate() {
-            if first_with_id.contains_key(span.span_id.as_str()) {
+            if index_of_id.contains_key(span.span_id.as_str()) {
                 let mut suffix = 2;
                 let mut candidate = format!("{}#{suffix}", span.span_id);
-                while first_with_id.contains_key(candidate.as_str()) || new_names.contains(&candidate) {
+                while index_of_id.contains_key(candidate.as_str()) || new_names.contains(&candidate) {
                     suffix += 1;
                     candidate = format!("{}#{suffix}", span.span_id);
                 }
                 new_names.insert(candidate.clone());
                 renames.push((index, candidate));
             } else {
-                first_with_id.insert(span.span_id.as_str(), index);
+                index_of_id.insert(span.span_id.as_str(), index);
             }
         }
-    }
-    for (index, new_id) in renames {
-        let original = std::mem::replace(&mut spans[index].span_id, new_id);
-        let message = format!("duplicate span id {original:?}; this copy is shown as {:?}", spans[index].span_id);
-        warn(&mut spans[index], &mut warnings, message);
-    }
-
-    // 2. Parent links; a missing or self parent makes a root.
-    let mut parent_of: Vec<Option<usize>> = vec![None; spans.len()];
-    let mut problems: Vec<(usize, String)> = Vec::new();
-    {
-        let index_of_id: IdMap<&str, usize> =
-            spans.iter().enumerate().map(|(index, span)| (span.span_id.as_str(), index)).collect();
+        // A renamed copy can be named as a parent by its new id, unless a span already has it.
+        for (index, new_id) in &renames {
+            index_of_id.entry(new_id.as_str()).or_insert(*index);
+        }
         for (index, span) in spans.iter().enumerate() {
             let Some(parent_id) = span.parent_span_id.as_deref() else { continue };
             match index_of_id.get(parent_id) {
@@ -143,11 +137,16 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
             }
         }
     }
+    for (index, new_id) in renames {
+        let original = std::mem::replace(&mut spans[index].span_id, new_id);
+        let message = format!("duplicate span id {original:?}; this copy is shown as {:?}", spans[index].span_id);
+        warn(&mut spans[index], &mut warnings, message);
+    }
     for (index, message) in problems {
         warn(&mut spans[index], &mut warnings, message);
     }
 
-    // 3. Children lists, ordered by start time then file order.
+    // 2. Children lists, ordered by start time then file order.
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); spans.len()];
     for (index, parent) in parent_of.iter().enumerate() {
         if let Some(parent) = parent {
@@ -159,7 +158,7 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
     }
     let mut roots: Vec<usize> = (0..spans.len()).filter(|&index| parent_of[index].is_none()).collect();
 
-    // 4. Pre-order walk from the roots; what it cannot reach sits on a cycle: break it and walk again.
+    // 3. Pre-order walk from the roots; what it cannot reach sits on a cycle: break it and walk again.
     let mut order: Vec<usize> = Vec::with_capacity(spans.len());
     let mut depth_of = vec![0u32; spans.len()];
     let mut visited = vec![false; spans.len()];
@@ -189,7 +188,7 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
         walk_pre_order(cut, &children, &mut order, &mut visited, &mut depth_of);
     }
 
-    // 5. Move spans into pre-order and fill in their place in the tree.
+    // 4. Move spans into pre-order and fill in their place in the tree.
     let mut new_index_of = vec![0usize; spans.len()];
     for (new_index, &old_index) in order.iter().enumerate() {
         new_index_of[old_index] = new_index;
@@ -222,7 +221,7 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
         }
     }
 
-    // 6. Clock skew: a child that starts before its parent or ends after it is reported, not moved.
+    // 5. Clock skew: a child that starts before its parent or ends after it is reported, not moved.
     for index in 0..placed.len() {
         let Some(parent) = placed[index].parent else { continue };
         let (parent_start, parent_end) = (placed[parent].start_ns, placed[parent].end_ns());
