@@ -55,7 +55,11 @@ export interface TraceViewerEventMap extends HTMLElementEventMap {
 export class TraceViewerElement extends HTMLElement {
   /** URL of a trace file to fetch and show (reflects the `src` attribute). */
   src: string;
-  /** The trace document: set a JSON string, a parsed object, bytes or a Blob to show it. */
+  /**
+   * The trace document: set a JSON string, a parsed object, bytes or a Blob to show it. Reads back
+   * what was last given to `data` or `load()`, unchanged (never detached or copied); `null` after
+   * `clear()` or a `src` load.
+   */
   data: string | object | ArrayBuffer | Blob | null;
   /**
    * Loads a trace: a JSON string, a parsed object, bytes, a Blob or File (gzip is decompressed),

@@ -329,7 +329,7 @@ export class TraceViewerElement extends HTMLElement {
   get src() { return this.getAttribute('src') ?? ''; }
   set src(url) { this.setAttribute('src', url); }
 
-  /** The trace document: a JSON string or an already parsed object. */
+  /** What was last given to `data` or `load()`, as given; null after `clear()` or a `src` load. */
   get data() { return this.#data; }
   set data(value) { this.load(value).catch(() => {}); }
 

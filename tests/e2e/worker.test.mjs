@@ -202,3 +202,21 @@ test('loaded from another origin (a CDN), the element still imports in a worker'
     rmSync(folder, { recursive: true, force: true });
   }
 });
+
+test('the caller\'s bytes stay theirs: an ArrayBuffer given to load() is copied for the worker, not moved', async () => {
+  const page = await newPage(state.browser);
+  await page.goto(`${state.server.url}two-viewers.html`);
+  await page.locator('#left .tv-row').first().waitFor();
+  const outcome = await page.evaluate(async () => {
+    const viewer = document.getElementById('right');
+    const buffer = await (await fetch('/fixtures/otlp/otel-js-rag-chatbot.json')).arrayBuffer();
+    const length = buffer.byteLength;
+    const summary = await viewer.load(buffer, 'rag.json');
+    const again = await viewer.load(new Uint8Array(buffer), 'rag.json');
+    return { length, after: buffer.byteLength, same: viewer.data instanceof Uint8Array && viewer.data.buffer === buffer, spans: [summary.spanCount, again.spanCount] };
+  });
+  assert.equal(outcome.after, outcome.length, 'the buffer was not detached');
+  assert.equal(outcome.same, true, 'data returns what was given');
+  assert.deepEqual(outcome.spans, [6, 6], 'the same bytes load twice');
+  await page.close();
+});
