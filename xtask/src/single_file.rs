@@ -29,6 +29,7 @@ pub fn write(root: &Path, package: &Path) -> Result<(), String> {
     let body = page_body(&body)?.to_string();
     let glue = read(&package.join("wasm/trace_viewer.js"))?;
     let element = read(&package.join("trace-viewer.js"))?;
+    let loader = read(&package.join("trace-viewer-loader.js"))?;
     let worker = read(&package.join("trace-viewer-worker.js"))?;
     let page = read(&www.join("page.js"))?;
     let css = read(&www.join("page.css"))?;
@@ -36,17 +37,19 @@ pub fn write(root: &Path, package: &Path) -> Result<(), String> {
     let wasm = std::fs::read(package.join("wasm/trace_viewer_bg.wasm")).map_err(|error| format!("wasm: {error}"))?;
     let loader = format!(
         r#"
-const sources = {{ glue: {glue}, element: {element}, worker: {worker}, page: {page} }};
+const sources = {{ glue: {glue}, loader: {loader}, element: {element}, worker: {worker}, page: {page} }};
 const moduleUrl = (source) => URL.createObjectURL(new Blob([source], {{ type: 'text/javascript' }}));
 const glueUrl = moduleUrl(sources.glue);
 globalThis.TRACE_VIEWER_WORKER = moduleUrl(sources.worker.replace("'./wasm/trace_viewer.js'", JSON.stringify(glueUrl)));
-const elementUrl = moduleUrl(sources.element.replace("'./wasm/trace_viewer.js'", JSON.stringify(glueUrl)));
+const loaderUrl = moduleUrl(sources.loader.replace("'./wasm/trace_viewer.js'", JSON.stringify(glueUrl)));
+const elementUrl = moduleUrl(sources.element.replace("'./wasm/trace_viewer.js'", JSON.stringify(glueUrl)).replaceAll("'./trace-viewer-loader.js'", JSON.stringify(loaderUrl)));
 globalThis.TRACE_VIEWER_WASM = Uint8Array.from(atob({wasm}), (character) => character.charCodeAt(0));
 window.TRACE_VIEWER_EMBEDDED_EXAMPLE = {example};
 await import(moduleUrl(sources.page.replace("'./pkg/trace-viewer.js'", JSON.stringify(elementUrl))));
 "#,
         glue = script_string(&glue),
         element = script_string(&element),
+        loader = script_string(&loader),
         worker = script_string(&worker),
         page = script_string(&page),
         wasm = script_string(&base64_encode(&wasm)),

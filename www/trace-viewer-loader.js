@@ -1,0 +1,243 @@
+// The machinery behind <trace-viewer>: loading and compiling the wasm once per page, the import
+// worker (starting it, moving bytes to it, its progress and its end), the warm-up, freeing traces
+// a slice at a time, and reading Blobs and gzip. trace-viewer.js, the element, uses these.
+import init, { releaseMemory } from './wasm/trace_viewer.js';
+
+let wasmLocation = null;
+/** `undefined`: the worker next to this module; a URL: that worker; `null`: no worker. */
+let workerLocation;
+let wasmReady = null;
+let wasmExports = null;
+/** The compiled module, shared with every import worker so none compiles it again. */
+let wasmModule = null;
+
+/** Milliseconds of decoding per slice on the page; the browser draws and handles input in between. */
+export const DECODE_SLICE_MS = 30;
+
+/** Points the element at a different `trace_viewer_bg.wasm` (a URL, or the bytes themselves); call before the first element connects. */
+export function setWasmUrl(url) {
+  wasmLocation = url;
+}
+
+/**
+ * Points the element at a different import worker script (a URL; it must be a module worker like
+ * `trace-viewer-worker.js`), or `null` to import on the page's main thread. Call before loading.
+ */
+export function setWorkerUrl(url) {
+  workerLocation = url;
+}
+
+/** Compiles the wasm from a URL, bytes or an already compiled module. */
+async function compileWasm(location) {
+  if (location instanceof WebAssembly.Module) return location;
+  if (location instanceof ArrayBuffer || ArrayBuffer.isView(location)) return WebAssembly.compile(location);
+  const response = await fetch(location);
+  if (!response.ok) throw new Error(`Could not load trace-viewer's WebAssembly from ${location}: HTTP ${response.status}`);
+  const streaming = typeof WebAssembly.compileStreaming === 'function' && response.headers.get('content-type')?.startsWith('application/wasm');
+  return streaming ? WebAssembly.compileStreaming(response) : WebAssembly.compile(await response.arrayBuffer());
+}
+
+export function loadWasm() {
+  if (!wasmReady) {
+    if (typeof WebAssembly !== 'object') {
+      return Promise.reject(new Error('trace-viewer needs WebAssembly, which this browser does not provide.'));
+    }
+    // setWasmUrl() wins; then a page-wide `globalThis.TRACE_VIEWER_WASM` set before this module
+    // loads (a URL or the bytes); else the file next to this module.
+    const location = wasmLocation ?? globalThis.TRACE_VIEWER_WASM ?? new URL('./wasm/trace_viewer_bg.wasm', import.meta.url);
+    wasmReady = compileWasm(location)
+      .then((module) => {
+        wasmModule = module;
+        return init({ module_or_path: module });
+      })
+      .then((exports) => {
+        wasmExports = exports;
+        setTimeout(warmUpImporter, 0);
+        return exports;
+      });
+  }
+  return wasmReady;
+}
+
+/** A new import worker, or null where none can start (no Worker support, or switched off). */
+function startWorker() {
+  const location = workerLocation !== undefined ? workerLocation : globalThis.TRACE_VIEWER_WORKER;
+  if (location === null || location === false || typeof Worker !== 'function' || !wasmModule) return null;
+  try {
+    if (location) return new Worker(location, { type: 'module' });
+    const moduleUrl = new URL(import.meta.url);
+    if (moduleUrl.origin !== globalThis.location?.origin && /^https?:$/.test(moduleUrl.protocol)) {
+      // (A variable, not a literal: bundlers would otherwise copy the worker as a plain asset.)
+      const workerFile = './trace-viewer-worker.js';
+      return crossOriginWorker(new URL(workerFile, moduleUrl));
+    }
+    return new Worker(new URL('./trace-viewer-worker.js', import.meta.url), { type: 'module' });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Browsers start workers only from the page's own origin. Loaded from a CDN, the element starts a
+ * one-line worker of its own (a Blob) that imports the real one across origins, as a module
+ * script may (the CDN must send CORS headers, as they do). A page whose policy forbids Blob
+ * workers gets an error event instead, and the element imports on the page.
+ */
+function crossOriginWorker(url) {
+  const source = `import ${JSON.stringify(url.href)};`;
+  const blobUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  const worker = new Worker(blobUrl, { type: 'module' });
+  setTimeout(() => URL.revokeObjectURL(blobUrl), 10_000);
+  return worker;
+}
+
+/**
+ * Imports files (`{ name, bytes }`) in a worker of their own. Resolves with the transfer-encoded
+ * result, or with null when no worker could start (the caller then imports on the page);
+ * rejects with the importer's message when the files cannot be imported, or when `signal` aborts
+ * (a newer load, `clear()`): the worker is ended at once, so a superseded large import stops
+ * taking a core and memory.
+ */
+export function importInWorker(files, signal, onProgress) {
+  const worker = startWorker();
+  if (!worker) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    let started = false;
+    const finish = (settle, value) => {
+      worker.terminate();
+      signal.removeEventListener('abort', abort);
+      settle(value);
+    };
+    const abort = () => finish(reject, new Error('The load was replaced by a newer one.'));
+    signal.addEventListener('abort', abort);
+    worker.onmessage = async ({ data }) => {
+      if (data.started) {
+        // Only now, with the worker surely running, do the bytes leave: moved, not copied (a
+        // structured clone of 100 MB costs the worker as much again in memory and time).
+        started = true;
+        const buffers = await Promise.all(files.map((file) => movable(file, signal)));
+        if (signal.aborted) return;
+        worker.postMessage({ module: wasmModule, names: files.map((file) => file.name ?? ''), buffers }, buffers.map((bytes) => bytes.buffer));
+      } else if (data.spansRead !== undefined) {
+        onProgress(data.spansRead);
+      } else if (data.encoded) {
+        finish(resolve, data.encoded);
+      } else {
+        finish(reject, new Error(data.error));
+      }
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      // Blocked or missing before it ran (a policy, a bundler that left it out): import on the page.
+      if (started) finish(reject, new Error(event.message || 'The import worker stopped.'));
+      else finish(resolve, null);
+    };
+  });
+}
+
+/**
+ * Once per page, in the background: a worker imports two small generated traces, so the browser
+ * has optimised the importer (and the page's decoder, which shares the compiled code) before the
+ * first real file. About 0.1 s of a background thread; a first large import is 15–25 % faster.
+ */
+function warmUpImporter() {
+  const worker = startWorker();
+  if (!worker) return;
+  const end = () => worker.terminate();
+  worker.onerror = end;
+  worker.onmessage = ({ data }) => {
+    if (data.started) worker.postMessage({ module: wasmModule, warmUp: true });
+    else end();
+  };
+}
+
+/** Whether a release loop is running (one per page serves every element). */
+let releasing = false;
+
+/**
+ * Frees the traces no element shows any more, ~30 ms per task, so replacing or removing a large
+ * trace never blocks the page. What a view still holds is retried a few times, 100 ms apart.
+ */
+export async function releaseOldTraces() {
+  if (releasing || !wasmExports) return;
+  releasing = true;
+  try {
+    for (let waits = 0; waits < 20;) {
+      const state = releaseMemory(DECODE_SLICE_MS);
+      if (state === 0) break;
+      if (state === 2) waits += 1;
+      await new Promise((resolve) => setTimeout(resolve, state === 2 ? 100 : 0));
+    }
+  } finally {
+    releasing = false;
+  }
+}
+
+/** Resolves in a later task, after the browser has had the chance to draw and handle input. */
+export function nextTask() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Bytes of WebAssembly memory in use by all viewers on the page (0 before the first one loads). */
+export function wasmMemoryBytes() {
+  return wasmExports?.memory?.buffer.byteLength ?? 0;
+}
+
+/** Gzip data (`.json.gz`) starts with these two bytes. */
+function isGzip(bytes) {
+  return bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Decompresses gzip data with the browser's DecompressionStream; other bytes pass through. */
+export async function gunzipIfCompressed(bytes) {
+  if (!isGzip(bytes)) return bytes;
+  if (typeof DecompressionStream !== 'function') {
+    throw new Error('This file is gzip-compressed and this browser cannot decompress it (no DecompressionStream).');
+  }
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+export async function readBlob(blob) {
+  return gunzipIfCompressed(new Uint8Array(await blob.arrayBuffer()));
+}
+
+/** Inputs larger than this show a progress bar while they are read. */
+export const PROGRESS_FROM_BYTES = 2_000_000;
+
+/**
+ * The input as files of bytes (`{ name, bytes, owned }`), which the worker can import; null for an
+ * already parsed object, which stays on the page. `owned`: the bytes are the element's own (read
+ * from a Blob, fetched, encoded from a string), so they may be moved to the worker, not copied.
+ */
+export function filesOf(input) {
+  if (input.files) return input.files.map((file) => ({ ...file, owned: true }));
+  if (input.value instanceof Uint8Array) return [{ name: input.fileName, bytes: input.value, owned: input.owned === true }];
+  if (typeof input.value === 'string') return [{ name: input.fileName, bytes: new TextEncoder().encode(input.value), owned: true }];
+  return null;
+}
+
+/** Bytes copied per task where a large buffer is copied on the page. */
+export const COPY_SLICE_BYTES = 16 << 20;
+
+/**
+ * A copy of `bytes`, made a slice per task so a large copy never blocks the page for long; stops
+ * early (with a partial copy nobody uses) once `signal` aborts.
+ */
+async function copyInSlices(bytes, signal) {
+  const copy = new Uint8Array(bytes.length);
+  for (let offset = 0; offset < bytes.length && !signal.aborted; offset += COPY_SLICE_BYTES) {
+    if (offset > 0) await nextTask();
+    copy.set(bytes.subarray(offset, offset + COPY_SLICE_BYTES), offset);
+  }
+  return copy;
+}
+
+/**
+ * Bytes that can be moved to a worker: the element's own whole buffers as they are; the caller's
+ * (which must stay usable) as a copy.
+ */
+function movable(file, signal) {
+  const whole = file.bytes.byteOffset === 0 && file.bytes.byteLength === file.bytes.buffer.byteLength;
+  return file.owned && whole ? file.bytes : copyInSlices(file.bytes, signal);
+}
