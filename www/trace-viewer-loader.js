@@ -37,6 +37,10 @@ async function compileWasm(location) {
   return streaming ? WebAssembly.compileStreaming(response) : WebAssembly.compile(await response.arrayBuffer());
 }
 
+/**
+ * Compiles and instantiates the wasm once per page (later calls share the promise), then starts
+ * the warm-up worker. Resolves with the wasm's exports.
+ */
 export function loadWasm() {
   if (!wasmReady) {
     if (typeof WebAssembly !== 'object') {
