@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { newPage, repository, useBrowserAndServer } from './helpers.mjs';
+import { newPage, recordProgressLabels, repository, useBrowserAndServer } from './helpers.mjs';
 import { startServer } from '../../xtask/serve.mjs';
 
 const session = useBrowserAndServer();
@@ -249,13 +249,10 @@ test('a large file shows download and reading progress, then the trace', async (
   try {
     const page = await newPage(session.browser);
     await page.goto(`${large.url}two-viewers.html`);
+    await recordProgressLabels(page, 'right');
     const labels = await page.evaluate(async () => {
       const viewer = document.getElementById('right');
-      const seen = [];
-      new MutationObserver(() => {
-        const label = viewer.shadowRoot.querySelector('.tv-progress span')?.textContent;
-        if (label && seen[seen.length - 1] !== label) seen.push(label);
-      }).observe(viewer.shadowRoot, { subtree: true, childList: true, characterData: true });
+      const seen = window.progressLabels.right;
       const loaded = new Promise((resolve) => viewer.addEventListener('load', resolve, { once: true }));
       viewer.src = '/data/large.json';
       await loaded;

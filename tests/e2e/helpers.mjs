@@ -60,3 +60,19 @@ export function useBrowserAndServer(extraHeaders = {}) {
   });
   return session;
 }
+
+/**
+ * Starts recording the labels the progress bar of viewer `#viewerId` shows, each change once; the
+ * page reads them back as `window.progressLabels[viewerId]`.
+ */
+export function recordProgressLabels(page, viewerId) {
+  return page.evaluate((id) => {
+    const viewer = document.getElementById(id);
+    const seen = [];
+    (window.progressLabels ??= {})[id] = seen;
+    new MutationObserver(() => {
+      const label = viewer.shadowRoot.querySelector('.tv-progress span')?.textContent;
+      if (label && seen[seen.length - 1] !== label) seen.push(label);
+    }).observe(viewer.shadowRoot, { subtree: true, childList: true, characterData: true });
+  }, viewerId);
+}

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../../xtask/serve.mjs';
-import { launchBrowser, newPage, repository } from './helpers.mjs';
+import { launchBrowser, newPage, recordProgressLabels, repository } from './helpers.mjs';
 
 /** The limit the page must stay under while a large file loads (a frame budget of a few frames). */
 const LONGEST_TASK_LIMIT_MS = 200;
@@ -67,13 +67,10 @@ test('a 100 MB file is imported in a worker: progress shows, the page never runs
   page.on('worker', (worker) => workers.push(worker));
   await page.goto(`${state.server.url}two-viewers.html`);
   await page.locator('#left .tv-row').first().waitFor();
+  await recordProgressLabels(page, 'right');
   const result = await page.evaluate(async () => {
     const viewer = document.getElementById('right');
-    const labels = [];
-    new MutationObserver(() => {
-      const label = viewer.shadowRoot.querySelector('.tv-progress span')?.textContent;
-      if (label && labels[labels.length - 1] !== label) labels.push(label);
-    }).observe(viewer.shadowRoot, { subtree: true, childList: true, characterData: true });
+    const labels = window.progressLabels.right;
     const tasks = [];
     const observer = new PerformanceObserver((list) => tasks.push(...list.getEntries().map((entry) => entry.duration)));
     observer.observe({ type: 'longtask' });
