@@ -476,7 +476,7 @@ impl<'de> Deserialize<'de> for SpanList {
                 formatter.write_str("a list of OTLP spans")
             }
             fn visit_seq<S: de::SeqAccess<'de>>(self, mut sequence: S) -> Result<SpanList, S::Error> {
-                let mut list = SpanList::default();
+                let mut list = SpanList { spans: Vec::with_capacity(take_span_capacity_hint()), runs: Vec::new() };
                 let mut last_raw_trace_id: Option<String> = None;
                 while let Some(json) = sequence.next_element::<SpanJson<'de>>()? {
                     if last_raw_trace_id.as_deref() != Some(json.trace_id.as_ref()) {
@@ -491,6 +491,10 @@ impl<'de> Deserialize<'de> for SpanList {
                     list.spans.push(convert(json).ok_or_else(|| de::Error::custom("span is not canonical"))?);
                     super::progress::span_read();
                 }
+                // An estimate that was too high is given back (in place: the spans are not moved).
+                if list.spans.capacity() > list.spans.len() + list.spans.len() / 4 {
+                    list.spans.shrink_to_fit();
+                }
                 Ok(list)
             }
         }
@@ -498,10 +502,28 @@ impl<'de> Deserialize<'de> for SpanList {
     }
 }
 
+/// Canonical OTLP spans take at least this many bytes of JSON (ids, name, times, a kind; the lean
+/// benchmark spans take 294), so the file's size bounds how many it can hold.
+const MIN_SPAN_JSON_BYTES: usize = 256;
+
+thread_local! {
+    /// Room for the spans of the file being read, taken by its first span list.
+    static SPAN_CAPACITY_HINT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The span list of a large file is reserved once from its size: growing it by doubling moved a
+/// million spans (~200 MB) again and again, a third of the import's time in wasm.
+fn take_span_capacity_hint() -> usize {
+    SPAN_CAPACITY_HINT.with(|hint| hint.replace(0))
+}
+
 /// Reads a canonical OTLP/JSON trace request; `None` means "use the tolerant importer".
 /// Takes text already checked to be UTF-8, so serde_json does not check each string again.
 pub fn import(text: &str) -> Option<RawImport> {
-    let request: Request = serde_json::from_str(text).ok()?;
+    SPAN_CAPACITY_HINT.with(|hint| hint.set(text.len() / MIN_SPAN_JSON_BYTES));
+    let request: Option<Request> = serde_json::from_str(text).ok();
+    SPAN_CAPACITY_HINT.with(|hint| hint.set(0));
+    let request = request?;
     let mut import = RawImport::new("otlp-json");
     let mut trace_index: HashMap<String, usize> = HashMap::new();
     let mut placement = ResourcePlacement::default();
@@ -532,8 +554,15 @@ pub fn import(text: &str) -> Option<RawImport> {
             let SpanList { mut spans, runs } = scope_list.spans;
             // Cut the runs off from the back (each `split_off` leaves earlier spans in place), then
             // handle them in file order so traces and spans keep the order the file gave.
-            let mut cut: Vec<(String, Vec<Span>)> =
-                runs.into_iter().rev().map(|(first, trace_id)| (trace_id, spans.split_off(first))).collect();
+            // (The run from the first span takes the whole list: `split_off(0)` would allocate an
+            // empty list as large as the full one.)
+            let mut cut: Vec<(String, Vec<Span>)> = runs
+                .into_iter()
+                .rev()
+                .map(|(first, trace_id)| {
+                    (trace_id, if first == 0 { std::mem::take(&mut spans) } else { spans.split_off(first) })
+                })
+                .collect();
             cut.reverse();
             for (trace_id, mut run) in cut {
                 let position = import.trace_position(&mut trace_index, &trace_id);
