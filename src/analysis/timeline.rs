@@ -55,55 +55,63 @@ pub fn self_times(trace: &crate::model::Trace) -> Vec<u64> {
         .iter()
         .enumerate()
         .map(|(index, span)| {
-            let (start, end) = (span.start_ns, span.end_ns());
-            let children_end = span.subtree_end.min(spans.len());
-            let mut covered = 0u64;
-            let mut reached = start;
-            let mut previous_start = 0u64;
-            let mut child = index + 1;
-            while child < children_end {
-                let (child_start, child_end) = (spans[child].start_ns, spans[child].end_ns());
-                if child_start < previous_start {
-                    // The tree builder orders children by start; should that ever not hold, fall
-                    // back to sorting this span's children.
-                    return span.duration_ns.saturating_sub(covered_by_sorted(spans, index, &mut unsorted));
+            let interval = |child: usize| (spans[child].start_ns, spans[child].end_ns());
+            let mut union = Union::within(span.start_ns, span.end_ns());
+            let mut in_start_order = true;
+            for child in direct_children(spans, index) {
+                let (child_start, child_end) = interval(child);
+                in_start_order &= child_start >= union.last_start;
+                if !in_start_order {
+                    break;
                 }
-                previous_start = child_start;
-                let from = child_start.clamp(reached, end);
-                let to = child_end.clamp(start, end);
-                if to > from {
-                    covered += to - from;
-                    reached = to;
-                }
-                child = spans[child].subtree_end.max(child + 1);
+                union.add(child_start, child_end);
             }
-            span.duration_ns.saturating_sub(covered)
+            if !in_start_order {
+                // The tree builder orders children by start; should that ever not hold, this
+                // span's children are sorted first.
+                unsorted.clear();
+                unsorted.extend(direct_children(spans, index).map(interval));
+                unsorted.sort_unstable();
+                union = Union::within(span.start_ns, span.end_ns());
+                for &(child_start, child_end) in &unsorted {
+                    union.add(child_start, child_end);
+                }
+            }
+            span.duration_ns.saturating_sub(union.covered)
         })
         .collect()
 }
 
-/// The part of span `index` covered by its direct children, after sorting them by start.
-fn covered_by_sorted(spans: &[crate::model::Span], index: usize, intervals: &mut Vec<(u64, u64)>) -> u64 {
-    let span = &spans[index];
-    let (start, end) = (span.start_ns, span.end_ns());
-    intervals.clear();
-    let mut child = index + 1;
-    while child < span.subtree_end.min(spans.len()) {
-        intervals.push((spans[child].start_ns, spans[child].end_ns()));
-        child = spans[child].subtree_end.max(child + 1);
+/// The direct children of span `index`: from its first child, hopping over each child's subtree.
+fn direct_children(spans: &[crate::model::Span], index: usize) -> impl Iterator<Item = usize> + '_ {
+    let end = spans[index].subtree_end.min(spans.len());
+    std::iter::successors(Some(index + 1), move |&child| spans.get(child).map(|span| span.subtree_end.max(child + 1)))
+        .take_while(move |&child| child < end)
+}
+
+/// The length of the union of intervals added in start order, clipped to `start..end`.
+struct Union {
+    start: u64,
+    end: u64,
+    reached: u64,
+    last_start: u64,
+    covered: u64,
+}
+
+impl Union {
+    fn within(start: u64, end: u64) -> Self {
+        Union { start, end, reached: start, last_start: 0, covered: 0 }
     }
-    intervals.sort_unstable();
-    let mut covered = 0u64;
-    let mut reached = start;
-    for &(child_start, child_end) in intervals.iter() {
-        let from = child_start.clamp(reached, end);
-        let to = child_end.clamp(start, end);
+
+    fn add(&mut self, from: u64, to: u64) {
+        self.last_start = from;
+        let from = from.clamp(self.reached, self.end);
+        let to = to.clamp(self.start, self.end);
         if to > from {
-            covered += to - from;
-            reached = to;
+            self.covered += to - from;
+            self.reached = to;
         }
     }
-    covered
 }
 
 /// One tick on the axis: its offset from the window start and its CSS position.
