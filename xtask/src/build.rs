@@ -121,8 +121,9 @@ const DOWNLOADED_FILES: &[&str] = &[
 pub const SIZE_GOAL_GZIPPED: usize = 200 * 1024;
 
 /// The ceiling `cargo xtask test` enforces until the goal is met: today's size plus a little room,
-/// so a change that makes the download grow noticeably fails and has to say why.
-pub const SIZE_CEILING_GZIPPED: usize = 370 * 1024;
+/// so a change that makes the download grow noticeably fails and has to say why. (Raised from
+/// 370 KB when the wasm moved from opt-level "z" to 2: +59 KB for an import 1.5× as fast.)
+pub const SIZE_CEILING_GZIPPED: usize = 440 * 1024;
 
 /// Prints the sizes of the wasm and JS that a page downloads, raw and gzipped; returns the gzipped total.
 pub fn report_sizes() -> Result<usize, String> {
