@@ -7,27 +7,94 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// FNV-1a: span ids are short and not attacker-chosen keys in a shared service, so a simple fast
-/// hash beats the default SipHash for the million-entry id maps built here.
+/// A hash for span ids, 8 bytes per step with a final mix: ids are short and not attacker-chosen
+/// keys in a shared service, so this beats the default SipHash (and byte-wise FNV) for the
+/// million-entry id maps built here. The final mix matters: ids that differ only in their last
+/// characters would otherwise differ only in the high bits, and the table indexes by the low ones.
 #[derive(Default)]
-struct FnvHasher(u64);
+struct IdHasher(u64);
 
-impl Hasher for FnvHasher {
+impl IdHasher {
+    const MULTIPLIER: u64 = 0x9e37_79b9_7f4a_7c15;
+}
+
+impl Hasher for IdHasher {
     fn finish(&self) -> u64 {
-        self.0
+        let mut hash = self.0;
+        hash ^= hash >> 33;
+        hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        hash ^ (hash >> 33)
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(23) ^ word).wrapping_mul(Self::MULTIPLIER);
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for byte in bytes {
-            hash ^= u64::from(*byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        const MULTIPLIER: u64 = IdHasher::MULTIPLIER;
+        let mut hash = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            hash = (hash.rotate_left(23) ^ word).wrapping_mul(MULTIPLIER);
         }
+        let mut tail = [0u8; 8];
+        let rest = chunks.remainder();
+        tail[..rest.len()].copy_from_slice(rest);
+        hash = (hash.rotate_left(23) ^ u64::from_le_bytes(tail) ^ rest.len() as u64).wrapping_mul(MULTIPLIER);
         self.0 = hash;
     }
 }
 
-type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<FnvHasher>>;
+type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+/// Span ids to positions. Most ids are 16 lowercase hex digits (OpenTelemetry's, normalised):
+/// those are keyed by their 64-bit value, so a lookup compares numbers instead of following a
+/// pointer to each candidate's text; every other id (UUIDs, prefixed strings...) by its text.
+struct IdIndex<'a> {
+    numeric: IdMap<u64, usize>,
+    text: IdMap<&'a str, usize>,
+}
+
+impl<'a> IdIndex<'a> {
+    fn with_capacity(capacity: usize) -> Self {
+        IdIndex { numeric: IdMap::with_capacity_and_hasher(capacity, Default::default()), text: IdMap::default() }
+    }
+
+    /// The value of an id of exactly 16 lowercase hex digits: one id per value, and back.
+    fn numeric_key(id: &str) -> Option<u64> {
+        if id.len() != 16 {
+            return None;
+        }
+        id.bytes().try_fold(0u64, |value, byte| {
+            let digit = match byte {
+                b'0'..=b'9' => byte - b'0',
+                b'a'..=b'f' => byte - b'a' + 10,
+                _ => return None,
+            };
+            Some(value << 4 | u64::from(digit))
+        })
+    }
+
+    fn get(&self, id: &str) -> Option<usize> {
+        match Self::numeric_key(id) {
+            Some(key) => self.numeric.get(&key).copied(),
+            None => self.text.get(id).copied(),
+        }
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.get(id).is_some()
+    }
+
+    /// Adds `id` unless it is there already.
+    fn insert_new(&mut self, id: &'a str, index: usize) {
+        match Self::numeric_key(id) {
+            Some(key) => self.numeric.entry(key).or_insert(index),
+            None => self.text.entry(id).or_insert(index),
+        };
+    }
+}
 
 use super::{ImportWarning, Span, SpanKind, SpanStatus, Trace};
 
@@ -68,10 +135,53 @@ fn warn(span: &mut Span, trace_warnings: &mut Vec<ImportWarning>, message: Strin
     span.warnings.push(warning);
 }
 
-/// Appends the unvisited part of the subtree under `start` to `order`, depth first, children in order.
+/// Every span's children, in one list: the children of span `i` are `list[offsets[i]..offsets[i + 1]]`
+/// (one allocation for a million spans, not one per parent).
+struct ChildLists {
+    offsets: Vec<usize>,
+    list: Vec<usize>,
+}
+
+impl ChildLists {
+    /// Groups spans under their parents, each group ordered by start time, then file order.
+    fn new(parent_of: &[Option<usize>], spans: &[Span]) -> ChildLists {
+        let mut offsets = vec![0usize; parent_of.len() + 1];
+        for parent in parent_of.iter().flatten() {
+            offsets[parent + 1] += 1;
+        }
+        for index in 1..offsets.len() {
+            offsets[index] += offsets[index - 1];
+        }
+        let mut list = vec![0usize; offsets[parent_of.len()]];
+        let mut next = offsets.clone();
+        for (index, parent) in parent_of.iter().enumerate() {
+            if let Some(parent) = parent {
+                list[next[*parent]] = index;
+                next[*parent] += 1;
+            }
+        }
+        let mut lists = ChildLists { offsets, list };
+        for parent in 0..parent_of.len() {
+            let (start, end) = (lists.offsets[parent], lists.offsets[parent + 1]);
+            let group = &mut lists.list[start..end];
+            if !group.is_sorted_by_key(|&child| spans[child].start_ns) {
+                group.sort_by_key(|&child| (spans[child].start_ns, child));
+            }
+        }
+        lists
+    }
+
+    fn of(&self, parent: usize) -> &[usize] {
+        &self.list[self.offsets[parent]..self.offsets[parent + 1]]
+    }
+}
+
+/// Appends the unvisited part of the subtree under `start` to `order`, depth first, children in
+/// order; a child whose link to `start`'s subtree was cut (`parent_of` no longer names it) is skipped.
 fn walk_pre_order(
     start: usize,
-    children: &[Vec<usize>],
+    children: &ChildLists,
+    parent_of: &[Option<usize>],
     order: &mut Vec<usize>,
     visited: &mut [bool],
     depth_of: &mut [u32],
@@ -84,8 +194,10 @@ fn walk_pre_order(
         visited[index] = true;
         depth_of[index] = depth;
         order.push(index);
-        for &child in children[index].iter().rev() {
-            stack.push((child, depth + 1));
+        for &child in children.of(index).iter().rev() {
+            if parent_of[child] == Some(index) {
+                stack.push((child, depth + 1));
+            }
         }
     }
 }
@@ -104,33 +216,40 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
     let mut parent_of: Vec<Option<usize>> = vec![None; spans.len()];
     let mut problems: Vec<(usize, String)> = Vec::new();
     {
-        let mut index_of_id: IdMap<&str, usize> = IdMap::with_capacity_and_hasher(spans.len(), Default::default());
+        let mut index_of_id = IdIndex::with_capacity(spans.len());
         let mut new_names: std::collections::HashSet<String> = std::collections::HashSet::new();
         for (index, span) in spans.iter().enumerate() {
-            if index_of_id.contains_key(span.span_id.as_str()) {
+            if index_of_id.contains(&span.span_id) {
                 let mut suffix = 2;
                 let mut candidate = format!("{}#{suffix}", span.span_id);
-                while index_of_id.contains_key(candidate.as_str()) || new_names.contains(&candidate) {
+                while index_of_id.contains(&candidate) || new_names.contains(&candidate) {
                     suffix += 1;
                     candidate = format!("{}#{suffix}", span.span_id);
                 }
                 new_names.insert(candidate.clone());
                 renames.push((index, candidate));
             } else {
-                index_of_id.insert(span.span_id.as_str(), index);
+                index_of_id.insert_new(&span.span_id, index);
             }
         }
         // A renamed copy can be named as a parent by its new id, unless a span already has it.
         for (index, new_id) in &renames {
-            index_of_id.entry(new_id.as_str()).or_insert(*index);
+            index_of_id.insert_new(new_id, *index);
         }
+        // Siblings often stand together in a file: the previous span's parent is looked up once.
+        let mut previous: Option<(&str, Option<usize>)> = None;
         for (index, span) in spans.iter().enumerate() {
             let Some(parent_id) = span.parent_span_id.as_deref() else { continue };
-            match index_of_id.get(parent_id) {
-                Some(&parent) if parent == index => {
+            let found = match previous {
+                Some((previous_id, found)) if previous_id == parent_id => found,
+                _ => index_of_id.get(parent_id),
+            };
+            previous = Some((parent_id, found));
+            match found {
+                Some(parent) if parent == index => {
                     problems.push((index, "span names itself as its parent; shown as a root".into()));
                 }
-                Some(&parent) => parent_of[index] = Some(parent),
+                Some(parent) => parent_of[index] = Some(parent),
                 None => {
                     problems.push((index, format!("parent span {parent_id:?} is not in the file; shown as a root")))
                 }
@@ -147,15 +266,7 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
     }
 
     // 2. Children lists, ordered by start time then file order.
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); spans.len()];
-    for (index, parent) in parent_of.iter().enumerate() {
-        if let Some(parent) = parent {
-            children[*parent].push(index);
-        }
-    }
-    for list in &mut children {
-        list.sort_by_key(|&child| (spans[child].start_ns, child));
-    }
+    let children = ChildLists::new(&parent_of, &spans);
     let mut roots: Vec<usize> = (0..spans.len()).filter(|&index| parent_of[index].is_none()).collect();
 
     // 3. Pre-order walk from the roots; what it cannot reach sits on a cycle: break it and walk again.
@@ -164,7 +275,7 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
     let mut visited = vec![false; spans.len()];
     roots.sort_by_key(|&root| (spans[root].start_ns, root));
     for &root in &roots {
-        walk_pre_order(root, &children, &mut order, &mut visited, &mut depth_of);
+        walk_pre_order(root, &children, &parent_of, &mut order, &mut visited, &mut depth_of);
     }
     for first_unreached in 0..spans.len() {
         if visited[first_unreached] {
@@ -182,10 +293,8 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
         let parent_id = spans[cut].parent_span_id.clone().unwrap_or_default();
         let message = format!("parent chain through {parent_id:?} forms a cycle; cut here and shown as a root");
         warn(&mut spans[cut], &mut warnings, message);
-        if let Some(parent) = parent_of[cut].take() {
-            children[parent].retain(|&child| child != cut);
-        }
-        walk_pre_order(cut, &children, &mut order, &mut visited, &mut depth_of);
+        parent_of[cut] = None;
+        walk_pre_order(cut, &children, &parent_of, &mut order, &mut visited, &mut depth_of);
     }
 
     // 4. Move spans into pre-order and fill in their place in the tree.
@@ -195,11 +304,16 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
     }
     // Fill in tree fields where the spans are, then permute them into pre-order in place (cycle by
     // cycle, swapping) so a million spans are never copied into a second vector.
+    drop(children);
+    let mut child_count = vec![0u32; spans.len()];
+    for parent in parent_of.iter().flatten() {
+        child_count[*parent] = child_count[*parent].saturating_add(1);
+    }
     for old_index in 0..spans.len() {
         let span = &mut spans[old_index];
         span.parent = parent_of[old_index].map(|parent| new_index_of[parent]);
         span.depth = depth_of[old_index];
-        span.child_count = u32::try_from(children[old_index].len()).unwrap_or(u32::MAX);
+        span.child_count = child_count[old_index];
         span.subtree_end = new_index_of[old_index] + 1;
     }
     let mut target = new_index_of;
@@ -255,6 +369,22 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn id_index_keeps_numeric_and_other_ids_apart() {
+        let ids = ["00000000000000ab", "ab", "00000000000000AB", "0x000000000000ab", "span_1", "ffffffffffffffff"];
+        let mut index = IdIndex::with_capacity(ids.len());
+        for (position, id) in ids.iter().enumerate() {
+            index.insert_new(id, position);
+        }
+        index.insert_new("ab", 99);
+        for (position, id) in ids.iter().enumerate() {
+            assert_eq!(index.get(id), Some(position), "{id}");
+        }
+        assert_eq!(index.numeric.len(), 2, "only the 16 lowercase hex digit ids are numeric");
+        assert_eq!(index.get("00000000000000ac"), None);
+        assert_eq!(index.get("abc"), None);
+    }
 
     fn span(id: &str, parent: Option<&str>, start_ns: u64) -> Span {
         let mut span = Span::new(id, parent.map(String::from), id);
