@@ -391,6 +391,8 @@ impl<'de> Deserialize<'de> for AttributeList {
                 while let Some(AttributeJson(attribute)) = seq.next_element()? {
                     scratch.push(attribute);
                 }
+                // Not `mem::take`: that would keep the scratch list's spare room and lose the scratch.
+                #[allow(clippy::drain_collect)]
                 let list: Vec<Attribute> = scratch.drain(..).collect();
                 ATTRIBUTE_SCRATCH.set(scratch);
                 Ok(AttributeList(list))

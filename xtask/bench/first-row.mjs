@@ -12,7 +12,7 @@ const repository = resolve(here, '../..');
 const traceFile = resolve(process.argv[2] ?? join(repository, 'target/bench/otlp-100k.json'));
 const runsArgument = process.argv.indexOf('--runs');
 const runCount = runsArgument > 0 ? Number(process.argv[runsArgument + 1]) : 3;
-const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+const ARGS = ['--headless=new', '--js-flags=--expose-gc', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 const server = await startServer({

@@ -9,7 +9,7 @@ import { startServer } from '../serve.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const repository = resolve(here, '../..');
 const traceFile = resolve(process.argv[2] ?? join(repository, 'target/bench/otlp-lean-1m.json'));
-const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+const ARGS = ['--headless=new', '--js-flags=--expose-gc', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 const server = await startServer({ roots: { '/pkg/': join(repository, 'pkg'), '/bench/': here, '/data/': dirname(traceFile) } });
