@@ -12,28 +12,67 @@ use crate::import::progress::{with_progress, ImportProgress};
 use crate::model::TraceSet;
 use crate::transfer::{encode, Decoder};
 
-/// Imports files (parallel arrays of names and bytes) and returns the result in the transfer
-/// encoding; throws an `Error` whose message says where and what when nothing could be imported.
-/// `on_progress`, when given, is called with the number of spans read so far, then with `-1` when
-/// reading is done and the tree is being built.
-///
-/// For a worker that ends right after: the imported model is not freed (for a million spans that
-/// is millions of small frees, a tenth of the import's time); ending the worker returns its memory.
-#[wasm_bindgen(js_name = importForTransfer)]
-pub fn import_for_transfer(
+/// The files of one import, brought into the worker's wasm memory as they arrive: whole, or a
+/// chunk at a time while the page is still copying the rest (a caller's buffer, which must stay
+/// usable, is sent in chunks through two reused buffers, so no second copy of the whole file is
+/// ever made in fresh memory). Then [`ImportInput::import_for_transfer`] imports them.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct ImportInput {
     names: Vec<String>,
-    contents: Vec<js_sys::Uint8Array>,
-    on_progress: Option<js_sys::Function>,
-) -> Result<js_sys::Uint8Array, JsError> {
-    let import = || import_named(&names, &contents);
-    let set = match on_progress {
-        Some(callback) => with_progress(move |progress| report_progress(&callback, progress), import),
-        None => import(),
+    files: Vec<Vec<u8>>,
+}
+
+#[wasm_bindgen]
+impl ImportInput {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> ImportInput {
+        ImportInput::default()
     }
-    .map_err(|message| JsError::new(&message))?;
-    let encoded = js_sys::Uint8Array::from(encode(&set).as_slice());
-    std::mem::forget(set);
-    Ok(encoded)
+
+    /// Adds a file of `length` bytes (an empty name: none given); returns its index for `append`.
+    #[wasm_bindgen(js_name = addFile)]
+    pub fn add_file(&mut self, name: String, length: usize) -> usize {
+        self.names.push(name);
+        self.files.push(Vec::with_capacity(length));
+        self.files.len() - 1
+    }
+
+    /// Appends the next bytes of file `file`, copied straight from the JS array into place.
+    pub fn append(&mut self, file: usize, chunk: &js_sys::Uint8Array) -> Result<(), JsError> {
+        let bytes = self.files.get_mut(file).ok_or_else(|| JsError::new("no such file in this import"))?;
+        let start = bytes.len();
+        bytes.resize(start + chunk.length() as usize, 0);
+        chunk.copy_to(&mut bytes[start..]);
+        Ok(())
+    }
+
+    /// Imports the files and returns the result in the transfer encoding; throws an `Error` whose
+    /// message says where and what when nothing could be imported. `on_progress`, when given, is
+    /// called with the number of spans read so far, then with `-1` when reading is done and the
+    /// tree is being built.
+    ///
+    /// For a worker that ends right after: the imported model is not freed (for a million spans
+    /// that is millions of small frees, a tenth of the import's time); ending the worker returns
+    /// its memory.
+    #[wasm_bindgen(js_name = importForTransfer)]
+    pub fn import_for_transfer(self, on_progress: Option<js_sys::Function>) -> Result<js_sys::Uint8Array, JsError> {
+        let files: Vec<(Option<&str>, &[u8])> = self
+            .names
+            .iter()
+            .zip(&self.files)
+            .map(|(name, bytes)| ((!name.is_empty()).then_some(name.as_str()), bytes.as_slice()))
+            .collect();
+        let import = || import_buffers(&files).map_err(|error| error.to_string());
+        let set = match on_progress {
+            Some(callback) => with_progress(move |progress| report_progress(&callback, progress), import),
+            None => import(),
+        }
+        .map_err(|message| JsError::new(&message))?;
+        let encoded = js_sys::Uint8Array::from(encode(&set).as_slice());
+        std::mem::forget(set);
+        Ok(encoded)
+    }
 }
 
 /// Passes a step of the import to the worker's callback (errors in it are the callback's own).

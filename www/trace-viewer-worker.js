@@ -4,21 +4,60 @@
 // One worker per load, ended afterwards, so the memory a large file needed is returned at once.
 // Sent `{ module, warmUp: true }` instead, it imports two small generated traces and ends: the
 // element does that once per page so the browser has optimised the importer before a file comes.
-import init, { importForTransfer, warmUp } from './wasm/trace_viewer.js';
+import init, { ImportInput, warmUp } from './wasm/trace_viewer.js';
 
 self.postMessage({ started: true });
 
+/** The files of this worker's import, and how many of their bytes are still to come. */
+let input = null;
+let bytesToCome = 0;
+/** Settles once the first message has set up the wasm and `input`; chunks wait for it. */
+let ready = null;
+
+/** Spans read so far (then -1 while the tree is built), for the page's progress bar. */
+const reportProgress = (spansRead) => self.postMessage({ spansRead });
+
+function importAndReply() {
+  const encoded = input.importForTransfer(reportProgress);
+  input = null;
+  self.postMessage({ encoded }, [encoded.buffer]);
+}
+
+async function begin(data) {
+  await init({ module_or_path: data.module });
+  if (data.warmUp) {
+    self.postMessage({ warmedSpans: warmUp() });
+    return;
+  }
+  // Each file comes whole (bytes the page could give away) or as its length, its bytes following
+  // in chunks (a caller's buffer, copied a chunk at a time into two buffers passed back and forth).
+  input = new ImportInput();
+  data.buffers.forEach((bytes, index) => {
+    const whole = typeof bytes !== 'number';
+    const file = input.addFile(data.names[index] ?? '', whole ? bytes.length : bytes);
+    if (whole) input.append(file, bytes);
+    else bytesToCome += bytes;
+  });
+  if (bytesToCome === 0) importAndReply();
+}
+
+async function takeChunk({ file, chunk }) {
+  await ready;
+  input.append(file, chunk);
+  bytesToCome -= chunk.length;
+  // The buffer goes back to the page for the next chunk.
+  self.postMessage({ chunkTaken: chunk }, [chunk.buffer]);
+  if (bytesToCome === 0) importAndReply();
+}
+
 self.onmessage = async ({ data }) => {
   try {
-    await init({ module_or_path: data.module });
-    if (data.warmUp) {
-      self.postMessage({ warmedSpans: warmUp() });
-      return;
+    if (data.chunk) {
+      await takeChunk(data);
+    } else {
+      ready = begin(data);
+      await ready;
     }
-    // Spans read so far (then -1 while the tree is built), for the page's progress bar.
-    const reportProgress = (spansRead) => self.postMessage({ spansRead });
-    const encoded = importForTransfer(data.names, data.buffers, reportProgress);
-    self.postMessage({ encoded }, [encoded.buffer]);
   } catch (error) {
     self.postMessage({ error: String(error?.message ?? error) });
   }

@@ -215,5 +215,26 @@ test('the caller\'s bytes stay theirs: an ArrayBuffer given to load() is copied 
   assert.equal(outcome.after, outcome.length, 'the buffer was not detached');
   assert.equal(outcome.same, true, 'data returns what was given');
   assert.deepEqual(outcome.spans, [6, 6], 'the same bytes load twice');
+
+  // A caller's buffer larger than one chunk travels in chunks through two reused buffers: the
+  // result equals that of the same bytes given as a Blob (which move whole), and the caller's
+  // bytes are intact afterwards.
+  const big = await page.evaluate(async () => {
+    const viewer = document.getElementById('right');
+    const bytes = new Uint8Array(await (await fetch('/data/big.json')).arrayBuffer());
+    const edges = [bytes[0], bytes[bytes.length >> 1], bytes[bytes.length - 1]];
+    const chunked = await viewer.load(bytes, 'big.json');
+    const asBlob = await viewer.load(new Blob([bytes]), 'big.json');
+    const facts = (summary) => JSON.stringify([summary.format, summary.spanCount, summary.traces, summary.warnings]);
+    return {
+      spans: chunked.spanCount,
+      chunked: facts(chunked),
+      whole: facts(asBlob),
+      intact: bytes.buffer.byteLength > 0 && [bytes[0], bytes[bytes.length >> 1], bytes[bytes.length - 1]].join() === edges.join(),
+    };
+  });
+  assert.ok(big.spans > 100_000, `the big file was imported (${big.spans} spans)`);
+  assert.deepEqual(big.chunked, big.whole, 'chunked and whole give the same trace');
+  assert.equal(big.intact, true, 'the caller\'s bytes are untouched');
   await page.close();
 });
