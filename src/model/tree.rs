@@ -87,12 +87,22 @@ impl<'a> IdIndex<'a> {
         self.get(id).is_some()
     }
 
-    /// Adds `id` unless it is there already.
-    fn insert_new(&mut self, id: &'a str, index: usize) {
+    /// Adds `id` unless it is there already; whether it was added. (One lookup, not two.)
+    fn insert_new(&mut self, id: &'a str, index: usize) -> bool {
+        use std::collections::hash_map::Entry;
+        fn add<K>(entry: Entry<'_, K, usize>, index: usize) -> bool {
+            match entry {
+                Entry::Vacant(slot) => {
+                    slot.insert(index);
+                    true
+                }
+                Entry::Occupied(_) => false,
+            }
+        }
         match Self::numeric_key(id) {
-            Some(key) => self.numeric.entry(key).or_insert(index),
-            None => self.text.entry(id).or_insert(index),
-        };
+            Some(key) => add(self.numeric.entry(key), index),
+            None => add(self.text.entry(id), index),
+        }
     }
 }
 
@@ -219,7 +229,7 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
         let mut index_of_id = IdIndex::with_capacity(spans.len());
         let mut new_names: std::collections::HashSet<String> = std::collections::HashSet::new();
         for (index, span) in spans.iter().enumerate() {
-            if index_of_id.contains(&span.span_id) {
+            if !index_of_id.insert_new(&span.span_id, index) {
                 let mut suffix = 2;
                 let mut candidate = format!("{}#{suffix}", span.span_id);
                 while index_of_id.contains(&candidate) || new_names.contains(&candidate) {
@@ -228,8 +238,6 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
                 }
                 new_names.insert(candidate.clone());
                 renames.push((index, candidate));
-            } else {
-                index_of_id.insert_new(&span.span_id, index);
             }
         }
         // A renamed copy can be named as a parent by its new id, unless a span already has it.
@@ -375,9 +383,9 @@ mod tests {
         let ids = ["00000000000000ab", "ab", "00000000000000AB", "0x000000000000ab", "span_1", "ffffffffffffffff"];
         let mut index = IdIndex::with_capacity(ids.len());
         for (position, id) in ids.iter().enumerate() {
-            index.insert_new(id, position);
+            assert!(index.insert_new(id, position), "{id} is new");
         }
-        index.insert_new("ab", 99);
+        assert!(!index.insert_new("ab", 99), "ab is there already");
         for (position, id) in ids.iter().enumerate() {
             assert_eq!(index.get(id), Some(position), "{id}");
         }
