@@ -10,7 +10,10 @@ use crate::generate;
 use crate::import::import_buffers;
 use crate::import::progress::{with_progress, ImportProgress};
 use crate::model::TraceSet;
-use crate::transfer::{encode, Decoder};
+use crate::transfer::{encode, encode_in_pieces, Decoder};
+
+/// Bytes per piece of the encoded result the worker posts (the page's slice for appending).
+const ENCODED_PIECE_BYTES: usize = 16 << 20;
 
 /// The files of one import, brought into the worker's wasm memory as they arrive: whole, or a
 /// chunk at a time while the page is still copying the rest (a caller's buffer, which must stay
@@ -47,7 +50,8 @@ impl ImportInput {
         Ok(())
     }
 
-    /// Imports the files and returns the result in the transfer encoding; throws an `Error` whose
+    /// Imports the files and returns the result in the transfer encoding, as `Uint8Array` pieces of
+    /// about 16 MB (the page appends them one per task); throws an `Error` whose
     /// message says where and what when nothing could be imported. `on_progress`, when given, is
     /// called with the number of spans read so far, then with `-1` when reading is done and the
     /// tree is being built.
@@ -56,7 +60,7 @@ impl ImportInput {
     /// that is millions of small frees, a tenth of the import's time); ending the worker returns
     /// its memory.
     #[wasm_bindgen(js_name = importForTransfer)]
-    pub fn import_for_transfer(self, on_progress: Option<js_sys::Function>) -> Result<js_sys::Uint8Array, JsError> {
+    pub fn import_for_transfer(self, on_progress: Option<js_sys::Function>) -> Result<js_sys::Array, JsError> {
         let files: Vec<(Option<&str>, &[u8])> = self
             .names
             .iter()
@@ -69,9 +73,12 @@ impl ImportInput {
             None => import(),
         }
         .map_err(|message| JsError::new(&message))?;
-        let encoded = js_sys::Uint8Array::from(encode(&set).as_slice());
+        let pieces = js_sys::Array::new();
+        encode_in_pieces(&set, ENCODED_PIECE_BYTES, &mut |piece| {
+            pieces.push(&js_sys::Uint8Array::from(piece));
+        });
         std::mem::forget(set);
-        Ok(encoded)
+        Ok(pieces)
     }
 }
 

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{fixtures, import_both_ways};
-use trace_viewer::transfer::{decode, encode, Decoder};
+use trace_viewer::transfer::{decode, encode, encode_in_pieces, Decoder};
 
 #[test]
 fn every_fixture_comes_back_identical() {
@@ -14,6 +14,28 @@ fn every_fixture_comes_back_identical() {
         let set = import_both_ways(fixture);
         let decoded = decode(encode(&set)).unwrap_or_else(|error| panic!("{fixture}: {error}"));
         assert_eq!(decoded, set, "{fixture}: differs after the transfer encoding");
+    }
+}
+
+#[test]
+fn pieces_cut_between_spans_join_to_the_whole_encoding() {
+    let set = trace_viewer::import::import_text(&trace_viewer::generate::otlp_trace(3_000), None).unwrap();
+    let whole = encode(&set);
+    for piece_bytes in [1, 1_000, 100_000, usize::MAX] {
+        let mut pieces: Vec<Vec<u8>> = Vec::new();
+        encode_in_pieces(&set, piece_bytes, &mut |piece| pieces.push(piece.to_vec()));
+        assert_eq!(pieces.concat(), whole, "pieces of {piece_bytes} bytes");
+        let expected_pieces = match piece_bytes {
+            1 => set.span_count(),
+            usize::MAX => 1,
+            _ => whole.len() / piece_bytes / 2,
+        };
+        assert!(pieces.len() >= expected_pieces, "{} pieces of {piece_bytes} bytes", pieces.len());
+        if piece_bytes == 100_000 {
+            assert!(pieces[..pieces.len() - 1]
+                .iter()
+                .all(|piece| piece.len() >= piece_bytes && piece.len() < piece_bytes + 10_000));
+        }
     }
 }
 

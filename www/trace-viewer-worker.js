@@ -18,9 +18,10 @@ let ready = null;
 const reportProgress = (spansRead) => self.postMessage({ spansRead });
 
 function importAndReply() {
+  // The result comes as pieces of about 16 MB, which the page appends one per task.
   const encoded = input.importForTransfer(reportProgress);
   input = null;
-  self.postMessage({ encoded }, [encoded.buffer]);
+  self.postMessage({ encoded }, encoded.map((piece) => piece.buffer));
 }
 
 async function begin(data) {

@@ -6,7 +6,7 @@
 // encoding that the page decodes a slice at a time, so even a 100 MB file never freezes the page.
 import { ViewerHandle, TransferDecoder } from './wasm/trace_viewer.js';
 import {
-  COPY_SLICE_BYTES, DECODE_SLICE_MS, PROGRESS_FROM_BYTES, filesOf, gunzipIfCompressed, importInWorker, loadWasm,
+  DECODE_SLICE_MS, PROGRESS_FROM_BYTES, filesOf, gunzipIfCompressed, importInWorker, loadWasm,
   nextTask, readBlob, releaseOldTraces,
 } from './trace-viewer-loader.js';
 
@@ -251,7 +251,7 @@ export class TraceViewerElement extends HTMLElement {
     }
     if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
     const files = input.encoded ? null : filesOf(input);
-    const size = input.encoded?.length ?? files?.reduce((sum, file) => sum + file.bytes.length, 0) ?? 0;
+    const size = (input.encoded ?? files?.map((file) => file.bytes) ?? []).reduce((sum, bytes) => sum + bytes.length, 0);
     const names = input.names ?? files?.map((file) => file.name ?? '') ?? [];
     const source = input.source ?? input.fileName ?? input.files?.map((file) => file.name).join(' + ') ?? undefined;
     let summary;
@@ -308,15 +308,15 @@ export class TraceViewerElement extends HTMLElement {
     return summary;
   }
 
-  /** Decodes what the worker sent a slice at a time, then shows it; undefined if superseded. */
+  /** Decodes what the worker sent (pieces of about 16 MB) a slice at a time, then shows it; undefined if superseded. */
   async #showEncoded(encoded, names, showProgress, loadNumber) {
     await nextTask();
     if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
-    const decoder = new TransferDecoder(encoded.length);
+    const decoder = new TransferDecoder(encoded.reduce((sum, piece) => sum + piece.length, 0));
     try {
-      // Into the wasm a slice per task too: growing its memory by tens of MB at once takes long.
-      for (let offset = 0; offset < encoded.length; offset += COPY_SLICE_BYTES) {
-        decoder.append(encoded.subarray(offset, offset + COPY_SLICE_BYTES));
+      // Into the wasm a piece per task too: growing its memory by tens of MB at once takes long.
+      for (const piece of encoded) {
+        decoder.append(piece);
         await nextTask();
         if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
       }

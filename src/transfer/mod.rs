@@ -9,7 +9,7 @@ mod encode;
 mod wire;
 
 pub use decode::{decode, Decoder};
-pub use encode::encode;
+pub use encode::{encode, encode_in_pieces};
 pub use wire::WireError;
 
 /// Starts every buffer, so stray bytes are refused instead of misread.
