@@ -125,12 +125,15 @@ pub fn import_named(names: &[String], contents: &[js_sys::Uint8Array]) -> Result
     import_buffers(&files).map_err(|error| error.to_string())
 }
 
-/// A decode in progress on the page, stepped by the element between frames: first the bytes
-/// arrive a slice at a time (`append`), then `start` reads the header, then `step` decodes.
+/// A decode in progress on the page, stepped by the element between frames: the worker's pieces
+/// are added as they are (`addPiece`, no copy), `start` reads the header, then `step` decodes,
+/// bringing one piece at a time into the wasm memory (into the same buffer each time): the page
+/// never holds the whole encoding in its wasm memory besides the decoded traces.
 #[wasm_bindgen]
 pub struct TransferDecoder {
-    /// The bytes received so far, until `start`.
-    received: Vec<u8>,
+    /// The worker's pieces, in order; `next_piece` is the first not yet brought in.
+    pieces: Vec<js_sys::Uint8Array>,
+    next_piece: usize,
     /// `None` before `start` and once the set has been taken by `ViewerHandle::show_decoded`.
     decoder: Option<Decoder>,
     /// Whether the last step read everything.
@@ -142,21 +145,22 @@ const SPANS_PER_CHECK: usize = 1024;
 
 #[wasm_bindgen]
 impl TransferDecoder {
-    /// A decoder for `length` bytes, which `append` then brings in.
     #[wasm_bindgen(constructor)]
-    pub fn new(length: usize) -> TransferDecoder {
-        TransferDecoder { received: Vec::with_capacity(length), decoder: None, finished: false }
+    pub fn new() -> TransferDecoder {
+        TransferDecoder { pieces: Vec::new(), next_piece: 0, decoder: None, finished: false }
     }
 
-    /// Adds the next slice of the worker's bytes.
-    pub fn append(&mut self, bytes: &[u8]) {
-        self.received.extend_from_slice(bytes);
+    /// Adds the next piece of the worker's result (kept as a JS array until it is decoded).
+    #[wasm_bindgen(js_name = addPiece)]
+    pub fn add_piece(&mut self, piece: js_sys::Uint8Array) {
+        self.pieces.push(piece);
     }
 
-    /// Reads the header of the bytes received; `step` decodes the rest.
+    /// Reads the header from the first piece; `step` decodes the rest.
     pub fn start(&mut self) -> Result<(), JsError> {
-        let bytes = std::mem::take(&mut self.received);
-        self.decoder = Some(Decoder::new(bytes).map_err(|error| JsError::new(&error.to_string()))?);
+        let first = self.pieces.first().ok_or_else(|| JsError::new("the worker sent nothing to decode"))?.to_vec();
+        self.next_piece = 1;
+        self.decoder = Some(Decoder::new(first).map_err(|error| JsError::new(&error.to_string()))?);
         Ok(())
     }
 
@@ -170,6 +174,16 @@ impl TransferDecoder {
             if decoder.step(SPANS_PER_CHECK).map_err(|error| JsError::new(&error.to_string()))? {
                 self.finished = true;
                 return Ok(true);
+            }
+            if decoder.needs_bytes() {
+                let Some(piece) = self.pieces.get(self.next_piece) else {
+                    return Err(JsError::new(&decoder.ended_early().to_string()));
+                };
+                decoder.next_piece(|bytes| {
+                    bytes.resize(piece.length() as usize, 0);
+                    piece.copy_to(bytes);
+                });
+                self.next_piece += 1;
             }
             if js_sys::Date::now() >= deadline {
                 return Ok(false);

@@ -40,6 +40,41 @@ fn pieces_cut_between_spans_join_to_the_whole_encoding() {
 }
 
 #[test]
+fn decoding_piece_by_piece_gives_the_same_set_and_a_missing_piece_is_an_error() {
+    // A trace without spans at the end too: nothing after it, and the decoder must not wait for more.
+    let mut set = trace_viewer::import::import_text(&trace_viewer::generate::otlp_trace(3_000), None).unwrap();
+    let empty = trace_viewer::import::import_text(r#"{"format": "trace-viewer/v1", "spans": []}"#, None).unwrap();
+    assert_eq!(empty.span_count(), 0);
+    set.traces.extend(empty.traces);
+    assert!(set.traces.len() == 2 && set.traces[1].spans.is_empty(), "a trace without spans comes last");
+    let mut pieces: Vec<Vec<u8>> = Vec::new();
+    encode_in_pieces(&set, 5_000, &mut |piece| pieces.push(piece.to_vec()));
+    assert!(pieces.len() > 10, "{} pieces", pieces.len());
+    for keep in [pieces.len(), pieces.len() - 1] {
+        let mut rest = pieces[1..keep].iter();
+        let mut decoder = Decoder::new(pieces[0].clone()).unwrap();
+        let outcome = loop {
+            match decoder.step(100) {
+                Ok(true) => break Ok(()),
+                Ok(false) if decoder.needs_bytes() => match rest.next() {
+                    Some(piece) => decoder.next_piece(|bytes| bytes.extend_from_slice(piece)),
+                    None => break Err(decoder.ended_early()),
+                },
+                Ok(false) => {}
+                Err(error) => break Err(error),
+            }
+        };
+        if keep == pieces.len() {
+            assert!(outcome.is_ok(), "{outcome:?}");
+            assert_eq!(decoder.finish(), set);
+        } else {
+            let error = outcome.expect_err("a missing last piece is an error");
+            assert_eq!(error.position, pieces[..keep].iter().map(Vec::len).sum::<usize>(), "{error}");
+        }
+    }
+}
+
+#[test]
 fn decoding_a_span_at_a_time_reports_progress_and_gives_the_same_set() {
     let set = fixtures()
         .iter()

@@ -312,14 +312,9 @@ export class TraceViewerElement extends HTMLElement {
   async #showEncoded(encoded, names, showProgress, loadNumber) {
     await nextTask();
     if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
-    const decoder = new TransferDecoder(encoded.reduce((sum, piece) => sum + piece.length, 0));
+    const decoder = new TransferDecoder();
     try {
-      // Into the wasm a piece per task too: growing its memory by tens of MB at once takes long.
-      for (const piece of encoded) {
-        decoder.append(piece);
-        await nextTask();
-        if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
-      }
+      for (const piece of encoded) decoder.addPiece(piece);
       decoder.start();
       while (!decoder.step(DECODE_SLICE_MS)) {
         if (showProgress) this.#showProgress({ phase: 'preparing', share: decoder.progress() });

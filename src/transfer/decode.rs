@@ -13,9 +13,15 @@ use crate::model::{
 const MAX_VALUE_DEPTH: usize = 256;
 
 /// A decode in progress: the set so far, the trace whose spans are being read, and where.
+///
+/// The bytes may come in pieces cut between spans (as [`super::encode_in_pieces`] writes them):
+/// when [`Decoder::step`] has used up a piece, [`Decoder::needs_bytes`] says so and
+/// [`Decoder::next_piece`] puts the next one in place of the last, so only one piece is held.
 pub struct Decoder {
     bytes: Vec<u8>,
     position: usize,
+    /// Bytes of the pieces before the current one, for error positions.
+    offset: usize,
     set: TraceSet,
     traces_left: usize,
     /// The trace being filled and how many of its spans are still to read.
@@ -37,33 +43,45 @@ impl Decoder {
         let traces_left = reader.item_count()?;
         let position = reader.position;
         let set = TraceSet { format, traces: Vec::with_capacity(traces_left), warnings };
-        Ok(Decoder { bytes, position, set, traces_left, current: None, span_total, spans_done: 0 })
+        Ok(Decoder { bytes, position, offset: 0, set, traces_left, current: None, span_total, spans_done: 0 })
     }
 
-    /// Decodes up to `span_budget` more spans (whole trace headers come along as needed).
-    /// Returns true once everything is read.
+    /// Decodes up to `span_budget` more spans (whole trace headers come along as needed), or until
+    /// the current piece is used up. Returns true once everything is read.
     pub fn step(&mut self, span_budget: usize) -> WireResult<bool> {
-        let mut reader = Reader::new(&self.bytes, self.position);
-        let mut budget = span_budget.max(1);
+        // The piece is lent to the reader while `read` fills in the rest of `self`.
+        let bytes = std::mem::take(&mut self.bytes);
+        let mut reader = Reader::new(&bytes, self.position);
+        let result = self.read(&mut reader, span_budget.max(1));
+        self.position = reader.position;
+        self.bytes = bytes;
+        result.map_err(|error| WireError { position: error.position + self.offset, ..error })
+    }
+
+    fn read(&mut self, reader: &mut Reader, mut budget: usize) -> WireResult<bool> {
         loop {
             match &mut self.current {
                 Some((trace, left)) => {
-                    while *left > 0 && budget > 0 {
-                        trace.spans.push(span(&mut reader)?);
+                    while *left > 0 && budget > 0 && reader.remaining() > 0 {
+                        trace.spans.push(span(reader)?);
                         *left -= 1;
                         budget -= 1;
                         self.spans_done += 1;
                     }
+                    // Out of budget, or out of bytes (the caller brings the next piece).
                     if *left > 0 {
-                        break;
+                        return Ok(false);
                     }
                     if let Some((finished, _)) = self.current.take() {
                         self.set.traces.push(finished);
                     }
                 }
                 None if self.traces_left > 0 => {
+                    if reader.remaining() == 0 {
+                        return Ok(false);
+                    }
                     self.traces_left -= 1;
-                    self.current = Some(trace_header(&mut reader)?);
+                    self.current = Some(trace_header(reader)?);
                 }
                 None => break,
             }
@@ -71,12 +89,33 @@ impl Decoder {
                 break;
             }
         }
-        self.position = reader.position;
-        let done = self.current.is_none() && self.traces_left == 0;
+        let done = self.is_done();
         if done && reader.remaining() > 0 {
             return reader.fail("unexpected bytes after the last trace");
         }
         Ok(done)
+    }
+
+    fn is_done(&self) -> bool {
+        self.current.is_none() && self.traces_left == 0
+    }
+
+    /// Whether the current piece is used up with more to read: give the next with `next_piece`.
+    pub fn needs_bytes(&self) -> bool {
+        self.position >= self.bytes.len() && !self.is_done()
+    }
+
+    /// Replaces the used-up piece with the next one, which `fill` writes into the (emptied) buffer.
+    pub fn next_piece(&mut self, fill: impl FnOnce(&mut Vec<u8>)) {
+        self.offset += self.bytes.len();
+        self.bytes.clear();
+        self.position = 0;
+        fill(&mut self.bytes);
+    }
+
+    /// The error for data that ends before everything was read.
+    pub fn ended_early(&self) -> WireError {
+        WireError { position: self.offset + self.bytes.len(), reason: "the data ends before its last span" }
     }
 
     /// Share of the spans decoded so far, 0 to 1.
@@ -97,7 +136,11 @@ impl Decoder {
 /// The whole buffer at once (tests and small inputs).
 pub fn decode(bytes: Vec<u8>) -> WireResult<TraceSet> {
     let mut decoder = Decoder::new(bytes)?;
-    while !decoder.step(usize::MAX)? {}
+    while !decoder.step(usize::MAX)? {
+        if decoder.needs_bytes() {
+            return Err(decoder.ended_early());
+        }
+    }
     Ok(decoder.finish())
 }
 

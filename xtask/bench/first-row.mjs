@@ -1,7 +1,8 @@
 // Opens xtask/bench/first-row.html in headless Chromium three times (a fresh page each; `--runs N`
 // to change) and prints the median time from the trace's bytes being in memory to its first row on
 // screen, beside Chromium's own JSON.parse of the same text; then times the import alone in the
-// element's worker (four fresh workers: the first cold, the median of the others warm).
+// element's worker (six fresh workers: the first cold, the median of the other five warm), beside
+// the median of three JSON.parse runs of the same text on that page.
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '../node_modules/playwright-core/index.mjs';
@@ -20,7 +21,7 @@ const server = await startServer({
 });
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
 const runs = [];
-let workerImport = [];
+let workerImport = { times: [], jsonParse: [] };
 try {
   for (let run = 0; run < runCount; run += 1) {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -32,7 +33,7 @@ try {
   const page = await browser.newPage();
   await page.goto(`${server.url}bench/first-row.html`);
   await page.waitForFunction(() => typeof window.runWorkerImport === 'function');
-  workerImport = await page.evaluate((url) => window.runWorkerImport(url, 4), `/data/${basename(traceFile)}`);
+  workerImport = await page.evaluate((url) => window.runWorkerImport(url, 6), `/data/${basename(traceFile)}`);
   await page.close();
 } finally {
   await browser.close();
@@ -44,6 +45,10 @@ console.log(`trace: ${spans} spans, ${megabytes.toFixed(1)} MB; rows in the DOM 
 console.log(`JSON.parse of the same text:   ${median('jsonParseMs').toFixed(0)} ms (${(megabytes / median('jsonParseMs') * 1000).toFixed(0)} MB/s)`);
 console.log(`load() (import + state):       ${median('loadMs').toFixed(0)} ms (${(megabytes / median('loadMs') * 1000).toFixed(0)} MB/s)`);
 console.log(`bytes in memory -> first row:  ${median('firstRowMs').toFixed(0)} ms (median of ${runs.length})`);
-const warmImport = workerImport.slice(1).sort((a, b) => a - b)[Math.floor((workerImport.length - 1) / 2)];
-console.log(`import in the worker:          ${warmImport.toFixed(0)} ms (${(megabytes / warmImport * 1000).toFixed(0)} MB/s, ${(warmImport / median('jsonParseMs')).toFixed(1)}× JSON.parse; first, cold: ${workerImport[0].toFixed(0)} ms)`);
+const middle = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const warmRuns = workerImport.times.slice(1);
+const warmImport = middle(warmRuns);
+const parseOnWorkerPage = middle(workerImport.jsonParse);
+console.log(`import in the worker:          ${warmImport.toFixed(0)} ms (${(megabytes / warmImport * 1000).toFixed(0)} MB/s; median of ${warmRuns.length} warm workers: ${warmRuns.map(Math.round).join(', ')}; first, cold: ${workerImport.times[0].toFixed(0)} ms)`);
+console.log(`  beside JSON.parse on that page: ${parseOnWorkerPage.toFixed(0)} ms (median of ${workerImport.jsonParse.map(Math.round).join(', ')}) = ${(warmImport / parseOnWorkerPage).toFixed(2)}× JSON.parse`);
 console.log(`longest main-thread task:      ${median('longestTaskMs').toFixed(0)} ms (tasks over 50 ms in the last run: ${runs[runs.length - 1].longTasks.join(', ') || 'none'})`);
