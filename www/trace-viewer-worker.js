@@ -11,6 +11,8 @@ self.postMessage({ started: true });
 /** The files of this worker's import, and how many of their bytes are still to come. */
 let input = null;
 let bytesToCome = 0;
+/** Bytes of this worker's files, for messages. */
+let totalBytes = 0;
 /** Settles once the first message has set up the wasm and `input`; chunks wait for it. */
 let ready = null;
 
@@ -35,6 +37,7 @@ async function begin(data) {
   input = new ImportInput();
   data.buffers.forEach((bytes, index) => {
     const whole = typeof bytes !== 'number';
+    totalBytes += whole ? bytes.length : bytes;
     const file = input.addFile(data.names[index] ?? '', whole ? bytes.length : bytes);
     if (whole) input.append(file, bytes);
     else bytesToCome += bytes;
@@ -60,6 +63,18 @@ self.onmessage = async ({ data }) => {
       await ready;
     }
   } catch (error) {
-    self.postMessage({ error: String(error?.message ?? error) });
+    self.postMessage({ error: describe(error) });
   }
 };
+
+/**
+ * The error as a person can read it. The importer's own errors say where and what; a trap inside
+ * the wasm (out of memory, or a bug) says only "unreachable", so it gets an explanation.
+ */
+function describe(error) {
+  const message = String(error?.message ?? error);
+  if (!(error instanceof WebAssembly.RuntimeError)) return message;
+  const size = totalBytes > 0 ? ` while importing ${(totalBytes / 1e6).toFixed(1)} MB` : '';
+  return `The import stopped inside WebAssembly (${message})${size}. Most likely the trace needs more `
+    + 'memory than the browser gives WebAssembly (at most 4 GB); try a smaller file, or one trace at a time.';
+}

@@ -238,3 +238,25 @@ test('the caller\'s bytes stay theirs: an ArrayBuffer given to load() is copied 
   assert.equal(big.intact, true, 'the caller\'s bytes are untouched');
   await page.close();
 });
+
+test('a worker that stops inside the wasm says what that likely means, not only "unreachable"', async () => {
+  const page = await newPage(state.browser);
+  await page.goto(`${state.server.url}two-viewers.html`);
+  await page.locator('#left .tv-row').first().waitFor();
+  // A file announced as 3 GB (a caller's buffer comes as its length first) cannot be given room
+  // in 32-bit wasm memory: the allocation fails, which stops the wasm as running out of memory does.
+  const error = await page.evaluate(async () => {
+    const module = await WebAssembly.compileStreaming(fetch('/pkg/wasm/trace_viewer_bg.wasm'));
+    const worker = new Worker('/pkg/trace-viewer-worker.js', { type: 'module' });
+    await new Promise((resolve) => { worker.onmessage = resolve; });
+    const reply = await new Promise((resolve) => {
+      worker.onmessage = ({ data }) => resolve(data);
+      worker.postMessage({ module, names: ['huge.json'], buffers: [3_000_000_000] });
+    });
+    worker.terminate();
+    return reply.error;
+  });
+  assert.match(error, /^The import stopped inside WebAssembly \(.*unreachable.*\) while importing 3000\.0 MB\./, error);
+  assert.match(error, /more memory than the browser gives WebAssembly \(at most 4 GB\)/, error);
+  await page.close();
+});
