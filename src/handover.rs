@@ -12,7 +12,7 @@ use crate::import::progress::{with_progress, ImportProgress};
 use crate::model::TraceSet;
 use crate::transfer::{encode, encode_in_pieces, Decoder};
 
-/// Bytes per piece of the encoded result the worker posts (the page's slice for appending).
+/// Bytes per piece of the encoded result the worker posts.
 const ENCODED_PIECE_BYTES: usize = 16 << 20;
 
 /// The files of one import, brought into the worker's wasm memory as they arrive: whole, or a
@@ -51,7 +51,7 @@ impl ImportInput {
     }
 
     /// Imports the files and returns the result in the transfer encoding, as `Uint8Array` pieces of
-    /// about 16 MB (the page appends them one per task); throws an `Error` whose
+    /// about 16 MB (the page brings them into its wasm one at a time); throws an `Error` whose
     /// message says where and what when nothing could be imported. `on_progress`, when given, is
     /// called with the number of spans read so far, then with `-1` when reading is done and the
     /// tree is being built.
@@ -61,13 +61,7 @@ impl ImportInput {
     /// its memory.
     #[wasm_bindgen(js_name = importForTransfer)]
     pub fn import_for_transfer(self, on_progress: Option<js_sys::Function>) -> Result<js_sys::Array, JsError> {
-        let files: Vec<(Option<&str>, &[u8])> = self
-            .names
-            .iter()
-            .zip(&self.files)
-            .map(|(name, bytes)| ((!name.is_empty()).then_some(name.as_str()), bytes.as_slice()))
-            .collect();
-        let import = || import_buffers(&files).map_err(|error| error.to_string());
+        let import = || import_buffers(&named(&self.names, &self.files)).map_err(|error| error.to_string());
         let set = match on_progress {
             Some(callback) => with_progress(move |progress| report_progress(&callback, progress), import),
             None => import(),
@@ -117,12 +111,16 @@ pub fn warm_up() -> usize {
 /// the worker and of the page's own import (used where no worker can start).
 pub fn import_named(names: &[String], contents: &[js_sys::Uint8Array]) -> Result<TraceSet, String> {
     let buffers: Vec<Vec<u8>> = contents.iter().map(js_sys::Uint8Array::to_vec).collect();
-    let files: Vec<(Option<&str>, &[u8])> = names
+    import_buffers(&named(names, &buffers)).map_err(|error| error.to_string())
+}
+
+/// Files as the importer takes them: each with its name, where one was given (not empty).
+fn named<'a>(names: &'a [String], buffers: &'a [Vec<u8>]) -> Vec<(Option<&'a str>, &'a [u8])> {
+    names
         .iter()
-        .zip(&buffers)
+        .zip(buffers)
         .map(|(name, bytes)| ((!name.is_empty()).then_some(name.as_str()), bytes.as_slice()))
-        .collect();
-    import_buffers(&files).map_err(|error| error.to_string())
+        .collect()
 }
 
 /// A decode in progress on the page, stepped by the element between frames: the worker's pieces

@@ -20,7 +20,7 @@ let ready = null;
 const reportProgress = (spansRead) => self.postMessage({ spansRead });
 
 function importAndReply() {
-  // The result comes as pieces of about 16 MB, which the page appends one per task.
+  // The result comes as pieces of about 16 MB, which the page takes into its wasm one at a time.
   const encoded = input.importForTransfer(reportProgress);
   input = null;
   self.postMessage({ encoded }, encoded.map((piece) => piece.buffer));
