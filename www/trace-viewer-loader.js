@@ -239,7 +239,7 @@ export function filesOf(input) {
 }
 
 /** Bytes per chunk where a caller's buffer is copied to the import worker. */
-export const COPY_SLICE_BYTES = 16 << 20;
+const COPY_SLICE_BYTES = 16 << 20;
 
 /** Chunk buffers in flight between the page and the worker: one being filled, one being read. */
 const CHUNK_BUFFERS = 2;

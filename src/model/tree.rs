@@ -31,18 +31,14 @@ impl Hasher for IdHasher {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        const MULTIPLIER: u64 = IdHasher::MULTIPLIER;
-        let mut hash = self.0;
         let mut chunks = bytes.chunks_exact(8);
         for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-            hash = (hash.rotate_left(23) ^ word).wrapping_mul(MULTIPLIER);
+            self.write_u64(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
         }
         let mut tail = [0u8; 8];
         let rest = chunks.remainder();
         tail[..rest.len()].copy_from_slice(rest);
-        hash = (hash.rotate_left(23) ^ u64::from_le_bytes(tail) ^ rest.len() as u64).wrapping_mul(MULTIPLIER);
-        self.0 = hash;
+        self.write_u64(u64::from_le_bytes(tail) ^ rest.len() as u64);
     }
 }
 
