@@ -40,10 +40,10 @@ fn ai_fields(details: &AiDetails, object: &mut Map<String, Value>) {
     insert_text(object, "input", &details.input);
     insert_text(object, "output", &details.output);
     if !details.input_messages.is_empty() {
-        object.insert("input_messages".into(), details.input_messages.iter().map(message_json).collect());
+        object.insert("input_messages".into(), details.input_messages.as_read().iter().map(message_json).collect());
     }
     if !details.output_messages.is_empty() {
-        object.insert("output_messages".into(), details.output_messages.iter().map(message_json).collect());
+        object.insert("output_messages".into(), details.output_messages.as_read().iter().map(message_json).collect());
     }
     if let Some(tool) = &details.tool {
         object.insert(
@@ -121,7 +121,7 @@ fn span_json(span: &Span) -> Value {
         object.insert("links".into(), Value::Array(links));
     }
     if let Some(details) = &span.ai {
-        ai_fields(details, &mut object);
+        ai_fields(&details.with_messages_read(&span.attributes), &mut object);
     }
     for field in &span.other_fields {
         object.entry(field.key.clone()).or_insert_with(|| field.value.to_json());

@@ -161,8 +161,8 @@ fn read_observation(object: &Map<String, Value>, resources: &mut Vec<Resource>, 
             Value::String(text) => decode_json_text(text),
             other => Some(other.clone()),
         };
-        details.input_messages = decoded("input").map(|value| parse_messages(&value)).unwrap_or_default();
-        details.output_messages = decoded("output").map(|value| output_messages(&value)).unwrap_or_default();
+        details.input_messages = decoded("input").map(|value| parse_messages(&value)).unwrap_or_default().into();
+        details.output_messages = decoded("output").map(|value| output_messages(&value)).unwrap_or_default().into();
     }
     if span_kind == SpanKind::Tool {
         details.tool = Some(crate::model::ToolRun {

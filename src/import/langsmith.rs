@@ -215,12 +215,13 @@ fn read_run(run: &Map<String, Value>) -> (String, Span) {
                     .iter()
                     .filter_map(Value::as_str)
                     .map(|text| Message { role: "user".into(), content: text.into(), ..Message::default() })
-                    .collect(),
-                other => parse_messages(other),
+                    .collect::<Vec<_>>()
+                    .into(),
+                other => parse_messages(other).into(),
             };
         }
         if let Some(outputs) = outputs {
-            details.output_messages = output_messages(outputs);
+            details.output_messages = output_messages(outputs).into();
             if let Some(model) = outputs.get("model").and_then(Value::as_str) {
                 details.model = Some(model.to_string());
             }

@@ -2,7 +2,7 @@
 //! format by its structure, hands it to that format's importer, then finishes every format the
 //! same way (see `pipeline`): merge by trace id, attach logs, map AI conventions, build the tree.
 
-mod conventions;
+pub(crate) mod conventions;
 pub mod encoding;
 mod error;
 mod fields;

@@ -81,8 +81,8 @@ fn read_span(object: &Map<String, Value>) -> (String, Span) {
     details.input = data.get("input").and_then(text_or_json);
     details.output = data.get("output").and_then(text_or_json);
     if span_kind == SpanKind::Llm {
-        details.input_messages = data.get("input").map(parse_messages).unwrap_or_default();
-        details.output_messages = data.get("output").map(parse_messages).unwrap_or_default();
+        details.input_messages = data.get("input").map(parse_messages).unwrap_or_default().into();
+        details.output_messages = data.get("output").map(parse_messages).unwrap_or_default().into();
         let usage = data.get("usage");
         details.tokens.input = usage
             .and_then(|usage| usage.get("input_tokens").or_else(|| usage.get("prompt_tokens")))

@@ -127,8 +127,8 @@ fn read_ai_details(object: &Map<String, Value>) -> AiDetails {
         model: text("model"),
         provider: text("provider"),
         parameters: text("parameters"),
-        input_messages: object.get("input_messages").map(parse_messages).unwrap_or_default(),
-        output_messages: object.get("output_messages").map(parse_messages).unwrap_or_default(),
+        input_messages: object.get("input_messages").map(parse_messages).unwrap_or_default().into(),
+        output_messages: object.get("output_messages").map(parse_messages).unwrap_or_default().into(),
         tool: object.get("tool").and_then(Value::as_object).map(|tool| ToolRun {
             name: string_field(tool, &["name"]),
             call_id: string_field(tool, &["call_id"]),

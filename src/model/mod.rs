@@ -14,7 +14,7 @@ mod trace;
 mod tree;
 mod warning;
 
-pub use ai::{AiDetails, Document, Message, TokenUsage, ToolCall, ToolRun};
+pub use ai::{AiDetails, Document, Message, Messages, PlainTextRole, TokenUsage, ToolCall, ToolRun};
 pub use attribute::{Attribute, AttributeValue};
 pub use duration::{format_count, format_duration_ns, format_percent};
 pub use feedback::{Feedback, FeedbackKind};

@@ -37,10 +37,10 @@ fn describe_ai(details: &AiDetails) -> String {
         text("result", &tool.result);
     }
     if !details.input_messages.is_empty() {
-        parts.push(format!("in={}", describe_messages(&details.input_messages)));
+        parts.push(format!("in={}", describe_messages(details.input_messages.as_read())));
     }
     if !details.output_messages.is_empty() {
-        parts.push(format!("out={}", describe_messages(&details.output_messages)));
+        parts.push(format!("out={}", describe_messages(details.output_messages.as_read())));
     }
     if !details.documents.is_empty() {
         parts.push(format!("documents={}", details.documents.len()));
@@ -126,7 +126,12 @@ pub fn outline(set: &TraceSet) -> String {
                 span.other_fields.len(),
             );
             if let Some(details) = &span.ai {
-                let _ = writeln!(out, "  {}  ai {}", "  ".repeat(span.depth as usize), describe_ai(details));
+                let _ = writeln!(
+                    out,
+                    "  {}  ai {}",
+                    "  ".repeat(span.depth as usize),
+                    describe_ai(&details.with_messages_read(&span.attributes))
+                );
             }
         }
         for warning in &trace.warnings {

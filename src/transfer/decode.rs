@@ -5,7 +5,8 @@ use super::wire::{Reader, WireError, WireResult};
 use super::MAGIC;
 use crate::model::{
     protocol_kind_name, AiDetails, Attribute, AttributeValue, Document, Feedback, FeedbackKind, ImportWarning, Message,
-    Resource, Scope, Span, SpanEvent, SpanKind, SpanLink, SpanStatus, TokenUsage, ToolCall, ToolRun, Trace, TraceSet,
+    Messages, PlainTextRole, Resource, Scope, Span, SpanEvent, SpanKind, SpanLink, SpanStatus, TokenUsage, ToolCall,
+    ToolRun, Trace, TraceSet,
 };
 
 /// Attribute values nest (maps in arrays in maps); the importers never nest deeper than serde_json's
@@ -278,8 +279,8 @@ fn ai(reader: &mut Reader) -> WireResult<AiDetails> {
         model: reader.optional_text()?,
         provider: reader.optional_text()?,
         parameters: reader.optional_text()?,
-        input_messages: reader.list(message)?,
-        output_messages: reader.list(message)?,
+        input_messages: messages(reader)?,
+        output_messages: messages(reader)?,
         tool: reader.option(|reader| {
             Ok(ToolRun {
                 name: reader.optional_text()?,
@@ -300,6 +301,22 @@ fn ai(reader: &mut Reader) -> WireResult<AiDetails> {
         input: reader.optional_text()?,
         output: reader.optional_text()?,
     })
+}
+
+fn messages(reader: &mut Reader) -> WireResult<Messages> {
+    match reader.byte()? {
+        0 => Ok(Messages::Read(reader.list(message)?)),
+        1 => {
+            let attribute = reader.u32()?;
+            let plain_text_role = match reader.byte()? {
+                0 => PlainTextRole::User,
+                1 => PlainTextRole::Assistant,
+                _ => return reader.fail("unknown message role"),
+            };
+            Ok(Messages::InAttribute { attribute, plain_text_role })
+        }
+        _ => reader.fail("unknown kind of message list"),
+    }
 }
 
 fn message(reader: &mut Reader) -> WireResult<Message> {

@@ -5,8 +5,8 @@
 use super::wire::Writer;
 use super::MAGIC;
 use crate::model::{
-    AiDetails, Attribute, AttributeValue, Document, Feedback, FeedbackKind, ImportWarning, Message, Resource, Scope,
-    Span, SpanEvent, SpanLink, SpanStatus, Trace, TraceSet,
+    AiDetails, Attribute, AttributeValue, Document, Feedback, FeedbackKind, ImportWarning, Message, Messages,
+    PlainTextRole, Resource, Scope, Span, SpanEvent, SpanLink, SpanStatus, Trace, TraceSet,
 };
 
 /// The whole set as one buffer.
@@ -187,8 +187,8 @@ fn ai(writer: &mut Writer, details: &AiDetails) {
     writer.optional_text(&details.model);
     writer.optional_text(&details.provider);
     writer.optional_text(&details.parameters);
-    writer.list(&details.input_messages, message);
-    writer.list(&details.output_messages, message);
+    messages(writer, &details.input_messages);
+    messages(writer, &details.output_messages);
     writer.option(&details.tool, |writer, tool| {
         writer.optional_text(&tool.name);
         writer.optional_text(&tool.call_id);
@@ -203,6 +203,25 @@ fn ai(writer: &mut Writer, details: &AiDetails) {
     writer.option(&details.cost_usd, |writer, cost| writer.float(*cost));
     writer.optional_text(&details.input);
     writer.optional_text(&details.output);
+}
+
+/// Read messages as a list after a 0; messages still in an attribute as that attribute's index
+/// and the plain-text role after a 1 (the page reads them from the same attribute when shown).
+fn messages(writer: &mut Writer, messages: &Messages) {
+    match messages {
+        Messages::Read(list) => {
+            writer.byte(0);
+            writer.list(list, message);
+        }
+        Messages::InAttribute { attribute, plain_text_role } => {
+            writer.byte(1);
+            writer.varint(u64::from(*attribute));
+            writer.byte(match plain_text_role {
+                PlainTextRole::User => 0,
+                PlainTextRole::Assistant => 1,
+            });
+        }
+    }
 }
 
 fn message(writer: &mut Writer, message: &Message) {

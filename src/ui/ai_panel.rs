@@ -84,7 +84,11 @@ fn usage_line(details: &AiDetails) -> Option<String> {
 }
 
 #[component]
-pub fn AiPanel(details: AiDetails, kind: SpanKind) -> impl IntoView {
+pub fn AiPanel(
+    /// With its messages read (`AiDetails::with_messages_read`).
+    details: AiDetails,
+    kind: SpanKind,
+) -> impl IntoView {
     let model = details.model.clone().map(|model| match &details.provider {
         Some(provider) => format!("{model} ({provider})"),
         None => model,
@@ -153,8 +157,8 @@ pub fn AiPanel(details: AiDetails, kind: SpanKind) -> impl IntoView {
             </dl>
         })}
         {tool}
-        {messages_section("Input messages", details.input_messages.clone())}
-        {messages_section("Output messages", details.output_messages.clone())}
+        {messages_section("Input messages", details.input_messages.as_read().to_vec())}
+        {messages_section("Output messages", details.output_messages.as_read().to_vec())}
         {documents}
         {generic_input.map(|input| view! {
             <section class="tv-detail-section"><h4>"Input"</h4><ValueText value=text_value(&input) /></section>

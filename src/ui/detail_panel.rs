@@ -133,7 +133,7 @@ fn SpanDetail(trace: std::sync::Arc<Trace>, index: usize) -> impl IntoView {
                 {span.protocol_kind.as_deref().map(|kind| fact_row("Span kind", kind.to_string()))}
                 {fact_row("Children", span.child_count.to_string())}
             </dl>
-            {span.ai.as_deref().cloned().map(|details| view! { <AiPanel details=details kind=span.kind /> })}
+            {span.ai.as_deref().map(|details| details.with_messages_read(&span.attributes).into_owned()).map(|details| view! { <AiPanel details=details kind=span.kind /> })}
             {section("Attributes", span.attributes.len(), view! { <AttributeTable attributes=span.attributes.clone() label="Attributes" /> }.into_any())}
             {section("Events", span.events.len(), view! { <ol class="tv-events">{events}</ol> }.into_any())}
             {section("Links", span.links.len(), view! { <ul class="tv-links">{links}</ul> }.into_any())}

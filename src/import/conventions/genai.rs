@@ -11,7 +11,9 @@ use serde_json::{Map, Value};
 use super::json_text::decode_json_text;
 use super::messages::{parse_messages, parse_messages_text, tool_call_at};
 use super::{fill, merge_tool, split_index, value_f64, value_text, value_u64};
-use crate::model::{AiDetails, Attribute, AttributeValue, Message, SpanEvent, SpanKind, ToolRun};
+use crate::model::{
+    AiDetails, Attribute, AttributeValue, Message, Messages, PlainTextRole, SpanEvent, SpanKind, ToolRun,
+};
 
 pub fn kind(operation: &str) -> SpanKind {
     match operation {
@@ -29,6 +31,22 @@ fn messages_from(value: &AttributeValue, role_for_plain_text: &str) -> Vec<Messa
         AttributeValue::String(text) => parse_messages_text(text, role_for_plain_text),
         AttributeValue::Array(_) | AttributeValue::Map(_) => parse_messages(&value.to_json()),
         _ => Vec::new(),
+    }
+}
+
+/// Whether a message attribute can stay unread until looked at: JSON text that is not the empty
+/// list (plain text and structured values are cheap to read now; `[]` must read as no messages).
+fn left_unread(value: &AttributeValue) -> bool {
+    let AttributeValue::String(text) = value else { return false };
+    let text = text.trim();
+    (text.starts_with('[') || text.starts_with('{') || text.starts_with('"')) && text != "[]"
+}
+
+/// The messages left in attribute `unread` (when there is one), else those read.
+fn unread_or(unread: Option<usize>, plain_text_role: PlainTextRole, read: Vec<Message>) -> Messages {
+    match unread.and_then(|index| u32::try_from(index).ok()) {
+        Some(attribute) => Messages::InAttribute { attribute, plain_text_role },
+        None => Messages::Read(read),
     }
 }
 
@@ -100,7 +118,10 @@ pub fn apply(attributes: &[Attribute], events: &[SpanEvent], details: &mut AiDet
     let mut tool = ToolRun::default();
     let mut parameters = Map::new();
     let tokens = &mut details.tokens;
-    for attribute in attributes {
+    // The attribute holding the whole input (output) message list, if any (the last one wins).
+    let mut input_attribute: Option<usize> = None;
+    let mut output_attribute: Option<usize> = None;
+    for (index, attribute) in attributes.iter().enumerate() {
         let Some(rest) = attribute.key.strip_prefix("gen_ai.") else { continue };
         let value = &attribute.value;
         match rest {
@@ -115,8 +136,8 @@ pub fn apply(attributes: &[Attribute], events: &[SpanEvent], details: &mut AiDet
             }
             "usage.reasoning_tokens" | "usage.output_tokens.reasoning" => fill(&mut tokens.reasoning, value_u64(value)),
             "usage.cost" | "usage.cost_usd" => fill(&mut details.cost_usd, value_f64(value)),
-            "input.messages" | "prompt" => input = messages_from(value, "user"),
-            "output.messages" | "completion" => output = messages_from(value, "assistant"),
+            "input.messages" | "prompt" => input_attribute = Some(index),
+            "output.messages" | "completion" => output_attribute = Some(index),
             "system_instructions" => {
                 let content = match value {
                     AttributeValue::String(text) => match decode_json_text(text) {
@@ -144,6 +165,24 @@ pub fn apply(attributes: &[Attribute], events: &[SpanEvent], details: &mut AiDet
                     parameters.insert(parameter.to_string(), value.to_json());
                 }
             }
+        }
+    }
+    // Messages in other places too (events, indexed attributes, system instructions) are read
+    // now, to be joined with these; on their own, these stay in their attribute until looked at.
+    let joined = !system.is_empty()
+        || !prompt_indexed.is_empty()
+        || !completion_indexed.is_empty()
+        || events.iter().any(|event| event.name.starts_with("gen_ai."));
+    let input_unread = input_attribute.filter(|index| !joined && left_unread(&attributes[*index].value));
+    let output_unread = output_attribute.filter(|index| !joined && left_unread(&attributes[*index].value));
+    if input_unread.is_none() {
+        if let Some(index) = input_attribute {
+            input = messages_from(&attributes[index].value, "user");
+        }
+    }
+    if output_unread.is_none() {
+        if let Some(index) = output_attribute {
+            output = messages_from(&attributes[index].value, "assistant");
         }
     }
     for event in events {
@@ -175,10 +214,10 @@ pub fn apply(attributes: &[Attribute], events: &[SpanEvent], details: &mut AiDet
     }
     fill(&mut details.model, response_model.or(request_model));
     if details.input_messages.is_empty() {
-        details.input_messages = input;
+        details.input_messages = unread_or(input_unread, PlainTextRole::User, input);
     }
     if details.output_messages.is_empty() {
-        details.output_messages = output;
+        details.output_messages = unread_or(output_unread, PlainTextRole::Assistant, output);
     }
     if !parameters.is_empty() {
         fill(&mut details.parameters, Some(Value::Object(parameters).to_string()));
@@ -205,10 +244,10 @@ mod tests {
         assert_eq!(details.model.as_deref(), Some("gpt-4-0613"), "the response model wins");
         assert_eq!(details.provider.as_deref(), Some("openai"));
         assert_eq!((details.tokens.input, details.tokens.output), (Some(97), Some(52)));
-        assert_eq!(details.input_messages.len(), 3);
-        assert_eq!(details.input_messages[1].tool_calls[0].name, "get_weather");
+        assert_eq!(details.input_messages.as_read().len(), 3);
+        assert_eq!(details.input_messages.as_read()[1].tool_calls[0].name, "get_weather");
         assert_eq!(
-            details.output_messages[0].content,
+            details.output_messages.as_read()[0].content,
             "The weather in Paris is currently rainy with a temperature of 57°F."
         );
         assert!(details.parameters.as_deref().unwrap().contains("\"temperature\":0.5"));
@@ -217,9 +256,9 @@ mod tests {
     #[test]
     fn maps_the_deprecated_prompt_and_completion_attributes() {
         let (_, details) = details_of(fragment("genai-semconv-deprecated-prompt-completion-attrs.json"));
-        assert_eq!(details.input_messages.len(), 3);
+        assert_eq!(details.input_messages.as_read().len(), 3);
         assert_eq!(
-            details.output_messages[0].content,
+            details.output_messages.as_read()[0].content,
             "The weather in Paris is currently rainy with a temperature of 57°F."
         );
     }
@@ -262,10 +301,10 @@ mod tests {
         ];
         crate::import::conventions::apply(&mut span);
         let details = span.ai.unwrap();
-        let roles: Vec<&str> = details.input_messages.iter().map(|message| message.role.as_str()).collect();
+        let roles: Vec<&str> = details.input_messages.as_read().iter().map(|message| message.role.as_str()).collect();
         assert_eq!(roles, ["system", "user"]);
-        assert_eq!(details.output_messages[0].content, "hi there");
-        assert_eq!(details.output_messages[1].tool_calls[0].name, "search");
+        assert_eq!(details.output_messages.as_read()[0].content, "hi there");
+        assert_eq!(details.output_messages.as_read()[1].tool_calls[0].name, "search");
         assert_eq!(span.kind, SpanKind::Llm, "messages make it a model call");
     }
 }

@@ -169,7 +169,7 @@ pub fn fill_trace_facts(trace: &mut Trace, spans: &[Span]) {
     fill(
         &mut trace.user_input,
         models.iter().find_map(|span| {
-            let messages = &details(span)?.input_messages;
+            let messages = details(span)?.input_messages.read(&span.attributes);
             messages.iter().rev().find(|message| message.role == "user").map(|message| message.content.clone())
         }),
     );
@@ -177,7 +177,8 @@ pub fn fill_trace_facts(trace: &mut Trace, spans: &[Span]) {
     fill(
         &mut trace.final_output,
         models.iter().rev().find_map(|span| {
-            let last = details(span)?.output_messages.last()?;
+            let messages = details(span)?.output_messages.read(&span.attributes);
+            let last = messages.last()?;
             (!last.content.is_empty()).then(|| last.content.clone())
         }),
     );
@@ -189,5 +190,5 @@ pub fn details_of(attributes: Vec<Attribute>) -> (SpanKind, AiDetails) {
     let mut span = Span::new("s", None, "s");
     span.attributes = attributes;
     apply(&mut span);
-    (span.kind, span.ai.map(|details| *details).unwrap_or_default())
+    (span.kind, span.ai.map(|details| details.with_messages_read(&span.attributes).into_owned()).unwrap_or_default())
 }

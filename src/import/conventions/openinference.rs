@@ -131,10 +131,10 @@ pub fn apply(attributes: &[Attribute], kind: SpanKind, details: &mut AiDetails) 
         }
     }
     if details.input_messages.is_empty() {
-        details.input_messages = finish_messages(input_messages);
+        details.input_messages = finish_messages(input_messages).into();
     }
     if details.output_messages.is_empty() {
-        details.output_messages = finish_messages(output_messages);
+        details.output_messages = finish_messages(output_messages).into();
     }
     if details.documents.is_empty() {
         details.documents = if reranked.is_empty() { documents } else { reranked }.into_values().collect();
@@ -167,15 +167,15 @@ mod tests {
         let (kind, details) = details_of(object_attributes(Some(&value)));
         assert_eq!(kind, SpanKind::Llm);
         assert_eq!(details.model.as_deref(), Some("gpt-4-0613"));
-        assert_eq!(details.input_messages.len(), 3);
-        assert_eq!(details.input_messages[0].content, "Weather in Paris?");
-        let call = &details.input_messages[1].tool_calls[0];
+        assert_eq!(details.input_messages.as_read().len(), 3);
+        assert_eq!(details.input_messages.as_read()[0].content, "Weather in Paris?");
+        let call = &details.input_messages.as_read()[1].tool_calls[0];
         assert_eq!(
             (call.id.as_deref(), call.name.as_str(), call.arguments.as_str()),
             (Some("1234"), "get_weather", r#"{"location":"Paris"}"#)
         );
-        assert_eq!(details.input_messages[2].tool_call_id.as_deref(), Some("1234"));
-        assert_eq!(details.output_messages[0].role, "assistant");
+        assert_eq!(details.input_messages.as_read()[2].tool_call_id.as_deref(), Some("1234"));
+        assert_eq!(details.output_messages.as_read()[0].role, "assistant");
         assert_eq!(
             (details.tokens.input, details.tokens.output, details.tokens.total),
             (Some(97), Some(52), Some(149))

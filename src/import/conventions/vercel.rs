@@ -82,15 +82,16 @@ pub fn apply(attributes: &[Attribute], details: &mut AiDetails) {
         }
     }
     if details.input_messages.is_empty() {
-        details.input_messages = prompt_messages;
+        details.input_messages = prompt_messages.into();
     }
     if details.output_messages.is_empty() && (response_text.is_some() || !response_calls.is_empty()) {
-        details.output_messages.push(Message {
+        details.output_messages = vec![Message {
             role: "assistant".into(),
             content: response_text.unwrap_or_default(),
             tool_calls: response_calls,
             ..Message::default()
-        });
+        }]
+        .into();
     }
     merge_tool(details, tool);
 }
