@@ -1,5 +1,6 @@
 //! The `#[wasm_bindgen]` surface of the hand-over between the import worker and the page.
-//! The worker (www/trace-viewer-worker.js) calls [`import_for_transfer`] and posts the bytes back;
+//! The worker (www/trace-viewer-worker.js) calls [`ImportInput::import`], then
+//! [`ImportedTraces::encode_for_transfer`], and posts the bytes back;
 //! the page feeds them to a [`TransferDecoder`] a few milliseconds at a time between frames, then
 //! gives the decoded set to its `ViewerHandle::show_decoded`. So the page never runs the importer,
 //! and no task on it lasts long, however large the file.
@@ -18,7 +19,7 @@ const ENCODED_PIECE_BYTES: usize = 16 << 20;
 /// The files of one import, brought into the worker's wasm memory as they arrive: whole, or a
 /// chunk at a time while the page is still copying the rest (a caller's buffer, which must stay
 /// usable, is sent in chunks through two reused buffers, so no second copy of the whole file is
-/// ever made in fresh memory). Then [`ImportInput::import_for_transfer`] imports them.
+/// ever made in fresh memory). Then [`ImportInput::import`] imports them.
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct ImportInput {
@@ -50,29 +51,44 @@ impl ImportInput {
         Ok(())
     }
 
-    /// Imports the files and returns the result in the transfer encoding, as `Uint8Array` pieces of
-    /// about 16 MB (the page brings them into its wasm one at a time); throws an `Error` whose
-    /// message says where and what when nothing could be imported. `on_progress`, when given, is
-    /// called with the number of spans read so far, then with `-1` when reading is done and the
-    /// tree is being built.
-    ///
-    /// For a worker that ends right after: the imported model is not freed (for a million spans
-    /// that is millions of small frees, a tenth of the import's time); ending the worker returns
-    /// its memory.
-    #[wasm_bindgen(js_name = importForTransfer)]
-    pub fn import_for_transfer(self, on_progress: Option<js_sys::Function>) -> Result<js_sys::Array, JsError> {
+    /// Imports the files; throws an `Error` whose message says where and what when nothing could
+    /// be imported. `on_progress`, when given, is called with the number of spans read so far,
+    /// then with `-1` when reading is done and the tree is being built. The files' bytes are
+    /// freed on return, so the encoding reuses their memory instead of touching fresh memory.
+    pub fn import(self, on_progress: Option<js_sys::Function>) -> Result<ImportedTraces, JsError> {
         let import = || import_buffers(&named(&self.names, &self.files)).map_err(|error| error.to_string());
         let set = match on_progress {
             Some(callback) => with_progress(move |progress| report_progress(&callback, progress), import),
             None => import(),
         }
         .map_err(|message| JsError::new(&message))?;
+        Ok(ImportedTraces { set })
+    }
+}
+
+/// What the worker imported, waiting to be encoded for the page (two calls, so the worker can
+/// time the import and the encoding apart).
+#[wasm_bindgen]
+pub struct ImportedTraces {
+    set: TraceSet,
+}
+
+#[wasm_bindgen]
+impl ImportedTraces {
+    /// The traces in the transfer encoding, as `Uint8Array` pieces of about 16 MB (the page brings
+    /// them into its wasm one at a time).
+    ///
+    /// For a worker that ends right after: the imported model is not freed (for a million spans
+    /// that is millions of small frees, a tenth of the import's time); ending the worker returns
+    /// its memory.
+    #[wasm_bindgen(js_name = encodeForTransfer)]
+    pub fn encode_for_transfer(self) -> js_sys::Array {
         let pieces = js_sys::Array::new();
-        encode_in_pieces(&set, ENCODED_PIECE_BYTES, &mut |piece| {
+        encode_in_pieces(&self.set, ENCODED_PIECE_BYTES, &mut |piece| {
             pieces.push(&js_sys::Uint8Array::from(piece));
         });
-        std::mem::forget(set);
-        Ok(pieces)
+        std::mem::forget(self.set);
+        pieces
     }
 }
 

@@ -68,6 +68,22 @@ test('an LLM span shows its conversation, tool calls, model and usage', async ()
   await page.close();
 });
 
+test('messages kept as JSON text in an attribute are read and shown when their span is opened', async () => {
+  const page = await newPage(session.browser);
+  await page.goto(`${session.server.url}?src=/fixtures/jaeger/jaeger-ui-genai-flamegraph-2traces.json`);
+  await page.locator('trace-viewer .tv-list-open', { hasText: 'invoke_agent' }).click();
+  await rows(page).filter({ has: page.locator('.tv-span-name', { hasText: /^chat$/ }) }).click();
+  const detail = page.locator('trace-viewer .tv-detail');
+  await detail.getByText('Input messages (3)').waitFor();
+  await detail.getByText('Output messages (1)').waitFor();
+  const roles = await detail.locator('.tv-message-role-name').allTextContents();
+  assert.deepEqual(roles, ['system', 'user', 'assistant', 'assistant']);
+  const conversation = await detail.locator('.tv-message').allInnerTexts();
+  assert.match(conversation[1], /Can you explain how to set up an OpenTelemetry collector/);
+  assert.match(conversation[3], /Setting up OpenTelemetry with Jaeger involves three main components/);
+  await page.close();
+});
+
 test('a trace file and its log file open together, logs attached to their spans', async () => {
   const page = await newPage(session.browser);
   await page.goto(session.server.url);

@@ -21,7 +21,7 @@ const server = await startServer({
 });
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
 const runs = [];
-let workerImport = { times: [], jsonParse: [] };
+let workerImport = { times: [], importTimes: [], encodeTimes: [], jsonParse: [] };
 try {
   for (let run = 0; run < runCount; run += 1) {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -46,11 +46,17 @@ console.log(`JSON.parse of the same text:   ${median('jsonParseMs').toFixed(0)} 
 console.log(`load() (import + state):       ${median('loadMs').toFixed(0)} ms (${(megabytes / median('loadMs') * 1000).toFixed(0)} MB/s)`);
 console.log(`bytes in memory -> first row:  ${median('firstRowMs').toFixed(0)} ms (median of ${runs.length})`);
 const middle = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const warmRuns = workerImport.times.slice(1);
-const warmImport = middle(warmRuns);
+const warm = (key) => workerImport[key].slice(1);
+const warmTrip = middle(warm('times'));
+const warmImport = middle(warm('importTimes'));
+const warmEncode = middle(warm('encodeTimes'));
 const parseOnWorkerPage = middle(workerImport.jsonParse);
-console.log(`import in the worker:          ${warmImport.toFixed(0)} ms (${(megabytes / warmImport * 1000).toFixed(0)} MB/s; median of ${warmRuns.length} warm workers: ${warmRuns.map(Math.round).join(', ')}; first, cold: ${workerImport.times[0].toFixed(0)} ms)`);
+const list = (values) => values.map(Math.round).join(', ');
 // Like for like: repeated JSON.parse runs get faster too (the first is "cold"), so warm is set
 // beside warm and the first import beside the first parse.
-console.log(`  beside JSON.parse on that page: ${parseOnWorkerPage.toFixed(0)} ms (median of ${workerImport.jsonParse.map(Math.round).join(', ')}): warm ${(warmImport / parseOnWorkerPage).toFixed(2)}× JSON.parse, first ${(workerImport.times[0] / workerImport.jsonParse[0]).toFixed(2)}×`);
+console.log(`JSON.parse on the worker page: ${parseOnWorkerPage.toFixed(0)} ms (${(megabytes / parseOnWorkerPage * 1000).toFixed(0)} MB/s; median of ${list(workerImport.jsonParse)})`);
+console.log(`import in the worker:          ${warmImport.toFixed(0)} ms (${(megabytes / warmImport * 1000).toFixed(0)} MB/s; bytes in its memory -> model; median of ${warm('importTimes').length} warm workers: ${list(warm('importTimes'))}; first, cold: ${workerImport.importTimes[0].toFixed(0)} ms)`);
+console.log(`  = ${(warmImport / parseOnWorkerPage).toFixed(2)}× JSON.parse warm; first ${(workerImport.importTimes[0] / workerImport.jsonParse[0]).toFixed(2)}×`);
+console.log(`worker round trip:             ${warmTrip.toFixed(0)} ms (bytes posted -> encoded model back; adds starting, copying in, encoding ${warmEncode.toFixed(0)} ms; warm: ${list(warm('times'))}; first ${workerImport.times[0].toFixed(0)} ms)`);
+console.log(`  = ${(warmTrip / parseOnWorkerPage).toFixed(2)}× JSON.parse warm; first ${(workerImport.times[0] / workerImport.jsonParse[0]).toFixed(2)}×`);
 console.log(`longest main-thread task:      ${median('longestTaskMs').toFixed(0)} ms (tasks over 50 ms in the last run: ${runs[runs.length - 1].longTasks.join(', ') || 'none'})`);
