@@ -75,20 +75,25 @@ pub struct ImportedTraces {
 
 #[wasm_bindgen]
 impl ImportedTraces {
-    /// The traces in the transfer encoding, as `Uint8Array` pieces of about 16 MB (the page brings
-    /// them into its wasm one at a time).
+    /// Encodes the traces for the page in `Uint8Array` pieces of about 16 MB, passing each to
+    /// `on_piece` as soon as it is written (the worker posts it at once, so the page decodes the
+    /// first pieces while the rest are encoded); returns how many pieces there were.
     ///
     /// For a worker that ends right after: the imported model is not freed (for a million spans
     /// that is millions of small frees, a tenth of the import's time); ending the worker returns
     /// its memory.
     #[wasm_bindgen(js_name = encodeForTransfer)]
-    pub fn encode_for_transfer(self) -> js_sys::Array {
-        let pieces = js_sys::Array::new();
+    pub fn encode_for_transfer(self, on_piece: &js_sys::Function) -> Result<usize, JsValue> {
+        let mut count = 0;
+        let mut failure = None;
         encode_in_pieces(&self.set, ENCODED_PIECE_BYTES, &mut |piece| {
-            pieces.push(&js_sys::Uint8Array::from(piece));
+            if failure.is_none() {
+                failure = on_piece.call1(&JsValue::NULL, &js_sys::Uint8Array::from(piece)).err();
+                count += 1;
+            }
         });
         std::mem::forget(self.set);
-        pieces
+        failure.map_or(Ok(count), Err)
     }
 }
 
@@ -140,9 +145,11 @@ fn named<'a>(names: &'a [String], buffers: &'a [Vec<u8>]) -> Vec<(Option<&'a str
 }
 
 /// A decode in progress on the page, stepped by the element between frames: the worker's pieces
-/// are added as they are (`addPiece`, no copy), `start` reads the header, then `step` decodes,
-/// bringing one piece at a time into the wasm memory (into the same buffer each time): the page
-/// never holds the whole encoding in its wasm memory besides the decoded traces.
+/// are added as they arrive (`addPiece`, no copy), `start` reads the header from the first, then
+/// `step` decodes, bringing one piece at a time into the wasm memory (into the same buffer each
+/// time): the page never holds the whole encoding in its wasm memory besides the decoded traces.
+/// When `step` needs a piece that has not arrived, it says so; `allPiecesAdded` tells it none
+/// will come (then a missing piece is an error).
 #[wasm_bindgen]
 pub struct TransferDecoder {
     /// The worker's pieces, in order; `next_piece` is the first not yet brought in.
@@ -152,6 +159,20 @@ pub struct TransferDecoder {
     decoder: Option<Decoder>,
     /// Whether the last step read everything.
     finished: bool,
+    /// Whether every piece the worker sent has been added.
+    all_pieces_added: bool,
+}
+
+/// What a `step` of the [`TransferDecoder`] reached.
+#[wasm_bindgen]
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum DecodeStep {
+    /// The time budget is used up; more to decode.
+    Budget = 0,
+    /// Everything is decoded.
+    Done = 1,
+    /// The next piece has not been added yet.
+    NeedsPiece = 2,
 }
 
 /// Spans decoded between two looks at the clock.
@@ -161,13 +182,19 @@ const SPANS_PER_CHECK: usize = 1024;
 impl TransferDecoder {
     #[wasm_bindgen(constructor)]
     pub fn new() -> TransferDecoder {
-        TransferDecoder { pieces: Vec::new(), next_piece: 0, decoder: None, finished: false }
+        TransferDecoder { pieces: Vec::new(), next_piece: 0, decoder: None, finished: false, all_pieces_added: false }
     }
 
     /// Adds the next piece of the worker's result (kept as a JS array until it is decoded).
     #[wasm_bindgen(js_name = addPiece)]
     pub fn add_piece(&mut self, piece: js_sys::Uint8Array) {
         self.pieces.push(piece);
+    }
+
+    /// Says that no more pieces will be added.
+    #[wasm_bindgen(js_name = allPiecesAdded)]
+    pub fn all_pieces_added(&mut self) {
+        self.all_pieces_added = true;
     }
 
     /// Reads the header from the first piece; `step` decodes the rest.
@@ -178,8 +205,8 @@ impl TransferDecoder {
         Ok(())
     }
 
-    /// Decodes for about `budget_ms` milliseconds; true once everything is decoded.
-    pub fn step(&mut self, budget_ms: f64) -> Result<bool, JsError> {
+    /// Decodes for about `budget_ms` milliseconds, or until it needs a piece not added yet.
+    pub fn step(&mut self, budget_ms: f64) -> Result<DecodeStep, JsError> {
         let Some(decoder) = self.decoder.as_mut() else {
             return Err(JsError::new("the transfer decoder was not started"));
         };
@@ -187,11 +214,14 @@ impl TransferDecoder {
         loop {
             if decoder.step(SPANS_PER_CHECK).map_err(|error| JsError::new(&error.to_string()))? {
                 self.finished = true;
-                return Ok(true);
+                return Ok(DecodeStep::Done);
             }
             if decoder.needs_bytes() {
                 let Some(piece) = self.pieces.get(self.next_piece) else {
-                    return Err(JsError::new(&decoder.ended_early().to_string()));
+                    if self.all_pieces_added {
+                        return Err(JsError::new(&decoder.ended_early().to_string()));
+                    }
+                    return Ok(DecodeStep::NeedsPiece);
                 };
                 decoder.next_piece(|bytes| {
                     bytes.resize(piece.length() as usize, 0);
@@ -200,7 +230,7 @@ impl TransferDecoder {
                 self.next_piece += 1;
             }
             if js_sys::Date::now() >= deadline {
-                return Ok(false);
+                return Ok(DecodeStep::Budget);
             }
         }
     }

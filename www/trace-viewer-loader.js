@@ -96,11 +96,57 @@ function crossOriginWorker(url) {
 }
 
 /**
- * Imports files (`{ name, bytes }`) in a worker of their own. Resolves with the transfer-encoded
- * result, or with null when no worker could start (the caller then imports on the page);
- * rejects with the importer's message when the files cannot be imported, or when `signal` aborts
- * (a newer load, `clear()`): the worker is ended at once, so a superseded large import stops
- * taking a core and memory.
+ * The worker's encoded result as it arrives: pieces of about 16 MB in order, each posted as soon
+ * as it is encoded, so the page can decode the first while the worker still encodes the rest.
+ * Kept whole afterwards, so an element can show it again without a second import.
+ */
+export class EncodedPieces {
+  pieces = [];
+  complete = false;
+  failure = null;
+  #waiting = [];
+
+  get byteLength() {
+    return this.pieces.reduce((sum, piece) => sum + piece.length, 0);
+  }
+
+  add(piece) {
+    this.pieces.push(piece);
+    this.#wake();
+  }
+
+  end() {
+    this.complete = true;
+    this.#wake();
+  }
+
+  fail(error) {
+    this.failure ??= error;
+    this.#wake();
+  }
+
+  /** Resolves true once piece `index` is here, false if the result ended without it; rejects if the worker failed. */
+  async arrived(index) {
+    while (index >= this.pieces.length) {
+      if (this.failure) throw this.failure;
+      if (this.complete) return false;
+      await new Promise((resolve) => this.#waiting.push(resolve));
+    }
+    return true;
+  }
+
+  #wake() {
+    for (const resolve of this.#waiting.splice(0)) resolve();
+  }
+}
+
+/**
+ * Imports files (`{ name, bytes }`) in a worker of their own. Resolves with an `EncodedPieces`
+ * as soon as the first piece of the transfer-encoded result arrives (the rest follow into it), or
+ * with null when no worker could start (the caller then imports on the page); rejects with the
+ * importer's message when the files cannot be imported. When `signal` aborts (a newer load,
+ * `clear()`) the worker is ended at once, so a superseded large import stops taking a core and
+ * memory, and the promise rejects (or the pieces fail, if they had begun to arrive).
  */
 export function importInWorker(files, signal, onProgress) {
   const worker = startWorker();
@@ -108,14 +154,19 @@ export function importInWorker(files, signal, onProgress) {
   return new Promise((resolve, reject) => {
     let started = false;
     let settled = false;
+    /** The result, once its first piece is here. */
+    let encoded = null;
     /** Chunk buffers the worker has passed back, and the send loop's wait for one. */
     const chunkBuffers = [];
     let bufferReturned = null;
+    /** Ends the worker; the promise settles with `value`, or the pieces already given fail with it. */
     const finish = (settle, value) => {
       settled = true;
       worker.terminate();
       signal.removeEventListener('abort', abort);
-      settle(value);
+      if (encoded && settle === reject) encoded.fail(value);
+      else if (encoded) encoded.end();
+      else settle(value);
       bufferReturned?.();
     };
     const abort = () => finish(reject, new Error('The load was replaced by a newer one.'));
@@ -131,8 +182,16 @@ export function importInWorker(files, signal, onProgress) {
         bufferReturned?.();
       } else if (data.spansRead !== undefined) {
         onProgress(data.spansRead);
-      } else if (data.encoded) {
-        finish(resolve, data.encoded);
+      } else if (data.piece) {
+        if (!encoded) {
+          encoded = new EncodedPieces();
+          resolve(encoded);
+        }
+        encoded.add(data.piece);
+      } else if (data.done) {
+        const nothing = new EncodedPieces();
+        nothing.end();
+        finish(resolve, nothing);
       } else {
         finish(reject, new Error(data.error));
       }

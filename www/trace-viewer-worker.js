@@ -1,6 +1,7 @@
 // The import worker: runs the importer off the page's main thread so the page never freezes.
 // The element starts one per load with the wasm module it already compiled, posts the file bytes,
-// and gets back the imported traces in the compact transfer encoding (or an error message).
+// and gets back the imported traces in the compact transfer encoding (or an error message): each
+// piece of about 16 MB as `{ piece }` as soon as it is encoded, then `{ done, pieceCount, timings }`.
 // One worker per load, ended afterwards, so the memory a large file needed is returned at once.
 // Sent `{ module, warmUp: true }` instead, it imports two small generated traces and ends: the
 // element does that once per page so the browser has optimised the importer before a file comes.
@@ -24,11 +25,12 @@ function importAndReply() {
   const imported = input.import(reportProgress);
   input = null;
   const importedAt = performance.now();
-  // The result comes as pieces of about 16 MB, which the page takes into its wasm one at a time.
-  const encoded = imported.encodeForTransfer();
+  // Each piece goes to the page as soon as it is encoded: the page decodes it while the worker
+  // encodes the next.
+  const pieceCount = imported.encodeForTransfer((piece) => self.postMessage({ piece }, [piece.buffer]));
   // How long the import itself and the encoding took, for benchmarks and curious callers.
   const timings = { importMs: importedAt - started, encodeMs: performance.now() - importedAt };
-  self.postMessage({ encoded, timings }, encoded.map((piece) => piece.buffer));
+  self.postMessage({ done: true, pieceCount, timings });
 }
 
 async function begin(data) {

@@ -4,7 +4,7 @@
 // properties and methods onto the handle, and frees the handle when the element is removed.
 // Files are imported in a Web Worker (trace-viewer-worker.js) and handed back in a compact
 // encoding that the page decodes a slice at a time, so even a 100 MB file never freezes the page.
-import { ViewerHandle, TransferDecoder } from './wasm/trace_viewer.js';
+import { DecodeStep, ViewerHandle, TransferDecoder } from './wasm/trace_viewer.js';
 import {
   DECODE_SLICE_MS, PROGRESS_FROM_BYTES, filesOf, gunzipIfCompressed, importInWorker, loadWasm,
   nextTask, readBlob, releaseOldTraces,
@@ -27,7 +27,8 @@ export class TraceViewerElement extends HTMLElement {
   #handle = null;
   /**
    * The last input, replayed when the element is connected (again): as given, or once a worker
-   * has imported it, as the worker's result (`{ encoded, names }`), which needs no second import.
+   * has imported it, as the worker's result (`{ encoded, names }`, `encoded` an `EncodedPieces`),
+   * which needs no second import.
    */
   #input = null;
   /** What was last given to `data` or `load()`, as given. */
@@ -251,7 +252,7 @@ export class TraceViewerElement extends HTMLElement {
     }
     if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
     const files = input.encoded ? null : filesOf(input);
-    const size = (input.encoded ?? files?.map((file) => file.bytes) ?? []).reduce((sum, bytes) => sum + bytes.length, 0);
+    const size = input.encoded?.byteLength ?? (files ?? []).reduce((sum, file) => sum + file.bytes.length, 0);
     const names = input.names ?? files?.map((file) => file.name ?? '') ?? [];
     const source = input.source ?? input.fileName ?? input.files?.map((file) => file.name).join(' + ') ?? undefined;
     let summary;
@@ -308,17 +309,34 @@ export class TraceViewerElement extends HTMLElement {
     return summary;
   }
 
-  /** Decodes what the worker sent (pieces of about 16 MB) a slice at a time, then shows it; undefined if superseded. */
+  /**
+   * Decodes what the worker sends (`EncodedPieces`: pieces of about 16 MB, which may still be
+   * arriving) a slice at a time, then shows it; undefined if superseded.
+   */
   async #showEncoded(encoded, names, showProgress, loadNumber) {
     await nextTask();
     if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
     const decoder = new TransferDecoder();
     try {
-      for (const piece of encoded) decoder.addPiece(piece);
+      let added = 0;
+      /** Adds the pieces that have arrived; false once the next one never will. */
+      const addArrived = async () => {
+        const more = await encoded.arrived(added);
+        for (; added < encoded.pieces.length; added += 1) decoder.addPiece(encoded.pieces[added]);
+        if (!more || encoded.complete) decoder.allPiecesAdded();
+      };
+      await addArrived();
+      if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
       decoder.start();
-      while (!decoder.step(DECODE_SLICE_MS)) {
-        if (showProgress) this.#showProgress({ phase: 'preparing', share: decoder.progress() });
-        await nextTask();
+      for (;;) {
+        const reached = decoder.step(DECODE_SLICE_MS);
+        if (reached === DecodeStep.Done) break;
+        if (reached === DecodeStep.NeedsPiece) {
+          await addArrived();
+        } else {
+          if (showProgress) this.#showProgress({ phase: 'preparing', share: decoder.progress() });
+          await nextTask();
+        }
         if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
       }
       // The first frame of a large trace takes a while of its own: it gets a task to itself.
