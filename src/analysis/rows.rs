@@ -90,19 +90,6 @@ pub fn visible_filtered_rows(trace: &Trace, collapsed: &CollapsedSet, kept: &[bo
     rows
 }
 
-/// For each span, whether it or any descendant failed: failures show on every ancestor.
-pub fn error_in_subtree(trace: &Trace) -> Vec<bool> {
-    let mut flags: Vec<bool> = trace.spans.iter().map(|span| span.status.is_error()).collect();
-    for index in (0..trace.spans.len()).rev() {
-        if let Some(parent) = trace.spans[index].parent {
-            if flags[index] {
-                flags[parent] = true;
-            }
-        }
-    }
-    flags
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,10 +152,5 @@ mod tests {
         let by_name = kept_with_ancestors(&trace, |span| span.name == "d");
         collapsed.toggle(1);
         assert_eq!(visible_filtered_rows(&trace, &collapsed, &by_name), [0, 3]);
-    }
-
-    #[test]
-    fn errors_mark_every_ancestor_and_nothing_else() {
-        assert_eq!(error_in_subtree(&sample()), [true, true, true, false]);
     }
 }

@@ -44,76 +44,6 @@ impl TimeWindow {
     }
 }
 
-/// Time a span spends itself: its duration minus the union of its children's intervals
-/// (clipped to it). Spans are in pre-order, so a span's direct children are found by hopping from
-/// subtree to subtree, with no list built: one pass over all spans, no allocation per span (a
-/// million spans took 76 ms natively with per-span child lists, the first frame's largest part).
-pub fn self_times(trace: &crate::model::Trace) -> Vec<u64> {
-    let spans = &trace.spans;
-    let mut unsorted: Vec<(u64, u64)> = Vec::new();
-    spans
-        .iter()
-        .enumerate()
-        .map(|(index, span)| {
-            let interval = |child: usize| (spans[child].start_ns, spans[child].end_ns());
-            let mut union = Union::within(span.start_ns, span.end_ns());
-            let mut in_start_order = true;
-            for child in direct_children(spans, index) {
-                let (child_start, child_end) = interval(child);
-                in_start_order &= child_start >= union.last_start;
-                if !in_start_order {
-                    break;
-                }
-                union.add(child_start, child_end);
-            }
-            if !in_start_order {
-                // The tree builder orders children by start; should that ever not hold, this
-                // span's children are sorted first.
-                unsorted.clear();
-                unsorted.extend(direct_children(spans, index).map(interval));
-                unsorted.sort_unstable();
-                union = Union::within(span.start_ns, span.end_ns());
-                for &(child_start, child_end) in &unsorted {
-                    union.add(child_start, child_end);
-                }
-            }
-            span.duration_ns.saturating_sub(union.covered)
-        })
-        .collect()
-}
-
-/// The direct children of span `index`: from its first child, hopping over each child's subtree.
-fn direct_children(spans: &[crate::model::Span], index: usize) -> impl Iterator<Item = usize> + '_ {
-    let end = spans[index].subtree_end.min(spans.len());
-    std::iter::successors(Some(index + 1), move |&child| spans.get(child).map(|span| span.subtree_end.max(child + 1)))
-        .take_while(move |&child| child < end)
-}
-
-/// The length of the union of intervals added in start order, clipped to `start..end`.
-struct Union {
-    start: u64,
-    end: u64,
-    reached: u64,
-    last_start: u64,
-    covered: u64,
-}
-
-impl Union {
-    fn within(start: u64, end: u64) -> Self {
-        Union { start, end, reached: start, last_start: 0, covered: 0 }
-    }
-
-    fn add(&mut self, from: u64, to: u64) {
-        self.last_start = from;
-        let from = from.clamp(self.reached, self.end);
-        let to = to.clamp(self.start, self.end);
-        if to > from {
-            self.covered += to - from;
-            self.reached = to;
-        }
-    }
-}
-
 /// One tick on the axis: its offset from the window start and its CSS position.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TimeTick {
@@ -169,65 +99,10 @@ mod tests {
     }
 
     #[test]
-    fn zoom_windows_and_self_time() {
+    fn zoom_windows_narrow_to_a_share_of_the_window() {
         let window = TimeWindow { start_ns: 1_000, duration_ns: 1_000 };
         assert_eq!(window.between(0.5, 0.25, 1), TimeWindow { start_ns: 1_250, duration_ns: 250 });
         assert_eq!(window.between(0.5, 0.5, 10), TimeWindow { start_ns: 1_500, duration_ns: 10 });
-        let mut parent = Span::new("p", None, "p");
-        parent.duration_ns = 100;
-        let mut first = Span::new("a", Some("p".into()), "a");
-        first.start_ns = 10;
-        first.duration_ns = 30;
-        let mut overlapping = Span::new("b", Some("p".into()), "b");
-        overlapping.start_ns = 20;
-        overlapping.duration_ns = 40;
-        let trace = crate::model::build_trace(crate::model::Trace::default(), vec![parent, first, overlapping]);
-        assert_eq!(self_times(&trace), [50, 30, 40], "children cover 10..60 of the parent's 0..100");
-    }
-
-    #[test]
-    fn self_time_skips_grandchildren_and_copes_with_children_out_of_start_order() {
-        let span = |id: &str, parent: Option<&str>, start_ns: u64, duration_ns: u64| {
-            let mut span = Span::new(id, parent.map(String::from), id);
-            span.start_ns = start_ns;
-            span.duration_ns = duration_ns;
-            span
-        };
-        // root 0..100 with children a 10..40 (grandchild g 15..35), b 10..20, c 70..90.
-        let spans = vec![
-            span("root", None, 0, 100),
-            span("a", Some("root"), 10, 30),
-            span("g", Some("a"), 15, 20),
-            span("b", Some("root"), 10, 10),
-            span("c", Some("root"), 70, 20),
-        ];
-        let mut trace = crate::model::build_trace(crate::model::Trace::default(), spans);
-        let names: Vec<&str> = trace.spans.iter().map(|span| span.name.as_str()).collect();
-        let expected: Vec<u64> = names
-            .iter()
-            .map(|name| match *name {
-                "root" => 50,
-                "a" => 10,
-                _ => trace.spans.iter().find(|span| span.name == *name).map_or(0, |span| span.duration_ns),
-            })
-            .collect();
-        assert_eq!(self_times(&trace), expected, "{names:?}");
-        // The same tree with the root's children swapped so they are out of start order.
-        let c_index = names.iter().position(|name| *name == "c").unwrap_or_default();
-        let last = trace.spans.len() - 1;
-        assert_eq!(c_index, last);
-        let moved = trace.spans.remove(last);
-        trace.spans.insert(1, moved);
-        for (index, span) in trace.spans.iter_mut().enumerate().skip(1) {
-            span.subtree_end = if span.name == "c" {
-                2
-            } else if span.name == "a" {
-                4
-            } else {
-                index + 1
-            };
-        }
-        assert_eq!(self_times(&trace)[0], 50, "children out of start order are sorted first");
     }
 
     #[test]

@@ -25,12 +25,13 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
     let (start_ns, end_ns) = (span.start_ns, span.end_ns());
     let whole = TimeWindow { start_ns: trace.start_ns, duration_ns: trace.duration_ns };
     let geometry = move || interval_geometry(start_ns, end_ns, state.window.get().unwrap_or(whole));
-    let self_ns = state.self_times.with_untracked(|times| times.get(span_index).copied().unwrap_or(span.duration_ns));
+    let self_ns =
+        state.digest.with_untracked(|digest| digest.self_times.get(span_index).copied().unwrap_or(span.duration_ns));
     let self_share =
         (span.has_children() && span.duration_ns > 0).then(|| format_percent(self_ns, span.duration_ns, 2));
     let failed = span.status.is_error();
-    let failure_below =
-        !failed && state.error_in_subtree.with_untracked(|flags| flags.get(span_index).copied().unwrap_or(false));
+    let failure_below = !failed
+        && state.digest.with_untracked(|digest| digest.error_in_subtree.get(span_index).copied().unwrap_or(false));
     let has_children = span.has_children();
     let is_collapsed = move || state.collapsed.with(|set| set.is_collapsed(span_index));
     let is_selected = move || state.selected.get() == Some(span_index);

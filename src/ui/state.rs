@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use web_sys::HtmlElement;
 
 use crate::analysis::{
-    error_in_subtree, kept_with_ancestors, search_spans, self_times, visible_filtered_rows, visible_rows, CollapsedSet,
-    Query, TimeWindow,
+    digest, kept_with_ancestors, search_spans, visible_filtered_rows, visible_rows, CollapsedSet, Query, TimeWindow,
+    TraceDigest,
 };
 use crate::model::{ImportWarning, SpanKind, Trace, TraceSet};
 
@@ -113,14 +113,13 @@ pub struct ViewerState {
     pub zoom: RwSignal<Option<TimeWindow>>,
     /// The time window bars are drawn in: the zoom, else the whole trace.
     pub window: Memo<Option<TimeWindow>>,
-    /// Per span: time spent in the span itself, outside its children. Derived once per trace.
-    pub self_times: Memo<Shared<Vec<u64>>>,
+    /// Per span: time spent in the span itself, outside its children, and whether it or a
+    /// descendant failed. Derived once per trace, in one pass.
+    pub digest: Memo<Shared<TraceDigest>>,
     /// The search box's text; matches are derived from it.
     pub query: RwSignal<String>,
     /// Spans matching `query`, in tree order (empty when there is no query).
     pub matches: Memo<Shared<Vec<usize>>>,
-    /// Per span: it or a descendant failed. Derived once per trace.
-    pub error_in_subtree: Memo<Shared<Vec<bool>>>,
     /// The `<trace-viewer>` element, to dispatch events on; `None` when mounted without one.
     host: StoredValue<Option<HtmlElement>, LocalStorage>,
 }
@@ -160,8 +159,8 @@ impl ViewerState {
                 })
             })
         });
-        let self_times = Memo::new(move |_| {
-            Shared(Arc::new(trace.with(|trace| trace.as_ref().map(|trace| self_times(trace)).unwrap_or_default())))
+        let digest = Memo::new(move |_| {
+            Shared(Arc::new(trace.with(|trace| trace.as_ref().map(|trace| digest(trace)).unwrap_or_default())))
         });
         let query = RwSignal::new(String::new());
         let matches = Memo::new(move |_| {
@@ -172,11 +171,6 @@ impl ViewerState {
                 None => Vec::new(),
             });
             Shared(Arc::new(found))
-        });
-        let error_in_subtree = Memo::new(move |_| {
-            Shared(Arc::new(
-                trace.with(|trace| trace.as_ref().map(|trace| error_in_subtree(trace)).unwrap_or_default()),
-            ))
         });
         ViewerState {
             view_mode: RwSignal::new(ViewMode::Auto),
@@ -193,10 +187,9 @@ impl ViewerState {
             rows,
             zoom,
             window,
-            self_times,
+            digest,
             query,
             matches,
-            error_in_subtree,
             host: StoredValue::new_local(host),
         }
     }
