@@ -1,15 +1,30 @@
-//! What the tree's rows need from every span, gathered in one pass over a trace: each span's
-//! self time (its duration less the time its children cover) and whether it or a descendant
-//! failed. A million spans take 184 MB in wasm, so every separate pass reads all of that again:
-//! these two used three passes, and a large trace's first frame waited for them.
+//! What a trace's first frame needs from every span, gathered in one pass: for the rows, each
+//! span's self time (its duration less the time its children cover) and whether it or a
+//! descendant failed; for the header, the failures and the model calls' tokens and cost; for the
+//! minimap, when spans start. A million spans take 184 MB in wasm, so every separate pass reads
+//! all of that again: these took seven, and a large trace's first frame waited for them.
 
-use crate::model::{Span, Trace};
+use crate::model::{Span, SpanKind, Trace};
 
-/// Per span (by index in the trace): self time, and whether it or a descendant failed.
+/// Columns of the start-time histogram (the minimap's strip).
+pub const HISTOGRAM_COLUMNS: usize = 120;
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TraceDigest {
+    /// Per span (by index): time in the span itself, outside its children.
     pub self_times: Vec<u64>,
+    /// Per span: it or a descendant failed.
     pub error_in_subtree: Vec<bool>,
+    /// Spans that failed.
+    pub error_count: usize,
+    /// Tokens over the model calls (LLM and embedding spans: agents and chains often repeat
+    /// their children's sums).
+    pub model_tokens: u64,
+    /// Cost over the model calls, when any has one.
+    pub model_cost_usd: Option<f64>,
+    /// Per column of the trace's time range: how many spans start there, and whether one failed.
+    pub starts: Vec<u32>,
+    pub failed_starts: Vec<bool>,
 }
 
 /// A span whose subtree is still being read, with the union of its children's intervals so far.
@@ -24,12 +39,30 @@ struct Open {
 /// a span is finished when the walk leaves its subtree, and hands its failure to its parent.
 pub fn digest(trace: &Trace) -> TraceDigest {
     let spans = &trace.spans;
-    let mut digest = TraceDigest { self_times: vec![0; spans.len()], error_in_subtree: vec![false; spans.len()] };
+    let mut digest = TraceDigest {
+        self_times: vec![0; spans.len()],
+        error_in_subtree: vec![false; spans.len()],
+        starts: vec![0; HISTOGRAM_COLUMNS],
+        failed_starts: vec![false; HISTOGRAM_COLUMNS],
+        ..TraceDigest::default()
+    };
+    let column_of = start_column(trace);
     let mut open: Vec<Open> = Vec::new();
     // Spans whose children could not be added in start order, computed again at the end.
     let mut out_of_order: Vec<usize> = Vec::new();
     for (index, span) in spans.iter().enumerate() {
-        digest.error_in_subtree[index] |= span.status.is_error();
+        let failed = span.status.is_error();
+        digest.error_in_subtree[index] |= failed;
+        digest.error_count += usize::from(failed);
+        let column = column_of(span.start_ns);
+        digest.starts[column] = digest.starts[column].saturating_add(1);
+        digest.failed_starts[column] |= failed;
+        if let (SpanKind::Llm | SpanKind::Embedding, Some(details)) = (span.kind, span.ai.as_deref()) {
+            digest.model_tokens += details.tokens.total_or_sum().unwrap_or(0);
+            if let Some(cost) = details.cost_usd {
+                *digest.model_cost_usd.get_or_insert(0.0) += cost;
+            }
+        }
         while open.last().is_some_and(|top| spans[top.index].subtree_end <= index) {
             if let Some(finished) = open.pop() {
                 finish(spans, finished, &mut digest, &mut out_of_order);
@@ -58,6 +91,23 @@ pub fn digest(trace: &Trace) -> TraceDigest {
         }
     }
     digest
+}
+
+/// The histogram column a start time falls in (times outside the trace go to the nearest end).
+fn start_column(trace: &Trace) -> impl Fn(u64) -> usize {
+    let (start, duration) = (trace.start_ns, trace.duration_ns.max(1));
+    // 64-bit arithmetic where it cannot overflow (any trace shorter than ~4.8 years); 128-bit
+    // division is a slow library call in wasm, once per span.
+    let fits_in_u64 = duration <= u64::MAX / HISTOGRAM_COLUMNS as u64;
+    move |start_ns| {
+        let offset = start_ns.saturating_sub(start).min(duration);
+        let column = if fits_in_u64 {
+            (offset * HISTOGRAM_COLUMNS as u64 / duration) as usize
+        } else {
+            (u128::from(offset) * HISTOGRAM_COLUMNS as u128 / u128::from(duration)) as usize
+        };
+        column.min(HISTOGRAM_COLUMNS - 1)
+    }
 }
 
 fn finish(spans: &[Span], finished: Open, digest: &mut TraceDigest, out_of_order: &mut Vec<usize>) {
@@ -198,6 +248,25 @@ mod tests {
             }
             expected.self_times.push(span.duration_ns.saturating_sub(union.covered));
         }
+        expected.error_count = spans.iter().filter(|span| span.status.is_error()).count();
+        let model_calls = || {
+            spans
+                .iter()
+                .filter(|span| matches!(span.kind, SpanKind::Llm | SpanKind::Embedding))
+                .filter_map(|span| span.ai.as_deref())
+        };
+        expected.model_tokens = model_calls().filter_map(|details| details.tokens.total_or_sum()).sum();
+        let costs: Vec<f64> = model_calls().filter_map(|details| details.cost_usd).collect();
+        expected.model_cost_usd = (!costs.is_empty()).then(|| costs.iter().sum());
+        expected.starts = vec![0; HISTOGRAM_COLUMNS];
+        expected.failed_starts = vec![false; HISTOGRAM_COLUMNS];
+        let duration = u128::from(trace.duration_ns.max(1));
+        for span in spans {
+            let offset = u128::from(span.start_ns.saturating_sub(trace.start_ns)).min(duration);
+            let column = ((offset * HISTOGRAM_COLUMNS as u128 / duration) as usize).min(HISTOGRAM_COLUMNS - 1);
+            expected.starts[column] += 1;
+            expected.failed_starts[column] |= span.status.is_error();
+        }
         expected.error_in_subtree = vec![false; spans.len()];
         for failed in (0..spans.len()).filter(|&index| spans[index].status.is_error()) {
             let mut at = Some(failed);
@@ -215,7 +284,23 @@ mod tests {
             let set = crate::import::import_text(&text, None).expect("a generated trace imports");
             let trace = &set.traces[0];
             assert!(trace.spans.iter().any(|span| span.status.is_error()), "the test needs failures");
-            assert_eq!(digest(trace), by_definition(trace));
+            let found = digest(trace);
+            assert_eq!(found, by_definition(trace));
+            assert!(found.starts.iter().filter(|count| **count > 0).count() > 1, "spans spread over the strip");
         }
+        let set =
+            crate::import::import_text(&crate::generate::otlp_trace(1_500), None).expect("a generated trace imports");
+        assert!(digest(&set.traces[0]).model_tokens > 0, "the GenAI trace's model calls have tokens");
+        // Costs, which the generator does not write, on two model calls.
+        let mut trace = set.traces[0].clone();
+        let mut priced =
+            trace.spans.iter_mut().filter(|span| span.kind == SpanKind::Llm).filter_map(|span| span.ai.as_deref_mut());
+        for cost in [0.25, 0.5] {
+            if let Some(details) = priced.next() {
+                details.cost_usd = Some(cost);
+            }
+        }
+        assert_eq!(digest(&trace).model_cost_usd, Some(0.75));
+        assert_eq!(digest(&trace), by_definition(&trace));
     }
 }

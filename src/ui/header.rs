@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use super::copy_button::CopyButton;
 use super::ViewerState;
-use crate::analysis::format_duration_ns;
-use crate::model::{format_count, AttributeValue, SpanKind, Trace};
+use crate::analysis::{format_duration_ns, TraceDigest};
+use crate::model::{format_count, AttributeValue, Trace};
 
 #[component]
 pub fn Header(state: ViewerState) -> impl IntoView {
@@ -48,7 +48,8 @@ pub fn Header(state: ViewerState) -> impl IntoView {
             </div>
             {move || {
                 let file_warnings = state.file.with(|file| file.as_ref().map(|file| file.warnings.len()).unwrap_or(0));
-                state.trace.get().map(|trace| view! { <TraceFacts trace=trace.0.clone() file_warnings=file_warnings show_warnings=show_warnings /> })
+                let digest = state.digest.get().0;
+                state.trace.get().map(|trace| view! { <TraceFacts trace=trace.0.clone() digest=digest file_warnings=file_warnings show_warnings=show_warnings /> })
             }}
             <Show when=move || show_warnings.get()>
                 <ul class="tv-warning-list" aria-label="Import warnings">
@@ -79,23 +80,21 @@ fn short_id(id: &str) -> String {
 }
 
 #[component]
-fn TraceFacts(trace: std::sync::Arc<Trace>, file_warnings: usize, show_warnings: RwSignal<bool>) -> impl IntoView {
-    let error_count = trace.error_count();
+fn TraceFacts(
+    trace: std::sync::Arc<Trace>,
+    /// The trace's one-pass digest (failures, model calls' tokens and cost).
+    digest: std::sync::Arc<TraceDigest>,
+    file_warnings: usize,
+    show_warnings: RwSignal<bool>,
+) -> impl IntoView {
+    let error_count = digest.error_count;
     // Problems with the file itself (a skipped JSON Lines line, a file that could not be read)
     // count here too, so they are never out of sight.
     let warning_count = trace.warnings.len() + file_warnings;
     // Usage is counted on model calls only: agent and chain spans often repeat their children's sums.
-    let model_calls = || {
-        trace
-            .spans
-            .iter()
-            .filter(|span| matches!(span.kind, SpanKind::Llm | SpanKind::Embedding))
-            .filter_map(|span| span.ai.as_deref())
-    };
-    let total_tokens: u64 = model_calls().filter_map(|details| details.tokens.total_or_sum()).sum();
-    let costs: Vec<f64> = model_calls().filter_map(|details| details.cost_usd).collect();
-    let total_cost = (!costs.is_empty())
-        .then(|| format!("${}", AttributeValue::Double((costs.iter().sum::<f64>() * 1e6).round() / 1e6).display()));
+    let total_tokens = digest.model_tokens;
+    let total_cost =
+        digest.model_cost_usd.map(|cost| format!("${}", AttributeValue::Double((cost * 1e6).round() / 1e6).display()));
     let fact = |label: &'static str, value: Option<String>, copyable: bool| {
         value.map(|value| {
             let copy = copyable.then(|| view! { <CopyButton text=value.clone() label=label /> });

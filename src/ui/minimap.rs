@@ -3,44 +3,15 @@
 
 use leptos::prelude::*;
 
-use super::{Shared, ViewerState};
+use super::ViewerState;
 use crate::analysis::format_percent;
-
-/// Columns in the strip.
-const BINS: usize = 120;
-
-/// Per column: how many spans start there, and whether one of them failed.
-fn density(trace: &crate::model::Trace) -> (Vec<u32>, Vec<bool>) {
-    let mut counts = vec![0u32; BINS];
-    let mut failed = vec![false; BINS];
-    let duration = trace.duration_ns.max(1);
-    // 64-bit arithmetic where it cannot overflow (any trace shorter than ~4.8 years); 128-bit
-    // division is a slow library call in wasm, once per span.
-    let fits_in_u64 = duration <= u64::MAX / BINS as u64;
-    for span in &trace.spans {
-        let offset = span.start_ns.saturating_sub(trace.start_ns).min(duration);
-        let bin = if fits_in_u64 {
-            (offset * BINS as u64 / duration) as usize
-        } else {
-            (u128::from(offset) * BINS as u128 / u128::from(duration)) as usize
-        };
-        let bin = bin.min(BINS - 1);
-        counts[bin] = counts[bin].saturating_add(1);
-        failed[bin] |= span.status.is_error();
-    }
-    (counts, failed)
-}
 
 #[component]
 pub fn Minimap(state: ViewerState) -> impl IntoView {
-    let histogram = Memo::new(move |_| {
-        Shared(std::sync::Arc::new(
-            state.trace.with(|trace| trace.as_ref().map(|trace| density(trace)).unwrap_or_default()),
-        ))
-    });
+    // Per column: how many spans start there, and whether one failed (from the trace's digest).
     let columns = move || {
-        histogram.with(|histogram| {
-            let (counts, failed) = &**histogram;
+        state.digest.with(|digest| {
+            let (counts, failed) = (&digest.starts, &digest.failed_starts);
             let peak = counts.iter().copied().max().unwrap_or(1).max(1);
             counts
                 .iter()
