@@ -189,6 +189,11 @@ export function importInWorker(files, signal, onProgress) {
         }
         encoded.add(data.piece);
       } else if (data.done) {
+        const received = encoded?.pieces.length ?? 0;
+        if (received !== data.pieceCount) {
+          finish(reject, new Error(`The import worker sent ${received} of ${data.pieceCount} pieces of its result.`));
+          return;
+        }
         const nothing = new EncodedPieces();
         nothing.end();
         finish(resolve, nothing);

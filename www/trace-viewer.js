@@ -319,7 +319,7 @@ export class TraceViewerElement extends HTMLElement {
     const decoder = new TransferDecoder();
     try {
       let added = 0;
-      /** Adds the pieces that have arrived; false once the next one never will. */
+      /** Waits for the next piece, adds every piece that has arrived, and says when none will follow. */
       const addArrived = async () => {
         const more = await encoded.arrived(added);
         for (; added < encoded.pieces.length; added += 1) decoder.addPiece(encoded.pieces[added]);
