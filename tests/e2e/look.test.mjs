@@ -58,5 +58,10 @@ test('at phone width the detail panel sits below the tree', async () => {
   assert.ok(panel.width > 300, 'panel uses the full width');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (${overflow} px too wide)`);
+  // The minimap's 120 columns still show on the narrow strip (with gaps they had no width left).
+  const columnWidths = await page.locator('trace-viewer .tv-minimap-column').evaluateAll(
+    (columns) => columns.map((column) => column.getBoundingClientRect().width));
+  assert.equal(columnWidths.length, 120);
+  assert.ok(columnWidths.every((width) => width >= 0.5), `minimap columns ${Math.min(...columnWidths)} px wide`);
   await page.close();
 });
