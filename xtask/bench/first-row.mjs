@@ -1,8 +1,9 @@
 // Opens xtask/bench/first-row.html in headless Chromium three times (a fresh page each; `--runs N`
 // to change) and prints the median time from the trace's bytes being in memory to its first row on
-// screen, beside Chromium's own JSON.parse of the same text; then times the import alone in the
-// element's worker (six fresh workers: the first cold, the median of the other five warm), beside
-// the median of three JSON.parse runs of the same text on that page.
+// screen, beside Chromium's own JSON.parse of the same text; then times the element's worker (six
+// fresh workers: the first cold, the median of the other five warm): the import itself as the
+// worker clocks it (bytes in its memory -> model) and the whole round trip, each beside the median
+// of three JSON.parse runs of the same text on that page.
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '../node_modules/playwright-core/index.mjs';
