@@ -122,7 +122,7 @@ fn read_span(
         }
     }
     let mut span = Span::new(span_id.clone(), parent, string_field(object, &["operationName"]).unwrap_or_default());
-    span.links = links;
+    span.links = links.into();
     span.attributes = tags(object.get("tags"));
     match object.get("startTime").and_then(unsigned) {
         Some(micros) => span.start_ns = micros.saturating_mul(1000),
@@ -175,7 +175,7 @@ fn read_span(
             span.warnings.push(ImportWarning::for_span(&span_id, format!("Jaeger says: {warning}")));
         }
     }
-    span.other_fields = other_fields(object, SPAN_FIELDS);
+    span.other_fields = other_fields(object, SPAN_FIELDS).into();
     (trace_id, span)
 }
 

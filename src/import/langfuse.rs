@@ -192,7 +192,7 @@ fn read_observation(object: &Map<String, Value>, resources: &mut Vec<Resource>, 
     if span.ai.as_deref().is_some_and(|details| details.is_empty()) {
         span.ai = None;
     }
-    span.other_fields = other_fields(object, OBSERVATION_FIELDS);
+    span.other_fields = other_fields(object, OBSERVATION_FIELDS).into();
     span
 }
 

@@ -187,7 +187,7 @@ fn read_run(run: &Map<String, Value>) -> (String, Span) {
             })
             .collect();
     }
-    span.other_fields = other_fields(run, RUN_FIELDS);
+    span.other_fields = other_fields(run, RUN_FIELDS).into();
     if let Some(extra) = extra {
         span.other_fields.extend(
             other_fields(extra, &["metadata"])

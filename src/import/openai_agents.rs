@@ -105,7 +105,8 @@ fn read_span(object: &Map<String, Value>) -> (String, Span) {
     span.other_fields = other_fields(
         object,
         &["object", "id", "trace_id", "parent_id", "started_at", "ended_at", "span_data", "error"],
-    );
+    )
+    .into();
     (trace_id, span)
 }
 

@@ -212,7 +212,7 @@ fn read_span(object: &Map<String, Value>, made_up_ids: &mut usize) -> (String, S
     span.protocol_kind = protocol_kind(object.get("kind"));
     span.status = status(object.get("status"));
     span.attributes = key_values(object.get("attributes"));
-    span.other_fields = other_fields(object, SPAN_FIELDS);
+    span.other_fields = other_fields(object, SPAN_FIELDS).into();
 
     let start = field(object, &["startTimeUnixNano", "start_time_unix_nano"]).and_then(time_ns);
     let end = field(object, &["endTimeUnixNano", "end_time_unix_nano"]).and_then(time_ns);

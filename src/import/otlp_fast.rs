@@ -477,7 +477,7 @@ fn convert(json: SpanJson) -> Option<Span> {
         attributes.extend(count("flags", link.flags));
         links.push(SpanLink { trace_id: id(&link.trace_id, 16)?, span_id: id(&link.span_id, 8)?, attributes });
     }
-    span.links = links;
+    span.links = links.into();
     let other_fields = [
         json.trace_state.as_ref().map(|state| Attribute::new("traceState", AttributeValue::String(state.to_string()))),
         count("flags", json.flags),
@@ -486,8 +486,9 @@ fn convert(json: SpanJson) -> Option<Span> {
         count("droppedLinksCount", json.dropped_links_count),
     ];
     // At its exact length, as the attributes: most spans have one of these (flags), not four.
-    span.other_fields = Vec::with_capacity(other_fields.iter().flatten().count());
-    span.other_fields.extend(other_fields.into_iter().flatten());
+    let mut fields = Vec::with_capacity(other_fields.iter().flatten().count());
+    fields.extend(other_fields.into_iter().flatten());
+    span.other_fields = fields.into();
 
     Some(span)
 }

@@ -102,7 +102,7 @@ fn read_span(object: &Map<String, Value>, position: usize) -> Span {
             })
             .collect();
     }
-    span.other_fields = other_fields(object, SPAN_FIELDS);
+    span.other_fields = other_fields(object, SPAN_FIELDS).into();
     let details = read_ai_details(object);
     if !details.is_empty() {
         span.ai = Some(Box::new(details));

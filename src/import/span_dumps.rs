@@ -198,7 +198,7 @@ fn read_span(object: &Map<String, Value>, trace: &mut crate::model::Trace) -> (S
             }
         });
     }
-    span.other_fields = other_fields(object, SPAN_FIELDS);
+    span.other_fields = other_fields(object, SPAN_FIELDS).into();
     span.other_fields.extend(other_fields(context, &["trace_id", "traceId", "span_id", "spanId"]));
     (trace_id, span)
 }

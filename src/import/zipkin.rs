@@ -105,7 +105,7 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
                 })
                 .collect();
         }
-        span.other_fields = other_fields(object, SPAN_FIELDS);
+        span.other_fields = other_fields(object, SPAN_FIELDS).into();
         let raw = import.trace_mut(&mut index, &trace_id);
         if let Some(service) = service_name(object) {
             let slot = *resource_of.entry((trace_id.clone(), service.clone())).or_insert_with(|| {

@@ -7,6 +7,7 @@ mod ai;
 pub(crate) mod attribute;
 mod duration;
 mod feedback;
+mod list;
 mod outline;
 mod span;
 mod time;
@@ -18,6 +19,7 @@ pub use ai::{AiDetails, Document, Message, Messages, PlainTextRole, TokenUsage, 
 pub use attribute::{Attribute, AttributeValue};
 pub use duration::{format_count, format_duration_ns, format_percent};
 pub use feedback::{Feedback, FeedbackKind};
+pub use list::List;
 pub use outline::outline;
 pub use span::{protocol_kind_name, Span, SpanEvent, SpanKind, SpanLink, SpanStatus};
 pub use time::{format_rfc3339_ns, parse_rfc3339_ns};

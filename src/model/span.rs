@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::{AiDetails, Attribute, ImportWarning};
+use super::{AiDetails, Attribute, ImportWarning, List};
 
 /// What a span does, in AI terms. Importers decide it from the source's own vocabulary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -117,13 +117,13 @@ pub struct Span {
     /// Index into `Trace::scopes`: the instrumentation library that produced the span.
     pub scope: Option<usize>,
     pub attributes: Vec<Attribute>,
-    pub events: Vec<SpanEvent>,
-    pub links: Vec<SpanLink>,
+    pub events: List<SpanEvent>,
+    pub links: List<SpanLink>,
     /// Fields of the source span object the importer has no slot for (trace state, flags,
     /// dropped counts, vendor fields...), kept so nothing the file said is lost.
-    pub other_fields: Vec<Attribute>,
+    pub other_fields: List<Attribute>,
     /// Problems found while importing this span, also listed on the trace.
-    pub warnings: Vec<ImportWarning>,
+    pub warnings: List<ImportWarning>,
     /// The AI meaning (model, messages, tool, documents, tokens, cost), when the source has any.
     pub ai: Option<Box<AiDetails>>,
 }

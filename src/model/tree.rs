@@ -102,7 +102,7 @@ impl<'a> IdIndex<'a> {
     }
 }
 
-use super::{ImportWarning, Span, SpanKind, SpanStatus, Trace};
+use super::{ImportWarning, List, Span, SpanKind, SpanStatus, Trace};
 
 /// A span as an importer hands it over: everything but its place in the tree.
 pub type RawSpan = Span;
@@ -126,10 +126,10 @@ impl Span {
             resource: None,
             scope: None,
             attributes: Vec::new(),
-            events: Vec::new(),
-            links: Vec::new(),
-            other_fields: Vec::new(),
-            warnings: Vec::new(),
+            events: List::new(),
+            links: List::new(),
+            other_fields: List::new(),
+            warnings: List::new(),
             ai: None,
         }
     }

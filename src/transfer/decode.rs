@@ -160,8 +160,8 @@ fn trace_header(reader: &mut Reader) -> WireResult<(Trace, usize)> {
         session_id: reader.optional_text()?,
         variant: reader.optional_text()?,
         feedback: reader.list(feedback)?,
-        other_fields: reader.list(attribute)?,
-        warnings: reader.list(warning)?,
+        other_fields: reader.list(attribute)?.into(),
+        warnings: reader.list(warning)?.into(),
         spans: Vec::new(),
     };
     let span_count = reader.item_count()?;
@@ -258,10 +258,10 @@ fn span(reader: &mut Reader) -> WireResult<Span> {
         resource: optional_index(reader)?,
         scope: optional_index(reader)?,
         attributes: reader.list(attribute)?,
-        events: reader.list(event)?,
-        links: reader.list(link)?,
-        other_fields: reader.list(attribute)?,
-        warnings: reader.list(warning)?,
+        events: reader.list(event)?.into(),
+        links: reader.list(link)?.into(),
+        other_fields: reader.list(attribute)?.into(),
+        warnings: reader.list(warning)?.into(),
         ai: reader.option(|reader| ai(reader).map(Box::new))?,
     })
 }

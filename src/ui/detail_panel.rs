@@ -137,7 +137,7 @@ fn SpanDetail(trace: std::sync::Arc<Trace>, index: usize) -> impl IntoView {
             {section("Attributes", span.attributes.len(), view! { <AttributeTable attributes=span.attributes.clone() label="Attributes" /> }.into_any())}
             {section("Events", span.events.len(), view! { <ol class="tv-events">{events}</ol> }.into_any())}
             {section("Links", span.links.len(), view! { <ul class="tv-links">{links}</ul> }.into_any())}
-            {section("Other fields", span.other_fields.len(), view! { <AttributeTable attributes=span.other_fields.clone() label="Other fields" /> }.into_any())}
+            {section("Other fields", span.other_fields.len(), view! { <AttributeTable attributes=span.other_fields.to_vec() label="Other fields" /> }.into_any())}
             {resource_attributes.map(|attributes| section("Resource", attributes.len(), view! { <AttributeTable attributes=attributes label="Resource" /> }.into_any()))}
             {scope_attributes.map(|attributes| section("Instrumentation scope", attributes.len(), view! { <AttributeTable attributes=attributes label="Scope" /> }.into_any()))}
         </div>

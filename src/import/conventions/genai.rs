@@ -298,7 +298,8 @@ mod tests {
                     text("finish_reason", "stop"),
                 ],
             },
-        ];
+        ]
+        .into();
         crate::import::conventions::apply(&mut span);
         let details = span.ai.unwrap();
         let roles: Vec<&str> = details.input_messages.as_read().iter().map(|message| message.role.as_str()).collect();
