@@ -70,7 +70,7 @@ fn the_spec_example_keeps_every_field_and_reports_its_missing_parent() {
     assert_eq!(span.duration_ns, 1_000_000_000);
     assert_eq!(span.attributes[0].value, AttributeValue::String("some value".into()));
     assert_eq!(trace.resources[0].service_name(), Some("my.service"));
-    let scope = &trace.scopes[span.scope.unwrap()];
+    let scope = &trace.scopes[span.scope.get().unwrap()];
     assert_eq!((scope.name.as_str(), scope.version.as_deref()), ("my.library", Some("1.0.0")));
     assert_eq!(scope.attributes[0].key, "my.scope.attribute");
     assert!(span.warnings[0].message.contains("\"eee19b7ec3c1b173\" is not in the file"));

@@ -68,7 +68,7 @@ pub fn digest(trace: &Trace) -> TraceDigest {
                 finish(spans, finished, &mut digest, &mut out_of_order);
             }
         }
-        match (open.last_mut(), span.parent) {
+        match (open.last_mut(), span.parent.get()) {
             (Some(top), Some(parent)) if top.index == parent => {
                 if span.start_ns < top.children.last_start {
                     top.in_start_order = false;
@@ -118,7 +118,7 @@ fn finish(spans: &[Span], finished: Open, digest: &mut TraceDigest, out_of_order
         out_of_order.push(finished.index);
     }
     if digest.error_in_subtree[finished.index] {
-        if let Some(flag) = span.parent.and_then(|parent| digest.error_in_subtree.get_mut(parent)) {
+        if let Some(flag) = span.parent.get().and_then(|parent| digest.error_in_subtree.get_mut(parent)) {
             *flag = true;
         }
     }
@@ -209,7 +209,7 @@ mod tests {
         let parents = [None, Some(0), Some(0), Some(2), Some(0)];
         for (index, span) in trace.spans.iter_mut().enumerate() {
             span.subtree_end = subtree_ends[index];
-            span.parent = parents[index];
+            span.parent = parents[index].into();
         }
         assert_eq!(self_time_of(&trace, "root"), 50, "children out of start order are sorted first");
         assert_eq!(self_time_of(&trace, "a"), 10);
@@ -238,7 +238,7 @@ mod tests {
         for (index, span) in spans.iter().enumerate() {
             let mut children: Vec<(u64, u64)> = spans
                 .iter()
-                .filter(|child| child.parent == Some(index))
+                .filter(|child| child.parent.get() == Some(index))
                 .map(|child| (child.start_ns, child.end_ns()))
                 .collect();
             children.sort_unstable();
@@ -272,7 +272,7 @@ mod tests {
             let mut at = Some(failed);
             while let Some(current) = at {
                 expected.error_in_subtree[current] = true;
-                at = spans[current].parent;
+                at = spans[current].parent.get();
             }
         }
         expected

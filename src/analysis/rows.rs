@@ -43,10 +43,10 @@ impl CollapsedSet {
 
     /// Unfolds every ancestor of `index`, so the span is on a visible row.
     pub fn reveal(&mut self, trace: &Trace, index: usize) {
-        let mut parent = trace.spans.get(index).and_then(|span| span.parent);
+        let mut parent = trace.spans.get(index).and_then(|span| span.parent.get());
         while let Some(ancestor) = parent {
             self.set(ancestor, false);
-            parent = trace.spans[ancestor].parent;
+            parent = trace.spans[ancestor].parent.get();
         }
     }
 }
@@ -66,7 +66,7 @@ pub fn visible_rows(trace: &Trace, collapsed: &CollapsedSet) -> Vec<usize> {
 pub fn kept_with_ancestors(trace: &Trace, accepts: impl Fn(&crate::model::Span) -> bool) -> Vec<bool> {
     let mut kept: Vec<bool> = trace.spans.iter().map(accepts).collect();
     for index in (0..trace.spans.len()).rev() {
-        if let (true, Some(parent)) = (kept[index], trace.spans[index].parent) {
+        if let (true, Some(parent)) = (kept[index], trace.spans[index].parent.get()) {
             kept[parent] = true;
         }
     }

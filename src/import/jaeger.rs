@@ -10,7 +10,9 @@ use serde_json::{Map, Value};
 use super::fields::{other_fields, signed, string_field, unsigned};
 use super::pipeline::{RawImport, MISSING_START};
 use super::{encoding, ImportError};
-use crate::model::{Attribute, AttributeValue, ImportWarning, Resource, Span, SpanEvent, SpanLink, SpanStatus};
+use crate::model::{
+    Attribute, AttributeValue, ImportWarning, OptionalIndex, Resource, Span, SpanEvent, SpanLink, SpanStatus,
+};
 
 const SPAN_FIELDS: &[&str] = &[
     "traceID",
@@ -169,7 +171,8 @@ fn read_span(
             Some(resources.len() - 1)
         }
         _ => None,
-    };
+    }
+    .into();
     if let Some(Value::Array(warnings)) = object.get("warnings") {
         for warning in warnings.iter().filter_map(Value::as_str) {
             span.warnings.push(ImportWarning::for_span(&span_id, format!("Jaeger says: {warning}")));
@@ -238,7 +241,7 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
                 let raw = import.trace_mut(&mut index, &trace_id);
                 if let Some(resource) = resources.pop() {
                     raw.trace.resources.push(resource);
-                    span.resource = Some(raw.trace.resources.len() - 1);
+                    span.resource = OptionalIndex::from(raw.trace.resources.len() - 1);
                 }
                 raw.spans.push(span);
             }

@@ -14,7 +14,9 @@ use super::conventions::messages::{parse_messages, readable_text};
 use super::fields::{field, flatten_attributes, other_fields, string_field, text_or_json, time_ms_or_rfc3339};
 use super::pipeline::{set_times, RawImport};
 use super::ImportError;
-use crate::model::{Attribute, AttributeValue, Feedback, FeedbackKind, Resource, Scope, Span, SpanKind, SpanStatus};
+use crate::model::{
+    Attribute, AttributeValue, Feedback, FeedbackKind, OptionalIndex, Resource, Scope, Span, SpanKind, SpanStatus,
+};
 
 const OBSERVATION_TYPES: &[&str] =
     &["SPAN", "GENERATION", "EVENT", "AGENT", "TOOL", "CHAIN", "RETRIEVER", "EVALUATOR", "EMBEDDING", "GUARDRAIL"];
@@ -120,7 +122,7 @@ fn read_observation(object: &Map<String, Value>, resources: &mut Vec<Resource>, 
             span.attributes = flatten_attributes(Some(attributes));
             if let Some(resource @ Value::Object(_)) = metadata.get("resourceAttributes") {
                 resources.push(Resource { attributes: flatten_attributes(Some(resource)), other_fields: Vec::new() });
-                span.resource = Some(resources.len() - 1);
+                span.resource = OptionalIndex::from(resources.len() - 1);
             }
             if let Some(Value::Object(scope)) = metadata.get("scope") {
                 scopes.push(Scope {
@@ -128,7 +130,7 @@ fn read_observation(object: &Map<String, Value>, resources: &mut Vec<Resource>, 
                     version: string_field(scope, &["version"]),
                     attributes: flatten_attributes(scope.get("attributes")),
                 });
-                span.scope = Some(scopes.len() - 1);
+                span.scope = OptionalIndex::from(scopes.len() - 1);
             }
             let rest: Map<String, Value> = metadata
                 .into_iter()

@@ -11,8 +11,8 @@ use super::fields::{field, other_fields, signed, string_field, time_ns};
 use super::pipeline::{set_times, ResourcePlacement};
 use super::{encoding, ImportError, RawImport};
 use crate::model::{
-    protocol_kind_name, Attribute, AttributeValue, ImportWarning, Resource, Scope, Span, SpanEvent, SpanLink,
-    SpanStatus,
+    protocol_kind_name, Attribute, AttributeValue, ImportWarning, OptionalIndex, Resource, Scope, Span, SpanEvent,
+    SpanLink, SpanStatus,
 };
 
 const SPAN_FIELDS: &[&str] = &[
@@ -295,8 +295,8 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
                     let raw = &mut import.traces[position];
                     let (resource_index, scope_index) =
                         placement.place(position, &mut raw.trace, (batch_number, &resource), (scope_number, &scope));
-                    span.resource = Some(resource_index);
-                    span.scope = Some(scope_index);
+                    span.resource = OptionalIndex::from(resource_index);
+                    span.scope = OptionalIndex::from(scope_index);
                     raw.spans.push(span);
                     super::progress::span_read();
                 }

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::encoding;
 use super::otlp::{kind_from_name, kind_from_number, status_code_from_name, status_from_code};
 use super::pipeline::{set_times, RawImport, ResourcePlacement};
-use crate::model::{Attribute, AttributeValue, Resource, Scope, Span, SpanEvent, SpanLink, SpanStatus};
+use crate::model::{Attribute, AttributeValue, OptionalIndex, Resource, Scope, Span, SpanEvent, SpanLink, SpanStatus};
 
 /// A 64-bit integer written as a JSON number or a decimal string.
 #[derive(Clone, Copy)]
@@ -605,8 +605,8 @@ pub fn import(text: &str) -> Option<RawImport> {
                 let (resource_index, scope_index) =
                     placement.place(position, &mut raw.trace, (batch_number, &resource), (scope_number, &scope));
                 for span in &mut run {
-                    span.resource = Some(resource_index);
-                    span.scope = Some(scope_index);
+                    span.resource = OptionalIndex::from(resource_index);
+                    span.scope = OptionalIndex::from(scope_index);
                 }
                 // The common one-trace file moves its whole list without copying a span.
                 if raw.spans.is_empty() {

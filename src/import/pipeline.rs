@@ -158,8 +158,8 @@ fn merge(imports: &mut [RawImport]) -> Vec<RawTrace> {
                     let resource_offset = target.trace.resources.len();
                     let scope_offset = target.trace.scopes.len();
                     for span in &mut spans {
-                        span.resource = span.resource.map(|index| index + resource_offset);
-                        span.scope = span.scope.map(|index| index + scope_offset);
+                        span.resource = span.resource.get().map(|index| index + resource_offset).into();
+                        span.scope = span.scope.get().map(|index| index + scope_offset).into();
                     }
                     target.trace.resources.append(&mut trace.resources);
                     target.trace.scopes.append(&mut trace.scopes);

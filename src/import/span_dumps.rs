@@ -14,7 +14,7 @@ use super::encoding::normalise_binary_id;
 use super::fields::{field, flatten_attributes, other_fields, string_field, time_ms_or_rfc3339, unsigned};
 use super::pipeline::{set_times, RawImport};
 use super::ImportError;
-use crate::model::{Resource, Scope, Span, SpanEvent, SpanKind, SpanLink, SpanStatus};
+use crate::model::{OptionalIndex, Resource, Scope, Span, SpanEvent, SpanKind, SpanLink, SpanStatus};
 
 const SPAN_FIELDS: &[&str] = &[
     "name",
@@ -174,7 +174,7 @@ fn read_span(object: &Map<String, Value>, trace: &mut crate::model::Trace) -> (S
     if let Some(Value::Object(resource)) = object.get("resource") {
         let attributes = flatten_attributes(resource.get("attributes").or(Some(&Value::Object(resource.clone()))));
         let resource = Resource { attributes, other_fields: other_fields(resource, &["attributes"]) };
-        span.resource = Some(match trace.resources.iter().position(|existing| *existing == resource) {
+        span.resource = OptionalIndex::from(match trace.resources.iter().position(|existing| *existing == resource) {
             Some(position) => position,
             None => {
                 trace.resources.push(resource);
@@ -190,7 +190,7 @@ fn read_span(object: &Map<String, Value>, trace: &mut crate::model::Trace) -> (S
             version: string_field(scope, &["version"]),
             attributes: flatten_attributes(scope.get("attributes")),
         };
-        span.scope = Some(match trace.scopes.iter().position(|existing| *existing == scope) {
+        span.scope = OptionalIndex::from(match trace.scopes.iter().position(|existing| *existing == scope) {
             Some(position) => position,
             None => {
                 trace.scopes.push(scope);

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::fields::{other_fields, string_field, unsigned};
 use super::pipeline::{RawImport, MISSING_START};
 use super::ImportError;
-use crate::model::{Attribute, AttributeValue, ImportWarning, Resource, Span, SpanEvent, SpanStatus};
+use crate::model::{Attribute, AttributeValue, ImportWarning, OptionalIndex, Resource, Span, SpanEvent, SpanStatus};
 
 const SPAN_FIELDS: &[&str] = &[
     "traceId",
@@ -116,7 +116,7 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
                 });
                 raw.trace.resources.len() - 1
             });
-            span.resource = Some(slot);
+            span.resource = OptionalIndex::from(slot);
         }
         raw.spans.push(span);
     }

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::{AiDetails, Attribute, ImportWarning, List};
+use super::{AiDetails, Attribute, ImportWarning, List, OptionalIndex};
 
 /// What a span does, in AI terms. Importers decide it from the source's own vocabulary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -98,7 +98,7 @@ pub struct Span {
     /// The parent id as the file gave it (normalised); kept even when the parent is missing.
     pub parent_span_id: Option<String>,
     /// Index of the parent in `Trace::spans`, `None` for a root.
-    pub parent: Option<usize>,
+    pub parent: OptionalIndex,
     /// 0 for roots.
     pub depth: u32,
     /// One past the index of this span's last descendant: the subtree is `index..subtree_end`.
@@ -113,9 +113,9 @@ pub struct Span {
     pub start_ns: u64,
     pub duration_ns: u64,
     /// Index into `Trace::resources`.
-    pub resource: Option<usize>,
+    pub resource: OptionalIndex,
     /// Index into `Trace::scopes`: the instrumentation library that produced the span.
-    pub scope: Option<usize>,
+    pub scope: OptionalIndex,
     pub attributes: Vec<Attribute>,
     pub events: List<SpanEvent>,
     pub links: List<SpanLink>,

@@ -102,7 +102,7 @@ impl<'a> IdIndex<'a> {
     }
 }
 
-use super::{ImportWarning, List, Span, SpanKind, SpanStatus, Trace};
+use super::{ImportWarning, List, OptionalIndex, Span, SpanKind, SpanStatus, Trace};
 
 /// A span as an importer hands it over: everything but its place in the tree.
 pub type RawSpan = Span;
@@ -113,7 +113,7 @@ impl Span {
         Span {
             span_id: span_id.into(),
             parent_span_id,
-            parent: None,
+            parent: OptionalIndex::NONE,
             depth: 0,
             subtree_end: 0,
             child_count: 0,
@@ -123,8 +123,8 @@ impl Span {
             status: SpanStatus::Unset,
             start_ns: 0,
             duration_ns: 0,
-            resource: None,
-            scope: None,
+            resource: OptionalIndex::NONE,
+            scope: OptionalIndex::NONE,
             attributes: Vec::new(),
             events: List::new(),
             links: List::new(),
@@ -315,7 +315,7 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
     }
     for old_index in 0..spans.len() {
         let span = &mut spans[old_index];
-        span.parent = parent_of[old_index].map(|parent| new_index_of[parent]);
+        span.parent = parent_of[old_index].map(|parent| new_index_of[parent]).into();
         span.depth = depth_of[old_index];
         span.child_count = child_count[old_index];
         span.subtree_end = new_index_of[old_index] + 1;
@@ -331,7 +331,7 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
     let mut placed = spans;
     // Subtree ends: walk backwards, each span extends its parent's range.
     for index in (0..placed.len()).rev() {
-        if let Some(parent) = placed[index].parent {
+        if let Some(parent) = placed[index].parent.get() {
             let end = placed[index].subtree_end;
             if end > placed[parent].subtree_end {
                 placed[parent].subtree_end = end;
@@ -341,7 +341,7 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
 
     // 5. Clock skew: a child that starts before its parent or ends after it is reported, not moved.
     for index in 0..placed.len() {
-        let Some(parent) = placed[index].parent else { continue };
+        let Some(parent) = placed[index].parent.get() else { continue };
         let (parent_start, parent_end) = (placed[parent].start_ns, placed[parent].end_ns());
         let (start, end) = (placed[index].start_ns, placed[index].end_ns());
         let message = if start < parent_start {
@@ -411,7 +411,7 @@ mod tests {
         let spans = vec![span("c", Some("a"), 5), span("b", Some("a"), 1), span("a", None, 0), span("d", Some("b"), 2)];
         let trace = build_trace(Trace::default(), spans);
         assert_eq!(shape(&trace), ["a..4", "  b..3", "    d..3", "  c..4"]);
-        assert_eq!(trace.spans[2].parent, Some(1));
+        assert_eq!(trace.spans[2].parent.get(), Some(1));
         assert_eq!(trace.spans[0].child_count, 2);
         assert!(trace.warnings.is_empty());
         assert_eq!((trace.start_ns, trace.duration_ns), (0, 10_000_000));

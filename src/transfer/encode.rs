@@ -144,7 +144,7 @@ fn value(writer: &mut Writer, value: &AttributeValue) {
 fn span(writer: &mut Writer, span: &Span) {
     writer.text(&span.span_id);
     writer.optional_text(&span.parent_span_id);
-    writer.optional_varint(span.parent.map(|index| index as u64));
+    writer.optional_varint(span.parent.get().map(|index| index as u64));
     writer.varint(u64::from(span.depth));
     writer.count(span.subtree_end);
     writer.varint(u64::from(span.child_count));
@@ -161,8 +161,8 @@ fn span(writer: &mut Writer, span: &Span) {
     }
     writer.varint(span.start_ns);
     writer.varint(span.duration_ns);
-    writer.optional_varint(span.resource.map(|index| index as u64));
-    writer.optional_varint(span.scope.map(|index| index as u64));
+    writer.optional_varint(span.resource.get().map(|index| index as u64));
+    writer.optional_varint(span.scope.get().map(|index| index as u64));
     writer.list(&span.attributes, attribute);
     writer.list(&span.events, event);
     writer.list(&span.links, link);

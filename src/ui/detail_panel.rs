@@ -59,8 +59,8 @@ fn SpanDetail(trace: std::sync::Arc<Trace>, index: usize) -> impl IntoView {
     };
     let parent_id = span.parent_span_id.clone().unwrap_or_else(|| "(root)".into());
     let offset = format_duration_ns(span.start_ns.saturating_sub(trace.start_ns));
-    let resource = span.resource.and_then(|resource| trace.resources.get(resource)).cloned();
-    let scope = span.scope.and_then(|scope| trace.scopes.get(scope)).cloned();
+    let resource = span.resource.get().and_then(|resource| trace.resources.get(resource)).cloned();
+    let scope = span.scope.get().and_then(|scope| trace.scopes.get(scope)).cloned();
     let events = span
         .events
         .iter()

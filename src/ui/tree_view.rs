@@ -216,7 +216,7 @@ fn handle_key(state: ViewerState, key: &str) -> bool {
                 (
                     span_data.is_some_and(|span| span.has_children()),
                     state.collapsed.with_untracked(|set| set.is_collapsed(span)),
-                    span_data.and_then(|span| span.parent),
+                    span_data.and_then(|span| span.parent.get()),
                 )
             });
             if has_children && !collapsed {
