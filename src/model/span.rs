@@ -165,3 +165,7 @@ mod tests {
         }
     }
 }
+
+// A million spans are a million of these: keep an eye on the size (wasm32, where the viewer runs).
+#[cfg(target_arch = "wasm32")]
+const _: () = assert!(std::mem::size_of::<Span>() == 136, "Span changed size: measure, then update this");
