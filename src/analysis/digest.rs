@@ -1,7 +1,7 @@
 //! What a trace's first frame needs from every span, gathered in one pass: for the rows, each
 //! span's self time (its duration less the time its children cover) and whether it or a
 //! descendant failed; for the header, the failures and the model calls' tokens and cost; for the
-//! minimap, when spans start. A million spans take 184 MB in wasm, so every separate pass reads
+//! minimap, when spans start. A million spans take 136 MB in wasm, so every separate pass reads
 //! all of that again: these took seven, and a large trace's first frame waited for them.
 
 use crate::model::{Span, SpanKind, Trace};
