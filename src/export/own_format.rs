@@ -4,7 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::model::{AiDetails, Attribute, Feedback, FeedbackKind, Message, Span, SpanStatus, Trace, TraceSet};
+use crate::model::{AiDetails, Attribute, Feedback, FeedbackKind, Message, SpanStatus, Trace, TraceSet};
 
 fn attributes_object(attributes: &[Attribute]) -> Value {
     Value::Object(attributes.iter().map(|attribute| (attribute.key.clone(), attribute.value.to_json())).collect())
@@ -77,10 +77,11 @@ fn ai_fields(details: &AiDetails, object: &mut Map<String, Value>) {
     }
 }
 
-fn span_json(span: &Span) -> Value {
+fn span_json(trace: &Trace, index: usize) -> Value {
+    let span = &trace.spans[index];
     let mut object = Map::new();
     object.insert("id".into(), Value::String(span.span_id.clone()));
-    insert_text(&mut object, "parent", &span.parent_span_id);
+    insert_text(&mut object, "parent", &trace.parent_id_of(index).map(str::to_string));
     object.insert("name".into(), Value::String(span.name.clone()));
     object.insert("kind".into(), Value::String(span.kind.as_str().into()));
     object.insert("start_ns".into(), Value::String(span.start_ns.to_string()));
@@ -173,7 +174,7 @@ fn trace_json(trace: &Trace) -> Value {
     for field in &trace.other_fields {
         object.entry(field.key.clone()).or_insert_with(|| field.value.to_json());
     }
-    object.insert("spans".into(), trace.spans.iter().map(span_json).collect());
+    object.insert("spans".into(), (0..trace.spans.len()).map(|index| span_json(trace, index)).collect());
     Value::Object(object)
 }
 

@@ -95,7 +95,11 @@ pub struct SpanLink {
 pub struct Span {
     /// Normalised id (lowercase hex where the source used hex or base64).
     pub span_id: String,
-    /// The parent id as the file gave it (normalised); kept even when the parent is missing.
+    /// The parent id as the file gave it (normalised), as importers set it. Once the tree is
+    /// built it is kept only where the tree does not tell it: when the parent is missing, or the
+    /// link was cut (a cycle, a span naming itself); for every other span it is the `span_id` of
+    /// `parent` and not stored again (a million copies of ids). Read it with
+    /// [`super::Trace::parent_id_of`].
     pub parent_span_id: Option<String>,
     /// Index of the parent in `Trace::spans`, `None` for a root.
     pub parent: OptionalIndex,

@@ -56,6 +56,15 @@ impl Trace {
         self.spans.iter().filter(|span| span.status.is_error()).count()
     }
 
+    /// The parent id of span `index` as the file gave it: kept on the span where the tree does
+    /// not tell it (a missing parent, a cut link), else the parent's own id.
+    pub fn parent_id_of(&self, index: usize) -> Option<&str> {
+        let span = self.spans.get(index)?;
+        span.parent_span_id.as_deref().or_else(|| {
+            span.parent.get().and_then(|parent| self.spans.get(parent)).map(|parent| parent.span_id.as_str())
+        })
+    }
+
     pub fn find_span(&self, span_id: &str) -> Option<usize> {
         self.spans.iter().position(|span| span.span_id == span_id)
     }

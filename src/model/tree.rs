@@ -314,6 +314,12 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
         child_count[*parent] = child_count[*parent].saturating_add(1);
     }
     for old_index in 0..spans.len() {
+        // The parent's id is its own `span_id`: not kept twice (see `Span::parent_span_id`).
+        if let Some(parent) = parent_of[old_index] {
+            if spans[old_index].parent_span_id.as_deref() == Some(spans[parent].span_id.as_str()) {
+                spans[old_index].parent_span_id = None;
+            }
+        }
         let span = &mut spans[old_index];
         span.parent = parent_of[old_index].map(|parent| new_index_of[parent]).into();
         span.depth = depth_of[old_index];
@@ -436,6 +442,11 @@ mod tests {
         assert!(messages[1].contains("\"missing\" is not in the file"));
         assert!(messages[2].contains("names itself"));
         assert!(messages[3].starts_with("span x:") && messages[3].contains("cycle"));
+        // Parent ids the tree does not tell stay on the span; a linked span's is its parent's id.
+        let parent_ids: Vec<Option<&str>> = (0..6).map(|index| trace.parent_id_of(index)).collect();
+        assert_eq!(parent_ids, [None, None, Some("missing"), Some("self"), Some("y"), Some("x")]);
+        let stored: Vec<Option<&str>> = trace.spans.iter().map(|span| span.parent_span_id.as_deref()).collect();
+        assert_eq!(stored, [None, None, Some("missing"), Some("self"), Some("y"), None], "y's is x's own id");
     }
 
     #[test]

@@ -57,7 +57,7 @@ fn SpanDetail(trace: std::sync::Arc<Trace>, index: usize) -> impl IntoView {
         SpanStatus::Ok => view! { <span class="tv-status-ok">"OK"</span> }.into_any(),
         SpanStatus::Unset => view! { <span class="tv-muted">"status unset"</span> }.into_any(),
     };
-    let parent_id = span.parent_span_id.clone().unwrap_or_else(|| "(root)".into());
+    let parent_id = trace.parent_id_of(index).map_or_else(|| "(root)".into(), str::to_string);
     let offset = format_duration_ns(span.start_ns.saturating_sub(trace.start_ns));
     let resource = span.resource.get().and_then(|resource| trace.resources.get(resource)).cloned();
     let scope = span.scope.get().and_then(|scope| trace.scopes.get(scope)).cloned();
