@@ -205,7 +205,8 @@ impl TransferDecoder {
         Ok(())
     }
 
-    /// Decodes for about `budget_ms` milliseconds, or until it needs a piece not added yet.
+    /// Decodes for about `budget_ms` milliseconds, until it needs a piece not added yet, or until
+    /// it has brought in the next piece.
     pub fn step(&mut self, budget_ms: f64) -> Result<DecodeStep, JsError> {
         let Some(decoder) = self.decoder.as_mut() else {
             return Err(JsError::new("the transfer decoder was not started"));
@@ -228,6 +229,9 @@ impl TransferDecoder {
                     piece.copy_to(bytes);
                 });
                 self.next_piece += 1;
+                // Bringing in a piece (16 MB, maybe into fresh memory) takes a while of its own:
+                // the decoding goes on in the next task, so no task runs much past the budget.
+                return Ok(DecodeStep::Budget);
             }
             if js_sys::Date::now() >= deadline {
                 return Ok(DecodeStep::Budget);

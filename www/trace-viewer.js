@@ -328,6 +328,9 @@ export class TraceViewerElement extends HTMLElement {
       await addArrived();
       if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
       decoder.start();
+      // Reading the first piece in took a while: the decoding starts in a task of its own.
+      await nextTask();
+      if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
       for (;;) {
         const reached = decoder.step(DECODE_SLICE_MS);
         if (reached === DecodeStep.Done) break;
