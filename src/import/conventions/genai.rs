@@ -42,6 +42,11 @@ fn left_unread(value: &AttributeValue) -> bool {
     (text.starts_with('[') || text.starts_with('{') || text.starts_with('"')) && text != "[]"
 }
 
+/// The messages of attribute `attribute` (none when there is no such attribute), read now.
+fn read_now(attributes: &[Attribute], attribute: Option<usize>, plain_text_role: PlainTextRole) -> Vec<Message> {
+    attribute.map_or_else(Vec::new, |index| messages_from(&attributes[index].value, plain_text_role.as_str()))
+}
+
 /// The messages left in attribute `unread` (when there is one), else those read.
 fn unread_or(unread: Option<usize>, plain_text_role: PlainTextRole, read: Vec<Message>) -> Messages {
     match unread.and_then(|index| u32::try_from(index).ok()) {
@@ -173,17 +178,13 @@ pub fn apply(attributes: &[Attribute], events: &[SpanEvent], details: &mut AiDet
         || !prompt_indexed.is_empty()
         || !completion_indexed.is_empty()
         || events.iter().any(|event| event.name.starts_with("gen_ai."));
-    let input_unread = input_attribute.filter(|index| !joined && left_unread(&attributes[*index].value));
-    let output_unread = output_attribute.filter(|index| !joined && left_unread(&attributes[*index].value));
+    let unread = |attribute: Option<usize>| attribute.filter(|index| !joined && left_unread(&attributes[*index].value));
+    let (input_unread, output_unread) = (unread(input_attribute), unread(output_attribute));
     if input_unread.is_none() {
-        if let Some(index) = input_attribute {
-            input = messages_from(&attributes[index].value, "user");
-        }
+        input = read_now(attributes, input_attribute, PlainTextRole::User);
     }
     if output_unread.is_none() {
-        if let Some(index) = output_attribute {
-            output = messages_from(&attributes[index].value, "assistant");
-        }
+        output = read_now(attributes, output_attribute, PlainTextRole::Assistant);
     }
     for event in events {
         let Some(name) = event.name.strip_prefix("gen_ai.") else { continue };
@@ -307,5 +308,43 @@ mod tests {
         assert_eq!(details.output_messages.as_read()[0].content, "hi there");
         assert_eq!(details.output_messages.as_read()[1].tool_calls[0].name, "search");
         assert_eq!(span.kind, SpanKind::Llm, "messages make it a model call");
+    }
+
+    #[test]
+    fn whole_message_lists_stay_in_their_attribute_unless_joined_with_others() {
+        use crate::model::{Attribute, AttributeValue, Messages, PlainTextRole, Span};
+        let text = |key: &str, value: &str| Attribute::new(key, AttributeValue::String(value.into()));
+        let messages = r#"[{"role":"user","content":"hi"}]"#;
+        let mapped = |attributes: Vec<Attribute>| {
+            let mut span = Span::new("s", None, "chat");
+            span.attributes = attributes;
+            crate::import::conventions::apply(&mut span);
+            span
+        };
+        let alone = mapped(vec![text("gen_ai.input.messages", messages)]);
+        let details = alone.ai.as_deref().unwrap();
+        assert_eq!(
+            details.input_messages,
+            Messages::InAttribute { attribute: 0, plain_text_role: PlainTextRole::User }
+        );
+        assert_eq!(details.input_messages.read(&alone.attributes)[0].content, "hi");
+        // With system instructions beside them, they are read now, after the instructions.
+        let joined =
+            mapped(vec![text("gen_ai.system_instructions", "be brief"), text("gen_ai.input.messages", messages)]);
+        let roles: Vec<&str> = joined
+            .ai
+            .as_deref()
+            .unwrap()
+            .input_messages
+            .as_read()
+            .iter()
+            .map(|message| message.role.as_str())
+            .collect();
+        assert_eq!(roles, ["system", "user"]);
+        // An empty list is no messages (the span is not taken for a model call), plain text one.
+        let empty = mapped(vec![text("gen_ai.input.messages", "[]")]);
+        assert!(empty.ai.is_none() && empty.kind == SpanKind::Other);
+        let plain = mapped(vec![text("gen_ai.prompt", "just words")]);
+        assert_eq!(plain.ai.as_deref().unwrap().input_messages.as_read()[0].content, "just words");
     }
 }
