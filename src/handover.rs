@@ -106,8 +106,12 @@ fn report_progress(callback: &js_sys::Function, progress: ImportProgress) {
     let _ = callback.call1(&JsValue::NULL, &JsValue::from_f64(value));
 }
 
-/// Spans in each of the two small generated traces the warm-up imports.
-const WARM_UP_SPANS: usize = 2_000;
+/// Spans in each of the two generated traces the warm-up imports. Chromium optimises a wasm
+/// function once it has run enough, and a function already running (the loop over a file's spans)
+/// keeps its first, slow code until it returns: 2,000 spans left that to chance (a million-span
+/// import in the worker took 1.2 s or 2.0 s on the same machine within minutes); 20,000 take
+/// 270-300 ms of the throw-away worker, once per page.
+const WARM_UP_SPANS: usize = 20_000;
 
 /// Runs the import, the encoding and the decoding once on two small generated OTLP traces (one
 /// with GenAI attributes and messages, one lean), so the browser optimises that code before a real

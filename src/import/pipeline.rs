@@ -233,10 +233,12 @@ pub fn finish(mut imports: Vec<RawImport>) -> TraceSet {
         .into_iter()
         .map(|RawTrace { mut trace, mut spans }| {
             place_missing_starts(&mut spans);
-            for span in &mut spans {
+            let mut facts = conventions::TraceFacts::default();
+            for (position, span) in spans.iter_mut().enumerate() {
                 conventions::apply(span);
+                facts.observe(position, span);
             }
-            conventions::fill_trace_facts(&mut trace, &spans);
+            facts.fill(&mut trace, &spans);
             build_trace(trace, spans)
         })
         .collect();

@@ -11,12 +11,54 @@ mod genai;
 pub mod json_text;
 pub mod messages;
 mod openinference;
+mod trace_facts;
 mod vercel;
 
-use crate::model::{attribute::find, AiDetails, Attribute, AttributeValue, Span, SpanKind, ToolRun, Trace};
+pub use trace_facts::TraceFacts;
+
+use crate::model::{attribute::find, AiDetails, Attribute, AttributeValue, Span, SpanKind, ToolRun};
 
 /// Maps one span: its kind (when the importer left it `Other`) and its AI details.
 pub fn apply(span: &mut Span) {
+    if !may_carry_ai_meaning(span) {
+        return;
+    }
+    map_vocabularies(span);
+}
+
+/// Beginnings of every attribute key a vocabulary here reads (see each file's `apply` and
+/// [`kind_from_attributes`]).
+const AI_KEY_PREFIXES: [&str; 11] = [
+    "gen_ai.",
+    "llm.",
+    "embedding.",
+    "input.",
+    "output.",
+    "tool.",
+    "retrieval.",
+    "reranker.",
+    "openinference.",
+    "ai.",
+    "traceloop.",
+];
+
+/// Whether the vocabularies could find anything in the span: false for the many steps of a trace
+/// (HTTP calls, database queries, framework internals) with no AI attribute, no event, a kind that
+/// needs nothing and a name that says nothing; those skip the mapping (a million spans of a
+/// large trace spent 130 ms there natively to find nothing).
+fn may_carry_ai_meaning(span: &Span) -> bool {
+    span.ai.is_some()
+        || !span.events.is_empty()
+        || span.kind == SpanKind::Tool
+        || span.name.trim_start().starts_with("ai.")
+        || span
+            .attributes
+            .iter()
+            .any(|attribute| AI_KEY_PREFIXES.iter().any(|prefix| attribute.key.starts_with(prefix)))
+}
+
+/// Runs every vocabulary over the span.
+fn map_vocabularies(span: &mut Span) {
     if span.kind == SpanKind::Other {
         if let Some(kind) = kind_from_attributes(&span.attributes).or_else(|| vercel::kind_from_name(&span.name)) {
             span.kind = kind;
@@ -108,82 +150,6 @@ pub fn split_index(rest: &str) -> Option<(usize, &str)> {
     Some((index.parse().ok()?, tail))
 }
 
-/// The trace's facts (user, session, intent, variant, input, output) from its spans where the
-/// source did not state them at trace level.
-pub fn fill_trace_facts(trace: &mut Trace, spans: &[Span]) {
-    fn details(span: &Span) -> Option<&AiDetails> {
-        span.ai.as_deref()
-    }
-    // One pass over the spans; per span, the fact keys are looked up only when one is present.
-    const USER: &[&str] = &["user.id", "enduser.id", "langfuse.user.id", "ai.telemetry.metadata.userId"];
-    const SESSION: &[&str] =
-        &["session.id", "gen_ai.conversation.id", "langfuse.session.id", "ai.telemetry.metadata.sessionId"];
-    const INTENT: &[&str] = &["intent", "user.intent", "app.intent", "gen_ai.intent"];
-    const VARIANT: &[&str] = &["experiment.variant", "variant", "ab.variant", "feature_flag.variant"];
-    const GROUPS: [&[&str]; 4] = [USER, SESSION, INTENT, VARIANT];
-    let is_fact_key = |key: &str| {
-        matches!(
-            key,
-            "user.id"
-                | "enduser.id"
-                | "langfuse.user.id"
-                | "ai.telemetry.metadata.userId"
-                | "session.id"
-                | "gen_ai.conversation.id"
-                | "langfuse.session.id"
-                | "ai.telemetry.metadata.sessionId"
-                | "intent"
-                | "user.intent"
-                | "app.intent"
-                | "gen_ai.intent"
-                | "experiment.variant"
-                | "variant"
-                | "ab.variant"
-                | "feature_flag.variant"
-        )
-    };
-    let mut found: [Option<String>; 4] = Default::default();
-    for span in spans {
-        if found.iter().all(Option::is_some) {
-            break;
-        }
-        if !span.attributes.iter().any(|attribute| is_fact_key(&attribute.key)) {
-            continue;
-        }
-        for (slot, keys) in found.iter_mut().zip(GROUPS) {
-            if slot.is_none() {
-                *slot = keys.iter().find_map(|key| find(&span.attributes, key).and_then(value_text));
-            }
-        }
-    }
-    let [user, session, intent, variant] = found;
-    fill(&mut trace.user_id, user);
-    fill(&mut trace.session_id, session);
-    fill(&mut trace.intent, intent);
-    fill(&mut trace.variant, variant);
-
-    let roots = || spans.iter().filter(|span| span.parent_span_id.is_none());
-    fill(&mut trace.user_input, roots().find_map(|span| details(span)?.input.clone()));
-    let mut models: Vec<&Span> = spans.iter().filter(|span| span.kind == SpanKind::Llm).collect();
-    models.sort_by_key(|span| span.start_ns);
-    fill(
-        &mut trace.user_input,
-        models.iter().find_map(|span| {
-            let messages = details(span)?.input_messages.read(&span.attributes);
-            messages.iter().rev().find(|message| message.role == "user").map(|message| message.content.clone())
-        }),
-    );
-    fill(&mut trace.final_output, roots().find_map(|span| details(span)?.output.clone()));
-    fill(
-        &mut trace.final_output,
-        models.iter().rev().find_map(|span| {
-            let messages = details(span)?.output_messages.read(&span.attributes);
-            let last = messages.last()?;
-            (!last.content.is_empty()).then(|| last.content.clone())
-        }),
-    );
-}
-
 /// Used by mappers: AI details of a span, for tests.
 #[cfg(test)]
 pub fn details_of(attributes: Vec<Attribute>) -> (SpanKind, AiDetails) {
@@ -191,4 +157,85 @@ pub fn details_of(attributes: Vec<Attribute>) -> (SpanKind, AiDetails) {
     span.attributes = attributes;
     apply(&mut span);
     (span.kind, span.ai.map(|details| details.with_messages_read(&span.attributes).into_owned()).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{map_vocabularies, may_carry_ai_meaning};
+
+    /// Every fixture file under `tests/fixtures`, as text.
+    fn fixture_texts() -> Vec<(std::path::PathBuf, String)> {
+        let mut folders = vec![std::path::PathBuf::from(format!("{}/tests/fixtures", env!("CARGO_MANIFEST_DIR")))];
+        let mut texts = Vec::new();
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if matches!(path.extension().and_then(|extension| extension.to_str()), Some("json" | "jsonl")) {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    texts.push((path, text));
+                }
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn skipping_spans_without_ai_meaning_changes_no_fixture_span() {
+        let (mut spans, mut skipped) = (0, 0);
+        for (path, text) in fixture_texts() {
+            let Ok((documents, _)) = crate::import::read_file(&text) else { continue };
+            for span in documents.iter().flat_map(|document| &document.traces).flat_map(|trace| &trace.spans) {
+                let mut mapped = span.clone();
+                map_vocabularies(&mut mapped);
+                spans += 1;
+                if !may_carry_ai_meaning(span) {
+                    skipped += 1;
+                    assert_eq!(
+                        &mapped,
+                        span,
+                        "{}: span {} has AI meaning but would be skipped",
+                        path.display(),
+                        span.name
+                    );
+                }
+            }
+        }
+        assert!(
+            spans > 1000 && skipped > 500,
+            "{skipped} of {spans} fixture spans skipped: the test lost its fixtures"
+        );
+    }
+
+    #[test]
+    fn a_single_attribute_of_any_vocabulary_is_enough_to_be_mapped() {
+        use crate::model::{Attribute, AttributeValue, Span};
+        let keys = [
+            ("gen_ai.request.model", "gpt-4o"),
+            ("gen_ai.operation.name", "chat"),
+            ("llm.model_name", "gpt-4o"),
+            ("embedding.model_name", "text-embedding-3-small"),
+            ("input.value", "question"),
+            ("output.value", "answer"),
+            ("tool.name", "search"),
+            ("retrieval.documents.0.document.content", "a document"),
+            ("reranker.output_documents.0.document.content", "a document"),
+            ("openinference.span.kind", "LLM"),
+            ("ai.model.id", "gpt-4o"),
+            ("ai.usage.costUsd", "0.1"),
+            ("traceloop.entity.input", "question"),
+            ("traceloop.span.kind", "tool"),
+        ];
+        for (key, text) in keys {
+            let mut span = Span::new("s", None, "step");
+            span.attributes = vec![Attribute::new(key, AttributeValue::String(text.into()))];
+            let mut mapped = span.clone();
+            map_vocabularies(&mut mapped);
+            assert_ne!(mapped, span, "{key} means nothing to the vocabularies: pick another key");
+            assert!(may_carry_ai_meaning(&span), "a span with only {key} would be skipped");
+        }
+        let named = Span::new("s", None, " ai.generateText.doGenerate");
+        assert!(may_carry_ai_meaning(&named), "a Vercel AI SDK span name is enough");
+    }
 }
