@@ -1,6 +1,6 @@
 //! The `#[wasm_bindgen]` surface of the hand-over between the import worker and the page.
-//! The worker (www/trace-viewer-worker.js) calls [`ImportInput::import`], then
-//! [`ImportedTraces::encode_for_transfer`], and posts the bytes back;
+//! The worker (www/trace-viewer-worker.js) calls [`ImportInput::import`], which encodes the
+//! traces for the page while it builds them, and posts the pieces back;
 //! the page feeds them to a [`TransferDecoder`] a few milliseconds at a time between frames, then
 //! gives the decoded set to its `ViewerHandle::show_decoded`. So the page never runs the importer,
 //! and no task on it lasts long, however large the file.
@@ -8,10 +8,10 @@
 use wasm_bindgen::prelude::*;
 
 use crate::generate;
-use crate::import::import_buffers;
 use crate::import::progress::{with_progress, ImportProgress};
+use crate::import::{import_buffers, import_buffers_observed, BuildObserver};
 use crate::model::TraceSet;
-use crate::transfer::{encode, encode_in_pieces, Decoder};
+use crate::transfer::{encode, Decoder, StreamingEncoder};
 
 /// Bytes per piece of the encoded result the worker posts.
 const ENCODED_PIECE_BYTES: usize = 16 << 20;
@@ -51,49 +51,85 @@ impl ImportInput {
         Ok(())
     }
 
-    /// Imports the files; throws an `Error` whose message says where and what when nothing could
-    /// be imported. `on_progress`, when given, is called with the number of spans read so far,
-    /// then with `-1` when reading is done and the tree is being built. The files' bytes are
-    /// freed on return, so the encoding reuses their memory instead of touching fresh memory.
-    pub fn import(self, on_progress: Option<js_sys::Function>) -> Result<ImportedTraces, JsError> {
-        let import = || import_buffers(&named(&self.names, &self.files)).map_err(|error| error.to_string());
-        let set = match on_progress {
-            Some(callback) => with_progress(move |progress| report_progress(&callback, progress), import),
-            None => import(),
-        }
-        .map_err(|message| JsError::new(&message))?;
-        Ok(ImportedTraces { set })
-    }
-}
-
-/// What the worker imported, waiting to be encoded for the page (two calls, so the worker can
-/// time the import and the encoding apart).
-#[wasm_bindgen]
-pub struct ImportedTraces {
-    set: TraceSet,
-}
-
-#[wasm_bindgen]
-impl ImportedTraces {
-    /// Encodes the traces for the page in `Uint8Array` pieces of about 16 MB, passing each to
-    /// `on_piece` as soon as it is written (the worker posts it at once, so the page decodes the
-    /// first pieces while the rest are encoded); returns how many pieces there were.
+    /// Imports the files and encodes them for the page on the way: each trace's spans as soon as
+    /// their conventions are mapped, the rest once its tree is built (see
+    /// [`crate::transfer::StreamingEncoder`]), in `Uint8Array` pieces of about 16 MB passed to
+    /// `on_piece` as they are written (the worker posts each at once, so the page decodes spans
+    /// while the worker still builds the tree). Throws an `Error` whose message says where and what
+    /// when nothing could be imported (before any piece). `on_progress`, when given, is called
+    /// with the number of spans read so far, then with `-1` once reading is done. The encoding
+    /// goes through one buffer of a piece's size, reused for every piece.
     ///
     /// For a worker that ends right after: the imported model is not freed (for a million spans
     /// that is millions of small frees, a tenth of the import's time); ending the worker returns
     /// its memory.
-    #[wasm_bindgen(js_name = encodeForTransfer)]
-    pub fn encode_for_transfer(self, on_piece: &js_sys::Function) -> Result<usize, JsValue> {
-        let mut count = 0;
+    pub fn import(
+        self,
+        on_progress: Option<js_sys::Function>,
+        on_piece: &js_sys::Function,
+    ) -> Result<ImportedPieces, JsValue> {
+        let mut pieces = 0;
+        let mut encode_ms = 0.0;
         let mut failure = None;
-        encode_in_pieces(&self.set, ENCODED_PIECE_BYTES, &mut |piece| {
+        let mut emit = |piece: &[u8]| {
             if failure.is_none() {
                 failure = on_piece.call1(&JsValue::NULL, &js_sys::Uint8Array::from(piece)).err();
-                count += 1;
+                pieces += 1;
             }
-        });
-        std::mem::forget(self.set);
-        failure.map_or(Ok(count), Err)
+        };
+        let mut encoder =
+            TimedEncoder { encoder: StreamingEncoder::new(ENCODED_PIECE_BYTES, &mut emit), spent_ms: &mut encode_ms };
+        let ImportInput { names, files } = self;
+        let mut import = || import_buffers_observed(&named(&names, &files), Some(&mut encoder));
+        let set = match on_progress {
+            Some(callback) => with_progress(move |progress| report_progress(&callback, progress), import),
+            None => import(),
+        }
+        .map_err(|error| JsValue::from(JsError::new(&error.to_string())))?;
+        let started = js_sys::Date::now();
+        let TimedEncoder { encoder, spent_ms } = encoder;
+        encoder.finish(&set);
+        *spent_ms += js_sys::Date::now() - started;
+        std::mem::forget(set);
+        failure.map_or(Ok(ImportedPieces { piece_count: pieces, encode_ms }), Err)
+    }
+}
+
+/// What [`ImportInput::import`] sent: how many pieces, and the milliseconds spent encoding them
+/// (within the import's own time), for benchmarks and curious callers.
+#[wasm_bindgen]
+pub struct ImportedPieces {
+    #[wasm_bindgen(js_name = pieceCount)]
+    pub piece_count: usize,
+    #[wasm_bindgen(js_name = encodeMs)]
+    pub encode_ms: f64,
+}
+
+/// The worker's encoder, timing its own work (a few calls per trace, so the clock costs nothing).
+struct TimedEncoder<'a, 'b> {
+    encoder: StreamingEncoder<'a>,
+    spent_ms: &'b mut f64,
+}
+
+impl TimedEncoder<'_, '_> {
+    fn timed(&mut self, write: impl FnOnce(&mut StreamingEncoder)) {
+        let started = js_sys::Date::now();
+        write(&mut self.encoder);
+        *self.spent_ms += js_sys::Date::now() - started;
+    }
+}
+
+impl BuildObserver for TimedEncoder<'_, '_> {
+    fn started(&mut self, trace_count: usize, span_count: usize) {
+        self.encoder.started(trace_count, span_count);
+    }
+
+    fn spans_mapped(&mut self, trace_id: &str, spans: &[crate::model::Span]) {
+        self.timed(|encoder| encoder.spans_mapped(trace_id, spans));
+    }
+
+    fn trace_built(&mut self, trace: &crate::model::Trace, order: &[usize]) {
+        self.timed(|encoder| encoder.trace_built(trace, order));
     }
 }
 

@@ -1,10 +1,12 @@
 //! The worker-to-page transfer encoding gives back exactly the trace set that went in, for every
-//! fixture, whether decoded at once or a span at a time; damaged buffers fail with an error.
+//! fixture, whether decoded at once or a span at a time, and whether written from a built set or
+//! while the import builds it (spans before their tree); damaged buffers fail with an error.
 
 mod common;
 
-use common::{fixtures, import_both_ways};
-use trace_viewer::transfer::{decode, encode, encode_in_pieces, Decoder};
+use common::{fixtures, import_both_ways, repository};
+use trace_viewer::model::TraceSet;
+use trace_viewer::transfer::{decode, encode, encode_in_pieces, Decoder, StreamingEncoder};
 
 #[test]
 fn every_fixture_comes_back_identical() {
@@ -14,6 +16,88 @@ fn every_fixture_comes_back_identical() {
         let set = import_both_ways(fixture);
         let decoded = decode(encode(&set)).unwrap_or_else(|error| panic!("{fixture}: {error}"));
         assert_eq!(decoded, set, "{fixture}: differs after the transfer encoding");
+    }
+}
+
+/// What the import worker sends for these files: the encoding written while the import builds
+/// the traces, in pieces of `piece_bytes`; and the set the import returned.
+fn encode_while_importing(files: &[(Option<&str>, &[u8])], piece_bytes: usize) -> (Vec<Vec<u8>>, TraceSet) {
+    let mut pieces: Vec<Vec<u8>> = Vec::new();
+    let mut emit = |piece: &[u8]| pieces.push(piece.to_vec());
+    let mut encoder = StreamingEncoder::new(piece_bytes, &mut emit);
+    let set = trace_viewer::import::import_buffers_observed(files, Some(&mut encoder)).unwrap();
+    encoder.finish(&set);
+    (pieces, set)
+}
+
+/// Decodes pieces one after the other, as the page does.
+fn decode_pieces(pieces: &[Vec<u8>]) -> Result<TraceSet, trace_viewer::transfer::WireError> {
+    let mut rest = pieces[1..].iter();
+    let mut decoder = Decoder::new(pieces[0].clone())?;
+    while !decoder.step(usize::MAX)? {
+        match rest.next() {
+            Some(piece) if decoder.needs_bytes() => decoder.next_piece(|bytes| bytes.extend_from_slice(piece)),
+            _ => return Err(decoder.ended_early()),
+        }
+    }
+    Ok(decoder.finish())
+}
+
+#[test]
+fn spans_sent_before_their_tree_is_built_are_put_in_place_for_every_fixture() {
+    let mut reordered = 0;
+    for fixture in fixtures() {
+        let bytes = std::fs::read(repository().join(&fixture)).unwrap();
+        let name = fixture.rsplit('/').next();
+        let (pieces, set) = encode_while_importing(&[(name, &bytes)], usize::MAX);
+        assert_eq!(set, import_both_ways(&fixture), "{fixture}: the observed import differs");
+        let decoded = decode_pieces(&pieces).unwrap_or_else(|error| panic!("{fixture}: {error}"));
+        assert_eq!(decoded, set, "{fixture}: differs after the transfer encoding");
+        // Files whose spans were not already in tree order (children written before parents).
+        reordered += usize::from(pieces.concat() != encode(&set));
+    }
+    assert!(reordered >= 10, "only {reordered} fixtures had spans to put in place");
+}
+
+#[test]
+fn repairs_made_while_building_reach_the_page() {
+    // A duplicate id (renamed), a missing parent, a cycle, a child before its parent (clock skew),
+    // spans written children first.
+    let span = |id: &str, parent: &str, start: u64, end: u64| {
+        let parent = if parent.is_empty() { String::new() } else { format!(r#","parentSpanId":"{parent}""#) };
+        format!(
+            r#"{{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"{id}"{parent},"name":"s{id}","startTimeUnixNano":"{start}","endTimeUnixNano":"{end}"}}"#
+        )
+    };
+    let spans = [
+        span("000000000000000c", "000000000000000a", 5, 60),
+        span("000000000000000b", "000000000000000a", 20, 30),
+        span("000000000000000a", "", 10, 50),
+        span("000000000000000b", "000000000000000a", 25, 35),
+        span("000000000000000d", "00000000000000ff", 1, 2),
+        span("000000000000000e", "000000000000000f", 1, 2),
+        span("000000000000000f", "000000000000000e", 1, 2),
+    ];
+    let text = format!(r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{}]}}]}}]}}"#, spans.join(","));
+    let (pieces, set) = encode_while_importing(&[(None, text.as_bytes())], 40);
+    assert!(pieces.len() > 3, "{} pieces", pieces.len());
+    let warnings: Vec<&str> = set.traces[0].warnings.iter().map(|warning| warning.message.as_str()).collect();
+    for expected in ["duplicate span id", "is not in the file", "forms a cycle", "before its parent"] {
+        assert!(warnings.iter().any(|warning| warning.contains(expected)), "no {expected:?} in {warnings:?}");
+    }
+    assert_eq!(decode_pieces(&pieces).unwrap(), set);
+}
+
+#[test]
+fn a_trace_may_open_at_the_end_of_a_piece_with_its_spans_in_the_next() {
+    let mut set = trace_viewer::import::import_text(&trace_viewer::generate::otlp_trace(2_000), None).unwrap();
+    let mut second = trace_viewer::import::import_text(&trace_viewer::generate::lean_otlp_trace(3_000), None).unwrap();
+    second.traces[0].trace_id = "another".into();
+    set.traces.extend(second.traces);
+    for piece_bytes in [1, 777, 5_000, 65_536] {
+        let mut pieces: Vec<Vec<u8>> = Vec::new();
+        encode_in_pieces(&set, piece_bytes, &mut |piece| pieces.push(piece.to_vec()));
+        assert_eq!(decode_pieces(&pieces).unwrap(), set, "pieces of {piece_bytes} bytes");
     }
 }
 

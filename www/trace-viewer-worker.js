@@ -1,7 +1,8 @@
 // The import worker: runs the importer off the page's main thread so the page never freezes.
 // The element starts one per load with the wasm module it already compiled, posts the file bytes,
 // and gets back the imported traces in the compact transfer encoding (or an error message): each
-// piece of about 16 MB as `{ piece }` as soon as it is encoded, then `{ done, pieceCount, timings }`.
+// piece of about 16 MB as `{ piece }` as soon as it is encoded (a trace's spans before its tree is
+// built, then its placement), then `{ done, pieceCount, timings }`.
 // One worker per load, ended afterwards, so the memory a large file needed is returned at once.
 // Sent `{ module, warmUp: true }` instead, it imports two small generated traces and ends: the
 // element does that once per page so the browser has optimised the importer before a file comes.
@@ -22,14 +23,15 @@ const reportProgress = (spansRead) => self.postMessage({ spansRead });
 
 function importAndReply() {
   const started = performance.now();
-  const imported = input.import(reportProgress);
+  // Each piece goes to the page as soon as it is encoded: the page decodes a trace's spans while
+  // the worker still builds its tree.
+  const sent = input.import(reportProgress, (piece) => self.postMessage({ piece }, [piece.buffer]));
   input = null;
-  const importedAt = performance.now();
-  // Each piece goes to the page as soon as it is encoded: the page decodes it while the worker
-  // encodes the next.
-  const pieceCount = imported.encodeForTransfer((piece) => self.postMessage({ piece }, [piece.buffer]));
-  // How long the import itself and the encoding took, for benchmarks and curious callers.
-  const timings = { importMs: importedAt - started, encodeMs: performance.now() - importedAt };
+  // How long the import itself and the encoding within it took, for benchmarks and curious callers.
+  const encodeMs = sent.encodeMs;
+  const timings = { importMs: performance.now() - started - encodeMs, encodeMs };
+  const pieceCount = sent.pieceCount;
+  sent.free();
   self.postMessage({ done: true, pieceCount, timings });
 }
 

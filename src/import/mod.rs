@@ -25,7 +25,7 @@ use serde_json::Value;
 pub use conventions::json_text::decode_json_text;
 pub use error::ImportError;
 pub use own_format::FORMAT_TAG as OWN_FORMAT_TAG;
-pub use pipeline::{LogRecord, RawImport, RawTrace};
+pub use pipeline::{BuildObserver, LogRecord, RawImport, RawTrace};
 
 use crate::model::{ImportWarning, TraceSet};
 
@@ -107,8 +107,17 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, ImportError> {
 /// Imports several files given as bytes (what the page and the worker receive). Like
 /// [`import_files`], a file that is not UTF-8 is skipped with a warning when another file could be read.
 pub fn import_buffers(files: &[(Option<&str>, &[u8])]) -> Result<TraceSet, ImportError> {
+    import_buffers_observed(files, None)
+}
+
+/// [`import_buffers`], telling `observer` of each trace as the shared steps go (the import worker
+/// encodes the spans for the page while the tree is built).
+pub fn import_buffers_observed(
+    files: &[(Option<&str>, &[u8])],
+    observer: Option<&mut dyn BuildObserver>,
+) -> Result<TraceSet, ImportError> {
     if let [(file_name, bytes)] = files {
-        return import_bytes(bytes, *file_name);
+        return import_files_observed(&[(*file_name, utf8(bytes)?)], observer);
     }
     let mut texts = Vec::with_capacity(files.len());
     let mut skipped = Vec::new();
@@ -126,7 +135,7 @@ pub fn import_buffers(files: &[(Option<&str>, &[u8])]) -> Result<TraceSet, Impor
     if texts.is_empty() {
         return Err(first_error.unwrap_or(ImportError::Empty));
     }
-    let mut set = import_files(&texts)?;
+    let mut set = import_files_observed(&texts, observer)?;
     set.warnings.splice(0..0, skipped);
     Ok(set)
 }
@@ -134,6 +143,13 @@ pub fn import_buffers(files: &[(Option<&str>, &[u8])]) -> Result<TraceSet, Impor
 /// Imports several files as one set: spans and logs of the same trace are joined across them.
 /// A file that cannot be read becomes a warning as long as another file could be.
 pub fn import_files(files: &[(Option<&str>, &str)]) -> Result<TraceSet, ImportError> {
+    import_files_observed(files, None)
+}
+
+fn import_files_observed(
+    files: &[(Option<&str>, &str)],
+    observer: Option<&mut dyn BuildObserver>,
+) -> Result<TraceSet, ImportError> {
     let mut imports = Vec::new();
     let mut file_warnings = Vec::new();
     let mut first_error = None;
@@ -154,7 +170,7 @@ pub fn import_files(files: &[(Option<&str>, &str)]) -> Result<TraceSet, ImportEr
     if imports.is_empty() {
         return Err(first_error.unwrap_or(ImportError::Empty));
     }
-    let mut set = pipeline::finish(imports);
+    let mut set = pipeline::finish_observed(imports, observer);
     set.warnings.splice(0..0, file_warnings);
     Ok(set)
 }

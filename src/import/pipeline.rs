@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::conventions;
-use crate::model::{build_trace, Attribute, ImportWarning, Resource, Scope, Span, SpanEvent, Trace, TraceSet};
+use crate::model::{build_trace_in_order, Attribute, ImportWarning, Resource, Scope, Span, SpanEvent, Trace, TraceSet};
 
 /// Start time importers give a span whose file had none; replaced by the trace's earliest start.
 pub const MISSING_START: u64 = u64::MAX;
@@ -216,8 +216,24 @@ fn place_missing_starts(spans: &mut [Span]) {
     }
 }
 
+/// Watches the shared steps trace by trace: the import worker encodes each trace's spans for the
+/// page as soon as they are mapped, so the page decodes them while the tree is being built.
+pub trait BuildObserver {
+    /// Before the first trace: how many traces and spans follow.
+    fn started(&mut self, trace_count: usize, span_count: usize);
+    /// A trace's spans with their conventions mapped, in the order the tree builder gets them.
+    fn spans_mapped(&mut self, trace_id: &str, spans: &[Span]);
+    /// The trace built from them: the span now at position `i` was at `order[i]` before.
+    fn trace_built(&mut self, trace: &Trace, order: &[usize]);
+}
+
 /// Runs the shared steps and builds the final trace set.
-pub fn finish(mut imports: Vec<RawImport>) -> TraceSet {
+pub fn finish(imports: Vec<RawImport>) -> TraceSet {
+    finish_observed(imports, None)
+}
+
+/// [`finish`], telling `observer` of each trace as it goes.
+pub fn finish_observed(mut imports: Vec<RawImport>, mut observer: Option<&mut dyn BuildObserver>) -> TraceSet {
     super::progress::building();
     let mut formats: Vec<&'static str> = Vec::new();
     for import in &imports {
@@ -229,6 +245,9 @@ pub fn finish(mut imports: Vec<RawImport>) -> TraceSet {
     let logs: Vec<LogRecord> = imports.iter_mut().flat_map(|import| import.logs.drain(..)).collect();
     let mut traces = merge(&mut imports);
     attach_logs(&mut traces, logs, &mut warnings);
+    if let Some(observer) = observer.as_deref_mut() {
+        observer.started(traces.len(), traces.iter().map(|raw| raw.spans.len()).sum());
+    }
     let traces = traces
         .into_iter()
         .map(|RawTrace { mut trace, mut spans }| {
@@ -239,7 +258,14 @@ pub fn finish(mut imports: Vec<RawImport>) -> TraceSet {
                 facts.observe(position, span);
             }
             facts.fill(&mut trace, &spans);
-            build_trace(trace, spans)
+            if let Some(observer) = observer.as_deref_mut() {
+                observer.spans_mapped(&trace.trace_id, &spans);
+            }
+            let (trace, order) = build_trace_in_order(trace, spans);
+            if let Some(observer) = observer.as_deref_mut() {
+                observer.trace_built(&trace, &order);
+            }
+            trace
         })
         .collect();
     TraceSet { format: formats.join(" + "), traces, warnings }

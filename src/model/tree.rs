@@ -209,7 +209,13 @@ fn walk_pre_order(
 }
 
 /// Places `spans` into `trace` (whose other fields the importer has set) and computes its time range.
-pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
+pub fn build_trace(trace: Trace, spans: Vec<RawSpan>) -> Trace {
+    build_trace_in_order(trace, spans).0
+}
+
+/// [`build_trace`], also giving where each span came from: the span now at position `i` was at
+/// `order[i]` in `spans` (the import worker sends the spans before the tree is built, then this).
+pub fn build_trace_in_order(mut trace: Trace, mut spans: Vec<RawSpan>) -> (Trace, Vec<usize>) {
     let mut warnings = std::mem::take(&mut trace.warnings);
     for span in &spans {
         warnings.extend(span.warnings.iter().cloned());
@@ -366,7 +372,7 @@ pub fn build_trace(mut trace: Trace, mut spans: Vec<RawSpan>) -> Trace {
     }
     trace.spans = placed;
     trace.warnings = warnings;
-    trace
+    (trace, order)
 }
 
 #[cfg(test)]

@@ -4,9 +4,9 @@
 use super::wire::{Reader, WireError, WireResult};
 use super::MAGIC;
 use crate::model::{
-    protocol_kind_name, AiDetails, Attribute, AttributeValue, Document, Feedback, FeedbackKind, ImportWarning, Message,
-    Messages, PlainTextRole, Resource, Scope, Span, SpanEvent, SpanKind, SpanLink, SpanStatus, TokenUsage, ToolCall,
-    ToolRun, Trace, TraceSet,
+    protocol_kind_name, AiDetails, Attribute, AttributeValue, Document, Feedback, FeedbackKind, ImportWarning, List,
+    Message, Messages, OptionalIndex, PlainTextRole, Resource, Scope, Span, SpanEvent, SpanKind, SpanLink, SpanStatus,
+    TokenUsage, ToolCall, ToolRun, Trace, TraceSet,
 };
 
 /// Attribute values nest (maps in arrays in maps); the importers never nest deeper than serde_json's
@@ -15,7 +15,7 @@ const MAX_VALUE_DEPTH: usize = 256;
 
 /// A decode in progress: the set so far, the trace whose spans are being read, and where.
 ///
-/// The bytes may come in pieces cut between spans (as [`super::encode_in_pieces`] writes them):
+/// The bytes may come in pieces cut between spans (as [`super::StreamingEncoder`] writes them):
 /// when [`Decoder::step`] has used up a piece, [`Decoder::needs_bytes`] says so and
 /// [`Decoder::next_piece`] puts the next one in place of the last, so only one piece is held.
 pub struct Decoder {
@@ -25,30 +25,45 @@ pub struct Decoder {
     offset: usize,
     set: TraceSet,
     traces_left: usize,
-    /// The trace being filled and how many of its spans are still to read.
+    /// The trace being filled and how many of its spans are still to read; its closing follows.
     current: Option<(Trace, usize)>,
+    /// Whether the set's own closing (format, warnings) has been read.
+    closed: bool,
     span_total: usize,
     spans_done: usize,
 }
 
 impl Decoder {
-    /// Reads the header (format, file warnings, counts); the traces come with [`Decoder::step`].
+    /// Reads the counts; the traces come with [`Decoder::step`].
     pub fn new(bytes: Vec<u8>) -> WireResult<Decoder> {
         if !bytes.starts_with(MAGIC) {
             return Err(WireError { position: 0, reason: "not transfer data of this version" });
         }
         let mut reader = Reader::new(&bytes, MAGIC.len());
-        let format = reader.text()?;
-        let warnings = reader.list(warning)?;
         let span_total = reader.count()?;
-        let traces_left = reader.item_count()?;
+        // Not `item_count`: the traces follow in later pieces too.
+        let traces_left = reader.count()?;
+        let mut traces = Vec::new();
+        if traces.try_reserve_exact(traces_left).is_err() {
+            return reader.fail("more traces than memory");
+        }
         let position = reader.position;
-        let set = TraceSet { format, traces: Vec::with_capacity(traces_left), warnings };
-        Ok(Decoder { bytes, position, offset: 0, set, traces_left, current: None, span_total, spans_done: 0 })
+        let set = TraceSet { format: String::new(), traces, warnings: Vec::new() };
+        Ok(Decoder {
+            bytes,
+            position,
+            offset: 0,
+            set,
+            traces_left,
+            current: None,
+            closed: false,
+            span_total,
+            spans_done: 0,
+        })
     }
 
-    /// Decodes up to `span_budget` more spans (whole trace headers come along as needed), or until
-    /// the current piece is used up. Returns true once everything is read.
+    /// Decodes up to `span_budget` more spans (whole trace openings and closings come along as
+    /// needed), or until the current piece is used up. Returns true once everything is read.
     pub fn step(&mut self, span_budget: usize) -> WireResult<bool> {
         // The piece is lent to the reader while `read` fills in the rest of `self`.
         let bytes = std::mem::take(&mut self.bytes);
@@ -61,6 +76,7 @@ impl Decoder {
 
     fn read(&mut self, reader: &mut Reader, mut budget: usize) -> WireResult<bool> {
         loop {
+            // Openings and closings are never cut: at the end of a piece, the next one holds them.
             match &mut self.current {
                 Some((trace, left)) => {
                     while *left > 0 && budget > 0 && reader.remaining() > 0 {
@@ -69,11 +85,11 @@ impl Decoder {
                         budget -= 1;
                         self.spans_done += 1;
                     }
-                    // Out of budget, or out of bytes (the caller brings the next piece).
-                    if *left > 0 {
+                    if *left > 0 || reader.remaining() == 0 {
                         return Ok(false);
                     }
-                    if let Some((finished, _)) = self.current.take() {
+                    if let Some((mut finished, _)) = self.current.take() {
+                        trace_closing(reader, &mut finished)?;
                         self.set.traces.push(finished);
                     }
                 }
@@ -82,7 +98,16 @@ impl Decoder {
                         return Ok(false);
                     }
                     self.traces_left -= 1;
-                    self.current = Some(trace_header(reader)?);
+                    let spans_left = self.span_total - self.spans_done;
+                    self.current = Some(trace_opening(reader, spans_left)?);
+                }
+                None if !self.closed => {
+                    if reader.remaining() == 0 {
+                        return Ok(false);
+                    }
+                    self.set.format = reader.text()?;
+                    self.set.warnings = reader.list(warning)?;
+                    self.closed = true;
                 }
                 None => break,
             }
@@ -98,7 +123,7 @@ impl Decoder {
     }
 
     fn is_done(&self) -> bool {
-        self.current.is_none() && self.traces_left == 0
+        self.current.is_none() && self.traces_left == 0 && self.closed
     }
 
     /// Whether the current piece is used up with more to read: give the next with `next_piece`.
@@ -145,28 +170,42 @@ pub fn decode(bytes: Vec<u8>) -> WireResult<TraceSet> {
     Ok(decoder.finish())
 }
 
-fn trace_header(reader: &mut Reader) -> WireResult<(Trace, usize)> {
-    let mut trace = Trace {
-        trace_id: reader.text()?,
-        name: reader.text()?,
-        resources: reader.list(resource)?,
-        scopes: reader.list(scope)?,
-        start_ns: reader.varint()?,
-        duration_ns: reader.varint()?,
-        user_input: reader.optional_text()?,
-        intent: reader.optional_text()?,
-        final_output: reader.optional_text()?,
-        user_id: reader.optional_text()?,
-        session_id: reader.optional_text()?,
-        variant: reader.optional_text()?,
-        feedback: reader.list(feedback)?,
-        other_fields: reader.list(attribute)?.into(),
-        warnings: reader.list(warning)?.into(),
-        spans: Vec::new(),
-    };
-    let span_count = reader.item_count()?;
-    trace.spans.reserve_exact(span_count);
-    Ok((trace, span_count))
+/// A trace's id and span count; its spans follow, then its closing.
+/// The spans may run on over later pieces: their count is checked against the spans still to come.
+fn trace_opening(reader: &mut Reader, spans_left: usize) -> WireResult<(Trace, usize)> {
+    let trace_id = reader.text()?;
+    let span_count = reader.count()?;
+    if span_count > spans_left {
+        return reader.fail("more spans in a trace than in the whole set");
+    }
+    let mut spans = Vec::new();
+    if spans.try_reserve_exact(span_count).is_err() {
+        return reader.fail("more spans than memory");
+    }
+    Ok((Trace { trace_id, spans, ..Trace::default() }, span_count))
+}
+
+/// The trace's own fields, then its spans put in their place in the tree.
+fn trace_closing(reader: &mut Reader, trace: &mut Trace) -> WireResult<()> {
+    trace.name = reader.text()?;
+    trace.resources = reader.list(resource)?;
+    trace.scopes = reader.list(scope)?;
+    trace.start_ns = reader.varint()?;
+    trace.duration_ns = reader.varint()?;
+    for slot in [
+        &mut trace.user_input,
+        &mut trace.intent,
+        &mut trace.final_output,
+        &mut trace.user_id,
+        &mut trace.session_id,
+        &mut trace.variant,
+    ] {
+        *slot = reader.optional_text()?;
+    }
+    trace.feedback = reader.list(feedback)?;
+    trace.other_fields = reader.list(attribute)?.into();
+    trace.warnings = reader.list(warning)?.into();
+    super::placement::place(reader, &mut trace.spans)
 }
 
 fn resource(reader: &mut Reader) -> WireResult<Resource> {
@@ -177,7 +216,7 @@ fn scope(reader: &mut Reader) -> WireResult<Scope> {
     Ok(Scope { name: reader.text()?, version: reader.optional_text()?, attributes: reader.list(attribute)? })
 }
 
-fn warning(reader: &mut Reader) -> WireResult<ImportWarning> {
+pub(super) fn warning(reader: &mut Reader) -> WireResult<ImportWarning> {
     Ok(ImportWarning { span_id: reader.optional_text()?, message: reader.text()? })
 }
 
@@ -233,14 +272,15 @@ fn optional_index(reader: &mut Reader) -> WireResult<Option<usize>> {
     reader.option(Reader::count)
 }
 
+/// A span; its place in the tree comes with its trace's closing.
 fn span(reader: &mut Reader) -> WireResult<Span> {
     Ok(Span {
         span_id: reader.text()?,
-        parent_span_id: reader.optional_text()?,
-        parent: optional_index(reader)?.into(),
-        depth: reader.u32()?,
-        subtree_end: reader.count()?,
-        child_count: reader.u32()?,
+        parent_span_id: None,
+        parent: OptionalIndex::NONE,
+        depth: 0,
+        subtree_end: 0,
+        child_count: 0,
         name: reader.text()?,
         kind: match SpanKind::ALL.get(usize::from(reader.byte()?)) {
             Some(kind) => *kind,
@@ -261,7 +301,7 @@ fn span(reader: &mut Reader) -> WireResult<Span> {
         events: reader.list(event)?.into(),
         links: reader.list(link)?.into(),
         other_fields: reader.list(attribute)?.into(),
-        warnings: reader.list(warning)?.into(),
+        warnings: List::new(),
         ai: reader.option(|reader| ai(reader).map(Box::new))?,
     })
 }

@@ -4,6 +4,7 @@
 
 use super::wire::Writer;
 use super::MAGIC;
+use crate::import::BuildObserver;
 use crate::model::{
     AiDetails, Attribute, AttributeValue, Document, Feedback, FeedbackKind, ImportWarning, Message, Messages,
     PlainTextRole, Resource, Scope, Span, SpanEvent, SpanLink, SpanStatus, Trace, TraceSet,
@@ -11,42 +12,121 @@ use crate::model::{
 
 /// The whole set as one buffer.
 pub fn encode(set: &TraceSet) -> Vec<u8> {
-    let mut writer = Writer::default();
-    write_set(&mut writer, set, &mut |_| {});
-    writer.bytes
+    let mut bytes = Vec::new();
+    encode_in_pieces(set, usize::MAX, &mut |piece| bytes.extend_from_slice(piece));
+    bytes
 }
 
 /// The set in pieces of about `piece_bytes` (cut between spans), handed to `emit` in order; joined
-/// they are what [`encode`] returns. The worker posts pieces, so it never holds the whole encoding
-/// in its wasm memory as well as in the buffers it posts (for a million spans, 91 MB of fresh
-/// memory less).
+/// they are what [`encode`] returns. Written as the import worker writes an import as it is built
+/// (see [`StreamingEncoder`]), with every trace's spans already in place.
 pub fn encode_in_pieces(set: &TraceSet, piece_bytes: usize, emit: &mut dyn FnMut(&[u8])) {
-    let mut writer = Writer::default();
-    write_set(&mut writer, set, &mut |writer: &mut Writer| {
-        if writer.bytes.len() >= piece_bytes {
-            emit(&writer.bytes);
-            writer.bytes.clear();
+    let mut encoder = StreamingEncoder::new(piece_bytes, emit);
+    encoder.started(set.traces.len(), set.span_count());
+    for trace in &set.traces {
+        encoder.spans_mapped(&trace.trace_id, &trace.spans);
+        encoder.write_closing(trace, None);
+    }
+    encoder.finish(set);
+}
+
+/// Encodes an import while the pipeline builds it: each trace's spans as soon as their
+/// conventions are mapped, then, once its tree is built, how they were placed (order, parents)
+/// and the trace's own fields; the page decodes the spans while the worker builds the tree. The
+/// encoding goes to `emit` in pieces of about `piece_bytes`, cut between spans, so the worker
+/// never holds it whole besides what it posts (for a million spans, 91 MB of fresh memory less).
+///
+/// The layout: the magic, the span and trace counts; per trace its id, span count, the spans
+/// (without their place in the tree) and its closing; then the set's format and warnings, which
+/// are only final once the import returns ([`StreamingEncoder::finish`]).
+pub struct StreamingEncoder<'a> {
+    writer: Writer,
+    piece_bytes: usize,
+    emit: &'a mut dyn FnMut(&[u8]),
+}
+
+impl<'a> StreamingEncoder<'a> {
+    pub fn new(piece_bytes: usize, emit: &'a mut dyn FnMut(&[u8])) -> Self {
+        let mut writer = Writer::default();
+        writer.bytes.extend_from_slice(MAGIC);
+        StreamingEncoder { writer, piece_bytes, emit }
+    }
+
+    fn emit_if_full(&mut self) {
+        if self.writer.bytes.len() >= self.piece_bytes {
+            (self.emit)(&self.writer.bytes);
+            self.writer.bytes.clear();
         }
-    });
-    if !writer.bytes.is_empty() {
-        emit(&writer.bytes);
+    }
+
+    /// A trace's closing, once it is built: its fields, where its spans went (`order`: the span
+    /// now at `i` was sent `order[i]`-th; `None`: sent in place), each span's parent, and the
+    /// spans with warnings or a parent id of their own (renamed duplicates, repairs, clock skew).
+    pub fn write_closing(&mut self, trace: &Trace, order: Option<&[usize]>) {
+        trace_closing(&mut self.writer, trace);
+        let writer = &mut self.writer;
+        match order.filter(|order| order.iter().enumerate().any(|(position, &sent)| position != sent)) {
+            None => writer.byte(0),
+            Some(order) => {
+                writer.byte(1);
+                for &sent in order {
+                    writer.count(sent);
+                }
+            }
+        }
+        // Parent position + 1, 0 for a root.
+        for span in &trace.spans {
+            writer.varint(span.parent.get().map_or(0, |parent| parent as u64 + 1));
+        }
+        // The spans the tree builder may have changed, and the only ones that keep a parent id of
+        // their own (a missing parent, a cut link; see `Span::parent_span_id`): all carry a warning.
+        let changed: Vec<(usize, &Span)> = trace
+            .spans
+            .iter()
+            .enumerate()
+            .filter(|(_, span)| !span.warnings.is_empty() || span.parent_span_id.is_some())
+            .collect();
+        writer.list(&changed, |writer, (position, span)| {
+            writer.count(*position);
+            writer.text(&span.span_id);
+            writer.optional_text(&span.parent_span_id);
+            writer.list(&span.warnings, warning);
+        });
+        self.emit_if_full();
+    }
+
+    /// Writes the set's format and warnings and emits what is left.
+    pub fn finish(mut self, set: &TraceSet) {
+        self.writer.text(&set.format);
+        self.writer.list(&set.warnings, warning);
+        if !self.writer.bytes.is_empty() {
+            (self.emit)(&self.writer.bytes);
+        }
     }
 }
 
-/// Writes the set; `after_span` may take the bytes written so far after any span.
-fn write_set(writer: &mut Writer, set: &TraceSet, after_span: &mut dyn FnMut(&mut Writer)) {
-    writer.bytes.extend_from_slice(MAGIC);
-    writer.text(&set.format);
-    writer.list(&set.warnings, warning);
-    writer.count(set.span_count());
-    writer.count(set.traces.len());
-    for trace_value in &set.traces {
-        trace(writer, trace_value, after_span);
+impl BuildObserver for StreamingEncoder<'_> {
+    fn started(&mut self, trace_count: usize, span_count: usize) {
+        self.writer.count(span_count);
+        self.writer.count(trace_count);
+    }
+
+    fn spans_mapped(&mut self, trace_id: &str, spans: &[Span]) {
+        self.writer.text(trace_id);
+        self.writer.count(spans.len());
+        for span_value in spans {
+            span(&mut self.writer, span_value);
+            self.emit_if_full();
+        }
+    }
+
+    fn trace_built(&mut self, trace: &Trace, order: &[usize]) {
+        self.write_closing(trace, Some(order));
     }
 }
 
-fn trace(writer: &mut Writer, trace: &Trace, after_span: &mut dyn FnMut(&mut Writer)) {
-    writer.text(&trace.trace_id);
+/// The trace's own fields, known once its tree is built.
+fn trace_closing(writer: &mut Writer, trace: &Trace) {
     writer.text(&trace.name);
     writer.list(&trace.resources, resource);
     writer.list(&trace.scopes, scope);
@@ -60,12 +140,6 @@ fn trace(writer: &mut Writer, trace: &Trace, after_span: &mut dyn FnMut(&mut Wri
     writer.list(&trace.feedback, feedback);
     writer.list(&trace.other_fields, attribute);
     writer.list(&trace.warnings, warning);
-    // The spans come last so the page can decode them a slice at a time.
-    writer.count(trace.spans.len());
-    for span_value in &trace.spans {
-        span(writer, span_value);
-        after_span(writer);
-    }
 }
 
 fn resource(writer: &mut Writer, resource: &Resource) {
@@ -141,13 +215,10 @@ fn value(writer: &mut Writer, value: &AttributeValue) {
     }
 }
 
+/// A span without its place in the tree (parent id, parent, depth, subtree, children) and its
+/// warnings, which the closing of its trace gives.
 fn span(writer: &mut Writer, span: &Span) {
     writer.text(&span.span_id);
-    writer.optional_text(&span.parent_span_id);
-    writer.optional_varint(span.parent.get().map(|index| index as u64));
-    writer.varint(u64::from(span.depth));
-    writer.count(span.subtree_end);
-    writer.varint(u64::from(span.child_count));
     writer.text(&span.name);
     writer.byte(span.kind as u8);
     writer.option(&span.protocol_kind, |writer, kind| writer.text(kind));
@@ -167,7 +238,6 @@ fn span(writer: &mut Writer, span: &Span) {
     writer.list(&span.events, event);
     writer.list(&span.links, link);
     writer.list(&span.other_fields, attribute);
-    writer.list(&span.warnings, warning);
     writer.option(&span.ai, |writer, details| ai(writer, details));
 }
 

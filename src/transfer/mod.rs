@@ -6,10 +6,11 @@
 
 mod decode;
 mod encode;
+mod placement;
 mod wire;
 
 pub use decode::{decode, Decoder};
-pub use encode::{encode, encode_in_pieces};
+pub use encode::{encode, encode_in_pieces, StreamingEncoder};
 pub use wire::WireError;
 
 /// Starts every buffer, so stray bytes are refused instead of misread.

@@ -1,0 +1,80 @@
+//! Puts a trace's decoded spans in their place in the tree, as its closing says: the worker sends
+//! the spans as soon as they are mapped, before its tree builder has ordered them, then their
+//! order and parents, and the few spans it changed (with their own parent ids). Depth, children
+//! and subtree ranges follow from the parents here; nothing in the bytes can make a span its own
+//! ancestor (a parent always comes before its child).
+
+use super::decode::warning;
+use super::wire::{Reader, WireResult};
+use crate::model::Span;
+
+/// Reads the placement of `spans` (sent in the order the closing's order list undoes) and applies it.
+pub(super) fn place(reader: &mut Reader, spans: &mut [Span]) -> WireResult<()> {
+    match reader.byte()? {
+        0 => {}
+        1 => reorder(reader, spans)?,
+        _ => return reader.fail("bad span order"),
+    }
+    // Parents, each before its child: depth and child counts in the same walk.
+    for index in 0..spans.len() {
+        let parent = reader.varint()?;
+        spans[index].subtree_end = index + 1;
+        if parent == 0 {
+            continue;
+        }
+        let parent = (parent - 1) as usize;
+        if parent >= index {
+            return reader.fail("a span's parent must come before it");
+        }
+        let parent_span = &mut spans[parent];
+        parent_span.child_count = parent_span.child_count.saturating_add(1);
+        let depth = parent_span.depth.saturating_add(1);
+        let span = &mut spans[index];
+        span.parent = Some(parent).into();
+        span.depth = depth;
+    }
+    // Subtree ends: walk backwards, each span extends its parent's range.
+    for index in (0..spans.len()).rev() {
+        if let Some(parent) = spans[index].parent.get() {
+            let end = spans[index].subtree_end;
+            if end > spans[parent].subtree_end {
+                spans[parent].subtree_end = end;
+            }
+        }
+    }
+    // Spans with warnings or a parent id of their own (renamed duplicates, repairs, clock skew).
+    for _ in 0..reader.item_count()? {
+        let index = reader.count()?;
+        let span_id = reader.text()?;
+        let parent_span_id = reader.optional_text()?;
+        let warnings = reader.list(warning)?;
+        let Some(span) = spans.get_mut(index) else { return reader.fail("a changed span that is not there") };
+        span.span_id = span_id;
+        span.parent_span_id = parent_span_id;
+        span.warnings = warnings.into();
+    }
+    Ok(())
+}
+
+/// Moves the spans into tree order: the span to be at `i` was sent `order[i]`-th. In place, cycle
+/// by cycle, so a million spans are never copied into a second vector.
+fn reorder(reader: &mut Reader, spans: &mut [Span]) -> WireResult<()> {
+    const UNSET: usize = usize::MAX;
+    // target[sent] = position in tree order.
+    let mut target = vec![UNSET; spans.len()];
+    for position in 0..spans.len() {
+        let sent = reader.count()?;
+        match target.get_mut(sent) {
+            Some(slot) if *slot == UNSET => *slot = position,
+            _ => return reader.fail("the span order is not a permutation"),
+        }
+    }
+    for start in 0..spans.len() {
+        while target[start] != start {
+            let destination = target[start];
+            spans.swap(start, destination);
+            target.swap(start, destination);
+        }
+    }
+    Ok(())
+}
