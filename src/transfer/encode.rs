@@ -74,9 +74,11 @@ impl<'a> StreamingEncoder<'a> {
                 }
             }
         }
-        // Parent position + 1, 0 for a root.
-        for span in &trace.spans {
+        // Per span: its parent's position + 1 (0 for a root) and the size of its subtree, so the
+        // page places every span in one walk forwards.
+        for (position, span) in trace.spans.iter().enumerate() {
             writer.varint(span.parent.get().map_or(0, |parent| parent as u64 + 1));
+            writer.count(span.subtree_end.saturating_sub(position));
         }
         // The spans the tree builder may have changed, and the only ones that keep a parent id of
         // their own (a missing parent, a cut link; see `Span::parent_span_id`): all carry a warning.

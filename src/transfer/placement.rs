@@ -1,8 +1,8 @@
 //! Puts a trace's decoded spans in their place in the tree, as its closing says: the worker sends
 //! the spans as soon as they are mapped, before its tree builder has ordered them, then their
-//! order and parents, and the few spans it changed (with their own parent ids). Depth, children
-//! and subtree ranges follow from the parents here; nothing in the bytes can make a span its own
-//! ancestor (a parent always comes before its child).
+//! order, parents and subtree sizes, and the few spans it changed (with their own parent ids).
+//! Depth and child counts follow from the parents here; nothing in the bytes can make a span its
+//! own ancestor or put it outside its parent's subtree (both are checked).
 
 use super::decode::warning;
 use super::wire::{Reader, WireResult};
@@ -15,16 +15,21 @@ pub(super) fn place(reader: &mut Reader, spans: &mut [Span]) -> WireResult<()> {
         1 => reorder(reader, spans)?,
         _ => return reader.fail("bad span order"),
     }
-    // Parents, each before its child: depth and child counts in the same walk.
-    for index in 0..spans.len() {
+    // Parents, each before its child, and subtree sizes: depth and child counts in the same walk.
+    let count = spans.len();
+    for index in 0..count {
         let parent = reader.varint()?;
-        spans[index].subtree_end = index + 1;
+        let subtree = reader.count()?;
+        if subtree == 0 || subtree > count - index {
+            return reader.fail("a span's subtree does not fit in its trace");
+        }
+        spans[index].subtree_end = index + subtree;
         if parent == 0 {
             continue;
         }
         let parent = (parent - 1) as usize;
-        if parent >= index {
-            return reader.fail("a span's parent must come before it");
+        if parent >= index || spans[parent].subtree_end < index + subtree {
+            return reader.fail("a span must come after its parent, within the parent's subtree");
         }
         let parent_span = &mut spans[parent];
         parent_span.child_count = parent_span.child_count.saturating_add(1);
@@ -32,15 +37,6 @@ pub(super) fn place(reader: &mut Reader, spans: &mut [Span]) -> WireResult<()> {
         let span = &mut spans[index];
         span.parent = Some(parent).into();
         span.depth = depth;
-    }
-    // Subtree ends: walk backwards, each span extends its parent's range.
-    for index in (0..spans.len()).rev() {
-        if let Some(parent) = spans[index].parent.get() {
-            let end = spans[index].subtree_end;
-            if end > spans[parent].subtree_end {
-                spans[parent].subtree_end = end;
-            }
-        }
     }
     // Spans with warnings or a parent id of their own (renamed duplicates, repairs, clock skew).
     for _ in 0..reader.item_count()? {
