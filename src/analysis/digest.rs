@@ -25,6 +25,8 @@ pub struct TraceDigest {
     /// Per column of the trace's time range: how many spans start there, and whether one failed.
     pub starts: Vec<u32>,
     pub failed_starts: Vec<bool>,
+    /// Spans of each kind, in [`SpanKind::ALL`] order (the toolbar's kind filter lists them).
+    pub kind_counts: [usize; SpanKind::ALL.len()],
 }
 
 /// A span whose subtree is still being read, with the union of its children's intervals so far.
@@ -52,6 +54,8 @@ pub fn digest(trace: &Trace) -> TraceDigest {
     let mut out_of_order: Vec<usize> = Vec::new();
     for (index, span) in spans.iter().enumerate() {
         let failed = span.status.is_error();
+        // `ALL` lists the kinds in declaration order, so a kind's number is its place in it.
+        digest.kind_counts[span.kind as usize] += 1;
         digest.error_in_subtree[index] |= failed;
         digest.error_count += usize::from(failed);
         let column = column_of(span.start_ns);
@@ -249,6 +253,9 @@ mod tests {
             expected.self_times.push(span.duration_ns.saturating_sub(union.covered));
         }
         expected.error_count = spans.iter().filter(|span| span.status.is_error()).count();
+        for (slot, kind) in expected.kind_counts.iter_mut().zip(SpanKind::ALL) {
+            *slot = spans.iter().filter(|span| span.kind == kind).count();
+        }
         let model_calls = || {
             spans
                 .iter()

@@ -449,10 +449,7 @@ fn convert(json: SpanJson) -> Option<Span> {
     span.protocol_kind = protocol_kind(&json.kind);
     span.status = status(&json.status);
     span.attributes = json.attributes.0;
-    let (start, end) = (time(json.start_time_unix_nano), time(json.end_time_unix_nano));
-    if start.is_none() {
-        return None;
-    }
+    let (start, end) = (Some(time(json.start_time_unix_nano)?), time(json.end_time_unix_nano));
     set_times(&mut span, start, end, super::otlp::TIME_FIELDS, false);
     span.events = json
         .events
@@ -683,10 +680,10 @@ mod tests {
     #[test]
     fn anything_unusual_is_left_to_the_tolerant_importer() {
         let unknown_field = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","name":"x","startTimeUnixNano":"1","endTimeUnixNano":"2","vendorField":1}]}]}]}"#;
-        assert!(super::import(&unknown_field).is_none());
+        assert!(super::import(unknown_field).is_none());
         let nan_double = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","name":"x","startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[{"key":"d","value":{"doubleValue":"NaN"}}]}]}]}]}"#;
-        assert!(super::import(&nan_double).is_none());
+        assert!(super::import(nan_double).is_none());
         let missing_time = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","name":"x","endTimeUnixNano":"2"}]}]}]}"#;
-        assert!(super::import(&missing_time).is_none());
+        assert!(super::import(missing_time).is_none());
     }
 }

@@ -49,7 +49,7 @@ pub(crate) fn span_read() {
         count.set(next);
         next
     });
-    if count % REPORT_EVERY_SPANS == 0 {
+    if count.is_multiple_of(REPORT_EVERY_SPANS) {
         report(ImportProgress::SpansRead(count));
     }
 }

@@ -4,6 +4,7 @@
 //! - the OpenTelemetry JavaScript SDK's `ReadableSpan` (`spanContext`, `[seconds, nanos]` times);
 //! - Arize Phoenix's span export (`context.trace_id`, `parent_id`, `span_kind`, flat dotted or
 //!   nested attributes, `status_code`).
+//!
 //! One file owns all three because they share most fields and differ only in spelling.
 
 use std::collections::HashMap;

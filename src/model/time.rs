@@ -100,9 +100,9 @@ pub fn format_rfc3339_ns(nanos: u64) -> String {
         second_of_day % 3600 / 60,
         second_of_day % 60
     );
-    if fraction % 1_000_000 == 0 {
+    if fraction.is_multiple_of(1_000_000) {
         format!("{clock}.{:03}Z", fraction / 1_000_000)
-    } else if fraction % 1000 == 0 {
+    } else if fraction.is_multiple_of(1000) {
         format!("{clock}.{:06}Z", fraction / 1000)
     } else {
         format!("{clock}.{fraction:09}Z")

@@ -203,8 +203,8 @@ fn trace_closing(reader: &mut Reader, trace: &mut Trace) -> WireResult<()> {
         *slot = reader.optional_text()?;
     }
     trace.feedback = reader.list(feedback)?;
-    trace.other_fields = reader.list(attribute)?.into();
-    trace.warnings = reader.list(warning)?.into();
+    trace.other_fields = reader.list(attribute)?;
+    trace.warnings = reader.list(warning)?;
     super::placement::place(reader, &mut trace.spans)
 }
 

@@ -9,16 +9,16 @@ use super::span_row::kind_label;
 use super::ViewerState;
 use crate::model::SpanKind;
 
-/// The kinds present in the current trace with their span counts, in a fixed order.
+/// The kinds present in the current trace with their span counts, in a fixed order (counted in
+/// the trace's digest, not in a pass of their own).
 fn kind_counts(state: ViewerState) -> Vec<(SpanKind, usize)> {
-    state.trace.with(|trace| {
-        let Some(trace) = trace else { return Vec::new() };
-        let mut counts = [0usize; SpanKind::ALL.len()];
-        // `ALL` lists the kinds in declaration order, so a kind's number is its place in it.
-        for span in &trace.spans {
-            counts[span.kind as usize] += 1;
-        }
-        SpanKind::ALL.iter().zip(counts).filter(|(_, count)| *count > 0).map(|(kind, count)| (*kind, count)).collect()
+    state.digest.with(|digest| {
+        SpanKind::ALL
+            .iter()
+            .zip(digest.kind_counts)
+            .filter(|(_, count)| *count > 0)
+            .map(|(kind, count)| (*kind, count))
+            .collect()
     })
 }
 
