@@ -108,7 +108,8 @@ pub struct ImportedPieces {
     pub encode_ms: f64,
 }
 
-/// The worker's encoder, timing its own work (a few calls per trace, so the clock costs nothing).
+/// The worker's encoder, timing its own work (a call per few thousand spans, so the clock costs
+/// nothing).
 struct TimedEncoder<'a, 'b> {
     encoder: StreamingEncoder<'a>,
     spent_ms: &'b mut f64,
@@ -127,8 +128,12 @@ impl BuildObserver for TimedEncoder<'_, '_> {
         self.encoder.started(trace_count, span_count);
     }
 
-    fn spans_mapped(&mut self, trace_id: &str, spans: &[crate::model::Span]) {
-        self.timed(|encoder| encoder.spans_mapped(trace_id, spans));
+    fn trace_started(&mut self, trace_id: &str, span_count: usize) {
+        self.encoder.trace_started(trace_id, span_count);
+    }
+
+    fn spans_mapped(&mut self, spans: &[crate::model::Span]) {
+        self.timed(|encoder| encoder.spans_mapped(spans));
     }
 
     fn trace_built(&mut self, trace: &crate::model::Trace, order: &[usize]) {

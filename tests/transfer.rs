@@ -60,6 +60,16 @@ fn spans_sent_before_their_tree_is_built_are_put_in_place_for_every_fixture() {
 }
 
 #[test]
+fn a_large_trace_sent_in_batches_and_pieces_while_importing_comes_back_identical() {
+    // Several batches of mapped spans (8,192 each), several pieces, a GenAI trace and a lean one.
+    for text in [trace_viewer::generate::otlp_trace(20_000), trace_viewer::generate::lean_otlp_trace(30_000)] {
+        let (pieces, set) = encode_while_importing(&[(None, text.as_bytes())], 200_000);
+        assert!(pieces.len() > 5, "{} pieces", pieces.len());
+        assert_eq!(decode_pieces(&pieces).unwrap(), set);
+    }
+}
+
+#[test]
 fn repairs_made_while_building_reach_the_page() {
     // A duplicate id (renamed), a missing parent, a cycle, a child before its parent (clock skew),
     // spans written children first.

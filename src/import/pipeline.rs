@@ -221,11 +221,17 @@ fn place_missing_starts(spans: &mut [Span]) {
 pub trait BuildObserver {
     /// Before the first trace: how many traces and spans follow.
     fn started(&mut self, trace_count: usize, span_count: usize);
-    /// A trace's spans with their conventions mapped, in the order the tree builder gets them.
-    fn spans_mapped(&mut self, trace_id: &str, spans: &[Span]);
+    /// A trace begins: its id and how many spans it has.
+    fn trace_started(&mut self, trace_id: &str, span_count: usize);
+    /// The trace's next spans with their conventions mapped, in the order the tree builder gets
+    /// them (a few thousand at a time, so the first reach the page early).
+    fn spans_mapped(&mut self, spans: &[Span]);
     /// The trace built from them: the span now at position `i` was at `order[i]` before.
     fn trace_built(&mut self, trace: &Trace, order: &[usize]);
 }
+
+/// Spans mapped between two calls of [`BuildObserver::spans_mapped`].
+const MAPPED_BATCH: usize = 8_192;
 
 /// Runs the shared steps and builds the final trace set.
 pub fn finish(imports: Vec<RawImport>) -> TraceSet {
@@ -252,15 +258,21 @@ pub fn finish_observed(mut imports: Vec<RawImport>, mut observer: Option<&mut dy
         .into_iter()
         .map(|RawTrace { mut trace, mut spans }| {
             place_missing_starts(&mut spans);
+            if let Some(observer) = observer.as_deref_mut() {
+                observer.trace_started(&trace.trace_id, spans.len());
+            }
             let mut facts = conventions::TraceFacts::default();
-            for (position, span) in spans.iter_mut().enumerate() {
-                conventions::apply(span);
-                facts.observe(position, span);
+            for first in (0..spans.len()).step_by(MAPPED_BATCH) {
+                let batch = first..spans.len().min(first + MAPPED_BATCH);
+                for (position, span) in spans[batch.clone()].iter_mut().enumerate() {
+                    conventions::apply(span);
+                    facts.observe(first + position, span);
+                }
+                if let Some(observer) = observer.as_deref_mut() {
+                    observer.spans_mapped(&spans[batch]);
+                }
             }
             facts.fill(&mut trace, &spans);
-            if let Some(observer) = observer.as_deref_mut() {
-                observer.spans_mapped(&trace.trace_id, &spans);
-            }
             let (trace, order) = build_trace_in_order(trace, spans);
             if let Some(observer) = observer.as_deref_mut() {
                 observer.trace_built(&trace, &order);

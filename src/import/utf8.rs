@@ -1,12 +1,29 @@
 //! UTF-8 validation of a whole file before it is parsed, quicker than `std::str::from_utf8` on
-//! the mostly-ASCII text of trace files: runs of ASCII are skipped 16 bytes at a time with two
+//! the mostly-ASCII text of trace files: runs of ASCII are skipped 32 bytes at a time with four
 //! 64-bit words (WebAssembly has 64-bit integers; the standard library's fast path steps by the
 //! platform word, 4 bytes there), and only the stretches around other bytes go through the
 //! standard check. For 294 MB of JSON in the browser: 106 ms before.
 
-/// Bytes checked together: two 64-bit words.
-const BLOCK: usize = 16;
+/// Bytes checked together: four 64-bit words.
+const BLOCK: usize = 32;
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether a block of [`BLOCK`] bytes is all ASCII.
+fn is_ascii_block(block: &[u8; BLOCK]) -> bool {
+    let word = |at: usize| {
+        u64::from_le_bytes([
+            block[at],
+            block[at + 1],
+            block[at + 2],
+            block[at + 3],
+            block[at + 4],
+            block[at + 5],
+            block[at + 6],
+            block[at + 7],
+        ])
+    };
+    (word(0) | word(8) | word(16) | word(24)) & HIGH_BITS == 0
+}
 
 /// The bytes as text, or the position of the first byte that is not valid UTF-8 (as
 /// `Utf8Error::valid_up_to` gives it).
@@ -14,13 +31,12 @@ pub fn validate(bytes: &[u8]) -> Result<&str, usize> {
     let mut position = 0;
     // Invariant: `bytes[..position]` is valid and `position` starts a character.
     while position < bytes.len() {
-        if let Some(block) = bytes.get(position..position + BLOCK) {
-            let (low, high) = block.split_at(8);
-            let word = |half: &[u8]| u64::from_le_bytes(half.try_into().unwrap_or([0xff; 8]));
-            if (word(low) | word(high)) & HIGH_BITS == 0 {
-                position += BLOCK;
-                continue;
-            }
+        let rest = &bytes[position..];
+        let (blocks, _) = rest.as_chunks::<BLOCK>();
+        let ascii_blocks = blocks.iter().take_while(|block| is_ascii_block(block)).count();
+        position += ascii_blocks * BLOCK;
+        if position >= bytes.len() {
+            break;
         }
         // A block with other bytes (or the last few bytes): check from here to the next ASCII
         // byte after the block, which starts a character, with the standard library.
@@ -62,7 +78,7 @@ mod tests {
         ];
         let mut cases = 0;
         for piece in pieces {
-            for length in [0, 1, 7, 15, 16, 17, 31, 32, 33, 47] {
+            for length in [0, 1, 7, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 95] {
                 for at in 0..=length {
                     let mut bytes = vec![b'a'; length];
                     bytes.splice(at..at, piece.iter().copied());

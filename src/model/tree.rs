@@ -320,11 +320,11 @@ pub fn build_trace_in_order(mut trace: Trace, mut spans: Vec<RawSpan>) -> (Trace
         child_count[*parent] = child_count[*parent].saturating_add(1);
     }
     for old_index in 0..spans.len() {
-        // The parent's id is its own `span_id`: not kept twice (see `Span::parent_span_id`).
+        // The parent's id is its own `span_id` (it was found by that id, and renames only ever
+        // touch copies no id leads to): not kept twice (see `Span::parent_span_id`).
         if let Some(parent) = parent_of[old_index] {
-            if spans[old_index].parent_span_id.as_deref() == Some(spans[parent].span_id.as_str()) {
-                spans[old_index].parent_span_id = None;
-            }
+            debug_assert_eq!(spans[old_index].parent_span_id.as_deref(), Some(spans[parent].span_id.as_str()));
+            spans[old_index].parent_span_id = None;
         }
         let span = &mut spans[old_index];
         span.parent = parent_of[old_index].map(|parent| new_index_of[parent]).into();

@@ -24,7 +24,8 @@ pub fn encode_in_pieces(set: &TraceSet, piece_bytes: usize, emit: &mut dyn FnMut
     let mut encoder = StreamingEncoder::new(piece_bytes, emit);
     encoder.started(set.traces.len(), set.span_count());
     for trace in &set.traces {
-        encoder.spans_mapped(&trace.trace_id, &trace.spans);
+        encoder.trace_started(&trace.trace_id, trace.spans.len());
+        encoder.spans_mapped(&trace.spans);
         encoder.write_closing(trace, None);
     }
     encoder.finish(set);
@@ -113,9 +114,12 @@ impl BuildObserver for StreamingEncoder<'_> {
         self.writer.count(trace_count);
     }
 
-    fn spans_mapped(&mut self, trace_id: &str, spans: &[Span]) {
+    fn trace_started(&mut self, trace_id: &str, span_count: usize) {
         self.writer.text(trace_id);
-        self.writer.count(spans.len());
+        self.writer.count(span_count);
+    }
+
+    fn spans_mapped(&mut self, spans: &[Span]) {
         for span_value in spans {
             span(&mut self.writer, span_value);
             self.emit_if_full();
