@@ -37,7 +37,7 @@ impl<'de> Deserialize<'de> for Integer {
             fn visit_str<E: de::Error>(self, value: &str) -> Result<Integer, E> {
                 let value = value.trim();
                 // Nanosecond times fit in 64 bits; 128-bit parsing is slow in wasm, so it is the fallback.
-                if let Ok(small) = value.parse::<u64>() {
+                if let Some(small) = short_decimal(value) {
                     return Ok(Integer(i128::from(small)));
                 }
                 value.parse().map(Integer).map_err(|_| E::custom("not an integer"))
@@ -45,6 +45,16 @@ impl<'de> Deserialize<'de> for Integer {
         }
         deserializer.deserialize_any(IntegerVisitor)
     }
+}
+
+/// Up to 19 decimal digits (nanosecond times have 19), read without the overflow checks of
+/// `str::parse`, which 19 digits cannot overflow: two of these per span of a large file.
+/// Anything else (a sign, more digits, other characters) is `None`, for the general parser.
+fn short_decimal(text: &str) -> Option<u64> {
+    if text.is_empty() || text.len() > 19 {
+        return None;
+    }
+    text.bytes().try_fold(0u64, |value, byte| byte.is_ascii_digit().then(|| value * 10 + u64::from(byte - b'0')))
 }
 
 /// A string borrowed from the document where it has no escapes. serde borrows a bare
@@ -675,6 +685,31 @@ mod tests {
         let names: Vec<Vec<&str>> =
             fast.traces.iter().map(|trace| trace.spans.iter().map(|span| span.name.as_str()).collect()).collect();
         assert_eq!(names, [vec!["a1", "a2"], vec!["b1"]]);
+    }
+
+    #[test]
+    fn short_decimals_read_like_the_standard_parser() {
+        let cases = [
+            "0",
+            "7",
+            "1717000000000000000",
+            "9999999999999999999",
+            "0000000000000000001",
+            "",
+            "-1",
+            "+1",
+            "1.5",
+            "1e9",
+        ];
+        for text in cases {
+            assert_eq!(
+                super::short_decimal(text),
+                text.parse::<u64>().ok().filter(|_| !text.starts_with('+')),
+                "{text}"
+            );
+        }
+        // Twenty digits go to the general parser, which checks for overflow.
+        assert_eq!(super::short_decimal("18446744073709551615"), None);
     }
 
     #[test]
