@@ -11,7 +11,7 @@ use crate::generate;
 use crate::import::progress::{with_progress, ImportProgress};
 use crate::import::{import_buffers, import_buffers_observed, BuildObserver};
 use crate::model::TraceSet;
-use crate::transfer::{encode, Decoder, StreamingEncoder};
+use crate::transfer::{Decoder, StreamingEncoder};
 
 /// Bytes per piece of the encoded result the worker posts.
 const ENCODED_PIECE_BYTES: usize = 16 << 20;
@@ -167,8 +167,13 @@ const WARM_UP_SPANS: usize = 20_000;
 pub fn warm_up() -> usize {
     let mut spans = 0;
     for text in [generate::otlp_trace(WARM_UP_SPANS), generate::lean_otlp_trace(WARM_UP_SPANS)] {
-        if let Ok(set) = crate::import::import_text(&text, None) {
-            if let Ok(decoded) = crate::transfer::decode(encode(&set)) {
+        // The worker's own path: encoded while imported, then decoded and placed as the page does.
+        let mut encoded = Vec::new();
+        let mut keep = |piece: &[u8]| encoded.extend_from_slice(piece);
+        let mut encoder = StreamingEncoder::new(ENCODED_PIECE_BYTES, &mut keep);
+        if let Ok(set) = import_buffers_observed(&[(None, text.as_bytes())], Some(&mut encoder)) {
+            encoder.finish(&set);
+            if let Ok(decoded) = crate::transfer::decode(encoded) {
                 spans += decoded.span_count();
             }
         }
