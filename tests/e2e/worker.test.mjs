@@ -1,7 +1,8 @@
 // Files are imported in a Web Worker: a 100 MB file loads with progress and no long task on the
 // page, each load's worker (and the page's one warm-up worker) ends, a newer load wins over a
-// slower one, where no worker can start the page imports the file itself, and an element loaded
-// from another origin (a CDN) starts its worker through a Blob.
+// slower one, spans sent before their tree is built are placed as the page's own import places
+// them, where no worker can start the page imports the file itself, and an element loaded from
+// another origin (a CDN) starts its worker through a Blob.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -141,6 +142,57 @@ test('each load\'s worker ends with it; a newer load ends a slower, larger one a
   for (let waited = 0; closed.length < started.length && waited < 5000; waited += 100) await page.waitForTimeout(100);
   assert.equal(started.length, 4, 'the warm-up and one worker per load');
   assert.equal(closed.length, 4, 'every worker has ended, the superseded one included');
+  await page.close();
+});
+
+test('spans the worker sends before their tree is built arrive in the same tree, repairs and all, as the page\'s own import', async () => {
+  // Written children first, with a duplicate id, a missing parent, a cycle and a child that starts
+  // before its parent: the worker places them on the page from its closing.
+  const span = (id, parent, start, end) => `{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"${id}"${parent ? `,"parentSpanId":"${parent}"` : ''},"name":"s${id.slice(-1)}","startTimeUnixNano":"${start}","endTimeUnixNano":"${end}"}`;
+  const text = `{"resourceSpans":[{"scopeSpans":[{"spans":[${[
+    span('000000000000000c', '000000000000000a', 5, 60),
+    span('000000000000000b', '000000000000000a', 20, 30),
+    span('000000000000000a', '', 10, 50),
+    span('000000000000000b', '000000000000000a', 25, 35),
+    span('000000000000000d', '00000000000000ff', 1, 2),
+    span('000000000000000e', '000000000000000f', 1, 2),
+    span('000000000000000f', '000000000000000e', 1, 2),
+  ].join(',')}]}]}]}`;
+  const page = await newPage(state.browser);
+  const workers = [];
+  page.on('worker', (worker) => workers.push(worker.url()));
+  await page.goto(`${state.server.url}two-viewers.html`);
+  await page.locator('#left .tv-row').first().waitFor();
+  const seen = await page.evaluate(async (text) => {
+    const { setWorkerUrl } = await import('/pkg/trace-viewer.js');
+    const frame = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+    /** Every row (name, depth, repair mark) and, for each, the detail panel's text. */
+    const look = async (viewer) => {
+      await frame();
+      const rows = [...viewer.shadowRoot.querySelectorAll('.tv-row')];
+      const details = [];
+      for (const row of rows) {
+        row.click();
+        await frame();
+        details.push(viewer.shadowRoot.querySelector('.tv-span-detail')?.textContent ?? '');
+      }
+      return { rows: rows.map((row) => `${row.getAttribute('aria-level')} ${row.textContent}`), details, summary: viewer.traces };
+    };
+    const [left, right] = [document.getElementById('left'), document.getElementById('right')];
+    await left.load(text, 'repairs.json');
+    const fromWorker = await look(left);
+    setWorkerUrl(null);
+    await right.load(text, 'repairs.json');
+    setWorkerUrl(undefined);
+    return { fromWorker, onPage: await look(right) };
+  }, text);
+  assert.equal(seen.fromWorker.rows.length, 7, JSON.stringify(seen.fromWorker.rows));
+  assert.deepEqual(seen.fromWorker, seen.onPage);
+  const details = seen.fromWorker.details.join('\n');
+  for (const repair of ['duplicate span id', 'is not in the file', 'forms a cycle', 'before its parent']) {
+    assert.ok(details.includes(repair), `no "${repair}" in the detail panels`);
+  }
+  assert.equal(workers.filter((url) => url.endsWith('/pkg/trace-viewer-worker.js')).length, 3, 'the warm-up and the left viewer\'s two loads used the worker');
   await page.close();
 });
 
