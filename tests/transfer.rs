@@ -71,25 +71,11 @@ fn a_large_trace_sent_in_batches_and_pieces_while_importing_comes_back_identical
 
 #[test]
 fn repairs_made_while_building_reach_the_page() {
-    // A duplicate id (renamed), a missing parent, a cycle, a child before its parent (clock skew),
-    // spans written children first.
-    let span = |id: &str, parent: &str, start: u64, end: u64| {
-        let parent = if parent.is_empty() { String::new() } else { format!(r#","parentSpanId":"{parent}""#) };
-        format!(
-            r#"{{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"{id}"{parent},"name":"s{id}","startTimeUnixNano":"{start}","endTimeUnixNano":"{end}"}}"#
-        )
-    };
-    let spans = [
-        span("000000000000000c", "000000000000000a", 5, 60),
-        span("000000000000000b", "000000000000000a", 20, 30),
-        span("000000000000000a", "", 10, 50),
-        span("000000000000000b", "000000000000000a", 25, 35),
-        span("000000000000000d", "00000000000000ff", 1, 2),
-        span("000000000000000e", "000000000000000f", 1, 2),
-        span("000000000000000f", "000000000000000e", 1, 2),
-    ];
-    let text = format!(r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{}]}}]}}]}}"#, spans.join(","));
-    let (pieces, set) = encode_while_importing(&[(None, text.as_bytes())], 40);
+    // Spans written children first, with a duplicate id (renamed), a missing parent, a cycle and a
+    // child that starts before its parent; pieces of 40 bytes, so every record is cut somewhere.
+    let bytes =
+        std::fs::read(repository().join("tests/fixtures/hand-written/otlp-repairs-children-first.json")).unwrap();
+    let (pieces, set) = encode_while_importing(&[(None, &bytes)], 40);
     assert!(pieces.len() > 3, "{} pieces", pieces.len());
     let warnings: Vec<&str> = set.traces[0].warnings.iter().map(|warning| warning.message.as_str()).collect();
     for expected in ["duplicate span id", "is not in the file", "forms a cycle", "before its parent"] {

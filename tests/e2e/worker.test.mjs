@@ -148,16 +148,7 @@ test('each load\'s worker ends with it; a newer load ends a slower, larger one a
 test('spans the worker sends before their tree is built arrive in the same tree, repairs and all, as the page\'s own import', async () => {
   // Written children first, with a duplicate id, a missing parent, a cycle and a child that starts
   // before its parent: the worker places them on the page from its closing.
-  const span = (id, parent, start, end) => `{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"${id}"${parent ? `,"parentSpanId":"${parent}"` : ''},"name":"s${id.slice(-1)}","startTimeUnixNano":"${start}","endTimeUnixNano":"${end}"}`;
-  const text = `{"resourceSpans":[{"scopeSpans":[{"spans":[${[
-    span('000000000000000c', '000000000000000a', 5, 60),
-    span('000000000000000b', '000000000000000a', 20, 30),
-    span('000000000000000a', '', 10, 50),
-    span('000000000000000b', '000000000000000a', 25, 35),
-    span('000000000000000d', '00000000000000ff', 1, 2),
-    span('000000000000000e', '000000000000000f', 1, 2),
-    span('000000000000000f', '000000000000000e', 1, 2),
-  ].join(',')}]}]}]}`;
+  const text = readFileSync(join(repository, 'tests/fixtures/hand-written/otlp-repairs-children-first.json'), 'utf8');
   const page = await newPage(state.browser);
   const workers = [];
   page.on('worker', (worker) => workers.push(worker.url()));
