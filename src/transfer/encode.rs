@@ -1,6 +1,8 @@
-//! Writes a [`TraceSet`] into the transfer encoding, field by field in declaration order.
-//! [`super::decode`] reads the same fields in the same order; the round-trip test over every
-//! fixture keeps the two in step.
+//! Writes the transfer encoding: while the import builds the traces ([`StreamingEncoder`], the
+//! worker's way: spans first, their place in the tree after) or from a built [`TraceSet`]
+//! ([`encode`], the same layout with every span already in place), field by field in declaration
+//! order. [`super::decode`] reads the same fields in the same order; the round-trip tests over
+//! every fixture, both ways, keep the two in step.
 
 use super::wire::Writer;
 use super::MAGIC;

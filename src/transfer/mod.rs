@@ -1,5 +1,7 @@
-//! The model as bytes, for the trip from the import worker to the page: the worker imports a file
-//! and [`encode`]s the result; the page [`Decoder`]s it a slice of spans at a time between frames,
+//! The model as bytes, for the trip from the import worker to the page: the worker encodes a file's
+//! traces while it imports them ([`StreamingEncoder`]: each trace's spans as soon as they are
+//! mapped, their place in the tree once it is built); the page [`Decoder`]s them a slice of spans
+//! at a time between frames, while the worker is still building,
 //! so a 100 MB file never blocks the page for long. A compact binary form, not JSON: decoding it is
 //! a few times cheaper than importing, and nothing is re-parsed. Not a file format: both ends are
 //! always the same build, so there is no versioning beyond a magic prefix.
