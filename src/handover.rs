@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::generate;
 use crate::import::progress::{with_progress, ImportProgress};
-use crate::import::{import_buffers, import_buffers_observed, BuildObserver};
+use crate::import::{import_buffers, import_owned_buffers, BuildObserver};
 use crate::model::TraceSet;
 use crate::transfer::{Decoder, StreamingEncoder};
 
@@ -83,7 +83,9 @@ impl ImportInput {
         let mut encoder =
             TimedEncoder { encoder: StreamingEncoder::new(ENCODED_PIECE_BYTES, &mut emit), spent_ms: &mut encode_ms };
         let ImportInput { names, files } = self;
-        let mut import = || import_buffers_observed(&named(&names, &files), Some(&mut encoder));
+        // Given away: the files' memory is freed once read and reused by the tree builder.
+        let owned = names.into_iter().map(|name| (!name.is_empty()).then_some(name)).zip(files).collect();
+        let import = || import_owned_buffers(owned, Some(&mut encoder));
         let set = match on_progress {
             Some(callback) => with_progress(move |progress| report_progress(&callback, progress), import),
             None => import(),
@@ -171,7 +173,7 @@ pub fn warm_up() -> usize {
         let mut encoded = Vec::new();
         let mut keep = |piece: &[u8]| encoded.extend_from_slice(piece);
         let mut encoder = StreamingEncoder::new(ENCODED_PIECE_BYTES, &mut keep);
-        if let Ok(set) = import_buffers_observed(&[(None, text.as_bytes())], Some(&mut encoder)) {
+        if let Ok(set) = import_owned_buffers(vec![(None, text.into_bytes())], Some(&mut encoder)) {
             encoder.finish(&set);
             if let Ok(decoded) = crate::transfer::decode(encoded) {
                 spans += decoded.span_count();
@@ -204,6 +206,7 @@ fn named<'a>(names: &'a [String], buffers: &'a [Vec<u8>]) -> Vec<(Option<&'a str
 /// When `step` needs a piece that has not arrived, it says so; `allPiecesAdded` tells it none
 /// will come (then a missing piece is an error).
 #[wasm_bindgen]
+#[derive(Default)]
 pub struct TransferDecoder {
     /// The worker's pieces, in order; `next_piece` is the first not yet brought in.
     pieces: Vec<js_sys::Uint8Array>,
@@ -235,7 +238,7 @@ const SPANS_PER_CHECK: usize = 1024;
 impl TransferDecoder {
     #[wasm_bindgen(constructor)]
     pub fn new() -> TransferDecoder {
-        TransferDecoder { pieces: Vec::new(), next_piece: 0, decoder: None, finished: false, all_pieces_added: false }
+        TransferDecoder::default()
     }
 
     /// Adds the next piece of the worker's result (kept as a JS array until it is decoded).

@@ -25,7 +25,8 @@ fn encode_while_importing(files: &[(Option<&str>, &[u8])], piece_bytes: usize) -
     let mut pieces: Vec<Vec<u8>> = Vec::new();
     let mut emit = |piece: &[u8]| pieces.push(piece.to_vec());
     let mut encoder = StreamingEncoder::new(piece_bytes, &mut emit);
-    let set = trace_viewer::import::import_buffers_observed(files, Some(&mut encoder)).unwrap();
+    let owned = files.iter().map(|(name, bytes)| (name.map(String::from), bytes.to_vec())).collect();
+    let set = trace_viewer::import::import_owned_buffers(owned, Some(&mut encoder)).unwrap();
     encoder.finish(&set);
     (pieces, set)
 }

@@ -107,17 +107,32 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, ImportError> {
 /// Imports several files given as bytes (what the page and the worker receive). Like
 /// [`import_files`], a file that is not UTF-8 is skipped with a warning when another file could be read.
 pub fn import_buffers(files: &[(Option<&str>, &[u8])]) -> Result<TraceSet, ImportError> {
-    import_buffers_observed(files, None)
+    let (imports, warnings) = read_buffers(files)?;
+    Ok(finish_read(imports, warnings, None))
 }
 
-/// [`import_buffers`], telling `observer` of each trace as the shared steps go (the import worker
+/// [`import_buffers`] for files given away (the import worker's): their bytes are freed once read,
+/// so the shared steps reuse that memory instead of touching fresh memory (a million spans' tree
+/// builder needs ~75 MB), and `observer` is told of each trace as the shared steps go (the worker
 /// encodes the spans for the page while the tree is built).
-pub fn import_buffers_observed(
-    files: &[(Option<&str>, &[u8])],
+pub fn import_owned_buffers(
+    files: Vec<(Option<String>, Vec<u8>)>,
     observer: Option<&mut dyn BuildObserver>,
 ) -> Result<TraceSet, ImportError> {
+    let (imports, warnings) = {
+        let borrowed: Vec<(Option<&str>, &[u8])> =
+            files.iter().map(|(name, bytes)| (name.as_deref(), bytes.as_slice())).collect();
+        read_buffers(&borrowed)?
+    };
+    drop(files);
+    Ok(finish_read(imports, warnings, observer))
+}
+
+/// Reads files given as bytes, before the shared steps; a file that is not UTF-8 is skipped with
+/// a warning when another file could be read.
+fn read_buffers(files: &[(Option<&str>, &[u8])]) -> Result<(Vec<RawImport>, Vec<ImportWarning>), ImportError> {
     if let [(file_name, bytes)] = files {
-        return import_files_observed(&[(*file_name, utf8(bytes)?)], observer);
+        return read_texts(&[(*file_name, utf8(bytes)?)]);
     }
     let mut texts = Vec::with_capacity(files.len());
     let mut skipped = Vec::new();
@@ -135,21 +150,20 @@ pub fn import_buffers_observed(
     if texts.is_empty() {
         return Err(first_error.unwrap_or(ImportError::Empty));
     }
-    let mut set = import_files_observed(&texts, observer)?;
-    set.warnings.splice(0..0, skipped);
-    Ok(set)
+    let (imports, file_warnings) = read_texts(&texts)?;
+    skipped.extend(file_warnings);
+    Ok((imports, skipped))
 }
 
 /// Imports several files as one set: spans and logs of the same trace are joined across them.
 /// A file that cannot be read becomes a warning as long as another file could be.
 pub fn import_files(files: &[(Option<&str>, &str)]) -> Result<TraceSet, ImportError> {
-    import_files_observed(files, None)
+    let (imports, warnings) = read_texts(files)?;
+    Ok(finish_read(imports, warnings, None))
 }
 
-fn import_files_observed(
-    files: &[(Option<&str>, &str)],
-    observer: Option<&mut dyn BuildObserver>,
-) -> Result<TraceSet, ImportError> {
+/// Reads every file's documents, before the shared steps; the warnings say which files were skipped.
+fn read_texts(files: &[(Option<&str>, &str)]) -> Result<(Vec<RawImport>, Vec<ImportWarning>), ImportError> {
     let mut imports = Vec::new();
     let mut file_warnings = Vec::new();
     let mut first_error = None;
@@ -170,9 +184,18 @@ fn import_files_observed(
     if imports.is_empty() {
         return Err(first_error.unwrap_or(ImportError::Empty));
     }
+    Ok((imports, file_warnings))
+}
+
+/// The shared steps, then the file warnings first among the set's.
+fn finish_read(
+    imports: Vec<RawImport>,
+    file_warnings: Vec<ImportWarning>,
+    observer: Option<&mut dyn BuildObserver>,
+) -> TraceSet {
     let mut set = pipeline::finish_observed(imports, observer);
     set.warnings.splice(0..0, file_warnings);
-    Ok(set)
+    set
 }
 
 /// Imports an already parsed JSON document (what the element's `data` property receives).

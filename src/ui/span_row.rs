@@ -56,9 +56,11 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
                 let spans = trace.as_ref().map(|trace| &trace.spans[subtree.clone()]).unwrap_or_default();
                 spans.iter().filter(|span| span.status.is_error()).count()
             });
-            let errors = (hidden_errors > 0)
-                .then(|| format!(" · {hidden_errors} error{}", if hidden_errors == 1 { "" } else { "s" }))
-                .unwrap_or_default();
+            let errors = match hidden_errors {
+                0 => String::new(),
+                1 => " · 1 error".to_string(),
+                many => format!(" · {many} errors"),
+            };
             view! {
                 <span class="tv-hidden-count" class:tv-hidden-errors={hidden_errors > 0} title="hidden spans">
                     {format!("+{}{errors}", format_count(hidden_count as u64))}
