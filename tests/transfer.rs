@@ -86,6 +86,28 @@ fn repairs_made_while_building_reach_the_page() {
 }
 
 #[test]
+fn progress_stops_short_of_done_while_a_trace_waits_for_its_tree() {
+    let bytes =
+        std::fs::read(repository().join("tests/fixtures/hand-written/otlp-repairs-children-first.json")).unwrap();
+    let (pieces, _) = encode_while_importing(&[(None, &bytes)], 1);
+    // One piece per span, then the trace's closing, then the set's.
+    let spans_only = pieces.len() - 2;
+    let mut decoder = Decoder::new(pieces[0].clone()).unwrap();
+    for piece in &pieces[1..spans_only] {
+        assert!(!decoder.step(usize::MAX).unwrap());
+        decoder.next_piece(|bytes| bytes.extend_from_slice(piece));
+    }
+    assert!(!decoder.step(usize::MAX).unwrap());
+    assert!(decoder.needs_bytes(), "every span read, the closing not here yet");
+    assert_eq!(decoder.progress(), 0.95);
+    for piece in &pieces[spans_only..] {
+        decoder.next_piece(|bytes| bytes.extend_from_slice(piece));
+        decoder.step(usize::MAX).unwrap();
+    }
+    assert_eq!(decoder.progress(), 1.0);
+}
+
+#[test]
 fn a_trace_may_open_at_the_end_of_a_piece_with_its_spans_in_the_next() {
     let mut set = trace_viewer::import::import_text(&trace_viewer::generate::otlp_trace(2_000), None).unwrap();
     let mut second = trace_viewer::import::import_text(&trace_viewer::generate::lean_otlp_trace(3_000), None).unwrap();

@@ -144,13 +144,17 @@ impl Decoder {
         WireError { position: self.offset + self.bytes.len(), reason: "the data ends before its last span" }
     }
 
-    /// Share of the spans decoded so far, 0 to 1.
+    /// How far the decoding has got, 0 to 1: mostly the spans decoded, the last twentieth the
+    /// traces placed (each once the worker has built its tree), so the bar does not stand at
+    /// 100 % while the page waits for the last tree.
     pub fn progress(&self) -> f64 {
-        if self.span_total == 0 {
-            1.0
-        } else {
-            self.spans_done as f64 / self.span_total as f64
+        if self.is_done() {
+            return 1.0;
         }
+        let share = |done: usize, total: usize| if total == 0 { 1.0 } else { done as f64 / total as f64 };
+        let traces_placed = self.set.traces.len();
+        let trace_total = traces_placed + usize::from(self.current.is_some()) + self.traces_left;
+        0.95 * share(self.spans_done, self.span_total) + 0.05 * share(traces_placed, trace_total)
     }
 
     /// The decoded set; call after [`Decoder::step`] returned true.
