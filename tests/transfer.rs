@@ -70,12 +70,16 @@ fn a_large_trace_sent_in_batches_and_pieces_while_importing_comes_back_identical
     }
 }
 
+/// Spans written children first, with every repair the tree builder makes: a duplicate id
+/// (renamed), a missing parent, a cycle and a child that starts before its parent.
+fn repairs_fixture() -> Vec<u8> {
+    std::fs::read(repository().join("tests/fixtures/hand-written/otlp-repairs-children-first.json")).unwrap()
+}
+
 #[test]
 fn repairs_made_while_building_reach_the_page() {
-    // Spans written children first, with a duplicate id (renamed), a missing parent, a cycle and a
-    // child that starts before its parent; pieces of 40 bytes, so every record is cut somewhere.
-    let bytes =
-        std::fs::read(repository().join("tests/fixtures/hand-written/otlp-repairs-children-first.json")).unwrap();
+    // Pieces of 40 bytes: nearly every span travels in a piece of its own, the closing in another.
+    let bytes = repairs_fixture();
     let (pieces, set) = encode_while_importing(&[(None, &bytes)], 40);
     assert!(pieces.len() > 3, "{} pieces", pieces.len());
     let warnings: Vec<&str> = set.traces[0].warnings.iter().map(|warning| warning.message.as_str()).collect();
@@ -87,8 +91,7 @@ fn repairs_made_while_building_reach_the_page() {
 
 #[test]
 fn progress_stops_short_of_done_while_a_trace_waits_for_its_tree() {
-    let bytes =
-        std::fs::read(repository().join("tests/fixtures/hand-written/otlp-repairs-children-first.json")).unwrap();
+    let bytes = repairs_fixture();
     let (pieces, _) = encode_while_importing(&[(None, &bytes)], 1);
     // One piece per span, then the trace's closing, then the set's.
     let spans_only = pieces.len() - 2;
