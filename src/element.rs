@@ -51,13 +51,14 @@ impl ViewerHandle {
         self.show(crate::handover::import_named(&names, &contents), label)
     }
 
-    /// Shows what the import worker produced, once `decoder` has decoded all of it.
+    /// Shows what the import worker produced, once `decoder` has decoded all of it. The summary
+    /// `load()` resolves with is `summary()`'s, asked for in a later task: counting failed spans
+    /// walks every span again, and the first frame of a large trace is a long task already.
     #[wasm_bindgen(js_name = showDecoded)]
-    pub fn show_decoded(&self, decoder: &mut TransferDecoder, names: Vec<String>) -> Result<JsValue, JsError> {
-        match decoder.take() {
-            Some(set) => self.show(Ok(set), files_label(&names)),
-            None => Err(JsError::new("the transfer decoder has not finished")),
-        }
+    pub fn show_decoded(&self, decoder: &mut TransferDecoder, names: Vec<String>) -> Result<(), JsError> {
+        let set = decoder.take().ok_or_else(|| JsError::new("the transfer decoder has not finished"))?;
+        self.viewer.state.show_file(LoadedFile::new(set, files_label(&names)));
+        Ok(())
     }
 
     /// Imports an already parsed JSON value (a plain JS object).

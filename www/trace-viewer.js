@@ -342,10 +342,14 @@ export class TraceViewerElement extends HTMLElement {
         }
         if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
       }
-      // The first frame of a large trace takes a while of its own: it gets a task to itself.
+      // The first frame of a large trace takes a while of its own: it gets a task to itself, and
+      // the summary (a walk over every span) the next one.
       await nextTask();
       if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
-      return this.#handle.showDecoded(decoder, names);
+      this.#handle.showDecoded(decoder, names);
+      await nextTask();
+      if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
+      return this.#handle.summary();
     } finally {
       decoder.free();
     }
