@@ -26,5 +26,5 @@ pub use outline::outline;
 pub use span::{protocol_kind_name, Span, SpanEvent, SpanKind, SpanLink, SpanStatus};
 pub use time::{format_rfc3339_ns, parse_rfc3339_ns};
 pub use trace::{Resource, Scope, Trace, TraceSet};
-pub use tree::{build_trace, build_trace_in_order, RawSpan};
+pub use tree::{build_trace, build_trace_in_order, move_to_targets, RawSpan};
 pub use warning::ImportWarning;

@@ -208,6 +208,18 @@ fn walk_pre_order(
     }
 }
 
+/// Moves each item `i` to position `target[i]` (a permutation of the positions), in place, cycle
+/// by cycle, so a million spans are never copied into a second vector.
+pub fn move_to_targets<T>(items: &mut [T], mut target: Vec<usize>) {
+    for start in 0..items.len() {
+        while target[start] != start {
+            let destination = target[start];
+            items.swap(start, destination);
+            target.swap(start, destination);
+        }
+    }
+}
+
 /// Places `spans` into `trace` (whose other fields the importer has set) and computes its time range.
 pub fn build_trace(trace: Trace, spans: Vec<RawSpan>) -> Trace {
     build_trace_in_order(trace, spans).0
@@ -332,14 +344,7 @@ pub fn build_trace_in_order(mut trace: Trace, mut spans: Vec<RawSpan>) -> (Trace
         span.child_count = child_count[old_index];
         span.subtree_end = new_index_of[old_index] + 1;
     }
-    let mut target = new_index_of;
-    for start in 0..spans.len() {
-        while target[start] != start {
-            let destination = target[start];
-            spans.swap(start, destination);
-            target.swap(start, destination);
-        }
-    }
+    move_to_targets(&mut spans, new_index_of);
     let mut placed = spans;
     // 5. One walk backwards: each span extends its parent's subtree range; a child that starts
     //    before its parent or ends after it is reported, not moved (clock skew); the trace's time

@@ -6,7 +6,7 @@
 
 use super::decode::warning;
 use super::wire::{Reader, WireResult};
-use crate::model::Span;
+use crate::model::{move_to_targets, Span};
 
 /// Reads the placement of `spans` (sent in the order the closing's order list undoes) and applies it.
 pub(super) fn place(reader: &mut Reader, spans: &mut [Span]) -> WireResult<()> {
@@ -52,8 +52,7 @@ pub(super) fn place(reader: &mut Reader, spans: &mut [Span]) -> WireResult<()> {
     Ok(())
 }
 
-/// Moves the spans into tree order: the span to be at `i` was sent `order[i]`-th. In place, cycle
-/// by cycle, so a million spans are never copied into a second vector.
+/// Moves the spans into tree order: the span to be at `i` was sent `order[i]`-th.
 fn reorder(reader: &mut Reader, spans: &mut [Span]) -> WireResult<()> {
     const UNSET: usize = usize::MAX;
     // target[sent] = position in tree order.
@@ -65,12 +64,6 @@ fn reorder(reader: &mut Reader, spans: &mut [Span]) -> WireResult<()> {
             _ => return reader.fail("the span order is not a permutation"),
         }
     }
-    for start in 0..spans.len() {
-        while target[start] != start {
-            let destination = target[start];
-            spans.swap(start, destination);
-            target.swap(start, destination);
-        }
-    }
+    move_to_targets(spans, target);
     Ok(())
 }
