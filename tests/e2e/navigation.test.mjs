@@ -105,6 +105,12 @@ test('the selected span is in the URL and a reload restores it', async () => {
 test('filters by kind and by errors keep ancestors for context; a folded row tells what it hides', async () => {
   const page = await openExample();
   const names = () => page.locator('trace-viewer .tv-span-name').allTextContents();
+  // Each kind present, with its span count (the example: 1 agent, 2 guardrails, 1 retrieval, 1
+  // embedding, 2 LLM calls, 1 tool, 1 other).
+  const options = await page.locator('trace-viewer .tv-filter select option').allTextContents();
+  assert.equal(options.length, 8, options.join(' | '));
+  assert.equal(options.slice(1).reduce((sum, option) => sum + Number(option.match(/\((\d+)\)$/)?.[1]), 0), 9, options.join(' | '));
+  assert.ok(options.some((option) => /\(2\)$/.test(option) && /LLM/i.test(option)), options.join(' | '));
   await page.locator('trace-viewer .tv-filter select').selectOption('tool');
   assert.deepEqual(await names(), ['support-agent', 'lookup_order']);
   await page.locator('trace-viewer .tv-filter select').selectOption('llm');
