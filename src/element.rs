@@ -2,12 +2,14 @@
 //! one `ViewerHandle` per element, created in its shadow root and freed when it is removed.
 
 use wasm_bindgen::prelude::*;
-use web_sys::{HtmlElement, ShadowRoot};
+use web_sys::ShadowRoot;
 
-use crate::handover::TransferDecoder;
-use crate::import::{import_bytes, import_text, import_value};
-use crate::model::{ImportWarning, Trace, TraceSet};
-use crate::ui::{mount_viewer, LoadedFile, MountedViewer};
+use serde::Serialize;
+use trace_viewer_core::contract::LoadSummary;
+use trace_viewer_core::model::{ImportWarning, Trace};
+use trace_viewer_ui::{mount_viewer, LoadedFile, MountedViewer, ViewMode};
+
+use crate::decoder::TransferDecoder;
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -22,52 +24,22 @@ pub struct ViewerHandle {
 
 #[wasm_bindgen]
 impl ViewerHandle {
-    /// Mounts a viewer into `shadow_root`; `span-select` and `trace-select` events go to `host`.
+    /// Mounts a viewer into `shadow_root`. `on_event`, when given, is called as `(name, detail)` for
+    /// `span-select` and `trace-select` (details typed in `trace_viewer_core::contract`); the
+    /// element dispatches them as DOM events once the call that caused them has returned.
     #[wasm_bindgen(constructor)]
-    pub fn new(shadow_root: ShadowRoot, host: Option<HtmlElement>) -> Result<ViewerHandle, JsValue> {
-        Ok(ViewerHandle { viewer: mount_viewer(&shadow_root, host)? })
-    }
-
-    /// Imports a file's text and shows it. Resolves to a summary; throws an `Error` whose message
-    /// says where and what (also shown in the viewer).
-    #[wasm_bindgen(js_name = loadText)]
-    pub fn load_text(&self, text: &str, file_name: Option<String>) -> Result<JsValue, JsError> {
-        let result = import_text(text, file_name.as_deref());
-        self.show(result.map_err(|error| error.to_string()), file_name)
-    }
-
-    /// Imports a file's bytes (UTF-8 JSON or JSON Lines): the fastest way in, with no UTF-16 detour.
-    #[wasm_bindgen(js_name = loadBytes)]
-    pub fn load_bytes(&self, bytes: &[u8], file_name: Option<String>) -> Result<JsValue, JsError> {
-        let result = import_bytes(bytes, file_name.as_deref());
-        self.show(result.map_err(|error| error.to_string()), file_name)
-    }
-
-    /// Imports several files as one set (a trace file and its log file, say): parallel arrays of
-    /// names and bytes; a file that cannot be read is reported and the rest still load.
-    #[wasm_bindgen(js_name = loadFiles)]
-    pub fn load_files(&self, names: Vec<String>, contents: Vec<js_sys::Uint8Array>) -> Result<JsValue, JsError> {
-        let label = files_label(&names);
-        self.show(crate::handover::import_named(&names, &contents), label)
+    pub fn new(shadow_root: ShadowRoot, on_event: Option<js_sys::Function>) -> Result<ViewerHandle, JsValue> {
+        Ok(ViewerHandle { viewer: mount_viewer(&shadow_root, on_event)? })
     }
 
     /// Shows what the import worker produced, once `decoder` has decoded all of it. The summary
     /// `load()` resolves with is `summary()`'s, asked for in a later task: counting failed spans
     /// walks every span again, and the first frame of a large trace is a long task already.
     #[wasm_bindgen(js_name = showDecoded)]
-    pub fn show_decoded(&self, decoder: &mut TransferDecoder, names: Vec<String>) -> Result<(), JsError> {
+    pub fn show_decoded(&self, decoder: &mut TransferDecoder) -> Result<(), JsError> {
         let set = decoder.take().ok_or_else(|| JsError::new("the transfer decoder has not finished"))?;
-        self.viewer.state.show_file(LoadedFile::new(set, files_label(&names)));
+        self.viewer.state.show_file(LoadedFile::new(set));
         Ok(())
-    }
-
-    /// Imports an already parsed JSON value (a plain JS object).
-    #[wasm_bindgen(js_name = loadObject)]
-    pub fn load_object(&self, value: JsValue) -> Result<JsValue, JsError> {
-        let result = serde_wasm_bindgen::from_value::<serde_json::Value>(value)
-            .map_err(|error| format!("The object could not be read as JSON: {error}"))
-            .and_then(|json| import_value(&json).map_err(|error| error.to_string()));
-        self.show(result, None)
     }
 
     /// Shows an error that happened outside the importer (a failed fetch, an unreadable file).
@@ -93,7 +65,7 @@ impl ViewerHandle {
     /// holds several traces, until one is opened).
     #[wasm_bindgen(js_name = setView)]
     pub fn set_view(&self, mode: &str) {
-        self.viewer.state.set_view_mode(crate::ui::ViewMode::parse(mode));
+        self.viewer.state.set_view_mode(ViewMode::parse(mode));
     }
 
     /// Unfolds every span.
@@ -126,54 +98,10 @@ impl ViewerHandle {
             None => JsValue::NULL,
         }
     }
-
-    fn show(&self, result: Result<TraceSet, String>, file_name: Option<String>) -> Result<JsValue, JsError> {
-        match result {
-            Ok(set) => {
-                let summary = summary(&set);
-                self.viewer.state.show_file(LoadedFile::new(set, file_name));
-                Ok(summary)
-            }
-            Err(message) => {
-                self.viewer.state.show_error(message.clone());
-                Err(JsError::new(&message))
-            }
-        }
-    }
 }
 
-/// The name a set of files shows under: the one name, or all of them joined with " + ".
-fn files_label(names: &[String]) -> Option<String> {
-    let named: Vec<&str> = names.iter().map(String::as_str).filter(|name| !name.is_empty()).collect();
-    (!named.is_empty()).then(|| named.join(" + "))
-}
-
-/// What the host page learns about a loaded file: formats, traces, counts.
-fn summary(set: &TraceSet) -> JsValue {
-    summary_of(&set.format, set.traces.iter(), &set.warnings)
-}
-
+/// What the host page learns about a loaded file: the typed [`LoadSummary`] as a plain JS object.
 fn summary_of<'a>(format: &str, traces: impl Iterator<Item = &'a Trace>, warnings: &[ImportWarning]) -> JsValue {
-    let traces: Vec<serde_json::Value> = traces
-        .map(|trace| {
-            serde_json::json!({
-                "traceId": trace.trace_id,
-                "name": trace.name,
-                "spanCount": trace.spans.len(),
-                "errorCount": trace.error_count(),
-                "warningCount": trace.warnings.len(),
-                "durationMs": trace.duration_ns as f64 / 1e6,
-            })
-        })
-        .collect();
-    let span_count: u64 = traces.iter().filter_map(|trace| trace["spanCount"].as_u64()).sum();
-    let summary = serde_json::json!({
-        "format": format,
-        "spanCount": span_count,
-        "traces": traces,
-        "warnings": warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
-    });
+    let summary = LoadSummary::new(format, traces, warnings);
     summary.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
 }
-
-use serde::Serialize;

@@ -1,21 +1,11 @@
-//! trace-viewer: an embeddable, fully client-side viewer for AI traces.
+//! trace-viewer's page module: the `#[wasm_bindgen]` surface the `<trace-viewer>` element drives
+//! ([`element`]) and the decoder of what the import worker sends ([`decoder`]). It carries no
+//! importer: files are imported by the worker module (`crates/worker`), in a worker or, where none
+//! can start, on the page's main thread.
 //!
-//! Data flows one way: bytes → [`import`] → [`model`] → [`analysis`] → `ui` → `element`;
-//! [`export`] writes a model back out in the own format; [`transfer`] carries it as bytes from the
-//! import worker to the page (`handover` is that trip's wasm surface).
-//! The first three are plain Rust and tested natively; the last two exist only for wasm32.
+//! The layers it stands on are crates of their own: `trace-viewer-core` (model, import, analysis,
+//! transfer, export; no web types) and `trace-viewer-ui` (Leptos components).
+#![cfg(target_arch = "wasm32")]
 
-pub mod analysis;
-pub mod export;
-pub mod generate;
-pub mod import;
-pub mod model;
-pub mod release;
-pub mod transfer;
-
-#[cfg(target_arch = "wasm32")]
+pub mod decoder;
 pub mod element;
-#[cfg(target_arch = "wasm32")]
-pub mod handover;
-#[cfg(target_arch = "wasm32")]
-pub mod ui;

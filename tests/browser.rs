@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use trace_viewer::decoder::{DecodeStep, TransferDecoder};
 use trace_viewer::element::ViewerHandle;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -19,15 +20,29 @@ fn document() -> Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
-/// A host element of a fixed size in the page, with an open shadow root, and a viewer in it.
-fn mount(height_px: u32) -> (HtmlElement, ShadowRoot, ViewerHandle) {
+/// Events the viewer handed to the element's JavaScript, as (name, detail).
+type Events = Rc<RefCell<Vec<(String, JsValue)>>>;
+
+/// A host element of a fixed size in the page, with an open shadow root, and a viewer in it whose
+/// events are recorded.
+fn mount_recording(height_px: u32) -> (HtmlElement, ShadowRoot, ViewerHandle, Events) {
     let host: HtmlElement = document().create_element("div").unwrap().dyn_into().unwrap();
     host.style().set_property("height", &format!("{height_px}px")).unwrap();
     host.style().set_property("width", "1000px").unwrap();
     host.style().set_property("display", "block").unwrap();
     document().body().unwrap().append_child(&host).unwrap();
     let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).unwrap();
-    let handle = ViewerHandle::new(root.clone(), Some(host.clone())).unwrap();
+    let events: Events = Rc::default();
+    let sink = events.clone();
+    let on_event = Closure::<dyn FnMut(String, JsValue)>::new(move |name: String, detail: JsValue| {
+        sink.borrow_mut().push((name, detail));
+    });
+    let handle = ViewerHandle::new(root.clone(), Some(on_event.into_js_value().unchecked_into())).unwrap();
+    (host, root, handle, events)
+}
+
+fn mount(height_px: u32) -> (HtmlElement, ShadowRoot, ViewerHandle) {
+    let (host, root, handle, _) = mount_recording(height_px);
     (host, root, handle)
 }
 
@@ -39,6 +54,23 @@ async fn settle() {
         });
         wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
     }
+}
+
+/// Loads a file the way the element does, with the importer run here instead of in the worker
+/// module (the page module has none): imported and encoded natively, then decoded by the page's
+/// own decoder and shown. An import error is shown as the element shows the worker's.
+fn load(handle: &ViewerHandle, text: &str) -> Result<(), String> {
+    let set = trace_viewer_core::import::import_text(text, None).map_err(|error| {
+        handle.show_error(&error.to_string());
+        error.to_string()
+    })?;
+    let mut decoder = TransferDecoder::new();
+    decoder.add_piece(js_sys::Uint8Array::from(trace_viewer_core::transfer::encode(&set).as_slice()));
+    decoder.all_pieces_added();
+    decoder.start().unwrap();
+    while decoder.step(1_000.0).unwrap() != DecodeStep::Done {}
+    handle.show_decoded(&mut decoder).unwrap();
+    Ok(())
 }
 
 fn count(root: &ShadowRoot, selector: &str) -> u32 {
@@ -63,7 +95,7 @@ fn row_named(root: &ShadowRoot, name: &str) -> HtmlElement {
 #[wasm_bindgen_test]
 async fn shows_every_span_of_the_example_with_errors_marked() {
     let (host, root, handle) = mount(600);
-    handle.load_text(EXAMPLE, Some("refund-agent.json".into())).unwrap();
+    load(&handle, EXAMPLE).unwrap();
     settle().await;
     assert_eq!(count(&root, ".tv-row"), 9);
     assert_eq!(text(&root, ".tv-trace-name"), "support-agent: refund request");
@@ -81,21 +113,16 @@ async fn shows_every_span_of_the_example_with_errors_marked() {
 
 #[wasm_bindgen_test]
 async fn clicking_a_row_fills_the_detail_panel_and_tells_the_host() {
-    let (host, root, handle) = mount(600);
-    handle.load_text(EXAMPLE, None).unwrap();
+    let (host, root, handle, events) = mount_recording(600);
+    load(&handle, EXAMPLE).unwrap();
     settle().await;
-    let received: Rc<RefCell<Option<(String, String)>>> = Rc::default();
-    let sink = received.clone();
-    let listener = Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
-        let detail = event.detail();
-        let field = |key: &str| js_sys::Reflect::get(&detail, &key.into()).unwrap().as_string().unwrap();
-        assert!(event.bubbles() && event.composed());
-        *sink.borrow_mut() = Some((field("traceId"), field("spanId")));
-    });
-    host.add_event_listener_with_callback("span-select", listener.as_ref().unchecked_ref()).unwrap();
     row_named(&root, "lookup_order").click();
     settle().await;
-    assert_eq!(*received.borrow(), Some(("4bf92f3577b34da6a3ce929d0e0e4736".to_string(), "t1".to_string())));
+    let events = events.borrow();
+    let (name, detail) = events.last().expect("an event");
+    let field = |key: &str| js_sys::Reflect::get(detail, &key.into()).unwrap().as_string().unwrap();
+    assert_eq!(name, "span-select");
+    assert_eq!((field("traceId"), field("spanId")), ("4bf92f3577b34da6a3ce929d0e0e4736".to_string(), "t1".to_string()));
     let detail = text(&root, ".tv-detail");
     assert!(detail.contains("OrderServiceTimeout: GET /orders/A-1042 timed out after 2500 ms"), "{detail}");
     assert!(detail.contains("gen_ai.tool.call.id") && detail.contains("call_7"));
@@ -107,7 +134,7 @@ async fn clicking_a_row_fills_the_detail_panel_and_tells_the_host() {
 #[wasm_bindgen_test]
 async fn collapsing_a_span_hides_its_subtree_and_counts_it() {
     let (host, root, handle) = mount(600);
-    handle.load_text(EXAMPLE, None).unwrap();
+    load(&handle, EXAMPLE).unwrap();
     settle().await;
     let toggle: HtmlElement =
         row_named(&root, "support-agent").query_selector(".tv-toggle").unwrap().unwrap().dyn_into().unwrap();
@@ -131,7 +158,7 @@ async fn only_rows_in_the_viewport_exist_in_the_dom() {
         .collect();
     let text_document = format!(r#"{{"format":"trace-viewer/v1","spans":[{}]}}"#, spans.join(","));
     let (host, root, handle) = mount(400);
-    handle.load_text(&text_document, None).unwrap();
+    load(&handle, &text_document).unwrap();
     settle().await;
     let rendered = count(&root, ".tv-row");
     assert!(rendered > 5 && rendered < 60, "{rendered} rows in the DOM for 20,000 spans");
@@ -148,10 +175,9 @@ async fn only_rows_in_the_viewport_exist_in_the_dom() {
 }
 
 #[wasm_bindgen_test]
-async fn a_bad_file_shows_where_and_what_and_throws() {
+async fn a_bad_file_shows_where_and_what() {
     let (host, root, handle) = mount(400);
-    let error = handle.load_text("{\n  \"spans\": [1,,2]\n}", None).err().expect("an error");
-    let message: String = JsValue::from(error).dyn_into::<js_sys::Error>().unwrap().message().into();
+    let message = load(&handle, "{\n  \"spans\": [1,,2]\n}").expect_err("an error");
     assert_eq!(message, "The file is not valid JSON: expected value at line 2, column 15.");
     settle().await;
     assert!(text(&root, ".tv-error-panel").contains("expected value at line 2, column 15"));
@@ -163,7 +189,7 @@ async fn text_from_the_file_is_never_html() {
     let (host, root, handle) = mount(400);
     let hostile = r#"{"format":"trace-viewer/v1","spans":[{"id":"<b>x</b>","name":"<img src=x onerror=alert(1)>","start":0,"end":5,
         "attributes":{"<script>alert(2)</script>":"<iframe src=javascript:alert(3)>"}}]}"#;
-    handle.load_text(hostile, None).unwrap();
+    load(&handle, hostile).unwrap();
     settle().await;
     row_named(&root, "<img src=x onerror=alert(1)>").click();
     settle().await;

@@ -1,15 +1,18 @@
-// The machinery behind <trace-viewer>: loading and compiling the wasm once per page, the import
-// worker (starting it, moving bytes to it, its progress and its end), the warm-up, freeing traces
-// a slice at a time, and reading Blobs and gzip. trace-viewer.js, the element, uses these.
-import init, { releaseMemory } from './wasm/trace_viewer.js';
+// The machinery behind <trace-viewer>: loading and compiling the two wasm modules once per page
+// (the page's, which draws, and the worker's, which imports), the import worker (starting it,
+// moving bytes to it, its progress and its end), importing on the main thread where no worker can
+// start, the warm-up, freeing traces a slice at a time, and reading Blobs and gzip.
+// trace-viewer.js, the element, uses these.
+import init, { DecodeStep, TransferDecoder, releaseMemory } from './wasm/trace_viewer.js';
 
 let wasmLocation = null;
+let workerWasmLocation = null;
 /** `undefined`: the worker next to this module; a URL: that worker; `null`: no worker. */
 let workerLocation;
 let wasmReady = null;
 let wasmExports = null;
-/** The compiled module, shared with every import worker so none compiles it again. */
-let wasmModule = null;
+/** The worker's compiled module (importers and encoder), shared with every import worker. */
+let workerModuleReady = null;
 
 /** Milliseconds of decoding per slice on the page; the browser draws and handles input in between. */
 export const DECODE_SLICE_MS = 30;
@@ -17,6 +20,11 @@ export const DECODE_SLICE_MS = 30;
 /** Points the element at a different `trace_viewer_bg.wasm` (a URL, or the bytes themselves); call before the first element connects. */
 export function setWasmUrl(url) {
   wasmLocation = url;
+}
+
+/** Points the import at a different `trace_viewer_worker_bg.wasm` (a URL, or the bytes themselves); call before the first load. */
+export function setWorkerWasmUrl(url) {
+  workerWasmLocation = url;
 }
 
 /**
@@ -28,18 +36,19 @@ export function setWorkerUrl(url) {
 }
 
 /** Compiles the wasm from a URL, bytes or an already compiled module. */
-async function compileWasm(location) {
+async function compileWasm(location, what) {
   if (location instanceof WebAssembly.Module) return location;
   if (location instanceof ArrayBuffer || ArrayBuffer.isView(location)) return WebAssembly.compile(location);
   const response = await fetch(location);
-  if (!response.ok) throw new Error(`Could not load trace-viewer's WebAssembly from ${location}: HTTP ${response.status}`);
+  if (!response.ok) throw new Error(`Could not load trace-viewer's ${what} from ${location}: HTTP ${response.status}`);
   const streaming = typeof WebAssembly.compileStreaming === 'function' && response.headers.get('content-type')?.startsWith('application/wasm');
   return streaming ? WebAssembly.compileStreaming(response) : WebAssembly.compile(await response.arrayBuffer());
 }
 
 /**
- * Compiles and instantiates the wasm once per page (later calls share the promise), then starts
- * the warm-up worker. Resolves with the wasm's exports.
+ * Compiles and instantiates the page's wasm once per page (later calls share the promise); the
+ * worker's module is fetched and compiled meanwhile, in parallel, and the warm-up starts once both
+ * are ready. Resolves with the page module's exports.
  */
 export function loadWasm() {
   if (!wasmReady) {
@@ -49,24 +58,32 @@ export function loadWasm() {
     // setWasmUrl() wins; then a page-wide `globalThis.TRACE_VIEWER_WASM` set before this module
     // loads (a URL or the bytes); else the file next to this module.
     const location = wasmLocation ?? globalThis.TRACE_VIEWER_WASM ?? new URL('./wasm/trace_viewer_bg.wasm', import.meta.url);
-    wasmReady = compileWasm(location)
-      .then((module) => {
-        wasmModule = module;
-        return init({ module_or_path: module });
-      })
+    wasmReady = compileWasm(location, 'page module')
+      .then((module) => init({ module_or_path: module }))
       .then((exports) => {
         wasmExports = exports;
-        setTimeout(warmUpImporter, 0);
         return exports;
       });
+    const workerModule = loadWorkerModule();
+    Promise.all([wasmReady, workerModule]).then(warmUp, () => {});
   }
   return wasmReady;
+}
+
+/** The worker's module, compiled once per page (started by `loadWasm`, alongside the page's). */
+function loadWorkerModule() {
+  if (!workerModuleReady) {
+    const location = workerWasmLocation ?? globalThis.TRACE_VIEWER_WORKER_WASM
+      ?? new URL('./wasm/trace_viewer_worker_bg.wasm', import.meta.url);
+    workerModuleReady = compileWasm(location, 'import module');
+  }
+  return workerModuleReady;
 }
 
 /** A new import worker, or null where none can start (no Worker support, or switched off). */
 function startWorker() {
   const location = workerLocation !== undefined ? workerLocation : globalThis.TRACE_VIEWER_WORKER;
-  if (location === null || location === false || typeof Worker !== 'function' || !wasmModule) return null;
+  if (location === null || location === false || typeof Worker !== 'function') return null;
   try {
     if (location) return new Worker(location, { type: 'module' });
     const moduleUrl = new URL(import.meta.url);
@@ -148,9 +165,11 @@ export class EncodedPieces {
  * `clear()`) the worker is ended at once, so a superseded large import stops taking a core and
  * memory, and the promise rejects (or the pieces fail, if they had begun to arrive).
  */
-export function importInWorker(files, signal, onProgress) {
+export async function importInWorker(files, signal, onProgress) {
+  const module = await loadWorkerModule();
+  signal.throwIfAborted();
   const worker = startWorker();
-  if (!worker) return Promise.resolve(null);
+  if (!worker) return null;
   return new Promise((resolve, reject) => {
     let started = false;
     let settled = false;
@@ -176,7 +195,7 @@ export function importInWorker(files, signal, onProgress) {
         // Only now, with the worker surely running, do the bytes leave: moved, not copied (a
         // structured clone of 100 MB costs the worker as much again in memory and time).
         started = true;
-        sendFiles(worker, files, () => settled, chunkBuffers, (resolveWait) => { bufferReturned = resolveWait; });
+        sendFiles(worker, module, files, () => settled, chunkBuffers, (resolveWait) => { bufferReturned = resolveWait; });
       } else if (data.chunkTaken) {
         chunkBuffers.push(data.chunkTaken.buffer);
         bufferReturned?.();
@@ -211,19 +230,73 @@ export function importInWorker(files, signal, onProgress) {
 }
 
 /**
- * Once per page, in the background: a worker imports two small generated traces, so the browser
- * has optimised the importer (and the page's decoder, which shares the compiled code) before the
- * first real file. About 0.1 s of a background thread; a first large import is 15–25 % faster.
+ * The warm-up, once per page: settles when it has run (or could not), for tests and benchmarks
+ * that want a load to start after it. Its value says what ran: `{ worker, decodedSpans }`.
  */
-function warmUpImporter() {
+let resolveWarmedUp;
+export const warmedUp = new Promise((resolve) => { resolveWarmedUp = resolve; });
+
+/**
+ * Once per page, in the background: a worker imports and encodes two small generated traces, and
+ * the page decodes them a slice at a time, so the browser has optimised the importer (shared with
+ * every later worker) and the page's decoder before the first real file. A first large import is
+ * 15–25 % faster.
+ */
+function warmUp([, module]) {
   const worker = startWorker();
-  if (!worker) return;
-  const end = () => worker.terminate();
-  worker.onerror = end;
-  worker.onmessage = ({ data }) => {
-    if (data.started) worker.postMessage({ module: wasmModule, warmUp: true });
-    else end();
+  if (!worker) {
+    resolveWarmedUp({ worker: false, decodedSpans: 0 });
+    return;
+  }
+  const end = (encodings) => {
+    worker.terminate();
+    decodeForWarmUp(encodings ?? []).then(
+      (decodedSpans) => resolveWarmedUp({ worker: true, decodedSpans }),
+      () => resolveWarmedUp({ worker: true, decodedSpans: 0 }),
+    );
   };
+  worker.onerror = () => end(null);
+  worker.onmessage = ({ data }) => {
+    if (data.started) worker.postMessage({ module, warmUp: true });
+    else end(data.warmedUp);
+  };
+}
+
+/** Decodes the warm-up's encodings on the page, a slice per task; resolves with the spans decoded. */
+async function decodeForWarmUp(encodings) {
+  let spans = 0;
+  for (const encoding of encodings) {
+    const decoder = new TransferDecoder();
+    try {
+      decoder.addPiece(encoding);
+      decoder.allPiecesAdded();
+      decoder.start();
+      while (decoder.step(DECODE_SLICE_MS) !== DecodeStep.Done) await nextTask();
+      spans += decoder.spanCount();
+    } finally {
+      decoder.free();
+    }
+    await nextTask();
+  }
+  return spans;
+}
+
+/**
+ * Imports files (`{ name, bytes }`) on the page's main thread with the worker's module, where no
+ * worker can start: the same import and encoding as in a worker, so the page shows the result the
+ * same way. Resolves with the complete `EncodedPieces`.
+ */
+export async function importOnMainThread(files, onProgress) {
+  const module = await loadWorkerModule();
+  const importer = await import('./wasm/trace_viewer_worker.js');
+  await importer.default({ module_or_path: module });
+  const input = new importer.ImportInput();
+  for (const file of files) input.append(input.addFile(file.name ?? '', file.bytes.length), file.bytes);
+  const encoded = new EncodedPieces();
+  const sent = input.import(onProgress, (piece) => encoded.add(piece));
+  sent.free();
+  encoded.end();
+  return encoded;
 }
 
 /** Whether a release loop is running (one per page serves every element). */
@@ -291,15 +364,15 @@ export async function readBlob(blob) {
 export const PROGRESS_FROM_BYTES = 2_000_000;
 
 /**
- * The input as files of bytes (`{ name, bytes, owned }`), which the worker can import; null for an
- * already parsed object, which stays on the page. `owned`: the bytes are the element's own (read
+ * The input as files of bytes (`{ name, bytes, owned }`), which the importer takes; an already
+ * parsed object is written back to JSON text first. `owned`: the bytes are the element's own (read
  * from a Blob, fetched, encoded from a string), so they may be moved to the worker, not copied.
  */
 export function filesOf(input) {
   if (input.files) return input.files.map((file) => ({ ...file, owned: true }));
   if (input.value instanceof Uint8Array) return [{ name: input.fileName, bytes: input.value, owned: input.owned === true }];
-  if (typeof input.value === 'string') return [{ name: input.fileName, bytes: new TextEncoder().encode(input.value), owned: true }];
-  return null;
+  const text = typeof input.value === 'string' ? input.value : JSON.stringify(input.value) ?? String(input.value);
+  return [{ name: input.fileName, bytes: new TextEncoder().encode(text), owned: true }];
 }
 
 /** Bytes per chunk where a caller's buffer is copied to the import worker. */
@@ -315,10 +388,10 @@ const CHUNK_BUFFERS = 2;
  * takes in the previous chunk, and no second copy of the whole file is made in fresh memory
  * (for 294 MB that was 170 ms to 800 ms, depending on what else the browser was freeing).
  */
-async function sendFiles(worker, files, stopped, chunkBuffers, waitForBuffer) {
+async function sendFiles(worker, module, files, stopped, chunkBuffers, waitForBuffer) {
   const moves = files.map((file) => file.owned && file.bytes.byteOffset === 0 && file.bytes.byteLength === file.bytes.buffer.byteLength);
   const buffers = files.map((file, index) => (moves[index] ? file.bytes : file.bytes.length));
-  worker.postMessage({ module: wasmModule, names: files.map((file) => file.name ?? ''), buffers },
+  worker.postMessage({ module, names: files.map((file) => file.name ?? ''), buffers },
     files.filter((file, index) => moves[index]).map((file) => file.bytes.buffer));
   let buffersMade = 0;
   for (const [index, file] of files.entries()) {

@@ -4,9 +4,12 @@
 // piece of about 16 MB as `{ piece }` as soon as it is encoded (a trace's spans before its tree is
 // built, then its placement), then `{ done, pieceCount, timings }`.
 // One worker per load, ended afterwards, so the memory a large file needed is returned at once.
-// Sent `{ module, warmUp: true }` instead, it imports two small generated traces and ends: the
-// element does that once per page so the browser has optimised the importer before a file comes.
-import init, { ImportInput, warmUp } from './wasm/trace_viewer.js';
+// Sent `{ module, warmUp: true }` instead, it imports two small generated traces, posts their
+// encodings `{ warmedUp }` and ends: the element does that once per page so the browser has
+// optimised the importer (and, decoding them, the page's decoder) before a file comes.
+// It runs the worker's own wasm module (`module`, compiled once by the page): the importers and the
+// encoder, which the page's module does not carry.
+import init, { ImportInput, warmUp } from './wasm/trace_viewer_worker.js';
 
 self.postMessage({ started: true });
 
@@ -38,7 +41,8 @@ function importAndReply() {
 async function begin(data) {
   await init({ module_or_path: data.module });
   if (data.warmUp) {
-    self.postMessage({ warmedSpans: warmUp() });
+    const encodings = warmUp();
+    self.postMessage({ warmedUp: encodings }, encodings.map((encoding) => encoding.buffer));
     return;
   }
   // Each file comes whole (bytes the page could give away) or as its length, its bytes following

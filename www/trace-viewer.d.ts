@@ -1,4 +1,6 @@
 // Types for the `trace-viewer` package: the <trace-viewer> custom element and its events.
+// The shapes of results and event details are defined once, as serde types in
+// crates/core/src/contract.rs; crates/core/tests/contract.rs fails when these drift from them.
 
 /** What a successful load reports (the `load` event's detail and `load()`'s result). */
 export interface TraceLoadSummary {
@@ -6,17 +8,20 @@ export interface TraceLoadSummary {
   format: string;
   /** Spans over all traces in the file. */
   spanCount: number;
-  traces: Array<{
-    traceId: string;
-    name: string;
-    spanCount: number;
-    errorCount: number;
-    /** Problems the importer repaired (orphans, duplicate ids, missing times...). */
-    warningCount: number;
-    durationMs: number;
-  }>;
+  traces: TraceSummary[];
   /** File-level warnings. */
   warnings: string[];
+}
+
+/** One trace of a `TraceLoadSummary`. */
+export interface TraceSummary {
+  traceId: string;
+  name: string;
+  spanCount: number;
+  errorCount: number;
+  /** Problems the importer repaired (orphans, duplicate ids, missing times...). */
+  warningCount: number;
+  durationMs: number;
 }
 
 /** Detail of `span-select`, fired when a person selects a span. */
@@ -96,8 +101,22 @@ export class TraceViewerElement extends HTMLElement {
 /** Bytes of WebAssembly memory in use by all viewers on the page (0 before the first one loads). */
 export function wasmMemoryBytes(): number;
 
-/** Points the element at another location of `trace_viewer_bg.wasm`; call before the first element connects. */
+/** Points the element at another location of `trace_viewer_bg.wasm` (the page's module); call before the first element connects. */
 export function setWasmUrl(source: string | URL | BufferSource): void;
+
+/**
+ * Points the importer at another location of `trace_viewer_worker_bg.wasm` (the worker's module,
+ * which holds the importers; fetched and compiled alongside the page's); call before the first
+ * element connects. `globalThis.TRACE_VIEWER_WORKER_WASM` set before the module loads does the same.
+ */
+export function setWorkerWasmUrl(source: string | URL | BufferSource): void;
+
+/**
+ * Settles once per page when the warm-up has run: a worker imported two small generated traces
+ * and the page decoded them, so the browser has optimised that code before the first real file.
+ * `worker` is false where no worker could start (then nothing was warmed).
+ */
+export const warmedUp: Promise<{ worker: boolean; decodedSpans: number }>;
 
 /**
  * Points the element at another location of its import worker (`trace-viewer-worker.js`, a module

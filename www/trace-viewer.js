@@ -2,15 +2,17 @@
 // wasm-bindgen cannot extend HTMLElement, so this small hand-written module does: it loads the
 // wasm once per page, gives each element its own shadow root and ViewerHandle, maps attributes,
 // properties and methods onto the handle, and frees the handle when the element is removed.
-// Files are imported in a Web Worker (trace-viewer-worker.js) and handed back in a compact
-// encoding that the page decodes a slice at a time, so even a 100 MB file never freezes the page.
+// Files are imported in a Web Worker (trace-viewer-worker.js, with the worker's own wasm module)
+// and handed back in a compact encoding that the page decodes a slice at a time, so even a 100 MB
+// file never freezes the page. The page's module has no importer: where no worker can start, the
+// worker's module runs on the main thread and hands back the same encoding.
 import { DecodeStep, ViewerHandle, TransferDecoder } from './wasm/trace_viewer.js';
 import {
-  DECODE_SLICE_MS, PROGRESS_FROM_BYTES, filesOf, gunzipIfCompressed, importInWorker, loadWasm,
-  nextTask, readBlob, releaseOldTraces,
+  DECODE_SLICE_MS, PROGRESS_FROM_BYTES, filesOf, gunzipIfCompressed, importInWorker, importOnMainThread,
+  loadWasm, nextTask, readBlob, releaseOldTraces,
 } from './trace-viewer-loader.js';
 
-export { setWasmUrl, setWorkerUrl, wasmMemoryBytes } from './trace-viewer-loader.js';
+export { setWasmUrl, setWorkerUrl, setWorkerWasmUrl, wasmMemoryBytes, warmedUp } from './trace-viewer-loader.js';
 
 /** The error a failed load rejects with and reports in the `load-error` event. */
 export class TraceLoadError extends Error {
@@ -27,7 +29,7 @@ export class TraceViewerElement extends HTMLElement {
   #handle = null;
   /**
    * The last input, replayed when the element is connected (again): as given, or once a worker
-   * has imported it, as the worker's result (`{ encoded, names }`, `encoded` an `EncodedPieces`),
+   * has imported it, as the worker's result (`{ encoded, source }`, `encoded` an `EncodedPieces`),
    * which needs no second import.
    */
   #input = null;
@@ -62,7 +64,7 @@ export class TraceViewerElement extends HTMLElement {
       return;
     }
     if (!this.isConnected || this.#handle) return;
-    this.#handle = new ViewerHandle(this.shadowRoot, this);
+    this.#handle = new ViewerHandle(this.shadowRoot, (name, detail) => this.#emitLater(name, detail));
     this.#handle.setView(this.getAttribute('view') ?? 'auto');
     const replay = this.#input && this.#waitingLoads === 0 && this.#importing === 0;
     this.#resolveMounted();
@@ -251,9 +253,8 @@ export class TraceViewerElement extends HTMLElement {
       this.#waitingLoads -= 1;
     }
     if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
-    const files = input.encoded ? null : filesOf(input);
+    const files = input.encoded || input.failed ? null : filesOf(input);
     const size = input.encoded?.byteLength ?? (files ?? []).reduce((sum, file) => sum + file.bytes.length, 0);
-    const names = input.names ?? files?.map((file) => file.name ?? '') ?? [];
     const source = input.source ?? input.fileName ?? input.files?.map((file) => file.name).join(' + ') ?? undefined;
     let summary;
     try {
@@ -276,16 +277,16 @@ export class TraceViewerElement extends HTMLElement {
         }
         // The bytes may have moved to the worker: a replay uses the worker's result instead.
         if (loadNumber !== this.#loadNumber) return undefined;
-        if (encoded) this.#input = { encoded, names, source };
+        if (encoded) this.#input = { encoded, source };
         if (!this.#handle) return undefined;
       }
-      if (encoded) {
-        summary = await this.#showEncoded(encoded, names, size > PROGRESS_FROM_BYTES, loadNumber);
-        if (summary === undefined) return undefined;
-      } else {
-        summary = await this.#importOnPage(input, files, names, size, loadNumber);
-        if (summary === undefined) return undefined;
+      if (!encoded) {
+        encoded = await this.#importOnPage(files, size, loadNumber);
+        if (encoded === undefined) return undefined;
+        this.#input = { encoded, source };
       }
+      summary = await this.#showEncoded(encoded, size > PROGRESS_FROM_BYTES, loadNumber);
+      if (summary === undefined) return undefined;
     } catch (error) {
       this.#showProgress(null);
       const message = String(error?.message ?? error);
@@ -305,7 +306,7 @@ export class TraceViewerElement extends HTMLElement {
     }
     const selected = this.getAttribute('selected-span');
     if (selected) this.#handle.selectSpan(selected);
-    this.dispatchEvent(new CustomEvent('load', { detail: summary, bubbles: true, composed: true }));
+    this.#emit('load', summary);
     return summary;
   }
 
@@ -313,7 +314,7 @@ export class TraceViewerElement extends HTMLElement {
    * Decodes what the worker sends (`EncodedPieces`: pieces of about 16 MB, which may still be
    * arriving) a slice at a time, then shows it; undefined if superseded.
    */
-  async #showEncoded(encoded, names, showProgress, loadNumber) {
+  async #showEncoded(encoded, showProgress, loadNumber) {
     await nextTask();
     if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
     const decoder = new TransferDecoder();
@@ -346,7 +347,7 @@ export class TraceViewerElement extends HTMLElement {
       // the summary (a walk over every span) the next one.
       await nextTask();
       if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
-      this.#handle.showDecoded(decoder, names);
+      this.#handle.showDecoded(decoder);
       await nextTask();
       if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
       return this.#handle.summary();
@@ -355,20 +356,36 @@ export class TraceViewerElement extends HTMLElement {
     }
   }
 
-  /** Imports on the main thread: parsed objects, and files where no worker could start. */
-  async #importOnPage(input, files, names, size, loadNumber) {
-    if (size > PROGRESS_FROM_BYTES) {
+  /**
+   * Imports on the main thread where no worker could start, with the worker's module; resolves
+   * with its encoded result, or undefined if superseded.
+   */
+  async #importOnPage(files, size, loadNumber) {
+    const showProgress = size > PROGRESS_FROM_BYTES;
+    if (showProgress) {
       // Say so and let the browser draw it before the (synchronous) import starts.
       this.#showProgress({ phase: 'importing', size });
       await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-      if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
     }
-    if (files) return this.#handle.loadFiles(names, files.map((file) => file.bytes));
-    return this.#handle.loadObject(input.value);
+    if (!this.#handle || loadNumber !== this.#loadNumber) return undefined;
+    return importOnMainThread(files, () => {});
   }
 
   #emitError(message, source) {
-    this.dispatchEvent(new CustomEvent('load-error', { detail: { message, source }, bubbles: true, composed: true }));
+    this.#emit('load-error', { message, source });
+  }
+
+  /** Every event leaves from here: a `CustomEvent` that bubbles out of the shadow root. */
+  #emit(name, detail) {
+    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  }
+
+  /**
+   * Events the viewer raises while it handles a click or a call (`span-select`, `trace-select`)
+   * are dispatched once that call has returned, so a listener may call back into the element.
+   */
+  #emitLater(name, detail) {
+    queueMicrotask(() => this.#emit(name, detail));
   }
 }
 

@@ -76,3 +76,16 @@ export function recordProgressLabels(page, viewerId) {
     }).observe(viewer.shadowRoot, { subtree: true, childList: true, characterData: true });
   }, viewerId);
 }
+
+/**
+ * Waits until `condition()` (checked in this process, e.g. over recorded worker URLs) holds; fails
+ * with `what` if it never does. A condition, not a time: the limit only stops a test that would
+ * otherwise hang.
+ */
+export async function waitUntil(condition, what, limitMs = 120_000) {
+  const deadline = Date.now() + limitMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchBrowser, newPage, repository } from './helpers.mjs';
+import { launchBrowser, newPage, repository, waitUntil } from './helpers.mjs';
 import { startServer } from '../../xtask/serve.mjs';
 
 let browser;
@@ -67,6 +67,7 @@ test('npm publish --dry-run is clean and TypeScript accepts the typed API', () =
   const packageWarnings = publish.stderr.split('\n').filter((line) => /npm warn/i.test(line) && !/Unknown user config|nodedir|requires you to be logged in/.test(line));
   assert.deepEqual(packageWarnings, []);
   assert.ok(report.files.some((file) => file.path === 'wasm/trace_viewer_bg.wasm'));
+  assert.ok(report.files.some((file) => file.path === 'wasm/trace_viewer_worker_bg.wasm'));
   writeFileSync(join(project, 'consumer.ts'), `
 import { TraceViewerElement, type TraceLoadSummary, setWasmUrl, setWorkerUrl } from 'trace-viewer';
 const viewer: TraceViewerElement = document.createElement('trace-viewer');
@@ -136,7 +137,9 @@ viewer.load(trace);
     const rows = page.locator('trace-viewer .tv-row');
     await rows.first().waitFor();
     assert.equal(await rows.count(), 6);
-    assert.equal(workers.length, 2, `Vite bundled the import worker and the page used it (a warm-up, then the load): ${workers}`);
+    // The warm-up's worker and the load's start in either order: wait for both, then count.
+    await waitUntil(() => workers.length >= 2, `two workers (the warm-up and the load) start: ${workers}`);
+    assert.equal(workers.length, 2, `Vite bundled the import worker and the page used it (a warm-up and the load): ${workers}`);
     await rows.filter({ hasText: 'vector search' }).click();
     await page.waitForFunction(() => window.selections.length === 1);
     assert.deepEqual(page.errors, []);

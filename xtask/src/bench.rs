@@ -24,7 +24,7 @@ pub fn bench() -> Result<(), String> {
     let directory = root.join("target/bench");
     std::fs::create_dir_all(&directory).map_err(|error| format!("target/bench: {error}"))?;
     let file = directory.join("otlp-100k.json");
-    let text = trace_viewer::generate::otlp_trace(BENCH_SPANS);
+    let text = trace_viewer_core::generate::otlp_trace(BENCH_SPANS);
     std::fs::write(&file, &text).map_err(|error| format!("{}: {error}", file.display()))?;
     println!("\n== generated {} ({BENCH_SPANS} spans, {:.1} MB)", file.display(), text.len() as f64 / 1e6);
 
@@ -38,7 +38,7 @@ pub fn bench() -> Result<(), String> {
     run(Command::new("node").arg(root.join("xtask/bench/first-row.mjs")).arg(&file).current_dir(&root))?;
 
     let big = directory.join("otlp-230k.json");
-    let big_text = trace_viewer::generate::otlp_trace(IMPORT_BENCH_SPANS);
+    let big_text = trace_viewer_core::generate::otlp_trace(IMPORT_BENCH_SPANS);
     std::fs::write(&big, &big_text).map_err(|error| format!("{}: {error}", big.display()))?;
     println!(
         "\n== import speed: {} ({IMPORT_BENCH_SPANS} spans, {:.1} MB)",
@@ -58,7 +58,7 @@ pub fn bench() -> Result<(), String> {
         .current_dir(&root))?;
 
     let lean = directory.join("otlp-lean-1m.json");
-    let lean_text = trace_viewer::generate::lean_otlp_trace(SCALE_BENCH_SPANS);
+    let lean_text = trace_viewer_core::generate::lean_otlp_trace(SCALE_BENCH_SPANS);
     std::fs::write(&lean, &lean_text).map_err(|error| format!("{}: {error}", lean.display()))?;
     println!("\n== scale: {} ({SCALE_BENCH_SPANS} lean spans, {:.1} MB)", lean.display(), lean_text.len() as f64 / 1e6);
     drop(lean_text);
@@ -73,7 +73,7 @@ pub fn import_speed(path: &str) -> Result<(), String> {
     let mut imported = None;
     for _ in 0..5 {
         let started = Instant::now();
-        let set = trace_viewer::import::import_text(&text, None).map_err(|error| error.to_string())?;
+        let set = trace_viewer_core::import::import_text(&text, None).map_err(|error| error.to_string())?;
         best = best.min(started.elapsed().as_secs_f64());
         spans = set.span_count();
         imported = Some(set);
@@ -99,15 +99,15 @@ pub fn import_speed(path: &str) -> Result<(), String> {
 }
 
 /// The worker-to-page hand-over: encoding in the worker, decoding on the page.
-fn transfer_speed(set: &trace_viewer::model::TraceSet) -> Result<(), String> {
+fn transfer_speed(set: &trace_viewer_core::model::TraceSet) -> Result<(), String> {
     let (mut best_encode, mut best_decode, mut size) = (f64::MAX, f64::MAX, 0);
     for _ in 0..5 {
         let started = Instant::now();
-        let bytes = trace_viewer::transfer::encode(set);
+        let bytes = trace_viewer_core::transfer::encode(set);
         best_encode = best_encode.min(started.elapsed().as_secs_f64());
         size = bytes.len();
         let started = Instant::now();
-        let decoded = trace_viewer::transfer::decode(bytes).map_err(|error| error.to_string())?;
+        let decoded = trace_viewer_core::transfer::decode(bytes).map_err(|error| error.to_string())?;
         best_decode = best_decode.min(started.elapsed().as_secs_f64());
         drop(decoded);
     }

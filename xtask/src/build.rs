@@ -22,30 +22,70 @@ pub fn build_all() -> Result<(), String> {
     tools::ensure_node_tools()?;
     let root = repository();
     let started = std::time::Instant::now();
-    println!("== building the wasm (release)");
-    run(Command::new("cargo")
-        .args(["build", "--release", "--target", "wasm32-unknown-unknown", "--package", "trace-viewer", "--lib"])
-        .current_dir(&root))?;
     let package = root.join("pkg");
     let wasm_directory = package.join("wasm");
     let _ = std::fs::remove_dir_all(&package);
     std::fs::create_dir_all(&wasm_directory).map_err(|error| format!("creating pkg/wasm: {error}"))?;
-    run(Command::new("wasm-bindgen")
-        .args(["--target", "web", "--out-name", "trace_viewer", "--out-dir"])
-        .arg(&wasm_directory)
-        .arg(root.join("target/wasm32-unknown-unknown/release/trace_viewer.wasm")))?;
-    let wasm = wasm_directory.join("trace_viewer_bg.wasm");
-    println!("== optimising with wasm-opt -Oz");
-    run(Command::new(tools::wasm_opt())
-        .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext"])
-        .args(["--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", "--strip-debug"])
-        .arg(&wasm)
-        .arg("-o")
-        .arg(&wasm))?;
+    for module in WASM_MODULES {
+        build_module(&root, &wasm_directory, module)?;
+    }
     assemble_package(&root, &package)?;
     crate::single_file::write(&root, &package)?;
     println!("== built pkg/ in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// One of the two wasm modules: which package builds it, with which cargo profile, under which name.
+struct WasmModule {
+    package: &'static str,
+    /// The page is built for size (what an embedder waits for), the worker for speed.
+    profile: &'static str,
+    /// The file name cargo writes (the package's lib name) and the name wasm-bindgen gives it.
+    cargo_name: &'static str,
+    out_name: &'static str,
+}
+
+const WASM_MODULES: &[WasmModule] = &[
+    WasmModule { package: "trace-viewer", profile: "page", cargo_name: "trace_viewer", out_name: "trace_viewer" },
+    WasmModule {
+        package: "trace-viewer-worker",
+        profile: "release",
+        cargo_name: "trace_viewer_worker",
+        out_name: "trace_viewer_worker",
+    },
+];
+
+/// cargo → wasm-bindgen → wasm-opt for one module, into `pkg/wasm/<out_name>{.js,_bg.wasm}`.
+fn build_module(root: &Path, wasm_directory: &Path, module: &WasmModule) -> Result<(), String> {
+    println!("== building the {} wasm (profile {})", module.package, module.profile);
+    run(Command::new("cargo")
+        .args([
+            "build",
+            "--profile",
+            module.profile,
+            "--target",
+            "wasm32-unknown-unknown",
+            "--package",
+            module.package,
+            "--lib",
+        ])
+        .current_dir(root))?;
+    let built = root.join(format!("target/wasm32-unknown-unknown/{}/{}.wasm", module.profile, module.cargo_name));
+    run(Command::new("wasm-bindgen")
+        .args(["--target", "web", "--out-name", module.out_name, "--out-dir"])
+        .arg(wasm_directory)
+        .arg(built))?;
+    let wasm = wasm_directory.join(format!("{}_bg.wasm", module.out_name));
+    // The page's module is optimised for size like its build; the worker's for speed.
+    let level = if module.profile == "page" { "-Oz" } else { "-O2" };
+    println!("== optimising {} with wasm-opt {level}", module.out_name);
+    run(Command::new(tools::wasm_opt())
+        .arg(level)
+        .args(["--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext"])
+        .args(["--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", "--strip-debug"])
+        .arg(&wasm)
+        .arg("-o")
+        .arg(&wasm))
 }
 
 fn crate_version(root: &Path) -> Result<String, String> {
@@ -85,6 +125,7 @@ fn assemble_package(root: &Path, package: &Path) -> Result<(), String> {
     "./trace-viewer.schema.json": "./trace-viewer.schema.json",
     "./trace-viewer-worker.js": "./trace-viewer-worker.js",
     "./wasm/trace_viewer_bg.wasm": "./wasm/trace_viewer_bg.wasm",
+    "./wasm/trace_viewer_worker_bg.wasm": "./wasm/trace_viewer_worker_bg.wasm",
     "./package.json": "./package.json"
   }},
   "files": [
@@ -97,6 +138,10 @@ fn assemble_package(root: &Path, package: &Path) -> Result<(), String> {
     "wasm/trace_viewer.d.ts",
     "wasm/trace_viewer_bg.wasm",
     "wasm/trace_viewer_bg.wasm.d.ts",
+    "wasm/trace_viewer_worker.js",
+    "wasm/trace_viewer_worker.d.ts",
+    "wasm/trace_viewer_worker_bg.wasm",
+    "wasm/trace_viewer_worker_bg.wasm.d.ts",
     "README.md"
   ],
   "sideEffects": ["./trace-viewer.js"],
@@ -108,57 +153,64 @@ fn assemble_package(root: &Path, package: &Path) -> Result<(), String> {
     std::fs::write(package.join("package.json"), manifest).map_err(|error| format!("package.json: {error}"))
 }
 
-/// The files a page downloads to show a trace: the wasm, its glue, the element and its worker.
-const DOWNLOADED_FILES: &[&str] = &[
-    "wasm/trace_viewer_bg.wasm",
-    "wasm/trace_viewer.js",
-    "trace-viewer.js",
-    "trace-viewer-loader.js",
-    "trace-viewer-worker.js",
-];
+/// What a page downloads before the element can draw: the page's wasm, its glue, the element
+/// and the loader.
+const PAGE_FILES: &[&str] =
+    &["wasm/trace_viewer_bg.wasm", "wasm/trace_viewer.js", "trace-viewer.js", "trace-viewer-loader.js"];
 
-/// The size goal of the shipping issue: wasm + JS under 200 KB gzipped. Not met yet.
-pub const SIZE_GOAL_GZIPPED: usize = 200 * 1024;
+/// What is fetched in parallel, for the first import: the worker's wasm, its glue and the worker.
+const WORKER_FILES: &[&str] =
+    &["wasm/trace_viewer_worker_bg.wasm", "wasm/trace_viewer_worker.js", "trace-viewer-worker.js"];
 
-/// The ceiling `cargo xtask test` enforces until the goal is met: today's size plus a little room,
-/// so a change that makes the download grow noticeably fails and has to say why. (Raised from
-/// 370 KB when the wasm moved from opt-level "z" to 2: +59 KB for an import 1.5× as fast.)
-pub const SIZE_CEILING_GZIPPED: usize = 440 * 1024;
+/// The size goal of the architecture issue: the page's download at most 200 KB gzipped (-9).
+pub const PAGE_GOAL_GZIPPED: usize = 200 * 1024;
 
-/// Prints the sizes of the wasm and JS that a page downloads, raw and gzipped; returns the gzipped total.
-pub fn report_sizes() -> Result<usize, String> {
+/// The ceiling `cargo xtask test` enforces on the page's download: the goal plus a little room,
+/// so a change that makes it grow noticeably fails and has to say why.
+pub const PAGE_CEILING_GZIPPED: usize = 204 * 1024;
+
+/// Prints the sizes of a group of files, raw and gzipped (-9); returns the gzipped total.
+fn report_group(title: &str, files: &[&str]) -> Result<usize, String> {
     let package = repository().join("pkg");
     let mut total_raw = 0;
     let mut total_gzip = 0;
-    for file in DOWNLOADED_FILES {
+    println!("{title}");
+    for file in files {
         let bytes = std::fs::read(package.join(file)).map_err(|error| format!("{file}: {error}"))?;
         let gzipped = gzip_size(&package.join(file))?;
-        println!("{file:<28} {:>9} bytes raw {:>9} bytes gzipped", bytes.len(), gzipped);
+        println!("  {file:<34} {:>9} bytes raw {:>9} bytes gzipped", bytes.len(), gzipped);
         total_raw += bytes.len();
         total_gzip += gzipped;
     }
-    println!("{:<28} {:>9} bytes raw {:>9} bytes gzipped", "total", total_raw, total_gzip);
+    println!("  {:<34} {:>9} bytes raw {:>9} bytes gzipped", "total", total_raw, total_gzip);
     Ok(total_gzip)
 }
 
-/// Fails when the download grew past the ceiling; says how far it is from the goal either way.
+/// Prints the page's download and the worker's separately; returns the page's gzipped total.
+pub fn report_sizes() -> Result<usize, String> {
+    let page = report_group("the page's download before the element can draw:", PAGE_FILES)?;
+    report_group("the worker's download (fetched and compiled in parallel):", WORKER_FILES)?;
+    Ok(page)
+}
+
+/// Fails when the page's download grew past the ceiling; says how far it is from the goal.
 pub fn check_size_budget() -> Result<(), String> {
     let total = report_sizes()?;
     let kilobytes = |bytes: usize| bytes as f64 / 1024.0;
-    if total > SIZE_CEILING_GZIPPED {
+    if total > PAGE_CEILING_GZIPPED {
         return Err(format!(
-            "the download is {:.1} KB gzipped, over the {:.0} KB ceiling (goal: {:.0} KB); see BENCHMARKS.md",
+            "the page's download is {:.1} KB gzipped, over the {:.0} KB ceiling (goal: {:.0} KB); see BENCHMARKS.md",
             kilobytes(total),
-            kilobytes(SIZE_CEILING_GZIPPED),
-            kilobytes(SIZE_GOAL_GZIPPED)
+            kilobytes(PAGE_CEILING_GZIPPED),
+            kilobytes(PAGE_GOAL_GZIPPED)
         ));
     }
-    let verdict = if total <= SIZE_GOAL_GZIPPED { "goal met" } else { "goal not met yet" };
+    let verdict = if total <= PAGE_GOAL_GZIPPED { "goal met" } else { "goal not met" };
     println!(
-        "size budget: {:.1} KB gzipped; ceiling {:.0} KB; goal {:.0} KB ({verdict})",
+        "page size budget: {:.1} KB gzipped; ceiling {:.0} KB; goal {:.0} KB ({verdict})",
         kilobytes(total),
-        kilobytes(SIZE_CEILING_GZIPPED),
-        kilobytes(SIZE_GOAL_GZIPPED)
+        kilobytes(PAGE_CEILING_GZIPPED),
+        kilobytes(PAGE_GOAL_GZIPPED)
     );
     Ok(())
 }

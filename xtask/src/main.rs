@@ -57,12 +57,34 @@ fn serve(arguments: &[String]) -> Result<(), String> {
     process::run(&mut command)
 }
 
+/// Formatting and clippy (warnings are errors), natively and for the wasm crates.
+fn lint(root: &std::path::Path) -> Result<(), String> {
+    tools::ensure_rust_components()?;
+    println!("== cargo fmt --check");
+    process::run(std::process::Command::new("cargo").args(["fmt", "--all", "--check"]).current_dir(root))?;
+    println!("== clippy -D warnings (native)");
+    process::run(
+        std::process::Command::new("cargo")
+            .args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])
+            .current_dir(root),
+    )?;
+    println!("== clippy -D warnings (wasm32: the page, its components, the worker, the browser tests)");
+    process::run(
+        std::process::Command::new("cargo")
+            .args(["clippy", "--target", "wasm32-unknown-unknown", "--all-targets"])
+            .args(["--package", "trace-viewer", "--package", "trace-viewer-ui", "--package", "trace-viewer-worker"])
+            .args(["--", "-D", "warnings"])
+            .current_dir(root),
+    )
+}
+
 fn test() -> Result<(), String> {
     build::build_all()?;
     println!("== download size");
     build::check_size_budget()?;
     tools::ensure_chromium()?;
     let root = repository();
+    lint(&root)?;
     println!("== native tests (cargo test)");
     process::run(std::process::Command::new("cargo").args(["test", "--workspace"]).current_dir(&root))?;
     println!("== component tests in headless Chromium (wasm-bindgen-test)");

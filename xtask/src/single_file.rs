@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use trace_viewer::import::encoding::base64_encode;
+use trace_viewer_core::model::encoding::base64_encode;
 
 /// A JavaScript string literal that is safe inside a `<script>` element.
 fn script_string(text: &str) -> String {
@@ -28,6 +28,7 @@ pub fn write(root: &Path, package: &Path) -> Result<(), String> {
     let body = read(&www.join("index.html"))?;
     let body = page_body(&body)?.to_string();
     let glue = read(&package.join("wasm/trace_viewer.js"))?;
+    let worker_glue = read(&package.join("wasm/trace_viewer_worker.js"))?;
     let element = read(&package.join("trace-viewer.js"))?;
     let loader = read(&package.join("trace-viewer-loader.js"))?;
     let worker = read(&package.join("trace-viewer-worker.js"))?;
@@ -35,24 +36,31 @@ pub fn write(root: &Path, package: &Path) -> Result<(), String> {
     let css = read(&www.join("page.css"))?;
     let example = read(&www.join("examples/refund-agent.json"))?;
     let wasm = std::fs::read(package.join("wasm/trace_viewer_bg.wasm")).map_err(|error| format!("wasm: {error}"))?;
+    let worker_wasm = std::fs::read(package.join("wasm/trace_viewer_worker_bg.wasm"))
+        .map_err(|error| format!("worker wasm: {error}"))?;
     let loader = format!(
         r#"
-const sources = {{ glue: {glue}, loader: {loader}, element: {element}, worker: {worker}, page: {page} }};
+const sources = {{ glue: {glue}, workerGlue: {worker_glue}, loader: {loader}, element: {element}, worker: {worker}, page: {page} }};
 const moduleUrl = (source) => URL.createObjectURL(new Blob([source], {{ type: 'text/javascript' }}));
 const glueUrl = moduleUrl(sources.glue);
-globalThis.TRACE_VIEWER_WORKER = moduleUrl(sources.worker.replace("'./wasm/trace_viewer.js'", JSON.stringify(glueUrl)));
-const loaderUrl = moduleUrl(sources.loader.replace("'./wasm/trace_viewer.js'", JSON.stringify(glueUrl)));
+const workerGlueUrl = moduleUrl(sources.workerGlue);
+globalThis.TRACE_VIEWER_WORKER = moduleUrl(sources.worker.replace("'./wasm/trace_viewer_worker.js'", JSON.stringify(workerGlueUrl)));
+const loaderUrl = moduleUrl(sources.loader.replace("'./wasm/trace_viewer.js'", JSON.stringify(glueUrl)).replace("'./wasm/trace_viewer_worker.js'", JSON.stringify(workerGlueUrl)));
 const elementUrl = moduleUrl(sources.element.replace("'./wasm/trace_viewer.js'", JSON.stringify(glueUrl)).replaceAll("'./trace-viewer-loader.js'", JSON.stringify(loaderUrl)));
-globalThis.TRACE_VIEWER_WASM = Uint8Array.from(atob({wasm}), (character) => character.charCodeAt(0));
+const bytesOf = (base64) => Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
+globalThis.TRACE_VIEWER_WASM = bytesOf({wasm});
+globalThis.TRACE_VIEWER_WORKER_WASM = bytesOf({worker_wasm});
 window.TRACE_VIEWER_EMBEDDED_EXAMPLE = {example};
 await import(moduleUrl(sources.page.replace("'./pkg/trace-viewer.js'", JSON.stringify(elementUrl))));
 "#,
         glue = script_string(&glue),
+        worker_glue = script_string(&worker_glue),
         element = script_string(&element),
         loader = script_string(&loader),
         worker = script_string(&worker),
         page = script_string(&page),
         wasm = script_string(&base64_encode(&wasm)),
+        worker_wasm = script_string(&base64_encode(&worker_wasm)),
         example = script_string(&example),
     );
     let html = format!(

@@ -17,6 +17,17 @@ pub fn ensure_wasm_target() -> Result<(), String> {
     run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
 }
 
+/// rustfmt and clippy, which the test command runs (a minimal rustup profile lacks them).
+pub fn ensure_rust_components() -> Result<(), String> {
+    let installed = output(Command::new("rustup").args(["component", "list", "--installed"])).unwrap_or_default();
+    let has = |name: &str| installed.lines().any(|line| line.starts_with(name));
+    if has("rustfmt") && has("clippy") {
+        return Ok(());
+    }
+    println!("== installing rustfmt and clippy");
+    run(Command::new("rustup").args(["component", "add", "rustfmt", "clippy"]))
+}
+
 /// The exact `wasm-bindgen` version in Cargo.lock; the CLI must match it.
 fn locked_wasm_bindgen_version() -> Result<String, String> {
     let lock =

@@ -1,0 +1,239 @@
+//! AI meaning from attribute maps, whatever the source. Each vocabulary has its own file and reads
+//! a span's attributes (and events) in one pass, filling only what is still empty in the span's
+//! `AiDetails`: importers that know better (Langfuse, LangSmith) set fields first. Raw attributes
+//! are never changed.
+//!
+//! - `genai`: OpenTelemetry GenAI (`gen_ai.*` attributes and events, old and new message capture)
+//! - `openinference`: OpenInference (`openinference.span.kind`, `llm.*`, `retrieval.*`, `input.value`...)
+//! - `vercel`: Vercel AI SDK (`ai.*`) and OpenLLMetry (`traceloop.*`, `llm.usage.*`)
+
+mod genai;
+mod openinference;
+mod trace_facts;
+mod vercel;
+
+pub use trace_facts::TraceFacts;
+
+use crate::model::{attribute::find, AiDetails, Attribute, AttributeValue, Span, SpanKind, ToolRun};
+
+/// Maps one span: its kind (when the importer left it `Other`) and its AI details.
+pub fn apply(span: &mut Span) {
+    if !may_carry_ai_meaning(span) {
+        return;
+    }
+    map_vocabularies(span);
+}
+
+/// Beginnings of every attribute key a vocabulary here reads (see each file's `apply` and
+/// [`kind_from_attributes`]).
+const AI_KEY_PREFIXES: [&str; 11] = [
+    "gen_ai.",
+    "llm.",
+    "embedding.",
+    "input.",
+    "output.",
+    "tool.",
+    "retrieval.",
+    "reranker.",
+    "openinference.",
+    "ai.",
+    "traceloop.",
+];
+
+/// Whether the vocabularies could find anything in the span: false for the many steps of a trace
+/// (HTTP calls, database queries, framework internals) with no AI attribute, no event, a kind that
+/// needs nothing and a name that says nothing; those skip the mapping (a million spans of a
+/// large trace spent 130 ms there natively to find nothing).
+fn may_carry_ai_meaning(span: &Span) -> bool {
+    span.ai.is_some()
+        || !span.events.is_empty()
+        || span.kind == SpanKind::Tool
+        || span.name.trim_start().starts_with("ai.")
+        || span
+            .attributes
+            .iter()
+            .any(|attribute| AI_KEY_PREFIXES.iter().any(|prefix| attribute.key.starts_with(prefix)))
+}
+
+/// Runs every vocabulary over the span.
+fn map_vocabularies(span: &mut Span) {
+    if span.kind == SpanKind::Other {
+        if let Some(kind) = kind_from_attributes(&span.attributes).or_else(|| vercel::kind_from_name(&span.name)) {
+            span.kind = kind;
+        }
+    }
+    let mut details = span.ai.take().map(|details| *details).unwrap_or_default();
+    genai::apply(&span.attributes, &span.events, &mut details);
+    openinference::apply(&span.attributes, span.kind, &mut details);
+    vercel::apply(&span.attributes, &mut details);
+    let talks_to_a_model =
+        details.model.is_some() || !details.input_messages.is_empty() || !details.output_messages.is_empty();
+    if span.kind == SpanKind::Other && talks_to_a_model {
+        span.kind = SpanKind::Llm;
+    }
+    if !details.is_empty() {
+        span.ai = Some(Box::new(details));
+    }
+}
+
+/// The AI kind of a span from its attributes, or `None` when nothing says.
+pub fn kind_from_attributes(attributes: &[Attribute]) -> Option<SpanKind> {
+    let text = |key: &str| find(attributes, key).and_then(AttributeValue::as_str);
+    if let Some(kind) = text("openinference.span.kind") {
+        return Some(openinference::kind(kind));
+    }
+    if let Some(operation) = text("gen_ai.operation.name") {
+        return Some(genai::kind(operation));
+    }
+    if let Some(kind) = text("traceloop.span.kind") {
+        return Some(match kind {
+            "workflow" | "task" => SpanKind::Chain,
+            "agent" => SpanKind::Agent,
+            "tool" => SpanKind::Tool,
+            _ => SpanKind::Other,
+        });
+    }
+    None
+}
+
+/// An attribute value as text: strings as they are, other values as compact JSON.
+pub fn value_text(value: &AttributeValue) -> Option<String> {
+    match value {
+        AttributeValue::Empty => None,
+        AttributeValue::String(text) => Some(text.clone()),
+        other => Some(other.display()),
+    }
+}
+
+pub fn value_u64(value: &AttributeValue) -> Option<u64> {
+    match value {
+        AttributeValue::Int(integer) => u64::try_from(*integer).ok(),
+        AttributeValue::Double(float) if *float >= 0.0 && float.is_finite() => Some(*float as u64),
+        AttributeValue::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+pub fn value_f64(value: &AttributeValue) -> Option<f64> {
+    match value {
+        AttributeValue::Int(integer) => Some(*integer as f64),
+        AttributeValue::Double(float) => Some(*float),
+        AttributeValue::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Sets `slot` when it is still empty.
+pub fn fill<T>(slot: &mut Option<T>, value: Option<T>) {
+    if slot.is_none() {
+        *slot = value;
+    }
+}
+
+/// Adds what `tool` knows to the span's tool run, keeping fields already set.
+pub fn merge_tool(details: &mut AiDetails, tool: ToolRun) {
+    if tool == ToolRun::default() {
+        return;
+    }
+    let existing = details.tool.get_or_insert_with(ToolRun::default);
+    fill(&mut existing.name, tool.name);
+    fill(&mut existing.call_id, tool.call_id);
+    fill(&mut existing.arguments, tool.arguments);
+    fill(&mut existing.result, tool.result);
+}
+
+/// Splits `"3.message.role"` into `(3, "message.role")`.
+pub fn split_index(rest: &str) -> Option<(usize, &str)> {
+    let (index, tail) = rest.split_once('.').unwrap_or((rest, ""));
+    Some((index.parse().ok()?, tail))
+}
+
+/// Used by mappers: AI details of a span, for tests.
+#[cfg(test)]
+pub fn details_of(attributes: Vec<Attribute>) -> (SpanKind, AiDetails) {
+    let mut span = Span::new("s", None, "s");
+    span.attributes = attributes;
+    apply(&mut span);
+    (span.kind, span.ai.map(|details| details.with_messages_read(&span.attributes).into_owned()).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{map_vocabularies, may_carry_ai_meaning};
+
+    /// Every fixture file under `tests/fixtures`, as text.
+    fn fixture_texts() -> Vec<(std::path::PathBuf, String)> {
+        let mut folders = vec![std::path::PathBuf::from(format!("{}/tests/fixtures", env!("CARGO_MANIFEST_DIR")))];
+        let mut texts = Vec::new();
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if matches!(path.extension().and_then(|extension| extension.to_str()), Some("json" | "jsonl")) {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    texts.push((path, text));
+                }
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn skipping_spans_without_ai_meaning_changes_no_fixture_span() {
+        let (mut spans, mut skipped) = (0, 0);
+        for (path, text) in fixture_texts() {
+            let Ok((documents, _)) = crate::import::read_file(&text) else { continue };
+            for span in documents.iter().flat_map(|document| &document.traces).flat_map(|trace| &trace.spans) {
+                let mut mapped = span.clone();
+                map_vocabularies(&mut mapped);
+                spans += 1;
+                if !may_carry_ai_meaning(span) {
+                    skipped += 1;
+                    assert_eq!(
+                        &mapped,
+                        span,
+                        "{}: span {} has AI meaning but would be skipped",
+                        path.display(),
+                        span.name
+                    );
+                }
+            }
+        }
+        assert!(
+            spans > 1000 && skipped > 500,
+            "{skipped} of {spans} fixture spans skipped: the test lost its fixtures"
+        );
+    }
+
+    #[test]
+    fn a_single_attribute_of_any_vocabulary_is_enough_to_be_mapped() {
+        use crate::model::{Attribute, AttributeValue, Span};
+        let keys = [
+            ("gen_ai.request.model", "gpt-4o"),
+            ("gen_ai.operation.name", "chat"),
+            ("llm.model_name", "gpt-4o"),
+            ("embedding.model_name", "text-embedding-3-small"),
+            ("input.value", "question"),
+            ("output.value", "answer"),
+            ("tool.name", "search"),
+            ("retrieval.documents.0.document.content", "a document"),
+            ("reranker.output_documents.0.document.content", "a document"),
+            ("openinference.span.kind", "LLM"),
+            ("ai.model.id", "gpt-4o"),
+            ("ai.usage.costUsd", "0.1"),
+            ("traceloop.entity.input", "question"),
+            ("traceloop.span.kind", "tool"),
+        ];
+        for (key, text) in keys {
+            let mut span = Span::new("s", None, "step");
+            span.attributes = vec![Attribute::new(key, AttributeValue::String(text.into()))];
+            let mut mapped = span.clone();
+            map_vocabularies(&mut mapped);
+            assert_ne!(mapped, span, "{key} means nothing to the vocabularies: pick another key");
+            assert!(may_carry_ai_meaning(&span), "a span with only {key} would be skipped");
+        }
+        let named = Span::new("s", None, " ai.generateText.doGenerate");
+        assert!(may_carry_ai_meaning(&named), "a Vercel AI SDK span name is enough");
+    }
+}

@@ -1,0 +1,143 @@
+//! Reading loosely typed JSON fields the way trace files write them: camelCase or snake_case
+//! keys, integers as numbers or strings, times in several units.
+
+use serde_json::{Map, Value};
+
+use crate::model::{parse_rfc3339_ns, Attribute, AttributeValue};
+
+/// The first of `keys` present in `object` and not null.
+pub fn field<'a>(object: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
+    keys.iter().find_map(|key| object.get(*key).filter(|value| !value.is_null()))
+}
+
+pub fn string_field(object: &Map<String, Value>, keys: &[&str]) -> Option<String> {
+    match field(object, keys)? {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+/// An unsigned integer written as a JSON number or a decimal string (OTLP writes 64-bit values
+/// as strings). Never through a float for integers.
+pub fn unsigned(value: &Value) -> Option<u64> {
+    match value {
+        Value::Number(number) => number
+            .as_u64()
+            .or_else(|| number.as_f64().filter(|float| float.is_finite() && *float >= 0.0).map(|float| float as u64)),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+pub fn signed(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(number) => number.as_i64(),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A timestamp in nanoseconds: an integer (number or string) of nanoseconds, or an RFC 3339 string.
+pub fn time_ns(value: &Value) -> Option<u64> {
+    unsigned(value).or_else(|| value.as_str().and_then(parse_rfc3339_ns))
+}
+
+/// A timestamp where a bare number means epoch milliseconds (what people and JavaScript write).
+pub fn time_ms_or_rfc3339(value: &Value) -> Option<u64> {
+    match value {
+        Value::Number(number) => match number.as_u64() {
+            Some(millis) => millis.checked_mul(1_000_000),
+            None => millis_float_to_ns(number.as_f64()?),
+        },
+        Value::String(text) => parse_rfc3339_ns(text),
+        _ => None,
+    }
+}
+
+/// Fractional milliseconds to nanoseconds, splitting whole and fractional parts so the whole
+/// milliseconds stay exact (a plain `millis * 1e6` in f64 loses the last digits).
+pub fn millis_float_to_ns(millis: f64) -> Option<u64> {
+    if !millis.is_finite() || millis < 0.0 || millis >= u64::MAX as f64 / 1e6 {
+        return None;
+    }
+    let whole = millis.trunc();
+    let fraction_ns = ((millis - whole) * 1e6).round() as u64;
+    (whole as u64).checked_mul(1_000_000)?.checked_add(fraction_ns)
+}
+
+/// A value as display text: strings decoded when they hold (possibly twice-encoded) JSON, which is
+/// then written compactly; objects and arrays as JSON; null as `None`.
+pub fn text_or_json(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(text) => Some(match crate::model::json_text::decode_json_text(text) {
+            Some(decoded) => decoded.to_string(),
+            None => unquote_json_string(text).unwrap_or_else(|| text.clone()),
+        }),
+        other => Some(other.to_string()),
+    }
+}
+
+/// `"\"hello\""` (a JSON string encoded as text) → `hello`.
+fn unquote_json_string(text: &str) -> Option<String> {
+    let trimmed = text.trim();
+    if !(trimmed.starts_with('"') && trimmed.ends_with('"') && trimmed.len() >= 2) {
+        return None;
+    }
+    serde_json::from_str::<String>(trimmed).ok()
+}
+
+/// Nested objects flattened to dotted keys (`{"llm": {"model_name": "x"}}` → `llm.model_name`),
+/// as OpenTelemetry attributes are written. Arrays stay values. Depth is bounded by the parser.
+pub fn flatten_attributes(value: Option<&Value>) -> Vec<Attribute> {
+    fn walk(prefix: &str, value: &Value, out: &mut Vec<Attribute>) {
+        match value {
+            Value::Object(map) => {
+                for (key, item) in map {
+                    let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                    walk(&path, item, out);
+                }
+            }
+            other => out.push(Attribute::new(prefix, AttributeValue::from_json(other))),
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(value @ Value::Object(_)) = value {
+        walk("", value, &mut out);
+    }
+    out
+}
+
+/// Keeps every key of `object` not in `known`, in file order: nothing the file said is dropped
+/// (a null says nothing, so nulls are left out).
+pub fn other_fields(object: &Map<String, Value>, known: &[&str]) -> Vec<Attribute> {
+    object
+        .iter()
+        .filter(|(key, value)| !value.is_null() && !known.contains(&key.as_str()))
+        .map(|(key, value)| Attribute::new(key.clone(), AttributeValue::from_json(value)))
+        .collect()
+}
+
+/// A JSON object's entries as attributes, in file order.
+pub fn object_attributes(value: Option<&Value>) -> Vec<Attribute> {
+    match value {
+        Some(Value::Object(map)) => {
+            map.iter().map(|(key, item)| Attribute::new(key.clone(), AttributeValue::from_json(item))).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn milliseconds_become_exact_nanoseconds() {
+        assert_eq!(time_ms_or_rfc3339(&serde_json::json!(1_715_678_490_001u64)), Some(1_715_678_490_001_000_000));
+        assert_eq!(time_ms_or_rfc3339(&serde_json::json!(1_715_678_490_001.5)), Some(1_715_678_490_001_500_000));
+        assert_eq!(time_ms_or_rfc3339(&serde_json::json!(-1)), None);
+        assert_eq!(time_ms_or_rfc3339(&serde_json::json!("2024-05-14T09:21:30Z")), Some(1_715_678_490_000_000_000));
+    }
+}

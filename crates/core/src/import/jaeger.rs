@@ -1,0 +1,253 @@
+//! Jaeger JSON: the query API's `{"data": [trace...]}`, a bare trace object, and a bare span list
+//! (spans with an embedded `process`). References (CHILD_OF, FOLLOWS_FROM) give the parent; any
+//! further or cross-trace reference becomes a link. Times are microseconds. Tags of every type
+//! (string, bool, int64 as number or string, float64, binary as base64) are kept.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::fields::{other_fields, signed, string_field, unsigned};
+use super::pipeline::{RawImport, MISSING_START};
+use super::ImportError;
+use crate::model::encoding;
+use crate::model::{
+    Attribute, AttributeValue, ImportWarning, OptionalIndex, Resource, Span, SpanEvent, SpanLink, SpanStatus,
+};
+
+const SPAN_FIELDS: &[&str] = &[
+    "traceID",
+    "spanID",
+    "operationName",
+    "references",
+    "startTime",
+    "duration",
+    "tags",
+    "logs",
+    "processID",
+    "process",
+];
+
+fn is_span(value: &Value) -> bool {
+    value.get("spanID").is_some() && value.get("traceID").is_some() && value.get("operationName").is_some()
+}
+
+fn is_trace(value: &Value) -> bool {
+    value.get("traceID").is_some()
+        && value.get("spans").and_then(Value::as_array).is_some_and(|spans| spans.first().is_none_or(is_span))
+}
+
+pub fn sniff(value: &Value) -> bool {
+    match value {
+        Value::Object(object) => {
+            is_trace(value)
+                || object.get("data").and_then(Value::as_array).is_some_and(|data| data.first().is_some_and(is_trace))
+        }
+        Value::Array(items) => items.first().is_some_and(|first| is_span(first) || is_trace(first)),
+        _ => false,
+    }
+}
+
+/// Hex ids are lowercased; other ids (Jaeger UI fixtures use names) are kept as written.
+fn normalise_id(id: &str) -> String {
+    if !id.is_empty() && id.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+        id.to_ascii_lowercase()
+    } else {
+        id.to_string()
+    }
+}
+
+fn tag_value(tag: &Map<String, Value>) -> AttributeValue {
+    let value = tag.get("value").unwrap_or(&Value::Null);
+    match tag.get("type").and_then(Value::as_str).map(str::to_ascii_lowercase).as_deref() {
+        Some("bool") => match value {
+            Value::Bool(flag) => AttributeValue::Bool(*flag),
+            Value::String(text) => AttributeValue::Bool(text == "true"),
+            other => AttributeValue::from_json(other),
+        },
+        Some("int64") => signed(value).map(AttributeValue::Int).unwrap_or_else(|| AttributeValue::from_json(value)),
+        Some("float64") => {
+            value.as_f64().map(AttributeValue::Double).unwrap_or_else(|| AttributeValue::from_json(value))
+        }
+        Some("binary") => value
+            .as_str()
+            .and_then(encoding::base64_decode)
+            .map(AttributeValue::Bytes)
+            .unwrap_or_else(|| AttributeValue::from_json(value)),
+        _ => AttributeValue::from_json(value),
+    }
+}
+
+fn tags(list: Option<&Value>) -> Vec<Attribute> {
+    let Some(Value::Array(items)) = list else { return Vec::new() };
+    items
+        .iter()
+        .filter_map(Value::as_object)
+        .map(|tag| Attribute::new(string_field(tag, &["key"]).unwrap_or_default(), tag_value(tag)))
+        .collect()
+}
+
+fn resource(process: &Map<String, Value>) -> Resource {
+    let mut attributes = vec![Attribute::new(
+        "service.name",
+        AttributeValue::String(string_field(process, &["serviceName"]).unwrap_or_default()),
+    )];
+    attributes.extend(tags(process.get("tags")));
+    Resource { attributes, other_fields: other_fields(process, &["serviceName", "tags"]) }
+}
+
+fn read_span(
+    object: &Map<String, Value>,
+    resource_of: &HashMap<String, usize>,
+    resources: &mut Vec<Resource>,
+) -> (String, Span) {
+    let trace_id = normalise_id(&string_field(object, &["traceID"]).unwrap_or_default());
+    let span_id = normalise_id(&string_field(object, &["spanID"]).unwrap_or_default());
+    let mut parent = None;
+    let mut links = Vec::new();
+    if let Some(Value::Array(references)) = object.get("references") {
+        // The first CHILD_OF in the same trace is the parent (else the first FOLLOWS_FROM).
+        let mut ordered: Vec<&Map<String, Value>> = references.iter().filter_map(Value::as_object).collect();
+        ordered.sort_by_key(|reference| reference.get("refType").and_then(Value::as_str) != Some("CHILD_OF"));
+        for reference in ordered {
+            let reference_trace = normalise_id(&string_field(reference, &["traceID"]).unwrap_or_default());
+            let reference_span = normalise_id(&string_field(reference, &["spanID"]).unwrap_or_default());
+            if parent.is_none() && reference_trace == trace_id {
+                parent = Some(reference_span);
+            } else {
+                let kind = string_field(reference, &["refType"]).unwrap_or_default();
+                links.push(SpanLink {
+                    trace_id: reference_trace,
+                    span_id: reference_span,
+                    attributes: vec![Attribute::new("jaeger.ref_type", AttributeValue::String(kind))],
+                });
+            }
+        }
+    }
+    let mut span = Span::new(span_id.clone(), parent, string_field(object, &["operationName"]).unwrap_or_default());
+    span.links = links.into();
+    span.attributes = tags(object.get("tags"));
+    match object.get("startTime").and_then(unsigned) {
+        Some(micros) => span.start_ns = micros.saturating_mul(1000),
+        None => {
+            span.start_ns = MISSING_START;
+            span.warnings
+                .push(ImportWarning::for_span(&span_id, "no readable startTime; placed at the start of the trace"));
+        }
+    }
+    span.duration_ns = object.get("duration").and_then(unsigned).unwrap_or(0).saturating_mul(1000);
+    let tag_text = |key: &str| span.attributes.iter().find(|tag| tag.key == key).map(|tag| tag.value.display());
+    let failed = matches!(tag_text("error").as_deref(), Some("true"))
+        || tag_text("otel.status_code").as_deref() == Some("ERROR");
+    if failed {
+        span.status =
+            SpanStatus::Error { message: tag_text("otel.status_description").or_else(|| tag_text("error.message")) };
+    } else if tag_text("otel.status_code").as_deref() == Some("OK") {
+        span.status = SpanStatus::Ok;
+    }
+    span.protocol_kind = tag_text("span.kind").map(|kind| crate::model::protocol_kind_name(&kind.to_ascii_uppercase()));
+    if let Some(Value::Array(logs)) = object.get("logs") {
+        span.events = logs
+            .iter()
+            .filter_map(Value::as_object)
+            .map(|log| {
+                let fields = tags(log.get("fields"));
+                let name = fields
+                    .iter()
+                    .find(|field| field.key == "event" || field.key == "message")
+                    .map(|field| field.value.display())
+                    .unwrap_or_else(|| "log".into());
+                SpanEvent {
+                    name,
+                    time_ns: log.get("timestamp").and_then(unsigned).map(|micros| micros.saturating_mul(1000)),
+                    attributes: fields,
+                }
+            })
+            .collect();
+    }
+    span.resource = match (string_field(object, &["processID"]), object.get("process").and_then(Value::as_object)) {
+        (Some(process_id), _) if resource_of.contains_key(&process_id) => resource_of.get(&process_id).copied(),
+        (_, Some(process)) => {
+            resources.push(resource(process));
+            Some(resources.len() - 1)
+        }
+        _ => None,
+    }
+    .into();
+    if let Some(Value::Array(warnings)) = object.get("warnings") {
+        for warning in warnings.iter().filter_map(Value::as_str) {
+            span.warnings.push(ImportWarning::for_span(&span_id, format!("Jaeger says: {warning}")));
+        }
+    }
+    span.other_fields = other_fields(object, SPAN_FIELDS).into();
+    (trace_id, span)
+}
+
+fn read_trace(trace: &Map<String, Value>, import: &mut RawImport, index: &mut HashMap<String, usize>) {
+    let trace_id = normalise_id(&string_field(trace, &["traceID"]).unwrap_or_default());
+    let raw = import.trace_mut(index, &trace_id);
+    let mut resource_of = HashMap::new();
+    if let Some(Value::Object(processes)) = trace.get("processes") {
+        for (process_id, process) in processes {
+            if let Some(process) = process.as_object() {
+                raw.trace.resources.push(resource(process));
+                resource_of.insert(process_id.clone(), raw.trace.resources.len() - 1);
+            }
+        }
+    }
+    if let Some(Value::Array(warnings)) = trace.get("warnings") {
+        for warning in warnings.iter().filter_map(Value::as_str) {
+            raw.trace.warnings.push(ImportWarning::general(format!("Jaeger says: {warning}")));
+        }
+    }
+    let spans = trace.get("spans").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    for span_object in spans.iter().filter_map(Value::as_object) {
+        let (span_trace_id, span) = read_span(span_object, &resource_of, &mut raw.trace.resources);
+        if span_trace_id != trace_id {
+            raw.trace.warnings.push(ImportWarning::for_span(
+                &span.span_id,
+                format!("listed in trace {trace_id} but says trace {span_trace_id}; kept here"),
+            ));
+        }
+        raw.spans.push(span);
+    }
+}
+
+pub fn import(value: &Value) -> Result<RawImport, ImportError> {
+    let mut import = RawImport::new("jaeger");
+    let mut index = HashMap::new();
+    match value {
+        Value::Object(object) if object.contains_key("data") => {
+            for trace in object
+                .get("data")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(Value::as_object)
+            {
+                read_trace(trace, &mut import, &mut index);
+            }
+        }
+        Value::Object(object) => read_trace(object, &mut import, &mut index),
+        Value::Array(items) if items.first().is_some_and(is_trace) => {
+            for trace in items.iter().filter_map(Value::as_object) {
+                read_trace(trace, &mut import, &mut index);
+            }
+        }
+        Value::Array(items) => {
+            for span_object in items.iter().filter_map(Value::as_object) {
+                let mut resources = Vec::new();
+                let (trace_id, mut span) = read_span(span_object, &HashMap::new(), &mut resources);
+                let raw = import.trace_mut(&mut index, &trace_id);
+                if let Some(resource) = resources.pop() {
+                    raw.trace.resources.push(resource);
+                    span.resource = OptionalIndex::from(raw.trace.resources.len() - 1);
+                }
+                raw.spans.push(span);
+            }
+        }
+        _ => return Err(ImportError::Invalid { path: "$".into(), reason: "expected Jaeger traces or spans".into() }),
+    }
+    Ok(import)
+}

@@ -1,0 +1,381 @@
+//! Langfuse: a trace with its observations (SPAN, GENERATION, EVENT, AGENT, TOOL, RETRIEVER...),
+//! as its UI download (`{"trace", "observations"}`) and API (`trace.observations`) write it, a bare
+//! observations array, and the older SDKs' ingestion batch (`trace-create`, `span-create`,
+//! `generation-update`, `score-create`... events merged by id). Scores become feedback.
+//! Observation metadata that carries the original OpenTelemetry attributes is unpacked into span
+//! attributes so the same conventions apply.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::fields::{field, flatten_attributes, other_fields, string_field, text_or_json, time_ms_or_rfc3339};
+use super::pipeline::{set_times, RawImport};
+use super::ImportError;
+use crate::model::json_text::decode_json_text;
+use crate::model::messages_json::{parse_messages, readable_text};
+use crate::model::{
+    Attribute, AttributeValue, Feedback, FeedbackKind, OptionalIndex, Resource, Scope, Span, SpanKind, SpanStatus,
+};
+
+const OBSERVATION_TYPES: &[&str] =
+    &["SPAN", "GENERATION", "EVENT", "AGENT", "TOOL", "CHAIN", "RETRIEVER", "EVALUATOR", "EMBEDDING", "GUARDRAIL"];
+
+const OBSERVATION_FIELDS: &[&str] = &[
+    "id",
+    "traceId",
+    "parentObservationId",
+    "name",
+    "type",
+    "startTime",
+    "endTime",
+    "level",
+    "statusMessage",
+    "input",
+    "output",
+    "model",
+    "modelParameters",
+    "usageDetails",
+    "usage",
+    "costDetails",
+    "totalCost",
+    "calculatedTotalCost",
+    "metadata",
+];
+
+fn is_observation(value: &Value) -> bool {
+    value.get("type").and_then(Value::as_str).is_some_and(|kind| OBSERVATION_TYPES.contains(&kind))
+        && value.get("startTime").is_some()
+}
+
+fn is_ingestion_event(value: &Value) -> bool {
+    value.get("type").and_then(Value::as_str).is_some_and(|kind| kind.ends_with("-create") || kind.ends_with("-update"))
+        && value.get("body").is_some_and(Value::is_object)
+}
+
+pub fn sniff(value: &Value) -> bool {
+    match value {
+        Value::Object(object) => {
+            let observations = object
+                .get("observations")
+                .or_else(|| object.get("trace").and_then(|trace| trace.get("observations")))
+                .and_then(Value::as_array);
+            observations.is_some_and(|list| list.first().is_none_or(is_observation))
+                || object
+                    .get("batch")
+                    .and_then(Value::as_array)
+                    .is_some_and(|batch| batch.first().is_some_and(is_ingestion_event))
+        }
+        Value::Array(items) => items.first().is_some_and(|first| is_observation(first) || is_ingestion_event(first)),
+        _ => false,
+    }
+}
+
+fn kind(observation_type: &str) -> SpanKind {
+    match observation_type {
+        "GENERATION" => SpanKind::Llm,
+        "AGENT" => SpanKind::Agent,
+        "TOOL" => SpanKind::Tool,
+        "RETRIEVER" => SpanKind::Retrieval,
+        "EMBEDDING" => SpanKind::Embedding,
+        "CHAIN" => SpanKind::Chain,
+        "GUARDRAIL" => SpanKind::Guardrail,
+        _ => SpanKind::Other,
+    }
+}
+
+/// Metadata is an object or JSON text (often encoded twice); OpenTelemetry-sourced traces keep the
+/// original attributes, resource attributes and scope inside it.
+fn metadata_object(value: Option<&Value>) -> Option<Map<String, Value>> {
+    match value? {
+        Value::Object(object) => Some(object.clone()),
+        Value::String(text) => match decode_json_text(text)? {
+            Value::Object(object) => Some(object),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn read_observation(object: &Map<String, Value>, resources: &mut Vec<Resource>, scopes: &mut Vec<Scope>) -> Span {
+    let id = string_field(object, &["id"]).unwrap_or_default();
+    let mut span = Span::new(
+        id.clone(),
+        string_field(object, &["parentObservationId"]),
+        string_field(object, &["name"]).unwrap_or_default(),
+    );
+    let observation_type = string_field(object, &["type"]).unwrap_or_default();
+    span.kind = kind(&observation_type);
+    span.protocol_kind = Some(observation_type.clone().into());
+    let start = field(object, &["startTime"]).and_then(time_ms_or_rfc3339);
+    let end = field(object, &["endTime"]).and_then(time_ms_or_rfc3339);
+    // An EVENT observation has no end time of its own.
+    set_times(&mut span, start, end, ("startTime", "endTime"), true);
+    let message = string_field(object, &["statusMessage"]).filter(|message| !message.is_empty());
+    span.status = match string_field(object, &["level"]).as_deref() {
+        Some("ERROR") => SpanStatus::Error { message },
+        _ => SpanStatus::Unset,
+    };
+
+    if let Some(metadata) = metadata_object(object.get("metadata")) {
+        if let Some(attributes @ Value::Object(_)) = metadata.get("attributes") {
+            span.attributes = flatten_attributes(Some(attributes));
+            if let Some(resource @ Value::Object(_)) = metadata.get("resourceAttributes") {
+                resources.push(Resource { attributes: flatten_attributes(Some(resource)), other_fields: Vec::new() });
+                span.resource = OptionalIndex::from(resources.len() - 1);
+            }
+            if let Some(Value::Object(scope)) = metadata.get("scope") {
+                scopes.push(Scope {
+                    name: string_field(scope, &["name"]).unwrap_or_default(),
+                    version: string_field(scope, &["version"]),
+                    attributes: flatten_attributes(scope.get("attributes")),
+                });
+                span.scope = OptionalIndex::from(scopes.len() - 1);
+            }
+            let rest: Map<String, Value> = metadata
+                .into_iter()
+                .filter(|(key, _)| !["attributes", "resourceAttributes", "scope"].contains(&key.as_str()))
+                .collect();
+            span.attributes.extend(
+                rest.into_iter()
+                    .map(|(key, value)| Attribute::new(format!("metadata.{key}"), AttributeValue::from_json(&value))),
+            );
+        } else {
+            span.attributes = metadata
+                .iter()
+                .map(|(key, value)| Attribute::new(format!("metadata.{key}"), AttributeValue::from_json(value)))
+                .collect();
+        }
+    }
+
+    let span_kind = span.kind;
+    let span_name = span.name.clone();
+    let details = span.ai_mut();
+    details.model = string_field(object, &["model"]);
+    details.parameters = object
+        .get("modelParameters")
+        .filter(|value| value.as_object().is_none_or(|map| !map.is_empty()))
+        .and_then(text_or_json);
+    details.input = object.get("input").and_then(text_or_json);
+    details.output = object.get("output").and_then(text_or_json);
+    if span_kind == SpanKind::Llm {
+        let decoded = |key: &str| match object.get(key)? {
+            Value::String(text) => decode_json_text(text),
+            other => Some(other.clone()),
+        };
+        details.input_messages = decoded("input").map(|value| parse_messages(&value)).unwrap_or_default().into();
+        details.output_messages = decoded("output").map(|value| output_messages(&value)).unwrap_or_default().into();
+    }
+    if span_kind == SpanKind::Tool {
+        details.tool = Some(crate::model::ToolRun {
+            name: Some(span_name),
+            call_id: None,
+            arguments: details.input.clone(),
+            result: details.output.clone(),
+        });
+    }
+    let usage = object.get("usageDetails").or_else(|| object.get("usage")).and_then(Value::as_object);
+    let count = |keys: &[&str]| usage.and_then(|usage| keys.iter().find_map(|key| usage.get(*key)?.as_u64()));
+    details.tokens.input = count(&["input", "promptTokens", "prompt_tokens", "input_tokens"]);
+    details.tokens.output = count(&["output", "completionTokens", "completion_tokens", "output_tokens"]);
+    details.tokens.total = count(&["total", "totalTokens", "total_tokens"]);
+    details.tokens.cached = count(&["prompt_details.cache_read", "input_cached_tokens", "cache_read_input_tokens"]);
+    details.tokens.reasoning = count(&["completion_details.reasoning", "output_reasoning_tokens", "reasoning_tokens"]);
+    if details.tokens.total == Some(0) && details.tokens.input == Some(0) && details.tokens.output == Some(0) {
+        details.tokens = Default::default();
+    }
+    details.cost_usd = object
+        .get("costDetails")
+        .and_then(|costs| costs.get("total"))
+        .or_else(|| object.get("calculatedTotalCost"))
+        .or_else(|| object.get("totalCost"))
+        .and_then(Value::as_f64)
+        .filter(|cost| *cost > 0.0);
+    if span.ai.as_deref().is_some_and(|details| details.is_empty()) {
+        span.ai = None;
+    }
+    span.other_fields = other_fields(object, OBSERVATION_FIELDS).into();
+    span
+}
+
+/// A generation's output: messages, a completion object (`choices`, Responses-API `output`), or text.
+fn output_messages(value: &Value) -> Vec<crate::model::Message> {
+    if let Some(choices) = value.get("choices").and_then(Value::as_array) {
+        return choices.iter().filter_map(|choice| choice.get("message")).flat_map(parse_messages).collect();
+    }
+    if let Some(items @ Value::Array(_)) = value.get("output") {
+        return parse_messages(items);
+    }
+    match value {
+        Value::String(text) => {
+            vec![crate::model::Message { role: "assistant".into(), content: text.clone(), ..Default::default() }]
+        }
+        other => {
+            let mut messages = parse_messages(other);
+            for message in messages.iter_mut().filter(|message| message.role == "unknown") {
+                message.role = "assistant".into();
+            }
+            messages
+        }
+    }
+}
+
+fn score_feedback(score: &Map<String, Value>) -> Feedback {
+    let name = string_field(score, &["name"]);
+    let value = score.get("value").and_then(Value::as_f64);
+    let string_value = string_field(score, &["stringValue"]);
+    let lowered = name.clone().unwrap_or_default().to_ascii_lowercase();
+    let user_signal = lowered.contains("thumb")
+        || lowered.contains("user-feedback")
+        || lowered.contains("user_feedback")
+        || lowered == "feedback";
+    let kind = match (user_signal, value) {
+        (true, Some(value)) if value > 0.0 => FeedbackKind::ThumbsUp,
+        (true, Some(_)) => FeedbackKind::ThumbsDown,
+        _ => FeedbackKind::Score,
+    };
+    Feedback {
+        kind,
+        name,
+        value,
+        comment: string_field(score, &["comment"]),
+        text: string_value,
+        time_ns: field(score, &["timestamp", "createdAt"]).and_then(time_ms_or_rfc3339),
+        span_id: string_field(score, &["observationId"]),
+    }
+}
+
+const TRACE_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "userId",
+    "sessionId",
+    "input",
+    "output",
+    "scores",
+    "observations",
+    "timestamp",
+    "release",
+    "version",
+];
+
+/// Fills trace-level fields from a Langfuse trace object.
+fn read_trace_object(object: &Map<String, Value>, raw: &mut super::RawTrace) {
+    let trace = &mut raw.trace;
+    if let Some(name) = string_field(object, &["name"]) {
+        trace.name = name;
+    }
+    trace.user_id = string_field(object, &["userId"]);
+    trace.session_id = string_field(object, &["sessionId"]);
+    trace.user_input = object.get("input").and_then(|input| readable_text(input, "user"));
+    trace.final_output = object.get("output").and_then(|output| readable_text(output, "assistant"));
+    trace.variant = string_field(object, &["release", "version"]);
+    if let Some(Value::Array(scores)) = object.get("scores") {
+        trace.feedback.extend(scores.iter().filter_map(Value::as_object).map(score_feedback));
+    }
+    trace.other_fields.extend(other_fields(object, TRACE_FIELDS));
+}
+
+pub fn import(value: &Value) -> Result<RawImport, ImportError> {
+    let mut import = RawImport::new("langfuse");
+    let mut index = HashMap::new();
+    let (trace_object, observations): (Option<&Map<String, Value>>, Vec<Value>) = match value {
+        Value::Object(object) if object.contains_key("batch") => {
+            let batch = object.get("batch").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            return Ok(import_batch(batch, import));
+        }
+        Value::Array(items) if items.first().is_some_and(is_ingestion_event) => return Ok(import_batch(items, import)),
+        Value::Array(items) => (None, items.clone()),
+        Value::Object(object) => {
+            let trace = object.get("trace").and_then(Value::as_object).or(Some(object));
+            let observations = object
+                .get("observations")
+                .or_else(|| trace.and_then(|trace| trace.get("observations")))
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            (trace, observations)
+        }
+        _ => {
+            return Err(ImportError::Invalid {
+                path: "$".into(),
+                reason: "expected a Langfuse trace or observations".into(),
+            })
+        }
+    };
+    let default_trace_id = trace_object.and_then(|trace| string_field(trace, &["id"])).unwrap_or_default();
+    if let Some(trace) = trace_object {
+        let raw = import.trace_mut(&mut index, &default_trace_id);
+        read_trace_object(trace, raw);
+    }
+    for observation in observations.iter().filter_map(Value::as_object) {
+        let trace_id = string_field(observation, &["traceId"]).unwrap_or_else(|| default_trace_id.clone());
+        let raw = import.trace_mut(&mut index, &trace_id);
+        let span = read_observation(observation, &mut raw.trace.resources, &mut raw.trace.scopes);
+        raw.spans.push(span);
+    }
+    Ok(import)
+}
+
+/// The ingestion batch: create events then update events, merged field by field per id.
+fn import_batch(events: &[Value], mut import: RawImport) -> RawImport {
+    let mut traces: Vec<(String, Map<String, Value>)> = Vec::new();
+    let mut observations: Vec<(String, Map<String, Value>)> = Vec::new();
+    let mut scores: Vec<Map<String, Value>> = Vec::new();
+    let merge = |list: &mut Vec<(String, Map<String, Value>)>, body: &Map<String, Value>, kind: &str| {
+        let id = string_field(body, &["id"]).unwrap_or_default();
+        let position = match list.iter().position(|(existing, _)| *existing == id) {
+            Some(position) => position,
+            None => {
+                list.push((id, Map::new()));
+                list.len() - 1
+            }
+        };
+        for (key, value) in body {
+            if !value.is_null() {
+                list[position].1.insert(key.clone(), value.clone());
+            }
+        }
+        if !kind.is_empty() {
+            list[position].1.entry("type").or_insert(Value::String(kind.to_string()));
+        }
+    };
+    for event in events.iter().filter_map(Value::as_object) {
+        let (Some(event_type), Some(body)) =
+            (event.get("type").and_then(Value::as_str), event.get("body").and_then(Value::as_object))
+        else {
+            continue;
+        };
+        match event_type {
+            "trace-create" | "trace-update" => merge(&mut traces, body, ""),
+            "score-create" => scores.push(body.clone()),
+            other => {
+                let kind = other.trim_end_matches("-create").trim_end_matches("-update").to_ascii_uppercase();
+                let kind = if kind == "OBSERVATION" { String::new() } else { kind };
+                merge(&mut observations, body, &kind);
+            }
+        }
+    }
+    let mut index = HashMap::new();
+    for (id, mut body) in traces {
+        if !matches!(body.get("scores"), Some(Value::Array(_))) {
+            let for_trace: Vec<Value> = scores
+                .iter()
+                .filter(|score| string_field(score, &["traceId"]).as_deref() == Some(id.as_str()))
+                .map(|score| Value::Object(score.clone()))
+                .collect();
+            body.insert("scores".into(), Value::Array(for_trace));
+        }
+        let raw = import.trace_mut(&mut index, &id);
+        read_trace_object(&body, raw);
+    }
+    for (_, mut body) in observations {
+        // Batch events write `startTime`; an EVENT may only have `startTime`.
+        body.entry("type").or_insert(Value::String("SPAN".into()));
+        let trace_id = string_field(&body, &["traceId"]).unwrap_or_default();
+        let raw = import.trace_mut(&mut index, &trace_id);
+        let span = read_observation(&body, &mut raw.trace.resources, &mut raw.trace.scopes);
+        raw.spans.push(span);
+    }
+    import
+}

@@ -1,0 +1,283 @@
+//! Reads trace files: parses JSON once (or once per line for JSON Lines), detects each document's
+//! format by its structure, hands it to that format's importer, then finishes every format the
+//! same way (see `pipeline`): merge by trace id, attach logs, map AI conventions, build the tree.
+
+pub(crate) mod conventions;
+
+mod error;
+mod fields;
+mod jaeger;
+mod langfuse;
+mod langsmith;
+mod openai_agents;
+mod otlp;
+mod otlp_fast;
+mod otlp_logs;
+mod own_format;
+mod pipeline;
+pub mod progress;
+mod span_dumps;
+mod utf8;
+mod zipkin;
+
+use serde_json::Value;
+
+pub use error::ImportError;
+pub use own_format::FORMAT_TAG as OWN_FORMAT_TAG;
+pub use pipeline::{BuildObserver, LogRecord, RawImport, RawTrace};
+
+use crate::model::{ImportWarning, TraceSet};
+
+/// One supported format: how to recognise it and how to read it.
+struct Importer {
+    /// Shown in error messages: which formats were tried.
+    description: &'static str,
+    sniff: fn(&Value) -> bool,
+    import: fn(&Value) -> Result<RawImport, ImportError>,
+}
+
+/// Tried in order; the first whose `sniff` accepts the document imports it. More specific shapes
+/// come before looser ones (a Jaeger span list before a generic span dump).
+const IMPORTERS: &[Importer] = &[
+    Importer {
+        description: "trace-viewer's own format (\"format\": \"trace-viewer/v1\")",
+        sniff: own_format::sniff,
+        import: own_format::import,
+    },
+    Importer {
+        description: "OTLP/JSON traces (\"resourceSpans\"; one request, an array of them, or Jaeger's {\"result\"})",
+        sniff: otlp::sniff,
+        import: otlp::import,
+    },
+    Importer { description: "OTLP/JSON logs (\"resourceLogs\")", sniff: otlp_logs::sniff, import: otlp_logs::import },
+    Importer {
+        description: "Langfuse (a trace with \"observations\", an observations array, or an ingestion batch)",
+        sniff: langfuse::sniff,
+        import: langfuse::import,
+    },
+    Importer {
+        description: "LangSmith runs (\"run_type\"; nested child_runs, flat lists, or {\"post\", \"patch\"})",
+        sniff: langsmith::sniff,
+        import: langsmith::import,
+    },
+    Importer {
+        description: "OpenAI Agents SDK export ({\"data\": [trace, span...]} with span_data)",
+        sniff: openai_agents::sniff,
+        import: openai_agents::import,
+    },
+    Importer {
+        description: "Jaeger JSON (\"data\": [traces], one trace, or a span list with traceID/spanID)",
+        sniff: jaeger::sniff,
+        import: jaeger::import,
+    },
+    Importer {
+        description: "Zipkin v2 JSON (a span array with traceId, id, timestamp in µs)",
+        sniff: zipkin::sniff,
+        import: zipkin::import,
+    },
+    Importer {
+        description: "OpenTelemetry SDK span dumps (Python to_json, JavaScript ReadableSpan) and Phoenix span exports",
+        sniff: span_dumps::sniff,
+        import: span_dumps::import,
+    },
+];
+
+/// Imports one file's text. The file name, when given, is only a label: detection looks at structure.
+pub fn import_text(text: &str, file_name: Option<&str>) -> Result<TraceSet, ImportError> {
+    import_files(&[(file_name, text)])
+}
+
+/// Imports a file's bytes (UTF-8; a byte-order mark is skipped).
+pub fn import_bytes(bytes: &[u8], file_name: Option<&str>) -> Result<TraceSet, ImportError> {
+    import_text(utf8(bytes)?, file_name)
+}
+
+/// The bytes as text, or an error that says where the first invalid byte is.
+pub fn utf8(bytes: &[u8]) -> Result<&str, ImportError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    utf8::validate(bytes).map_err(|valid_up_to| {
+        let valid = &bytes[..valid_up_to];
+        let line = valid.iter().filter(|byte| **byte == b'\n').count() + 1;
+        let column = valid.iter().rev().take_while(|byte| **byte != b'\n').count() + 1;
+        ImportError::NotUtf8 { line, column }
+    })
+}
+
+/// Imports several files given as bytes (what the page and the worker receive). Like
+/// [`import_files`], a file that is not UTF-8 is skipped with a warning when another file could be read.
+pub fn import_buffers(files: &[(Option<&str>, &[u8])]) -> Result<TraceSet, ImportError> {
+    let (imports, warnings) = read_buffers(files)?;
+    Ok(finish_read(imports, warnings, None))
+}
+
+/// [`import_buffers`] for files given away (the import worker's): their bytes are freed once read,
+/// so the shared steps reuse that memory instead of touching fresh memory (a million spans' tree
+/// builder needs ~75 MB), and `observer` is told of each trace as the shared steps go (the worker
+/// encodes the spans for the page while the tree is built).
+pub fn import_owned_buffers(
+    files: Vec<(Option<String>, Vec<u8>)>,
+    observer: Option<&mut dyn BuildObserver>,
+) -> Result<TraceSet, ImportError> {
+    let (imports, warnings) = {
+        let borrowed: Vec<(Option<&str>, &[u8])> =
+            files.iter().map(|(name, bytes)| (name.as_deref(), bytes.as_slice())).collect();
+        read_buffers(&borrowed)?
+    };
+    drop(files);
+    Ok(finish_read(imports, warnings, observer))
+}
+
+/// Reads files given as bytes, before the shared steps; a file that is not UTF-8 is skipped with
+/// a warning when another file could be read.
+fn read_buffers(files: &[(Option<&str>, &[u8])]) -> Result<(Vec<RawImport>, Vec<ImportWarning>), ImportError> {
+    if let [(file_name, bytes)] = files {
+        return read_texts(&[(*file_name, utf8(bytes)?)]);
+    }
+    let mut texts = Vec::with_capacity(files.len());
+    let mut skipped = Vec::new();
+    let mut first_error = None;
+    for (file_name, bytes) in files {
+        match utf8(bytes) {
+            Ok(text) => texts.push((*file_name, text)),
+            Err(error) => {
+                let label = file_name.unwrap_or("a file");
+                skipped.push(ImportWarning::general(format!("{label} was skipped: {error}")));
+                first_error.get_or_insert(error);
+            }
+        }
+    }
+    if texts.is_empty() {
+        return Err(first_error.unwrap_or(ImportError::Empty));
+    }
+    let (imports, file_warnings) = read_texts(&texts)?;
+    skipped.extend(file_warnings);
+    Ok((imports, skipped))
+}
+
+/// Imports several files as one set: spans and logs of the same trace are joined across them.
+/// A file that cannot be read becomes a warning as long as another file could be.
+pub fn import_files(files: &[(Option<&str>, &str)]) -> Result<TraceSet, ImportError> {
+    let (imports, warnings) = read_texts(files)?;
+    Ok(finish_read(imports, warnings, None))
+}
+
+/// Reads every file's documents, before the shared steps; the warnings say which files were skipped.
+fn read_texts(files: &[(Option<&str>, &str)]) -> Result<(Vec<RawImport>, Vec<ImportWarning>), ImportError> {
+    let mut imports = Vec::new();
+    let mut file_warnings = Vec::new();
+    let mut first_error = None;
+    for (file_name, text) in files {
+        match read_file(text) {
+            Ok((mut documents, warnings)) => {
+                imports.append(&mut documents);
+                file_warnings.extend(warnings);
+            }
+            Err(error) if files.len() > 1 => {
+                let label = file_name.unwrap_or("a file");
+                file_warnings.push(ImportWarning::general(format!("{label} was skipped: {error}")));
+                first_error.get_or_insert(error);
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    if imports.is_empty() {
+        return Err(first_error.unwrap_or(ImportError::Empty));
+    }
+    Ok((imports, file_warnings))
+}
+
+/// The shared steps, then the file warnings first among the set's.
+fn finish_read(
+    imports: Vec<RawImport>,
+    file_warnings: Vec<ImportWarning>,
+    observer: Option<&mut dyn BuildObserver>,
+) -> TraceSet {
+    let mut set = pipeline::finish_observed(imports, observer);
+    set.warnings.splice(0..0, file_warnings);
+    set
+}
+
+/// Imports an already parsed JSON document (what the element's `data` property receives).
+pub fn import_value(value: &Value) -> Result<TraceSet, ImportError> {
+    Ok(pipeline::finish(vec![import_document(value)?]))
+}
+
+fn import_document(value: &Value) -> Result<RawImport, ImportError> {
+    for importer in IMPORTERS {
+        if (importer.sniff)(value) {
+            return (importer.import)(value);
+        }
+    }
+    Err(ImportError::UnknownFormat {
+        tried: IMPORTERS.iter().map(|importer| importer.description).collect(),
+        found: error::describe_shape(value),
+    })
+}
+
+/// One file: a JSON document, or JSON Lines (one document per line, formats may differ per line).
+fn read_file(text: &str) -> Result<(Vec<RawImport>, Vec<ImportWarning>), ImportError> {
+    if text.trim().is_empty() {
+        return Err(ImportError::Empty);
+    }
+    if looks_like_otlp_traces(text) {
+        if let Some(import) = otlp_fast::import(text) {
+            return Ok((vec![import], Vec::new()));
+        }
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(value) => Ok((vec![import_document(&value)?], Vec::new())),
+        Err(error) if error.to_string().starts_with("trailing characters") => read_concatenated(text),
+        Err(error) => Err(ImportError::from_json_error(error)),
+    }
+}
+
+/// Whether the text opens like an OTLP trace request, worth trying the fast path on.
+fn looks_like_otlp_traces(text: &str) -> bool {
+    let start = text.trim_start();
+    let head = &start.as_bytes()[..start.len().min(64)];
+    start.starts_with('{')
+        && head.windows(15).any(|window| window == b"\"resourceSpans\"" || window == b"\"resource_spans")
+}
+
+/// Several JSON documents one after another: pretty-printed ones (what the OpenTelemetry Python
+/// console exporter prints) are read as a stream; when the stream breaks, line by line.
+fn read_concatenated(text: &str) -> Result<(Vec<RawImport>, Vec<ImportWarning>), ImportError> {
+    let values: Result<Vec<Value>, _> = serde_json::Deserializer::from_str(text).into_iter::<Value>().collect();
+    match values {
+        Ok(values) => {
+            let imports: Result<Vec<RawImport>, ImportError> = values.iter().map(import_document).collect();
+            match imports {
+                Ok(imports) => Ok((imports, Vec::new())),
+                Err(_) => read_json_lines(text),
+            }
+        }
+        Err(_) => read_json_lines(text),
+    }
+}
+
+/// JSON Lines: every line is its own document; a bad line is reported and the others still load.
+fn read_json_lines(text: &str) -> Result<(Vec<RawImport>, Vec<ImportWarning>), ImportError> {
+    let mut imports = Vec::new();
+    let mut warnings = Vec::new();
+    let mut first_error = None;
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let line_number = index + 1;
+        let result = serde_json::from_str::<Value>(line)
+            .map_err(|error| ImportError::from_json_error_on_line(error, line_number))
+            .and_then(|value| import_document(&value));
+        match result {
+            Ok(import) => imports.push(import),
+            Err(error) => {
+                warnings.push(ImportWarning::general(format!("JSON Lines line {line_number} was skipped: {error}")));
+                first_error.get_or_insert(error);
+            }
+        }
+    }
+    match (imports.is_empty(), first_error) {
+        (true, Some(error)) => Err(error),
+        _ => Ok((imports, warnings)),
+    }
+}

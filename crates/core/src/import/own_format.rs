@@ -1,0 +1,252 @@
+//! trace-viewer's own JSON format (`"format": "trace-viewer/v1"`), the one a team writes by hand
+//! or emits from its own code. The schema is `www/trace-viewer.schema.json`; the README has an
+//! example. A document holds either `traces: [...]` or one trace's fields at the top level.
+
+use serde_json::{Map, Value};
+
+use super::fields::{
+    field, millis_float_to_ns, object_attributes, other_fields, string_field, time_ms_or_rfc3339, time_ns,
+};
+use super::pipeline::{set_times, RawImport, RawTrace};
+use super::ImportError;
+use crate::model::messages_json::parse_messages;
+use crate::model::{
+    AiDetails, Document, Feedback, FeedbackKind, ImportWarning, Span, SpanEvent, SpanKind, SpanLink, SpanStatus,
+    TokenUsage, ToolRun, Trace,
+};
+
+pub const FORMAT_TAG: &str = "trace-viewer/v1";
+
+const TRACE_FIELDS: &[&str] = &[
+    "format",
+    "$schema",
+    "id",
+    "name",
+    "input",
+    "intent",
+    "output",
+    "user_id",
+    "session_id",
+    "variant",
+    "feedback",
+    "spans",
+    "traces",
+];
+#[rustfmt::skip]
+const SPAN_FIELDS: &[&str] = &[
+    "id", "parent", "name", "kind", "start", "end", "start_ns", "end_ns", "duration_ms", "status", "error",
+    "attributes", "events", "links", "model", "provider", "parameters", "input_messages", "output_messages", "tool",
+    "documents", "tokens", "cost_usd", "input", "output",
+];
+
+pub fn sniff(value: &Value) -> bool {
+    value.get("format").and_then(Value::as_str).is_some_and(|tag| tag.starts_with("trace-viewer"))
+}
+
+/// A time from `<name>_ns` (exact integer nanoseconds) or `<name>` (RFC 3339 or epoch milliseconds).
+fn time(object: &Map<String, Value>, name: &str, exact_name: &str) -> Option<u64> {
+    object.get(exact_name).and_then(time_ns).or_else(|| object.get(name).and_then(time_ms_or_rfc3339))
+}
+
+/// Reads one span; a missing start is placed by the pipeline once the trace's earliest start is known.
+fn read_span(object: &Map<String, Value>, position: usize) -> Span {
+    let span_id = string_field(object, &["id"]).unwrap_or_else(|| format!("span-{}", position + 1));
+    let mut span =
+        Span::new(span_id, string_field(object, &["parent"]), string_field(object, &["name"]).unwrap_or_default());
+    let mut problems: Vec<String> = Vec::new();
+    let mut problem = |message: String| problems.push(message);
+    span.attributes = object_attributes(object.get("attributes"));
+    span.kind = match object.get("kind").and_then(Value::as_str) {
+        Some(kind) => SpanKind::parse(kind).unwrap_or_else(|| {
+            problem(format!("unknown kind {kind:?}; shown as other"));
+            SpanKind::Other
+        }),
+        None => SpanKind::Other,
+    };
+    let error_message = string_field(object, &["error"]);
+    span.status = match (object.get("status").and_then(Value::as_str), error_message) {
+        (_, Some(message)) => SpanStatus::Error { message: Some(message) },
+        (Some("error"), None) => SpanStatus::Error { message: None },
+        (Some("ok"), None) => SpanStatus::Ok,
+        _ => SpanStatus::Unset,
+    };
+    let start = time(object, "start", "start_ns");
+    let end = time(object, "end", "end_ns").or_else(|| {
+        let millis = object.get("duration_ms")?.as_f64()?;
+        start?.checked_add(millis_float_to_ns(millis)?)
+    });
+    set_times(&mut span, start, end, ("start", "end or duration_ms"), false);
+    if let Some(Value::Array(events)) = object.get("events") {
+        span.events = events
+            .iter()
+            .filter_map(Value::as_object)
+            .map(|event| {
+                let mut attributes = object_attributes(event.get("attributes"));
+                attributes.extend(other_fields(event, &["name", "time", "time_ns", "attributes"]));
+                SpanEvent {
+                    name: string_field(event, &["name"]).unwrap_or_default(),
+                    time_ns: time(event, "time", "time_ns"),
+                    attributes,
+                }
+            })
+            .collect();
+    }
+    if let Some(Value::Array(links)) = object.get("links") {
+        span.links = links
+            .iter()
+            .filter_map(Value::as_object)
+            .map(|link| SpanLink {
+                trace_id: string_field(link, &["trace_id"]).unwrap_or_default(),
+                span_id: string_field(link, &["span_id"]).unwrap_or_default(),
+                attributes: object_attributes(link.get("attributes")),
+            })
+            .collect();
+    }
+    span.other_fields = other_fields(object, SPAN_FIELDS).into();
+    let details = read_ai_details(object);
+    if !details.is_empty() {
+        span.ai = Some(Box::new(details));
+    }
+    for message in problems {
+        span.warnings.push(ImportWarning::for_span(&span.span_id, message));
+    }
+    span
+}
+
+/// The span's AI fields, in the same shape the exporter writes them.
+fn read_ai_details(object: &Map<String, Value>) -> AiDetails {
+    let text = |key: &str| match object.get(key)? {
+        Value::String(text) => Some(text.clone()),
+        Value::Null => None,
+        other => Some(other.to_string()),
+    };
+    let number = |value: Option<&Value>| value.and_then(Value::as_u64);
+    let tokens = object.get("tokens").and_then(Value::as_object);
+    let token = |key: &str| number(tokens.and_then(|tokens| tokens.get(key)));
+    AiDetails {
+        model: text("model"),
+        provider: text("provider"),
+        parameters: text("parameters"),
+        input_messages: object.get("input_messages").map(parse_messages).unwrap_or_default().into(),
+        output_messages: object.get("output_messages").map(parse_messages).unwrap_or_default().into(),
+        tool: object.get("tool").and_then(Value::as_object).map(|tool| ToolRun {
+            name: string_field(tool, &["name"]),
+            call_id: string_field(tool, &["call_id"]),
+            arguments: json_text_field(tool, "arguments"),
+            result: json_text_field(tool, "result"),
+        }),
+        documents: match object.get("documents") {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_object)
+                .map(|document| Document {
+                    id: string_field(document, &["id"]),
+                    content: string_field(document, &["content"]),
+                    score: document.get("score").and_then(Value::as_f64),
+                    metadata: json_text_field(document, "metadata"),
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
+        tokens: TokenUsage {
+            input: token("input"),
+            output: token("output"),
+            total: token("total"),
+            cached: token("cached"),
+            reasoning: token("reasoning"),
+        },
+        cost_usd: object.get("cost_usd").and_then(Value::as_f64),
+        input: text("input"),
+        output: text("output"),
+    }
+}
+
+/// A field that may be JSON or text, as text.
+fn json_text_field(object: &Map<String, Value>, key: &str) -> Option<String> {
+    match object.get(key)? {
+        Value::String(text) => Some(text.clone()),
+        Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+fn read_feedback(value: &Value) -> Option<Feedback> {
+    let object = value.as_object()?;
+    let kind_name = string_field(object, &["type", "kind"])?;
+    Some(Feedback {
+        kind: FeedbackKind::parse(&kind_name),
+        name: string_field(object, &["name"]),
+        value: field(object, &["value", "score"]).and_then(Value::as_f64),
+        comment: string_field(object, &["comment"]),
+        text: string_field(object, &["text", "question"]),
+        time_ns: time(object, "time", "time_ns"),
+        span_id: string_field(object, &["span_id"]),
+    })
+}
+
+fn read_trace(object: &Map<String, Value>, path: &str) -> Result<RawTrace, ImportError> {
+    let spans_value = object.get("spans").unwrap_or(&Value::Null);
+    let Some(span_values) = spans_value.as_array() else {
+        return Err(ImportError::Invalid {
+            path: format!("{path}.spans"),
+            reason: "expected an array of spans".into(),
+        });
+    };
+    let mut warnings = Vec::new();
+    let mut spans: Vec<Span> = Vec::with_capacity(span_values.len());
+    for (position, span_value) in span_values.iter().enumerate() {
+        match span_value.as_object() {
+            Some(span_object) => spans.push(read_span(span_object, position)),
+            None => {
+                warnings.push(ImportWarning::general(format!("{path}.spans[{position}] is not an object; skipped")))
+            }
+        }
+    }
+    let feedback = match object.get("feedback") {
+        Some(Value::Array(items)) => items.iter().filter_map(read_feedback).collect(),
+        _ => Vec::new(),
+    };
+    let trace = Trace {
+        trace_id: string_field(object, &["id"]).unwrap_or_default(),
+        name: string_field(object, &["name"]).unwrap_or_default(),
+        user_input: string_field(object, &["input"]),
+        intent: string_field(object, &["intent"]),
+        final_output: string_field(object, &["output"]),
+        user_id: string_field(object, &["user_id"]),
+        session_id: string_field(object, &["session_id"]),
+        variant: string_field(object, &["variant"]),
+        feedback,
+        other_fields: other_fields(object, TRACE_FIELDS),
+        warnings,
+        ..Trace::default()
+    };
+    Ok(RawTrace { trace, spans })
+}
+
+pub fn import(value: &Value) -> Result<RawImport, ImportError> {
+    let Some(object) = value.as_object() else {
+        return Err(ImportError::Invalid { path: "$".into(), reason: "expected an object".into() });
+    };
+    let mut set = RawImport::new("trace-viewer");
+    let tag = object.get("format").and_then(Value::as_str).unwrap_or_default();
+    if tag != FORMAT_TAG {
+        set.warnings
+            .push(ImportWarning::general(format!("format {tag:?} is not {FORMAT_TAG:?}; read as {FORMAT_TAG}")));
+    }
+    match object.get("traces") {
+        Some(Value::Array(traces)) => {
+            for (position, trace) in traces.iter().enumerate() {
+                let path = format!("$.traces[{position}]");
+                let Some(trace_object) = trace.as_object() else {
+                    return Err(ImportError::Invalid { path, reason: "expected a trace object".into() });
+                };
+                set.traces.push(read_trace(trace_object, &path)?);
+            }
+        }
+        Some(_) => {
+            return Err(ImportError::Invalid { path: "$.traces".into(), reason: "expected an array of traces".into() })
+        }
+        None => set.traces.push(read_trace(object, "$")?),
+    }
+    Ok(set)
+}

@@ -1,0 +1,82 @@
+//! Bad input never panics or hangs: it gets an error that says where and what.
+
+use trace_viewer_core::import::{import_buffers, import_text, ImportError};
+
+#[test]
+fn malformed_json_names_line_and_column() {
+    let error = import_text("{\n  \"resourceSpans\": [\n    {,\n  ]\n}", Some("broken.json")).unwrap_err();
+    assert_eq!(error, ImportError::MalformedJson { line: 3, column: 6, reason: "key must be a string".into() });
+    assert_eq!(error.to_string(), "The file is not valid JSON: key must be a string at line 3, column 6.");
+}
+
+#[test]
+fn unknown_structure_lists_the_formats_tried() {
+    let message = import_text(r#"{"hello": "world"}"#, None).unwrap_err().to_string();
+    assert!(message.contains("found an object with keys hello"), "{message}");
+    assert!(message.contains("trace-viewer's own format") && message.contains("OTLP/JSON"), "{message}");
+}
+
+#[test]
+fn empty_and_whitespace_files_say_so() {
+    assert_eq!(import_text("", None), Err(ImportError::Empty));
+    assert_eq!(import_text(" \n\t", None), Err(ImportError::Empty));
+}
+
+#[test]
+fn nesting_a_hundred_thousand_deep_is_an_error_not_a_crash() {
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    match import_text(&deep, None) {
+        Err(ImportError::MalformedJson { line: 1, reason, .. }) => {
+            assert!(reason.contains("recursion limit"), "{reason}")
+        }
+        other => panic!("expected a recursion-limit error, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_fifty_megabyte_string_attribute_imports_intact() {
+    let big = "x".repeat(50 * 1024 * 1024);
+    let text = format!(
+        r#"{{"format":"trace-viewer/v1","spans":[{{"id":"a","name":"big","start":0,"end":1,"attributes":{{"blob":"{big}"}}}}]}}"#
+    );
+    let set = import_text(&text, None).expect("imports");
+    assert_eq!(set.traces[0].spans[0].attributes[0].value.as_str().map(str::len), Some(big.len()));
+}
+
+#[test]
+fn wrong_types_in_a_known_format_are_reported_with_a_path() {
+    let error = import_text(r#"{"format":"trace-viewer/v1","traces":[{"spans":{}}]}"#, None).unwrap_err();
+    assert_eq!(error.to_string(), "$.traces[0].spans: expected an array of spans");
+}
+
+#[test]
+fn an_otlp_span_with_garbage_fields_still_loads_with_warnings() {
+    let text = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[
+        {"traceId":"not-hex","spanId":"","name":42,"startTimeUnixNano":"soon","endTimeUnixNano":true,"attributes":"nope","kind":"weird"}
+    ]}]}]}"#;
+    let set = import_text(text, None).expect("loads");
+    let span = &set.traces[0].spans[0];
+    assert_eq!(span.span_id, "missing-id-1");
+    assert!(span.warnings.iter().all(|warning| warning.span_id.as_deref() == Some("missing-id-1")));
+    let messages: Vec<&str> = span.warnings.iter().map(|warning| warning.message.as_str()).collect();
+    assert!(messages.iter().any(|message| message.contains("traceId \"not-hex\"")), "{messages:?}");
+    assert!(
+        messages.iter().any(|message| message.contains("no readable startTimeUnixNano; placed at the start")),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_skipped_with_a_warning_when_another_one_loads() {
+    let good = br#"{"format":"trace-viewer/v1","spans":[{"id":"a","name":"root","start":0,"duration_ms":1}]}"#;
+    let bad = b"{\"spans\": \"\xff\xfe\"}";
+    let set = import_buffers(&[(Some("good.json"), good.as_slice()), (Some("bad.json"), bad.as_slice())]).unwrap();
+    assert_eq!(set.span_count(), 1);
+    assert_eq!(set.warnings.len(), 1);
+    assert!(set.warnings[0].message.starts_with("bad.json was skipped: "), "{}", set.warnings[0]);
+    assert!(set.warnings[0].message.contains("line 1"), "{}", set.warnings[0]);
+    let alone = import_buffers(&[(Some("bad.json"), bad.as_slice())]).unwrap_err();
+    assert_eq!(alone, ImportError::NotUtf8 { line: 1, column: 12 });
+    let both_bad = import_buffers(&[(Some("a"), bad.as_slice()), (Some("b"), bad.as_slice())]).unwrap_err();
+    assert_eq!(both_bad, ImportError::NotUtf8 { line: 1, column: 12 });
+}

@@ -1,0 +1,173 @@
+//! The AI part of the detail panel: model and usage, the conversation (messages with their tool
+//! calls), the tool run with arguments and result, retrieved documents, and a generic input and
+//! output when the source has no messages. Everything is text; JSON is pretty-printed.
+
+use leptos::prelude::*;
+
+use super::attribute_table::ValueText;
+use trace_viewer_core::model::{format_count, AiDetails, AttributeValue, Message, SpanKind};
+
+fn text_value(text: &str) -> AttributeValue {
+    AttributeValue::String(text.to_string())
+}
+
+#[component]
+fn MessageView(message: Message) -> impl IntoView {
+    let role_class = format!(
+        "tv-message tv-message-{}",
+        message.role.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+    );
+    let label = match &message.name {
+        Some(name) => format!("{} · {name}", message.role),
+        None => message.role.clone(),
+    };
+    let answers = message
+        .tool_call_id
+        .clone()
+        .map(|id| view! { <span class="tv-message-meta">{format!("result of {id}")}</span> });
+    let calls = message
+        .tool_calls
+        .into_iter()
+        .map(|call| {
+            let heading = match &call.id {
+                Some(id) => format!("calls {} ({id})", call.name),
+                None => format!("calls {}", call.name),
+            };
+            view! {
+                <div class="tv-tool-call">
+                    <div class="tv-tool-call-name">{heading}</div>
+                    <ValueText value=text_value(&call.arguments) />
+                </div>
+            }
+        })
+        .collect_view();
+    let content = (!message.content.is_empty()).then(|| view! { <ValueText value=text_value(&message.content) /> });
+    view! {
+        <li class=role_class>
+            <div class="tv-message-role"><span class="tv-message-role-name">{label}</span>{answers}</div>
+            {content}
+            {calls}
+        </li>
+    }
+}
+
+fn messages_section(title: &'static str, messages: Vec<Message>) -> Option<impl IntoView> {
+    (!messages.is_empty()).then(|| {
+        view! {
+            <section class="tv-detail-section">
+                <h4>{format!("{title} ({})", messages.len())}</h4>
+                <ol class="tv-messages">{messages.into_iter().map(|message| view! { <MessageView message=message /> }).collect_view()}</ol>
+            </section>
+        }
+    })
+}
+
+/// A usage line: `1,184 in · 61 out · 1,245 total · 320 cached · $0.00357`.
+fn usage_line(details: &AiDetails) -> Option<String> {
+    let tokens = &details.tokens;
+    let mut parts = Vec::new();
+    for (label, value) in [
+        ("in", tokens.input),
+        ("out", tokens.output),
+        ("total", tokens.total_or_sum()),
+        ("cached", tokens.cached),
+        ("reasoning", tokens.reasoning),
+    ] {
+        if let Some(value) = value {
+            parts.push(format!("{} {label}", format_count(value)));
+        }
+    }
+    if let Some(cost) = details.cost_usd {
+        parts.push(format!("${}", AttributeValue::Double(cost).display()));
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+#[component]
+pub fn AiPanel(
+    /// With its messages read (`AiDetails::with_messages_read`).
+    details: AiDetails,
+    kind: SpanKind,
+) -> impl IntoView {
+    let model = details.model.clone().map(|model| match &details.provider {
+        Some(provider) => format!("{model} ({provider})"),
+        None => model,
+    });
+    let usage = usage_line(&details);
+    let parameters = details.parameters.clone();
+    let tool = details.tool.clone().map(|tool| {
+        let missing_result = tool.result.as_deref().is_none_or(|result| result.trim().is_empty());
+        view! {
+            <section class="tv-detail-section tv-tool">
+                <h4>"Tool call"</h4>
+                <dl class="tv-facts-list">
+                    {tool.name.map(|name| view! { <dt>"Tool"</dt><dd>{name}</dd> })}
+                    {tool.call_id.map(|id| view! { <dt>"Call ID"</dt><dd>{id}</dd> })}
+                </dl>
+                <div class="tv-subheading">"Arguments"</div>
+                {match tool.arguments {
+                    Some(arguments) => view! { <ValueText value=text_value(&arguments) /> }.into_any(),
+                    None => view! { <p class="tv-muted">"none recorded"</p> }.into_any(),
+                }}
+                <div class="tv-subheading">"Result"</div>
+                {if missing_result {
+                    view! { <p class="tv-empty-result">"No result: the tool returned nothing, or it was not recorded."</p> }.into_any()
+                } else {
+                    view! { <ValueText value=text_value(tool.result.as_deref().unwrap_or_default()) /> }.into_any()
+                }}
+            </section>
+        }
+    });
+    let documents = (!details.documents.is_empty()).then(|| {
+        let count = details.documents.len();
+        view! {
+            <section class="tv-detail-section">
+                <h4>{format!("Retrieved documents ({count})")}</h4>
+                <ol class="tv-documents">
+                    {details
+                        .documents
+                        .iter()
+                        .map(|document| {
+                            let score = document.score.map(|score| format!("score {}", AttributeValue::Double(score).display()));
+                            view! {
+                                <li class="tv-document">
+                                    <div class="tv-document-head">
+                                        <span class="tv-document-id">{document.id.clone().unwrap_or_else(|| "(no id)".into())}</span>
+                                        {score.map(|score| view! { <span class="tv-badge">{score}</span> })}
+                                    </div>
+                                    {document.content.clone().map(|content| view! { <ValueText value=text_value(&content) /> })}
+                                    {document.metadata.clone().map(|metadata| view! { <ValueText value=text_value(&metadata) /> })}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ol>
+            </section>
+        }
+    });
+    let has_messages = !details.input_messages.is_empty() || !details.output_messages.is_empty();
+    let show_generic = !has_messages && kind != SpanKind::Tool;
+    let generic_input = details.input.clone().filter(|_| show_generic);
+    let generic_output = details.output.clone().filter(|_| show_generic);
+    view! {
+        {(model.is_some() || usage.is_some()).then(|| view! {
+            <dl class="tv-facts-list tv-model-facts">
+                {model.map(|model| view! { <dt>"Model"</dt><dd>{model}</dd> })}
+                {usage.map(|usage| view! { <dt>"Usage"</dt><dd>{usage}</dd> })}
+            </dl>
+        })}
+        {tool}
+        {messages_section("Input messages", details.input_messages.as_read().to_vec())}
+        {messages_section("Output messages", details.output_messages.as_read().to_vec())}
+        {documents}
+        {generic_input.map(|input| view! {
+            <section class="tv-detail-section"><h4>"Input"</h4><ValueText value=text_value(&input) /></section>
+        })}
+        {generic_output.map(|output| view! {
+            <section class="tv-detail-section"><h4>"Output"</h4><ValueText value=text_value(&output) /></section>
+        })}
+        {parameters.map(|parameters| view! {
+            <section class="tv-detail-section"><h4>"Parameters"</h4><ValueText value=text_value(&parameters) /></section>
+        })}
+    }
+}

@@ -1,0 +1,146 @@
+//! The detail panel: everything the file said about the selected span — summary, status and
+//! error message, repairs, attributes, events, links, resource, scope and any other field.
+
+use leptos::prelude::*;
+
+use super::ai_panel::AiPanel;
+use super::attribute_table::AttributeTable;
+use super::copy_button::CopyButton;
+use super::span_row::kind_label;
+use super::ViewerState;
+use trace_viewer_core::analysis::format_duration_ns;
+use trace_viewer_core::model::{format_rfc3339_ns, Attribute, AttributeValue, SpanStatus, Trace};
+
+#[component]
+pub fn DetailPanel(state: ViewerState) -> impl IntoView {
+    view! {
+        <aside class="tv-detail" part="detail" aria-label="Span details">
+            {move || {
+                let trace = state.trace.get()?;
+                let index = state.selected.get()?;
+                Some(view! { <SpanDetail trace=trace.0.clone() index=index /> })
+            }}
+            <Show when=move || state.selected.with(Option::is_none)>
+                <p class="tv-hint">"Select a span to see everything the file says about it."</p>
+            </Show>
+        </aside>
+    }
+}
+
+fn fact_row(label: &'static str, value: String) -> impl IntoView {
+    view! {
+        <dt>{label}</dt>
+        <dd>{value}</dd>
+    }
+}
+
+fn copyable_fact_row(label: &'static str, value: String) -> impl IntoView {
+    view! {
+        <dt>{label}</dt>
+        <dd>{value.clone()} " " <CopyButton text=value label=label /></dd>
+    }
+}
+
+#[component]
+fn SpanDetail(trace: std::sync::Arc<Trace>, index: usize) -> impl IntoView {
+    let Some(span) = trace.spans.get(index) else {
+        return ().into_any();
+    };
+    let status_view = match &span.status {
+        SpanStatus::Error { message } => view! {
+            <div class="tv-status-error" role="status">
+                <strong>"Error"</strong>
+                {message.clone().map(|message| view! { <pre class="tv-value">{message}</pre> })}
+            </div>
+        }
+        .into_any(),
+        SpanStatus::Ok => view! { <span class="tv-status-ok">"OK"</span> }.into_any(),
+        SpanStatus::Unset => view! { <span class="tv-muted">"status unset"</span> }.into_any(),
+    };
+    let parent_id = trace.parent_id_of(index).map_or_else(|| "(root)".into(), str::to_string);
+    let offset = format_duration_ns(span.start_ns.saturating_sub(trace.start_ns));
+    let resource = span.resource.get().and_then(|resource| trace.resources.get(resource)).cloned();
+    let scope = span.scope.get().and_then(|scope| trace.scopes.get(scope)).cloned();
+    let events = span
+        .events
+        .iter()
+        .map(|event| {
+            let when = event
+                .time_ns
+                .map(|time| format!("+{}", format_duration_ns(time.saturating_sub(trace.start_ns))))
+                .unwrap_or_else(|| "no time".into());
+            view! {
+                <li class="tv-event">
+                    <div class="tv-event-head">
+                        <span class="tv-event-time">{when}</span>
+                        <span class="tv-event-name">{event.name.clone()}</span>
+                    </div>
+                    <AttributeTable attributes=event.attributes.clone() label="Event attributes" />
+                </li>
+            }
+        })
+        .collect_view();
+    let links = span
+        .links
+        .iter()
+        .map(|link| {
+            view! {
+                <li class="tv-link">
+                    <div>{format!("trace {} · span {}", link.trace_id, link.span_id)}</div>
+                    <AttributeTable attributes=link.attributes.clone() label="Link attributes" />
+                </li>
+            }
+        })
+        .collect_view();
+    let warnings = span.warnings.iter().map(|warning| view! { <li>{warning.message.clone()}</li> }).collect_view();
+    let scope_attributes = scope.map(|scope| {
+        let mut attributes = vec![Attribute::new("name", AttributeValue::String(scope.name))];
+        if let Some(version) = scope.version {
+            attributes.push(Attribute::new("version", AttributeValue::String(version)));
+        }
+        attributes.extend(scope.attributes);
+        attributes
+    });
+    let section = |title: &'static str, count: usize, body: AnyView| {
+        (count > 0).then(|| {
+            view! {
+                <details class="tv-detail-section" open=true>
+                    <summary><h4>{format!("{title} ({count})")}</h4></summary>
+                    {body}
+                </details>
+            }
+        })
+    };
+    let resource_attributes = resource.map(|resource| {
+        let mut attributes = resource.attributes;
+        attributes.extend(resource.other_fields);
+        attributes
+    });
+    view! {
+        <div class="tv-span-detail">
+            <h3 class="tv-detail-title">
+                <span class=format!("tv-kind tv-kind-{}", span.kind.as_str())>{kind_label(span.kind)}</span>
+                <span>{span.name.clone()}</span>
+            </h3>
+            {status_view}
+            {(!span.warnings.is_empty()).then(|| view! { <ul class="tv-span-warnings">{warnings}</ul> })}
+            <dl class="tv-facts-list">
+                {fact_row("Duration", format_duration_ns(span.duration_ns))}
+                {fact_row("Start", format!("{} (+{offset})", format_rfc3339_ns(span.start_ns)))}
+                {copyable_fact_row("Span ID", span.span_id.clone())}
+                {fact_row("Parent ID", parent_id)}
+                {copyable_fact_row("Trace ID", trace.trace_id.clone())}
+                {span.protocol_kind.as_deref().map(|kind| fact_row("Span kind", kind.to_string()))}
+                {fact_row("Children", span.child_count.to_string())}
+            </dl>
+            {span.ai.as_deref().map(|details| details.with_messages_read(&span.attributes).into_owned()).map(|details| view! { <AiPanel details=details kind=span.kind /> })}
+            {section("Attributes", span.attributes.len(), view! { <AttributeTable attributes=span.attributes.clone() label="Attributes" /> }.into_any())}
+            {section("Events", span.events.len(), view! { <ol class="tv-events">{events}</ol> }.into_any())}
+            {section("Links", span.links.len(), view! { <ul class="tv-links">{links}</ul> }.into_any())}
+            {section("Other fields", span.other_fields.len(), view! { <AttributeTable attributes=span.other_fields.to_vec() label="Other fields" /> }.into_any())}
+            {resource_attributes.map(|attributes| section("Resource", attributes.len(), view! { <AttributeTable attributes=attributes label="Resource" /> }.into_any()))}
+            {scope_attributes.map(|attributes| section("Instrumentation scope", attributes.len(), view! { <AttributeTable attributes=attributes label="Scope" /> }.into_any()))}
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,368 @@
+//! The viewer's state: a few signals, each commented with why it exists, plus the memos derived
+//! from them. Components receive a `ViewerState` (it is `Copy`) and never own data of their own.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use trace_viewer_core::analysis::{
+    digest, kept_with_ancestors, search_spans, visible_filtered_rows, visible_rows, CollapsedSet, Query, TimeWindow,
+    TraceDigest,
+};
+use trace_viewer_core::contract::{SpanSelectDetail, TraceSelectDetail};
+use trace_viewer_core::model::{ImportWarning, SpanKind, Trace, TraceSet};
+
+/// An `Arc` compared by pointer: memos holding big data must not compare it field by field.
+#[derive(Debug)]
+pub struct Shared<T>(pub Arc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Arc::clone(&self.0))
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// What one loaded file holds, with each trace shareable on its own.
+#[derive(Debug)]
+pub struct LoadedFile {
+    pub format: String,
+    pub traces: Vec<Shared<Trace>>,
+    pub warnings: Vec<ImportWarning>,
+}
+
+/// A file's traces are freed a slice at a time (see `release.rs`), not in one long task.
+impl Drop for LoadedFile {
+    fn drop(&mut self) {
+        crate::release::bury(self.traces.drain(..).map(|Shared(trace)| trace));
+    }
+}
+
+impl LoadedFile {
+    pub fn new(set: TraceSet) -> Self {
+        LoadedFile {
+            format: set.format,
+            traces: set.traces.into_iter().map(|trace| Shared(Arc::new(trace))).collect(),
+            warnings: set.warnings,
+        }
+    }
+}
+
+/// Which screen shows: one trace, the list of the file's traces, or the list only when the file
+/// holds several traces and none has been opened yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewMode {
+    Trace,
+    List,
+    Auto,
+}
+
+impl ViewMode {
+    pub fn parse(text: &str) -> ViewMode {
+        match text {
+            "trace" => ViewMode::Trace,
+            "list" => ViewMode::List,
+            _ => ViewMode::Auto,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct ViewerState {
+    /// The `view` attribute's choice of screen.
+    pub view_mode: RwSignal<ViewMode>,
+    /// Whether the list is on screen now (derived from the mode, the file, and whether a trace
+    /// was opened from the list).
+    pub showing_list: RwSignal<bool>,
+    /// The file on screen; replaced whole on every load so nothing of the last file lingers.
+    pub file: RwSignal<Option<Shared<LoadedFile>>>,
+    /// Which of the file's traces is shown (files may hold many).
+    pub trace_index: RwSignal<usize>,
+    /// The selected span, by index into the current trace's spans; drives the detail panel.
+    pub selected: RwSignal<Option<usize>>,
+    /// Which spans are folded; the row list is derived from it.
+    pub collapsed: RwSignal<CollapsedSet>,
+    /// Show only spans of this kind (and their ancestors); `None` shows all kinds.
+    pub kind_filter: RwSignal<Option<SpanKind>>,
+    /// Show only failed spans (and their ancestors).
+    pub errors_only: RwSignal<bool>,
+    /// A load failure to show instead of the trace, worded for a person.
+    pub error: RwSignal<Option<String>>,
+    /// Counts every change of the shown trace; rows are keyed by it so no row of an earlier trace
+    /// is ever reused for a new one with the same positions.
+    pub generation: RwSignal<u64>,
+    /// The current trace, derived from `file` and `trace_index`.
+    pub trace: Memo<Option<Shared<Trace>>>,
+    /// Span indices in row order, derived from `trace` and `collapsed`.
+    pub rows: Memo<Shared<Vec<usize>>>,
+    /// The zoomed part of the time axis; `None` shows the whole trace.
+    pub zoom: RwSignal<Option<TimeWindow>>,
+    /// The time window bars are drawn in: the zoom, else the whole trace.
+    pub window: Memo<Option<TimeWindow>>,
+    /// Per span: time spent in the span itself, outside its children, and whether it or a
+    /// descendant failed. Derived once per trace, in one pass.
+    pub digest: Memo<Shared<TraceDigest>>,
+    /// The search box's text; matches are derived from it.
+    pub query: RwSignal<String>,
+    /// Spans matching `query`, in tree order (empty when there is no query).
+    pub matches: Memo<Shared<Vec<usize>>>,
+    /// Where events go: the element's JavaScript, called as `(name, detail)`, which dispatches
+    /// them itself once this call has returned (never re-entrantly); `None`: nobody listens.
+    on_event: StoredValue<Option<js_sys::Function>, LocalStorage>,
+}
+
+impl ViewerState {
+    pub fn new(on_event: Option<js_sys::Function>) -> Self {
+        let file: RwSignal<Option<Shared<LoadedFile>>> = RwSignal::new(None);
+        let trace_index = RwSignal::new(0usize);
+        let collapsed = RwSignal::new(CollapsedSet::default());
+        let trace = Memo::new(move |_| {
+            let index = trace_index.get();
+            file.with(|file| file.as_ref().and_then(|file| file.traces.get(index).cloned()))
+        });
+        let kind_filter = RwSignal::new(None::<SpanKind>);
+        let errors_only = RwSignal::new(false);
+        let rows = Memo::new(move |_| {
+            let (kind, errors) = (kind_filter.get(), errors_only.get());
+            let rows = trace.with(|trace| {
+                let Some(trace) = trace else { return Vec::new() };
+                collapsed.with(|collapsed| {
+                    if kind.is_none() && !errors {
+                        return visible_rows(trace, collapsed);
+                    }
+                    let kept = kept_with_ancestors(trace, |span| {
+                        kind.is_none_or(|kind| span.kind == kind) && (!errors || span.status.is_error())
+                    });
+                    visible_filtered_rows(trace, collapsed, &kept)
+                })
+            });
+            Shared(Arc::new(rows))
+        });
+        let zoom = RwSignal::new(None::<TimeWindow>);
+        let window = Memo::new(move |_| {
+            zoom.get().or_else(|| {
+                trace.with(|trace| {
+                    trace.as_ref().map(|trace| TimeWindow { start_ns: trace.start_ns, duration_ns: trace.duration_ns })
+                })
+            })
+        });
+        let digest = Memo::new(move |_| {
+            Shared(Arc::new(trace.with(|trace| trace.as_ref().map(|trace| digest(trace)).unwrap_or_default())))
+        });
+        let query = RwSignal::new(String::new());
+        let matches = Memo::new(move |_| {
+            let found = query.with(|text| match Query::new(text) {
+                Some(query) => {
+                    trace.with(|trace| trace.as_ref().map(|trace| search_spans(trace, &query)).unwrap_or_default())
+                }
+                None => Vec::new(),
+            });
+            Shared(Arc::new(found))
+        });
+        ViewerState {
+            view_mode: RwSignal::new(ViewMode::Auto),
+            showing_list: RwSignal::new(false),
+            file,
+            trace_index,
+            selected: RwSignal::new(None),
+            collapsed,
+            kind_filter,
+            errors_only,
+            error: RwSignal::new(None),
+            generation: RwSignal::new(0),
+            trace,
+            rows,
+            zoom,
+            window,
+            digest,
+            query,
+            matches,
+            on_event: StoredValue::new_local(on_event),
+        }
+    }
+
+    /// Shows a freshly imported file, starting at its first trace with nothing selected.
+    pub fn show_file(&self, file: LoadedFile) {
+        self.error.set(None);
+        self.query.set(String::new());
+        self.kind_filter.set(None);
+        self.errors_only.set(false);
+        self.zoom.set(None);
+        self.selected.set(None);
+        self.trace_index.set(0);
+        self.collapsed.set(CollapsedSet::new(file.traces.first().map(|trace| trace.spans.len()).unwrap_or(0)));
+        self.generation.update(|generation| *generation += 1);
+        let several = file.traces.len() > 1;
+        self.file.set(Some(Shared(Arc::new(file))));
+        self.showing_list.set(match self.view_mode.get_untracked() {
+            ViewMode::List => true,
+            ViewMode::Trace => false,
+            ViewMode::Auto => several,
+        });
+    }
+
+    /// Sets the `view` attribute's mode and shows the screen it asks for.
+    pub fn set_view_mode(&self, mode: ViewMode) {
+        self.view_mode.set(mode);
+        let several = self.file.with_untracked(|file| file.as_ref().is_some_and(|file| file.traces.len() > 1));
+        self.showing_list.set(match mode {
+            ViewMode::List => true,
+            ViewMode::Trace => false,
+            ViewMode::Auto => several && self.showing_list.get_untracked(),
+        });
+    }
+
+    /// Opens a trace from the list.
+    pub fn open_trace(&self, index: usize) {
+        self.showing_list.set(false);
+        if index != self.trace_index.get_untracked() {
+            self.show_trace(index);
+        }
+    }
+
+    /// Shows the trace with this trace id, or at this 0-based position; false when there is none.
+    pub fn select_trace(&self, index_or_id: &str) -> bool {
+        let found = self.file.with_untracked(|file| {
+            let file = file.as_ref()?;
+            file.traces
+                .iter()
+                .position(|trace| trace.trace_id == index_or_id)
+                .or_else(|| index_or_id.parse::<usize>().ok().filter(|index| *index < file.traces.len()))
+        });
+        match found {
+            Some(index) if index != self.trace_index.get_untracked() => {
+                self.show_trace(index);
+                true
+            }
+            Some(_) => true,
+            None => false,
+        }
+    }
+
+    /// Shows nothing: forgets the file, the selection and any error.
+    pub fn clear(&self) {
+        self.selected.set(None);
+        self.error.set(None);
+        self.query.set(String::new());
+        self.file.set(None);
+    }
+
+    /// The loaded file, if any (not tracked: for callers outside the reactive views).
+    pub fn loaded_file(&self) -> Option<Shared<LoadedFile>> {
+        self.file.get_untracked()
+    }
+
+    /// The selected span's id.
+    pub fn selected_span_id(&self) -> Option<String> {
+        let index = self.selected.get_untracked()?;
+        self.trace.with_untracked(|trace| trace.as_ref()?.spans.get(index).map(|span| span.span_id.clone()))
+    }
+
+    /// Switches to another trace of the loaded file.
+    pub fn show_trace(&self, index: usize) {
+        let span_count = self.file.with_untracked(|file| {
+            file.as_ref().and_then(|file| file.traces.get(index)).map(|trace| trace.spans.len())
+        });
+        if let Some(span_count) = span_count {
+            self.selected.set(None);
+            self.collapsed.set(CollapsedSet::new(span_count));
+            self.zoom.set(None);
+            self.generation.update(|generation| *generation += 1);
+            self.trace_index.set(index);
+            self.emit("trace-select", &TraceSelectDetail { trace_index: index });
+        }
+    }
+
+    /// Shows a load error; the previous trace stays loaded underneath but hidden.
+    pub fn show_error(&self, message: String) {
+        self.error.set(Some(message));
+    }
+
+    /// Selects a span because the person did: updates the panel and tells the host page.
+    pub fn select_by_user(&self, index: usize) {
+        self.selected.set(Some(index));
+        let detail = self.trace.with_untracked(|trace| {
+            trace.as_ref().and_then(|trace| {
+                trace.spans.get(index).map(|span| SpanSelectDetail {
+                    trace_id: trace.trace_id.clone(),
+                    span_id: span.span_id.clone(),
+                    name: span.name.clone(),
+                })
+            })
+        });
+        if let Some(detail) = detail {
+            self.emit("span-select", &detail);
+        }
+    }
+
+    /// Reveals and selects the span with this id in the current trace; false when there is none.
+    pub fn select_span_id(&self, span_id: &str) -> bool {
+        let found = self.trace.with_untracked(|trace| trace.as_ref().and_then(|trace| trace.find_span(span_id)));
+        let Some(index) = found else { return false };
+        self.reveal(index);
+        self.selected.set(Some(index));
+        true
+    }
+
+    /// Unfolds the ancestors of a span so its row is visible.
+    pub fn reveal(&self, index: usize) {
+        self.trace.with_untracked(|trace| {
+            if let Some(trace) = trace {
+                self.collapsed.update(|collapsed| collapsed.reveal(trace, index));
+            }
+        });
+    }
+
+    /// Folds the tree to `depth` levels (`None` unfolds everything).
+    pub fn fold_to_depth(&self, depth: Option<u32>) {
+        self.trace.with_untracked(|trace| {
+            let Some(trace) = trace else { return };
+            self.collapsed.update(|collapsed| match depth {
+                Some(depth) => collapsed.collapse_to_depth(trace, depth),
+                None => collapsed.expand_all(),
+            });
+        });
+    }
+
+    /// Moves the selection to the next (or previous) search match, wrapping around.
+    pub fn step_match(&self, forward: bool) {
+        let matches = self.matches.get_untracked();
+        if matches.is_empty() {
+            return;
+        }
+        let current = self.selected.get_untracked();
+        let last = matches[matches.len() - 1];
+        let next = match (current, forward) {
+            (Some(current), true) => matches.iter().copied().find(|index| *index > current).unwrap_or(matches[0]),
+            (Some(current), false) => matches.iter().rev().copied().find(|index| *index < current).unwrap_or(last),
+            (None, true) => matches[0],
+            (None, false) => last,
+        };
+        self.reveal(next);
+        self.select_by_user(next);
+    }
+
+    /// Hands an event and its typed detail (see `trace_viewer_core::contract`) to the element's
+    /// JavaScript, which dispatches it after this call returns.
+    fn emit(&self, name: &str, detail: &impl serde::Serialize) {
+        self.on_event.with_value(|on_event| {
+            let Some(on_event) = on_event else { return };
+            let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+            if let Ok(detail) = detail.serialize(&serializer) {
+                let _ = on_event.call2(&wasm_bindgen::JsValue::NULL, &name.into(), &detail);
+            }
+        });
+    }
+}

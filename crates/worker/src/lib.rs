@@ -1,0 +1,187 @@
+//! The worker's wasm module: imports trace files and encodes them for the page. The import
+//! worker (www/trace-viewer-worker.js) calls [`ImportInput::import`], which encodes the traces
+//! while it builds them and posts the pieces back; the page's module decodes them a few
+//! milliseconds at a time between frames. Where no worker can start, the page runs this module on
+//! its main thread the same way. The page's module carries no importer.
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen::prelude::*;
+
+use trace_viewer_core::generate;
+use trace_viewer_core::import::progress::{with_progress, ImportProgress};
+use trace_viewer_core::import::{import_owned_buffers, BuildObserver};
+use trace_viewer_core::model::{Span, Trace};
+use trace_viewer_core::transfer::StreamingEncoder;
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// Bytes per piece of the encoded result the worker posts.
+const ENCODED_PIECE_BYTES: usize = 16 << 20;
+
+/// The files of one import, brought into the worker's wasm memory as they arrive: whole, or a
+/// chunk at a time while the page is still copying the rest (a caller's buffer, which must stay
+/// usable, is sent in chunks through two reused buffers, so no second copy of the whole file is
+/// ever made in fresh memory). Then [`ImportInput::import`] imports them.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct ImportInput {
+    names: Vec<String>,
+    files: Vec<Vec<u8>>,
+}
+
+#[wasm_bindgen]
+impl ImportInput {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> ImportInput {
+        ImportInput::default()
+    }
+
+    /// Adds a file of `length` bytes (an empty name: none given); returns its index for `append`.
+    #[wasm_bindgen(js_name = addFile)]
+    pub fn add_file(&mut self, name: String, length: usize) -> usize {
+        self.names.push(name);
+        self.files.push(Vec::with_capacity(length));
+        self.files.len() - 1
+    }
+
+    /// Appends the next bytes of file `file`, copied straight from the JS array into place.
+    pub fn append(&mut self, file: usize, chunk: &js_sys::Uint8Array) -> Result<(), JsError> {
+        let bytes = self.files.get_mut(file).ok_or_else(|| JsError::new("no such file in this import"))?;
+        let (start, length) = (bytes.len(), chunk.length() as usize);
+        bytes.reserve(length);
+        // Straight into the spare room: zeroing it first wrote every byte of a large file twice.
+        chunk.copy_to_uninit(&mut bytes.spare_capacity_mut()[..length]);
+        // SAFETY: `copy_to_uninit` initialised these `length` bytes just past the old length.
+        unsafe { bytes.set_len(start + length) };
+        Ok(())
+    }
+
+    /// Imports the files and encodes them for the page on the way: each trace's spans as soon as
+    /// their conventions are mapped, the rest once its tree is built (see
+    /// [`StreamingEncoder`]), in `Uint8Array` pieces of about 16 MB passed to
+    /// `on_piece` as they are written (the worker posts each at once, so the page decodes spans
+    /// while the worker still builds the tree). Throws an `Error` whose message says where and what
+    /// when nothing could be imported (before any piece). `on_progress`, when given, is called
+    /// with the number of spans read so far, then with `-1` once reading is done. The encoding
+    /// goes through one buffer of a piece's size, reused for every piece.
+    ///
+    /// For a worker that ends right after: the imported model is not freed (for a million spans
+    /// that is millions of small frees, a tenth of the import's time); ending the worker returns
+    /// its memory.
+    pub fn import(
+        self,
+        on_progress: Option<js_sys::Function>,
+        on_piece: &js_sys::Function,
+    ) -> Result<ImportedPieces, JsValue> {
+        let mut pieces = 0;
+        let mut encode_ms = 0.0;
+        let mut failure = None;
+        let mut emit = |piece: &[u8]| {
+            if failure.is_none() {
+                failure = on_piece.call1(&JsValue::NULL, &js_sys::Uint8Array::from(piece)).err();
+                pieces += 1;
+            }
+        };
+        let mut encoder =
+            TimedEncoder { encoder: StreamingEncoder::new(ENCODED_PIECE_BYTES, &mut emit), spent_ms: &mut encode_ms };
+        let ImportInput { names, files } = self;
+        // Given away: the files' memory is freed once read and reused by the tree builder.
+        let owned = names.into_iter().map(|name| (!name.is_empty()).then_some(name)).zip(files).collect();
+        let import = || import_owned_buffers(owned, Some(&mut encoder));
+        let set = match on_progress {
+            Some(callback) => with_progress(move |progress| report_progress(&callback, progress), import),
+            None => import(),
+        }
+        .map_err(|error| JsValue::from(JsError::new(&error.to_string())))?;
+        let started = js_sys::Date::now();
+        let TimedEncoder { encoder, spent_ms } = encoder;
+        encoder.finish(&set);
+        *spent_ms += js_sys::Date::now() - started;
+        std::mem::forget(set);
+        failure.map_or(Ok(ImportedPieces { piece_count: pieces, encode_ms }), Err)
+    }
+}
+
+/// What [`ImportInput::import`] sent: how many pieces, and the milliseconds spent encoding them
+/// (within the import's own time), for benchmarks and curious callers.
+#[wasm_bindgen]
+pub struct ImportedPieces {
+    #[wasm_bindgen(js_name = pieceCount)]
+    pub piece_count: usize,
+    #[wasm_bindgen(js_name = encodeMs)]
+    pub encode_ms: f64,
+}
+
+/// The worker's encoder, timing its own work (a call per few thousand spans, so the clock costs
+/// nothing).
+struct TimedEncoder<'a, 'b> {
+    encoder: StreamingEncoder<'a>,
+    spent_ms: &'b mut f64,
+}
+
+impl TimedEncoder<'_, '_> {
+    fn timed(&mut self, write: impl FnOnce(&mut StreamingEncoder)) {
+        let started = js_sys::Date::now();
+        write(&mut self.encoder);
+        *self.spent_ms += js_sys::Date::now() - started;
+    }
+}
+
+impl BuildObserver for TimedEncoder<'_, '_> {
+    fn started(&mut self, trace_count: usize, span_count: usize) {
+        self.encoder.started(trace_count, span_count);
+    }
+
+    fn trace_started(&mut self, trace_id: &str, span_count: usize) {
+        self.encoder.trace_started(trace_id, span_count);
+    }
+
+    fn spans_mapped(&mut self, spans: &[Span]) {
+        self.timed(|encoder| encoder.spans_mapped(spans));
+    }
+
+    fn trace_built(&mut self, trace: &Trace, order: &[usize]) {
+        self.timed(|encoder| encoder.trace_built(trace, order));
+    }
+}
+
+/// Passes a step of the import to the worker's callback (errors in it are the callback's own).
+fn report_progress(callback: &js_sys::Function, progress: ImportProgress) {
+    let value = match progress {
+        ImportProgress::SpansRead(count) => count as f64,
+        ImportProgress::Building => -1.0,
+    };
+    let _ = callback.call1(&JsValue::NULL, &JsValue::from_f64(value));
+}
+
+/// Spans in each of the two generated traces the warm-up imports. Chromium optimises a wasm
+/// function once it has run enough, and a function already running (the loop over a file's spans)
+/// keeps its first, slower code until it returns. With 20,000 instead of 2,000 the first row of a
+/// million spans came sooner in each of four interleaved pairs (1,558-2,291 ms against
+/// 1,703-3,127 ms); the warm-up then takes 270-300 ms of the throw-away worker, once per page.
+const WARM_UP_SPANS: usize = 20_000;
+
+/// Runs the import and the encoding once on two small generated OTLP traces (one with GenAI
+/// attributes and messages, one lean), so the browser optimises that code before a real file
+/// arrives: the element calls it in a throw-away worker once per page, and Chromium shares the
+/// optimised code with every later worker of the page (a 230,000-span import measured 1,312 ms
+/// cold and 1,086 ms after this). Returns the two encodings (one `Uint8Array` each) for the page to
+/// decode, which warms the page module's decoder the same way.
+#[wasm_bindgen(js_name = warmUp)]
+pub fn warm_up() -> js_sys::Array {
+    let encodings = js_sys::Array::new();
+    for text in [generate::otlp_trace(WARM_UP_SPANS), generate::lean_otlp_trace(WARM_UP_SPANS)] {
+        // The worker's own path: encoded while imported.
+        let mut encoded = Vec::new();
+        let mut keep = |piece: &[u8]| encoded.extend_from_slice(piece);
+        let mut encoder = StreamingEncoder::new(ENCODED_PIECE_BYTES, &mut keep);
+        if let Ok(set) = import_owned_buffers(vec![(None, text.into_bytes())], Some(&mut encoder)) {
+            encoder.finish(&set);
+            encodings.push(&js_sys::Uint8Array::from(encoded.as_slice()));
+        }
+    }
+    encodings
+}
