@@ -127,9 +127,9 @@ test('each load\'s worker ends with it; a newer load ends a slower, larger one a
     const settled = [];
     const slow = viewer.load(big, 'big.json');
     slow.then(() => settled.push('slow'));
-    // Once the big import is under way in its worker (its progress bar says so), replace it.
+    // Once the big import is under way in its worker (the bar counts the spans it has read), replace it.
     await new Promise((resolve) => {
-      const reading = () => /^Reading/.test(viewer.shadowRoot.querySelector('.tv-progress span')?.textContent ?? '');
+      const reading = () => /^Reading .* spans$/.test(viewer.shadowRoot.querySelector('.tv-progress span')?.textContent ?? '');
       if (reading()) resolve();
       else new MutationObserver((records, observer) => { if (reading()) { observer.disconnect(); resolve(); } })
         .observe(viewer.shadowRoot, { subtree: true, childList: true, characterData: true });
