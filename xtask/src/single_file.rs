@@ -42,16 +42,18 @@ pub fn write(root: &Path, package: &Path) -> Result<(), String> {
         r#"
 const sources = {{ glue: {glue}, workerGlue: {worker_glue}, loader: {loader}, element: {element}, worker: {worker}, page: {page} }};
 const moduleUrl = (source) => URL.createObjectURL(new Blob([source], {{ type: 'text/javascript' }}));
+// Points a module's imports of `specifier` (in either quotes) at `url`.
+const point = (source, specifier, url) => source.replaceAll(`"${{specifier}}"`, JSON.stringify(url)).replaceAll(`'${{specifier}}'`, JSON.stringify(url));
 const glueUrl = moduleUrl(sources.glue);
 const workerGlueUrl = moduleUrl(sources.workerGlue);
-globalThis.TRACE_VIEWER_WORKER = moduleUrl(sources.worker.replace("'./wasm/trace_viewer_worker.js'", JSON.stringify(workerGlueUrl)));
-const loaderUrl = moduleUrl(sources.loader.replace("'./wasm/trace_viewer.js'", JSON.stringify(glueUrl)).replace("'./wasm/trace_viewer_worker.js'", JSON.stringify(workerGlueUrl)));
-const elementUrl = moduleUrl(sources.element.replace("'./wasm/trace_viewer.js'", JSON.stringify(glueUrl)).replaceAll("'./trace-viewer-loader.js'", JSON.stringify(loaderUrl)));
+globalThis.TRACE_VIEWER_WORKER = moduleUrl(point(sources.worker, './wasm/trace_viewer_worker.js', workerGlueUrl));
+const loaderUrl = moduleUrl(point(point(sources.loader, './wasm/trace_viewer.js', glueUrl), './wasm/trace_viewer_worker.js', workerGlueUrl));
+const elementUrl = moduleUrl(point(point(sources.element, './wasm/trace_viewer.js', glueUrl), './trace-viewer-loader.js', loaderUrl));
 const bytesOf = (base64) => Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
 globalThis.TRACE_VIEWER_WASM = bytesOf({wasm});
 globalThis.TRACE_VIEWER_WORKER_WASM = bytesOf({worker_wasm});
 window.TRACE_VIEWER_EMBEDDED_EXAMPLE = {example};
-await import(moduleUrl(sources.page.replace("'./pkg/trace-viewer.js'", JSON.stringify(elementUrl))));
+await import(moduleUrl(point(sources.page, './pkg/trace-viewer.js', elementUrl)));
 "#,
         glue = script_string(&glue),
         worker_glue = script_string(&worker_glue),

@@ -69,8 +69,12 @@ pub fn ensure_node_tools() -> Result<(), String> {
     if matches!((installed, newest_manifest), (Some(installed), Some(manifest)) if installed >= manifest) {
         return Ok(());
     }
-    println!("== installing npm tooling (binaryen, playwright-core, ajv, typescript, vite)");
+    println!("== installing npm tooling (binaryen, esbuild, playwright-core, ajv, typescript, vite)");
     run(Command::new("npm").args(["install", "--no-audit", "--no-fund"]).current_dir(&directory))
+}
+
+pub fn esbuild() -> PathBuf {
+    node_tools_dir().join("node_modules/.bin/esbuild")
 }
 
 pub fn wasm_opt() -> PathBuf {

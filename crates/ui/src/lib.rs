@@ -29,8 +29,9 @@ use web_sys::{HtmlElement, ShadowRoot};
 
 pub use state::{LoadedFile, Shared, ViewMode, ViewerState};
 
-/// The stylesheet, injected into each viewer's shadow root (never into the page's `<head>`).
-pub const STYLE_SHEET: &str = include_str!("style.css");
+/// The stylesheet (`style.css`, minified by `build.rs`), injected into each viewer's shadow root
+/// (never into the page's `<head>`).
+pub const STYLE_SHEET: &str = include_str!(concat!(env!("OUT_DIR"), "/style.min.css"));
 
 /// Gives the shadow root its styles: as a constructed style sheet where the browser has them
 /// (a page's Content-Security-Policy `style-src` does not apply to those, so the element works
