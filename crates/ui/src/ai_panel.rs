@@ -5,7 +5,8 @@
 use leptos::prelude::*;
 
 use super::attribute_table::ValueText;
-use trace_viewer_core::model::{format_count, AiDetails, AttributeValue, Message, SpanKind};
+use trace_viewer_core::model::{AiDetails, AttributeValue, Message, SpanKind};
+use trace_viewer_core::view::present::usage_line;
 
 fn text_value(text: &str) -> AttributeValue {
     AttributeValue::String(text.to_string())
@@ -60,27 +61,6 @@ fn messages_section(title: &'static str, messages: Vec<Message>) -> Option<impl 
             </section>
         }
     })
-}
-
-/// A usage line: `1,184 in · 61 out · 1,245 total · 320 cached · $0.00357`.
-fn usage_line(details: &AiDetails) -> Option<String> {
-    let tokens = &details.tokens;
-    let mut parts = Vec::new();
-    for (label, value) in [
-        ("in", tokens.input),
-        ("out", tokens.output),
-        ("total", tokens.total_or_sum()),
-        ("cached", tokens.cached),
-        ("reasoning", tokens.reasoning),
-    ] {
-        if let Some(value) = value {
-            parts.push(format!("{} {label}", format_count(value)));
-        }
-    }
-    if let Some(cost) = details.cost_usd {
-        parts.push(format!("${}", AttributeValue::Double(cost).display()));
-    }
-    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 #[component]

@@ -6,10 +6,10 @@ use leptos::prelude::*;
 use super::ai_panel::AiPanel;
 use super::attribute_table::AttributeTable;
 use super::copy_button::CopyButton;
-use super::span_row::kind_label;
 use super::ViewerState;
 use trace_viewer_core::analysis::format_duration_ns;
 use trace_viewer_core::model::{format_rfc3339_ns, Attribute, AttributeValue, SpanStatus, Trace};
+use trace_viewer_core::view::present::kind_label;
 
 #[component]
 pub fn DetailPanel(state: ViewerState) -> impl IntoView {

@@ -8,6 +8,7 @@ use super::copy_button::CopyButton;
 use super::ViewerState;
 use trace_viewer_core::analysis::{format_duration_ns, TraceDigest};
 use trace_viewer_core::model::{format_count, AttributeValue, Trace};
+use trace_viewer_core::view::present::format_cost_usd;
 
 #[component]
 pub fn Header(state: ViewerState) -> impl IntoView {
@@ -93,8 +94,7 @@ fn TraceFacts(
     let warning_count = trace.warnings.len() + file_warnings;
     // Usage is counted on model calls only: agent and chain spans often repeat their children's sums.
     let total_tokens = digest.model_tokens;
-    let total_cost =
-        digest.model_cost_usd.map(|cost| format!("${}", AttributeValue::Double((cost * 1e6).round() / 1e6).display()));
+    let total_cost = digest.model_cost_usd.map(format_cost_usd);
     let fact = |label: &'static str, value: Option<String>, copyable: bool| {
         value.map(|value| {
             let copy = copyable.then(|| view! { <CopyButton text=value.clone() label=label /> });

@@ -9,7 +9,7 @@ use super::tree_view::ROW_HEIGHT_PX;
 use super::ViewerState;
 use trace_viewer_core::analysis::{format_duration_ns, format_percent, interval_geometry, TimeWindow};
 use trace_viewer_core::model::format_count;
-use trace_viewer_core::model::{Span, SpanKind};
+use trace_viewer_core::view::present::{inline_facts, kind_label};
 
 /// Pixels of indentation per tree level.
 const INDENT_PX: u32 = 14;
@@ -126,38 +126,4 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
     };
     // Tachys has no `aria_level` helper, so the tree level is added as a custom attribute.
     row.add_any_attr(custom_attribute("aria-level", (depth + 1).to_string())).into_any()
-}
-
-/// The short chip text for a kind.
-pub fn kind_label(kind: SpanKind) -> &'static str {
-    match kind {
-        SpanKind::Llm => "LLM",
-        SpanKind::Tool => "TOOL",
-        SpanKind::Retrieval => "RETRIEVE",
-        SpanKind::Agent => "AGENT",
-        SpanKind::Chain => "CHAIN",
-        SpanKind::Embedding => "EMBED",
-        SpanKind::Guardrail => "GUARD",
-        SpanKind::Other => "SPAN",
-    }
-}
-
-/// Key facts worth reading without opening the span: the model and tokens, the tool, the
-/// number of documents.
-fn inline_facts(span: &Span) -> Option<String> {
-    let details = span.ai.as_deref()?;
-    let mut parts: Vec<String> = Vec::new();
-    if let Some(model) = &details.model {
-        parts.push(model.clone());
-    }
-    if let Some(name) = details.tool.as_ref().and_then(|tool| tool.name.clone()) {
-        parts.push(name);
-    }
-    if !details.documents.is_empty() {
-        parts.push(format!("{} docs", details.documents.len()));
-    }
-    if let Some(total) = details.tokens.total_or_sum() {
-        parts.push(format!("{total} tok"));
-    }
-    (!parts.is_empty()).then(|| parts.join(" · "))
 }

@@ -11,6 +11,9 @@ use trace_viewer_core::analysis::{
 };
 use trace_viewer_core::contract::{SpanSelectDetail, TraceSelectDetail};
 use trace_viewer_core::model::{ImportWarning, SpanKind, Trace, TraceSet};
+use trace_viewer_core::view::navigation::next_match;
+pub use trace_viewer_core::view::screen::ViewMode;
+use trace_viewer_core::view::screen::{list_after_mode_change, list_when_loaded};
 
 /// An `Arc` compared by pointer: memos holding big data must not compare it field by field.
 #[derive(Debug)]
@@ -56,25 +59,6 @@ impl LoadedFile {
             format: set.format,
             traces: set.traces.into_iter().map(|trace| Shared(Arc::new(trace))).collect(),
             warnings: set.warnings,
-        }
-    }
-}
-
-/// Which screen shows: one trace, the list of the file's traces, or the list only when the file
-/// holds several traces and none has been opened yet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ViewMode {
-    Trace,
-    List,
-    Auto,
-}
-
-impl ViewMode {
-    pub fn parse(text: &str) -> ViewMode {
-        match text {
-            "trace" => ViewMode::Trace,
-            "list" => ViewMode::List,
-            _ => ViewMode::Auto,
         }
     }
 }
@@ -204,24 +188,16 @@ impl ViewerState {
         self.trace_index.set(0);
         self.collapsed.set(CollapsedSet::new(file.traces.first().map(|trace| trace.spans.len()).unwrap_or(0)));
         self.generation.update(|generation| *generation += 1);
-        let several = file.traces.len() > 1;
+        let trace_count = file.traces.len();
         self.file.set(Some(Shared(Arc::new(file))));
-        self.showing_list.set(match self.view_mode.get_untracked() {
-            ViewMode::List => true,
-            ViewMode::Trace => false,
-            ViewMode::Auto => several,
-        });
+        self.showing_list.set(list_when_loaded(self.view_mode.get_untracked(), trace_count));
     }
 
     /// Sets the `view` attribute's mode and shows the screen it asks for.
     pub fn set_view_mode(&self, mode: ViewMode) {
         self.view_mode.set(mode);
-        let several = self.file.with_untracked(|file| file.as_ref().is_some_and(|file| file.traces.len() > 1));
-        self.showing_list.set(match mode {
-            ViewMode::List => true,
-            ViewMode::Trace => false,
-            ViewMode::Auto => several && self.showing_list.get_untracked(),
-        });
+        let trace_count = self.file.with_untracked(|file| file.as_ref().map_or(0, |file| file.traces.len()));
+        self.showing_list.set(list_after_mode_change(mode, trace_count, self.showing_list.get_untracked()));
     }
 
     /// Opens a trace from the list.
@@ -339,17 +315,7 @@ impl ViewerState {
     /// Moves the selection to the next (or previous) search match, wrapping around.
     pub fn step_match(&self, forward: bool) {
         let matches = self.matches.get_untracked();
-        if matches.is_empty() {
-            return;
-        }
-        let current = self.selected.get_untracked();
-        let last = matches[matches.len() - 1];
-        let next = match (current, forward) {
-            (Some(current), true) => matches.iter().copied().find(|index| *index > current).unwrap_or(matches[0]),
-            (Some(current), false) => matches.iter().rev().copied().find(|index| *index < current).unwrap_or(last),
-            (None, true) => matches[0],
-            (None, false) => last,
-        };
+        let Some(next) = next_match(&matches, self.selected.get_untracked(), forward) else { return };
         self.reveal(next);
         self.select_by_user(next);
     }

@@ -5,9 +5,9 @@
 
 use leptos::prelude::*;
 
-use super::span_row::kind_label;
 use super::ViewerState;
 use trace_viewer_core::model::SpanKind;
+use trace_viewer_core::view::present::kind_label;
 
 /// The kinds present in the current trace with their span counts, in a fixed order (counted in
 /// the trace's digest, not in a pass of their own).

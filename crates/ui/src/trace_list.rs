@@ -4,16 +4,8 @@
 use leptos::prelude::*;
 
 use super::ViewerState;
-use trace_viewer_core::model::{format_count, format_duration_ns, format_rfc3339_ns, SpanKind, Trace};
-
-fn total_tokens(trace: &Trace) -> u64 {
-    trace
-        .spans
-        .iter()
-        .filter(|span| matches!(span.kind, SpanKind::Llm | SpanKind::Embedding))
-        .filter_map(|span| span.ai.as_deref()?.tokens.total_or_sum())
-        .sum()
-}
+use trace_viewer_core::model::{format_count, format_duration_ns, format_rfc3339_ns};
+use trace_viewer_core::view::present::model_call_tokens;
 
 #[component]
 pub fn TraceList(state: ViewerState) -> impl IntoView {
@@ -37,7 +29,7 @@ pub fn TraceList(state: ViewerState) -> impl IntoView {
                             <td class="tv-number">{format_duration_ns(trace.duration_ns)}</td>
                             <td class="tv-number">{format_count(trace.spans.len() as u64)}</td>
                             <td class="tv-number" class:tv-list-error-count={errors > 0}>{errors.to_string()}</td>
-                            <td class="tv-number">{format_count(total_tokens(trace))}</td>
+                            <td class="tv-number">{format_count(model_call_tokens(trace))}</td>
                             <td class:tv-badge-negative=negative>{feedback.join(", ")}</td>
                             <td>{trace.user_id.clone().unwrap_or_default()}</td>
                             <td>{trace.session_id.clone().unwrap_or_default()}</td>

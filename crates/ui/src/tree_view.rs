@@ -9,11 +9,10 @@ use super::minimap::Minimap;
 use super::span_row::SpanRow;
 use super::time_axis::TimeAxis;
 use super::ViewerState;
+use trace_viewer_core::view::navigation::{tree_key_action, TreeKeyAction};
+pub use trace_viewer_core::view::row_window::ROW_HEIGHT_PX;
+use trace_viewer_core::view::row_window::{rendered_rows, scroll_to_reveal};
 
-/// Height of one row in CSS pixels; CSS uses the same number (`--tv-row-height`).
-pub const ROW_HEIGHT_PX: usize = 26;
-/// Rows rendered beyond each edge of the viewport so fast scrolling shows no gaps.
-const OVERSCAN_ROWS: usize = 8;
 /// Viewport height assumed until the real one is measured.
 const DEFAULT_VIEWPORT_PX: f64 = 800.0;
 
@@ -91,14 +90,11 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
     // (trace generation, row position, span index) for every row that should be in the DOM now.
     let rendered_rows = move || {
         let generation = state.generation.get();
-        let first = (scroll_top.get().max(0.0) as usize / ROW_HEIGHT_PX).saturating_sub(OVERSCAN_ROWS);
-        let count = viewport_height.get().max(0.0) as usize / ROW_HEIGHT_PX + 2 + 2 * OVERSCAN_ROWS;
+        let (scroll_top, viewport_height) = (scroll_top.get(), viewport_height.get());
         state.rows.with(|rows| {
-            // When the list shrinks under a scrolled viewport (collapse all, a filter), the browser
-            // clamps the scroll position; until its scroll event arrives, show the last rows.
-            let start = first.min(rows.len().saturating_sub(count));
-            let end = (start + count).min(rows.len());
-            (start..end).map(|position| (generation, position, rows[position])).collect::<Vec<_>>()
+            rendered_rows(scroll_top, viewport_height, rows.len())
+                .map(|position| (generation, position, rows[position]))
+                .collect::<Vec<_>>()
         })
     };
 
@@ -123,16 +119,10 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
             return;
         };
         let position = state.rows.with_untracked(|rows| rows.iter().position(|row| *row == selected));
-        if let Some(position) = position {
-            let top = (position * ROW_HEIGHT_PX) as i32;
-            let row_height = ROW_HEIGHT_PX as i32;
-            let view_top = element.scroll_top();
-            let view_height = element.client_height();
-            if top < view_top {
-                element.set_scroll_top(top);
-            } else if top + row_height > view_top + view_height && view_height > 0 {
-                element.set_scroll_top(top + row_height - view_height);
-            }
+        if let Some(scroll_to) =
+            position.and_then(|position| scroll_to_reveal(position, element.scroll_top(), element.client_height()))
+        {
+            element.set_scroll_top(scroll_to);
         }
     });
 
@@ -185,48 +175,21 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
     }
 }
 
-/// Moves the selection or folds rows for one key; returns whether the key was used.
+/// Carries out what a key does in the tree (decided by `view::navigation`); returns whether the
+/// key was the tree's.
 fn handle_key(state: ViewerState, key: &str) -> bool {
     let rows = state.rows.get_untracked();
-    if rows.is_empty() {
-        return false;
-    }
     let selected = state.selected.get_untracked();
-    let position = selected.and_then(|span| rows.iter().position(|row| *row == span));
-    let select_position = |position: usize| state.select_by_user(rows[position.min(rows.len() - 1)]);
-    match (key, position, selected) {
-        ("ArrowDown", None, _) | ("Home", _, _) => select_position(0),
-        ("End", _, _) => select_position(rows.len() - 1),
-        ("ArrowDown", Some(position), _) => select_position(position + 1),
-        ("ArrowUp", Some(position), _) => select_position(position.saturating_sub(1)),
-        ("ArrowRight", Some(_), Some(span)) => {
-            let (has_children, collapsed) = state.trace.with_untracked(|trace| {
-                let has = trace.as_ref().is_some_and(|trace| trace.spans[span].has_children());
-                (has, state.collapsed.with_untracked(|set| set.is_collapsed(span)))
-            });
-            if has_children && collapsed {
-                state.collapsed.update(|set| set.set(span, false));
-            } else if has_children {
-                state.select_by_user(span + 1);
-            }
-        }
-        ("ArrowLeft", Some(_), Some(span)) => {
-            let (has_children, collapsed, parent) = state.trace.with_untracked(|trace| {
-                let span_data = trace.as_ref().map(|trace| &trace.spans[span]);
-                (
-                    span_data.is_some_and(|span| span.has_children()),
-                    state.collapsed.with_untracked(|set| set.is_collapsed(span)),
-                    span_data.and_then(|span| span.parent.get()),
-                )
-            });
-            if has_children && !collapsed {
-                state.collapsed.update(|set| set.set(span, true));
-            } else if let Some(parent) = parent {
-                state.select_by_user(parent);
-            }
-        }
-        ("Enter" | " ", Some(_), Some(span)) => state.select_by_user(span),
-        _ => return false,
+    let action = state.trace.with_untracked(|trace| {
+        let trace = trace.as_ref()?;
+        state.collapsed.with_untracked(|collapsed| tree_key_action(key, &rows, selected, trace, collapsed))
+    });
+    match action {
+        Some(TreeKeyAction::Select(span)) => state.select_by_user(span),
+        Some(TreeKeyAction::Expand(span)) => state.collapsed.update(|set| set.set(span, false)),
+        Some(TreeKeyAction::Collapse(span)) => state.collapsed.update(|set| set.set(span, true)),
+        Some(TreeKeyAction::Stay) => {}
+        None => return false,
     }
     true
 }

@@ -5,6 +5,7 @@
 //! all of that again: these took seven, and a large trace's first frame waited for them.
 
 use crate::model::{Span, SpanKind, Trace};
+use crate::view::present::is_model_call;
 
 /// Columns of the start-time histogram (the minimap's strip).
 pub const HISTOGRAM_COLUMNS: usize = 120;
@@ -61,7 +62,7 @@ pub fn digest(trace: &Trace) -> TraceDigest {
         let column = column_of(span.start_ns);
         digest.starts[column] = digest.starts[column].saturating_add(1);
         digest.failed_starts[column] |= failed;
-        if let (SpanKind::Llm | SpanKind::Embedding, Some(details)) = (span.kind, span.ai.as_deref()) {
+        if let (true, Some(details)) = (is_model_call(span), span.ai.as_deref()) {
             digest.model_tokens += details.tokens.total_or_sum().unwrap_or(0);
             if let Some(cost) = details.cost_usd {
                 *digest.model_cost_usd.get_or_insert(0.0) += cost;

@@ -647,7 +647,7 @@ mod tests {
 
     #[test]
     fn the_fast_path_reads_canonical_files_exactly_like_the_tolerant_importer() {
-        let folder = format!("{}/tests/fixtures/otlp", env!("CARGO_MANIFEST_DIR"));
+        let folder = format!("{}/../../tests/fixtures/otlp", env!("CARGO_MANIFEST_DIR"));
         let mut compared = 0;
         for entry in std::fs::read_dir(folder).unwrap() {
             let path = entry.unwrap().path();

@@ -233,7 +233,7 @@ mod tests {
     use crate::model::SpanKind;
 
     fn fragment(name: &str) -> Vec<crate::model::Attribute> {
-        let path = format!("{}/tests/fixtures/fragments/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!("{}/../../tests/fixtures/fragments/{name}", env!("CARGO_MANIFEST_DIR"));
         let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         object_attributes(Some(&value))
     }

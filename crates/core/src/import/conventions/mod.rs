@@ -163,7 +163,8 @@ mod tests {
 
     /// Every fixture file under `tests/fixtures`, as text.
     fn fixture_texts() -> Vec<(std::path::PathBuf, String)> {
-        let mut folders = vec![std::path::PathBuf::from(format!("{}/tests/fixtures", env!("CARGO_MANIFEST_DIR")))];
+        let mut folders =
+            vec![std::path::PathBuf::from(format!("{}/../../tests/fixtures", env!("CARGO_MANIFEST_DIR")))];
         let mut texts = Vec::new();
         while let Some(folder) = folders.pop() {
             for entry in std::fs::read_dir(&folder).unwrap() {

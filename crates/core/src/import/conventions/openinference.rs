@@ -160,7 +160,7 @@ mod tests {
     #[test]
     fn maps_flattened_messages_tool_calls_and_tokens() {
         let path = format!(
-            "{}/tests/fixtures/fragments/openinference-llm-span-attrs-toolcalls.json",
+            "{}/../../tests/fixtures/fragments/openinference-llm-span-attrs-toolcalls.json",
             env!("CARGO_MANIFEST_DIR")
         );
         let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();

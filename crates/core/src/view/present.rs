@@ -1,0 +1,132 @@
+//! How the viewer writes a span's kind, its key facts, token counts and costs: one definition of
+//! each, used by the row, the header, the detail panel and the trace list alike.
+
+use crate::model::{format_count, AiDetails, Span, SpanKind, Trace};
+
+/// The short label of a kind on a row's chip.
+pub fn kind_label(kind: SpanKind) -> &'static str {
+    match kind {
+        SpanKind::Llm => "LLM",
+        SpanKind::Tool => "TOOL",
+        SpanKind::Retrieval => "RETRIEVE",
+        SpanKind::Agent => "AGENT",
+        SpanKind::Chain => "CHAIN",
+        SpanKind::Embedding => "EMBED",
+        SpanKind::Guardrail => "GUARD",
+        SpanKind::Other => "SPAN",
+    }
+}
+
+/// Whether a span is a model call (LLM or embedding): token and cost totals count these only,
+/// since agents and chains often repeat their children's sums.
+pub fn is_model_call(span: &Span) -> bool {
+    matches!(span.kind, SpanKind::Llm | SpanKind::Embedding)
+}
+
+/// Tokens over a trace's model calls (the header's figure comes from the digest's single pass,
+/// which counts the same spans; see `analysis::digest`).
+pub fn model_call_tokens(trace: &Trace) -> u64 {
+    trace
+        .spans
+        .iter()
+        .filter(|span| is_model_call(span))
+        .filter_map(|span| span.ai.as_deref()?.tokens.total_or_sum())
+        .sum()
+}
+
+/// A cost in US dollars, rounded to a millionth of a dollar (sums of many small costs carry
+/// float noise such as 0.30000000000000004): `$0.0123`, `$2`, `$0`.
+pub fn format_cost_usd(cost_usd: f64) -> String {
+    let rounded = (cost_usd * 1e6).round() / 1e6;
+    // `+ 0.0` turns -0 into 0.
+    format!("${}", rounded + 0.0)
+}
+
+/// Key facts worth reading without opening the span: the model, the tool, the number of
+/// documents and the tokens (`gpt-4o · 3 docs · 1,234 tok`); `None` when there are none.
+pub fn inline_facts(span: &Span) -> Option<String> {
+    let details = span.ai.as_deref()?;
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(model) = &details.model {
+        parts.push(model.clone());
+    }
+    if let Some(name) = details.tool.as_ref().and_then(|tool| tool.name.clone()) {
+        parts.push(name);
+    }
+    if !details.documents.is_empty() {
+        parts.push(format!("{} docs", details.documents.len()));
+    }
+    if let Some(total) = details.tokens.total_or_sum() {
+        parts.push(format!("{} tok", format_count(total)));
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// The usage line of the detail panel: each known token count and the cost
+/// (`1,200 in · 85 out · 1,285 total · $0.0042`); `None` when nothing is known.
+pub fn usage_line(details: &AiDetails) -> Option<String> {
+    let tokens = &details.tokens;
+    let counts = [
+        ("in", tokens.input),
+        ("out", tokens.output),
+        ("total", tokens.total_or_sum()),
+        ("cached", tokens.cached),
+        ("reasoning", tokens.reasoning),
+    ];
+    let mut parts: Vec<String> = counts
+        .iter()
+        .filter_map(|(label, value)| value.map(|value| format!("{} {label}", format_count(value))))
+        .collect();
+    if let Some(cost) = details.cost_usd {
+        parts.push(format_cost_usd(cost));
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::TokenUsage;
+
+    #[test]
+    fn costs_are_rounded_to_a_millionth_of_a_dollar_everywhere() {
+        assert_eq!(format_cost_usd(0.1 + 0.2), "$0.3");
+        assert_eq!(format_cost_usd(0.0123), "$0.0123");
+        assert_eq!(format_cost_usd(2.0), "$2");
+        assert_eq!(format_cost_usd(0.000_000_4), "$0");
+        assert_eq!(format_cost_usd(-0.000_000_4), "$0");
+        assert_eq!(format_cost_usd(12.345_678_9), "$12.345679");
+    }
+
+    #[test]
+    fn the_usage_line_lists_what_is_known_and_the_rounded_cost() {
+        let details = AiDetails {
+            tokens: TokenUsage { input: Some(1_200), output: Some(85), ..TokenUsage::default() },
+            cost_usd: Some(0.1 + 0.2),
+            ..AiDetails::default()
+        };
+        assert_eq!(usage_line(&details).as_deref(), Some("1,200 in · 85 out · 1,285 total · $0.3"));
+        assert_eq!(usage_line(&AiDetails::default()), None);
+    }
+
+    #[test]
+    fn model_call_tokens_count_llm_and_embedding_spans_only() {
+        let set = crate::import::import_text(&crate::generate::otlp_trace(300), None).expect("imports");
+        let trace = &set.traces[0];
+        let expected: u64 = trace
+            .spans
+            .iter()
+            .filter(|span| matches!(span.kind, SpanKind::Llm | SpanKind::Embedding))
+            .filter_map(|span| span.ai.as_ref()?.tokens.total_or_sum())
+            .sum();
+        assert!(expected > 0);
+        assert_eq!(model_call_tokens(trace), expected);
+        assert_eq!(crate::analysis::digest(trace).model_tokens, expected, "the header's figure counts the same spans");
+    }
+
+    #[test]
+    fn kinds_have_short_labels() {
+        assert_eq!(kind_label(SpanKind::Retrieval), "RETRIEVE");
+        assert_eq!(kind_label(SpanKind::Other), "SPAN");
+    }
+}
