@@ -41,7 +41,7 @@ test('a whole session requests only the page, its assets and the chosen trace', 
   await page.locator('trace-viewer .tv-search').fill('gpt');
   await page.keyboard.press('Enter');
   await page.waitForTimeout(200);
-  const allowed = new Set(['/', '/page.css', '/page.js', '/pkg/trace-viewer.js', '/pkg/trace-viewer-loader.js', '/pkg/trace-viewer-worker.js', '/pkg/wasm/trace_viewer.js', '/pkg/wasm/trace_viewer_bg.wasm', '/pkg/wasm/trace_viewer_worker.js', '/pkg/wasm/trace_viewer_worker_bg.wasm', '/fixtures/otlp/otel-js-rag-chatbot.json']);
+  const allowed = new Set(['/', '/page.css', '/page.js', '/pkg/trace-viewer.js', '/pkg/trace-viewer-worker.js', '/pkg/wasm/trace_viewer.js', '/pkg/wasm/trace_viewer_bg.wasm', '/pkg/wasm/trace_viewer_worker.js', '/pkg/wasm/trace_viewer_worker_bg.wasm', '/fixtures/otlp/otel-js-rag-chatbot.json']);
   const origin = new URL(strict.server.url).origin;
   for (const url of requests) {
     if (url.startsWith('data:')) continue;

@@ -98,7 +98,7 @@ pub fn import_speed(path: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The worker-to-page hand-over: encoding in the worker, decoding on the page.
+/// The transfer from worker to page: encoding in the worker, decoding on the page.
 fn transfer_speed(set: &trace_viewer_core::model::TraceSet) -> Result<(), String> {
     let (mut best_encode, mut best_decode, mut size) = (f64::MAX, f64::MAX, 0);
     for _ in 0..5 {

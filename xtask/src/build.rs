@@ -8,13 +8,7 @@ use crate::process::run;
 use crate::{repository, tools};
 
 /// Files copied from `www/` into the package root, unchanged.
-const PACKAGE_FILES_FROM_WWW: &[&str] = &[
-    "trace-viewer.js",
-    "trace-viewer-loader.js",
-    "trace-viewer-worker.js",
-    "trace-viewer.d.ts",
-    "trace-viewer.schema.json",
-];
+const PACKAGE_FILES_FROM_WWW: &[&str] = &["trace-viewer-worker.js", "trace-viewer.d.ts", "trace-viewer.schema.json"];
 
 pub fn build_all() -> Result<(), String> {
     tools::ensure_wasm_target()?;
@@ -30,6 +24,7 @@ pub fn build_all() -> Result<(), String> {
         build_module(&root, &wasm_directory, module)?;
     }
     assemble_package(&root, &package)?;
+    bundle_element(&root, &package)?;
     minify_scripts(&package)?;
     crate::single_file::write(&root, &package)?;
     println!("== built pkg/ in {:.1} s", started.elapsed().as_secs_f64());
@@ -96,16 +91,20 @@ fn build_module(root: &Path, wasm_directory: &Path, module: &WasmModule) -> Resu
         .arg(&wasm))
 }
 
-/// The package's JavaScript, minified in place (readable sources stay in `www/`): the glue
-/// wasm-bindgen writes names every import in full, and the page waits for these files too.
-/// About 9 KB gzipped less for the page.
-const MINIFIED_SCRIPTS: &[&str] = &[
-    "wasm/trace_viewer.js",
-    "wasm/trace_viewer_worker.js",
-    "trace-viewer.js",
-    "trace-viewer-loader.js",
-    "trace-viewer-worker.js",
-];
+/// The element's small modules (`www/trace-viewer*.js`) as one minified file, `trace-viewer.js`:
+/// one request for the page instead of six. The wasm glue stays a module of its own beside it.
+fn bundle_element(root: &Path, package: &Path) -> Result<(), String> {
+    println!("== bundling the element's modules (esbuild)");
+    run(Command::new(tools::esbuild())
+        .arg(root.join("www/trace-viewer.js"))
+        .args(["--bundle", "--minify", "--format=esm", "--log-level=warning"])
+        .args(["--external:./wasm/trace_viewer.js", "--external:./wasm/trace_viewer_worker.js"])
+        .arg(format!("--outfile={}", package.join("trace-viewer.js").display())))
+}
+
+/// The rest of the package's JavaScript, minified in place (readable sources stay in `www/`): the
+/// glue wasm-bindgen writes names every import in full, and the page waits for it too.
+const MINIFIED_SCRIPTS: &[&str] = &["wasm/trace_viewer.js", "wasm/trace_viewer_worker.js", "trace-viewer-worker.js"];
 
 fn minify_scripts(package: &Path) -> Result<(), String> {
     println!("== minifying the package's JavaScript (esbuild)");
@@ -161,7 +160,6 @@ fn assemble_package(root: &Path, package: &Path) -> Result<(), String> {
   }},
   "files": [
     "trace-viewer.js",
-    "trace-viewer-loader.js",
     "trace-viewer-worker.js",
     "trace-viewer.d.ts",
     "trace-viewer.schema.json",
@@ -184,10 +182,8 @@ fn assemble_package(root: &Path, package: &Path) -> Result<(), String> {
     std::fs::write(package.join("package.json"), manifest).map_err(|error| format!("package.json: {error}"))
 }
 
-/// What a page downloads before the element can draw: the page's wasm, its glue, the element
-/// and the loader.
-const PAGE_FILES: &[&str] =
-    &["wasm/trace_viewer_bg.wasm", "wasm/trace_viewer.js", "trace-viewer.js", "trace-viewer-loader.js"];
+/// What a page downloads before the element can draw: the page's wasm, its glue and the element.
+const PAGE_FILES: &[&str] = &["wasm/trace_viewer_bg.wasm", "wasm/trace_viewer.js", "trace-viewer.js"];
 
 /// What is fetched in parallel, for the first import: the worker's wasm, its glue and the worker.
 const WORKER_FILES: &[&str] =

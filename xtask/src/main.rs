@@ -11,6 +11,7 @@ mod build;
 mod process;
 mod single_file;
 mod tools;
+mod typecheck;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -85,6 +86,7 @@ fn test() -> Result<(), String> {
     tools::ensure_chromium()?;
     let root = repository();
     lint(&root)?;
+    typecheck::typecheck(&root)?;
     println!("== native tests (cargo test)");
     process::run(std::process::Command::new("cargo").args(["test", "--workspace"]).current_dir(&root))?;
     println!("== component tests in headless Chromium (wasm-bindgen-test)");

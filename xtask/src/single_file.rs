@@ -30,7 +30,6 @@ pub fn write(root: &Path, package: &Path) -> Result<(), String> {
     let glue = read(&package.join("wasm/trace_viewer.js"))?;
     let worker_glue = read(&package.join("wasm/trace_viewer_worker.js"))?;
     let element = read(&package.join("trace-viewer.js"))?;
-    let loader = read(&package.join("trace-viewer-loader.js"))?;
     let worker = read(&package.join("trace-viewer-worker.js"))?;
     let page = read(&www.join("page.js"))?;
     let css = read(&www.join("page.css"))?;
@@ -40,15 +39,14 @@ pub fn write(root: &Path, package: &Path) -> Result<(), String> {
         .map_err(|error| format!("worker wasm: {error}"))?;
     let loader = format!(
         r#"
-const sources = {{ glue: {glue}, workerGlue: {worker_glue}, loader: {loader}, element: {element}, worker: {worker}, page: {page} }};
+const sources = {{ glue: {glue}, workerGlue: {worker_glue}, element: {element}, worker: {worker}, page: {page} }};
 const moduleUrl = (source) => URL.createObjectURL(new Blob([source], {{ type: 'text/javascript' }}));
 // Points a module's imports of `specifier` (in either quotes) at `url`.
 const point = (source, specifier, url) => source.replaceAll(`"${{specifier}}"`, JSON.stringify(url)).replaceAll(`'${{specifier}}'`, JSON.stringify(url));
 const glueUrl = moduleUrl(sources.glue);
 const workerGlueUrl = moduleUrl(sources.workerGlue);
 globalThis.TRACE_VIEWER_WORKER = moduleUrl(point(sources.worker, './wasm/trace_viewer_worker.js', workerGlueUrl));
-const loaderUrl = moduleUrl(point(point(sources.loader, './wasm/trace_viewer.js', glueUrl), './wasm/trace_viewer_worker.js', workerGlueUrl));
-const elementUrl = moduleUrl(point(point(sources.element, './wasm/trace_viewer.js', glueUrl), './trace-viewer-loader.js', loaderUrl));
+const elementUrl = moduleUrl(point(point(sources.element, './wasm/trace_viewer.js', glueUrl), './wasm/trace_viewer_worker.js', workerGlueUrl));
 const bytesOf = (base64) => Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
 globalThis.TRACE_VIEWER_WASM = bytesOf({wasm});
 globalThis.TRACE_VIEWER_WORKER_WASM = bytesOf({worker_wasm});
@@ -58,7 +56,6 @@ await import(moduleUrl(point(sources.page, './pkg/trace-viewer.js', elementUrl))
         glue = script_string(&glue),
         worker_glue = script_string(&worker_glue),
         element = script_string(&element),
-        loader = script_string(&loader),
         worker = script_string(&worker),
         page = script_string(&page),
         wasm = script_string(&base64_encode(&wasm)),

@@ -73,6 +73,10 @@ pub fn ensure_node_tools() -> Result<(), String> {
     run(Command::new("npm").args(["install", "--no-audit", "--no-fund"]).current_dir(&directory))
 }
 
+pub fn typescript_compiler() -> PathBuf {
+    node_tools_dir().join("node_modules/typescript/bin/tsc")
+}
+
 pub fn esbuild() -> PathBuf {
     node_tools_dir().join("node_modules/.bin/esbuild")
 }

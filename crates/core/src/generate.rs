@@ -1,7 +1,7 @@
 //! Generates realistic OTLP/JSON traces: an agent root with many turns, each a chain of an LLM
 //! call (GenAI attributes and messages), a tool call and a retrieval; and lean traces for scale.
 //! Deterministic: the same span count always gives the same bytes. The benchmarks (`cargo xtask
-//! bench`) import large ones; the import worker imports small ones to warm up (`handover.rs`).
+//! bench`) import large ones; the import worker imports small ones to warm up (`crates/worker`).
 
 use std::fmt::Write;
 

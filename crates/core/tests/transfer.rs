@@ -32,7 +32,7 @@ fn encode_while_importing(files: &[(Option<&str>, &[u8])], piece_bytes: usize) -
 }
 
 /// Decodes pieces one after the other, as the page does.
-fn decode_pieces(pieces: &[Vec<u8>]) -> Result<TraceSet, trace_viewer_core::transfer::WireError> {
+fn decode_pieces(pieces: &[Vec<u8>]) -> Result<TraceSet, trace_viewer_core::transfer::TransferError> {
     let mut rest = pieces[1..].iter();
     let mut decoder = Decoder::new(pieces[0].clone())?;
     while !decoder.step(usize::MAX)? {

@@ -1,5 +1,6 @@
 //! The list view: every trace of a multi-trace file as a row (name, start, duration, spans,
-//! errors, tokens, feedback, user, session), errors first to catch the eye; choosing one opens it.
+//! errors, tokens, feedback, user, session) in the file's order, failed traces marked; choosing one
+//! opens it.
 
 use leptos::prelude::*;
 

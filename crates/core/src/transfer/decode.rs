@@ -1,7 +1,7 @@
 //! Reads the transfer encoding back into a [`TraceSet`], a slice of spans at a time, so the page
 //! can rebuild a large file between frames instead of in one long task.
 
-use super::wire::{Reader, WireError, WireResult};
+use super::primitives::{Reader, TransferError, TransferResult};
 use super::MAGIC;
 use crate::model::{
     protocol_kind_name, AiDetails, Attribute, AttributeValue, Document, Feedback, FeedbackKind, ImportWarning, List,
@@ -35,9 +35,9 @@ pub struct Decoder {
 
 impl Decoder {
     /// Reads the counts; the traces come with [`Decoder::step`].
-    pub fn new(bytes: Vec<u8>) -> WireResult<Decoder> {
+    pub fn new(bytes: Vec<u8>) -> TransferResult<Decoder> {
         if !bytes.starts_with(MAGIC) {
-            return Err(WireError { position: 0, reason: "not transfer data of this version" });
+            return Err(TransferError { position: 0, reason: "not transfer data of this version" });
         }
         let mut reader = Reader::new(&bytes, MAGIC.len());
         let span_total = reader.count()?;
@@ -64,17 +64,17 @@ impl Decoder {
 
     /// Decodes up to `span_budget` more spans (whole trace openings and closings come along as
     /// needed), or until the current piece is used up. Returns true once everything is read.
-    pub fn step(&mut self, span_budget: usize) -> WireResult<bool> {
+    pub fn step(&mut self, span_budget: usize) -> TransferResult<bool> {
         // The piece is lent to the reader while `read` fills in the rest of `self`.
         let bytes = std::mem::take(&mut self.bytes);
         let mut reader = Reader::new(&bytes, self.position);
         let result = self.read(&mut reader, span_budget.max(1));
         self.position = reader.position;
         self.bytes = bytes;
-        result.map_err(|error| WireError { position: error.position + self.offset, ..error })
+        result.map_err(|error| TransferError { position: error.position + self.offset, ..error })
     }
 
-    fn read(&mut self, reader: &mut Reader, mut budget: usize) -> WireResult<bool> {
+    fn read(&mut self, reader: &mut Reader, mut budget: usize) -> TransferResult<bool> {
         loop {
             // Openings and closings are never cut: at the end of a piece, the next one holds them.
             match &mut self.current {
@@ -140,8 +140,8 @@ impl Decoder {
     }
 
     /// The error for data that ends before everything was read.
-    pub fn ended_early(&self) -> WireError {
-        WireError { position: self.offset + self.bytes.len(), reason: "the data ends before its last span" }
+    pub fn ended_early(&self) -> TransferError {
+        TransferError { position: self.offset + self.bytes.len(), reason: "the data ends before its last span" }
     }
 
     /// How far the decoding has got, 0 to 1: mostly the spans decoded, the last twentieth the
@@ -169,7 +169,7 @@ impl Decoder {
 }
 
 /// The whole buffer at once (tests and small inputs).
-pub fn decode(bytes: Vec<u8>) -> WireResult<TraceSet> {
+pub fn decode(bytes: Vec<u8>) -> TransferResult<TraceSet> {
     let mut decoder = Decoder::new(bytes)?;
     while !decoder.step(usize::MAX)? {
         if decoder.needs_bytes() {
@@ -181,7 +181,7 @@ pub fn decode(bytes: Vec<u8>) -> WireResult<TraceSet> {
 
 /// A trace's id and span count; its spans follow, then its closing.
 /// The spans may run on over later pieces: their count is checked against the spans still to come.
-fn trace_opening(reader: &mut Reader, spans_left: usize) -> WireResult<(Trace, usize)> {
+fn trace_opening(reader: &mut Reader, spans_left: usize) -> TransferResult<(Trace, usize)> {
     let trace_id = reader.text()?;
     let span_count = reader.count()?;
     if span_count > spans_left {
@@ -195,7 +195,7 @@ fn trace_opening(reader: &mut Reader, spans_left: usize) -> WireResult<(Trace, u
 }
 
 /// The trace's own fields, then its spans put in their place in the tree.
-fn trace_closing(reader: &mut Reader, trace: &mut Trace) -> WireResult<()> {
+fn trace_closing(reader: &mut Reader, trace: &mut Trace) -> TransferResult<()> {
     trace.name = reader.text()?;
     trace.resources = reader.list(resource)?;
     trace.scopes = reader.list(scope)?;
@@ -217,19 +217,19 @@ fn trace_closing(reader: &mut Reader, trace: &mut Trace) -> WireResult<()> {
     super::placement::place(reader, &mut trace.spans)
 }
 
-fn resource(reader: &mut Reader) -> WireResult<Resource> {
+fn resource(reader: &mut Reader) -> TransferResult<Resource> {
     Ok(Resource { attributes: reader.list(attribute)?, other_fields: reader.list(attribute)? })
 }
 
-fn scope(reader: &mut Reader) -> WireResult<Scope> {
+fn scope(reader: &mut Reader) -> TransferResult<Scope> {
     Ok(Scope { name: reader.text()?, version: reader.optional_text()?, attributes: reader.list(attribute)? })
 }
 
-pub(super) fn warning(reader: &mut Reader) -> WireResult<ImportWarning> {
+pub(super) fn warning(reader: &mut Reader) -> TransferResult<ImportWarning> {
     Ok(ImportWarning { span_id: reader.optional_text()?, message: reader.text()? })
 }
 
-fn feedback(reader: &mut Reader) -> WireResult<Feedback> {
+fn feedback(reader: &mut Reader) -> TransferResult<Feedback> {
     let kind = match reader.byte()? {
         0 => FeedbackKind::ThumbsUp,
         1 => FeedbackKind::ThumbsDown,
@@ -251,15 +251,15 @@ fn feedback(reader: &mut Reader) -> WireResult<Feedback> {
     })
 }
 
-fn attribute(reader: &mut Reader) -> WireResult<Attribute> {
+fn attribute(reader: &mut Reader) -> TransferResult<Attribute> {
     attribute_at_depth(reader, 0)
 }
 
-fn attribute_at_depth(reader: &mut Reader, depth: usize) -> WireResult<Attribute> {
+fn attribute_at_depth(reader: &mut Reader, depth: usize) -> TransferResult<Attribute> {
     Ok(Attribute { key: reader.text()?, value: value(reader, depth)? })
 }
 
-fn value(reader: &mut Reader, depth: usize) -> WireResult<AttributeValue> {
+fn value(reader: &mut Reader, depth: usize) -> TransferResult<AttributeValue> {
     if depth > MAX_VALUE_DEPTH {
         return reader.fail("values nested too deep");
     }
@@ -277,12 +277,12 @@ fn value(reader: &mut Reader, depth: usize) -> WireResult<AttributeValue> {
     })
 }
 
-fn optional_index(reader: &mut Reader) -> WireResult<Option<usize>> {
+fn optional_index(reader: &mut Reader) -> TransferResult<Option<usize>> {
     reader.option(Reader::count)
 }
 
 /// A span; its place in the tree comes with its trace's closing.
-fn span(reader: &mut Reader) -> WireResult<Span> {
+fn span(reader: &mut Reader) -> TransferResult<Span> {
     Ok(Span {
         span_id: reader.text()?,
         parent_span_id: None,
@@ -315,15 +315,15 @@ fn span(reader: &mut Reader) -> WireResult<Span> {
     })
 }
 
-fn event(reader: &mut Reader) -> WireResult<SpanEvent> {
+fn event(reader: &mut Reader) -> TransferResult<SpanEvent> {
     Ok(SpanEvent { name: reader.text()?, time_ns: reader.optional_varint()?, attributes: reader.list(attribute)? })
 }
 
-fn link(reader: &mut Reader) -> WireResult<SpanLink> {
+fn link(reader: &mut Reader) -> TransferResult<SpanLink> {
     Ok(SpanLink { trace_id: reader.text()?, span_id: reader.text()?, attributes: reader.list(attribute)? })
 }
 
-fn ai(reader: &mut Reader) -> WireResult<AiDetails> {
+fn ai(reader: &mut Reader) -> TransferResult<AiDetails> {
     Ok(AiDetails {
         model: reader.optional_text()?,
         provider: reader.optional_text()?,
@@ -352,7 +352,7 @@ fn ai(reader: &mut Reader) -> WireResult<AiDetails> {
     })
 }
 
-fn messages(reader: &mut Reader) -> WireResult<Messages> {
+fn messages(reader: &mut Reader) -> TransferResult<Messages> {
     match reader.byte()? {
         0 => Ok(Messages::Read(reader.list(message)?)),
         1 => {
@@ -368,7 +368,7 @@ fn messages(reader: &mut Reader) -> WireResult<Messages> {
     }
 }
 
-fn message(reader: &mut Reader) -> WireResult<Message> {
+fn message(reader: &mut Reader) -> TransferResult<Message> {
     Ok(Message {
         role: reader.text()?,
         content: reader.text()?,
@@ -380,7 +380,7 @@ fn message(reader: &mut Reader) -> WireResult<Message> {
     })
 }
 
-fn document(reader: &mut Reader) -> WireResult<Document> {
+fn document(reader: &mut Reader) -> TransferResult<Document> {
     Ok(Document {
         id: reader.optional_text()?,
         content: reader.optional_text()?,

@@ -4,7 +4,7 @@
 //! order. [`super::decode`] reads the same fields in the same order; the round-trip tests over
 //! every fixture, both ways, keep the two in step.
 
-use super::wire::Writer;
+use super::primitives::Writer;
 use super::MAGIC;
 use crate::import::BuildObserver;
 use crate::model::{

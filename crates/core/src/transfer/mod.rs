@@ -3,17 +3,18 @@
 //! mapped, their place in the tree once it is built); the page [`Decoder`]s them a slice of spans
 //! at a time between frames, while the worker is still building,
 //! so a 100 MB file never blocks the page for long. A compact binary form, not JSON: decoding it is
-//! a few times cheaper than importing, and nothing is re-parsed. Not a file format: both ends are
-//! always the same build, so there is no versioning beyond a magic prefix.
+//! a few times cheaper than importing, and nothing is re-parsed. Not a file format: both ends (the
+//! worker's module and the page's) are built from the same source and ship together, so there is
+//! no versioning beyond a magic prefix.
 
 mod decode;
 mod encode;
 mod placement;
-mod wire;
+mod primitives;
 
 pub use decode::{decode, Decoder};
 pub use encode::{encode, encode_in_pieces, StreamingEncoder};
-pub use wire::WireError;
+pub use primitives::TransferError;
 
 /// Starts every buffer, so stray bytes are refused instead of misread.
 const MAGIC: &[u8] = b"TVT1";

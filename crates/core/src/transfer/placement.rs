@@ -5,11 +5,11 @@
 //! own ancestor or put it outside its parent's subtree (both are checked).
 
 use super::decode::warning;
-use super::wire::{Reader, WireResult};
+use super::primitives::{Reader, TransferResult};
 use crate::model::{move_to_targets, Span};
 
 /// Reads the placement of `spans` (sent in the order the closing's order list undoes) and applies it.
-pub(super) fn place(reader: &mut Reader, spans: &mut [Span]) -> WireResult<()> {
+pub(super) fn place(reader: &mut Reader, spans: &mut [Span]) -> TransferResult<()> {
     match reader.byte()? {
         0 => {}
         1 => reorder(reader, spans)?,
@@ -53,7 +53,7 @@ pub(super) fn place(reader: &mut Reader, spans: &mut [Span]) -> WireResult<()> {
 }
 
 /// Moves the spans into tree order: the span to be at `i` was sent `order[i]`-th.
-fn reorder(reader: &mut Reader, spans: &mut [Span]) -> WireResult<()> {
+fn reorder(reader: &mut Reader, spans: &mut [Span]) -> TransferResult<()> {
     const UNSET: usize = usize::MAX;
     // target[sent] = position in tree order.
     let mut target = vec![UNSET; spans.len()];

@@ -68,18 +68,18 @@ impl Writer {
 
 /// Why a buffer could not be decoded, and at which byte.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WireError {
+pub struct TransferError {
     pub position: usize,
     pub reason: &'static str,
 }
 
-impl std::fmt::Display for WireError {
+impl std::fmt::Display for TransferError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(formatter, "damaged transfer data at byte {}: {}", self.position, self.reason)
     }
 }
 
-pub type WireResult<T> = Result<T, WireError>;
+pub type TransferResult<T> = Result<T, TransferError>;
 
 /// Reads values back in the order a [`Writer`] wrote them.
 pub struct Reader<'a> {
@@ -92,15 +92,15 @@ impl<'a> Reader<'a> {
         Reader { bytes, position }
     }
 
-    pub fn fail<T>(&self, reason: &'static str) -> WireResult<T> {
-        Err(WireError { position: self.position, reason })
+    pub fn fail<T>(&self, reason: &'static str) -> TransferResult<T> {
+        Err(TransferError { position: self.position, reason })
     }
 
     pub fn remaining(&self) -> usize {
         self.bytes.len().saturating_sub(self.position)
     }
 
-    pub fn byte(&mut self) -> WireResult<u8> {
+    pub fn byte(&mut self) -> TransferResult<u8> {
         match self.bytes.get(self.position) {
             Some(value) => {
                 self.position += 1;
@@ -110,7 +110,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    pub fn varint(&mut self) -> WireResult<u64> {
+    pub fn varint(&mut self) -> TransferResult<u64> {
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {
             let byte = self.byte()?;
@@ -122,13 +122,13 @@ impl<'a> Reader<'a> {
         self.fail("number too long")
     }
 
-    pub fn count(&mut self) -> WireResult<usize> {
+    pub fn count(&mut self) -> TransferResult<usize> {
         let value = self.varint()?;
         usize::try_from(value).or_else(|_| self.fail("count too large"))
     }
 
     /// A count of items that each take at least one byte: more than the bytes left is damage.
-    pub fn item_count(&mut self) -> WireResult<usize> {
+    pub fn item_count(&mut self) -> TransferResult<usize> {
         let count = self.count()?;
         if count > self.remaining() {
             return self.fail("count larger than the data");
@@ -136,12 +136,12 @@ impl<'a> Reader<'a> {
         Ok(count)
     }
 
-    pub fn u32(&mut self) -> WireResult<u32> {
+    pub fn u32(&mut self) -> TransferResult<u32> {
         let value = self.varint()?;
         u32::try_from(value).or_else(|_| self.fail("number too large"))
     }
 
-    pub fn float(&mut self) -> WireResult<f64> {
+    pub fn float(&mut self) -> TransferResult<f64> {
         let end = self.position + 8;
         match self.bytes.get(self.position..end) {
             Some(slice) => {
@@ -154,7 +154,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    pub fn raw(&mut self) -> WireResult<&'a [u8]> {
+    pub fn raw(&mut self) -> TransferResult<&'a [u8]> {
         let length = self.count()?;
         if length > self.remaining() {
             return self.fail("ends early");
@@ -164,18 +164,18 @@ impl<'a> Reader<'a> {
         Ok(slice)
     }
 
-    pub fn text(&mut self) -> WireResult<String> {
+    pub fn text(&mut self) -> TransferResult<String> {
         self.str().map(str::to_string)
     }
 
     /// Text borrowed from the buffer, for callers that may not need a copy.
-    pub fn str(&mut self) -> WireResult<&'a str> {
+    pub fn str(&mut self) -> TransferResult<&'a str> {
         let start = self.position;
         let slice = self.raw()?;
-        std::str::from_utf8(slice).map_err(|_| WireError { position: start, reason: "text is not UTF-8" })
+        std::str::from_utf8(slice).map_err(|_| TransferError { position: start, reason: "text is not UTF-8" })
     }
 
-    pub fn flag(&mut self) -> WireResult<bool> {
+    pub fn flag(&mut self) -> TransferResult<bool> {
         match self.byte()? {
             0 => Ok(false),
             1 => Ok(true),
@@ -183,7 +183,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    pub fn option<T>(&mut self, read: impl FnOnce(&mut Self) -> WireResult<T>) -> WireResult<Option<T>> {
+    pub fn option<T>(&mut self, read: impl FnOnce(&mut Self) -> TransferResult<T>) -> TransferResult<Option<T>> {
         if self.flag()? {
             read(self).map(Some)
         } else {
@@ -191,15 +191,15 @@ impl<'a> Reader<'a> {
         }
     }
 
-    pub fn optional_text(&mut self) -> WireResult<Option<String>> {
+    pub fn optional_text(&mut self) -> TransferResult<Option<String>> {
         self.option(Self::text)
     }
 
-    pub fn optional_varint(&mut self) -> WireResult<Option<u64>> {
+    pub fn optional_varint(&mut self) -> TransferResult<Option<u64>> {
         self.option(Self::varint)
     }
 
-    pub fn list<T>(&mut self, mut read: impl FnMut(&mut Self) -> WireResult<T>) -> WireResult<Vec<T>> {
+    pub fn list<T>(&mut self, mut read: impl FnMut(&mut Self) -> TransferResult<T>) -> TransferResult<Vec<T>> {
         let count = self.item_count()?;
         let mut items = Vec::with_capacity(count);
         for _ in 0..count {
@@ -236,7 +236,7 @@ mod tests {
 
     #[test]
     fn damaged_buffers_give_errors_with_positions() {
-        assert_eq!(Reader::new(&[], 0).byte(), Err(WireError { position: 0, reason: "ends early" }));
+        assert_eq!(Reader::new(&[], 0).byte(), Err(TransferError { position: 0, reason: "ends early" }));
         assert_eq!(Reader::new(&[0xff; 11], 0).varint().unwrap_err().reason, "number too long");
         assert_eq!(Reader::new(&[5, b'a'], 0).text().unwrap_err().reason, "ends early");
         assert_eq!(Reader::new(&[1, 0xff], 0).text().unwrap_err().reason, "text is not UTF-8");

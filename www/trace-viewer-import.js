@@ -1,0 +1,327 @@
+// @ts-check
+// Importing files with the worker's module: in a Web Worker of its own per load (started,
+// fed the bytes, followed for progress, ended with the load or when a newer load aborts it), or,
+// where no worker can start, on the page's main thread. Either way the result is the same
+// transfer encoding, in pieces (`EncodedPieces`). Also the warm-up, once per page.
+import { DecodeStep, TransferDecoder } from './wasm/trace_viewer.js';
+import { nextTask } from './trace-viewer-bytes.js';
+import { SLICE_MS, loadWorkerModule } from './trace-viewer-wasm.js';
+
+/** @typedef {import('./trace-viewer-bytes.js').ImportFile} ImportFile */
+
+/** `undefined`: the worker next to this module; a URL: that worker; `null`: no worker. @type {string | URL | null | undefined} */
+let workerLocation;
+
+/**
+ * Points the element at a different import worker script (a URL; it must be a module worker like
+ * `trace-viewer-worker.js`), or `null` to import on the page's main thread. Call before loading.
+ * @param {string | URL | null | undefined} url
+ */
+export function setWorkerUrl(url) {
+  workerLocation = url;
+}
+
+/**
+ * A new import worker, or null where none can start (no Worker support, or switched off).
+ * @returns {Worker | null}
+ */
+function startWorker() {
+  const location = workerLocation !== undefined ? workerLocation : globalThis.TRACE_VIEWER_WORKER;
+  if (location === null || location === false || typeof Worker !== 'function') return null;
+  try {
+    if (location) return new Worker(location, { type: 'module' });
+    const moduleUrl = new URL(import.meta.url);
+    if (moduleUrl.origin !== globalThis.location?.origin && /^https?:$/.test(moduleUrl.protocol)) {
+      // (A variable, not a literal: bundlers would otherwise copy the worker as a plain asset.)
+      const workerFile = './trace-viewer-worker.js';
+      return crossOriginWorker(new URL(workerFile, moduleUrl));
+    }
+    return new Worker(new URL('./trace-viewer-worker.js', import.meta.url), { type: 'module' });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Browsers start workers only from the page's own origin. Loaded from a CDN, the element starts a
+ * one-line worker of its own (a Blob) that imports the real one across origins, as a module
+ * script may (the CDN must send CORS headers, as they do). A page whose policy forbids Blob
+ * workers gets an error event instead, and the element imports on the page.
+ * @param {URL} url
+ */
+function crossOriginWorker(url) {
+  const source = `import ${JSON.stringify(url.href)};`;
+  const blobUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  const worker = new Worker(blobUrl, { type: 'module' });
+  setTimeout(() => URL.revokeObjectURL(blobUrl), 10_000);
+  return worker;
+}
+
+/**
+ * The worker's encoded result as it arrives: pieces of about 16 MB in order, each posted as soon
+ * as it is encoded, so the page can decode the first while the worker still encodes the rest.
+ * Kept whole afterwards, so an element can show it again without a second import.
+ */
+export class EncodedPieces {
+  /** @type {Uint8Array[]} */
+  pieces = [];
+  complete = false;
+  /** @type {unknown} */
+  failure = null;
+  /** @type {Array<() => void>} */
+  #waiting = [];
+
+  get byteLength() {
+    return this.pieces.reduce((sum, piece) => sum + piece.length, 0);
+  }
+
+  /** @param {Uint8Array} piece */
+  add(piece) {
+    this.pieces.push(piece);
+    this.#wake();
+  }
+
+  end() {
+    this.complete = true;
+    this.#wake();
+  }
+
+  /** @param {unknown} error */
+  fail(error) {
+    this.failure ??= error;
+    this.#wake();
+  }
+
+  /**
+   * Resolves true once piece `index` is here, false if the result ended without it; rejects if
+   * the worker failed.
+   * @param {number} index
+   */
+  async arrived(index) {
+    while (index >= this.pieces.length) {
+      if (this.failure) throw this.failure;
+      if (this.complete) return false;
+      await new Promise((resolve) => { this.#waiting.push(() => resolve(undefined)); });
+    }
+    return true;
+  }
+
+  #wake() {
+    for (const resolve of this.#waiting.splice(0)) resolve();
+  }
+}
+
+/**
+ * Imports files (`{ name, bytes }`) in a worker of their own. Resolves with an `EncodedPieces`
+ * as soon as the first piece of the transfer-encoded result arrives (the rest follow into it), or
+ * with null when no worker could start (the caller then imports on the page); rejects with the
+ * importer's message when the files cannot be imported. When `signal` aborts (a newer load,
+ * `clear()`) the worker is ended at once, so a superseded large import stops taking a core and
+ * memory, and the promise rejects (or the pieces fail, if they had begun to arrive).
+ * @param {ImportFile[]} files
+ * @param {AbortSignal} signal
+ * @param {(spansRead: number) => void} onProgress
+ * @returns {Promise<EncodedPieces | null>}
+ */
+export async function importInWorker(files, signal, onProgress) {
+  const module = await loadWorkerModule();
+  signal.throwIfAborted();
+  const worker = startWorker();
+  if (!worker) return null;
+  return new Promise((resolve, reject) => {
+    let started = false;
+    let settled = false;
+    /** The result, once its first piece is here. @type {EncodedPieces | null} */
+    let encoded = null;
+    /** Chunk buffers the worker has passed back, and the send loop's wait for one. @type {ArrayBuffer[]} */
+    const chunkBuffers = [];
+    /** @type {(() => void) | null} */
+    let bufferReturned = null;
+    /**
+     * Ends the worker; the promise settles with `value`, or the pieces already given fail with it.
+     * @param {(value: any) => void} settle
+     * @param {unknown} value
+     */
+    const finish = (settle, value) => {
+      settled = true;
+      worker.terminate();
+      signal.removeEventListener('abort', abort);
+      if (encoded && settle === reject) encoded.fail(value);
+      else if (encoded) encoded.end();
+      else settle(value);
+      bufferReturned?.();
+    };
+    const abort = () => finish(reject, signal.reason ?? new Error('The load was replaced by a newer one.'));
+    signal.addEventListener('abort', abort);
+    worker.onmessage = ({ data }) => {
+      if (data.started) {
+        // Only now, with the worker surely running, do the bytes leave: moved, not copied (a
+        // structured clone of 100 MB costs the worker as much again in memory and time).
+        started = true;
+        sendFiles(worker, module, files, () => settled, chunkBuffers, (resolveWait) => { bufferReturned = () => resolveWait(undefined); });
+      } else if (data.chunkTaken) {
+        chunkBuffers.push(data.chunkTaken.buffer);
+        bufferReturned?.();
+      } else if (data.spansRead !== undefined) {
+        onProgress(data.spansRead);
+      } else if (data.piece) {
+        if (!encoded) {
+          encoded = new EncodedPieces();
+          resolve(encoded);
+        }
+        encoded.add(data.piece);
+      } else if (data.done) {
+        const received = encoded?.pieces.length ?? 0;
+        if (received !== data.pieceCount) {
+          finish(reject, new Error(`The import worker sent ${received} of ${data.pieceCount} pieces of its result.`));
+          return;
+        }
+        const nothing = new EncodedPieces();
+        nothing.end();
+        finish(resolve, nothing);
+      } else {
+        finish(reject, new Error(data.error));
+      }
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      // Blocked or missing before it ran (a policy, a bundler that left it out): import on the page.
+      if (started) finish(reject, new Error(event.message || 'The import worker stopped.'));
+      else finish(resolve, null);
+    };
+  });
+}
+
+/**
+ * Imports files on the page's main thread with the worker's module, where no worker can start:
+ * the same import and encoding as in a worker, so the page shows the result the same way.
+ * @param {ImportFile[]} files
+ * @param {(spansRead: number) => void} onProgress
+ * @returns {Promise<EncodedPieces>}
+ */
+export async function importOnMainThread(files, onProgress) {
+  const module = await loadWorkerModule();
+  const importer = await import('./wasm/trace_viewer_worker.js');
+  await importer.default({ module_or_path: module });
+  const input = new importer.ImportInput();
+  for (const file of files) input.append(input.addFile(file.name ?? '', file.bytes.length), file.bytes);
+  const encoded = new EncodedPieces();
+  const sent = input.import(onProgress, (/** @type {Uint8Array} */ piece) => encoded.add(piece));
+  sent.free();
+  encoded.end();
+  return encoded;
+}
+
+/** @type {(value: { worker: boolean, decodedSpans: number }) => void} */
+let resolveWarmedUp = () => {};
+/**
+ * Settles once per page when the warm-up has run (or could not): for tests and benchmarks that
+ * want a load to start after it. `worker` is false where no worker could start.
+ * @type {Promise<{ worker: boolean, decodedSpans: number }>}
+ */
+export const warmedUp = new Promise((resolve) => { resolveWarmedUp = resolve; });
+let warmUpStarted = false;
+
+/**
+ * Once per page, in the background (the element calls it when its page module is ready): a
+ * worker imports and encodes two small generated traces, and the page decodes them a slice at a
+ * time, so the browser has optimised the importer (shared with every later worker) and the page's
+ * decoder before the first real file. A first large import is 15–25 % faster.
+ */
+export async function warmUpOnce() {
+  if (warmUpStarted) return;
+  warmUpStarted = true;
+  let module;
+  try {
+    module = await loadWorkerModule();
+  } catch {
+    resolveWarmedUp({ worker: false, decodedSpans: 0 });
+    return;
+  }
+  const worker = startWorker();
+  if (!worker) {
+    resolveWarmedUp({ worker: false, decodedSpans: 0 });
+    return;
+  }
+  /** @param {Uint8Array[] | null} encodings */
+  const end = (encodings) => {
+    worker.terminate();
+    decodeForWarmUp(encodings ?? []).then(
+      (decodedSpans) => resolveWarmedUp({ worker: true, decodedSpans }),
+      () => resolveWarmedUp({ worker: true, decodedSpans: 0 }),
+    );
+  };
+  worker.onerror = () => end(null);
+  worker.onmessage = ({ data }) => {
+    if (data.started) worker.postMessage({ module, warmUp: true });
+    else end(data.warmedUp ?? null);
+  };
+}
+
+/**
+ * Decodes the warm-up's encodings on the page, a slice per task; resolves with the spans decoded.
+ * @param {Uint8Array[]} encodings
+ */
+async function decodeForWarmUp(encodings) {
+  let spans = 0;
+  for (const encoding of encodings) {
+    const decoder = new TransferDecoder();
+    try {
+      decoder.addPiece(encoding);
+      decoder.allPiecesAdded();
+      decoder.start();
+      while (decoder.step(SLICE_MS) !== DecodeStep.Done) await nextTask();
+      spans += decoder.spanCount();
+    } finally {
+      decoder.free();
+    }
+    await nextTask();
+  }
+  return spans;
+}
+
+/** Bytes per chunk where a caller's buffer is copied to the import worker. */
+const COPY_SLICE_BYTES = 16 << 20;
+
+/** Chunk buffers in flight between the page and the worker: one being filled, one being read. */
+const CHUNK_BUFFERS = 2;
+
+/**
+ * Sends `files` to a started import worker. The element's own whole buffers move as they are.
+ * A caller's buffer must stay usable, so it is copied, a chunk per task, into two buffers that go
+ * to the worker and come back: the copy never blocks the page for long, runs while the worker
+ * takes in the previous chunk, and no second copy of the whole file is made in fresh memory
+ * (for 294 MB that was 170 ms to 800 ms, depending on what else the browser was freeing).
+ * @param {Worker} worker
+ * @param {WebAssembly.Module} module
+ * @param {ImportFile[]} files
+ * @param {() => boolean} stopped
+ * @param {ArrayBuffer[]} chunkBuffers
+ * @param {(resolve: (value: unknown) => void) => void} waitForBuffer
+ */
+async function sendFiles(worker, module, files, stopped, chunkBuffers, waitForBuffer) {
+  const moves = files.map((file) => file.owned && file.bytes.byteOffset === 0 && file.bytes.byteLength === file.bytes.buffer.byteLength);
+  const buffers = files.map((file, index) => (moves[index] ? file.bytes : file.bytes.length));
+  worker.postMessage({ module, names: files.map((file) => file.name ?? ''), buffers },
+    files.filter((file, index) => moves[index]).map((file) => file.bytes.buffer));
+  let buffersMade = 0;
+  for (const [index, file] of files.entries()) {
+    if (moves[index]) continue;
+    const { bytes } = file;
+    for (let offset = 0; offset < bytes.length; offset += COPY_SLICE_BYTES) {
+      if (chunkBuffers.length === 0 && buffersMade < CHUNK_BUFFERS) {
+        chunkBuffers.push(new ArrayBuffer(Math.min(COPY_SLICE_BYTES, bytes.length)));
+        buffersMade += 1;
+      }
+      while (chunkBuffers.length === 0 && !stopped()) await new Promise(waitForBuffer);
+      if (stopped()) return;
+      let buffer = chunkBuffers.pop();
+      const length = Math.min(COPY_SLICE_BYTES, bytes.length - offset);
+      if (buffer.byteLength < length) buffer = new ArrayBuffer(length);
+      const chunk = new Uint8Array(buffer, 0, length);
+      chunk.set(bytes.subarray(offset, offset + length));
+      worker.postMessage({ file: index, chunk }, [buffer]);
+      await nextTask();
+    }
+  }
+}

@@ -1,0 +1,152 @@
+// @ts-check
+// One object per load: `TraceLoad` holds the load's AbortController (a newer load, `clear()` or
+// removing the element aborts it: its fetch, its worker and its decoding stop at the next step)
+// and carries the load through its steps: fetch → import (worker, else main thread) → decode a
+// slice at a time → show.
+import { DecodeStep, TransferDecoder } from './wasm/trace_viewer.js';
+import { PROGRESS_FROM_BYTES, gunzipIfCompressed, nextTask } from './trace-viewer-bytes.js';
+import { EncodedPieces, importInWorker, importOnMainThread } from './trace-viewer-import.js';
+import { SLICE_MS } from './trace-viewer-wasm.js';
+
+/** @typedef {import('./trace-viewer-bytes.js').ImportFile} ImportFile */
+/** @typedef {import('./trace-viewer-progress.js').Progress} Progress */
+
+export class TraceLoad {
+  #controller = new AbortController();
+
+  /**
+   * @param {string | undefined} source the URL or file names, for messages and `load-error`
+   * @param {(progress: Progress | null) => void} onProgress shows the load's progress
+   */
+  constructor(source, onProgress) {
+    this.source = source;
+    this.onProgress = onProgress;
+  }
+
+  /** Aborted once the load is superseded; every step checks it. */
+  get signal() {
+    return this.#controller.signal;
+  }
+
+  /** Whether a newer load (or `clear()`) replaced this one. */
+  get superseded() {
+    return this.signal.aborted;
+  }
+
+  abort() {
+    this.#controller.abort(new DOMException('The load was replaced by a newer one.', 'AbortError'));
+  }
+
+  /** Stops here (throws the abort reason) if the load was superseded. */
+  checkpoint() {
+    this.signal.throwIfAborted();
+  }
+
+  /**
+   * Fetches `url`, showing how much has arrived (of how much, when the size is known); gunzips.
+   * @param {string} url
+   */
+  async fetch(url) {
+    const response = await fetch(url, { signal: this.signal });
+    if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
+    return gunzipIfCompressed(await this.#readWithProgress(response));
+  }
+
+  /** @param {Response} response */
+  async #readWithProgress(response) {
+    const total = Number(response.headers.get('content-length')) || 0;
+    if (!response.body) return new Uint8Array(await response.arrayBuffer());
+    const reader = response.body.getReader();
+    // Each chunk is copied into place as it arrives, so no single task copies the whole file.
+    // The buffer starts at the announced size (a compressed transfer announces less) and doubles.
+    let bytes = new Uint8Array(total || 1 << 20);
+    let received = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (received + value.length > bytes.length) {
+        const larger = new Uint8Array(Math.max(bytes.length * 2, received + value.length));
+        larger.set(bytes.subarray(0, received));
+        bytes = larger;
+      }
+      bytes.set(value, received);
+      received += value.length;
+      if (!this.superseded) this.onProgress({ phase: 'downloading', received, total });
+    }
+    return received === bytes.length ? bytes : bytes.slice(0, received);
+  }
+
+  /**
+   * Imports the files with the worker's module, in a worker of the load's own, or on the main
+   * thread where none can start. Resolves with the encoded result (pieces may still arrive).
+   * @param {ImportFile[]} files
+   * @returns {Promise<EncodedPieces>}
+   */
+  async import(files) {
+    const size = files.reduce((sum, file) => sum + file.bytes.length, 0);
+    const showProgress = size > PROGRESS_FROM_BYTES;
+    if (showProgress) this.onProgress({ phase: 'importing', size });
+    /** @param {number} spansRead */
+    const onSpansRead = (spansRead) => {
+      if (showProgress && !this.superseded) this.onProgress({ phase: 'importing', size, spansRead });
+    };
+    const encoded = await importInWorker(files, this.signal, onSpansRead);
+    this.checkpoint();
+    if (encoded) return encoded;
+    if (showProgress) {
+      // Say so and let the browser draw it before the (synchronous) import starts.
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      this.checkpoint();
+    }
+    return importOnMainThread(files, () => {});
+  }
+
+  /**
+   * Decodes what the import sent (pieces of about 16 MB, which may still be arriving) a slice at a
+   * time, then has `handle` show it; resolves with the handle's summary.
+   * @param {{ showDecoded(decoder: TransferDecoder): void, summary(): unknown }} handle
+   * @param {EncodedPieces} encoded
+   * @param {boolean} showProgress
+   */
+  async decodeAndShow(handle, encoded, showProgress) {
+    await nextTask();
+    this.checkpoint();
+    const decoder = new TransferDecoder();
+    try {
+      let added = 0;
+      /** Waits for the next piece, adds every piece that has arrived, and says when none will follow. */
+      const addArrived = async () => {
+        const more = await encoded.arrived(added);
+        for (; added < encoded.pieces.length; added += 1) decoder.addPiece(encoded.pieces[added]);
+        if (!more || encoded.complete) decoder.allPiecesAdded();
+      };
+      await addArrived();
+      this.checkpoint();
+      decoder.start();
+      // Reading the first piece in took a while: the decoding starts in a task of its own.
+      await nextTask();
+      this.checkpoint();
+      for (;;) {
+        const reached = decoder.step(SLICE_MS);
+        if (reached === DecodeStep.Done) break;
+        if (reached === DecodeStep.NeedsPiece) {
+          await addArrived();
+        } else {
+          if (showProgress) this.onProgress({ phase: 'preparing', share: decoder.progress() });
+          await nextTask();
+        }
+        this.checkpoint();
+      }
+      // The first frame of a large trace takes a while of its own: it gets a task to itself, and
+      // the summary (a walk over every span) the next one.
+      await nextTask();
+      this.checkpoint();
+      handle.showDecoded(decoder);
+      await nextTask();
+      this.checkpoint();
+      return handle.summary();
+    } finally {
+      decoder.free();
+    }
+  }
+}
