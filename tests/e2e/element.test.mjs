@@ -117,8 +117,12 @@ test('removing an element frees it, and putting it back shows the same trace aga
     left.remove();
     const emptied = left.shadowRoot.childNodes.length;
     document.body.append(left);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    return { emptied, rows: left.shadowRoot.querySelectorAll('.tv-row').length };
+    // The replay decodes the kept result again: wait for its rows (a minute at most, not a guess).
+    const rows = () => left.shadowRoot.querySelectorAll('.tv-row').length;
+    for (const deadline = Date.now() + 60_000; rows() === 0 && Date.now() < deadline;) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
+    return { emptied, rows: rows() };
   });
   assert.equal(result.emptied, 0, 'the shadow root is emptied when the element leaves the page');
   assert.equal(result.rows, 4);

@@ -313,3 +313,19 @@ test('a worker that stops inside the wasm says what that likely means, not only 
   assert.match(error, /more memory than the browser gives WebAssembly \(at most 4 GB\)/, error);
   await page.close();
 });
+
+test('the warm-up runs once per page: a worker imports two generated traces and the page decodes them', async () => {
+  const page = await newPage(state.browser);
+  const workers = [];
+  page.on('worker', (worker) => workers.push(worker.url()));
+  await page.goto(`${state.server.url}two-viewers.html`);
+  await page.locator('#left .tv-row').first().waitFor();
+  const warmed = await page.evaluate(async () => (await import('/pkg/trace-viewer.js')).warmedUp);
+  assert.deepEqual(warmed, { worker: true, decodedSpans: 40_000 }, 'two traces of 20,000 spans went through the worker and the page\'s decoder');
+  // One warm-up and one load for the left viewer, whatever order they started in.
+  const importWorkers = () => workers.filter((url) => url.endsWith('/pkg/trace-viewer-worker.js'));
+  await waitUntil(() => importWorkers().length >= 2, 'the warm-up\'s and the load\'s workers start');
+  assert.equal(importWorkers().length, 2);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
