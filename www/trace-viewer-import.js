@@ -8,6 +8,18 @@ import { nextTask } from './trace-viewer-bytes.js';
 import { SLICE_MS, loadWorkerModule } from './trace-viewer-wasm.js';
 
 /** @typedef {import('./trace-viewer-bytes.js').ImportFile} ImportFile */
+/** @typedef {import('./trace-viewer-protocol.js').PageToWorker} PageToWorker */
+/** @typedef {import('./trace-viewer-protocol.js').WorkerToPage} WorkerToPage */
+
+/**
+ * Posts a message of the protocol to an import worker, moving `transfer`.
+ * @param {Worker} worker
+ * @param {PageToWorker} message
+ * @param {Transferable[]} [transfer]
+ */
+function post(worker, message, transfer = []) {
+  worker.postMessage(message, transfer);
+}
 
 /** `undefined`: the worker next to this module; a URL: that worker; `null`: no worker. @type {string | URL | null | undefined} */
 let workerLocation;
@@ -153,24 +165,24 @@ export async function importInWorker(files, signal, onProgress) {
     };
     const abort = () => finish(reject, signal.reason ?? new Error('The load was replaced by a newer one.'));
     signal.addEventListener('abort', abort);
-    worker.onmessage = ({ data }) => {
-      if (data.started) {
+    worker.onmessage = (/** @type {MessageEvent<WorkerToPage>} */ { data }) => {
+      if ('started' in data) {
         // Only now, with the worker surely running, do the bytes leave: moved, not copied (a
         // structured clone of 100 MB costs the worker as much again in memory and time).
         started = true;
         sendFiles(worker, module, files, () => settled, chunkBuffers, (resolveWait) => { bufferReturned = () => resolveWait(undefined); });
-      } else if (data.chunkTaken) {
-        chunkBuffers.push(data.chunkTaken.buffer);
+      } else if ('chunkTaken' in data) {
+        chunkBuffers.push(/** @type {ArrayBuffer} */ (data.chunkTaken.buffer));
         bufferReturned?.();
-      } else if (data.spansRead !== undefined) {
+      } else if ('spansRead' in data) {
         onProgress(data.spansRead);
-      } else if (data.piece) {
+      } else if ('piece' in data) {
         if (!encoded) {
           encoded = new EncodedPieces();
           resolve(encoded);
         }
         encoded.add(data.piece);
-      } else if (data.done) {
+      } else if ('done' in data) {
         const received = encoded?.pieces.length ?? 0;
         if (received !== data.pieceCount) {
           finish(reject, new Error(`The import worker sent ${received} of ${data.pieceCount} pieces of its result.`));
@@ -179,7 +191,7 @@ export async function importInWorker(files, signal, onProgress) {
         const nothing = new EncodedPieces();
         nothing.end();
         finish(resolve, nothing);
-      } else {
+      } else if ('error' in data) {
         finish(reject, new Error(data.error));
       }
     };
@@ -252,9 +264,9 @@ export async function warmUpOnce() {
     );
   };
   worker.onerror = () => end(null);
-  worker.onmessage = ({ data }) => {
-    if (data.started) worker.postMessage({ module, warmUp: true });
-    else end(data.warmedUp ?? null);
+  worker.onmessage = (/** @type {MessageEvent<WorkerToPage>} */ { data }) => {
+    if ('started' in data) post(worker, { module, warmUp: true });
+    else end('warmedUp' in data ? data.warmedUp : null);
   };
 }
 
@@ -302,7 +314,7 @@ const CHUNK_BUFFERS = 2;
 async function sendFiles(worker, module, files, stopped, chunkBuffers, waitForBuffer) {
   const moves = files.map((file) => file.owned && file.bytes.byteOffset === 0 && file.bytes.byteLength === file.bytes.buffer.byteLength);
   const buffers = files.map((file, index) => (moves[index] ? file.bytes : file.bytes.length));
-  worker.postMessage({ module, names: files.map((file) => file.name ?? ''), buffers },
+  post(worker, { module, names: files.map((file) => file.name ?? ''), buffers },
     files.filter((file, index) => moves[index]).map((file) => file.bytes.buffer));
   let buffersMade = 0;
   for (const [index, file] of files.entries()) {
@@ -320,7 +332,7 @@ async function sendFiles(worker, module, files, stopped, chunkBuffers, waitForBu
       if (buffer.byteLength < length) buffer = new ArrayBuffer(length);
       const chunk = new Uint8Array(buffer, 0, length);
       chunk.set(bytes.subarray(offset, offset + length));
-      worker.postMessage({ file: index, chunk }, [buffer]);
+      post(worker, { file: index, chunk }, [buffer]);
       await nextTask();
     }
   }

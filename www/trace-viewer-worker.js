@@ -1,3 +1,4 @@
+// @ts-check
 // The import worker: runs the importer off the page's main thread so the page never freezes.
 // The element starts one per load with the wasm module it already compiled, posts the file bytes,
 // and gets back the imported traces in the compact transfer encoding (or an error message): each
@@ -9,74 +10,96 @@
 // optimised the importer (and, decoding them, the page's decoder) before a file comes.
 // It runs the worker's own wasm module (`module`, compiled once by the page): the importers and the
 // encoder, which the page's module does not carry.
+// The messages are declared in trace-viewer-protocol.js.
 import init, { ImportInput, warmUp } from './wasm/trace_viewer_worker.js';
 
-self.postMessage({ started: true });
+/** @typedef {import('./trace-viewer-protocol.js').PageToWorker} PageToWorker */
+/** @typedef {import('./trace-viewer-protocol.js').WorkerToPage} WorkerToPage */
 
-/** The files of this worker's import, and how many of their bytes are still to come. */
+/**
+ * Posts a message to the page, moving `transfer`.
+ * @param {WorkerToPage} message
+ * @param {Transferable[]} [transfer]
+ */
+function reply(message, transfer = []) {
+  self.postMessage(message, transfer);
+}
+
+reply({ started: true });
+
+/** The files of this worker's import, and how many of their bytes are still to come. @type {ImportInput | null} */
 let input = null;
 let bytesToCome = 0;
 /** Bytes of this worker's files, for messages. */
 let totalBytes = 0;
-/** Settles once the first message has set up the wasm and `input`; chunks wait for it. */
+/** Settles once the first message has set up the wasm and `input`; chunks wait for it. @type {Promise<void> | null} */
 let ready = null;
 
-/** Spans read so far (then -1 while the tree is built), for the page's progress bar. */
-const reportProgress = (spansRead) => self.postMessage({ spansRead });
+/** Spans read so far (then -1 while the tree is built), for the page's progress bar. @param {number} spansRead */
+const reportProgress = (spansRead) => reply({ spansRead });
 
-function importAndReply() {
+/** @param {ImportInput} input */
+function importAndReply(input) {
   const started = performance.now();
   // Each piece goes to the page as soon as it is encoded: the page decodes a trace's spans while
   // the worker still builds its tree.
-  const sent = input.import(reportProgress, (piece) => self.postMessage({ piece }, [piece.buffer]));
-  input = null;
+  const sent = input.import(reportProgress, (/** @type {Uint8Array} */ piece) => reply({ piece }, [piece.buffer]));
   // How long the import itself and the encoding within it took, for benchmarks and curious callers.
   const encodeMs = sent.encodeMs;
   const timings = { importMs: performance.now() - started - encodeMs, encodeMs };
   const pieceCount = sent.pieceCount;
   sent.free();
-  self.postMessage({ done: true, pieceCount, timings });
+  reply({ done: true, pieceCount, timings });
 }
 
+/** @param {Exclude<PageToWorker, { chunk: Uint8Array }>} data */
 async function begin(data) {
   await init({ module_or_path: data.module });
-  if (data.warmUp) {
+  if ('warmUp' in data) {
+    /** @type {Uint8Array[]} */
     const encodings = warmUp();
-    self.postMessage({ warmedUp: encodings }, encodings.map((encoding) => encoding.buffer));
+    reply({ warmedUp: encodings }, encodings.map((encoding) => encoding.buffer));
     return;
   }
   // Each file comes whole (bytes the page could give away) or as its length, its bytes following
   // in chunks (a caller's buffer, copied a chunk at a time into two buffers passed back and forth).
-  input = new ImportInput();
+  const files = new ImportInput();
   data.buffers.forEach((bytes, index) => {
-    const whole = typeof bytes !== 'number';
-    totalBytes += whole ? bytes.length : bytes;
-    const file = input.addFile(data.names[index] ?? '', whole ? bytes.length : bytes);
-    if (whole) input.append(file, bytes);
-    else bytesToCome += bytes;
+    const length = typeof bytes === 'number' ? bytes : bytes.length;
+    totalBytes += length;
+    const file = files.addFile(data.names[index] ?? '', length);
+    if (typeof bytes === 'number') bytesToCome += bytes;
+    else files.append(file, bytes);
   });
-  if (bytesToCome === 0) importAndReply();
+  if (bytesToCome === 0) importAndReply(files);
+  else input = files;
 }
 
+/** @param {{ file: number, chunk: Uint8Array }} data */
 async function takeChunk({ file, chunk }) {
   await ready;
+  if (!input) throw new Error('A chunk came before its import.');
   input.append(file, chunk);
   bytesToCome -= chunk.length;
   // The buffer goes back to the page for the next chunk.
-  self.postMessage({ chunkTaken: chunk }, [chunk.buffer]);
-  if (bytesToCome === 0) importAndReply();
+  reply({ chunkTaken: chunk }, [chunk.buffer]);
+  if (bytesToCome === 0) {
+    const files = input;
+    input = null;
+    importAndReply(files);
+  }
 }
 
-self.onmessage = async ({ data }) => {
+self.onmessage = async (/** @type {MessageEvent<PageToWorker>} */ { data }) => {
   try {
-    if (data.chunk) {
+    if ('chunk' in data) {
       await takeChunk(data);
     } else {
       ready = begin(data);
       await ready;
     }
   } catch (error) {
-    self.postMessage({ error: describe(error) });
+    reply({ error: describe(error) });
   }
 };
 
@@ -84,8 +107,9 @@ self.onmessage = async ({ data }) => {
  * The error as a person can read it. The importer's own errors say where and what; a trap inside
  * the wasm (out of memory, or a bug) says only "unreachable", so it gets an explanation.
  */
+/** @param {unknown} error */
 function describe(error) {
-  const message = String(error?.message ?? error);
+  const message = String(/** @type {{ message?: unknown }} */ (error)?.message ?? error);
   if (!(error instanceof WebAssembly.RuntimeError)) return message;
   const size = totalBytes > 0 ? ` while importing ${(totalBytes / 1e6).toFixed(1)} MB` : '';
   return `The import stopped inside WebAssembly (${message})${size}. Most likely the trace needs more `

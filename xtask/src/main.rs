@@ -5,6 +5,7 @@
 //! - `test`    build, then run native, in-browser (wasm-bindgen-test) and end-to-end tests
 //! - `bench`   build, then measure sizes and load time in headless Chromium
 //! - `serve`   serve `www/` and `pkg/` as they are
+//! - `typecheck` type-check the element's JavaScript against the built `pkg/wasm` declarations
 
 mod bench;
 mod build;
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
         "bench" => bench::bench(),
         "import-speed" => bench::import_speed(rest.first().map(String::as_str).unwrap_or_default()),
         "serve" => serve(rest),
+        "typecheck" => typecheck::typecheck(&repository()),
         _ => {
             eprintln!("usage: cargo xtask <demo [--port N] | build | test | bench | serve [--port N]>");
             return if command == "help" { ExitCode::SUCCESS } else { ExitCode::FAILURE };

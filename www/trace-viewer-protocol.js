@@ -1,0 +1,28 @@
+// @ts-check
+// The messages between the page and an import worker, declared once (JSDoc types, no code):
+// trace-viewer-import.js (the page's side) and trace-viewer-worker.js (the worker's) both use
+// them, and `cargo xtask test` type-checks each side against them.
+
+/**
+ * The page to the worker: an import (each file whole, or its length with the bytes following in
+ * chunks), a chunk of a file, or the once-per-page warm-up.
+ * @typedef {{ module: WebAssembly.Module, names: string[], buffers: Array<Uint8Array | number> }
+ *   | { file: number, chunk: Uint8Array }
+ *   | { module: WebAssembly.Module, warmUp: true }} PageToWorker
+ */
+
+/**
+ * The worker to the page: it runs; a chunk's buffer comes back for the next chunk; spans read
+ * so far (-1: building the tree); a piece of the encoded result; the end (with how many pieces
+ * were sent and how long the import and the encoding took); an error, worded for a person; the
+ * warm-up's encodings.
+ * @typedef {{ started: true }
+ *   | { chunkTaken: Uint8Array }
+ *   | { spansRead: number }
+ *   | { piece: Uint8Array }
+ *   | { done: true, pieceCount: number, timings: { importMs: number, encodeMs: number } }
+ *   | { error: string }
+ *   | { warmedUp: Uint8Array[] }} WorkerToPage
+ */
+
+export {};
