@@ -170,7 +170,8 @@ export async function importInWorker(files, signal, onProgress) {
         // Only now, with the worker surely running, do the bytes leave: moved, not copied (a
         // structured clone of 100 MB costs the worker as much again in memory and time).
         started = true;
-        sendFiles(worker, module, files, () => settled, chunkBuffers, (resolveWait) => { bufferReturned = () => resolveWait(undefined); });
+        sendFiles(worker, module, files, () => settled, chunkBuffers, (resolveWait) => { bufferReturned = () => resolveWait(undefined); })
+          .catch((error) => finish(reject, error));
       } else if ('chunkTaken' in data) {
         chunkBuffers.push(/** @type {ArrayBuffer} */ (data.chunkTaken.buffer));
         bufferReturned?.();
@@ -206,16 +207,23 @@ export async function importInWorker(files, signal, onProgress) {
 
 /**
  * Imports files on the page's main thread with the worker's module, where no worker can start:
- * the same import and encoding as in a worker, so the page shows the result the same way.
+ * the same import and encoding as in a worker, so the page shows the result the same way. Stops
+ * before the (synchronous) import if `signal` was aborted meanwhile.
  * @param {ImportFile[]} files
+ * @param {AbortSignal} signal
  * @param {(spansRead: number) => void} onProgress
  * @returns {Promise<EncodedPieces>}
  */
-export async function importOnMainThread(files, onProgress) {
+export async function importOnMainThread(files, signal, onProgress) {
   const module = await loadWorkerModule();
+  signal.throwIfAborted();
   const importer = await import('./wasm/trace_viewer_worker.js');
+  signal.throwIfAborted();
   await importer.default({ module_or_path: module });
+  signal.throwIfAborted();
   const input = new importer.ImportInput();
+  // This module lives as long as the page: the imported model is freed once encoded.
+  input.freeModelAfterImport();
   for (const file of files) input.append(input.addFile(file.name ?? '', file.bytes.length), file.bytes);
   const encoded = new EncodedPieces();
   const sent = input.import(onProgress, (/** @type {Uint8Array} */ piece) => encoded.add(piece));
@@ -233,6 +241,12 @@ let resolveWarmedUp = () => {};
  */
 export const warmedUp = new Promise((resolve) => { resolveWarmedUp = resolve; });
 let warmUpStarted = false;
+
+/** Settles `warmedUp` where no warm-up can run (the page's module failed to load). */
+export function warmUpImpossible() {
+  warmUpStarted = true;
+  resolveWarmedUp({ worker: false, decodedSpans: 0 });
+}
 
 /**
  * Once per page, in the background (the element calls it when its page module is ready): a

@@ -16,10 +16,13 @@ export class TraceLoad {
 
   /**
    * @param {string | undefined} source the URL or file names, for messages and `load-error`
+   * @param {AbortSignal} importSignal ends the import's worker: aborted when a new input replaces
+   *   this one, not when a replay of the same input supersedes this load
    * @param {(progress: Progress | null) => void} onProgress shows the load's progress
    */
-  constructor(source, onProgress) {
+  constructor(source, importSignal, onProgress) {
     this.source = source;
+    this.importSignal = importSignal;
     this.onProgress = onProgress;
   }
 
@@ -90,7 +93,8 @@ export class TraceLoad {
     const onSpansRead = (spansRead) => {
       if (showProgress && !this.superseded) this.onProgress({ phase: 'importing', size, spansRead });
     };
-    const encoded = await importInWorker(files, this.signal, onSpansRead);
+    // The worker lives as long as the input: a replay of it (a reconnect) must not end it.
+    const encoded = await importInWorker(files, this.importSignal, onSpansRead);
     this.checkpoint();
     if (encoded) return encoded;
     if (showProgress) {
@@ -98,19 +102,24 @@ export class TraceLoad {
       await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
       this.checkpoint();
     }
-    return importOnMainThread(files, () => {});
+    return importOnMainThread(files, this.signal, () => {});
   }
 
   /**
    * Decodes what the import sent (pieces of about 16 MB, which may still be arriving) a slice at a
-   * time, then has `handle` show it; resolves with the handle's summary.
-   * @param {{ showDecoded(decoder: TransferDecoder): void, summary(): unknown }} handle
+   * time, then has `handle` show it; resolves with the handle's summary. `handle.check()` throws
+   * once the element no longer shows that handle (removed): checked with every slice.
+   * @param {{ showDecoded(decoder: TransferDecoder): void, summary(): unknown, check(): void }} handle
    * @param {EncodedPieces} encoded
    * @param {boolean} showProgress
    */
   async decodeAndShow(handle, encoded, showProgress) {
+    const checkpoint = () => {
+      this.checkpoint();
+      handle.check();
+    };
     await nextTask();
-    this.checkpoint();
+    checkpoint();
     const decoder = new TransferDecoder();
     try {
       let added = 0;
@@ -121,11 +130,11 @@ export class TraceLoad {
         if (!more || encoded.complete) decoder.allPiecesAdded();
       };
       await addArrived();
-      this.checkpoint();
+      checkpoint();
       decoder.start();
       // Reading the first piece in took a while: the decoding starts in a task of its own.
       await nextTask();
-      this.checkpoint();
+      checkpoint();
       for (;;) {
         const reached = decoder.step(SLICE_MS);
         if (reached === DecodeStep.Done) break;
@@ -135,15 +144,15 @@ export class TraceLoad {
           if (showProgress) this.onProgress({ phase: 'preparing', share: decoder.progress() });
           await nextTask();
         }
-        this.checkpoint();
+        checkpoint();
       }
       // The first frame of a large trace takes a while of its own: it gets a task to itself, and
       // the summary (a walk over every span) the next one.
       await nextTask();
-      this.checkpoint();
+      checkpoint();
       handle.showDecoded(decoder);
       await nextTask();
-      this.checkpoint();
+      checkpoint();
       return handle.summary();
     } finally {
       decoder.free();

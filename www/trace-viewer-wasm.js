@@ -88,7 +88,10 @@ export function loadWorkerModule() {
   if (!workerModuleReady) {
     const location = workerWasmLocation ?? globalThis.TRACE_VIEWER_WORKER_WASM
       ?? new URL('./wasm/trace_viewer_worker_bg.wasm', import.meta.url);
-    workerModuleReady = compileWasm(location, 'import module');
+    const compiling = compileWasm(location, 'import module');
+    // A failed download is not kept: the next load tries again.
+    compiling.catch(() => { if (workerModuleReady === compiling) workerModuleReady = null; });
+    workerModuleReady = compiling;
   }
   return workerModuleReady;
 }

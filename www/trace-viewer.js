@@ -8,7 +8,7 @@
 // the page decodes a slice at a time, so even a 100 MB file never freezes the page.
 import { ViewerHandle } from './wasm/trace_viewer.js';
 import { PROGRESS_FROM_BYTES, filesOfInput } from './trace-viewer-bytes.js';
-import { warmUpOnce } from './trace-viewer-import.js';
+import { warmUpImpossible, warmUpOnce } from './trace-viewer-import.js';
 import { TraceLoad } from './trace-viewer-load.js';
 import { showProgress } from './trace-viewer-progress.js';
 import { loadPageModule, releaseOldTraces } from './trace-viewer-wasm.js';
@@ -50,8 +50,14 @@ export class TraceViewerElement extends HTMLElement {
   #input = null;
   /** What was last given to `data` or `load()`, as given. @type {unknown} */
   #data = null;
-  /** The load under way (or the last one); a newer load aborts it. @type {TraceLoad | null} */
+  /** The load under way (or the last one); a newer load, or a replay, aborts it. @type {TraceLoad | null} */
   #load = null;
+  /**
+   * Ends the import behind `#input` (its worker may still be sending pieces): aborted when a new
+   * input replaces it (`load()`, `src`, `clear()`), not when a reconnect replays the same input.
+   * @type {AbortController}
+   */
+  #inputImport = new AbortController();
   /** Resolves once a handle exists; loads made before that wait on it. @type {Promise<void>} */
   #mounted = Promise.resolve();
   #resolveMounted = () => {};
@@ -79,6 +85,7 @@ export class TraceViewerElement extends HTMLElement {
       await loadPageModule();
     } catch (error) {
       this.#root.textContent = messageOf(error);
+      warmUpImpossible();
       return;
     }
     warmUpOnce();
@@ -89,7 +96,7 @@ export class TraceViewerElement extends HTMLElement {
     this.#resolveMounted();
     const src = this.getAttribute('src');
     if (replay && this.#input) {
-      this.#show(this.#input, this.#startLoad(this.#input.source)).catch(() => {});
+      this.#show(this.#input, this.#startLoad(this.#input.source, { replay: true })).catch(() => {});
     } else if (!this.#input && src) {
       this.#fetchSource(src).catch(() => {});
     }
@@ -137,8 +144,15 @@ export class TraceViewerElement extends HTMLElement {
    */
   async load(value, fileName) {
     this.#data = value;
-    const load = this.#startLoad(undefined);
-    const files = await filesOfInput(value, fileName ?? null);
+    const load = this.#startLoad(fileName);
+    let files;
+    try {
+      files = await filesOfInput(value, fileName ?? null);
+    } catch (error) {
+      // An unreadable Blob, corrupt gzip, an object JSON cannot write (a cycle, a BigInt).
+      if (load.superseded) return undefined;
+      return this.#fail(`Could not read the input: ${messageOf(error)}`, fileName);
+    }
     load.source = files.map((file) => file.name).filter(Boolean).join(' + ') || undefined;
     if (load.superseded) return undefined;
     return this.#show({ files, source: load.source }, load);
@@ -169,7 +183,9 @@ export class TraceViewerElement extends HTMLElement {
   clear() {
     this.#load?.abort();
     this.#load = null;
+    this.#inputImport.abort();
     this.#input = null;
+    showProgress(this.#root, null);
     this.#data = null;
     this.removeAttribute('src');
     this.#handle?.clear();
@@ -177,12 +193,20 @@ export class TraceViewerElement extends HTMLElement {
   }
 
   /**
-   * A new load, which supersedes the one under way.
+   * A new load, which supersedes the one under way. A new input also ends the import behind the
+   * last one, and forgets it (a reconnect meanwhile must not replay it); a replay of the same
+   * input keeps that import, whose worker may still be sending pieces.
    * @param {string | undefined} source
+   * @param {{ replay?: boolean }} [options]
    */
-  #startLoad(source) {
+  #startLoad(source, { replay = false } = {}) {
     this.#load?.abort();
-    const load = new TraceLoad(source, (progress) => showProgress(this.#root, progress));
+    if (!replay) {
+      this.#inputImport.abort();
+      this.#inputImport = new AbortController();
+      this.#input = null;
+    }
+    const load = new TraceLoad(source, this.#inputImport.signal, (progress) => showProgress(this.#root, progress));
     this.#load = load;
     return load;
   }
@@ -241,8 +265,8 @@ export class TraceViewerElement extends HTMLElement {
       if (!handle) return undefined;
       summary = await load.decodeAndShow(this.#liveHandle(handle), encoded, size > PROGRESS_FROM_BYTES);
     } catch (error) {
+      if (load.superseded || error instanceof ElementRemoved) return undefined;
       showProgress(this.#root, null);
-      if (load.superseded || isAbort(error)) return undefined;
       return this.#fail(messageOf(error), input.source);
     }
     showProgress(this.#root, null);
@@ -260,18 +284,19 @@ export class TraceViewerElement extends HTMLElement {
   }
 
   /**
-   * `handle` while the element still shows it; each call after the element was removed throws
-   * an AbortError instead of touching a freed handle.
+   * `handle` while the element still shows it: after the element was removed, `check()` and
+   * every call throw `ElementRemoved` instead of touching a freed handle.
    * @param {ViewerHandle} handle
    */
   #liveHandle(handle) {
     const live = () => {
-      if (this.#handle !== handle) throw new DOMException('The element was removed.', 'AbortError');
+      if (this.#handle !== handle) throw new ElementRemoved();
       return handle;
     };
     return {
       showDecoded: (/** @type {import('./wasm/trace_viewer.js').TransferDecoder} */ decoder) => live().showDecoded(decoder),
       summary: () => live().summary(),
+      check: () => { live(); },
     };
   }
 
@@ -314,10 +339,8 @@ function messageOf(error) {
   return String(/** @type {{ message?: unknown }} */ (error)?.message ?? error);
 }
 
-/** @param {unknown} error */
-function isAbort(error) {
-  return error instanceof DOMException && error.name === 'AbortError';
-}
+/** Thrown into a load whose element was removed while it decoded: the load ends quietly. */
+class ElementRemoved extends Error {}
 
 if (!customElements.get('trace-viewer')) {
   customElements.define('trace-viewer', TraceViewerElement);

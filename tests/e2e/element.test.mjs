@@ -82,6 +82,18 @@ test('a failed load rejects, fires load-error with the reason, and shows it', as
     left.src = '/fixtures/does-not-exist.json';
   }));
   assert.match(missing.message, /Could not fetch \/fixtures\/does-not-exist.json: HTTP 404/);
+
+  // An object JSON cannot write (it refers to itself) is reported like any bad input.
+  const unwritable = await page.evaluate(async () => {
+    const right = document.getElementById('right');
+    const fired = new Promise((resolve) => right.addEventListener('load-error', (event) => resolve(event.detail), { once: true }));
+    const cyclic = { resourceSpans: [] };
+    cyclic.self = cyclic;
+    const rejected = await right.load(cyclic).then(() => null, (error) => error.name);
+    return { rejected, fired: await fired };
+  });
+  assert.equal(unwritable.rejected, 'TraceLoadError');
+  assert.match(unwritable.fired.message, /^Could not read the input: .*circular/i);
   await page.close();
 });
 

@@ -329,3 +329,35 @@ test('the warm-up runs once per page: a worker imports two generated traces and 
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('an element moved while a large trace is still arriving shows it once it is back', async () => {
+  const page = await newPage(state.browser);
+  await page.goto(`${state.server.url}two-viewers.html`);
+  await page.locator('#left .tv-row').first().waitFor();
+  await recordProgressLabels(page, 'right');
+  const outcome = await page.evaluate(async () => {
+    const viewer = document.getElementById('right');
+    const errors = [];
+    viewer.addEventListener('load-error', (event) => errors.push(event.detail.message));
+    const bytes = new Uint8Array(await (await fetch('/data/big.json')).arrayBuffer());
+    const first = viewer.load(new Blob([bytes]), 'big.json');
+    // Once the page decodes what the worker has sent so far (more pieces are still coming)...
+    await new Promise((resolve) => {
+      const check = () => (window.progressLabels.right.some((label) => label.startsWith('Preparing')) ? resolve() : setTimeout(check, 5));
+      check();
+    });
+    // ...the element moves: it leaves the page and comes back, and shows the same input again.
+    const loaded = new Promise((resolve) => viewer.addEventListener('load', (event) => resolve(event.detail), { once: true }));
+    document.body.append(viewer);
+    // A bound, not a guess: a minute is far more than the replay needs; a blank element never loads.
+    const gaveUp = new Promise((resolve) => setTimeout(() => resolve(null), 60_000));
+    const summary = await Promise.race([loaded, gaveUp]);
+    return { firstResult: (await first) ?? null, spanCount: summary?.spanCount ?? 'never loaded', errors };
+  });
+  assert.equal(outcome.firstResult, null, 'the load the move interrupted resolves without a summary');
+  assert.equal(outcome.spanCount, state.spans, 'the replay shows every span');
+  assert.deepEqual(outcome.errors, []);
+  await page.locator('#right .tv-row').first().waitFor();
+  assert.equal(await page.locator('#right .tv-progress').count(), 0, 'the progress bar goes away');
+  await page.close();
+});

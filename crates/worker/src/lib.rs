@@ -30,6 +30,9 @@ const ENCODED_PIECE_BYTES: usize = 16 << 20;
 pub struct ImportInput {
     names: Vec<String>,
     files: Vec<Vec<u8>>,
+    /// Whether the imported model is freed after encoding: yes on the page's main thread (the
+    /// module lives as long as the page), no in a worker that ends right after.
+    free_model: bool,
 }
 
 #[wasm_bindgen]
@@ -37,6 +40,14 @@ impl ImportInput {
     #[wasm_bindgen(constructor)]
     pub fn new() -> ImportInput {
         ImportInput::default()
+    }
+
+    /// Says the import runs where this module outlives it (the page's main thread, where no
+    /// worker can start): the imported model is then freed once encoded, not left to the end of
+    /// a worker.
+    #[wasm_bindgen(js_name = freeModelAfterImport)]
+    pub fn free_model_after_import(&mut self) {
+        self.free_model = true;
     }
 
     /// Adds a file of `length` bytes (an empty name: none given); returns its index for `append`.
@@ -68,9 +79,9 @@ impl ImportInput {
     /// with the number of spans read so far, then with `-1` once reading is done. The encoding
     /// goes through one buffer of a piece's size, reused for every piece.
     ///
-    /// For a worker that ends right after: the imported model is not freed (for a million spans
+    /// In a worker that ends right after, the imported model is not freed (for a million spans
     /// that is millions of small frees, a tenth of the import's time); ending the worker returns
-    /// its memory.
+    /// its memory. See [`ImportInput::free_model_after_import`] for the main thread.
     pub fn import(
         self,
         on_progress: Option<js_sys::Function>,
@@ -87,7 +98,7 @@ impl ImportInput {
         };
         let mut encoder =
             TimedEncoder { encoder: StreamingEncoder::new(ENCODED_PIECE_BYTES, &mut emit), spent_ms: &mut encode_ms };
-        let ImportInput { names, files } = self;
+        let ImportInput { names, files, free_model } = self;
         // Given away: the files' memory is freed once read and reused by the tree builder.
         let owned = names.into_iter().map(|name| (!name.is_empty()).then_some(name)).zip(files).collect();
         let import = || import_owned_buffers(owned, Some(&mut encoder));
@@ -100,7 +111,11 @@ impl ImportInput {
         let TimedEncoder { encoder, spent_ms } = encoder;
         encoder.finish(&set);
         *spent_ms += js_sys::Date::now() - started;
-        std::mem::forget(set);
+        if free_model {
+            drop(set);
+        } else {
+            std::mem::forget(set);
+        }
         failure.map_or(Ok(ImportedPieces { piece_count: pieces, encode_ms }), Err)
     }
 }
@@ -159,17 +174,16 @@ fn report_progress(callback: &js_sys::Function, progress: ImportProgress) {
 
 /// Spans in each of the two generated traces the warm-up imports. Chromium optimises a wasm
 /// function once it has run enough, and a function already running (the loop over a file's spans)
-/// keeps its first, slower code until it returns. With 20,000 instead of 2,000 the first row of a
-/// million spans came sooner in each of four interleaved pairs (1,558-2,291 ms against
-/// 1,703-3,127 ms); the warm-up then takes 270-300 ms of the throw-away worker, once per page.
+/// keeps its first, slower code until it returns: 20,000 spans make the first row of a large
+/// file sooner than 2,000 did (see the commit that chose it), for ~0.3 s of a throw-away worker
+/// once per page.
 const WARM_UP_SPANS: usize = 20_000;
 
 /// Runs the import and the encoding once on two small generated OTLP traces (one with GenAI
 /// attributes and messages, one lean), so the browser optimises that code before a real file
 /// arrives: the element calls it in a throw-away worker once per page, and Chromium shares the
-/// optimised code with every later worker of the page (a 230,000-span import measured 1,312 ms
-/// cold and 1,086 ms after this). Returns the two encodings (one `Uint8Array` each) for the page to
-/// decode, which warms the page module's decoder the same way.
+/// optimised code with every later worker of the page. Returns the two encodings (one
+/// `Uint8Array` each) for the page to decode, which warms the page module's decoder the same way.
 #[wasm_bindgen(js_name = warmUp)]
 pub fn warm_up() -> js_sys::Array {
     let encodings = js_sys::Array::new();
