@@ -35,7 +35,7 @@ fn main() -> ExitCode {
         "serve" => serve(rest),
         "typecheck" => typecheck::typecheck(&repository()),
         _ => {
-            eprintln!("usage: cargo xtask <demo [--port N] | build | test | bench | serve [--port N]>");
+            eprintln!("usage: cargo xtask <demo [--port N] | build | test | bench | typecheck | serve [--port N]>");
             return if command == "help" { ExitCode::SUCCESS } else { ExitCode::FAILURE };
         }
     };
