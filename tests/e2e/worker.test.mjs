@@ -38,6 +38,16 @@ function otlpOfSize(megabytes) {
 
 const state = { browser: null, server: null, folder: null, spans: 0 };
 
+/**
+ * Waits until `count` import workers have started (the page reports them to playwright
+ * asynchronously, in any order), then checks that no more did.
+ */
+async function expectImportWorkers(urls, count, why) {
+  const started = () => urls.filter((url) => url.endsWith('/pkg/trace-viewer-worker.js')).length;
+  await waitUntil(() => started() >= count, `${count} import workers start: ${why}`);
+  assert.equal(started(), count, why);
+}
+
 before(async () => {
   state.folder = mkdtempSync(join(tmpdir(), 'trace-viewer-worker-'));
   const { text, spans } = otlpOfSize(100);
@@ -63,7 +73,7 @@ after(async () => {
 test('a 100 MB file is imported in a worker: progress shows, the page decodes the result in slices between frames', async () => {
   const page = await newPage(state.browser, { viewport: { width: 1200, height: 800 } });
   const workers = [];
-  page.on('worker', (worker) => workers.push(worker));
+  page.on('worker', (worker) => workers.push(worker.url()));
   await page.goto(`${state.server.url}two-viewers.html`);
   await page.locator('#left .tv-row').first().waitFor();
   await recordProgressLabels(page, 'right');
@@ -101,9 +111,7 @@ test('a 100 MB file is imported in a worker: progress shows, the page decodes th
   // Each slice of the page's decoding ends with the bar updated: several shares mean several slices.
   const preparing = result.labels.filter((label) => /^Preparing the view… \d+%$/.test(label));
   assert.ok(preparing.length >= 2, `the page decoded in slices: ${result.labels.join(' | ')}`);
-  const importWorkers = () => workers.filter((worker) => worker.url().endsWith('/pkg/trace-viewer-worker.js'));
-  await waitUntil(() => importWorkers().length >= 3, 'three import workers start');
-  assert.equal(importWorkers().length, 3, 'one worker per load (the left viewer\'s file and the big one) and one warm-up per page');
+  await expectImportWorkers(workers, 3, 'one worker per load (the left viewer\'s file and the big one) and one warm-up per page');
   await page.locator('#right .tv-row', { hasText: 'chat gpt-4o 0' }).waitFor();
   assert.ok(await page.locator('#right .tv-row').count() < 80, 'only the visible rows are in the DOM');
   assert.equal(await page.locator('#right .tv-progress').count(), 0, 'the progress bar goes away');
@@ -189,9 +197,7 @@ test('spans the worker sends before their tree is built arrive in the same tree,
   for (const repair of ['duplicate span id', 'is not in the file', 'forms a cycle', 'before its parent']) {
     assert.ok(details.includes(repair), `no "${repair}" in the detail panels`);
   }
-  const importWorkers = () => workers.filter((url) => url.endsWith('/pkg/trace-viewer-worker.js'));
-  await waitUntil(() => importWorkers().length >= 3, 'three import workers start');
-  assert.equal(importWorkers().length, 3, 'the warm-up and the left viewer\'s two loads used the worker');
+  await expectImportWorkers(workers, 3, 'the warm-up and the left viewer\'s two loads used the worker');
   await page.close();
 });
 
@@ -216,9 +222,7 @@ test('where no worker can start, or workers are switched off, the page imports t
   });
   assert.ok(counts.missing > 0 && counts.missing === counts.off, JSON.stringify(counts));
   assert.match(counts.error, /line 1, column \d+/);
-  const importWorkers = () => workers.filter((url) => url.endsWith('/pkg/trace-viewer-worker.js'));
-  await waitUntil(() => importWorkers().length >= 2, 'two import workers start');
-  assert.equal(importWorkers().length, 2, 'only the warm-up and the left viewer\'s load used the worker');
+  await expectImportWorkers(workers, 2, 'only the warm-up and the left viewer\'s load used the worker');
   await page.locator('#right .tv-error-panel', { hasText: 'line 1' }).waitFor();
   await page.close();
 });
@@ -322,10 +326,7 @@ test('the warm-up runs once per page: a worker imports two generated traces and 
   await page.locator('#left .tv-row').first().waitFor();
   const warmed = await page.evaluate(async () => (await import('/pkg/trace-viewer.js')).warmedUp);
   assert.deepEqual(warmed, { worker: true, decodedSpans: 40_000 }, 'two traces of 20,000 spans went through the worker and the page\'s decoder');
-  // One warm-up and one load for the left viewer, whatever order they started in.
-  const importWorkers = () => workers.filter((url) => url.endsWith('/pkg/trace-viewer-worker.js'));
-  await waitUntil(() => importWorkers().length >= 2, 'the warm-up\'s and the load\'s workers start');
-  assert.equal(importWorkers().length, 2);
+  await expectImportWorkers(workers, 2, 'one warm-up and one load for the left viewer, whatever order they started in');
   assert.deepEqual(page.errors, []);
   await page.close();
 });
