@@ -3,9 +3,9 @@
 // fed the bytes, followed for progress, ended with the load or when a newer load aborts it), or,
 // where no worker can start, on the page's main thread. Either way the result is the same
 // transfer encoding, in pieces (`EncodedPieces`). Also the warm-up, once per page.
-import { DecodeStep, TransferDecoder } from './wasm/trace_viewer.js';
 import { nextTask } from './trace-viewer-bytes.js';
-import { SLICE_MS, loadWorkerModule } from './trace-viewer-wasm.js';
+import { decodeInSlices } from './trace-viewer-decode.js';
+import { loadWorkerModule } from './trace-viewer-wasm.js';
 
 /** @typedef {import('./trace-viewer-bytes.js').ImportFile} ImportFile */
 /** @typedef {import('./trace-viewer-protocol.js').PageToWorker} PageToWorker */
@@ -285,22 +285,19 @@ export async function warmUpOnce() {
 }
 
 /**
- * Decodes the warm-up's encodings on the page, a slice per task; resolves with the spans decoded.
+ * Decodes the warm-up's encodings on the page as a load does, a slice per task; resolves with the
+ * spans decoded.
  * @param {Uint8Array[]} encodings
  */
 async function decodeForWarmUp(encodings) {
   let spans = 0;
   for (const encoding of encodings) {
-    const decoder = new TransferDecoder();
-    try {
-      decoder.addPiece(encoding);
-      decoder.allPiecesAdded();
-      decoder.start();
-      while (decoder.step(SLICE_MS) !== DecodeStep.Done) await nextTask();
-      spans += decoder.spanCount();
-    } finally {
-      decoder.free();
-    }
+    const whole = new EncodedPieces();
+    whole.add(encoding);
+    whole.end();
+    const decoder = await decodeInSlices(whole, () => {});
+    spans += decoder.spanCount();
+    decoder.free();
     await nextTask();
   }
   return spans;

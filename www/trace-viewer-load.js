@@ -3,10 +3,9 @@
 // removing the element aborts it: its fetch, its worker and its decoding stop at the next step)
 // and carries the load through its steps: fetch → import (worker, else main thread) → decode a
 // slice at a time → show.
-import { DecodeStep, TransferDecoder } from './wasm/trace_viewer.js';
 import { PROGRESS_FROM_BYTES, gunzipIfCompressed, nextTask } from './trace-viewer-bytes.js';
+import { decodeInSlices } from './trace-viewer-decode.js';
 import { EncodedPieces, importInWorker, importOnMainThread } from './trace-viewer-import.js';
-import { SLICE_MS } from './trace-viewer-wasm.js';
 
 /** @typedef {import('./trace-viewer-bytes.js').ImportFile} ImportFile */
 /** @typedef {import('./trace-viewer-progress.js').Progress} Progress */
@@ -109,7 +108,7 @@ export class TraceLoad {
    * Decodes what the import sent (pieces of about 16 MB, which may still be arriving) a slice at a
    * time, then has `handle` show it; resolves with the handle's summary. `handle.check()` throws
    * once the element no longer shows that handle (removed): checked with every slice.
-   * @param {{ showDecoded(decoder: TransferDecoder): void, summary(): unknown, check(): void }} handle
+   * @param {{ showDecoded(decoder: import('./wasm/trace_viewer.js').TransferDecoder): void, summary(): unknown, check(): void }} handle
    * @param {EncodedPieces} encoded
    * @param {boolean} showProgress
    */
@@ -120,32 +119,11 @@ export class TraceLoad {
     };
     await nextTask();
     checkpoint();
-    const decoder = new TransferDecoder();
+    const decoder = await decodeInSlices(encoded, (decoder) => {
+      if (showProgress) this.onProgress({ phase: 'preparing', share: decoder.progress() });
+      checkpoint();
+    });
     try {
-      let added = 0;
-      /** Waits for the next piece, adds every piece that has arrived, and says when none will follow. */
-      const addArrived = async () => {
-        const more = await encoded.arrived(added);
-        for (; added < encoded.pieces.length; added += 1) decoder.addPiece(encoded.pieces[added]);
-        if (!more || encoded.complete) decoder.allPiecesAdded();
-      };
-      await addArrived();
-      checkpoint();
-      decoder.start();
-      // Reading the first piece in took a while: the decoding starts in a task of its own.
-      await nextTask();
-      checkpoint();
-      for (;;) {
-        const reached = decoder.step(SLICE_MS);
-        if (reached === DecodeStep.Done) break;
-        if (reached === DecodeStep.NeedsPiece) {
-          await addArrived();
-        } else {
-          if (showProgress) this.onProgress({ phase: 'preparing', share: decoder.progress() });
-          await nextTask();
-        }
-        checkpoint();
-      }
       // The first frame of a large trace takes a while of its own: it gets a task to itself, and
       // the summary (a walk over every span) the next one.
       await nextTask();
