@@ -5,6 +5,12 @@
 //! its main thread the same way. The page's module carries no importer.
 #![cfg(target_arch = "wasm32")]
 
+/// Small objects from size-class free lists (see trace-viewer-alloc): a million spans allocate
+/// several million strings and lists, and dlmalloc's `malloc` was the import's largest function.
+#[global_allocator]
+static ALLOCATOR: trace_viewer_alloc::SmallObjects<std::alloc::System> =
+    trace_viewer_alloc::SmallObjects::new(std::alloc::System);
+
 use wasm_bindgen::prelude::*;
 
 use trace_viewer_core::generate;
