@@ -1,6 +1,7 @@
 // Opens xtask/bench/first-row.html in headless Chromium three times (a fresh page each; `--runs N`
 // to change) and prints the median time from the trace's bytes being in memory to its first row on
-// screen, beside Chromium's own JSON.parse of the same text; then times the element's worker (six
+// screen, beside Chromium's own JSON.parse of the same text and of the same bytes (decoded to
+// text first, as a page parses a file); then times the element's worker (six
 // fresh workers: the first cold, the median of the other five warm): the import itself as the
 // worker clocks it (bytes in its memory -> model) and the whole round trip, each beside the median
 // of three JSON.parse runs of the same text on that page.
@@ -45,7 +46,8 @@ const { megabytes, spans, rowsInDom } = runs[0];
 console.log(`trace: ${spans} spans, ${megabytes.toFixed(1)} MB; rows in the DOM after load: ${rowsInDom}`);
 console.log(`JSON.parse of the same text:   ${median('jsonParseMs').toFixed(0)} ms (${(megabytes / median('jsonParseMs') * 1000).toFixed(0)} MB/s)`);
 console.log(`load() (import + state):       ${median('loadMs').toFixed(0)} ms (${(megabytes / median('loadMs') * 1000).toFixed(0)} MB/s)`);
-console.log(`bytes in memory -> first row:  ${median('firstRowMs').toFixed(0)} ms (median of ${runs.length})`);
+console.log(`the same bytes -> JSON values:  ${median('bytesParseMs').toFixed(0)} ms (TextDecoder + JSON.parse, as a page parses a file)`);
+console.log(`bytes in memory -> first row:  ${median('firstRowMs').toFixed(0)} ms (median of ${runs.length}) = ${(median('firstRowMs') / median('jsonParseMs')).toFixed(2)}× JSON.parse of the text, ${(median('firstRowMs') / median('bytesParseMs')).toFixed(2)}× the parse of the bytes`);
 const middle = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const warm = (key) => workerImport[key].slice(1);
 const warmTrip = middle(warm('times'));
