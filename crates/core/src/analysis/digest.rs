@@ -63,7 +63,8 @@ pub fn digest(trace: &Trace) -> TraceDigest {
         digest.starts[column] = digest.starts[column].saturating_add(1);
         digest.failed_starts[column] |= failed;
         if let (true, Some(details)) = (is_model_call(span), span.ai.as_deref()) {
-            digest.model_tokens += details.tokens.total_or_sum().unwrap_or(0);
+            // Saturating: counts come from the file, which may claim anything.
+            digest.model_tokens = digest.model_tokens.saturating_add(details.tokens.total_or_sum().unwrap_or(0));
             if let Some(cost) = details.cost_usd {
                 *digest.model_cost_usd.get_or_insert(0.0) += cost;
             }

@@ -1,13 +1,34 @@
 //! A trace set as a `trace-viewer/v1` document (see `www/trace-viewer.schema.json`). Times are
 //! written as exact nanoseconds (`start_ns`, `end_ns`); fields the model keeps as "other fields"
-//! become extra keys, which the importer keeps as other fields again.
+//! become extra keys, which the importer keeps as other fields again, or, when one of their keys
+//! means something in this format (a span field `error` from another format), all go into an
+//! `other_fields` object, so a round trip never changes what a file means.
 
 use serde_json::{json, Map, Value};
 
+use crate::import::{OWN_SPAN_FIELDS, OWN_TRACE_FIELDS};
 use crate::model::{AiDetails, Attribute, Feedback, FeedbackKind, Message, SpanStatus, Trace, TraceSet};
 
 fn attributes_object(attributes: &[Attribute]) -> Value {
     Value::Object(attributes.iter().map(|attribute| (attribute.key.clone(), attribute.value.to_json())).collect())
+}
+
+/// Adds `fields` to `object` as keys of their own where none of them clashes with a key of the
+/// format (`reserved`) or one already written or another field; else all of them, in order, as
+/// the object `other_fields` (read back the same way).
+fn insert_other_fields(object: &mut Map<String, Value>, fields: &[Attribute], reserved: &[&str]) {
+    let clashes = fields.iter().enumerate().any(|(index, field)| {
+        reserved.contains(&field.key.as_str())
+            || object.contains_key(&field.key)
+            || fields[..index].iter().any(|earlier| earlier.key == field.key)
+    });
+    if clashes {
+        object.insert("other_fields".into(), attributes_object(fields));
+    } else {
+        for field in fields {
+            object.insert(field.key.clone(), field.value.to_json());
+        }
+    }
 }
 
 fn insert_text(object: &mut Map<String, Value>, key: &str, value: &Option<String>) {
@@ -124,9 +145,7 @@ fn span_json(trace: &Trace, index: usize) -> Value {
     if let Some(details) = &span.ai {
         ai_fields(&details.with_messages_read(&span.attributes), &mut object);
     }
-    for field in &span.other_fields {
-        object.entry(field.key.clone()).or_insert_with(|| field.value.to_json());
-    }
+    insert_other_fields(&mut object, &span.other_fields, OWN_SPAN_FIELDS);
     Value::Object(object)
 }
 
@@ -171,9 +190,7 @@ fn trace_json(trace: &Trace) -> Value {
     if !trace.feedback.is_empty() {
         object.insert("feedback".into(), trace.feedback.iter().map(feedback_json).collect());
     }
-    for field in &trace.other_fields {
-        object.entry(field.key.clone()).or_insert_with(|| field.value.to_json());
-    }
+    insert_other_fields(&mut object, &trace.other_fields, OWN_TRACE_FIELDS);
     object.insert("spans".into(), (0..trace.spans.len()).map(|index| span_json(trace, index)).collect());
     Value::Object(object)
 }

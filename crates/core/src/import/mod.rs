@@ -24,6 +24,7 @@ use serde_json::Value;
 
 pub use error::ImportError;
 pub use own_format::FORMAT_TAG as OWN_FORMAT_TAG;
+pub(crate) use own_format::{SPAN_FIELDS as OWN_SPAN_FIELDS, TRACE_FIELDS as OWN_TRACE_FIELDS};
 pub use pipeline::{BuildObserver, LogRecord, RawImport, RawTrace};
 
 use crate::model::{ImportWarning, TraceSet};

@@ -11,13 +11,14 @@ use super::pipeline::{set_times, RawImport, RawTrace};
 use super::ImportError;
 use crate::model::messages_json::parse_messages;
 use crate::model::{
-    AiDetails, Document, Feedback, FeedbackKind, ImportWarning, Span, SpanEvent, SpanKind, SpanLink, SpanStatus,
-    TokenUsage, ToolRun, Trace,
+    AiDetails, Attribute, Document, Feedback, FeedbackKind, ImportWarning, Span, SpanEvent, SpanKind, SpanLink,
+    SpanStatus, TokenUsage, ToolRun, Trace,
 };
 
 pub const FORMAT_TAG: &str = "trace-viewer/v1";
 
-const TRACE_FIELDS: &[&str] = &[
+/// The trace-level keys with a meaning of their own; any other key is an "other field".
+pub(crate) const TRACE_FIELDS: &[&str] = &[
     "format",
     "$schema",
     "id",
@@ -31,13 +32,24 @@ const TRACE_FIELDS: &[&str] = &[
     "feedback",
     "spans",
     "traces",
+    "other_fields",
 ];
+/// The span-level keys with a meaning of their own; any other key is an "other field".
 #[rustfmt::skip]
-const SPAN_FIELDS: &[&str] = &[
+pub(crate) const SPAN_FIELDS: &[&str] = &[
     "id", "parent", "name", "kind", "start", "end", "start_ns", "end_ns", "duration_ms", "status", "error",
     "attributes", "events", "links", "model", "provider", "parameters", "input_messages", "output_messages", "tool",
-    "documents", "tokens", "cost_usd", "input", "output",
+    "documents", "tokens", "cost_usd", "input", "output", "other_fields",
 ];
+
+/// A trace's or span's other fields: its keys without a meaning of their own, then the entries
+/// of its `other_fields` object (where the exporter puts them when one of their keys has a
+/// meaning here, such as a span field named `error` from another format).
+fn all_other_fields(object: &Map<String, Value>, known: &[&str]) -> Vec<Attribute> {
+    let mut fields = other_fields(object, known);
+    fields.extend(object_attributes(object.get("other_fields")));
+    fields
+}
 
 pub fn sniff(value: &Value) -> bool {
     value.get("format").and_then(Value::as_str).is_some_and(|tag| tag.starts_with("trace-viewer"))
@@ -102,7 +114,7 @@ fn read_span(object: &Map<String, Value>, position: usize) -> Span {
             })
             .collect();
     }
-    span.other_fields = other_fields(object, SPAN_FIELDS).into();
+    span.other_fields = all_other_fields(object, SPAN_FIELDS).into();
     let details = read_ai_details(object);
     if !details.is_empty() {
         span.ai = Some(Box::new(details));
@@ -216,7 +228,7 @@ fn read_trace(object: &Map<String, Value>, path: &str) -> Result<RawTrace, Impor
         session_id: string_field(object, &["session_id"]),
         variant: string_field(object, &["variant"]),
         feedback,
-        other_fields: other_fields(object, TRACE_FIELDS),
+        other_fields: all_other_fields(object, TRACE_FIELDS),
         warnings,
         ..Trace::default()
     };

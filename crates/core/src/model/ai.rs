@@ -144,9 +144,10 @@ impl TokenUsage {
         *self == TokenUsage::default()
     }
 
-    /// The total as given, else input + output when both are known.
+    /// The total as given, else input + output when both are known (at most `u64::MAX`: a file
+    /// may claim any count, and a sum must neither wrap nor panic).
     pub fn total_or_sum(&self) -> Option<u64> {
-        self.total.or_else(|| Some(self.input? + self.output?))
+        self.total.or_else(|| Some(self.input?.saturating_add(self.output?)))
     }
 }
 

@@ -31,7 +31,7 @@ pub fn model_call_tokens(trace: &Trace) -> u64 {
         .iter()
         .filter(|span| is_model_call(span))
         .filter_map(|span| span.ai.as_deref()?.tokens.total_or_sum())
-        .sum()
+        .fold(0, u64::saturating_add)
 }
 
 /// A cost in US dollars, rounded to a millionth of a dollar (sums of many small costs carry
