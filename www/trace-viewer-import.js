@@ -5,6 +5,7 @@
 // transfer encoding, in pieces (`EncodedPieces`). Also the warm-up, once per page.
 import { nextTask } from './trace-viewer-bytes.js';
 import { decodeInSlices } from './trace-viewer-decode.js';
+import { workerScriptUrl } from './trace-viewer-trust.js';
 import { loadWorkerModule } from './trace-viewer-wasm.js';
 
 /** @typedef {import('./trace-viewer-bytes.js').ImportFile} ImportFile */
@@ -41,13 +42,20 @@ function startWorker() {
   const location = workerLocation !== undefined ? workerLocation : globalThis.TRACE_VIEWER_WORKER;
   if (location === null || location === false || typeof Worker !== 'function') return null;
   try {
-    if (location) return new Worker(location, { type: 'module' });
+    if (location) return new Worker(workerScriptUrl(location), { type: 'module' });
     const moduleUrl = new URL(import.meta.url);
+    // (A variable, not a literal: bundlers would otherwise copy the worker as a plain asset.)
+    const workerFile = './trace-viewer-worker.js';
     if (moduleUrl.origin !== globalThis.location?.origin && /^https?:$/.test(moduleUrl.protocol)) {
-      // (A variable, not a literal: bundlers would otherwise copy the worker as a plain asset.)
-      const workerFile = './trace-viewer-worker.js';
       return crossOriginWorker(new URL(workerFile, moduleUrl));
     }
+    // The package's own file, as published (not bundled into an app): the worker sits beside it,
+    // and its URL goes through the Trusted Types policy, as a page enforcing them requires.
+    if (moduleUrl.pathname.endsWith('/trace-viewer.js') && !moduleUrl.search) {
+      return new Worker(workerScriptUrl(new URL(workerFile, moduleUrl)), { type: 'module' });
+    }
+    // Bundled into an app: this exact form is what Vite and webpack find and bundle as a worker.
+    // (Under enforced Trusted Types the app passes the worker's URL to setWorkerUrl instead.)
     return new Worker(new URL('./trace-viewer-worker.js', import.meta.url), { type: 'module' });
   } catch {
     return null;
@@ -64,7 +72,7 @@ function startWorker() {
 function crossOriginWorker(url) {
   const source = `import ${JSON.stringify(url.href)};`;
   const blobUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  const worker = new Worker(blobUrl, { type: 'module' });
+  const worker = new Worker(workerScriptUrl(blobUrl), { type: 'module' });
   setTimeout(() => URL.revokeObjectURL(blobUrl), 10_000);
   return worker;
 }

@@ -3,8 +3,12 @@
 // handle and the decoder), which the element waits for before it can draw, and the worker's (the
 // importers and the encoder), fetched and compiled meanwhile and shared with every import worker.
 // Also freeing replaced traces a slice at a time.
-import init, { releaseMemory } from './wasm/trace_viewer.js';
+import init, { releaseMemory, setViewMarkup } from './wasm/trace_viewer.js';
 import { nextTask } from './trace-viewer-bytes.js';
+import { viewMarkup } from './trace-viewer-trust.js';
+
+// The views' static markup reaches innerHTML through the element's Trusted Types policy.
+setViewMarkup(viewMarkup);
 
 /** @typedef {string | URL | BufferSource | WebAssembly.Module} WasmSource */
 

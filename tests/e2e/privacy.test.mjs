@@ -7,6 +7,9 @@ import { newPage, repository, useBrowserAndServer } from './helpers.mjs';
 
 const STRICT_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
 const strict = useBrowserAndServer({ 'content-security-policy': STRICT_POLICY });
+/** The strict policy, with Trusted Types enforced and only the element's policy name allowed. */
+const TRUSTED_TYPES_POLICY = `${STRICT_POLICY}; require-trusted-types-for 'script'; trusted-types trace-viewer`;
+const trusted = useBrowserAndServer({ 'content-security-policy': TRUSTED_TYPES_POLICY });
 
 test('under a strict Content-Security-Policy the viewer renders, styled, with no violation', async () => {
   const page = await newPage(strict.browser);
@@ -50,5 +53,40 @@ test('a whole session requests only the page, its assets and the chosen trace', 
     assert.ok(allowed.has(parsed.pathname), `unexpected request: ${url}`);
   }
   assert.ok(requests.some((url) => url.endsWith('.wasm')));
+  await page.close();
+});
+
+test('with Trusted Types enforced the viewer renders, imports in its worker and opens every view, with no violation', async () => {
+  const page = await newPage(trusted.browser);
+  const violations = [];
+  await page.exposeFunction('reportViolation', (text) => violations.push(text));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => window.reportViolation(`${event.violatedDirective} ${event.sample}`));
+  });
+  const workers = [];
+  page.on('worker', (worker) => workers.push(worker.url()));
+  const response = await page.goto(trusted.server.url);
+  assert.equal(response.headers()['content-security-policy'], TRUSTED_TYPES_POLICY);
+  assert.equal(await page.evaluate(() => typeof window.trustedTypes?.createPolicy), 'function', 'this Chromium has Trusted Types');
+  const rows = page.locator('trace-viewer .tv-row');
+  await rows.first().waitFor();
+  assert.ok(workers.some((url) => url.endsWith('/pkg/trace-viewer-worker.js')), `the import ran in the worker: ${workers}`);
+  // Every span of the example, with its detail panel (messages, tool calls, errors, attributes).
+  const count = await rows.count();
+  for (let index = 0; index < count; index += 1) {
+    await rows.nth(index).click();
+    await page.locator('trace-viewer .tv-row-selected').waitFor();
+    await page.locator('trace-viewer .tv-detail').waitFor();
+  }
+  for (const summary of await page.locator('trace-viewer .tv-detail summary').all()) await summary.click();
+  await page.locator('trace-viewer .tv-search').fill('order');
+  await page.locator('trace-viewer .tv-match-count').waitFor();
+  // A file with two traces: the trace list, then one of its traces.
+  await page.goto(`${trusted.server.url}?src=/fixtures/jaeger/jaeger-ui-genai-flamegraph-2traces.json`);
+  await page.locator('trace-viewer .tv-list-open', { hasText: 'invoke_agent' }).click();
+  await rows.filter({ has: page.locator('.tv-span-name', { hasText: /^chat$/ }) }).click();
+  await page.locator('trace-viewer .tv-detail').getByText('Input messages (3)').waitFor();
+  assert.deepEqual(violations, [], 'no Trusted Types (or other policy) violation');
+  assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -15,6 +15,8 @@ pub fn build_all() -> Result<(), String> {
     tools::ensure_wasm_bindgen()?;
     tools::ensure_node_tools()?;
     let root = repository();
+    // Before anything is removed: a refused source leaves the last package in place.
+    crate::trusted_types::check_no_html_sinks(&root)?;
     let started = std::time::Instant::now();
     let package = root.join("pkg");
     let wasm_directory = package.join("wasm");
@@ -23,6 +25,7 @@ pub fn build_all() -> Result<(), String> {
     for module in WASM_MODULES {
         build_module(&root, &wasm_directory, module)?;
     }
+    crate::trusted_types::patch_page_glue(&wasm_directory)?;
     assemble_package(&root, &package)?;
     bundle_element(&root, &package)?;
     minify_scripts(&package)?;

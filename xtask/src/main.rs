@@ -12,6 +12,7 @@ mod build;
 mod process;
 mod single_file;
 mod tools;
+mod trusted_types;
 mod typecheck;
 
 use std::path::PathBuf;
