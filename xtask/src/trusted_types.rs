@@ -46,14 +46,16 @@ pub fn patch_page_glue(wasm_directory: &Path) -> Result<(), String> {
     let mut declarations = std::fs::read_to_string(&declarations_path)
         .map_err(|error| format!("{}: {error}", declarations_path.display()))?;
     declarations.push_str(CONVERTER_DECLARATION);
-    std::fs::write(&declarations_path, declarations).map_err(|error| format!("{}: {error}", declarations_path.display()))
+    std::fs::write(&declarations_path, declarations)
+        .map_err(|error| format!("{}: {error}", declarations_path.display()))
 }
 
 /// Fails when our own sources could put text into HTML: Rust calls that set markup, and JS
 /// assignments or calls that parse it. (Leptos's `inner_html` attribute included.)
 pub fn check_no_html_sinks(root: &Path) -> Result<(), String> {
     let rust_sinks = ["inner_html", "outer_html", "insert_adjacent_html", "create_contextual_fragment"];
-    let js_sinks = ["innerHTML =", "innerHTML=", "outerHTML", "insertAdjacentHTML", "document.write", "createContextualFragment"];
+    let js_sinks =
+        ["innerHTML =", "innerHTML=", "outerHTML", "insertAdjacentHTML", "document.write", "createContextualFragment"];
     let mut offenders = Vec::new();
     for (folder, extension, sinks) in
         [("src", "rs", &rust_sinks[..]), ("crates/ui/src", "rs", &rust_sinks[..]), ("www", "js", &js_sinks[..])]
