@@ -33,22 +33,95 @@ function isGzip(bytes) {
 }
 
 /**
- * Decompresses gzip data with the browser's DecompressionStream; other bytes pass through.
+ * The most bytes one load may bring, after decompression: the import worker's WebAssembly memory
+ * (4 GB at most) must hold the files and the traces they become.
+ */
+const DEFAULT_MAX_BYTES = 1_500_000_000;
+let maxBytes = DEFAULT_MAX_BYTES;
+
+/**
+ * Sets the most bytes one load may bring after decompression (files above it are refused with
+ * their size, before they are read whole); no argument restores the default, 1.5 GB.
+ * @param {number} [bytes]
+ */
+export function setMaxFileBytes(bytes) {
+  if (bytes === undefined) {
+    maxBytes = DEFAULT_MAX_BYTES;
+    return;
+  }
+  if (!Number.isFinite(bytes) || bytes <= 0) throw new RangeError(`setMaxFileBytes: ${bytes} is not a positive number of bytes`);
+  maxBytes = bytes;
+}
+
+/** A size for people: `12.3 MB`, `40 KB`. @param {number} bytes */
+function megabytes(bytes) {
+  if (bytes < 1e6) return `${Math.ceil(bytes / 1e3).toLocaleString('en-US')} KB`;
+  return `${(bytes / 1e6).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
+}
+
+/**
+ * The refusal of an input larger than the viewer opens.
+ * @param {string} what the input, as the message names it
+ * @param {string} size how large it is (or what is known of it)
+ */
+function tooLarge(what, size) {
+  return new Error(`${what}: ${size}; the viewer opens at most ${megabytes(maxBytes)} at once (a file and the traces it becomes must fit in the import's 4 GB of WebAssembly memory). Open a smaller export, or split this one.`);
+}
+
+/**
+ * Refuses `bytes` bytes of input named `what` when they are more than a load may bring.
+ * @param {string} what
+ * @param {number} bytes
+ */
+export function checkSize(what, bytes) {
+  if (bytes > maxBytes) throw tooLarge(what, megabytes(bytes));
+}
+
+/**
+ * Decompresses gzip data with the browser's DecompressionStream a chunk at a time, stopping as
+ * soon as it grows past the most a load may bring (a few megabytes can expand to gigabytes);
+ * other bytes pass through.
  * @param {Uint8Array} bytes
+ * @param {string} [what] the file, for messages
  * @returns {Promise<Uint8Array>}
  */
-export async function gunzipIfCompressed(bytes) {
+export async function gunzipIfCompressed(bytes, what = 'This file') {
   if (!isGzip(bytes)) return bytes;
   if (typeof DecompressionStream !== 'function') {
     throw new Error('This file is gzip-compressed and this browser cannot decompress it (no DecompressionStream).');
   }
   const stream = new Blob([/** @type {BlobPart} */ (bytes)]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  const reader = stream.getReader();
+  /** @type {Uint8Array[]} */
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(`${what} (${megabytes(bytes.length)} of gzip)`, `expands to more than ${megabytes(maxBytes)} (decompressing stopped there)`);
+    }
+    chunks.push(value);
+  }
+  const whole = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return whole;
 }
 
-/** @param {Blob} blob */
-export async function readBlob(blob) {
-  return gunzipIfCompressed(new Uint8Array(await blob.arrayBuffer()));
+/**
+ * A Blob's bytes, gunzipped; refused before it is read when it is larger than a load may bring.
+ * @param {Blob} blob
+ * @param {string} what the file, for messages
+ */
+export async function readBlob(blob, what) {
+  checkSize(what, blob.size);
+  return gunzipIfCompressed(new Uint8Array(await blob.arrayBuffer()), what);
 }
 
 /**
@@ -60,11 +133,28 @@ export async function readBlob(blob) {
  * @returns {Promise<ImportFile[]>}
  */
 export async function filesOfInput(value, fileName) {
+  const files = await readInput(value, fileName);
+  const total = files.reduce((sum, file) => sum + file.bytes.length, 0);
+  checkSize(files.length > 1 ? `These ${files.length} files together` : files[0]?.name ?? 'This input', total);
+  return files;
+}
+
+/**
+ * @param {unknown} value
+ * @param {string | null} fileName
+ * @returns {Promise<ImportFile[]>}
+ */
+async function readInput(value, fileName) {
   if (Array.isArray(value) && value.length > 0 && value.every((item) => item instanceof Blob)) {
-    const buffers = await Promise.all(value.map((file) => readBlob(file)));
-    return value.map((file, index) => ({ name: nameOf(file) ?? `file ${index + 1}`, bytes: buffers[index], owned: true }));
+    checkSize(`These ${value.length} files together`, value.reduce((sum, file) => sum + file.size, 0));
+    const names = value.map((file, index) => nameOf(file) ?? `file ${index + 1}`);
+    const buffers = await Promise.all(value.map((file, index) => readBlob(file, names[index])));
+    return value.map((_, index) => ({ name: names[index], bytes: buffers[index], owned: true }));
   }
-  if (value instanceof Blob) return [{ name: fileName ?? nameOf(value), bytes: await readBlob(value), owned: true }];
+  if (value instanceof Blob) {
+    const name = fileName ?? nameOf(value);
+    return [{ name, bytes: await readBlob(value, name ?? 'This file'), owned: true }];
+  }
   if (value instanceof ArrayBuffer) return [{ name: fileName, bytes: new Uint8Array(value), owned: false }];
   if (ArrayBuffer.isView(value)) {
     return [{ name: fileName, bytes: new Uint8Array(value.buffer, value.byteOffset, value.byteLength), owned: false }];

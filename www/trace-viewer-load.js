@@ -3,7 +3,7 @@
 // removing the element aborts it: its fetch, its worker and its decoding stop at the next step)
 // and carries the load through its steps: fetch → import (worker, else main thread) → decode a
 // slice at a time → show.
-import { PROGRESS_FROM_BYTES, gunzipIfCompressed, nextTask } from './trace-viewer-bytes.js';
+import { PROGRESS_FROM_BYTES, checkSize, gunzipIfCompressed, nextTask } from './trace-viewer-bytes.js';
 import { decodeInSlices } from './trace-viewer-decode.js';
 import { EncodedPieces, importInWorker, importOnMainThread } from './trace-viewer-import.js';
 
@@ -51,12 +51,18 @@ export class TraceLoad {
   async fetch(url) {
     const response = await fetch(url, { signal: this.signal });
     if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
-    return gunzipIfCompressed(await this.#readWithProgress(response));
+    const name = url.split(/[?#]/)[0].split('/').pop() || url;
+    return gunzipIfCompressed(await this.#readWithProgress(response, name), name);
   }
 
-  /** @param {Response} response */
-  async #readWithProgress(response) {
+  /**
+   * The response's bytes, refused as soon as they are more than a load may bring.
+   * @param {Response} response
+   * @param {string} name the file, for messages
+   */
+  async #readWithProgress(response, name) {
     const total = Number(response.headers.get('content-length')) || 0;
+    checkSize(name, total);
     if (!response.body) return new Uint8Array(await response.arrayBuffer());
     const reader = response.body.getReader();
     // Each chunk is copied into place as it arrives, so no single task copies the whole file.
@@ -66,6 +72,12 @@ export class TraceLoad {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
+      try {
+        checkSize(name, received + value.length);
+      } catch (error) {
+        await reader.cancel();
+        throw error;
+      }
       if (received + value.length > bytes.length) {
         const larger = new Uint8Array(Math.max(bytes.length * 2, received + value.length));
         larger.set(bytes.subarray(0, received));

@@ -125,6 +125,14 @@ export const warmedUp: Promise<{ worker: boolean; decodedSpans: number }>;
  */
 export function setWorkerUrl(url: string | URL | null | undefined): void;
 
+/**
+ * The most bytes one load may bring after decompression (default 1.5 GB, what the import's 4 GB
+ * of WebAssembly memory can hold with the traces the file becomes). Larger files, and gzip files
+ * that expand past it, are refused with their size before they are read whole; no argument
+ * restores the default.
+ */
+export function setMaxFileBytes(bytes?: number): void;
+
 declare global {
   interface HTMLElementTagNameMap {
     'trace-viewer': TraceViewerElement;

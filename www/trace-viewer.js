@@ -14,6 +14,7 @@ import { showProgress } from './trace-viewer-progress.js';
 import { loadPageModule, releaseOldTraces } from './trace-viewer-wasm.js';
 
 export { setWorkerUrl, warmedUp } from './trace-viewer-import.js';
+export { setMaxFileBytes } from './trace-viewer-bytes.js';
 export { setWasmUrl, setWorkerWasmUrl, wasmMemoryBytes } from './trace-viewer-wasm.js';
 
 /** @typedef {import('./trace-viewer-bytes.js').ImportFile} ImportFile */
