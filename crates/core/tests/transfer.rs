@@ -221,3 +221,27 @@ fn every_truncation_and_stray_byte_is_an_error_not_a_panic() {
         let _ = decode(damaged);
     }
 }
+
+/// A set whose spans claim a tree that is not one: `place(spans)` edits a built trace's spans.
+fn misplaced(place: impl FnOnce(&mut [trace_viewer_core::model::Span])) -> Vec<u8> {
+    let mut set = import_both_ways("www/examples/refund-agent.json");
+    place(&mut set.traces[0].spans);
+    encode(&set)
+}
+
+#[test]
+fn a_placement_that_is_not_a_tree_is_an_error() {
+    let span_count = import_both_ways("www/examples/refund-agent.json").traces[0].spans.len();
+    assert!(span_count >= 3);
+    // The last span made a root while the first span's range still covers it.
+    let root_inside = misplaced(|spans| spans[span_count - 1].parent = None.into());
+    let error = decode(root_inside).expect_err("a root inside another span's range");
+    assert!(error.to_string().contains("inside another span's subtree"), "{error}");
+    // A child of the root placed inside its earlier sibling's range.
+    let overlapping = misplaced(|spans| {
+        spans[1].subtree_end = span_count;
+        spans[span_count - 1].parent = Some(0).into();
+    });
+    let error = decode(overlapping).expect_err("a span inside a sibling's range");
+    assert!(error.to_string().contains("inside another span's subtree"), "{error}");
+}

@@ -2,7 +2,8 @@
 //! the spans as soon as they are mapped, before its tree builder has ordered them, then their
 //! order, parents and subtree sizes, and the few spans it changed (with their own parent ids).
 //! Depth and child counts follow from the parents here; nothing in the bytes can make a span its
-//! own ancestor or put it outside its parent's subtree (both are checked).
+//! own ancestor, put it outside its parent's subtree, or put it (or a root) inside a subtree that
+//! is not its parent's (all are checked: the UI folds and reveals by these ranges).
 
 use super::decode::warning;
 use super::primitives::{Reader, TransferResult};
@@ -16,7 +17,10 @@ pub(super) fn place(reader: &mut Reader, spans: &mut [Span]) -> TransferResult<(
         _ => return reader.fail("bad span order"),
     }
     // Parents, each before its child, and subtree sizes: depth and child counts in the same walk.
+    // The ranges must nest as a pre-order tree's do: the spans whose range still covers a span are
+    // its ancestors (`open`, innermost last), the innermost its parent; a root is covered by none.
     let count = spans.len();
+    let mut open: Vec<usize> = Vec::new();
     for index in 0..count {
         let parent = reader.varint()?;
         let subtree = reader.count()?;
@@ -24,12 +28,23 @@ pub(super) fn place(reader: &mut Reader, spans: &mut [Span]) -> TransferResult<(
             return reader.fail("a span's subtree does not fit in its trace");
         }
         spans[index].subtree_end = index + subtree;
+        while open.last().is_some_and(|&ancestor| spans[ancestor].subtree_end <= index) {
+            open.pop();
+        }
+        let innermost = open.last().copied();
+        open.push(index);
         if parent == 0 {
+            if innermost.is_some() {
+                return reader.fail("a root placed inside another span's subtree");
+            }
             continue;
         }
         let parent = (parent - 1) as usize;
         if parent >= index || spans[parent].subtree_end < index + subtree {
             return reader.fail("a span must come after its parent, within the parent's subtree");
+        }
+        if innermost != Some(parent) {
+            return reader.fail("a span placed inside another span's subtree than its parent's");
         }
         let parent_span = &mut spans[parent];
         parent_span.child_count = parent_span.child_count.saturating_add(1);
