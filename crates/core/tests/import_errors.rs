@@ -80,3 +80,33 @@ fn a_file_that_is_not_utf8_is_skipped_with_a_warning_when_another_one_loads() {
     let both_bad = import_buffers(&[(Some("a"), bad.as_slice()), (Some("b"), bad.as_slice())]).unwrap_err();
     assert_eq!(both_bad, ImportError::NotUtf8 { line: 1, column: 12 });
 }
+
+/// The example trace in UTF-16, as Windows tools save it.
+fn utf16(text: &str, big_endian: bool, mark: bool) -> Vec<u8> {
+    let units = mark.then_some(0xFEFF).into_iter().chain(text.encode_utf16());
+    units.flat_map(|unit| if big_endian { unit.to_be_bytes() } else { unit.to_le_bytes() }).collect()
+}
+
+#[test]
+fn utf16_files_import_like_their_utf8_text() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../www/examples/refund-agent.json");
+    let text = std::fs::read_to_string(example).expect("the bundled example");
+    let expected = trace_viewer_core::import::import_text(&text, None).expect("the UTF-8 text imports");
+    for big_endian in [false, true] {
+        for mark in [true, false] {
+            let bytes = utf16(&text, big_endian, mark);
+            let set = trace_viewer_core::import::import_bytes(&bytes, None)
+                .unwrap_or_else(|error| panic!("UTF-16 (big endian {big_endian}, mark {mark}): {error}"));
+            assert_eq!(set, expected, "big endian {big_endian}, mark {mark}");
+        }
+    }
+}
+
+#[test]
+fn a_broken_utf16_file_says_where() {
+    let mut bytes = utf16("{\n  \"a\": \"", false, true);
+    bytes.extend(0xDC00u16.to_le_bytes());
+    bytes.extend(utf16("\"}", false, false));
+    let error = trace_viewer_core::import::import_bytes(&bytes, None).expect_err("an unpaired surrogate");
+    assert_eq!(error.to_string(), "The file is UTF-16 text with a broken character (an unpaired surrogate, or a last odd byte) at line 2, column 9.");
+}

@@ -10,6 +10,12 @@ pub enum ImportError {
         line: usize,
         column: usize,
     },
+    /// UTF-16 text (by its byte-order mark or zero bytes) with a unit that is not part of a
+    /// character: where it is.
+    NotUtf16 {
+        line: usize,
+        column: usize,
+    },
     /// Not JSON: serde_json's reason with the 1-based line and column where it stopped.
     MalformedJson {
         line: usize,
@@ -49,6 +55,9 @@ impl std::fmt::Display for ImportError {
             ImportError::Empty => formatter.write_str("The file is empty."),
             ImportError::NotUtf8 { line, column } => {
                 write!(formatter, "The file is not UTF-8 text (is it compressed or binary?): invalid byte at line {line}, column {column}.")
+            }
+            ImportError::NotUtf16 { line, column } => {
+                write!(formatter, "The file is UTF-16 text with a broken character (an unpaired surrogate, or a last odd byte) at line {line}, column {column}.")
             }
             ImportError::MalformedJson { line, column, reason } => {
                 write!(formatter, "The file is not valid JSON: {reason} at line {line}, column {column}.")

@@ -17,8 +17,11 @@ mod own_format;
 mod pipeline;
 pub mod progress;
 mod span_dumps;
+mod utf16;
 mod utf8;
 mod zipkin;
+
+use std::borrow::Cow;
 
 use serde_json::Value;
 
@@ -88,13 +91,28 @@ pub fn import_text(text: &str, file_name: Option<&str>) -> Result<TraceSet, Impo
     import_files(&[(file_name, text)])
 }
 
-/// Imports a file's bytes (UTF-8; a byte-order mark is skipped).
+/// Imports a file's bytes (UTF-8, a byte-order mark skipped; or UTF-16, see [`text`]).
 pub fn import_bytes(bytes: &[u8], file_name: Option<&str>) -> Result<TraceSet, ImportError> {
-    import_text(utf8(bytes)?, file_name)
+    import_text(&text(bytes)?, file_name)
 }
 
-/// The bytes as text, or an error that says where the first invalid byte is.
-pub fn utf8(bytes: &[u8]) -> Result<&str, ImportError> {
+/// The bytes as text: UTF-8 checked in place (a byte-order mark skipped), or UTF-16 (by its
+/// byte-order mark, or the zero byte beside the first character) decoded; else an error that
+/// says where the first invalid byte is.
+pub fn text(bytes: &[u8]) -> Result<Cow<'_, str>, ImportError> {
+    let Some((order, mark)) = utf16::detect(bytes) else { return utf8(bytes).map(Cow::Borrowed) };
+    let units = &bytes[mark..];
+    utf16::decode(units, order).map(Cow::Owned).map_err(|unit_index| {
+        // Where the bad unit is, counted in the characters before it.
+        let before = utf16::decode(&units[..unit_index * 2], order).unwrap_or_default();
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |last| last.chars().count()) + 1;
+        ImportError::NotUtf16 { line, column }
+    })
+}
+
+/// The bytes as UTF-8 text, or an error that says where the first invalid byte is.
+fn utf8(bytes: &[u8]) -> Result<&str, ImportError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     utf8::validate(bytes).map_err(|valid_up_to| {
         let valid = &bytes[..valid_up_to];
@@ -132,13 +150,13 @@ pub fn import_owned_buffers(
 /// a warning when another file could be read.
 fn read_buffers(files: &[(Option<&str>, &[u8])]) -> Result<(Vec<RawImport>, Vec<ImportWarning>), ImportError> {
     if let [(file_name, bytes)] = files {
-        return read_texts(&[(*file_name, utf8(bytes)?)]);
+        return read_texts(&[(*file_name, &text(bytes)?)]);
     }
     let mut texts = Vec::with_capacity(files.len());
     let mut skipped = Vec::new();
     let mut first_error = None;
     for (file_name, bytes) in files {
-        match utf8(bytes) {
+        match text(bytes) {
             Ok(text) => texts.push((*file_name, text)),
             Err(error) => {
                 let label = file_name.unwrap_or("a file");
@@ -150,6 +168,7 @@ fn read_buffers(files: &[(Option<&str>, &[u8])]) -> Result<(Vec<RawImport>, Vec<
     if texts.is_empty() {
         return Err(first_error.unwrap_or(ImportError::Empty));
     }
+    let texts: Vec<(Option<&str>, &str)> = texts.iter().map(|(name, text)| (*name, text.as_ref())).collect();
     let (imports, file_warnings) = read_texts(&texts)?;
     skipped.extend(file_warnings);
     Ok((imports, skipped))
