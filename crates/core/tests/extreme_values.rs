@@ -58,3 +58,46 @@ fn a_round_trip_through_the_own_format_keeps_what_a_span_means() {
     assert_eq!(span_again.status, span.status, "the export reads back with the same status:\n{exported}");
     assert_eq!(span_again.other_fields, span.other_fields, "and the same other fields:\n{exported}");
 }
+
+/// Spans whose times no clock wrote: the largest 64-bit start, a start after 2262, a start of 1e30
+/// (beyond 64 bits), and an end beyond what a time can hold.
+const OTLP_SPANS_WITH_IMPOSSIBLE_TIMES: &str = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[
+    {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"0000000000000001","name":"root",
+     "startTimeUnixNano":"1544712660000000000","endTimeUnixNano":"1544712661000000000"},
+    {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"0000000000000002","parentSpanId":"0000000000000001","name":"max",
+     "startTimeUnixNano":"18446744073709551615","endTimeUnixNano":"18446744073709551615"},
+    {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"0000000000000003","parentSpanId":"0000000000000001","name":"huge",
+     "startTimeUnixNano":1e30,"endTimeUnixNano":1e30},
+    {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"0000000000000005","parentSpanId":"0000000000000001","name":"late",
+     "startTimeUnixNano":"10000000000000000000","endTimeUnixNano":"10000000000000000000"},
+    {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"0000000000000004","parentSpanId":"0000000000000001","name":"long",
+     "startTimeUnixNano":"1544712660000000000","endTimeUnixNano":"18446744073709551615"}]}]}]}"#;
+
+#[test]
+fn impossible_times_load_with_a_warning_on_their_span() {
+    let set = import_text(OTLP_SPANS_WITH_IMPOSSIBLE_TIMES, None).expect("the file loads");
+    let trace = &set.traces[0];
+    let warnings_of = |name: &str| -> Vec<String> {
+        let span = trace.spans.iter().find(|span| span.name == name).expect("span is there");
+        span.warnings.iter().map(|warning| warning.message.clone()).collect()
+    };
+    assert!(warnings_of("root").is_empty(), "{:?}", warnings_of("root"));
+    assert!(
+        warnings_of("max").iter().any(|message| message.contains("startTimeUnixNano is 2^64 - 1 ns")),
+        "{:?}",
+        warnings_of("max")
+    );
+    assert!(
+        warnings_of("huge").iter().any(|message| message.contains("no readable startTimeUnixNano")),
+        "{:?}",
+        warnings_of("huge")
+    );
+    assert!(
+        warnings_of("long").iter().any(|message| message.contains("ends after the year 2262")),
+        "{:?}",
+        warnings_of("long")
+    );
+    // The trace-level list names them too, and the header's figures stay finite.
+    assert!(trace.warnings.len() >= 3);
+    let _ = digest(trace);
+}

@@ -19,12 +19,16 @@ pub fn string_field(object: &Map<String, Value>, keys: &[&str]) -> Option<String
 }
 
 /// An unsigned integer written as a JSON number or a decimal string (OTLP writes 64-bit values
-/// as strings). Never through a float for integers.
+/// as strings). Never through a float for integers; a float beyond 64 bits (`1e30`) is not read
+/// (`None`: the caller warns), rather than silently becoming the largest integer.
 pub fn unsigned(value: &Value) -> Option<u64> {
     match value {
-        Value::Number(number) => number
-            .as_u64()
-            .or_else(|| number.as_f64().filter(|float| float.is_finite() && *float >= 0.0).map(|float| float as u64)),
+        Value::Number(number) => number.as_u64().or_else(|| {
+            number
+                .as_f64()
+                .filter(|float| float.is_finite() && *float >= 0.0 && *float < u64::MAX as f64)
+                .map(|float| float as u64)
+        }),
         Value::String(text) => text.trim().parse().ok(),
         _ => None,
     }

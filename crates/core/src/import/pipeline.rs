@@ -104,7 +104,12 @@ impl ResourcePlacement {
 /// A missing start becomes [`MISSING_START`], placed later at the trace's earliest start.
 pub fn set_times(span: &mut Span, start: Option<u64>, end: Option<u64>, fields: (&str, &str), end_optional: bool) {
     let (start_field, end_field) = fields;
-    let problem = match (start, end) {
+    // 2^64 - 1 is the one value a start cannot keep: it is the mark of a missing one.
+    let unreadable = |start: Option<u64>| start.filter(|start| *start != MISSING_START);
+    let problem = match (unreadable(start), end) {
+        (None, _) if start.is_some() => Some(format!(
+            "{start_field} is 2^64 - 1 ns, more than a start time can hold; placed at the start of the trace"
+        )),
         (Some(start), Some(end)) if end >= start => {
             span.duration_ns = end - start;
             None
@@ -114,7 +119,7 @@ pub fn set_times(span: &mut Span, start: Option<u64>, end: Option<u64>, fields: 
         (Some(_), None) => Some(format!("no readable {end_field}; shown with zero duration")),
         (None, _) => Some(format!("no readable {start_field}; placed at the start of the trace")),
     };
-    span.start_ns = start.unwrap_or(MISSING_START);
+    span.start_ns = unreadable(start).unwrap_or(MISSING_START);
     if let Some(message) = problem {
         span.warnings.push(ImportWarning::for_span(&span.span_id, message));
     }
@@ -208,6 +213,30 @@ fn attach_logs(traces: &mut [RawTrace], logs: Vec<LogRecord>, warnings: &mut Vec
     }
 }
 
+/// The latest time OpenTelemetry's signed 64-bit nanoseconds can hold (the year 2262).
+const LATEST_TIME_NS: u64 = i64::MAX as u64;
+
+/// Warns of a span whose times no clock wrote: a start or an end after [`LATEST_TIME_NS`] (such
+/// as 2^64 - 1, or a duration that only fits by saturating). Shown as they are.
+fn warn_of_implausible_times(span: &mut Span) {
+    let message = if span.start_ns != MISSING_START && span.start_ns > LATEST_TIME_NS {
+        format!(
+            "starts after the year 2262 ({} ns since 1970), beyond what 64-bit nanoseconds hold; shown as given",
+            span.start_ns
+        )
+    } else if span.start_ns != MISSING_START
+        && span.start_ns.checked_add(span.duration_ns).is_none_or(|end| end > LATEST_TIME_NS)
+    {
+        format!(
+            "ends after the year 2262 (a duration of {} ns), beyond what 64-bit nanoseconds hold; shown as given",
+            span.duration_ns
+        )
+    } else {
+        return;
+    };
+    span.warnings.push(ImportWarning::for_span(&span.span_id, message));
+}
+
 /// Spans whose file gave no start time sit at the trace's earliest known start.
 fn place_missing_starts(spans: &mut [Span]) {
     let earliest = spans.iter().map(|span| span.start_ns).filter(|start| *start != MISSING_START).min().unwrap_or(0);
@@ -265,6 +294,7 @@ pub fn finish_observed(mut imports: Vec<RawImport>, mut observer: Option<&mut dy
             for first in (0..spans.len()).step_by(MAPPED_BATCH) {
                 let batch = first..spans.len().min(first + MAPPED_BATCH);
                 for (position, span) in spans[batch.clone()].iter_mut().enumerate() {
+                    warn_of_implausible_times(span);
                     conventions::apply(span);
                     facts.observe(first + position, span);
                 }
