@@ -207,8 +207,12 @@ export async function importInWorker(files, signal, onProgress) {
     worker.onerror = (event) => {
       event.preventDefault();
       // Blocked or missing before it ran (a policy, a bundler that left it out): import on the page.
-      if (started) finish(reject, new Error(event.message || 'The import worker stopped.'));
-      else finish(resolve, null);
+      if (started) {
+        const why = event.message ? ` (${event.message})` : '';
+        finish(reject, new Error(`The import worker stopped${why}. Loading again starts a new one.`));
+      } else {
+        finish(resolve, null);
+      }
     };
   });
 }

@@ -362,3 +362,40 @@ test('an element moved while a large trace is still arriving shows it once it is
   assert.equal(await page.locator('#right .tv-progress').count(), 0, 'the progress bar goes away');
   await page.close();
 });
+
+test('a worker that dies in the middle of an import is reported in words, the trace shown before stays, and the next load works', async () => {
+  const page = await newPage(state.browser);
+  const workers = [];
+  page.on('worker', (worker) => workers.push(worker.url()));
+  await page.goto(`${state.server.url}two-viewers.html`);
+  await page.locator('#left .tv-row').first().waitFor();
+  const rowsBefore = await page.locator('#left .tv-row').count();
+  const failure = await page.evaluate(async () => {
+    const { setWorkerUrl, warmedUp } = await import('/pkg/trace-viewer.js');
+    await warmedUp;
+    setWorkerUrl('/dying-worker.js');
+    const left = document.getElementById('left');
+    const fired = new Promise((resolve) => left.addEventListener('load-error', (event) => resolve(event.detail.message), { once: true }));
+    const rejected = await left.load('{"format":"trace-viewer/v1","spans":[{"id":"x","name":"never shown","start":0}]}')
+      .then(() => 'loaded', (error) => `${error.name}: ${error.message}`);
+    setWorkerUrl(undefined);
+    return { rejected, fired: await fired };
+  });
+  assert.match(failure.rejected, /^TraceLoadError: The import worker stopped \(.*the worker died \(test\).*\)\. Loading again starts a new one\.$/);
+  assert.equal(failure.fired, failure.rejected.replace('TraceLoadError: ', ''));
+  assert.ok(workers.some((url) => url.endsWith('/dying-worker.js')), `the dying worker ran: ${workers}`);
+  const banner = page.locator('#left .tv-error-panel');
+  await banner.getByText('What was shown before is still below.').waitFor();
+  assert.equal(await page.locator('#left .tv-row').count(), rowsBefore, 'the trace shown before is still on screen');
+  await page.locator('#left .tv-error-dismiss').click();
+  await banner.waitFor({ state: 'detached' });
+
+  await expectImportWorkers(workers, 2, 'the warm-up and the first load used the import worker');
+  const spanCount = await page.evaluate(async () => (await document.getElementById('left')
+    .load('{"format":"trace-viewer/v1","spans":[{"id":"y","name":"after the worker died","start":0}]}')).spanCount);
+  assert.equal(spanCount, 1);
+  await page.locator('#left .tv-row', { hasText: 'after the worker died' }).waitFor();
+  await expectImportWorkers(workers, 3, 'the next load started a fresh import worker');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

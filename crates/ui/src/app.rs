@@ -58,14 +58,24 @@ pub fn App(state: ViewerState) -> impl IntoView {
             }
         }
     };
-    let shows_trace = move || !has_error() && !state.showing_list.get() && state.trace.with(Option::is_some);
-    let shows_list = move || !has_error() && state.showing_list.get() && state.file.with(Option::is_some);
+    // A failed load says why above what was shown before, which stays (and can be dismissed).
+    let shows_trace = move || !state.showing_list.get() && state.trace.with(Option::is_some);
+    let shows_list = move || state.showing_list.get() && state.file.with(Option::is_some);
+    let keeps_previous = move || shows_trace() || shows_list();
     view! {
         <div class="tv-app" on:keydown=on_key>
             <Show when=has_error>
                 <div class="tv-error-panel" role="alert" part="error">
                     <strong>"This file could not be opened"</strong>
                     <p class="tv-error-message">{move || state.error.get().unwrap_or_default()}</p>
+                    <Show when=keeps_previous>
+                        <p class="tv-error-kept">
+                            "What was shown before is still below. "
+                            <button class="tv-tool-button tv-error-dismiss" on:click=move |_| state.error.set(None)>
+                                "Dismiss"
+                            </button>
+                        </p>
+                    </Show>
                 </div>
             </Show>
             <Show when=shows_list>
@@ -75,7 +85,7 @@ pub fn App(state: ViewerState) -> impl IntoView {
                 when=shows_trace
                 fallback=move || {
                     view! {
-                        <Show when=move || !has_error() && !shows_list()>
+                        <Show when=move || !has_error() && !keeps_previous()>
                             <div class="tv-empty">"No trace loaded."</div>
                         </Show>
                     }

@@ -261,7 +261,7 @@ impl ViewerState {
         }
     }
 
-    /// Shows a load error; the previous trace stays loaded underneath but hidden.
+    /// Shows a load error above what was shown before, which stays until dismissed or replaced.
     pub fn show_error(&self, message: String) {
         self.error.set(Some(message));
     }
