@@ -9,6 +9,7 @@
 
 mod bench;
 mod build;
+mod fuzz;
 mod process;
 mod single_file;
 mod tools;
@@ -35,8 +36,9 @@ fn main() -> ExitCode {
         "import-speed" => bench::import_speed(rest.first().map(String::as_str).unwrap_or_default()),
         "serve" => serve(rest),
         "typecheck" => typecheck::typecheck(&repository()),
+        "fuzz" => fuzz::fuzz(rest),
         _ => {
-            eprintln!("usage: cargo xtask <demo [--port N] | build | test | bench | typecheck | serve [--port N]>");
+            eprintln!("usage: cargo xtask <demo [--port N] | build | test | bench | typecheck | fuzz [--seconds N] | serve [--port N]>");
             return if command == "help" { ExitCode::SUCCESS } else { ExitCode::FAILURE };
         }
     };

@@ -16,5 +16,6 @@ pub mod export;
 pub mod generate;
 pub mod import;
 pub mod model;
+pub mod properties;
 pub mod transfer;
 pub mod view;

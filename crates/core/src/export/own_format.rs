@@ -9,8 +9,18 @@ use serde_json::{json, Map, Value};
 use crate::import::{OWN_SPAN_FIELDS, OWN_TRACE_FIELDS};
 use crate::model::{AiDetails, Attribute, Feedback, FeedbackKind, Message, SpanStatus, Trace, TraceSet};
 
+/// Attributes as an object of key → value, or, where two share a key (Jaeger tags may), as a
+/// list of `{key, value}` in order, so none is lost.
 fn attributes_object(attributes: &[Attribute]) -> Value {
-    Value::Object(attributes.iter().map(|attribute| (attribute.key.clone(), attribute.value.to_json())).collect())
+    let unique = attributes
+        .iter()
+        .enumerate()
+        .all(|(index, attribute)| attributes[..index].iter().all(|earlier| earlier.key != attribute.key));
+    if unique {
+        Value::Object(attributes.iter().map(|attribute| (attribute.key.clone(), attribute.value.to_json())).collect())
+    } else {
+        attributes.iter().map(|attribute| json!({"key": attribute.key, "value": attribute.value.to_json()})).collect()
+    }
 }
 
 /// Adds `fields` to `object` as keys of their own where none of them clashes with a key of the

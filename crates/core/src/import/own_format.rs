@@ -11,8 +11,8 @@ use super::pipeline::{set_times, RawImport, RawTrace};
 use super::ImportError;
 use crate::model::messages_json::parse_messages;
 use crate::model::{
-    AiDetails, Attribute, Document, Feedback, FeedbackKind, ImportWarning, Span, SpanEvent, SpanKind, SpanLink,
-    SpanStatus, TokenUsage, ToolRun, Trace,
+    AiDetails, Attribute, AttributeValue, Document, Feedback, FeedbackKind, ImportWarning, Span, SpanEvent, SpanKind,
+    SpanLink, SpanStatus, TokenUsage, ToolRun, Trace,
 };
 
 pub const FORMAT_TAG: &str = "trace-viewer/v1";
@@ -42,12 +42,27 @@ pub(crate) const SPAN_FIELDS: &[&str] = &[
     "documents", "tokens", "cost_usd", "input", "output", "other_fields",
 ];
 
+/// Attributes written as an object of key → value, or as a list of `{key, value}` (the export's
+/// form when two attributes share a key).
+fn attributes(value: Option<&Value>) -> Vec<Attribute> {
+    match value {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|item| {
+                let key = item.get("key")?.as_str()?;
+                Some(Attribute::new(key, AttributeValue::from_json(item.get("value").unwrap_or(&Value::Null))))
+            })
+            .collect(),
+        other => object_attributes(other),
+    }
+}
+
 /// A trace's or span's other fields: its keys without a meaning of their own, then the entries
 /// of its `other_fields` object (where the exporter puts them when one of their keys has a
 /// meaning here, such as a span field named `error` from another format).
 fn all_other_fields(object: &Map<String, Value>, known: &[&str]) -> Vec<Attribute> {
     let mut fields = other_fields(object, known);
-    fields.extend(object_attributes(object.get("other_fields")));
+    fields.extend(attributes(object.get("other_fields")));
     fields
 }
 
@@ -67,7 +82,7 @@ fn read_span(object: &Map<String, Value>, position: usize) -> Span {
         Span::new(span_id, string_field(object, &["parent"]), string_field(object, &["name"]).unwrap_or_default());
     let mut problems: Vec<String> = Vec::new();
     let mut problem = |message: String| problems.push(message);
-    span.attributes = object_attributes(object.get("attributes"));
+    span.attributes = attributes(object.get("attributes"));
     span.kind = match object.get("kind").and_then(Value::as_str) {
         Some(kind) => SpanKind::parse(kind).unwrap_or_else(|| {
             problem(format!("unknown kind {kind:?}; shown as other"));
@@ -93,7 +108,7 @@ fn read_span(object: &Map<String, Value>, position: usize) -> Span {
             .iter()
             .filter_map(Value::as_object)
             .map(|event| {
-                let mut attributes = object_attributes(event.get("attributes"));
+                let mut attributes = attributes(event.get("attributes"));
                 attributes.extend(other_fields(event, &["name", "time", "time_ns", "attributes"]));
                 SpanEvent {
                     name: string_field(event, &["name"]).unwrap_or_default(),
@@ -110,7 +125,7 @@ fn read_span(object: &Map<String, Value>, position: usize) -> Span {
             .map(|link| SpanLink {
                 trace_id: string_field(link, &["trace_id"]).unwrap_or_default(),
                 span_id: string_field(link, &["span_id"]).unwrap_or_default(),
-                attributes: object_attributes(link.get("attributes")),
+                attributes: attributes(link.get("attributes")),
             })
             .collect();
     }

@@ -13,6 +13,12 @@ use crate::model::{
 /// own limit of 128, so anything deeper is damage, and the limit keeps the recursion bounded.
 const MAX_VALUE_DEPTH: usize = 256;
 
+/// The most spans of one trace, and traces of one set, room is made for before they arrive (from
+/// the counts the bytes claim, which only the data that follows can prove): 4 million spans
+/// (~540 MB) and a million traces. Larger sets grow as their items arrive.
+const MAX_RESERVED_SPANS: usize = 1 << 22;
+const MAX_RESERVED_TRACES: usize = 1 << 20;
+
 /// A decode in progress: the set so far, the trace whose spans are being read, and where.
 ///
 /// The bytes may come in pieces cut between spans (as [`super::StreamingEncoder`] writes them):
@@ -44,7 +50,7 @@ impl Decoder {
         // Not `item_count`: the traces follow in later pieces too.
         let traces_left = reader.count()?;
         let mut traces = Vec::new();
-        if traces.try_reserve_exact(traces_left).is_err() {
+        if traces.try_reserve_exact(traces_left.min(MAX_RESERVED_TRACES)).is_err() {
             return reader.fail("more traces than memory");
         }
         let position = reader.position;
@@ -188,7 +194,7 @@ fn trace_opening(reader: &mut Reader, spans_left: usize) -> TransferResult<(Trac
         return reader.fail("more spans in a trace than in the whole set");
     }
     let mut spans = Vec::new();
-    if spans.try_reserve_exact(span_count).is_err() {
+    if spans.try_reserve_exact(span_count.min(MAX_RESERVED_SPANS)).is_err() {
         return reader.fail("more spans than memory");
     }
     Ok((Trace { trace_id, spans, ..Trace::default() }, span_count))

@@ -22,7 +22,8 @@ pub fn import_both_ways(relative: &str) -> TraceSet {
     named
 }
 
-/// Every trace file under tests/fixtures (fragments are attribute maps, not traces) plus the demo.
+/// Every trace file under tests/fixtures (fragments are attribute maps, not traces; fuzz regressions
+/// are any bytes) plus the demo.
 pub fn fixtures() -> Vec<String> {
     let root = repository().join("tests/fixtures");
     let mut found = vec!["www/examples/refund-agent.json".to_string()];
@@ -31,7 +32,7 @@ pub fn fixtures() -> Vec<String> {
         for entry in std::fs::read_dir(&folder).unwrap().map(Result::unwrap) {
             let path = entry.path();
             let name = path.file_name().unwrap().to_string_lossy().to_string();
-            if path.is_dir() && name != "fragments" && name != "generators" {
+            if path.is_dir() && !["fragments", "generators", "fuzz-regressions"].contains(&name.as_str()) {
                 folders.push(path);
             } else if [".json", ".jsonl", ".ndjson", ".txt"].iter().any(|extension| name.ends_with(extension)) {
                 found.push(path.strip_prefix(repository()).unwrap().to_string_lossy().to_string());
