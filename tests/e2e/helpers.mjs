@@ -89,3 +89,16 @@ export async function waitUntil(condition, what, limitMs = 120_000) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/**
+ * Records every Content-Security-Policy violation (Trusted Types included) on `page`'s documents
+ * from now on; returns the list it fills ("directive blocked-URI sample").
+ */
+export async function recordPolicyViolations(page) {
+  const violations = [];
+  await page.exposeFunction('reportViolation', (text) => violations.push(text));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => window.reportViolation(`${event.violatedDirective} ${event.blockedURI} ${event.sample}`));
+  });
+  return violations;
+}

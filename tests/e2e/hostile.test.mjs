@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { newPage, repository, useBrowserAndServer } from './helpers.mjs';
+import { newPage, recordPolicyViolations, repository, useBrowserAndServer } from './helpers.mjs';
 
 const POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; require-trusted-types-for 'script'; trusted-types trace-viewer";
 const session = useBrowserAndServer({ 'content-security-policy': POLICY });
@@ -80,11 +80,7 @@ test('hostile text in every field of every format is shown as text: nothing runs
   const files = hostileFiles();
   assert.ok(files.length >= 15, `${files.length} files`);
   const page = await newPage(session.browser, { viewport: { width: 1300, height: 900 } });
-  const violations = [];
-  await page.exposeFunction('reportViolation', (text) => violations.push(text));
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => window.reportViolation(`${event.violatedDirective} ${event.blockedURI} ${event.sample}`));
-  });
+  const violations = await recordPolicyViolations(page);
   const origin = new URL(session.server.url).origin;
   const foreign = [];
   page.on('request', (request) => {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { newPage, repository, useBrowserAndServer } from './helpers.mjs';
+import { newPage, recordPolicyViolations, repository, useBrowserAndServer } from './helpers.mjs';
 
 const STRICT_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
 const strict = useBrowserAndServer({ 'content-security-policy': STRICT_POLICY });
@@ -13,11 +13,7 @@ const trusted = useBrowserAndServer({ 'content-security-policy': TRUSTED_TYPES_P
 
 test('under a strict Content-Security-Policy the viewer renders, styled, with no violation', async () => {
   const page = await newPage(strict.browser);
-  const violations = [];
-  await page.exposeFunction('reportViolation', (text) => violations.push(text));
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => window.reportViolation(`${event.violatedDirective} ${event.blockedURI}`));
-  });
+  const violations = await recordPolicyViolations(page);
   const workers = [];
   page.on('worker', (worker) => workers.push(worker.url()));
   const response = await page.goto(strict.server.url);
@@ -58,11 +54,7 @@ test('a whole session requests only the page, its assets and the chosen trace', 
 
 test('with Trusted Types enforced the viewer renders, imports in its worker and opens every view, with no violation', async () => {
   const page = await newPage(trusted.browser);
-  const violations = [];
-  await page.exposeFunction('reportViolation', (text) => violations.push(text));
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => window.reportViolation(`${event.violatedDirective} ${event.sample}`));
-  });
+  const violations = await recordPolicyViolations(page);
   const workers = [];
   page.on('worker', (worker) => workers.push(worker.url()));
   const response = await page.goto(trusted.server.url);

@@ -37,7 +37,7 @@ pub fn own_format_round_trip(bytes: &[u8]) {
     let exported = to_own_format(&set).to_string();
     let again =
         import_text(&exported, None).unwrap_or_else(|error| panic!("the export does not import: {error}\n{exported}"));
-    assert_eq!(comparable(&set), comparable(&again), "the own format changed the set:\n{exported}");
+    assert_eq!(tree_lines(&set), tree_lines(&again), "the own format changed the set:\n{exported}");
 }
 
 /// A set that imports comes back from the worker-to-page encoding exactly.
@@ -47,8 +47,9 @@ pub fn transfer_round_trip(bytes: &[u8]) {
     assert_eq!(decoded, set, "the transfer changed the set");
 }
 
-/// The outline's lines without the format and warning lines.
-fn comparable(set: &TraceSet) -> Vec<String> {
+/// The outline's tree lines (no format line, no warnings): what must survive a round trip
+/// through the own format.
+pub fn tree_lines(set: &TraceSet) -> Vec<String> {
     outline(set)
         .lines()
         .filter(|line| !line.starts_with("format") && !line.contains("warning "))

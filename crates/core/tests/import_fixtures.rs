@@ -8,6 +8,7 @@ mod common;
 use common::{fixtures, import_both_ways, repository};
 use trace_viewer_core::import::import_text;
 use trace_viewer_core::model::{outline, AttributeValue, SpanKind, SpanStatus, TraceSet};
+use trace_viewer_core::properties::tree_lines;
 
 fn check_snapshot(relative: &str, set: &TraceSet) {
     let snapshot_name = Path::new(relative).file_stem().and_then(|stem| stem.to_str()).unwrap_or("snapshot");
@@ -33,15 +34,6 @@ fn every_fixture_imports_by_structure_and_matches_its_snapshot() {
         assert!(set.span_count() > 0, "{fixture}: no spans");
         check_snapshot(fixture, &set);
     }
-}
-
-/// The outline's tree lines (no format line, no warnings): what must survive a round trip.
-fn tree_lines(set: &TraceSet) -> Vec<String> {
-    outline(set)
-        .lines()
-        .filter(|line| !line.starts_with("format") && !line.contains("warning "))
-        .map(String::from)
-        .collect()
 }
 
 #[test]
