@@ -156,7 +156,7 @@ test('?src= opens the named file', async () => {
   await page.close();
 });
 
-test('a bad file shows a clear error that says where', async () => {
+test('a bad file shows a clear error that says where, above the trace shown before', async () => {
   const page = await newPage(session.browser);
   await page.goto(session.server.url);
   await rows(page).first().waitFor();
@@ -164,7 +164,9 @@ test('a bad file shows a clear error that says where', async () => {
   const panel = page.locator('trace-viewer .tv-error-panel');
   await panel.waitFor();
   assert.match(await panel.innerText(), /not valid JSON: expected value at line 3, column 9/);
-  assert.equal(await rows(page).count(), 0, 'the error replaces the old trace on screen');
+  const rowsBefore = await rows(page).count();
+  assert.ok(rowsBefore > 0, 'the trace shown before stays on screen below the error');
+  assert.match(await panel.innerText(), /What was shown before is still below/);
   await page.setInputFiles('#file-input', { name: 'other.json', mimeType: 'application/json', buffer: Buffer.from('{"traces": 5}') });
   await page.locator('trace-viewer .tv-error-panel', { hasText: 'Tried:' }).waitFor();
   await page.close();
