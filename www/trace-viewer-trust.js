@@ -4,7 +4,7 @@
 // vouches for exactly two things, neither of which ever holds text from a trace:
 // - the markup of the views compiled into the page's wasm module: Leptos writes the static parts
 //   of a view (such as `<span class="tv-toolbar-gap"></span>`) with innerHTML, and sets every text
-//   from a trace as text (the build refuses sources that use an HTML sink: xtask/src/build.rs);
+//   from a trace as text (the build refuses sources that use an HTML sink: xtask/src/trusted_types.rs);
 // - the script URLs of the element's own import worker.
 // Where the browser has no Trusted Types, or the page refuses the name, strings pass unchanged
 // (and a page that enforces Trusted Types then reports what it blocked).

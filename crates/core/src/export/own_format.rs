@@ -4,6 +4,8 @@
 //! means something in this format (a span field `error` from another format), all go into an
 //! `other_fields` object, so a round trip never changes what a file means.
 
+use std::collections::HashSet;
+
 use serde_json::{json, Map, Value};
 
 use crate::import::{OWN_SPAN_FIELDS, OWN_TRACE_FIELDS};
@@ -12,26 +14,25 @@ use crate::model::{AiDetails, Attribute, Feedback, FeedbackKind, Message, SpanSt
 /// Attributes as an object of key → value, or, where two share a key (Jaeger tags may), as a
 /// list of `{key, value}` in order, so none is lost.
 fn attributes_object(attributes: &[Attribute]) -> Value {
-    let unique = attributes
-        .iter()
-        .enumerate()
-        .all(|(index, attribute)| attributes[..index].iter().all(|earlier| earlier.key != attribute.key));
-    if unique {
+    if !has_shared_keys(attributes) {
         Value::Object(attributes.iter().map(|attribute| (attribute.key.clone(), attribute.value.to_json())).collect())
     } else {
         attributes.iter().map(|attribute| json!({"key": attribute.key, "value": attribute.value.to_json()})).collect()
     }
 }
 
+/// Whether two attributes share a key (a span may carry 100,000: one pass with a set).
+fn has_shared_keys(attributes: &[Attribute]) -> bool {
+    let mut seen = HashSet::with_capacity(attributes.len());
+    attributes.iter().any(|attribute| !seen.insert(attribute.key.as_str()))
+}
+
 /// Adds `fields` to `object` as keys of their own where none of them clashes with a key of the
 /// format (`reserved`) or one already written or another field; else all of them, in order, as
 /// the object `other_fields` (read back the same way).
 fn insert_other_fields(object: &mut Map<String, Value>, fields: &[Attribute], reserved: &[&str]) {
-    let clashes = fields.iter().enumerate().any(|(index, field)| {
-        reserved.contains(&field.key.as_str())
-            || object.contains_key(&field.key)
-            || fields[..index].iter().any(|earlier| earlier.key == field.key)
-    });
+    let clashes = has_shared_keys(fields)
+        || fields.iter().any(|field| reserved.contains(&field.key.as_str()) || object.contains_key(&field.key));
     if clashes {
         object.insert("other_fields".into(), attributes_object(fields));
     } else {

@@ -105,8 +105,8 @@ impl ResourcePlacement {
 pub fn set_times(span: &mut Span, start: Option<u64>, end: Option<u64>, fields: (&str, &str), end_optional: bool) {
     let (start_field, end_field) = fields;
     // 2^64 - 1 is the one value a start cannot keep: it is the mark of a missing one.
-    let unreadable = |start: Option<u64>| start.filter(|start| *start != MISSING_START);
-    let problem = match (unreadable(start), end) {
+    let readable = |start: Option<u64>| start.filter(|start| *start != MISSING_START);
+    let problem = match (readable(start), end) {
         (None, _) if start.is_some() => Some(format!(
             "{start_field} is 2^64 - 1 ns, more than a start time can hold; placed at the start of the trace"
         )),
@@ -119,7 +119,7 @@ pub fn set_times(span: &mut Span, start: Option<u64>, end: Option<u64>, fields: 
         (Some(_), None) => Some(format!("no readable {end_field}; shown with zero duration")),
         (None, _) => Some(format!("no readable {start_field}; placed at the start of the trace")),
     };
-    span.start_ns = unreadable(start).unwrap_or(MISSING_START);
+    span.start_ns = readable(start).unwrap_or(MISSING_START);
     if let Some(message) = problem {
         span.warnings.push(ImportWarning::for_span(&span.span_id, message));
     }
@@ -217,16 +217,15 @@ fn attach_logs(traces: &mut [RawTrace], logs: Vec<LogRecord>, warnings: &mut Vec
 const LATEST_TIME_NS: u64 = i64::MAX as u64;
 
 /// Warns of a span whose times no clock wrote: a start or an end after [`LATEST_TIME_NS`] (such
-/// as 2^64 - 1, or a duration that only fits by saturating). Shown as they are.
+/// as a duration that only fits by saturating). Shown as they are. (Missing starts are placed
+/// before this runs.)
 fn warn_of_implausible_times(span: &mut Span) {
-    let message = if span.start_ns != MISSING_START && span.start_ns > LATEST_TIME_NS {
+    let message = if span.start_ns > LATEST_TIME_NS {
         format!(
             "starts after the year 2262 ({} ns since 1970), beyond what 64-bit nanoseconds hold; shown as given",
             span.start_ns
         )
-    } else if span.start_ns != MISSING_START
-        && span.start_ns.checked_add(span.duration_ns).is_none_or(|end| end > LATEST_TIME_NS)
-    {
+    } else if span.start_ns.checked_add(span.duration_ns).is_none_or(|end| end > LATEST_TIME_NS) {
         format!(
             "ends after the year 2262 (a duration of {} ns), beyond what 64-bit nanoseconds hold; shown as given",
             span.duration_ns
