@@ -153,9 +153,8 @@ fn decoding_piece_by_piece_gives_the_same_set_and_a_missing_piece_is_an_error() 
     // A trace without spans at the end too: nothing after it, and the decoder must not wait for more.
     let mut set =
         trace_viewer_core::import::import_text(&trace_viewer_core::generate::otlp_trace(3_000), None).unwrap();
-    let empty = trace_viewer_core::import::import_text(r#"{"format": "trace-viewer/v1", "spans": []}"#, None).unwrap();
-    assert_eq!(empty.span_count(), 0);
-    set.traces.extend(empty.traces);
+    // (The import refuses a file without spans; a set may still hold such a trace among others.)
+    set.traces.push(trace_viewer_core::model::Trace { trace_id: "empty".into(), ..Default::default() });
     assert!(set.traces.len() == 2 && set.traces[1].spans.is_empty(), "a trace without spans comes last");
     let mut pieces: Vec<Vec<u8>> = Vec::new();
     encode_in_pieces(&set, 5_000, &mut |piece| pieces.push(piece.to_vec()));

@@ -27,6 +27,12 @@ pub enum ImportError {
         tried: Vec<&'static str>,
         found: String,
     },
+    /// A recognised format, but not one span in it: the format's name, and the first thing the
+    /// importer skipped (when it skipped anything).
+    NoSpans {
+        format: String,
+        first_skipped: Option<String>,
+    },
     /// A recognised format whose content is unusable, with the JSON path of the problem.
     Invalid {
         path: String,
@@ -69,6 +75,13 @@ impl std::fmt::Display for ImportError {
                 )?;
                 formatter.write_str(&tried.join("; "))?;
                 formatter.write_str(".")
+            }
+            ImportError::NoSpans { format, first_skipped } => {
+                write!(formatter, "The file was read as {format} but holds no spans")?;
+                match first_skipped {
+                    Some(skipped) => write!(formatter, " (skipped: {skipped})."),
+                    None => formatter.write_str("."),
+                }
             }
             ImportError::Invalid { path, reason } => write!(formatter, "{path}: {reason}"),
         }

@@ -87,6 +87,51 @@ fn flatten_runs(roots: Vec<Map<String, Value>>) -> Vec<Map<String, Value>> {
     out
 }
 
+/// Each run's trace: its `trace_id`, else that of its nearest ancestor in the file that has one,
+/// else its root ancestor's id (a nested child run usually names no trace). One pass, each run
+/// resolved once; runs in a parent cycle share the cycle's smallest id, so they stay together
+/// and the tree builder can report the cycle.
+fn root_trace_ids(runs: &[Map<String, Value>]) -> Vec<String> {
+    let ids: Vec<Option<String>> = runs.iter().map(|run| string_field(run, &["id"])).collect();
+    let mut position_of: HashMap<&str, usize> = HashMap::with_capacity(runs.len());
+    for (position, id) in ids.iter().enumerate() {
+        if let Some(id) = id {
+            position_of.entry(id.as_str()).or_insert(position);
+        }
+    }
+    let parent_of = |position: usize| {
+        string_field(&runs[position], &["parent_run_id"]).and_then(|parent| position_of.get(parent.as_str()).copied())
+    };
+    let mut resolved: Vec<Option<String>> = runs.iter().map(|run| string_field(run, &["trace_id"])).collect();
+    // Which walk last visited each run, and where on that walk's path it stands.
+    let mut visited_by = vec![usize::MAX; runs.len()];
+    let mut path_index = vec![0usize; runs.len()];
+    for start in 0..runs.len() {
+        let mut path = Vec::new();
+        let mut current = start;
+        let trace_id = loop {
+            if let Some(trace_id) = &resolved[current] {
+                break trace_id.clone();
+            }
+            if visited_by[current] == start {
+                let cycle = &path[path_index[current]..];
+                break cycle.iter().filter_map(|&member: &usize| ids[member].clone()).min().unwrap_or_default();
+            }
+            visited_by[current] = start;
+            path_index[current] = path.len();
+            path.push(current);
+            match parent_of(current) {
+                Some(parent) => current = parent,
+                None => break ids[current].clone().unwrap_or_default(),
+            }
+        };
+        for member in path {
+            resolved[member] = Some(trace_id.clone());
+        }
+    }
+    resolved.into_iter().map(Option::unwrap_or_default).collect()
+}
+
 /// LangChain's serialised messages (`{"lc": 1, "id": [..., "HumanMessage"], "kwargs": {...}}`)
 /// become plain ones; nested lists (one per prompt) are flattened.
 fn normalise_messages(value: &Value) -> Value {
@@ -151,9 +196,8 @@ fn output_messages(outputs: &Value) -> Vec<Message> {
     Vec::new()
 }
 
-fn read_run(run: &Map<String, Value>) -> (String, Span) {
+fn read_run(run: &Map<String, Value>) -> Span {
     let id = string_field(run, &["id"]).unwrap_or_default();
-    let trace_id = string_field(run, &["trace_id"]).unwrap_or_else(|| id.clone());
     let mut span =
         Span::new(id.clone(), string_field(run, &["parent_run_id"]), string_field(run, &["name"]).unwrap_or_default());
     let run_type = string_field(run, &["run_type"]).unwrap_or_default();
@@ -268,7 +312,7 @@ fn read_run(run: &Map<String, Value>) -> (String, Span) {
     if span.ai.as_deref().is_some_and(|details| details.is_empty()) {
         span.ai = None;
     }
-    (trace_id, span)
+    span
 }
 
 fn read_feedback(value: &Value) -> Option<(Option<String>, Feedback)> {
@@ -340,12 +384,13 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
         _ => return Err(ImportError::Invalid { path: "$".into(), reason: "expected LangSmith runs".into() }),
     };
     let runs = flatten_runs(runs);
+    let trace_ids = root_trace_ids(&runs);
     let mut index = HashMap::new();
-    for run in &runs {
+    for (run, trace_id) in runs.iter().zip(&trace_ids) {
         if let Some(Value::Array(feedback)) = run.get("feedback") {
             feedback_values.extend(feedback.iter().cloned());
         }
-        let (trace_id, span) = read_run(run);
+        let span = read_run(run);
         let is_root = span.parent_span_id.is_none();
         let input = run.get("inputs").and_then(|inputs| readable_text(inputs, "user"));
         let output = run.get("outputs").and_then(|outputs| {
@@ -355,7 +400,7 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
                 _ => readable_text(outputs, "assistant"),
             }
         });
-        let raw = import.trace_mut(&mut index, &trace_id);
+        let raw = import.trace_mut(&mut index, trace_id);
         if is_root {
             if raw.trace.name.is_empty() {
                 raw.trace.name = span.name.clone();

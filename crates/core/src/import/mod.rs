@@ -4,11 +4,14 @@
 
 pub(crate) mod conventions;
 
+mod deep_json;
+mod documents;
 mod error;
 mod fields;
 mod jaeger;
 mod langfuse;
 mod langsmith;
+mod lone_surrogates;
 mod openai_agents;
 mod otlp;
 mod otlp_fast;
@@ -187,7 +190,7 @@ fn read_texts(files: &[(Option<&str>, &str)]) -> Result<(Vec<RawImport>, Vec<Imp
     let mut file_warnings = Vec::new();
     let mut first_error = None;
     for (file_name, text) in files {
-        match read_file(text) {
+        match documents::read_file(text) {
             Ok((mut documents, warnings)) => {
                 imports.append(&mut documents);
                 file_warnings.extend(warnings);
@@ -203,7 +206,38 @@ fn read_texts(files: &[(Option<&str>, &str)]) -> Result<(Vec<RawImport>, Vec<Imp
     if imports.is_empty() {
         return Err(first_error.unwrap_or(ImportError::Empty));
     }
+    if imports.iter().all(|import| import.traces.iter().all(|trace| trace.spans.is_empty())) {
+        return Err(no_spans(&imports));
+    }
     Ok((imports, file_warnings))
+}
+
+/// The refusal of documents that were recognised but hold not one span.
+fn no_spans(imports: &[RawImport]) -> ImportError {
+    let mut formats: Vec<&str> = Vec::new();
+    for import in imports {
+        let name = format_name(import.format);
+        if !formats.contains(&name) {
+            formats.push(name);
+        }
+    }
+    let first_skipped = imports.iter().flat_map(|import| import.warnings.iter()).next().map(ToString::to_string);
+    ImportError::NoSpans { format: formats.join(" and "), first_skipped }
+}
+
+/// A format's name in words, from the tag its importer gives the set.
+fn format_name(tag: &str) -> &str {
+    match tag {
+        "trace-viewer" => "trace-viewer's own format",
+        "otlp-json" => "OTLP/JSON traces",
+        "otlp-logs" => "OTLP/JSON logs (log records attach to spans)",
+        "langfuse" => "Langfuse",
+        "langsmith" => "LangSmith runs",
+        "jaeger" => "Jaeger JSON",
+        "zipkin" => "Zipkin JSON",
+        "openai-agents" => "OpenAI Agents SDK traces",
+        other => other,
+    }
 }
 
 /// The shared steps, then the file warnings first among the set's.
@@ -222,7 +256,7 @@ pub fn import_value(value: &Value) -> Result<TraceSet, ImportError> {
     Ok(pipeline::finish(vec![import_document(value)?]))
 }
 
-fn import_document(value: &Value) -> Result<RawImport, ImportError> {
+pub(crate) fn import_document(value: &Value) -> Result<RawImport, ImportError> {
     for importer in IMPORTERS {
         if (importer.sniff)(value) {
             return (importer.import)(value);
@@ -232,72 +266,4 @@ fn import_document(value: &Value) -> Result<RawImport, ImportError> {
         tried: IMPORTERS.iter().map(|importer| importer.description).collect(),
         found: error::describe_shape(value),
     })
-}
-
-/// One file: a JSON document, or JSON Lines (one document per line, formats may differ per line).
-fn read_file(text: &str) -> Result<(Vec<RawImport>, Vec<ImportWarning>), ImportError> {
-    if text.trim().is_empty() {
-        return Err(ImportError::Empty);
-    }
-    if looks_like_otlp_traces(text) {
-        if let Some(import) = otlp_fast::import(text) {
-            return Ok((vec![import], Vec::new()));
-        }
-    }
-    match serde_json::from_str::<Value>(text) {
-        Ok(value) => Ok((vec![import_document(&value)?], Vec::new())),
-        Err(error) if error.to_string().starts_with("trailing characters") => read_concatenated(text),
-        Err(error) => Err(ImportError::from_json_error(error)),
-    }
-}
-
-/// Whether the text opens like an OTLP trace request, worth trying the fast path on.
-fn looks_like_otlp_traces(text: &str) -> bool {
-    let start = text.trim_start();
-    let head = &start.as_bytes()[..start.len().min(64)];
-    start.starts_with('{')
-        && head.windows(15).any(|window| window == b"\"resourceSpans\"" || window == b"\"resource_spans")
-}
-
-/// Several JSON documents one after another: pretty-printed ones (what the OpenTelemetry Python
-/// console exporter prints) are read as a stream; when the stream breaks, line by line.
-fn read_concatenated(text: &str) -> Result<(Vec<RawImport>, Vec<ImportWarning>), ImportError> {
-    let values: Result<Vec<Value>, _> = serde_json::Deserializer::from_str(text).into_iter::<Value>().collect();
-    match values {
-        Ok(values) => {
-            let imports: Result<Vec<RawImport>, ImportError> = values.iter().map(import_document).collect();
-            match imports {
-                Ok(imports) => Ok((imports, Vec::new())),
-                Err(_) => read_json_lines(text),
-            }
-        }
-        Err(_) => read_json_lines(text),
-    }
-}
-
-/// JSON Lines: every line is its own document; a bad line is reported and the others still load.
-fn read_json_lines(text: &str) -> Result<(Vec<RawImport>, Vec<ImportWarning>), ImportError> {
-    let mut imports = Vec::new();
-    let mut warnings = Vec::new();
-    let mut first_error = None;
-    for (index, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let line_number = index + 1;
-        let result = serde_json::from_str::<Value>(line)
-            .map_err(|error| ImportError::from_json_error_on_line(error, line_number))
-            .and_then(|value| import_document(&value));
-        match result {
-            Ok(import) => imports.push(import),
-            Err(error) => {
-                warnings.push(ImportWarning::general(format!("JSON Lines line {line_number} was skipped: {error}")));
-                first_error.get_or_insert(error);
-            }
-        }
-    }
-    match (imports.is_empty(), first_error) {
-        (true, Some(error)) => Err(error),
-        _ => Ok((imports, warnings)),
-    }
 }

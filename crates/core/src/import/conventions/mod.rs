@@ -187,7 +187,7 @@ mod tests {
     fn skipping_spans_without_ai_meaning_changes_no_fixture_span() {
         let (mut spans, mut skipped) = (0, 0);
         for (path, text) in fixture_texts() {
-            let Ok((documents, _)) = crate::import::read_file(&text) else { continue };
+            let Ok((documents, _)) = crate::import::documents::read_file(&text) else { continue };
             for span in documents.iter().flat_map(|document| &document.traces).flat_map(|trace| &trace.spans) {
                 let mut mapped = span.clone();
                 map_vocabularies(&mut mapped);
