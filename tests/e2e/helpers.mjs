@@ -20,13 +20,17 @@ export function launchBrowser() {
   return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
-/** Serves the static page (`/` → www, `/pkg/` → pkg) plus test pages and fixtures. */
+/**
+ * Serves the static page (`/` → www, `/pkg/` → pkg) plus test pages, fixtures and the generated
+ * adversarial corpus (`/adversarial/` → target/adversarial).
+ */
 export function serveRepository(extraHeaders = {}) {
   return startServer({
     roots: {
       '/pkg/': join(repository, 'pkg'),
       '/fixtures/': join(repository, 'tests', 'fixtures'),
       '/test-pages/': join(repository, 'tests', 'e2e', 'pages'),
+      '/adversarial/': join(repository, 'target', 'adversarial'),
       '/': join(repository, 'www'),
     },
     headers: extraHeaders,
