@@ -83,6 +83,16 @@ fn ensure_fuzz_tools() -> Result<(), String> {
 /// Fills `corpus` with the seeds of `target` (kept between runs; libFuzzer adds what it finds).
 fn seed(root: &Path, corpus: &Path, target: &str) -> Result<(), String> {
     std::fs::create_dir_all(corpus).map_err(|error| format!("{}: {error}", corpus.display()))?;
+    if target == "generated_files" {
+        // Its bytes are choices, not a file: sixteen spread-out choice strings start it off.
+        for index in 0..16u32 {
+            let seed: Vec<u8> =
+                (0..96u32).map(|position| (index.wrapping_mul(2_654_435_761) >> (position % 24)) as u8).collect();
+            let path = corpus.join(format!("seed-{index}"));
+            std::fs::write(&path, seed).map_err(|error| format!("{}: {error}", path.display()))?;
+        }
+        return Ok(());
+    }
     let mut files = trace_files(&root.join("tests/fixtures"));
     files.extend(trace_files(&root.join("../shared/samples")));
     files.push(root.join("www/examples/refund-agent.json"));
@@ -91,14 +101,15 @@ fn seed(root: &Path, corpus: &Path, target: &str) -> Result<(), String> {
         if bytes.len() > 65_536 {
             continue;
         }
-        let seed = if target == "decode_any" {
+        let seed = match target {
             // The decoder's seeds are encodings of what the fixtures import to.
-            match trace_viewer_core::import::import_bytes(&bytes, None) {
+            "decode_any" => match trace_viewer_core::import::import_bytes(&bytes, None) {
                 Ok(set) => trace_viewer_core::transfer::encode(&set),
                 Err(_) => continue,
-            }
-        } else {
-            bytes
+            },
+            // A first byte picks the importer: each fixture goes to another format's importer.
+            "import_each_format" => [&[index as u8][..], &bytes].concat(),
+            _ => bytes,
         };
         let path = corpus.join(format!("seed-{index}"));
         std::fs::write(&path, seed).map_err(|error| format!("{}: {error}", path.display()))?;

@@ -9,15 +9,26 @@ use std::collections::HashSet;
 use serde_json::{json, Map, Value};
 
 use crate::import::{OWN_SPAN_FIELDS, OWN_TRACE_FIELDS};
-use crate::model::{AiDetails, Attribute, Feedback, FeedbackKind, Message, SpanStatus, Trace, TraceSet};
+use crate::model::encoding::base64_encode;
+use crate::model::{
+    AiDetails, Attribute, AttributeValue, Feedback, FeedbackKind, Message, SpanStatus, Trace, TraceSet,
+};
 
 /// Attributes as an object of key → value, or, where two share a key (Jaeger tags may), as a
 /// list of `{key, value}` in order, so none is lost.
 fn attributes_object(attributes: &[Attribute]) -> Value {
-    if !has_shared_keys(attributes) {
+    let holds_bytes = attributes.iter().any(|attribute| matches!(attribute.value, AttributeValue::Bytes(_)));
+    if !holds_bytes && !has_shared_keys(attributes) {
         Value::Object(attributes.iter().map(|attribute| (attribute.key.clone(), attribute.value.to_json())).collect())
     } else {
-        attributes.iter().map(|attribute| json!({"key": attribute.key, "value": attribute.value.to_json()})).collect()
+        // The list form: keys may repeat, and bytes stay bytes (as base64 under "bytes"), not text.
+        attributes
+            .iter()
+            .map(|attribute| match &attribute.value {
+                AttributeValue::Bytes(bytes) => json!({"key": attribute.key, "bytes": base64_encode(bytes)}),
+                value => json!({"key": attribute.key, "value": value.to_json()}),
+            })
+            .collect()
     }
 }
 

@@ -9,6 +9,7 @@ use super::fields::{
 };
 use super::pipeline::{set_times, RawImport, RawTrace};
 use super::ImportError;
+use crate::model::encoding::base64_decode;
 use crate::model::messages_json::parse_messages;
 use crate::model::{
     AiDetails, Attribute, AttributeValue, Document, Feedback, FeedbackKind, ImportWarning, Span, SpanEvent, SpanKind,
@@ -50,7 +51,11 @@ fn attributes(value: Option<&Value>) -> Vec<Attribute> {
             .iter()
             .filter_map(|item| {
                 let key = item.get("key")?.as_str()?;
-                Some(Attribute::new(key, AttributeValue::from_json(item.get("value").unwrap_or(&Value::Null))))
+                let bytes =
+                    item.get("bytes").and_then(Value::as_str).and_then(base64_decode).map(AttributeValue::Bytes);
+                let value =
+                    bytes.unwrap_or_else(|| AttributeValue::from_json(item.get("value").unwrap_or(&Value::Null)));
+                Some(Attribute::new(key, value))
             })
             .collect(),
         other => object_attributes(other),

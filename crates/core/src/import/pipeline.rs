@@ -225,7 +225,12 @@ fn warn_of_implausible_times(span: &mut Span) {
             "starts after the year 2262 ({} ns since 1970), beyond what 64-bit nanoseconds hold; shown as given",
             span.start_ns
         )
-    } else if span.start_ns.checked_add(span.duration_ns).is_none_or(|end| end > LATEST_TIME_NS) {
+    } else if span.start_ns.checked_add(span.duration_ns).is_none() {
+        // The end must be a time too (exports write it): the duration stops at the last one.
+        let given = span.duration_ns;
+        span.duration_ns = u64::MAX - span.start_ns;
+        format!("ends after 2^64 - 1 ns since 1970 (a duration of {given} ns); cut to end there")
+    } else if span.start_ns.saturating_add(span.duration_ns) > LATEST_TIME_NS {
         format!(
             "ends after the year 2262 (a duration of {} ns), beyond what 64-bit nanoseconds hold; shown as given",
             span.duration_ns
@@ -234,6 +239,18 @@ fn warn_of_implausible_times(span: &mut Span) {
         return;
     };
     span.warnings.push(ImportWarning::for_span(&span.span_id, message));
+}
+
+/// A cost read as NaN or infinite (from text such as "NaN") is no amount: left out, with a warning.
+fn leave_out_costs_that_are_not_numbers(span: &mut Span) {
+    let Some(details) = span.ai.as_deref_mut() else { return };
+    if let Some(cost) = details.cost_usd.filter(|cost| !cost.is_finite()) {
+        details.cost_usd = None;
+        if details.is_empty() {
+            span.ai = None;
+        }
+        span.warnings.push(ImportWarning::for_span(&span.span_id, format!("cost {cost} is not an amount; left out")));
+    }
 }
 
 /// Spans whose file gave no start time sit at the trace's earliest known start.
@@ -295,6 +312,7 @@ pub fn finish_observed(mut imports: Vec<RawImport>, mut observer: Option<&mut dy
                 for (position, span) in spans[batch.clone()].iter_mut().enumerate() {
                     warn_of_implausible_times(span);
                     conventions::apply(span);
+                    leave_out_costs_that_are_not_numbers(span);
                     facts.observe(first + position, span);
                 }
                 if let Some(observer) = observer.as_deref_mut() {

@@ -1,0 +1,4 @@
+//! Fuzz target: `trace_viewer_core::properties::import_each_format` over any bytes.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|bytes: &[u8]| trace_viewer_core::properties::import_each_format(bytes));
