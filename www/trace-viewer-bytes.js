@@ -77,10 +77,41 @@ export function checkSize(what, bytes) {
   if (bytes > maxBytes) throw tooLarge(what, megabytes(bytes));
 }
 
+/** Decompressed bytes between two yields to the browser while a gzip file is read. */
+const YIELD_EVERY_BYTES = 16_000_000;
+
+/**
+ * Gzip bytes given to the decompressor at a time. Deflate expands at most about 1,000-fold, so
+ * one piece makes at most about 16 MB: a bomb cannot expand to gigabytes in one step, before
+ * the reader has seen any of it and could stop.
+ */
+const GZIP_PIECE_BYTES = 16_384;
+
+/**
+ * Writes `bytes` to `writable` a piece at a time, each once the last was taken (the reader's
+ * pace); ends quietly when the reader stops early.
+ * @param {WritableStream<BufferSource>} writable
+ * @param {Uint8Array} bytes
+ */
+async function feedInPieces(writable, bytes) {
+  const writer = writable.getWriter();
+  try {
+    for (let offset = 0; offset < bytes.length; offset += GZIP_PIECE_BYTES) {
+      await writer.ready;
+      await writer.write(/** @type {Uint8Array<ArrayBuffer>} */ (bytes.subarray(offset, offset + GZIP_PIECE_BYTES)));
+    }
+    await writer.close();
+  } catch {
+    // The reader cancelled (the file expands past the ceiling), or the data is not gzip: the
+    // reader reports it.
+  }
+}
+
 /**
  * Decompresses gzip data with the browser's DecompressionStream a chunk at a time, stopping as
  * soon as it grows past the most a load may bring (a few megabytes can expand to gigabytes);
- * other bytes pass through.
+ * other bytes pass through. The chunks arrive as microtasks, so the loop yields a task every
+ * 16 MB: the page keeps drawing and answering while a large file expands.
  * @param {Uint8Array} bytes
  * @param {string} [what] the file, for messages
  * @returns {Promise<Uint8Array>}
@@ -90,20 +121,28 @@ export async function gunzipIfCompressed(bytes, what = 'This file') {
   if (typeof DecompressionStream !== 'function') {
     throw new Error('This file is gzip-compressed and this browser cannot decompress it (no DecompressionStream).');
   }
-  const stream = new Blob([/** @type {BlobPart} */ (bytes)]).stream().pipeThrough(new DecompressionStream('gzip'));
-  const reader = stream.getReader();
+  const decompressor = new DecompressionStream('gzip');
+  const reader = decompressor.readable.getReader();
+  const fed = feedInPieces(decompressor.writable, bytes);
   /** @type {Uint8Array[]} */
   const chunks = [];
   let total = 0;
+  let nextYield = YIELD_EVERY_BYTES;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     total += value.length;
     if (total > maxBytes) {
+      chunks.length = 0;
       await reader.cancel();
+      await fed;
       throw tooLarge(`${what} (${megabytes(bytes.length)} of gzip)`, `expands to more than ${megabytes(maxBytes)} (decompressing stopped there)`);
     }
     chunks.push(value);
+    if (total >= nextYield) {
+      nextYield += YIELD_EVERY_BYTES;
+      await nextTask();
+    }
   }
   const whole = new Uint8Array(total);
   let offset = 0;

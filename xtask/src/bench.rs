@@ -1,5 +1,6 @@
-//! `cargo xtask bench`: sizes of what a page downloads, native import speed, and the time from
-//! file bytes in memory to the first row on screen in headless Chromium, for a generated trace.
+//! `cargo xtask bench`: sizes of what a page downloads, native import speed, the time from file
+//! bytes in memory to the first row on screen in headless Chromium for a generated trace, how
+//! long big spans and a gzip bomb block the page, and memory over repeated loads.
 
 use std::process::Command;
 use std::time::Instant;
@@ -56,6 +57,9 @@ pub fn bench() -> Result<(), String> {
         .arg("--runs")
         .arg("1")
         .current_dir(&root))?;
+
+    println!("\n== reliability: big spans, a gzip bomb, ten load/clear cycles of {}", big.display());
+    run(Command::new("node").arg(root.join("xtask/bench/reliability.mjs")).arg(&big).current_dir(&root))?;
 
     let lean = directory.join("otlp-lean-1m.json");
     let lean_text = trace_viewer_core::generate::lean_otlp_trace(SCALE_BENCH_SPANS);

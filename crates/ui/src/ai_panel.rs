@@ -2,9 +2,12 @@
 //! calls), the tool run with arguments and result, retrieved documents, and a generic input and
 //! output when the source has no messages. Everything is text; JSON is pretty-printed.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use super::attribute_table::ValueText;
+use super::paged::{more_as_list_item, paged, RenderItem};
 use trace_viewer_core::model::{AiDetails, AttributeValue, Message, SpanKind};
 use trace_viewer_core::view::present::usage_line;
 
@@ -54,10 +57,14 @@ fn MessageView(message: Message) -> impl IntoView {
 
 fn messages_section(title: &'static str, messages: Vec<Message>) -> Option<impl IntoView> {
     (!messages.is_empty()).then(|| {
+        let count = messages.len();
+        let messages = Arc::new(messages);
+        let render: RenderItem =
+            Arc::new(move |position| view! { <MessageView message=messages[position].clone() /> }.into_any());
         view! {
             <section class="tv-detail-section">
-                <h4>{format!("{title} ({})", messages.len())}</h4>
-                <ol class="tv-messages">{messages.into_iter().map(|message| view! { <MessageView message=message /> }).collect_view()}</ol>
+                <h4>{format!("{title} ({count})")}</h4>
+                <ol class="tv-messages">{paged(count, "messages", render, more_as_list_item)}</ol>
             </section>
         }
     })
@@ -100,28 +107,26 @@ pub fn AiPanel(
     });
     let documents = (!details.documents.is_empty()).then(|| {
         let count = details.documents.len();
+        let documents = Arc::new(details.documents.clone());
+        let render: RenderItem = Arc::new(move |position| {
+            let document = &documents[position];
+            let score = document.score.map(|score| format!("score {}", AttributeValue::Double(score).display()));
+            view! {
+                <li class="tv-document">
+                    <div class="tv-document-head">
+                        <span class="tv-document-id">{document.id.clone().unwrap_or_else(|| "(no id)".into())}</span>
+                        {score.map(|score| view! { <span class="tv-badge">{score}</span> })}
+                    </div>
+                    {document.content.clone().map(|content| view! { <ValueText value=text_value(&content) /> })}
+                    {document.metadata.clone().map(|metadata| view! { <ValueText value=text_value(&metadata) /> })}
+                </li>
+            }
+            .into_any()
+        });
         view! {
             <section class="tv-detail-section">
                 <h4>{format!("Retrieved documents ({count})")}</h4>
-                <ol class="tv-documents">
-                    {details
-                        .documents
-                        .iter()
-                        .map(|document| {
-                            let score = document.score.map(|score| format!("score {}", AttributeValue::Double(score).display()));
-                            view! {
-                                <li class="tv-document">
-                                    <div class="tv-document-head">
-                                        <span class="tv-document-id">{document.id.clone().unwrap_or_else(|| "(no id)".into())}</span>
-                                        {score.map(|score| view! { <span class="tv-badge">{score}</span> })}
-                                    </div>
-                                    {document.content.clone().map(|content| view! { <ValueText value=text_value(&content) /> })}
-                                    {document.metadata.clone().map(|metadata| view! { <ValueText value=text_value(&metadata) /> })}
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ol>
+                <ol class="tv-documents">{paged(count, "documents", render, more_as_list_item)}</ol>
             </section>
         }
     });

@@ -3,9 +3,12 @@
 
 use leptos::prelude::*;
 
+use std::sync::Arc;
+
 use super::ai_panel::AiPanel;
-use super::attribute_table::AttributeTable;
-use super::copy_button::CopyButton;
+use super::attribute_table::{AttributeList, AttributeTable};
+use super::copy_button::{copy_text, CopyButton};
+use super::paged::{more_as_list_item, paged, RenderItem};
 use super::ViewerState;
 use trace_viewer_core::analysis::format_duration_ns;
 use trace_viewer_core::model::{format_rfc3339_ns, Attribute, AttributeValue, SpanStatus, Trace};
@@ -37,12 +40,12 @@ fn fact_row(label: &'static str, value: String) -> impl IntoView {
 fn copyable_fact_row(label: &'static str, value: String) -> impl IntoView {
     view! {
         <dt>{label}</dt>
-        <dd>{value.clone()} " " <CopyButton text=value label=label /></dd>
+        <dd>{value.clone()} " " <CopyButton text=copy_text(value) label=label /></dd>
     }
 }
 
 #[component]
-fn SpanDetail(trace: std::sync::Arc<Trace>, index: usize) -> impl IntoView {
+fn SpanDetail(trace: Arc<Trace>, index: usize) -> impl IntoView {
     let Some(span) = trace.spans.get(index) else {
         return ().into_any();
     };
@@ -61,10 +64,10 @@ fn SpanDetail(trace: std::sync::Arc<Trace>, index: usize) -> impl IntoView {
     let offset = format_duration_ns(span.start_ns.saturating_sub(trace.start_ns));
     let resource = span.resource.get().and_then(|resource| trace.resources.get(resource)).cloned();
     let scope = span.scope.get().and_then(|scope| trace.scopes.get(scope)).cloned();
-    let events = span
-        .events
-        .iter()
-        .map(|event| {
+    let events = {
+        let trace = trace.clone();
+        let render: RenderItem = Arc::new(move |position| {
+            let event = &trace.spans[index].events[position];
             let when = event
                 .time_ns
                 .map(|time| format!("+{}", format_duration_ns(time.saturating_sub(trace.start_ns))))
@@ -78,20 +81,24 @@ fn SpanDetail(trace: std::sync::Arc<Trace>, index: usize) -> impl IntoView {
                     <AttributeTable attributes=event.attributes.clone() label="Event attributes" />
                 </li>
             }
-        })
-        .collect_view();
-    let links = span
-        .links
-        .iter()
-        .map(|link| {
+            .into_any()
+        });
+        paged(span.events.len(), "events", render, more_as_list_item)
+    };
+    let links = {
+        let trace = trace.clone();
+        let render: RenderItem = Arc::new(move |position| {
+            let link = &trace.spans[index].links[position];
             view! {
                 <li class="tv-link">
                     <div>{format!("trace {} · span {}", link.trace_id, link.span_id)}</div>
                     <AttributeTable attributes=link.attributes.clone() label="Link attributes" />
                 </li>
             }
-        })
-        .collect_view();
+            .into_any()
+        });
+        paged(span.links.len(), "links", render, more_as_list_item)
+    };
     let warnings = span.warnings.iter().map(|warning| view! { <li>{warning.message.clone()}</li> }).collect_view();
     let scope_attributes = scope.map(|scope| {
         let mut attributes = vec![Attribute::new("name", AttributeValue::String(scope.name))];
@@ -134,7 +141,7 @@ fn SpanDetail(trace: std::sync::Arc<Trace>, index: usize) -> impl IntoView {
                 {fact_row("Children", span.child_count.to_string())}
             </dl>
             {span.ai.as_deref().map(|details| details.with_messages_read(&span.attributes).into_owned()).map(|details| view! { <AiPanel details=details kind=span.kind /> })}
-            {section("Attributes", span.attributes.len(), view! { <AttributeTable attributes=span.attributes.clone() label="Attributes" /> }.into_any())}
+            {section("Attributes", span.attributes.len(), view! { <AttributeTable attributes=AttributeList::OfSpan(trace.clone(), index) label="Attributes" /> }.into_any())}
             {section("Events", span.events.len(), view! { <ol class="tv-events">{events}</ol> }.into_any())}
             {section("Links", span.links.len(), view! { <ul class="tv-links">{links}</ul> }.into_any())}
             {section("Other fields", span.other_fields.len(), view! { <AttributeTable attributes=span.other_fields.to_vec() label="Other fields" /> }.into_any())}

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::copy_button::CopyButton;
+use super::copy_button::{copy_text, CopyButton};
 use super::ViewerState;
 use trace_viewer_core::analysis::{format_duration_ns, TraceDigest};
 use trace_viewer_core::model::{format_count, AttributeValue, Trace};
@@ -97,7 +97,7 @@ fn TraceFacts(
     let total_cost = digest.model_cost_usd.map(format_cost_usd);
     let fact = |label: &'static str, value: Option<String>, copyable: bool| {
         value.map(|value| {
-            let copy = copyable.then(|| view! { <CopyButton text=value.clone() label=label /> });
+            let copy = copyable.then(|| view! { <CopyButton text=copy_text(value.clone()) label=label /> });
             view! {
                 <div class="tv-fact">
                     <span class="tv-fact-label">{label}</span>

@@ -13,6 +13,7 @@ mod detail_panel;
 mod header;
 mod json_tree;
 mod minimap;
+mod paged;
 pub mod release;
 mod span_row;
 mod state;
