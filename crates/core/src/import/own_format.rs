@@ -134,7 +134,9 @@ fn read_span(object: &Map<String, Value>, position: usize) -> Span {
             })
             .collect();
     }
-    span.other_fields = all_other_fields(object, SPAN_FIELDS).into();
+    let mut other_fields = all_other_fields(object, SPAN_FIELDS);
+    keep_unreadable_numbers(object, &mut other_fields, &mut problem);
+    span.other_fields = other_fields.into();
     let details = read_ai_details(object);
     if !details.is_empty() {
         span.ai = Some(Box::new(details));
@@ -143,6 +145,54 @@ fn read_span(object: &Map<String, Value>, position: usize) -> Span {
         span.warnings.push(ImportWarning::for_span(&span.span_id, message));
     }
     span
+}
+
+/// The counts a span's `tokens` object holds.
+const TOKEN_KEYS: &[&str] = &["input", "output", "total", "cached", "reasoning"];
+
+/// Whether a value reads as what a number field of the format holds.
+type Readable = fn(&Value) -> bool;
+
+/// The format's number fields, how each is read, and what it holds.
+const NUMBER_FIELDS: &[(&str, Readable, &str)] = &[
+    ("start", |value| time_ms_or_rfc3339(value).is_some(), "a time"),
+    ("end", |value| time_ms_or_rfc3339(value).is_some(), "a time"),
+    ("start_ns", |value| time_ns(value).is_some(), "a time in nanoseconds"),
+    ("end_ns", |value| time_ns(value).is_some(), "a time in nanoseconds"),
+    ("duration_ms", |value| value.as_f64().and_then(millis_float_to_ns).is_some(), "a duration"),
+    ("cost_usd", |value| value.as_f64().is_some_and(f64::is_finite), "an amount"),
+];
+
+/// A number field whose value cannot be read (a start of "yesterday", a count of -5 tokens, a
+/// time past what 64-bit nanoseconds hold) is kept as an other field, as the file wrote it, with
+/// a warning: nothing the file said is lost.
+fn keep_unreadable_numbers(
+    object: &Map<String, Value>,
+    other_fields: &mut Vec<Attribute>,
+    problem: &mut impl FnMut(String),
+) {
+    let mut keep = |key: String, value: &Value, what: &str| {
+        problem(format!("{key} {value} is not {what} this viewer can hold; kept as an other field"));
+        other_fields.push(Attribute::new(key, AttributeValue::from_json(value)));
+    };
+    for (key, readable, what) in NUMBER_FIELDS {
+        if let Some(value) = object.get(*key).filter(|value| !value.is_null() && !readable(value)) {
+            keep(key.to_string(), value, what);
+        }
+    }
+    match object.get("tokens") {
+        Some(Value::Object(tokens)) => {
+            for (key, value) in tokens.iter().filter(|(_, value)| !value.is_null()) {
+                if !TOKEN_KEYS.contains(&key.as_str()) {
+                    keep(format!("tokens.{key}"), value, "a kind of token count");
+                } else if value.as_u64().is_none() {
+                    keep(format!("tokens.{key}"), value, "a count of tokens");
+                }
+            }
+        }
+        Some(value) if !value.is_null() => keep("tokens".into(), value, "an object of token counts"),
+        _ => {}
+    }
 }
 
 /// The span's AI fields, in the same shape the exporter writes them.
