@@ -33,26 +33,18 @@ pub fn fold(text: &str) -> Option<(String, ImportWarning)> {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
+    let mut strings = StringTracker::default();
     let mut copied_up_to = 0;
     let mut folds = 0usize;
     let mut first_fold = None;
     let mut index = 0;
     while index < bytes.len() {
         let byte = bytes[index];
-        if in_string {
-            match (escaped, byte) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
+        if !strings.is_structural(byte) {
             index += 1;
             continue;
         }
         match byte {
-            b'"' => in_string = true,
             b'[' | b'{' if depth == FOLD_DEPTH => {
                 let end = end_of_value(bytes, index);
                 out.push_str(&text[copied_up_to..index]);
@@ -88,20 +80,12 @@ pub fn fold(text: &str) -> Option<(String, ImportWarning)> {
 /// text when it never does (the parse that follows reports that).
 fn end_of_value(bytes: &[u8], start: usize) -> usize {
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
+    let mut strings = StringTracker::default();
     for (index, &byte) in bytes.iter().enumerate().skip(start) {
-        if in_string {
-            match (escaped, byte) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
+        if !strings.is_structural(byte) {
             continue;
         }
         match byte {
-            b'"' => in_string = true,
             b'[' | b'{' => depth += 1,
             b']' | b'}' => {
                 depth -= 1;
@@ -113,6 +97,33 @@ fn end_of_value(bytes: &[u8], start: usize) -> usize {
         }
     }
     bytes.len()
+}
+
+/// Follows JSON strings byte by byte, to tell the brackets that nest from those inside text.
+#[derive(Default)]
+struct StringTracker {
+    in_string: bool,
+    escaped: bool,
+}
+
+impl StringTracker {
+    /// Whether `byte` stands outside every string (a quote that opens or closes one does not).
+    fn is_structural(&mut self, byte: u8) -> bool {
+        if self.in_string {
+            match (self.escaped, byte) {
+                (true, _) => self.escaped = false,
+                (false, b'\\') => self.escaped = true,
+                (false, b'"') => self.in_string = false,
+                _ => {}
+            }
+            false
+        } else if byte == b'"' {
+            self.in_string = true;
+            false
+        } else {
+            true
+        }
+    }
 }
 
 /// Appends `text` as a JSON string literal (quotes, backslashes and control characters escaped).
