@@ -1,7 +1,7 @@
 // Big spans stay responsive by drawing little: a span with 100,000 attributes, one with 100,000
 // events and one holding 50 MB in one string are selected; the detail panel draws one page of
 // rows (and the first 600 characters of the string), "show more" appends the next page without
-// redrawing the rows shown, and the attribute filter finds rows that were never drawn.
+// redrawing the rows shown, and the attribute and event filters find items that were never drawn.
 // (How long each step blocks the page is `cargo xtask bench`'s to measure.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,6 +52,10 @@ test('a span with 100,000 attributes, events or a 50 MB string draws one page at
   await detail.getByRole('button', { name: 'Show 100 more events (200 of 100,000 shown)' }).waitFor();
   assert.equal(await events.count(), 200);
   assert.equal(await events.last().locator('.tv-event-name').innerText(), 'event 199');
+  await detail.getByRole('searchbox', { name: 'Filter Events' }).fill('event 99999');
+  await detail.getByText('1 of 100,000 match').waitFor();
+  assert.equal(await events.count(), 1);
+  assert.equal(await events.first().locator('.tv-event-name').innerText(), 'event 99999', 'an event never drawn is found');
 
   await page.evaluate(() => document.getElementById('right').select('string'));
   const value = detail.locator('pre.tv-value').first();

@@ -103,6 +103,11 @@ try {
     const eventItems = () => root.querySelectorAll('li.tv-event').length;
     before = eventItems();
     out.moreEvents = await window.longestTaskOf(() => moreButton().click(), () => eventItems() > before);
+    const eventFilter = root.querySelector('input[aria-label="Filter Events"]');
+    out.filterEvents = await window.longestTaskOf(() => {
+      eventFilter.value = 'event 99999';
+      eventFilter.dispatchEvent(new Event('input', { bubbles: true }));
+    }, () => root.querySelector('.tv-filter-count'));
     out.selectString = await window.longestTaskOf(() => viewer.select('string'), titled('long string'));
     const drawn = () => root.querySelector('pre.tv-value')?.textContent.length ?? 0;
     before = drawn();
@@ -111,7 +116,7 @@ try {
   });
   console.log('\nbig spans: the longest main-thread task while');
   console.log(`  selecting a span of 100,000 attributes:  ${longest(big.selectAttributes)}; show more: ${longest(big.moreAttributes)}; filter over all: ${longest(big.filterAttributes)}`);
-  console.log(`  selecting a span of 100,000 events:      ${longest(big.selectEvents)}; show more: ${longest(big.moreEvents)}`);
+  console.log(`  selecting a span of 100,000 events:      ${longest(big.selectEvents)}; show more: ${longest(big.moreEvents)}; filter over all: ${longest(big.filterEvents)}`);
   console.log(`  selecting a span with a 50 MB string:    ${longest(big.selectString)}; show more: ${longest(big.moreString)}  (${parseRate})`);
 
   const refusal = await page.evaluate(async (url) => {

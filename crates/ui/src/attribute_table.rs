@@ -3,14 +3,13 @@
 //! "show more", so a multi-megabyte value costs nothing until asked for; maps and arrays are shown
 //! as a JSON tree; JSON inside a string is shown decoded.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use leptos::prelude::*;
 
 use super::copy_button::{CopyButton, CopyText};
 use super::json_tree::JsonTree;
-use super::paged::{more_as_table_row, paged, PageChain, RenderItem};
-use trace_viewer_core::analysis::Query;
+use super::paged::{filtered_paged, more_as_table_row, PageChain, RenderItem, SearchText};
 use trace_viewer_core::model::{format_count, Attribute, AttributeValue, Trace};
 
 /// Characters of a value shown before "show more".
@@ -18,9 +17,6 @@ const PREVIEW_CHARS: usize = 600;
 
 /// Characters each "show more" of a long value adds.
 const PAGE_CHARS: usize = 50_000;
-
-/// Tables with more rows than this get a filter box.
-const FILTER_FROM_ROWS: usize = 6;
 
 /// The attributes a table shows: a list of its own, or a span's, read in place from the shared
 /// trace (a span's attributes may hold 50 MB; selecting it must not copy them).
@@ -52,57 +48,19 @@ pub fn AttributeTable(#[prop(into)] attributes: AttributeList, #[prop(optional)]
     if total == 0 {
         return ().into_any();
     }
-    // The filter's text, and the positions of the rows it keeps (`None`: no filter, every row).
-    let filter = RwSignal::new(String::new());
-    let searchable: Arc<OnceLock<Vec<String>>> = Arc::default();
-    let matching = {
+    let search_text: SearchText = {
         let attributes = attributes.clone();
-        Memo::new(move |_| {
-            filter.with(|text| {
-                let query = Query::new(text)?;
-                // Built on the first search, not when the span is selected.
-                let texts = searchable.get_or_init(|| {
-                    let attributes = attributes.as_slice();
-                    attributes
-                        .iter()
-                        .map(|attribute| format!("{} {}", attribute.key, attribute.value.display()))
-                        .collect()
-                });
-                Some(Arc::new(
-                    texts
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, text)| query.found_in(text))
-                        .map(|(index, _)| index)
-                        .collect::<Vec<_>>(),
-                ))
-            })
+        Arc::new(move |index| {
+            let attribute = &attributes.as_slice()[index];
+            format!("{} {}", attribute.key, attribute.value.display())
         })
     };
-    let filter_box = (total > FILTER_FROM_ROWS).then(|| {
-        view! {
-            <input
-                class="tv-attribute-filter"
-                type="search"
-                placeholder="Filter by key or value"
-                aria-label=format!("Filter {}", if label.is_empty() { "attributes" } else { label })
-                on:input=move |event| filter.set(event_target_value(&event))
-            />
-            {move || matching.with(|rows| rows.as_ref().map(|rows| view! {
-                <p class="tv-filter-count" role="status">{format!("{} of {} match", format_count(rows.len() as u64), format_count(total as u64))}</p>
-            }))}
-        }
-    });
-    let rows = move || {
-        let rows = matching.get();
-        let count = rows.as_ref().map_or(total, |rows| rows.len());
+    let render: RenderItem = {
         let attributes = attributes.clone();
-        let render = Arc::new(move |position: usize| {
-            let index = rows.as_ref().map_or(position, |rows| rows[position]);
-            attribute_row(&attributes, index)
-        });
-        paged(count, "attributes", render, more_as_table_row)
+        Arc::new(move |index| attribute_row(&attributes, index))
     };
+    let label = if label.is_empty() { "attributes" } else { label };
+    let (filter_box, rows) = filtered_paged(total, label, "attributes", search_text, render, more_as_table_row);
     view! {
         {filter_box}
         <table class="tv-attributes" aria-label=label>

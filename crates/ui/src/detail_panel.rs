@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::ai_panel::AiPanel;
 use super::attribute_table::{AttributeList, AttributeTable};
 use super::copy_button::{copy_text, CopyButton};
-use super::paged::{more_as_list_item, paged, RenderItem};
+use super::paged::{filtered_paged, more_as_list_item, paged, RenderItem, SearchText};
 use super::ViewerState;
 use trace_viewer_core::analysis::format_duration_ns;
 use trace_viewer_core::model::{format_rfc3339_ns, Attribute, AttributeValue, SpanStatus, Trace};
@@ -65,25 +65,44 @@ fn SpanDetail(trace: Arc<Trace>, index: usize) -> impl IntoView {
     let resource = span.resource.get().and_then(|resource| trace.resources.get(resource)).cloned();
     let scope = span.scope.get().and_then(|scope| trace.scopes.get(scope)).cloned();
     let events = {
-        let trace = trace.clone();
-        let render: RenderItem = Arc::new(move |position| {
-            let event = &trace.spans[index].events[position];
-            let when = event
-                .time_ns
-                .map(|time| format!("+{}", format_duration_ns(time.saturating_sub(trace.start_ns))))
-                .unwrap_or_else(|| "no time".into());
-            view! {
-                <li class="tv-event">
-                    <div class="tv-event-head">
-                        <span class="tv-event-time">{when}</span>
-                        <span class="tv-event-name">{event.name.clone()}</span>
-                    </div>
-                    <AttributeTable attributes=event.attributes.clone() label="Event attributes" />
-                </li>
-            }
-            .into_any()
-        });
-        paged(span.events.len(), "events", render, more_as_list_item)
+        let render: RenderItem = {
+            let trace = trace.clone();
+            Arc::new(move |position| {
+                let event = &trace.spans[index].events[position];
+                let when = event
+                    .time_ns
+                    .map(|time| format!("+{}", format_duration_ns(time.saturating_sub(trace.start_ns))))
+                    .unwrap_or_else(|| "no time".into());
+                view! {
+                    <li class="tv-event">
+                        <div class="tv-event-head">
+                            <span class="tv-event-time">{when}</span>
+                            <span class="tv-event-name">{event.name.clone()}</span>
+                        </div>
+                        <AttributeTable attributes=event.attributes.clone() label="Event attributes" />
+                    </li>
+                }
+                .into_any()
+            })
+        };
+        // An event is found by its name and its attributes' keys and values.
+        let search_text: SearchText = {
+            let trace = trace.clone();
+            Arc::new(move |position| {
+                let event = &trace.spans[index].events[position];
+                let mut text = event.name.clone();
+                for attribute in &event.attributes {
+                    text.push(' ');
+                    text.push_str(&attribute.key);
+                    text.push(' ');
+                    text.push_str(&attribute.value.display());
+                }
+                text
+            })
+        };
+        let (filter_box, items) =
+            filtered_paged(span.events.len(), "Events", "events", search_text, render, more_as_list_item);
+        view! { {filter_box} <ol class="tv-events">{items}</ol> }.into_any()
     };
     let links = {
         let trace = trace.clone();
@@ -142,7 +161,7 @@ fn SpanDetail(trace: Arc<Trace>, index: usize) -> impl IntoView {
             </dl>
             {span.ai.as_deref().map(|details| details.with_messages_read(&span.attributes).into_owned()).map(|details| view! { <AiPanel details=details kind=span.kind /> })}
             {section("Attributes", span.attributes.len(), view! { <AttributeTable attributes=AttributeList::OfSpan(trace.clone(), index) label="Attributes" /> }.into_any())}
-            {section("Events", span.events.len(), view! { <ol class="tv-events">{events}</ol> }.into_any())}
+            {section("Events", span.events.len(), events)}
             {section("Links", span.links.len(), view! { <ul class="tv-links">{links}</ul> }.into_any())}
             {section("Other fields", span.other_fields.len(), view! { <AttributeTable attributes=span.other_fields.to_vec() label="Other fields" /> }.into_any())}
             {resource_attributes.map(|attributes| section("Resource", attributes.len(), view! { <AttributeTable attributes=attributes label="Resource" /> }.into_any()))}
