@@ -113,6 +113,14 @@ pub fn flatten_attributes(value: Option<&Value>) -> Vec<Attribute> {
     out
 }
 
+/// A field whose value the reader cannot use (a time of "yesterday", a count of -5, a time past
+/// what 64-bit nanoseconds hold): kept as an other field, as the file wrote it, and a problem
+/// that says so. Nothing the file said is lost.
+pub fn keep_unreadable(key: &str, value: &Value, what: &str, other_fields: &mut Vec<Attribute>) -> String {
+    other_fields.push(Attribute::new(key, AttributeValue::from_json(value)));
+    format!("{key} {value} is not {what} this viewer can hold; kept as an other field")
+}
+
 /// Keeps every key of `object` not in `known`, in file order: nothing the file said is dropped
 /// (a null says nothing, so nulls are left out).
 pub fn other_fields(object: &Map<String, Value>, known: &[&str]) -> Vec<Attribute> {

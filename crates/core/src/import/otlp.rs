@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use super::fields::{field, other_fields, signed, string_field, time_ns};
+use super::fields::{field, keep_unreadable, other_fields, signed, string_field, time_ns};
 use super::pipeline::{set_times, ResourcePlacement};
 use super::{ImportError, RawImport};
 use crate::model::encoding;
@@ -213,10 +213,19 @@ fn read_span(object: &Map<String, Value>, made_up_ids: &mut usize) -> (String, S
     span.protocol_kind = protocol_kind(object.get("kind"));
     span.status = status(object.get("status"));
     span.attributes = key_values(object.get("attributes"));
-    span.other_fields = other_fields(object, SPAN_FIELDS).into();
-
-    let start = field(object, &["startTimeUnixNano", "start_time_unix_nano"]).and_then(time_ns);
-    let end = field(object, &["endTimeUnixNano", "end_time_unix_nano"]).and_then(time_ns);
+    let mut kept_fields = other_fields(object, SPAN_FIELDS);
+    let mut time = |keys: &[&str]| {
+        let (key, value) =
+            keys.iter().find_map(|key| object.get(*key).filter(|value| !value.is_null()).map(|value| (*key, value)))?;
+        let time = time_ns(value);
+        if time.is_none() {
+            problems.push(keep_unreadable(key, value, "a time in nanoseconds", &mut kept_fields));
+        }
+        time
+    };
+    let start = time(&["startTimeUnixNano", "start_time_unix_nano"]);
+    let end = time(&["endTimeUnixNano", "end_time_unix_nano"]);
+    span.other_fields = kept_fields.into();
     set_times(&mut span, start, end, TIME_FIELDS, false);
 
     if let Some(Value::Array(events)) = object.get("events") {

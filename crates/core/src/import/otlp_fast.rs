@@ -459,7 +459,8 @@ fn convert(json: SpanJson) -> Option<Span> {
     span.protocol_kind = protocol_kind(&json.kind);
     span.status = status(&json.status);
     span.attributes = json.attributes.0;
-    let (start, end) = (Some(time(json.start_time_unix_nano)?), time(json.end_time_unix_nano));
+    // A time that does not read sends the file to the tolerant importer, which keeps it as text.
+    let (start, end) = (Some(time(json.start_time_unix_nano)?), Some(time(json.end_time_unix_nano)?));
     set_times(&mut span, start, end, super::otlp::TIME_FIELDS, false);
     span.events = json
         .events

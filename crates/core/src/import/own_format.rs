@@ -5,7 +5,8 @@
 use serde_json::{Map, Value};
 
 use super::fields::{
-    field, millis_float_to_ns, object_attributes, other_fields, string_field, time_ms_or_rfc3339, time_ns,
+    field, keep_unreadable, millis_float_to_ns, object_attributes, other_fields, string_field, time_ms_or_rfc3339,
+    time_ns,
 };
 use super::pipeline::{set_times, RawImport, RawTrace};
 use super::ImportError;
@@ -171,10 +172,7 @@ fn keep_unreadable_numbers(
     other_fields: &mut Vec<Attribute>,
     problem: &mut impl FnMut(String),
 ) {
-    let mut keep = |key: String, value: &Value, what: &str| {
-        problem(format!("{key} {value} is not {what} this viewer can hold; kept as an other field"));
-        other_fields.push(Attribute::new(key, AttributeValue::from_json(value)));
-    };
+    let mut keep = |key: String, value: &Value, what: &str| problem(keep_unreadable(&key, value, what, other_fields));
     for (key, readable, what) in NUMBER_FIELDS {
         if let Some(value) = object.get(*key).filter(|value| !value.is_null() && !readable(value)) {
             keep(key.to_string(), value, what);

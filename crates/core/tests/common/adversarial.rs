@@ -217,9 +217,14 @@ fn time_and_number_cases() -> Vec<Case> {
     vec![
         otlp_times("end-before-start.json", json!("1715678491000000000"), json!("1715678490000000000"), loaded(1, Some("before"))),
         otlp_times("times-of-zero.json", json!("0"), json!("0"), loaded(1, None)),
-        otlp_times("negative-times.json", json!("-5"), json!("-1"), loaded(1, Some("startTimeUnixNano"))),
+        otlp_times("negative-times.json", json!("-5"), json!("-1"), loaded(1, Some("startTimeUnixNano \"-5\" is not a time in nanoseconds"))),
         otlp_times("start-2-pow-64-minus-1.json", json!("18446744073709551615"), json!("18446744073709551615"), loaded(1, Some("start"))),
-        otlp_times("times-beyond-u64.json", json!("99999999999999999999999"), json!("1e30"), loaded(1, Some("startTimeUnixNano"))),
+        otlp_times(
+            "times-beyond-u64.json",
+            json!("99999999999999999999999"),
+            json!("1e30"),
+            loaded(1, Some("endTimeUnixNano \"1e30\" is not a time in nanoseconds this viewer can hold; kept as an other field")),
+        ),
         own_times("start-beyond-year-9999.json", json!({ "start": 1e17, "duration_ms": 1 }), loaded(1, Some("start 1e+17 is not a time this viewer can hold; kept as an other field"))),
         own_times("start-1e30.json", json!({ "start": 1e30 }), loaded(1, Some("start 1e+30 is not a time"))),
         own_times("start-as-text.json", json!({ "start": "yesterday", "duration_ms": 1 }), loaded(1, Some("start \"yesterday\" is not a time"))),
@@ -398,7 +403,11 @@ fn format_cases() -> Vec<Case> {
         case("otlp-ids-not-hex.json", otlp_bad_ids, loaded(2, None)),
         case("otlp-times-as-numbers.json", otlp_number_times, loaded(1, None)),
         case("otlp-no-spans.json", otlp_empty, refused("no spans")),
-        case("otlp-wrong-types.json", otlp_wrong_types, loaded(1, Some("startTimeUnixNano"))),
+        case(
+            "otlp-wrong-types.json",
+            otlp_wrong_types,
+            loaded(1, Some("startTimeUnixNano [\"not\",\"a\",\"time\"] is not a time")),
+        ),
         case("langsmith-flat-cycle.json", serde_json::to_vec(&langsmith_flat_cycle).unwrap(), loaded(2, Some("cycle"))),
         case("zipkin-negative-times.json", serde_json::to_vec(&zipkin_negative).unwrap(), loaded(1, None)),
     ]
