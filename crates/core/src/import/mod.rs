@@ -256,11 +256,6 @@ pub fn import_value(value: &Value) -> Result<TraceSet, ImportError> {
     Ok(pipeline::finish(vec![import_document(value)?]))
 }
 
-/// How many importers detection chooses from (for [`import_value_as`]).
-pub fn importer_count() -> usize {
-    IMPORTERS.len()
-}
-
 /// Hands a parsed document to one importer (the `importer`-th detection tries, modulo their count),
 /// whatever its shape, without asking it whether it recognises the document: the fuzz targets
 /// check that every importer copes with any JSON.

@@ -216,9 +216,10 @@ fn attach_logs(traces: &mut [RawTrace], logs: Vec<LogRecord>, warnings: &mut Vec
 /// The latest time OpenTelemetry's signed 64-bit nanoseconds can hold (the year 2262).
 const LATEST_TIME_NS: u64 = i64::MAX as u64;
 
-/// Warns of a span whose times no clock wrote: a start or an end after [`LATEST_TIME_NS`] (such
-/// as a duration that only fits by saturating). Shown as they are. (Missing starts are placed
-/// before this runs.)
+/// Warns of a span whose times no clock wrote: a start or an end after [`LATEST_TIME_NS`], shown
+/// as they are, or an end past 2^64 - 1 ns (a duration added to a start placed later), whose
+/// duration is cut to end there so the end is a time too. (Missing starts are placed before this
+/// runs.)
 fn warn_of_implausible_times(span: &mut Span) {
     let message = if span.start_ns > LATEST_TIME_NS {
         format!(
