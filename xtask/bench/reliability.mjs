@@ -94,20 +94,18 @@ try {
     const rows = () => root.querySelectorAll('table[aria-label="Attributes"] > tbody > tr').length;
     let before = rows();
     out.moreAttributes = await window.longestTaskOf(() => moreButton().click(), () => rows() > before);
-    const filter = root.querySelector('.tv-attribute-filter');
-    out.filterAttributes = await window.longestTaskOf(() => {
-      filter.value = 'attribute.99999';
-      filter.dispatchEvent(new Event('input', { bubbles: true }));
+    /** Types `text` into the filter box named `label`; the longest task until its count shows. */
+    const filterFor = (label, text) => window.longestTaskOf(() => {
+      const box = root.querySelector(`input[aria-label="Filter ${label}"]`);
+      box.value = text;
+      box.dispatchEvent(new Event('input', { bubbles: true }));
     }, () => root.querySelector('.tv-filter-count'));
+    out.filterAttributes = await filterFor('Attributes', 'attribute.99999');
     out.selectEvents = await window.longestTaskOf(() => viewer.select('events'), titled('many events'));
     const eventItems = () => root.querySelectorAll('li.tv-event').length;
     before = eventItems();
     out.moreEvents = await window.longestTaskOf(() => moreButton().click(), () => eventItems() > before);
-    const eventFilter = root.querySelector('input[aria-label="Filter Events"]');
-    out.filterEvents = await window.longestTaskOf(() => {
-      eventFilter.value = 'event 99999';
-      eventFilter.dispatchEvent(new Event('input', { bubbles: true }));
-    }, () => root.querySelector('.tv-filter-count'));
+    out.filterEvents = await filterFor('Events', 'event 99999');
     out.selectString = await window.longestTaskOf(() => viewer.select('string'), titled('long string'));
     const drawn = () => root.querySelector('pre.tv-value')?.textContent.length ?? 0;
     before = drawn();

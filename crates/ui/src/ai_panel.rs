@@ -73,7 +73,7 @@ fn messages_section(title: &'static str, messages: Vec<Message>) -> Option<impl 
 #[component]
 pub fn AiPanel(
     /// With its messages read (`AiDetails::with_messages_read`).
-    details: AiDetails,
+    mut details: AiDetails,
     kind: SpanKind,
 ) -> impl IntoView {
     let model = details.model.clone().map(|model| match &details.provider {
@@ -107,7 +107,8 @@ pub fn AiPanel(
     });
     let documents = (!details.documents.is_empty()).then(|| {
         let count = details.documents.len();
-        let documents = Arc::new(details.documents.clone());
+        // The panel owns its details: the documents move into the list (their text may be long).
+        let documents = Arc::new(std::mem::take(&mut details.documents));
         let render: RenderItem = Arc::new(move |position| {
             let document = &documents[position];
             let score = document.score.map(|score| format!("score {}", AttributeValue::Double(score).display()));
