@@ -5,11 +5,13 @@
 //! - `test`    build, then run native, in-browser (wasm-bindgen-test) and end-to-end tests
 //! - `bench`   build, then measure sizes and load time in headless Chromium
 //! - `serve`   serve `www/` and `pkg/` as they are
+//! - `gen corpus --traces N` write a generated corpus (OTLP JSON Lines and the own format)
 //! - `typecheck` type-check the element's JavaScript against the built `pkg/wasm` declarations
 
 mod bench;
 mod build;
 mod fuzz;
+mod generate;
 mod process;
 mod single_file;
 mod tools;
@@ -37,8 +39,9 @@ fn main() -> ExitCode {
         "serve" => serve(rest),
         "typecheck" => typecheck::typecheck(&repository()),
         "fuzz" => fuzz::fuzz(rest),
+        "gen" => generate::generate(rest),
         _ => {
-            eprintln!("usage: cargo xtask <demo [--port N] | build | test | bench | typecheck | fuzz [--seconds N] | serve [--port N]>");
+            eprintln!("usage: cargo xtask <demo [--port N] | build | test | bench | typecheck | fuzz [--seconds N] | gen corpus --traces N | serve [--port N]>");
             return if command == "help" { ExitCode::SUCCESS } else { ExitCode::FAILURE };
         }
     };

@@ -12,6 +12,7 @@
 
 pub mod analysis;
 pub mod contract;
+pub mod corpus;
 pub mod export;
 pub mod generate;
 pub mod import;

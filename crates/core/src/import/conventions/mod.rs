@@ -6,7 +6,9 @@
 //! - `genai`: OpenTelemetry GenAI (`gen_ai.*` attributes and events, old and new message capture)
 //! - `openinference`: OpenInference (`openinference.span.kind`, `llm.*`, `retrieval.*`, `input.value`...)
 //! - `vercel`: Vercel AI SDK (`ai.*`) and OpenLLMetry (`traceloop.*`, `llm.usage.*`)
+//! - `feedback`: user feedback stated as OpenTelemetry span events
 
+mod feedback;
 mod genai;
 mod openinference;
 mod trace_facts;

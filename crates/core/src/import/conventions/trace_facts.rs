@@ -45,6 +45,8 @@ pub struct TraceFacts {
     root_output: Option<String>,
     /// Model calls as (start, position in the span list), for the first question and last answer.
     models: Vec<(u64, usize)>,
+    /// Feedback stated as span events (see `feedback.rs`).
+    feedback: Vec<crate::model::Feedback>,
 }
 
 impl TraceFacts {
@@ -67,6 +69,9 @@ impl TraceFacts {
         if span.kind == SpanKind::Llm {
             self.models.push((span.start_ns, position));
         }
+        if !span.events.is_empty() {
+            self.feedback.extend(super::feedback::from_events(span));
+        }
     }
 
     /// Fills the trace's empty facts; `spans` is the list the positions given to `observe` index.
@@ -76,6 +81,12 @@ impl TraceFacts {
         fill(&mut trace.session_id, session);
         fill(&mut trace.intent, intent);
         fill(&mut trace.variant, variant);
+        // A signal the trace states already (an export of ours writes both) is not added twice.
+        for signal in self.feedback {
+            if !trace.feedback.contains(&signal) {
+                trace.feedback.push(signal);
+            }
+        }
         // The root's own input and output first; else the first model call's last user message
         // and the last model call's last message.
         self.models.sort_by_key(|&(start, _)| start);

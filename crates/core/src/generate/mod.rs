@@ -3,6 +3,8 @@
 //! Deterministic: the same span count always gives the same bytes. The benchmarks (`cargo xtask
 //! bench`) import large ones; the import worker imports small ones to warm up (`crates/worker`).
 
+pub mod corpus;
+
 use std::fmt::Write;
 
 const BASE_TIME_NS: u64 = 1_717_000_000_000_000_000;

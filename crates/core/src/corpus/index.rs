@@ -1,0 +1,461 @@
+//! The corpus index: one row per trace, stored by column (numbers in plain vectors, strings
+//! dictionary-encoded, sets of strings numbered as sets), the spans' few facts that span-level
+//! predicates need, and where each trace's bytes are so it can be read again when opened.
+//! Rows are added from [`TraceSummary`]s; a trace seen again (its spans in another line or file)
+//! is merged into its row.
+
+use std::collections::HashMap;
+
+use super::dictionary::{Dictionary, SetColumn, StringColumn, ABSENT};
+use super::summary::{FeedbackFlags, TraceSummary};
+use crate::model::SpanKind;
+
+/// Root and trace attribute keys kept as columns; later keys are counted, not kept.
+pub const MAX_ATTRIBUTE_COLUMNS: usize = 64;
+/// Distinct values one attribute column keeps; a column past it stops taking values and says so.
+pub const MAX_ATTRIBUTE_VALUES: usize = 10_000;
+/// Score names kept as columns.
+pub const MAX_SCORE_COLUMNS: usize = 32;
+
+/// Where a trace's bytes are: byte ranges of an input file (a JSON Lines line, a whole document),
+/// or a trace the worker keeps whole (a document imported at once).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TraceSource {
+    Range { file: u32, offset: u64, length: u32 },
+    Kept { index: u32 },
+}
+
+const KEPT_FILE: u32 = u32::MAX;
+
+/// A span's facts for span-level predicates: its name and its model or tool (one dictionary),
+/// its kind and whether it failed (one byte).
+#[derive(Default, Debug)]
+pub struct SpanTable {
+    pub names: Dictionary,
+    pub details: Dictionary,
+    pub name: Vec<u32>,
+    /// A model call's model, a tool span's tool (`ABSENT` otherwise).
+    pub detail: Vec<u32>,
+    /// The kind's place in [`SpanKind::ALL`] in the low bits, `FAILED` set when the span failed.
+    pub kind_and_status: Vec<u8>,
+}
+
+pub const FAILED: u8 = 0x80;
+
+/// An attribute key kept as a column.
+#[derive(Debug)]
+pub struct AttributeColumn {
+    pub key: String,
+    pub column: StringColumn,
+    /// Set once the column passed [`MAX_ATTRIBUTE_VALUES`]: later values are not kept.
+    pub overflowed: bool,
+}
+
+/// A score name kept as a column: the value per row, NaN where a trace has none.
+#[derive(Debug)]
+pub struct ScoreColumn {
+    pub name: String,
+    pub rows: Vec<f64>,
+}
+
+#[derive(Default, Debug)]
+pub struct CorpusIndex {
+    /// Trace ids, one after another; row `r`'s is `id_bytes[id_ends[r - 1]..id_ends[r]]`.
+    id_bytes: Vec<u8>,
+    id_ends: Vec<u32>,
+    /// Row of a trace id, by the id's hash; ids whose hashes collide are in `colliding_ids`.
+    rows_by_id_hash: HashMap<u64, u32, IdentityHash>,
+    colliding_ids: HashMap<String, u32>,
+    pub start_ns: Vec<u64>,
+    pub duration_ns: Vec<u64>,
+    pub span_count: Vec<u32>,
+    pub error_count: Vec<u32>,
+    pub tokens: Vec<u64>,
+    /// NaN where the trace states no cost.
+    pub cost_usd: Vec<f64>,
+    pub documents: Vec<u32>,
+    pub feedback: Vec<FeedbackFlags>,
+    /// Whether the row's name and facts came from the part of the trace with its root.
+    has_root: Vec<bool>,
+    pub name: StringColumn,
+    pub intent: StringColumn,
+    pub variant: StringColumn,
+    pub user: StringColumn,
+    pub session: StringColumn,
+    pub models: SetColumn,
+    pub tools: SetColumn,
+    pub scores: Vec<ScoreColumn>,
+    pub attributes: Vec<AttributeColumn>,
+    /// Attribute keys seen after [`MAX_ATTRIBUTE_COLUMNS`] were kept.
+    pub attribute_keys_left_out: usize,
+    pub spans: SpanTable,
+    /// Each row's first run of spans in `spans` (start, length); later parts' runs in `more_span_runs`.
+    span_runs: Vec<(u32, u32)>,
+    more_span_runs: HashMap<u32, Vec<(u32, u32)>>,
+    sources: Vec<(u32, u64, u32)>,
+    more_sources: HashMap<u32, Vec<TraceSource>>,
+    /// Previews of the user's input and the final output (not counted in the index's size).
+    pub input_preview: StringColumnText,
+    pub output_preview: StringColumnText,
+}
+
+/// Optional texts one per row, one after another in one buffer.
+#[derive(Default, Debug)]
+pub struct StringColumnText {
+    bytes: String,
+    /// Row `r`'s text is `bytes[ends[r - 1]..ends[r]]`; empty is "none".
+    ends: Vec<u32>,
+    /// Rows whose text was replaced after later rows were added.
+    replaced: HashMap<u32, String>,
+}
+
+impl StringColumnText {
+    fn push(&mut self, text: Option<&str>) {
+        self.bytes.push_str(text.unwrap_or_default());
+        self.ends.push(self.bytes.len().min(u32::MAX as usize) as u32);
+    }
+
+    fn set(&mut self, row: usize, text: &str) {
+        self.replaced.insert(row as u32, text.to_string());
+    }
+
+    pub fn get(&self, row: usize) -> Option<&str> {
+        if let Some(text) = self.replaced.get(&(row as u32)) {
+            return Some(text);
+        }
+        let start = if row == 0 { 0 } else { self.ends[row - 1] as usize };
+        let text = self.bytes.get(start..self.ends[row] as usize)?;
+        (!text.is_empty()).then_some(text)
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        self.bytes.len() + self.ends.len() * 4 + self.replaced.values().map(|text| text.len() + 40).sum::<usize>()
+    }
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default, Clone, Copy, Debug)]
+pub struct IdentityHash;
+
+impl std::hash::BuildHasher for IdentityHash {
+    type Hasher = IdentityHasher;
+    fn build_hasher(&self) -> IdentityHasher {
+        IdentityHasher(0)
+    }
+}
+
+#[derive(Default)]
+pub struct IdentityHasher(u64);
+
+impl std::hash::Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 << 8) | u64::from(*byte);
+        }
+    }
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+/// FNV-1a over the id's bytes, mixed: the id lookup's key.
+fn id_hash(id: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in id.bytes() {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    hash ^ (hash >> 29)
+}
+
+fn saturating_u32(value: u64) -> u32 {
+    value.min(u64::from(u32::MAX)) as u32
+}
+
+impl CorpusIndex {
+    pub fn len(&self) -> usize {
+        self.id_ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.id_ends.is_empty()
+    }
+
+    pub fn trace_id(&self, row: usize) -> &str {
+        let start = if row == 0 { 0 } else { self.id_ends[row - 1] as usize };
+        std::str::from_utf8(&self.id_bytes[start..self.id_ends[row] as usize]).unwrap_or_default()
+    }
+
+    /// The row of a trace id.
+    pub fn row_of(&self, trace_id: &str) -> Option<usize> {
+        let row = *self.rows_by_id_hash.get(&id_hash(trace_id))?;
+        if self.trace_id(row as usize) == trace_id {
+            return Some(row as usize);
+        }
+        self.colliding_ids.get(trace_id).map(|&row| row as usize)
+    }
+
+    /// Adds a trace (or a part of one already indexed, which is merged into its row) whose bytes
+    /// are at `source`; returns its row.
+    pub fn add(&mut self, summary: TraceSummary, source: TraceSource) -> usize {
+        if let Some(row) = self.row_of(&summary.trace_id) {
+            self.merge(row, summary, source);
+            return row;
+        }
+        let row = self.len();
+        self.id_bytes.extend_from_slice(summary.trace_id.as_bytes());
+        self.id_ends.push(saturating_u32(self.id_bytes.len() as u64));
+        let hash = id_hash(&summary.trace_id);
+        match self.rows_by_id_hash.entry(hash) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.colliding_ids.insert(summary.trace_id.clone(), row as u32);
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(row as u32);
+            }
+        }
+        self.start_ns.push(summary.start_ns);
+        self.duration_ns.push(summary.duration_ns());
+        self.span_count.push(saturating_u32(summary.span_count));
+        self.error_count.push(saturating_u32(summary.error_count));
+        self.tokens.push(summary.tokens);
+        self.cost_usd.push(summary.cost_usd.unwrap_or(f64::NAN));
+        self.documents.push(saturating_u32(summary.documents));
+        self.feedback.push(summary.feedback);
+        self.has_root.push(summary.has_root);
+        let name = (!summary.name.is_empty()).then_some(summary.name.as_str());
+        self.name.rows.push(self.name.dictionary.intern_option(name));
+        self.intent.rows.push(self.intent.dictionary.intern_option(summary.intent.as_deref()));
+        self.variant.rows.push(self.variant.dictionary.intern_option(summary.variant.as_deref()));
+        self.user.rows.push(self.user.dictionary.intern_option(summary.user.as_deref()));
+        self.session.rows.push(self.session.dictionary.intern_option(summary.session.as_deref()));
+        let models = self.models.intern(summary.models.iter().map(String::as_str));
+        self.models.rows.push(models);
+        let tools = self.tools.intern(summary.tools.iter().map(String::as_str));
+        self.tools.rows.push(tools);
+        self.input_preview.push(summary.input_preview.as_deref());
+        self.output_preview.push(summary.output_preview.as_deref());
+        self.set_scores(row, &summary.scores, false);
+        self.set_attributes(row, &summary.attributes, false);
+        let first_span = self.push_spans(&summary);
+        self.span_runs.push((first_span, saturating_u32(summary.spans.len() as u64)));
+        self.sources.push(match source {
+            TraceSource::Range { file, offset, length } => (file, offset, length),
+            TraceSource::Kept { index } => (KEPT_FILE, u64::from(index), 0),
+        });
+        row
+    }
+
+    fn merge(&mut self, row: usize, summary: TraceSummary, source: TraceSource) {
+        let end = self.start_ns[row].saturating_add(self.duration_ns[row]).max(summary.end_ns);
+        self.start_ns[row] = self.start_ns[row].min(summary.start_ns);
+        self.duration_ns[row] = end - self.start_ns[row];
+        self.span_count[row] = self.span_count[row].saturating_add(saturating_u32(summary.span_count));
+        self.error_count[row] = self.error_count[row].saturating_add(saturating_u32(summary.error_count));
+        self.tokens[row] = self.tokens[row].saturating_add(summary.tokens);
+        if let Some(cost) = summary.cost_usd {
+            let known = self.cost_usd[row];
+            self.cost_usd[row] = if known.is_nan() { cost } else { known + cost };
+        }
+        self.documents[row] = self.documents[row].saturating_add(saturating_u32(summary.documents));
+        self.feedback[row] |= summary.feedback;
+        // The part with the root names the trace and gives its facts; else the first part does.
+        let replaces = summary.has_root && !self.has_root[row];
+        self.has_root[row] |= summary.has_root;
+        let name = (!summary.name.is_empty()).then_some(summary.name.as_str());
+        for (column, value) in [
+            (&mut self.name, name),
+            (&mut self.intent, summary.intent.as_deref()),
+            (&mut self.variant, summary.variant.as_deref()),
+            (&mut self.user, summary.user.as_deref()),
+            (&mut self.session, summary.session.as_deref()),
+        ] {
+            if let Some(value) = value {
+                if replaces || column.rows[row] == ABSENT {
+                    column.rows[row] = column.dictionary.intern(value);
+                }
+            }
+        }
+        for (column, value) in [
+            (&mut self.input_preview, summary.input_preview.as_deref()),
+            (&mut self.output_preview, summary.output_preview.as_deref()),
+        ] {
+            if let Some(value) = value {
+                if replaces || column.get(row).is_none() {
+                    column.set(row, value);
+                }
+            }
+        }
+        // Sets join: the row's members and the part's, numbered again as one set.
+        let models: Vec<String> =
+            self.models.values(row).map(str::to_string).chain(summary.models.iter().cloned()).collect();
+        self.models.rows[row] = self.models.intern(models.iter().map(String::as_str));
+        let tools: Vec<String> =
+            self.tools.values(row).map(str::to_string).chain(summary.tools.iter().cloned()).collect();
+        self.tools.rows[row] = self.tools.intern(tools.iter().map(String::as_str));
+        self.set_scores(row, &summary.scores, replaces);
+        self.set_attributes(row, &summary.attributes, replaces);
+        let first_span = self.push_spans(&summary);
+        self.more_span_runs
+            .entry(row as u32)
+            .or_default()
+            .push((first_span, saturating_u32(summary.spans.len() as u64)));
+        let known = self.source(row).to_vec();
+        if !known.contains(&source) {
+            self.more_sources.entry(row as u32).or_default().push(source);
+        }
+    }
+
+    fn set_scores(&mut self, row: usize, scores: &[(String, f64)], replace: bool) {
+        for (name, value) in scores {
+            let position = match self.scores.iter().position(|column| column.name == *name) {
+                Some(position) => position,
+                None if self.scores.len() < MAX_SCORE_COLUMNS => {
+                    self.scores.push(ScoreColumn { name: name.clone(), rows: Vec::new() });
+                    self.scores.len() - 1
+                }
+                None => continue,
+            };
+            let rows = &mut self.scores[position].rows;
+            if rows.len() <= row {
+                rows.resize(row + 1, f64::NAN);
+            }
+            if replace || rows[row].is_nan() {
+                rows[row] = *value;
+            }
+        }
+    }
+
+    fn set_attributes(&mut self, row: usize, attributes: &[(String, String)], replace: bool) {
+        for (key, value) in attributes {
+            let position = match self.attributes.iter().position(|column| column.key == *key) {
+                Some(position) => position,
+                None if self.attributes.len() < MAX_ATTRIBUTE_COLUMNS => {
+                    self.attributes.push(AttributeColumn {
+                        key: key.clone(),
+                        column: StringColumn::default(),
+                        overflowed: false,
+                    });
+                    self.attributes.len() - 1
+                }
+                None => {
+                    self.attribute_keys_left_out += 1;
+                    continue;
+                }
+            };
+            let attribute = &mut self.attributes[position];
+            let rows = &mut attribute.column.rows;
+            if rows.len() <= row {
+                rows.resize(row + 1, ABSENT);
+            }
+            if !(replace || rows[row] == ABSENT) {
+                continue;
+            }
+            let dictionary = &mut attribute.column.dictionary;
+            match dictionary.find(value) {
+                Some(number) => rows[row] = number,
+                None if dictionary.len() < MAX_ATTRIBUTE_VALUES => rows[row] = dictionary.intern(value),
+                None => attribute.overflowed = true,
+            }
+        }
+    }
+
+    fn push_spans(&mut self, summary: &TraceSummary) -> u32 {
+        let first = saturating_u32(self.spans.name.len() as u64);
+        for span in &summary.spans {
+            self.spans.name.push(self.spans.names.intern(&span.name));
+            let detail = span.model.as_deref().or(span.tool.as_deref());
+            self.spans.detail.push(self.spans.details.intern_option(detail));
+            let kind = SpanKind::ALL.iter().position(|kind| *kind == span.kind).unwrap_or(0) as u8;
+            self.spans.kind_and_status.push(kind | if span.failed { FAILED } else { 0 });
+        }
+        first
+    }
+
+    /// Row `row`'s spans, as ranges of the span table.
+    pub fn span_ranges(&self, row: usize) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+        let first = std::iter::once(self.span_runs[row]);
+        let more = self.more_span_runs.get(&(row as u32)).into_iter().flatten().copied();
+        first.chain(more).map(|(start, length)| start as usize..start as usize + length as usize)
+    }
+
+    /// Where row `row`'s bytes are: one source, or several for a trace split across lines or files.
+    pub fn source(&self, row: usize) -> Vec<TraceSource> {
+        let (file, offset, length) = self.sources[row];
+        let first = if file == KEPT_FILE {
+            TraceSource::Kept { index: offset as u32 }
+        } else {
+            TraceSource::Range { file, offset, length }
+        };
+        std::iter::once(first).chain(self.more_sources.get(&(row as u32)).into_iter().flatten().copied()).collect()
+    }
+
+    /// A score column's value for a row (NaN when the trace has none).
+    pub fn score(&self, column: usize, row: usize) -> f64 {
+        self.scores[column].rows.get(row).copied().unwrap_or(f64::NAN)
+    }
+
+    /// An attribute column's dictionary number for a row (`ABSENT` when the trace has none).
+    pub fn attribute(&self, column: usize, row: usize) -> u32 {
+        self.attributes[column].column.rows.get(row).copied().unwrap_or(ABSENT)
+    }
+
+    pub fn score_column(&self, name: &str) -> Option<usize> {
+        self.scores.iter().position(|column| column.name == name)
+    }
+
+    pub fn attribute_column(&self, key: &str) -> Option<usize> {
+        self.attributes.iter().position(|column| column.key == key)
+    }
+
+    /// Bytes per column of the index (previews apart), for the bench: (column, bytes).
+    pub fn column_bytes(&self) -> Vec<(String, usize)> {
+        let rows = self.len();
+        let string_column = |column: &StringColumn| column.rows.len() * 4 + column.dictionary.heap_bytes();
+        let set_column =
+            |column: &SetColumn| column.rows.len() * 4 + column.members.heap_bytes() + column.sets.heap_bytes();
+        let id_lookup = self.rows_by_id_hash.capacity() * 13 + self.colliding_ids.len() * 64;
+        let mut columns = vec![
+            ("trace_id".to_string(), self.id_bytes.len() + self.id_ends.len() * 4),
+            ("trace_id lookup".to_string(), id_lookup),
+            ("start".to_string(), rows * 8),
+            ("duration".to_string(), rows * 8),
+            ("spans".to_string(), rows * 4),
+            ("errors".to_string(), rows * 4),
+            ("tokens".to_string(), rows * 8),
+            ("cost".to_string(), rows * 8),
+            ("documents".to_string(), rows * 4),
+            ("feedback + root flag".to_string(), rows * 2),
+            ("name".to_string(), string_column(&self.name)),
+            ("intent".to_string(), string_column(&self.intent)),
+            ("variant".to_string(), string_column(&self.variant)),
+            ("user".to_string(), string_column(&self.user)),
+            ("session".to_string(), string_column(&self.session)),
+            ("models".to_string(), set_column(&self.models)),
+            ("tools".to_string(), set_column(&self.tools)),
+            (
+                "span facts".to_string(),
+                self.spans.name.len() * 9
+                    + self.spans.names.heap_bytes()
+                    + self.spans.details.heap_bytes()
+                    + rows * 8
+                    + self.more_span_runs.len() * 64,
+            ),
+            ("sources".to_string(), rows * 16 + self.more_sources.len() * 64),
+        ];
+        for column in &self.scores {
+            columns.push((format!("score.{}", column.name), column.rows.len() * 8));
+        }
+        for column in &self.attributes {
+            columns.push((format!("attr.{}", column.key), string_column(&column.column)));
+        }
+        columns
+    }
+
+    /// Bytes of the two previews' texts.
+    pub fn preview_bytes(&self) -> usize {
+        self.input_preview.heap_bytes() + self.output_preview.heap_bytes()
+    }
+}

@@ -1,0 +1,290 @@
+//! The corpus: many traces from many files, indexed one row per trace (see [`index`]) so a million
+//! traces fit where their full models would not. It answers the traces table and the element's
+//! `query()`: filter ([`query`] parses, [`filter`] evaluates), sort ([`sort`]), facets and totals
+//! ([`facets`]), and where a trace's bytes are, so opening it reads only those. It runs in the
+//! worker; nothing here knows about the web.
+
+pub mod dictionary;
+pub mod facets;
+pub mod filter;
+pub mod index;
+pub mod ingest;
+pub mod query;
+pub mod sort;
+pub mod summary;
+
+use serde::Serialize;
+
+use self::facets::{facet, totals, CorpusTotals, Facet, FACET_FIELDS};
+use self::index::{CorpusIndex, TraceSource};
+use self::ingest::FileReader;
+use self::query::{parse_filter, parse_sort, Field, QueryError, SortKey};
+use self::sort::{sort_rows, SortRanks};
+use self::summary::FEEDBACK_SIGNALS;
+
+/// The answer to `query(filter, { sort, limit })`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct QueryAnswer {
+    pub count: u64,
+    #[serde(rename = "traceIds")]
+    pub trace_ids: Vec<String>,
+}
+
+/// One row of the traces table, as the page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TableRow {
+    pub trace_id: String,
+    pub name: String,
+    /// Start in milliseconds since 1970 (exact to the microsecond for today's dates).
+    pub start_ms: f64,
+    pub duration_ms: f64,
+    pub spans: u32,
+    pub errors: u32,
+    pub intent: Option<String>,
+    pub models: Vec<String>,
+    pub tools: Vec<String>,
+    pub variant: Option<String>,
+    pub user: Option<String>,
+    pub session: Option<String>,
+    pub feedback: Vec<String>,
+    pub scores: Vec<(String, f64)>,
+    pub tokens: f64,
+    pub cost_usd: Option<f64>,
+    pub documents: u32,
+    pub input: Option<String>,
+    pub output: Option<String>,
+}
+
+/// A window of the table: the matching count, the totals line and the rows asked for.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TableWindow {
+    pub count: u64,
+    pub offset: u64,
+    pub rows: Vec<TableRow>,
+}
+
+/// How far reading has come, for the progress line.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CorpusProgress {
+    pub traces: u64,
+    pub spans_read: u64,
+    pub bytes_read: u64,
+    pub files: u64,
+}
+
+/// Per-file facts and problems, listed under the table.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileReport {
+    pub name: String,
+    pub bytes: u64,
+    pub traces: u64,
+    pub formats: Vec<String>,
+    pub warnings: Vec<String>,
+    pub warnings_left_out: u64,
+}
+
+/// A byte range of an input file: where (part of) a trace is.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ByteRange {
+    pub file: u32,
+    pub offset: u64,
+    pub length: u32,
+}
+
+/// The ordered rows of the last filter and sort, kept for scrolling.
+struct Ordered {
+    filter: String,
+    sort: String,
+    rows_indexed: usize,
+    rows: Vec<u32>,
+}
+
+#[derive(Default)]
+pub struct Corpus {
+    pub index: CorpusIndex,
+    files: Vec<FileReader>,
+    ranks: SortRanks,
+    last: Option<Ordered>,
+}
+
+impl Corpus {
+    pub fn new() -> Corpus {
+        Corpus::default()
+    }
+
+    /// Starts reading a file; returns its number for [`Corpus::feed`] and [`Corpus::finish_file`].
+    pub fn add_file(&mut self, name: &str) -> u32 {
+        let file = self.files.len() as u32;
+        self.files.push(FileReader::new(file, name));
+        file
+    }
+
+    /// The next bytes of file `file` (lines complete in them are indexed at once).
+    pub fn feed(&mut self, file: u32, chunk: &[u8]) {
+        if let Some(reader) = self.files.get_mut(file as usize) {
+            reader.feed(&mut self.index, chunk);
+        }
+    }
+
+    pub fn finish_file(&mut self, file: u32) {
+        if let Some(reader) = self.files.get_mut(file as usize) {
+            reader.finish(&mut self.index);
+        }
+    }
+
+    pub fn progress(&self) -> CorpusProgress {
+        CorpusProgress {
+            traces: self.index.len() as u64,
+            spans_read: self.files.iter().map(|file| file.spans_read).sum(),
+            bytes_read: self.files.iter().map(|file| file.bytes_received).sum(),
+            files: self.files.len() as u64,
+        }
+    }
+
+    pub fn file_reports(&self) -> Vec<FileReport> {
+        self.files
+            .iter()
+            .map(|file| FileReport {
+                name: file.name.clone(),
+                bytes: file.bytes_received,
+                traces: file.traces_read,
+                formats: file.formats.clone(),
+                warnings: file.warnings.clone(),
+                warnings_left_out: file.warnings_left_out,
+            })
+            .collect()
+    }
+
+    /// The rows matching `filter` in `sort` order (cached for the next call with the same two).
+    fn ordered(&mut self, filter: &str, sort: &str) -> Result<&[u32], QueryError> {
+        let fresh = self
+            .last
+            .as_ref()
+            .is_some_and(|last| last.filter == filter && last.sort == sort && last.rows_indexed == self.index.len());
+        if !fresh {
+            let parsed = parse_filter(filter)?;
+            let keys: Vec<SortKey> = parse_sort(sort)
+                .map_err(|error| QueryError::new(error.column, &format!("in the sort, {}", error.message)))?;
+            let mut rows = filter::matching_rows(&self.index, &parsed);
+            sort_rows(&mut self.index, &mut self.ranks, &mut rows, &keys);
+            self.last = Some(Ordered {
+                filter: filter.to_string(),
+                sort: sort.to_string(),
+                rows_indexed: self.index.len(),
+                rows,
+            });
+        }
+        Ok(self.last.as_ref().map(|last| last.rows.as_slice()).unwrap_or_default())
+    }
+
+    /// `query(filter, { sort, limit })`: how many traces match, and the first `limit` ids in order.
+    pub fn query(&mut self, filter: &str, sort: &str, limit: usize) -> Result<QueryAnswer, QueryError> {
+        let rows = self.ordered(filter, sort)?.to_vec();
+        let trace_ids = rows.iter().take(limit).map(|&row| self.index.trace_id(row as usize).to_string()).collect();
+        Ok(QueryAnswer { count: rows.len() as u64, trace_ids })
+    }
+
+    /// Rows `offset..offset + limit` of the table under `filter` and `sort`.
+    pub fn window(&mut self, filter: &str, sort: &str, offset: usize, limit: usize) -> Result<TableWindow, QueryError> {
+        let rows = self.ordered(filter, sort)?;
+        let count = rows.len() as u64;
+        let shown: Vec<u32> = rows.iter().skip(offset).take(limit).copied().collect();
+        Ok(TableWindow {
+            count,
+            offset: offset as u64,
+            rows: shown.into_iter().map(|row| self.row(row as usize)).collect(),
+        })
+    }
+
+    /// The totals line and the facets over the rows `filter` keeps.
+    pub fn overview(&mut self, filter: &str) -> Result<(CorpusTotals, Vec<Facet>), QueryError> {
+        let parsed = parse_filter(filter)?;
+        let rows = filter::matching_rows(&self.index, &parsed);
+        let facets = FACET_FIELDS.iter().filter_map(|field| facet(&self.index, &rows, field)).collect();
+        Ok((totals(&self.index, &rows), facets))
+    }
+
+    /// The columns a table may show: the fixed ones, then `score."name"` and `attr."key"` ones.
+    pub fn columns(&self) -> Vec<String> {
+        let mut columns: Vec<String> = [
+            "name",
+            "start",
+            "duration_ms",
+            "status",
+            "errors",
+            "spans",
+            "intent",
+            "model",
+            "tool",
+            "variant",
+            "user",
+            "session",
+            "feedback",
+            "tokens",
+            "cost",
+            "documents",
+            "input",
+            "output",
+            "trace_id",
+        ]
+        .iter()
+        .map(|name| name.to_string())
+        .collect();
+        columns.extend(self.index.scores.iter().map(|column| Field::Score(column.name.clone()).label()));
+        columns.extend(self.index.attributes.iter().map(|column| Field::Attribute(column.key.clone()).label()));
+        columns
+    }
+
+    /// The table row of index row `row`.
+    pub fn row(&self, row: usize) -> TableRow {
+        let index = &self.index;
+        let text = |value: Option<&str>| value.map(str::to_string);
+        TableRow {
+            trace_id: index.trace_id(row).to_string(),
+            name: index.name.value(row).unwrap_or_default().to_string(),
+            start_ms: index.start_ns[row] as f64 / 1e6,
+            duration_ms: index.duration_ns[row] as f64 / 1e6,
+            spans: index.span_count[row],
+            errors: index.error_count[row],
+            intent: text(index.intent.value(row)),
+            models: index.models.values(row).map(str::to_string).collect(),
+            tools: index.tools.values(row).map(str::to_string).collect(),
+            variant: text(index.variant.value(row)),
+            user: text(index.user.value(row)),
+            session: text(index.session.value(row)),
+            feedback: FEEDBACK_SIGNALS
+                .iter()
+                .enumerate()
+                .filter(|(bit, _)| index.feedback[row] & (1 << bit) != 0)
+                .map(|(_, (name, _))| name.to_string())
+                .collect(),
+            scores: (0..index.scores.len())
+                .filter(|&column| !index.score(column, row).is_nan())
+                .map(|column| (index.scores[column].name.clone(), index.score(column, row)))
+                .collect(),
+            tokens: index.tokens[row] as f64,
+            cost_usd: Some(index.cost_usd[row]).filter(|cost| !cost.is_nan()),
+            documents: index.documents[row],
+            input: text(index.input_preview.get(row)),
+            output: text(index.output_preview.get(row)),
+        }
+    }
+
+    /// Where trace `trace_id`'s bytes are (every line or file that held its spans).
+    pub fn ranges_of(&self, trace_id: &str) -> Option<Vec<ByteRange>> {
+        let row = self.index.row_of(trace_id)?;
+        Some(
+            self.index
+                .source(row)
+                .into_iter()
+                .filter_map(|source| match source {
+                    TraceSource::Range { file, offset, length } => Some(ByteRange { file, offset, length }),
+                    TraceSource::Kept { .. } => None,
+                })
+                .collect(),
+        )
+    }
+}

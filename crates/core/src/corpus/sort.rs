@@ -1,0 +1,151 @@
+//! Orders rows by sort keys: each key becomes one number per row that orders as the column does
+//! (numbers by value, strings by their dictionary rank, worked out once per dictionary), missing
+//! values last in either direction, ties broken by trace id ascending, so every order is total
+//! and the same on every run.
+
+use std::cmp::Ordering;
+
+use super::dictionary::{Dictionary, SetColumn, StringColumn, ABSENT};
+use super::index::CorpusIndex;
+use super::query::{Field, SortKey};
+
+/// The code of a missing value: after every present one, whichever the direction.
+const MISSING: u64 = u64::MAX;
+
+/// Sort ranks computed for an index of a given size, reused while it does not grow.
+#[derive(Default, Debug)]
+pub struct SortRanks {
+    rows: usize,
+    /// Each row's place in trace id order.
+    id_ranks: Vec<u32>,
+}
+
+impl SortRanks {
+    fn id_ranks(&mut self, index: &CorpusIndex) -> &[u32] {
+        if self.rows != index.len() || self.id_ranks.len() != index.len() {
+            let mut order: Vec<u32> = (0..index.len() as u32).collect();
+            order.sort_unstable_by(|&left, &right| index.trace_id(left as usize).cmp(index.trace_id(right as usize)));
+            self.id_ranks = vec![0; order.len()];
+            for (rank, row) in order.into_iter().enumerate() {
+                self.id_ranks[row as usize] = rank as u32;
+            }
+            self.rows = index.len();
+        }
+        &self.id_ranks
+    }
+}
+
+/// A float's bits turned into a number that orders as the float does.
+fn float_code(value: f64) -> u64 {
+    if value.is_nan() {
+        return MISSING;
+    }
+    let bits = (value + 0.0).to_bits();
+    let code = if bits >> 63 == 1 { !bits } else { bits | 1 << 63 };
+    // MISSING is reserved; the largest float's code is below it anyway.
+    code.min(MISSING - 1)
+}
+
+fn dictionary_ranks(dictionary: &mut Dictionary) -> Vec<u64> {
+    dictionary.ranks().iter().map(|&rank| if rank == u32::MAX { MISSING } else { u64::from(rank) }).collect()
+}
+
+fn string_codes(column: &mut StringColumn, rows: &[u32]) -> Vec<u64> {
+    let ranks = dictionary_ranks(&mut column.dictionary);
+    rows.iter().map(|&row| ranks[column.rows.get(row as usize).copied().unwrap_or(ABSENT) as usize]).collect()
+}
+
+/// Sets order by their members written out in dictionary order ("gpt-4o, o3").
+fn set_codes(column: &SetColumn, rows: &[u32]) -> Vec<u64> {
+    let texts: Vec<String> = (0..=column.sets.len() as u32)
+        .map(|set| {
+            let mut members: Vec<&str> =
+                column.sets.members(set).iter().filter_map(|&member| column.members.value(member)).collect();
+            members.sort_unstable();
+            members.join(", ")
+        })
+        .collect();
+    let mut order: Vec<usize> = (1..texts.len()).collect();
+    order.sort_by(|&left, &right| texts[left].cmp(&texts[right]));
+    let mut ranks = vec![MISSING; texts.len()];
+    for (rank, set) in order.into_iter().enumerate() {
+        ranks[set] = rank as u64;
+    }
+    rows.iter().map(|&row| ranks[column.rows[row as usize] as usize]).collect()
+}
+
+/// One number per row in `rows` that orders as `field` does, ascending.
+fn codes(index: &mut CorpusIndex, field: &Field, rows: &[u32]) -> Vec<u64> {
+    let each = |value: &dyn Fn(usize) -> u64| rows.iter().map(|&row| value(row as usize)).collect::<Vec<u64>>();
+    match field {
+        Field::TraceId => Vec::new(),
+        Field::Name => string_codes(&mut index.name, rows),
+        Field::Intent => string_codes(&mut index.intent, rows),
+        Field::Variant => string_codes(&mut index.variant, rows),
+        Field::User => string_codes(&mut index.user, rows),
+        Field::Session => string_codes(&mut index.session, rows),
+        Field::Model => set_codes(&index.models, rows),
+        Field::Tool => set_codes(&index.tools, rows),
+        Field::Status => each(&|row| u64::from(index.error_count[row] > 0)),
+        Field::Errors => each(&|row| u64::from(index.error_count[row])),
+        Field::Spans => each(&|row| u64::from(index.span_count[row])),
+        Field::DurationMs => each(&|row| index.duration_ns[row].min(MISSING - 1)),
+        Field::Cost => each(&|row| float_code(index.cost_usd[row])),
+        Field::Tokens => each(&|row| index.tokens[row].min(MISSING - 1)),
+        Field::Documents => each(&|row| u64::from(index.documents[row])),
+        Field::Feedback => each(&|row| u64::from(index.feedback[row])),
+        Field::Start => each(&|row| index.start_ns[row].min(MISSING - 1)),
+        Field::Score(name) => match index.score_column(name) {
+            Some(column) => each(&|row| float_code(index.score(column, row))),
+            None => vec![MISSING; rows.len()],
+        },
+        Field::Attribute(key) => match index.attribute_column(key) {
+            Some(column) => string_codes(&mut index.attributes[column].column, rows),
+            None => vec![MISSING; rows.len()],
+        },
+    }
+}
+
+/// Sorts `rows` by `keys`, then by trace id ascending.
+pub fn sort_rows(index: &mut CorpusIndex, ranks: &mut SortRanks, rows: &mut Vec<u32>, keys: &[SortKey]) {
+    let id_ranks = ranks.id_ranks(index).to_vec();
+    let mut columns: Vec<Vec<u64>> = Vec::with_capacity(keys.len());
+    for key in keys {
+        let mut codes = if key.field == Field::TraceId {
+            rows.iter().map(|&row| u64::from(id_ranks[row as usize])).collect()
+        } else {
+            codes(index, &key.field, rows)
+        };
+        if key.descending {
+            // Reversed among present values; missing values stay last.
+            codes.iter_mut().filter(|code| **code != MISSING).for_each(|code| *code = MISSING - 1 - *code);
+        }
+        columns.push(codes);
+    }
+    // Sorted as (first key, id rank, position) triples when one key suffices: no indirection.
+    let mut order: Vec<(u64, u32, u32)> = rows
+        .iter()
+        .enumerate()
+        .map(|(position, &row)| {
+            (columns.first().map_or(0, |codes| codes[position]), id_ranks[row as usize], position as u32)
+        })
+        .collect();
+    if columns.len() <= 1 {
+        order.sort_unstable();
+    } else {
+        order.sort_unstable_by(|left, right| {
+            left.0
+                .cmp(&right.0)
+                .then_with(|| {
+                    columns[1..]
+                        .iter()
+                        .map(|codes| codes[left.2 as usize].cmp(&codes[right.2 as usize]))
+                        .find(|ordering| *ordering != Ordering::Equal)
+                        .unwrap_or(Ordering::Equal)
+                })
+                .then(left.1.cmp(&right.1))
+        });
+    }
+    let sorted: Vec<u32> = order.into_iter().map(|(_, _, position)| rows[position as usize]).collect();
+    *rows = sorted;
+}

@@ -1,0 +1,411 @@
+//! The corpus index against a plain reference: the generated corpus is read a chunk at a time
+//! (lines cut anywhere, traces split across lines), and every query's count and order must equal
+//! what a direct evaluation over the whole import's traces gives, for twenty filters and every
+//! sortable column. Also: parse errors say where, mixed-format files make one corpus, and each
+//! trace's byte ranges hold exactly its spans.
+
+use std::cmp::Ordering;
+
+use trace_viewer_core::corpus::query::{
+    contains_ignoring_case, parse_filter, Field, Filter, Literal, Operator, SpanField, SpanFilter,
+};
+use trace_viewer_core::corpus::summary::{feedback_bit, TraceSummary};
+use trace_viewer_core::corpus::Corpus;
+use trace_viewer_core::generate::corpus::otlp_json_lines;
+use trace_viewer_core::import::import_text;
+use trace_viewer_core::model::{parse_rfc3339_ns, SpanKind};
+
+/// Reads `text` into a corpus in chunks of `chunk` bytes.
+fn corpus_of(files: &[(&str, &[u8])], chunk: usize) -> Corpus {
+    let mut corpus = Corpus::new();
+    for (name, bytes) in files {
+        let file = corpus.add_file(name);
+        for piece in bytes.chunks(chunk) {
+            corpus.feed(file, piece);
+        }
+        corpus.finish_file(file);
+    }
+    corpus
+}
+
+/// The reference: each trace of the whole import, summarised.
+fn reference(text: &str) -> Vec<TraceSummary> {
+    import_text(text, None).expect("the corpus imports").traces.iter().map(TraceSummary::of).collect()
+}
+
+fn text_holds(value: Option<&str>, operator: Operator, literal: &str) -> bool {
+    let Some(value) = value else { return operator == Operator::NotEqual };
+    match operator {
+        Operator::Equal => value == literal,
+        Operator::NotEqual => value != literal,
+        Operator::Contains => value.to_lowercase().contains(&literal.to_lowercase()),
+        ordering => match (value.parse::<f64>(), literal.parse::<f64>()) {
+            (Ok(left), Ok(right)) => ordering.holds(left.partial_cmp(&right).unwrap_or(Ordering::Equal)),
+            _ => ordering.holds(value.cmp(literal)),
+        },
+    }
+}
+
+fn number_holds(value: Option<f64>, operator: Operator, literal: f64) -> bool {
+    match value.and_then(|value| value.partial_cmp(&literal)) {
+        Some(ordering) => operator.holds(ordering),
+        None => operator == Operator::NotEqual,
+    }
+}
+
+fn literal_text(value: &Literal) -> String {
+    match value {
+        Literal::Text(text) => text.clone(),
+        Literal::Number(number) => number.to_string(),
+    }
+}
+
+fn any_of<'a>(values: impl IntoIterator<Item = &'a String>, operator: Operator, literal: &str) -> bool {
+    let positive = if operator == Operator::NotEqual { Operator::Equal } else { operator };
+    let found = values.into_iter().any(|value| text_holds(Some(value), positive, literal));
+    found != (operator == Operator::NotEqual)
+}
+
+fn span_holds(span: &trace_viewer_core::corpus::summary::SpanFacts, filter: &SpanFilter) -> bool {
+    match filter {
+        SpanFilter::And(left, right) => span_holds(span, left) && span_holds(span, right),
+        SpanFilter::Or(left, right) => span_holds(span, left) || span_holds(span, right),
+        SpanFilter::Not(inner) => !span_holds(span, inner),
+        SpanFilter::Compare { field, operator, value } => {
+            let literal = literal_text(value);
+            let equal = *operator == Operator::Equal;
+            match field {
+                SpanField::Kind => (span.kind.as_str() == literal) == equal,
+                SpanField::Status => span.failed == ((literal == "error") == equal),
+                SpanField::Name => text_holds(Some(&span.name), *operator, &literal),
+                SpanField::Model => {
+                    let is_call = matches!(span.kind, SpanKind::Llm | SpanKind::Embedding);
+                    any_of(span.model.iter().filter(|_| is_call), *operator, &literal)
+                }
+                SpanField::Tool => {
+                    any_of(span.tool.iter().filter(|_| span.kind == SpanKind::Tool), *operator, &literal)
+                }
+            }
+        }
+    }
+}
+
+fn holds(trace: &TraceSummary, filter: &Filter) -> bool {
+    match filter {
+        Filter::Everything => true,
+        Filter::And(left, right) => holds(trace, left) && holds(trace, right),
+        Filter::Or(left, right) => holds(trace, left) || holds(trace, right),
+        Filter::Not(inner) => !holds(trace, inner),
+        Filter::Text(text) => [
+            Some(trace.name.as_str()),
+            trace.intent.as_deref(),
+            Some(&trace.trace_id),
+            trace.input_preview.as_deref(),
+            trace.output_preview.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|value| contains_ignoring_case(value, &text.to_lowercase())),
+        Filter::AnySpan(predicate) => trace.spans.iter().any(|span| span_holds(span, predicate)),
+        Filter::Compare { field, operator, value } => {
+            let literal = literal_text(value);
+            let number = match value {
+                Literal::Number(number) => *number,
+                Literal::Text(text) => parse_rfc3339_ns(text).map_or(f64::NAN, |ns| ns as f64 / 1e6),
+            };
+            let operator = *operator;
+            match field {
+                Field::TraceId => text_holds(Some(&trace.trace_id), operator, &literal),
+                Field::Name => text_holds(
+                    Some(&trace.name).filter(|name| !name.is_empty()).map(|name| name.as_str()),
+                    operator,
+                    &literal,
+                ),
+                Field::Intent => text_holds(trace.intent.as_deref(), operator, &literal),
+                Field::Variant => text_holds(trace.variant.as_deref(), operator, &literal),
+                Field::User => text_holds(trace.user.as_deref(), operator, &literal),
+                Field::Session => text_holds(trace.session.as_deref(), operator, &literal),
+                Field::Model => any_of(&trace.models, operator, &literal),
+                Field::Tool => any_of(&trace.tools, operator, &literal),
+                Field::Status => (trace.error_count > 0) == ((literal == "error") == (operator == Operator::Equal)),
+                Field::Feedback => {
+                    (trace.feedback & feedback_bit(&literal).unwrap() != 0) == (operator == Operator::Equal)
+                }
+                Field::Errors => number_holds(Some(trace.error_count as f64), operator, number),
+                Field::Spans => number_holds(Some(trace.span_count as f64), operator, number),
+                Field::DurationMs => number_holds(Some(trace.duration_ns() as f64 / 1e6), operator, number),
+                Field::Cost => number_holds(trace.cost_usd, operator, number),
+                Field::Tokens => number_holds(Some(trace.tokens as f64), operator, number),
+                Field::Documents => number_holds(Some(trace.documents as f64), operator, number),
+                Field::Start => number_holds(Some(trace.start_ns as f64 / 1e6), operator, number),
+                Field::Score(name) => number_holds(
+                    trace.scores.iter().find(|(known, _)| known == name).map(|(_, value)| *value),
+                    operator,
+                    number,
+                ),
+                Field::Attribute(key) => text_holds(
+                    trace.attributes.iter().find(|(known, _)| known == key).map(|(_, value)| value.as_str()),
+                    operator,
+                    &literal,
+                ),
+            }
+        }
+    }
+}
+
+/// A sort value for the reference: numbers, or text, or missing.
+#[derive(PartialEq, PartialOrd)]
+enum Key {
+    Number(f64),
+    Text(String),
+}
+
+fn key_of(trace: &TraceSummary, field: &str) -> Option<Key> {
+    let text = |value: Option<&String>| value.map(|value| Key::Text(value.clone()));
+    let set = |values: &std::collections::BTreeSet<String>| {
+        (!values.is_empty()).then(|| Key::Text(values.iter().cloned().collect::<Vec<_>>().join(", ")))
+    };
+    Some(match field {
+        "trace_id" => Key::Text(trace.trace_id.clone()),
+        "name" => return (!trace.name.is_empty()).then(|| Key::Text(trace.name.clone())),
+        "intent" => return text(trace.intent.as_ref()),
+        "variant" => return text(trace.variant.as_ref()),
+        "user" => return text(trace.user.as_ref()),
+        "session" => return text(trace.session.as_ref()),
+        "model" => return set(&trace.models),
+        "tool" => return set(&trace.tools),
+        "status" => Key::Number(f64::from(u8::from(trace.error_count > 0))),
+        "errors" => Key::Number(trace.error_count as f64),
+        "spans" => Key::Number(trace.span_count as f64),
+        "duration_ms" => Key::Number(trace.duration_ns() as f64),
+        "cost" => Key::Number(trace.cost_usd?),
+        "tokens" => Key::Number(trace.tokens as f64),
+        "documents" => Key::Number(trace.documents as f64),
+        "feedback" => Key::Number(f64::from(trace.feedback)),
+        "start" => Key::Number(trace.start_ns as f64),
+        "score.\"helpfulness\"" => Key::Number(trace.scores.iter().find(|(name, _)| name == "helpfulness")?.1),
+        "attr.\"app.region\"" => {
+            return text(trace.attributes.iter().find(|(key, _)| key == "app.region").map(|(_, value)| value))
+        }
+        other => panic!("no reference key for {other}"),
+    })
+}
+
+fn reference_order(traces: &[TraceSummary], filter: &str, sort: &[(&str, bool)]) -> Vec<String> {
+    let parsed = parse_filter(filter).expect("the filter parses");
+    let mut kept: Vec<&TraceSummary> = traces.iter().filter(|trace| holds(trace, &parsed)).collect();
+    kept.sort_by(|left, right| {
+        for (field, descending) in sort {
+            let ordering = match (key_of(left, field), key_of(right, field)) {
+                (None, None) => Ordering::Equal,
+                (None, Some(_)) => Ordering::Greater,
+                (Some(_), None) => Ordering::Less,
+                (Some(a), Some(b)) => {
+                    let ordering = a.partial_cmp(&b).expect("keys of one kind");
+                    if *descending {
+                        ordering.reverse()
+                    } else {
+                        ordering
+                    }
+                }
+            };
+            if ordering != Ordering::Equal {
+                return ordering;
+            }
+        }
+        left.trace_id.cmp(&right.trace_id)
+    });
+    kept.into_iter().map(|trace| trace.trace_id.clone()).collect()
+}
+
+const FILTERS: [&str; 20] = [
+    "",
+    "status = error",
+    "intent = \"refund\" and variant = \"treatment\"",
+    "duration_ms > 2000 or errors >= 1",
+    "not feedback = thumbs_up",
+    "feedback = thumbs_down and status = ok",
+    "model = \"gpt-4o\"",
+    "model ~ \"MINI\" and tool = \"lookup_order\"",
+    "model != \"o3-mini\"",
+    "any span (kind = tool and status = error)",
+    "any span (kind = tool and name ~ \"refund\" and status = error)",
+    "any span (model = \"claude-3-5-sonnet\") and not any span (kind = guardrail)",
+    "cost > 0.01 and tokens < 4000",
+    "score.\"helpfulness\" < 0.5",
+    "score.helpfulness >= 0.5 or feedback = converted",
+    "attr.\"app.region\" = \"eu\" and (intent = complaint or intent = shipping)",
+    "user = \"user-00007\" or session ~ \"session-00001\"",
+    "\"money back\"",
+    "spans = 6 and documents <= 2",
+    "start >= \"2024-12-01T00:00:00Z\" and trace_id ~ \"0\" and name = \"support-agent\"",
+];
+
+const SORTS: [&str; 19] = [
+    "trace_id",
+    "name",
+    "intent",
+    "variant",
+    "user",
+    "session",
+    "model",
+    "tool",
+    "status",
+    "errors",
+    "spans",
+    "duration_ms",
+    "cost",
+    "tokens",
+    "documents",
+    "feedback",
+    "start",
+    "score.\"helpfulness\"",
+    "attr.\"app.region\"",
+];
+
+#[test]
+fn queries_and_sorts_equal_the_reference_over_the_generated_corpus() {
+    let text = otlp_json_lines(1_500);
+    let traces = reference(&text);
+    assert_eq!(traces.len(), 1_500);
+    // Chunks of a prime size cut lines (and characters of the JSON) anywhere.
+    let mut corpus = corpus_of(&[("corpus.jsonl", text.as_bytes())], 7_919);
+    assert_eq!(corpus.index.len(), 1_500, "{:?}", corpus.file_reports());
+    assert!(corpus.file_reports()[0].warnings.is_empty(), "{:?}", corpus.file_reports());
+    let mut nonempty = 0;
+    for (position, filter) in FILTERS.iter().enumerate() {
+        let sort = SORTS[position % SORTS.len()];
+        for descending in [false, true] {
+            let direction = if descending { "desc" } else { "asc" };
+            let expected = reference_order(&traces, filter, &[(sort, descending)]);
+            let answer = corpus.query(filter, &format!("{sort} {direction}"), usize::MAX).expect("the query runs");
+            assert_eq!(answer.count as usize, expected.len(), "count of `{filter}`");
+            assert_eq!(answer.trace_ids, expected, "order of `{filter}` by {sort} {direction}");
+        }
+        nonempty += usize::from(!reference_order(&traces, filter, &[]).is_empty());
+    }
+    assert!(nonempty >= 19, "the filters select something (else they test nothing)");
+    for sort in SORTS {
+        for descending in [false, true] {
+            let expected = reference_order(&traces, "", &[(sort, descending), ("duration_ms", true)]);
+            let direction = if descending { "desc" } else { "asc" };
+            let answer = corpus.query("", &format!("{sort} {direction}, duration_ms desc"), 300).unwrap();
+            assert_eq!(answer.trace_ids, expected[..300], "sorted by {sort} {direction}, then duration");
+        }
+    }
+}
+
+#[test]
+fn the_same_traces_in_the_own_format_give_the_same_answers() {
+    let text = otlp_json_lines(300);
+    let set = import_text(&text, None).unwrap();
+    let own: String = set
+        .traces
+        .iter()
+        .map(|trace| {
+            let one = trace_viewer_core::model::TraceSet {
+                format: set.format.clone(),
+                traces: vec![trace.clone()],
+                warnings: Vec::new(),
+            };
+            format!("{}\n", trace_viewer_core::export::to_own_format(&one))
+        })
+        .collect();
+    let mut from_otlp = corpus_of(&[("corpus.jsonl", text.as_bytes())], 65_536);
+    let mut from_own = corpus_of(&[("corpus.own.jsonl", own.as_bytes())], 65_536);
+    for filter in FILTERS {
+        let left = from_otlp.query(filter, "duration_ms desc", usize::MAX).unwrap();
+        let right = from_own.query(filter, "duration_ms desc", usize::MAX).unwrap();
+        assert_eq!(left, right, "`{filter}` over both formats");
+    }
+}
+
+#[test]
+fn parse_errors_say_the_column_and_what_was_expected() {
+    let cases = [
+        ("intent = ", 10, "expected a value"),
+        ("intent refund", 8, "expected an operator"),
+        ("colour = \"red\"", 1, "unknown field `colour`"),
+        ("(status = error", 16, "expected `)`"),
+        ("status = maybe", 8, "status is one of ok, error"),
+        ("duration_ms ~ 5", 13, "`~` compares text"),
+        ("cost > \"cheap\"", 6, "cost is a number"),
+        ("any span (flavour = x)", 11, "unknown span field"),
+        ("intent = \"refund", 10, "no closing double quote"),
+        ("status = error or", 18, "expected a comparison"),
+        ("errors > 1 errors", 12, "expected `and`, `or`"),
+        ("name = # ", 8, "`#` is not part of the filter language"),
+    ];
+    for (filter, column, words) in cases {
+        let error = parse_filter(filter).expect_err(filter);
+        assert_eq!(error.column, column, "column for `{filter}`: {error}");
+        assert!(error.message.contains(words), "`{filter}` says {error}");
+    }
+    let deep = format!("{}status = ok{}", "(".repeat(10_000), ")".repeat(10_000));
+    assert!(parse_filter(&deep).unwrap_err().message.contains("nested"));
+    let mut corpus = corpus_of(&[("corpus.jsonl", otlp_json_lines(10).as_bytes())], 4_096);
+    assert!(corpus.query("status = maybe", "", 10).is_err());
+    assert!(corpus.query("", "colour desc", 10).unwrap_err().message.contains("in the sort"));
+}
+
+#[test]
+fn each_trace_s_byte_ranges_hold_exactly_its_spans() {
+    let text = otlp_json_lines(200);
+    let whole = import_text(&text, None).unwrap();
+    let corpus = corpus_of(&[("corpus.jsonl", text.as_bytes())], 1_000);
+    let mut split = 0;
+    for trace in &whole.traces {
+        let ranges = corpus.ranges_of(&trace.trace_id).expect("every trace is indexed");
+        split += usize::from(ranges.len() > 1);
+        let lines: String = ranges
+            .iter()
+            .map(|range| format!("{}\n", &text[range.offset as usize..range.offset as usize + range.length as usize]))
+            .collect();
+        let reread = import_text(&lines, None).unwrap();
+        let again = reread
+            .traces
+            .iter()
+            .find(|candidate| candidate.trace_id == trace.trace_id)
+            .expect("the trace is in its lines");
+        assert_eq!(again.spans.len(), trace.spans.len(), "trace {}", trace.trace_id);
+        assert_eq!(TraceSummary::of(again).error_count, TraceSummary::of(trace).error_count);
+    }
+    assert!(split >= 15, "split traces come back from two lines ({split})");
+}
+
+#[test]
+fn a_folder_of_mixed_formats_is_one_corpus_with_reports_per_file() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    let names = ["langfuse", "langsmith", "jaeger", "zipkin", "own", "otlp"];
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for folder in names {
+        let mut entries: Vec<_> =
+            std::fs::read_dir(root.join(folder)).unwrap().flatten().map(|entry| entry.path()).collect();
+        entries.sort();
+        let path =
+            entries.into_iter().find(|path| path.extension().is_some_and(|extension| extension == "json")).unwrap();
+        files.push((path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&path).unwrap()));
+    }
+    files.push(("broken.json".into(), b"{\"resourceSpans\": [".to_vec()));
+    let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(name, bytes)| (name.as_str(), bytes.as_slice())).collect();
+    let corpus = corpus_of(&borrowed, 3_000);
+    let reports = corpus.file_reports();
+    let expected: usize = files[..names.len()]
+        .iter()
+        .map(|(_, bytes)| {
+            import_text(std::str::from_utf8(bytes).unwrap(), None).map(|set| set.traces.len()).unwrap_or(0)
+        })
+        .sum();
+    assert!(expected >= names.len());
+    assert!(
+        corpus.index.len() <= expected && corpus.index.len() >= names.len(),
+        "{} of {expected}",
+        corpus.index.len()
+    );
+    for report in &reports[..names.len()] {
+        assert!(report.traces > 0 && !report.formats.is_empty(), "{report:?}");
+    }
+    let broken = &reports[names.len()];
+    assert_eq!(broken.traces, 0);
+    assert!(broken.warnings.iter().any(|warning| warning.contains("broken.json was skipped")), "{broken:?}");
+}
