@@ -6,6 +6,8 @@ use web_sys::ShadowRoot;
 
 use serde::Serialize;
 use trace_viewer_core::contract::LoadSummary;
+use trace_viewer_core::corpus::facets::{CorpusTotals, Facet};
+use trace_viewer_core::corpus::{CorpusProgress, FileReport, TableWindow};
 use trace_viewer_core::model::{ImportWarning, Trace};
 use trace_viewer_ui::{mount_viewer, LoadedFile, MountedViewer, ViewMode};
 
@@ -89,6 +91,99 @@ impl ViewerHandle {
     #[wasm_bindgen(js_name = selectedSpan)]
     pub fn selected_span(&self) -> Option<String> {
         self.viewer.state.selected_span_id()
+    }
+
+    /// A corpus begins: the traces table shows, empty until answers come, with this filter and sort.
+    #[wasm_bindgen(js_name = startCorpus)]
+    pub fn start_corpus(&self, filter: &str, sort: &str) {
+        self.viewer.state.show_error_cleared();
+        self.viewer.state.corpus.start(filter, sort);
+    }
+
+    /// The corpus is gone (another load, `clear()`): the table with it.
+    #[wasm_bindgen(js_name = stopCorpus)]
+    pub fn stop_corpus(&self) {
+        self.viewer.state.corpus.stop();
+    }
+
+    /// How far the worker has read (`{ traces, spansRead, bytesRead, files }`), and whether it still reads.
+    #[wasm_bindgen(js_name = corpusProgress)]
+    pub fn corpus_progress(&self, progress: JsValue, reading: bool) -> Result<(), JsError> {
+        let progress: CorpusProgress = serde_wasm_bindgen::from_value(progress)?;
+        self.viewer.state.corpus.show_progress(progress, reading);
+        Ok(())
+    }
+
+    /// The filter the table now shows (the element's `filter`).
+    #[wasm_bindgen(js_name = corpusFilter)]
+    pub fn corpus_filter(&self) -> String {
+        self.viewer.state.corpus.filter_now()
+    }
+
+    /// The sort the table now shows (the element's `sort`).
+    #[wasm_bindgen(js_name = corpusSort)]
+    pub fn corpus_sort(&self) -> String {
+        self.viewer.state.corpus.sort_now()
+    }
+
+    /// Sets the filter and sort (from the attributes) without asking anything yet.
+    #[wasm_bindgen(js_name = setCorpusQuery)]
+    pub fn set_corpus_query(&self, filter: &str, sort: &str) {
+        self.viewer.state.corpus.set_query(filter, sort);
+    }
+
+    /// A query's answer: the count, and a window of rows (`{ count, offset, rows }`).
+    #[wasm_bindgen(js_name = corpusWindow)]
+    pub fn corpus_window(&self, window: JsValue) -> Result<(), JsError> {
+        let window: TableWindow = serde_wasm_bindgen::from_value(window)?;
+        self.viewer.state.corpus.show_window(window.count, window.offset as usize, window.rows);
+        Ok(())
+    }
+
+    /// Totals and facets (`{ totals, facets }`).
+    #[wasm_bindgen(js_name = corpusOverview)]
+    pub fn corpus_overview(&self, overview: JsValue) -> Result<(), JsError> {
+        #[derive(serde::Deserialize)]
+        struct Overview {
+            totals: CorpusTotals,
+            facets: Vec<Facet>,
+        }
+        let overview: Overview = serde_wasm_bindgen::from_value(overview)?;
+        self.viewer.state.corpus.show_overview(overview.totals, overview.facets);
+        Ok(())
+    }
+
+    /// The filter or sort did not read: the message and the column it points at.
+    #[wasm_bindgen(js_name = corpusFilterError)]
+    pub fn corpus_filter_error(&self, message: &str, column: u32) {
+        self.viewer.state.corpus.show_filter_error(message, column as usize);
+    }
+
+    /// The columns the corpus has, and the files' reports.
+    #[wasm_bindgen(js_name = corpusDetails)]
+    pub fn corpus_details(&self, columns: JsValue, reports: JsValue) -> Result<(), JsError> {
+        let columns: Vec<String> = serde_wasm_bindgen::from_value(columns)?;
+        let reports: Vec<FileReport> = serde_wasm_bindgen::from_value(reports)?;
+        self.viewer.state.corpus.show_details(columns, reports);
+        Ok(())
+    }
+
+    /// A trace opened from the table is shown (`null`: the opening failed or was given up).
+    #[wasm_bindgen(js_name = corpusOpened)]
+    pub fn corpus_opened(&self, trace_id: Option<String>) {
+        self.viewer.state.corpus.opened(trace_id);
+    }
+
+    /// Back to the table (from a trace opened from it).
+    #[wasm_bindgen(js_name = showTable)]
+    pub fn show_table(&self) {
+        self.viewer.state.corpus.show_table();
+    }
+
+    /// Whether the table is on screen.
+    #[wasm_bindgen(js_name = showingTable)]
+    pub fn showing_table(&self) -> bool {
+        self.viewer.state.corpus.table_showing()
     }
 
     /// What is loaded: the same summary `load()` resolves with, or `null`.

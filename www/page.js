@@ -1,32 +1,70 @@
-// The static page: opens a trace from ?src=URL (else the bundled example), the file picker,
-// or a file dropped anywhere on the page. All parsing happens in the <trace-viewer> element.
+// The static page: opens traces from ?src=URL (repeatable: several files make one corpus; else the
+// bundled example), the file and folder pickers, files or folders dropped anywhere on the page, or
+// pasted text. All parsing happens in the <trace-viewer> element. The URL hash keeps what a link
+// or a reload should show again: the table's filter and sort, the opened trace, the selected span.
 import './pkg/trace-viewer.js';
 
 const viewer = document.getElementById('viewer');
 const fileInput = document.getElementById('file-input');
+const folderInput = document.getElementById('folder-input');
 const fileName = document.getElementById('file-name');
 const overlay = document.getElementById('drop-overlay');
 
-const requested = new URLSearchParams(location.search).get('src');
+/** Files a folder may hold that the viewer reads. */
+const TRACE_FILE = /\.(json|jsonl|ndjson|txt)(\.gz)?$/i;
+
+const requested = new URLSearchParams(location.search).getAll('src');
 // The single-file build (pkg/trace-viewer.html) carries the example inside it, for file:// use.
 const embeddedExample = window.TRACE_VIEWER_EMBEDDED_EXAMPLE;
-const source = requested ?? 'examples/refund-agent.json';
-// The selected span lives in the URL hash (#span=<id>), so a link or a reload shows it again.
-const linkedSpan = new URLSearchParams(location.hash.slice(1)).get('span');
-if (linkedSpan) viewer.setAttribute('selected-span', linkedSpan);
-fileName.textContent = source.split('/').pop();
-if (!requested && embeddedExample) {
-  viewer.load(embeddedExample, 'refund-agent.json').catch(() => {});
-} else {
-  viewer.src = source;
+const sources = requested.length > 0 ? requested : ['examples/refund-agent.json'];
+
+/** The hash's state: `#filter=…&sort=…&trace=…&span=…`. */
+function hashState() {
+  return new URLSearchParams(location.hash.slice(1));
 }
 
-// One file, or several read as one set (a trace file and its log file, say).
+/** @param {Record<string, string | null>} changes */
+function updateHash(changes) {
+  const state = hashState();
+  for (const [key, value] of Object.entries(changes)) {
+    if (value) state.set(key, value); else state.delete(key);
+  }
+  const text = state.toString();
+  history.replaceState(null, '', text ? `#${text}` : location.pathname + location.search);
+}
+
+const linked = hashState();
+for (const [attribute, key] of [['selected-span', 'span'], ['selected-trace', 'trace'], ['filter', 'filter'], ['sort', 'sort']]) {
+  if (linked.get(key)) viewer.setAttribute(attribute, linked.get(key));
+}
+fileName.textContent = sources.map((source) => source.split('/').pop()).join(' + ');
+if (requested.length === 0 && embeddedExample) {
+  viewer.load(embeddedExample, 'refund-agent.json').catch(() => {});
+} else if (sources.length === 1) {
+  viewer.src = sources[0];
+} else {
+  openUrls(sources);
+}
+
+/** Several ?src= files: fetched as Blobs (kept by the browser) and opened as one corpus. */
+async function openUrls(urls) {
+  try {
+    const files = await Promise.all(urls.map(async (url) => {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`Could not fetch ${url}: HTTP ${response.status}`);
+      return new File([await response.blob()], url.split(/[?#]/)[0].split('/').pop() || url);
+    }));
+    await viewer.load(files);
+  } catch (error) {
+    viewer.load(`${error.message}`).catch(() => {});
+  }
+}
+
+/** One file, or several (a folder's) opened as one corpus. */
 async function openFiles(files) {
   if (files.length === 0) return;
-  fileName.textContent = files.map((file) => file.name).join(' + ');
-  viewer.removeAttribute('src');
-  viewer.removeAttribute('selected-span');
+  fileName.textContent = files.length > 3 ? `${files.length} files` : files.map((file) => file.name).join(' + ');
+  for (const attribute of ['src', 'selected-span', 'selected-trace', 'filter', 'sort']) viewer.removeAttribute(attribute);
   history.replaceState(null, '', location.pathname + location.search);
   try {
     await viewer.load(files.length === 1 ? files[0] : files);
@@ -36,14 +74,23 @@ async function openFiles(files) {
 }
 
 viewer.addEventListener('span-select', (event) => {
-  const hash = new URLSearchParams({ span: event.detail.spanId }).toString();
-  history.replaceState(null, '', `#${hash}`);
+  updateHash({ span: event.detail.spanId });
   viewer.setAttribute('selected-span', event.detail.spanId);
+});
+viewer.addEventListener('filter-change', (event) => {
+  updateHash({ filter: event.detail.filter, sort: event.detail.sort });
+});
+viewer.addEventListener('trace-open', (event) => {
+  updateHash({ trace: event.detail.traceId, span: null });
 });
 
 fileInput.addEventListener('change', () => {
   openFiles([...fileInput.files]);
   fileInput.value = '';
+});
+folderInput.addEventListener('change', () => {
+  openFiles([...folderInput.files].filter((file) => TRACE_FILE.test(file.name)));
+  folderInput.value = '';
 });
 
 // Pasting trace JSON anywhere on the page (outside text fields) opens it.
@@ -53,10 +100,30 @@ window.addEventListener('paste', (event) => {
   if (!text || !text.trim()) return;
   event.preventDefault();
   fileName.textContent = 'pasted text';
-  viewer.removeAttribute('src');
-  viewer.removeAttribute('selected-span');
+  for (const attribute of ['src', 'selected-span', 'selected-trace']) viewer.removeAttribute(attribute);
   viewer.load(text, 'pasted text').catch(() => {});
 });
+
+/**
+ * Every trace file under a dropped entry (a file, or a folder walked to its end).
+ * @param {FileSystemEntry} entry
+ * @returns {Promise<File[]>}
+ */
+async function filesUnder(entry) {
+  if (entry.isFile) {
+    const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
+    return TRACE_FILE.test(file.name) ? [file] : [];
+  }
+  const reader = entry.createReader();
+  const found = [];
+  // readEntries gives a folder's entries a batch at a time, until an empty batch.
+  for (;;) {
+    const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+    if (batch.length === 0) break;
+    for (const child of batch) found.push(...await filesUnder(child));
+  }
+  return found;
+}
 
 let dragDepth = 0;
 window.addEventListener('dragenter', (event) => {
@@ -69,9 +136,16 @@ window.addEventListener('dragleave', () => {
   if (dragDepth === 0) overlay.hidden = true;
 });
 window.addEventListener('dragover', (event) => event.preventDefault());
-window.addEventListener('drop', (event) => {
+window.addEventListener('drop', async (event) => {
   event.preventDefault();
   dragDepth = 0;
   overlay.hidden = true;
-  openFiles([...(event.dataTransfer?.files ?? [])]);
+  const entries = [...(event.dataTransfer?.items ?? [])].map((item) => item.webkitGetAsEntry?.()).filter(Boolean);
+  if (entries.some((entry) => entry.isDirectory)) {
+    const files = (await Promise.all(entries.map(filesUnder))).flat();
+    files.sort((left, right) => left.name.localeCompare(right.name));
+    openFiles(files);
+  } else {
+    openFiles([...(event.dataTransfer?.files ?? [])]);
+  }
 });

@@ -38,7 +38,7 @@ export function setWorkerUrl(url) {
  * A new import worker, or null where none can start (no Worker support, or switched off).
  * @returns {Worker | null}
  */
-function startWorker() {
+export function startWorker() {
   const location = workerLocation !== undefined ? workerLocation : globalThis.TRACE_VIEWER_WORKER;
   if (location === null || location === false || typeof Worker !== 'function') return null;
   try {
@@ -200,7 +200,7 @@ export async function importInWorker(files, signal, onProgress) {
         const nothing = new EncodedPieces();
         nothing.end();
         finish(resolve, nothing);
-      } else if ('error' in data) {
+      } else if ('error' in data && typeof data.error === 'string') {
         finish(reject, new Error(data.error));
       }
     };

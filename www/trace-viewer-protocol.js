@@ -1,5 +1,5 @@
 // @ts-check
-// The messages between the page and an import worker, declared once (JSDoc types, no code):
+// The messages between the page and an import or corpus worker, declared once (JSDoc types, no code):
 // trace-viewer-import.js (the page's side) and trace-viewer-worker.js (the worker's) both use
 // them, and `cargo xtask test` type-checks each side against them.
 
@@ -8,7 +8,22 @@
  * chunks), a chunk of a file, or the once-per-page warm-up.
  * @typedef {{ module: WebAssembly.Module, names: string[], buffers: Array<Uint8Array | number> }
  *   | { file: number, chunk: Uint8Array }
- *   | { module: WebAssembly.Module, warmUp: true }} PageToWorker
+ *   | { module: WebAssembly.Module, warmUp: true }
+ *   | { module: WebAssembly.Module, corpus: true }
+ *   | { corpusSources: Array<{ name: string, blob: Blob }> }
+ *   | { corpusChunk: Uint8Array }
+ *   | CorpusRequest} PageToWorker
+ */
+
+/**
+ * A question to the corpus worker, answered by `{ reply: request, result }` or `{ reply: request,
+ * error }` (`open` first posts its encoded pieces as `{ reply: request, piece }`).
+ * @typedef {{ request: number, call: 'query' | 'window' | 'overview' | 'columns' | 'reports' | 'indexBytes' | 'progress' | 'open', args: unknown[] }} CorpusRequest
+ */
+
+/**
+ * How far the corpus worker has read, and whether it still is.
+ * @typedef {{ traces: number, spansRead: number, bytesRead: number, files: number }} CorpusProgress
  */
 
 /**
@@ -22,7 +37,11 @@
  *   | { piece: Uint8Array }
  *   | { done: true, pieceCount: number, timings: { importMs: number, encodeMs: number } }
  *   | { error: string }
- *   | { warmedUp: Uint8Array[] }} WorkerToPage
+ *   | { warmedUp: Uint8Array[] }
+ *   | { corpusProgress: CorpusProgress, reading: boolean }
+ *   | { reply: number, piece: Uint8Array }
+ *   | { reply: number, result: any }
+ *   | { reply: number, error: { message: string, column?: number, reason?: string } }} WorkerToPage
  */
 
 export {};

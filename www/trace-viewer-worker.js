@@ -11,7 +11,9 @@
 // It runs the worker's own wasm module (`module`, compiled once by the page): the importers and the
 // encoder, which the page's module does not carry.
 // The messages are declared in trace-viewer-protocol.js.
+// Sent `{ module, corpus: true }`, it becomes a corpus worker instead (trace-viewer-corpus-worker.js).
 import init, { ImportInput, warmUp } from './wasm/trace_viewer_worker.js';
+import { CorpusWorker } from './trace-viewer-corpus-worker.js';
 
 /** @typedef {import('./trace-viewer-protocol.js').PageToWorker} PageToWorker */
 /** @typedef {import('./trace-viewer-protocol.js').WorkerToPage} WorkerToPage */
@@ -35,6 +37,9 @@ let totalBytes = 0;
 /** Settles once the first message has set up the wasm and `input`; chunks wait for it. @type {Promise<void> | null} */
 let ready = null;
 
+/** The corpus this worker keeps, once asked to. @type {CorpusWorker | null} */
+let corpus = null;
+
 /** Spans read so far (then -1 while the tree is built), for the page's progress bar. @param {number} spansRead */
 const reportProgress = (spansRead) => reply({ spansRead });
 
@@ -52,9 +57,13 @@ function importAndReply(input) {
   reply({ done: true, pieceCount, timings });
 }
 
-/** @param {Exclude<PageToWorker, { chunk: Uint8Array }>} data */
+/** @param {Extract<PageToWorker, { module: WebAssembly.Module }>} data */
 async function begin(data) {
   await init({ module_or_path: data.module });
+  if ('corpus' in data) {
+    corpus = new CorpusWorker(reply);
+    return;
+  }
   if ('warmUp' in data) {
     /** @type {Uint8Array[]} */
     const encodings = warmUp();
@@ -94,6 +103,12 @@ self.onmessage = async (/** @type {MessageEvent<PageToWorker>} */ { data }) => {
   try {
     if ('chunk' in data) {
       await takeChunk(data);
+    } else if ('corpusSources' in data || 'corpusChunk' in data || 'request' in data) {
+      await ready;
+      if (!corpus) throw new Error('A corpus message came before the corpus.');
+      if ('corpusSources' in data) corpus.addSources(data.corpusSources);
+      else if ('corpusChunk' in data) corpus.append(data.corpusChunk);
+      else await corpus.answer(data);
     } else {
       ready = begin(data);
       await ready;

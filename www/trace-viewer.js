@@ -10,6 +10,8 @@ import { ViewerHandle } from './wasm/trace_viewer.js';
 import { PROGRESS_FROM_BYTES, filesOfInput } from './trace-viewer-bytes.js';
 import { warmUpImpossible, warmUpOnce } from './trace-viewer-import.js';
 import { TraceLoad } from './trace-viewer-load.js';
+import { corpusSourcesOf, isJsonLinesName } from './trace-viewer-sources.js';
+import { CorpusTable } from './trace-viewer-table.js';
 import { showProgress } from './trace-viewer-progress.js';
 import { loadPageModule, releaseOldTraces } from './trace-viewer-wasm.js';
 
@@ -43,7 +45,7 @@ export class TraceLoadError extends Error {
 }
 
 export class TraceViewerElement extends HTMLElement {
-  static observedAttributes = ['src', 'selected-span', 'selected-trace', 'view'];
+  static observedAttributes = ['src', 'selected-span', 'selected-trace', 'view', 'filter', 'sort'];
 
   /** @type {ViewerHandle | null} */
   #handle = null;
@@ -65,6 +67,10 @@ export class TraceViewerElement extends HTMLElement {
   #waitingLoads = 0;
   /** Imports under way; a reconnect meanwhile lets them finish instead of replaying. */
   #importing = 0;
+  /** The corpus shown on the traces table, if any (its worker lives as long as it). @type {CorpusTable | null} */
+  #table = null;
+  /** Set while the element writes `filter` and `sort` itself (the table changed them). */
+  #reflecting = false;
 
   constructor() {
     super();
@@ -91,8 +97,15 @@ export class TraceViewerElement extends HTMLElement {
     }
     warmUpOnce();
     if (!this.isConnected || this.#handle) return;
-    this.#handle = new ViewerHandle(this.#root, (/** @type {string} */ name, /** @type {unknown} */ detail) => this.#emitLater(name, detail));
+    this.#handle = new ViewerHandle(this.#root, (/** @type {string} */ name, /** @type {unknown} */ detail) => this.#onViewerEvent(name, detail));
     this.#handle.setView(this.getAttribute('view') ?? 'auto');
+    if (this.#table) {
+      // Reconnected while showing a corpus: its worker still holds it; the table asks again.
+      this.#handle.startCorpus(this.#table.filter, this.#table.sort);
+      this.#resolveMounted();
+      this.#table.refresh().catch(() => {});
+      return;
+    }
     const replay = this.#input && this.#waitingLoads === 0 && this.#importing === 0;
     this.#resolveMounted();
     const src = this.getAttribute('src');
@@ -104,6 +117,11 @@ export class TraceViewerElement extends HTMLElement {
   }
 
   disconnectedCallback() {
+    // Moved within the page, the element is connected again at once; removed, its corpus ends
+    // (the worker's memory goes back to the system).
+    queueMicrotask(() => {
+      if (!this.isConnected) this.#endTable();
+    });
     if (this.#handle) {
       this.#handle.free();
       this.#handle = null;
@@ -122,11 +140,60 @@ export class TraceViewerElement extends HTMLElement {
     if (!this.#handle || oldValue === newValue) return;
     if (name === 'src' && newValue) this.#fetchSource(newValue).catch(() => {});
     if (name === 'view') this.#handle.setView(newValue ?? 'auto');
-    if (name === 'selected-trace' && newValue) {
+    if (name === 'selected-trace' && newValue && this.#table) {
+      this.#table.open(newValue).catch(() => {});
+    } else if (name === 'selected-trace' && newValue) {
       this.#handle.selectTrace(newValue);
       if ((this.getAttribute('view') ?? 'auto') === 'auto') this.#handle.setView('trace');
     }
     if (name === 'selected-span' && newValue) this.#handle.selectSpan(newValue);
+    if ((name === 'filter' || name === 'sort') && this.#table && !this.#reflecting) {
+      const filter = this.getAttribute('filter') ?? '';
+      const sort = this.getAttribute('sort') ?? '';
+      this.#handle.setCorpusQuery(filter, sort);
+      this.#table.setQuery(filter, sort).catch(() => {});
+    }
+  }
+
+  /** The traces table's filter (reflects the `filter` attribute; see `query()` for the language). */
+  get filter() { return this.getAttribute('filter') ?? ''; }
+  set filter(text) { this.setAttribute('filter', String(text)); }
+
+  /** The traces table's sort, such as `duration_ms desc, name` (reflects the `sort` attribute). */
+  get sort() { return this.getAttribute('sort') ?? ''; }
+  set sort(text) { this.setAttribute('sort', String(text)); }
+
+  /**
+   * Asks the corpus: how many traces match `filter`, and the first `limit` (default 100) trace ids
+   * in `sort` order (ties by trace id ascending). An empty filter matches every trace. Rejects
+   * when no corpus is loaded, or (with the column in its message) when the filter does not read.
+   * @param {string} [filter]
+   * @param {{ sort?: string, limit?: number }} [options]
+   * @returns {Promise<{ count: number, traceIds: string[] }>}
+   */
+  query(filter = '', { sort = '', limit = 100 } = {}) {
+    if (!this.#table) {
+      return Promise.reject(new Error('No corpus is loaded: load several files, a JSON Lines file, or set view="table" first.'));
+    }
+    return this.#table.query(String(filter), String(sort), Math.max(0, Math.floor(limit)));
+  }
+
+  /**
+   * Streams traces in: JSON Lines text or bytes, a chunk at a time (lines may be cut anywhere).
+   * The first chunk starts a corpus on the traces table; each complete line is indexed at once
+   * and new rows appear under the current filter.
+   * @param {string | ArrayBuffer | ArrayBufferView} chunk
+   */
+  appendData(chunk) {
+    const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk)
+      : chunk instanceof ArrayBuffer ? new Uint8Array(chunk.slice(0))
+        : new Uint8Array(chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + chunk.byteLength));
+    if (!this.#table) {
+      this.#startLoad('appended data');
+      const table = this.#newTable();
+      this.#mounted.then(() => table.start()).catch((error) => this.#fail(messageOf(error), 'appended data').catch(() => {}));
+    }
+    this.#table?.append(bytes);
   }
 
   get src() { return this.getAttribute('src') ?? ''; }
@@ -145,6 +212,8 @@ export class TraceViewerElement extends HTMLElement {
    */
   async load(value, fileName) {
     this.#data = value;
+    const sources = corpusSourcesOf(value, fileName ?? null, this.getAttribute('view') === 'table');
+    if (sources) return this.#loadCorpus(sources);
     const load = this.#startLoad(fileName);
     let files;
     try {
@@ -182,6 +251,7 @@ export class TraceViewerElement extends HTMLElement {
 
   /** Shows nothing and forgets the last input. */
   clear() {
+    this.#endTable();
     this.#load?.abort();
     this.#load = null;
     this.#inputImport.abort();
@@ -203,6 +273,7 @@ export class TraceViewerElement extends HTMLElement {
   #startLoad(source, { replay = false } = {}) {
     this.#load?.abort();
     if (!replay) {
+      this.#endTable();
       this.#inputImport.abort();
       this.#inputImport = new AbortController();
       this.#input = null;
@@ -212,9 +283,123 @@ export class TraceViewerElement extends HTMLElement {
     return load;
   }
 
+  /** Ends the corpus shown, if any: its worker and its table. */
+  #endTable() {
+    if (!this.#table) return;
+    this.#table.end();
+    this.#table = null;
+    this.#handle?.stopCorpus();
+  }
+
+  /** A corpus for the traces table, with the `filter` and `sort` attributes. */
+  #newTable() {
+    const table = new CorpusTable({
+      handle: () => this.#handle,
+      emit: (name, detail) => this.#emit(name, detail),
+      showEncoded: (encoded) => this.#showOpened(encoded),
+      queryChanged: (filter, sort) => this.#reflectQuery(filter, sort),
+    }, this.getAttribute('filter') ?? '', this.getAttribute('sort') ?? '');
+    this.#table = table;
+    return table;
+  }
+
+  /**
+   * Loads sources as a corpus: the table shows at once and fills as the worker reads; resolves
+   * once every source is read, with the corpus's summary. A corpus of one trace opens it (unless
+   * `view` is `table`), resolving with that trace's summary as a single import would.
+   * @param {Array<{ name: string, blob: Blob }>} sources
+   */
+  async #loadCorpus(sources) {
+    const source = sources.map((item) => item.name).join(' + ');
+    const load = this.#startLoad(source);
+    if (!this.#handle) {
+      this.#waitingLoads += 1;
+      await this.#mounted;
+      this.#waitingLoads -= 1;
+    }
+    if (!this.#handle || load.superseded) return undefined;
+    const table = this.#newTable();
+    try {
+      await table.start();
+      table.addSources(sources);
+      await table.finished;
+    } catch (error) {
+      if (load.superseded || this.#table !== table) return undefined;
+      this.#endTable();
+      return this.#fail(messageOf(error), source);
+    }
+    if (load.superseded || this.#table !== table) return undefined;
+    const [progress, reports] = await Promise.all([table.session.ask('progress'), table.session.ask('reports')]);
+    if (progress.traces === 0) {
+      const problems = reports.flatMap((/** @type {{ warnings: string[] }} */ report) => report.warnings);
+      this.#endTable();
+      return this.#fail(problems.length > 0 ? problems.join('\n') : `No trace was found in ${source}.`, source);
+    }
+    const linked = this.getAttribute('selected-trace');
+    if (linked && progress.traces > 1) await table.open(linked);
+    if (progress.traces === 1 && this.getAttribute('view') !== 'table') {
+      const [traceId] = (await table.query('', '', 1)).traceIds;
+      await table.open(traceId);
+      const single = this.#handle?.summary();
+      this.#emit('load', single);
+      return single;
+    }
+    const summary = {
+      format: 'corpus',
+      traceCount: progress.traces,
+      spanCount: progress.spansRead,
+      files: reports,
+      warnings: reports.flatMap((/** @type {{ warnings: string[] }} */ report) => report.warnings),
+    };
+    this.#emit('load', summary);
+    return summary;
+  }
+
+  /**
+   * Decodes and shows a trace the corpus opened, keeping the corpus.
+   * @param {EncodedPieces} encoded
+   */
+  async #showOpened(encoded) {
+    this.#load?.abort();
+    const load = new TraceLoad(undefined, this.#inputImport.signal, (progress) => showProgress(this.#root, progress));
+    this.#load = load;
+    const handle = this.#handle;
+    if (!handle) return undefined;
+    const summary = await load.decodeAndShow(this.#liveHandle(handle), encoded, false);
+    releaseOldTraces();
+    return summary;
+  }
+
+  /**
+   * The table changed its filter or sort: the attributes follow (without asking again).
+   * @param {string} filter
+   * @param {string} sort
+   */
+  #reflectQuery(filter, sort) {
+    this.#reflecting = true;
+    try {
+      if (filter) this.setAttribute('filter', filter); else this.removeAttribute('filter');
+      if (sort) this.setAttribute('sort', sort); else this.removeAttribute('sort');
+    } finally {
+      this.#reflecting = false;
+    }
+  }
+
+  /**
+   * What the viewer raises: the table's requests go to the corpus, the rest are events.
+   * @param {string} name
+   * @param {unknown} detail
+   */
+  #onViewerEvent(name, detail) {
+    if (name.startsWith('corpus:')) this.#table?.request(name, detail).catch(() => {});
+    else this.#emitLater(name, detail);
+  }
+
   /** @param {string} url */
   async #fetchSource(url) {
     this.#data = null;
+    const name = url.split(/[?#]/)[0].split('/').pop() || url;
+    if (isJsonLinesName(name) || this.getAttribute('view') === 'table') return this.#fetchCorpus(url, name);
     const load = this.#startLoad(url);
     let bytes;
     try {
@@ -225,8 +410,28 @@ export class TraceViewerElement extends HTMLElement {
       return this.#fail(`Could not fetch ${url}: ${messageOf(error)}`, url);
     }
     if (load.superseded) return undefined;
-    const name = url.split(/[?#]/)[0].split('/').pop() || null;
     return this.#show({ files: [{ name, bytes, owned: true }], source: url }, load);
+  }
+
+  /**
+   * Fetches a JSON Lines file (or, with `view="table"`, any file) as a Blob, kept by the browser
+   * outside the page's memory, and loads it as a corpus.
+   * @param {string} url
+   * @param {string} name
+   */
+  async #fetchCorpus(url, name) {
+    const load = this.#startLoad(url);
+    let blob;
+    try {
+      const response = await fetch(url, { signal: load.signal });
+      if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
+      blob = await response.blob();
+    } catch (error) {
+      if (load.superseded) return undefined;
+      return this.#fail(`Could not fetch ${url}: ${messageOf(error)}`, url);
+    }
+    if (load.superseded) return undefined;
+    return this.#loadCorpus([{ name, blob }]);
   }
 
   /**

@@ -22,7 +22,8 @@ export function launchBrowser() {
 
 /**
  * Serves the static page (`/` → www, `/pkg/` → pkg) plus test pages, fixtures and the generated
- * adversarial corpus (`/adversarial/` → target/adversarial).
+ * adversarial corpus (`/adversarial/` → target/adversarial) and generated trace corpora (`/corpus/` →
+ * target/corpus, written by `cargo xtask gen corpus`).
  */
 export function serveRepository(extraHeaders = {}) {
   return startServer({
@@ -31,6 +32,7 @@ export function serveRepository(extraHeaders = {}) {
       '/fixtures/': join(repository, 'tests', 'fixtures'),
       '/test-pages/': join(repository, 'tests', 'e2e', 'pages'),
       '/adversarial/': join(repository, 'target', 'adversarial'),
+      '/corpus/': join(repository, 'target', 'corpus'),
       '/': join(repository, 'www'),
     },
     headers: extraHeaders,

@@ -8,7 +8,7 @@ use crate::process::run;
 use crate::{repository, tools};
 
 /// Files copied from `www/` into the package root, unchanged.
-const PACKAGE_FILES_FROM_WWW: &[&str] = &["trace-viewer-worker.js", "trace-viewer.d.ts", "trace-viewer.schema.json"];
+const PACKAGE_FILES_FROM_WWW: &[&str] = &["trace-viewer.d.ts", "trace-viewer.schema.json"];
 
 pub fn build_all() -> Result<(), String> {
     tools::ensure_wasm_target()?;
@@ -102,12 +102,18 @@ fn bundle_element(root: &Path, package: &Path) -> Result<(), String> {
         .arg(root.join("www/trace-viewer.js"))
         .args(["--bundle", "--minify", "--format=esm", "--log-level=warning"])
         .args(["--external:./wasm/trace_viewer.js", "--external:./wasm/trace_viewer_worker.js"])
-        .arg(format!("--outfile={}", package.join("trace-viewer.js").display())))
+        .arg(format!("--outfile={}", package.join("trace-viewer.js").display())))?;
+    // The worker's modules (imports, and the corpus) the same way, as `trace-viewer-worker.js`.
+    run(Command::new(tools::esbuild())
+        .arg(root.join("www/trace-viewer-worker.js"))
+        .args(["--bundle", "--minify", "--format=esm", "--log-level=warning"])
+        .args(["--external:./wasm/trace_viewer_worker.js"])
+        .arg(format!("--outfile={}", package.join("trace-viewer-worker.js").display())))
 }
 
 /// The rest of the package's JavaScript, minified in place (readable sources stay in `www/`): the
 /// glue wasm-bindgen writes names every import in full, and the page waits for it too.
-const MINIFIED_SCRIPTS: &[&str] = &["wasm/trace_viewer.js", "wasm/trace_viewer_worker.js", "trace-viewer-worker.js"];
+const MINIFIED_SCRIPTS: &[&str] = &["wasm/trace_viewer.js", "wasm/trace_viewer_worker.js"];
 
 fn minify_scripts(package: &Path) -> Result<(), String> {
     println!("== minifying the package's JavaScript (esbuild)");

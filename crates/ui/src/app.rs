@@ -7,6 +7,7 @@ use super::detail_panel::DetailPanel;
 use super::header::Header;
 use super::toolbar::Toolbar;
 use super::trace_list::TraceList;
+use super::traces_table::TracesTable;
 use super::tree_view::TreeView;
 use super::ViewerState;
 
@@ -59,9 +60,11 @@ pub fn App(state: ViewerState) -> impl IntoView {
         }
     };
     // A failed load says why above what was shown before, which stays (and can be dismissed).
-    let shows_trace = move || !state.showing_list.get() && state.trace.with(Option::is_some);
-    let shows_list = move || state.showing_list.get() && state.file.with(Option::is_some);
-    let keeps_previous = move || shows_trace() || shows_list();
+    let corpus = state.corpus;
+    let shows_table = move || corpus.active.get() && corpus.showing_table.get();
+    let shows_trace = move || !shows_table() && !state.showing_list.get() && state.trace.with(Option::is_some);
+    let shows_list = move || !shows_table() && state.showing_list.get() && state.file.with(Option::is_some);
+    let keeps_previous = move || shows_trace() || shows_list() || shows_table();
     view! {
         <div class="tv-app" on:keydown=on_key>
             <Show when=has_error>
@@ -78,6 +81,9 @@ pub fn App(state: ViewerState) -> impl IntoView {
                     </Show>
                 </div>
             </Show>
+            <Show when=shows_table>
+                <TracesTable state=state />
+            </Show>
             <Show when=shows_list>
                 <TraceList state=state />
             </Show>
@@ -85,12 +91,26 @@ pub fn App(state: ViewerState) -> impl IntoView {
                 when=shows_trace
                 fallback=move || {
                     view! {
-                        <Show when=move || !has_error() && !keeps_previous()>
+                        <Show when=move || !has_error() && !keeps_previous() && !corpus.active.get()>
                             <div class="tv-empty">"No trace loaded."</div>
                         </Show>
                     }
                 }
             >
+                <Show when=move || corpus.active.get()>
+                    <nav class="tv-corpus-bar" aria-label="Corpus">
+                        <button class="tv-tool-button tv-back" on:click=move |_| corpus.showing_table.set(true)>
+                            "← All traces"
+                        </button>
+                        <span class="tv-corpus-bar-filter">
+                            {move || {
+                                let filter = corpus.filter.get();
+                                let count = trace_viewer_core::model::format_count(corpus.count.get());
+                                if filter.is_empty() { format!("{count} traces") } else { format!("{count} traces match {filter}") }
+                            }}
+                        </span>
+                    </nav>
+                </Show>
                 <Header state=state />
                 <Toolbar state=state search_input=search_input />
                 <div class="tv-main" style:--tv-detail-width=move || detail_width.get().map(|width| format!("{width}px"))>

@@ -9,7 +9,9 @@ mod ai_panel;
 mod app;
 mod attribute_table;
 mod copy_button;
+pub mod corpus_state;
 mod detail_panel;
+mod facet_panel;
 mod header;
 mod json_tree;
 mod minimap;
@@ -17,9 +19,11 @@ mod paged;
 pub mod release;
 mod span_row;
 mod state;
+mod table_cells;
 mod time_axis;
 mod toolbar;
 mod trace_list;
+mod traces_table;
 mod tree_view;
 
 use std::any::Any;
@@ -28,6 +32,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlElement, ShadowRoot};
 
+pub use corpus_state::{parse_sort_text, sort_text, RowWindow};
 pub use state::{LoadedFile, Shared, ViewMode, ViewerState};
 
 /// The stylesheet (`style.css`, minified by `build.rs`), injected into each viewer's shadow root

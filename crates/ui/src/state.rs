@@ -102,6 +102,8 @@ pub struct ViewerState {
     pub query: RwSignal<String>,
     /// Spans matching `query`, in tree order (empty when there is no query).
     pub matches: Memo<Shared<Vec<usize>>>,
+    /// The traces table of a corpus, when one is loaded.
+    pub corpus: crate::corpus_state::CorpusState,
     /// Where events go: the element's JavaScript, called as `(name, detail)`, which dispatches
     /// them itself once this call has returned (never re-entrantly); `None`: nobody listens.
     on_event: StoredValue<Option<js_sys::Function>, LocalStorage>,
@@ -173,6 +175,7 @@ impl ViewerState {
             digest,
             query,
             matches,
+            corpus: crate::corpus_state::CorpusState::new(),
             on_event: StoredValue::new_local(on_event),
         }
     }
@@ -322,6 +325,17 @@ impl ViewerState {
 
     /// Hands an event and its typed detail (see `trace_viewer_core::contract`) to the element's
     /// JavaScript, which dispatches it after this call returns.
+    /// Forgets a shown error (a new corpus begins).
+    pub fn show_error_cleared(&self) {
+        self.error.set(None);
+    }
+
+    /// Asks the element for something (`corpus:query`, `corpus:window`, `corpus:open`): these go
+    /// the way events do, and the element answers them instead of dispatching them.
+    pub fn request(&self, name: &str, detail: &impl serde::Serialize) {
+        self.emit(name, detail);
+    }
+
     fn emit(&self, name: &str, detail: &impl serde::Serialize) {
         self.on_event.with_value(|on_event| {
             let Some(on_event) = on_event else { return };

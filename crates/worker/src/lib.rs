@@ -11,11 +11,13 @@
 static ALLOCATOR: trace_viewer_alloc::SmallObjects<std::alloc::System> =
     trace_viewer_alloc::SmallObjects::new(std::alloc::System);
 
+mod corpus;
+
 use wasm_bindgen::prelude::*;
 
 use trace_viewer_core::generate;
 use trace_viewer_core::import::progress::{with_progress, ImportProgress};
-use trace_viewer_core::import::{import_owned_buffers, BuildObserver};
+use trace_viewer_core::import::{import_owned_buffers, import_owned_trace, BuildObserver};
 use trace_viewer_core::model::{Span, Trace};
 use trace_viewer_core::transfer::StreamingEncoder;
 
@@ -39,6 +41,8 @@ pub struct ImportInput {
     /// Whether the imported model is freed after encoding: yes on the page's main thread (the
     /// module lives as long as the page), no in a worker that ends right after.
     free_model: bool,
+    /// The one trace to keep (the corpus opening a trace from the lines that hold it).
+    only_trace: Option<String>,
 }
 
 #[wasm_bindgen]
@@ -54,6 +58,12 @@ impl ImportInput {
     #[wasm_bindgen(js_name = freeModelAfterImport)]
     pub fn free_model_after_import(&mut self) {
         self.free_model = true;
+    }
+
+    /// Keeps only the trace with this id (its lines may hold other traces' spans too).
+    #[wasm_bindgen(js_name = keepOnlyTrace)]
+    pub fn keep_only_trace(&mut self, trace_id: String) {
+        self.only_trace = Some(trace_id);
     }
 
     /// Adds a file of `length` bytes (an empty name: none given); returns its index for `append`.
@@ -104,10 +114,13 @@ impl ImportInput {
         };
         let mut encoder =
             TimedEncoder { encoder: StreamingEncoder::new(ENCODED_PIECE_BYTES, &mut emit), spent_ms: &mut encode_ms };
-        let ImportInput { names, files, free_model } = self;
+        let ImportInput { names, files, free_model, only_trace } = self;
         // Given away: the files' memory is freed once read and reused by the tree builder.
         let owned = names.into_iter().map(|name| (!name.is_empty()).then_some(name)).zip(files).collect();
-        let import = || import_owned_buffers(owned, Some(&mut encoder));
+        let import = || match &only_trace {
+            Some(trace_id) => import_owned_trace(owned, trace_id, Some(&mut encoder)),
+            None => import_owned_buffers(owned, Some(&mut encoder)),
+        };
         let set = match on_progress {
             Some(callback) => with_progress(move |progress| report_progress(&callback, progress), import),
             None => import(),

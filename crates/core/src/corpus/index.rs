@@ -94,6 +94,9 @@ pub struct CorpusIndex {
     more_span_runs: HashMap<u32, Vec<(u32, u32)>>,
     sources: Vec<(u32, u64, u32)>,
     more_sources: HashMap<u32, Vec<TraceSource>>,
+    /// Lines or documents holding log records and no spans (OTLP logs, where GenAI instrumentations
+    /// put message content): re-read with every trace opened, so its logs attach to its spans.
+    pub log_sources: Vec<TraceSource>,
     /// Previews of the user's input and the final output (not counted in the index's size).
     pub input_preview: StringColumnText,
     pub output_preview: StringColumnText,

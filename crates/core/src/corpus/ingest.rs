@@ -129,7 +129,13 @@ impl FileReader {
                     index.add(TraceSummary::of(trace), source);
                 }
             }
-            Err(ImportError::NoSpans { .. }) => self.without_spans += 1,
+            Err(ImportError::NoSpans { .. }) => {
+                if contains(bytes, b"\"resourceLogs\"") || contains(bytes, b"\"resource_logs\"") {
+                    index.log_sources.push(source);
+                } else {
+                    self.without_spans += 1;
+                }
+            }
             Err(error) => self.warn(format!("{label} was skipped: {error}")),
         }
     }
@@ -157,6 +163,10 @@ impl FileReader {
             self.warn(format!("{}: {what} without spans ({}) were passed over", self.name, self.without_spans));
         }
     }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|window| window == needle)
 }
 
 fn describe(warning: &ImportWarning) -> String {

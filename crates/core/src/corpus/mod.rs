@@ -13,7 +13,7 @@ pub mod query;
 pub mod sort;
 pub mod summary;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use self::facets::{facet, totals, CorpusTotals, Facet, FACET_FIELDS};
 use self::index::{CorpusIndex, TraceSource};
@@ -22,8 +22,11 @@ use self::query::{parse_filter, parse_sort, Field, QueryError, SortKey};
 use self::sort::{sort_rows, SortRanks};
 use self::summary::FEEDBACK_SIGNALS;
 
+/// Bytes of log records re-read with a trace at most.
+pub const MAX_LOG_BYTES: u64 = 64 << 20;
+
 /// The answer to `query(filter, { sort, limit })`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QueryAnswer {
     pub count: u64,
     #[serde(rename = "traceIds")]
@@ -31,7 +34,7 @@ pub struct QueryAnswer {
 }
 
 /// One row of the traces table, as the page shows it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TableRow {
     pub trace_id: String,
@@ -54,10 +57,12 @@ pub struct TableRow {
     pub documents: u32,
     pub input: Option<String>,
     pub output: Option<String>,
+    /// The row's values of the attribute columns (`attr."key"`), by key.
+    pub attributes: Vec<(String, String)>,
 }
 
 /// A window of the table: the matching count, the totals line and the rows asked for.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TableWindow {
     pub count: u64,
     pub offset: u64,
@@ -65,7 +70,7 @@ pub struct TableWindow {
 }
 
 /// How far reading has come, for the progress line.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CorpusProgress {
     pub traces: u64,
@@ -75,7 +80,7 @@ pub struct CorpusProgress {
 }
 
 /// Per-file facts and problems, listed under the table.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FileReport {
     pub name: String,
@@ -87,7 +92,7 @@ pub struct FileReport {
 }
 
 /// A byte range of an input file: where (part of) a trace is.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ByteRange {
     pub file: u32,
     pub offset: u64,
@@ -270,16 +275,32 @@ impl Corpus {
             documents: index.documents[row],
             input: text(index.input_preview.get(row)),
             output: text(index.output_preview.get(row)),
+            attributes: (0..index.attributes.len())
+                .filter_map(|column| {
+                    let value = index.attributes[column].column.dictionary.value(index.attribute(column, row))?;
+                    Some((index.attributes[column].key.clone(), value.to_string()))
+                })
+                .collect(),
         }
     }
 
-    /// Where trace `trace_id`'s bytes are (every line or file that held its spans).
+    /// Where trace `trace_id`'s bytes are: every line or file that held its spans, then the
+    /// lines or files of log records (up to [`MAX_LOG_BYTES`] of them), which may hold its logs.
     pub fn ranges_of(&self, trace_id: &str) -> Option<Vec<ByteRange>> {
         let row = self.index.row_of(trace_id)?;
+        let mut log_bytes = 0u64;
+        let logs = self.index.log_sources.iter().copied().take_while(|source| {
+            log_bytes += match source {
+                TraceSource::Range { length, .. } => u64::from(*length),
+                TraceSource::Kept { .. } => 0,
+            };
+            log_bytes <= MAX_LOG_BYTES
+        });
         Some(
             self.index
                 .source(row)
                 .into_iter()
+                .chain(logs)
                 .filter_map(|source| match source {
                     TraceSource::Range { file, offset, length } => Some(ByteRange { file, offset, length }),
                     TraceSource::Kept { .. } => None,

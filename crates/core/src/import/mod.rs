@@ -149,6 +149,31 @@ pub fn import_owned_buffers(
     Ok(finish_read(imports, warnings, observer))
 }
 
+/// [`import_owned_buffers`] keeping only the trace `trace_id` (and its logs): how the corpus opens
+/// one trace from the lines that hold it, which may hold other traces' spans too. An error when
+/// the bytes hold no span of it.
+pub fn import_owned_trace(
+    files: Vec<(Option<String>, Vec<u8>)>,
+    trace_id: &str,
+    observer: Option<&mut dyn BuildObserver>,
+) -> Result<TraceSet, ImportError> {
+    let (mut imports, warnings) = {
+        let borrowed: Vec<(Option<&str>, &[u8])> =
+            files.iter().map(|(name, bytes)| (name.as_deref(), bytes.as_slice())).collect();
+        read_buffers(&borrowed)?
+    };
+    drop(files);
+    let format = imports.first().map_or("", |import| import.format);
+    for import in &mut imports {
+        import.traces.retain(|raw| raw.trace.trace_id == trace_id);
+        import.logs.retain(|log| log.trace_id == trace_id);
+    }
+    if imports.iter().all(|import| import.traces.iter().all(|raw| raw.spans.is_empty())) {
+        return Err(ImportError::NoSpans { format: format_name(format).to_string(), first_skipped: None });
+    }
+    Ok(finish_read(imports, warnings, observer))
+}
+
 /// Reads files given as bytes, before the shared steps; a file that is not UTF-8 is skipped with
 /// a warning when another file could be read.
 fn read_buffers(files: &[(Option<&str>, &[u8])]) -> Result<(Vec<RawImport>, Vec<ImportWarning>), ImportError> {

@@ -1,11 +1,14 @@
 //! Which screen shows: one trace, or the list of a file's traces. The `view` attribute chooses
-//! `trace`, `list` or `auto` (the list when the file holds several traces, until one is opened).
+//! `trace`, `list` or `auto` (the list when the file holds several traces, until one is opened);
+//! `table` makes every load a corpus, shown on the traces table.
 
 /// The `view` attribute's choice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ViewMode {
     Trace,
     List,
+    /// The traces table of a corpus: every load is indexed as one, even a single file.
+    Table,
     Auto,
 }
 
@@ -15,6 +18,7 @@ impl ViewMode {
         match text {
             "trace" => ViewMode::Trace,
             "list" => ViewMode::List,
+            "table" => ViewMode::Table,
             _ => ViewMode::Auto,
         }
     }
@@ -24,7 +28,7 @@ impl ViewMode {
 pub fn list_when_loaded(mode: ViewMode, trace_count: usize) -> bool {
     match mode {
         ViewMode::List => true,
-        ViewMode::Trace => false,
+        ViewMode::Trace | ViewMode::Table => false,
         ViewMode::Auto => trace_count > 1,
     }
 }
@@ -34,7 +38,7 @@ pub fn list_when_loaded(mode: ViewMode, trace_count: usize) -> bool {
 pub fn list_after_mode_change(mode: ViewMode, trace_count: usize, list_was_showing: bool) -> bool {
     match mode {
         ViewMode::List => true,
-        ViewMode::Trace => false,
+        ViewMode::Trace | ViewMode::Table => false,
         ViewMode::Auto => trace_count > 1 && list_was_showing,
     }
 }

@@ -1,0 +1,216 @@
+//! The traces table's state: what the corpus worker last answered (the matching count, a window
+//! of rows, totals, facets, per-file reports, reading progress) and what the person chose (filter,
+//! sort, visible columns, the scroll position to come back to). The element pushes answers in;
+//! the table asks for what it needs through `corpus:*` requests the element answers (never DOM
+//! events).
+
+use leptos::prelude::*;
+use serde::Serialize;
+
+use trace_viewer_core::corpus::facets::{CorpusTotals, Facet};
+use trace_viewer_core::corpus::{CorpusProgress, FileReport, TableRow};
+
+/// Pixels per table row (rows are placed at `position × ROW_HEIGHT_PX`).
+pub const ROW_HEIGHT_PX: f64 = 30.0;
+
+/// Columns shown until the person picks others.
+pub const DEFAULT_COLUMNS: [&str; 10] =
+    ["name", "input", "start", "duration_ms", "status", "intent", "model", "feedback", "cost", "user"];
+
+/// One sort key as the table holds it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SortColumn {
+    pub field: String,
+    pub descending: bool,
+}
+
+/// Writes sort keys as the element's `sort` attribute does: `duration_ms desc, name`.
+pub fn sort_text(keys: &[SortColumn]) -> String {
+    keys.iter()
+        .map(|key| if key.descending { format!("{} desc", key.field) } else { key.field.clone() })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Reads the `sort` attribute's text into keys (what does not parse is left to the worker to refuse).
+pub fn parse_sort_text(text: &str) -> Vec<SortColumn> {
+    text.split(',')
+        .filter_map(|part| {
+            let mut words = part.split_whitespace();
+            let field = words.next()?.to_string();
+            let descending = words.next().is_some_and(|word| word.eq_ignore_ascii_case("desc"));
+            Some(SortColumn { field, descending })
+        })
+        .collect()
+}
+
+/// The rows the worker sent last: where they start and what they are.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RowWindow {
+    pub offset: usize,
+    pub rows: Vec<TableRow>,
+}
+
+#[derive(Clone, Copy)]
+pub struct CorpusState {
+    /// Whether a corpus is loaded (the table and "back to the traces" exist).
+    pub active: RwSignal<bool>,
+    /// Whether the table is on screen (else the trace opened from it).
+    pub showing_table: RwSignal<bool>,
+    pub filter: RwSignal<String>,
+    pub sort: RwSignal<Vec<SortColumn>>,
+    /// The filter's parse error: the message and the column (from 1) it points at.
+    pub filter_error: RwSignal<Option<(String, usize)>>,
+    /// Traces matching the filter.
+    pub count: RwSignal<u64>,
+    pub window: RwSignal<RowWindow>,
+    pub totals: RwSignal<Option<CorpusTotals>>,
+    pub facets: RwSignal<Vec<Facet>>,
+    pub progress: RwSignal<Option<(CorpusProgress, bool)>>,
+    pub reports: RwSignal<Vec<FileReport>>,
+    /// Every column the corpus has (fixed ones, then scores and attributes).
+    pub available_columns: RwSignal<Vec<String>>,
+    pub columns: RwSignal<Vec<String>>,
+    /// The trace opened last, marked in the table when coming back.
+    pub opened: RwSignal<Option<String>>,
+    /// The table's scroll position, restored when coming back from a trace.
+    pub scroll_top: RwSignal<f64>,
+    /// Whether a trace is being opened (its row shows it).
+    pub opening: RwSignal<Option<String>>,
+}
+
+/// A request from the table to the element.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WindowRequest {
+    pub offset: usize,
+    pub limit: usize,
+}
+
+#[derive(Serialize)]
+pub struct QueryRequest {
+    pub filter: String,
+    pub sort: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenRequest {
+    pub trace_id: String,
+}
+
+impl CorpusState {
+    pub fn new() -> CorpusState {
+        CorpusState {
+            active: RwSignal::new(false),
+            showing_table: RwSignal::new(false),
+            filter: RwSignal::new(String::new()),
+            sort: RwSignal::new(Vec::new()),
+            filter_error: RwSignal::new(None),
+            count: RwSignal::new(0),
+            window: RwSignal::new(RowWindow::default()),
+            totals: RwSignal::new(None),
+            facets: RwSignal::new(Vec::new()),
+            progress: RwSignal::new(None),
+            reports: RwSignal::new(Vec::new()),
+            available_columns: RwSignal::new(Vec::new()),
+            columns: RwSignal::new(DEFAULT_COLUMNS.iter().map(|column| column.to_string()).collect()),
+            opened: RwSignal::new(None),
+            scroll_top: RwSignal::new(0.0),
+            opening: RwSignal::new(None),
+        }
+    }
+
+    /// A new corpus: the table shows, empty, with the given filter and sort.
+    pub fn start(&self, filter: &str, sort: &str) {
+        self.active.set(true);
+        self.showing_table.set(true);
+        self.filter.set(filter.to_string());
+        self.sort.set(parse_sort_text(sort));
+        self.filter_error.set(None);
+        self.count.set(0);
+        self.window.set(RowWindow::default());
+        self.totals.set(None);
+        self.facets.set(Vec::new());
+        self.progress.set(None);
+        self.reports.set(Vec::new());
+        self.opened.set(None);
+        self.opening.set(None);
+        self.scroll_top.set(0.0);
+    }
+
+    /// No corpus any more (another load, `clear()`).
+    pub fn stop(&self) {
+        self.active.set(false);
+        self.showing_table.set(false);
+        self.window.set(RowWindow::default());
+        self.facets.set(Vec::new());
+        self.reports.set(Vec::new());
+    }
+}
+
+/// What the element pushes in (called from the page module's handle, which has no signals of its own).
+impl CorpusState {
+    pub fn show_progress(&self, progress: CorpusProgress, reading: bool) {
+        self.progress.set(Some((progress, reading)));
+    }
+
+    pub fn filter_now(&self) -> String {
+        self.filter.get_untracked()
+    }
+
+    pub fn sort_now(&self) -> String {
+        sort_text(&self.sort.get_untracked())
+    }
+
+    /// Sets the filter and sort (from the element's attributes) without asking anything yet.
+    pub fn set_query(&self, filter: &str, sort: &str) {
+        self.filter.set(filter.to_string());
+        self.sort.set(parse_sort_text(sort));
+        self.scroll_top.set(0.0);
+    }
+
+    /// A query's count and a window of its rows.
+    pub fn show_window(&self, count: u64, offset: usize, rows: Vec<TableRow>) {
+        self.filter_error.set(None);
+        self.count.set(count);
+        self.window.set(RowWindow { offset, rows });
+    }
+
+    pub fn show_overview(&self, totals: CorpusTotals, facets: Vec<Facet>) {
+        self.totals.set(Some(totals));
+        self.facets.set(facets);
+    }
+
+    pub fn show_filter_error(&self, message: &str, column: usize) {
+        self.filter_error.set(Some((message.to_string(), column)));
+    }
+
+    pub fn show_details(&self, columns: Vec<String>, reports: Vec<FileReport>) {
+        self.available_columns.set(columns);
+        self.reports.set(reports);
+    }
+
+    /// A trace opened from the table is shown (`None`: the opening failed or was given up).
+    pub fn opened(&self, trace_id: Option<String>) {
+        self.opening.set(None);
+        if let Some(trace_id) = trace_id {
+            self.opened.set(Some(trace_id));
+            self.showing_table.set(false);
+        }
+    }
+
+    pub fn show_table(&self) {
+        self.showing_table.set(true);
+    }
+
+    pub fn table_showing(&self) -> bool {
+        self.active.get_untracked() && self.showing_table.get_untracked()
+    }
+}
+
+impl Default for CorpusState {
+    fn default() -> Self {
+        CorpusState::new()
+    }
+}

@@ -1,0 +1,109 @@
+//! The corpus worker's wasm surface: [`WorkerCorpus`] (`Corpus` in JS) reads files a chunk at a
+//! time into the index and answers the table's and the host's questions (query, a window of rows,
+//! totals and facets, columns, per-file reports, where a trace's bytes are) as plain JS objects.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use trace_viewer_core::corpus::query::QueryError;
+use trace_viewer_core::corpus::Corpus;
+
+#[wasm_bindgen(js_name = Corpus)]
+#[derive(Default)]
+pub struct WorkerCorpus {
+    corpus: Corpus,
+}
+
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+}
+
+/// A filter or sort that does not parse, as an `Error` whose `column` says where.
+fn query_error(error: QueryError) -> JsValue {
+    let thrown = js_sys::Error::new(&error.to_string());
+    let _ = js_sys::Reflect::set(&thrown, &"column".into(), &JsValue::from(error.column as u32));
+    let _ = js_sys::Reflect::set(&thrown, &"reason".into(), &JsValue::from(error.message.as_str()));
+    thrown.into()
+}
+
+#[wasm_bindgen(js_class = Corpus)]
+impl WorkerCorpus {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> WorkerCorpus {
+        WorkerCorpus::default()
+    }
+
+    /// Starts reading a file; returns its number.
+    #[wasm_bindgen(js_name = addFile)]
+    pub fn add_file(&mut self, name: &str) -> u32 {
+        self.corpus.add_file(name)
+    }
+
+    /// The file's next bytes: the lines complete in them are indexed now.
+    pub fn feed(&mut self, file: u32, chunk: &[u8]) {
+        self.corpus.feed(file, chunk);
+    }
+
+    /// The file has ended.
+    #[wasm_bindgen(js_name = finishFile)]
+    pub fn finish_file(&mut self, file: u32) {
+        self.corpus.finish_file(file);
+    }
+
+    /// `{ traces, spansRead, bytesRead, files }`.
+    pub fn progress(&self) -> JsValue {
+        to_js(&self.corpus.progress())
+    }
+
+    /// `{ count, traceIds }`: the element's `query()`.
+    pub fn query(&mut self, filter: &str, sort: &str, limit: u32) -> Result<JsValue, JsValue> {
+        self.corpus.query(filter, sort, limit as usize).map(|answer| to_js(&answer)).map_err(query_error)
+    }
+
+    /// `{ count, offset, rows }`: rows `offset..offset + limit` of the table.
+    pub fn window(&mut self, filter: &str, sort: &str, offset: u32, limit: u32) -> Result<JsValue, JsValue> {
+        self.corpus
+            .window(filter, sort, offset as usize, limit as usize)
+            .map(|window| to_js(&window))
+            .map_err(query_error)
+    }
+
+    /// `{ totals, facets }` over the rows `filter` keeps.
+    pub fn overview(&mut self, filter: &str) -> Result<JsValue, JsValue> {
+        #[derive(Serialize)]
+        struct Overview {
+            totals: trace_viewer_core::corpus::facets::CorpusTotals,
+            facets: Vec<trace_viewer_core::corpus::facets::Facet>,
+        }
+        let (totals, facets) = self.corpus.overview(filter).map_err(query_error)?;
+        Ok(to_js(&Overview { totals, facets }))
+    }
+
+    /// The columns a table may show (fixed ones, then scores and attributes).
+    pub fn columns(&self) -> JsValue {
+        to_js(&self.corpus.columns())
+    }
+
+    /// Per file: name, bytes, traces, formats, warnings.
+    #[wasm_bindgen(js_name = fileReports)]
+    pub fn file_reports(&self) -> JsValue {
+        to_js(&self.corpus.file_reports())
+    }
+
+    /// `[{ file, offset, length }]` where the trace's bytes are, or `null` for an unknown id.
+    #[wasm_bindgen(js_name = rangesOf)]
+    pub fn ranges_of(&self, trace_id: &str) -> JsValue {
+        self.corpus.ranges_of(trace_id).map_or(JsValue::NULL, |ranges| to_js(&ranges))
+    }
+
+    /// Index bytes per column (previews apart) and the previews' bytes, for the bench.
+    #[wasm_bindgen(js_name = indexBytes)]
+    pub fn index_bytes(&self) -> JsValue {
+        #[derive(Serialize)]
+        struct Bytes {
+            columns: Vec<(String, usize)>,
+            previews: usize,
+        }
+        to_js(&Bytes { columns: self.corpus.index.column_bytes(), previews: self.corpus.index.preview_bytes() })
+    }
+}

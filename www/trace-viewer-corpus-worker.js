@@ -1,0 +1,197 @@
+// @ts-check
+// The corpus side of the worker: once sent `{ module, corpus: true }`, the worker keeps a corpus
+// index (the worker module's `Corpus`) for as long as the element shows the corpus. It reads each
+// source it is given (Files and Blobs, re-readable later by byte range; gzip decompressed on the
+// way and the result kept as Blobs; chunks a host appends) in one streaming pass, 4 MB at a time,
+// reporting progress every quarter second, and answers requests meanwhile: query, a window of the
+// table, totals and facets, columns, reports, and `open` (re-reads only one trace's lines,
+// imports them keeping that trace, and posts the encoded pieces as an import does).
+import { Corpus, ImportInput } from './wasm/trace_viewer_worker.js';
+
+/** @typedef {import('./trace-viewer-protocol.js').WorkerToPage} WorkerToPage */
+/** @typedef {import('./trace-viewer-protocol.js').CorpusRequest} CorpusRequest */
+
+/** Bytes read from a Blob at a time. */
+const SLICE_BYTES = 4 << 20;
+/** Milliseconds between two progress messages while reading. */
+const PROGRESS_EVERY_MS = 250;
+
+/**
+ * Where a source's bytes can be read again: the Blob itself, or (gunzipped or appended bytes)
+ * the parts kept as Blobs with their offsets.
+ * @typedef {{ blob: Blob } | { parts: Array<{ offset: number, blob: Blob }>, length: number }} Source
+ */
+
+export class CorpusWorker {
+  corpus = new Corpus();
+  /** @type {Source[]} */
+  sources = [];
+  /** Sources still to read, in order. @type {Array<{ file: number, blob: Blob }>} */
+  #queue = [];
+  #reading = false;
+  #lastProgress = 0;
+  /** The source `appendData` chunks go to, once the host has appended any. @type {number | null} */
+  #appended = null;
+
+  /** @param {(message: WorkerToPage, transfer?: Transferable[]) => void} reply */
+  constructor(reply) {
+    this.reply = reply;
+  }
+
+  /** @param {Array<{ name: string, blob: Blob }>} sources */
+  addSources(sources) {
+    for (const { name, blob } of sources) {
+      const file = this.corpus.addFile(name);
+      this.sources[file] = { blob };
+      this.#queue.push({ file, blob });
+    }
+    if (!this.#reading) this.#readQueue().catch((error) => this.reply({ error: String(error?.message ?? error) }));
+  }
+
+  /**
+   * A chunk a host appended: indexed now (its complete lines), kept for re-reading.
+   * @param {Uint8Array} chunk
+   */
+  append(chunk) {
+    if (this.#appended === null) {
+      this.#appended = this.corpus.addFile('appended data');
+      this.sources[this.#appended] = { parts: [], length: 0 };
+    }
+    const source = /** @type {{ parts: Array<{ offset: number, blob: Blob }>, length: number }} */ (this.sources[this.#appended]);
+    source.parts.push({ offset: source.length, blob: new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (chunk)]) });
+    source.length += chunk.length;
+    this.corpus.feed(this.#appended, chunk);
+    this.#progress(true);
+  }
+
+  async #readQueue() {
+    this.#reading = true;
+    try {
+      for (let next = this.#queue.shift(); next; next = this.#queue.shift()) {
+        await this.#read(next.file, next.blob);
+        this.corpus.finishFile(next.file);
+        this.#progress(true);
+      }
+    } finally {
+      this.#reading = false;
+      this.#progress(true);
+    }
+  }
+
+  /**
+   * Reads one source into the index: a slice at a time, or (gzip) as a decompressed stream whose
+   * bytes are kept for re-reading.
+   * @param {number} file
+   * @param {Blob} blob
+   */
+  async #read(file, blob) {
+    const head = new Uint8Array(await blob.slice(0, 2).arrayBuffer());
+    if (head[0] === 0x1f && head[1] === 0x8b) {
+      /** @type {{ parts: Array<{ offset: number, blob: Blob }>, length: number }} */
+      const kept = { parts: [], length: 0 };
+      this.sources[file] = kept;
+      const reader = blob.stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        kept.parts.push({ offset: kept.length, blob: new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (value)]) });
+        kept.length += value.length;
+        this.corpus.feed(file, value);
+        this.#progress(false);
+      }
+      return;
+    }
+    let next = blob.slice(0, SLICE_BYTES).arrayBuffer();
+    for (let offset = 0; offset < blob.size; offset += SLICE_BYTES) {
+      const bytes = new Uint8Array(await next);
+      // The next slice is read while this one is indexed.
+      if (offset + SLICE_BYTES < blob.size) next = blob.slice(offset + SLICE_BYTES, offset + 2 * SLICE_BYTES).arrayBuffer();
+      this.corpus.feed(file, bytes);
+      this.#progress(false);
+    }
+  }
+
+  /** @param {boolean} now */
+  #progress(now) {
+    const time = performance.now();
+    if (!now && time - this.#lastProgress < PROGRESS_EVERY_MS) return;
+    this.#lastProgress = time;
+    this.reply({ corpusProgress: this.corpus.progress(), reading: this.#reading || this.#queue.length > 0 });
+  }
+
+  /**
+   * Bytes `offset..offset + length` of source `file`.
+   * @param {number} file
+   * @param {number} offset
+   * @param {number} length
+   */
+  async #readRange(file, offset, length) {
+    const source = this.sources[file];
+    if (!source) throw new Error(`No source ${file} in this corpus.`);
+    if ('blob' in source) return new Uint8Array(await source.blob.slice(offset, offset + length).arrayBuffer());
+    const end = offset + length;
+    const pieces = source.parts
+      .filter((part) => part.offset < end && part.offset + part.blob.size > offset)
+      .map((part) => part.blob.slice(Math.max(0, offset - part.offset), Math.min(part.blob.size, end - part.offset)));
+    return new Uint8Array(await new Blob(pieces).arrayBuffer());
+  }
+
+  /**
+   * Opens one trace: reads its lines (or file), imports them keeping only it, and posts the
+   * encoded pieces as `{ reply, piece }`; resolves with how much was read.
+   * @param {number} request
+   * @param {string} traceId
+   */
+  async open(request, traceId) {
+    /** @type {Array<{ file: number, offset: number, length: number }> | null} */
+    const ranges = this.corpus.rangesOf(traceId);
+    if (!ranges || ranges.length === 0) throw new Error(`This corpus has no trace with id ${traceId}.`);
+    const parts = await Promise.all(ranges.map((range) => this.#readRange(range.file, range.offset, range.length)));
+    const bytesRead = parts.reduce((sum, part) => sum + part.length, 0);
+    // The lines joined as JSON Lines (a whole file is one "line").
+    const joined = new Uint8Array(bytesRead + parts.length);
+    let at = 0;
+    for (const part of parts) {
+      joined.set(part, at);
+      at += part.length;
+      joined[at++] = 0x0a;
+    }
+    const input = new ImportInput();
+    input.keepOnlyTrace(traceId);
+    input.append(input.addFile('', joined.length), joined);
+    const sent = input.import(undefined, (/** @type {Uint8Array} */ piece) => this.reply({ reply: request, piece }, [piece.buffer]));
+    const pieceCount = sent.pieceCount;
+    sent.free();
+    return { pieceCount, bytesRead, ranges: ranges.length };
+  }
+
+  /** @param {CorpusRequest} message */
+  async answer({ request, call, args }) {
+    try {
+      const result = await this.#call(request, call, args);
+      this.reply({ reply: request, result });
+    } catch (error) {
+      const { message, column, reason } = /** @type {{ message?: string, column?: number, reason?: string }} */ (error ?? {});
+      this.reply({ reply: request, error: { message: String(message ?? error), column, reason } });
+    }
+  }
+
+  /**
+   * @param {number} request
+   * @param {string} call
+   * @param {any[]} args
+   */
+  async #call(request, call, args) {
+    switch (call) {
+      case 'query': return this.corpus.query(args[0], args[1], args[2]);
+      case 'window': return this.corpus.window(args[0], args[1], args[2], args[3]);
+      case 'overview': return this.corpus.overview(args[0]);
+      case 'columns': return this.corpus.columns();
+      case 'reports': return this.corpus.fileReports();
+      case 'indexBytes': return this.corpus.indexBytes();
+      case 'progress': return { ...this.corpus.progress(), reading: this.#reading || this.#queue.length > 0 };
+      case 'open': return this.open(request, args[0]);
+      default: throw new Error(`Unknown corpus request ${call}.`);
+    }
+  }
+}

@@ -1,0 +1,149 @@
+// @ts-check
+// The page's side of a corpus: one long-lived worker per corpus (started here, ended with it),
+// holding the index. `CorpusSession` hands it the sources (Files and Blobs as they are, so nothing
+// is read whole on the page), appended chunks, and questions, each answered by a promise; progress
+// arrives as the worker reads. Opening a trace returns its encoded pieces, which the element
+// decodes and shows like any import.
+import { EncodedPieces, startWorker } from './trace-viewer-import.js';
+import { loadWorkerModule } from './trace-viewer-wasm.js';
+
+/** @typedef {import('./trace-viewer-protocol.js').WorkerToPage} WorkerToPage */
+/** @typedef {import('./trace-viewer-protocol.js').PageToWorker} PageToWorker */
+/** @typedef {import('./trace-viewer-protocol.js').CorpusProgress} CorpusProgress */
+
+/** A filter or sort the corpus could not read: the message, and the column where. */
+export class CorpusQueryError extends Error {
+  /**
+   * @param {string} message
+   * @param {number | undefined} column
+   * @param {string | undefined} reason
+   */
+  constructor(message, column, reason) {
+    super(message);
+    this.name = 'CorpusQueryError';
+    this.column = column;
+    this.reason = reason ?? message;
+  }
+}
+
+export class CorpusSession {
+  /** @type {Worker | null} */
+  #worker = null;
+  /** Messages queued until the worker runs. @type {Array<{ message: PageToWorker, transfer: Transferable[] }>} */
+  #queue = [];
+  #started = false;
+  #nextRequest = 1;
+  /** @type {Map<number, { resolve: (value: any) => void, reject: (error: unknown) => void, pieces?: EncodedPieces }>} */
+  #pending = new Map();
+  /** Why the worker cannot answer any more, once it cannot. @type {Error | null} */
+  failure = null;
+  /** The latest progress. @type {CorpusProgress & { reading: boolean }} */
+  progress = { traces: 0, spansRead: 0, bytesRead: 0, files: 0, reading: true };
+
+  /**
+   * @param {(progress: CorpusProgress & { reading: boolean }) => void} onProgress
+   * @param {(error: Error) => void} onFailure the worker stopped or failed
+   */
+  constructor(onProgress, onFailure) {
+    this.onProgress = onProgress;
+    this.onFailure = onFailure;
+  }
+
+  /** Starts the worker; rejects where none can start (a corpus needs one). */
+  async start() {
+    const module = await loadWorkerModule();
+    const worker = startWorker();
+    if (!worker) throw new Error('Many traces need a Web Worker, and none could start here.');
+    this.#worker = worker;
+    worker.onmessage = (/** @type {MessageEvent<WorkerToPage>} */ { data }) => this.#receive(data, module);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.#fail(new Error(`The corpus worker stopped${event.message ? ` (${event.message})` : ''}. Loading again starts a new one.`));
+    };
+  }
+
+  /**
+   * @param {WorkerToPage} data
+   * @param {WebAssembly.Module} module
+   */
+  #receive(data, module) {
+    if ('started' in data) {
+      this.#worker?.postMessage({ module, corpus: true });
+      this.#started = true;
+      for (const { message, transfer } of this.#queue.splice(0)) this.#worker?.postMessage(message, transfer);
+    } else if ('corpusProgress' in data) {
+      this.progress = { ...data.corpusProgress, reading: data.reading };
+      this.onProgress(this.progress);
+    } else if ('reply' in data) {
+      const pending = this.#pending.get(data.reply);
+      if (!pending) return;
+      if ('piece' in data) {
+        pending.pieces ??= new EncodedPieces();
+        pending.pieces.add(data.piece);
+        return;
+      }
+      this.#pending.delete(data.reply);
+      if ('error' in data) pending.reject(new CorpusQueryError(data.error.message, data.error.column, data.error.reason));
+      else pending.resolve(pending.pieces ? { ...data.result, pieces: pending.pieces } : data.result);
+      pending.pieces?.end();
+    } else if ('error' in data && typeof data.error === 'string') {
+      this.#fail(new Error(data.error));
+    }
+  }
+
+  /** @param {Error} error */
+  #fail(error) {
+    if (this.failure) return;
+    this.failure = error;
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#pending.clear();
+    this.onFailure(error);
+  }
+
+  /**
+   * @param {PageToWorker} message
+   * @param {Transferable[]} [transfer]
+   */
+  #post(message, transfer = []) {
+    if (this.#started) this.#worker?.postMessage(message, transfer);
+    else this.#queue.push({ message, transfer });
+  }
+
+  /**
+   * Hands sources to the worker, which reads them in order.
+   * @param {Array<{ name: string, blob: Blob }>} sources
+   */
+  addSources(sources) {
+    this.#post({ corpusSources: sources });
+  }
+
+  /**
+   * A chunk of JSON Lines (or any bytes) a host streams in.
+   * @param {Uint8Array} chunk
+   */
+  append(chunk) {
+    this.#post({ corpusChunk: chunk });
+  }
+
+  /**
+   * Asks the worker; resolves with its answer.
+   * @param {'query' | 'window' | 'overview' | 'columns' | 'reports' | 'indexBytes' | 'progress' | 'open'} call
+   * @param {...unknown} args
+   * @returns {Promise<any>}
+   */
+  ask(call, ...args) {
+    if (this.failure) return Promise.reject(this.failure);
+    const request = this.#nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(request, { resolve, reject });
+      this.#post({ request, call, args });
+    });
+  }
+
+  /** Ends the worker: the corpus's memory goes back to the system. */
+  end() {
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#fail(new Error('The corpus was closed.'));
+  }
+}

@@ -1,0 +1,232 @@
+// @ts-check
+// The traces table's controller: one per corpus. It starts the corpus worker (CorpusSession),
+// feeds it the sources, and answers what the table asks (`corpus:query`, `corpus:window`,
+// `corpus:open`) by asking the worker and pushing the answers into the element's handle. While
+// the worker reads, the count, totals, facets and rows in view are refreshed at each progress
+// message (every quarter second). Window requests are coalesced: one in flight, the latest waiting.
+import { CorpusQueryError, CorpusSession } from './trace-viewer-corpus.js';
+
+/** @typedef {import('./trace-viewer-protocol.js').CorpusProgress} CorpusProgress */
+/** @typedef {import('./trace-viewer-import.js').EncodedPieces} EncodedPieces */
+
+/**
+ * What the controller needs of the element.
+ * @typedef {{
+ *   handle(): import('./wasm/trace_viewer.js').ViewerHandle | null,
+ *   emit(name: string, detail: unknown): void,
+ *   showEncoded(encoded: EncodedPieces): Promise<unknown>,
+ *   queryChanged(filter: string, sort: string): void,
+ * }} TableHost
+ */
+
+/** Rows the table asks for before it knows its height. */
+const FIRST_WINDOW_ROWS = 100;
+
+export class CorpusTable {
+  /** @type {CorpusSession} */
+  session;
+  /** The filter and sort answered last (answers to older ones are dropped). */
+  filter = '';
+  sort = '';
+  /** The rows in view the table asked for last. */
+  #window = { offset: 0, limit: FIRST_WINDOW_ROWS };
+  #windowInFlight = false;
+  #windowWanted = false;
+  #refreshing = false;
+  #refreshAgain = false;
+  /** Settles when the refresh under way (and any asked for meanwhile) is done. @type {Promise<void>} */
+  #refreshDone = Promise.resolve();
+  /** Settles once every source has been read. @type {Promise<void>} */
+  finished;
+  #resolveFinished = () => {};
+  /** @type {(error: Error) => void} */
+  #rejectFinished = () => {};
+  #ended = false;
+
+  /**
+   * @param {TableHost} host
+   * @param {string} filter
+   * @param {string} sort
+   */
+  constructor(host, filter, sort) {
+    this.host = host;
+    this.filter = filter;
+    this.sort = sort;
+    this.finished = new Promise((resolve, reject) => {
+      this.#resolveFinished = () => resolve(undefined);
+      this.#rejectFinished = reject;
+    });
+    this.finished.catch(() => {});
+    this.session = new CorpusSession((progress) => this.#onProgress(progress), (error) => this.#onFailure(error));
+  }
+
+  async start() {
+    this.host.handle()?.startCorpus(this.filter, this.sort);
+    await this.session.start();
+  }
+
+  /** @param {Array<{ name: string, blob: Blob }>} sources */
+  addSources(sources) {
+    this.session.addSources(sources);
+  }
+
+  /** @param {Uint8Array} chunk */
+  append(chunk) {
+    this.session.append(chunk);
+  }
+
+  /** @param {CorpusProgress & { reading: boolean }} progress */
+  #onProgress(progress) {
+    if (this.#ended) return;
+    this.host.handle()?.corpusProgress(progress, progress.reading);
+    this.refresh().then(() => {
+      // Everything is read and the table shows the last of it.
+      if (!progress.reading) this.#resolveFinished();
+    }, (error) => this.#rejectFinished(error));
+  }
+
+  /** @param {Error} error */
+  #onFailure(error) {
+    this.#rejectFinished(error);
+    if (!this.#ended) this.host.handle()?.showError(error.message);
+  }
+
+  /**
+   * Asks again for everything the table shows (count, totals, facets, the rows in view, columns and
+   * reports). Skipped while one is under way: the next progress message asks again.
+   */
+  async refresh() {
+    if (this.#refreshing) {
+      this.#refreshAgain = true;
+      return this.#refreshDone;
+    }
+    this.#refreshing = true;
+    this.#refreshDone = (async () => {
+      try {
+        do {
+          this.#refreshAgain = false;
+          await Promise.all([this.#overview(), this.#askWindow(), this.#details()]);
+        } while (this.#refreshAgain && !this.#ended);
+      } finally {
+        this.#refreshing = false;
+      }
+    })();
+    return this.#refreshDone;
+  }
+
+  async #overview() {
+    const filter = this.filter;
+    try {
+      const overview = await this.session.ask('overview', filter);
+      if (filter === this.filter && !this.#ended) this.host.handle()?.corpusOverview(overview);
+    } catch (error) {
+      this.#showQueryError(error);
+    }
+  }
+
+  async #details() {
+    const [columns, reports] = await Promise.all([this.session.ask('columns'), this.session.ask('reports')]);
+    if (!this.#ended) this.host.handle()?.corpusDetails(columns, reports);
+  }
+
+  /** Asks for the wanted window, unless one is under way (then once it has come). */
+  async #askWindow() {
+    if (this.#windowInFlight) {
+      this.#windowWanted = true;
+      return;
+    }
+    this.#windowInFlight = true;
+    try {
+      do {
+        this.#windowWanted = false;
+        const { filter, sort } = this;
+        const { offset, limit } = this.#window;
+        try {
+          const window = await this.session.ask('window', filter, sort, offset, limit);
+          if (filter === this.filter && sort === this.sort && !this.#ended) this.host.handle()?.corpusWindow(window);
+        } catch (error) {
+          this.#showQueryError(error);
+        }
+      } while (this.#windowWanted && !this.#ended);
+    } finally {
+      this.#windowInFlight = false;
+    }
+  }
+
+  /** @param {unknown} error */
+  #showQueryError(error) {
+    if (this.#ended) return;
+    if (error instanceof CorpusQueryError) this.host.handle()?.corpusFilterError(error.reason, error.column ?? 1);
+    else throw error;
+  }
+
+  /**
+   * A new filter and sort (typed in the table, or set as attributes): the table starts at the top.
+   * @param {string} filter
+   * @param {string} sort
+   */
+  async setQuery(filter, sort) {
+    this.filter = filter;
+    this.sort = sort;
+    this.#window = { offset: 0, limit: Math.max(this.#window.limit, FIRST_WINDOW_ROWS) };
+    await Promise.all([this.#overview(), this.#askWindow()]);
+  }
+
+  /**
+   * What the table asked for.
+   * @param {string} name
+   * @param {any} detail
+   */
+  async request(name, detail) {
+    if (name === 'corpus:window') {
+      this.#window = { offset: detail.offset, limit: detail.limit };
+      await this.#askWindow();
+    } else if (name === 'corpus:query') {
+      this.host.queryChanged(detail.filter, detail.sort);
+      await this.setQuery(detail.filter, detail.sort);
+      const answer = await this.session.ask('query', this.filter, this.sort, 0).catch(() => null);
+      if (answer) this.host.emit('filter-change', { filter: this.filter, sort: this.sort, count: answer.count });
+    } else if (name === 'corpus:open') {
+      await this.open(detail.traceId);
+    }
+  }
+
+  /**
+   * Opens one trace: the worker re-reads only its lines, imports them and sends the encoding,
+   * which the element decodes and shows; `trace-open` follows.
+   * @param {string} traceId
+   */
+  async open(traceId) {
+    try {
+      const opened = await this.session.ask('open', traceId);
+      const pieces = opened.pieces;
+      if (!pieces) throw new Error(`The trace ${traceId} could not be read again.`);
+      await this.host.showEncoded(pieces);
+      if (this.#ended) return;
+      this.host.handle()?.corpusOpened(traceId);
+      this.host.emit('trace-open', { traceId, bytesRead: opened.bytesRead });
+    } catch (error) {
+      if (this.#ended) return;
+      this.host.handle()?.corpusOpened(null);
+      this.host.handle()?.showError(`Could not open the trace ${traceId}: ${String(/** @type {Error} */ (error)?.message ?? error)}`);
+    }
+  }
+
+  /**
+   * The element's `query()`: the count and the first `limit` trace ids.
+   * @param {string} filter
+   * @param {string} sort
+   * @param {number} limit
+   * @returns {Promise<{ count: number, traceIds: string[] }>}
+   */
+  query(filter, sort, limit) {
+    return this.session.ask('query', filter, sort, limit);
+  }
+
+  /** Ends the corpus: its worker (and with it the index's memory) goes. */
+  end() {
+    this.#ended = true;
+    this.session.end();
+    this.#rejectFinished(new Error('The corpus was closed.'));
+  }
+}
