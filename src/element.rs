@@ -174,6 +174,12 @@ impl ViewerHandle {
         self.viewer.state.corpus.opened(trace_id);
     }
 
+    /// Adds the corpus's problems with the file to the trace shown (a corpus of one trace).
+    #[wasm_bindgen(js_name = addFileWarnings)]
+    pub fn add_file_warnings(&self, warnings: Vec<String>) {
+        self.viewer.state.add_file_warnings(warnings);
+    }
+
     /// Back to the table (from a trace opened from it).
     #[wasm_bindgen(js_name = showTable)]
     pub fn show_table(&self) {

@@ -53,8 +53,13 @@ export function setMaxFileBytes(bytes) {
   maxBytes = bytes;
 }
 
+/** The most bytes one load (or one file of a corpus, once decompressed) may bring. */
+export function maxFileBytes() {
+  return maxBytes;
+}
+
 /** A size for people: `12.3 MB`, `40 KB`. @param {number} bytes */
-function megabytes(bytes) {
+export function megabytes(bytes) {
   if (bytes < 1e6) return `${Math.ceil(bytes / 1e3).toLocaleString('en-US')} KB`;
   return `${(bytes / 1e6).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
 }

@@ -38,8 +38,15 @@ export class CorpusWorker {
     this.reply = reply;
   }
 
-  /** @param {Array<{ name: string, blob: Blob }>} sources */
-  addSources(sources) {
+  /** A gzip source stops being decompressed past this many bytes (a bomb fills no memory). */
+  maxGzipBytes = Infinity;
+
+  /**
+   * @param {Array<{ name: string, blob: Blob }>} sources
+   * @param {number} maxGzipBytes
+   */
+  addSources(sources, maxGzipBytes) {
+    this.maxGzipBytes = maxGzipBytes;
     for (const { name, blob } of sources) {
       const file = this.corpus.addFile(name);
       this.sources[file] = { blob };
@@ -94,6 +101,12 @@ export class CorpusWorker {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
+        if (kept.length + value.length > this.maxGzipBytes) {
+          await reader.cancel();
+          const megabytes = Math.round(this.maxGzipBytes / 1e6);
+          this.corpus.addWarning(file, `It expands to more than ${megabytes} MB; decompressing stopped there and only the lines before were read.`);
+          return;
+        }
         kept.parts.push({ offset: kept.length, blob: new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (value)]) });
         kept.length += value.length;
         this.corpus.feed(file, value);

@@ -4,6 +4,7 @@
 // is read whole on the page), appended chunks, and questions, each answered by a promise; progress
 // arrives as the worker reads. Opening a trace returns its encoded pieces, which the element
 // decodes and shows like any import.
+import { maxFileBytes } from './trace-viewer-bytes.js';
 import { EncodedPieces, startWorker } from './trace-viewer-import.js';
 import { loadWorkerModule } from './trace-viewer-wasm.js';
 
@@ -114,7 +115,7 @@ export class CorpusSession {
    * @param {Array<{ name: string, blob: Blob }>} sources
    */
   addSources(sources) {
-    this.#post({ corpusSources: sources });
+    this.#post({ corpusSources: sources, maxGzipBytes: maxFileBytes() });
   }
 
   /**

@@ -10,7 +10,7 @@
  *   | { file: number, chunk: Uint8Array }
  *   | { module: WebAssembly.Module, warmUp: true }
  *   | { module: WebAssembly.Module, corpus: true }
- *   | { corpusSources: Array<{ name: string, blob: Blob }> }
+ *   | { corpusSources: Array<{ name: string, blob: Blob }>, maxGzipBytes: number }
  *   | { corpusChunk: Uint8Array }
  *   | CorpusRequest} PageToWorker
  */

@@ -106,7 +106,7 @@ self.onmessage = async (/** @type {MessageEvent<PageToWorker>} */ { data }) => {
     } else if ('corpusSources' in data || 'corpusChunk' in data || 'request' in data) {
       await ready;
       if (!corpus) throw new Error('A corpus message came before the corpus.');
-      if ('corpusSources' in data) corpus.addSources(data.corpusSources);
+      if ('corpusSources' in data) corpus.addSources(data.corpusSources, data.maxGzipBytes);
       else if ('corpusChunk' in data) corpus.append(data.corpusChunk);
       else await corpus.answer(data);
     } else {

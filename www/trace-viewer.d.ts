@@ -24,6 +24,55 @@ export interface TraceSummary {
   durationMs: number;
 }
 
+/**
+ * What a corpus load reports: several files, a JSON Lines file, appended data, or any input with
+ * `view="table"`. The traces are in the corpus worker's index; ask with `query()`.
+ */
+export interface CorpusLoadSummary {
+  format: 'corpus';
+  traceCount: number;
+  /** Spans read over all files. */
+  spanCount: number;
+  files: CorpusFileReport[];
+  /** Every file's problems (lines skipped, and why). */
+  warnings: string[];
+}
+
+/** One file of a corpus. */
+export interface CorpusFileReport {
+  name: string;
+  bytes: number;
+  /** Traces (or parts of traces) the file held. */
+  traces: number;
+  /** The formats its lines or document were read as. */
+  formats: string[];
+  warnings: string[];
+  /** Problems beyond the 50 listed. */
+  warningsLeftOut: number;
+}
+
+/** What `query()` resolves with. */
+export interface QueryResult {
+  /** Traces matching the filter. */
+  count: number;
+  /** The first `limit` of them in the sort's order (ties by trace id ascending). */
+  traceIds: string[];
+}
+
+/** Detail of `filter-change`, fired when a person changes the table's filter or sort. */
+export interface FilterChangeDetail {
+  filter: string;
+  sort: string;
+  count: number;
+}
+
+/** Detail of `trace-open`, fired when a trace of the corpus is opened from the table. */
+export interface TraceOpenDetail {
+  traceId: string;
+  /** Bytes re-read to open it (its own lines, not the corpus). */
+  bytesRead: number;
+}
+
 /** Detail of `span-select`, fired when a person selects a span. */
 export interface SpanSelectDetail {
   traceId: string;
@@ -51,8 +100,10 @@ export class TraceLoadError extends Error {
 }
 
 export interface TraceViewerEventMap extends HTMLElementEventMap {
-  load: CustomEvent<TraceLoadSummary>;
+  load: CustomEvent<TraceLoadSummary | CorpusLoadSummary>;
   'load-error': CustomEvent<LoadErrorDetail>;
+  'filter-change': CustomEvent<FilterChangeDetail>;
+  'trace-open': CustomEvent<TraceOpenDetail>;
   'span-select': CustomEvent<SpanSelectDetail>;
   'trace-select': CustomEvent<TraceSelectDetail>;
 }
@@ -67,10 +118,33 @@ export class TraceViewerElement extends HTMLElement {
    */
   data: string | object | ArrayBuffer | Blob | null;
   /**
-   * Loads a trace: a JSON string, a parsed object, bytes, a Blob or File (gzip is decompressed),
-   * or an array of Files read as one set. Resolves with a summary, rejects with a `TraceLoadError`.
+   * Loads a trace: a JSON string, a parsed object, bytes, a Blob or File (gzip is decompressed).
+   * Several Files (a folder), a JSON Lines file (`.jsonl`, `.ndjson`, gzipped too) or JSON Lines
+   * text open as a corpus on the traces table (with `view="table"`, any input does): resolves
+   * once every file is read. Rejects with a `TraceLoadError`.
    */
-  load(input: string | object | ArrayBuffer | ArrayBufferView | Blob | Blob[], fileName?: string): Promise<TraceLoadSummary>;
+  load(input: string | object | ArrayBuffer | ArrayBufferView | Blob | Blob[] | FileList, fileName?: string): Promise<TraceLoadSummary | CorpusLoadSummary>;
+  /**
+   * Asks the corpus how many traces match `filter` and which come first in `sort` order
+   * (`"duration_ms desc"`; ties by trace id ascending), at most `limit` (default 100). An empty
+   * filter matches every trace. The language: fields `trace_id`, `name`, `intent`, `model`,
+   * `variant`, `user`, `session`, `tool`, `status` (`ok` | `error`), `errors`, `spans`,
+   * `duration_ms`, `cost`, `tokens`, `documents`, `start`, `feedback` (`thumbs_up`, `thumbs_down`,
+   * `follow_up`, `abandoned`, `converted`), `score."name"`, `attr."key"`; operators `=` `!=` `<`
+   * `<=` `>` `>=` `~` (contains, ignoring case), `and`, `or`, `not`, parentheses; strings in double
+   * quotes; `any span (kind = tool and name = "search" and status = error)`. Rejects when no
+   * corpus is loaded, or when the filter does not read (the message says the column).
+   */
+  query(filter?: string, options?: { sort?: string; limit?: number }): Promise<QueryResult>;
+  /**
+   * Streams traces in (JSON Lines, a chunk at a time; lines may be cut anywhere): the first chunk
+   * starts a corpus, and each complete line is indexed at once.
+   */
+  appendData(chunk: string | ArrayBuffer | ArrayBufferView): void;
+  /** The traces table's filter (reflects the `filter` attribute); see `query()`. */
+  filter: string;
+  /** The traces table's sort, such as `"duration_ms desc, name"` (reflects the `sort` attribute). */
+  sort: string;
   /** Selects and reveals a span of the shown trace; false when there is no such span. */
   select(spanId: string): boolean;
   /** The selected span's id, or null; setting it selects that span. */

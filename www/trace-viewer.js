@@ -340,6 +340,8 @@ export class TraceViewerElement extends HTMLElement {
     if (progress.traces === 1 && this.getAttribute('view') !== 'table') {
       const [traceId] = (await table.query('', '', 1)).traceIds;
       await table.open(traceId);
+      const problems = reports.flatMap((/** @type {{ warnings: string[] }} */ report) => report.warnings);
+      if (problems.length > 0) this.#handle?.addFileWarnings(problems);
       const single = this.#handle?.summary();
       this.#emit('load', single);
       return single;

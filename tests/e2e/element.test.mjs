@@ -285,18 +285,19 @@ test('a large file shows download and reading progress, then the trace', async (
   }
 });
 
-test('problems with the file itself are shown: on the list of traces and in the header count', async () => {
+test('problems with the file itself are shown: under the traces table, each line that was skipped and why', async () => {
   const page = await openTwoViewers();
   const right = page.locator('#right');
   await page.evaluate(async () => {
     const text = await (await fetch('/fixtures/hand-written/mixed-formats.jsonl')).text();
     await document.getElementById('right').load(text, 'mixed.jsonl');
   });
-  const problems = right.locator('ul[aria-label="Problems with the file"] li');
+  await right.locator('.tv-file-reports summary', { hasText: '1 file · 2 problems' }).click();
+  const problems = right.locator('.tv-file-reports .tv-warning-list li');
   assert.equal(await problems.count(), 2);
-  assert.match(await problems.nth(1).innerText(), /JSON Lines line 4 was skipped: .*line 4, column 11/);
-  await right.locator('.tv-list-open').first().click();
-  await right.locator('.tv-stat-warning', { hasText: '2 repaired problems' }).click();
-  assert.match(await right.locator('.tv-warning-list').innerText(), /line 3 was skipped/);
+  assert.match(await problems.nth(0).innerText(), /mixed\.jsonl line 3 was skipped/);
+  assert.match(await problems.nth(1).innerText(), /mixed\.jsonl line 4 was skipped: .*line 4, column 11/);
+  await right.locator('.tv-table-row').first().click();
+  await right.locator('.tv-back').waitFor();
   await page.close();
 });

@@ -58,6 +58,21 @@ fn the_declarations_and_the_serde_types_name_the_same_fields() {
             serialized_fields(&SpanSelectDetail { trace_id: "t".into(), span_id: "s".into(), name: "n".into() }),
         ),
         ("TraceSelectDetail", serialized_fields(&TraceSelectDetail { trace_index: 0 })),
+        (
+            "QueryResult",
+            serialized_fields(&trace_viewer_core::corpus::QueryAnswer { count: 1, trace_ids: vec!["t".into()] }),
+        ),
+        (
+            "CorpusFileReport",
+            serialized_fields(&trace_viewer_core::corpus::FileReport {
+                name: "f".into(),
+                bytes: 1,
+                traces: 1,
+                formats: Vec::new(),
+                warnings: Vec::new(),
+                warnings_left_out: 0,
+            }),
+        ),
         ("LoadErrorDetail", serialized_fields(&LoadErrorDetail { message: "m".into(), source: Some("s".into()) })),
     ];
     for (interface, rust_fields) in samples {

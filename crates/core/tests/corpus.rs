@@ -285,6 +285,7 @@ fn queries_and_sorts_equal_the_reference_over_the_generated_corpus() {
         nonempty += usize::from(!reference_order(&traces, filter, &[]).is_empty());
     }
     assert!(nonempty >= 19, "the filters select something (else they test nothing)");
+    write_browser_reference(&text, &traces);
     for sort in SORTS {
         for descending in [false, true] {
             let expected = reference_order(&traces, "", &[(sort, descending), ("duration_ms", true)]);
@@ -293,6 +294,32 @@ fn queries_and_sorts_equal_the_reference_over_the_generated_corpus() {
             assert_eq!(answer.trace_ids, expected[..300], "sorted by {sort} {direction}, then duration");
         }
     }
+}
+
+/// Writes the corpus and the reference's answers for the browser test (tests/e2e/corpus.test.mjs),
+/// which asks the element the same questions: `target/corpus/reference-1500.otlp.jsonl` and
+/// `reference-1500.answers.json` (filter, sort, count, the first 50 ids).
+fn write_browser_reference(text: &str, traces: &[TraceSummary]) {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/corpus");
+    std::fs::create_dir_all(&folder).expect("target/corpus can be made");
+    std::fs::write(folder.join("reference-1500.otlp.jsonl"), text).expect("the corpus is written");
+    let answers: Vec<serde_json::Value> = FILTERS
+        .iter()
+        .enumerate()
+        .map(|(position, filter)| {
+            let sort = SORTS[(position * 7) % SORTS.len()];
+            let descending = position % 2 == 0;
+            let ids = reference_order(traces, filter, &[(sort, descending)]);
+            serde_json::json!({
+                "filter": filter,
+                "sort": format!("{sort} {}", if descending { "desc" } else { "asc" }),
+                "count": ids.len(),
+                "traceIds": ids.iter().take(50).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    std::fs::write(folder.join("reference-1500.answers.json"), serde_json::to_string_pretty(&answers).unwrap())
+        .expect("the answers are written");
 }
 
 #[test]
@@ -327,9 +354,9 @@ fn parse_errors_say_the_column_and_what_was_expected() {
         ("intent refund", 8, "expected an operator"),
         ("colour = \"red\"", 1, "unknown field `colour`"),
         ("(status = error", 16, "expected `)`"),
-        ("status = maybe", 8, "status is one of ok, error"),
+        ("status = maybe", 10, "status is one of ok, error"),
         ("duration_ms ~ 5", 13, "`~` compares text"),
-        ("cost > \"cheap\"", 6, "cost is a number"),
+        ("cost > \"cheap\"", 8, "cost is a number"),
         ("any span (flavour = x)", 11, "unknown span field"),
         ("intent = \"refund", 10, "no closing double quote"),
         ("status = error or", 18, "expected a comparison"),

@@ -325,6 +325,16 @@ impl ViewerState {
 
     /// Hands an event and its typed detail (see `trace_viewer_core::contract`) to the element's
     /// JavaScript, which dispatches it after this call returns.
+    /// Adds file-level warnings to the shown file (the corpus's problems with the file a single
+    /// trace came from, which its own re-read lines do not repeat).
+    pub fn add_file_warnings(&self, messages: Vec<String>) {
+        let Some(file) = self.file.get_untracked() else { return };
+        let mut warnings: Vec<ImportWarning> = messages.into_iter().map(ImportWarning::general).collect();
+        warnings.extend(file.warnings.iter().cloned());
+        let traces = file.traces.clone();
+        self.file.set(Some(Shared(Arc::new(LoadedFile { format: file.format.clone(), traces, warnings }))));
+    }
+
     /// Forgets a shown error (a new corpus begins).
     pub fn show_error_cleared(&self) {
         self.error.set(None);

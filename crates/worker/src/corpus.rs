@@ -44,6 +44,12 @@ impl WorkerCorpus {
         self.corpus.feed(file, chunk);
     }
 
+    /// A problem with file `file` found while reading it (a gzip file cut at the size limit).
+    #[wasm_bindgen(js_name = addWarning)]
+    pub fn add_warning(&mut self, file: u32, message: &str) {
+        self.corpus.add_warning(file, message);
+    }
+
     /// The file has ended.
     #[wasm_bindgen(js_name = finishFile)]
     pub fn finish_file(&mut self, file: u32) {

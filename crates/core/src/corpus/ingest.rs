@@ -63,7 +63,7 @@ impl FileReader {
         }
     }
 
-    fn warn(&mut self, warning: String) {
+    pub fn warn(&mut self, warning: String) {
         if self.warnings.len() < MAX_WARNINGS_PER_FILE {
             self.warnings.push(warning);
         } else {
@@ -136,7 +136,15 @@ impl FileReader {
                     self.without_spans += 1;
                 }
             }
-            Err(error) => self.warn(format!("{label} was skipped: {error}")),
+            Err(mut error) => {
+                // A line is parsed alone: its errors say line 1, which is this line of the file.
+                if let (Layout::Lines, ImportError::MalformedJson { line, .. } | ImportError::NotUtf8 { line, .. }) =
+                    (self.layout, &mut error)
+                {
+                    *line = self.line_number as usize;
+                }
+                self.warn(format!("{label} was skipped: {error}"));
+            }
         }
     }
 

@@ -134,6 +134,14 @@ impl Corpus {
         }
     }
 
+    /// A problem with file `file` found outside the index (a gzip file cut at the size limit).
+    pub fn add_warning(&mut self, file: u32, message: &str) {
+        if let Some(reader) = self.files.get_mut(file as usize) {
+            let named = format!("{}: {message}", reader.name);
+            reader.warn(named);
+        }
+    }
+
     pub fn finish_file(&mut self, file: u32) {
         if let Some(reader) = self.files.get_mut(file as usize) {
             reader.finish(&mut self.index);

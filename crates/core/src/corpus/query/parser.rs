@@ -168,8 +168,10 @@ impl Parser {
             _ => {
                 let field = self.field()?;
                 let (operator, operator_column) = self.operator()?;
+                let value_column = self.column();
                 let value = self.literal()?;
-                let value = check(field.field_type(), &field.label(), operator, operator_column, value)?;
+                let value =
+                    check(field.field_type(), &field.label(), operator, (operator_column, value_column), value)?;
                 Ok(Filter::Compare { field, operator, value })
             }
         }
@@ -275,8 +277,9 @@ impl Parser {
                 )
             })?;
             let (operator, operator_column) = self.operator()?;
+            let value_column = self.column();
             let value = self.literal()?;
-            let value = check(field.field_type(), &word, operator, operator_column, value)?;
+            let value = check(field.field_type(), &word, operator, (operator_column, value_column), value)?;
             SpanFilter::Compare { field, operator, value }
         };
         self.depth -= 1;
@@ -284,17 +287,19 @@ impl Parser {
     }
 }
 
-/// Checks that a field of this type takes this operator and value; words that name a status, a
-/// signal or a kind are normalised (`thumbs-down` → `thumbs_down`).
+/// Checks that a field of this type takes this operator and value (an error points at the one
+/// that is wrong: `(operator column, value column)`); words that name a status, a signal or a
+/// kind are normalised (`thumbs-down` → `thumbs_down`).
 fn check(
     field_type: FieldType,
     field: &str,
     operator: Operator,
-    column: usize,
+    (operator_column, value_column): (usize, usize),
     value: Literal,
 ) -> Result<Literal, QueryError> {
     let equality = matches!(operator, Operator::Equal | Operator::NotEqual);
-    let fail = |message: String| Err(QueryError::new(column, &message));
+    let fail_at = |column: usize, message: String| Err(QueryError::new(column, &message));
+    let fail = |message: String| fail_at(value_column, message);
     match field_type {
         FieldType::Text => Ok(match value {
             Literal::Number(number) => Literal::Text(number.to_string()),
@@ -303,7 +308,10 @@ fn check(
         FieldType::Number => match value {
             Literal::Number(_) => {
                 if operator == Operator::Contains {
-                    return fail(format!("`~` compares text; {field} is a number (use =, !=, <, <=, >, >=)"));
+                    return fail_at(
+                        operator_column,
+                        format!("`~` compares text; {field} is a number (use =, !=, <, <=, >, >=)"),
+                    );
                 }
                 Ok(value)
             }
@@ -312,7 +320,7 @@ fn check(
         },
         FieldType::Status | FieldType::Feedback | FieldType::Kind => {
             if !equality {
-                return fail(format!("{field} takes = or !="));
+                return fail_at(operator_column, format!("{field} takes = or !="));
             }
             let word = match &value {
                 Literal::Text(text) => text.trim().to_ascii_lowercase().replace(['-', ' '], "_"),

@@ -1,0 +1,216 @@
+// The traces table over a corpus, in headless Chromium: the element's query() answers what the
+// native reference answers (tests/corpus.rs writes both the corpus and the answers to
+// target/corpus); the table's rows, sort and filter; a folder of mixed formats; appendData; the
+// URL hash after a reload; a bad filter said in words; opening a row reads only its lines.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { newPage, repository, useBrowserAndServer, waitUntil } from './helpers.mjs';
+
+const session = useBrowserAndServer();
+const CORPUS = '/corpus/reference-1500.otlp.jsonl';
+const answers = JSON.parse(readFileSync(join(repository, 'target/corpus/reference-1500.answers.json'), 'utf8'));
+
+/** The viewer's shadow root query, from the test. */
+const inViewer = (selector) => `trace-viewer >> ${selector}`;
+
+/** Opens the page on the generated corpus and waits until it is read. */
+async function openCorpus(page, query = `?src=${CORPUS}`, hash = '') {
+  await page.goto(`${session.server.url}${query}${hash}`);
+  await page.waitForFunction(() => {
+    const root = document.querySelector('trace-viewer')?.shadowRoot;
+    return root?.querySelector('.tv-table-summary')?.textContent.includes('1,500 traces') && !root.querySelector('.tv-table-reading');
+  }, null, { timeout: 120_000 });
+}
+
+test('query() answers what the native reference answers: twenty filters, their counts and orders', async () => {
+  const page = await newPage(session.browser);
+  await openCorpus(page);
+  for (const answer of answers) {
+    const result = await page.evaluate(({ filter, sort }) => document.getElementById('viewer').query(filter, { sort, limit: 50 }), answer);
+    assert.equal(result.count, answer.count, `count of ${answer.filter}`);
+    assert.deepEqual(result.traceIds, answer.traceIds, `order of ${answer.filter} by ${answer.sort}`);
+  }
+  const everything = await page.evaluate(() => document.getElementById('viewer').query());
+  assert.equal(everything.count, 1500, 'an empty filter matches every trace');
+  assert.equal(everything.traceIds.length, 100, 'the default limit is 100');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('the table sorts by a clicked column, filters from the filter bar and a facet, and keeps few rows in the DOM', async () => {
+  const page = await newPage(session.browser, { viewport: { width: 1400, height: 800 } });
+  await openCorpus(page);
+  // Sorting by duration (largest first on the first click) puts the reference's order on screen.
+  await page.locator(inViewer('.tv-sort-button'), { hasText: 'Duration' }).click();
+  const expected = await page.evaluate(() => document.getElementById('viewer').query('', { sort: 'duration_ms desc', limit: 10 }));
+  await page.waitForFunction((first) => document.querySelector('trace-viewer').shadowRoot
+    .querySelector('.tv-table-row[aria-rowindex="2"]')?.dataset.traceId === first, expected.traceIds[0]);
+  assert.equal(await page.evaluate(() => document.getElementById('viewer').getAttribute('sort')), 'duration_ms desc');
+  // Scrolling top to bottom keeps the rendered rows within twice the visible ones.
+  const visibleRows = await page.evaluate(() => Math.ceil(document.querySelector('trace-viewer').shadowRoot.querySelector('.tv-table-scroll').clientHeight / 30));
+  let mostRows = 0;
+  for (let step = 0; step <= 10; step += 1) {
+    await page.evaluate((share) => {
+      const scroller = document.querySelector('trace-viewer').shadowRoot.querySelector('.tv-table-scroll');
+      scroller.scrollTop = (scroller.scrollHeight - scroller.clientHeight) * share;
+    }, step / 10);
+    const last = Math.round(1500 * step / 10);
+    await page.waitForFunction((position) => [...document.querySelector('trace-viewer').shadowRoot.querySelectorAll('.tv-table-row')]
+      .some((row) => Math.abs(Number(row.getAttribute('aria-rowindex')) - 2 - position) < 40), Math.min(last, 1499));
+    mostRows = Math.max(mostRows, await page.evaluate(() => document.querySelector('trace-viewer').shadowRoot.querySelectorAll('.tv-table-row').length));
+  }
+  assert.ok(mostRows <= 2 * visibleRows, `at most ${mostRows} rows in the DOM for ${visibleRows} visible`);
+  // A filter typed in the bar: the count and the rows follow, and filter-change says so.
+  const changes = [];
+  await page.exposeFunction('recordChange', (detail) => changes.push(detail));
+  await page.evaluate(() => document.getElementById('viewer').addEventListener('filter-change', (event) => window.recordChange(event.detail)));
+  await page.locator(inViewer('.tv-filter-input')).fill('status = error and intent = "complaint"');
+  await page.locator(inViewer('.tv-filter-input')).press('Enter');
+  const complaints = await page.evaluate(() => document.getElementById('viewer').query('status = error and intent = "complaint"'));
+  await page.waitForFunction((count) => document.querySelector('trace-viewer').shadowRoot.querySelector('.tv-table-summary').textContent
+    .startsWith(`${count} traces · ${count} failed`), complaints.count);
+  await waitUntil(() => changes.length > 0, 'filter-change');
+  assert.equal(changes.at(-1).count, complaints.count);
+  assert.equal(await page.evaluate(() => document.getElementById('viewer').filter), 'status = error and intent = "complaint"');
+  const shownIntents = await page.locator(inViewer('.tv-table-row')).evaluateAll((rows) => rows.map((row) => row.textContent));
+  assert.ok(shownIntents.length > 0 && shownIntents.every((text) => text.includes('complaint') && text.includes('error')), 'every row shown matches');
+  // A facet value narrows further.
+  await page.locator(inViewer('.tv-facet-value'), { hasText: 'treatment' }).first().click();
+  const narrowed = await page.evaluate(() => document.getElementById('viewer').filter);
+  assert.equal(narrowed, '(status = error and intent = "complaint") and variant = "treatment"');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a bad filter gets a message with its column, and the table carries on', async () => {
+  const page = await newPage(session.browser);
+  await openCorpus(page);
+  await page.locator(inViewer('.tv-filter-input')).fill('intent = "refund" and duration_ms > fast');
+  await page.locator(inViewer('.tv-filter-input')).press('Enter');
+  const message = await page.locator(inViewer('.tv-filter-error')).textContent();
+  assert.match(message, /column 37/);
+  assert.match(message, /duration_ms is a number/);
+  const rejected = await page.evaluate(() => document.getElementById('viewer').query('status = maybe').then(() => null, (error) => error.message));
+  assert.match(rejected, /column 10: status is one of ok, error/);
+  await page.locator(inViewer('.tv-filter-input')).fill('intent = "refund"');
+  await page.locator(inViewer('.tv-filter-input')).press('Enter');
+  await page.waitForFunction(() => !document.querySelector('trace-viewer').shadowRoot.querySelector('.tv-filter-error'));
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('opening a row reads only its lines, shows the trace, and Back returns to the same table', async () => {
+  const page = await newPage(session.browser, { viewport: { width: 1300, height: 800 } });
+  await openCorpus(page);
+  const opened = page.evaluate(() => new Promise((resolve) => document.getElementById('viewer').addEventListener('trace-open', (event) => resolve(event.detail), { once: true })));
+  const row = page.locator(inViewer('.tv-table-row[aria-rowindex="4"]'));
+  const traceId = await row.getAttribute('data-trace-id');
+  await row.click();
+  const detail = await opened;
+  assert.equal(detail.traceId, traceId);
+  const corpusBytes = readFileSync(join(repository, 'target', CORPUS)).length;
+  assert.ok(detail.bytesRead < corpusBytes / 200, `read ${detail.bytesRead} of ${corpusBytes} bytes`);
+  await page.locator(inViewer('.tv-back')).waitFor();
+  assert.equal(await page.evaluate(() => document.getElementById('viewer').traces.traces[0].traceId), traceId);
+  assert.match(await page.evaluate(() => location.hash), new RegExp(`trace=${traceId}`));
+  await page.locator(inViewer('.tv-back')).click();
+  await page.locator(inViewer('.tv-table-row-opened')).waitFor();
+  assert.equal(await page.locator(inViewer('.tv-table-row-opened')).getAttribute('data-trace-id'), traceId);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('reloading with the same files restores the filter, the sort and the opened trace from the URL hash', async () => {
+  const page = await newPage(session.browser);
+  const sources = `?src=/fixtures/otlp/${otlpFixture()}&src=${CORPUS}`;
+  await page.goto(`${session.server.url}${sources}`);
+  await page.locator(inViewer('.tv-filter-input')).waitFor();
+  await page.waitForFunction(() => !document.querySelector('trace-viewer').shadowRoot.querySelector('.tv-table-reading')
+    && document.querySelector('trace-viewer').shadowRoot.querySelector('.tv-table-row'));
+  await page.locator(inViewer('.tv-filter-input')).fill('feedback = thumbs_down');
+  await page.locator(inViewer('.tv-filter-input')).press('Enter');
+  await page.locator(inViewer('.tv-sort-button'), { hasText: 'Cost' }).click();
+  await page.waitForFunction(() => location.hash.includes('sort=cost'));
+  await page.locator(inViewer('.tv-table-row[aria-rowindex="3"]')).click();
+  await page.locator(inViewer('.tv-back')).waitFor();
+  const hash = await page.evaluate(() => location.hash);
+  const traceId = new URLSearchParams(hash.slice(1)).get('trace');
+  assert.ok(traceId && hash.includes('filter=feedback'), hash);
+  await page.reload();
+  await page.locator(inViewer('.tv-back')).waitFor({ timeout: 120_000 });
+  assert.equal(await page.evaluate(() => document.getElementById('viewer').traces.traces[0].traceId), traceId);
+  await page.locator(inViewer('.tv-back')).click();
+  assert.equal(await page.locator(inViewer('.tv-filter-input')).inputValue(), 'feedback = thumbs_down');
+  assert.equal(await page.locator(inViewer('.tv-table-header[aria-sort="descending"]')).textContent(), 'Cost ▼');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+/** The first OTLP fixture (a file of another tool's export, mixed into a corpus). */
+function otlpFixture() {
+  return readdirSync(join(repository, 'tests/fixtures/otlp')).filter((name) => name.endsWith('.json')).sort()[0];
+}
+
+test('a folder of files of different formats opens as one corpus, each file reported with its format', async () => {
+  const page = await newPage(session.browser);
+  await page.goto(session.server.url);
+  const folders = ['langfuse', 'langsmith', 'jaeger', 'zipkin', 'own', 'otlp'];
+  const names = folders.map((folder) => `${folder}/${readdirSync(join(repository, 'tests/fixtures', folder)).filter((name) => name.endsWith('.json')).sort()[0]}`);
+  const summary = await page.evaluate(async (paths) => {
+    const files = await Promise.all(paths.map(async (path) => new File([await (await fetch(`/fixtures/${path}`)).blob()], path.split('/').pop())));
+    return document.getElementById('viewer').load(files);
+  }, names);
+  assert.equal(summary.format, 'corpus');
+  assert.equal(summary.files.length, folders.length);
+  for (const report of summary.files) assert.ok(report.traces > 0 && report.formats.length > 0, JSON.stringify(report));
+  const formats = new Set(summary.files.flatMap((report) => report.formats));
+  assert.ok(formats.size >= 5, [...formats].join(', '));
+  const { count } = await page.evaluate(() => document.getElementById('viewer').query());
+  assert.equal(count, summary.traceCount);
+  await page.locator(inViewer('.tv-file-reports summary')).click();
+  assert.equal(await page.locator(inViewer('.tv-file-reports > ul > li')).count(), folders.length);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('appendData streams traces in: new rows appear under the current filter, indexed in the worker', async () => {
+  const page = await newPage(session.browser);
+  await page.goto(session.server.url);
+  await page.waitForFunction(() => customElements.get('trace-viewer'));
+  const lines = readFileSync(join(repository, 'target', CORPUS), 'utf8').split('\n').filter(Boolean);
+  const expected = answers.find((answer) => answer.filter === 'status = error').count;
+  await page.evaluate(() => {
+    const viewer = document.getElementById('viewer');
+    viewer.clear();
+    viewer.setAttribute('filter', 'status = error');
+  });
+  // 5,000 traces a second: a chunk of 250 lines every 50 ms, each cut in the middle of a line.
+  const counts = [];
+  for (let first = 0; first < lines.length; first += 250) {
+    const chunk = `${lines.slice(first, first + 250).join('\n')}\n`;
+    const cut = Math.floor(chunk.length / 2);
+    await page.evaluate(([left, right]) => {
+      const viewer = document.getElementById('viewer');
+      viewer.appendData(left);
+      viewer.appendData(new TextEncoder().encode(right));
+    }, [chunk.slice(0, cut), chunk.slice(cut)]);
+    await page.waitForTimeout(50);
+    counts.push(await page.evaluate(() => document.getElementById('viewer').query('status = error', { limit: 0 }).then((answer) => answer.count, () => 0)));
+  }
+  // The last lines are indexed once the worker has taken them in.
+  let last = counts.at(-1);
+  while (last !== expected) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    last = await page.evaluate(() => document.getElementById('viewer').query('status = error', { limit: 0 }).then((answer) => answer.count));
+  }
+  await page.waitForFunction((count) => document.querySelector('trace-viewer').shadowRoot.querySelector('.tv-table-summary')?.textContent
+    .startsWith(`${count.toLocaleString('en-US')} traces`), expected, { timeout: 60_000 });
+  for (let index = 1; index < counts.length; index += 1) assert.ok(counts[index] >= counts[index - 1], 'the count only grows');
+  assert.ok(counts.filter((count, index) => index > 0 && count > counts[index - 1]).length > 3, 'rows appeared as chunks came');
+  const rows = await page.locator(inViewer('.tv-table-row')).evaluateAll((found) => found.map((row) => row.textContent));
+  assert.ok(rows.length > 0 && rows.every((text) => text.includes('error')), 'every row shown is under the filter');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
