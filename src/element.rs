@@ -6,8 +6,7 @@ use web_sys::ShadowRoot;
 
 use serde::Serialize;
 use trace_viewer_core::contract::LoadSummary;
-use trace_viewer_core::corpus::facets::{CorpusTotals, Facet};
-use trace_viewer_core::corpus::{CorpusProgress, FileReport, TableWindow};
+use trace_viewer_core::corpus::{wire, CorpusProgress};
 use trace_viewer_core::model::{ImportWarning, Trace};
 use trace_viewer_ui::{mount_viewer, LoadedFile, MountedViewer, ViewMode};
 
@@ -106,12 +105,16 @@ impl ViewerHandle {
         self.viewer.state.corpus.stop();
     }
 
-    /// How far the worker has read (`{ traces, spansRead, bytesRead, files }`), and whether it still reads.
+    /// How far the worker has read, and whether it still reads.
     #[wasm_bindgen(js_name = corpusProgress)]
-    pub fn corpus_progress(&self, progress: JsValue, reading: bool) -> Result<(), JsError> {
-        let progress: CorpusProgress = serde_wasm_bindgen::from_value(progress)?;
+    pub fn corpus_progress(&self, traces: f64, spans_read: f64, bytes_read: f64, files: f64, reading: bool) {
+        let progress = CorpusProgress {
+            traces: traces as u64,
+            spans_read: spans_read as u64,
+            bytes_read: bytes_read as u64,
+            files: files as u64,
+        };
         self.viewer.state.corpus.show_progress(progress, reading);
-        Ok(())
     }
 
     /// The filter the table now shows (the element's `filter`).
@@ -132,24 +135,19 @@ impl ViewerHandle {
         self.viewer.state.corpus.set_query(filter, sort);
     }
 
-    /// A query's answer: the count, and a window of rows (`{ count, offset, rows }`).
+    /// A window of rows and the matching count, as the corpus worker wrote them (`corpus::wire`).
     #[wasm_bindgen(js_name = corpusWindow)]
-    pub fn corpus_window(&self, window: JsValue) -> Result<(), JsError> {
-        let window: TableWindow = serde_wasm_bindgen::from_value(window)?;
+    pub fn corpus_window(&self, bytes: &[u8]) -> Result<(), JsError> {
+        let window = wire::decode_window(bytes).map_err(|error| JsError::new(&error.to_string()))?;
         self.viewer.state.corpus.show_window(window.count, window.offset as usize, window.rows);
         Ok(())
     }
 
-    /// Totals and facets (`{ totals, facets }`).
+    /// Totals and facets, as the corpus worker wrote them.
     #[wasm_bindgen(js_name = corpusOverview)]
-    pub fn corpus_overview(&self, overview: JsValue) -> Result<(), JsError> {
-        #[derive(serde::Deserialize)]
-        struct Overview {
-            totals: CorpusTotals,
-            facets: Vec<Facet>,
-        }
-        let overview: Overview = serde_wasm_bindgen::from_value(overview)?;
-        self.viewer.state.corpus.show_overview(overview.totals, overview.facets);
+    pub fn corpus_overview(&self, bytes: &[u8]) -> Result<(), JsError> {
+        let (totals, facets) = wire::decode_overview(bytes).map_err(|error| JsError::new(&error.to_string()))?;
+        self.viewer.state.corpus.show_overview(totals, facets);
         Ok(())
     }
 
@@ -159,11 +157,10 @@ impl ViewerHandle {
         self.viewer.state.corpus.show_filter_error(message, column as usize);
     }
 
-    /// The columns the corpus has, and the files' reports.
+    /// The columns the corpus has, and the files' reports, as the corpus worker wrote them.
     #[wasm_bindgen(js_name = corpusDetails)]
-    pub fn corpus_details(&self, columns: JsValue, reports: JsValue) -> Result<(), JsError> {
-        let columns: Vec<String> = serde_wasm_bindgen::from_value(columns)?;
-        let reports: Vec<FileReport> = serde_wasm_bindgen::from_value(reports)?;
+    pub fn corpus_details(&self, bytes: &[u8]) -> Result<(), JsError> {
+        let (columns, reports) = wire::decode_details(bytes).map_err(|error| JsError::new(&error.to_string()))?;
         self.viewer.state.corpus.show_details(columns, reports);
         Ok(())
     }

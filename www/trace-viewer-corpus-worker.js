@@ -200,8 +200,9 @@ export class CorpusWorker {
       case 'window': return this.corpus.window(args[0], args[1], args[2], args[3]);
       case 'overview': return this.corpus.overview(args[0]);
       case 'columns': return this.corpus.columns();
+      case 'details': return this.corpus.details();
       case 'reports': return this.corpus.fileReports();
-      case 'indexBytes': return this.corpus.indexBytes();
+      case 'indexBytes': return { ...this.corpus.indexBytes(), memoryBytes: this.corpus.memoryBytes() };
       case 'progress': return { ...this.corpus.progress(), reading: this.#reading || this.#queue.length > 0 };
       case 'open': return this.open(request, args[0]);
       default: throw new Error(`Unknown corpus request ${call}.`);

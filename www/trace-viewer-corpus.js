@@ -128,7 +128,7 @@ export class CorpusSession {
 
   /**
    * Asks the worker; resolves with its answer.
-   * @param {'query' | 'window' | 'overview' | 'columns' | 'reports' | 'indexBytes' | 'progress' | 'open'} call
+   * @param {'query' | 'window' | 'overview' | 'columns' | 'details' | 'reports' | 'indexBytes' | 'progress' | 'open'} call
    * @param {...unknown} args
    * @returns {Promise<any>}
    */

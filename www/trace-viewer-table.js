@@ -78,7 +78,7 @@ export class CorpusTable {
   /** @param {CorpusProgress & { reading: boolean }} progress */
   #onProgress(progress) {
     if (this.#ended) return;
-    this.host.handle()?.corpusProgress(progress, progress.reading);
+    this.host.handle()?.corpusProgress(progress.traces, progress.spansRead, progress.bytesRead, progress.files, progress.reading);
     this.refresh().then(() => {
       // Everything is read and the table shows the last of it.
       if (!progress.reading) this.#resolveFinished();
@@ -125,8 +125,8 @@ export class CorpusTable {
   }
 
   async #details() {
-    const [columns, reports] = await Promise.all([this.session.ask('columns'), this.session.ask('reports')]);
-    if (!this.#ended) this.host.handle()?.corpusDetails(columns, reports);
+    const details = await this.session.ask('details');
+    if (!this.#ended) this.host.handle()?.corpusDetails(details);
   }
 
   /** Asks for the wanted window, unless one is under way (then once it has come). */

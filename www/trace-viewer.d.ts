@@ -217,7 +217,11 @@ declare global {
 export interface TraceViewerAttributes {
   src?: string;
   theme?: 'light' | 'dark';
-  view?: 'auto' | 'list' | 'trace';
+  view?: 'auto' | 'list' | 'trace' | 'table';
+  /** The traces table's filter (see `query()`). */
+  filter?: string;
+  /** The traces table's sort, such as `"duration_ms desc"`. */
+  sort?: string;
   'selected-trace'?: string;
   'selected-span'?: string;
   class?: string;

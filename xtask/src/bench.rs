@@ -66,7 +66,32 @@ pub fn bench() -> Result<(), String> {
     std::fs::write(&lean, &lean_text).map_err(|error| format!("{}: {error}", lean.display()))?;
     println!("\n== scale: {} ({SCALE_BENCH_SPANS} lean spans, {:.1} MB)", lean.display(), lean_text.len() as f64 / 1e6);
     drop(lean_text);
-    run(Command::new("node").arg(root.join("xtask/bench/scale.mjs")).arg(&lean).current_dir(&root))
+    run(Command::new("node").arg(root.join("xtask/bench/scale.mjs")).arg(&lean).current_dir(&root))?;
+    corpus_bench(CORPUS_BENCH_TRACES)
+}
+
+/// Traces in the corpus benchmark's generated OTLP JSON Lines file (~6 spans each, ~3.3 KB a trace).
+pub const CORPUS_BENCH_TRACES: u64 = 1_000_000;
+
+/// `cargo xtask bench-corpus [--traces N]`: the corpus benchmark alone (see xtask/bench/corpus.mjs).
+pub fn corpus_bench_command(arguments: &[String]) -> Result<(), String> {
+    build::build_all()?;
+    tools::ensure_chromium()?;
+    let traces = arguments
+        .iter()
+        .position(|argument| argument == "--traces")
+        .and_then(|at| arguments.get(at + 1))
+        .map_or(Ok(CORPUS_BENCH_TRACES), |text| text.parse())
+        .map_err(|_| "--traces takes a number")?;
+    corpus_bench(traces)
+}
+
+fn corpus_bench(traces: u64) -> Result<(), String> {
+    let root = repository();
+    let file = crate::generate::write_otlp_corpus(traces, &root.join("target/corpus"))?;
+    let size = std::fs::metadata(&file).map_err(|error| error.to_string())?.len();
+    println!("\n== corpus: {} ({traces} traces, {:.1} MB)", file.display(), size as f64 / 1e6);
+    run(Command::new("node").arg(root.join("xtask/bench/corpus.mjs")).arg(&file).current_dir(&root))
 }
 
 /// Imports a file natively a few times and prints the best time and throughput.

@@ -3,15 +3,14 @@
 //! one trace per line: `corpus-N.otlp.jsonl` and `corpus-N.own.jsonl`, by default in
 //! `target/corpus/`. Deterministic: the same N always writes the same bytes.
 
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 use trace_viewer_core::export::to_own_format;
-use trace_viewer_core::generate::corpus::otlp_json_lines;
 use trace_viewer_core::import::import_text;
 use trace_viewer_core::model::TraceSet;
 
-/// Traces generated and imported at a time (the own format is written from imported traces).
+/// Lines imported at a time to write the own format (from the imported traces).
 const BATCH_TRACES: u64 = 50_000;
 
 pub fn generate(arguments: &[String]) -> Result<(), String> {
@@ -29,31 +28,59 @@ pub fn generate(arguments: &[String]) -> Result<(), String> {
 }
 
 /// Writes both files of an N-trace corpus into `out` (skipped when they exist); returns their paths.
+/// The own format is converted from the OTLP file a batch of lines at a time, keeping memory flat.
 pub fn write_corpus(traces: u64, out: &std::path::Path) -> Result<(PathBuf, PathBuf), String> {
-    std::fs::create_dir_all(out).map_err(|error| format!("{}: {error}", out.display()))?;
-    let otlp_path = out.join(format!("corpus-{traces}.otlp.jsonl"));
+    let otlp_path = write_otlp_corpus(traces, out)?;
     let own_path = out.join(format!("corpus-{traces}.own.jsonl"));
-    if otlp_path.exists() && own_path.exists() {
+    if own_path.exists() {
         return Ok((otlp_path, own_path));
     }
-    let create = |path: &PathBuf| {
-        std::fs::File::create(path).map(std::io::BufWriter::new).map_err(|error| format!("{}: {error}", path.display()))
-    };
-    let (mut otlp, mut own) = (create(&otlp_path)?, create(&own_path)?);
-    let write_error = |error: std::io::Error| error.to_string();
-    // The corpus's lines are generated whole (the generator places split traces a few lines on);
-    // written and converted a batch of lines at a time to keep memory flat.
-    let text = otlp_json_lines(traces);
-    otlp.write_all(text.as_bytes()).map_err(write_error)?;
-    let lines: Vec<&str> = text.lines().collect();
-    for batch in lines.chunks(BATCH_TRACES as usize) {
-        let set = import_text(&batch.join("\n"), None).map_err(|error| error.to_string())?;
-        for trace in set.traces {
-            let one = TraceSet { format: set.format.clone(), traces: vec![trace], warnings: Vec::new() };
-            writeln!(own, "{}", to_own_format(&one)).map_err(write_error)?;
+    let file = std::fs::File::create(&own_path).map_err(|error| format!("{}: {error}", own_path.display()))?;
+    let mut own = std::io::BufWriter::new(file);
+    let reader = std::io::BufReader::new(std::fs::File::open(&otlp_path).map_err(|error| error.to_string())?);
+    let mut batch: Vec<String> = Vec::new();
+    let mut lines = reader.lines();
+    loop {
+        let line = lines.next().transpose().map_err(|error| error.to_string())?;
+        let done = line.is_none();
+        batch.extend(line);
+        if batch.len() as u64 >= BATCH_TRACES || (done && !batch.is_empty()) {
+            let set = import_text(&batch.join("\n"), None).map_err(|error| error.to_string())?;
+            for trace in set.traces {
+                let one = TraceSet { format: set.format.clone(), traces: vec![trace], warnings: Vec::new() };
+                writeln!(own, "{}", to_own_format(&one)).map_err(|error| error.to_string())?;
+            }
+            batch.clear();
+        }
+        if done {
+            break;
         }
     }
-    otlp.flush().map_err(write_error)?;
-    own.flush().map_err(write_error)?;
+    own.flush().map_err(|error| error.to_string())?;
     Ok((otlp_path, own_path))
+}
+
+/// Writes only the OTLP/JSON Lines file of an N-trace corpus (streamed; skipped when it exists).
+pub fn write_otlp_corpus(traces: u64, out: &std::path::Path) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(out).map_err(|error| format!("{}: {error}", out.display()))?;
+    let path = out.join(format!("corpus-{traces}.otlp.jsonl"));
+    if path.exists() {
+        return Ok(path);
+    }
+    let partial = out.join(format!("corpus-{traces}.otlp.jsonl.partial"));
+    let file = std::fs::File::create(&partial).map_err(|error| format!("{}: {error}", partial.display()))?;
+    let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
+    let mut failure = None;
+    trace_viewer_core::generate::corpus::write_otlp_json_lines(traces, &mut |line| {
+        if failure.is_none() {
+            failure = writer.write_all(line.as_bytes()).err();
+        }
+    });
+    if let Some(error) = failure {
+        return Err(error.to_string());
+    }
+    writer.flush().map_err(|error| error.to_string())?;
+    drop(writer);
+    std::fs::rename(&partial, &path).map_err(|error| error.to_string())?;
+    Ok(path)
 }

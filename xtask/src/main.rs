@@ -3,7 +3,8 @@
 //! - `demo`    install what is missing, build, and serve the viewer with the bundled example
 //! - `build`   build the optimised wasm and the npm package into `pkg/`
 //! - `test`    build, then run native, in-browser (wasm-bindgen-test) and end-to-end tests
-//! - `bench`   build, then measure sizes and load time in headless Chromium
+//! - `bench`   build, then measure sizes and load time in headless Chromium (`bench-corpus` runs
+//!   only the corpus part: `cargo xtask bench-corpus --traces N`)
 //! - `serve`   serve `www/` and `pkg/` as they are
 //! - `gen corpus --traces N` write a generated corpus (OTLP JSON Lines and the own format)
 //! - `typecheck` type-check the element's JavaScript against the built `pkg/wasm` declarations
@@ -35,13 +36,14 @@ fn main() -> ExitCode {
         "build" => build::build_all(),
         "test" => test(),
         "bench" => bench::bench(),
+        "bench-corpus" => bench::corpus_bench_command(rest),
         "import-speed" => bench::import_speed(rest.first().map(String::as_str).unwrap_or_default()),
         "serve" => serve(rest),
         "typecheck" => typecheck::typecheck(&repository()),
         "fuzz" => fuzz::fuzz(rest),
         "gen" => generate::generate(rest),
         _ => {
-            eprintln!("usage: cargo xtask <demo [--port N] | build | test | bench | typecheck | fuzz [--seconds N] | gen corpus --traces N | serve [--port N]>");
+            eprintln!("usage: cargo xtask <demo [--port N] | build | test | bench | bench-corpus [--traces N] | typecheck | fuzz [--seconds N] | gen corpus --traces N | serve [--port N]>");
             return if command == "help" { ExitCode::SUCCESS } else { ExitCode::FAILURE };
         }
     };

@@ -1,8 +1,6 @@
 //! What each column of the traces table is called and how a row's value is written in it: one
 //! place for headers, cells, alignment and which columns sort descending first.
 
-use leptos::prelude::*;
-
 use trace_viewer_core::corpus::TableRow;
 use trace_viewer_core::model::{format_count, format_duration_ns, format_rfc3339_ns};
 use trace_viewer_core::view::present::format_cost_usd;
@@ -55,53 +53,62 @@ fn short_time(start_ms: f64) -> String {
     text.get(..19).map(|prefix| prefix.replace('T', " ")).unwrap_or(text)
 }
 
+/// What a cell shows: its text, and a class (`""` for plain text). One shape for every column
+/// keeps the table's rendering code small.
+pub struct CellContent {
+    pub text: String,
+    pub class: &'static str,
+}
+
+fn plain(text: String) -> CellContent {
+    CellContent { text, class: "" }
+}
+
 /// The cell of `column` for `row`.
-pub fn cell(column: &str, row: &TableRow) -> AnyView {
-    let text = |value: String| view! { <span>{value}</span> }.into_any();
+pub fn cell(column: &str, row: &TableRow) -> CellContent {
     match column {
-        "name" => {
-            let name = if row.name.is_empty() { "(unnamed)".to_string() } else { row.name.clone() };
-            view! { <span class="tv-table-name">{name}</span> }.into_any()
-        }
-        "input" => text(row.input.clone().unwrap_or_default()),
-        "output" => text(row.output.clone().unwrap_or_default()),
-        "start" => text(short_time(row.start_ms)),
-        "duration_ms" => text(format_duration_ns((row.duration_ms * 1e6) as u64)),
+        "name" if row.name.is_empty() => CellContent { text: "(unnamed)".into(), class: "tv-table-name" },
+        "name" => CellContent { text: row.name.clone(), class: "tv-table-name" },
+        "input" => plain(row.input.clone().unwrap_or_default()),
+        "output" => plain(row.output.clone().unwrap_or_default()),
+        "start" => plain(short_time(row.start_ms)),
+        "duration_ms" => plain(format_duration_ns((row.duration_ms * 1e6) as u64)),
+        "status" if row.errors == 1 => CellContent { text: "1 error".into(), class: "tv-chip tv-chip-error" },
         "status" if row.errors > 0 => {
-            let label = if row.errors == 1 { "1 error".to_string() } else { format!("{} errors", row.errors) };
-            view! { <span class="tv-chip tv-chip-error">{label}</span> }.into_any()
+            CellContent { text: format!("{} errors", row.errors), class: "tv-chip tv-chip-error" }
         }
-        "status" => view! { <span class="tv-chip tv-chip-ok">"ok"</span> }.into_any(),
-        "errors" => text(row.errors.to_string()),
-        "spans" => text(format_count(u64::from(row.spans))),
-        "intent" => text(row.intent.clone().unwrap_or_default()),
-        "model" => text(row.models.join(", ")),
-        "tool" => text(row.tools.join(", ")),
-        "variant" => text(row.variant.clone().unwrap_or_default()),
-        "user" => text(row.user.clone().unwrap_or_default()),
-        "session" => text(row.session.clone().unwrap_or_default()),
-        "feedback" => view! {
-            <span class="tv-chips">
-                {row.feedback.iter().map(|signal| {
-                    let negative = matches!(signal.as_str(), "thumbs_down" | "abandoned");
-                    let label = signal.replace('_', " ");
-                    view! { <span class="tv-chip" class:tv-chip-error=negative>{label}</span> }
-                }).collect_view()}
-            </span>
+        "status" => CellContent { text: "ok".into(), class: "tv-chip tv-chip-ok" },
+        "errors" => plain(row.errors.to_string()),
+        "spans" => plain(format_count(u64::from(row.spans))),
+        "intent" => plain(row.intent.clone().unwrap_or_default()),
+        "model" => plain(row.models.join(", ")),
+        "tool" => plain(row.tools.join(", ")),
+        "variant" => plain(row.variant.clone().unwrap_or_default()),
+        "user" => plain(row.user.clone().unwrap_or_default()),
+        "session" => plain(row.session.clone().unwrap_or_default()),
+        "feedback" if row.feedback.is_empty() => plain(String::new()),
+        "feedback" => {
+            let negative = row.feedback.iter().any(|signal| matches!(signal.as_str(), "thumbs_down" | "abandoned"));
+            let text = row.feedback.iter().map(|signal| signal.replace('_', " ")).collect::<Vec<_>>().join(" · ");
+            CellContent { text, class: if negative { "tv-chip tv-chip-error" } else { "tv-chip" } }
         }
-        .into_any(),
-        "tokens" => text(format_count(row.tokens as u64)),
-        "cost" => text(row.cost_usd.map(format_cost_usd).unwrap_or_default()),
-        "documents" => text(row.documents.to_string()),
-        "trace_id" => text(row.trace_id.clone()),
+        "tokens" => plain(format_count(row.tokens as u64)),
+        "cost" => plain(row.cost_usd.map(format_cost_usd).unwrap_or_default()),
+        "documents" => plain(row.documents.to_string()),
+        "trace_id" => plain(row.trace_id.clone()),
         other => {
             if let Some(name) = other.strip_prefix("score.") {
                 let name = name.trim_matches('"');
-                let value = row.scores.iter().find(|(known, _)| known == name).map(|(_, value)| value.to_string());
-                return text(value.unwrap_or_default());
+                return plain(
+                    row.scores
+                        .iter()
+                        .find(|(known, _)| known == name)
+                        .map(|(_, value)| value.to_string())
+                        .unwrap_or_default(),
+                );
             }
             let key = other.strip_prefix("attr.").unwrap_or(other).trim_matches('"');
-            text(
+            plain(
                 row.attributes
                     .iter()
                     .find(|(known, _)| known == key)

@@ -10,7 +10,7 @@ use super::corpus_state::{
     sort_text, CorpusState, OpenRequest, QueryRequest, SortColumn, WindowRequest, ROW_HEIGHT_PX,
 };
 use super::facet_panel::FacetPanel;
-use super::table_cells::{cell, column_label, is_numeric, is_sortable};
+use super::table_cells::{cell, column_label, is_numeric, is_sortable, CellContent};
 use super::ViewerState;
 use trace_viewer_core::model::{format_count, format_duration_ns};
 use trace_viewer_core::view::present::format_cost_usd;
@@ -321,8 +321,9 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
                                 };
                                 let failed = row.errors > 0;
                                 let cells = corpus.columns.get_untracked().iter().map(|column| {
-                                    let numeric = is_numeric(column);
-                                    view! { <div class="tv-table-cell" class:tv-number=numeric role="gridcell">{cell(column, &row)}</div> }
+                                    let CellContent { text, class } = cell(column, &row);
+                                    let cell_class = if is_numeric(column) { "tv-table-cell tv-number" } else { "tv-table-cell" };
+                                    view! { <div class=cell_class role="gridcell"><span class=class>{text}</span></div> }
                                 }).collect_view();
                                 view! {
                                     <div

@@ -4,9 +4,10 @@
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use trace_viewer_core::corpus::query::QueryError;
-use trace_viewer_core::corpus::Corpus;
+use trace_viewer_core::corpus::{wire, Corpus};
 
 #[wasm_bindgen(js_name = Corpus)]
 #[derive(Default)]
@@ -66,23 +67,24 @@ impl WorkerCorpus {
         self.corpus.query(filter, sort, limit as usize).map(|answer| to_js(&answer)).map_err(query_error)
     }
 
-    /// `{ count, offset, rows }`: rows `offset..offset + limit` of the table.
-    pub fn window(&mut self, filter: &str, sort: &str, offset: u32, limit: u32) -> Result<JsValue, JsValue> {
+    /// Rows `offset..offset + limit` of the table and the matching count, as bytes for the page
+    /// (`corpus::wire`).
+    pub fn window(&mut self, filter: &str, sort: &str, offset: u32, limit: u32) -> Result<Vec<u8>, JsValue> {
         self.corpus
             .window(filter, sort, offset as usize, limit as usize)
-            .map(|window| to_js(&window))
+            .map(|window| wire::encode_window(&window))
             .map_err(query_error)
     }
 
-    /// `{ totals, facets }` over the rows `filter` keeps.
-    pub fn overview(&mut self, filter: &str) -> Result<JsValue, JsValue> {
-        #[derive(Serialize)]
-        struct Overview {
-            totals: trace_viewer_core::corpus::facets::CorpusTotals,
-            facets: Vec<trace_viewer_core::corpus::facets::Facet>,
-        }
+    /// The totals and facets over the rows `filter` keeps, as bytes for the page.
+    pub fn overview(&mut self, filter: &str) -> Result<Vec<u8>, JsValue> {
         let (totals, facets) = self.corpus.overview(filter).map_err(query_error)?;
-        Ok(to_js(&Overview { totals, facets }))
+        Ok(wire::encode_overview(&totals, &facets))
+    }
+
+    /// The columns and the files' reports, as bytes for the page.
+    pub fn details(&self) -> Vec<u8> {
+        wire::encode_details(&self.corpus.columns(), &self.corpus.file_reports())
     }
 
     /// The columns a table may show (fixed ones, then scores and attributes).
@@ -100,6 +102,16 @@ impl WorkerCorpus {
     #[wasm_bindgen(js_name = rangesOf)]
     pub fn ranges_of(&self, trace_id: &str) -> JsValue {
         self.corpus.ranges_of(trace_id).map_or(JsValue::NULL, |ranges| to_js(&ranges))
+    }
+
+    /// The worker's WebAssembly memory, in bytes (what the index and the reading take), for the bench.
+    #[wasm_bindgen(js_name = memoryBytes)]
+    pub fn memory_bytes(&self) -> f64 {
+        wasm_bindgen::memory()
+            .unchecked_into::<js_sys::WebAssembly::Memory>()
+            .buffer()
+            .unchecked_into::<js_sys::ArrayBuffer>()
+            .byte_length() as f64
     }
 
     /// Index bytes per column (previews apart) and the previews' bytes, for the bench.

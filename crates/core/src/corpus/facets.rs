@@ -2,7 +2,7 @@
 //! and the summary line (how many traces, how many failed, the 95th percentile duration by nearest
 //! rank over every row, total cost and tokens).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::dictionary::{SetColumn, StringColumn, ABSENT};
 use super::index::CorpusIndex;
@@ -15,14 +15,14 @@ pub const FACET_VALUES: usize = 10;
 pub const FACET_FIELDS: [&str; 9] =
     ["status", "feedback", "intent", "model", "tool", "variant", "name", "user", "session"];
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FacetValue {
     pub value: String,
     pub count: u64,
 }
 
 /// One column's most frequent values among the matching rows.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Facet {
     pub field: String,
     /// Up to [`FACET_VALUES`], most frequent first, ties by value.
@@ -34,7 +34,7 @@ pub struct Facet {
 }
 
 /// The facts of the summary line over the matching rows.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Serialize, Default)]
 pub struct CorpusTotals {
     pub traces: u64,
     pub failed: u64,

@@ -5,7 +5,7 @@
 use std::cmp::Ordering;
 
 use super::dictionary::{Dictionary, StringColumn, ABSENT};
-use super::index::{CorpusIndex, FAILED};
+use super::index::{CorpusIndex, SpanKindFacts, FAILED};
 use super::query::{contains_ignoring_case, Field, Filter, Literal, Operator, SpanField, SpanFilter};
 use super::summary::feedback_bit;
 use crate::model::{parse_rfc3339_ns, SpanKind};
@@ -54,8 +54,12 @@ fn evaluate(index: &CorpusIndex, filter: &Filter) -> Vec<bool> {
                 .collect()
         }
         Filter::AnySpan(predicate) => {
+            // Worked out once per distinct combination of span facts, then looked up per span.
             let compiled = CompiledSpanFilter::new(index, predicate);
-            (0..rows).map(|row| index.span_ranges(row).flatten().any(|span| compiled.holds(index, span))).collect()
+            let holds: Vec<bool> = index.spans.kinds.iter().map(|facts| compiled.holds(facts)).collect();
+            (0..rows)
+                .map(|row| index.span_ranges(row).flatten().any(|span| holds[index.spans.facts[span] as usize]))
+                .collect()
         }
     }
 }
@@ -226,17 +230,16 @@ impl CompiledSpanFilter {
         }
     }
 
-    fn holds(&self, index: &CorpusIndex, span: usize) -> bool {
-        let kind_and_status = index.spans.kind_and_status[span];
-        let kind = usize::from(kind_and_status & !FAILED).min(7);
+    fn holds(&self, facts: &SpanKindFacts) -> bool {
+        let kind = usize::from(facts.kind_and_status & !FAILED).min(7);
         match self {
-            CompiledSpanFilter::And(left, right) => left.holds(index, span) && right.holds(index, span),
-            CompiledSpanFilter::Or(left, right) => left.holds(index, span) || right.holds(index, span),
-            CompiledSpanFilter::Not(inner) => !inner.holds(index, span),
+            CompiledSpanFilter::And(left, right) => left.holds(facts) && right.holds(facts),
+            CompiledSpanFilter::Or(left, right) => left.holds(facts) || right.holds(facts),
+            CompiledSpanFilter::Not(inner) => !inner.holds(facts),
             CompiledSpanFilter::Kind(kinds) => kinds[kind],
-            CompiledSpanFilter::Failed(failed) => (kind_and_status & FAILED != 0) == *failed,
-            CompiledSpanFilter::Name(matches) => matches[index.spans.name[span] as usize],
-            CompiledSpanFilter::Detail { kinds, matches } => kinds[kind] && matches[index.spans.detail[span] as usize],
+            CompiledSpanFilter::Failed(failed) => (facts.kind_and_status & FAILED != 0) == *failed,
+            CompiledSpanFilter::Name(matches) => matches[facts.name as usize],
+            CompiledSpanFilter::Detail { kinds, matches } => kinds[kind] && matches[facts.detail as usize],
         }
     }
 }

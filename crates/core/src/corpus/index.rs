@@ -27,17 +27,48 @@ pub enum TraceSource {
 
 const KEPT_FILE: u32 = u32::MAX;
 
-/// A span's facts for span-level predicates: its name and its model or tool (one dictionary),
-/// its kind and whether it failed (one byte).
+/// A span's facts for span-level predicates: its name, its model or tool, its kind and whether it
+/// failed. Most spans of a corpus share a few such combinations, so each distinct one is stored
+/// once (`kinds`) and a span holds its number: four bytes a span, and a predicate is worked out
+/// once per combination, not once per span.
 #[derive(Default, Debug)]
 pub struct SpanTable {
     pub names: Dictionary,
     pub details: Dictionary,
-    pub name: Vec<u32>,
-    /// A model call's model, a tool span's tool (`ABSENT` otherwise).
-    pub detail: Vec<u32>,
+    /// Each distinct (name, detail, kind and status), numbered from 0.
+    pub kinds: Vec<SpanKindFacts>,
+    numbers: HashMap<SpanKindFacts, u32>,
+    /// Per span, its combination's number.
+    pub facts: Vec<u32>,
+}
+
+/// One distinct combination of a span's facts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SpanKindFacts {
+    pub name: u32,
+    /// A model call's model, a tool span's tool (`ABSENT` otherwise), in `SpanTable::details`.
+    pub detail: u32,
     /// The kind's place in [`SpanKind::ALL`] in the low bits, `FAILED` set when the span failed.
-    pub kind_and_status: Vec<u8>,
+    pub kind_and_status: u8,
+}
+
+impl SpanTable {
+    fn push(&mut self, facts: SpanKindFacts) {
+        let next = self.kinds.len() as u32;
+        let number = *self.numbers.entry(facts).or_insert(next);
+        if number == next {
+            self.kinds.push(facts);
+        }
+        self.facts.push(number);
+    }
+
+    pub fn len(&self) -> usize {
+        self.facts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.facts.is_empty()
+    }
 }
 
 pub const FAILED: u8 = 0x80;
@@ -366,13 +397,16 @@ impl CorpusIndex {
     }
 
     fn push_spans(&mut self, summary: &TraceSummary) -> u32 {
-        let first = saturating_u32(self.spans.name.len() as u64);
+        let first = saturating_u32(self.spans.len() as u64);
         for span in &summary.spans {
-            self.spans.name.push(self.spans.names.intern(&span.name));
-            let detail = span.model.as_deref().or(span.tool.as_deref());
-            self.spans.detail.push(self.spans.details.intern_option(detail));
+            let name = self.spans.names.intern(&span.name);
+            let detail = self.spans.details.intern_option(span.model.as_deref().or(span.tool.as_deref()));
             let kind = SpanKind::ALL.iter().position(|kind| *kind == span.kind).unwrap_or(0) as u8;
-            self.spans.kind_and_status.push(kind | if span.failed { FAILED } else { 0 });
+            self.spans.push(SpanKindFacts {
+                name,
+                detail,
+                kind_and_status: kind | if span.failed { FAILED } else { 0 },
+            });
         }
         first
     }
@@ -440,7 +474,8 @@ impl CorpusIndex {
             ("tools".to_string(), set_column(&self.tools)),
             (
                 "span facts".to_string(),
-                self.spans.name.len() * 9
+                self.spans.facts.len() * 4
+                    + self.spans.kinds.len() * 24
                     + self.spans.names.heap_bytes()
                     + self.spans.details.heap_bytes()
                     + rows * 8

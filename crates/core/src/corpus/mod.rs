@@ -12,8 +12,9 @@ pub mod ingest;
 pub mod query;
 pub mod sort;
 pub mod summary;
+pub mod wire;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use self::facets::{facet, totals, CorpusTotals, Facet, FACET_FIELDS};
 use self::index::{CorpusIndex, TraceSource};
@@ -26,7 +27,7 @@ use self::summary::FEEDBACK_SIGNALS;
 pub const MAX_LOG_BYTES: u64 = 64 << 20;
 
 /// The answer to `query(filter, { sort, limit })`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct QueryAnswer {
     pub count: u64,
     #[serde(rename = "traceIds")]
@@ -34,7 +35,7 @@ pub struct QueryAnswer {
 }
 
 /// One row of the traces table, as the page shows it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TableRow {
     pub trace_id: String,
@@ -62,7 +63,7 @@ pub struct TableRow {
 }
 
 /// A window of the table: the matching count, the totals line and the rows asked for.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TableWindow {
     pub count: u64,
     pub offset: u64,
@@ -70,7 +71,7 @@ pub struct TableWindow {
 }
 
 /// How far reading has come, for the progress line.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CorpusProgress {
     pub traces: u64,
@@ -80,7 +81,7 @@ pub struct CorpusProgress {
 }
 
 /// Per-file facts and problems, listed under the table.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FileReport {
     pub name: String,
@@ -92,7 +93,7 @@ pub struct FileReport {
 }
 
 /// A byte range of an input file: where (part of) a trace is.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ByteRange {
     pub file: u32,
     pub offset: u64,

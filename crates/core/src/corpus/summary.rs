@@ -66,7 +66,8 @@ pub struct TraceSummary {
     pub documents: u64,
     pub input_preview: Option<String>,
     pub output_preview: Option<String>,
-    /// The root span's attributes and the trace's own other fields, as text.
+    /// The root span's attributes (but those the conventions read into fields) and the trace's own
+    /// other fields, as text.
     pub attributes: Vec<(String, String)>,
     pub spans: Vec<SpanFacts>,
 }
@@ -115,7 +116,10 @@ impl TraceSummary {
         }
         summary.has_root = root.is_some();
         let root_attributes = root.map(|index| trace.spans[index].attributes.as_slice()).unwrap_or_default();
-        for attribute in root_attributes.iter().chain(&trace.other_fields) {
+        // Keys the conventions read into fields (model, tokens, user, intent...) are those fields.
+        let own_keys =
+            root_attributes.iter().filter(|attribute| !crate::import::conventions::is_mapped_key(&attribute.key));
+        for attribute in own_keys.chain(&trace.other_fields) {
             if !summary.attributes.iter().any(|(key, _)| *key == attribute.key) {
                 summary.attributes.push((attribute.key.clone(), attribute.value.display()));
             }

@@ -283,6 +283,18 @@ fn line(spans: &[String]) -> String {
 /// The corpus of `traces` traces as OTLP/JSON Lines, each line ending in a newline.
 pub fn otlp_json_lines(traces: u64) -> String {
     let mut out = String::new();
+    write_otlp_json_lines(traces, &mut |line| out.push_str(line));
+    out
+}
+
+/// The same corpus, handed to `write` a line at a time (each ending in a newline), so a corpus
+/// of gigabytes is never held whole.
+pub fn write_otlp_json_lines(traces: u64, write: &mut dyn FnMut(&str)) {
+    let mut out = String::new();
+    let mut flush = |out: &mut String| {
+        write(out);
+        out.clear();
+    };
     let mut held_back: Vec<(u64, Vec<String>)> = Vec::new();
     let mut number = 0;
     while number < traces {
@@ -302,16 +314,18 @@ pub fn otlp_json_lines(traces: u64) -> String {
             out.push_str(&line(&spans));
         }
         out.push('\n');
+        flush(&mut out);
         number += 1;
         while let Some(position) = held_back.iter().position(|(due, _)| *due <= number) {
             let (_, later) = held_back.remove(position);
             out.push_str(&line(&later));
             out.push('\n');
+            flush(&mut out);
         }
     }
     for (_, later) in held_back {
         out.push_str(&line(&later));
         out.push('\n');
+        flush(&mut out);
     }
-    out
 }

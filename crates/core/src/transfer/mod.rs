@@ -10,7 +10,7 @@
 mod decode;
 mod encode;
 mod placement;
-mod primitives;
+pub mod primitives;
 
 pub use decode::{decode, Decoder};
 pub use encode::{encode, encode_in_pieces, StreamingEncoder};

@@ -18,6 +18,12 @@ pub use trace_facts::TraceFacts;
 
 use crate::model::{attribute::find, AiDetails, Attribute, AttributeValue, Span, SpanKind, ToolRun};
 
+/// Whether an attribute key is one the conventions read into the model's own fields (AI details,
+/// the trace's user, session, intent and variant): the corpus keeps no column for those.
+pub fn is_mapped_key(key: &str) -> bool {
+    trace_facts::is_fact_key(key) || AI_KEY_PREFIXES.iter().any(|prefix| key.starts_with(prefix))
+}
+
 /// Maps one span: its kind (when the importer left it `Other`) and its AI details.
 pub fn apply(span: &mut Span) {
     if !may_carry_ai_meaning(span) {

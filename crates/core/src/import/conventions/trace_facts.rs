@@ -13,7 +13,7 @@ const INTENT: &[&str] = &["intent", "user.intent", "app.intent", "gen_ai.intent"
 const VARIANT: &[&str] = &["experiment.variant", "variant", "ab.variant", "feature_flag.variant"];
 const GROUPS: [&[&str]; 4] = [USER, SESSION, INTENT, VARIANT];
 
-fn is_fact_key(key: &str) -> bool {
+pub fn is_fact_key(key: &str) -> bool {
     matches!(
         key,
         "user.id"

@@ -1,0 +1,179 @@
+// The corpus benchmark, in headless Chromium, over a generated OTLP JSON Lines corpus (argument 1):
+// - the traces table (`<trace-viewer view="table">`, the file given as a File): time from load()
+//   to the first rows on screen, the longest gap between two updates of the counts while reading,
+//   time to the end of reading (MB/s), the longest main-thread task meanwhile, DOM rows while
+//   scrolling from top to bottom, and opening a trace (time to its first span row, bytes read);
+// - the corpus worker on its own (a CorpusSession): index bytes per column and per trace, worker
+//   memory, sorting by every column, a three-predicate filter, facet counts, each the best of 3;
+// - opening and closing traces: the page module's memory before and after 1,000 opens.
+// Beside them, JSON.parse MB/s of the corpus's first 100 MB (as one array) in this run.
+import { statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '../node_modules/playwright-core/index.mjs';
+import { startServer } from '../serve.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repository = resolve(here, '../..');
+const corpusFile = resolve(process.argv[2]);
+const opens = Number(process.argv[3] ?? 1000);
+const ARGS = ['--headless=new', '--js-flags=--expose-gc', '--enable-precise-memory-info', '--no-sandbox', '--disable-gpu',
+  '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const server = await startServer({ roots: {
+  '/pkg/': join(repository, 'pkg'), '/bench/': here, '/data/': dirname(corpusFile), '/wasm/': join(repository, 'pkg/wasm'), '/': join(repository, 'www'),
+} });
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+const url = `/data/${basename(corpusFile)}`;
+const bytes = statSync(corpusFile).size;
+const mb = (value) => `${(value / 1e6).toFixed(1)} MB`;
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', (error) => console.log(`page error: ${error.message}`));
+  await page.goto(`${server.url}bench/corpus.html`);
+  await page.waitForFunction(() => window.api && window.CorpusSession && customElements.get('trace-viewer'));
+  await page.evaluate(() => window.api.warmedUp);
+
+  const yardstick = await page.evaluate(async (source) => {
+    const blob = await (await fetch(source)).blob();
+    const text = await blob.slice(0, 100e6).text();
+    const array = `[${text.slice(0, text.lastIndexOf('\n')).split('\n').join(',')}]`;
+    let best = Infinity;
+    for (let run = 0; run < 2; run += 1) {
+      const start = performance.now();
+      JSON.parse(array);
+      best = Math.min(best, performance.now() - start);
+    }
+    return { ms: best, bytes: new TextEncoder().encode(array).length };
+  }, url);
+  const parseRate = yardstick.bytes / 1e6 / (yardstick.ms / 1000);
+  const scale = `JSON.parse ${parseRate.toFixed(0)} MB/s this run`;
+  console.log(`yardstick: JSON.parse of ${mb(yardstick.bytes)} in ${yardstick.ms.toFixed(0)} ms (${scale})`);
+
+  // The table: load the file as a File, watch the first rows, the count updates and long tasks.
+  const table = await page.evaluate(async (source) => {
+    const blob = await (await fetch(source)).blob();
+    const file = new File([blob], source.split('/').pop());
+    const viewer = document.querySelector('trace-viewer');
+    const root = viewer.shadowRoot;
+    const longTasks = [];
+    new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((entry) => entry.duration))).observe({ type: 'longtask' });
+    const updates = [];
+    let firstRows = null;
+    const started = performance.now();
+    const observer = new MutationObserver(() => {
+      const now = performance.now() - started;
+      if (firstRows === null && root.querySelector('.tv-table-row')) firstRows = now;
+      const summary = root.querySelector('.tv-table-summary')?.textContent;
+      if (summary && summary !== updates.at(-1)?.summary) updates.push({ at: now, summary });
+    });
+    observer.observe(root, { subtree: true, childList: true, characterData: true });
+    const summary = await viewer.load(file);
+    const readMs = performance.now() - started;
+    observer.disconnect();
+    const reading = updates.filter((update) => update.summary.includes('Reading'));
+    const gaps = reading.slice(1).map((update, index) => update.at - reading[index].at);
+    return { firstRows, readMs, traces: summary.traceCount, spans: summary.spanCount, longest: Math.max(0, ...longTasks), longTasks: longTasks.length, updates: reading.length, longestGap: Math.max(0, ...gaps) };
+  }, url);
+  console.log(`table: ${table.traces.toLocaleString('en-US')} traces, ${table.spans.toLocaleString('en-US')} spans, ${mb(bytes)} (${scale})`);
+  console.log(`  first rows on screen ${table.firstRows?.toFixed(0)} ms after load()`);
+  console.log(`  read and indexed in ${(table.readMs / 1000).toFixed(1)} s = ${(bytes / 1e6 / (table.readMs / 1000)).toFixed(0)} MB/s`);
+  console.log(`  counts updated ${table.updates} times while reading, longest gap ${table.longestGap.toFixed(0)} ms`);
+  console.log(`  main-thread tasks over 50 ms: ${table.longTasks}${table.longTasks ? ` (longest ${table.longest.toFixed(0)} ms)` : ''}`);
+
+  const rows = await page.evaluate(async () => {
+    const root = document.querySelector('trace-viewer').shadowRoot;
+    const scroller = root.querySelector('.tv-table-scroll');
+    const visible = Math.ceil(scroller.clientHeight / 30);
+    let most = 0;
+    for (let step = 0; step <= 50; step += 1) {
+      scroller.scrollTop = (scroller.scrollHeight - scroller.clientHeight) * (step / 50);
+      await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 30)));
+      most = Math.max(most, root.querySelectorAll('.tv-table-row').length);
+    }
+    scroller.scrollTop = 0;
+    return { visible, most };
+  });
+  console.log(`  scrolling top to bottom: at most ${rows.most} rows in the DOM for ${rows.visible} visible`);
+
+  // Opening a trace from the table: the time to its first span row, and the bytes read.
+  const open = await page.evaluate(async () => {
+    const viewer = document.querySelector('trace-viewer');
+    const root = viewer.shadowRoot;
+    await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 100)));
+    const row = root.querySelector('.tv-table-row[aria-rowindex="3"]');
+    const opened = new Promise((done) => viewer.addEventListener('trace-open', (event) => done(event.detail), { once: true }));
+    const started = performance.now();
+    row.click();
+    const detail = await opened;
+    while (!root.querySelector('.tv-row')) await new Promise((done) => requestAnimationFrame(done));
+    const ms = performance.now() - started;
+    root.querySelector('.tv-back').click();
+    return { ms, bytesRead: detail.bytesRead, spans: viewer.traces.spanCount };
+  });
+  console.log(`  opening a trace of ${open.spans} spans: ${open.ms.toFixed(0)} ms to its first row, ${open.bytesRead.toLocaleString('en-US')} bytes read`);
+
+  // The worker on its own.
+  const worker = await page.evaluate(async ({ source, runs }) => {
+    const blob = await (await fetch(source)).blob();
+    let done;
+    const finished = new Promise((resolve) => { done = resolve; });
+    const session = new window.CorpusSession((progress) => { if (!progress.reading) done(); }, () => {});
+    await session.start();
+    session.addSources([{ name: 'corpus.jsonl', blob }]);
+    await finished;
+    const timed = async (call, ...args) => {
+      let best = Infinity;
+      for (let run = 0; run < runs; run += 1) {
+        const started = performance.now();
+        await session.ask(call, ...args);
+        best = Math.min(best, performance.now() - started);
+        // Another sort in between, so the worker cannot answer from its last order.
+        await session.ask('query', 'spans > 1000000', '', 0);
+      }
+      return best;
+    };
+    const sorts = {};
+    for (const column of ['duration_ms', 'cost', 'tokens', 'errors', 'spans', 'start', 'score."helpfulness"', 'name', 'intent', 'model', 'tool', 'user', 'session', 'attr."app.region"', 'trace_id']) {
+      sorts[column] = await timed('query', '', `${column} desc`, 100);
+    }
+    const filter = await timed('query', 'status = error and intent = "refund" and duration_ms > 1000', '', 100);
+    const spanFilter = await timed('query', 'any span (kind = tool and name ~ "refund" and status = error)', '', 100);
+    const facets = await timed('overview', '');
+    const facetsFiltered = await timed('overview', 'variant = "treatment"');
+    const index = await session.ask('indexBytes');
+    const progress = await session.ask('progress');
+    session.end();
+    return { sorts, filter, spanFilter, facets, facetsFiltered, index, traces: progress.traces };
+  }, { source: url, runs: 3 });
+  const perTrace = (value) => (value / worker.traces).toFixed(1);
+  const total = worker.index.columns.reduce((sum, [, value]) => sum + value, 0);
+  console.log(`worker: index ${perTrace(total)} bytes per trace without previews (${mb(total)}), previews ${perTrace(worker.index.previews)} bytes per trace; worker memory ${mb(worker.index.memoryBytes)}`);
+  console.log(`  per column: ${worker.index.columns.map(([name, value]) => `${name} ${perTrace(value)}`).join(', ')}`);
+  console.log(`  sort (best of 3, ${scale}): ${Object.entries(worker.sorts).map(([column, ms]) => `${column} ${ms.toFixed(0)} ms`).join(', ')}`);
+  console.log(`  three-predicate filter ${worker.filter.toFixed(0)} ms; span-level filter ${worker.spanFilter.toFixed(0)} ms; facets and totals ${worker.facets.toFixed(0)} ms (under a filter ${worker.facetsFiltered.toFixed(0)} ms)`);
+
+  // Opening and closing traces: the page module's memory.
+  const memory = await page.evaluate(async (count) => {
+    const viewer = document.querySelector('trace-viewer');
+    const root = viewer.shadowRoot;
+    const ids = (await viewer.query('', { sort: 'duration_ms desc', limit: count })).traceIds;
+    const settle = async () => {
+      for (let frame = 0; frame < 5; frame += 1) await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+      globalThis.gc?.();
+    };
+    await settle();
+    const before = window.api.wasmMemoryBytes();
+    for (const id of ids) {
+      const opened = new Promise((done) => viewer.addEventListener('trace-open', done, { once: true }));
+      viewer.setAttribute('selected-trace', id);
+      await opened;
+      root.querySelector('.tv-back')?.click();
+    }
+    await settle();
+    return { before, after: window.api.wasmMemoryBytes(), opened: ids.length };
+  }, opens);
+  console.log(`opening and closing ${memory.opened} traces: page module memory ${mb(memory.before)} → ${mb(memory.after)} (+${mb(memory.after - memory.before)})`);
+} finally {
+  await browser.close();
+  await server.close();
+}
