@@ -23,7 +23,8 @@ const PROGRESS_EVERY_MS = 250;
  */
 
 export class CorpusWorker {
-  corpus = new Corpus();
+  /** @type {Corpus} */
+  corpus;
   /** @type {Source[]} */
   sources = [];
   /** Sources still to read, in order. @type {Array<{ file: number, blob: Blob }>} */
@@ -33,9 +34,13 @@ export class CorpusWorker {
   /** The source `appendData` chunks go to, once the host has appended any. @type {number | null} */
   #appended = null;
 
-  /** @param {(message: WorkerToPage, transfer?: Transferable[]) => void} reply */
-  constructor(reply) {
+  /**
+   * @param {(message: WorkerToPage, transfer?: Transferable[]) => void} reply
+   * @param {Corpus} [kept] a corpus the import made of a document of several traces
+   */
+  constructor(reply, kept) {
     this.reply = reply;
+    this.corpus = kept ?? new Corpus();
   }
 
   /** A gzip source stops being decompressed past this many bytes (a bomb fills no memory). */
@@ -158,7 +163,12 @@ export class CorpusWorker {
   async open(request, traceId) {
     /** @type {Array<{ file: number, offset: number, length: number }> | null} */
     const ranges = this.corpus.rangesOf(traceId);
-    if (!ranges || ranges.length === 0) throw new Error(`This corpus has no trace with id ${traceId}.`);
+    if (!ranges) throw new Error(`This corpus has no trace with id ${traceId}.`);
+    if (ranges.length === 0) {
+      // A trace of a document imported whole: kept in the worker, encoded now.
+      const pieceCount = this.corpus.openKept(traceId, (/** @type {Uint8Array} */ piece) => this.reply({ reply: request, piece }, [piece.buffer]));
+      return { pieceCount, bytesRead: 0, ranges: 0 };
+    }
     const parts = await Promise.all(ranges.map((range) => this.#readRange(range.file, range.offset, range.length)));
     const bytesRead = parts.reduce((sum, part) => sum + part.length, 0);
     // The lines joined as JSON Lines (a whole file is one "line").

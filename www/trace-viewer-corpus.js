@@ -64,11 +64,25 @@ export class CorpusSession {
   }
 
   /**
+   * Takes over a worker that already holds a corpus (an import that found several traces).
+   * @param {Worker} worker
+   */
+  adopt(worker) {
+    this.#worker = worker;
+    this.#started = true;
+    worker.onmessage = (/** @type {MessageEvent<WorkerToPage>} */ { data }) => this.#receive(data, null);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.#fail(new Error(`The corpus worker stopped${event.message ? ` (${event.message})` : ''}. Loading again starts a new one.`));
+    };
+  }
+
+  /**
    * @param {WorkerToPage} data
-   * @param {WebAssembly.Module} module
+   * @param {WebAssembly.Module | null} module the worker module, for a worker that just started
    */
   #receive(data, module) {
-    if ('started' in data) {
+    if ('started' in data && module) {
       this.#worker?.postMessage({ module, corpus: true });
       this.#started = true;
       for (const { message, transfer } of this.#queue.splice(0)) this.#worker?.postMessage(message, transfer);

@@ -132,18 +132,32 @@ export class EncodedPieces {
 }
 
 /**
+ * The import found a document of several traces and its worker kept them as a corpus: the worker
+ * is handed over (not ended) to answer the traces table.
+ */
+export class CorpusHandOver {
+  /** @param {Worker} worker */
+  constructor(worker) {
+    this.worker = worker;
+  }
+}
+
+/**
  * Imports files (`{ name, bytes }`) in a worker of their own. Resolves with an `EncodedPieces`
  * as soon as the first piece of the transfer-encoded result arrives (the rest follow into it), or
  * with null when no worker could start (the caller then imports on the page); rejects with the
  * importer's message when the files cannot be imported. When `signal` aborts (a newer load,
  * `clear()`) the worker is ended at once, so a superseded large import stops taking a core and
  * memory, and the promise rejects (or the pieces fail, if they had begun to arrive).
+ * With `corpusIfMany`, a document found to hold several traces is kept by the worker as a corpus
+ * instead, and the promise resolves with a `CorpusHandOver`.
  * @param {ImportFile[]} files
  * @param {AbortSignal} signal
  * @param {(spansRead: number) => void} onProgress
- * @returns {Promise<EncodedPieces | null>}
+ * @param {boolean} [corpusIfMany]
+ * @returns {Promise<EncodedPieces | CorpusHandOver | null>}
  */
-export async function importInWorker(files, signal, onProgress) {
+export async function importInWorker(files, signal, onProgress, corpusIfMany = false) {
   const module = await loadWorkerModule();
   signal.throwIfAborted();
   const worker = startWorker();
@@ -178,13 +192,20 @@ export async function importInWorker(files, signal, onProgress) {
         // Only now, with the worker surely running, do the bytes leave: moved, not copied (a
         // structured clone of 100 MB costs the worker as much again in memory and time).
         started = true;
-        sendFiles(worker, module, files, () => settled, chunkBuffers, (resolveWait) => { bufferReturned = () => resolveWait(undefined); })
+        sendFiles(worker, module, files, () => settled, chunkBuffers, (resolveWait) => { bufferReturned = () => resolveWait(undefined); }, corpusIfMany)
           .catch((error) => finish(reject, error));
       } else if ('chunkTaken' in data) {
         chunkBuffers.push(/** @type {ArrayBuffer} */ (data.chunkTaken.buffer));
         bufferReturned?.();
       } else if ('spansRead' in data) {
         onProgress(data.spansRead);
+      } else if ('corpusReady' in data) {
+        // The worker keeps the traces: it lives on as the corpus's worker.
+        settled = true;
+        signal.removeEventListener('abort', abort);
+        worker.onmessage = null;
+        worker.onerror = null;
+        resolve(new CorpusHandOver(worker));
       } else if ('piece' in data) {
         if (!encoded) {
           encoded = new EncodedPieces();
@@ -333,11 +354,12 @@ const CHUNK_BUFFERS = 2;
  * @param {() => boolean} stopped
  * @param {ArrayBuffer[]} chunkBuffers
  * @param {(resolve: (value: unknown) => void) => void} waitForBuffer
+ * @param {boolean} corpusIfMany
  */
-async function sendFiles(worker, module, files, stopped, chunkBuffers, waitForBuffer) {
+async function sendFiles(worker, module, files, stopped, chunkBuffers, waitForBuffer, corpusIfMany) {
   const moves = files.map((file) => file.owned && file.bytes.byteOffset === 0 && file.bytes.byteLength === file.bytes.buffer.byteLength);
   const buffers = files.map((file, index) => (moves[index] ? file.bytes : file.bytes.length));
-  post(worker, { module, names: files.map((file) => file.name ?? ''), buffers },
+  post(worker, { module, names: files.map((file) => file.name ?? ''), buffers, corpusIfMany },
     files.filter((file, index) => moves[index]).map((file) => file.bytes.buffer));
   let buffersMade = 0;
   for (const [index, file] of files.entries()) {

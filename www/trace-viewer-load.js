@@ -5,7 +5,7 @@
 // slice at a time → show.
 import { PROGRESS_FROM_BYTES, checkSize, gunzipIfCompressed, nextTask } from './trace-viewer-bytes.js';
 import { decodeInSlices } from './trace-viewer-decode.js';
-import { EncodedPieces, importInWorker, importOnMainThread } from './trace-viewer-import.js';
+import { CorpusHandOver, EncodedPieces, importInWorker, importOnMainThread } from './trace-viewer-import.js';
 
 /** @typedef {import('./trace-viewer-bytes.js').ImportFile} ImportFile */
 /** @typedef {import('./trace-viewer-progress.js').Progress} Progress */
@@ -93,10 +93,13 @@ export class TraceLoad {
   /**
    * Imports the files with the worker's module, in a worker of the load's own, or on the main
    * thread where none can start. Resolves with the encoded result (pieces may still arrive).
+   * With `corpusIfMany`, a document of several traces comes back as a `CorpusHandOver` (the
+   * worker keeps them for the traces table).
    * @param {ImportFile[]} files
-   * @returns {Promise<EncodedPieces>}
+   * @param {boolean} [corpusIfMany]
+   * @returns {Promise<EncodedPieces | CorpusHandOver>}
    */
-  async import(files) {
+  async import(files, corpusIfMany = false) {
     const size = files.reduce((sum, file) => sum + file.bytes.length, 0);
     const showProgress = size > PROGRESS_FROM_BYTES;
     if (showProgress) this.onProgress({ phase: 'importing', size });
@@ -105,7 +108,7 @@ export class TraceLoad {
       if (showProgress && !this.superseded) this.onProgress({ phase: 'importing', size, spansRead });
     };
     // The worker lives as long as the input: a replay of it (a reconnect) must not end it.
-    const encoded = await importInWorker(files, this.importSignal, onSpansRead);
+    const encoded = await importInWorker(files, this.importSignal, onSpansRead, corpusIfMany);
     this.checkpoint();
     if (encoded) return encoded;
     if (showProgress) {

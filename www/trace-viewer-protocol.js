@@ -6,7 +6,7 @@
 /**
  * The page to the worker: an import (each file whole, or its length with the bytes following in
  * chunks), a chunk of a file, or the once-per-page warm-up.
- * @typedef {{ module: WebAssembly.Module, names: string[], buffers: Array<Uint8Array | number> }
+ * @typedef {{ module: WebAssembly.Module, names: string[], buffers: Array<Uint8Array | number>, corpusIfMany?: boolean }
  *   | { file: number, chunk: Uint8Array }
  *   | { module: WebAssembly.Module, warmUp: true }
  *   | { module: WebAssembly.Module, corpus: true }
@@ -39,6 +39,7 @@
  *   | { error: string }
  *   | { warmedUp: Uint8Array[] }
  *   | { corpusProgress: CorpusProgress, reading: boolean }
+ *   | { corpusReady: true }
  *   | { reply: number, piece: Uint8Array }
  *   | { reply: number, result: any }
  *   | { reply: number, error: { message: string, column?: number, reason?: string } }} WorkerToPage

@@ -65,6 +65,19 @@ export class CorpusTable {
     await this.session.start();
   }
 
+  /**
+   * Shows a corpus a worker already holds (an import found several traces in one document).
+   * @param {Worker} worker
+   */
+  async adopt(worker) {
+    this.host.handle()?.startCorpus(this.filter, this.sort);
+    this.session.adopt(worker);
+    const progress = await this.session.ask('progress');
+    this.host.handle()?.corpusProgress(progress.traces, progress.spansRead, progress.bytesRead, progress.files, false);
+    await this.refresh();
+    this.#resolveFinished();
+  }
+
   /** @param {Array<{ name: string, blob: Blob }>} sources */
   addSources(sources) {
     this.session.addSources(sources);

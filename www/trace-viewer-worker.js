@@ -49,6 +49,14 @@ function importAndReply(input) {
   // Each piece goes to the page as soon as it is encoded: the page decodes a trace's spans while
   // the worker still builds its tree.
   const sent = input.import(reportProgress, (/** @type {Uint8Array} */ piece) => reply({ piece }, [piece.buffer]));
+  // A document of several traces became a corpus: this worker keeps it and answers the table.
+  const kept = sent.takeCorpus();
+  if (kept) {
+    sent.free();
+    corpus = new CorpusWorker(reply, kept);
+    reply({ corpusReady: true });
+    return;
+  }
   // How long the import itself and the encoding within it took, for benchmarks and curious callers.
   const encodeMs = sent.encodeMs;
   const timings = { importMs: performance.now() - started - encodeMs, encodeMs };
@@ -73,6 +81,7 @@ async function begin(data) {
   // Each file comes whole (bytes the page could give away) or as its length, its bytes following
   // in chunks (a caller's buffer, copied a chunk at a time into two buffers passed back and forth).
   const files = new ImportInput();
+  if (data.corpusIfMany) files.corpusIfMany();
   data.buffers.forEach((bytes, index) => {
     const length = typeof bytes === 'number' ? bytes : bytes.length;
     totalBytes += length;

@@ -8,7 +8,7 @@
 // the page decodes a slice at a time, so even a 100 MB file never freezes the page.
 import { ViewerHandle } from './wasm/trace_viewer.js';
 import { PROGRESS_FROM_BYTES, filesOfInput } from './trace-viewer-bytes.js';
-import { warmUpImpossible, warmUpOnce } from './trace-viewer-import.js';
+import { CorpusHandOver, warmUpImpossible, warmUpOnce } from './trace-viewer-import.js';
 import { TraceLoad } from './trace-viewer-load.js';
 import { corpusSourcesOf, isJsonLinesName } from './trace-viewer-sources.js';
 import { CorpusTable } from './trace-viewer-table.js';
@@ -303,6 +303,31 @@ export class TraceViewerElement extends HTMLElement {
     return table;
   }
 
+  /** Whether a document found to hold several traces opens on the traces table (`view` auto or table). */
+  #corpusAllowed() {
+    const view = this.getAttribute('view') ?? 'auto';
+    return view === 'auto' || view === 'table';
+  }
+
+  /**
+   * A document of several traces: its import worker keeps them as a corpus for the table.
+   * @param {Worker} worker
+   * @param {TraceLoad} load
+   * @param {string | undefined} source
+   */
+  async #adoptCorpus(worker, load, source) {
+    this.#input = null;
+    const table = this.#newTable();
+    try {
+      await table.adopt(worker);
+    } catch (error) {
+      if (load.superseded || this.#table !== table) return undefined;
+      this.#endTable();
+      return this.#fail(messageOf(error), source);
+    }
+    return this.#corpusLoaded(table, load, source ?? '');
+  }
+
   /**
    * Loads sources as a corpus: the table shows at once and fills as the worker reads; resolves
    * once every source is read, with the corpus's summary. A corpus of one trace opens it (unless
@@ -328,6 +353,17 @@ export class TraceViewerElement extends HTMLElement {
       this.#endTable();
       return this.#fail(messageOf(error), source);
     }
+    return this.#corpusLoaded(table, load, source);
+  }
+
+  /**
+   * A corpus is read: resolves with its summary (a corpus of one trace opens it instead), opens
+   * the linked trace, and dispatches `load`.
+   * @param {CorpusTable} table
+   * @param {TraceLoad} load
+   * @param {string} source
+   */
+  async #corpusLoaded(table, load, source) {
     if (load.superseded || this.#table !== table) return undefined;
     const [progress, reports] = await Promise.all([table.session.ask('progress'), table.session.ask('reports')]);
     if (progress.traces === 0) {
@@ -461,11 +497,17 @@ export class TraceViewerElement extends HTMLElement {
         encoded = input.encoded;
       } else {
         this.#importing += 1;
+        let imported;
         try {
-          encoded = await load.import(input.files);
+          imported = await load.import(input.files, this.#corpusAllowed());
         } finally {
           this.#importing -= 1;
         }
+        if (imported instanceof CorpusHandOver) {
+          showProgress(this.#root, null);
+          return this.#adoptCorpus(imported.worker, load, input.source);
+        }
+        encoded = imported;
         // The bytes may have moved to the worker: a replay uses the worker's result instead.
         this.#input = { encoded, source: input.source };
       }

@@ -2,7 +2,8 @@
 // the built npm package, everything else from www/. Loopback only. Extra response headers (a
 // Content-Security-Policy, say) can be given per test.
 import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,14 +46,18 @@ export function startServer({ port = 0, roots, headers = {} } = {}) {
     try {
       if (file && (await stat(file)).isDirectory()) file = join(file, 'index.html');
       if (!file) throw new Error('outside the served folders');
-      const body = await readFile(file);
-      response.writeHead(200, {
+      const { size } = await stat(file);
+      const head = {
         'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-        'content-length': body.length,
+        'content-length': size,
         'cache-control': 'no-store',
         ...headers,
-      });
-      response.end(body);
+      };
+      // Streamed: a generated corpus of several gigabytes is more than one buffer may hold.
+      const stream = createReadStream(file);
+      await new Promise((opened, failed) => stream.once('open', opened).once('error', failed));
+      response.writeHead(200, head);
+      stream.pipe(response);
     } catch {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       response.end('not found');

@@ -193,12 +193,36 @@ test('gzip-compressed files open from a Blob and from src', async () => {
   await page.close();
 });
 
-test('a multi-trace file opens on the list of traces; selected-trace, the list and the picker switch traces', async () => {
+test('a multi-trace file opens on the traces table; selected-trace opens one and Back returns', async () => {
   const page = await openTwoViewers();
   const right = page.locator('#right');
   const summary = await page.evaluate(async () => {
     const text = await (await fetch('/fixtures/jaeger/jaeger-ui-genai-flamegraph-2traces.json')).text();
     return document.getElementById('right').load(text);
+  });
+  assert.equal(summary.format, 'corpus');
+  assert.equal(summary.traceCount, 2);
+  assert.deepEqual(summary.files.map((file) => file.formats), [['jaeger']]);
+  await right.locator('.tv-table-row').nth(1).waitFor();
+  assert.equal(await right.locator('.tv-table-row').count(), 2);
+  const [{ traceIds }] = await Promise.all([page.evaluate(() => document.getElementById('right').query('', { sort: 'trace_id' }))]);
+  await page.evaluate((id) => document.getElementById('right').setAttribute('selected-trace', id), traceIds[1]);
+  await right.locator('.tv-back').click();
+  await right.locator('.tv-table-row-opened').waitFor();
+  assert.equal(await right.locator('.tv-table-row-opened').getAttribute('data-trace-id'), traceIds[1]);
+  await page.close();
+});
+
+test('with view="list" a multi-trace file opens on the list of traces; selected-trace, the list and the picker switch traces', async () => {
+  const page = await openTwoViewers();
+  const right = page.locator('#right');
+  const summary = await page.evaluate(async () => {
+    const text = await (await fetch('/fixtures/jaeger/jaeger-ui-genai-flamegraph-2traces.json')).text();
+    const element = document.getElementById('right');
+    element.setAttribute('view', 'list');
+    const loaded = await element.load(text);
+    element.setAttribute('view', 'auto');
+    return loaded;
   });
   assert.equal(summary.traces.length, 2);
   await right.locator('.tv-list-title', { hasText: '2 traces' }).waitFor();

@@ -69,20 +69,26 @@ test('npm publish --dry-run is clean and TypeScript accepts the typed API', () =
   assert.ok(report.files.some((file) => file.path === 'wasm/trace_viewer_bg.wasm'));
   assert.ok(report.files.some((file) => file.path === 'wasm/trace_viewer_worker_bg.wasm'));
   writeFileSync(join(project, 'consumer.ts'), `
-import { TraceViewerElement, type TraceLoadSummary, setWasmUrl, setWorkerUrl } from 'trace-viewer';
+import { TraceViewerElement, type TraceLoadSummary, type CorpusLoadSummary, type QueryResult, setWasmUrl, setWorkerUrl } from 'trace-viewer';
 const viewer: TraceViewerElement = document.createElement('trace-viewer');
 viewer.addEventListener('span-select', (event) => { const id: string = event.detail.spanId; console.log(id); });
 viewer.addEventListener('load', (event) => { const count: number = event.detail.spanCount; console.log(count); });
-async function open(file: File): Promise<TraceLoadSummary> { return viewer.load(file); }
+viewer.addEventListener('filter-change', (event) => { const count: number = event.detail.count; console.log(count); });
+viewer.addEventListener('trace-open', (event) => { const id: string = event.detail.traceId; console.log(id); });
+async function open(file: File): Promise<TraceLoadSummary | CorpusLoadSummary> { return viewer.load(file); }
+async function failures(): Promise<QueryResult> { return viewer.query('status = error', { sort: 'duration_ms desc', limit: 10 }); }
+viewer.filter = 'intent = "refund"'; viewer.sort = 'cost desc';
+viewer.appendData('{"resourceSpans":[]}');
 viewer.expandAll(); viewer.collapseAll(); viewer.clear();
 const selected: string | null = viewer.selectedSpan;
 setWasmUrl('/assets/trace_viewer_bg.wasm');
 setWorkerUrl(null);
-export { open, selected };
+export { open, failures, selected };
 `);
   writeFileSync(join(project, 'consumer.tsx'), `
 import 'trace-viewer';
 export const element = <trace-viewer src="/trace.json" theme="dark" selected-span="abc" />;
+export const table = <trace-viewer view="table" filter="status = error" sort="duration_ms desc" />;
 `);
   writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { strict: true, noEmit: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2022', lib: ['ES2022', 'DOM'], jsx: 'preserve', skipLibCheck: false },

@@ -71,7 +71,7 @@ test('an LLM span shows its conversation, tool calls, model and usage', async ()
 test('messages kept as JSON text in an attribute are read and shown when their span is opened', async () => {
   const page = await newPage(session.browser);
   await page.goto(`${session.server.url}?src=/fixtures/jaeger/jaeger-ui-genai-flamegraph-2traces.json`);
-  await page.locator('trace-viewer .tv-list-open', { hasText: 'invoke_agent' }).click();
+  await page.locator('trace-viewer .tv-table-row', { hasText: 'invoke_agent' }).first().click();
   await rows(page).filter({ has: page.locator('.tv-span-name', { hasText: /^chat$/ }) }).click();
   const detail = page.locator('trace-viewer .tv-detail');
   await detail.getByText('Input messages (3)').waitFor();

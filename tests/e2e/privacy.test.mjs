@@ -73,9 +73,9 @@ test('with Trusted Types enforced the viewer renders, imports in its worker and 
   for (const summary of await page.locator('trace-viewer .tv-detail summary').all()) await summary.click();
   await page.locator('trace-viewer .tv-search').fill('order');
   await page.locator('trace-viewer .tv-match-count').waitFor();
-  // A file with two traces: the trace list, then one of its traces.
+  // A file with two traces: the traces table, then one of its traces.
   await page.goto(`${trusted.server.url}?src=/fixtures/jaeger/jaeger-ui-genai-flamegraph-2traces.json`);
-  await page.locator('trace-viewer .tv-list-open', { hasText: 'invoke_agent' }).click();
+  await page.locator('trace-viewer .tv-table-row', { hasText: 'invoke_agent' }).first().click();
   await rows.filter({ has: page.locator('.tv-span-name', { hasText: /^chat$/ }) }).click();
   await page.locator('trace-viewer .tv-detail').getByText('Input messages (3)').waitFor();
   assert.deepEqual(violations, [], 'no Trusted Types (or other policy) violation');

@@ -202,9 +202,12 @@ const WORKER_FILES: &[&str] =
 pub const PAGE_GOAL_GZIPPED: usize = 200 * 1024;
 
 /// The ceiling `cargo xtask test` enforces on the page's download until the goal is met: today's
-/// size (237.5 KB) plus a little room, so a change that makes it grow noticeably fails and has to
-/// say why. Where the rest goes, and what was tried, is in BENCHMARKS.md.
-pub const PAGE_CEILING_GZIPPED: usize = 241 * 1024;
+/// size plus a little room, so a change that makes it grow noticeably fails and has to say why.
+/// It was 241 KB until the traces table (the corpus issue) added 46 KB: its Leptos views, the
+/// facet panel and the column chooser are most of it (the answers it shows arrive as compact
+/// bytes, which saved 9 KB of deserializers). Where the rest goes, and what was tried, is in
+/// BENCHMARKS.md.
+pub const PAGE_CEILING_GZIPPED: usize = 289 * 1024;
 
 /// Prints the sizes of a group of files, raw and gzipped (-9); returns the gzipped total.
 fn report_group(title: &str, files: &[&str]) -> Result<usize, String> {

@@ -8,6 +8,8 @@ use wasm_bindgen::JsCast;
 
 use trace_viewer_core::corpus::query::QueryError;
 use trace_viewer_core::corpus::{wire, Corpus};
+use trace_viewer_core::model::TraceSet;
+use trace_viewer_core::transfer::encode_in_pieces;
 
 #[wasm_bindgen(js_name = Corpus)]
 #[derive(Default)]
@@ -25,6 +27,13 @@ fn query_error(error: QueryError) -> JsValue {
     let _ = js_sys::Reflect::set(&thrown, &"column".into(), &JsValue::from(error.column as u32));
     let _ = js_sys::Reflect::set(&thrown, &"reason".into(), &JsValue::from(error.message.as_str()));
     thrown.into()
+}
+
+impl WorkerCorpus {
+    /// The corpus of a document imported whole that held several traces (kept to be opened).
+    pub fn of_set(set: TraceSet, name: &str, bytes: u64) -> WorkerCorpus {
+        WorkerCorpus { corpus: Corpus::from_trace_set(set, name, bytes) }
+    }
 }
 
 #[wasm_bindgen(js_class = Corpus)]
@@ -96,6 +105,23 @@ impl WorkerCorpus {
     #[wasm_bindgen(js_name = fileReports)]
     pub fn file_reports(&self) -> JsValue {
         to_js(&self.corpus.file_reports())
+    }
+
+    /// Opens a trace kept whole: encodes it for the page in pieces passed to `on_piece`; returns
+    /// how many. Throws when the trace is not one kept here (its lines are re-read instead).
+    #[wasm_bindgen(js_name = openKept)]
+    pub fn open_kept(&self, trace_id: &str, on_piece: &js_sys::Function) -> Result<u32, JsValue> {
+        let set =
+            self.corpus.kept_trace(trace_id).ok_or_else(|| JsError::new(&format!("No kept trace {trace_id}.")))?;
+        let mut pieces = 0;
+        let mut failure = None;
+        encode_in_pieces(&set, 16 << 20, &mut |piece| {
+            if failure.is_none() {
+                failure = on_piece.call1(&JsValue::NULL, &js_sys::Uint8Array::from(piece)).err();
+                pieces += 1;
+            }
+        });
+        failure.map_or(Ok(pieces), Err)
     }
 
     /// `[{ file, offset, length }]` where the trace's bytes are, or `null` for an unknown id.

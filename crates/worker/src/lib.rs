@@ -13,6 +13,8 @@ static ALLOCATOR: trace_viewer_alloc::SmallObjects<std::alloc::System> =
 
 mod corpus;
 
+use corpus::WorkerCorpus;
+
 use wasm_bindgen::prelude::*;
 
 use trace_viewer_core::generate;
@@ -43,6 +45,8 @@ pub struct ImportInput {
     free_model: bool,
     /// The one trace to keep (the corpus opening a trace from the lines that hold it).
     only_trace: Option<String>,
+    /// Whether a document found to hold several traces becomes a corpus instead of being encoded.
+    corpus_if_many: bool,
 }
 
 #[wasm_bindgen]
@@ -58,6 +62,13 @@ impl ImportInput {
     #[wasm_bindgen(js_name = freeModelAfterImport)]
     pub fn free_model_after_import(&mut self) {
         self.free_model = true;
+    }
+
+    /// Makes a document that holds several traces a corpus (see [`ImportedPieces::take_corpus`])
+    /// instead of encoding every trace for the page: the traces table shows it.
+    #[wasm_bindgen(js_name = corpusIfMany)]
+    pub fn corpus_if_many(&mut self) {
+        self.corpus_if_many = true;
     }
 
     /// Keeps only the trace with this id (its lines may hold other traces' spans too).
@@ -112,9 +123,12 @@ impl ImportInput {
                 pieces += 1;
             }
         };
-        let mut encoder =
+        let timed =
             TimedEncoder { encoder: StreamingEncoder::new(ENCODED_PIECE_BYTES, &mut emit), spent_ms: &mut encode_ms };
-        let ImportInput { names, files, free_model, only_trace } = self;
+        let ImportInput { names, files, free_model, only_trace, corpus_if_many } = self;
+        let total_bytes: u64 = files.iter().map(|file| file.len() as u64).sum();
+        let name = names.join(" + ");
+        let mut encoder = ManyTracesSwitch { encoder: timed, allowed: corpus_if_many, many: false };
         // Given away: the files' memory is freed once read and reused by the tree builder.
         let owned = names.into_iter().map(|name| (!name.is_empty()).then_some(name)).zip(files).collect();
         let import = || match &only_trace {
@@ -126,8 +140,13 @@ impl ImportInput {
             None => import(),
         }
         .map_err(|error| JsValue::from(JsError::new(&error.to_string())))?;
+        if encoder.many {
+            // Several traces: the worker keeps them as a corpus, nothing was encoded.
+            let corpus = WorkerCorpus::of_set(set, &name, total_bytes);
+            return Ok(ImportedPieces { piece_count: 0, encode_ms: 0.0, corpus: Some(corpus) });
+        }
         let started = js_sys::Date::now();
-        let TimedEncoder { encoder, spent_ms } = encoder;
+        let TimedEncoder { encoder, spent_ms } = encoder.encoder;
         encoder.finish(&set);
         *spent_ms += js_sys::Date::now() - started;
         if free_model {
@@ -135,7 +154,43 @@ impl ImportInput {
         } else {
             std::mem::forget(set);
         }
-        failure.map_or(Ok(ImportedPieces { piece_count: pieces, encode_ms }), Err)
+        failure.map_or(Ok(ImportedPieces { piece_count: pieces, encode_ms, corpus: None }), Err)
+    }
+}
+
+/// Passes the import's steps to the encoder, unless the document turns out to hold several
+/// traces and a corpus was allowed: then nothing is encoded (the encoder writes nothing before
+/// its first spans) and the set becomes a corpus.
+struct ManyTracesSwitch<'a, 'b> {
+    encoder: TimedEncoder<'a, 'b>,
+    allowed: bool,
+    many: bool,
+}
+
+impl BuildObserver for ManyTracesSwitch<'_, '_> {
+    fn started(&mut self, trace_count: usize, span_count: usize) {
+        self.many = self.allowed && trace_count > 1;
+        if !self.many {
+            self.encoder.started(trace_count, span_count);
+        }
+    }
+
+    fn trace_started(&mut self, trace_id: &str, span_count: usize) {
+        if !self.many {
+            self.encoder.trace_started(trace_id, span_count);
+        }
+    }
+
+    fn spans_mapped(&mut self, spans: &[Span]) {
+        if !self.many {
+            self.encoder.spans_mapped(spans);
+        }
+    }
+
+    fn trace_built(&mut self, trace: &Trace, order: &[usize]) {
+        if !self.many {
+            self.encoder.trace_built(trace, order);
+        }
     }
 }
 
@@ -147,6 +202,16 @@ pub struct ImportedPieces {
     pub piece_count: usize,
     #[wasm_bindgen(js_name = encodeMs)]
     pub encode_ms: f64,
+    corpus: Option<WorkerCorpus>,
+}
+
+#[wasm_bindgen]
+impl ImportedPieces {
+    /// The corpus the document became (it held several traces and `corpusIfMany` was set), once.
+    #[wasm_bindgen(js_name = takeCorpus)]
+    pub fn take_corpus(&mut self) -> Option<WorkerCorpus> {
+        self.corpus.take()
+    }
 }
 
 /// The worker's encoder, timing its own work (a call per few thousand spans, so the clock costs

@@ -4,17 +4,24 @@
 //! compares the strings' ranks, worked out once per dictionary size.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+
+use super::index::IdentityHash;
 
 /// The number a row holds when it has no value.
 pub const ABSENT: u32 = 0;
 
-/// Distinct strings, numbered from 1 in the order they were first seen.
+/// Distinct strings, numbered from 1 in the order they were first seen: one after another in one
+/// buffer, found again by their hash (about 22 bytes a value beside its text; a value per trace,
+/// as sessions nearly are, is most of a column's size).
 #[derive(Default, Debug)]
 pub struct Dictionary {
-    values: Vec<Arc<str>>,
-    numbers: HashMap<Arc<str>, u32>,
-    /// Each value's place in sorted order (`ranks[number - 1]`), kept while the dictionary has
+    text: String,
+    /// Value `n`'s text is `text[ends[n - 2]..ends[n - 1]]`.
+    ends: Vec<u32>,
+    numbers_by_hash: HashMap<u64, u32, IdentityHash>,
+    /// Values whose hash another value had first.
+    colliding: HashMap<Box<str>, u32>,
+    /// Each value's place in sorted order (`ranks[number]`), kept while the dictionary has
     /// not grown since it was computed.
     ranks: Option<Vec<u32>>,
 }
@@ -22,13 +29,24 @@ pub struct Dictionary {
 impl Dictionary {
     /// The number of `value`, added if new.
     pub fn intern(&mut self, value: &str) -> u32 {
-        if let Some(&number) = self.numbers.get(value) {
-            return number;
+        let hash = text_hash(value);
+        match self.numbers_by_hash.get(&hash) {
+            Some(&number) if self.value(number) == Some(value) => return number,
+            Some(_) => {
+                if let Some(&number) = self.colliding.get(value) {
+                    return number;
+                }
+            }
+            None => {}
         }
-        let shared: Arc<str> = Arc::from(value);
-        self.values.push(shared.clone());
-        let number = self.values.len() as u32;
-        self.numbers.insert(shared, number);
+        self.text.push_str(value);
+        self.ends.push(self.text.len().min(u32::MAX as usize) as u32);
+        let number = self.ends.len() as u32;
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.numbers_by_hash.entry(hash) {
+            slot.insert(number);
+        } else {
+            self.colliding.insert(value.into(), number);
+        }
         self.ranks = None;
         number
     }
@@ -40,50 +58,69 @@ impl Dictionary {
 
     /// The number of `value` if it is known.
     pub fn find(&self, value: &str) -> Option<u32> {
-        self.numbers.get(value).copied()
+        match self.numbers_by_hash.get(&text_hash(value)) {
+            Some(&number) if self.value(number) == Some(value) => Some(number),
+            Some(_) => self.colliding.get(value).copied(),
+            None => None,
+        }
     }
 
     /// The string of a number (`None` for `ABSENT` or an unknown number).
     pub fn value(&self, number: u32) -> Option<&str> {
-        number.checked_sub(1).and_then(|index| self.values.get(index as usize)).map(|value| &**value)
+        let index = number.checked_sub(1)? as usize;
+        let end = *self.ends.get(index)? as usize;
+        let start = if index == 0 { 0 } else { self.ends[index - 1] as usize };
+        self.text.get(start..end)
     }
 
     pub fn len(&self) -> usize {
-        self.values.len()
+        self.ends.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.ends.is_empty()
     }
 
     /// Every (number, value), in number order.
     pub fn entries(&self) -> impl Iterator<Item = (u32, &str)> {
-        self.values.iter().enumerate().map(|(index, value)| (index as u32 + 1, &**value))
+        (1..=self.ends.len() as u32).map(|number| (number, self.value(number).unwrap_or_default()))
     }
 
     /// For each number, whether `predicate` holds of its string (index 0, `ABSENT`, is false).
     pub fn matching(&self, mut predicate: impl FnMut(&str) -> bool) -> Vec<bool> {
-        std::iter::once(false).chain(self.values.iter().map(|value| predicate(value))).collect()
+        std::iter::once(false).chain(self.entries().map(|(_, value)| predicate(value))).collect()
     }
 
     /// Each number's place in sorted string order (index 0, `ABSENT`, ranks last).
     pub fn ranks(&mut self) -> &[u32] {
-        let values = &self.values;
-        self.ranks.get_or_insert_with(|| {
-            let mut order: Vec<u32> = (0..values.len() as u32).collect();
-            order.sort_by(|&left, &right| values[left as usize].cmp(&values[right as usize]));
-            let mut ranks = vec![u32::MAX; values.len() + 1];
-            for (rank, index) in order.into_iter().enumerate() {
-                ranks[index as usize + 1] = rank as u32;
+        if self.ranks.is_none() {
+            let mut order: Vec<u32> = (1..=self.ends.len() as u32).collect();
+            order.sort_by(|&left, &right| self.value(left).cmp(&self.value(right)));
+            let mut ranks = vec![u32::MAX; self.ends.len() + 1];
+            for (rank, number) in order.into_iter().enumerate() {
+                ranks[number as usize] = rank as u32;
             }
-            ranks
-        })
+            self.ranks = Some(ranks);
+        }
+        self.ranks.as_deref().unwrap_or_default()
     }
 
-    /// Bytes the dictionary holds (strings and their lookup), for the bench's per-column figures.
+    /// Bytes the dictionary holds (text, ends, lookup), for the bench's per-column figures.
     pub fn heap_bytes(&self) -> usize {
-        self.values.iter().map(|value| value.len() + 16).sum::<usize>() + self.values.len() * 40
+        self.text.capacity()
+            + self.ends.capacity() * 4
+            + self.numbers_by_hash.capacity() * 17
+            + self.colliding.keys().map(|key| key.len() + 40).sum::<usize>()
     }
+}
+
+/// FNV-1a over the text's bytes, mixed: the dictionary's lookup key.
+fn text_hash(text: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    hash ^ (hash >> 29)
 }
 
 /// Distinct sets of dictionary numbers (sorted, no repeats), numbered from 1; 0 is the empty set.
@@ -171,5 +208,24 @@ impl SetColumn {
     /// Row `row`'s strings, in first-seen order of the dictionary.
     pub fn values(&self, row: usize) -> impl Iterator<Item = &str> {
         self.sets.members(self.rows[row]).iter().filter_map(|&member| self.members.value(member))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_numbered_once_found_again_and_ranked() {
+        let mut dictionary = Dictionary::default();
+        let words = ["pear", "apple", "", "fig", "apple", "pear"];
+        let numbers: Vec<u32> = words.iter().map(|word| dictionary.intern(word)).collect();
+        assert_eq!(numbers, [1, 2, 3, 4, 2, 1]);
+        assert_eq!(dictionary.value(3), Some(""));
+        assert_eq!(dictionary.find("fig"), Some(4));
+        assert_eq!(dictionary.find("kiwi"), None);
+        assert_eq!(dictionary.value(ABSENT), None);
+        // "" < apple < fig < pear; ABSENT last.
+        assert_eq!(dictionary.ranks(), [u32::MAX, 3, 1, 0, 2]);
     }
 }

@@ -25,7 +25,45 @@ pub enum TraceSource {
     Kept { index: u32 },
 }
 
-const KEPT_FILE: u32 = u32::MAX;
+/// A source in twelve bytes: the file number in the top 16 bits of `file_and_offset` and the
+/// offset in the other 48 (files past 65,533 or offsets past 256 TB are kept whole in
+/// `more_sources` under a marker), the length beside it.
+#[derive(Clone, Copy, Debug)]
+#[repr(C, packed(4))]
+struct PackedSource {
+    file_and_offset: u64,
+    length: u32,
+}
+
+const OFFSET_BITS: u32 = 48;
+/// The packed file number of a kept trace (the offset is its index).
+const KEPT_FILE: u64 = 0xFFFF;
+/// The packed file number of a source too large to pack (found in `more_sources` first).
+const FAR_FILE: u64 = 0xFFFE;
+
+impl PackedSource {
+    fn pack(source: TraceSource) -> Option<PackedSource> {
+        match source {
+            TraceSource::Range { file, offset, length } if u64::from(file) < FAR_FILE && offset < 1 << OFFSET_BITS => {
+                Some(PackedSource { file_and_offset: u64::from(file) << OFFSET_BITS | offset, length })
+            }
+            TraceSource::Kept { index } => {
+                Some(PackedSource { file_and_offset: KEPT_FILE << OFFSET_BITS | u64::from(index), length: 0 })
+            }
+            TraceSource::Range { .. } => None,
+        }
+    }
+
+    /// The source, or `None` for a source kept in `more_sources`.
+    fn unpack(self) -> Option<TraceSource> {
+        let (file, offset) = (self.file_and_offset >> OFFSET_BITS, self.file_and_offset & ((1 << OFFSET_BITS) - 1));
+        match file {
+            KEPT_FILE => Some(TraceSource::Kept { index: offset as u32 }),
+            FAR_FILE => None,
+            _ => Some(TraceSource::Range { file: file as u32, offset, length: self.length }),
+        }
+    }
+}
 
 /// A span's facts for span-level predicates: its name, its model or tool, its kind and whether it
 /// failed. Most spans of a corpus share a few such combinations, so each distinct one is stored
@@ -123,7 +161,9 @@ pub struct CorpusIndex {
     /// Each row's first run of spans in `spans` (start, length); later parts' runs in `more_span_runs`.
     span_runs: Vec<(u32, u32)>,
     more_span_runs: HashMap<u32, Vec<(u32, u32)>>,
-    sources: Vec<(u32, u64, u32)>,
+    /// Each row's first source packed in twelve bytes (see [`PackedSource`]); a trace's further
+    /// sources (lines after its first) in `more_sources`.
+    sources: Vec<PackedSource>,
     more_sources: HashMap<u32, Vec<TraceSource>>,
     /// Lines or documents holding log records and no spans (OTLP logs, where GenAI instrumentations
     /// put message content): re-read with every trace opened, so its logs attach to its spans.
@@ -275,10 +315,13 @@ impl CorpusIndex {
         self.set_attributes(row, &summary.attributes, false);
         let first_span = self.push_spans(&summary);
         self.span_runs.push((first_span, saturating_u32(summary.spans.len() as u64)));
-        self.sources.push(match source {
-            TraceSource::Range { file, offset, length } => (file, offset, length),
-            TraceSource::Kept { index } => (KEPT_FILE, u64::from(index), 0),
-        });
+        match PackedSource::pack(source) {
+            Some(packed) => self.sources.push(packed),
+            None => {
+                self.sources.push(PackedSource { file_and_offset: FAR_FILE << OFFSET_BITS, length: 0 });
+                self.more_sources.entry(row as u32).or_default().push(source);
+            }
+        }
         row
     }
 
@@ -420,13 +463,8 @@ impl CorpusIndex {
 
     /// Where row `row`'s bytes are: one source, or several for a trace split across lines or files.
     pub fn source(&self, row: usize) -> Vec<TraceSource> {
-        let (file, offset, length) = self.sources[row];
-        let first = if file == KEPT_FILE {
-            TraceSource::Kept { index: offset as u32 }
-        } else {
-            TraceSource::Range { file, offset, length }
-        };
-        std::iter::once(first).chain(self.more_sources.get(&(row as u32)).into_iter().flatten().copied()).collect()
+        let first = self.sources[row].unpack();
+        first.into_iter().chain(self.more_sources.get(&(row as u32)).into_iter().flatten().copied()).collect()
     }
 
     /// A score column's value for a row (NaN when the trace has none).
@@ -481,7 +519,7 @@ impl CorpusIndex {
                     + rows * 8
                     + self.more_span_runs.len() * 64,
             ),
-            ("sources".to_string(), rows * 16 + self.more_sources.len() * 64),
+            ("sources".to_string(), rows * std::mem::size_of::<PackedSource>() + self.more_sources.len() * 64),
         ];
         for column in &self.scores {
             columns.push((format!("score.{}", column.name), column.rows.len() * 8));
@@ -495,5 +533,33 @@ impl CorpusIndex {
     /// Bytes of the two previews' texts.
     pub fn preview_bytes(&self) -> usize {
         self.input_preview.heap_bytes() + self.output_preview.heap_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(trace_id: &str) -> TraceSummary {
+        TraceSummary { trace_id: trace_id.into(), name: "n".into(), has_root: true, ..TraceSummary::default() }
+    }
+
+    #[test]
+    fn sources_come_back_whatever_their_size_and_parts_merge() {
+        let mut index = CorpusIndex::default();
+        let near = TraceSource::Range { file: 3, offset: 123_456_789, length: 77 };
+        let far = TraceSource::Range { file: 70_000, offset: 1 << 50, length: 5 };
+        let kept = TraceSource::Kept { index: 9 };
+        index.add(summary("a"), near);
+        index.add(summary("b"), far);
+        index.add(summary("c"), kept);
+        let second = TraceSource::Range { file: 4, offset: 1, length: 2 };
+        assert_eq!(index.add(summary("a"), second), 0, "a part of a known trace joins its row");
+        assert_eq!(index.source(0), [near, second]);
+        assert_eq!(index.source(1), [far]);
+        assert_eq!(index.source(2), [kept]);
+        assert_eq!(index.len(), 3);
+        assert_eq!(index.row_of("b"), Some(1));
+        assert_eq!(index.row_of("z"), None);
     }
 }

@@ -21,7 +21,8 @@ use self::index::{CorpusIndex, TraceSource};
 use self::ingest::FileReader;
 use self::query::{parse_filter, parse_sort, Field, QueryError, SortKey};
 use self::sort::{sort_rows, SortRanks};
-use self::summary::FEEDBACK_SIGNALS;
+use self::summary::{TraceSummary, FEEDBACK_SIGNALS};
+use crate::model::{Trace, TraceSet};
 
 /// Bytes of log records re-read with a trace at most.
 pub const MAX_LOG_BYTES: u64 = 64 << 20;
@@ -114,11 +115,49 @@ pub struct Corpus {
     files: Vec<FileReader>,
     ranks: SortRanks,
     last: Option<Ordered>,
+    /// Traces kept whole (a document the import worker imported at once), with their format.
+    kept: Vec<Trace>,
+    kept_format: String,
 }
 
 impl Corpus {
     pub fn new() -> Corpus {
         Corpus::default()
+    }
+
+    /// The corpus of a set imported whole (one document with several traces, which the import
+    /// worker found it holds): every trace is indexed and kept, and opened by encoding it.
+    pub fn from_trace_set(set: TraceSet, name: &str, bytes: u64) -> Corpus {
+        let mut corpus = Corpus::new();
+        let file = corpus.add_file(name);
+        for (position, trace) in set.traces.iter().enumerate() {
+            corpus.index.add(TraceSummary::of(trace), TraceSource::Kept { index: position as u32 });
+        }
+        if let Some(reader) = corpus.files.get_mut(file as usize) {
+            reader.bytes_received = bytes;
+            reader.traces_read = set.traces.len() as u64;
+            reader.spans_read = set.span_count() as u64;
+            reader.formats.push(set.format.clone());
+            for warning in &set.warnings {
+                reader.warn(warning.to_string());
+            }
+        }
+        corpus.kept = set.traces;
+        corpus.kept_format = set.format;
+        corpus
+    }
+
+    /// A kept trace as a set of one, ready to encode (`None` when the trace is not kept here).
+    pub fn kept_trace(&self, trace_id: &str) -> Option<TraceSet> {
+        let row = self.index.row_of(trace_id)?;
+        self.index.source(row).into_iter().find_map(|source| match source {
+            TraceSource::Kept { index } => self.kept.get(index as usize).map(|trace| TraceSet {
+                format: self.kept_format.clone(),
+                traces: vec![trace.clone()],
+                warnings: Vec::new(),
+            }),
+            TraceSource::Range { .. } => None,
+        })
     }
 
     /// Starts reading a file; returns its number for [`Corpus::feed`] and [`Corpus::finish_file`].
