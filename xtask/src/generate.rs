@@ -84,3 +84,32 @@ pub fn write_otlp_corpus(traces: u64, out: &std::path::Path) -> Result<PathBuf, 
     std::fs::rename(&partial, &path).map_err(|error| error.to_string())?;
     Ok(path)
 }
+
+/// The same traces as one OTLP/JSON document (`corpus-N.otlp.json`, every line's resource spans in
+/// one `resourceSpans` array), to compare one document with JSON Lines; skipped when it exists.
+pub fn write_otlp_document(traces: u64, out: &std::path::Path) -> Result<PathBuf, String> {
+    let lines_path = write_otlp_corpus(traces, out)?;
+    let path = out.join(format!("corpus-{traces}.otlp.json"));
+    if path.exists() {
+        return Ok(path);
+    }
+    let reader = std::io::BufReader::new(std::fs::File::open(&lines_path).map_err(|error| error.to_string())?);
+    let file = std::fs::File::create(&path).map_err(|error| format!("{}: {error}", path.display()))?;
+    let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
+    let io = |error: std::io::Error| error.to_string();
+    writer.write_all(b"{\"resourceSpans\":[").map_err(io)?;
+    for (position, line) in reader.lines().enumerate() {
+        let line = line.map_err(io)?;
+        let inner = line
+            .strip_prefix("{\"resourceSpans\":[")
+            .and_then(|rest| rest.strip_suffix("]}"))
+            .ok_or("a generated line is not one resourceSpans object")?;
+        if position > 0 {
+            writer.write_all(b",").map_err(io)?;
+        }
+        writer.write_all(inner.as_bytes()).map_err(io)?;
+    }
+    writer.write_all(b"]}").map_err(io)?;
+    writer.flush().map_err(io)?;
+    Ok(path)
+}

@@ -77,7 +77,9 @@ impl FileReader {
         let searched_from = self.pending.len();
         self.pending.extend_from_slice(chunk);
         if self.layout == Layout::Unknown {
-            let Some(newline) = self.pending.iter().position(|byte| *byte == b'\n') else { return };
+            // Only the new bytes are searched: a document on one line is never scanned twice.
+            let Some(newline) = self.pending[searched_from..].iter().position(|byte| *byte == b'\n') else { return };
+            let newline = searched_from + newline;
             self.layout = if is_whole_json_value(&self.pending[..newline]) { Layout::Lines } else { Layout::Document };
             if self.layout == Layout::Document {
                 return;

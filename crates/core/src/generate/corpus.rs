@@ -269,8 +269,34 @@ fn trace_spans(number: u64, traces: u64) -> Vec<String> {
             error: None,
         });
     }
+    if number % LONG_TRACE_EVERY == LONG_TRACE_AT {
+        // A long agent run: a thousand spans in all, for opening one large trace from the corpus.
+        for step in 1..=LONG_TRACE_STEPS {
+            let mut attributes = String::new();
+            text_attribute(&mut attributes, "gen_ai.operation.name", "execute_tool");
+            text_attribute(&mut attributes, "gen_ai.tool.name", TOOLS[(step % 4) as usize]);
+            push(SpanText {
+                trace_id: &trace_id,
+                span_id: (1 << 40) + number * 4_096 + step,
+                parent: Some(number * 8 + 1),
+                name: "execute_tool step",
+                kind: 1,
+                start_ns: start + step * ms,
+                end_ns: start + step * ms + ms / 2,
+                attributes,
+                events: String::new(),
+                error: None,
+            });
+        }
+    }
     spans
 }
+
+/// Every this many traces one (the `LONG_TRACE_AT`-th) is a long agent run of about a thousand spans.
+const LONG_TRACE_EVERY: u64 = 100_000;
+const LONG_TRACE_AT: u64 = 77_777;
+/// Steps added to the trace's own five or six spans: about a thousand spans in all.
+const LONG_TRACE_STEPS: u64 = 995;
 
 /// One OTLP/JSON Lines line holding these spans.
 fn line(spans: &[String]) -> String {
