@@ -19,6 +19,11 @@ import { CorpusQueryError, CorpusSession } from './trace-viewer-corpus.js';
  * }} TableHost
  */
 
+/** While the worker reads: at least this long between two refreshes of the table… */
+const MIN_REFRESH_MS = 400;
+/** …and at least this many times what the last refresh took (it took the worker from reading). */
+const REFRESH_SHARE = 2;
+
 /** Rows the table asks for before it knows its height. */
 const FIRST_WINDOW_ROWS = 100;
 
@@ -42,6 +47,8 @@ export class CorpusTable {
   /** @type {(error: Error) => void} */
   #rejectFinished = () => {};
   #ended = false;
+  /** While reading, no refresh before this time (`performance.now()`). */
+  #nextRefreshAt = 0;
 
   /**
    * @param {TableHost} host
@@ -92,7 +99,13 @@ export class CorpusTable {
   #onProgress(progress) {
     if (this.#ended) return;
     this.host.handle()?.corpusProgress(progress.traces, progress.spansRead, progress.bytesRead, progress.files, progress.reading);
+    // The worker answers between the slices it reads: while it reads, the table asks again only
+    // as often as its answers leave most of the worker's time to reading.
+    const now = performance.now();
+    if (progress.reading && now < this.#nextRefreshAt) return;
     this.refresh().then(() => {
+      const took = performance.now() - now;
+      this.#nextRefreshAt = performance.now() + Math.max(MIN_REFRESH_MS, REFRESH_SHARE * took);
       // Everything is read and the table shows the last of it.
       if (!progress.reading) this.#resolveFinished();
     }, (error) => this.#rejectFinished(error));

@@ -31,6 +31,9 @@ export { setWasmUrl, setWorkerWasmUrl, wasmMemoryBytes } from './trace-viewer-wa
  *   | { failed: string, source?: string }} Input
  */
 
+/** The traces table's order until a person (or the `sort` attribute) picks another: newest first. */
+const DEFAULT_TABLE_SORT = 'start desc';
+
 /** The error a failed load rejects with and reports in the `load-error` event. */
 export class TraceLoadError extends Error {
   /**
@@ -149,7 +152,7 @@ export class TraceViewerElement extends HTMLElement {
     if (name === 'selected-span' && newValue) this.#handle.selectSpan(newValue);
     if ((name === 'filter' || name === 'sort') && this.#table && !this.#reflecting) {
       const filter = this.getAttribute('filter') ?? '';
-      const sort = this.getAttribute('sort') ?? '';
+      const sort = this.getAttribute('sort') ?? DEFAULT_TABLE_SORT;
       this.#handle.setCorpusQuery(filter, sort);
       this.#table.setQuery(filter, sort).catch(() => {});
     }
@@ -298,7 +301,7 @@ export class TraceViewerElement extends HTMLElement {
       emit: (name, detail) => this.#emit(name, detail),
       showEncoded: (encoded) => this.#showOpened(encoded),
       queryChanged: (filter, sort) => this.#reflectQuery(filter, sort),
-    }, this.getAttribute('filter') ?? '', this.getAttribute('sort') ?? '');
+    }, this.getAttribute('filter') ?? '', this.getAttribute('sort') ?? DEFAULT_TABLE_SORT);
     this.#table = table;
     return table;
   }

@@ -116,11 +116,11 @@ pub fn facet(index: &CorpusIndex, rows: &[u32], field: &str) -> Option<Facet> {
                 .iter()
                 .enumerate()
                 .map(|(bit, (name, _))| {
-                    let count = rows.iter().filter(|&&row| index.feedback[row as usize] & (1 << bit) != 0).count();
+                    let count = rows.iter().filter(|&&row| index.feedback_of(row as usize) & (1 << bit) != 0).count();
                     (name.to_string(), count as u64)
                 })
                 .collect();
-            let missing = rows.iter().filter(|&&row| index.feedback[row as usize] == 0).count() as u64;
+            let missing = rows.iter().filter(|&&row| index.feedback_of(row as usize) == 0).count() as u64;
             top(counts, missing, field)
         }
         "intent" => string_facet(&index.intent, rows, field),

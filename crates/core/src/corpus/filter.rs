@@ -47,7 +47,7 @@ fn evaluate(index: &CorpusIndex, filter: &Filter) -> Vec<bool> {
                 .map(|row| {
                     names[index.name.rows[row] as usize]
                         || intents[index.intent.rows[row] as usize]
-                        || contains_ignoring_case(index.trace_id(row), &needle)
+                        || contains_ignoring_case(&index.trace_id(row), &needle)
                         || index.input_preview.get(row).is_some_and(|text| contains_ignoring_case(text, &needle))
                         || index.output_preview.get(row).is_some_and(|text| contains_ignoring_case(text, &needle))
                 })
@@ -122,7 +122,7 @@ fn compare(index: &CorpusIndex, field: &Field, operator: Operator, value: &Liter
     match field {
         Field::TraceId => {
             let lowercase = text.to_lowercase();
-            (0..rows).map(|row| text_holds(index.trace_id(row), operator, &text, &lowercase)).collect()
+            (0..rows).map(|row| text_holds(&index.trace_id(row), operator, &text, &lowercase)).collect()
         }
         Field::Name => string_column_matches(&index.name, rows, operator, &text),
         Field::Intent => string_column_matches(&index.intent, rows, operator, &text),
@@ -149,7 +149,7 @@ fn compare(index: &CorpusIndex, field: &Field, operator: Operator, value: &Liter
         Field::Feedback => {
             let bit = feedback_bit(&text).unwrap_or(0);
             let wanted = operator == Operator::Equal;
-            index.feedback.iter().map(|&flags| (flags & bit != 0) == wanted).collect()
+            (0..rows).map(|row| (index.feedback_of(row) & bit != 0) == wanted).collect()
         }
         Field::Errors => numbers(&|row| f64::from(index.error_count[row])),
         Field::Spans => numbers(&|row| f64::from(index.span_count[row])),

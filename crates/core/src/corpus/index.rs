@@ -8,7 +8,10 @@ use std::collections::HashMap;
 
 use super::dictionary::{Dictionary, SetColumn, StringColumn, ABSENT};
 use super::summary::{FeedbackFlags, TraceSummary};
+use super::trace_ids::TraceIds;
 use crate::model::SpanKind;
+use std::borrow::Cow;
+use std::cmp::Ordering;
 
 /// Root and trace attribute keys kept as columns; later keys are counted, not kept.
 pub const MAX_ATTRIBUTE_COLUMNS: usize = 64;
@@ -111,6 +114,9 @@ impl SpanTable {
 
 pub const FAILED: u8 = 0x80;
 
+/// The bit of a row's feedback byte that says its root was seen (the signals use the low five).
+const ROOT_SEEN: u8 = 0x80;
+
 /// An attribute key kept as a column.
 #[derive(Debug)]
 pub struct AttributeColumn {
@@ -129,12 +135,8 @@ pub struct ScoreColumn {
 
 #[derive(Default, Debug)]
 pub struct CorpusIndex {
-    /// Trace ids, one after another; row `r`'s is `id_bytes[id_ends[r - 1]..id_ends[r]]`.
-    id_bytes: Vec<u8>,
-    id_ends: Vec<u32>,
-    /// Row of a trace id, by the id's hash; ids whose hashes collide are in `colliding_ids`.
-    rows_by_id_hash: HashMap<u64, u32, IdentityHash>,
-    colliding_ids: HashMap<String, u32>,
+    /// Each row's trace id, and the row of an id.
+    ids: TraceIds,
     pub start_ns: Vec<u64>,
     pub duration_ns: Vec<u64>,
     pub span_count: Vec<u32>,
@@ -143,9 +145,9 @@ pub struct CorpusIndex {
     /// NaN where the trace states no cost.
     pub cost_usd: Vec<f64>,
     pub documents: Vec<u32>,
-    pub feedback: Vec<FeedbackFlags>,
-    /// Whether the row's name and facts came from the part of the trace with its root.
-    has_root: Vec<bool>,
+    /// The feedback signals' bits, and [`ROOT_SEEN`] once the part of the trace with its root (which
+    /// gives its name and facts) was read. Read the signals with [`CorpusIndex::feedback_of`].
+    feedback: Vec<FeedbackFlags>,
     pub name: StringColumn,
     pub intent: StringColumn,
     pub variant: StringColumn,
@@ -235,40 +237,36 @@ impl std::hash::Hasher for IdentityHasher {
     }
 }
 
-/// FNV-1a over the id's bytes, mixed: the id lookup's key.
-fn id_hash(id: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in id.bytes() {
-        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-    }
-    hash ^ (hash >> 29)
-}
-
 fn saturating_u32(value: u64) -> u32 {
     value.min(u64::from(u32::MAX)) as u32
 }
 
 impl CorpusIndex {
     pub fn len(&self) -> usize {
-        self.id_ends.len()
+        self.ids.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.id_ends.is_empty()
+        self.ids.is_empty()
     }
 
-    pub fn trace_id(&self, row: usize) -> &str {
-        let start = if row == 0 { 0 } else { self.id_ends[row - 1] as usize };
-        std::str::from_utf8(&self.id_bytes[start..self.id_ends[row] as usize]).unwrap_or_default()
+    /// Row `row`'s feedback signals (bits in the order of `FEEDBACK_SIGNALS`).
+    pub fn feedback_of(&self, row: usize) -> FeedbackFlags {
+        self.feedback[row] & !ROOT_SEEN
+    }
+
+    pub fn trace_id(&self, row: usize) -> Cow<'_, str> {
+        self.ids.get(row)
+    }
+
+    /// The order of two rows' trace ids (as text).
+    pub fn compare_trace_ids(&self, left: usize, right: usize) -> Ordering {
+        self.ids.compare(left, right)
     }
 
     /// The row of a trace id.
     pub fn row_of(&self, trace_id: &str) -> Option<usize> {
-        let row = *self.rows_by_id_hash.get(&id_hash(trace_id))?;
-        if self.trace_id(row as usize) == trace_id {
-            return Some(row as usize);
-        }
-        self.colliding_ids.get(trace_id).map(|&row| row as usize)
+        self.ids.find(trace_id)
     }
 
     /// Adds a trace (or a part of one already indexed, which is merged into its row) whose bytes
@@ -278,18 +276,7 @@ impl CorpusIndex {
             self.merge(row, summary, source);
             return row;
         }
-        let row = self.len();
-        self.id_bytes.extend_from_slice(summary.trace_id.as_bytes());
-        self.id_ends.push(saturating_u32(self.id_bytes.len() as u64));
-        let hash = id_hash(&summary.trace_id);
-        match self.rows_by_id_hash.entry(hash) {
-            std::collections::hash_map::Entry::Occupied(_) => {
-                self.colliding_ids.insert(summary.trace_id.clone(), row as u32);
-            }
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(row as u32);
-            }
-        }
+        let row = self.ids.push(&summary.trace_id);
         self.start_ns.push(summary.start_ns);
         self.duration_ns.push(summary.duration_ns());
         self.span_count.push(saturating_u32(summary.span_count));
@@ -297,8 +284,7 @@ impl CorpusIndex {
         self.tokens.push(summary.tokens);
         self.cost_usd.push(summary.cost_usd.unwrap_or(f64::NAN));
         self.documents.push(saturating_u32(summary.documents));
-        self.feedback.push(summary.feedback);
-        self.has_root.push(summary.has_root);
+        self.feedback.push(summary.feedback | if summary.has_root { ROOT_SEEN } else { 0 });
         let name = (!summary.name.is_empty()).then_some(summary.name.as_str());
         self.name.rows.push(self.name.dictionary.intern_option(name));
         self.intent.rows.push(self.intent.dictionary.intern_option(summary.intent.as_deref()));
@@ -337,10 +323,9 @@ impl CorpusIndex {
             self.cost_usd[row] = if known.is_nan() { cost } else { known + cost };
         }
         self.documents[row] = self.documents[row].saturating_add(saturating_u32(summary.documents));
-        self.feedback[row] |= summary.feedback;
         // The part with the root names the trace and gives its facts; else the first part does.
-        let replaces = summary.has_root && !self.has_root[row];
-        self.has_root[row] |= summary.has_root;
+        let replaces = summary.has_root && self.feedback[row] & ROOT_SEEN == 0;
+        self.feedback[row] |= summary.feedback | if summary.has_root { ROOT_SEEN } else { 0 };
         let name = (!summary.name.is_empty()).then_some(summary.name.as_str());
         for (column, value) in [
             (&mut self.name, name),
@@ -491,9 +476,9 @@ impl CorpusIndex {
         let string_column = |column: &StringColumn| column.rows.len() * 4 + column.dictionary.heap_bytes();
         let set_column =
             |column: &SetColumn| column.rows.len() * 4 + column.members.heap_bytes() + column.sets.heap_bytes();
-        let id_lookup = self.rows_by_id_hash.capacity() * 13 + self.colliding_ids.len() * 64;
+        let (ids, id_lookup) = self.ids.heap_bytes();
         let mut columns = vec![
-            ("trace_id".to_string(), self.id_bytes.len() + self.id_ends.len() * 4),
+            ("trace_id".to_string(), ids),
             ("trace_id lookup".to_string(), id_lookup),
             ("start".to_string(), rows * 8),
             ("duration".to_string(), rows * 8),
@@ -502,7 +487,7 @@ impl CorpusIndex {
             ("tokens".to_string(), rows * 8),
             ("cost".to_string(), rows * 8),
             ("documents".to_string(), rows * 4),
-            ("feedback + root flag".to_string(), rows * 2),
+            ("feedback".to_string(), rows),
             ("name".to_string(), string_column(&self.name)),
             ("intent".to_string(), string_column(&self.intent)),
             ("variant".to_string(), string_column(&self.variant)),

@@ -12,6 +12,7 @@ pub mod ingest;
 pub mod query;
 pub mod sort;
 pub mod summary;
+pub mod trace_ids;
 pub mod wire;
 
 use serde::Serialize;
@@ -236,7 +237,7 @@ impl Corpus {
     /// `query(filter, { sort, limit })`: how many traces match, and the first `limit` ids in order.
     pub fn query(&mut self, filter: &str, sort: &str, limit: usize) -> Result<QueryAnswer, QueryError> {
         let rows = self.ordered(filter, sort)?.to_vec();
-        let trace_ids = rows.iter().take(limit).map(|&row| self.index.trace_id(row as usize).to_string()).collect();
+        let trace_ids = rows.iter().take(limit).map(|&row| self.index.trace_id(row as usize).into_owned()).collect();
         Ok(QueryAnswer { count: rows.len() as u64, trace_ids })
     }
 
@@ -296,7 +297,7 @@ impl Corpus {
         let index = &self.index;
         let text = |value: Option<&str>| value.map(str::to_string);
         TableRow {
-            trace_id: index.trace_id(row).to_string(),
+            trace_id: index.trace_id(row).into_owned(),
             name: index.name.value(row).unwrap_or_default().to_string(),
             start_ms: index.start_ns[row] as f64 / 1e6,
             duration_ms: index.duration_ns[row] as f64 / 1e6,
@@ -311,7 +312,7 @@ impl Corpus {
             feedback: FEEDBACK_SIGNALS
                 .iter()
                 .enumerate()
-                .filter(|(bit, _)| index.feedback[row] & (1 << bit) != 0)
+                .filter(|(bit, _)| index.feedback_of(row) & (1 << bit) != 0)
                 .map(|(_, (name, _))| name.to_string())
                 .collect(),
             scores: (0..index.scores.len())

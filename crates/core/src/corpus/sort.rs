@@ -12,26 +12,38 @@ use super::query::{Field, SortKey};
 /// The code of a missing value: after every present one, whichever the direction.
 const MISSING: u64 = u64::MAX;
 
-/// Sort ranks computed for an index of a given size, reused while it does not grow.
+/// Each row's place in trace id order, computed once the index has stopped growing and reused
+/// while it does not grow. While files are still being read every sort would need it afresh (a
+/// string sort of every id); then ties are broken by comparing the tied rows' ids instead.
 #[derive(Default, Debug)]
 pub struct SortRanks {
+    /// The index size the ranks are for.
     rows: usize,
-    /// Each row's place in trace id order.
     id_ranks: Vec<u32>,
+    /// The index size at the last sort: the same size twice running means it has stopped growing.
+    last_sorted_rows: usize,
 }
 
 impl SortRanks {
-    fn id_ranks(&mut self, index: &CorpusIndex) -> &[u32] {
-        if self.rows != index.len() || self.id_ranks.len() != index.len() {
+    /// The ranks, when they are valid or worth computing now (the index did not grow since the
+    /// last sort); `None` while it grows.
+    fn id_ranks(&mut self, index: &CorpusIndex) -> Option<&[u32]> {
+        let settled = self.last_sorted_rows == index.len();
+        self.last_sorted_rows = index.len();
+        let valid = self.rows == index.len() && self.id_ranks.len() == index.len();
+        if !valid && !settled {
+            return None;
+        }
+        if !valid {
             let mut order: Vec<u32> = (0..index.len() as u32).collect();
-            order.sort_unstable_by(|&left, &right| index.trace_id(left as usize).cmp(index.trace_id(right as usize)));
+            order.sort_unstable_by(|&left, &right| index.compare_trace_ids(left as usize, right as usize));
             self.id_ranks = vec![0; order.len()];
             for (rank, row) in order.into_iter().enumerate() {
                 self.id_ranks[row as usize] = rank as u32;
             }
             self.rows = index.len();
         }
-        &self.id_ranks
+        Some(&self.id_ranks)
     }
 }
 
@@ -93,7 +105,7 @@ fn codes(index: &mut CorpusIndex, field: &Field, rows: &[u32]) -> Vec<u64> {
         Field::Cost => each(&|row| float_code(index.cost_usd[row])),
         Field::Tokens => each(&|row| index.tokens[row].min(MISSING - 1)),
         Field::Documents => each(&|row| u64::from(index.documents[row])),
-        Field::Feedback => each(&|row| u64::from(index.feedback[row])),
+        Field::Feedback => each(&|row| u64::from(index.feedback_of(row))),
         Field::Start => each(&|row| index.start_ns[row].min(MISSING - 1)),
         Field::Score(name) => match index.score_column(name) {
             Some(column) => each(&|row| float_code(index.score(column, row))),
@@ -108,7 +120,10 @@ fn codes(index: &mut CorpusIndex, field: &Field, rows: &[u32]) -> Vec<u64> {
 
 /// Sorts `rows` by `keys`, then by trace id ascending.
 pub fn sort_rows(index: &mut CorpusIndex, ranks: &mut SortRanks, rows: &mut Vec<u32>, keys: &[SortKey]) {
-    let id_ranks = ranks.id_ranks(index).to_vec();
+    let Some(id_ranks) = ranks.id_ranks(index).map(<[u32]>::to_vec) else {
+        sort_rows_comparing_ids(index, rows, keys);
+        return;
+    };
     let mut columns: Vec<Vec<u64>> = Vec::with_capacity(keys.len());
     for key in keys {
         let mut codes = if key.field == Field::TraceId {
@@ -147,5 +162,57 @@ pub fn sort_rows(index: &mut CorpusIndex, ranks: &mut SortRanks, rows: &mut Vec<
         });
     }
     let sorted: Vec<u32> = order.into_iter().map(|(_, _, position)| rows[position as usize]).collect();
+    *rows = sorted;
+}
+
+/// The codes of every key for `rows`, each turned for its direction (missing values stay last).
+fn directed_codes(index: &mut CorpusIndex, rows: &[u32], keys: &[SortKey]) -> Vec<Vec<u64>> {
+    keys.iter()
+        .filter(|key| key.field != Field::TraceId)
+        .map(|key| {
+            let mut codes = codes(index, &key.field, rows);
+            if key.descending {
+                codes.iter_mut().filter(|code| **code != MISSING).for_each(|code| *code = MISSING - 1 - *code);
+            }
+            codes
+        })
+        .collect()
+}
+
+/// [`sort_rows`] while the index grows: by the keys' codes, then each run of rows the keys tie on
+/// by comparing their ids (a trace id key, wherever it stands, decides there too, as ids are
+/// unique: the keys after it never matter).
+fn sort_rows_comparing_ids(index: &mut CorpusIndex, rows: &mut Vec<u32>, keys: &[SortKey]) {
+    let until_id = keys.iter().position(|key| key.field == Field::TraceId).unwrap_or(keys.len());
+    let id_descending = keys.get(until_id).is_some_and(|key| key.descending);
+    let columns = directed_codes(index, rows, &keys[..until_id]);
+    let mut order: Vec<u32> = (0..rows.len() as u32).collect();
+    let by_codes = |left: &u32, right: &u32| {
+        columns
+            .iter()
+            .map(|codes| codes[*left as usize].cmp(&codes[*right as usize]))
+            .find(|ordering| *ordering != Ordering::Equal)
+            .unwrap_or(Ordering::Equal)
+    };
+    order.sort_unstable_by(by_codes);
+    let mut start = 0;
+    while start < order.len() {
+        let mut end = start + 1;
+        while end < order.len() && by_codes(&order[start], &order[end]) == Ordering::Equal {
+            end += 1;
+        }
+        if end - start > 1 {
+            order[start..end].sort_unstable_by(|left, right| {
+                let ordering = index.compare_trace_ids(rows[*left as usize] as usize, rows[*right as usize] as usize);
+                if id_descending {
+                    ordering.reverse()
+                } else {
+                    ordering
+                }
+            });
+        }
+        start = end;
+    }
+    let sorted: Vec<u32> = order.into_iter().map(|position| rows[position as usize]).collect();
     *rows = sorted;
 }
