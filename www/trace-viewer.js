@@ -215,7 +215,8 @@ export class TraceViewerElement extends HTMLElement {
    */
   async load(value, fileName) {
     this.#data = value;
-    const sources = corpusSourcesOf(value, fileName ?? null, this.getAttribute('view') === 'table');
+    // `view="trace"` and `view="list"` import every input as one set, as before the corpus.
+    const sources = this.#corpusAllowed() ? corpusSourcesOf(value, fileName ?? null, this.getAttribute('view') === 'table') : null;
     if (sources) return this.#loadCorpus(sources);
     const load = this.#startLoad(fileName);
     let files;
@@ -306,7 +307,7 @@ export class TraceViewerElement extends HTMLElement {
     return table;
   }
 
-  /** Whether a document found to hold several traces opens on the traces table (`view` auto or table). */
+  /** Whether inputs may open as a corpus on the traces table (`view` auto or table). */
   #corpusAllowed() {
     const view = this.getAttribute('view') ?? 'auto';
     return view === 'auto' || view === 'table';
@@ -440,7 +441,7 @@ export class TraceViewerElement extends HTMLElement {
   async #fetchSource(url) {
     this.#data = null;
     const name = url.split(/[?#]/)[0].split('/').pop() || url;
-    if (isJsonLinesName(name) || this.getAttribute('view') === 'table') return this.#fetchCorpus(url, name);
+    if (this.#corpusAllowed() && (isJsonLinesName(name) || this.getAttribute('view') === 'table')) return this.#fetchCorpus(url, name);
     const load = this.#startLoad(url);
     let bytes;
     try {
