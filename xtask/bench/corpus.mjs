@@ -61,6 +61,7 @@ try {
     const longTasks = [];
     new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((entry) => entry.duration))).observe({ type: 'longtask' });
     const updates = [];
+    const totalsUpdates = [];
     let firstRows = null;
     const started = performance.now();
     const observer = new MutationObserver(() => {
@@ -68,6 +69,9 @@ try {
       if (firstRows === null && root.querySelector('.tv-table-row')) firstRows = now;
       const summary = root.querySelector('.tv-table-summary')?.textContent;
       if (summary && summary !== updates.at(-1)?.summary) updates.push({ at: now, summary });
+      // The totals (count, failed, percentiles, cost) come with the facets, from one answer.
+      const totals = root.querySelector('.tv-table-summary > span')?.textContent;
+      if (totals && totals !== totalsUpdates.at(-1)?.totals && root.querySelector('.tv-table-reading')) totalsUpdates.push({ at: now, totals });
     });
     observer.observe(root, { subtree: true, childList: true, characterData: true });
     const summary = await viewer.load(file);
@@ -75,12 +79,15 @@ try {
     observer.disconnect();
     const reading = updates.filter((update) => update.summary.includes('Reading'));
     const gaps = reading.slice(1).map((update, index) => update.at - reading[index].at);
-    return { firstRows, readMs, traces: summary.traceCount, spans: summary.spanCount, longest: Math.max(0, ...longTasks), longTasks: longTasks.length, updates: reading.length, longestGap: Math.max(0, ...gaps) };
+    const totalsGaps = totalsUpdates.slice(1).map((update, index) => update.at - totalsUpdates[index].at);
+    return { firstRows, readMs, traces: summary.traceCount, spans: summary.spanCount, longest: Math.max(0, ...longTasks), longTasks: longTasks.length, updates: reading.length, longestGap: Math.max(0, ...gaps),
+      totalsUpdates: totalsUpdates.length, longestTotalsGap: Math.max(0, ...totalsGaps) };
   });
   console.log(`table: ${table.traces.toLocaleString('en-US')} traces, ${table.spans.toLocaleString('en-US')} spans, ${mb(bytes)} (${scale})`);
   console.log(`  first rows on screen ${table.firstRows?.toFixed(0)} ms after load()`);
   console.log(`  read and indexed in ${(table.readMs / 1000).toFixed(1)} s = ${(bytes / 1e6 / (table.readMs / 1000)).toFixed(0)} MB/s`);
-  console.log(`  counts updated ${table.updates} times while reading, longest gap ${table.longestGap.toFixed(0)} ms`);
+  console.log(`  the reading line updated ${table.updates} times while reading, longest gap ${table.longestGap.toFixed(0)} ms`);
+  console.log(`  counts, totals and facets updated ${table.totalsUpdates} times while reading, longest gap ${table.longestTotalsGap.toFixed(0)} ms`);
   console.log(`  main-thread tasks over 50 ms: ${table.longTasks}${table.longTasks ? ` (longest ${table.longest.toFixed(0)} ms)` : ''}`);
 
   const rows = await page.evaluate(async () => {
