@@ -19,10 +19,13 @@ import { CorpusQueryError, CorpusSession } from './trace-viewer-corpus.js';
  * }} TableHost
  */
 
-/** While the worker reads: at least this long between two refreshes of the table… */
-const MIN_REFRESH_MS = 400;
-/** …and at least this many times what the last refresh took (it took the worker from reading). */
+/** While the worker reads, the table's counts, totals, facets and rows are asked for again on a
+ * timer: at least this long from the start of one refresh to the start of the next… */
+const MIN_REFRESH_MS = 450;
+/** …and at least this many times what the last one took (it took the worker from reading). */
 const REFRESH_SHARE = 2;
+/** The columns and file reports change little while reading: asked for at most this often. */
+const DETAILS_EVERY_MS = 2000;
 
 /** Rows the table asks for before it knows its height. */
 const FIRST_WINDOW_ROWS = 100;
@@ -39,6 +42,7 @@ export class CorpusTable {
   #windowWanted = false;
   #refreshing = false;
   #refreshAgain = false;
+  #refreshDetailsAgain = false;
   /** Settles when the refresh under way (and any asked for meanwhile) is done. @type {Promise<void>} */
   #refreshDone = Promise.resolve();
   /** Settles once every source has been read. @type {Promise<void>} */
@@ -49,6 +53,12 @@ export class CorpusTable {
   #ended = false;
   /** While reading, no refresh before this time (`performance.now()`). */
   #nextRefreshAt = 0;
+  /** The timer of the next refresh while reading. @type {ReturnType<typeof setTimeout> | null} */
+  #refreshTimer = null;
+  /** Whether the worker still reads (from its last progress message). */
+  #reading = true;
+  /** When the columns and reports were last asked for. */
+  #detailsAt = -Infinity;
 
   /**
    * @param {TableHost} host
@@ -99,16 +109,34 @@ export class CorpusTable {
   #onProgress(progress) {
     if (this.#ended) return;
     this.host.handle()?.corpusProgress(progress.traces, progress.spansRead, progress.bytesRead, progress.files, progress.reading);
-    // The worker answers between the slices it reads: while it reads, the table asks again only
-    // as often as its answers leave most of the worker's time to reading.
-    const now = performance.now();
-    if (progress.reading && now < this.#nextRefreshAt) return;
-    this.refresh().then(() => {
-      const took = performance.now() - now;
-      this.#nextRefreshAt = performance.now() + Math.max(MIN_REFRESH_MS, REFRESH_SHARE * took);
-      // Everything is read and the table shows the last of it.
-      if (!progress.reading) this.#resolveFinished();
-    }, (error) => this.#rejectFinished(error));
+    this.#reading = progress.reading;
+    if (progress.reading) {
+      this.#scheduleRefresh();
+      return;
+    }
+    if (this.#refreshTimer !== null) clearTimeout(this.#refreshTimer);
+    this.#refreshTimer = null;
+    // Everything is read: once the table shows the last of it, the load is done.
+    this.refresh(true).then(() => this.#resolveFinished(), (error) => this.#rejectFinished(error));
+  }
+
+  /**
+   * While the worker reads, the next refresh on a timer. The worker answers between the slices it
+   * reads, so refreshes are paced by what the last one cost.
+   */
+  #scheduleRefresh() {
+    if (this.#refreshTimer !== null || this.#ended) return;
+    const wait = Math.max(0, this.#nextRefreshAt - performance.now());
+    this.#refreshTimer = setTimeout(() => {
+      this.#refreshTimer = null;
+      if (!this.#reading || this.#ended) return;
+      const started = performance.now();
+      const details = started - this.#detailsAt >= DETAILS_EVERY_MS;
+      this.refresh(details).then(() => {
+        this.#nextRefreshAt = started + Math.max(MIN_REFRESH_MS, REFRESH_SHARE * (performance.now() - started));
+        if (this.#reading) this.#scheduleRefresh();
+      }, (error) => this.#rejectFinished(error));
+    }, wait);
   }
 
   /** @param {Error} error */
@@ -118,20 +146,27 @@ export class CorpusTable {
   }
 
   /**
-   * Asks again for everything the table shows (count, totals, facets, the rows in view, columns and
-   * reports). Skipped while one is under way: the next progress message asks again.
+   * Asks again for what the table shows: count, totals, facets, the rows in view, and (with
+   * `details`) the columns and file reports. One at a time: asked while one is under way, it runs
+   * again once that one is done.
+   * @param {boolean} [details]
    */
-  async refresh() {
+  async refresh(details = true) {
     if (this.#refreshing) {
       this.#refreshAgain = true;
+      this.#refreshDetailsAgain ||= details;
       return this.#refreshDone;
     }
     this.#refreshing = true;
     this.#refreshDone = (async () => {
       try {
+        let withDetails = details;
         do {
           this.#refreshAgain = false;
-          await Promise.all([this.#overview(), this.#askWindow(), this.#details()]);
+          this.#refreshDetailsAgain = false;
+          if (withDetails) this.#detailsAt = performance.now();
+          await Promise.all([this.#overview(), this.#askWindow(), withDetails ? this.#details() : null]);
+          withDetails = this.#refreshDetailsAgain;
         } while (this.#refreshAgain && !this.#ended);
       } finally {
         this.#refreshing = false;
@@ -252,6 +287,7 @@ export class CorpusTable {
   /** Ends the corpus: its worker (and with it the index's memory) goes. */
   end() {
     this.#ended = true;
+    if (this.#refreshTimer !== null) clearTimeout(this.#refreshTimer);
     this.session.end();
     this.#rejectFinished(new Error('The corpus was closed.'));
   }

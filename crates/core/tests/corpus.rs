@@ -436,3 +436,42 @@ fn a_folder_of_mixed_formats_is_one_corpus_with_reports_per_file() {
     assert_eq!(broken.traces, 0);
     assert!(broken.warnings.iter().any(|warning| warning.contains("broken.json was skipped")), "{broken:?}");
 }
+
+#[test]
+fn facets_and_totals_equal_plain_counts_over_the_matching_traces() {
+    let text = otlp_json_lines(1_200);
+    let traces = reference(&text);
+    let mut corpus = corpus_of(&[("corpus.jsonl", text.as_bytes())], 65_536);
+    let filter = "status = error or feedback = thumbs_down";
+    let parsed = parse_filter(filter).unwrap();
+    let kept: Vec<&TraceSummary> = traces.iter().filter(|trace| holds(trace, &parsed)).collect();
+    let (totals, facets) = corpus.overview(filter).unwrap();
+    assert_eq!(totals.traces as usize, kept.len());
+    assert_eq!(totals.failed as usize, kept.iter().filter(|trace| trace.error_count > 0).count());
+    let mut durations: Vec<u64> = kept.iter().map(|trace| trace.duration_ns()).collect();
+    durations.sort_unstable();
+    let rank = (0.95 * durations.len() as f64).ceil() as usize;
+    assert_eq!(totals.p95_duration_ms, Some(durations[rank - 1] as f64 / 1e6), "p95 by nearest rank");
+    for field in ["intent", "model", "user", "tool"] {
+        let mut counts: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+        for trace in &kept {
+            let values: Vec<String> = match field {
+                "intent" => trace.intent.iter().cloned().collect(),
+                "user" => trace.user.iter().cloned().collect(),
+                "model" => trace.models.iter().cloned().collect(),
+                _ => trace.tools.iter().cloned().collect(),
+            };
+            for value in values {
+                *counts.entry(value).or_default() += 1;
+            }
+        }
+        let mut expected: Vec<(String, u64)> = counts.into_iter().collect();
+        expected.sort_by(|left, right| right.1.cmp(&left.1).then_with(|| left.0.cmp(&right.0)));
+        let distinct = expected.len() as u64;
+        expected.truncate(10);
+        let facet = facets.iter().find(|facet| facet.field == field).expect("the facet is there");
+        let shown: Vec<(String, u64)> = facet.values.iter().map(|value| (value.value.clone(), value.count)).collect();
+        assert_eq!(shown, expected, "facet {field}");
+        assert_eq!(facet.distinct, distinct, "distinct values of {field}");
+    }
+}

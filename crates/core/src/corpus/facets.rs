@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::dictionary::{SetColumn, StringColumn, ABSENT};
+use super::dictionary::{Dictionary, SetColumn, StringColumn, ABSENT};
 use super::index::CorpusIndex;
 use super::summary::FEEDBACK_SIGNALS;
 
@@ -77,15 +77,40 @@ fn top(counts: Vec<(String, u64)>, missing: u64, field: &str) -> Facet {
     Facet { field: field.to_string(), values, distinct, missing }
 }
 
+/// The facet of a dictionary's values from their counts (indexed by number; 0 is "missing"): the
+/// most frequent first, ties by value, written out only for the ones listed (a user column may
+/// have a value per few traces).
+fn dictionary_facet(dictionary: &Dictionary, counts: &[u64], missing: u64, field: &str) -> Facet {
+    let mut counted: Vec<(u32, u64)> = counts
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, count)| **count > 0)
+        .map(|(number, count)| (number as u32, *count))
+        .collect();
+    let distinct = counted.len() as u64;
+    let order = |left: &(u32, u64), right: &(u32, u64)| {
+        right.1.cmp(&left.1).then_with(|| dictionary.value(left.0).cmp(&dictionary.value(right.0)))
+    };
+    if counted.len() > FACET_VALUES {
+        counted.select_nth_unstable_by(FACET_VALUES - 1, order);
+        counted.truncate(FACET_VALUES);
+    }
+    counted.sort_by(order);
+    let values = counted
+        .into_iter()
+        .map(|(number, count)| FacetValue { value: dictionary.value(number).unwrap_or_default().to_string(), count })
+        .collect();
+    Facet { field: field.to_string(), values, distinct, missing }
+}
+
 fn string_facet(column: &StringColumn, rows: &[u32], field: &str) -> Facet {
     let mut counts = vec![0u64; column.dictionary.len() + 1];
     for &row in rows {
         counts[column.rows.get(row as usize).copied().unwrap_or(ABSENT) as usize] += 1;
     }
     let missing = counts[ABSENT as usize];
-    let named =
-        column.dictionary.entries().map(|(number, value)| (value.to_string(), counts[number as usize])).collect();
-    top(named, missing, field)
+    dictionary_facet(&column.dictionary, &counts, missing, field)
 }
 
 fn set_facet(column: &SetColumn, rows: &[u32], field: &str) -> Facet {
@@ -99,9 +124,7 @@ fn set_facet(column: &SetColumn, rows: &[u32], field: &str) -> Facet {
             member_counts[member as usize] += count;
         }
     }
-    let named =
-        column.members.entries().map(|(number, value)| (value.to_string(), member_counts[number as usize])).collect();
-    top(named, set_counts[ABSENT as usize], field)
+    dictionary_facet(&column.members, &member_counts, set_counts[ABSENT as usize], field)
 }
 
 /// The facet of `field` (one of [`FACET_FIELDS`] or `attr."key"` written `attr.key`) over `rows`.
