@@ -48,16 +48,15 @@ if (requested.length === 0 && embeddedExample) {
 
 /** Several ?src= files: fetched as Blobs (kept by the browser) and opened as one corpus. */
 async function openUrls(urls) {
-  try {
-    const files = await Promise.all(urls.map(async (url) => {
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`Could not fetch ${url}: HTTP ${response.status}`);
-      return new File([await response.blob()], url.split(/[?#]/)[0].split('/').pop() || url);
-    }));
-    await viewer.load(files);
-  } catch (error) {
-    viewer.load(`${error.message}`).catch(() => {});
+  const responses = await Promise.all(urls.map((url) => fetch(url).then((response) => ({ url, response }), () => ({ url, response: null }))));
+  const failed = responses.find(({ response }) => !response?.ok);
+  // The element says why a URL could not be fetched, as it does for one `?src=`.
+  if (failed) {
+    viewer.src = failed.url;
+    return;
   }
+  const files = await Promise.all(responses.map(async ({ url, response }) => new File([await response.blob()], url.split(/[?#]/)[0].split('/').pop() || url)));
+  viewer.load(files).catch(() => {});
 }
 
 /** One file, or several (a folder's) opened as one corpus. */

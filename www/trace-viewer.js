@@ -370,8 +370,9 @@ export class TraceViewerElement extends HTMLElement {
   async #corpusLoaded(table, load, source) {
     if (load.superseded || this.#table !== table) return undefined;
     const [progress, reports] = await Promise.all([table.session.ask('progress'), table.session.ask('reports')]);
+    /** @type {string[]} */
+    const problems = reports.flatMap((/** @type {{ warnings: string[] }} */ report) => report.warnings);
     if (progress.traces === 0) {
-      const problems = reports.flatMap((/** @type {{ warnings: string[] }} */ report) => report.warnings);
       this.#endTable();
       return this.#fail(problems.length > 0 ? problems.join('\n') : `No trace was found in ${source}.`, source);
     }
@@ -380,7 +381,6 @@ export class TraceViewerElement extends HTMLElement {
     if (progress.traces === 1 && this.getAttribute('view') !== 'table') {
       const [traceId] = (await table.query('', '', 1)).traceIds;
       await table.open(traceId);
-      const problems = reports.flatMap((/** @type {{ warnings: string[] }} */ report) => report.warnings);
       if (problems.length > 0) this.#handle?.addFileWarnings(problems);
       const single = this.#handle?.summary();
       this.#emit('load', single);
@@ -391,7 +391,7 @@ export class TraceViewerElement extends HTMLElement {
       traceCount: progress.traces,
       spanCount: progress.spansRead,
       files: reports,
-      warnings: reports.flatMap((/** @type {{ warnings: string[] }} */ report) => report.warnings),
+      warnings: problems,
     };
     this.#emit('load', summary);
     return summary;

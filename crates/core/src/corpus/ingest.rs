@@ -7,7 +7,6 @@
 use super::index::{CorpusIndex, TraceSource};
 use super::summary::TraceSummary;
 use crate::import::{import_bytes, ImportError};
-use crate::model::ImportWarning;
 
 /// Problems listed per file at most; later ones are counted.
 const MAX_WARNINGS_PER_FILE: usize = 50;
@@ -123,7 +122,7 @@ impl FileReader {
                     self.formats.push(set.format.clone());
                 }
                 for warning in &set.warnings {
-                    self.warn(format!("{label}: {}", describe(warning)));
+                    self.warn(format!("{label}: {warning}"));
                 }
                 for trace in &set.traces {
                     self.traces_read += 1;
@@ -177,10 +176,6 @@ impl FileReader {
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|window| window == needle)
-}
-
-fn describe(warning: &ImportWarning) -> String {
-    warning.to_string()
 }
 
 /// Whether `bytes` (a first line) is one complete JSON value: the file is then JSON Lines (or a

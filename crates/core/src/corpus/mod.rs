@@ -212,8 +212,9 @@ impl Corpus {
             .collect()
     }
 
-    /// The rows matching `filter` in `sort` order (cached for the next call with the same two).
-    fn ordered(&mut self, filter: &str, sort: &str) -> Result<&[u32], QueryError> {
+    /// Puts the rows matching `filter` in `sort` order in `last` (kept for the next call with the
+    /// same two while the index does not grow).
+    fn order(&mut self, filter: &str, sort: &str) -> Result<(), QueryError> {
         let fresh = self
             .last
             .as_ref()
@@ -231,34 +232,51 @@ impl Corpus {
                 rows,
             });
         }
-        Ok(self.last.as_ref().map(|last| last.rows.as_slice()).unwrap_or_default())
+        Ok(())
+    }
+
+    /// The rows `order` put in order last.
+    fn ordered_rows(&self) -> &[u32] {
+        self.last.as_ref().map(|last| last.rows.as_slice()).unwrap_or_default()
     }
 
     /// `query(filter, { sort, limit })`: how many traces match, and the first `limit` ids in order.
     pub fn query(&mut self, filter: &str, sort: &str, limit: usize) -> Result<QueryAnswer, QueryError> {
-        let rows = self.ordered(filter, sort)?.to_vec();
+        self.order(filter, sort)?;
+        let rows = self.ordered_rows();
         let trace_ids = rows.iter().take(limit).map(|&row| self.index.trace_id(row as usize).into_owned()).collect();
         Ok(QueryAnswer { count: rows.len() as u64, trace_ids })
     }
 
     /// Rows `offset..offset + limit` of the table under `filter` and `sort`.
     pub fn window(&mut self, filter: &str, sort: &str, offset: usize, limit: usize) -> Result<TableWindow, QueryError> {
-        let rows = self.ordered(filter, sort)?;
-        let count = rows.len() as u64;
-        let shown: Vec<u32> = rows.iter().skip(offset).take(limit).copied().collect();
+        self.order(filter, sort)?;
+        let rows = self.ordered_rows();
         Ok(TableWindow {
-            count,
+            count: rows.len() as u64,
             offset: offset as u64,
-            rows: shown.into_iter().map(|row| self.row(row as usize)).collect(),
+            rows: rows.iter().skip(offset).take(limit).map(|&row| self.row(row as usize)).collect(),
         })
     }
 
-    /// The totals line and the facets over the rows `filter` keeps.
+    /// The totals line and the facets over the rows `filter` keeps (the table's last rows when
+    /// they are for this filter and the index has not grown: their order does not matter here).
     pub fn overview(&mut self, filter: &str) -> Result<(CorpusTotals, Vec<Facet>), QueryError> {
-        let parsed = parse_filter(filter)?;
-        let rows = filter::matching_rows(&self.index, &parsed);
-        let facets = FACET_FIELDS.iter().filter_map(|field| facet(&self.index, &rows, field)).collect();
-        Ok((totals(&self.index, &rows), facets))
+        let reusable = self
+            .last
+            .as_ref()
+            .filter(|last| last.filter == filter && last.rows_indexed == self.index.len())
+            .map(|last| last.rows.as_slice());
+        let matched;
+        let rows = match reusable {
+            Some(rows) => rows,
+            None => {
+                matched = filter::matching_rows(&self.index, &parse_filter(filter)?);
+                matched.as_slice()
+            }
+        };
+        let facets = FACET_FIELDS.iter().filter_map(|field| facet(&self.index, rows, field)).collect();
+        Ok((totals(&self.index, rows), facets))
     }
 
     /// The columns a table may show: the fixed ones, then `score."name"` and `attr."key"` ones.

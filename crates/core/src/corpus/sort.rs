@@ -120,23 +120,11 @@ fn codes(index: &mut CorpusIndex, field: &Field, rows: &[u32]) -> Vec<u64> {
 
 /// Sorts `rows` by `keys`, then by trace id ascending.
 pub fn sort_rows(index: &mut CorpusIndex, ranks: &mut SortRanks, rows: &mut Vec<u32>, keys: &[SortKey]) {
-    let Some(id_ranks) = ranks.id_ranks(index).map(<[u32]>::to_vec) else {
+    let Some(id_ranks) = ranks.id_ranks(index) else {
         sort_rows_comparing_ids(index, rows, keys);
         return;
     };
-    let mut columns: Vec<Vec<u64>> = Vec::with_capacity(keys.len());
-    for key in keys {
-        let mut codes = if key.field == Field::TraceId {
-            rows.iter().map(|&row| u64::from(id_ranks[row as usize])).collect()
-        } else {
-            codes(index, &key.field, rows)
-        };
-        if key.descending {
-            // Reversed among present values; missing values stay last.
-            codes.iter_mut().filter(|code| **code != MISSING).for_each(|code| *code = MISSING - 1 - *code);
-        }
-        columns.push(codes);
-    }
+    let columns: Vec<Vec<u64>> = keys.iter().map(|key| directed_codes(index, rows, key, id_ranks)).collect();
     // Sorted as (first key, id rank, position) triples when one key suffices: no indirection.
     let mut order: Vec<(u64, u32, u32)> = rows
         .iter()
@@ -165,18 +153,18 @@ pub fn sort_rows(index: &mut CorpusIndex, ranks: &mut SortRanks, rows: &mut Vec<
     *rows = sorted;
 }
 
-/// The codes of every key for `rows`, each turned for its direction (missing values stay last).
-fn directed_codes(index: &mut CorpusIndex, rows: &[u32], keys: &[SortKey]) -> Vec<Vec<u64>> {
-    keys.iter()
-        .filter(|key| key.field != Field::TraceId)
-        .map(|key| {
-            let mut codes = codes(index, &key.field, rows);
-            if key.descending {
-                codes.iter_mut().filter(|code| **code != MISSING).for_each(|code| *code = MISSING - 1 - *code);
-            }
-            codes
-        })
-        .collect()
+/// The codes of one key for `rows`, turned for its direction (missing values stay last); a trace id
+/// key codes each row by its place in `id_ranks`.
+fn directed_codes(index: &mut CorpusIndex, rows: &[u32], key: &SortKey, id_ranks: &[u32]) -> Vec<u64> {
+    let mut codes = if key.field == Field::TraceId {
+        rows.iter().map(|&row| u64::from(id_ranks[row as usize])).collect()
+    } else {
+        codes(index, &key.field, rows)
+    };
+    if key.descending {
+        codes.iter_mut().filter(|code| **code != MISSING).for_each(|code| *code = MISSING - 1 - *code);
+    }
+    codes
 }
 
 /// [`sort_rows`] while the index grows: by the keys' codes, then each run of rows the keys tie on
@@ -185,7 +173,8 @@ fn directed_codes(index: &mut CorpusIndex, rows: &[u32], keys: &[SortKey]) -> Ve
 fn sort_rows_comparing_ids(index: &mut CorpusIndex, rows: &mut Vec<u32>, keys: &[SortKey]) {
     let until_id = keys.iter().position(|key| key.field == Field::TraceId).unwrap_or(keys.len());
     let id_descending = keys.get(until_id).is_some_and(|key| key.descending);
-    let columns = directed_codes(index, rows, &keys[..until_id]);
+    // No trace id key before `until_id`, so no id ranks are needed.
+    let columns: Vec<Vec<u64>> = keys[..until_id].iter().map(|key| directed_codes(index, rows, key, &[])).collect();
     let mut order: Vec<u32> = (0..rows.len() as u32).collect();
     let by_codes = |left: &u32, right: &u32| {
         columns

@@ -110,8 +110,12 @@ impl TraceSummary {
                 }
                 summary.documents = summary.documents.saturating_add(details.documents.len() as u64);
             }
-            summary.models.extend(model.clone());
-            summary.tools.extend(tool.clone());
+            // A set of a few values: copied only when new, not once per span.
+            for (set, value) in [(&mut summary.models, &model), (&mut summary.tools, &tool)] {
+                if let Some(value) = value.as_deref().filter(|value| !set.contains(*value)) {
+                    set.insert(value.to_string());
+                }
+            }
             summary.spans.push(SpanFacts { name: span.name.clone(), kind: span.kind, failed, model, tool });
         }
         summary.has_root = root.is_some();
