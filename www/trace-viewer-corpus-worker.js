@@ -5,8 +5,10 @@
 // way and the result kept as Blobs; chunks a host appends) in one streaming pass, 4 MB at a time,
 // reporting progress every quarter second, and answers requests meanwhile: query, a window of the
 // table, totals and facets, columns, reports, and `open` (re-reads only one trace's lines,
-// imports them keeping that trace, and posts the encoded pieces as an import does).
+// imports them keeping that trace, and posts the encoded pieces as an import does). Given helper
+// workers with the sources, it hands them the lines to summarise (trace-viewer-line-helpers.js).
 import { Corpus, ImportInput } from './wasm/trace_viewer_worker.js';
+import { LineHelpers } from './trace-viewer-line-helpers.js';
 
 /** @typedef {import('./trace-viewer-protocol.js').WorkerToPage} WorkerToPage */
 /** @typedef {import('./trace-viewer-protocol.js').CorpusRequest} CorpusRequest */
@@ -15,6 +17,8 @@ import { Corpus, ImportInput } from './wasm/trace_viewer_worker.js';
 const SLICE_BYTES = 4 << 20;
 /** Milliseconds between two progress messages while reading. */
 const PROGRESS_EVERY_MS = 250;
+/** Decompressed bytes gathered before their lines are handed on (the stream gives ~64 KB). */
+const GATHER_BYTES = 2 << 20;
 
 /**
  * Where a source's bytes can be read again: the Blob itself, or (gunzipped or appended bytes)
@@ -33,6 +37,10 @@ export class CorpusWorker {
   #lastProgress = 0;
   /** The source `appendData` chunks go to, once the host has appended any. @type {number | null} */
   #appended = null;
+  /** The helpers summarising lines while sources are read (none: lines are read here). @type {LineHelpers | null} */
+  #helpers = null;
+  /** Runs of lines helpers summarised, over every reading (for tests and the bench). */
+  #summarisedByHelpers = 0;
 
   /**
    * @param {(message: WorkerToPage, transfer?: Transferable[]) => void} reply
@@ -49,9 +57,23 @@ export class CorpusWorker {
   /**
    * @param {Array<{ name: string, blob: Blob }>} sources
    * @param {number} maxGzipBytes
+   * @param {Array<{ id: number, port: MessagePort }>} [helperPorts] helper workers for this reading
    */
-  addSources(sources, maxGzipBytes) {
+  addSources(sources, maxGzipBytes, helperPorts = []) {
     this.maxGzipBytes = maxGzipBytes;
+    if (helperPorts.length > 0 && !this.#helpers) {
+      this.#helpers = new LineHelpers(
+        helperPorts,
+        (file, batch) => {
+          this.corpus.absorbLines(file, batch);
+          this.#progress(false);
+        },
+        (file, offset, length) => this.#readRange(file, offset, length),
+        (error) => this.reply({ error: String(/** @type {{ message?: unknown }} */ (error)?.message ?? error) }),
+      );
+    } else {
+      for (const { port } of helperPorts) port.postMessage({ end: true });
+    }
     for (const { name, blob } of sources) {
       const file = this.corpus.addFile(name);
       this.sources[file] = { blob };
@@ -81,10 +103,14 @@ export class CorpusWorker {
     try {
       for (let next = this.#queue.shift(); next; next = this.#queue.shift()) {
         await this.#read(next.file, next.blob);
+        await this.#helpers?.drain();
         this.corpus.finishFile(next.file);
         this.#progress(true);
       }
     } finally {
+      if (this.#helpers) this.#summarisedByHelpers += this.#helpers.summarisedByHelpers;
+      this.#helpers?.end();
+      this.#helpers = null;
       this.#reading = false;
       this.#progress(true);
     }
@@ -103,20 +129,32 @@ export class CorpusWorker {
       const kept = { parts: [], length: 0 };
       this.sources[file] = kept;
       const reader = blob.stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+      /** @type {Uint8Array[]} */
+      let gathered = [];
+      let gatheredBytes = 0;
+      const handOn = async () => {
+        if (gatheredBytes > 0) await this.#feed(file, joined(gathered, gatheredBytes));
+        gathered = [];
+        gatheredBytes = 0;
+      };
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
         if (kept.length + value.length > this.maxGzipBytes) {
           await reader.cancel();
+          await handOn();
           const megabytes = Math.round(this.maxGzipBytes / 1e6);
           this.corpus.addWarning(file, `It expands to more than ${megabytes} MB; decompressing stopped there and only the lines before were read.`);
           return;
         }
         kept.parts.push({ offset: kept.length, blob: new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (value)]) });
         kept.length += value.length;
-        this.corpus.feed(file, value);
+        gathered.push(value);
+        gatheredBytes += value.length;
+        if (gatheredBytes >= GATHER_BYTES) await handOn();
         this.#progress(false);
       }
+      await handOn();
       return;
     }
     let next = blob.slice(0, SLICE_BYTES).arrayBuffer();
@@ -124,9 +162,36 @@ export class CorpusWorker {
       const bytes = new Uint8Array(await next);
       // The next slice is read while this one is indexed.
       if (offset + SLICE_BYTES < blob.size) next = blob.slice(offset + SLICE_BYTES, offset + 2 * SLICE_BYTES).arrayBuffer();
-      this.corpus.feed(file, bytes);
+      await this.#feed(file, bytes);
       this.#progress(false);
     }
+  }
+
+  /**
+   * Indexes the next bytes of a source: here, or (their complete lines) through the helpers.
+   * @param {number} file
+   * @param {Uint8Array} bytes
+   */
+  async #feed(file, bytes) {
+    if (!this.#helpers) {
+      this.corpus.feed(file, bytes);
+      return;
+    }
+    /** @type {{ head: Uint8Array, take: number, offset: number, startsFile: boolean } | undefined} */
+    const split = this.corpus.takeLines(file, bytes);
+    if (!split) return;
+    const lines = new Uint8Array(split.head.length + split.take);
+    lines.set(split.head);
+    lines.set(bytes.subarray(0, split.take), split.head.length);
+    await this.#helpers.give(file, { bytes: lines, offset: split.offset, startsFile: split.startsFile });
+  }
+
+  /**
+   * The page found helper `id`'s worker failed: its lines are read here instead.
+   * @param {number} id
+   */
+  helperLost(id) {
+    this.#helpers?.lost(id);
   }
 
   /** @param {boolean} now */
@@ -213,9 +278,29 @@ export class CorpusWorker {
       case 'details': return this.corpus.details();
       case 'reports': return this.corpus.fileReports();
       case 'indexBytes': return { ...this.corpus.indexBytes(), memoryBytes: this.corpus.memoryBytes() };
-      case 'progress': return { ...this.corpus.progress(), reading: this.#reading || this.#queue.length > 0 };
+      case 'progress': return {
+        ...this.corpus.progress(),
+        reading: this.#reading || this.#queue.length > 0,
+        summarisedByHelpers: this.#summarisedByHelpers + (this.#helpers?.summarisedByHelpers ?? 0),
+      };
       case 'open': return this.open(request, args[0]);
       default: throw new Error(`Unknown corpus request ${call}.`);
     }
   }
+}
+
+/**
+ * The pieces as one array (the piece itself when there is one).
+ * @param {Uint8Array[]} pieces
+ * @param {number} length their total length
+ */
+function joined(pieces, length) {
+  if (pieces.length === 1) return pieces[0];
+  const whole = new Uint8Array(length);
+  let at = 0;
+  for (const piece of pieces) {
+    whole.set(piece, at);
+    at += piece.length;
+  }
+  return whole;
 }

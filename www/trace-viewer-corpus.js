@@ -3,7 +3,8 @@
 // holding the index. `CorpusSession` hands it the sources (Files and Blobs as they are, so nothing
 // is read whole on the page), appended chunks, and questions, each answered by a promise; progress
 // arrives as the worker reads. Opening a trace returns its encoded pieces, which the element
-// decodes and shows like any import.
+// decodes and shows like any import. With the sources go helper workers, one per core (up to four),
+// each joined to the corpus worker by a MessageChannel: they summarise lines in parallel.
 import { maxFileBytes } from './trace-viewer-bytes.js';
 import { EncodedPieces, startWorker } from './trace-viewer-import.js';
 import { loadWorkerModule } from './trace-viewer-wasm.js';
@@ -27,9 +28,22 @@ export class CorpusQueryError extends Error {
   }
 }
 
+/** Helper workers a reading gets: one per core up to four, none on one core. */
+function helperCount() {
+  const override = /** @type {{ TRACE_VIEWER_CORPUS_HELPERS?: number }} */ (globalThis).TRACE_VIEWER_CORPUS_HELPERS;
+  if (typeof override === 'number') return Math.max(0, Math.min(8, Math.floor(override)));
+  const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
+  return cores >= 2 ? Math.min(4, cores) : 0;
+}
+
 export class CorpusSession {
   /** @type {Worker | null} */
   #worker = null;
+  /** The worker module, for helpers. @type {WebAssembly.Module | null} */
+  #module = null;
+  /** Helper workers started for readings (they close themselves when one ends). @type {Worker[]} */
+  #helpers = [];
+  #nextHelper = 1;
   /** Messages queued until the worker runs. @type {Array<{ message: PageToWorker, transfer: Transferable[] }>} */
   #queue = [];
   #started = false;
@@ -56,6 +70,7 @@ export class CorpusSession {
     const worker = startWorker();
     if (!worker) throw new Error('Many traces need a Web Worker, and none could start here.');
     this.#worker = worker;
+    this.#module = module;
     worker.onmessage = (/** @type {MessageEvent<WorkerToPage>} */ { data }) => this.#receive(data, module);
     worker.onerror = (event) => {
       event.preventDefault();
@@ -129,7 +144,35 @@ export class CorpusSession {
    * @param {Array<{ name: string, blob: Blob }>} sources
    */
   addSources(sources) {
-    this.#post({ corpusSources: sources, maxGzipBytes: maxFileBytes() });
+    const helperPorts = this.#startHelpers();
+    this.#post({ corpusSources: sources, maxGzipBytes: maxFileBytes(), helperPorts }, helperPorts.map(({ port }) => port));
+  }
+
+  /**
+   * Starts the helper workers for one reading; returns the corpus worker's ends of their channels.
+   * A helper that fails is reported to the corpus worker, which then reads its lines itself.
+   * @returns {Array<{ id: number, port: MessagePort }>}
+   */
+  #startHelpers() {
+    const module = this.#module;
+    /** @type {Array<{ id: number, port: MessagePort }>} */
+    const ports = [];
+    for (let count = helperCount(); module && ports.length < count;) {
+      const helper = startWorker();
+      if (!helper) break;
+      const id = this.#nextHelper++;
+      const channel = new MessageChannel();
+      helper.onmessage = (/** @type {MessageEvent<WorkerToPage>} */ { data }) => {
+        if ('started' in data) helper.postMessage({ module, lineHelper: true, port: channel.port1 }, [channel.port1]);
+      };
+      helper.onerror = (event) => {
+        event.preventDefault();
+        this.#post({ corpusHelperLost: id });
+      };
+      this.#helpers.push(helper);
+      ports.push({ id, port: channel.port2 });
+    }
+    return ports;
   }
 
   /**
@@ -159,6 +202,7 @@ export class CorpusSession {
   end() {
     this.#worker?.terminate();
     this.#worker = null;
+    for (const helper of this.#helpers.splice(0)) helper.terminate();
     this.#fail(new Error('The corpus was closed.'));
   }
 }

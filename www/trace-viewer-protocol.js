@@ -10,8 +10,10 @@
  *   | { file: number, chunk: Uint8Array }
  *   | { module: WebAssembly.Module, warmUp: true }
  *   | { module: WebAssembly.Module, corpus: true }
- *   | { corpusSources: Array<{ name: string, blob: Blob }>, maxGzipBytes: number }
+ *   | { module: WebAssembly.Module, lineHelper: true, port: MessagePort }
+ *   | { corpusSources: Array<{ name: string, blob: Blob }>, maxGzipBytes: number, helperPorts?: Array<{ id: number, port: MessagePort }> }
  *   | { corpusChunk: Uint8Array }
+ *   | { corpusHelperLost: number }
  *   | CorpusRequest} PageToWorker
  */
 
@@ -19,6 +21,13 @@
  * A question to the corpus worker, answered by `{ reply: request, result }` or `{ reply: request,
  * error }` (`open` first posts its encoded pieces as `{ reply: request, piece }`).
  * @typedef {{ request: number, call: 'query' | 'window' | 'overview' | 'columns' | 'details' | 'reports' | 'indexBytes' | 'progress' | 'open', args: unknown[] }} CorpusRequest
+ */
+
+/**
+ * A run of complete lines from the corpus worker to a helper (through its MessagePort), answered
+ * `{ job, batch }` (the summarised lines, for `Corpus.absorbLines`) or `{ job, error }`; `{ end: true }`
+ * closes the helper.
+ * @typedef {{ job: number, bytes: Uint8Array, offset: number, startsFile: boolean }} LineHelperJob
  */
 
 /**

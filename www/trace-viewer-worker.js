@@ -11,8 +11,10 @@
 // It runs the worker's own wasm module (`module`, compiled once by the page): the importers and the
 // encoder, which the page's module does not carry.
 // The messages are declared in trace-viewer-protocol.js.
-// Sent `{ module, corpus: true }`, it becomes a corpus worker instead (trace-viewer-corpus-worker.js).
-import init, { ImportInput, warmUp } from './wasm/trace_viewer_worker.js';
+// Sent `{ module, corpus: true }`, it becomes a corpus worker instead (trace-viewer-corpus-worker.js);
+// sent `{ module, lineHelper: true, port }`, a corpus worker's helper: it summarises the runs of
+// lines that come through `port` and closes when told to (see trace-viewer-line-helpers.js).
+import init, { ImportInput, summarizeLines, warmUp } from './wasm/trace_viewer_worker.js';
 import { CorpusWorker } from './trace-viewer-corpus-worker.js';
 
 /** @typedef {import('./trace-viewer-protocol.js').PageToWorker} PageToWorker */
@@ -65,11 +67,36 @@ function importAndReply(input) {
   reply({ done: true, pieceCount, timings });
 }
 
+/**
+ * A corpus worker's helper: each run of lines that comes through `port` goes back summarised.
+ * @param {MessagePort} port
+ */
+function summariseLinesFrom(port) {
+  port.onmessage = (/** @type {MessageEvent<import('./trace-viewer-protocol.js').LineHelperJob | { end: true }>} */ { data }) => {
+    if ('end' in data) {
+      port.close();
+      self.close();
+      return;
+    }
+    try {
+      /** @type {Uint8Array} */
+      const batch = summarizeLines(data.bytes, data.offset, data.startsFile);
+      port.postMessage({ job: data.job, batch }, [batch.buffer]);
+    } catch (error) {
+      port.postMessage({ job: data.job, error: describe(error) });
+    }
+  };
+}
+
 /** @param {Extract<PageToWorker, { module: WebAssembly.Module }>} data */
 async function begin(data) {
   await init({ module_or_path: data.module });
   if ('corpus' in data) {
     corpus = new CorpusWorker(reply);
+    return;
+  }
+  if ('lineHelper' in data) {
+    summariseLinesFrom(data.port);
     return;
   }
   if ('warmUp' in data) {
@@ -112,10 +139,11 @@ self.onmessage = async (/** @type {MessageEvent<PageToWorker>} */ { data }) => {
   try {
     if ('chunk' in data) {
       await takeChunk(data);
-    } else if ('corpusSources' in data || 'corpusChunk' in data || 'request' in data) {
+    } else if ('corpusSources' in data || 'corpusChunk' in data || 'corpusHelperLost' in data || 'request' in data) {
       await ready;
       if (!corpus) throw new Error('A corpus message came before the corpus.');
-      if ('corpusSources' in data) corpus.addSources(data.corpusSources, data.maxGzipBytes);
+      if ('corpusSources' in data) corpus.addSources(data.corpusSources, data.maxGzipBytes, data.helperPorts);
+      else if ('corpusHelperLost' in data) corpus.helperLost(data.corpusHelperLost);
       else if ('corpusChunk' in data) corpus.append(data.corpusChunk);
       else await corpus.answer(data);
     } else {

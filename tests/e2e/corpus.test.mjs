@@ -214,3 +214,39 @@ test('appendData streams traces in: new rows appear under the current filter, in
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('helper workers summarise the lines in parallel, and the answers are those of reading in one place', async () => {
+  const page = await newPage(session.browser);
+  await page.goto(session.server.url);
+  const readWith = (helpers) => page.evaluate(async ({ helpers, corpus, answers }) => {
+    globalThis.TRACE_VIEWER_CORPUS_HELPERS = helpers;
+    const { CorpusSession } = await import('/trace-viewer-corpus.js');
+    let done;
+    const finished = new Promise((resolve) => { done = resolve; });
+    const corpusSession = new CorpusSession((progress) => { if (!progress.reading) done(); }, (error) => done(error));
+    await corpusSession.start();
+    const blob = await (await fetch(corpus)).blob();
+    corpusSession.addSources([{ name: 'reference.jsonl', blob }]);
+    await finished;
+    const progress = await corpusSession.ask('progress');
+    const results = [];
+    for (const { filter, sort } of answers) results.push(await corpusSession.ask('query', filter, sort, 50));
+    const reports = await corpusSession.ask('reports');
+    corpusSession.end();
+    return { progress, results, reports };
+  }, { helpers, corpus: CORPUS, answers });
+  const withHelpers = await readWith(2);
+  const alone = await readWith(0);
+  // The 5 MB corpus is read in two slices: each one's lines went to a helper, none here.
+  assert.equal(withHelpers.progress.summarisedByHelpers, 2, 'both runs of lines were summarised by helpers');
+  assert.equal(alone.progress.summarisedByHelpers, 0);
+  assert.equal(withHelpers.progress.traces, 1500);
+  assert.deepEqual(withHelpers.reports, alone.reports);
+  answers.forEach((answer, index) => {
+    assert.equal(withHelpers.results[index].count, answer.count, `count of ${answer.filter}`);
+    assert.deepEqual(withHelpers.results[index].traceIds, answer.traceIds, `order of ${answer.filter}`);
+    assert.deepEqual(alone.results[index], withHelpers.results[index]);
+  });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -23,7 +23,7 @@ export function launchBrowser() {
 /**
  * Serves the static page (`/` → www, `/pkg/` → pkg) plus test pages, fixtures and the generated
  * adversarial corpus (`/adversarial/` → target/adversarial) and generated trace corpora (`/corpus/` →
- * target/corpus, written by `cargo xtask gen corpus`).
+ * target/corpus, written by `cargo xtask gen corpus`); `/wasm/` → pkg/wasm, so www's modules run unbundled.
  */
 export function serveRepository(extraHeaders = {}) {
   return startServer({
@@ -33,6 +33,8 @@ export function serveRepository(extraHeaders = {}) {
       '/test-pages/': join(repository, 'tests', 'e2e', 'pages'),
       '/adversarial/': join(repository, 'target', 'adversarial'),
       '/corpus/': join(repository, 'target', 'corpus'),
+      // The page's modules as written (unbundled, for tests that drive one directly) find the wasm here.
+      '/wasm/': join(repository, 'pkg', 'wasm'),
       '/': join(repository, 'www'),
     },
     headers: extraHeaders,

@@ -475,3 +475,57 @@ fn facets_and_totals_equal_plain_counts_over_the_matching_traces() {
         assert_eq!(facet.distinct, distinct, "distinct values of {field}");
     }
 }
+
+/// What helper workers do: each run of lines summarised apart (here in reverse order, through the
+/// bytes that travel between workers), the batches absorbed in file order.
+fn corpus_through_helpers(files: &[(&str, &[u8])], chunk: usize) -> Corpus {
+    use trace_viewer_core::corpus::line_batch::summarize_lines;
+    use trace_viewer_core::corpus::line_batch_encoding::{decode_line_batch, encode_line_batch};
+    let mut corpus = Corpus::new();
+    for (name, bytes) in files {
+        let file = corpus.add_file(name);
+        let jobs: Vec<_> = bytes
+            .chunks(chunk)
+            .filter_map(|piece| corpus.take_lines(file, piece).map(|split| (split.bytes(piece), split.at)))
+            .collect();
+        assert!(jobs.len() > 1 || bytes.len() <= chunk, "the file is split into several jobs");
+        let mut batches: Vec<_> =
+            jobs.iter().rev().map(|(bytes, at)| encode_line_batch(&summarize_lines(bytes, *at))).collect();
+        batches.reverse();
+        for batch in batches {
+            corpus.absorb(file, decode_line_batch(&batch).expect("the batch decodes"));
+        }
+        corpus.finish_file(file);
+    }
+    corpus
+}
+
+#[test]
+fn lines_summarised_by_helpers_give_the_same_corpus_as_lines_read_in_place() {
+    let generated = otlp_json_lines(1_500);
+    // A BOM, a bad line, a log line and a last line without a newline, in a second file.
+    let log_line = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"traceId":"5b8efff798038103d269b633813fc60c","body":{"stringValue":"hi"}}]}]}]}"#;
+    let second = format!(
+        "\u{FEFF}{}\nnot json\n{log_line}\n{}",
+        generated.lines().nth(3).unwrap(),
+        generated.lines().nth(7).unwrap()
+    );
+    let files: [(&str, &[u8]); 2] = [("a.jsonl", generated.as_bytes()), ("b.jsonl", second.as_bytes())];
+    let mut in_place = corpus_of(&files, 65_521);
+    let mut through_helpers = corpus_through_helpers(&files, 65_521);
+    assert_eq!(in_place.index.len(), 1_500);
+    assert_eq!(through_helpers.file_reports(), in_place.file_reports());
+    assert!(through_helpers.file_reports()[1]
+        .warnings
+        .iter()
+        .any(|warning| warning.starts_with("b.jsonl line 2 was skipped")));
+    assert_eq!(through_helpers.index.log_sources, in_place.index.log_sources);
+    assert_eq!(through_helpers.index.log_sources.len(), 1);
+    for sort in ["start asc", "duration_ms desc", "name asc", "user desc"] {
+        let expected = in_place.window("", sort, 0, 2_000).expect("the window");
+        assert_eq!(through_helpers.window("", sort, 0, 2_000).expect("the window"), expected, "{sort}");
+    }
+    for trace in in_place.query("", "start asc", 2_000).expect("the query").trace_ids {
+        assert_eq!(through_helpers.ranges_of(&trace), in_place.ranges_of(&trace), "ranges of {trace}");
+    }
+}

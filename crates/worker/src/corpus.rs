@@ -6,6 +6,8 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use trace_viewer_core::corpus::line_batch::{summarize_lines, LinesAt};
+use trace_viewer_core::corpus::line_batch_encoding::{decode_line_batch, encode_line_batch};
 use trace_viewer_core::corpus::query::QueryError;
 use trace_viewer_core::corpus::{wire, Corpus};
 use trace_viewer_core::model::TraceSet;
@@ -27,6 +29,14 @@ fn query_error(error: QueryError) -> JsValue {
     let _ = js_sys::Reflect::set(&thrown, &"column".into(), &JsValue::from(error.column as u32));
     let _ = js_sys::Reflect::set(&thrown, &"reason".into(), &JsValue::from(error.message.as_str()));
     thrown.into()
+}
+
+/// Summarises complete JSON Lines (those `Corpus.takeLines` pointed at, starting at byte `offset`
+/// of their file, its first line when `startsFile`) into a batch for `Corpus.absorbLines`: what a
+/// helper worker does, in parallel with others.
+#[wasm_bindgen(js_name = summarizeLines)]
+pub fn summarize_lines_for_corpus(bytes: &[u8], offset: f64, starts_file: bool) -> Vec<u8> {
+    encode_line_batch(&summarize_lines(bytes, LinesAt { offset: offset as u64, starts_file }))
 }
 
 impl WorkerCorpus {
@@ -52,6 +62,31 @@ impl WorkerCorpus {
     /// The file's next bytes: the lines complete in them are indexed now.
     pub fn feed(&mut self, file: u32, chunk: &[u8]) {
         self.corpus.feed(file, chunk);
+    }
+
+    /// The file's next bytes, and which of them are complete lines: `{ head, take, offset,
+    /// startsFile }`, the lines being `head` (bytes kept from before) then the chunk's first
+    /// `take` bytes, starting at byte `offset` of the file, for a helper worker's `summarizeLines`
+    /// (then `absorbLines` here, in the order taken); `undefined` when no line is complete yet,
+    /// or the file is one document.
+    #[wasm_bindgen(js_name = takeLines)]
+    pub fn take_lines(&mut self, file: u32, chunk: &[u8]) -> JsValue {
+        let Some(split) = self.corpus.take_lines(file, chunk) else { return JsValue::UNDEFINED };
+        let object = js_sys::Object::new();
+        let set = |key: &str, value: JsValue| js_sys::Reflect::set(&object, &key.into(), &value).map(|_| ());
+        let made = set("head", js_sys::Uint8Array::from(split.head.as_slice()).into())
+            .and(set("take", JsValue::from(split.take as f64)))
+            .and(set("offset", JsValue::from(split.at.offset as f64)))
+            .and(set("startsFile", JsValue::from(split.at.starts_file)));
+        made.map_or(JsValue::UNDEFINED, |_| object.into())
+    }
+
+    /// Joins a batch `summarizeLines` made of file `file`'s lines into the index.
+    #[wasm_bindgen(js_name = absorbLines)]
+    pub fn absorb_lines(&mut self, file: u32, batch: &[u8]) -> Result<(), JsError> {
+        let batch = decode_line_batch(batch).map_err(|error| JsError::new(&error.to_string()))?;
+        self.corpus.absorb(file, batch);
+        Ok(())
     }
 
     /// A problem with file `file` found while reading it (a gzip file cut at the size limit).

@@ -5,11 +5,30 @@
 //! pointing at the whole file. Each line or document may be of any format the importers read.
 
 use super::index::{CorpusIndex, TraceSource};
+use super::line_batch::{contains, summarize_lines, LineBatch, LinesAt, MAX_WARNINGS_PER_FILE};
+use super::newlines;
 use super::summary::TraceSummary;
 use crate::import::{import_bytes, ImportError};
 
-/// Problems listed per file at most; later ones are counted.
-const MAX_WARNINGS_PER_FILE: usize = 50;
+/// Complete lines taken from a file, to be summarised ([`summarize_lines`]) and absorbed: the
+/// bytes kept from before (`head`, the start of a line) and then the chunk's first `take`
+/// bytes. The caller joins them (a page has the chunk already: nothing copies it twice).
+#[derive(Debug)]
+pub struct LineSplit {
+    pub head: Vec<u8>,
+    pub take: usize,
+    pub at: LinesAt,
+}
+
+impl LineSplit {
+    /// The lines' bytes, from the chunk the split was taken of.
+    pub fn bytes(&self, chunk: &[u8]) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(self.head.len() + self.take);
+        bytes.extend_from_slice(&self.head);
+        bytes.extend_from_slice(&chunk[..self.take]);
+        bytes
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Layout {
@@ -72,57 +91,92 @@ impl FileReader {
 
     /// Takes the next bytes of the file, indexing every complete line (in a JSON Lines file).
     pub fn feed(&mut self, index: &mut CorpusIndex, chunk: &[u8]) {
+        if let Some(split) = self.take_lines(chunk) {
+            let batch = summarize_lines(&split.bytes(chunk), split.at);
+            self.absorb(index, batch);
+        }
+    }
+
+    /// Takes the next bytes of the file and says which are complete lines, with where they sit,
+    /// for [`summarize_lines`] to read (here or in a helper worker); the batch it gives goes to
+    /// [`FileReader::absorb`], batches in the order their lines were taken. `None` while no
+    /// complete line has come, or when the file is one document (gathered for
+    /// [`FileReader::finish`]).
+    pub fn take_lines(&mut self, chunk: &[u8]) -> Option<LineSplit> {
         self.bytes_received += chunk.len() as u64;
-        let searched_from = self.pending.len();
-        self.pending.extend_from_slice(chunk);
-        if self.layout == Layout::Unknown {
-            // Only the new bytes are searched: a document on one line is never scanned twice.
-            let Some(newline) = self.pending[searched_from..].iter().position(|byte| *byte == b'\n') else { return };
-            let newline = searched_from + newline;
-            self.layout = if is_whole_json_value(&self.pending[..newline]) { Layout::Lines } else { Layout::Document };
-            if self.layout == Layout::Document {
-                return;
+        match self.layout {
+            Layout::Lines => {
+                let Some(last_newline) = newlines::find_last(chunk) else {
+                    self.pending.extend_from_slice(chunk);
+                    return None;
+                };
+                let head = std::mem::replace(&mut self.pending, chunk[last_newline + 1..].to_vec());
+                Some(self.split(head, last_newline + 1))
             }
-            self.read_lines(index, 0);
-        } else if self.layout == Layout::Lines {
-            self.read_lines(index, searched_from);
+            Layout::Document => {
+                self.pending.extend_from_slice(chunk);
+                None
+            }
+            Layout::Unknown => {
+                // Only the new bytes are searched: a document on one line is never scanned twice.
+                let searched_from = self.pending.len();
+                self.pending.extend_from_slice(chunk);
+                let newline = searched_from + newlines::find(&self.pending[searched_from..])?;
+                self.layout =
+                    if is_whole_json_value(&self.pending[..newline]) { Layout::Lines } else { Layout::Document };
+                if self.layout == Layout::Document {
+                    return None;
+                }
+                // The first lines: everything gathered is the head.
+                let complete = searched_from + newlines::find_last(&self.pending[searched_from..])? + 1;
+                let rest = self.pending[complete..].to_vec();
+                let mut head = std::mem::replace(&mut self.pending, rest);
+                head.truncate(complete);
+                Some(self.split(head, 0))
+            }
         }
     }
 
-    /// Reads the complete lines in `pending` (the first newline at or after `searched_from`).
-    fn read_lines(&mut self, index: &mut CorpusIndex, searched_from: usize) {
-        let Some(last_newline) = self.pending[searched_from..].iter().rposition(|byte| *byte == b'\n') else { return };
-        let complete = searched_from + last_newline + 1;
-        let pending = std::mem::take(&mut self.pending);
-        let mut line_start = 0;
-        for line_end in pending[..complete].iter().enumerate().filter(|(_, byte)| **byte == b'\n').map(|(at, _)| at) {
-            self.read_line(index, &pending[line_start..line_end], self.pending_offset + line_start as u64);
-            line_start = line_end + 1;
-        }
-        self.pending = pending[complete..].to_vec();
-        self.pending_offset += complete as u64;
+    fn split(&mut self, head: Vec<u8>, take: usize) -> LineSplit {
+        let at = LinesAt { offset: self.pending_offset, starts_file: self.pending_offset == 0 };
+        self.pending_offset += (head.len() + take) as u64;
+        LineSplit { head, take, at }
     }
 
-    fn read_line(&mut self, index: &mut CorpusIndex, line: &[u8], offset: u64) {
-        self.line_number += 1;
-        let line = if self.line_number == 1 { line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line) } else { line };
-        let trimmed = line.strip_suffix(b"\r").unwrap_or(line);
-        if trimmed.iter().all(u8::is_ascii_whitespace) {
-            return;
+    /// Joins a batch of this file's lines into the index (batches in file order).
+    pub fn absorb(&mut self, index: &mut CorpusIndex, batch: LineBatch) {
+        for format in batch.formats {
+            if !self.formats.contains(&format) {
+                self.formats.push(format);
+            }
         }
-        let source = TraceSource::Range { file: self.file, offset, length: line.len().min(u32::MAX as usize) as u32 };
-        let label = format!("{} line {}", self.name, self.line_number);
-        self.import(index, trimmed, source, &label);
+        for warning in batch.warnings {
+            let line_number = self.line_number + 1 + warning.line;
+            self.warn(format!("{} line {line_number}{}", self.name, warning.text));
+        }
+        self.line_number += batch.lines;
+        self.warnings_left_out += batch.warnings_left_out;
+        self.spans_read += batch.spans_read;
+        self.without_spans += batch.without_spans;
+        for (offset, length) in batch.log_lines {
+            index.log_sources.push(TraceSource::Range { file: self.file, offset, length });
+        }
+        for trace in batch.traces {
+            self.traces_read += 1;
+            index
+                .add(trace.summary, TraceSource::Range { file: self.file, offset: trace.offset, length: trace.length });
+        }
     }
 
-    fn import(&mut self, index: &mut CorpusIndex, bytes: &[u8], source: TraceSource, label: &str) {
+    /// Imports a whole document (its traces pointing at the whole file).
+    fn import_document(&mut self, index: &mut CorpusIndex, bytes: &[u8], source: TraceSource) {
         match import_bytes(bytes, None) {
             Ok(set) => {
                 if !self.formats.contains(&set.format) {
                     self.formats.push(set.format.clone());
                 }
                 for warning in &set.warnings {
-                    self.warn(format!("{label}: {warning}"));
+                    self.warn(format!("{}: {warning}", self.name));
                 }
                 for trace in &set.traces {
                     self.traces_read += 1;
@@ -137,15 +191,7 @@ impl FileReader {
                     self.without_spans += 1;
                 }
             }
-            Err(mut error) => {
-                // A line is parsed alone: its errors say line 1, which is this line of the file.
-                if let (Layout::Lines, ImportError::MalformedJson { line, .. } | ImportError::NotUtf8 { line, .. }) =
-                    (self.layout, &mut error)
-                {
-                    *line = self.line_number as usize;
-                }
-                self.warn(format!("{label} was skipped: {error}"));
-            }
+            Err(error) => self.warn(format!("{} was skipped: {error}", self.name)),
         }
     }
 
@@ -155,7 +201,10 @@ impl FileReader {
         let offset = self.pending_offset;
         self.pending_offset += pending.len() as u64;
         match self.layout {
-            Layout::Lines => self.read_line(index, &pending, offset),
+            Layout::Lines => {
+                let batch = summarize_lines(&pending, LinesAt { offset, starts_file: offset == 0 });
+                self.absorb(index, batch);
+            }
             // No newline at all: one document on one line.
             Layout::Unknown | Layout::Document => {
                 let source = TraceSource::Range {
@@ -163,8 +212,7 @@ impl FileReader {
                     offset: 0,
                     length: pending.len().min(u32::MAX as usize) as u32,
                 };
-                let label = self.name.clone();
-                self.import(index, &pending, source, &label);
+                self.import_document(index, &pending, source);
             }
         }
         if self.without_spans > 0 {
@@ -172,10 +220,6 @@ impl FileReader {
             self.warn(format!("{}: {what} without spans ({}) were passed over", self.name, self.without_spans));
         }
     }
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|window| window == needle)
 }
 
 /// Whether `bytes` (a first line) is one complete JSON value: the file is then JSON Lines (or a

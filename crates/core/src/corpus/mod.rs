@@ -9,6 +9,9 @@ pub mod facets;
 pub mod filter;
 pub mod index;
 pub mod ingest;
+pub mod line_batch;
+pub mod line_batch_encoding;
+pub mod newlines;
 pub mod query;
 pub mod sort;
 pub mod summary;
@@ -19,7 +22,8 @@ use serde::Serialize;
 
 use self::facets::{facet, totals, CorpusTotals, Facet, FACET_FIELDS};
 use self::index::{CorpusIndex, TraceSource};
-use self::ingest::FileReader;
+use self::ingest::{FileReader, LineSplit};
+use self::line_batch::LineBatch;
 use self::query::{parse_filter, parse_sort, Field, QueryError, SortKey};
 use self::sort::{sort_rows, SortRanks};
 use self::summary::{TraceSummary, FEEDBACK_SIGNALS};
@@ -172,6 +176,21 @@ impl Corpus {
     pub fn feed(&mut self, file: u32, chunk: &[u8]) {
         if let Some(reader) = self.files.get_mut(file as usize) {
             reader.feed(&mut self.index, chunk);
+        }
+    }
+
+    /// The next bytes of file `file`, its complete lines handed back to be summarised elsewhere
+    /// (see [`FileReader::take_lines`]); `None` when there are none (yet), or the file is one
+    /// document.
+    pub fn take_lines(&mut self, file: u32, chunk: &[u8]) -> Option<LineSplit> {
+        self.files.get_mut(file as usize)?.take_lines(chunk)
+    }
+
+    /// Joins a batch of file `file`'s lines, summarised elsewhere, into the index (batches of a
+    /// file in the order their lines were taken).
+    pub fn absorb(&mut self, file: u32, batch: LineBatch) {
+        if let Some(reader) = self.files.get_mut(file as usize) {
+            reader.absorb(&mut self.index, batch);
         }
     }
 
