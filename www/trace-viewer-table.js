@@ -21,7 +21,7 @@ import { CorpusQueryError, CorpusSession } from './trace-viewer-corpus.js';
 
 /** While the worker reads, the table's counts, totals, facets and rows are asked for again on a
  * timer: at least this long from the start of one refresh to the start of the next… */
-const MIN_REFRESH_MS = 450;
+const MIN_REFRESH_MS = 400;
 /** …and at least this many times what the last one took (it took the worker from reading). */
 const REFRESH_SHARE = 2;
 /** The columns and file reports change little while reading: asked for at most this often. */

@@ -3,7 +3,8 @@
 //   to the first rows on screen, the longest gap between two updates of the counts while reading,
 //   time to the end of reading (MB/s), the longest main-thread task meanwhile, DOM rows while
 //   scrolling from top to bottom, and opening a trace (time to its first span row, bytes read);
-// - the corpus worker on its own (a CorpusSession): index bytes per column and per trace, worker
+// - the corpus worker on its own (a CorpusSession): its reading speed and the runs of lines its
+//   helper workers summarised, index bytes per column and per trace, worker
 //   memory, sorting by every column, a three-predicate filter, facet counts, each the best of 3;
 // - opening and closing traces: the page module's memory before and after 1,000 opens.
 // Beside them, JSON.parse MB/s of the corpus's first 100 MB (as one array) in this run.
@@ -146,8 +147,10 @@ try {
     const finished = new Promise((resolve) => { done = resolve; });
     const session = new window.CorpusSession((progress) => { if (!progress.reading) done(); }, () => {});
     await session.start();
+    const readStarted = performance.now();
     session.addSources([{ name: 'corpus.jsonl', blob }]);
     await finished;
+    const readMs = performance.now() - readStarted;
     const timed = async (call, ...args) => {
       let best = Infinity;
       for (let run = 0; run < runs; run += 1) {
@@ -170,9 +173,11 @@ try {
     const index = await session.ask('indexBytes');
     const progress = await session.ask('progress');
     session.end();
-    return { sorts, filter, spanFilter, facets, facetsFiltered, index, traces: progress.traces };
+    const cores = navigator.hardwareConcurrency;
+    return { sorts, filter, spanFilter, facets, facetsFiltered, index, traces: progress.traces, readMs, cores, summarisedByHelpers: progress.summarisedByHelpers };
   }, { runs: 3 });
   const perTrace = (value) => (value / worker.traces).toFixed(1);
+  console.log(`worker alone (no table on screen): read and indexed in ${(worker.readMs / 1000).toFixed(1)} s = ${(bytes / 1e6 / (worker.readMs / 1000)).toFixed(0)} MB/s (${scale}); ${worker.summarisedByHelpers} runs of lines summarised by helper workers (${worker.cores} cores)`);
   const total = worker.index.columns.reduce((sum, [, value]) => sum + value, 0);
   console.log(`worker: index ${perTrace(total)} bytes per trace without previews (${mb(total)}), previews ${perTrace(worker.index.previews)} bytes per trace; worker memory ${mb(worker.index.memoryBytes)}`);
   console.log(`  per column: ${worker.index.columns.map(([name, value]) => `${name} ${perTrace(value)}`).join(', ')}`);
