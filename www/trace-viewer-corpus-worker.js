@@ -177,13 +177,14 @@ export class CorpusWorker {
       this.corpus.feed(file, bytes);
       return;
     }
-    /** @type {{ head: Uint8Array, take: number, offset: number, startsFile: boolean } | undefined} */
+    /** @type {{ head: Uint8Array, take: number, offset: number, startsFile: boolean, opening?: Uint8Array } | undefined} */
     const split = this.corpus.takeLines(file, bytes);
     if (!split) return;
     const lines = new Uint8Array(split.head.length + split.take);
     lines.set(split.head);
     lines.set(bytes.subarray(0, split.take), split.head.length);
-    await this.#helpers.give(file, { bytes: lines, offset: split.offset, startsFile: split.startsFile });
+    const opening = split.opening ?? new Uint8Array(0);
+    await this.#helpers.give(file, { bytes: lines, offset: split.offset, startsFile: split.startsFile, opening });
   }
 
   /**
@@ -226,7 +227,7 @@ export class CorpusWorker {
    * @param {string} traceId
    */
   async open(request, traceId) {
-    /** @type {Array<{ file: number, offset: number, length: number }> | null} */
+    /** @type {Array<{ file: number, offset: number, length: number, opening?: string }> | null} */
     const ranges = this.corpus.rangesOf(traceId);
     if (!ranges) throw new Error(`This corpus has no trace with id ${traceId}.`);
     if (ranges.length === 0) {
@@ -234,19 +235,27 @@ export class CorpusWorker {
       const pieceCount = this.corpus.openKept(traceId, (/** @type {Uint8Array} */ piece) => this.reply({ reply: request, piece }, [piece.buffer]));
       return { pieceCount, bytesRead: 0, ranges: 0 };
     }
-    const parts = await Promise.all(ranges.map((range) => this.#readRange(range.file, range.offset, range.length)));
-    const bytesRead = parts.reduce((sum, part) => sum + part.length, 0);
+    const read = await Promise.all(ranges.map((range) => this.#readRange(range.file, range.offset, range.length)));
+    const bytesRead = read.reduce((sum, part) => sum + part.length, 0);
+    // An element of a document read element by element is read inside the document's opening.
+    const encoder = new TextEncoder();
+    const parts = read.map((part, index) => {
+      const opening = ranges[index].opening;
+      if (opening === undefined) return part;
+      const pieces = [encoder.encode(opening), part, encoder.encode(']}')];
+      return joined(pieces, pieces.reduce((sum, piece) => sum + piece.length, 0));
+    });
     // The lines joined as JSON Lines (a whole file is one "line").
-    const joined = new Uint8Array(bytesRead + parts.length);
+    const lines = new Uint8Array(parts.reduce((sum, part) => sum + part.length + 1, 0));
     let at = 0;
     for (const part of parts) {
-      joined.set(part, at);
+      lines.set(part, at);
       at += part.length;
-      joined[at++] = 0x0a;
+      lines[at++] = 0x0a;
     }
     const input = new ImportInput();
     input.keepOnlyTrace(traceId);
-    input.append(input.addFile('', joined.length), joined);
+    input.append(input.addFile('', lines.length), lines);
     const sent = input.import(undefined, (/** @type {Uint8Array} */ piece) => this.reply({ reply: request, piece }, [piece.buffer]));
     const pieceCount = sent.pieceCount;
     sent.free();

@@ -1,6 +1,6 @@
 // @ts-check
 // The corpus worker's helpers: other workers (started by the page, reached through MessagePorts)
-// that summarise runs of JSON Lines in parallel, so indexing uses every core. The corpus worker
+// that summarise runs of JSON Lines (or of a large document's elements) in parallel, so indexing uses every core. The corpus worker
 // takes each slice's complete lines (`Corpus.takeLines`), hands them to the least busy helper, and
 // joins the batches that come back into its index strictly in the order the lines were taken
 // (`Corpus.absorbLines`), so rows, merges and line numbers are what reading in one place gives.
@@ -10,8 +10,8 @@ import { summarizeLines } from './wasm/trace_viewer_worker.js';
 /** Runs of lines given to one helper and not yet back. */
 const MAX_IN_FLIGHT_PER_HELPER = 2;
 
-/** @typedef {{ bytes: Uint8Array, offset: number, startsFile: boolean }} LineJob */
-/** @typedef {{ file: number, offset: number, length: number, startsFile: boolean, helper: Helper | null, batch: Uint8Array | null }} Taken */
+/** @typedef {{ bytes: Uint8Array, offset: number, startsFile: boolean, opening: Uint8Array }} LineJob */
+/** @typedef {{ file: number, offset: number, length: number, startsFile: boolean, opening: Uint8Array, helper: Helper | null, batch: Uint8Array | null }} Taken */
 /** @typedef {{ id: number, port: MessagePort, inFlight: number, lost: boolean }} Helper */
 
 export class LineHelpers {
@@ -73,7 +73,7 @@ export class LineHelpers {
       const number = this.#nextJob;
       if (!helper) {
         this.#nextJob++;
-        this.#taken.set(number, { ...this.#record(file, job), batch: summarizeLines(job.bytes, job.offset, job.startsFile) });
+        this.#taken.set(number, { ...this.#record(file, job), batch: summarizeLines(job.bytes, job.offset, job.startsFile, job.opening) });
         this.summarisedHere++;
         this.#absorbReady();
         return;
@@ -82,8 +82,8 @@ export class LineHelpers {
         this.#nextJob++;
         this.#taken.set(number, { ...this.#record(file, job), helper });
         helper.inFlight++;
-        const { bytes, offset, startsFile } = job;
-        helper.port.postMessage({ job: number, bytes, offset, startsFile }, [bytes.buffer]);
+        const { bytes, offset, startsFile, opening } = job;
+        helper.port.postMessage({ job: number, bytes, offset, startsFile, opening }, [bytes.buffer]);
         return;
       }
       await new Promise((resolve) => this.#waiting.push(() => resolve(undefined)));
@@ -97,7 +97,7 @@ export class LineHelpers {
    * @returns {Taken}
    */
   #record(file, job) {
-    return { file, offset: job.offset, length: job.bytes.length, startsFile: job.startsFile, helper: null, batch: null };
+    return { file, offset: job.offset, length: job.bytes.length, startsFile: job.startsFile, opening: job.opening, helper: null, batch: null };
   }
 
   /** Resolves once every run given so far is in the index. */
@@ -143,7 +143,7 @@ export class LineHelpers {
     taken.helper = null;
     const bytes = await this.readAgain(taken.file, taken.offset, taken.length);
     if (this.#taken.get(number) !== taken) return;
-    taken.batch = summarizeLines(bytes, taken.offset, taken.startsFile);
+    taken.batch = summarizeLines(bytes, taken.offset, taken.startsFile, taken.opening);
     this.summarisedHere++;
     this.#absorbReady();
   }

@@ -24,10 +24,11 @@
  */
 
 /**
- * A run of complete lines from the corpus worker to a helper (through its MessagePort), answered
+ * A run of complete lines (or, with an `opening`, a large document's elements) from the corpus
+ * worker to a helper (through its MessagePort), answered
  * `{ job, batch }` (the summarised lines, for `Corpus.absorbLines`) or `{ job, error }`; `{ end: true }`
  * closes the helper.
- * @typedef {{ job: number, bytes: Uint8Array, offset: number, startsFile: boolean }} LineHelperJob
+ * @typedef {{ job: number, bytes: Uint8Array, offset: number, startsFile: boolean, opening: Uint8Array }} LineHelperJob
  */
 
 /**

@@ -1,8 +1,11 @@
 // @ts-check
 // Which inputs open as a corpus (the traces table) rather than one import: several files, a
 // JSON Lines file (`.jsonl`, `.ndjson`, also gzipped), JSON Lines text or bytes, or any input when
-// the element's `view` is `table`. A corpus's sources stay Blobs, read by the worker a slice at a
-// time and again by byte range when a trace is opened: nothing is read whole on the page.
+// the element's `view` is `table`; also one OTLP or Jaeger document too large to import whole,
+// which the corpus worker reads element by element. A corpus's sources stay Blobs, read by the
+// worker a slice at a time and again by byte range when a trace is opened: nothing is read whole
+// on the page.
+import { maxFileBytes } from './trace-viewer-bytes.js';
 
 /** Bytes looked at to tell JSON Lines text from one document. */
 const SNIFF_BYTES = 1 << 16;
@@ -63,6 +66,33 @@ export function corpusSourcesOf(value, fileName, tableView) {
     return [{ name: fileName ?? 'data', blob: new Blob([JSON.stringify(value)]) }];
   }
   return null;
+}
+
+/**
+ * The one Blob of an input when it is larger than one import may be (`setMaxFileBytes`), else null.
+ * @param {unknown} value
+ * @returns {Blob | null}
+ */
+export function blobOverCeiling(value) {
+  const list = typeof FileList === 'function' && value instanceof FileList ? Array.from(value) : value;
+  const blob = Array.isArray(list) && list.length === 1 ? list[0] : list;
+  return blob instanceof Blob && blob.size > maxFileBytes() ? blob : null;
+}
+
+/** The start of an OTLP or Jaeger document: an object with a `resourceSpans` or `data` array. */
+const SPLITTABLE_OPENING = /^\uFEFF?\s*\{[\s\S]*?"(resourceSpans|resource_spans|data)"\s*:\s*\[/;
+
+/**
+ * A document too large to import whole is a corpus of one file when it is an OTLP or Jaeger
+ * document (the worker reads it an element of its array at a time); otherwise null (the import
+ * refuses it with its size, as before).
+ * @param {Blob} blob
+ * @param {string | null} fileName
+ * @returns {Promise<Array<{ name: string, blob: Blob }> | null>}
+ */
+export async function largeDocumentSources(blob, fileName) {
+  const start = new TextDecoder().decode(await blob.slice(0, SNIFF_BYTES).arrayBuffer());
+  return SPLITTABLE_OPENING.test(start) ? [{ name: nameOf(blob, fileName, 0), blob }] : null;
 }
 
 /**

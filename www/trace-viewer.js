@@ -10,7 +10,7 @@ import { ViewerHandle } from './wasm/trace_viewer.js';
 import { PROGRESS_FROM_BYTES, filesOfInput } from './trace-viewer-bytes.js';
 import { CorpusHandOver, warmUpImpossible, warmUpOnce } from './trace-viewer-import.js';
 import { TraceLoad } from './trace-viewer-load.js';
-import { corpusSourcesOf, isJsonLinesName } from './trace-viewer-sources.js';
+import { blobOverCeiling, corpusSourcesOf, isJsonLinesName, largeDocumentSources } from './trace-viewer-sources.js';
 import { CorpusTable } from './trace-viewer-table.js';
 import { showProgress } from './trace-viewer-progress.js';
 import { loadPageModule, releaseOldTraces } from './trace-viewer-wasm.js';
@@ -216,7 +216,10 @@ export class TraceViewerElement extends HTMLElement {
   async load(value, fileName) {
     this.#data = value;
     // `view="trace"` and `view="list"` import every input as one set, as before the corpus.
-    const sources = this.#corpusAllowed() ? corpusSourcesOf(value, fileName ?? null, this.getAttribute('view') === 'table') : null;
+    let sources = this.#corpusAllowed() ? corpusSourcesOf(value, fileName ?? null, this.getAttribute('view') === 'table') : null;
+    // A file too large to import whole may still be read element by element (OTLP, Jaeger).
+    const large = !sources && this.#corpusAllowed() ? blobOverCeiling(value) : null;
+    if (large) sources = await largeDocumentSources(large, fileName ?? null);
     if (sources) return this.#loadCorpus(sources);
     const load = this.#startLoad(fileName);
     let files;

@@ -250,3 +250,50 @@ test('helper workers summarise the lines in parallel, and the answers are those 
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('a document too large to import whole is read element by element: the table, the answers and an opened trace', async () => {
+  const page = await newPage(session.browser, { viewport: { width: 1300, height: 800 } });
+  await page.goto(session.server.url);
+  await page.waitForFunction(() => customElements.get('trace-viewer'));
+  // The reference corpus as one pretty-printed OTLP document (5 MB), over a ceiling of 1 MB.
+  const elements = readFileSync(join(repository, 'target', CORPUS), 'utf8').split('\n').filter(Boolean)
+    .map((line) => line.slice('{"resourceSpans":['.length, -']}'.length));
+  const document = `{\n  "resourceSpans": [\n    ${elements.join(',\n    ')}\n  ]\n}\n`;
+  const outcome = await page.evaluate(async ({ document, answers }) => {
+    const { setMaxFileBytes } = await import('/pkg/trace-viewer.js');
+    setMaxFileBytes(1_000_000);
+    const viewer = window.document.getElementById('viewer');
+    try {
+      const summary = await viewer.load(new File([document], 'one-document.json'));
+      const results = [];
+      for (const { filter, sort } of answers.slice(0, 6)) results.push(await viewer.query(filter, { sort, limit: 50 }));
+      return { summary, results };
+    } finally {
+      setMaxFileBytes();
+    }
+  }, { document, answers });
+  assert.equal(outcome.summary.format, 'corpus');
+  assert.equal(outcome.summary.traceCount, 1500);
+  assert.deepEqual(outcome.summary.warnings, []);
+  outcome.results.forEach((result, index) => {
+    assert.equal(result.count, answers[index].count, `count of ${answers[index].filter}`);
+    assert.deepEqual(result.traceIds, answers[index].traceIds, `order of ${answers[index].filter}`);
+  });
+  // Opening a row reads its element (inside the document's opening) and shows its spans.
+  const opened = page.evaluate(() => new Promise((resolve) => window.document.getElementById('viewer').addEventListener('trace-open', (event) => resolve(event.detail), { once: true })));
+  const row = page.locator(inViewer('.tv-table-row[aria-rowindex="3"]'));
+  const traceId = await row.getAttribute('data-trace-id');
+  await row.click();
+  const detail = await opened;
+  assert.equal(detail.traceId, traceId);
+  assert.ok(detail.bytesRead < document.length / 200, `read ${detail.bytesRead} of ${document.length} bytes`);
+  await page.locator(inViewer('.tv-back')).waitFor();
+  const shown = await page.evaluate(() => window.document.getElementById('viewer').traces.traces[0]);
+  assert.equal(shown.traceId, traceId);
+  // Every span of the trace, wherever in the document its elements were.
+  const spans = document.split(`"traceId":"${traceId}"`).length - 1;
+  assert.ok(spans > 0);
+  assert.equal(shown.spanCount, spans);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

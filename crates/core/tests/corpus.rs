@@ -479,18 +479,18 @@ fn facets_and_totals_equal_plain_counts_over_the_matching_traces() {
 /// What helper workers do: each run of lines summarised apart (here in reverse order, through the
 /// bytes that travel between workers), the batches absorbed in file order.
 fn corpus_through_helpers(files: &[(&str, &[u8])], chunk: usize) -> Corpus {
-    use trace_viewer_core::corpus::line_batch::summarize_lines;
+    use trace_viewer_core::corpus::line_batch::summarize;
     use trace_viewer_core::corpus::line_batch_encoding::{decode_line_batch, encode_line_batch};
     let mut corpus = Corpus::new();
     for (name, bytes) in files {
         let file = corpus.add_file(name);
         let jobs: Vec<_> = bytes
             .chunks(chunk)
-            .filter_map(|piece| corpus.take_lines(file, piece).map(|split| (split.bytes(piece), split.at)))
+            .filter_map(|piece| corpus.take_lines(file, piece).map(|split| (split.bytes(piece), split.at, split.opening)))
             .collect();
         assert!(jobs.len() > 1 || bytes.len() <= chunk, "the file is split into several jobs");
         let mut batches: Vec<_> =
-            jobs.iter().rev().map(|(bytes, at)| encode_line_batch(&summarize_lines(bytes, *at))).collect();
+            jobs.iter().rev().map(|(bytes, at, opening)| encode_line_batch(&summarize(bytes, *at, opening.as_deref()))).collect();
         batches.reverse();
         for batch in batches {
             corpus.absorb(file, decode_line_batch(&batch).expect("the batch decodes"));
@@ -528,4 +528,74 @@ fn lines_summarised_by_helpers_give_the_same_corpus_as_lines_read_in_place() {
     for trace in in_place.query("", "start asc", 2_000).expect("the query").trace_ids {
         assert_eq!(through_helpers.ranges_of(&trace), in_place.ranges_of(&trace), "ranges of {trace}");
     }
+}
+
+/// The generated corpus as one OTLP document, pretty-printed (an element a line), or on one line.
+fn otlp_document(traces: u64, pretty: bool) -> String {
+    let separator = if pretty { ",\n  " } else { "," };
+    let lines = otlp_json_lines(traces);
+    let elements: Vec<&str> = lines
+        .lines()
+        .map(|line| {
+            let inner = line.strip_prefix("{\"resourceSpans\":[").and_then(|rest| rest.strip_suffix("]}"));
+            inner.expect("a generated line is one resourceSpans object")
+        })
+        .collect();
+    let newline = if pretty { "\n" } else { "" };
+    format!("{{{newline}  \"resourceSpans\": [{newline}  {}{newline}]}}{newline}", elements.join(separator))
+}
+
+#[test]
+fn a_large_document_is_read_element_by_element_with_the_answers_of_its_lines() {
+    let lines = otlp_json_lines(1_500);
+    let document = otlp_document(1_500, true);
+    let mut from_lines = corpus_of(&[("corpus.jsonl", lines.as_bytes())], 7_919);
+    // In helpers (batches apart, out of order) and in place.
+    let mut from_document = corpus_through_helpers(&[("corpus.json", document.as_bytes())], 7_919);
+    let mut in_place = corpus_of(&[("corpus.json", document.as_bytes())], 7_919);
+    assert_eq!(from_document.index.len(), 1_500, "{:?}", from_document.file_reports());
+    assert!(from_document.file_reports()[0].warnings.is_empty(), "{:?}", from_document.file_reports());
+    for (position, filter) in FILTERS.iter().enumerate() {
+        let sort = format!("{} desc", SORTS[position % SORTS.len()]);
+        let expected = from_lines.query(filter, &sort, usize::MAX).expect("the query runs");
+        assert_eq!(from_document.query(filter, &sort, usize::MAX).expect("the query runs"), expected, "`{filter}`");
+        assert_eq!(in_place.query(filter, &sort, usize::MAX).expect("the query runs"), expected, "`{filter}` in place");
+    }
+    // Each trace's ranges are elements; read inside the opening they hold exactly its spans.
+    let whole = import_text(&document, None).expect("the document imports whole");
+    for trace in whole.traces.iter().step_by(7) {
+        let ranges = from_document.ranges_of(&trace.trace_id).expect("every trace is indexed");
+        let parts: String = ranges
+            .iter()
+            .map(|range| {
+                let opening = range.opening.as_deref().expect("an element is read inside its opening");
+                let element = &document[range.offset as usize..range.offset as usize + range.length as usize];
+                assert!(element.starts_with('{') && element.ends_with('}'), "{element:.40}");
+                format!("{opening}{element}]}}\n")
+            })
+            .collect();
+        let again = import_text(&parts, None).expect("the elements import");
+        let again = again.traces.iter().find(|candidate| candidate.trace_id == trace.trace_id).expect("the trace");
+        assert_eq!(again.spans.len(), trace.spans.len(), "trace {}", trace.trace_id);
+    }
+}
+
+#[test]
+fn what_a_split_document_holds_after_its_array_and_a_cut_element_are_reported() {
+    let document = otlp_document(3, true);
+    let with_more = format!("{}, \"more\": [1, 2]}}", document.trim_end().trim_end_matches('}'));
+    let corpus = corpus_of(&[("more.json", with_more.as_bytes())], 100);
+    assert_eq!(corpus.index.len(), 3);
+    let warnings = &corpus.file_reports()[0].warnings;
+    assert!(warnings.iter().any(|warning| warning.contains("bytes after the \"resourceSpans\" array were not read")), "{warnings:?}");
+    let cut = &document[..document.len() - 200];
+    let corpus = corpus_of(&[("cut.json", cut.as_bytes())], 100);
+    assert_eq!(corpus.index.len(), 2);
+    let warnings = &corpus.file_reports()[0].warnings;
+    assert!(warnings.iter().any(|warning| warning.contains("cut.json: the file ends inside its \"resourceSpans\" array")), "{warnings:?}");
+    // A bad element is named by its place in the array.
+    let bad = document.replacen("{\"resource\"", "{\"resource\" 1", 2).replacen("{\"resource\" 1", "{\"resource\"", 1);
+    let corpus = corpus_of(&[("bad.json", bad.as_bytes())], 100);
+    let warnings = &corpus.file_reports()[0].warnings;
+    assert!(warnings.iter().any(|warning| warning.starts_with("bad.json resourceSpans[1] was skipped")), "{warnings:?}");
 }

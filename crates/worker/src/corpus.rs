@@ -6,7 +6,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use trace_viewer_core::corpus::line_batch::{summarize_lines, LinesAt};
+use trace_viewer_core::corpus::line_batch::{summarize, LinesAt};
 use trace_viewer_core::corpus::line_batch_encoding::{decode_line_batch, encode_line_batch};
 use trace_viewer_core::corpus::query::QueryError;
 use trace_viewer_core::corpus::{wire, Corpus};
@@ -33,10 +33,12 @@ fn query_error(error: QueryError) -> JsValue {
 
 /// Summarises complete JSON Lines (those `Corpus.takeLines` pointed at, starting at byte `offset`
 /// of their file, its first line when `startsFile`) into a batch for `Corpus.absorbLines`: what a
-/// helper worker does, in parallel with others.
+/// helper worker does, in parallel with others. With an `opening` (not empty), the bytes are
+/// elements of a document read element by element, each read inside the opening.
 #[wasm_bindgen(js_name = summarizeLines)]
-pub fn summarize_lines_for_corpus(bytes: &[u8], offset: f64, starts_file: bool) -> Vec<u8> {
-    encode_line_batch(&summarize_lines(bytes, LinesAt { offset: offset as u64, starts_file }))
+pub fn summarize_lines_for_corpus(bytes: &[u8], offset: f64, starts_file: bool, opening: &[u8]) -> Vec<u8> {
+    let at = LinesAt { offset: offset as u64, starts_file };
+    encode_line_batch(&summarize(bytes, at, (!opening.is_empty()).then_some(opening)))
 }
 
 impl WorkerCorpus {
@@ -65,10 +67,11 @@ impl WorkerCorpus {
     }
 
     /// The file's next bytes, and which of them are complete lines: `{ head, take, offset,
-    /// startsFile }`, the lines being `head` (bytes kept from before) then the chunk's first
-    /// `take` bytes, starting at byte `offset` of the file, for a helper worker's `summarizeLines`
-    /// (then `absorbLines` here, in the order taken); `undefined` when no line is complete yet,
-    /// or the file is one document.
+    /// startsFile, opening }`, the lines being `head` (bytes kept from before) then the chunk's
+    /// first `take` bytes, starting at byte `offset` of the file, for a helper worker's
+    /// `summarizeLines` (then `absorbLines` here, in the order taken); `undefined` when no line is
+    /// complete yet, or the file is one document gathered whole. In a document read element by
+    /// element, the "lines" are elements and `opening` is what each is read inside.
     #[wasm_bindgen(js_name = takeLines)]
     pub fn take_lines(&mut self, file: u32, chunk: &[u8]) -> JsValue {
         let Some(split) = self.corpus.take_lines(file, chunk) else { return JsValue::UNDEFINED };
@@ -77,7 +80,8 @@ impl WorkerCorpus {
         let made = set("head", js_sys::Uint8Array::from(split.head.as_slice()).into())
             .and(set("take", JsValue::from(split.take as f64)))
             .and(set("offset", JsValue::from(split.at.offset as f64)))
-            .and(set("startsFile", JsValue::from(split.at.starts_file)));
+            .and(set("startsFile", JsValue::from(split.at.starts_file)))
+            .and(set("opening", split.opening.map_or(JsValue::UNDEFINED, |opening| js_sys::Uint8Array::from(opening.as_slice()).into())));
         made.map_or(JsValue::UNDEFINED, |_| object.into())
     }
 

@@ -5,7 +5,8 @@
 //! pointing at the whole file. Each line or document may be of any format the importers read.
 
 use super::index::{CorpusIndex, TraceSource};
-use super::line_batch::{contains, summarize_lines, LineBatch, LinesAt, MAX_WARNINGS_PER_FILE};
+use super::document_split::{recognise_opening, Opening, SplitDocument};
+use super::line_batch::{contains, summarize, summarize_lines, LineBatch, LinesAt, MAX_WARNINGS_PER_FILE};
 use super::newlines;
 use super::summary::TraceSummary;
 use crate::import::{import_bytes, ImportError};
@@ -18,6 +19,8 @@ pub struct LineSplit {
     pub head: Vec<u8>,
     pub take: usize,
     pub at: LinesAt,
+    /// A split document's opening: the bytes are elements, not lines.
+    pub opening: Option<Vec<u8>>,
 }
 
 impl LineSplit {
@@ -30,12 +33,21 @@ impl LineSplit {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A first line still without its newline past this many bytes is a document on one line: it is
+/// split into its elements if it can be (see [`super::document_split`]).
+const ONE_LINE_DOCUMENT_BYTES: usize = 64 << 20;
+/// Bytes after a split document's array kept to tell what they were.
+const TAIL_KEPT_BYTES: usize = 64;
+
+#[derive(Debug, Clone)]
 enum Layout {
     /// Not yet known: no complete first line seen.
     Unknown,
     Lines,
-    Document,
+    /// One document, gathered whole (`deciding`: its opening is still looked at to split it).
+    Document { deciding: bool },
+    /// One document read element by element.
+    Elements(Box<SplitDocument>),
 }
 
 /// One input file being read.
@@ -48,8 +60,11 @@ pub struct FileReader {
     pending: Vec<u8>,
     /// Offset in the file of `pending[0]`.
     pending_offset: u64,
-    /// Lines read so far (for messages).
+    /// Lines (or a split document's elements) read so far, for messages.
     line_number: u64,
+    /// A split document's bytes after its array: how many, and the first few.
+    tail_bytes: u64,
+    tail: Vec<u8>,
     pub bytes_received: u64,
     pub warnings: Vec<String>,
     pub warnings_left_out: u64,
@@ -71,6 +86,8 @@ impl FileReader {
             pending: Vec::new(),
             pending_offset: 0,
             line_number: 0,
+            tail_bytes: 0,
+            tail: Vec::new(),
             bytes_received: 0,
             warnings: Vec::new(),
             warnings_left_out: 0,
@@ -92,7 +109,7 @@ impl FileReader {
     /// Takes the next bytes of the file, indexing every complete line (in a JSON Lines file).
     pub fn feed(&mut self, index: &mut CorpusIndex, chunk: &[u8]) {
         if let Some(split) = self.take_lines(chunk) {
-            let batch = summarize_lines(&split.bytes(chunk), split.at);
+            let batch = summarize(&split.bytes(chunk), split.at, split.opening.as_deref());
             self.absorb(index, batch);
         }
     }
@@ -104,7 +121,7 @@ impl FileReader {
     /// [`FileReader::finish`]).
     pub fn take_lines(&mut self, chunk: &[u8]) -> Option<LineSplit> {
         self.bytes_received += chunk.len() as u64;
-        match self.layout {
+        match &mut self.layout {
             Layout::Lines => {
                 let Some(last_newline) = newlines::find_last(chunk) else {
                     self.pending.extend_from_slice(chunk);
@@ -113,20 +130,52 @@ impl FileReader {
                 let head = std::mem::replace(&mut self.pending, chunk[last_newline + 1..].to_vec());
                 Some(self.split(head, last_newline + 1))
             }
-            Layout::Document => {
+            Layout::Elements(document) => {
+                if document.ended_at().is_some() {
+                    self.keep_tail(chunk);
+                    return None;
+                }
+                let chunk_start = self.pending_offset + self.pending.len() as u64;
+                let last_end = document.scan(chunk);
+                let ended = document.ended_at();
+                let taken = last_end.map(|end| {
+                    let take = (end - chunk_start) as usize;
+                    let head = std::mem::replace(&mut self.pending, chunk[take..].to_vec());
+                    self.split(head, take)
+                });
+                if taken.is_none() {
+                    self.pending.extend_from_slice(chunk);
+                }
+                if ended.is_some() {
+                    let rest = std::mem::take(&mut self.pending);
+                    self.keep_tail(&rest);
+                }
+                taken
+            }
+            Layout::Document { deciding } => {
+                let deciding = *deciding;
                 self.pending.extend_from_slice(chunk);
+                if deciding {
+                    return self.try_split();
+                }
                 None
             }
             Layout::Unknown => {
                 // Only the new bytes are searched: a document on one line is never scanned twice.
                 let searched_from = self.pending.len();
                 self.pending.extend_from_slice(chunk);
-                let newline = searched_from + newlines::find(&self.pending[searched_from..])?;
-                self.layout =
-                    if is_whole_json_value(&self.pending[..newline]) { Layout::Lines } else { Layout::Document };
-                if self.layout == Layout::Document {
+                let Some(newline) = newlines::find(&self.pending[searched_from..]).map(|at| searched_from + at) else {
+                    if self.pending.len() > ONE_LINE_DOCUMENT_BYTES {
+                        self.layout = Layout::Document { deciding: true };
+                        return self.try_split();
+                    }
                     return None;
+                };
+                if !is_whole_json_value(&self.pending[..newline]) {
+                    self.layout = Layout::Document { deciding: true };
+                    return self.try_split();
                 }
+                self.layout = Layout::Lines;
                 // The first lines: everything gathered is the head.
                 let complete = searched_from + newlines::find_last(&self.pending[searched_from..])? + 1;
                 let rest = self.pending[complete..].to_vec();
@@ -137,10 +186,50 @@ impl FileReader {
         }
     }
 
+    /// A document whose opening may now be known: read element by element from here on if it
+    /// can be (the elements complete so far are handed back), else gathered whole.
+    fn try_split(&mut self) -> Option<LineSplit> {
+        let (key, length) = match recognise_opening(&self.pending) {
+            Opening::Incomplete => return None,
+            Opening::Whole => {
+                self.layout = Layout::Document { deciding: false };
+                return None;
+            }
+            Opening::Split { key, length } => (key, length),
+        };
+        // Nothing was taken before: `pending` is the file from its first byte.
+        let gathered = std::mem::take(&mut self.pending);
+        let mut document = SplitDocument::new(key, gathered[..length].to_vec());
+        let last_end = document.scan(&gathered[length..]).map(|end| end as usize);
+        let ended = document.ended_at();
+        self.layout = Layout::Elements(Box::new(document));
+        self.pending_offset = length as u64;
+        let end = last_end.unwrap_or(length);
+        self.pending = gathered[end..].to_vec();
+        let taken = last_end.map(|_| self.split(gathered[length..end].to_vec(), 0));
+        if ended.is_some() {
+            let rest = std::mem::take(&mut self.pending);
+            self.keep_tail(&rest);
+        }
+        taken
+    }
+
+    /// Bytes of a split document after its last element: counted, the first few kept to tell
+    /// whether they were more than the array's and the document's closing.
+    fn keep_tail(&mut self, bytes: &[u8]) {
+        self.tail_bytes += bytes.len() as u64;
+        let room = TAIL_KEPT_BYTES.saturating_sub(self.tail.len());
+        self.tail.extend_from_slice(&bytes[..room.min(bytes.len())]);
+    }
+
     fn split(&mut self, head: Vec<u8>, take: usize) -> LineSplit {
         let at = LinesAt { offset: self.pending_offset, starts_file: self.pending_offset == 0 };
         self.pending_offset += (head.len() + take) as u64;
-        LineSplit { head, take, at }
+        let opening = match &self.layout {
+            Layout::Elements(document) => Some(document.opening.clone()),
+            _ => None,
+        };
+        LineSplit { head, take, at, opening }
     }
 
     /// Joins a batch of this file's lines into the index (batches in file order).
@@ -151,8 +240,11 @@ impl FileReader {
             }
         }
         for warning in batch.warnings {
-            let line_number = self.line_number + 1 + warning.line;
-            self.warn(format!("{} line {line_number}{}", self.name, warning.text));
+            let place = match &self.layout {
+                Layout::Elements(document) => format!("{}[{}]", document.key, self.line_number + warning.line),
+                _ => format!("line {}", self.line_number + 1 + warning.line),
+            };
+            self.warn(format!("{} {place}{}", self.name, warning.text));
         }
         self.line_number += batch.lines;
         self.warnings_left_out += batch.warnings_left_out;
@@ -200,13 +292,30 @@ impl FileReader {
         let pending = std::mem::take(&mut self.pending);
         let offset = self.pending_offset;
         self.pending_offset += pending.len() as u64;
-        match self.layout {
+        match &self.layout {
             Layout::Lines => {
                 let batch = summarize_lines(&pending, LinesAt { offset, starts_file: offset == 0 });
                 self.absorb(index, batch);
             }
+            Layout::Elements(document) => {
+                let key = document.key.clone();
+                if document.ended_at().is_none() {
+                    self.warn(format!(
+                        "{}: the file ends inside its \"{key}\" array ({} bytes of an element left unread)",
+                        self.name,
+                        pending.len()
+                    ));
+                }
+                let closing_only = self.tail.iter().all(|byte| byte.is_ascii_whitespace() || matches!(byte, b']' | b'}'));
+                if !closing_only || self.tail_bytes > TAIL_KEPT_BYTES as u64 {
+                    self.warn(format!(
+                        "{}: {} bytes after the \"{key}\" array were not read (a large document is read one element of that array at a time)",
+                        self.name, self.tail_bytes
+                    ));
+                }
+            }
             // No newline at all: one document on one line.
-            Layout::Unknown | Layout::Document => {
+            Layout::Unknown | Layout::Document { .. } => {
                 let source = TraceSource::Range {
                     file: self.file,
                     offset: 0,
@@ -216,8 +325,21 @@ impl FileReader {
             }
         }
         if self.without_spans > 0 {
-            let what = if self.layout == Layout::Document { "The document" } else { "Lines" };
+            let what = match self.layout {
+                Layout::Document { .. } => "The document",
+                Layout::Elements(_) => "Elements",
+                _ => "Lines",
+            };
             self.warn(format!("{}: {what} without spans ({}) were passed over", self.name, self.without_spans));
+        }
+    }
+
+    /// A split document's opening (what each of its elements is put back in to be read), if the
+    /// file is one.
+    pub fn opening(&self) -> Option<&[u8]> {
+        match &self.layout {
+            Layout::Elements(document) => Some(&document.opening),
+            _ => None,
         }
     }
 }

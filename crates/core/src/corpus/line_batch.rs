@@ -4,6 +4,7 @@
 //! and the corpus worker joins the batches into its index in file order (see
 //! [`super::ingest::FileReader::absorb`]); a corpus without helpers runs the same code itself.
 
+use super::document_split::{each_element, CLOSING};
 use super::newlines;
 use super::summary::TraceSummary;
 use crate::import::{import_bytes, ImportError};
@@ -41,7 +42,7 @@ pub struct LineTrace {
 /// What a run of lines held.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct LineBatch {
-    /// Lines in the batch (blank ones too).
+    /// Lines in the batch (blank ones too), or elements of a split document.
     pub lines: u64,
     pub traces: Vec<LineTrace>,
     /// Lines of OTel log records (no spans), as (offset, length): re-read with an opened trace.
@@ -83,6 +84,33 @@ pub fn summarize_lines(bytes: &[u8], at: LinesAt) -> LineBatch {
         summarize_line(&mut batch, trimmed, offset, length, line_index as u64);
     }
     batch
+}
+
+/// Summarises every element of a run of a split document's array (see
+/// [`super::document_split`]), each put back in the document's `opening`; the batch's "lines"
+/// are its elements.
+pub fn summarize_elements(bytes: &[u8], at: LinesAt, opening: &[u8]) -> LineBatch {
+    let mut batch = LineBatch::default();
+    let mut document = Vec::new();
+    each_element(bytes, |start, element| {
+        document.clear();
+        document.extend_from_slice(opening);
+        document.extend_from_slice(element);
+        document.extend_from_slice(CLOSING.as_bytes());
+        let index = batch.lines;
+        batch.lines += 1;
+        let length = element.len().min(u32::MAX as usize) as u32;
+        summarize_line(&mut batch, &document, at.offset + start as u64, length, index);
+    });
+    batch
+}
+
+/// Summarises a run of lines, or of a split document's elements when it has an `opening`.
+pub fn summarize(bytes: &[u8], at: LinesAt, opening: Option<&[u8]>) -> LineBatch {
+    match opening {
+        Some(opening) => summarize_elements(bytes, at, opening),
+        None => summarize_lines(bytes, at),
+    }
 }
 
 fn summarize_line(batch: &mut LineBatch, line: &[u8], offset: u64, length: u32, line_index: u64) {

@@ -5,6 +5,7 @@
 //! worker; nothing here knows about the web.
 
 pub mod dictionary;
+pub mod document_split;
 pub mod facets;
 pub mod filter;
 pub mod index;
@@ -98,12 +99,15 @@ pub struct FileReport {
     pub warnings_left_out: u64,
 }
 
-/// A byte range of an input file: where (part of) a trace is.
+/// A byte range of an input file: where (part of) a trace is. In a document read element by
+/// element, the range is one element, to be read inside `opening` (and `]}`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ByteRange {
     pub file: u32,
     pub offset: u64,
     pub length: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opening: Option<String>,
 }
 
 /// The ordered rows of the last filter and sort, kept for scrolling.
@@ -388,7 +392,11 @@ impl Corpus {
                 .into_iter()
                 .chain(logs)
                 .filter_map(|source| match source {
-                    TraceSource::Range { file, offset, length } => Some(ByteRange { file, offset, length }),
+                    TraceSource::Range { file, offset, length } => {
+                        let opening = self.files.get(file as usize).and_then(FileReader::opening);
+                        let opening = opening.map(|opening| String::from_utf8_lossy(opening).into_owned());
+                        Some(ByteRange { file, offset, length, opening })
+                    }
                     TraceSource::Kept { .. } => None,
                 })
                 .collect(),

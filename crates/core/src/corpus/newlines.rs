@@ -1,4 +1,4 @@
-//! Finding and counting newlines eight bytes at a time. JSON Lines files are split at every
+//! Finding and counting newlines (and the ends of JSON strings) eight bytes at a time. JSON Lines files are split at every
 //! `\n` of gigabytes of text; a byte-at-a-time loop was 7 % of indexing, and wasm32 has no
 //! `memchr`. Each 64-bit word gets a mask with the top bit of every byte that was `\n` set, exactly
 //! (no false positives from borrows between bytes).
@@ -6,13 +6,35 @@
 const LOW_SEVEN_BITS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
 const NEWLINES: u64 = 0x0A0A_0A0A_0A0A_0A0A;
 
+/// The top bit of each byte of `word` that equals the byte repeated in `pattern`.
+#[inline]
+fn equal_mask(word: u64, pattern: u64) -> u64 {
+    let zero_where_equal = word ^ pattern;
+    // A byte's top bit is set after the addition when any of its low seven bits were; or-ing the
+    // byte itself covers its top bit. Bytes left with a clear top bit were zero.
+    !(((zero_where_equal & LOW_SEVEN_BITS).wrapping_add(LOW_SEVEN_BITS)) | zero_where_equal | LOW_SEVEN_BITS)
+}
+
 /// The top bit of each byte of `word` that is `\n`.
 #[inline]
 fn newline_mask(word: u64) -> u64 {
-    let zero_where_newline = word ^ NEWLINES;
-    // A byte's top bit is set after the addition when any of its low seven bits were; or-ing the
-    // byte itself covers its top bit. Bytes left with a clear top bit were zero.
-    !(((zero_where_newline & LOW_SEVEN_BITS).wrapping_add(LOW_SEVEN_BITS)) | zero_where_newline | LOW_SEVEN_BITS)
+    equal_mask(word, NEWLINES)
+}
+
+/// The position of the first `"` or `\\` in `bytes` (what ends or escapes inside a JSON string).
+pub fn find_quote_or_backslash(bytes: &[u8]) -> Option<usize> {
+    const QUOTES: u64 = 0x2222_2222_2222_2222;
+    const BACKSLASHES: u64 = 0x5C5C_5C5C_5C5C_5C5C;
+    let mut at = 0;
+    while at + 8 <= bytes.len() {
+        let word = word_at(bytes, at);
+        let mask = equal_mask(word, QUOTES) | equal_mask(word, BACKSLASHES);
+        if mask != 0 {
+            return Some(at + (mask.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    bytes[at..].iter().position(|byte| matches!(byte, b'"' | b'\\')).map(|position| at + position)
 }
 
 #[inline]
@@ -88,6 +110,9 @@ mod tests {
         let mut bytes = Vec::new();
         for value in 0..=255u8 {
             bytes.extend_from_slice(&[value, b'\n', value, value, 0x8A, 0x0B, 0x09, b'\n', value]);
+            if value % 16 == 0 {
+                bytes.extend_from_slice(&[b'"', 0xA2, 0x5D, b'\\', 0xDC]);
+            }
         }
         for start in 0..9 {
             for end in [bytes.len(), bytes.len() - 3, start + 5, start] {
@@ -96,6 +121,8 @@ mod tests {
                 assert_eq!(find(slice), positions.first().copied(), "find in {start}..{end}");
                 assert_eq!(find_last(slice), positions.last().copied(), "find_last in {start}..{end}");
                 assert_eq!(count(slice), positions.len() as u64, "count in {start}..{end}");
+                let quote_or_backslash = slice.iter().position(|byte| matches!(byte, b'"' | b'\\'));
+                assert_eq!(find_quote_or_backslash(slice), quote_or_backslash, "quote in {start}..{end}");
             }
         }
     }
