@@ -207,7 +207,8 @@ try {
   console.log(`opening and closing ${memory.opened} traces: page module memory ${mb(memory.before)} → ${mb(memory.after)} (+${mb(memory.after - memory.before)})`);
   if (documentFile) {
     // The same traces as one document, opened as any file is (view auto): imported whole in the
-    // import worker, which finds several traces and keeps them as a corpus.
+    // import worker, which finds several traces and keeps them as a corpus; or, larger than one
+    // import may be, read element by element by the corpus worker.
     await page.setInputFiles('#picker', documentFile);
     const single = await page.evaluate(async () => {
       const file = document.getElementById('picker').files[0];
@@ -221,6 +222,23 @@ try {
       return { ms: performance.now() - started, traces: summary.traceCount, bytes: blob.size };
     });
     console.log(`one document of the same ${single.traces.toLocaleString('en-US')} traces (${mb(single.bytes)}): table ready ${(single.ms / 1000).toFixed(1)} s after load() = ${(single.bytes / 1e6 / (single.ms / 1000)).toFixed(0)} MB/s (JSON Lines: ${(bytes / 1e6 / (table.readMs / 1000)).toFixed(0)} MB/s)`);
+    // The document read by a corpus worker alone, as a document too large to import whole is.
+    const alone = await page.evaluate(async () => {
+      const blob = document.getElementById('picker').files[0];
+      document.querySelector('trace-viewer').clear();
+      let done;
+      const finished = new Promise((resolve) => { done = resolve; });
+      const session = new window.CorpusSession((progress) => { if (!progress.reading) done(); }, () => {});
+      await session.start();
+      const started = performance.now();
+      session.addSources([{ name: 'corpus.json', blob }]);
+      await finished;
+      const readMs = performance.now() - started;
+      const [progress, index, reports] = await Promise.all([session.ask('progress'), session.ask('indexBytes'), session.ask('reports')]);
+      session.end();
+      return { readMs, traces: progress.traces, memoryBytes: index.memoryBytes, warnings: reports[0].warnings.length, runs: progress.summarisedByHelpers };
+    });
+    console.log(`  the document read by the corpus worker alone, element by element: ${(alone.readMs / 1000).toFixed(1)} s = ${(single.bytes / 1e6 / (alone.readMs / 1000)).toFixed(0)} MB/s (${scale}), ${alone.traces.toLocaleString('en-US')} traces, ${alone.runs} runs of elements summarised by helpers, ${alone.warnings} warnings; worker memory ${mb(alone.memoryBytes)}`);
   }
 
 } finally {

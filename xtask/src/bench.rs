@@ -93,16 +93,12 @@ fn corpus_bench(traces: u64) -> Result<(), String> {
     println!("\n== corpus: {} ({traces} traces, {:.1} MB)", file.display(), size as f64 / 1e6);
     let mut command = Command::new("node");
     command.arg(root.join("xtask/bench/corpus.mjs")).arg(&file).current_dir(&root);
-    // The same traces as one document, where one fits in the import's memory.
-    if traces <= DOCUMENT_BENCH_TRACES {
-        let document = crate::generate::write_otlp_document(traces, &root.join("target/corpus"))?;
-        command.arg("--document").arg(document);
-    }
+    // The same traces as one document: imported whole where it fits under the import's ceiling,
+    // read element by element by the corpus worker where it does not.
+    let document = crate::generate::write_otlp_document(traces, &root.join("target/corpus"))?;
+    command.arg("--document").arg(document);
     run(&mut command)
 }
-
-/// Up to this many traces the corpus benchmark also opens them as one OTLP document.
-const DOCUMENT_BENCH_TRACES: u64 = 200_000;
 
 /// Imports a file natively a few times and prints the best time and throughput.
 pub fn import_speed(path: &str) -> Result<(), String> {

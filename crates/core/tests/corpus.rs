@@ -486,11 +486,16 @@ fn corpus_through_helpers(files: &[(&str, &[u8])], chunk: usize) -> Corpus {
         let file = corpus.add_file(name);
         let jobs: Vec<_> = bytes
             .chunks(chunk)
-            .filter_map(|piece| corpus.take_lines(file, piece).map(|split| (split.bytes(piece), split.at, split.opening)))
+            .filter_map(|piece| {
+                corpus.take_lines(file, piece).map(|split| (split.bytes(piece), split.at, split.opening))
+            })
             .collect();
         assert!(jobs.len() > 1 || bytes.len() <= chunk, "the file is split into several jobs");
-        let mut batches: Vec<_> =
-            jobs.iter().rev().map(|(bytes, at, opening)| encode_line_batch(&summarize(bytes, *at, opening.as_deref()))).collect();
+        let mut batches: Vec<_> = jobs
+            .iter()
+            .rev()
+            .map(|(bytes, at, opening)| encode_line_batch(&summarize(bytes, *at, opening.as_deref())))
+            .collect();
         batches.reverse();
         for batch in batches {
             corpus.absorb(file, decode_line_batch(&batch).expect("the batch decodes"));
@@ -587,15 +592,24 @@ fn what_a_split_document_holds_after_its_array_and_a_cut_element_are_reported() 
     let corpus = corpus_of(&[("more.json", with_more.as_bytes())], 100);
     assert_eq!(corpus.index.len(), 3);
     let warnings = &corpus.file_reports()[0].warnings;
-    assert!(warnings.iter().any(|warning| warning.contains("bytes after the \"resourceSpans\" array were not read")), "{warnings:?}");
+    assert!(
+        warnings.iter().any(|warning| warning.contains("bytes after the \"resourceSpans\" array were not read")),
+        "{warnings:?}"
+    );
     let cut = &document[..document.len() - 200];
     let corpus = corpus_of(&[("cut.json", cut.as_bytes())], 100);
     assert_eq!(corpus.index.len(), 2);
     let warnings = &corpus.file_reports()[0].warnings;
-    assert!(warnings.iter().any(|warning| warning.contains("cut.json: the file ends inside its \"resourceSpans\" array")), "{warnings:?}");
+    assert!(
+        warnings.iter().any(|warning| warning.contains("cut.json: the file ends inside its \"resourceSpans\" array")),
+        "{warnings:?}"
+    );
     // A bad element is named by its place in the array.
     let bad = document.replacen("{\"resource\"", "{\"resource\" 1", 2).replacen("{\"resource\" 1", "{\"resource\"", 1);
     let corpus = corpus_of(&[("bad.json", bad.as_bytes())], 100);
     let warnings = &corpus.file_reports()[0].warnings;
-    assert!(warnings.iter().any(|warning| warning.starts_with("bad.json resourceSpans[1] was skipped")), "{warnings:?}");
+    assert!(
+        warnings.iter().any(|warning| warning.starts_with("bad.json resourceSpans[1] was skipped")),
+        "{warnings:?}"
+    );
 }

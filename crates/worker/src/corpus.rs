@@ -81,7 +81,10 @@ impl WorkerCorpus {
             .and(set("take", JsValue::from(split.take as f64)))
             .and(set("offset", JsValue::from(split.at.offset as f64)))
             .and(set("startsFile", JsValue::from(split.at.starts_file)))
-            .and(set("opening", split.opening.map_or(JsValue::UNDEFINED, |opening| js_sys::Uint8Array::from(opening.as_slice()).into())));
+            .and(set(
+                "opening",
+                split.opening.map_or(JsValue::UNDEFINED, |opening| js_sys::Uint8Array::from(opening.as_slice()).into()),
+            ));
         made.map_or(JsValue::UNDEFINED, |_| object.into())
     }
 

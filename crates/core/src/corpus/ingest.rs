@@ -4,8 +4,8 @@
 //! (one JSON document, perhaps pretty-printed) is gathered and imported at its end, its traces
 //! pointing at the whole file. Each line or document may be of any format the importers read.
 
-use super::index::{CorpusIndex, TraceSource};
 use super::document_split::{recognise_opening, Opening, SplitDocument};
+use super::index::{CorpusIndex, TraceSource};
 use super::line_batch::{contains, summarize, summarize_lines, LineBatch, LinesAt, MAX_WARNINGS_PER_FILE};
 use super::newlines;
 use super::summary::TraceSummary;
@@ -45,7 +45,9 @@ enum Layout {
     Unknown,
     Lines,
     /// One document, gathered whole (`deciding`: its opening is still looked at to split it).
-    Document { deciding: bool },
+    Document {
+        deciding: bool,
+    },
     /// One document read element by element.
     Elements(Box<SplitDocument>),
 }
@@ -306,7 +308,8 @@ impl FileReader {
                         pending.len()
                     ));
                 }
-                let closing_only = self.tail.iter().all(|byte| byte.is_ascii_whitespace() || matches!(byte, b']' | b'}'));
+                let closing_only =
+                    self.tail.iter().all(|byte| byte.is_ascii_whitespace() || matches!(byte, b']' | b'}'));
                 if !closing_only || self.tail_bytes > TAIL_KEPT_BYTES as u64 {
                     self.warn(format!(
                         "{}: {} bytes after the \"{key}\" array were not read (a large document is read one element of that array at a time)",
