@@ -1,7 +1,7 @@
 // @ts-check
 // The corpus worker's helpers: other workers (started by the page, reached through MessagePorts)
-// that summarise runs of JSON Lines (or of a large document's elements) in parallel, so indexing uses every core. The corpus worker
-// takes each slice's complete lines (`Corpus.takeLines`), hands them to the least busy helper, and
+// that summarise runs of JSON Lines (or of a large document's elements) in parallel, so indexing
+// uses every core. The corpus worker takes each slice's complete lines (`Corpus.takeLines`), hands them to the least busy helper, and
 // joins the batches that come back into its index strictly in the order the lines were taken
 // (`Corpus.absorbLines`), so rows, merges and line numbers are what reading in one place gives.
 // A helper that fails or is lost has its lines read again from the source and summarised here.
@@ -23,9 +23,8 @@ export class LineHelpers {
   #nextAbsorbed = 0;
   /** Callers waiting for a helper to have room or for a batch to be absorbed. @type {Array<() => void>} */
   #waiting = [];
-  /** Runs of lines summarised by helpers, and here (for tests and the bench). */
+  /** Runs of lines summarised by helpers (for tests and the bench). */
   summarisedByHelpers = 0;
-  summarisedHere = 0;
 
   /**
    * @param {Array<{ id: number, port: MessagePort }>} ports
@@ -48,16 +47,11 @@ export class LineHelpers {
           this.summarisedByHelpers++;
           this.#absorbReady();
         } else {
-          this.#lose(helper);
-          this.#summariseHere(data.job, taken).catch(onError);
+          // This run, and any other the helper holds, are summarised here.
+          this.lost(helper.id);
         }
       };
     }
-  }
-
-  /** Whether any helper still takes work. */
-  get working() {
-    return this.#helpers.some((helper) => !helper.lost);
   }
 
   /**
@@ -74,7 +68,6 @@ export class LineHelpers {
       if (!helper) {
         this.#nextJob++;
         this.#taken.set(number, { ...this.#record(file, job), batch: summarizeLines(job.bytes, job.offset, job.startsFile, job.opening) });
-        this.summarisedHere++;
         this.#absorbReady();
         return;
       }
@@ -144,7 +137,6 @@ export class LineHelpers {
     const bytes = await this.readAgain(taken.file, taken.offset, taken.length);
     if (this.#taken.get(number) !== taken) return;
     taken.batch = summarizeLines(bytes, taken.offset, taken.startsFile, taken.opening);
-    this.summarisedHere++;
     this.#absorbReady();
   }
 
