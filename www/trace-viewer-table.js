@@ -284,6 +284,26 @@ export class CorpusTable {
     return this.session.ask('query', filter, sort, limit);
   }
 
+  /**
+   * The element's `aggregate()`: groups of the traces `filter` keeps, with their measures.
+   * @param {string[]} groupBy
+   * @param {string[]} measures
+   * @param {string} filter
+   */
+  aggregate(groupBy, measures, filter) {
+    return this.session.ask('aggregate', groupBy, measures, filter);
+  }
+
+  /**
+   * The element's `bubbleUp()`: what sets the `selection` apart from the `baseline`.
+   * @param {string} selection
+   * @param {string | null} baseline null: every trace not selected
+   * @param {number} limit
+   */
+  bubbleUp(selection, baseline, limit) {
+    return this.session.ask('bubbleUp', selection, baseline, limit);
+  }
+
   /** Ends the corpus: its worker (and with it the index's memory) goes. */
   end() {
     this.#ended = true;

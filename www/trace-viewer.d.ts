@@ -59,6 +59,48 @@ export interface QueryResult {
   traceIds: string[];
 }
 
+/** A measure `aggregate()` computes per group. */
+export type AggregateMeasure =
+  | 'count' | 'error_rate' | 'fail_rate'
+  | 'p50_duration_ms' | 'p95_duration_ms' | 'p99_duration_ms'
+  | 'cost_sum' | 'cost_mean' | 'tokens_sum'
+  | 'thumbs_up_rate' | 'thumbs_down_rate' | 'follow_up_rate' | 'abandon_rate' | 'convert_rate'
+  | 'tool_error_rate';
+
+/** What `aggregate()` is asked. */
+export interface AggregateRequest {
+  /** Fields of the query language (`intent`, `model`, `tool`, `variant`, `attr."key"`, ...), at most three. */
+  groupBy?: string[];
+  /** Defaults to `['count']`. */
+  measures?: AggregateMeasure[];
+  /** The traces to aggregate (empty: every trace). */
+  filter?: string;
+}
+
+/** One group of `aggregate()`: its key, its count and each measure asked (null: nothing to measure). */
+export interface AggregateGroup {
+  key: Record<string, string | null>;
+  count: number;
+  [measure: string]: number | null | Record<string, string | null>;
+}
+
+/** What `aggregate()` resolves with: the groups, largest first (ties by key). */
+export interface AggregateResult {
+  groups: AggregateGroup[];
+}
+
+/** One value `bubbleUp()` ranks. */
+export interface BubbleUpValue {
+  field: string;
+  value: string;
+  /** Share (0–1) of the selected traces having `field = value`. */
+  selection: number;
+  /** Share of the baseline's traces having it. */
+  baseline: number;
+  /** `selection - baseline`; the list is sorted by it, descending. */
+  score: number;
+}
+
 /** Detail of `filter-change`, fired when a person changes the table's filter or sort. */
 export interface FilterChangeDetail {
   filter: string;
@@ -136,6 +178,19 @@ export class TraceViewerElement extends HTMLElement {
    * corpus is loaded, or when the filter does not read (the message says the column).
    */
   query(filter?: string, options?: { sort?: string; limit?: number }): Promise<QueryResult>;
+  /**
+   * Aggregates the corpus over every trace (exact: percentiles by nearest rank, no sampling).
+   * `fail_rate` counts a trace failed when a span failed, or it has a thumbs down or was
+   * abandoned; `tool_error_rate` is the share of tool spans that failed (of that tool's spans when
+   * grouped by `tool`). Rejects when no corpus is loaded, or a field, measure or filter is unknown.
+   */
+  aggregate(request?: AggregateRequest): Promise<AggregateResult>;
+  /**
+   * BubbleUp: the values of every column (and attribute column) ranked by how much more often the
+   * traces `selection` keeps have them than the `baseline`'s (by default every other trace); the
+   * selection's own fields are left out, and a value needs 1 % of the selection (2 traces at least).
+   */
+  bubbleUp(request: { selection: string; baseline?: string; limit?: number }): Promise<BubbleUpValue[]>;
   /**
    * Streams traces in (JSON Lines, a chunk at a time; lines may be cut anywhere): the first chunk
    * starts a corpus, and each complete line is indexed at once.

@@ -20,6 +20,9 @@ export { setMaxFileBytes } from './trace-viewer-bytes.js';
 export { setWasmUrl, setWorkerWasmUrl, wasmMemoryBytes } from './trace-viewer-wasm.js';
 
 /** @typedef {import('./trace-viewer-bytes.js').ImportFile} ImportFile */
+
+/** Why `query()`, `aggregate()` and `bubbleUp()` reject before a corpus is loaded. */
+const NO_CORPUS = 'No corpus is loaded: load several files, a JSON Lines file, or set view="table" first.';
 /** @typedef {import('./trace-viewer-import.js').EncodedPieces} EncodedPieces */
 
 /**
@@ -175,10 +178,32 @@ export class TraceViewerElement extends HTMLElement {
    * @returns {Promise<{ count: number, traceIds: string[] }>}
    */
   query(filter = '', { sort = '', limit = 100 } = {}) {
-    if (!this.#table) {
-      return Promise.reject(new Error('No corpus is loaded: load several files, a JSON Lines file, or set view="table" first.'));
-    }
+    if (!this.#table) return Promise.reject(new Error(NO_CORPUS));
     return this.#table.query(String(filter), String(sort), Math.max(0, Math.floor(limit)));
+  }
+
+  /**
+   * Aggregates the corpus: the traces `filter` keeps, grouped by `groupBy` (fields of the query
+   * language; a trace counts in the group of each of its models or tools), with `measures`
+   * (`count`, `error_rate`, `fail_rate`, `p50_duration_ms`, ...). Resolves with `{ groups }`,
+   * largest first.
+   * @param {{ groupBy?: string[], measures?: string[], filter?: string }} [request]
+   */
+  aggregate({ groupBy = [], measures = ['count'], filter = '' } = {}) {
+    if (!this.#table) return Promise.reject(new Error(NO_CORPUS));
+    return this.#table.aggregate(Array.from(groupBy, String), Array.from(measures, String), String(filter));
+  }
+
+  /**
+   * BubbleUp: every value of every column ranked by how much more often the traces `selection`
+   * keeps have it than those of `baseline` (by default every trace not selected). Resolves with
+   * `[{ field, value, selection, baseline, score }]`, `score` descending.
+   * @param {{ selection: string, baseline?: string, limit?: number }} request
+   */
+  bubbleUp({ selection, baseline, limit = 20 } = /** @type {any} */ ({})) {
+    if (!this.#table) return Promise.reject(new Error(NO_CORPUS));
+    if (typeof selection !== 'string') return Promise.reject(new TypeError('bubbleUp needs a selection: a filter such as \'feedback = thumbs_down\'.'));
+    return this.#table.bubbleUp(selection, baseline === undefined ? null : String(baseline), Math.max(0, Math.floor(limit)));
   }
 
   /**

@@ -297,3 +297,50 @@ test('a document too large to import whole is read element by element: the table
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('aggregate() and bubbleUp() answer over the corpus what the native reference computes', async () => {
+  const expected = JSON.parse(readFileSync(join(repository, 'target/corpus/reference-1500.aggregates.json'), 'utf8'));
+  const page = await newPage(session.browser);
+  await openCorpus(page);
+  const answers = await page.evaluate(async (measures) => {
+    const viewer = document.getElementById('viewer');
+    const byIntent = await viewer.aggregate({ groupBy: ['intent'], measures });
+    const byTool = await viewer.aggregate({ groupBy: ['tool'], measures });
+    const whole = await viewer.aggregate();
+    const causes = await viewer.bubbleUp({ selection: 'status = error', limit: 5 });
+    const errors = await Promise.all([
+      viewer.aggregate({ groupBy: ['colour'] }),
+      viewer.aggregate({ measures: ['median'] }),
+      viewer.aggregate({ filter: 'duration_ms >' }),
+      viewer.bubbleUp({}),
+    ].map((promise) => promise.then(() => 'resolved', (error) => ({ message: error.message, column: error.column }))));
+    return { byIntent, byTool, whole, causes, errors };
+  }, expected.measures);
+  /** The element's groups against the reference's, each measure exact (costs to 1e-9: summed in another order). */
+  const compare = (groups, reference, what) => {
+    assert.equal(groups.length, reference.length, `${what}: groups`);
+    for (const wanted of reference) {
+      const group = groups.find((candidate) => JSON.stringify(candidate.key) === JSON.stringify(wanted.key));
+      assert.ok(group, `${what}: a group ${JSON.stringify(wanted.key)}`);
+      for (const [measure, value] of Object.entries(wanted)) {
+        if (measure.startsWith('cost') && typeof value === 'number') assert.ok(Math.abs(group[measure] - value) <= 1e-9 * Math.max(1, Math.abs(value)), `${what} ${measure}`);
+        else assert.deepEqual(group[measure], value, `${what} ${JSON.stringify(wanted.key)} ${measure}`);
+      }
+    }
+  };
+  compare(answers.byIntent.groups, expected.byIntent, 'by intent');
+  compare(answers.byTool.groups, expected.byTool, 'by tool');
+  assert.deepEqual(answers.whole.groups.map((group) => [group.key, group.count]), [[{}, 1500]]);
+  // Largest group first.
+  assert.ok(answers.byIntent.groups.every((group, index, all) => index === 0 || all[index - 1].count >= group.count));
+  // The planted causes of failure lead BubbleUp, the selection's own field left out.
+  const leading = answers.causes.slice(0, 3).map((value) => `${value.field}=${value.value}`);
+  for (const planted of ['model=o3-mini', 'tool=lookup_order', 'intent=complaint']) assert.ok(leading.includes(planted), `${planted} in ${leading}`);
+  assert.ok(answers.causes.every((value) => value.field !== 'status' && Math.abs(value.score - (value.selection - value.baseline)) < 1e-12));
+  assert.match(answers.errors[0].message, /cannot group by "colour"/);
+  assert.match(answers.errors[1].message, /unknown measure "median"/);
+  assert.equal(answers.errors[2].column, 14);
+  assert.match(answers.errors[3].message, /bubbleUp needs a selection/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

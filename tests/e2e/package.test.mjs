@@ -69,7 +69,7 @@ test('npm publish --dry-run is clean and TypeScript accepts the typed API', () =
   assert.ok(report.files.some((file) => file.path === 'wasm/trace_viewer_bg.wasm'));
   assert.ok(report.files.some((file) => file.path === 'wasm/trace_viewer_worker_bg.wasm'));
   writeFileSync(join(project, 'consumer.ts'), `
-import { TraceViewerElement, type TraceLoadSummary, type CorpusLoadSummary, type QueryResult, setWasmUrl, setWorkerUrl } from 'trace-viewer';
+import { TraceViewerElement, type TraceLoadSummary, type CorpusLoadSummary, type QueryResult, type AggregateResult, type BubbleUpValue, setWasmUrl, setWorkerUrl } from 'trace-viewer';
 const viewer: TraceViewerElement = document.createElement('trace-viewer');
 viewer.addEventListener('span-select', (event) => { const id: string = event.detail.spanId; console.log(id); });
 viewer.addEventListener('load', (event) => { const count: number = event.detail.spanCount; console.log(count); });
@@ -77,13 +77,20 @@ viewer.addEventListener('filter-change', (event) => { const count: number = even
 viewer.addEventListener('trace-open', (event) => { const id: string = event.detail.traceId; console.log(id); });
 async function open(file: File): Promise<TraceLoadSummary | CorpusLoadSummary> { return viewer.load(file); }
 async function failures(): Promise<QueryResult> { return viewer.query('status = error', { sort: 'duration_ms desc', limit: 10 }); }
+async function failRates(): Promise<number | null> {
+  const result: AggregateResult = await viewer.aggregate({ groupBy: ['intent'], measures: ['count', 'fail_rate'], filter: '' });
+  const intent: string | null = result.groups[0].key.intent;
+  console.log(intent);
+  return result.groups[0].count;
+}
+async function causes(): Promise<BubbleUpValue[]> { return viewer.bubbleUp({ selection: 'feedback = thumbs_down', limit: 10 }); }
 viewer.filter = 'intent = "refund"'; viewer.sort = 'cost desc';
 viewer.appendData('{"resourceSpans":[]}');
 viewer.expandAll(); viewer.collapseAll(); viewer.clear();
 const selected: string | null = viewer.selectedSpan;
 setWasmUrl('/assets/trace_viewer_bg.wasm');
 setWorkerUrl(null);
-export { open, failures, selected };
+export { open, failures, failRates, causes, selected };
 `);
   writeFileSync(join(project, 'consumer.tsx'), `
 import 'trace-viewer';

@@ -170,11 +170,22 @@ try {
     const spanFilter = await timed('query', 'any span (kind = tool and name ~ "refund" and status = error)', '', 100);
     const facets = await timed('overview', '');
     const facetsFiltered = await timed('overview', 'variant = "treatment"');
+    const measures = ['count', 'fail_rate', 'p50_duration_ms', 'p95_duration_ms', 'p99_duration_ms', 'cost_sum', 'tokens_sum'];
+    const aggregates = {
+      'by intent': await timed('aggregate', ['intent'], measures, ''),
+      'by user (a value per four traces)': await timed('aggregate', ['user'], measures, ''),
+      'by tool × model, tool error rate': await timed('aggregate', ['tool', 'model'], ['count', 'tool_error_rate'], ''),
+      'by intent, every measure': await timed('aggregate', ['intent'], ['count', 'error_rate', 'fail_rate', 'p50_duration_ms', 'p95_duration_ms', 'p99_duration_ms', 'cost_sum', 'cost_mean', 'tokens_sum', 'thumbs_up_rate', 'thumbs_down_rate', 'follow_up_rate', 'abandon_rate', 'convert_rate', 'tool_error_rate'], ''),
+    };
+    const bubbleUps = {
+      'status = error': await timed('bubbleUp', 'status = error', null, 20),
+      'feedback = thumbs_down': await timed('bubbleUp', 'feedback = thumbs_down', null, 20),
+    };
     const index = await session.ask('indexBytes');
     const progress = await session.ask('progress');
     session.end();
     const cores = navigator.hardwareConcurrency;
-    return { sorts, filter, spanFilter, facets, facetsFiltered, index, traces: progress.traces, readMs, cores, summarisedByHelpers: progress.summarisedByHelpers };
+    return { sorts, filter, spanFilter, facets, facetsFiltered, aggregates, bubbleUps, index, traces: progress.traces, readMs, cores, summarisedByHelpers: progress.summarisedByHelpers };
   }, { runs: 3 });
   const perTrace = (value) => (value / worker.traces).toFixed(1);
   console.log(`worker alone (no table on screen): read and indexed in ${(worker.readMs / 1000).toFixed(1)} s = ${(bytes / 1e6 / (worker.readMs / 1000)).toFixed(0)} MB/s (${scale}); ${worker.summarisedByHelpers} runs of lines summarised by helper workers (${worker.cores} cores)`);
@@ -182,6 +193,8 @@ try {
   console.log(`worker: index ${perTrace(total)} bytes per trace without previews (${mb(total)}), previews ${perTrace(worker.index.previews)} bytes per trace; worker memory ${mb(worker.index.memoryBytes)}`);
   console.log(`  per column: ${worker.index.columns.map(([name, value]) => `${name} ${perTrace(value)}`).join(', ')}`);
   console.log(`  sort (best of 3, ${scale}): ${Object.entries(worker.sorts).map(([column, ms]) => `${column} ${ms.toFixed(0)} ms`).join(', ')}`);
+  console.log(`  aggregates (best of 3, ${scale}): ${Object.entries(worker.aggregates).map(([what, ms]) => `${what} ${ms.toFixed(0)} ms`).join(', ')}`);
+  console.log(`  BubbleUp over every column and attribute column: ${Object.entries(worker.bubbleUps).map(([what, ms]) => `${what} ${ms.toFixed(0)} ms`).join(', ')}`);
   console.log(`  three-predicate filter ${worker.filter.toFixed(0)} ms; span-level filter ${worker.spanFilter.toFixed(0)} ms; facets and totals ${worker.facets.toFixed(0)} ms (under a filter ${worker.facetsFiltered.toFixed(0)} ms)`);
 
   // Opening and closing traces: the page module's memory.

@@ -63,6 +63,16 @@ fn the_declarations_and_the_serde_types_name_the_same_fields() {
             serialized_fields(&trace_viewer_core::corpus::QueryAnswer { count: 1, trace_ids: vec!["t".into()] }),
         ),
         (
+            "BubbleUpValue",
+            serialized_fields(&trace_viewer_core::corpus::bubble_up::BubbleUpValue {
+                field: "f".into(),
+                value: "v".into(),
+                selection: 0.5,
+                baseline: 0.25,
+                score: 0.25,
+            }),
+        ),
+        (
             "CorpusFileReport",
             serialized_fields(&trace_viewer_core::corpus::FileReport {
                 name: "f".into(),

@@ -6,10 +6,11 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use trace_viewer_core::corpus::aggregate::answer_json;
 use trace_viewer_core::corpus::line_batch::{summarize, LinesAt};
 use trace_viewer_core::corpus::line_batch_encoding::{decode_line_batch, encode_line_batch};
 use trace_viewer_core::corpus::query::QueryError;
-use trace_viewer_core::corpus::{wire, Corpus};
+use trace_viewer_core::corpus::{wire, Corpus, CorpusRequestError};
 use trace_viewer_core::model::TraceSet;
 use trace_viewer_core::transfer::encode_in_pieces;
 
@@ -39,6 +40,14 @@ fn query_error(error: QueryError) -> JsValue {
 pub fn summarize_lines_for_corpus(bytes: &[u8], offset: f64, starts_file: bool, opening: &[u8]) -> Vec<u8> {
     let at = LinesAt { offset: offset as u64, starts_file };
     encode_line_batch(&summarize(bytes, at, (!opening.is_empty()).then_some(opening)))
+}
+
+/// An aggregate's or BubbleUp's error: a filter's says its column, a request's what was wrong.
+fn request_error(error: CorpusRequestError) -> JsValue {
+    match error {
+        CorpusRequestError::Filter(error) => query_error(error),
+        CorpusRequestError::Request(message) => JsError::new(&message).into(),
+    }
 }
 
 impl WorkerCorpus {
@@ -116,6 +125,26 @@ impl WorkerCorpus {
     /// `{ count, traceIds }`: the element's `query()`.
     pub fn query(&mut self, filter: &str, sort: &str, limit: u32) -> Result<JsValue, JsValue> {
         self.corpus.query(filter, sort, limit as usize).map(|answer| to_js(&answer)).map_err(query_error)
+    }
+
+    /// `{ groups: [{ key: { <field>: value | null }, count, <measure>: number | null }] }`: the
+    /// element's `aggregate({ groupBy, measures, filter })`.
+    pub fn aggregate(
+        &mut self,
+        group_by: Vec<String>,
+        measures: Vec<String>,
+        filter: &str,
+    ) -> Result<JsValue, JsValue> {
+        let groups = self.corpus.aggregate(&group_by, &measures, filter).map_err(request_error)?;
+        Ok(to_js(&answer_json(&groups)))
+    }
+
+    /// `[{ field, value, selection, baseline, score }]`: the element's `bubbleUp({ selection,
+    /// baseline, limit })` (`baseline` undefined: every trace not selected).
+    #[wasm_bindgen(js_name = bubbleUp)]
+    pub fn bubble_up(&mut self, selection: &str, baseline: Option<String>, limit: u32) -> Result<JsValue, JsValue> {
+        let values = self.corpus.bubble_up(selection, baseline.as_deref(), limit as usize).map_err(request_error)?;
+        Ok(to_js(&values))
     }
 
     /// Rows `offset..offset + limit` of the table and the matching count, as bytes for the page

@@ -4,7 +4,10 @@
 //! ([`facets`]), and where a trace's bytes are, so opening it reads only those. It runs in the
 //! worker; nothing here knows about the web.
 
+pub mod aggregate;
+pub mod bubble_up;
 pub mod dictionary;
+pub mod dimensions;
 pub mod document_split;
 pub mod facets;
 pub mod filter;
@@ -21,6 +24,8 @@ pub mod wire;
 
 use serde::Serialize;
 
+use self::aggregate::AggregateGroup;
+use self::bubble_up::BubbleUpValue;
 use self::facets::{facet, totals, CorpusTotals, Facet, FACET_FIELDS};
 use self::index::{CorpusIndex, TraceSource};
 use self::ingest::{FileReader, LineSplit};
@@ -32,6 +37,23 @@ use crate::model::{Trace, TraceSet};
 
 /// Bytes of log records re-read with a trace at most.
 pub const MAX_LOG_BYTES: u64 = 64 << 20;
+
+/// Why an aggregate or BubbleUp could not run: a filter that does not read (it says the column),
+/// or a request naming an unknown field or measure.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CorpusRequestError {
+    Filter(QueryError),
+    Request(String),
+}
+
+impl std::fmt::Display for CorpusRequestError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CorpusRequestError::Filter(error) => write!(formatter, "{error}"),
+            CorpusRequestError::Request(message) => formatter.write_str(message),
+        }
+    }
+}
 
 /// The answer to `query(filter, { sort, limit })`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -300,6 +322,40 @@ impl Corpus {
         };
         let facets = FACET_FIELDS.iter().filter_map(|field| facet(&self.index, rows, field)).collect();
         Ok((totals(&self.index, rows), facets))
+    }
+
+    /// `aggregate({ groupBy, measures, filter })`: the traces `filter` keeps, grouped (see
+    /// [`aggregate`]).
+    pub fn aggregate(
+        &mut self,
+        group_by: &[String],
+        measures: &[String],
+        filter: &str,
+    ) -> Result<Vec<AggregateGroup>, CorpusRequestError> {
+        let rows = filter::matching_rows(&self.index, &parse_filter(filter).map_err(CorpusRequestError::Filter)?);
+        aggregate::aggregate(&self.index, &rows, group_by, measures).map_err(CorpusRequestError::Request)
+    }
+
+    /// `bubbleUp({ selection, baseline, limit })`: the values that set the traces `selection`
+    /// keeps apart from those `baseline` keeps (by default every other trace).
+    pub fn bubble_up(
+        &mut self,
+        selection: &str,
+        baseline: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<BubbleUpValue>, CorpusRequestError> {
+        let parse = |text: &str| parse_filter(text).map_err(CorpusRequestError::Filter);
+        let selection = parse(selection)?;
+        let selected = filter::matching_rows(&self.index, &selection);
+        let baseline_rows = match baseline {
+            Some(baseline) => filter::matching_rows(&self.index, &parse(baseline)?),
+            None => (0..self.index.len() as u32).collect(),
+        };
+        // A trace in both is selection, not baseline.
+        let mut in_selection = vec![false; self.index.len()];
+        selected.iter().for_each(|&row| in_selection[row as usize] = true);
+        let rest: Vec<u32> = baseline_rows.into_iter().filter(|&row| !in_selection[row as usize]).collect();
+        Ok(bubble_up::bubble_up(&self.index, &selected, &rest, &selection.fields(), limit))
     }
 
     /// The columns a table may show: the fixed ones, then `score."name"` and `attr."key"` ones.

@@ -1,6 +1,8 @@
 //! Generates a corpus of many small agent traces as OTLP/JSON Lines, deterministic for a given
 //! trace count: intents, models, experiment variants, users and sessions, tools (some failing),
-//! retrieved documents, tokens and cost, user feedback as span events, and scores. A tenth of the
+//! retrieved documents, tokens and cost, user feedback as span events, and scores; with two planted
+//! effects for BubbleUp (`lookup_order` fails with `o3-mini` only; the treatment variant's
+//! cancellations get thumbs down). A tenth of the
 //! traces have their spans split over two lines a few lines apart, and some lines hold two
 //! traces, as exporters batching spans write them. `cargo xtask gen corpus` writes it (and the
 //! same traces in the own format); tests and benches read it.
@@ -111,8 +113,10 @@ fn trace_spans(number: u64, traces: u64) -> Vec<String> {
         ("refund", "treatment") => 25,
         _ => 6,
     };
-    let tool_failed = choices.percent(fail_percent);
     let tool = TOOLS[(intent_index + choices.below(2) as usize) % TOOLS.len()];
+    // Planted for BubbleUp: order lookups fail with one model only.
+    let fail_percent = if tool == "lookup_order" && model == "o3-mini" { 70 } else { fail_percent };
+    let tool_failed = choices.percent(fail_percent);
     let slow = choices.percent(5);
     let llm_ms = 300 + choices.below(1_500) + if slow { 4_000 + choices.below(3_000) } else { 0 };
     let tool_ms = 20 + choices.below(400);
@@ -151,6 +155,9 @@ fn trace_spans(number: u64, traces: u64) -> Vec<String> {
         _ => None,
     };
     let signal = if tool_failed && signal == Some("thumbs_up") { Some("thumbs_down") } else { signal };
+    // Planted for BubbleUp: the treatment's cancellations get thumbs down.
+    let planted_unhappy = intent == "cancel_subscription" && variant == "treatment" && choices.percent(80);
+    let signal = if planted_unhappy { Some("thumbs_down") } else { signal };
     if let Some(signal) = signal {
         let _ = write!(
             root_events,

@@ -228,6 +228,23 @@ pub enum Filter {
     Text(String),
 }
 
+impl Filter {
+    /// The trace-level fields the filter compares, as the language writes them.
+    pub fn fields(&self) -> Vec<String> {
+        let mut fields = Vec::new();
+        let mut pending = vec![self];
+        while let Some(filter) = pending.pop() {
+            match filter {
+                Filter::And(left, right) | Filter::Or(left, right) => pending.extend([&**left, &**right]),
+                Filter::Not(inner) => pending.push(inner),
+                Filter::Compare { field, .. } => fields.push(field.label()),
+                Filter::Everything | Filter::AnySpan(_) | Filter::Text(_) => {}
+            }
+        }
+        fields
+    }
+}
+
 /// A predicate over one span.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SpanFilter {

@@ -1,0 +1,236 @@
+//! Aggregates over the traces a filter keeps, grouped by columns: counts, failure and error rates,
+//! duration percentiles (nearest rank, over every trace), cost, tokens, feedback rates and the
+//! tool error rate — the element's `aggregate({ groupBy, measures, filter })`. Exact: every row is
+//! counted, nothing is sampled. A trace with several models or tools (or feedback signals) counts
+//! in the group of each.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::dimensions::Dimension;
+use super::facets::nearest_rank;
+use super::index::{CorpusIndex, FAILED};
+use super::summary::{feedback_bit, FEEDBACK_SIGNALS};
+use crate::model::SpanKind;
+
+/// Columns one aggregate groups by at most.
+pub const MAX_GROUP_FIELDS: usize = 3;
+
+/// The measures `aggregate()` knows, in the order the documentation lists them.
+pub const MEASURES: [&str; 15] = [
+    "count",
+    "error_rate",
+    "fail_rate",
+    "p50_duration_ms",
+    "p95_duration_ms",
+    "p99_duration_ms",
+    "cost_sum",
+    "cost_mean",
+    "tokens_sum",
+    "thumbs_up_rate",
+    "thumbs_down_rate",
+    "follow_up_rate",
+    "abandon_rate",
+    "convert_rate",
+    "tool_error_rate",
+];
+
+/// One group: its key (a value or `None` per grouped field) and its measures (`None` where a
+/// measure has nothing to measure, as a percentile of no traces).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AggregateGroup {
+    pub key: Vec<(String, Option<String>)>,
+    pub count: u64,
+    pub measures: Vec<(String, Option<f64>)>,
+}
+
+impl AggregateGroup {
+    /// `{ key: { field: value | null }, count, <measure>: number | null }`.
+    pub fn to_json(&self) -> Value {
+        let mut object = Map::new();
+        let key: Map<String, Value> = self
+            .key
+            .iter()
+            .map(|(field, value)| (field.clone(), value.clone().map_or(Value::Null, Value::String)))
+            .collect();
+        object.insert("key".into(), Value::Object(key));
+        object.insert("count".into(), Value::from(self.count));
+        for (measure, value) in &self.measures {
+            if measure != "count" {
+                object.insert(
+                    measure.clone(),
+                    value.and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number),
+                );
+            }
+        }
+        Value::Object(object)
+    }
+}
+
+/// `{ groups: [...] }`, what `aggregate()` resolves with.
+pub fn answer_json(groups: &[AggregateGroup]) -> Value {
+    serde_json::json!({ "groups": groups.iter().map(AggregateGroup::to_json).collect::<Vec<_>>() })
+}
+
+/// Whether a trace failed by the default definition: a span failed, or the user gave a thumbs
+/// down, or abandoned.
+pub fn failed_by_default(index: &CorpusIndex, row: usize) -> bool {
+    let unhappy = feedback_bit("thumbs_down").unwrap_or(0) | feedback_bit("abandoned").unwrap_or(0);
+    index.error_count[row] > 0 || index.feedback_of(row) & unhappy != 0
+}
+
+/// What a group has gathered.
+#[derive(Default)]
+struct Gathered {
+    count: u64,
+    errors: u64,
+    failed: u64,
+    durations_ns: Vec<u64>,
+    cost_sum: f64,
+    costed: u64,
+    tokens: u64,
+    signals: [u64; FEEDBACK_SIGNALS.len()],
+    tool_spans: u64,
+    tool_spans_failed: u64,
+}
+
+/// The aggregate of `rows` grouped by `group_by`, with `measures`; groups by count, largest first
+/// (ties by key). Unknown fields or measures are errors that say which.
+pub fn aggregate(
+    index: &CorpusIndex,
+    rows: &[u32],
+    group_by: &[String],
+    measures: &[String],
+) -> Result<Vec<AggregateGroup>, String> {
+    if group_by.len() > MAX_GROUP_FIELDS {
+        return Err(format!("group by at most {MAX_GROUP_FIELDS} fields ({} given)", group_by.len()));
+    }
+    if let Some(unknown) = measures.iter().find(|measure| !MEASURES.contains(&measure.as_str())) {
+        return Err(format!("unknown measure \"{unknown}\"; known: {}", MEASURES.join(", ")));
+    }
+    let dimensions = group_by.iter().map(|field| Dimension::named(index, field)).collect::<Result<Vec<_>, _>>()?;
+    let want_durations = measures.iter().any(|measure| measure.ends_with("_duration_ms"));
+    let want_tools = measures.iter().any(|measure| measure == "tool_error_rate");
+    // The span table's number of each tool name, for the tool error rate of a `tool` group.
+    let tool_dimension = group_by.iter().position(|field| field == "tool");
+    let tool_details: Vec<Option<u32>> = match tool_dimension {
+        Some(_) => std::iter::once(None)
+            .chain(index.tools.members.entries().map(|(_, tool)| index.spans.details.find(tool)))
+            .collect(),
+        None => Vec::new(),
+    };
+    let tool_kind = SpanKind::ALL.iter().position(|kind| *kind == SpanKind::Tool).unwrap_or(1) as u8;
+
+    let mut groups: HashMap<[u32; MAX_GROUP_FIELDS], Gathered> = HashMap::new();
+    let mut values: Vec<Vec<u32>> = vec![Vec::new(); dimensions.len()];
+    for &row in rows {
+        let row = row as usize;
+        for (dimension, out) in dimensions.iter().zip(values.iter_mut()) {
+            out.clear();
+            dimension.values_of(index, row, out);
+        }
+        let failed = failed_by_default(index, row);
+        let flags = index.feedback_of(row);
+        // Every combination of the row's values, one per group it counts in.
+        let mut positions = [0usize; MAX_GROUP_FIELDS];
+        loop {
+            let mut key = [0u32; MAX_GROUP_FIELDS];
+            for (place, out) in values.iter().enumerate() {
+                key[place] = out[positions[place]];
+            }
+            let gathered = groups.entry(key).or_default();
+            gathered.count += 1;
+            gathered.errors += u64::from(index.error_count[row] > 0);
+            gathered.failed += u64::from(failed);
+            if want_durations {
+                gathered.durations_ns.push(index.duration_ns[row]);
+            }
+            let cost = index.cost_usd[row];
+            if !cost.is_nan() {
+                gathered.cost_sum += cost;
+                gathered.costed += 1;
+            }
+            gathered.tokens = gathered.tokens.saturating_add(index.tokens[row]);
+            for (bit, signal) in gathered.signals.iter_mut().enumerate() {
+                *signal += u64::from(flags & (1 << bit) != 0);
+            }
+            if want_tools {
+                // In a `tool` group only that tool's spans count; otherwise every tool span.
+                let only = tool_dimension.map(|place| tool_details.get(key[place] as usize).copied().flatten());
+                for range in index.span_ranges(row) {
+                    for &number in &index.spans.facts[range] {
+                        let facts = index.spans.kinds[number as usize];
+                        let is_tool = facts.kind_and_status & !FAILED == tool_kind;
+                        if is_tool && only.is_none_or(|detail| detail == Some(facts.detail)) {
+                            gathered.tool_spans += 1;
+                            gathered.tool_spans_failed += u64::from(facts.kind_and_status & FAILED != 0);
+                        }
+                    }
+                }
+            }
+            // The next combination, the last field turning fastest.
+            let mut place = values.len();
+            loop {
+                if place == 0 {
+                    break;
+                }
+                place -= 1;
+                positions[place] += 1;
+                if positions[place] < values[place].len() {
+                    break;
+                }
+                positions[place] = 0;
+            }
+            if positions[..values.len()].iter().all(|position| *position == 0) {
+                break;
+            }
+        }
+    }
+
+    let mut answer: Vec<AggregateGroup> = groups
+        .into_iter()
+        .map(|(key, mut gathered)| AggregateGroup {
+            key: group_by
+                .iter()
+                .zip(&dimensions)
+                .enumerate()
+                .map(|(place, (field, dimension))| (field.clone(), dimension.text(key[place]).map(str::to_string)))
+                .collect(),
+            count: gathered.count,
+            measures: measures.iter().map(|measure| (measure.clone(), measure_of(&mut gathered, measure))).collect(),
+        })
+        .collect();
+    answer.sort_by(|left, right| right.count.cmp(&left.count).then_with(|| left.key.cmp(&right.key)));
+    Ok(answer)
+}
+
+fn measure_of(gathered: &mut Gathered, measure: &str) -> Option<f64> {
+    let count = gathered.count as f64;
+    let share = |part: u64| (gathered.count > 0).then(|| part as f64 / count);
+    let signal = |name: &str| {
+        let bit = FEEDBACK_SIGNALS.iter().position(|(signal, _)| *signal == name)?;
+        share(gathered.signals[bit])
+    };
+    let to_ms = |ns: u64| ns as f64 / 1e6;
+    match measure {
+        "count" => Some(count),
+        "error_rate" => share(gathered.errors),
+        "fail_rate" => share(gathered.failed),
+        "p50_duration_ms" => nearest_rank(&mut gathered.durations_ns, 50.0).map(to_ms),
+        "p95_duration_ms" => nearest_rank(&mut gathered.durations_ns, 95.0).map(to_ms),
+        "p99_duration_ms" => nearest_rank(&mut gathered.durations_ns, 99.0).map(to_ms),
+        "cost_sum" => (gathered.costed > 0).then_some(gathered.cost_sum),
+        "cost_mean" => (gathered.costed > 0).then(|| gathered.cost_sum / gathered.costed as f64),
+        "tokens_sum" => Some(gathered.tokens as f64),
+        "thumbs_up_rate" => signal("thumbs_up"),
+        "thumbs_down_rate" => signal("thumbs_down"),
+        "follow_up_rate" => signal("follow_up"),
+        "abandon_rate" => signal("abandoned"),
+        "convert_rate" => signal("converted"),
+        "tool_error_rate" => {
+            (gathered.tool_spans > 0).then(|| gathered.tool_spans_failed as f64 / gathered.tool_spans as f64)
+        }
+        _ => None,
+    }
+}

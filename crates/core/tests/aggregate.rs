@@ -1,0 +1,270 @@
+//! Aggregates and BubbleUp against a plain reference: the generated corpus is read into a corpus
+//! (lines cut anywhere), and every group's count, rates and nearest-rank percentiles must equal what
+//! a direct computation over the whole import's traces gives; BubbleUp must rank the causes the
+//! generator planted first (a tool failing with one model only; thumbs down concentrated in one
+//! intent and variant), and its shares must equal plain counts.
+
+use std::collections::BTreeMap;
+
+use trace_viewer_core::corpus::aggregate::{AggregateGroup, MEASURES};
+use trace_viewer_core::corpus::summary::{feedback_bit, TraceSummary};
+use trace_viewer_core::corpus::{Corpus, CorpusRequestError};
+use trace_viewer_core::generate::corpus::otlp_json_lines;
+use trace_viewer_core::import::import_text;
+use trace_viewer_core::model::SpanKind;
+
+const TRACES: u64 = 4_000;
+
+fn corpus_and_reference() -> (Corpus, Vec<TraceSummary>) {
+    let text = otlp_json_lines(TRACES);
+    let reference: Vec<TraceSummary> =
+        import_text(&text, None).expect("the corpus imports").traces.iter().map(TraceSummary::of).collect();
+    let mut corpus = Corpus::new();
+    let file = corpus.add_file("corpus.jsonl");
+    for piece in text.as_bytes().chunks(65_519) {
+        corpus.feed(file, piece);
+    }
+    corpus.finish_file(file);
+    assert_eq!(corpus.index.len() as u64, TRACES);
+    (corpus, reference)
+}
+
+fn nearest_rank(values: &[u64], percent: f64) -> Option<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable();
+    let rank = ((percent / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
+    sorted.get(rank - 1).map(|ns| *ns as f64 / 1e6)
+}
+
+fn has(trace: &TraceSummary, signal: &str) -> bool {
+    trace.feedback & feedback_bit(signal).expect("a signal") != 0
+}
+
+/// The reference's measures of a group of traces (`tool`: the tool a `tool` group is of).
+fn reference_measures(traces: &[&TraceSummary], tool: Option<&str>) -> BTreeMap<&'static str, Option<f64>> {
+    let count = traces.len() as f64;
+    let share =
+        |holds: &dyn Fn(&TraceSummary) -> bool| Some(traces.iter().filter(|trace| holds(trace)).count() as f64 / count);
+    let durations: Vec<u64> = traces.iter().map(|trace| trace.duration_ns()).collect();
+    let costs: Vec<f64> = traces.iter().filter_map(|trace| trace.cost_usd).collect();
+    let tool_spans: Vec<bool> = traces
+        .iter()
+        .flat_map(|trace| trace.spans.iter())
+        .filter(|span| span.kind == SpanKind::Tool && tool.is_none_or(|tool| span.tool.as_deref() == Some(tool)))
+        .map(|span| span.failed)
+        .collect();
+    BTreeMap::from([
+        ("count", Some(count)),
+        ("error_rate", share(&|trace| trace.error_count > 0)),
+        ("fail_rate", share(&|trace| trace.error_count > 0 || has(trace, "thumbs_down") || has(trace, "abandoned"))),
+        ("p50_duration_ms", nearest_rank(&durations, 50.0)),
+        ("p95_duration_ms", nearest_rank(&durations, 95.0)),
+        ("p99_duration_ms", nearest_rank(&durations, 99.0)),
+        ("cost_sum", (!costs.is_empty()).then(|| costs.iter().sum())),
+        ("cost_mean", (!costs.is_empty()).then(|| costs.iter().sum::<f64>() / costs.len() as f64)),
+        ("tokens_sum", Some(traces.iter().map(|trace| trace.tokens).sum::<u64>() as f64)),
+        ("thumbs_up_rate", share(&|trace| has(trace, "thumbs_up"))),
+        ("thumbs_down_rate", share(&|trace| has(trace, "thumbs_down"))),
+        ("follow_up_rate", share(&|trace| has(trace, "follow_up"))),
+        ("abandon_rate", share(&|trace| has(trace, "abandoned"))),
+        ("convert_rate", share(&|trace| has(trace, "converted"))),
+        (
+            "tool_error_rate",
+            (!tool_spans.is_empty())
+                .then(|| tool_spans.iter().filter(|failed| **failed).count() as f64 / tool_spans.len() as f64),
+        ),
+    ])
+}
+
+fn assert_group_equals(group: &AggregateGroup, expected: &BTreeMap<&'static str, Option<f64>>) {
+    assert_eq!(Some(group.count as f64), expected["count"], "count of {:?}", group.key);
+    for (measure, value) in &group.measures {
+        let wanted = expected[measure.as_str()];
+        match (value, wanted) {
+            // Sums of costs in another order may differ in the last bits.
+            (Some(got), Some(wanted)) if measure.starts_with("cost") => {
+                assert!(
+                    (got - wanted).abs() <= 1e-9 * wanted.abs().max(1.0),
+                    "{measure} of {:?}: {got} vs {wanted}",
+                    group.key
+                )
+            }
+            _ => assert_eq!(*value, wanted, "{measure} of {:?}", group.key),
+        }
+    }
+}
+
+fn all_measures() -> Vec<String> {
+    MEASURES.iter().map(|measure| measure.to_string()).collect()
+}
+
+#[test]
+fn grouped_by_intent_every_measure_equals_the_reference() {
+    let (mut corpus, reference) = corpus_and_reference();
+    let groups = corpus.aggregate(&["intent".into()], &all_measures(), "").expect("the aggregate runs");
+    assert_eq!(groups.len(), 6);
+    for group in &groups {
+        let intent = group.key[0].1.as_deref();
+        let traces: Vec<&TraceSummary> = reference.iter().filter(|trace| trace.intent.as_deref() == intent).collect();
+        assert_group_equals(group, &reference_measures(&traces, None));
+    }
+    // Largest group first.
+    assert!(groups.windows(2).all(|pair| pair[0].count >= pair[1].count));
+}
+
+#[test]
+fn a_trace_counts_in_the_group_of_each_of_its_tools_and_the_tool_error_rate_is_that_tool_s() {
+    let (mut corpus, reference) = corpus_and_reference();
+    let filter = "variant = \"treatment\"";
+    let groups = corpus.aggregate(&["tool".into()], &all_measures(), filter).expect("the aggregate runs");
+    let treatment: Vec<&TraceSummary> =
+        reference.iter().filter(|trace| trace.variant.as_deref() == Some("treatment")).collect();
+    assert!(groups.len() >= 4);
+    for group in &groups {
+        let tool = group.key[0].1.as_deref();
+        let traces: Vec<&TraceSummary> = treatment
+            .iter()
+            .copied()
+            .filter(|trace| match tool {
+                Some(tool) => trace.tools.contains(tool),
+                None => trace.tools.is_empty(),
+            })
+            .collect();
+        assert_group_equals(group, &reference_measures(&traces, tool));
+    }
+    // A trace counts once per tool it has (once, in the group of no tool, without any).
+    let total: u64 = groups.iter().map(|group| group.count).sum();
+    assert_eq!(total, treatment.iter().map(|trace| trace.tools.len().max(1) as u64).sum::<u64>());
+}
+
+#[test]
+fn grouped_by_two_fields_the_groups_are_every_combination_present() {
+    let (mut corpus, reference) = corpus_and_reference();
+    let measures = vec!["count".to_string(), "fail_rate".to_string(), "p95_duration_ms".to_string()];
+    let groups = corpus
+        .aggregate(&["model".into(), "variant".into()], &measures, "duration_ms > 1000")
+        .expect("the aggregate runs");
+    let kept: Vec<&TraceSummary> = reference.iter().filter(|trace| trace.duration_ns() > 1_000_000_000).collect();
+    let mut expected_groups = 0;
+    for model in kept.iter().flat_map(|trace| trace.models.iter()).collect::<std::collections::BTreeSet<_>>() {
+        for variant in ["control", "treatment"] {
+            let traces: Vec<&TraceSummary> = kept
+                .iter()
+                .copied()
+                .filter(|trace| trace.models.contains(model) && trace.variant.as_deref() == Some(variant))
+                .collect();
+            if traces.is_empty() {
+                continue;
+            }
+            expected_groups += 1;
+            let key =
+                vec![("model".to_string(), Some(model.clone())), ("variant".to_string(), Some(variant.to_string()))];
+            let group = groups.iter().find(|group| group.key == key).expect("the combination is a group");
+            let expected = reference_measures(&traces, None);
+            assert_eq!(group.count as usize, traces.len());
+            assert_eq!(group.measures[1].1, expected["fail_rate"]);
+            assert_eq!(group.measures[2].1, expected["p95_duration_ms"]);
+        }
+    }
+    assert_eq!(groups.len(), expected_groups);
+    // No group field: one group of every kept trace.
+    let everything = corpus.aggregate(&[], &measures, "duration_ms > 1000").expect("the aggregate runs");
+    assert_eq!(everything.len(), 1);
+    assert_eq!(everything[0].count as usize, kept.len());
+}
+
+#[test]
+fn unknown_fields_measures_and_bad_filters_are_errors_that_say_which() {
+    let (mut corpus, _) = corpus_and_reference();
+    let error = corpus.aggregate(&["colour".into()], &["count".into()], "").unwrap_err();
+    assert!(error.to_string().contains("cannot group by \"colour\""), "{error}");
+    let error = corpus.aggregate(&["intent".into()], &["median".into()], "").unwrap_err();
+    assert!(error.to_string().contains("unknown measure \"median\""), "{error}");
+    let error = corpus.aggregate(&["intent".into()], &["count".into()], "duration_ms >").unwrap_err();
+    assert!(matches!(error, CorpusRequestError::Filter(ref query) if query.column == 14), "{error:?}");
+    assert!(corpus.bubble_up("status = ", None, 10).is_err());
+}
+
+#[test]
+fn bubble_up_ranks_the_planted_causes_first_and_its_shares_are_plain_counts() {
+    let (mut corpus, reference) = corpus_and_reference();
+    // Failures: lookup_order fails with o3-mini only, and complaints fail five times as often.
+    let failing = corpus.bubble_up("status = error", None, 10).expect("BubbleUp runs");
+    let top: Vec<(&str, &str)> =
+        failing[..3].iter().map(|value| (value.field.as_str(), value.value.as_str())).collect();
+    for planted in [("model", "o3-mini"), ("tool", "lookup_order"), ("intent", "complaint")] {
+        assert!(top.contains(&planted), "{planted:?} in the first three: {failing:#?}");
+    }
+    assert!(failing.iter().all(|value| value.field != "status"), "the selection's own field is left out");
+    // Thumbs down: the treatment's cancellations.
+    let unhappy = corpus.bubble_up("feedback = thumbs_down", None, 10).expect("BubbleUp runs");
+    let top: Vec<(&str, &str)> =
+        unhappy[..2].iter().map(|value| (value.field.as_str(), value.value.as_str())).collect();
+    assert!(
+        top.contains(&("intent", "cancel_subscription")) && top.contains(&("variant", "treatment")),
+        "{unhappy:#?}"
+    );
+    // Shares are counts: o3-mini among failed traces and among the rest.
+    let o3 =
+        failing.iter().find(|value| value.field == "model" && value.value == "o3-mini").expect("o3-mini is ranked");
+    let (failed, rest): (Vec<&TraceSummary>, Vec<&TraceSummary>) =
+        reference.iter().partition(|trace| trace.error_count > 0);
+    let with_o3 = |traces: &[&TraceSummary]| {
+        traces.iter().filter(|trace| trace.models.contains("o3-mini")).count() as f64 / traces.len() as f64
+    };
+    assert_eq!(o3.selection, with_o3(&failed));
+    assert_eq!(o3.baseline, with_o3(&rest));
+    assert_eq!(o3.score, o3.selection - o3.baseline);
+    assert!(failing.windows(2).all(|pair| pair[0].score >= pair[1].score));
+    // An explicit baseline: failed treatment traces against successful treatment ones.
+    let within = corpus.bubble_up("status = error", Some("variant = \"treatment\""), 50).expect("BubbleUp runs");
+    let treatment_rest: Vec<&TraceSummary> =
+        rest.iter().copied().filter(|trace| trace.variant.as_deref() == Some("treatment")).collect();
+    let o3 = within.iter().find(|value| value.field == "model" && value.value == "o3-mini").expect("o3-mini is ranked");
+    assert_eq!(o3.baseline, with_o3(&treatment_rest));
+    // At least forty dimensions are compared when the corpus has the attribute columns for them.
+    let fields = trace_viewer_core::corpus::bubble_up::dimension_fields(&corpus.index);
+    assert!(fields.len() >= 10, "{fields:?}");
+}
+
+/// Writes the reference's aggregates of the browser test's corpus (the 1,500 traces
+/// tests/corpus.rs writes) for tests/e2e/corpus.test.mjs, which asks the element the same:
+/// `target/corpus/reference-1500.aggregates.json`.
+#[test]
+fn writes_the_browser_test_s_reference_aggregates() {
+    let text = otlp_json_lines(1_500);
+    let reference: Vec<TraceSummary> =
+        import_text(&text, None).expect("the corpus imports").traces.iter().map(TraceSummary::of).collect();
+    let group_json = |key: serde_json::Value, traces: &[&TraceSummary], tool: Option<&str>| {
+        let mut group = serde_json::json!({ "key": key, "count": traces.len() });
+        for (measure, value) in reference_measures(traces, tool) {
+            if measure != "count" {
+                group[measure] = value.map_or(serde_json::Value::Null, serde_json::Value::from);
+            }
+        }
+        group
+    };
+    let intents: std::collections::BTreeSet<Option<&str>> =
+        reference.iter().map(|trace| trace.intent.as_deref()).collect();
+    let by_intent: Vec<serde_json::Value> = intents
+        .into_iter()
+        .map(|intent| {
+            let traces: Vec<&TraceSummary> =
+                reference.iter().filter(|trace| trace.intent.as_deref() == intent).collect();
+            group_json(serde_json::json!({ "intent": intent }), &traces, None)
+        })
+        .collect();
+    let tools: std::collections::BTreeSet<&String> = reference.iter().flat_map(|trace| trace.tools.iter()).collect();
+    let by_tool: Vec<serde_json::Value> = tools
+        .into_iter()
+        .map(|tool| {
+            let traces: Vec<&TraceSummary> = reference.iter().filter(|trace| trace.tools.contains(tool)).collect();
+            group_json(serde_json::json!({ "tool": tool }), &traces, Some(tool))
+        })
+        .collect();
+    let answers = serde_json::json!({ "byIntent": by_intent, "byTool": by_tool, "measures": MEASURES });
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/corpus");
+    std::fs::create_dir_all(&folder).expect("target/corpus can be made");
+    std::fs::write(folder.join("reference-1500.aggregates.json"), serde_json::to_string_pretty(&answers).unwrap())
+        .expect("the reference aggregates are written");
+}
