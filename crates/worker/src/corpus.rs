@@ -6,7 +6,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use trace_viewer_core::corpus::aggregate::answer_json;
+use trace_viewer_core::corpus::aggregate::AggregateAnswer;
 use trace_viewer_core::corpus::line_batch::{summarize, LinesAt};
 use trace_viewer_core::corpus::line_batch_encoding::{decode_line_batch, encode_line_batch};
 use trace_viewer_core::corpus::query::QueryError;
@@ -136,7 +136,7 @@ impl WorkerCorpus {
         filter: &str,
     ) -> Result<JsValue, JsValue> {
         let groups = self.corpus.aggregate(&group_by, &measures, filter).map_err(request_error)?;
-        Ok(to_js(&answer_json(&groups)))
+        Ok(to_js(&AggregateAnswer { groups: &groups }))
     }
 
     /// `[{ field, value, selection, baseline, score }]`: the element's `bubbleUp({ selection,

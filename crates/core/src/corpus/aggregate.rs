@@ -6,7 +6,8 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
 
 use super::dimensions::Dimension;
 use super::facets::nearest_rank;
@@ -45,32 +46,35 @@ pub struct AggregateGroup {
     pub measures: Vec<(String, Option<f64>)>,
 }
 
-impl AggregateGroup {
-    /// `{ key: { field: value | null }, count, <measure>: number | null }`.
-    pub fn to_json(&self) -> Value {
-        let mut object = Map::new();
-        let key: Map<String, Value> = self
-            .key
-            .iter()
-            .map(|(field, value)| (field.clone(), value.clone().map_or(Value::Null, Value::String)))
-            .collect();
-        object.insert("key".into(), Value::Object(key));
-        object.insert("count".into(), Value::from(self.count));
-        for (measure, value) in &self.measures {
-            if measure != "count" {
-                object.insert(
-                    measure.clone(),
-                    value.and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number),
-                );
+impl Serialize for AggregateGroup {
+    /// `{ key: { field: value | null }, count, <measure>: number | null }`, written straight to
+    /// the serializer (a quarter of a million groups built as JSON values first took gigabytes).
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        struct Key<'a>(&'a [(String, Option<String>)]);
+        impl Serialize for Key<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(Some(self.0.len()))?;
+                for (field, value) in self.0 {
+                    map.serialize_entry(field, value)?;
+                }
+                map.end()
             }
         }
-        Value::Object(object)
+        let measures = self.measures.iter().filter(|(measure, _)| measure != "count");
+        let mut map = serializer.serialize_map(Some(2 + measures.clone().count()))?;
+        map.serialize_entry("key", &Key(&self.key))?;
+        map.serialize_entry("count", &self.count)?;
+        for (measure, value) in measures {
+            map.serialize_entry(measure, &value.filter(|value| value.is_finite()))?;
+        }
+        map.end()
     }
 }
 
-/// `{ groups: [...] }`, what `aggregate()` resolves with.
-pub fn answer_json(groups: &[AggregateGroup]) -> Value {
-    serde_json::json!({ "groups": groups.iter().map(AggregateGroup::to_json).collect::<Vec<_>>() })
+/// What `aggregate()` resolves with: `{ groups: [...] }`.
+#[derive(Serialize)]
+pub struct AggregateAnswer<'a> {
+    pub groups: &'a [AggregateGroup],
 }
 
 /// Whether a trace failed by the default definition: a span failed, or the user gave a thumbs
