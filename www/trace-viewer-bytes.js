@@ -149,11 +149,22 @@ export async function gunzipIfCompressed(bytes, what = 'This file') {
       await nextTask();
     }
   }
-  const whole = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    whole.set(chunk, offset);
-    offset += chunk.length;
+  return concatenated(chunks, total);
+}
+
+/**
+ * The pieces as one array (the piece itself when there is one).
+ * @param {Uint8Array[]} pieces
+ * @param {number} [length] their total length, if known
+ * @returns {Uint8Array}
+ */
+export function concatenated(pieces, length = pieces.reduce((sum, piece) => sum + piece.length, 0)) {
+  if (pieces.length === 1) return pieces[0];
+  const whole = new Uint8Array(length);
+  let at = 0;
+  for (const piece of pieces) {
+    whole.set(piece, at);
+    at += piece.length;
   }
   return whole;
 }

@@ -8,6 +8,7 @@
 // imports them keeping that trace, and posts the encoded pieces as an import does). Given helper
 // workers with the sources, it hands them the lines to summarise (trace-viewer-line-helpers.js).
 import { Corpus, ImportInput } from './wasm/trace_viewer_worker.js';
+import { concatenated } from './trace-viewer-bytes.js';
 import { LineHelpers } from './trace-viewer-line-helpers.js';
 
 /** @typedef {import('./trace-viewer-protocol.js').WorkerToPage} WorkerToPage */
@@ -133,7 +134,7 @@ export class CorpusWorker {
       let gathered = [];
       let gatheredBytes = 0;
       const handOn = async () => {
-        if (gatheredBytes > 0) await this.#feed(file, joined(gathered, gatheredBytes));
+        if (gatheredBytes > 0) await this.#feed(file, concatenated(gathered, gatheredBytes));
         gathered = [];
         gatheredBytes = 0;
       };
@@ -180,9 +181,7 @@ export class CorpusWorker {
     /** @type {{ head: Uint8Array, take: number, offset: number, startsFile: boolean, opening?: Uint8Array } | undefined} */
     const split = this.corpus.takeLines(file, bytes);
     if (!split) return;
-    const lines = new Uint8Array(split.head.length + split.take);
-    lines.set(split.head);
-    lines.set(bytes.subarray(0, split.take), split.head.length);
+    const lines = concatenated([split.head, bytes.subarray(0, split.take)]);
     const opening = split.opening ?? new Uint8Array(0);
     await this.#helpers.give(file, { bytes: lines, offset: split.offset, startsFile: split.startsFile, opening });
   }
@@ -241,9 +240,7 @@ export class CorpusWorker {
     const encoder = new TextEncoder();
     const parts = read.map((part, index) => {
       const opening = ranges[index].opening;
-      if (opening === undefined) return part;
-      const pieces = [encoder.encode(opening), part, encoder.encode(']}')];
-      return joined(pieces, pieces.reduce((sum, piece) => sum + piece.length, 0));
+      return opening === undefined ? part : concatenated([encoder.encode(opening), part, encoder.encode(']}')]);
     });
     // The lines joined as JSON Lines (a whole file is one "line").
     const lines = new Uint8Array(parts.reduce((sum, part) => sum + part.length + 1, 0));
@@ -298,20 +295,4 @@ export class CorpusWorker {
       default: throw new Error(`Unknown corpus request ${call}.`);
     }
   }
-}
-
-/**
- * The pieces as one array (the piece itself when there is one).
- * @param {Uint8Array[]} pieces
- * @param {number} length their total length
- */
-function joined(pieces, length) {
-  if (pieces.length === 1) return pieces[0];
-  const whole = new Uint8Array(length);
-  let at = 0;
-  for (const piece of pieces) {
-    whole.set(piece, at);
-    at += piece.length;
-  }
-  return whole;
 }

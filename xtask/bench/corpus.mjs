@@ -142,15 +142,7 @@ try {
 
   // The worker on its own.
   const worker = await page.evaluate(async ({ runs }) => {
-    const blob = document.getElementById('picker').files[0];
-    let done;
-    const finished = new Promise((resolve) => { done = resolve; });
-    const session = new window.CorpusSession((progress) => { if (!progress.reading) done(); }, () => {});
-    await session.start();
-    const readStarted = performance.now();
-    session.addSources([{ name: 'corpus.jsonl', blob }]);
-    await finished;
-    const readMs = performance.now() - readStarted;
+    const { session, readMs } = await window.readAlone(document.getElementById('picker').files[0], 'corpus.jsonl');
     const timed = async (call, ...args) => {
       let best = Infinity;
       for (let run = 0; run < runs; run += 1) {
@@ -237,16 +229,8 @@ try {
     console.log(`one document of the same ${single.traces.toLocaleString('en-US')} traces (${mb(single.bytes)}): table ready ${(single.ms / 1000).toFixed(1)} s after load() = ${(single.bytes / 1e6 / (single.ms / 1000)).toFixed(0)} MB/s (JSON Lines: ${(bytes / 1e6 / (table.readMs / 1000)).toFixed(0)} MB/s)`);
     // The document read by a corpus worker alone, as a document too large to import whole is.
     const alone = await page.evaluate(async () => {
-      const blob = document.getElementById('picker').files[0];
       document.querySelector('trace-viewer').clear();
-      let done;
-      const finished = new Promise((resolve) => { done = resolve; });
-      const session = new window.CorpusSession((progress) => { if (!progress.reading) done(); }, () => {});
-      await session.start();
-      const started = performance.now();
-      session.addSources([{ name: 'corpus.json', blob }]);
-      await finished;
-      const readMs = performance.now() - started;
+      const { session, readMs } = await window.readAlone(document.getElementById('picker').files[0], 'corpus.json');
       const [progress, index, reports] = await Promise.all([session.ask('progress'), session.ask('indexBytes'), session.ask('reports')]);
       session.end();
       return { readMs, traces: progress.traces, memoryBytes: index.memoryBytes, warnings: reports[0].warnings.length, runs: progress.summarisedByHelpers };

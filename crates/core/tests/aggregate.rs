@@ -100,7 +100,7 @@ fn all_measures() -> Vec<String> {
 
 #[test]
 fn grouped_by_intent_every_measure_equals_the_reference() {
-    let (mut corpus, reference) = corpus_and_reference();
+    let (corpus, reference) = corpus_and_reference();
     let groups = corpus.aggregate(&["intent".into()], &all_measures(), "").expect("the aggregate runs");
     assert_eq!(groups.len(), 6);
     for group in &groups {
@@ -114,7 +114,7 @@ fn grouped_by_intent_every_measure_equals_the_reference() {
 
 #[test]
 fn a_trace_counts_in_the_group_of_each_of_its_tools_and_the_tool_error_rate_is_that_tool_s() {
-    let (mut corpus, reference) = corpus_and_reference();
+    let (corpus, reference) = corpus_and_reference();
     let filter = "variant = \"treatment\"";
     let groups = corpus.aggregate(&["tool".into()], &all_measures(), filter).expect("the aggregate runs");
     let treatment: Vec<&TraceSummary> =
@@ -139,7 +139,7 @@ fn a_trace_counts_in_the_group_of_each_of_its_tools_and_the_tool_error_rate_is_t
 
 #[test]
 fn grouped_by_two_fields_the_groups_are_every_combination_present() {
-    let (mut corpus, reference) = corpus_and_reference();
+    let (corpus, reference) = corpus_and_reference();
     let measures = vec!["count".to_string(), "fail_rate".to_string(), "p95_duration_ms".to_string()];
     let groups = corpus
         .aggregate(&["model".into(), "variant".into()], &measures, "duration_ms > 1000")
@@ -175,7 +175,7 @@ fn grouped_by_two_fields_the_groups_are_every_combination_present() {
 
 #[test]
 fn unknown_fields_measures_and_bad_filters_are_errors_that_say_which() {
-    let (mut corpus, _) = corpus_and_reference();
+    let (corpus, _) = corpus_and_reference();
     let error = corpus.aggregate(&["colour".into()], &["count".into()], "").unwrap_err();
     assert!(error.to_string().contains("cannot group by \"colour\""), "{error}");
     let error = corpus.aggregate(&["intent".into()], &["median".into()], "").unwrap_err();
@@ -187,7 +187,7 @@ fn unknown_fields_measures_and_bad_filters_are_errors_that_say_which() {
 
 #[test]
 fn bubble_up_ranks_the_planted_causes_first_and_its_shares_are_plain_counts() {
-    let (mut corpus, reference) = corpus_and_reference();
+    let (corpus, reference) = corpus_and_reference();
     // Failures: lookup_order fails with o3-mini only, and complaints fail five times as often.
     let failing = corpus.bubble_up("status = error", None, 10).expect("BubbleUp runs");
     let top: Vec<(&str, &str)> =

@@ -142,7 +142,7 @@ impl WorkerCorpus {
     /// `[{ field, value, selection, baseline, score }]`: the element's `bubbleUp({ selection,
     /// baseline, limit })` (`baseline` undefined: every trace not selected).
     #[wasm_bindgen(js_name = bubbleUp)]
-    pub fn bubble_up(&mut self, selection: &str, baseline: Option<String>, limit: u32) -> Result<JsValue, JsValue> {
+    pub fn bubble_up(&self, selection: &str, baseline: Option<String>, limit: u32) -> Result<JsValue, JsValue> {
         let values = self.corpus.bubble_up(selection, baseline.as_deref(), limit as usize).map_err(request_error)?;
         Ok(to_js(&values))
     }

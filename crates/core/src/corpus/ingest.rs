@@ -6,10 +6,8 @@
 
 use super::document_split::{recognise_opening, Opening, SplitDocument};
 use super::index::{CorpusIndex, TraceSource};
-use super::line_batch::{contains, summarize, summarize_lines, LineBatch, LinesAt, MAX_WARNINGS_PER_FILE};
+use super::line_batch::{summarize, summarize_document, summarize_lines, LineBatch, LinesAt, MAX_WARNINGS_PER_FILE};
 use super::newlines;
-use super::summary::TraceSummary;
-use crate::import::{import_bytes, ImportError};
 
 /// Complete lines taken from a file, to be summarised ([`summarize_lines`]) and absorbed: the
 /// bytes kept from before (`head`, the start of a line) and then the chunk's first `take`
@@ -243,10 +241,12 @@ impl FileReader {
         }
         for warning in batch.warnings {
             let place = match &self.layout {
-                Layout::Elements(document) => format!("{}[{}]", document.key, self.line_number + warning.line),
-                _ => format!("line {}", self.line_number + 1 + warning.line),
+                Layout::Elements(document) => format!(" {}[{}]", document.key, self.line_number + warning.line),
+                Layout::Lines => format!(" line {}", self.line_number + 1 + warning.line),
+                // A document gathered whole: its name is the place.
+                Layout::Unknown | Layout::Document { .. } => String::new(),
             };
-            self.warn(format!("{} {place}{}", self.name, warning.text));
+            self.warn(format!("{}{place}{}", self.name, warning.text));
         }
         self.line_number += batch.lines;
         self.warnings_left_out += batch.warnings_left_out;
@@ -259,33 +259,6 @@ impl FileReader {
             self.traces_read += 1;
             index
                 .add(trace.summary, TraceSource::Range { file: self.file, offset: trace.offset, length: trace.length });
-        }
-    }
-
-    /// Imports a whole document (its traces pointing at the whole file).
-    fn import_document(&mut self, index: &mut CorpusIndex, bytes: &[u8], source: TraceSource) {
-        match import_bytes(bytes, None) {
-            Ok(set) => {
-                if !self.formats.contains(&set.format) {
-                    self.formats.push(set.format.clone());
-                }
-                for warning in &set.warnings {
-                    self.warn(format!("{}: {warning}", self.name));
-                }
-                for trace in &set.traces {
-                    self.traces_read += 1;
-                    self.spans_read += trace.spans.len() as u64;
-                    index.add(TraceSummary::of(trace), source);
-                }
-            }
-            Err(ImportError::NoSpans { .. }) => {
-                if contains(bytes, b"\"resourceLogs\"") || contains(bytes, b"\"resource_logs\"") {
-                    index.log_sources.push(source);
-                } else {
-                    self.without_spans += 1;
-                }
-            }
-            Err(error) => self.warn(format!("{} was skipped: {error}", self.name)),
         }
     }
 
@@ -319,12 +292,8 @@ impl FileReader {
             }
             // No newline at all: one document on one line.
             Layout::Unknown | Layout::Document { .. } => {
-                let source = TraceSource::Range {
-                    file: self.file,
-                    offset: 0,
-                    length: pending.len().min(u32::MAX as usize) as u32,
-                };
-                self.import_document(index, &pending, source);
+                let batch = summarize_document(&pending);
+                self.absorb(index, batch);
             }
         }
         if self.without_spans > 0 {

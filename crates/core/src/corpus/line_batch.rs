@@ -81,7 +81,7 @@ pub fn summarize_lines(bytes: &[u8], at: LinesAt) -> LineBatch {
             continue;
         }
         let length = line.len().min(u32::MAX as usize) as u32;
-        summarize_line(&mut batch, trimmed, offset, length, line_index as u64);
+        summarize_line(&mut batch, trimmed, offset, length, line_index as u64, Wording::Line);
     }
     batch
 }
@@ -100,7 +100,7 @@ pub fn summarize_elements(bytes: &[u8], at: LinesAt, opening: &[u8]) -> LineBatc
         let index = batch.lines;
         batch.lines += 1;
         let length = element.len().min(u32::MAX as usize) as u32;
-        summarize_line(&mut batch, &document, at.offset + start as u64, length, index);
+        summarize_line(&mut batch, &document, at.offset + start as u64, length, index, Wording::Line);
     });
     batch
 }
@@ -113,7 +113,23 @@ pub fn summarize(bytes: &[u8], at: LinesAt, opening: Option<&[u8]>) -> LineBatch
     }
 }
 
-fn summarize_line(batch: &mut LineBatch, line: &[u8], offset: u64, length: u32, line_index: u64) {
+/// Summarises a whole document: a batch of one "line", its problems worded for a document.
+pub fn summarize_document(bytes: &[u8]) -> LineBatch {
+    let mut batch = LineBatch::default();
+    let length = bytes.len().min(u32::MAX as usize) as u32;
+    summarize_line(&mut batch, bytes, 0, length, 0, Wording::Document);
+    batch
+}
+
+/// How an import error is worded: a line's says only the column (its name gives the line), a
+/// document's its own line and column.
+#[derive(Clone, Copy)]
+enum Wording {
+    Line,
+    Document,
+}
+
+fn summarize_line(batch: &mut LineBatch, line: &[u8], offset: u64, length: u32, line_index: u64, wording: Wording) {
     match import_bytes(line, None) {
         Ok(set) => {
             if !batch.formats.contains(&set.format) {
@@ -134,7 +150,13 @@ fn summarize_line(batch: &mut LineBatch, line: &[u8], offset: u64, length: u32, 
                 batch.without_spans += 1;
             }
         }
-        Err(error) => batch.warn(line_index, format!(" was skipped: {}", line_error_text(&error))),
+        Err(error) => {
+            let text = match wording {
+                Wording::Line => line_error_text(&error),
+                Wording::Document => error.to_string(),
+            };
+            batch.warn(line_index, format!(" was skipped: {text}"));
+        }
     }
 }
 
@@ -152,7 +174,7 @@ fn line_error_text(error: &ImportError) -> String {
     }
 }
 
-pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|window| window == needle)
 }
 

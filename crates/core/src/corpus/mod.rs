@@ -22,6 +22,8 @@ pub mod summary;
 pub mod trace_ids;
 pub mod wire;
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use self::aggregate::AggregateGroup;
@@ -280,6 +282,16 @@ impl Corpus {
         Ok(())
     }
 
+    /// The rows `filter` keeps (in any order): the table's last rows when they are of this filter
+    /// and the index has not grown since, else worked out now.
+    fn matching_rows(&self, filter: &str) -> Result<Cow<'_, [u32]>, QueryError> {
+        let reusable = self.last.as_ref().filter(|last| last.filter == filter && last.rows_indexed == self.index.len());
+        Ok(match reusable {
+            Some(last) => Cow::Borrowed(last.rows.as_slice()),
+            None => Cow::Owned(filter::matching_rows(&self.index, &parse_filter(filter)?)),
+        })
+    }
+
     /// The rows `order` put in order last.
     fn ordered_rows(&self) -> &[u32] {
         self.last.as_ref().map(|last| last.rows.as_slice()).unwrap_or_default()
@@ -307,55 +319,39 @@ impl Corpus {
     /// The totals line and the facets over the rows `filter` keeps (the table's last rows when
     /// they are for this filter and the index has not grown: their order does not matter here).
     pub fn overview(&mut self, filter: &str) -> Result<(CorpusTotals, Vec<Facet>), QueryError> {
-        let reusable = self
-            .last
-            .as_ref()
-            .filter(|last| last.filter == filter && last.rows_indexed == self.index.len())
-            .map(|last| last.rows.as_slice());
-        let matched;
-        let rows = match reusable {
-            Some(rows) => rows,
-            None => {
-                matched = filter::matching_rows(&self.index, &parse_filter(filter)?);
-                matched.as_slice()
-            }
-        };
-        let facets = FACET_FIELDS.iter().filter_map(|field| facet(&self.index, rows, field)).collect();
-        Ok((totals(&self.index, rows), facets))
+        let rows = self.matching_rows(filter)?;
+        let facets = FACET_FIELDS.iter().filter_map(|field| facet(&self.index, &rows, field)).collect();
+        Ok((totals(&self.index, &rows), facets))
     }
 
     /// `aggregate({ groupBy, measures, filter })`: the traces `filter` keeps, grouped (see
     /// [`aggregate`]).
     pub fn aggregate(
-        &mut self,
+        &self,
         group_by: &[String],
         measures: &[String],
         filter: &str,
     ) -> Result<Vec<AggregateGroup>, CorpusRequestError> {
-        let rows = filter::matching_rows(&self.index, &parse_filter(filter).map_err(CorpusRequestError::Filter)?);
+        let rows = self.matching_rows(filter).map_err(CorpusRequestError::Filter)?;
         aggregate::aggregate(&self.index, &rows, group_by, measures).map_err(CorpusRequestError::Request)
     }
 
     /// `bubbleUp({ selection, baseline, limit })`: the values that set the traces `selection`
     /// keeps apart from those `baseline` keeps (by default every other trace).
     pub fn bubble_up(
-        &mut self,
+        &self,
         selection: &str,
         baseline: Option<&str>,
         limit: usize,
     ) -> Result<Vec<BubbleUpValue>, CorpusRequestError> {
-        let parse = |text: &str| parse_filter(text).map_err(CorpusRequestError::Filter);
-        let selection = parse(selection)?;
-        let selected = filter::matching_rows(&self.index, &selection);
-        let baseline_rows = match baseline {
-            Some(baseline) => filter::matching_rows(&self.index, &parse(baseline)?),
-            None => (0..self.index.len() as u32).collect(),
-        };
+        let selection_fields = parse_filter(selection).map_err(CorpusRequestError::Filter)?.fields();
+        let selected = self.matching_rows(selection).map_err(CorpusRequestError::Filter)?;
+        let baseline_rows = self.matching_rows(baseline.unwrap_or("")).map_err(CorpusRequestError::Filter)?;
         // A trace in both is selection, not baseline.
         let mut in_selection = vec![false; self.index.len()];
         selected.iter().for_each(|&row| in_selection[row as usize] = true);
-        let rest: Vec<u32> = baseline_rows.into_iter().filter(|&row| !in_selection[row as usize]).collect();
-        Ok(bubble_up::bubble_up(&self.index, &selected, &rest, &selection.fields(), limit))
+        let rest: Vec<u32> = baseline_rows.iter().copied().filter(|&row| !in_selection[row as usize]).collect();
+        Ok(bubble_up::bubble_up(&self.index, &selected, &rest, &selection_fields, limit))
     }
 
     /// The columns a table may show: the fixed ones, then `score."name"` and `attr."key"` ones.
