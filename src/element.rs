@@ -8,6 +8,8 @@ use serde::Serialize;
 use trace_viewer_core::contract::LoadSummary;
 use trace_viewer_core::corpus::{wire, CorpusProgress};
 use trace_viewer_core::model::{ImportWarning, Trace};
+use trace_viewer_core::view::panels::{PanelBar, PanelSpec};
+use trace_viewer_ui::corpus_state::PanelAnswer;
 use trace_viewer_ui::{mount_viewer, LoadedFile, MountedViewer, ViewMode};
 
 use crate::decoder::TransferDecoder;
@@ -183,10 +185,73 @@ impl ViewerHandle {
         self.viewer.state.corpus.show_table();
     }
 
+    /// The `panels` attribute: which panels the dashboard shows (empty: the default ones).
+    #[wasm_bindgen(js_name = setPanels)]
+    pub fn set_panels(&self, text: &str) {
+        self.viewer.state.corpus.set_panels(text);
+    }
+
+    /// The `fail-definition` attribute: a filter saying which traces failed (empty: the default).
+    #[wasm_bindgen(js_name = setFailDefinition)]
+    pub fn set_fail_definition(&self, text: &str) {
+        self.viewer.state.corpus.set_fail_definition(text);
+    }
+
+    /// The definition of a failed trace the dashboard uses now (typed there, or the attribute's).
+    #[wasm_bindgen(js_name = failDefinition)]
+    pub fn fail_definition(&self) -> String {
+        self.viewer.state.corpus.fail_definition_now()
+    }
+
+    /// A panel's answer: for which question (`measure` by `group_by` under `filter`), each group's
+    /// value (`null` for traces without one), its measure (NaN: none) and its count.
+    #[wasm_bindgen(js_name = corpusPanel)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn corpus_panel(
+        &self,
+        panel: u32,
+        measure: &str,
+        group_by: &str,
+        filter: &str,
+        values: Vec<JsValue>,
+        measures: Vec<f64>,
+        counts: Vec<f64>,
+    ) {
+        let bars = values
+            .iter()
+            .zip(measures)
+            .zip(counts)
+            .map(|((value, measure), count)| PanelBar {
+                value: value.as_string(),
+                measure: Some(measure).filter(|measure| measure.is_finite()),
+                count: count as u64,
+            })
+            .collect();
+        self.show_panel(panel, measure, group_by, filter, Ok(bars));
+    }
+
+    /// A panel's question could not be answered (a fail definition that does not read).
+    #[wasm_bindgen(js_name = corpusPanelError)]
+    pub fn corpus_panel_error(&self, panel: u32, measure: &str, group_by: &str, filter: &str, message: &str) {
+        self.show_panel(panel, measure, group_by, filter, Err(message.to_string()));
+    }
+
+    /// The traces table under `filter` (a dashboard bar was chosen and the host let it be).
+    #[wasm_bindgen(js_name = showTracesOf)]
+    pub fn show_traces_of(&self, filter: &str) {
+        self.viewer.state.corpus.show_traces_of(filter);
+    }
+
     /// Whether the table is on screen.
     #[wasm_bindgen(js_name = showingTable)]
     pub fn showing_table(&self) -> bool {
         self.viewer.state.corpus.table_showing()
+    }
+
+    fn show_panel(&self, panel: u32, measure: &str, group_by: &str, filter: &str, bars: Result<Vec<PanelBar>, String>) {
+        let spec = PanelSpec { measure: measure.to_string(), group_by: group_by.to_string() };
+        let answer = PanelAnswer { spec, filter: filter.to_string(), bars };
+        self.viewer.state.corpus.show_panel(panel as usize, answer);
     }
 
     /// What is loaded: the same summary `load()` resolves with, or `null`.

@@ -14,6 +14,7 @@ import { CorpusQueryError, CorpusSession } from './trace-viewer-corpus.js';
  * @typedef {{
  *   handle(): import('./wasm/trace_viewer.js').ViewerHandle | null,
  *   emit(name: string, detail: unknown): void,
+ *   emitCancelable(name: string, detail: unknown): boolean,
  *   showEncoded(encoded: EncodedPieces): Promise<unknown>,
  *   queryChanged(filter: string, sort: string): void,
  * }} TableHost
@@ -26,6 +27,11 @@ const MIN_REFRESH_MS = 400;
 const REFRESH_SHARE = 2;
 /** The columns and file reports change little while reading: asked for at most this often. */
 const DETAILS_EVERY_MS = 2000;
+
+/**
+ * A dashboard panel's question (`corpus:aggregate`).
+ * @typedef {{ panel: number, groupBy: string, measure: string, filter: string, failDefinition: string }} PanelRequest
+ */
 
 /** Rows the table asks for before it knows its height. */
 const FIRST_WINDOW_ROWS = 100;
@@ -59,6 +65,11 @@ export class CorpusTable {
   #reading = true;
   /** When the columns and reports were last asked for. */
   #detailsAt = -Infinity;
+  /**
+   * Each dashboard panel's questions: whether one is under way, and the latest waiting behind it.
+   * @type {Map<number, { inFlight: boolean, waiting: PanelRequest | null }>}
+   */
+  #panels = new Map();
 
   /**
    * @param {TableHost} host
@@ -249,7 +260,53 @@ export class CorpusTable {
       if (answer) this.host.emit('filter-change', { filter: this.filter, sort: this.sort, count: answer.count });
     } else if (name === 'corpus:open') {
       await this.open(detail.traceId);
+    } else if (name === 'corpus:aggregate') {
+      await this.#askPanel(detail);
+    } else if (name === 'corpus:select') {
+      await this.#selectBar(detail);
     }
+  }
+
+  /**
+   * Answers a dashboard panel; one question per panel at a time, the latest waiting (while the
+   * worker reads, panels ask at every refresh).
+   * @param {PanelRequest} request
+   */
+  async #askPanel(request) {
+    const state = this.#panels.get(request.panel) ?? { inFlight: false, waiting: null };
+    this.#panels.set(request.panel, state);
+    state.waiting = request;
+    if (state.inFlight) return;
+    state.inFlight = true;
+    try {
+      for (let next = state.waiting; next && !this.#ended; next = state.waiting) {
+        state.waiting = null;
+        const { panel, groupBy, measure, filter, failDefinition } = next;
+        try {
+          const { groups } = await this.session.ask('aggregate', [groupBy], [measure], filter, failDefinition);
+          const values = groups.map((/** @type {any} */ group) => group.key[groupBy] ?? null);
+          const measures = Float64Array.from(groups, (/** @type {any} */ group) => group[measure] ?? NaN);
+          const counts = Float64Array.from(groups, (/** @type {any} */ group) => group.count);
+          if (!this.#ended) this.host.handle()?.corpusPanel(panel, measure, groupBy, filter, values, measures, counts);
+        } catch (error) {
+          const message = String(/** @type {Error} */ (error)?.message ?? error);
+          if (!this.#ended) this.host.handle()?.corpusPanelError(panel, measure, groupBy, filter, message);
+        }
+      }
+    } finally {
+      state.inFlight = false;
+    }
+  }
+
+  /**
+   * A dashboard bar was chosen: `aggregate-select` says which filter it stands for; unless a
+   * listener cancels it, the traces table shows the traces under that filter.
+   * @param {{ filter: string, field: string, value: string | null, measure: string }} selection
+   */
+  async #selectBar(selection) {
+    if (!this.host.emitCancelable('aggregate-select', selection)) return;
+    this.host.handle()?.showTracesOf(selection.filter);
+    await this.request('corpus:query', { filter: selection.filter, sort: this.sort });
   }
 
   /**
@@ -289,9 +346,10 @@ export class CorpusTable {
    * @param {string[]} groupBy
    * @param {string[]} measures
    * @param {string} filter
+   * @param {string} failDefinition which traces failed (empty: the default definition)
    */
-  aggregate(groupBy, measures, filter) {
-    return this.session.ask('aggregate', groupBy, measures, filter);
+  aggregate(groupBy, measures, filter, failDefinition) {
+    return this.session.ask('aggregate', groupBy, measures, filter, failDefinition);
   }
 
   /**

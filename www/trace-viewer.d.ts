@@ -75,6 +75,12 @@ export interface AggregateRequest {
   measures?: AggregateMeasure[];
   /** The traces to aggregate (empty: every trace). */
   filter?: string;
+  /**
+   * Which traces `fail_rate` counts as failed: a filter of the query language. Defaults to the
+   * element's `failDefinition` (empty there: `status = error or feedback = thumbs_down or
+   * feedback = abandoned`).
+   */
+  failDefinition?: string;
 }
 
 /** One group of `aggregate()`: its key, its count and each measure asked (null: nothing to measure). */
@@ -106,6 +112,20 @@ export interface FilterChangeDetail {
   filter: string;
   sort: string;
   count: number;
+}
+
+/**
+ * Detail of `aggregate-select`, fired (cancelable) when a person clicks a bar of the dashboard.
+ * Unless a listener calls `preventDefault()`, the traces table then shows the traces of `filter`.
+ */
+export interface AggregateSelectDetail {
+  /** The filter the bar stands for: the current filter and `field = value`. */
+  filter: string;
+  field: string;
+  /** The group's value; null for the traces without one. */
+  value: string | null;
+  /** The panel's measure. */
+  measure: AggregateMeasure;
 }
 
 /** Detail of `trace-open`, fired when a trace of the corpus is opened from the table. */
@@ -146,6 +166,7 @@ export interface TraceViewerEventMap extends HTMLElementEventMap {
   'load-error': CustomEvent<LoadErrorDetail>;
   'filter-change': CustomEvent<FilterChangeDetail>;
   'trace-open': CustomEvent<TraceOpenDetail>;
+  'aggregate-select': CustomEvent<AggregateSelectDetail>;
   'span-select': CustomEvent<SpanSelectDetail>;
   'trace-select': CustomEvent<TraceSelectDetail>;
 }
@@ -180,8 +201,8 @@ export class TraceViewerElement extends HTMLElement {
   query(filter?: string, options?: { sort?: string; limit?: number }): Promise<QueryResult>;
   /**
    * Aggregates the corpus over every trace (exact: percentiles by nearest rank, no sampling).
-   * `fail_rate` counts a trace failed when a span failed, or it has a thumbs down or was
-   * abandoned; `tool_error_rate` is the share of tool spans that failed (of that tool's spans when
+   * `fail_rate` counts a trace failed as `failDefinition` says (by default when a span failed, or
+   * it has a thumbs down or was abandoned); `tool_error_rate` is the share of tool spans that failed (of that tool's spans when
    * grouped by `tool`). Rejects when no corpus is loaded, or a field, measure or filter is unknown.
    */
   aggregate(request?: AggregateRequest): Promise<AggregateResult>;
@@ -200,6 +221,16 @@ export class TraceViewerElement extends HTMLElement {
   filter: string;
   /** The traces table's sort, such as `"duration_ms desc, name"` (reflects the `sort` attribute). */
   sort: string;
+  /**
+   * The dashboard's panels (reflects the `panels` attribute): `<measure> by <field>` separated by
+   * commas, such as `"fail_rate by intent, p95_duration_ms by model"`; empty: the default panels.
+   */
+  panels: string;
+  /**
+   * Which traces count as failed for `fail_rate` (a filter; setting it sets `fail-definition`);
+   * reads the definition in use, also when a person typed it on the dashboard.
+   */
+  failDefinition: string;
   /** Selects and reveals a span of the shown trace; false when there is no such span. */
   select(spanId: string): boolean;
   /** The selected span's id, or null; setting it selects that span. */
@@ -272,9 +303,13 @@ declare global {
 export interface TraceViewerAttributes {
   src?: string;
   theme?: 'light' | 'dark';
-  view?: 'auto' | 'list' | 'trace' | 'table';
+  view?: 'auto' | 'list' | 'trace' | 'table' | 'dashboard';
   /** The traces table's filter (see `query()`). */
   filter?: string;
+  /** The dashboard's panels: `"fail_rate by intent, tool_error_rate by tool"`. */
+  panels?: string;
+  /** Which traces count as failed for `fail_rate` (a filter). */
+  'fail-definition'?: string;
   /** The traces table's sort, such as `"duration_ms desc"`. */
   sort?: string;
   'selected-trace'?: string;

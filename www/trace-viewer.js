@@ -51,7 +51,7 @@ export class TraceLoadError extends Error {
 }
 
 export class TraceViewerElement extends HTMLElement {
-  static observedAttributes = ['src', 'selected-span', 'selected-trace', 'view', 'filter', 'sort'];
+  static observedAttributes = ['src', 'selected-span', 'selected-trace', 'view', 'filter', 'sort', 'panels', 'fail-definition'];
 
   /** @type {ViewerHandle | null} */
   #handle = null;
@@ -105,6 +105,8 @@ export class TraceViewerElement extends HTMLElement {
     if (!this.isConnected || this.#handle) return;
     this.#handle = new ViewerHandle(this.#root, (/** @type {string} */ name, /** @type {unknown} */ detail) => this.#onViewerEvent(name, detail));
     this.#handle.setView(this.getAttribute('view') ?? 'auto');
+    this.#handle.setPanels(this.getAttribute('panels') ?? '');
+    this.#handle.setFailDefinition(this.getAttribute('fail-definition') ?? '');
     if (this.#table) {
       // Reconnected while showing a corpus: its worker still holds it; the table asks again.
       this.#handle.startCorpus(this.#table.filter, this.#table.sort);
@@ -146,6 +148,8 @@ export class TraceViewerElement extends HTMLElement {
     if (!this.#handle || oldValue === newValue) return;
     if (name === 'src' && newValue) this.#fetchSource(newValue).catch(() => {});
     if (name === 'view') this.#handle.setView(newValue ?? 'auto');
+    if (name === 'panels') this.#handle.setPanels(newValue ?? '');
+    if (name === 'fail-definition') this.#handle.setFailDefinition(newValue ?? '');
     if (name === 'selected-trace' && newValue && this.#table) {
       this.#table.open(newValue).catch(() => {});
     } else if (name === 'selected-trace' && newValue) {
@@ -169,6 +173,18 @@ export class TraceViewerElement extends HTMLElement {
   get sort() { return this.getAttribute('sort') ?? ''; }
   set sort(text) { this.setAttribute('sort', String(text)); }
 
+  /** The dashboard's panels, such as `fail_rate by intent, p95_duration_ms by model` (reflects `panels`). */
+  get panels() { return this.getAttribute('panels') ?? ''; }
+  set panels(text) { this.setAttribute('panels', String(text)); }
+
+  /**
+   * Which traces count as failed for `fail_rate`: a filter of the query language (empty: a span
+   * failed, a thumbs down or an abandonment). Setting it sets the `fail-definition` attribute;
+   * reading it gives the definition in use, also when typed on the dashboard.
+   */
+  get failDefinition() { return this.#handle?.failDefinition() ?? this.getAttribute('fail-definition') ?? ''; }
+  set failDefinition(text) { this.setAttribute('fail-definition', String(text)); }
+
   /**
    * Asks the corpus: how many traces match `filter`, and the first `limit` (default 100) trace ids
    * in `sort` order (ties by trace id ascending). An empty filter matches every trace. Rejects
@@ -185,13 +201,13 @@ export class TraceViewerElement extends HTMLElement {
   /**
    * Aggregates the corpus: the traces `filter` keeps, grouped by `groupBy` (fields of the query
    * language; a trace counts in the group of each of its models or tools), with `measures`
-   * (`count`, `error_rate`, `fail_rate`, `p50_duration_ms`, ...). Resolves with `{ groups }`,
-   * largest first.
-   * @param {{ groupBy?: string[], measures?: string[], filter?: string }} [request]
+   * (`count`, `error_rate`, `fail_rate`, `p50_duration_ms`, ...; `fail_rate` by `failDefinition`,
+   * by default the element's). Resolves with `{ groups }`, largest first.
+   * @param {{ groupBy?: string[], measures?: string[], filter?: string, failDefinition?: string }} [request]
    */
-  aggregate({ groupBy = [], measures = ['count'], filter = '' } = {}) {
+  aggregate({ groupBy = [], measures = ['count'], filter = '', failDefinition = this.failDefinition } = {}) {
     if (!this.#table) return Promise.reject(new Error(NO_CORPUS));
-    return this.#table.aggregate(Array.from(groupBy, String), Array.from(measures, String), String(filter));
+    return this.#table.aggregate(Array.from(groupBy, String), Array.from(measures, String), String(filter), String(failDefinition));
   }
 
   /**
@@ -241,7 +257,7 @@ export class TraceViewerElement extends HTMLElement {
   async load(value, fileName) {
     this.#data = value;
     // `view="trace"` and `view="list"` import every input as one set, as before the corpus.
-    let sources = this.#corpusAllowed() ? corpusSourcesOf(value, fileName ?? null, this.getAttribute('view') === 'table') : null;
+    let sources = this.#corpusAllowed() ? corpusSourcesOf(value, fileName ?? null, this.#corpusView()) : null;
     // A file too large to import whole may still be read element by element (OTLP, Jaeger).
     const large = !sources && this.#corpusAllowed() ? blobOverCeiling(value) : null;
     if (large) sources = await largeDocumentSources(large, fileName ?? null);
@@ -328,6 +344,7 @@ export class TraceViewerElement extends HTMLElement {
     const table = new CorpusTable({
       handle: () => this.#handle,
       emit: (name, detail) => this.#emit(name, detail),
+      emitCancelable: (name, detail) => this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable: true })),
       showEncoded: (encoded) => this.#showOpened(encoded),
       queryChanged: (filter, sort) => this.#reflectQuery(filter, sort),
     }, this.getAttribute('filter') ?? '', this.getAttribute('sort') ?? DEFAULT_TABLE_SORT);
@@ -335,10 +352,16 @@ export class TraceViewerElement extends HTMLElement {
     return table;
   }
 
-  /** Whether inputs may open as a corpus on the traces table (`view` auto or table). */
+  /** Whether inputs may open as a corpus on the traces table (`view` auto, table or dashboard). */
   #corpusAllowed() {
     const view = this.getAttribute('view') ?? 'auto';
-    return view === 'auto' || view === 'table';
+    return view === 'auto' || this.#corpusView();
+  }
+
+  /** Whether `view` asks for a corpus whatever the input (`table` or `dashboard`). */
+  #corpusView() {
+    const view = this.getAttribute('view');
+    return view === 'table' || view === 'dashboard';
   }
 
   /**
@@ -406,7 +429,7 @@ export class TraceViewerElement extends HTMLElement {
     }
     const linked = this.getAttribute('selected-trace');
     if (linked && progress.traces > 1) await table.open(linked);
-    if (progress.traces === 1 && this.getAttribute('view') !== 'table') {
+    if (progress.traces === 1 && !this.#corpusView()) {
       const [traceId] = (await table.query('', '', 1)).traceIds;
       await table.open(traceId);
       if (problems.length > 0) this.#handle?.addFileWarnings(problems);
@@ -469,7 +492,7 @@ export class TraceViewerElement extends HTMLElement {
   async #fetchSource(url) {
     this.#data = null;
     const name = url.split(/[?#]/)[0].split('/').pop() || url;
-    if (this.#corpusAllowed() && (isJsonLinesName(name) || this.getAttribute('view') === 'table')) return this.#fetchCorpus(url, name);
+    if (this.#corpusAllowed() && (isJsonLinesName(name) || this.#corpusView())) return this.#fetchCorpus(url, name);
     const load = this.#startLoad(url);
     let bytes;
     try {

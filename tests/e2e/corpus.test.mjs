@@ -237,8 +237,9 @@ test('helper workers summarise the lines in parallel, and the answers are those 
   }, { helpers, corpus: CORPUS, answers });
   const withHelpers = await readWith(2);
   const alone = await readWith(0);
-  // The 5 MB corpus is read in two slices: each one's lines went to a helper, none here.
-  assert.equal(withHelpers.progress.summarisedByHelpers, 2, 'both runs of lines were summarised by helpers');
+  // The 5 MB corpus is read in three slices (1, 2 and 4 MB: they double from 1 MB, so the first
+  // rows come quickly): each one's lines went to a helper, none were read here.
+  assert.equal(withHelpers.progress.summarisedByHelpers, 3, 'every run of lines was summarised by a helper');
   assert.equal(alone.progress.summarisedByHelpers, 0);
   assert.equal(withHelpers.progress.traces, 1500);
   assert.deepEqual(withHelpers.reports, alone.reports);
@@ -341,6 +342,78 @@ test('aggregate() and bubbleUp() answer over the corpus what the native referenc
   assert.match(answers.errors[1].message, /unknown measure "median"/);
   assert.equal(answers.errors[2].column, 14);
   assert.match(answers.errors[3].message, /bubbleUp needs a selection/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('view="dashboard" shows the panels the panels attribute picks; a bar filters the table unless aggregate-select is cancelled', async () => {
+  const page = await newPage(session.browser, { viewport: { width: 1440, height: 900 } });
+  await openCorpus(page);
+  await page.evaluate(() => {
+    const viewer = document.getElementById('viewer');
+    viewer.setAttribute('panels', 'fail_rate by intent, tool_error_rate by tool');
+    viewer.setAttribute('view', 'dashboard');
+  });
+  /** Each panel's title and its bars as drawn: [label, value text, count text]. */
+  const drawn = () => page.evaluate(() => [...document.querySelector('trace-viewer').shadowRoot.querySelectorAll('.tv-panel')].map((panel) => ({
+    title: panel.querySelector('.tv-panel-title').textContent,
+    bars: [...panel.querySelectorAll('.tv-panel-bar')].map((bar) => [...bar.querySelectorAll('span')].slice(1).map((span) => span.textContent)),
+  })));
+  /** The bars a panel should draw, from aggregate(): largest measure first, as percentages. */
+  const expectedBars = (groups, field, measure) => groups
+    .map((group) => ({ label: group.key[field] ?? `(no ${field})`, value: group[measure], count: group.count }))
+    .sort((left, right) => right.value - left.value || right.count - left.count || left.label.localeCompare(right.label))
+    .slice(0, 12)
+    .map(({ label, value, count }) => [label, `${(Math.round(value * 1000) / 10).toFixed(1)}%`, `${count.toLocaleString('en-US')} traces`]);
+  await waitUntil(async () => (await drawn()).length === 2 && (await drawn()).every((panel) => panel.bars.length > 0), 'two panels with bars');
+  const [byIntent, byTool] = await page.evaluate(async () => {
+    const viewer = document.getElementById('viewer');
+    return [
+      (await viewer.aggregate({ groupBy: ['intent'], measures: ['fail_rate'] })).groups,
+      (await viewer.aggregate({ groupBy: ['tool'], measures: ['tool_error_rate'] })).groups,
+    ];
+  });
+  let panels = await drawn();
+  assert.deepEqual(panels.map((panel) => panel.title), ['Fail rate by intent', 'Tool error rate by tool'], 'only the panels asked for');
+  assert.deepEqual(panels[0].bars, expectedBars(byIntent, 'intent', 'fail_rate'));
+  assert.deepEqual(panels[1].bars, expectedBars(byTool, 'tool', 'tool_error_rate'));
+
+  // Another definition of failed, typed on the dashboard: the panel follows, and so do the
+  // element's failDefinition and aggregate().
+  await page.locator(inViewer('.tv-fail-definition input')).fill('status = error');
+  await page.locator(inViewer('.tv-fail-definition button')).click();
+  const errorRates = await page.evaluate(async () => (await document.getElementById('viewer').aggregate({ groupBy: ['intent'], measures: ['error_rate'] })).groups);
+  await waitUntil(async () => JSON.stringify((await drawn())[0].bars) === JSON.stringify(expectedBars(errorRates, 'intent', 'error_rate')), 'the fail rate as the error rate');
+  assert.equal(await page.evaluate(() => document.getElementById('viewer').failDefinition), 'status = error');
+  assert.match(await page.locator(inViewer('.tv-panel-note')).first().textContent(), /Failed: status = error/);
+
+  // Grouped by another field from the panel's own menu.
+  await page.locator(inViewer('.tv-panel-group select')).first().selectOption('variant');
+  await waitUntil(async () => (await drawn())[0].title === 'Fail rate by variant' && (await drawn())[0].bars.length === 2, 'the panel by variant');
+
+  // A host that cancels aggregate-select keeps the dashboard; one that does not gets the table.
+  await page.evaluate(() => {
+    window.selections = [];
+    document.getElementById('viewer').addEventListener('aggregate-select', (event) => {
+      window.selections.push(event.detail);
+      if (window.selections.length === 1) event.preventDefault();
+    });
+  });
+  const top = (await drawn())[1].bars[0][0];
+  await page.locator(inViewer('.tv-panel')).nth(1).locator('.tv-panel-bar').first().click();
+  await waitUntil(() => page.evaluate(() => window.selections.length === 1), 'the first aggregate-select');
+  assert.equal(await page.locator(inViewer('.tv-panel')).count(), 2, 'cancelled: still the dashboard');
+  await page.locator(inViewer('.tv-panel')).nth(1).locator('.tv-panel-bar').first().click();
+  await waitUntil(() => page.evaluate(() => window.selections.length === 2), 'the second aggregate-select');
+  const selection = await page.evaluate(() => window.selections[1]);
+  assert.deepEqual(selection, { filter: `tool = "${top}"`, field: 'tool', value: top, measure: 'tool_error_rate' });
+  const expected = await page.evaluate((filter) => document.getElementById('viewer').query(filter), selection.filter);
+  await page.waitForFunction((count) => {
+    const root = document.querySelector('trace-viewer').shadowRoot;
+    return root.querySelector('.tv-table-scroll') && root.querySelector('.tv-table-summary')?.textContent.startsWith(`${count.toLocaleString('en-US')} traces`);
+  }, expected.count);
+  assert.equal(await page.evaluate(() => document.getElementById('viewer').getAttribute('filter')), selection.filter);
+  assert.equal(await page.locator(inViewer('.tv-panel')).count(), 0, 'the table replaced the dashboard');
   assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -86,13 +86,13 @@ export function recordProgressLabels(page, viewerId) {
 }
 
 /**
- * Waits until `condition()` (checked in this process, e.g. over recorded worker URLs) holds; fails
- * with `what` if it never does. A condition, not a time: the limit only stops a test that would
- * otherwise hang.
+ * Waits until `condition()` (checked in this process, e.g. over recorded worker URLs; it may return
+ * a promise, as a question to the page does) holds; fails with `what` if it never does. A
+ * condition, not a time: the limit only stops a test that would otherwise hang.
  */
 export async function waitUntil(condition, what, limitMs = 120_000) {
   const deadline = Date.now() + limitMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -69,22 +69,24 @@ test('npm publish --dry-run is clean and TypeScript accepts the typed API', () =
   assert.ok(report.files.some((file) => file.path === 'wasm/trace_viewer_bg.wasm'));
   assert.ok(report.files.some((file) => file.path === 'wasm/trace_viewer_worker_bg.wasm'));
   writeFileSync(join(project, 'consumer.ts'), `
-import { TraceViewerElement, type TraceLoadSummary, type CorpusLoadSummary, type QueryResult, type AggregateResult, type BubbleUpValue, setWasmUrl, setWorkerUrl } from 'trace-viewer';
+import { TraceViewerElement, type TraceLoadSummary, type CorpusLoadSummary, type QueryResult, type AggregateResult, type AggregateSelectDetail, type BubbleUpValue, setWasmUrl, setWorkerUrl } from 'trace-viewer';
 const viewer: TraceViewerElement = document.createElement('trace-viewer');
 viewer.addEventListener('span-select', (event) => { const id: string = event.detail.spanId; console.log(id); });
 viewer.addEventListener('load', (event) => { const count: number = event.detail.spanCount; console.log(count); });
 viewer.addEventListener('filter-change', (event) => { const count: number = event.detail.count; console.log(count); });
 viewer.addEventListener('trace-open', (event) => { const id: string = event.detail.traceId; console.log(id); });
+viewer.addEventListener('aggregate-select', (event) => { const detail: AggregateSelectDetail = event.detail; if (detail.value === null) event.preventDefault(); console.log(detail.filter); });
 async function open(file: File): Promise<TraceLoadSummary | CorpusLoadSummary> { return viewer.load(file); }
 async function failures(): Promise<QueryResult> { return viewer.query('status = error', { sort: 'duration_ms desc', limit: 10 }); }
 async function failRates(): Promise<number | null> {
-  const result: AggregateResult = await viewer.aggregate({ groupBy: ['intent'], measures: ['count', 'fail_rate'], filter: '' });
+  const result: AggregateResult = await viewer.aggregate({ groupBy: ['intent'], measures: ['count', 'fail_rate'], filter: '', failDefinition: 'status = error' });
   const intent: string | null = result.groups[0].key.intent;
   console.log(intent);
   return result.groups[0].count;
 }
 async function causes(): Promise<BubbleUpValue[]> { return viewer.bubbleUp({ selection: 'feedback = thumbs_down', limit: 10 }); }
 viewer.filter = 'intent = "refund"'; viewer.sort = 'cost desc';
+viewer.panels = 'fail_rate by intent, p95_duration_ms by model'; viewer.failDefinition = 'status = error';
 viewer.appendData('{"resourceSpans":[]}');
 viewer.expandAll(); viewer.collapseAll(); viewer.clear();
 const selected: string | null = viewer.selectedSpan;
@@ -96,6 +98,7 @@ export { open, failures, failRates, causes, selected };
 import 'trace-viewer';
 export const element = <trace-viewer src="/trace.json" theme="dark" selected-span="abc" />;
 export const table = <trace-viewer view="table" filter="status = error" sort="duration_ms desc" />;
+export const dashboard = <trace-viewer view="dashboard" panels="fail_rate by intent" fail-definition="status = error" />;
 `);
   writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { strict: true, noEmit: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2022', lib: ['ES2022', 'DOM'], jsx: 'preserve', skipLibCheck: false },
@@ -132,12 +135,24 @@ test('a Vite project builds with the installed package, and the built page shows
   writeFileSync(join(app, 'index.html'), `<!doctype html>
 <html><head><meta charset="utf-8"><script type="module" src="/src/main.js"></script></head>
 <body><trace-viewer id="viewer" style="display:block;height:400px"></trace-viewer></body></html>`);
+  mkdirSync(join(app, 'public'));
+  cpSync(join(repository, 'target/corpus/reference-1500.otlp.jsonl'), join(app, 'public/corpus.jsonl'));
   writeFileSync(join(app, 'src/main.js'), `import 'trace-viewer';
 import trace from '../trace.json?raw';
 window.selections = [];
 const viewer = document.getElementById('viewer');
-viewer.addEventListener('span-select', (event) => window.selections.push(event.detail));
-viewer.load(trace);
+if (location.search === '?dashboard') {
+  // A host that embeds only "fail rate by intent" over a corpus.
+  viewer.setAttribute('view', 'dashboard');
+  viewer.setAttribute('panels', 'fail_rate by intent');
+  fetch('/corpus.jsonl').then((response) => response.blob())
+    .then((blob) => viewer.load(new File([blob], 'corpus.jsonl')))
+    .then(() => viewer.aggregate({ groupBy: ['intent'], measures: ['fail_rate'] }))
+    .then((result) => { window.aggregated = result; });
+} else {
+  viewer.addEventListener('span-select', (event) => window.selections.push(event.detail));
+  viewer.load(trace);
+}
 `);
   const vite = join(repository, 'xtask/node_modules/vite/bin/vite.js');
   execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: app, stdio: 'pipe' });
@@ -157,6 +172,16 @@ viewer.load(trace);
     await page.waitForFunction(() => window.selections.length === 1);
     assert.deepEqual(page.errors, []);
     await page.close();
+    // The dashboard alone: only the panel asked for, and aggregate() resolves.
+    const dashboard = await newPage(browser);
+    await dashboard.goto(`${built.url}?dashboard`);
+    await dashboard.waitForFunction(() => window.aggregated && document.querySelector('trace-viewer').shadowRoot.querySelectorAll('.tv-panel-bar').length > 0, null, { timeout: 120_000 });
+    const panels = await dashboard.evaluate(() => [...document.querySelector('trace-viewer').shadowRoot.querySelectorAll('.tv-panel-title')].map((title) => title.textContent));
+    assert.deepEqual(panels, ['Fail rate by intent']);
+    assert.equal(await dashboard.evaluate(() => window.aggregated.groups.length), 6);
+    assert.equal(await dashboard.locator('trace-viewer .tv-table-scroll').count(), 0, 'no table on the dashboard');
+    assert.deepEqual(dashboard.errors, []);
+    await dashboard.close();
   } finally {
     await built.close();
   }

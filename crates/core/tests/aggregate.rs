@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use trace_viewer_core::corpus::aggregate::{AggregateGroup, MEASURES};
+use trace_viewer_core::corpus::aggregate::{AggregateGroup, DEFAULT_FAIL_DEFINITION, MEASURES};
 use trace_viewer_core::corpus::summary::{feedback_bit, TraceSummary};
 use trace_viewer_core::corpus::{Corpus, CorpusRequestError};
 use trace_viewer_core::generate::corpus::otlp_json_lines;
@@ -101,7 +101,7 @@ fn all_measures() -> Vec<String> {
 #[test]
 fn grouped_by_intent_every_measure_equals_the_reference() {
     let (corpus, reference) = corpus_and_reference();
-    let groups = corpus.aggregate(&["intent".into()], &all_measures(), "").expect("the aggregate runs");
+    let groups = corpus.aggregate(&["intent".into()], &all_measures(), "", "").expect("the aggregate runs");
     assert_eq!(groups.len(), 6);
     for group in &groups {
         let intent = group.key[0].1.as_deref();
@@ -116,7 +116,7 @@ fn grouped_by_intent_every_measure_equals_the_reference() {
 fn a_trace_counts_in_the_group_of_each_of_its_tools_and_the_tool_error_rate_is_that_tool_s() {
     let (corpus, reference) = corpus_and_reference();
     let filter = "variant = \"treatment\"";
-    let groups = corpus.aggregate(&["tool".into()], &all_measures(), filter).expect("the aggregate runs");
+    let groups = corpus.aggregate(&["tool".into()], &all_measures(), filter, "").expect("the aggregate runs");
     let treatment: Vec<&TraceSummary> =
         reference.iter().filter(|trace| trace.variant.as_deref() == Some("treatment")).collect();
     assert!(groups.len() >= 4);
@@ -142,7 +142,7 @@ fn grouped_by_two_fields_the_groups_are_every_combination_present() {
     let (corpus, reference) = corpus_and_reference();
     let measures = vec!["count".to_string(), "fail_rate".to_string(), "p95_duration_ms".to_string()];
     let groups = corpus
-        .aggregate(&["model".into(), "variant".into()], &measures, "duration_ms > 1000")
+        .aggregate(&["model".into(), "variant".into()], &measures, "duration_ms > 1000", "")
         .expect("the aggregate runs");
     let kept: Vec<&TraceSummary> = reference.iter().filter(|trace| trace.duration_ns() > 1_000_000_000).collect();
     let mut expected_groups = 0;
@@ -168,19 +168,45 @@ fn grouped_by_two_fields_the_groups_are_every_combination_present() {
     }
     assert_eq!(groups.len(), expected_groups);
     // No group field: one group of every kept trace.
-    let everything = corpus.aggregate(&[], &measures, "duration_ms > 1000").expect("the aggregate runs");
+    let everything = corpus.aggregate(&[], &measures, "duration_ms > 1000", "").expect("the aggregate runs");
     assert_eq!(everything.len(), 1);
     assert_eq!(everything[0].count as usize, kept.len());
 }
 
 #[test]
+fn the_fail_rate_follows_the_person_s_definition_of_failed() {
+    let (corpus, reference) = corpus_and_reference();
+    let measures: Vec<String> =
+        ["fail_rate", "error_rate", "thumbs_down_rate"].iter().map(|measure| measure.to_string()).collect();
+    let by_intent = |definition: &str| corpus.aggregate(&["intent".into()], &measures, "", definition).unwrap();
+    // The default, written out, is the default.
+    assert_eq!(by_intent(""), by_intent(DEFAULT_FAIL_DEFINITION));
+    // Failed as "a span failed" is the error rate; as "a thumbs down" the thumbs-down rate.
+    for group in by_intent("status = error") {
+        assert_eq!(group.measures[0].1, group.measures[1].1, "{:?}", group.key);
+    }
+    for group in by_intent("feedback = thumbs_down") {
+        assert_eq!(group.measures[0].1, group.measures[2].1, "{:?}", group.key);
+    }
+    // A definition of anything else: slow traces, counted by hand.
+    for group in by_intent("duration_ms > 2000") {
+        let intent = group.key[0].1.as_deref();
+        let traces: Vec<&TraceSummary> = reference.iter().filter(|trace| trace.intent.as_deref() == intent).collect();
+        let slow = traces.iter().filter(|trace| trace.duration_ns() > 2_000_000_000).count();
+        assert_eq!(group.measures[0].1, Some(slow as f64 / traces.len() as f64), "{intent:?}");
+    }
+    let error = corpus.aggregate(&["intent".into()], &measures, "", "status =").unwrap_err();
+    assert!(error.to_string().contains("the fail definition \"status =\" does not parse at column"), "{error}");
+}
+
+#[test]
 fn unknown_fields_measures_and_bad_filters_are_errors_that_say_which() {
     let (corpus, _) = corpus_and_reference();
-    let error = corpus.aggregate(&["colour".into()], &["count".into()], "").unwrap_err();
+    let error = corpus.aggregate(&["colour".into()], &["count".into()], "", "").unwrap_err();
     assert!(error.to_string().contains("cannot group by \"colour\""), "{error}");
-    let error = corpus.aggregate(&["intent".into()], &["median".into()], "").unwrap_err();
+    let error = corpus.aggregate(&["intent".into()], &["median".into()], "", "").unwrap_err();
     assert!(error.to_string().contains("unknown measure \"median\""), "{error}");
-    let error = corpus.aggregate(&["intent".into()], &["count".into()], "duration_ms >").unwrap_err();
+    let error = corpus.aggregate(&["intent".into()], &["count".into()], "duration_ms >", "").unwrap_err();
     assert!(matches!(error, CorpusRequestError::Filter(ref query) if query.column == 14), "{error:?}");
     assert!(corpus.bubble_up("status = ", None, 10).is_err());
 }

@@ -452,12 +452,15 @@ fn facets_and_totals_equal_plain_counts_over_the_matching_traces() {
     durations.sort_unstable();
     let rank = (0.95 * durations.len() as f64).ceil() as usize;
     assert_eq!(totals.p95_duration_ms, Some(durations[rank - 1] as f64 / 1e6), "p95 by nearest rank");
-    for field in ["intent", "model", "user", "tool"] {
+    let rank = (0.5 * durations.len() as f64).ceil() as usize;
+    assert_eq!(totals.p50_duration_ms, Some(durations[rank - 1] as f64 / 1e6), "p50 by nearest rank");
+    for field in ["intent", "model", "user", "session", "tool"] {
         let mut counts: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
         for trace in &kept {
             let values: Vec<String> = match field {
                 "intent" => trace.intent.iter().cloned().collect(),
                 "user" => trace.user.iter().cloned().collect(),
+                "session" => trace.session.iter().cloned().collect(),
                 "model" => trace.models.iter().cloned().collect(),
                 _ => trace.tools.iter().cloned().collect(),
             };

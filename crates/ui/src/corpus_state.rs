@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use trace_viewer_core::corpus::facets::{CorpusTotals, Facet};
 use trace_viewer_core::corpus::{CorpusProgress, FileReport, TableRow};
+use trace_viewer_core::view::panels::{PanelBar, PanelSpec};
 
 /// Pixels per table row (rows are placed at `position × ROW_HEIGHT_PX`).
 pub const ROW_HEIGHT_PX: f64 = 30.0;
@@ -77,6 +78,45 @@ pub struct CorpusState {
     pub scroll_top: RwSignal<f64>,
     /// Whether a trace is being opened (its row shows it).
     pub opening: RwSignal<Option<String>>,
+    /// Whether the corpus shows its dashboard (panels of aggregates) instead of the traces table.
+    pub dashboard: RwSignal<bool>,
+    /// The `panels` attribute's text (empty: the default panels).
+    pub panels_text: RwSignal<String>,
+    /// What the person grouped each panel by instead of its own field, by panel number.
+    pub panel_groups: RwSignal<Vec<Option<String>>>,
+    /// The definition of a failed trace (a filter; empty: the default), from `fail-definition`
+    /// or typed on the dashboard.
+    pub fail_definition: RwSignal<String>,
+    /// Each panel's last answer, by panel number.
+    pub panel_answers: RwSignal<Vec<Option<PanelAnswer>>>,
+}
+
+/// What the worker answered for one panel: for which question, and the bars (or why not).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PanelAnswer {
+    pub spec: PanelSpec,
+    pub filter: String,
+    pub bars: Result<Vec<PanelBar>, String>,
+}
+
+/// What the dashboard asks for one panel (`corpus:aggregate`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PanelRequest {
+    pub panel: usize,
+    pub group_by: String,
+    pub measure: String,
+    pub filter: String,
+    pub fail_definition: String,
+}
+
+/// A clicked bar (`corpus:select`): the filter it stands for, and what it was.
+#[derive(Clone, Serialize)]
+pub struct BarSelection {
+    pub filter: String,
+    pub field: String,
+    pub value: Option<String>,
+    pub measure: String,
 }
 
 /// A request from the table to the element.
@@ -118,6 +158,11 @@ impl CorpusState {
             opened: RwSignal::new(None),
             scroll_top: RwSignal::new(0.0),
             opening: RwSignal::new(None),
+            dashboard: RwSignal::new(false),
+            panels_text: RwSignal::new(String::new()),
+            panel_groups: RwSignal::new(Vec::new()),
+            fail_definition: RwSignal::new(String::new()),
+            panel_answers: RwSignal::new(Vec::new()),
         }
     }
 
@@ -137,6 +182,7 @@ impl CorpusState {
         self.opened.set(None);
         self.opening.set(None);
         self.scroll_top.set(0.0);
+        self.panel_answers.set(Vec::new());
     }
 
     /// No corpus any more (another load, `clear()`).
@@ -202,6 +248,37 @@ impl CorpusState {
 
     pub fn show_table(&self) {
         self.showing_table.set(true);
+    }
+
+    /// The panels the dashboard shows (the `panels` attribute; the person's groupings forgotten).
+    pub fn set_panels(&self, text: &str) {
+        self.panels_text.set(text.to_string());
+        self.panel_groups.set(Vec::new());
+    }
+
+    pub fn set_fail_definition(&self, text: &str) {
+        self.fail_definition.set(text.trim().to_string());
+    }
+
+    pub fn fail_definition_now(&self) -> String {
+        self.fail_definition.get_untracked()
+    }
+
+    /// A panel's answer (dropped by the dashboard if it no longer asks that question).
+    pub fn show_panel(&self, panel: usize, answer: PanelAnswer) {
+        self.panel_answers.update(|answers| {
+            if answers.len() <= panel {
+                answers.resize(panel + 1, None);
+            }
+            answers[panel] = Some(answer);
+        });
+    }
+
+    /// The traces table under `filter` (a bar of the dashboard was chosen).
+    pub fn show_traces_of(&self, filter: &str) {
+        self.dashboard.set(false);
+        self.filter.set(filter.to_string());
+        self.scroll_top.set(0.0);
     }
 
     pub fn table_showing(&self) -> bool {

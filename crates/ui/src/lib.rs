@@ -10,6 +10,7 @@ mod app;
 mod attribute_table;
 mod copy_button;
 pub mod corpus_state;
+mod dashboard;
 mod detail_panel;
 mod facet_panel;
 mod header;

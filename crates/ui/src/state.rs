@@ -199,6 +199,7 @@ impl ViewerState {
     /// Sets the `view` attribute's mode and shows the screen it asks for.
     pub fn set_view_mode(&self, mode: ViewMode) {
         self.view_mode.set(mode);
+        self.corpus.dashboard.set(mode == ViewMode::Dashboard);
         let trace_count = self.file.with_untracked(|file| file.as_ref().map_or(0, |file| file.traces.len()));
         self.showing_list.set(list_after_mode_change(mode, trace_count, self.showing_list.get_untracked()));
     }

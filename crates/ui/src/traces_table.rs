@@ -9,6 +9,7 @@ use wasm_bindgen::{closure::Closure, JsCast};
 use super::corpus_state::{
     sort_text, CorpusState, OpenRequest, QueryRequest, SortColumn, WindowRequest, ROW_HEIGHT_PX,
 };
+use super::dashboard::Dashboard;
 use super::facet_panel::FacetPanel;
 use super::table_cells::{cell, column_label, is_numeric, is_sortable, CellContent};
 use super::ViewerState;
@@ -238,7 +239,17 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
                         </button>
                     </Show>
                 </form>
-                <ColumnChooser state=state />
+                <div class="tv-tabs" role="tablist" aria-label="Show">
+                    <button class="tv-tab" role="tab" aria-selected=move || (!corpus.dashboard.get()).to_string() on:click=move |_| corpus.dashboard.set(false)>
+                        "Traces"
+                    </button>
+                    <button class="tv-tab" role="tab" aria-selected=move || corpus.dashboard.get().to_string() on:click=move |_| corpus.dashboard.set(true)>
+                        "Dashboard"
+                    </button>
+                </div>
+                <Show when=move || !corpus.dashboard.get()>
+                    <ColumnChooser state=state />
+                </Show>
             </div>
             {move || corpus.filter_error.get().map(|(message, column)| view! {
                 <p class="tv-filter-error" role="alert">{format!("The filter does not read at column {column}: {message}")}</p>
@@ -248,6 +259,7 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
                 {move || reading_line(corpus).map(|line| view! { <span class="tv-table-reading">{line}</span> })}
             </p>
             <FileReports state=state />
+            <Show when=move || !corpus.dashboard.get() fallback=move || view! { <Dashboard state=state /> }>
             <div class="tv-table-body">
                 <FacetPanel state=state />
                 <div
@@ -349,6 +361,7 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
                     </Show>
                 </div>
             </div>
+            </Show>
         </section>
     }
 }

@@ -128,14 +128,16 @@ impl WorkerCorpus {
     }
 
     /// `{ groups: [{ key: { <field>: value | null }, count, <measure>: number | null }] }`: the
-    /// element's `aggregate({ groupBy, measures, filter })`.
+    /// element's `aggregate({ groupBy, measures, filter, failDefinition })` (an empty
+    /// `fail_definition`: the default one).
     pub fn aggregate(
         &mut self,
         group_by: Vec<String>,
         measures: Vec<String>,
         filter: &str,
+        fail_definition: &str,
     ) -> Result<JsValue, JsValue> {
-        let groups = self.corpus.aggregate(&group_by, &measures, filter).map_err(request_error)?;
+        let groups = self.corpus.aggregate(&group_by, &measures, filter, fail_definition).map_err(request_error)?;
         Ok(to_js(&AggregateAnswer { groups: &groups }))
     }
 

@@ -99,13 +99,34 @@ struct Gathered {
     tool_spans_failed: u64,
 }
 
-/// The aggregate of `rows` grouped by `group_by`, with `measures`; groups by count, largest first
-/// (ties by key). Unknown fields or measures are errors that say which.
+/// The filter text of the default definition of a failed trace (what [`failed_by_default`] says).
+pub const DEFAULT_FAIL_DEFINITION: &str = "status = error or feedback = thumbs_down or feedback = abandoned";
+
+/// Which traces count as failed for `fail_rate`: the default definition, or the rows a person's
+/// own definition (a filter) keeps, marked by row.
+#[derive(Clone, Copy)]
+pub enum FailDefinition<'a> {
+    Default,
+    Rows(&'a [bool]),
+}
+
+impl FailDefinition<'_> {
+    fn failed(&self, index: &CorpusIndex, row: usize) -> bool {
+        match self {
+            FailDefinition::Default => failed_by_default(index, row),
+            FailDefinition::Rows(failed) => failed.get(row).copied().unwrap_or(false),
+        }
+    }
+}
+
+/// The aggregate of `rows` grouped by `group_by`, with `measures` (`fail_rate` by `fail`); groups
+/// by count, largest first (ties by key). Unknown fields or measures are errors that say which.
 pub fn aggregate(
     index: &CorpusIndex,
     rows: &[u32],
     group_by: &[String],
     measures: &[String],
+    fail: FailDefinition<'_>,
 ) -> Result<Vec<AggregateGroup>, String> {
     if group_by.len() > MAX_GROUP_FIELDS {
         return Err(format!("group by at most {MAX_GROUP_FIELDS} fields ({} given)", group_by.len()));
@@ -134,7 +155,7 @@ pub fn aggregate(
             out.clear();
             dimension.values_of(index, row, out);
         }
-        let failed = failed_by_default(index, row);
+        let failed = fail.failed(index, row);
         let flags = index.feedback_of(row);
         // Every combination of the row's values, one per group it counts in.
         let mut positions = [0usize; MAX_GROUP_FIELDS];

@@ -55,17 +55,38 @@ pub fn nearest_rank(values: &mut [u64], percent: f64) -> Option<u64> {
     Some(*value)
 }
 
+/// The index of the value at percentile `percent` of `count` values by nearest rank.
+fn nearest_rank_index(count: usize, percent: f64) -> usize {
+    let rank = ((percent / 100.0) * count as f64).ceil().max(1.0) as usize;
+    rank.min(count) - 1
+}
+
 pub fn totals(index: &CorpusIndex, rows: &[u32]) -> CorpusTotals {
-    let mut durations: Vec<u64> = rows.iter().map(|&row| index.duration_ns[row as usize]).collect();
-    let to_ms = |ns: u64| ns as f64 / 1e6;
-    CorpusTotals {
-        traces: rows.len() as u64,
-        failed: rows.iter().filter(|&&row| index.error_count[row as usize] > 0).count() as u64,
-        p95_duration_ms: nearest_rank(&mut durations, 95.0).map(to_ms),
-        p50_duration_ms: nearest_rank(&mut durations, 50.0).map(to_ms),
-        cost_usd: rows.iter().map(|&row| index.cost_usd[row as usize]).filter(|cost| !cost.is_nan()).sum(),
-        tokens: rows.iter().fold(0u64, |sum, &row| sum.saturating_add(index.tokens[row as usize])),
+    let mut durations: Vec<u64> = Vec::with_capacity(rows.len());
+    let (mut failed, mut cost_usd, mut tokens) = (0u64, 0f64, 0u64);
+    for &row in rows {
+        let row = row as usize;
+        durations.push(index.duration_ns[row]);
+        failed += u64::from(index.error_count[row] > 0);
+        let cost = index.cost_usd[row];
+        if !cost.is_nan() {
+            cost_usd += cost;
+        }
+        tokens = tokens.saturating_add(index.tokens[row]);
     }
+    let to_ms = |ns: u64| ns as f64 / 1e6;
+    // One selection for the 95th percentile; the median is then among the values before it.
+    let (p50_duration_ms, p95_duration_ms) = if durations.is_empty() {
+        (None, None)
+    } else {
+        let at95 = nearest_rank_index(durations.len(), 95.0);
+        let at50 = nearest_rank_index(durations.len(), 50.0);
+        let (below, p95, _) = durations.select_nth_unstable(at95);
+        let p95 = *p95;
+        let p50 = if at50 < at95 { *below.select_nth_unstable(at50).1 } else { p95 };
+        (Some(to_ms(p50)), Some(to_ms(p95)))
+    };
+    CorpusTotals { traces: rows.len() as u64, failed, p95_duration_ms, p50_duration_ms, cost_usd, tokens }
 }
 
 fn top(counts: Vec<(String, u64)>, missing: u64, field: &str) -> Facet {
@@ -79,28 +100,41 @@ fn top(counts: Vec<(String, u64)>, missing: u64, field: &str) -> Facet {
 
 /// The facet of a dictionary's values from their counts (indexed by number; 0 is "missing"): the
 /// most frequent first, ties by value, written out only for the ones listed (a user column may
-/// have a value per few traces).
+/// have a value per few traces). The count a value needs to be listed is found among the counts
+/// alone; values are compared as text only where they tie at that count.
 fn dictionary_facet(dictionary: &Dictionary, counts: &[u64], missing: u64, field: &str) -> Facet {
-    let mut counted: Vec<(u32, u64)> = counts
-        .iter()
-        .enumerate()
-        .skip(1)
-        .filter(|(_, count)| **count > 0)
-        .map(|(number, count)| (number as u32, *count))
-        .collect();
-    let distinct = counted.len() as u64;
-    let order = |left: &(u32, u64), right: &(u32, u64)| {
-        right.1.cmp(&left.1).then_with(|| dictionary.value(left.0).cmp(&dictionary.value(right.0)))
+    let present: Vec<u64> = counts.iter().skip(1).copied().filter(|count| *count > 0).collect();
+    let distinct = present.len() as u64;
+    let threshold = match present.len() {
+        0 => u64::MAX,
+        length if length <= FACET_VALUES => 1,
+        _ => {
+            let mut present = present;
+            *present.select_nth_unstable_by(FACET_VALUES - 1, |left, right| right.cmp(left)).1
+        }
     };
-    if counted.len() > FACET_VALUES {
-        counted.select_nth_unstable_by(FACET_VALUES - 1, order);
-        counted.truncate(FACET_VALUES);
+    let text = |number: u32| dictionary.value(number).unwrap_or_default();
+    let mut listed: Vec<(u32, u64)> = Vec::with_capacity(FACET_VALUES);
+    // The values at the threshold, fewest by text kept (a bounded list, sorted by text).
+    let mut tied: Vec<u32> = Vec::with_capacity(FACET_VALUES + 1);
+    for (number, &count) in counts.iter().enumerate().skip(1) {
+        if count > threshold {
+            listed.push((number as u32, count));
+        } else if count == threshold {
+            let number = number as u32;
+            if tied.len() == FACET_VALUES && text(number) >= text(tied[FACET_VALUES - 1]) {
+                continue;
+            }
+            let at = tied.partition_point(|&kept| text(kept) < text(number));
+            tied.insert(at, number);
+            tied.truncate(FACET_VALUES);
+        }
     }
-    counted.sort_by(order);
-    let values = counted
-        .into_iter()
-        .map(|(number, count)| FacetValue { value: dictionary.value(number).unwrap_or_default().to_string(), count })
-        .collect();
+    let room = FACET_VALUES.saturating_sub(listed.len());
+    listed.extend(tied.into_iter().take(room).map(|number| (number, threshold)));
+    listed.sort_by(|left, right| right.1.cmp(&left.1).then_with(|| text(left.0).cmp(text(right.0))));
+    let values =
+        listed.into_iter().map(|(number, count)| FacetValue { value: text(number).to_string(), count }).collect();
     Facet { field: field.to_string(), values, distinct, missing }
 }
 
@@ -135,15 +169,20 @@ pub fn facet(index: &CorpusIndex, rows: &[u32], field: &str) -> Option<Facet> {
             top(vec![("error".into(), failed), ("ok".into(), rows.len() as u64 - failed)], 0, field)
         }
         "feedback" => {
+            let mut signal_counts = [0u64; FEEDBACK_SIGNALS.len()];
+            let mut missing = 0u64;
+            for &row in rows {
+                let flags = index.feedback_of(row as usize);
+                missing += u64::from(flags == 0);
+                for (bit, count) in signal_counts.iter_mut().enumerate() {
+                    *count += u64::from(flags & (1 << bit) != 0);
+                }
+            }
             let counts = FEEDBACK_SIGNALS
                 .iter()
-                .enumerate()
-                .map(|(bit, (name, _))| {
-                    let count = rows.iter().filter(|&&row| index.feedback_of(row as usize) & (1 << bit) != 0).count();
-                    (name.to_string(), count as u64)
-                })
+                .zip(signal_counts)
+                .map(|((name, _), count)| (name.to_string(), count))
                 .collect();
-            let missing = rows.iter().filter(|&&row| index.feedback_of(row as usize) == 0).count() as u64;
             top(counts, missing, field)
         }
         "intent" => string_facet(&index.intent, rows, field),

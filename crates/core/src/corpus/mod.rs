@@ -26,7 +26,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use self::aggregate::AggregateGroup;
+use self::aggregate::{AggregateGroup, FailDefinition};
 use self::bubble_up::BubbleUpValue;
 use self::facets::{facet, totals, CorpusTotals, Facet, FACET_FIELDS};
 use self::index::{CorpusIndex, TraceSource};
@@ -324,16 +324,34 @@ impl Corpus {
         Ok((totals(&self.index, &rows), facets))
     }
 
-    /// `aggregate({ groupBy, measures, filter })`: the traces `filter` keeps, grouped (see
-    /// [`aggregate`]).
+    /// `aggregate({ groupBy, measures, filter, failDefinition })`: the traces `filter` keeps,
+    /// grouped (see [`aggregate`]); a failed trace is one `fail_definition` keeps (a filter; empty:
+    /// [`aggregate::DEFAULT_FAIL_DEFINITION`]).
     pub fn aggregate(
         &self,
         group_by: &[String],
         measures: &[String],
         filter: &str,
+        fail_definition: &str,
     ) -> Result<Vec<AggregateGroup>, CorpusRequestError> {
         let rows = self.matching_rows(filter).map_err(CorpusRequestError::Filter)?;
-        aggregate::aggregate(&self.index, &rows, group_by, measures).map_err(CorpusRequestError::Request)
+        let own_definition =
+            !fail_definition.trim().is_empty() && measures.iter().any(|measure| measure == "fail_rate");
+        let failed_rows = if own_definition {
+            let parsed = parse_filter(fail_definition).map_err(|error| {
+                CorpusRequestError::Request(format!(
+                    "the fail definition \"{fail_definition}\" does not parse at column {}: {}",
+                    error.column, error.message
+                ))
+            })?;
+            let mut failed = vec![false; self.index.len()];
+            filter::matching_rows(&self.index, &parsed).into_iter().for_each(|row| failed[row as usize] = true);
+            failed
+        } else {
+            Vec::new()
+        };
+        let fail = if own_definition { FailDefinition::Rows(&failed_rows) } else { FailDefinition::Default };
+        aggregate::aggregate(&self.index, &rows, group_by, measures, fail).map_err(CorpusRequestError::Request)
     }
 
     /// `bubbleUp({ selection, baseline, limit })`: the values that set the traces `selection`

@@ -1,9 +1,11 @@
 //! The viewer's decisions that need no DOM, as plain functions the Leptos components call: which
 //! screen shows (`screen`), what a key or a search step selects (`navigation`), which rows are
-//! rendered for a scroll position (`row_window`), and how kinds, costs and tokens are written
-//! (`present`). Tested natively; the components only bind signals to them and draw.
+//! rendered for a scroll position (`row_window`), how kinds, costs and tokens are written
+//! (`present`), and what the dashboard's panels ask and draw (`panels`). Tested natively; the
+//! components only bind signals to them and draw.
 
 pub mod navigation;
+pub mod panels;
 pub mod present;
 pub mod row_window;
 pub mod screen;

@@ -9,6 +9,8 @@ pub enum ViewMode {
     List,
     /// The traces table of a corpus: every load is indexed as one, even a single file.
     Table,
+    /// The corpus's dashboard (panels of aggregates): loads are indexed as for the table.
+    Dashboard,
     Auto,
 }
 
@@ -19,6 +21,7 @@ impl ViewMode {
             "trace" => ViewMode::Trace,
             "list" => ViewMode::List,
             "table" => ViewMode::Table,
+            "dashboard" => ViewMode::Dashboard,
             _ => ViewMode::Auto,
         }
     }
@@ -28,7 +31,7 @@ impl ViewMode {
 pub fn list_when_loaded(mode: ViewMode, trace_count: usize) -> bool {
     match mode {
         ViewMode::List => true,
-        ViewMode::Trace | ViewMode::Table => false,
+        ViewMode::Trace | ViewMode::Table | ViewMode::Dashboard => false,
         ViewMode::Auto => trace_count > 1,
     }
 }
@@ -38,7 +41,7 @@ pub fn list_when_loaded(mode: ViewMode, trace_count: usize) -> bool {
 pub fn list_after_mode_change(mode: ViewMode, trace_count: usize, list_was_showing: bool) -> bool {
     match mode {
         ViewMode::List => true,
-        ViewMode::Trace | ViewMode::Table => false,
+        ViewMode::Trace | ViewMode::Table | ViewMode::Dashboard => false,
         ViewMode::Auto => trace_count > 1 && list_was_showing,
     }
 }
