@@ -9,7 +9,7 @@ use trace_viewer_core::contract::LoadSummary;
 use trace_viewer_core::corpus::{wire, CorpusProgress};
 use trace_viewer_core::model::{ImportWarning, Trace};
 use trace_viewer_core::view::panels::{PanelBar, PanelSpec};
-use trace_viewer_ui::corpus_state::PanelAnswer;
+use trace_viewer_ui::corpus_state::{BubbleAnswer, BubbleRow, PanelAnswer};
 use trace_viewer_ui::{mount_viewer, LoadedFile, MountedViewer, ViewMode};
 
 use crate::decoder::TransferDecoder;
@@ -236,6 +236,32 @@ impl ViewerHandle {
         self.show_panel(panel, measure, group_by, filter, Err(message.to_string()));
     }
 
+    /// BubbleUp's answer for `selection` against `baseline`: the values ranked, with their shares.
+    #[wasm_bindgen(js_name = corpusBubbleUp)]
+    pub fn corpus_bubble_up(
+        &self,
+        selection: &str,
+        baseline: &str,
+        fields: Vec<String>,
+        values: Vec<String>,
+        selection_shares: Vec<f64>,
+        baseline_shares: Vec<f64>,
+    ) {
+        let rows = fields
+            .into_iter()
+            .zip(values)
+            .zip(selection_shares.into_iter().zip(baseline_shares))
+            .map(|((field, value), (selection, baseline))| BubbleRow { field, value, selection, baseline })
+            .collect();
+        self.show_bubble_up(selection, baseline, Ok(rows));
+    }
+
+    /// BubbleUp could not answer (a selection that does not read).
+    #[wasm_bindgen(js_name = corpusBubbleUpError)]
+    pub fn corpus_bubble_up_error(&self, selection: &str, baseline: &str, message: &str) {
+        self.show_bubble_up(selection, baseline, Err(message.to_string()));
+    }
+
     /// The traces table under `filter` (a dashboard bar was chosen and the host let it be).
     #[wasm_bindgen(js_name = showTracesOf)]
     pub fn show_traces_of(&self, filter: &str) {
@@ -252,6 +278,11 @@ impl ViewerHandle {
         let spec = PanelSpec { measure: measure.to_string(), group_by: group_by.to_string() };
         let answer = PanelAnswer { spec, filter: filter.to_string(), bars };
         self.viewer.state.corpus.show_panel(panel as usize, answer);
+    }
+
+    fn show_bubble_up(&self, selection: &str, baseline: &str, rows: Result<Vec<BubbleRow>, String>) {
+        let answer = BubbleAnswer { selection: selection.to_string(), baseline: baseline.to_string(), rows };
+        self.viewer.state.corpus.show_bubble_up(answer);
     }
 
     /// What is loaded: the same summary `load()` resolves with, or `null`.

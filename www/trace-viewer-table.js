@@ -70,6 +70,11 @@ export class CorpusTable {
    * @type {Map<number, { inFlight: boolean, waiting: PanelRequest | null }>}
    */
   #panels = new Map();
+  /**
+   * The dashboard's BubbleUp: whether a question is under way, and the latest waiting.
+   * @type {{ inFlight: boolean, waiting: { selection: string, baseline: string, limit: number } | null }}
+   */
+  #bubbleUp = { inFlight: false, waiting: null };
 
   /**
    * @param {TableHost} host
@@ -264,6 +269,35 @@ export class CorpusTable {
       await this.#askPanel(detail);
     } else if (name === 'corpus:select') {
       await this.#selectBar(detail);
+    } else if (name === 'corpus:bubbleUp') {
+      await this.#askBubbleUp(detail);
+    }
+  }
+
+  /**
+   * Answers the dashboard's BubbleUp; one question at a time, the latest waiting.
+   * @param {{ selection: string, baseline: string, limit: number }} request
+   */
+  async #askBubbleUp(request) {
+    this.#bubbleUp.waiting = request;
+    if (this.#bubbleUp.inFlight) return;
+    this.#bubbleUp.inFlight = true;
+    try {
+      for (let next = this.#bubbleUp.waiting; next && !this.#ended; next = this.#bubbleUp.waiting) {
+        this.#bubbleUp.waiting = null;
+        const { selection, baseline, limit } = next;
+        try {
+          /** @type {Array<{ field: string, value: string, selection: number, baseline: number }>} */
+          const values = await this.session.ask('bubbleUp', selection, baseline === '' ? null : baseline, limit);
+          if (this.#ended) return;
+          this.host.handle()?.corpusBubbleUp(selection, baseline, values.map((value) => value.field), values.map((value) => value.value),
+            Float64Array.from(values, (value) => value.selection), Float64Array.from(values, (value) => value.baseline));
+        } catch (error) {
+          if (!this.#ended) this.host.handle()?.corpusBubbleUpError(selection, baseline, String(/** @type {Error} */ (error)?.message ?? error));
+        }
+      }
+    } finally {
+      this.#bubbleUp.inFlight = false;
     }
   }
 

@@ -223,7 +223,8 @@ export class TraceViewerElement extends HTMLElement {
   sort: string;
   /**
    * The dashboard's panels (reflects the `panels` attribute): `<measure> by <field>` separated by
-   * commas, such as `"fail_rate by intent, p95_duration_ms by model"`; empty: the default panels.
+   * commas, such as `"fail_rate by intent, p95_duration_ms by model"`, and `bubble_up` (what sets
+   * a selection of traces apart); empty: the default panels.
    */
   panels: string;
   /**

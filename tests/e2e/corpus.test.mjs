@@ -417,3 +417,45 @@ test('view="dashboard" shows the panels the panels attribute picks; a bar filter
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('the dashboard\'s BubbleUp lists what bubbleUp() ranks, within the current filter, and its actions refilter and regroup', async () => {
+  const page = await newPage(session.browser, { viewport: { width: 1440, height: 1200 } });
+  await openCorpus(page);
+  await page.evaluate(() => {
+    const viewer = document.getElementById('viewer');
+    viewer.setAttribute('panels', 'fail_rate by intent, bubble_up');
+    viewer.setAttribute('view', 'dashboard');
+  });
+  /** The BubbleUp rows as drawn: [value, selected share, other share]. */
+  const drawn = () => page.evaluate(() => [...document.querySelector('trace-viewer').shadowRoot.querySelectorAll('.tv-bubble-table tbody tr')]
+    .map((row) => [row.querySelector('th').textContent, ...[...row.querySelectorAll('.tv-bubble-share')].map((cell) => cell.textContent)]));
+  const percent = (share) => `${(Math.round(share * 1000) / 10).toFixed(1)}%`;
+  const expected = (selection, baseline) => page.evaluate(({ selection, baseline }) => document.getElementById('viewer').bubbleUp({ selection, baseline, limit: 12 }), { selection, baseline })
+    .then((values) => values.map((value) => [`${value.field} = ${value.value}`, percent(value.selection), percent(value.baseline)]));
+  const failing = await expected('status = error', undefined);
+  assert.ok(failing.length > 3);
+  await waitUntil(async () => JSON.stringify(await drawn()) === JSON.stringify(failing), 'BubbleUp of the failed traces as bubbleUp() ranks them');
+
+  // Another selection, typed.
+  await page.locator(inViewer('#tv-bubble-selection')).fill('feedback = thumbs_down');
+  await page.locator(inViewer('.tv-bubble-up button[type="submit"]')).click();
+  const unhappy = await expected('feedback = thumbs_down', undefined);
+  await waitUntil(async () => JSON.stringify(await drawn()) === JSON.stringify(unhappy), 'BubbleUp of the thumbs down');
+
+  // "Only": the filter keeps the traces with the first value; BubbleUp then compares within it.
+  const [field, value] = unhappy[0][0].split(' = ');
+  await page.locator(inViewer('.tv-bubble-table tbody tr')).first().getByText('Only').click();
+  const filter = await page.evaluate(() => document.getElementById('viewer').getAttribute('filter'));
+  assert.ok(filter.startsWith(`${field} = `) && filter.includes(value), filter);
+  const within = await expected(`(${filter}) and feedback = thumbs_down`, filter);
+  await waitUntil(async () => JSON.stringify(await drawn()) === JSON.stringify(within), 'BubbleUp within the new filter');
+  assert.equal(await page.locator(inViewer('.tv-bubble-up')).count(), 1, 'still the dashboard');
+
+  // "Group by": the first panel is grouped by that row's field.
+  const modelRow = page.locator(inViewer('.tv-bubble-table tbody tr')).filter({ hasText: /^(model|tool|variant|intent) = / }).first();
+  const groupField = (await modelRow.locator('th').textContent()).split(' = ')[0];
+  await modelRow.getByText('Group by').click();
+  await waitUntil(async () => (await page.locator(inViewer('.tv-panel-title')).first().textContent()) === `Fail rate by ${groupField}`, 'the first panel regrouped');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -11,6 +11,9 @@ use trace_viewer_core::corpus::facets::{CorpusTotals, Facet};
 use trace_viewer_core::corpus::{CorpusProgress, FileReport, TableRow};
 use trace_viewer_core::view::panels::{PanelBar, PanelSpec};
 
+/// What BubbleUp sets apart until the person asks about other traces.
+pub const DEFAULT_BUBBLE_SELECTION: &str = "status = error";
+
 /// Pixels per table row (rows are placed at `position × ROW_HEIGHT_PX`).
 pub const ROW_HEIGHT_PX: f64 = 30.0;
 
@@ -89,6 +92,35 @@ pub struct CorpusState {
     pub fail_definition: RwSignal<String>,
     /// Each panel's last answer, by panel number.
     pub panel_answers: RwSignal<Vec<Option<PanelAnswer>>>,
+    /// What BubbleUp compares with the rest of the filter's traces (a filter).
+    pub bubble_selection: RwSignal<String>,
+    /// BubbleUp's last answer.
+    pub bubble_answer: RwSignal<Option<BubbleAnswer>>,
+}
+
+/// One value BubbleUp ranked: its shares (0–1) of the selection and of the baseline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BubbleRow {
+    pub field: String,
+    pub value: String,
+    pub selection: f64,
+    pub baseline: f64,
+}
+
+/// BubbleUp's answer for the selection and baseline it was asked (or why there is none).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BubbleAnswer {
+    pub selection: String,
+    pub baseline: String,
+    pub rows: Result<Vec<BubbleRow>, String>,
+}
+
+/// What the dashboard asks BubbleUp (`corpus:bubbleUp`): an empty baseline is every other trace.
+#[derive(Serialize)]
+pub struct BubbleUpRequest {
+    pub selection: String,
+    pub baseline: String,
+    pub limit: u32,
 }
 
 /// What the worker answered for one panel: for which question, and the bars (or why not).
@@ -163,6 +195,8 @@ impl CorpusState {
             panel_groups: RwSignal::new(Vec::new()),
             fail_definition: RwSignal::new(String::new()),
             panel_answers: RwSignal::new(Vec::new()),
+            bubble_selection: RwSignal::new(DEFAULT_BUBBLE_SELECTION.to_string()),
+            bubble_answer: RwSignal::new(None),
         }
     }
 
@@ -183,6 +217,7 @@ impl CorpusState {
         self.opening.set(None);
         self.scroll_top.set(0.0);
         self.panel_answers.set(Vec::new());
+        self.bubble_answer.set(None);
     }
 
     /// No corpus any more (another load, `clear()`).
@@ -272,6 +307,10 @@ impl CorpusState {
             }
             answers[panel] = Some(answer);
         });
+    }
+
+    pub fn show_bubble_up(&self, answer: BubbleAnswer) {
+        self.bubble_answer.set(Some(answer));
     }
 
     /// The traces table under `filter` (a bar of the dashboard was chosen).

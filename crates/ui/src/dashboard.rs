@@ -6,12 +6,13 @@
 
 use leptos::prelude::*;
 
+use super::bubble_up_panel::BubbleUpPanel;
 use super::corpus_state::{BarSelection, CorpusState, PanelRequest};
 use super::ViewerState;
 use trace_viewer_core::corpus::aggregate::DEFAULT_FAIL_DEFINITION;
 use trace_viewer_core::model::format_count;
 use trace_viewer_core::view::panels::{
-    bar_filter, bar_width, format_measure, order_bars, panel_title, parse_panels, PanelSpec, GROUP_FIELDS,
+    bar_filter, bar_width, format_measure, order_bars, panel_title, parse_panels, PanelSpec, BUBBLE_UP, GROUP_FIELDS,
 };
 
 /// The panel's spec with the person's grouping, if they chose one.
@@ -58,11 +59,15 @@ pub fn Dashboard(state: ViewerState) -> impl IntoView {
                 Err(message) => view! {
                     <p class="tv-filter-error" role="alert">{format!("The panels attribute does not read: {message}")}</p>
                 }.into_any(),
-                Ok(specs) => view! {
-                    <div class="tv-panels">
-                        {specs.into_iter().enumerate().map(|(panel, spec)| view! { <Panel state=state panel=panel spec=spec definition_input=definition_input /> }).collect_view()}
-                    </div>
-                }.into_any(),
+                Ok(specs) => {
+                    let bubble_up = specs.iter().any(|spec| spec.measure == BUBBLE_UP);
+                    view! {
+                        <div class="tv-panels">
+                            {specs.into_iter().enumerate().filter(|(_, spec)| spec.measure != BUBBLE_UP).map(|(panel, spec)| view! { <Panel state=state panel=panel spec=spec definition_input=definition_input /> }).collect_view()}
+                        </div>
+                        {bubble_up.then(|| view! { <BubbleUpPanel state=state /> })}
+                    }.into_any()
+                }
             }}
         </div>
     }

@@ -14,9 +14,13 @@ pub struct PanelSpec {
 }
 
 /// The panels shown when the `panels` attribute does not pick any: the questions product teams
-/// bring first (which intents fail, which tools error, where latency, feedback and cost go).
+/// bring first (which intents fail, which tools error, where latency, feedback and cost go, and
+/// what sets the failed traces apart).
 pub const DEFAULT_PANELS: &str = "fail_rate by intent, tool_error_rate by tool, p95_duration_ms by model, \
-     thumbs_down_rate by variant, cost_sum by intent, abandon_rate by intent";
+     thumbs_down_rate by variant, cost_sum by intent, abandon_rate by intent, bubble_up";
+
+/// The panel name of BubbleUp (what sets a selection of traces apart), which groups by nothing.
+pub const BUBBLE_UP: &str = "bubble_up";
 
 /// The fields a panel may group by besides score and attribute columns (`attr."key"`).
 pub const GROUP_FIELDS: [&str; 9] =
@@ -26,19 +30,26 @@ pub const GROUP_FIELDS: [&str; 9] =
 pub const PANEL_BARS: usize = 12;
 
 /// Reads a `panels` attribute: panels separated by commas, each `<measure> by <field>` (a measure
-/// of `aggregate()`; `by <field>` may be left out for `intent`). Empty text: the default panels.
+/// of `aggregate()`; `by <field>` may be left out for `intent`) or `bubble_up`. Empty text: the
+/// default panels.
 pub fn parse_panels(text: &str) -> Result<Vec<PanelSpec>, String> {
     let text = if text.trim().is_empty() { DEFAULT_PANELS } else { text };
     text.split(',')
         .map(str::trim)
         .filter(|part| !part.is_empty())
         .map(|part| {
+            if part == BUBBLE_UP {
+                return Ok(PanelSpec { measure: BUBBLE_UP.to_string(), group_by: String::new() });
+            }
             let (measure, group_by) = match part.split_once(" by ") {
                 Some((measure, field)) => (measure.trim(), field.trim()),
                 None => (part, "intent"),
             };
             if !MEASURES.contains(&measure) {
-                return Err(format!("\"{part}\": unknown measure \"{measure}\"; known: {}", MEASURES.join(", ")));
+                return Err(format!(
+                    "\"{part}\": unknown measure \"{measure}\"; known: {}, or {BUBBLE_UP}",
+                    MEASURES.join(", ")
+                ));
             }
             if group_by.is_empty()
                 || group_by.bytes().any(|byte| byte.is_ascii_whitespace()) && !group_by.starts_with("attr.")
@@ -136,20 +147,28 @@ pub fn order_bars(mut bars: Vec<PanelBar>) -> (Vec<PanelBar>, usize) {
     (bars, left_out)
 }
 
-/// The filter a clicked bar stands for: the current filter and `field = value` (`field` absent
-/// for the group without a value: `not field ~ ""`… is not in the language, so that group keeps
-/// only the current filter's traces without the field: `not (field ~ "")`).
-pub fn bar_filter(current: &str, field: &str, value: Option<&str>) -> String {
-    let condition = match value {
+/// `field = value` in the query language (`status` and `feedback` take bare words; `value` absent:
+/// the traces without the field, `not field ~ ""`).
+pub fn condition(field: &str, value: Option<&str>) -> String {
+    match value {
         Some(value) if matches!(field, "status" | "feedback") => format!("{field} = {value}"),
         Some(value) => format!("{field} = \"{}\"", value.replace('\\', "\\\\").replace('"', "\\\"")),
         None => format!("not {field} ~ \"\""),
-    };
-    if current.trim().is_empty() {
-        condition
-    } else {
-        format!("({}) and {condition}", current.trim())
     }
+}
+
+/// Both filters (an empty one keeps every trace).
+pub fn and_filters(first: &str, second: &str) -> String {
+    match (first.trim(), second.trim()) {
+        ("", second) => second.to_string(),
+        (first, "") => first.to_string(),
+        (first, second) => format!("({first}) and {second}"),
+    }
+}
+
+/// The filter a clicked bar stands for: the current filter and `field = value`.
+pub fn bar_filter(current: &str, field: &str, value: Option<&str>) -> String {
+    and_filters(current, &condition(field, value))
 }
 
 #[cfg(test)]
@@ -167,7 +186,8 @@ mod tests {
             ]
         );
         assert_eq!(parse_panels("tool_error_rate").unwrap()[0].group_by, "intent");
-        assert_eq!(parse_panels("  ").unwrap().len(), 6);
+        assert_eq!(parse_panels("  ").unwrap().len(), 7);
+        assert_eq!(parse_panels("bubble_up").unwrap()[0].measure, BUBBLE_UP);
         let error = parse_panels("fail_rate by intent, median by model").unwrap_err();
         assert!(error.contains("unknown measure \"median\""), "{error}");
         assert!(parse_panels("count by two words").is_err());
@@ -209,5 +229,7 @@ mod tests {
         assert_eq!(bar_filter("cost > 1", "status", Some("error")), "(cost > 1) and status = error");
         assert_eq!(bar_filter("", "intent", Some("say \"hi\"")), "intent = \"say \\\"hi\\\"\"");
         assert_eq!(bar_filter("", "variant", None), "not variant ~ \"\"");
+        assert_eq!(and_filters("a = 1", "not (b = 2)"), "(a = 1) and not (b = 2)");
+        assert_eq!(and_filters(" ", "b = 2"), "b = 2");
     }
 }
