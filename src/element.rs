@@ -6,10 +6,11 @@ use web_sys::ShadowRoot;
 
 use serde::Serialize;
 use trace_viewer_core::contract::LoadSummary;
+use trace_viewer_core::corpus::compare::{ComparedMeasure, Comparison};
 use trace_viewer_core::corpus::{wire, CorpusProgress};
 use trace_viewer_core::model::{ImportWarning, Trace};
 use trace_viewer_core::view::panels::{PanelBar, PanelSpec};
-use trace_viewer_ui::corpus_state::{BubbleAnswer, BubbleRow, PanelAnswer};
+use trace_viewer_ui::corpus_state::{BubbleAnswer, BubbleRow, CompareAnswer, PanelAnswer};
 use trace_viewer_ui::{mount_viewer, LoadedFile, MountedViewer, ViewMode};
 
 use crate::decoder::TransferDecoder;
@@ -256,6 +257,36 @@ impl ViewerHandle {
         self.show_bubble_up(selection, baseline, Ok(rows));
     }
 
+    /// The comparison of `a` with `b`: each group's count, then per measure its values, the
+    /// difference and its interval (NaN: none).
+    #[wasm_bindgen(js_name = corpusComparison)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn corpus_comparison(&self, a: &str, b: &str, counts: Vec<f64>, measures: Vec<String>, values: Vec<f64>) {
+        // `values` holds five numbers per measure: a, b, delta, low, high.
+        let number = |at: usize| values.get(at).copied().filter(|value| value.is_finite());
+        let measures = measures
+            .into_iter()
+            .enumerate()
+            .map(|(place, measure)| ComparedMeasure {
+                measure,
+                a: number(place * 5),
+                b: number(place * 5 + 1),
+                delta: number(place * 5 + 2),
+                low: number(place * 5 + 3),
+                high: number(place * 5 + 4),
+            })
+            .collect();
+        let count = |at: usize| counts.get(at).copied().unwrap_or(0.0) as u64;
+        let comparison = Comparison { a: count(0), b: count(1), measures };
+        self.show_comparison(a, b, Ok(comparison));
+    }
+
+    /// The comparison could not be made (a filter that does not read).
+    #[wasm_bindgen(js_name = corpusComparisonError)]
+    pub fn corpus_comparison_error(&self, a: &str, b: &str, message: &str) {
+        self.show_comparison(a, b, Err(message.to_string()));
+    }
+
     /// BubbleUp could not answer (a selection that does not read).
     #[wasm_bindgen(js_name = corpusBubbleUpError)]
     pub fn corpus_bubble_up_error(&self, selection: &str, baseline: &str, message: &str) {
@@ -278,6 +309,11 @@ impl ViewerHandle {
         let spec = PanelSpec { measure: measure.to_string(), group_by: group_by.to_string() };
         let answer = PanelAnswer { spec, filter: filter.to_string(), bars };
         self.viewer.state.corpus.show_panel(panel as usize, answer);
+    }
+
+    fn show_comparison(&self, a: &str, b: &str, result: Result<Comparison, String>) {
+        let answer = CompareAnswer { a: a.to_string(), b: b.to_string(), result };
+        self.viewer.state.corpus.show_comparison(answer);
     }
 
     fn show_bubble_up(&self, selection: &str, baseline: &str, rows: Result<Vec<BubbleRow>, String>) {

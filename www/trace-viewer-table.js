@@ -75,6 +75,11 @@ export class CorpusTable {
    * @type {{ inFlight: boolean, waiting: { selection: string, baseline: string, limit: number } | null }}
    */
   #bubbleUp = { inFlight: false, waiting: null };
+  /**
+   * The dashboard's comparison: whether a question is under way, and the latest waiting.
+   * @type {{ inFlight: boolean, waiting: { a: string, b: string, failDefinition: string } | null }}
+   */
+  #comparison = { inFlight: false, waiting: null };
 
   /**
    * @param {TableHost} host
@@ -271,6 +276,35 @@ export class CorpusTable {
       await this.#selectBar(detail);
     } else if (name === 'corpus:bubbleUp') {
       await this.#askBubbleUp(detail);
+    } else if (name === 'corpus:compare') {
+      await this.#askComparison(detail);
+    }
+  }
+
+  /**
+   * Answers the dashboard's comparison; one question at a time, the latest waiting.
+   * @param {{ a: string, b: string, failDefinition: string }} request
+   */
+  async #askComparison(request) {
+    this.#comparison.waiting = request;
+    if (this.#comparison.inFlight) return;
+    this.#comparison.inFlight = true;
+    try {
+      for (let next = this.#comparison.waiting; next && !this.#ended; next = this.#comparison.waiting) {
+        this.#comparison.waiting = null;
+        const { a, b, failDefinition } = next;
+        try {
+          /** @type {{ a: number, b: number, measures: Array<{ measure: string, a: number | null, b: number | null, delta: number | null, low: number | null, high: number | null }> }} */
+          const comparison = await this.session.ask('compare', a, b, failDefinition);
+          if (this.#ended) return;
+          const values = comparison.measures.flatMap((row) => [row.a, row.b, row.delta, row.low, row.high].map((value) => value ?? NaN));
+          this.host.handle()?.corpusComparison(a, b, Float64Array.of(comparison.a, comparison.b), comparison.measures.map((row) => row.measure), Float64Array.from(values));
+        } catch (error) {
+          if (!this.#ended) this.host.handle()?.corpusComparisonError(a, b, String(/** @type {Error} */ (error)?.message ?? error));
+        }
+      }
+    } finally {
+      this.#comparison.inFlight = false;
     }
   }
 
@@ -384,6 +418,16 @@ export class CorpusTable {
    */
   aggregate(groupBy, measures, filter, failDefinition) {
     return this.session.ask('aggregate', groupBy, measures, filter, failDefinition);
+  }
+
+  /**
+   * The element's `compare()`: the traces `a` keeps against those `b` keeps.
+   * @param {string} a
+   * @param {string} b
+   * @param {string} failDefinition
+   */
+  compare(a, b, failDefinition) {
+    return this.session.ask('compare', a, b, failDefinition);
   }
 
   /**

@@ -107,6 +107,27 @@ export interface BubbleUpValue {
   score: number;
 }
 
+/** One measure of `compare()`: both groups' values, `delta` = b − a and its 95 % interval (null: nothing to measure). */
+export interface ComparedMeasure {
+  /** A rate (`fail_rate`, `error_rate`, the feedback rates), `p50_duration_ms`, `p95_duration_ms`, `p99_duration_ms` or `cost_mean`. */
+  measure: string;
+  a: number | null;
+  b: number | null;
+  delta: number | null;
+  /** The 95 % interval of `delta`: Wilson intervals combined by Newcombe's method for rates, a bootstrap for percentiles, Welch for the mean cost. */
+  low: number | null;
+  high: number | null;
+}
+
+/** What `compare()` resolves with. */
+export interface Comparison {
+  /** How many traces group a has. */
+  a: number;
+  /** How many traces group b has. */
+  b: number;
+  measures: ComparedMeasure[];
+}
+
 /** Detail of `filter-change`, fired when a person changes the table's filter or sort. */
 export interface FilterChangeDetail {
   filter: string;
@@ -213,6 +234,12 @@ export class TraceViewerElement extends HTMLElement {
    */
   bubbleUp(request: { selection: string; baseline?: string; limit?: number }): Promise<BubbleUpValue[]>;
   /**
+   * Compares the traces filter `a` keeps with those `b` keeps (`variant = "control"` against
+   * `variant = "treatment"`): every rate, duration percentile and the mean cost of both, with
+   * the difference b − a and its 95 % interval. `failDefinition` as for `aggregate()`.
+   */
+  compare(request: { a: string; b: string; failDefinition?: string }): Promise<Comparison>;
+  /**
    * Streams traces in (JSON Lines, a chunk at a time; lines may be cut anywhere): the first chunk
    * starts a corpus, and each complete line is indexed at once.
    */
@@ -223,8 +250,8 @@ export class TraceViewerElement extends HTMLElement {
   sort: string;
   /**
    * The dashboard's panels (reflects the `panels` attribute): `<measure> by <field>` separated by
-   * commas, such as `"fail_rate by intent, p95_duration_ms by model"`, and `bubble_up` (what sets
-   * a selection of traces apart); empty: the default panels.
+   * commas, such as `"fail_rate by intent, p95_duration_ms by model"`, `bubble_up` (what sets a
+   * selection of traces apart) and `compare` (two groups); empty: the default panels.
    */
   panels: string;
   /**

@@ -223,6 +223,20 @@ export class TraceViewerElement extends HTMLElement {
   }
 
   /**
+   * Compares two groups of traces (two filters: `variant = "control"` and `variant = "treatment"`,
+   * one file's and another's): each rate, duration percentile and the mean cost of both, the
+   * difference b − a and its 95 % interval (Wilson/Newcombe for rates, a bootstrap for
+   * percentiles, Welch for the mean cost). Resolves with `{ a, b, measures: [{ measure, a, b,
+   * delta, low, high }] }` (`a` and `b` at the top: how many traces each group has).
+   * @param {{ a: string, b: string, failDefinition?: string }} request
+   */
+  compare({ a, b, failDefinition = this.failDefinition } = /** @type {any} */ ({})) {
+    if (!this.#table) return Promise.reject(new Error(NO_CORPUS));
+    if (typeof a !== 'string' || typeof b !== 'string') return Promise.reject(new TypeError('compare needs two filters, a and b: such as { a: \'variant = "control"\', b: \'variant = "treatment"\' }.'));
+    return this.#table.compare(a, b, String(failDefinition));
+  }
+
+  /**
    * Streams traces in: JSON Lines text or bytes, a chunk at a time (lines may be cut anywhere).
    * The first chunk starts a corpus on the traces table; each complete line is indexed at once
    * and new rows appear under the current filter.

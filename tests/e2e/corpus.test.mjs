@@ -459,3 +459,46 @@ test('the dashboard\'s BubbleUp lists what bubbleUp() ranks, within the current 
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('compare() gives each group\'s measures with intervals, and the dashboard\'s comparison marks the differences that leave out zero', async () => {
+  const page = await newPage(session.browser, { viewport: { width: 1440, height: 1200 } });
+  await openCorpus(page);
+  const a = 'variant = "control"';
+  const b = 'variant = "treatment"';
+  const { comparison, groups } = await page.evaluate(async ({ a, b }) => {
+    const viewer = document.getElementById('viewer');
+    const comparison = await viewer.compare({ a, b });
+    const measures = comparison.measures.map((row) => row.measure);
+    const groups = [(await viewer.aggregate({ measures, filter: a })).groups[0], (await viewer.aggregate({ measures, filter: b })).groups[0]];
+    return { comparison, groups };
+  }, { a, b });
+  assert.equal(comparison.a, groups[0].count);
+  assert.equal(comparison.b, groups[1].count);
+  for (const row of comparison.measures) {
+    if (row.measure === 'cost_mean') assert.ok(Math.abs(row.a - groups[0].cost_mean) < 1e-12 && Math.abs(row.b - groups[1].cost_mean) < 1e-12);
+    else assert.deepEqual([row.a, row.b], [groups[0][row.measure], groups[1][row.measure]], row.measure);
+    assert.ok(row.low <= row.delta && row.delta <= row.high, `${row.measure}: ${row.low} <= ${row.delta} <= ${row.high}`);
+  }
+  const thumbsDown = comparison.measures.find((row) => row.measure === 'thumbs_down_rate');
+  assert.ok(thumbsDown.low > 0, 'the planted thumbs down of the treatment leaves zero out');
+  const rejected = await page.evaluate(() => document.getElementById('viewer').compare({ a: 'status =', b: '' }).then(() => null, (error) => error.message));
+  assert.match(rejected, /^a, "status =", does not read at column 9/);
+
+  // The dashboard's comparison: the two variants by default, the same rows marked.
+  await page.evaluate(() => {
+    const viewer = document.getElementById('viewer');
+    viewer.setAttribute('panels', 'compare');
+    viewer.setAttribute('view', 'dashboard');
+  });
+  const apart = comparison.measures.filter((row) => row.low > 0 || row.high < 0).map((row) => row.measure.replace('_duration_ms', ' duration').replace('cost_mean', 'mean cost').replaceAll('_', ' '));
+  await page.waitForFunction(() => document.querySelector('trace-viewer').shadowRoot.querySelectorAll('.tv-compare-table tbody tr').length > 0);
+  const drawn = await page.evaluate(() => ({
+    heads: [...document.querySelector('trace-viewer').shadowRoot.querySelectorAll('.tv-compare-table thead th')].map((cell) => cell.textContent),
+    marked: [...document.querySelector('trace-viewer').shadowRoot.querySelectorAll('.tv-compare-apart th')].map((cell) => cell.textContent),
+  }));
+  assert.equal(drawn.heads[1], `A (${comparison.a.toLocaleString('en-US')})`);
+  assert.equal(drawn.heads[2], `B (${comparison.b.toLocaleString('en-US')})`);
+  assert.deepEqual(drawn.marked, apart);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -69,7 +69,7 @@ test('npm publish --dry-run is clean and TypeScript accepts the typed API', () =
   assert.ok(report.files.some((file) => file.path === 'wasm/trace_viewer_bg.wasm'));
   assert.ok(report.files.some((file) => file.path === 'wasm/trace_viewer_worker_bg.wasm'));
   writeFileSync(join(project, 'consumer.ts'), `
-import { TraceViewerElement, type TraceLoadSummary, type CorpusLoadSummary, type QueryResult, type AggregateResult, type AggregateSelectDetail, type BubbleUpValue, setWasmUrl, setWorkerUrl } from 'trace-viewer';
+import { TraceViewerElement, type TraceLoadSummary, type CorpusLoadSummary, type QueryResult, type AggregateResult, type AggregateSelectDetail, type BubbleUpValue, type Comparison, setWasmUrl, setWorkerUrl } from 'trace-viewer';
 const viewer: TraceViewerElement = document.createElement('trace-viewer');
 viewer.addEventListener('span-select', (event) => { const id: string = event.detail.spanId; console.log(id); });
 viewer.addEventListener('load', (event) => { const count: number = event.detail.spanCount; console.log(count); });
@@ -85,6 +85,7 @@ async function failRates(): Promise<number | null> {
   return result.groups[0].count;
 }
 async function causes(): Promise<BubbleUpValue[]> { return viewer.bubbleUp({ selection: 'feedback = thumbs_down', limit: 10 }); }
+async function variants(): Promise<number | null> { const result: Comparison = await viewer.compare({ a: 'variant = "control"', b: 'variant = "treatment"' }); return result.measures[0].low; }
 viewer.filter = 'intent = "refund"'; viewer.sort = 'cost desc';
 viewer.panels = 'fail_rate by intent, p95_duration_ms by model'; viewer.failDefinition = 'status = error';
 viewer.appendData('{"resourceSpans":[]}');
@@ -92,7 +93,7 @@ viewer.expandAll(); viewer.collapseAll(); viewer.clear();
 const selected: string | null = viewer.selectedSpan;
 setWasmUrl('/assets/trace_viewer_bg.wasm');
 setWorkerUrl(null);
-export { open, failures, failRates, causes, selected };
+export { open, failures, failRates, causes, variants, selected };
 `);
   writeFileSync(join(project, 'consumer.tsx'), `
 import 'trace-viewer';

@@ -294,3 +294,39 @@ fn writes_the_browser_test_s_reference_aggregates() {
     std::fs::write(folder.join("reference-1500.aggregates.json"), serde_json::to_string_pretty(&answers).unwrap())
         .expect("the reference aggregates are written");
 }
+
+#[test]
+fn compare_gives_both_groups_measures_and_intervals_that_find_the_planted_effect() {
+    let (corpus, reference) = corpus_and_reference();
+    let control = "variant = \"control\"";
+    let treatment = "variant = \"treatment\"";
+    let comparison = corpus.compare(control, treatment, "").expect("the comparison runs");
+    let in_variant = |variant: &str| reference.iter().filter(|trace| trace.variant.as_deref() == Some(variant)).count();
+    assert_eq!(comparison.a as usize, in_variant("control"));
+    assert_eq!(comparison.b as usize, in_variant("treatment"));
+    // Each value is the aggregate's for that group.
+    let measures: Vec<String> = comparison.measures.iter().map(|measure| measure.measure.clone()).collect();
+    for (filter, pick) in [(control, 0), (treatment, 1)] {
+        let groups = corpus.aggregate(&[], &measures, filter, "").unwrap();
+        for (compared, (name, value)) in comparison.measures.iter().zip(&groups[0].measures) {
+            let mine = if pick == 0 { compared.a } else { compared.b };
+            match (mine, value) {
+                (Some(mine), Some(value)) => assert!((mine - value).abs() < 1e-9, "{name}: {mine} against {value}"),
+                _ => assert_eq!(mine, *value, "{name}"),
+            }
+        }
+    }
+    // The treatment's planted thumbs down: a difference whose whole interval is above zero.
+    let unhappy = comparison.measures.iter().find(|measure| measure.measure == "thumbs_down_rate").unwrap();
+    assert!(unhappy.low.unwrap() > 0.0 && unhappy.delta.unwrap() > unhappy.low.unwrap(), "{unhappy:?}");
+    assert!(unhappy.high.unwrap() > unhappy.delta.unwrap());
+    // A group against itself: nothing differs, and every interval holds zero.
+    let same = corpus.compare(control, control, "").unwrap();
+    for measure in &same.measures {
+        assert_eq!(measure.delta, Some(0.0), "{}", measure.measure);
+        assert!(measure.low.unwrap() <= 0.0 && measure.high.unwrap() >= 0.0, "{measure:?}");
+    }
+    // Run twice, the same numbers (the bootstrap's seed is fixed).
+    assert_eq!(corpus.compare(control, treatment, "").unwrap(), comparison);
+    assert!(corpus.compare("status =", treatment, "").is_err());
+}

@@ -73,6 +73,21 @@ fn the_declarations_and_the_serde_types_name_the_same_fields() {
             }),
         ),
         (
+            "Comparison",
+            serialized_fields(&trace_viewer_core::corpus::compare::Comparison { a: 1, b: 2, measures: Vec::new() }),
+        ),
+        (
+            "ComparedMeasure",
+            serialized_fields(&trace_viewer_core::corpus::compare::ComparedMeasure {
+                measure: "fail_rate".into(),
+                a: Some(0.1),
+                b: Some(0.2),
+                delta: Some(0.1),
+                low: Some(0.05),
+                high: Some(0.15),
+            }),
+        ),
+        (
             "CorpusFileReport",
             serialized_fields(&trace_viewer_core::corpus::FileReport {
                 name: "f".into(),

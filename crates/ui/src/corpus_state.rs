@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 use serde::Serialize;
 
+use trace_viewer_core::corpus::compare::Comparison;
 use trace_viewer_core::corpus::facets::{CorpusTotals, Facet};
 use trace_viewer_core::corpus::{CorpusProgress, FileReport, TableRow};
 use trace_viewer_core::view::panels::{PanelBar, PanelSpec};
@@ -96,6 +97,27 @@ pub struct CorpusState {
     pub bubble_selection: RwSignal<String>,
     /// BubbleUp's last answer.
     pub bubble_answer: RwSignal<Option<BubbleAnswer>>,
+    /// The two groups the person compares (filters); `None`: the two most frequent variants.
+    pub compare_groups: RwSignal<Option<(String, String)>>,
+    /// The comparison's last answer.
+    pub compare_answer: RwSignal<Option<CompareAnswer>>,
+}
+
+/// The comparison of the groups `a` and `b` (filters, the current one included), or why not.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompareAnswer {
+    pub a: String,
+    pub b: String,
+    pub result: Result<Comparison, String>,
+}
+
+/// What the dashboard asks to compare (`corpus:compare`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompareRequest {
+    pub a: String,
+    pub b: String,
+    pub fail_definition: String,
 }
 
 /// One value BubbleUp ranked: its shares (0–1) of the selection and of the baseline.
@@ -197,6 +219,8 @@ impl CorpusState {
             panel_answers: RwSignal::new(Vec::new()),
             bubble_selection: RwSignal::new(DEFAULT_BUBBLE_SELECTION.to_string()),
             bubble_answer: RwSignal::new(None),
+            compare_groups: RwSignal::new(None),
+            compare_answer: RwSignal::new(None),
         }
     }
 
@@ -218,6 +242,7 @@ impl CorpusState {
         self.scroll_top.set(0.0);
         self.panel_answers.set(Vec::new());
         self.bubble_answer.set(None);
+        self.compare_answer.set(None);
     }
 
     /// No corpus any more (another load, `clear()`).
@@ -307,6 +332,10 @@ impl CorpusState {
             }
             answers[panel] = Some(answer);
         });
+    }
+
+    pub fn show_comparison(&self, answer: CompareAnswer) {
+        self.compare_answer.set(Some(answer));
     }
 
     pub fn show_bubble_up(&self, answer: BubbleAnswer) {

@@ -7,12 +7,14 @@
 use leptos::prelude::*;
 
 use super::bubble_up_panel::BubbleUpPanel;
+use super::compare_panel::ComparePanel;
 use super::corpus_state::{BarSelection, CorpusState, PanelRequest};
 use super::ViewerState;
 use trace_viewer_core::corpus::aggregate::DEFAULT_FAIL_DEFINITION;
 use trace_viewer_core::model::format_count;
 use trace_viewer_core::view::panels::{
-    bar_filter, bar_width, format_measure, order_bars, panel_title, parse_panels, PanelSpec, BUBBLE_UP, GROUP_FIELDS,
+    bar_filter, bar_width, format_measure, order_bars, panel_title, parse_panels, PanelSpec, BUBBLE_UP, COMPARE,
+    GROUP_FIELDS,
 };
 
 /// The panel's spec with the person's grouping, if they chose one.
@@ -61,11 +63,13 @@ pub fn Dashboard(state: ViewerState) -> impl IntoView {
                 }.into_any(),
                 Ok(specs) => {
                     let bubble_up = specs.iter().any(|spec| spec.measure == BUBBLE_UP);
+                    let compare = specs.iter().any(|spec| spec.measure == COMPARE);
                     view! {
                         <div class="tv-panels">
-                            {specs.into_iter().enumerate().filter(|(_, spec)| spec.measure != BUBBLE_UP).map(|(panel, spec)| view! { <Panel state=state panel=panel spec=spec definition_input=definition_input /> }).collect_view()}
+                            {specs.into_iter().enumerate().filter(|(_, spec)| spec.measure != BUBBLE_UP && spec.measure != COMPARE).map(|(panel, spec)| view! { <Panel state=state panel=panel spec=spec definition_input=definition_input /> }).collect_view()}
                         </div>
                         {bubble_up.then(|| view! { <BubbleUpPanel state=state /> })}
+                        {compare.then(|| view! { <ComparePanel state=state /> })}
                     }.into_any()
                 }
             }}

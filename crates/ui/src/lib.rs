@@ -9,6 +9,7 @@ mod ai_panel;
 mod app;
 mod attribute_table;
 mod bubble_up_panel;
+mod compare_panel;
 mod copy_button;
 pub mod corpus_state;
 mod dashboard;

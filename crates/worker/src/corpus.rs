@@ -141,6 +141,13 @@ impl WorkerCorpus {
         Ok(to_js(&AggregateAnswer { groups: &groups }))
     }
 
+    /// `{ a, b, measures: [{ measure, a, b, delta, low, high }] }`: the element's `compare({ a, b,
+    /// failDefinition })`.
+    pub fn compare(&self, a: &str, b: &str, fail_definition: &str) -> Result<JsValue, JsValue> {
+        let comparison = self.corpus.compare(a, b, fail_definition).map_err(request_error)?;
+        Ok(to_js(&comparison))
+    }
+
     /// `[{ field, value, selection, baseline, score }]`: the element's `bubbleUp({ selection,
     /// baseline, limit })` (`baseline` undefined: every trace not selected).
     #[wasm_bindgen(js_name = bubbleUp)]

@@ -84,13 +84,12 @@ pub fn failed_by_default(index: &CorpusIndex, row: usize) -> bool {
     index.error_count[row] > 0 || index.feedback_of(row) & unhappy != 0
 }
 
-/// What a group has gathered.
-#[derive(Default)]
+/// What a group has gathered (its durations are kept apart, all groups' in one vector).
+#[derive(Default, Clone)]
 struct Gathered {
     count: u64,
     errors: u64,
     failed: u64,
-    durations_ns: Vec<u64>,
     cost_sum: f64,
     costed: u64,
     tokens: u64,
@@ -147,7 +146,11 @@ pub fn aggregate(
     };
     let tool_kind = SpanKind::ALL.iter().position(|kind| *kind == SpanKind::Tool).unwrap_or(1) as u8;
 
-    let mut groups: HashMap<[u32; MAX_GROUP_FIELDS], Gathered> = HashMap::new();
+    let mut groups = GroupTable::new(&dimensions);
+    // Each duration gathered, and the group it went to (sorted into groups at the end: one vector
+    // for every group instead of one per group, which a quarter of a million groups felt).
+    let mut duration_groups: Vec<u32> = Vec::new();
+    let mut durations: Vec<u64> = Vec::new();
     let mut values: Vec<Vec<u32>> = vec![Vec::new(); dimensions.len()];
     for &row in rows {
         let row = row as usize;
@@ -164,12 +167,14 @@ pub fn aggregate(
             for (place, out) in values.iter().enumerate() {
                 key[place] = out[positions[place]];
             }
-            let gathered = groups.entry(key).or_default();
+            let group = groups.slot(key);
+            let gathered = &mut groups.gathered[group];
             gathered.count += 1;
             gathered.errors += u64::from(index.error_count[row] > 0);
             gathered.failed += u64::from(failed);
             if want_durations {
-                gathered.durations_ns.push(index.duration_ns[row]);
+                duration_groups.push(group as u32);
+                durations.push(index.duration_ns[row]);
             }
             let cost = index.cost_usd[row];
             if !cost.is_nan() {
@@ -213,9 +218,26 @@ pub fn aggregate(
         }
     }
 
-    let mut answer: Vec<AggregateGroup> = groups
-        .into_iter()
-        .map(|(key, mut gathered)| AggregateGroup {
+    // The durations in group order: group g's are `by_group[starts[g]..starts[g + 1]]`.
+    let mut starts = vec![0usize; groups.gathered.len() + 1];
+    for &group in &duration_groups {
+        starts[group as usize + 1] += 1;
+    }
+    for group in 0..groups.gathered.len() {
+        starts[group + 1] += starts[group];
+    }
+    let mut by_group = vec![0u64; durations.len()];
+    let mut next = starts.clone();
+    for (&group, &duration) in duration_groups.iter().zip(&durations) {
+        by_group[next[group as usize]] = duration;
+        next[group as usize] += 1;
+    }
+    drop((duration_groups, durations, next));
+
+    let mut answer: Vec<AggregateGroup> = Vec::with_capacity(groups.gathered.len());
+    for (group, (key, gathered)) in groups.keys.iter().zip(&groups.gathered).enumerate() {
+        let group_durations = &mut by_group[starts[group]..starts[group + 1]];
+        answer.push(AggregateGroup {
             key: group_by
                 .iter()
                 .zip(&dimensions)
@@ -223,14 +245,58 @@ pub fn aggregate(
                 .map(|(place, (field, dimension))| (field.clone(), dimension.text(key[place]).map(str::to_string)))
                 .collect(),
             count: gathered.count,
-            measures: measures.iter().map(|measure| (measure.clone(), measure_of(&mut gathered, measure))).collect(),
-        })
-        .collect();
+            measures: measures
+                .iter()
+                .map(|measure| (measure.clone(), measure_of(gathered, group_durations, measure)))
+                .collect(),
+        });
+    }
     answer.sort_by(|left, right| right.count.cmp(&left.count).then_with(|| left.key.cmp(&right.key)));
     Ok(answer)
 }
 
-fn measure_of(gathered: &mut Gathered, measure: &str) -> Option<f64> {
+/// The groups met so far: each one's key and what it gathered, in the order first met.
+struct GroupTable {
+    /// With one field, a group is found by its value's number (a column of a quarter of a million
+    /// users is a vector, not a hash map): the group's place + 1, 0 for none yet.
+    dense: Option<Vec<u32>>,
+    by_key: HashMap<[u32; MAX_GROUP_FIELDS], u32>,
+    keys: Vec<[u32; MAX_GROUP_FIELDS]>,
+    gathered: Vec<Gathered>,
+}
+
+impl GroupTable {
+    fn new(dimensions: &[Dimension<'_>]) -> GroupTable {
+        let dense = match dimensions {
+            [only] => Some(vec![0u32; only.value_count() + 1]),
+            [] => Some(vec![0u32; 1]),
+            _ => None,
+        };
+        GroupTable { dense, by_key: HashMap::new(), keys: Vec::new(), gathered: Vec::new() }
+    }
+
+    /// The place of the group of `key`, added if new.
+    fn slot(&mut self, key: [u32; MAX_GROUP_FIELDS]) -> usize {
+        let next = self.keys.len() as u32;
+        let place = match &mut self.dense {
+            Some(places) => {
+                let place = &mut places[key[0] as usize];
+                if *place == 0 {
+                    *place = next + 1;
+                }
+                *place - 1
+            }
+            None => *self.by_key.entry(key).or_insert(next),
+        };
+        if place == next {
+            self.keys.push(key);
+            self.gathered.push(Gathered::default());
+        }
+        place as usize
+    }
+}
+
+fn measure_of(gathered: &Gathered, durations_ns: &mut [u64], measure: &str) -> Option<f64> {
     let count = gathered.count as f64;
     let share = |part: u64| (gathered.count > 0).then(|| part as f64 / count);
     let signal = |name: &str| {
@@ -242,9 +308,9 @@ fn measure_of(gathered: &mut Gathered, measure: &str) -> Option<f64> {
         "count" => Some(count),
         "error_rate" => share(gathered.errors),
         "fail_rate" => share(gathered.failed),
-        "p50_duration_ms" => nearest_rank(&mut gathered.durations_ns, 50.0).map(to_ms),
-        "p95_duration_ms" => nearest_rank(&mut gathered.durations_ns, 95.0).map(to_ms),
-        "p99_duration_ms" => nearest_rank(&mut gathered.durations_ns, 99.0).map(to_ms),
+        "p50_duration_ms" => nearest_rank(durations_ns, 50.0).map(to_ms),
+        "p95_duration_ms" => nearest_rank(durations_ns, 95.0).map(to_ms),
+        "p99_duration_ms" => nearest_rank(durations_ns, 99.0).map(to_ms),
         "cost_sum" => (gathered.costed > 0).then_some(gathered.cost_sum),
         "cost_mean" => (gathered.costed > 0).then(|| gathered.cost_sum / gathered.costed as f64),
         "tokens_sum" => Some(gathered.tokens as f64),

@@ -6,6 +6,7 @@
 
 pub mod aggregate;
 pub mod bubble_up;
+pub mod compare;
 pub mod dictionary;
 pub mod dimensions;
 pub mod document_split;
@@ -335,23 +336,50 @@ impl Corpus {
         fail_definition: &str,
     ) -> Result<Vec<AggregateGroup>, CorpusRequestError> {
         let rows = self.matching_rows(filter).map_err(CorpusRequestError::Filter)?;
-        let own_definition =
-            !fail_definition.trim().is_empty() && measures.iter().any(|measure| measure == "fail_rate");
-        let failed_rows = if own_definition {
-            let parsed = parse_filter(fail_definition).map_err(|error| {
-                CorpusRequestError::Request(format!(
-                    "the fail definition \"{fail_definition}\" does not parse at column {}: {}",
-                    error.column, error.message
-                ))
-            })?;
-            let mut failed = vec![false; self.index.len()];
-            filter::matching_rows(&self.index, &parsed).into_iter().for_each(|row| failed[row as usize] = true);
-            failed
-        } else {
-            Vec::new()
+        let wants_fail_rate = measures.iter().any(|measure| measure == "fail_rate");
+        let failed_rows = if wants_fail_rate { self.failed_rows(fail_definition)? } else { None };
+        let fail = match &failed_rows {
+            Some(failed) => FailDefinition::Rows(failed),
+            None => FailDefinition::Default,
         };
-        let fail = if own_definition { FailDefinition::Rows(&failed_rows) } else { FailDefinition::Default };
         aggregate::aggregate(&self.index, &rows, group_by, measures, fail).map_err(CorpusRequestError::Request)
+    }
+
+    /// `compare({ a, b, failDefinition })`: the traces `a` keeps against those `b` keeps, each
+    /// measure with the difference and its 95 % interval (see [`compare::compare`]).
+    pub fn compare(&self, a: &str, b: &str, fail_definition: &str) -> Result<compare::Comparison, CorpusRequestError> {
+        // Which of the two filters does not read is said in words (there is no one filter field
+        // the column could point into).
+        let unread = |name: &str, text: &str, error: QueryError| {
+            CorpusRequestError::Request(format!(
+                "{name}, \"{text}\", does not read at column {}: {}",
+                error.column, error.message
+            ))
+        };
+        let a_rows = self.matching_rows(a).map_err(|error| unread("a", a, error))?.into_owned();
+        let b_rows = self.matching_rows(b).map_err(|error| unread("b", b, error))?;
+        let failed_rows = self.failed_rows(fail_definition)?;
+        let fail = match &failed_rows {
+            Some(failed) => FailDefinition::Rows(failed),
+            None => FailDefinition::Default,
+        };
+        Ok(compare::compare(&self.index, &a_rows, &b_rows, fail))
+    }
+
+    /// Each row marked by whether `fail_definition` (a filter) keeps it; `None` for the default.
+    fn failed_rows(&self, fail_definition: &str) -> Result<Option<Vec<bool>>, CorpusRequestError> {
+        if fail_definition.trim().is_empty() {
+            return Ok(None);
+        }
+        let parsed = parse_filter(fail_definition).map_err(|error| {
+            CorpusRequestError::Request(format!(
+                "the fail definition \"{fail_definition}\" does not parse at column {}: {}",
+                error.column, error.message
+            ))
+        })?;
+        let mut failed = vec![false; self.index.len()];
+        filter::matching_rows(&self.index, &parsed).into_iter().for_each(|row| failed[row as usize] = true);
+        Ok(Some(failed))
     }
 
     /// `bubbleUp({ selection, baseline, limit })`: the values that set the traces `selection`

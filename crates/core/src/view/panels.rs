@@ -17,10 +17,13 @@ pub struct PanelSpec {
 /// bring first (which intents fail, which tools error, where latency, feedback and cost go, and
 /// what sets the failed traces apart).
 pub const DEFAULT_PANELS: &str = "fail_rate by intent, tool_error_rate by tool, p95_duration_ms by model, \
-     thumbs_down_rate by variant, cost_sum by intent, abandon_rate by intent, bubble_up";
+     thumbs_down_rate by variant, cost_sum by intent, abandon_rate by intent, bubble_up, compare";
 
 /// The panel name of BubbleUp (what sets a selection of traces apart), which groups by nothing.
 pub const BUBBLE_UP: &str = "bubble_up";
+
+/// The panel name of the comparison of two groups of traces (two filters), which groups by nothing.
+pub const COMPARE: &str = "compare";
 
 /// The fields a panel may group by besides score and attribute columns (`attr."key"`).
 pub const GROUP_FIELDS: [&str; 9] =
@@ -38,8 +41,8 @@ pub fn parse_panels(text: &str) -> Result<Vec<PanelSpec>, String> {
         .map(str::trim)
         .filter(|part| !part.is_empty())
         .map(|part| {
-            if part == BUBBLE_UP {
-                return Ok(PanelSpec { measure: BUBBLE_UP.to_string(), group_by: String::new() });
+            if part == BUBBLE_UP || part == COMPARE {
+                return Ok(PanelSpec { measure: part.to_string(), group_by: String::new() });
             }
             let (measure, group_by) = match part.split_once(" by ") {
                 Some((measure, field)) => (measure.trim(), field.trim()),
@@ -47,7 +50,7 @@ pub fn parse_panels(text: &str) -> Result<Vec<PanelSpec>, String> {
             };
             if !MEASURES.contains(&measure) {
                 return Err(format!(
-                    "\"{part}\": unknown measure \"{measure}\"; known: {}, or {BUBBLE_UP}",
+                    "\"{part}\": unknown measure \"{measure}\"; known: {}, or {BUBBLE_UP} or {COMPARE}",
                     MEASURES.join(", ")
                 ));
             }
@@ -107,10 +110,27 @@ pub fn format_measure(measure: &str, value: Option<f64>) -> String {
             let cents = (value * 100.0).round() as u64;
             return format!("${}.{:02}", format_count(cents / 100), cents % 100);
         }
-        let ten_thousandths = (value * 10_000.0).round() as u64;
-        return format!("$0.{ten_thousandths:04}");
+        if value >= 0.01 {
+            let ten_thousandths = (value * 10_000.0).round() as u64;
+            return format!("$0.{ten_thousandths:04}");
+        }
+        let millionths = (value * 1e6).round() as u64;
+        return format!("$0.{millionths:06}");
     }
     format_count(value.round() as u64)
+}
+
+/// A difference of a measure (`b − a`) as a person reads it: rates in percentage points
+/// (`+12.3 pt`), durations and costs signed (`−120 ms`, `+$0.0012`).
+pub fn format_difference(measure: &str, delta: Option<f64>) -> String {
+    let Some(delta) = delta.filter(|delta| delta.is_finite()) else { return "–".to_string() };
+    let sign = if delta < 0.0 { "−" } else { "+" };
+    let size = delta.abs();
+    if is_rate(measure) {
+        let tenths = (size * 1000.0).round() as u64;
+        return format!("{sign}{}.{} pt", tenths / 10, tenths % 10);
+    }
+    format!("{sign}{}", format_measure(measure, Some(size)))
 }
 
 /// A bar's length: `part` of `whole` as a CSS percentage with one decimal (`0%` for nothing).
@@ -186,7 +206,7 @@ mod tests {
             ]
         );
         assert_eq!(parse_panels("tool_error_rate").unwrap()[0].group_by, "intent");
-        assert_eq!(parse_panels("  ").unwrap().len(), 7);
+        assert_eq!(parse_panels("  ").unwrap().len(), 8);
         assert_eq!(parse_panels("bubble_up").unwrap()[0].measure, BUBBLE_UP);
         let error = parse_panels("fail_rate by intent, median by model").unwrap_err();
         assert!(error.contains("unknown measure \"median\""), "{error}");
@@ -203,9 +223,13 @@ mod tests {
         assert_eq!(format_measure("p95_duration_ms", Some(1240.0)), "1.24 s");
         assert_eq!(format_measure("cost_sum", Some(3.2)), "$3.20");
         assert_eq!(format_measure("cost_mean", Some(0.01234)), "$0.0123");
+        assert_eq!(format_measure("cost_mean", Some(0.000_04)), "$0.000040");
         assert_eq!(format_measure("count", Some(1204.0)), "1,204");
         assert_eq!(format_measure("fail_rate", None), "–");
         assert_eq!(format_measure("cost_sum", Some(1234.5)), "$1,234.50");
+        assert_eq!(format_difference("fail_rate", Some(-0.1234)), "−12.3 pt");
+        assert_eq!(format_difference("p95_duration_ms", Some(120.0)), "+120 ms");
+        assert_eq!(format_difference("cost_mean", None), "–");
         assert_eq!(bar_width(Some(0.25), 0.5), "50.0%");
         assert_eq!(bar_width(None, 0.5), "0.0%");
         assert_eq!(bar_width(Some(1.0), 0.0), "0.0%");
