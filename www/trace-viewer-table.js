@@ -36,6 +36,38 @@ const DETAILS_EVERY_MS = 2000;
 /** Rows the table asks for before it knows its height. */
 const FIRST_WINDOW_ROWS = 100;
 
+/**
+ * Runs `work` for the latest of the requests asked, one at a time: a request asked while one
+ * runs waits, replacing any that was waiting (the dashboard asks at every refresh while reading;
+ * only the newest question is worth the worker's time).
+ * @template Request
+ */
+class LatestOnly {
+  #running = false;
+  /** @type {Request | null} */
+  #waiting = null;
+
+  /** @param {(request: Request) => Promise<void>} work */
+  constructor(work) {
+    this.work = work;
+  }
+
+  /** @param {Request} request */
+  async ask(request) {
+    this.#waiting = request;
+    if (this.#running) return;
+    this.#running = true;
+    try {
+      for (let next = this.#waiting; next !== null; next = this.#waiting) {
+        this.#waiting = null;
+        await this.work(next);
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+}
+
 export class CorpusTable {
   /** @type {CorpusSession} */
   session;
@@ -65,21 +97,12 @@ export class CorpusTable {
   #reading = true;
   /** When the columns and reports were last asked for. */
   #detailsAt = -Infinity;
-  /**
-   * Each dashboard panel's questions: whether one is under way, and the latest waiting behind it.
-   * @type {Map<number, { inFlight: boolean, waiting: PanelRequest | null }>}
-   */
+  /** Each dashboard panel's questions, the latest only, by panel number. @type {Map<number, LatestOnly<PanelRequest>>} */
   #panels = new Map();
-  /**
-   * The dashboard's BubbleUp: whether a question is under way, and the latest waiting.
-   * @type {{ inFlight: boolean, waiting: { selection: string, baseline: string, limit: number } | null }}
-   */
-  #bubbleUp = { inFlight: false, waiting: null };
-  /**
-   * The dashboard's comparison: whether a question is under way, and the latest waiting.
-   * @type {{ inFlight: boolean, waiting: { a: string, b: string, failDefinition: string } | null }}
-   */
-  #comparison = { inFlight: false, waiting: null };
+  /** The dashboard's BubbleUp questions, the latest only. */
+  #bubbleUp = new LatestOnly((/** @type {{ selection: string, baseline: string, limit: number }} */ request) => this.#answerBubbleUp(request));
+  /** The dashboard's comparisons, the latest only. */
+  #comparison = new LatestOnly((/** @type {{ a: string, b: string, failDefinition: string }} */ request) => this.#answerComparison(request));
 
   /**
    * @param {TableHost} host
@@ -271,98 +294,70 @@ export class CorpusTable {
     } else if (name === 'corpus:open') {
       await this.open(detail.traceId);
     } else if (name === 'corpus:aggregate') {
-      await this.#askPanel(detail);
+      let panel = this.#panels.get(detail.panel);
+      if (!panel) {
+        panel = new LatestOnly((/** @type {PanelRequest} */ request) => this.#answerPanel(request));
+        this.#panels.set(detail.panel, panel);
+      }
+      await panel.ask(detail);
     } else if (name === 'corpus:select') {
       await this.#selectBar(detail);
     } else if (name === 'corpus:bubbleUp') {
-      await this.#askBubbleUp(detail);
+      await this.#bubbleUp.ask(detail);
     } else if (name === 'corpus:compare') {
-      await this.#askComparison(detail);
+      await this.#comparison.ask(detail);
     }
   }
 
   /**
-   * Answers the dashboard's comparison; one question at a time, the latest waiting.
+   * Answers one of the dashboard's comparisons.
    * @param {{ a: string, b: string, failDefinition: string }} request
    */
-  async #askComparison(request) {
-    this.#comparison.waiting = request;
-    if (this.#comparison.inFlight) return;
-    this.#comparison.inFlight = true;
+  async #answerComparison({ a, b, failDefinition }) {
+    if (this.#ended) return;
     try {
-      for (let next = this.#comparison.waiting; next && !this.#ended; next = this.#comparison.waiting) {
-        this.#comparison.waiting = null;
-        const { a, b, failDefinition } = next;
-        try {
-          /** @type {{ a: number, b: number, measures: Array<{ measure: string, a: number | null, b: number | null, delta: number | null, low: number | null, high: number | null }> }} */
-          const comparison = await this.session.ask('compare', a, b, failDefinition);
-          if (this.#ended) return;
-          const values = comparison.measures.flatMap((row) => [row.a, row.b, row.delta, row.low, row.high].map((value) => value ?? NaN));
-          this.host.handle()?.corpusComparison(a, b, Float64Array.of(comparison.a, comparison.b), comparison.measures.map((row) => row.measure), Float64Array.from(values));
-        } catch (error) {
-          if (!this.#ended) this.host.handle()?.corpusComparisonError(a, b, String(/** @type {Error} */ (error)?.message ?? error));
-        }
-      }
-    } finally {
-      this.#comparison.inFlight = false;
+      /** @type {{ a: number, b: number, measures: Array<{ measure: string, a: number | null, b: number | null, delta: number | null, low: number | null, high: number | null }> }} */
+      const comparison = await this.session.ask('compare', a, b, failDefinition);
+      if (this.#ended) return;
+      const values = comparison.measures.flatMap((row) => [row.a, row.b, row.delta, row.low, row.high].map((value) => value ?? NaN));
+      this.host.handle()?.corpusComparison(a, b, Float64Array.of(comparison.a, comparison.b), comparison.measures.map((row) => row.measure), Float64Array.from(values));
+    } catch (error) {
+      if (!this.#ended) this.host.handle()?.corpusComparisonError(a, b, String(/** @type {Error} */ (error)?.message ?? error));
     }
   }
 
   /**
-   * Answers the dashboard's BubbleUp; one question at a time, the latest waiting.
+   * Answers one of the dashboard's BubbleUp questions.
    * @param {{ selection: string, baseline: string, limit: number }} request
    */
-  async #askBubbleUp(request) {
-    this.#bubbleUp.waiting = request;
-    if (this.#bubbleUp.inFlight) return;
-    this.#bubbleUp.inFlight = true;
+  async #answerBubbleUp({ selection, baseline, limit }) {
+    if (this.#ended) return;
     try {
-      for (let next = this.#bubbleUp.waiting; next && !this.#ended; next = this.#bubbleUp.waiting) {
-        this.#bubbleUp.waiting = null;
-        const { selection, baseline, limit } = next;
-        try {
-          /** @type {Array<{ field: string, value: string, selection: number, baseline: number }>} */
-          const values = await this.session.ask('bubbleUp', selection, baseline === '' ? null : baseline, limit);
-          if (this.#ended) return;
-          this.host.handle()?.corpusBubbleUp(selection, baseline, values.map((value) => value.field), values.map((value) => value.value),
-            Float64Array.from(values, (value) => value.selection), Float64Array.from(values, (value) => value.baseline));
-        } catch (error) {
-          if (!this.#ended) this.host.handle()?.corpusBubbleUpError(selection, baseline, String(/** @type {Error} */ (error)?.message ?? error));
-        }
-      }
-    } finally {
-      this.#bubbleUp.inFlight = false;
+      /** @type {Array<{ field: string, value: string, selection: number, baseline: number }>} */
+      const values = await this.session.ask('bubbleUp', selection, baseline === '' ? null : baseline, limit);
+      if (this.#ended) return;
+      this.host.handle()?.corpusBubbleUp(selection, baseline, values.map((value) => value.field), values.map((value) => value.value),
+        Float64Array.from(values, (value) => value.selection), Float64Array.from(values, (value) => value.baseline));
+    } catch (error) {
+      if (!this.#ended) this.host.handle()?.corpusBubbleUpError(selection, baseline, String(/** @type {Error} */ (error)?.message ?? error));
     }
   }
 
   /**
-   * Answers a dashboard panel; one question per panel at a time, the latest waiting (while the
-   * worker reads, panels ask at every refresh).
+   * Answers one of a dashboard panel's questions.
    * @param {PanelRequest} request
    */
-  async #askPanel(request) {
-    const state = this.#panels.get(request.panel) ?? { inFlight: false, waiting: null };
-    this.#panels.set(request.panel, state);
-    state.waiting = request;
-    if (state.inFlight) return;
-    state.inFlight = true;
+  async #answerPanel({ panel, groupBy, measure, filter, failDefinition }) {
+    if (this.#ended) return;
     try {
-      for (let next = state.waiting; next && !this.#ended; next = state.waiting) {
-        state.waiting = null;
-        const { panel, groupBy, measure, filter, failDefinition } = next;
-        try {
-          const { groups } = await this.session.ask('aggregate', [groupBy], [measure], filter, failDefinition);
-          const values = groups.map((/** @type {any} */ group) => group.key[groupBy] ?? null);
-          const measures = Float64Array.from(groups, (/** @type {any} */ group) => group[measure] ?? NaN);
-          const counts = Float64Array.from(groups, (/** @type {any} */ group) => group.count);
-          if (!this.#ended) this.host.handle()?.corpusPanel(panel, measure, groupBy, filter, values, measures, counts);
-        } catch (error) {
-          const message = String(/** @type {Error} */ (error)?.message ?? error);
-          if (!this.#ended) this.host.handle()?.corpusPanelError(panel, measure, groupBy, filter, message);
-        }
-      }
-    } finally {
-      state.inFlight = false;
+      const { groups } = await this.session.ask('aggregate', [groupBy], [measure], filter, failDefinition);
+      const values = groups.map((/** @type {any} */ group) => group.key[groupBy] ?? null);
+      const measures = Float64Array.from(groups, (/** @type {any} */ group) => group[measure] ?? NaN);
+      const counts = Float64Array.from(groups, (/** @type {any} */ group) => group.count);
+      if (!this.#ended) this.host.handle()?.corpusPanel(panel, measure, groupBy, filter, values, measures, counts);
+    } catch (error) {
+      const message = String(/** @type {Error} */ (error)?.message ?? error);
+      if (!this.#ended) this.host.handle()?.corpusPanelError(panel, measure, groupBy, filter, message);
     }
   }
 

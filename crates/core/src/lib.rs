@@ -18,5 +18,6 @@ pub mod generate;
 pub mod import;
 pub mod model;
 pub mod properties;
+pub mod random;
 pub mod transfer;
 pub mod view;

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::aggregate::{aggregate, FailDefinition};
 use super::facets::nearest_rank;
 use super::index::CorpusIndex;
+use crate::random::SplitMix64;
 
 /// z for a two-sided 95 % interval.
 const Z95: f64 = 1.959_963_984_540_054;
@@ -74,28 +75,6 @@ pub fn difference_interval(a: (u64, u64), b: (u64, u64)) -> Option<(f64, f64)> {
     Some((low, high))
 }
 
-/// SplitMix64: small, fast and fixed, so every run draws the same numbers.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut mixed = self.0;
-        mixed = (mixed ^ (mixed >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        mixed = (mixed ^ (mixed >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        mixed ^ (mixed >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn below(&mut self, bound: usize) -> usize {
-        (((self.next() >> 32) * bound as u64) >> 32) as usize
-    }
-}
-
 /// The standard normal distribution function (Abramowitz and Stegun 7.1.26, error < 1.5e-7).
 fn normal_cdf(x: f64) -> f64 {
     let t = 1.0 / (1.0 + 0.327_591_1 * x.abs() / std::f64::consts::SQRT_2);
@@ -114,14 +93,14 @@ fn normal_cdf(x: f64) -> f64 {
 /// exact distribution instead of resampling n values: the resample's k-th smallest value is at
 /// most `sorted[j - 1]` exactly when at least k of its n draws fall at or below it, a
 /// Binomial(n, j/n) count (taken as normal, n being large); j is found by bisection.
-fn bootstrap_percentile(sorted: &[u64], percent: f64, random: &mut SplitMix) -> Vec<u64> {
+fn bootstrap_percentile(sorted: &[u64], percent: f64, random: &mut SplitMix64) -> Vec<u64> {
     let n = sorted.len();
     let rank = ((percent / 100.0) * n as f64).ceil().max(1.0) as usize;
     let mut draws = Vec::with_capacity(BOOTSTRAP_DRAWS);
     if n <= RESAMPLE_WHOLE_UP_TO {
         let mut resample = vec![0u64; n];
         for _ in 0..BOOTSTRAP_DRAWS {
-            resample.iter_mut().for_each(|value| *value = sorted[random.below(n)]);
+            resample.iter_mut().for_each(|value| *value = sorted[random.below(n as u64) as usize]);
             draws.push(nearest_rank(&mut resample, percent).unwrap_or(0));
         }
         return draws;
@@ -153,7 +132,7 @@ fn bootstrap_percentile(sorted: &[u64], percent: f64, random: &mut SplitMix) -> 
 }
 
 /// The 95 % interval of the difference `b − a` of a percentile, from paired bootstrap draws.
-fn percentile_difference_interval(a: &[u64], b: &[u64], percent: f64, random: &mut SplitMix) -> (f64, f64) {
+fn percentile_difference_interval(a: &[u64], b: &[u64], percent: f64, random: &mut SplitMix64) -> (f64, f64) {
     let a_draws = bootstrap_percentile(a, percent, random);
     let b_draws = bootstrap_percentile(b, percent, random);
     let mut deltas: Vec<f64> = a_draws.iter().zip(&b_draws).map(|(a, b)| (*b as f64 - *a as f64) / 1e6).collect();
@@ -212,7 +191,7 @@ pub fn compare(index: &CorpusIndex, a: &[u32], b: &[u32], fail: FailDefinition<'
         durations
     };
     let (a_durations, b_durations) = (sorted_durations(a), sorted_durations(b));
-    let mut random = SplitMix(0x7472_6163_652d_7669);
+    let mut random = SplitMix64::new(0x7472_6163_652d_7669);
     for (measure, percent) in COMPARED_PERCENTILES {
         let percentile = |sorted: &[u64]| nearest_rank(&mut sorted.to_vec(), percent).map(|ns| ns as f64 / 1e6);
         let (a_value, b_value) = (percentile(&a_durations), percentile(&b_durations));
@@ -267,7 +246,7 @@ mod tests {
     /// The drawn percentiles of a large group spread as real resamples' do.
     #[test]
     fn drawn_bootstrap_percentiles_spread_as_resampled_ones() {
-        let mut random = SplitMix(7);
+        let mut random = SplitMix64::new(7);
         let mut values: Vec<u64> = (0..20_000).map(|_| (random.unit() * random.unit() * 1e9) as u64).collect();
         values.sort_unstable();
         for percent in [50.0, 95.0] {
@@ -276,7 +255,7 @@ mod tests {
             let mut resampled: Vec<u64> = (0..400)
                 .map(|_| {
                     let mut resample: Vec<u64> =
-                        (0..values.len()).map(|_| values[random.below(values.len())]).collect();
+                        (0..values.len()).map(|_| values[random.below(values.len() as u64) as usize]).collect();
                     nearest_rank(&mut resample, percent).unwrap()
                 })
                 .collect();
@@ -295,7 +274,7 @@ mod tests {
 
     #[test]
     fn a_group_against_itself_differs_by_nothing_and_its_interval_holds_zero() {
-        let mut random = SplitMix(11);
+        let mut random = SplitMix64::new(11);
         let values: Vec<u64> = (1..=5000).map(|value| value * 1_000_000).collect();
         let (low, high) = percentile_difference_interval(&values, &values, 95.0, &mut random);
         assert!(low < 0.0 && high > 0.0, "{low} {high}");

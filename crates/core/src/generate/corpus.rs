@@ -9,6 +9,8 @@
 
 use std::fmt::Write;
 
+use crate::random::SplitMix64;
+
 const BASE_TIME_NS: u64 = 1_733_000_000_000_000_000;
 const DAY_NS: u64 = 86_400_000_000_000;
 
@@ -26,20 +28,16 @@ const QUESTIONS: [&str; 6] = [
     "Can you ship to Norway, and how long does it take?",
 ];
 
-/// A reproducible stream of numbers from one seed (SplitMix64).
-struct Choices(u64);
+/// A reproducible stream of choices from one seed.
+struct Choices(SplitMix64);
 
 impl Choices {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     fn below(&mut self, bound: u64) -> u64 {
-        self.next() % bound
+        self.0.below(bound)
     }
 
     /// True with probability `percent` / 100.
@@ -98,7 +96,7 @@ impl SpanText<'_> {
 
 /// The spans of trace number `number`, each as OTLP/JSON text.
 fn trace_spans(number: u64, traces: u64) -> Vec<String> {
-    let mut choices = Choices(number.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0x5DEE_CE66);
+    let mut choices = Choices(SplitMix64::new(number.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0x5DEE_CE66));
     let trace_id = format!("{:016x}{:016x}", choices.next(), number);
     let intent_index = choices.below(INTENTS.len() as u64) as usize;
     let intent = INTENTS[intent_index];
