@@ -285,7 +285,7 @@ export class CorpusWorker {
   async #call(request, call, args) {
     switch (call) {
       case 'query': return this.corpus.query(args[0], args[1], args[2]);
-      case 'aggregate': return this.corpus.aggregate(args[0], args[1], args[2], args[3] ?? '');
+      case 'aggregate': return JSON.parse(this.corpus.aggregate(args[0], args[1], args[2], args[3] ?? ''));
       case 'compare': return this.corpus.compare(args[0], args[1], args[2] ?? '');
       case 'bubbleUp': return this.corpus.bubbleUp(args[0], args[1] ?? undefined, args[2]);
       case 'window': return this.corpus.window(args[0], args[1], args[2], args[3]);

@@ -173,11 +173,12 @@ try {
       'status = error': await timed('bubbleUp', 'status = error', null, 20),
       'feedback = thumbs_down': await timed('bubbleUp', 'feedback = thumbs_down', null, 20),
     };
+    const comparison = await timed('compare', 'variant = "control"', 'variant = "treatment"', '');
     const index = await session.ask('indexBytes');
     const progress = await session.ask('progress');
     session.end();
     const cores = navigator.hardwareConcurrency;
-    return { sorts, filter, spanFilter, facets, facetsFiltered, aggregates, bubbleUps, index, traces: progress.traces, readMs, cores, summarisedByHelpers: progress.summarisedByHelpers };
+    return { sorts, filter, spanFilter, facets, facetsFiltered, aggregates, bubbleUps, comparison, index, traces: progress.traces, readMs, cores, summarisedByHelpers: progress.summarisedByHelpers };
   }, { runs: 3 });
   const perTrace = (value) => (value / worker.traces).toFixed(1);
   console.log(`worker alone (no table on screen): read and indexed in ${(worker.readMs / 1000).toFixed(1)} s = ${(bytes / 1e6 / (worker.readMs / 1000)).toFixed(0)} MB/s (${scale}); ${worker.summarisedByHelpers} runs of lines summarised by helper workers (${worker.cores} cores)`);
@@ -187,6 +188,7 @@ try {
   console.log(`  sort (best of 3, ${scale}): ${Object.entries(worker.sorts).map(([column, ms]) => `${column} ${ms.toFixed(0)} ms`).join(', ')}`);
   console.log(`  aggregates (best of 3, ${scale}): ${Object.entries(worker.aggregates).map(([what, ms]) => `${what} ${ms.toFixed(0)} ms`).join(', ')}`);
   console.log(`  BubbleUp over every column and attribute column: ${Object.entries(worker.bubbleUps).map(([what, ms]) => `${what} ${ms.toFixed(0)} ms`).join(', ')}`);
+  console.log(`  compare variant control with treatment (7 rates with Wilson/Newcombe intervals, 3 percentiles bootstrapped, the mean cost): ${worker.comparison.toFixed(0)} ms`);
   console.log(`  three-predicate filter ${worker.filter.toFixed(0)} ms; span-level filter ${worker.spanFilter.toFixed(0)} ms; facets and totals ${worker.facets.toFixed(0)} ms (under a filter ${worker.facetsFiltered.toFixed(0)} ms)`);
 
   // Opening and closing traces: the page module's memory.

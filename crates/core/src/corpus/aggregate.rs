@@ -234,15 +234,27 @@ pub fn aggregate(
     }
     drop((duration_groups, durations, next));
 
-    let mut answer: Vec<AggregateGroup> = Vec::with_capacity(groups.gathered.len());
-    for (group, (key, gathered)) in groups.keys.iter().zip(&groups.gathered).enumerate() {
+    // Ordered before any text is copied: by count, largest first, then by key (the values'
+    // texts, a group without a value first). Keys are distinct, so the order is total.
+    let text_of = |group: usize, place: usize| dimensions[place].text(groups.keys[group][place]);
+    let mut order: Vec<usize> = (0..groups.gathered.len()).collect();
+    order.sort_unstable_by(|&left, &right| {
+        groups.gathered[right].count.cmp(&groups.gathered[left].count).then_with(|| {
+            (0..dimensions.len())
+                .map(|place| text_of(left, place).cmp(&text_of(right, place)))
+                .find(|ordering| ordering.is_ne())
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
+    });
+    let mut answer: Vec<AggregateGroup> = Vec::with_capacity(order.len());
+    for group in order {
+        let gathered = &groups.gathered[group];
         let group_durations = &mut by_group[starts[group]..starts[group + 1]];
         answer.push(AggregateGroup {
             key: group_by
                 .iter()
-                .zip(&dimensions)
                 .enumerate()
-                .map(|(place, (field, dimension))| (field.clone(), dimension.text(key[place]).map(str::to_string)))
+                .map(|(place, field)| (field.clone(), text_of(group, place).map(str::to_string)))
                 .collect(),
             count: gathered.count,
             measures: measures
@@ -251,7 +263,6 @@ pub fn aggregate(
                 .collect(),
         });
     }
-    answer.sort_by(|left, right| right.count.cmp(&left.count).then_with(|| left.key.cmp(&right.key)));
     Ok(answer)
 }
 
