@@ -24,9 +24,9 @@ fn asked_selection(corpus: CorpusState) -> (String, String) {
 pub fn BubbleUpPanel(state: ViewerState) -> impl IntoView {
     let corpus = state.corpus;
     let selection_input = NodeRef::<leptos::html::Input>::new();
-    // Asked again when the selection changes or the totals do (reading, a new filter).
+    // Asked again when the selection changes or the dashboard is to (a new filter, reading).
     Effect::new(move |_| {
-        corpus.totals.track();
+        corpus.dashboard_tick.track();
         let (selection, baseline) = asked_selection(corpus);
         state.request("corpus:bubbleUp", &BubbleUpRequest { selection, baseline, limit: BUBBLE_ROWS });
     });

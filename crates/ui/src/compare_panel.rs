@@ -42,9 +42,9 @@ pub fn ComparePanel(state: ViewerState) -> impl IntoView {
     let corpus = state.corpus;
     let a_input = NodeRef::<leptos::html::Input>::new();
     let b_input = NodeRef::<leptos::html::Input>::new();
-    // Asked again when the groups change or the totals do (reading, a new filter).
+    // Asked again when the groups change or the dashboard is to (a new filter, reading).
     Effect::new(move |_| {
-        corpus.totals.track();
+        corpus.dashboard_tick.track();
         if let Some((a, b)) = asked_groups(corpus) {
             state.request("corpus:compare", &CompareRequest { a, b, fail_definition: corpus.fail_definition.get() });
         }

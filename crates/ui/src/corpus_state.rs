@@ -12,6 +12,10 @@ use trace_viewer_core::corpus::facets::{CorpusTotals, Facet};
 use trace_viewer_core::corpus::{CorpusProgress, FileReport, TableRow};
 use trace_viewer_core::view::panels::{PanelBar, PanelSpec};
 
+/// While the worker reads, the dashboard's panels ask again at most this often (milliseconds): six
+/// panels, BubbleUp and a comparison over a million traces take the worker about half a second.
+const DASHBOARD_REFRESH_MS: f64 = 3000.0;
+
 /// What BubbleUp sets apart until the person asks about other traces.
 pub const DEFAULT_BUBBLE_SELECTION: &str = "status = error";
 
@@ -101,6 +105,10 @@ pub struct CorpusState {
     pub compare_groups: RwSignal<Option<(String, String)>>,
     /// The comparison's last answer.
     pub compare_answer: RwSignal<Option<CompareAnswer>>,
+    /// Moves when the dashboard's panels should ask again (see [`CorpusState::show_overview`]).
+    pub dashboard_tick: RwSignal<u64>,
+    /// The filter and time (ms since 1970) the dashboard last asked for.
+    dashboard_asked: StoredValue<(String, f64)>,
 }
 
 /// The comparison of the groups `a` and `b` (filters, the current one included), or why not.
@@ -221,6 +229,8 @@ impl CorpusState {
             bubble_answer: RwSignal::new(None),
             compare_groups: RwSignal::new(None),
             compare_answer: RwSignal::new(None),
+            dashboard_tick: RwSignal::new(0),
+            dashboard_asked: StoredValue::new((String::new(), 0.0)),
         }
     }
 
@@ -286,6 +296,16 @@ impl CorpusState {
     pub fn show_overview(&self, totals: CorpusTotals, facets: Vec<Facet>) {
         self.totals.set(Some(totals));
         self.facets.set(facets);
+        // The dashboard asks again for a new filter and once reading ends at once; while the
+        // worker reads, at most every few seconds (its questions take the worker from reading).
+        let filter = self.filter.get_untracked();
+        let reading = self.progress.with_untracked(|progress| progress.as_ref().is_some_and(|(_, reading)| *reading));
+        let now = js_sys::Date::now();
+        let (last_filter, last_at) = self.dashboard_asked.get_value();
+        if !reading || last_filter != filter || now - last_at >= DASHBOARD_REFRESH_MS {
+            self.dashboard_asked.set_value((filter, now));
+            self.dashboard_tick.update(|tick| *tick += 1);
+        }
     }
 
     pub fn show_filter_error(&self, message: &str, column: usize) {

@@ -1,7 +1,7 @@
 //! The corpus's dashboard: one panel per `panels` entry (a measure of the traces the filter keeps,
 //! grouped by a field the person can change), drawn as bars, largest first. A panel asks the
-//! worker again whenever the totals change (each refresh while reading, a new filter), or its
-//! grouping or the definition of "failed" does. Choosing a bar asks the element to show the
+//! worker again for a new filter, every few seconds while the worker reads, and when its grouping
+//! or the definition of "failed" changes. Choosing a bar asks the element to show the
 //! traces behind it (`aggregate-select`, which a host may cancel).
 
 use leptos::prelude::*;
@@ -89,9 +89,9 @@ fn Panel(
         let spec = spec.clone();
         Memo::new(move |_| current_spec(corpus, panel, &spec))
     };
-    // Asks again when the question changes or the corpus's totals do (reading, a new filter).
+    // Asks again when the question changes or the dashboard is to (a new filter, reading).
     Effect::new(move |_| {
-        corpus.totals.track();
+        corpus.dashboard_tick.track();
         let spec = asked.get();
         state.request(
             "corpus:aggregate",
