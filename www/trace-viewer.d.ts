@@ -69,7 +69,11 @@ export type AggregateMeasure =
 
 /** What `aggregate()` is asked. */
 export interface AggregateRequest {
-  /** Fields of the query language (`intent`, `model`, `tool`, `variant`, `attr."key"`, ...), at most three. */
+  /**
+   * Fields of the query language (`intent`, `model`, `tool`, `variant`, `attr."key"`, ...) or
+   * `hour` / `day` (the UTC hour or day a trace started; the key is its start in RFC 3339), at
+   * most three.
+   */
   groupBy?: string[];
   /** Defaults to `['count']`. */
   measures?: AggregateMeasure[];

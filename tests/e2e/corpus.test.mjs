@@ -390,6 +390,11 @@ test('view="dashboard" shows the panels the panels attribute picks; a bar filter
   // Grouped by another field from the panel's own menu.
   await page.locator(inViewer('.tv-panel-group select')).first().selectOption('variant');
   await waitUntil(async () => (await drawn())[0].title === 'Fail rate by variant' && (await drawn())[0].bars.length === 2, 'the panel by variant');
+  // By day: the bars in time order (the latest 48), labelled by date.
+  await page.locator(inViewer('.tv-panel-group select')).first().selectOption('day');
+  const days = await page.evaluate(async () => (await document.getElementById('viewer').aggregate({ groupBy: ['day'], measures: ['count'] })).groups);
+  const expectedDays = days.map((group) => group.key.day).sort().slice(-48).map((day) => day.slice(0, 10));
+  await waitUntil(async () => JSON.stringify((await drawn())[0].bars.map((bar) => bar[0])) === JSON.stringify(expectedDays), 'the panel by day, in time order');
 
   // A host that cancels aggregate-select keeps the dashboard; one that does not gets the table.
   await page.evaluate(() => {

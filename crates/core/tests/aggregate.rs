@@ -330,3 +330,24 @@ fn compare_gives_both_groups_measures_and_intervals_that_find_the_planted_effect
     assert_eq!(corpus.compare(control, treatment, "").unwrap(), comparison);
     assert!(corpus.compare("status =", treatment, "").is_err());
 }
+
+#[test]
+fn grouped_by_day_or_hour_each_bucket_holds_the_traces_that_started_in_it() {
+    let (corpus, reference) = corpus_and_reference();
+    for (field, width) in [("day", 86_400_000_000_000u64), ("hour", 3_600_000_000_000)] {
+        let groups = corpus.aggregate(&[field.into()], &["count".into(), "fail_rate".into()], "", "").unwrap();
+        let mut expected: BTreeMap<u64, u64> = BTreeMap::new();
+        for trace in &reference {
+            *expected.entry(trace.start_ns - trace.start_ns % width).or_default() += 1;
+        }
+        assert_eq!(groups.len(), expected.len(), "{field}: one group per {field} with traces");
+        for group in &groups {
+            let text = group.key[0].1.as_deref().expect("every trace has a start");
+            let start = trace_viewer_core::model::parse_rfc3339_ns(text).expect("the key is RFC 3339");
+            assert_eq!(start % width, 0, "{text} starts a {field}");
+            assert_eq!(Some(&group.count), expected.get(&start), "{field} {text}");
+        }
+    }
+    let error = corpus.aggregate(&["week".into()], &["count".into()], "", "").unwrap_err();
+    assert!(error.to_string().contains("hour, day"), "{error}");
+}

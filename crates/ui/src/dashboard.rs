@@ -13,8 +13,8 @@ use super::ViewerState;
 use trace_viewer_core::corpus::aggregate::DEFAULT_FAIL_DEFINITION;
 use trace_viewer_core::model::format_count;
 use trace_viewer_core::view::panels::{
-    bar_filter, bar_width, format_measure, order_bars, panel_title, parse_panels, PanelSpec, BUBBLE_UP, COMPARE,
-    GROUP_FIELDS,
+    bar_filter, bar_label, bar_width, format_measure, is_time_field, order_bars, panel_title, parse_panels, PanelSpec,
+    BUBBLE_UP, COMPARE, GROUP_FIELDS,
 };
 
 /// The panel's spec with the person's grouping, if they chose one.
@@ -161,13 +161,13 @@ fn Panel(
                     Ok(bars) if bars.is_empty() => view! { <p class="tv-panel-empty">"No trace matches this filter."</p> }.into_any(),
                     Ok(bars) => {
                         let spec = answer.spec.clone();
-                        let (bars, left_out) = order_bars(bars);
+                        let (bars, left_out) = order_bars(bars, is_time_field(&spec.group_by));
                         let largest = bars.iter().filter_map(|bar| bar.measure).fold(0.0f64, f64::max);
                         view! {
                             <ul class="tv-panel-bars">
                                 {bars.into_iter().map(|bar| {
                                     let width = bar_width(bar.measure, largest);
-                                    let label = bar.value.clone().unwrap_or_else(|| format!("(no {})", spec.group_by));
+                                    let label = bar.value.as_deref().map(|value| bar_label(&spec.group_by, value)).unwrap_or_else(|| format!("(no {})", spec.group_by));
                                     let shown = format_measure(&spec.measure, bar.measure);
                                     let traces = format!("{} traces", format_count(bar.count));
                                     let selection = BarSelection {

@@ -254,7 +254,7 @@ pub fn aggregate(
             key: group_by
                 .iter()
                 .enumerate()
-                .map(|(place, field)| (field.clone(), text_of(group, place).map(str::to_string)))
+                .map(|(place, field)| (field.clone(), text_of(group, place).map(|text| text.into_owned())))
                 .collect(),
             count: gathered.count,
             measures: measures

@@ -71,6 +71,7 @@ pub fn bubble_up(
                 continue;
             }
             let Some(text) = dimension.text(number as u32) else { continue };
+            let text: &str = &text;
             let selection_share = count as f64 / selection.len() as f64;
             let baseline_share = if baseline.is_empty() { 0.0 } else { rest[number] as f64 / baseline.len() as f64 };
             ranked.push(BubbleUpValue {

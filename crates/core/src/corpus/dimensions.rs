@@ -1,11 +1,15 @@
 //! The columns traces are grouped and compared by (`intent`, `model`, `tool`, `status`,
-//! `feedback`, `attr."key"`...): each gives a row's values as numbers (a trace with several
-//! models or tools, or several feedback signals, has several), and a number back as text.
+//! `feedback`, `attr."key"`, and the hour or day a trace started): each gives a row's values as
+//! numbers (a trace with several models or tools, or several feedback signals, has several), and
+//! a number back as text.
 //! Shared by aggregates ([`super::aggregate`]) and BubbleUp ([`super::bubble_up`]).
+
+use std::borrow::Cow;
 
 use super::dictionary::{SetColumn, StringColumn, ABSENT};
 use super::index::CorpusIndex;
 use super::summary::FEEDBACK_SIGNALS;
+use crate::model::format_rfc3339_ns;
 
 /// A column to group or compare by.
 pub enum Dimension<'a> {
@@ -15,6 +19,42 @@ pub enum Dimension<'a> {
     Status,
     /// Each signal the trace has (its bit's place + 1).
     Feedback,
+    /// The UTC hour or day a trace started: bucket `n` (from 1) starts at `first + (n − 1) × width`.
+    Time {
+        first_ns: u64,
+        width_ns: u64,
+        buckets: usize,
+    },
+}
+
+/// A bucket's width by its field name.
+fn bucket_width_ns(field: &str) -> Option<u64> {
+    match field {
+        "hour" => Some(3_600_000_000_000),
+        "day" => Some(86_400_000_000_000),
+        _ => None,
+    }
+}
+
+/// Time buckets one grouping may have at most (a corpus spanning decades by the hour would not
+/// make a readable answer, and each bucket takes a slot).
+pub const MAX_TIME_BUCKETS: u64 = 1_000_000;
+
+/// The time buckets of `index`'s starts (`None` when no trace has a start).
+fn time_dimension<'a>(index: &CorpusIndex, field: &str, width_ns: u64) -> Result<Dimension<'a>, String> {
+    let known = index.start_ns.iter().copied().filter(|start| *start > 0);
+    let (low, high) = known.fold((u64::MAX, 0u64), |(low, high), start| (low.min(start), high.max(start)));
+    if low > high {
+        return Ok(Dimension::Time { first_ns: 0, width_ns, buckets: 0 });
+    }
+    let first_ns = low - low % width_ns;
+    let buckets = (high - first_ns) / width_ns + 1;
+    if buckets > MAX_TIME_BUCKETS {
+        return Err(format!(
+            "the traces' starts span {buckets} {field}s (more than {MAX_TIME_BUCKETS}); filter by start first"
+        ));
+    }
+    Ok(Dimension::Time { first_ns, width_ns, buckets: buckets as usize })
 }
 
 const STATUS_ERROR: u32 = 1;
@@ -34,11 +74,14 @@ impl<'a> Dimension<'a> {
             "tool" => Dimension::Set(&index.tools),
             "status" => Dimension::Status,
             "feedback" => Dimension::Feedback,
+            other if bucket_width_ns(other).is_some() => {
+                time_dimension(index, other, bucket_width_ns(other).unwrap_or(1))?
+            }
             other => {
                 let key = other
                     .strip_prefix("attr.")
                     .map(|key| key.trim_matches('"'))
-                    .ok_or_else(|| format!("cannot group by \"{other}\": name, intent, variant, user, session, model, tool, status, feedback or attr.\"key\""))?;
+                    .ok_or_else(|| format!("cannot group by \"{other}\": name, intent, variant, user, session, model, tool, status, feedback, hour, day or attr.\"key\""))?;
                 let column = index
                     .attribute_column(key)
                     .ok_or_else(|| format!("no attribute column \"{key}\" in this corpus"))?;
@@ -58,6 +101,12 @@ impl<'a> Dimension<'a> {
                 let flags = index.feedback_of(row);
                 out.extend((0..FEEDBACK_SIGNALS.len() as u32).filter(|bit| flags & (1 << bit) != 0).map(|bit| bit + 1));
             }
+            Dimension::Time { first_ns, width_ns, .. } => {
+                let start = index.start_ns[row];
+                if start > 0 {
+                    out.push(((start - first_ns) / width_ns) as u32 + 1);
+                }
+            }
         }
         if out.len() == start {
             out.push(ABSENT);
@@ -71,19 +120,23 @@ impl<'a> Dimension<'a> {
             Dimension::Set(column) => column.members.len() + 1,
             Dimension::Status => 3,
             Dimension::Feedback => FEEDBACK_SIGNALS.len() + 1,
+            Dimension::Time { buckets, .. } => buckets + 1,
         }
     }
 
-    /// The text of value `number` (`None` for `ABSENT`).
-    pub fn text(&self, number: u32) -> Option<&'a str> {
+    /// The text of value `number` (`None` for `ABSENT`); a time bucket's is its start in RFC 3339.
+    pub fn text(&self, number: u32) -> Option<Cow<'a, str>> {
         if number == ABSENT {
             return None;
         }
         match self {
-            Dimension::Text(column) => column.dictionary.value(number),
-            Dimension::Set(column) => column.members.value(number),
-            Dimension::Status => Some(if number == STATUS_ERROR { "error" } else { "ok" }),
-            Dimension::Feedback => FEEDBACK_SIGNALS.get(number as usize - 1).map(|(name, _)| *name),
+            Dimension::Text(column) => column.dictionary.value(number).map(Cow::Borrowed),
+            Dimension::Set(column) => column.members.value(number).map(Cow::Borrowed),
+            Dimension::Status => Some(Cow::Borrowed(if number == STATUS_ERROR { "error" } else { "ok" })),
+            Dimension::Feedback => FEEDBACK_SIGNALS.get(number as usize - 1).map(|(name, _)| Cow::Borrowed(*name)),
+            Dimension::Time { first_ns, width_ns, .. } => {
+                Some(Cow::Owned(format_rfc3339_ns(first_ns + u64::from(number - 1) * width_ns)))
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 //! what these decide.
 
 use crate::corpus::aggregate::MEASURES;
-use crate::model::{format_count, format_duration_ns};
+use crate::model::{format_count, format_duration_ns, format_rfc3339_ns, parse_rfc3339_ns};
 
 /// One panel: a measure of the traces grouped by one field.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,9 +25,36 @@ pub const BUBBLE_UP: &str = "bubble_up";
 /// The panel name of the comparison of two groups of traces (two filters), which groups by nothing.
 pub const COMPARE: &str = "compare";
 
-/// The fields a panel may group by besides score and attribute columns (`attr."key"`).
-pub const GROUP_FIELDS: [&str; 9] =
-    ["intent", "model", "tool", "variant", "user", "session", "name", "status", "feedback"];
+/// The fields a panel may group by besides score and attribute columns (`attr."key"`); `hour` and
+/// `day` are the UTC hour or day a trace started.
+pub const GROUP_FIELDS: [&str; 11] =
+    ["intent", "model", "tool", "variant", "user", "session", "name", "status", "feedback", "hour", "day"];
+
+/// Bars a panel grouped by time draws at most (the latest).
+pub const TIME_BARS: usize = 48;
+
+/// A time bucket's width by its field, for `hour` and `day`.
+fn bucket_width_ns(field: &str) -> Option<u64> {
+    match field {
+        "hour" => Some(3_600_000_000_000),
+        "day" => Some(86_400_000_000_000),
+        _ => None,
+    }
+}
+
+/// Whether a field groups by time (its bars go in time order).
+pub fn is_time_field(field: &str) -> bool {
+    bucket_width_ns(field).is_some()
+}
+
+/// A bar's label: a time bucket's start shortened (`2024-12-01`, `2024-12-01 13:00`), else the value.
+pub fn bar_label(field: &str, value: &str) -> String {
+    match field {
+        "day" => value.get(..10).unwrap_or(value).to_string(),
+        "hour" => value.get(..16).map(|hour| hour.replacen('T', " ", 1)).unwrap_or_else(|| value.to_string()),
+        _ => value.to_string(),
+    }
+}
 
 /// Bars a panel draws at most (the rest are counted under it).
 pub const PANEL_BARS: usize = 12;
@@ -149,8 +176,16 @@ pub struct PanelBar {
 }
 
 /// The bars in the order drawn: largest measure first, groups without a measure last, ties by
-/// count then value; at most [`PANEL_BARS`] kept, with how many groups were left out.
-pub fn order_bars(mut bars: Vec<PanelBar>) -> (Vec<PanelBar>, usize) {
+/// count then value; at most [`PANEL_BARS`] kept, with how many groups were left out. Grouped by
+/// time (`by_time`): in time order, the latest [`TIME_BARS`].
+pub fn order_bars(mut bars: Vec<PanelBar>, by_time: bool) -> (Vec<PanelBar>, usize) {
+    if by_time {
+        // RFC 3339 starts of one width order as text; traces without a start go first.
+        bars.sort_by(|left, right| left.value.cmp(&right.value));
+        let left_out = bars.len().saturating_sub(TIME_BARS);
+        bars.drain(..left_out);
+        return (bars, left_out);
+    }
     bars.sort_by(|left, right| {
         let measure = |bar: &PanelBar| bar.measure.filter(|value| value.is_finite());
         match (measure(left), measure(right)) {
@@ -170,6 +205,17 @@ pub fn order_bars(mut bars: Vec<PanelBar>) -> (Vec<PanelBar>, usize) {
 /// `field = value` in the query language (`status` and `feedback` take bare words; `value` absent:
 /// the traces without the field, `not field ~ ""`).
 pub fn condition(field: &str, value: Option<&str>) -> String {
+    if let Some(width) = bucket_width_ns(field) {
+        // A time bucket: the traces that started in it (`start` reads RFC 3339).
+        return match value.and_then(parse_rfc3339_ns) {
+            Some(start) => format!(
+                "start >= \"{}\" and start < \"{}\"",
+                format_rfc3339_ns(start),
+                format_rfc3339_ns(start.saturating_add(width))
+            ),
+            None => "start = 0".to_string(),
+        };
+    }
     match value {
         Some(value) if matches!(field, "status" | "feedback") => format!("{field} = {value}"),
         Some(value) => format!("{field} = \"{}\"", value.replace('\\', "\\\\").replace('"', "\\\"")),
@@ -240,7 +286,7 @@ mod tests {
         let bar = |value: &str, measure: Option<f64>, count| PanelBar { value: Some(value.into()), measure, count };
         let mut bars = vec![bar("a", Some(0.1), 5), bar("b", None, 9), bar("c", Some(0.5), 1), bar("d", Some(0.1), 7)];
         bars.extend((0..12).map(|index| bar(&format!("z{index:02}"), Some(0.01), 1)));
-        let (shown, left_out) = order_bars(bars);
+        let (shown, left_out) = order_bars(bars, false);
         let values: Vec<&str> = shown.iter().map(|bar| bar.value.as_deref().unwrap()).collect();
         assert_eq!(&values[..4], ["c", "d", "a", "z00"]);
         assert_eq!(shown.len(), PANEL_BARS);
@@ -255,5 +301,12 @@ mod tests {
         assert_eq!(bar_filter("", "variant", None), "not variant ~ \"\"");
         assert_eq!(and_filters("a = 1", "not (b = 2)"), "(a = 1) and not (b = 2)");
         assert_eq!(and_filters(" ", "b = 2"), "b = 2");
+        assert_eq!(
+            bar_filter("", "day", Some("2024-12-01T00:00:00.000Z")),
+            "start >= \"2024-12-01T00:00:00.000Z\" and start < \"2024-12-02T00:00:00.000Z\""
+        );
+        assert_eq!(bar_filter("", "hour", None), "start = 0");
+        assert_eq!(bar_label("hour", "2024-12-01T13:00:00.000Z"), "2024-12-01 13:00");
+        assert_eq!(bar_label("day", "2024-12-01T00:00:00.000Z"), "2024-12-01");
     }
 }
