@@ -8,7 +8,9 @@ use leptos::prelude::*;
 use super::corpus_state::{BubbleUpRequest, CorpusState, DEFAULT_BUBBLE_SELECTION};
 use super::traces_table::run_query;
 use super::ViewerState;
-use trace_viewer_core::view::panels::{and_filters, bar_width, condition, format_measure};
+use trace_viewer_core::view::panels::{
+    and_filters, bar_width, condition, format_measure, parse_panels, BUBBLE_UP, COMPARE,
+};
 
 /// Values BubbleUp lists.
 const BUBBLE_ROWS: u32 = 12;
@@ -40,12 +42,18 @@ pub fn BubbleUpPanel(state: ViewerState) -> impl IntoView {
         corpus.filter.set(filter);
         run_query(state);
     };
+    // The first panel of bars (BubbleUp and the comparison group by nothing), if there is one.
+    let first_bar_panel = move || {
+        let specs = parse_panels(&corpus.panels_text.get()).ok()?;
+        specs.iter().position(|spec| spec.measure != BUBBLE_UP && spec.measure != COMPARE)
+    };
     let group_first_panel = move |field: String| {
+        let Some(panel) = first_bar_panel() else { return };
         corpus.panel_groups.update(|groups| {
-            if groups.is_empty() {
-                groups.push(None);
+            if groups.len() <= panel {
+                groups.resize(panel + 1, None);
             }
-            groups[0] = Some(field);
+            groups[panel] = Some(field);
         });
     };
     let rows = move || {
@@ -99,7 +107,12 @@ pub fn BubbleUpPanel(state: ViewerState) -> impl IntoView {
                                         <td class="tv-bubble-actions">
                                             <button class="tv-link-button" type="button" title=format!("Keep only {only}") on:click=move |_| refilter(only.clone())>"Only"</button>
                                             <button class="tv-link-button" type="button" title=format!("Keep {without}") on:click=move |_| refilter(without.clone())>"Exclude"</button>
-                                            <button class="tv-link-button" type="button" title="Group the first panel by this field" on:click=move |_| group_first_panel(field.clone())>"Group by"</button>
+                                            <Show when=move || first_bar_panel().is_some()>
+                                                <button class="tv-link-button" type="button" title="Group the first panel by this field" on:click={
+                                                    let field = field.clone();
+                                                    move |_| group_first_panel(field.clone())
+                                                }>"Group by"</button>
+                                            </Show>
                                         </td>
                                     </tr>
                                 }

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::aggregate::{aggregate, FailDefinition};
-use super::facets::nearest_rank;
+use super::facets::{nearest_rank, nearest_rank_index};
 use super::index::CorpusIndex;
 use crate::random::SplitMix64;
 
@@ -95,7 +95,7 @@ fn normal_cdf(x: f64) -> f64 {
 /// Binomial(n, j/n) count (taken as normal, n being large); j is found by bisection.
 fn bootstrap_percentile(sorted: &[u64], percent: f64, random: &mut SplitMix64) -> Vec<u64> {
     let n = sorted.len();
-    let rank = ((percent / 100.0) * n as f64).ceil().max(1.0) as usize;
+    let rank = nearest_rank_index(n, percent) + 1;
     let mut draws = Vec::with_capacity(BOOTSTRAP_DRAWS);
     if n <= RESAMPLE_WHOLE_UP_TO {
         let mut resample = vec![0u64; n];
@@ -193,7 +193,10 @@ pub fn compare(index: &CorpusIndex, a: &[u32], b: &[u32], fail: FailDefinition<'
     let (a_durations, b_durations) = (sorted_durations(a), sorted_durations(b));
     let mut random = SplitMix64::new(0x7472_6163_652d_7669);
     for (measure, percent) in COMPARED_PERCENTILES {
-        let percentile = |sorted: &[u64]| nearest_rank(&mut sorted.to_vec(), percent).map(|ns| ns as f64 / 1e6);
+        // Sorted already: the percentile is read at its rank.
+        let percentile = |sorted: &[u64]| {
+            (!sorted.is_empty()).then(|| sorted[nearest_rank_index(sorted.len(), percent)] as f64 / 1e6)
+        };
         let (a_value, b_value) = (percentile(&a_durations), percentile(&b_durations));
         let interval = (!a_durations.is_empty() && !b_durations.is_empty())
             .then(|| percentile_difference_interval(&a_durations, &b_durations, percent, &mut random));

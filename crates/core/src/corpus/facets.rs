@@ -55,8 +55,8 @@ pub fn nearest_rank(values: &mut [u64], percent: f64) -> Option<u64> {
     Some(*value)
 }
 
-/// The index of the value at percentile `percent` of `count` values by nearest rank.
-fn nearest_rank_index(count: usize, percent: f64) -> usize {
+/// The index of the value at percentile `percent` of `count` values by nearest rank (`count` > 0).
+pub fn nearest_rank_index(count: usize, percent: f64) -> usize {
     let rank = ((percent / 100.0) * count as f64).ceil().max(1.0) as usize;
     rank.min(count) - 1
 }
