@@ -15,6 +15,15 @@ const answers = JSON.parse(readFileSync(join(repository, 'target/corpus/referenc
 /** The viewer's shadow root query, from the test. */
 const inViewer = (selector) => `trace-viewer >> ${selector}`;
 
+/**
+ * Opens the page on its bundled example and waits until it is shown, so that a load the test
+ * starts is not replaced by the page's own (which would resolve the test's load with undefined).
+ */
+async function openPageWithExample(page) {
+  await page.goto(session.server.url);
+  await page.locator('trace-viewer .tv-row').first().waitFor();
+}
+
 /** Opens the page on the generated corpus and waits until it is read. */
 async function openCorpus(page, query = `?src=${CORPUS}`, hash = '') {
   await page.goto(`${session.server.url}${query}${hash}`);
@@ -155,7 +164,7 @@ function otlpFixture() {
 
 test('a folder of files of different formats opens as one corpus, each file reported with its format', async () => {
   const page = await newPage(session.browser);
-  await page.goto(session.server.url);
+  await openPageWithExample(page);
   const folders = ['langfuse', 'langsmith', 'jaeger', 'zipkin', 'own', 'otlp'];
   const names = folders.map((folder) => `${folder}/${readdirSync(join(repository, 'tests/fixtures', folder)).filter((name) => name.endsWith('.json')).sort()[0]}`);
   const summary = await page.evaluate(async (paths) => {
@@ -177,8 +186,7 @@ test('a folder of files of different formats opens as one corpus, each file repo
 
 test('appendData streams traces in: new rows appear under the current filter, indexed in the worker', async () => {
   const page = await newPage(session.browser);
-  await page.goto(session.server.url);
-  await page.waitForFunction(() => customElements.get('trace-viewer'));
+  await openPageWithExample(page);
   const lines = readFileSync(join(repository, 'target', CORPUS), 'utf8').split('\n').filter(Boolean);
   const expected = answers.find((answer) => answer.filter === 'status = error').count;
   await page.evaluate(() => {
@@ -254,8 +262,7 @@ test('helper workers summarise the lines in parallel, and the answers are those 
 
 test('a document too large to import whole is read element by element: the table, the answers and an opened trace', async () => {
   const page = await newPage(session.browser, { viewport: { width: 1300, height: 800 } });
-  await page.goto(session.server.url);
-  await page.waitForFunction(() => customElements.get('trace-viewer'));
+  await openPageWithExample(page);
   // The reference corpus as one pretty-printed OTLP document (5 MB), over a ceiling of 1 MB.
   const elements = readFileSync(join(repository, 'target', CORPUS), 'utf8').split('\n').filter(Boolean)
     .map((line) => line.slice('{"resourceSpans":['.length, -']}'.length));
