@@ -40,6 +40,20 @@ pub struct ComparedMeasure {
     pub high: Option<f64>,
 }
 
+impl ComparedMeasure {
+    /// Both groups' values of `measure`, their difference and its interval (`None`: none).
+    fn of(measure: &str, a: Option<f64>, b: Option<f64>, interval: Option<(f64, f64)>) -> ComparedMeasure {
+        ComparedMeasure {
+            measure: measure.to_string(),
+            a,
+            b,
+            delta: a.zip(b).map(|(a, b)| b - a),
+            low: interval.map(|(low, _)| low),
+            high: interval.map(|(_, high)| high),
+        }
+    }
+}
+
 /// What `compare()` resolves with.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Comparison {
@@ -176,14 +190,7 @@ pub fn compare(index: &CorpusIndex, a: &[u32], b: &[u32], fail: FailDefinition<'
             (Some(a_hits), Some(b_hits)) => difference_interval((a_hits, a.len() as u64), (b_hits, b.len() as u64)),
             _ => None,
         };
-        measures.push(ComparedMeasure {
-            measure: rate.to_string(),
-            a: a_share,
-            b: b_share,
-            delta: a_share.zip(b_share).map(|(a, b)| b - a),
-            low: interval.map(|(low, _)| low),
-            high: interval.map(|(_, high)| high),
-        });
+        measures.push(ComparedMeasure::of(rate, a_share, b_share, interval));
     }
     let sorted_durations = |rows: &[u32]| {
         let mut durations: Vec<u64> = rows.iter().map(|&row| index.duration_ns[row as usize]).collect();
@@ -200,27 +207,14 @@ pub fn compare(index: &CorpusIndex, a: &[u32], b: &[u32], fail: FailDefinition<'
         let (a_value, b_value) = (percentile(&a_durations), percentile(&b_durations));
         let interval = (!a_durations.is_empty() && !b_durations.is_empty())
             .then(|| percentile_difference_interval(&a_durations, &b_durations, percent, &mut random));
-        measures.push(ComparedMeasure {
-            measure: measure.to_string(),
-            a: a_value,
-            b: b_value,
-            delta: a_value.zip(b_value).map(|(a, b)| b - a),
-            low: interval.map(|(low, _)| low),
-            high: interval.map(|(_, high)| high),
-        });
+        measures.push(ComparedMeasure::of(measure, a_value, b_value, interval));
     }
     let (a_mean, a_variance, a_costed) = cost_moments(index, a);
     let (b_mean, b_variance, b_costed) = cost_moments(index, b);
-    let both = a_costed > 0 && b_costed > 0;
     let spread = (a_variance / a_costed.max(1) as f64 + b_variance / b_costed.max(1) as f64).sqrt();
-    measures.push(ComparedMeasure {
-        measure: "cost_mean".to_string(),
-        a: (a_costed > 0).then_some(a_mean),
-        b: (b_costed > 0).then_some(b_mean),
-        delta: both.then_some(b_mean - a_mean),
-        low: both.then_some(b_mean - a_mean - Z95 * spread),
-        high: both.then_some(b_mean - a_mean + Z95 * spread),
-    });
+    let (a_cost, b_cost) = ((a_costed > 0).then_some(a_mean), (b_costed > 0).then_some(b_mean));
+    let interval = a_cost.zip(b_cost).map(|(a, b)| (b - a - Z95 * spread, b - a + Z95 * spread));
+    measures.push(ComparedMeasure::of("cost_mean", a_cost, b_cost, interval));
     Comparison { a: a.len() as u64, b: b.len() as u64, measures }
 }
 
