@@ -7,10 +7,11 @@ use web_sys::ShadowRoot;
 use serde::Serialize;
 use trace_viewer_core::contract::LoadSummary;
 use trace_viewer_core::corpus::compare::{ComparedMeasure, Comparison};
+use trace_viewer_core::corpus::sessions::SessionsPage;
 use trace_viewer_core::corpus::{wire, CorpusProgress};
 use trace_viewer_core::model::{ImportWarning, Trace};
 use trace_viewer_core::view::panels::{PanelBar, PanelSpec};
-use trace_viewer_ui::corpus_state::{BubbleAnswer, BubbleRow, CompareAnswer, PanelAnswer};
+use trace_viewer_ui::corpus_state::{BubbleAnswer, BubbleRow, CompareAnswer, PanelAnswer, SessionsAnswer};
 use trace_viewer_ui::{mount_viewer, LoadedFile, MountedViewer, ViewMode};
 
 use crate::decoder::TransferDecoder;
@@ -144,6 +145,47 @@ impl ViewerHandle {
         let window = wire::decode_window(bytes).map_err(|error| JsError::new(&error.to_string()))?;
         self.viewer.state.corpus.show_window(window.count, window.offset as usize, window.rows);
         Ok(())
+    }
+
+    /// A page of the sessions list for `filter`, `sort` and `offset`, as the corpus worker wrote it.
+    #[wasm_bindgen(js_name = corpusSessions)]
+    pub fn corpus_sessions(&self, filter: &str, sort: &str, offset: u32, bytes: &[u8]) -> Result<(), JsError> {
+        let page = wire::decode_sessions(bytes).map_err(|error| JsError::new(&error.to_string()))?;
+        self.show_sessions(filter, sort, offset, Ok(page));
+        Ok(())
+    }
+
+    /// The sessions list could not be made (a sort that does not read).
+    #[wasm_bindgen(js_name = corpusSessionsError)]
+    pub fn corpus_sessions_error(&self, filter: &str, sort: &str, offset: u32, message: &str) {
+        self.show_sessions(filter, sort, offset, Err(message.to_string()));
+    }
+
+    /// The turns of session `session` (a window of table rows in the order they started).
+    #[wasm_bindgen(js_name = corpusSessionTurns)]
+    pub fn corpus_session_turns(&self, session: &str, bytes: &[u8]) -> Result<(), JsError> {
+        let window = wire::decode_window(bytes).map_err(|error| JsError::new(&error.to_string()))?;
+        self.viewer.state.corpus.show_session_turns(session.to_string(), window.rows);
+        Ok(())
+    }
+
+    /// Shows session `session`'s conversation on the sessions tab (empty: the sessions list).
+    #[wasm_bindgen(js_name = selectSession)]
+    pub fn select_session(&self, session: &str) {
+        let session = (!session.is_empty()).then(|| session.to_string());
+        self.viewer.state.corpus.select_session(session);
+    }
+
+    /// How many turns the session shown last has.
+    #[wasm_bindgen(js_name = sessionTurnCount)]
+    pub fn session_turn_count(&self) -> u32 {
+        self.viewer.state.corpus.session_turn_count() as u32
+    }
+
+    fn show_sessions(&self, filter: &str, sort: &str, offset: u32, page: Result<SessionsPage, String>) {
+        let answer =
+            SessionsAnswer { filter: filter.to_string(), sort: sort.to_string(), offset: offset as usize, page };
+        self.viewer.state.corpus.show_sessions(answer);
     }
 
     /// Totals and facets, as the corpus worker wrote them.

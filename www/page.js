@@ -1,7 +1,8 @@
 // The static page: opens traces from ?src=URL (repeatable: several files make one corpus; else the
 // bundled example), the file and folder pickers, files or folders dropped anywhere on the page, or
 // pasted text. All parsing happens in the <trace-viewer> element. The URL hash keeps what a link
-// or a reload should show again: the table's filter and sort, the opened trace, the selected span.
+// or a reload should show again: the table's filter and sort, the session shown, the opened trace,
+// the selected span.
 import './pkg/trace-viewer.js';
 
 const viewer = document.getElementById('viewer');
@@ -18,7 +19,7 @@ const requested = new URLSearchParams(location.search).getAll('src');
 const embeddedExample = window.TRACE_VIEWER_EMBEDDED_EXAMPLE;
 const sources = requested.length > 0 ? requested : ['examples/refund-agent.json'];
 
-/** The hash's state: `#filter=…&sort=…&trace=…&span=…`. */
+/** The hash's state: `#filter=…&sort=…&trace=…&span=…&session=…`. */
 function hashState() {
   return new URLSearchParams(location.hash.slice(1));
 }
@@ -34,7 +35,7 @@ function updateHash(changes) {
 }
 
 const linked = hashState();
-for (const [attribute, key] of [['selected-span', 'span'], ['selected-trace', 'trace'], ['filter', 'filter'], ['sort', 'sort']]) {
+for (const [attribute, key] of [['selected-span', 'span'], ['selected-trace', 'trace'], ['selected-session', 'session'], ['filter', 'filter'], ['sort', 'sort']]) {
   if (linked.get(key)) viewer.setAttribute(attribute, linked.get(key));
 }
 fileName.textContent = sources.map((source) => source.split('/').pop()).join(' + ');
@@ -63,7 +64,7 @@ async function openUrls(urls) {
 async function openFiles(files) {
   if (files.length === 0) return;
   fileName.textContent = files.length > 3 ? `${files.length} files` : files.map((file) => file.name).join(' + ');
-  for (const attribute of ['src', 'selected-span', 'selected-trace', 'filter', 'sort']) viewer.removeAttribute(attribute);
+  for (const attribute of ['src', 'selected-span', 'selected-trace', 'selected-session', 'filter', 'sort']) viewer.removeAttribute(attribute);
   history.replaceState(null, '', location.pathname + location.search);
   try {
     await viewer.load(files.length === 1 ? files[0] : files);
@@ -78,6 +79,15 @@ viewer.addEventListener('span-select', (event) => {
 });
 viewer.addEventListener('filter-change', (event) => {
   updateHash({ filter: event.detail.filter, sort: event.detail.sort });
+});
+viewer.addEventListener('trace-close', () => {
+  updateHash({ trace: null, span: null });
+});
+viewer.addEventListener('session-open', (event) => {
+  updateHash({ session: event.detail.sessionId });
+});
+viewer.addEventListener('session-close', () => {
+  updateHash({ session: null });
 });
 viewer.addEventListener('trace-open', (event) => {
   updateHash({ trace: event.detail.traceId, span: null });

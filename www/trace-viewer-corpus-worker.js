@@ -290,6 +290,8 @@ export class CorpusWorker {
       case 'bubbleUp': return this.corpus.bubbleUp(args[0], args[1] ?? undefined, args[2]);
       case 'window': return this.corpus.window(args[0], args[1], args[2], args[3]);
       case 'overview': return this.corpus.overview(args[0]);
+      case 'sessions': return this.corpus.sessions(args[0], args[1], args[2], args[3]);
+      case 'sessionTurns': return this.corpus.sessionTurns(args[0]);
       case 'columns': return this.corpus.columns();
       case 'details': return this.corpus.details();
       case 'reports': return this.corpus.fileReports();

@@ -17,6 +17,7 @@ import { CorpusQueryError, CorpusSession } from './trace-viewer-corpus.js';
  *   emitCancelable(name: string, detail: unknown): boolean,
  *   showEncoded(encoded: EncodedPieces): Promise<unknown>,
  *   queryChanged(filter: string, sort: string): void,
+ *   sessionOpened(session: string): void,
  * }} TableHost
  */
 
@@ -102,6 +103,9 @@ export class CorpusTable {
   /** The dashboard's BubbleUp questions, the latest only. */
   #bubbleUp = new LatestOnly((/** @type {{ selection: string, baseline: string, limit: number }} */ request) => this.#answerBubbleUp(request));
   /** The dashboard's comparisons, the latest only. */
+  /** The sessions list's questions and the conversations asked, the latest only. */
+  #sessions = new LatestOnly((/** @type {{ filter: string, sort: string, offset: number, limit: number }} */ request) => this.#answerSessions(request));
+  #conversation = new LatestOnly((/** @type {{ session: string }} */ request) => this.#answerConversation(request));
   #comparison = new LatestOnly((/** @type {{ a: string, b: string, failDefinition: string }} */ request) => this.#answerComparison(request));
 
   /**
@@ -306,7 +310,50 @@ export class CorpusTable {
       await this.#bubbleUp.ask(detail);
     } else if (name === 'corpus:compare') {
       await this.#comparison.ask(detail);
+    } else if (name === 'corpus:sessions') {
+      await this.#sessions.ask(detail);
+    } else if (name === 'corpus:session') {
+      await this.#conversation.ask(detail);
     }
+  }
+
+  /**
+   * Answers the sessions list: a page of the sessions of the traces `filter` keeps.
+   * @param {{ filter: string, sort: string, offset: number, limit: number }} request
+   */
+  async #answerSessions({ filter, sort, offset, limit }) {
+    if (this.#ended) return;
+    try {
+      const bytes = await this.session.ask('sessions', filter, sort, offset, limit);
+      if (!this.#ended) this.host.handle()?.corpusSessions(filter, sort, offset, bytes);
+    } catch (error) {
+      if (!this.#ended) this.host.handle()?.corpusSessionsError(filter, sort, offset, String(/** @type {Error} */ (error)?.message ?? error));
+    }
+  }
+
+  /**
+   * Answers a session's conversation (its turns in order); `session-open` says it shows, once
+   * for each session shown.
+   * @param {{ session: string }} request
+   */
+  async #answerConversation({ session }) {
+    if (this.#ended) return;
+    const bytes = await this.session.ask('sessionTurns', session);
+    if (this.#ended) return;
+    this.host.handle()?.corpusSessionTurns(session, bytes);
+    if (this.#sessionShown !== session) {
+      this.#sessionShown = session;
+      this.host.sessionOpened(session);
+      this.host.emit('session-open', { sessionId: session, turns: /** @type {number} */ (this.host.handle()?.sessionTurnCount() ?? 0) });
+    }
+  }
+
+  /** The session whose conversation `session-open` announced last. @type {string | null} */
+  #sessionShown = null;
+
+  /** The sessions list shows again: the next conversation is announced even if it is the same. */
+  sessionClosed() {
+    this.#sessionShown = null;
   }
 
   /**

@@ -160,6 +160,26 @@ export interface TraceOpenDetail {
   bytesRead: number;
 }
 
+/**
+ * Detail of `session-open`, fired when a session's conversation shows on the sessions tab (chosen
+ * in the list, or set by `selected-session`).
+ */
+export interface SessionOpenDetail {
+  sessionId: string;
+  /** Its turns (traces) found so far. */
+  turns: number;
+}
+
+/** Detail of `session-close`, fired when the person goes back from a conversation to the sessions list. */
+export interface SessionCloseDetail {
+  sessionId: string;
+}
+
+/** Detail of `trace-close`, fired when the person goes back from a trace opened from the corpus. */
+export interface TraceCloseDetail {
+  traceId: string;
+}
+
 /** Detail of `span-select`, fired when a person selects a span. */
 export interface SpanSelectDetail {
   traceId: string;
@@ -191,7 +211,10 @@ export interface TraceViewerEventMap extends HTMLElementEventMap {
   'load-error': CustomEvent<LoadErrorDetail>;
   'filter-change': CustomEvent<FilterChangeDetail>;
   'trace-open': CustomEvent<TraceOpenDetail>;
+  'trace-close': CustomEvent<TraceCloseDetail>;
   'aggregate-select': CustomEvent<AggregateSelectDetail>;
+  'session-open': CustomEvent<SessionOpenDetail>;
+  'session-close': CustomEvent<SessionCloseDetail>;
   'span-select': CustomEvent<SpanSelectDetail>;
   'trace-select': CustomEvent<TraceSelectDetail>;
 }
@@ -263,6 +286,11 @@ export class TraceViewerElement extends HTMLElement {
    * reads the definition in use, also when a person typed it on the dashboard.
    */
   failDefinition: string;
+  /**
+   * The session whose conversation the sessions tab shows (reflects `selected-session`; null: the
+   * sessions list). Setting it shows that session's turns, on the sessions tab.
+   */
+  selectedSession: string | null;
   /** Selects and reveals a span of the shown trace; false when there is no such span. */
   select(spanId: string): boolean;
   /** The selected span's id, or null; setting it selects that span. */
@@ -335,7 +363,7 @@ declare global {
 export interface TraceViewerAttributes {
   src?: string;
   theme?: 'light' | 'dark';
-  view?: 'auto' | 'list' | 'trace' | 'table' | 'dashboard';
+  view?: 'auto' | 'list' | 'trace' | 'table' | 'dashboard' | 'sessions';
   /** The traces table's filter (see `query()`). */
   filter?: string;
   /** The dashboard's panels: `"fail_rate by intent, tool_error_rate by tool"`. */
@@ -346,6 +374,8 @@ export interface TraceViewerAttributes {
   sort?: string;
   'selected-trace'?: string;
   'selected-span'?: string;
+  /** The session whose conversation the sessions tab shows. */
+  'selected-session'?: string;
   class?: string;
   className?: string;
   id?: string;

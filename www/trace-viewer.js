@@ -51,7 +51,7 @@ export class TraceLoadError extends Error {
 }
 
 export class TraceViewerElement extends HTMLElement {
-  static observedAttributes = ['src', 'selected-span', 'selected-trace', 'view', 'filter', 'sort', 'panels', 'fail-definition'];
+  static observedAttributes = ['src', 'selected-span', 'selected-trace', 'selected-session', 'view', 'filter', 'sort', 'panels', 'fail-definition'];
 
   /** @type {ViewerHandle | null} */
   #handle = null;
@@ -107,6 +107,7 @@ export class TraceViewerElement extends HTMLElement {
     this.#handle.setView(this.getAttribute('view') ?? 'auto');
     this.#handle.setPanels(this.getAttribute('panels') ?? '');
     this.#handle.setFailDefinition(this.getAttribute('fail-definition') ?? '');
+    this.#handle.selectSession(this.getAttribute('selected-session') ?? '');
     if (this.#table) {
       // Reconnected while showing a corpus: its worker still holds it; the table asks again.
       this.#handle.startCorpus(this.#table.filter, this.#table.sort);
@@ -157,12 +158,23 @@ export class TraceViewerElement extends HTMLElement {
       if ((this.getAttribute('view') ?? 'auto') === 'auto') this.#handle.setView('trace');
     }
     if (name === 'selected-span' && newValue) this.#handle.selectSpan(newValue);
+    if (name === 'selected-session') this.#handle.selectSession(newValue ?? '');
     if ((name === 'filter' || name === 'sort') && this.#table && !this.#reflecting) {
       const filter = this.getAttribute('filter') ?? '';
       const sort = this.getAttribute('sort') ?? DEFAULT_TABLE_SORT;
       this.#handle.setCorpusQuery(filter, sort);
       this.#table.setQuery(filter, sort).catch(() => {});
     }
+  }
+
+  /**
+   * The session whose conversation the sessions tab shows (reflects `selected-session`; null:
+   * the sessions list). Setting it shows that session's turns.
+   */
+  get selectedSession() { return this.getAttribute('selected-session'); }
+  set selectedSession(session) {
+    if (session === null || session === undefined || session === '') this.removeAttribute('selected-session');
+    else this.setAttribute('selected-session', String(session));
   }
 
   /** The traces table's filter (reflects the `filter` attribute; see `query()` for the language). */
@@ -361,21 +373,24 @@ export class TraceViewerElement extends HTMLElement {
       emitCancelable: (name, detail) => this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable: true })),
       showEncoded: (encoded) => this.#showOpened(encoded),
       queryChanged: (filter, sort) => this.#reflectQuery(filter, sort),
+      sessionOpened: (session) => {
+        if (this.getAttribute('selected-session') !== session) this.setAttribute('selected-session', session);
+      },
     }, this.getAttribute('filter') ?? '', this.getAttribute('sort') ?? DEFAULT_TABLE_SORT);
     this.#table = table;
     return table;
   }
 
-  /** Whether inputs may open as a corpus on the traces table (`view` auto, table or dashboard). */
+  /** Whether inputs may open as a corpus on the traces table (`view` auto, table, dashboard or sessions). */
   #corpusAllowed() {
     const view = this.getAttribute('view') ?? 'auto';
     return view === 'auto' || this.#corpusView();
   }
 
-  /** Whether `view` asks for a corpus whatever the input (`table` or `dashboard`). */
+  /** Whether `view` asks for a corpus whatever the input (`table`, `dashboard` or `sessions`). */
   #corpusView() {
     const view = this.getAttribute('view');
-    return view === 'table' || view === 'dashboard';
+    return view === 'table' || view === 'dashboard' || view === 'sessions';
   }
 
   /**
@@ -498,8 +513,19 @@ export class TraceViewerElement extends HTMLElement {
    * @param {unknown} detail
    */
   #onViewerEvent(name, detail) {
-    if (name.startsWith('corpus:')) this.#table?.request(name, detail).catch(() => {});
+    if (name === 'corpus:sessionClose') this.#sessionClosed(/** @type {{ session: string }} */ (detail).session);
+    else if (name.startsWith('corpus:')) this.#table?.request(name, detail).catch(() => {});
     else this.#emitLater(name, detail);
+  }
+
+  /**
+   * The person went back from a session's conversation to the sessions list.
+   * @param {string} session
+   */
+  #sessionClosed(session) {
+    this.#table?.sessionClosed();
+    if (this.getAttribute('selected-session') === session) this.removeAttribute('selected-session');
+    this.#emitLater('session-close', { sessionId: session });
   }
 
   /** @param {string} url */

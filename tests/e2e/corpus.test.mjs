@@ -6,14 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { newPage, repository, useBrowserAndServer, waitUntil } from './helpers.mjs';
+import { CORPUS, inViewer, newPage, openGeneratedCorpus, repository, useBrowserAndServer, waitUntil } from './helpers.mjs';
 
 const session = useBrowserAndServer();
-const CORPUS = '/corpus/reference-1500.otlp.jsonl';
 const answers = JSON.parse(readFileSync(join(repository, 'target/corpus/reference-1500.answers.json'), 'utf8'));
 
-/** The viewer's shadow root query, from the test. */
-const inViewer = (selector) => `trace-viewer >> ${selector}`;
 
 /**
  * Opens the page on its bundled example and waits until it is shown, so that a load the test
@@ -25,13 +22,7 @@ async function openPageWithExample(page) {
 }
 
 /** Opens the page on the generated corpus and waits until it is read. */
-async function openCorpus(page, query = `?src=${CORPUS}`, hash = '') {
-  await page.goto(`${session.server.url}${query}${hash}`);
-  await page.waitForFunction(() => {
-    const root = document.querySelector('trace-viewer')?.shadowRoot;
-    return root?.querySelector('.tv-table-summary')?.textContent.includes('1,500 traces') && !root.querySelector('.tv-table-reading');
-  }, null, { timeout: 120_000 });
-}
+const openCorpus = (page, query, hash) => openGeneratedCorpus(page, session.server.url, query, hash);
 
 test('query() answers what the native reference answers: twenty filters, their counts and orders', async () => {
   const page = await newPage(session.browser);

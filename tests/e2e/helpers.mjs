@@ -110,3 +110,18 @@ export async function recordPolicyViolations(page) {
   });
   return violations;
 }
+
+/** The generated corpus of 1,500 traces tests/corpus.rs writes (served from target/corpus). */
+export const CORPUS = '/corpus/reference-1500.otlp.jsonl';
+
+/** The viewer's shadow root query, from a test. */
+export const inViewer = (selector) => `trace-viewer >> ${selector}`;
+
+/** Opens the page on the generated corpus (or `query`'s files) and waits until it is read. */
+export async function openGeneratedCorpus(page, serverUrl, query = `?src=${CORPUS}`, hash = '') {
+  await page.goto(`${serverUrl}${query}${hash}`);
+  await page.waitForFunction(() => {
+    const root = document.querySelector('trace-viewer')?.shadowRoot;
+    return root?.querySelector('.tv-table-summary')?.textContent.includes('1,500 traces') && !root.querySelector('.tv-table-reading');
+  }, null, { timeout: 120_000 });
+}

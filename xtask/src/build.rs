@@ -206,9 +206,11 @@ pub const PAGE_GOAL_GZIPPED: usize = 200 * 1024;
 /// It was 241 KB until the traces table (the corpus issue) added 46 KB: its Leptos views, the
 /// facet panel and the column chooser are most of it (the answers it shows arrive as compact
 /// bytes, which saved 9 KB of deserializers); 289 KB until the dashboard (the aggregates issue)
-/// added 38 KB: 17 KB the panels' views, 7.5 KB BubbleUp's, 7 KB the comparison's. Where the rest
-/// goes, and what was tried, is in BENCHMARKS.md.
-pub const PAGE_CEILING_GZIPPED: usize = 328 * 1024;
+/// added 38 KB: 17 KB the panels' views, 7.5 KB BubbleUp's, 7 KB the comparison's; 328 KB until
+/// the sessions tab added 22 KB: 14.5 KB its views (the list 7.5, the conversation 7), the rest the
+/// tabs, the handle's session methods and their decoder. Where the rest goes, and what was tried,
+/// is in BENCHMARKS.md.
+pub const PAGE_CEILING_GZIPPED: usize = 352 * 1024;
 
 /// Prints the sizes of a group of files, raw and gzipped (-9); returns the gzipped total.
 fn report_group(title: &str, files: &[&str]) -> Result<usize, String> {

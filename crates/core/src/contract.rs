@@ -77,6 +77,13 @@ pub struct TraceSelectDetail {
     pub trace_index: usize,
 }
 
+/// The `trace-close` event's detail: the person went back from a trace opened from the corpus.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TraceCloseDetail {
+    pub trace_id: String,
+}
+
 /// The `load-error` event's detail (built by the element's JavaScript, which sees fetch errors too).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

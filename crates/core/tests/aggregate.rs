@@ -288,11 +288,51 @@ fn writes_the_browser_test_s_reference_aggregates() {
             group_json(serde_json::json!({ "tool": tool }), &traces, Some(tool))
         })
         .collect();
-    let answers = serde_json::json!({ "byIntent": by_intent, "byTool": by_tool, "measures": MEASURES });
+    let answers = serde_json::json!({
+        "byIntent": by_intent,
+        "byTool": by_tool,
+        "measures": MEASURES,
+        "sessionsByCost": reference_sessions_by_cost(&reference),
+    });
     let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/corpus");
     std::fs::create_dir_all(&folder).expect("target/corpus can be made");
     std::fs::write(folder.join("reference-1500.aggregates.json"), serde_json::to_string_pretty(&answers).unwrap())
         .expect("the reference aggregates are written");
+}
+
+/// The sessions of `reference` by cost, largest first (ties by session id), the first 100: each
+/// with its turns in the order they started (trace id and question), computed directly.
+fn reference_sessions_by_cost(reference: &[TraceSummary]) -> Vec<serde_json::Value> {
+    let mut by_session: BTreeMap<&str, Vec<&TraceSummary>> = BTreeMap::new();
+    for trace in reference {
+        if let Some(session) = trace.session.as_deref() {
+            by_session.entry(session).or_default().push(trace);
+        }
+    }
+    let mut sessions: Vec<(&str, f64, Vec<&TraceSummary>)> = by_session
+        .into_iter()
+        .map(|(session, mut turns)| {
+            // Summed in the file's order, as the index adds its rows (float sums depend on it).
+            let cost = turns.iter().filter_map(|trace| trace.cost_usd).sum::<f64>();
+            turns.sort_by_key(|trace| (trace.start_ns, trace.trace_id.clone()));
+            (session, cost, turns)
+        })
+        .collect();
+    // Costs equal to a billionth of a dollar tie, as in the sessions list.
+    let nano = |cost: f64| (cost * 1e9).round();
+    sessions.sort_by(|left, right| nano(right.1).total_cmp(&nano(left.1)).then_with(|| left.0.cmp(right.0)));
+    sessions
+        .into_iter()
+        .take(100)
+        .map(|(session, cost, turns)| {
+            serde_json::json!({
+                "session": session,
+                "cost": cost,
+                "failedTurns": turns.iter().filter(|trace| trace.error_count > 0).count(),
+                "turns": turns.iter().map(|trace| serde_json::json!({ "traceId": trace.trace_id, "input": trace.input_preview })).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
 }
 
 #[test]
@@ -350,4 +390,67 @@ fn grouped_by_day_or_hour_each_bucket_holds_the_traces_that_started_in_it() {
     }
     let error = corpus.aggregate(&["week".into()], &["count".into()], "", "").unwrap_err();
     assert!(error.to_string().contains("hour, day"), "{error}");
+}
+
+#[test]
+fn sessions_gather_their_turns_as_the_reference_does_and_sort_and_page() {
+    let (corpus, reference) = corpus_and_reference();
+    let mut by_session: BTreeMap<&str, Vec<&TraceSummary>> = BTreeMap::new();
+    for trace in &reference {
+        by_session.entry(trace.session.as_deref().expect("generated traces have sessions")).or_default().push(trace);
+    }
+    let page = corpus.sessions("", "turns desc", 0, usize::MAX).expect("sessions");
+    assert_eq!(page.count as usize, by_session.len());
+    assert_eq!(page.traces_without_session, 0);
+    assert_eq!(page.sessions.len(), by_session.len());
+    for window in page.sessions.windows(2) {
+        let in_order = window[0].turns > window[1].turns
+            || (window[0].turns == window[1].turns && window[0].session < window[1].session);
+        assert!(in_order, "{} then {}", window[0].session, window[1].session);
+    }
+    for row in &page.sessions {
+        let mut turns = by_session[row.session.as_str()].clone();
+        turns.sort_by_key(|trace| (trace.start_ns, trace.trace_id.clone()));
+        let (first, last) = (turns[0], turns[turns.len() - 1]);
+        assert_eq!(row.turns as usize, turns.len());
+        assert_eq!(row.start_ms, first.start_ns as f64 / 1e6);
+        let end = turns.iter().map(|trace| trace.end_ns).max().expect("a turn");
+        assert_eq!(row.duration_ms, (end - first.start_ns) as f64 / 1e6);
+        assert_eq!(row.failed_turns as usize, turns.iter().filter(|trace| trace.error_count > 0).count());
+        assert_eq!(row.tokens, turns.iter().map(|trace| trace.tokens).sum::<u64>() as f64);
+        assert_eq!(row.thumbs_down as usize, turns.iter().filter(|trace| has(trace, "thumbs_down")).count());
+        assert_eq!(row.user, first.user);
+        assert_eq!(row.first_input, first.input_preview);
+        let expected_outcome = if turns.iter().any(|trace| has(trace, "converted")) {
+            Some("converted")
+        } else {
+            ["abandoned", "thumbs_down", "thumbs_up"].into_iter().find(|signal| has(last, signal))
+        };
+        assert_eq!(row.outcome.as_deref(), expected_outcome, "{}", row.session);
+        let costs: Vec<f64> = turns.iter().filter_map(|trace| trace.cost_usd).collect();
+        let expected_cost = (!costs.is_empty()).then(|| costs.iter().sum::<f64>());
+        assert!(
+            row.cost_usd.zip(expected_cost).is_some_and(|(cost, expected)| (cost - expected).abs() < 1e-9)
+                || row.cost_usd == expected_cost
+        );
+    }
+    // A page is the same slice of the whole order, whichever way it was cut.
+    let whole = corpus.sessions("intent = \"refund\"", "cost desc", 0, usize::MAX).expect("sessions");
+    let part = corpus.sessions("intent = \"refund\"", "cost desc", 5, 10).expect("sessions");
+    assert!(whole.sessions.len() > 15, "enough refund sessions to page");
+    assert_eq!(part.count, whole.count);
+    assert_eq!(part.offset, 5);
+    assert_eq!(part.sessions, whole.sessions[5..15]);
+    let nano = |cost: Option<f64>| cost.map(|cost| (cost * 1e9).round());
+    assert!(whole.sessions.windows(2).all(|pair| nano(pair[0].cost_usd) >= nano(pair[1].cost_usd)));
+    // A session's turns are its traces in the order they started.
+    let longest = &page.sessions[0];
+    let turns = corpus.session_turns(&longest.session);
+    let mut expected: Vec<&TraceSummary> = by_session[longest.session.as_str()].clone();
+    expected.sort_by_key(|trace| (trace.start_ns, trace.trace_id.clone()));
+    let ids: Vec<&str> = turns.rows.iter().map(|row| row.trace_id.as_str()).collect();
+    assert_eq!(ids, expected.iter().map(|trace| trace.trace_id.as_str()).collect::<Vec<_>>());
+    assert!(corpus.session_turns("no such session").rows.is_empty());
+    let unknown = corpus.sessions("", "colour", 0, 10).expect_err("an unknown sort field");
+    assert!(unknown.to_string().contains("colour") && unknown.to_string().contains("turns"), "{unknown}");
 }

@@ -98,6 +98,10 @@ fn the_declarations_and_the_serde_types_name_the_same_fields() {
                 warnings_left_out: 0,
             }),
         ),
+        (
+            "TraceCloseDetail",
+            serialized_fields(&trace_viewer_core::contract::TraceCloseDetail { trace_id: "t".into() }),
+        ),
         ("LoadErrorDetail", serialized_fields(&LoadErrorDetail { message: "m".into(), source: Some("s".into()) })),
     ];
     for (interface, rust_fields) in samples {

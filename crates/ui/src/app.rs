@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::corpus_state::CorpusTab;
 use super::detail_panel::DetailPanel;
 use super::header::Header;
 use super::toolbar::Toolbar;
@@ -99,8 +100,13 @@ pub fn App(state: ViewerState) -> impl IntoView {
             >
                 <Show when=move || corpus.active.get()>
                     <nav class="tv-corpus-bar" aria-label="Corpus">
-                        <button class="tv-tool-button tv-back" on:click=move |_| corpus.showing_table.set(true)>
-                            "← All traces"
+                        <button class="tv-tool-button tv-back" on:click=move |_| state.close_opened_trace()>
+                            {move || match (corpus.tab.get(), corpus.selected_session.get()) {
+                                (CorpusTab::Sessions, Some(session)) => format!("← Session {session}"),
+                                (CorpusTab::Sessions, None) => "← All sessions".to_string(),
+                                (CorpusTab::Dashboard, _) => "← Dashboard".to_string(),
+                                (CorpusTab::Traces, _) => "← All traces".to_string(),
+                            }}
                         </button>
                         <span class="tv-corpus-bar-filter">
                             {move || {

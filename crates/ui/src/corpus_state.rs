@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use trace_viewer_core::corpus::compare::Comparison;
 use trace_viewer_core::corpus::facets::{CorpusTotals, Facet};
+use trace_viewer_core::corpus::sessions::{SessionsPage, DEFAULT_SESSION_SORT};
 use trace_viewer_core::corpus::{CorpusProgress, FileReport, TableRow};
 use trace_viewer_core::view::panels::{PanelBar, PanelSpec};
 
@@ -86,8 +87,8 @@ pub struct CorpusState {
     pub scroll_top: RwSignal<f64>,
     /// Whether a trace is being opened (its row shows it).
     pub opening: RwSignal<Option<String>>,
-    /// Whether the corpus shows its dashboard (panels of aggregates) instead of the traces table.
-    pub dashboard: RwSignal<bool>,
+    /// What the corpus shows: the traces table, the dashboard or the sessions.
+    pub tab: RwSignal<CorpusTab>,
     /// The `panels` attribute's text (empty: the default panels).
     pub panels_text: RwSignal<String>,
     /// What the person grouped each panel by instead of its own field, by panel number.
@@ -105,10 +106,51 @@ pub struct CorpusState {
     pub compare_groups: RwSignal<Option<(String, String)>>,
     /// The comparison's last answer.
     pub compare_answer: RwSignal<Option<CompareAnswer>>,
+    /// The sessions list's sort (`turns desc`) and first row shown.
+    pub sessions_sort: RwSignal<String>,
+    pub sessions_offset: RwSignal<usize>,
+    /// The sessions list's last answer.
+    pub sessions_answer: RwSignal<Option<SessionsAnswer>>,
+    /// The session whose conversation shows (the `selected-session` attribute, or chosen).
+    pub selected_session: RwSignal<Option<String>>,
+    /// The turns of the session asked last, as table rows in the order they started.
+    pub session_turns: RwSignal<Option<(String, Vec<TableRow>)>>,
     /// Moves when the dashboard's panels should ask again (see [`CorpusState::show_overview`]).
     pub dashboard_tick: RwSignal<u64>,
     /// The filter and time (ms since 1970) the dashboard last asked for.
     dashboard_asked: StoredValue<(String, f64)>,
+}
+
+/// What the corpus shows below its filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CorpusTab {
+    Traces,
+    Dashboard,
+    Sessions,
+}
+
+/// A page of the sessions list for the filter, sort and first row it was asked for (or why not).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SessionsAnswer {
+    pub filter: String,
+    pub sort: String,
+    pub offset: usize,
+    pub page: Result<SessionsPage, String>,
+}
+
+/// What the sessions view asks (`corpus:sessions`).
+#[derive(Serialize)]
+pub struct SessionsRequest {
+    pub filter: String,
+    pub sort: String,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+/// The session whose turns the sessions view asks for (`corpus:session`).
+#[derive(Serialize)]
+pub struct SessionRequest {
+    pub session: String,
 }
 
 /// The comparison of the groups `a` and `b` (filters, the current one included), or why not.
@@ -220,7 +262,7 @@ impl CorpusState {
             opened: RwSignal::new(None),
             scroll_top: RwSignal::new(0.0),
             opening: RwSignal::new(None),
-            dashboard: RwSignal::new(false),
+            tab: RwSignal::new(CorpusTab::Traces),
             panels_text: RwSignal::new(String::new()),
             panel_groups: RwSignal::new(Vec::new()),
             fail_definition: RwSignal::new(String::new()),
@@ -229,6 +271,11 @@ impl CorpusState {
             bubble_answer: RwSignal::new(None),
             compare_groups: RwSignal::new(None),
             compare_answer: RwSignal::new(None),
+            sessions_sort: RwSignal::new(DEFAULT_SESSION_SORT.to_string()),
+            sessions_offset: RwSignal::new(0),
+            sessions_answer: RwSignal::new(None),
+            selected_session: RwSignal::new(None),
+            session_turns: RwSignal::new(None),
             dashboard_tick: RwSignal::new(0),
             dashboard_asked: StoredValue::new((String::new(), 0.0)),
         }
@@ -253,6 +300,9 @@ impl CorpusState {
         self.panel_answers.set(Vec::new());
         self.bubble_answer.set(None);
         self.compare_answer.set(None);
+        self.sessions_answer.set(None);
+        self.sessions_offset.set(0);
+        self.session_turns.set(None);
     }
 
     /// No corpus any more (another load, `clear()`).
@@ -362,9 +412,31 @@ impl CorpusState {
         self.bubble_answer.set(Some(answer));
     }
 
+    pub fn show_sessions(&self, answer: SessionsAnswer) {
+        self.sessions_answer.set(Some(answer));
+    }
+
+    pub fn show_session_turns(&self, session: String, rows: Vec<TableRow>) {
+        self.session_turns.set(Some((session, rows)));
+    }
+
+    /// How many turns the session asked last has.
+    pub fn session_turn_count(&self) -> usize {
+        self.session_turns.with_untracked(|turns| turns.as_ref().map_or(0, |(_, rows)| rows.len()))
+    }
+
+    /// Shows session `session`'s conversation on the sessions tab (`None`: the sessions list).
+    pub fn select_session(&self, session: Option<String>) {
+        if session.is_some() {
+            self.tab.set(CorpusTab::Sessions);
+            self.showing_table.set(self.active.get_untracked());
+        }
+        self.selected_session.set(session);
+    }
+
     /// The traces table under `filter` (a bar of the dashboard was chosen).
     pub fn show_traces_of(&self, filter: &str) {
-        self.dashboard.set(false);
+        self.tab.set(CorpusTab::Traces);
         self.filter.set(filter.to_string());
         self.scroll_top.set(0.0);
     }

@@ -20,6 +20,7 @@ mod json_tree;
 mod minimap;
 mod paged;
 pub mod release;
+mod sessions_view;
 mod span_row;
 mod state;
 mod table_cells;

@@ -9,11 +9,13 @@ use trace_viewer_core::analysis::{
     digest, kept_with_ancestors, search_spans, visible_filtered_rows, visible_rows, CollapsedSet, Query, TimeWindow,
     TraceDigest,
 };
-use trace_viewer_core::contract::{SpanSelectDetail, TraceSelectDetail};
+use trace_viewer_core::contract::{SpanSelectDetail, TraceCloseDetail, TraceSelectDetail};
 use trace_viewer_core::model::{ImportWarning, SpanKind, Trace, TraceSet};
 use trace_viewer_core::view::navigation::next_match;
 pub use trace_viewer_core::view::screen::ViewMode;
 use trace_viewer_core::view::screen::{list_after_mode_change, list_when_loaded};
+
+use super::corpus_state::CorpusTab;
 
 /// An `Arc` compared by pointer: memos holding big data must not compare it field by field.
 #[derive(Debug)]
@@ -199,7 +201,12 @@ impl ViewerState {
     /// Sets the `view` attribute's mode and shows the screen it asks for.
     pub fn set_view_mode(&self, mode: ViewMode) {
         self.view_mode.set(mode);
-        self.corpus.dashboard.set(mode == ViewMode::Dashboard);
+        match mode {
+            ViewMode::Dashboard => self.corpus.tab.set(CorpusTab::Dashboard),
+            ViewMode::Sessions => self.corpus.tab.set(CorpusTab::Sessions),
+            ViewMode::Table => self.corpus.tab.set(CorpusTab::Traces),
+            _ => {}
+        }
         let trace_count = self.file.with_untracked(|file| file.as_ref().map_or(0, |file| file.traces.len()));
         self.showing_list.set(list_after_mode_change(mode, trace_count, self.showing_list.get_untracked()));
     }
@@ -339,6 +346,14 @@ impl ViewerState {
     /// Forgets a shown error (a new corpus begins).
     pub fn show_error_cleared(&self) {
         self.error.set(None);
+    }
+
+    /// Back from a trace opened from the corpus to the tab it was opened from (`trace-close`).
+    pub fn close_opened_trace(&self) {
+        self.corpus.showing_table.set(true);
+        if let Some(trace_id) = self.corpus.opened.get_untracked() {
+            self.emit("trace-close", &TraceCloseDetail { trace_id });
+        }
     }
 
     /// Asks the element for something (`corpus:query`, `corpus:window`, `corpus:open`): these go

@@ -48,7 +48,7 @@ pub fn is_sortable(column: &str) -> bool {
 }
 
 /// A start time as `2024-12-01 10:22:03` (UTC, to the second).
-fn short_time(start_ms: f64) -> String {
+pub fn short_time(start_ms: f64) -> String {
     let text = format_rfc3339_ns((start_ms * 1e6) as u64);
     text.get(..19).map(|prefix| prefix.replace('T', " ")).unwrap_or(text)
 }

@@ -6,11 +6,13 @@
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
+use super::corpus_state::CorpusTab;
 use super::corpus_state::{
     sort_text, CorpusState, OpenRequest, QueryRequest, SortColumn, WindowRequest, ROW_HEIGHT_PX,
 };
 use super::dashboard::Dashboard;
 use super::facet_panel::FacetPanel;
+use super::sessions_view::SessionsView;
 use super::table_cells::{cell, column_label, is_numeric, is_sortable, CellContent};
 use super::ViewerState;
 use trace_viewer_core::model::{format_count, format_duration_ns};
@@ -27,7 +29,7 @@ pub fn run_query(state: ViewerState) {
     state.request("corpus:query", &request);
 }
 
-fn open_row(state: ViewerState, trace_id: String) {
+pub(crate) fn open_row(state: ViewerState, trace_id: String) {
     state.corpus.opening.set(Some(trace_id.clone()));
     state.request("corpus:open", &OpenRequest { trace_id });
 }
@@ -240,14 +242,13 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
                     </Show>
                 </form>
                 <div class="tv-tabs" role="tablist" aria-label="Show">
-                    <button class="tv-tab" role="tab" aria-selected=move || (!corpus.dashboard.get()).to_string() on:click=move |_| corpus.dashboard.set(false)>
-                        "Traces"
-                    </button>
-                    <button class="tv-tab" role="tab" aria-selected=move || corpus.dashboard.get().to_string() on:click=move |_| corpus.dashboard.set(true)>
-                        "Dashboard"
-                    </button>
+                    {[(CorpusTab::Traces, "Traces"), (CorpusTab::Dashboard, "Dashboard"), (CorpusTab::Sessions, "Sessions")].map(|(tab, label)| view! {
+                        <button class="tv-tab" role="tab" aria-selected=move || (corpus.tab.get() == tab).to_string() on:click=move |_| corpus.tab.set(tab)>
+                            {label}
+                        </button>
+                    })}
                 </div>
-                <Show when=move || !corpus.dashboard.get()>
+                <Show when=move || corpus.tab.get() == CorpusTab::Traces>
                     <ColumnChooser state=state />
                 </Show>
             </div>
@@ -259,7 +260,10 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
                 {move || reading_line(corpus).map(|line| view! { <span class="tv-table-reading">{line}</span> })}
             </p>
             <FileReports state=state />
-            <Show when=move || !corpus.dashboard.get() fallback=move || view! { <Dashboard state=state /> }>
+            <Show when=move || corpus.tab.get() == CorpusTab::Traces fallback=move || match corpus.tab.get() {
+                CorpusTab::Sessions => view! { <SessionsView state=state /> }.into_any(),
+                _ => view! { <Dashboard state=state /> }.into_any(),
+            }>
             <div class="tv-table-body">
                 <FacetPanel state=state />
                 <div

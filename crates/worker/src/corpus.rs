@@ -166,6 +166,19 @@ impl WorkerCorpus {
             .map_err(query_error)
     }
 
+    /// Sessions `offset..offset + limit` of the traces `filter` keeps, sorted by `sort`, and how
+    /// many there are, as bytes for the page (`corpus::wire`).
+    pub fn sessions(&self, filter: &str, sort: &str, offset: u32, limit: u32) -> Result<Vec<u8>, JsValue> {
+        let page = self.corpus.sessions(filter, sort, offset as usize, limit as usize).map_err(request_error)?;
+        Ok(wire::encode_sessions(&page))
+    }
+
+    /// Every turn of session `session`, in the order they started, as a window of table rows.
+    #[wasm_bindgen(js_name = sessionTurns)]
+    pub fn session_turns(&self, session: &str) -> Vec<u8> {
+        wire::encode_window(&self.corpus.session_turns(session))
+    }
+
     /// The totals and facets over the rows `filter` keeps, as bytes for the page.
     pub fn overview(&mut self, filter: &str) -> Result<Vec<u8>, JsValue> {
         let (totals, facets) = self.corpus.overview(filter).map_err(query_error)?;

@@ -18,6 +18,7 @@ pub mod line_batch;
 pub mod line_batch_encoding;
 pub mod newlines;
 pub mod query;
+pub mod sessions;
 pub mod sort;
 pub mod summary;
 pub mod trace_ids;
@@ -398,6 +399,29 @@ impl Corpus {
         selected.iter().for_each(|&row| in_selection[row as usize] = true);
         let rest: Vec<u32> = baseline_rows.iter().copied().filter(|&row| !in_selection[row as usize]).collect();
         Ok(bubble_up::bubble_up(&self.index, &selected, &rest, &selection_fields, limit))
+    }
+
+    /// The sessions of the traces `filter` keeps, sorted by `sort` (`turns desc`; see
+    /// [`sessions::SESSION_SORT_FIELDS`]), `limit` of them from `offset`.
+    pub fn sessions(
+        &self,
+        filter: &str,
+        sort: &str,
+        offset: usize,
+        limit: usize,
+    ) -> Result<sessions::SessionsPage, CorpusRequestError> {
+        let rows = self.matching_rows(filter).map_err(CorpusRequestError::Filter)?;
+        sessions::sessions(&self.index, &rows, sort, offset, limit).map_err(CorpusRequestError::Request)
+    }
+
+    /// Every turn of session `session` (whatever the filter), as table rows in the order they started.
+    pub fn session_turns(&self, session: &str) -> TableWindow {
+        let turns = sessions::session_turns(&self.index, session);
+        TableWindow {
+            count: turns.len() as u64,
+            offset: 0,
+            rows: turns.iter().map(|&row| self.row(row as usize)).collect(),
+        }
     }
 
     /// The columns a table may show: the fixed ones, then `score."name"` and `attr."key"` ones.

@@ -3,6 +3,7 @@
 //! page's module carries already for traces), so the page needs no deserializer of its own.
 
 use super::facets::{CorpusTotals, Facet, FacetValue};
+use super::sessions::{SessionRow, SessionsPage};
 use super::{FileReport, TableRow, TableWindow};
 use crate::transfer::primitives::{Reader, TransferResult, Writer};
 
@@ -144,6 +145,55 @@ pub fn decode_details(bytes: &[u8]) -> TransferResult<(Vec<String>, Vec<FileRepo
     Ok((columns, reports))
 }
 
+pub fn encode_sessions(page: &SessionsPage) -> Vec<u8> {
+    let mut writer = Writer::default();
+    writer.varint(page.count);
+    writer.varint(page.traces_without_session);
+    writer.varint(page.offset);
+    writer.list(&page.sessions, |writer, row| {
+        writer.text(&row.session);
+        writer.optional_text(&row.user);
+        writer.varint(u64::from(row.turns));
+        writer.float(row.start_ms);
+        writer.float(row.duration_ms);
+        writer.varint(u64::from(row.failed_turns));
+        writer.option(&row.cost_usd, |writer, cost| writer.float(*cost));
+        writer.float(row.tokens);
+        for count in [row.thumbs_up, row.thumbs_down, row.follow_ups] {
+            writer.varint(u64::from(count));
+        }
+        writer.optional_text(&row.outcome);
+        writer.optional_text(&row.first_input);
+    });
+    writer.bytes
+}
+
+pub fn decode_sessions(bytes: &[u8]) -> TransferResult<SessionsPage> {
+    let mut reader = Reader::new(bytes, 0);
+    Ok(SessionsPage {
+        count: reader.varint()?,
+        traces_without_session: reader.varint()?,
+        offset: reader.varint()?,
+        sessions: reader.list(|reader| {
+            Ok(SessionRow {
+                session: reader.text()?,
+                user: reader.optional_text()?,
+                turns: reader.u32()?,
+                start_ms: reader.float()?,
+                duration_ms: reader.float()?,
+                failed_turns: reader.u32()?,
+                cost_usd: reader.option(Reader::float)?,
+                tokens: reader.float()?,
+                thumbs_up: reader.u32()?,
+                thumbs_down: reader.u32()?,
+                follow_ups: reader.u32()?,
+                outcome: reader.optional_text()?,
+                first_input: reader.optional_text()?,
+            })
+        })?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +213,8 @@ mod tests {
         let (columns, reports) = (corpus.columns(), corpus.file_reports());
         assert_eq!(decode_details(&encode_details(&columns, &reports)).unwrap(), (columns, reports));
         assert!(decode_window(&encode_window(&window)[..30]).is_err(), "cut bytes are an error");
+        let sessions = corpus.sessions("", "turns desc", 2, 5).unwrap();
+        assert_eq!(sessions.sessions.len(), 5);
+        assert_eq!(decode_sessions(&encode_sessions(&sessions)).unwrap(), sessions);
     }
 }

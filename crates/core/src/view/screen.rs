@@ -1,6 +1,7 @@
 //! Which screen shows: one trace, or the list of a file's traces. The `view` attribute chooses
 //! `trace`, `list` or `auto` (the list when the file holds several traces, until one is opened);
-//! `table` makes every load a corpus, shown on the traces table.
+//! `table` makes every load a corpus, shown on the traces table (`dashboard` and `sessions` on
+//! those tabs).
 
 /// The `view` attribute's choice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -11,6 +12,8 @@ pub enum ViewMode {
     Table,
     /// The corpus's dashboard (panels of aggregates): loads are indexed as for the table.
     Dashboard,
+    /// The corpus's sessions (traces grouped by session id): loads are indexed as for the table.
+    Sessions,
     Auto,
 }
 
@@ -22,6 +25,7 @@ impl ViewMode {
             "list" => ViewMode::List,
             "table" => ViewMode::Table,
             "dashboard" => ViewMode::Dashboard,
+            "sessions" => ViewMode::Sessions,
             _ => ViewMode::Auto,
         }
     }
@@ -31,7 +35,7 @@ impl ViewMode {
 pub fn list_when_loaded(mode: ViewMode, trace_count: usize) -> bool {
     match mode {
         ViewMode::List => true,
-        ViewMode::Trace | ViewMode::Table | ViewMode::Dashboard => false,
+        ViewMode::Trace | ViewMode::Table | ViewMode::Dashboard | ViewMode::Sessions => false,
         ViewMode::Auto => trace_count > 1,
     }
 }
@@ -41,7 +45,7 @@ pub fn list_when_loaded(mode: ViewMode, trace_count: usize) -> bool {
 pub fn list_after_mode_change(mode: ViewMode, trace_count: usize, list_was_showing: bool) -> bool {
     match mode {
         ViewMode::List => true,
-        ViewMode::Trace | ViewMode::Table | ViewMode::Dashboard => false,
+        ViewMode::Trace | ViewMode::Table | ViewMode::Dashboard | ViewMode::Sessions => false,
         ViewMode::Auto => trace_count > 1 && list_was_showing,
     }
 }
@@ -54,6 +58,7 @@ mod tests {
     fn the_mode_is_read_from_the_attribute() {
         assert_eq!(ViewMode::parse("trace"), ViewMode::Trace);
         assert_eq!(ViewMode::parse("list"), ViewMode::List);
+        assert_eq!(ViewMode::parse("sessions"), ViewMode::Sessions);
         assert_eq!(ViewMode::parse("auto"), ViewMode::Auto);
         assert_eq!(ViewMode::parse("LIST"), ViewMode::Auto, "attribute values are exact");
     }
