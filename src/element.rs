@@ -11,7 +11,9 @@ use trace_viewer_core::corpus::sessions::SessionsPage;
 use trace_viewer_core::corpus::{wire, CorpusProgress};
 use trace_viewer_core::model::{ImportWarning, Trace};
 use trace_viewer_core::view::panels::{PanelBar, PanelSpec};
-use trace_viewer_ui::corpus_state::{BubbleAnswer, BubbleRow, CompareAnswer, PanelAnswer, SessionsAnswer};
+use trace_viewer_ui::corpus_state::{
+    BubbleAnswer, BubbleRow, CompareAnswer, OutcomesLine, PanelAnswer, SessionsAnswer,
+};
 use trace_viewer_ui::{mount_viewer, LoadedFile, MountedViewer, ViewMode};
 
 use crate::decoder::TransferDecoder;
@@ -167,6 +169,41 @@ impl ViewerHandle {
         let window = wire::decode_window(bytes).map_err(|error| JsError::new(&error.to_string()))?;
         self.viewer.state.corpus.show_session_turns(session.to_string(), window.rows);
         Ok(())
+    }
+
+    /// An outcomes file was joined: what the dashboard says of it.
+    #[wasm_bindgen(js_name = corpusOutcomes)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn corpus_outcomes(
+        &self,
+        file_name: String,
+        key: String,
+        rows: f64,
+        matched: f64,
+        unmatched: f64,
+        left_out: f64,
+        columns: Vec<String>,
+        numeric_columns: Vec<String>,
+        problems: Vec<String>,
+    ) {
+        let line = OutcomesLine {
+            file_name,
+            key,
+            rows: rows as u64,
+            matched: matched as u64,
+            unmatched: unmatched as u64,
+            left_out: left_out as u64,
+            columns,
+            numeric_columns,
+            problems,
+        };
+        self.viewer.state.corpus.show_outcomes(Ok(line));
+    }
+
+    /// An outcomes file could not be joined: why, on the dashboard.
+    #[wasm_bindgen(js_name = corpusOutcomesError)]
+    pub fn corpus_outcomes_error(&self, file_name: &str, message: &str) {
+        self.viewer.state.corpus.show_outcomes(Err(format!("{file_name} was not joined: {message}")));
     }
 
     /// Shows session `session`'s conversation on the sessions tab (empty: the sessions list).

@@ -26,6 +26,23 @@ const PROGRESS_EVERY_MS = 250;
 const GATHER_BYTES = 2 << 20;
 
 /**
+ * An outcomes file's bytes: text encoded, a Blob read (gunzipped when its name ends in .gz or
+ * its bytes start as gzip does), bytes as they are.
+ * @param {string | ArrayBuffer | Uint8Array | Blob} input
+ * @param {string} name
+ */
+async function outcomeBytes(input, name) {
+  if (typeof input === 'string') return new TextEncoder().encode(input);
+  if (input instanceof Blob) {
+    const head = new Uint8Array(await input.slice(0, 2).arrayBuffer());
+    const gzip = /\.gz$/i.test(name) || (head[0] === 0x1f && head[1] === 0x8b);
+    const stream = gzip ? input.stream().pipeThrough(new DecompressionStream('gzip')) : input.stream();
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+  return input instanceof Uint8Array ? input : new Uint8Array(input);
+}
+
+/**
  * Where a source's bytes can be read again: the Blob itself, or (gunzipped or appended bytes)
  * the parts kept as Blobs with their offsets.
  * @typedef {{ blob: Blob } | { parts: Array<{ offset: number, blob: Blob }>, length: number }} Source
@@ -290,6 +307,7 @@ export class CorpusWorker {
       case 'bubbleUp': return this.corpus.bubbleUp(args[0], args[1] ?? undefined, args[2]);
       case 'window': return this.corpus.window(args[0], args[1], args[2], args[3]);
       case 'overview': return this.corpus.overview(args[0]);
+      case 'loadOutcomes': return this.corpus.loadOutcomes(await outcomeBytes(args[0], args[1]), args[1]);
       case 'sessions': return this.corpus.sessions(args[0], args[1], args[2], args[3]);
       case 'sessionTurns': return this.corpus.sessionTurns(args[0]);
       case 'columns': return this.corpus.columns();

@@ -20,7 +20,7 @@
 /**
  * A question to the corpus worker, answered by `{ reply: request, result }` or `{ reply: request,
  * error }` (`open` first posts its encoded pieces as `{ reply: request, piece }`).
- * @typedef {{ request: number, call: 'query' | 'aggregate' | 'bubbleUp' | 'compare' | 'window' | 'overview' | 'sessions' | 'sessionTurns' | 'columns' | 'details' | 'reports' | 'indexBytes' | 'progress' | 'open', args: unknown[] }} CorpusRequest
+ * @typedef {{ request: number, call: 'query' | 'aggregate' | 'bubbleUp' | 'compare' | 'window' | 'overview' | 'loadOutcomes' | 'sessions' | 'sessionTurns' | 'columns' | 'details' | 'reports' | 'indexBytes' | 'progress' | 'open', args: unknown[] }} CorpusRequest
  */
 
 /**

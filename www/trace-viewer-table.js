@@ -310,6 +310,8 @@ export class CorpusTable {
       await this.#bubbleUp.ask(detail);
     } else if (name === 'corpus:compare') {
       await this.#comparison.ask(detail);
+    } else if (name === 'corpus:outcomes') {
+      await this.loadOutcomes(detail.file, detail.file.name).catch(() => {});
     } else if (name === 'corpus:sessions') {
       await this.#sessions.ask(detail);
     } else if (name === 'corpus:session') {
@@ -480,6 +482,29 @@ export class CorpusTable {
    */
   bubbleUp(selection, baseline, limit) {
     return this.session.ask('bubbleUp', selection, baseline, limit);
+  }
+
+  /**
+   * The element's `loadOutcomes()`: the worker reads and joins the file; the table, the dashboard
+   * and the sessions ask again (new columns, fields and measures), and the dashboard says what
+   * was joined.
+   * @param {string | ArrayBuffer | ArrayBufferView | Blob} input
+   * @param {string} name
+   */
+  async loadOutcomes(input, name) {
+    const payload = ArrayBuffer.isView(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength).slice() : input;
+    try {
+      const report = await this.session.ask('loadOutcomes', payload, name);
+      if (this.#ended) return report;
+      this.host.handle()?.corpusOutcomes(report.fileName, report.key, report.rows, report.matched, report.unmatched,
+        report.duplicateKeys + report.rowsWithoutKey, report.columns, report.numericColumns, report.problems);
+      await this.refresh();
+      return report;
+    } catch (error) {
+      const message = String(/** @type {Error} */ (error)?.message ?? error);
+      if (!this.#ended) this.host.handle()?.corpusOutcomesError(name, message);
+      throw new Error(message);
+    }
   }
 
   /** Ends the corpus: its worker (and with it the index's memory) goes. */

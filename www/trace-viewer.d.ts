@@ -65,7 +65,29 @@ export type AggregateMeasure =
   | 'p50_duration_ms' | 'p95_duration_ms' | 'p99_duration_ms'
   | 'cost_sum' | 'cost_mean' | 'tokens_sum'
   | 'thumbs_up_rate' | 'thumbs_down_rate' | 'follow_up_rate' | 'abandon_rate' | 'convert_rate'
-  | 'tool_error_rate';
+  | 'tool_error_rate'
+  /** The mean or total of a numeric column of the joined outcomes (see `loadOutcomes()`), per trace. */
+  | `mean(outcome.${string})` | `sum(outcome.${string})`;
+
+/** What `loadOutcomes()` resolves with. */
+export interface OutcomesReport {
+  fileName: string;
+  /** The column the file is keyed by. */
+  key: 'trace_id' | 'session_id' | 'user_id';
+  /** Rows joined (one per key). */
+  rows: number;
+  /** Rows whose key a trace of the corpus has, and those whose key none has (yet). */
+  matched: number;
+  unmatched: number;
+  /** Rows left out: a key met again (its first row counts), or no key. */
+  duplicateKeys: number;
+  rowsWithoutKey: number;
+  /** The columns that became fields (`outcome."plan"`), and those of them that hold numbers (measures). */
+  columns: string[];
+  numericColumns: string[];
+  /** JSON Lines lines that did not read, each with its line number and why. */
+  problems: string[];
+}
 
 /** What `aggregate()` is asked. */
 export interface AggregateRequest {
@@ -254,6 +276,15 @@ export class TraceViewerElement extends HTMLElement {
    * grouped by `tool`). Rejects when no corpus is loaded, or a field, measure or filter is unknown.
    */
   aggregate(request?: AggregateRequest): Promise<AggregateResult>;
+  /**
+   * Joins a product outcomes file (CSV or JSON Lines, gzip too) keyed by a `trace_id`,
+   * `session_id` or `user_id` column: its other columns become fields of the query language
+   * (`outcome."plan" = "pro"`; grouping, sorting, BubbleUp) and its numeric columns measures
+   * (`mean(outcome."retained_d30")`, `sum(outcome."revenue")`, per trace). Read in the corpus
+   * worker; nothing leaves the machine. Replaces an earlier outcomes file. Rejects when no corpus
+   * is loaded or the file has no key column (the message lists its columns).
+   */
+  loadOutcomes(input: string | ArrayBuffer | ArrayBufferView | Blob, fileName?: string): Promise<OutcomesReport>;
   /**
    * BubbleUp: the values of every column (and attribute column) ranked by how much more often the
    * traces `selection` keeps have them than the `baseline`'s (by default every other trace); the

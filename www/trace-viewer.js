@@ -223,6 +223,21 @@ export class TraceViewerElement extends HTMLElement {
   }
 
   /**
+   * Joins a product outcomes file to the corpus: CSV or JSON Lines (gzip too) keyed by a
+   * `trace_id`, `session_id` or `user_id` column. Its other columns become fields
+   * (`outcome."plan"`: filter, group, sort, BubbleUp) and its numeric columns measures
+   * (`mean(outcome."revenue")`, `sum(…)`). Read in the corpus worker; nothing leaves the machine.
+   * Resolves with what was read and how many rows match a trace.
+   * @param {string | ArrayBuffer | ArrayBufferView | Blob} input
+   * @param {string} [fileName]
+   */
+  loadOutcomes(input, fileName) {
+    if (!this.#table) return Promise.reject(new Error(NO_CORPUS));
+    const name = fileName ?? (input instanceof File ? input.name : 'outcomes');
+    return this.#table.loadOutcomes(input, name);
+  }
+
+  /**
    * BubbleUp: every value of every column ranked by how much more often the traces `selection`
    * keeps have it than those of `baseline` (by default every trace not selected). Resolves with
    * `[{ field, value, selection, baseline, score }]`, `score` descending.

@@ -148,6 +148,8 @@ fn holds(trace: &TraceSummary, filter: &Filter) -> bool {
                     operator,
                     &literal,
                 ),
+                // This reference joins no outcomes (tests/outcomes.rs checks them).
+                Field::Outcome(_) => operator == Operator::NotEqual,
             }
         }
     }

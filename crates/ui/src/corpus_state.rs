@@ -115,10 +115,27 @@ pub struct CorpusState {
     pub selected_session: RwSignal<Option<String>>,
     /// The turns of the session asked last, as table rows in the order they started.
     pub session_turns: RwSignal<Option<(String, Vec<TableRow>)>>,
+    /// The joined product outcomes, as the dashboard reports them (or why the last file failed).
+    pub outcomes: RwSignal<Option<Result<OutcomesLine, String>>>,
     /// Moves when the dashboard's panels should ask again (see [`CorpusState::show_overview`]).
     pub dashboard_tick: RwSignal<u64>,
     /// The filter and time (ms since 1970) the dashboard last asked for.
     dashboard_asked: StoredValue<(String, f64)>,
+}
+
+/// What the dashboard says of a joined outcomes file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutcomesLine {
+    pub file_name: String,
+    pub key: String,
+    pub rows: u64,
+    pub matched: u64,
+    pub unmatched: u64,
+    /// Rows left out: a repeated key or none.
+    pub left_out: u64,
+    pub columns: Vec<String>,
+    pub numeric_columns: Vec<String>,
+    pub problems: Vec<String>,
 }
 
 /// What the corpus shows below its filter.
@@ -276,6 +293,7 @@ impl CorpusState {
             sessions_answer: RwSignal::new(None),
             selected_session: RwSignal::new(None),
             session_turns: RwSignal::new(None),
+            outcomes: RwSignal::new(None),
             dashboard_tick: RwSignal::new(0),
             dashboard_asked: StoredValue::new((String::new(), 0.0)),
         }
@@ -302,6 +320,7 @@ impl CorpusState {
         self.compare_answer.set(None);
         self.sessions_answer.set(None);
         self.sessions_offset.set(0);
+        self.outcomes.set(None);
         self.session_turns.set(None);
     }
 
@@ -410,6 +429,10 @@ impl CorpusState {
 
     pub fn show_bubble_up(&self, answer: BubbleAnswer) {
         self.bubble_answer.set(Some(answer));
+    }
+
+    pub fn show_outcomes(&self, outcomes: Result<OutcomesLine, String>) {
+        self.outcomes.set(Some(outcomes));
     }
 
     pub fn show_sessions(&self, answer: SessionsAnswer) {

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use super::bubble_up_panel::BubbleUpPanel;
 use super::compare_panel::ComparePanel;
 use super::corpus_state::{BarSelection, CorpusState, PanelRequest};
+use super::outcomes_bar::OutcomesBar;
 use super::ViewerState;
 use trace_viewer_core::corpus::aggregate::DEFAULT_FAIL_DEFINITION;
 use trace_viewer_core::model::format_count;
@@ -43,6 +44,7 @@ pub fn Dashboard(state: ViewerState) -> impl IntoView {
     };
     view! {
         <div class="tv-dashboard" part="dashboard">
+            <OutcomesBar state=state />
             <Show when=move || panels.with(|panels| panels.as_ref().is_ok_and(|panels| panels.iter().any(|spec| spec.measure == "fail_rate")))>
                 <form class="tv-fail-definition" on:submit=move |event| { event.prevent_default(); apply_definition(); }>
                     <label for="tv-fail-definition-input">"A trace failed when"</label>
@@ -111,7 +113,9 @@ fn Panel(
     let group_fields = move || {
         let mut fields: Vec<String> = GROUP_FIELDS.iter().map(|field| field.to_string()).collect();
         corpus.available_columns.with(|columns| {
-            fields.extend(columns.iter().filter(|column| column.starts_with("attr.")).cloned());
+            fields.extend(
+                columns.iter().filter(|column| column.starts_with("attr.") || column.starts_with("outcome.")).cloned(),
+            );
         });
         let current = asked.get().group_by;
         if !fields.contains(&current) {

@@ -18,6 +18,7 @@ mod facet_panel;
 mod header;
 mod json_tree;
 mod minimap;
+mod outcomes_bar;
 mod paged;
 pub mod release;
 mod sessions_view;

@@ -356,6 +356,18 @@ impl ViewerState {
         }
     }
 
+    /// Asks the element for something that carries a browser object (`corpus:outcomes` and the
+    /// File chosen), which serde cannot write: the detail is `{ <key>: value }`.
+    pub fn request_with(&self, name: &str, key: &str, value: &wasm_bindgen::JsValue) {
+        self.on_event.with_value(|on_event| {
+            let Some(on_event) = on_event else { return };
+            let detail = js_sys::Object::new();
+            if js_sys::Reflect::set(&detail, &key.into(), value).is_ok() {
+                let _ = on_event.call2(&wasm_bindgen::JsValue::NULL, &name.into(), &detail);
+            }
+        });
+    }
+
     /// Asks the element for something (`corpus:query`, `corpus:window`, `corpus:open`): these go
     /// the way events do, and the element answers them instead of dispatching them.
     pub fn request(&self, name: &str, detail: &impl serde::Serialize) {

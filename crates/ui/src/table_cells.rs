@@ -32,7 +32,7 @@ pub fn column_label(column: &str) -> String {
     if !fixed.is_empty() {
         return fixed.to_string();
     }
-    let key = column.strip_prefix("score.").or_else(|| column.strip_prefix("attr.")).unwrap_or(column);
+    let key = ["score.", "attr.", "outcome."].iter().find_map(|prefix| column.strip_prefix(prefix)).unwrap_or(column);
     key.trim_matches('"').to_string()
 }
 
@@ -106,6 +106,11 @@ pub fn cell(column: &str, row: &TableRow) -> CellContent {
                         .map(|(_, value)| value.to_string())
                         .unwrap_or_default(),
                 );
+            }
+            if let Some(name) = other.strip_prefix("outcome.") {
+                let name = name.trim_matches('"');
+                let value = row.outcomes.iter().find(|(known, _)| known == name).map(|(_, value)| value.clone());
+                return plain(value.unwrap_or_default());
             }
             let key = other.strip_prefix("attr.").unwrap_or(other).trim_matches('"');
             plain(

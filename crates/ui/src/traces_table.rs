@@ -408,7 +408,7 @@ fn ColumnChooser(state: ViewerState) -> impl IntoView {
                             move || corpus.columns.with(|columns| columns.contains(&column))
                         };
                         let toggled = column.clone();
-                        let label = if column.starts_with("score.") || column.starts_with("attr.") { column.clone() } else { column_label(&column) };
+                        let label = if column.starts_with("score.") || column.starts_with("attr.") || column.starts_with("outcome.") { column.clone() } else { column_label(&column) };
                         view! {
                             <label class="tv-column-option">
                                 <input type="checkbox" prop:checked=checked on:change=move |_| {

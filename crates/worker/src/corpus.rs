@@ -179,6 +179,22 @@ impl WorkerCorpus {
         wire::encode_window(&self.corpus.session_turns(session))
     }
 
+    /// Joins a product outcomes file (CSV or JSON Lines): `{ fileName, key, rows, matched,
+    /// unmatched, duplicateKeys, rowsWithoutKey, columns, numericColumns, problems }`, the
+    /// element's `loadOutcomes()`.
+    #[wasm_bindgen(js_name = loadOutcomes)]
+    pub fn load_outcomes(&mut self, bytes: &[u8], file_name: &str) -> Result<JsValue, JsValue> {
+        let report =
+            self.corpus.load_outcomes(bytes, file_name).map_err(|message| JsValue::from(JsError::new(&message)))?;
+        Ok(to_js(&report))
+    }
+
+    /// The joined outcomes' report as it is now (more traces may match as reading goes on), or null.
+    #[wasm_bindgen(js_name = outcomesReport)]
+    pub fn outcomes_report(&self) -> JsValue {
+        self.corpus.outcomes_report().map_or(JsValue::NULL, |report| to_js(&report))
+    }
+
     /// The totals and facets over the rows `filter` keeps, as bytes for the page.
     pub fn overview(&mut self, filter: &str) -> Result<Vec<u8>, JsValue> {
         let (totals, facets) = self.corpus.overview(filter).map_err(query_error)?;

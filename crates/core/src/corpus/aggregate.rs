@@ -130,9 +130,25 @@ pub fn aggregate(
     if group_by.len() > MAX_GROUP_FIELDS {
         return Err(format!("group by at most {MAX_GROUP_FIELDS} fields ({} given)", group_by.len()));
     }
-    if let Some(unknown) = measures.iter().find(|measure| !MEASURES.contains(&measure.as_str())) {
-        return Err(format!("unknown measure \"{unknown}\"; known: {}", MEASURES.join(", ")));
+    if let Some(unknown) =
+        measures.iter().find(|measure| !MEASURES.contains(&measure.as_str()) && outcome_measure(measure).is_none())
+    {
+        return Err(format!(
+            "unknown measure \"{unknown}\"; known: {}, and sum(outcome.\"column\") or mean(outcome.\"column\") of a numeric outcome column",
+            MEASURES.join(", ")
+        ));
     }
+    // Each outcome measure's numbers per trace row (NaN: none), by its place in `measures`.
+    let outcome_numbers = measures
+        .iter()
+        .map(|measure| match outcome_measure(measure) {
+            Some((_, name)) => outcome_trace_numbers(index, name).map(Some),
+            None => Ok(None),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let outcome_places: Vec<usize> = (0..measures.len()).filter(|&place| outcome_numbers[place].is_some()).collect();
+    // Per group, each outcome measure's sum and count: group g's at `g × outcome_places.len()`.
+    let mut outcome_sums: Vec<(f64, u64)> = Vec::new();
     let dimensions = group_by.iter().map(|field| Dimension::named(index, field)).collect::<Result<Vec<_>, _>>()?;
     let want_durations = measures.iter().any(|measure| measure.ends_with("_duration_ms"));
     let want_tools = measures.iter().any(|measure| measure == "tool_error_rate");
@@ -168,6 +184,19 @@ pub fn aggregate(
                 key[place] = out[positions[place]];
             }
             let group = groups.slot(key);
+            if !outcome_places.is_empty() {
+                let first = group * outcome_places.len();
+                if outcome_sums.len() < first + outcome_places.len() {
+                    outcome_sums.resize(first + outcome_places.len(), (0.0, 0));
+                }
+                for (slot, &place) in outcome_places.iter().enumerate() {
+                    let value = outcome_numbers[place].as_ref().map_or(f64::NAN, |numbers| numbers[row]);
+                    if !value.is_nan() {
+                        outcome_sums[first + slot].0 += value;
+                        outcome_sums[first + slot].1 += 1;
+                    }
+                }
+            }
             let gathered = &mut groups.gathered[group];
             gathered.count += 1;
             gathered.errors += u64::from(index.error_count[row] > 0);
@@ -259,11 +288,43 @@ pub fn aggregate(
             count: gathered.count,
             measures: measures
                 .iter()
-                .map(|measure| (measure.clone(), measure_of(gathered, group_durations, measure)))
+                .map(|measure| {
+                    let value = match outcome_places.iter().position(|&place| measures[place] == *measure) {
+                        Some(slot) => {
+                            let (sum, count) =
+                                outcome_sums.get(group * outcome_places.len() + slot).copied().unwrap_or_default();
+                            let mean = outcome_measure(measure).is_some_and(|(mean, _)| mean);
+                            (count > 0).then(|| if mean { sum / count as f64 } else { sum })
+                        }
+                        None => measure_of(gathered, group_durations, measure),
+                    };
+                    (measure.clone(), value)
+                })
                 .collect(),
         });
     }
     Ok(answer)
+}
+
+/// An outcome measure's parts: whether it is a mean (else a sum) and its column's name, for
+/// `mean(outcome."revenue")` or `sum(outcome.revenue)`.
+pub fn outcome_measure(measure: &str) -> Option<(bool, &str)> {
+    let (mean, rest) = match measure.split_once('(')? {
+        ("mean", rest) => (true, rest),
+        ("sum", rest) => (false, rest),
+        _ => return None,
+    };
+    let name = rest.strip_suffix(')')?.trim().strip_prefix("outcome.")?.trim_matches('"');
+    Some((mean, name))
+}
+
+/// The numbers of outcome column `name` per trace row, or why there are none.
+fn outcome_trace_numbers(index: &CorpusIndex, name: &str) -> Result<Vec<f64>, String> {
+    let outcomes = index.outcomes.as_ref().ok_or("no outcomes are loaded (loadOutcomes() joins a file)")?;
+    let column = outcomes.column(name).ok_or_else(|| format!("the outcomes have no column \"{name}\""))?;
+    outcomes
+        .trace_numbers(index, column)
+        .ok_or_else(|| format!("the outcome column \"{name}\" holds text, not numbers: group by it instead"))
 }
 
 /// The groups met so far: each one's key and what it gathered, in the order first met.

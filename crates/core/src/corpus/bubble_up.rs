@@ -29,12 +29,15 @@ pub struct BubbleUpValue {
     pub score: f64,
 }
 
-/// Every dimension BubbleUp looks at: the fixed ones, then `attr."key"` for each attribute column.
+/// Every dimension BubbleUp looks at: the fixed ones, then `attr."key"` for each attribute column
+/// and `outcome."column"` for each column of the joined outcomes.
 pub fn dimension_fields(index: &CorpusIndex) -> Vec<String> {
+    let outcomes = index.outcomes.iter().flat_map(|outcomes| outcomes.columns.iter());
     FIXED_DIMENSIONS
         .iter()
         .map(|field| field.to_string())
         .chain(index.attributes.iter().map(|column| format!("attr.\"{}\"", column.key)))
+        .chain(outcomes.map(|column| format!("outcome.\"{}\"", column.name)))
         .collect()
 }
 

@@ -1,12 +1,12 @@
 //! The columns traces are grouped and compared by (`intent`, `model`, `tool`, `status`,
-//! `feedback`, `attr."key"`, and the hour or day a trace started): each gives a row's values as
+//! `feedback`, `attr."key"`, `outcome."column"`, and the hour or day a trace started): each gives a row's values as
 //! numbers (a trace with several models or tools, or several feedback signals, has several), and
 //! a number back as text.
 //! Shared by aggregates ([`super::aggregate`]) and BubbleUp ([`super::bubble_up`]).
 
 use std::borrow::Cow;
 
-use super::dictionary::{SetColumn, StringColumn, ABSENT};
+use super::dictionary::{Dictionary, SetColumn, StringColumn, ABSENT};
 use super::index::CorpusIndex;
 use super::summary::FEEDBACK_SIGNALS;
 use crate::model::format_rfc3339_ns;
@@ -24,6 +24,11 @@ pub enum Dimension<'a> {
         first_ns: u64,
         width_ns: u64,
         buckets: usize,
+    },
+    /// A column of the joined outcomes: each trace row's number in its dictionary.
+    Outcome {
+        dictionary: &'a Dictionary,
+        values: Vec<u32>,
     },
 }
 
@@ -77,11 +82,17 @@ impl<'a> Dimension<'a> {
             other if bucket_width_ns(other).is_some() => {
                 time_dimension(index, other, bucket_width_ns(other).unwrap_or(1))?
             }
+            other if other.starts_with("outcome.") => {
+                let name = other["outcome.".len()..].trim_matches('"');
+                let outcomes = index.outcomes.as_ref().ok_or("no outcomes are loaded (loadOutcomes() joins a file)")?;
+                let column = outcomes.column(name).ok_or_else(|| format!("the outcomes have no column \"{name}\""))?;
+                Dimension::Outcome { dictionary: &column.text.dictionary, values: outcomes.trace_values(index, column) }
+            }
             other => {
                 let key = other
                     .strip_prefix("attr.")
                     .map(|key| key.trim_matches('"'))
-                    .ok_or_else(|| format!("cannot group by \"{other}\": name, intent, variant, user, session, model, tool, status, feedback, hour, day or attr.\"key\""))?;
+                    .ok_or_else(|| format!("cannot group by \"{other}\": name, intent, variant, user, session, model, tool, status, feedback, hour, day or attr.\"key\" or outcome.\"column\""))?;
                 let column = index
                     .attribute_column(key)
                     .ok_or_else(|| format!("no attribute column \"{key}\" in this corpus"))?;
@@ -107,6 +118,7 @@ impl<'a> Dimension<'a> {
                     out.push(((start - first_ns) / width_ns) as u32 + 1);
                 }
             }
+            Dimension::Outcome { values, .. } => out.push(values[row]),
         }
         if out.len() == start {
             out.push(ABSENT);
@@ -121,6 +133,7 @@ impl<'a> Dimension<'a> {
             Dimension::Status => 3,
             Dimension::Feedback => FEEDBACK_SIGNALS.len() + 1,
             Dimension::Time { buckets, .. } => buckets + 1,
+            Dimension::Outcome { dictionary, .. } => dictionary.len() + 1,
         }
     }
 
@@ -137,6 +150,7 @@ impl<'a> Dimension<'a> {
             Dimension::Time { first_ns, width_ns, .. } => {
                 Some(Cow::Owned(format_rfc3339_ns(first_ns + u64::from(number - 1) * width_ns)))
             }
+            Dimension::Outcome { dictionary, .. } => dictionary.value(number).map(Cow::Borrowed),
         }
     }
 }

@@ -142,6 +142,15 @@ fn compare(index: &CorpusIndex, field: &Field, operator: Operator, value: &Liter
             Some(position) => string_column_matches(&index.attributes[position].column, rows, operator, &text),
             None => vec![operator == Operator::NotEqual; rows],
         },
+        Field::Outcome(name) => {
+            match index.outcomes.as_ref().and_then(|outcomes| Some((outcomes, outcomes.column(name)?))) {
+                Some((outcomes, column)) => {
+                    let matches = dictionary_matches(&column.text.dictionary, operator, &text);
+                    outcomes.trace_values(index, column).into_iter().map(|number| matches[number as usize]).collect()
+                }
+                None => vec![operator == Operator::NotEqual; rows],
+            }
+        }
         Field::Status => {
             let wants_error = (text == "error") == (operator == Operator::Equal);
             index.error_count.iter().map(|&errors| (errors > 0) == wants_error).collect()

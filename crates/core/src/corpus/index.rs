@@ -170,6 +170,8 @@ pub struct CorpusIndex {
     /// Lines or documents holding log records and no spans (OTLP logs, where GenAI instrumentations
     /// put message content): re-read with every trace opened, so its logs attach to its spans.
     pub log_sources: Vec<TraceSource>,
+    /// A product outcomes file joined to the traces (`outcome."column"` fields), if one was loaded.
+    pub outcomes: Option<super::outcomes::Outcomes>,
     /// Previews of the user's input and the final output (not counted in the index's size).
     pub input_preview: StringColumnText,
     pub output_preview: StringColumnText,

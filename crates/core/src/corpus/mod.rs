@@ -17,6 +17,8 @@ pub mod ingest;
 pub mod line_batch;
 pub mod line_batch_encoding;
 pub mod newlines;
+pub mod outcome_files;
+pub mod outcomes;
 pub mod query;
 pub mod sessions;
 pub mod sort;
@@ -93,6 +95,8 @@ pub struct TableRow {
     pub output: Option<String>,
     /// The row's values of the attribute columns (`attr."key"`), by key.
     pub attributes: Vec<(String, String)>,
+    /// The row's values of the joined outcome columns (`outcome."column"`), by column.
+    pub outcomes: Vec<(String, String)>,
 }
 
 /// A window of the table: the matching count, the totals line and the rows asked for.
@@ -452,6 +456,8 @@ impl Corpus {
         .collect();
         columns.extend(self.index.scores.iter().map(|column| Field::Score(column.name.clone()).label()));
         columns.extend(self.index.attributes.iter().map(|column| Field::Attribute(column.key.clone()).label()));
+        let outcomes = self.index.outcomes.iter().flat_map(|outcomes| outcomes.columns.iter());
+        columns.extend(outcomes.map(|column| Field::Outcome(column.name.clone()).label()));
         columns
     }
 
@@ -493,7 +499,36 @@ impl Corpus {
                     Some((index.attributes[column].key.clone(), value.to_string()))
                 })
                 .collect(),
+            outcomes: self.outcome_values(row),
         }
+    }
+
+    /// Row `row`'s values of the joined outcome columns, by column.
+    fn outcome_values(&self, row: usize) -> Vec<(String, String)> {
+        let Some(outcomes) = &self.index.outcomes else { return Vec::new() };
+        let Some(outcome_row) = outcomes.row_of_trace(&self.index, row) else { return Vec::new() };
+        outcomes
+            .columns
+            .iter()
+            .filter_map(|column| {
+                let value = column.text.dictionary.value(column.text.rows[outcome_row])?;
+                Some((column.name.clone(), value.to_string()))
+            })
+            .collect()
+    }
+
+    /// Joins a product outcomes file (CSV or JSON Lines keyed by `trace_id`, `session_id` or
+    /// `user_id`; see [`outcomes`]) to the traces, replacing any joined before.
+    pub fn load_outcomes(&mut self, bytes: &[u8], file_name: &str) -> Result<outcomes::OutcomesReport, String> {
+        let loaded = outcomes::read_outcomes(bytes, file_name)?;
+        self.index.outcomes = Some(loaded);
+        self.last = None;
+        Ok(self.outcomes_report().unwrap_or_else(|| unreachable!("outcomes were just joined")))
+    }
+
+    /// What the joined outcomes hold and how many of their rows match a trace so far.
+    pub fn outcomes_report(&self) -> Option<outcomes::OutcomesReport> {
+        self.index.outcomes.as_ref().map(|outcomes| outcomes.report(&self.index))
     }
 
     /// Where trace `trace_id`'s bytes are: every line or file that held its spans, then the

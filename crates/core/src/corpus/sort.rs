@@ -67,6 +67,25 @@ fn string_codes(column: &mut StringColumn, rows: &[u32]) -> Vec<u64> {
     rows.iter().map(|&row| ranks[column.rows.get(row as usize).copied().unwrap_or(ABSENT) as usize]).collect()
 }
 
+/// An outcome column's codes: by number when its values are numbers, else by text.
+fn outcome_codes(index: &mut CorpusIndex, name: &str, rows: &[u32]) -> Vec<u64> {
+    let Some(mut outcomes) = index.outcomes.take() else { return vec![MISSING; rows.len()] };
+    let codes = match outcomes.column(name) {
+        Some(column) => match outcomes.trace_numbers(index, column) {
+            Some(numbers) => rows.iter().map(|&row| float_code(numbers[row as usize])).collect(),
+            None => {
+                let values = outcomes.trace_values(index, column);
+                let column = outcomes.column_mut(name).map(|column| &mut column.text.dictionary);
+                let ranks = column.map(dictionary_ranks).unwrap_or_default();
+                rows.iter().map(|&row| ranks.get(values[row as usize] as usize).copied().unwrap_or(MISSING)).collect()
+            }
+        },
+        None => vec![MISSING; rows.len()],
+    };
+    index.outcomes = Some(outcomes);
+    codes
+}
+
 /// Sets order by their members written out in dictionary order ("gpt-4o, o3").
 fn set_codes(column: &SetColumn, rows: &[u32]) -> Vec<u64> {
     let texts: Vec<String> = (0..=column.sets.len() as u32)
@@ -115,6 +134,7 @@ fn codes(index: &mut CorpusIndex, field: &Field, rows: &[u32]) -> Vec<u64> {
             Some(column) => string_codes(&mut index.attributes[column].column, rows),
             None => vec![MISSING; rows.len()],
         },
+        Field::Outcome(name) => outcome_codes(index, name, rows),
     }
 }
 

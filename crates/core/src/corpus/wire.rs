@@ -30,10 +30,12 @@ fn write_row(writer: &mut Writer, row: &TableRow) {
     writer.varint(u64::from(row.documents));
     writer.optional_text(&row.input);
     writer.optional_text(&row.output);
-    writer.list(&row.attributes, |writer, (key, value)| {
-        writer.text(key);
-        writer.text(value);
-    });
+    for pairs in [&row.attributes, &row.outcomes] {
+        writer.list(pairs, |writer, (key, value)| {
+            writer.text(key);
+            writer.text(value);
+        });
+    }
 }
 
 fn read_row(reader: &mut Reader) -> TransferResult<TableRow> {
@@ -58,6 +60,7 @@ fn read_row(reader: &mut Reader) -> TransferResult<TableRow> {
         input: reader.optional_text()?,
         output: reader.optional_text()?,
         attributes: reader.list(|reader| Ok((reader.text()?, reader.text()?)))?,
+        outcomes: reader.list(|reader| Ok((reader.text()?, reader.text()?)))?,
     })
 }
 

@@ -3,7 +3,7 @@
 //! panel's bars, and the filter a clicked bar stands for. No DOM: the dashboard component draws
 //! what these decide.
 
-use crate::corpus::aggregate::MEASURES;
+use crate::corpus::aggregate::{outcome_measure, MEASURES};
 use crate::model::{format_count, format_duration_ns, format_rfc3339_ns, parse_rfc3339_ns};
 
 /// One panel: a measure of the traces grouped by one field.
@@ -75,14 +75,16 @@ pub fn parse_panels(text: &str) -> Result<Vec<PanelSpec>, String> {
                 Some((measure, field)) => (measure.trim(), field.trim()),
                 None => (part, "intent"),
             };
-            if !MEASURES.contains(&measure) {
+            if !MEASURES.contains(&measure) && outcome_measure(measure).is_none() {
                 return Err(format!(
-                    "\"{part}\": unknown measure \"{measure}\"; known: {}, or {BUBBLE_UP} or {COMPARE}",
+                    "\"{part}\": unknown measure \"{measure}\"; known: {}, mean(outcome.\"column\"), sum(outcome.\"column\"), or {BUBBLE_UP} or {COMPARE}",
                     MEASURES.join(", ")
                 ));
             }
             if group_by.is_empty()
-                || group_by.bytes().any(|byte| byte.is_ascii_whitespace()) && !group_by.starts_with("attr.")
+                || group_by.bytes().any(|byte| byte.is_ascii_whitespace())
+                    && !group_by.starts_with("attr.")
+                    && !group_by.starts_with("outcome.")
             {
                 return Err(format!("\"{part}\": write the panel as <measure> by <field>"));
             }
@@ -108,6 +110,10 @@ pub fn panel_title(spec: &PanelSpec) -> String {
         "tokens_sum" => "Tokens".to_string(),
         "abandon_rate" => "Abandonment rate".to_string(),
         "convert_rate" => "Conversion rate".to_string(),
+        other if outcome_measure(other).is_some() => {
+            let (mean, name) = outcome_measure(other).unwrap_or_default();
+            format!("{} {name}", if mean { "Mean" } else { "Total" })
+        }
         other => {
             // ASCII only: measure names are; Unicode case tables would cost the page 20 KB.
             let mut words = other.replace('_', " ");
@@ -124,6 +130,9 @@ pub fn panel_title(spec: &PanelSpec) -> String {
 /// (Written with integers: formatting floats to a precision would bring its tables into the page.)
 pub fn format_measure(measure: &str, value: Option<f64>) -> String {
     let Some(value) = value.filter(|value| value.is_finite()) else { return "–".to_string() };
+    if outcome_measure(measure).is_some() {
+        return format_outcome_value(value);
+    }
     let value = value.max(0.0);
     if is_rate(measure) {
         let tenths = (value * 1000.0).round() as u64;
@@ -145,6 +154,25 @@ pub fn format_measure(measure: &str, value: Option<f64>) -> String {
         return format!("$0.{millionths:06}");
     }
     format_count(value.round() as u64)
+}
+
+/// An outcome measure's value: often a share or a small number, so three decimals (trailing
+/// zeros dropped) below 1,000, whole numbers above; signed.
+fn format_outcome_value(value: f64) -> String {
+    let sign = if value < 0.0 { "−" } else { "" };
+    let size = value.abs();
+    if size >= 1000.0 {
+        return format!("{sign}{}", format_count(size.round() as u64));
+    }
+    let thousandths = (size * 1000.0).round() as u64;
+    let decimals = format!("{:03}", thousandths % 1000);
+    let decimals = decimals.trim_end_matches('0');
+    let whole = format_count(thousandths / 1000);
+    if decimals.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{decimals}")
+    }
 }
 
 /// A difference of a measure (`b − a`) as a person reads it: rates in percentage points

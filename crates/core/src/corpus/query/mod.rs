@@ -60,6 +60,8 @@ pub enum Field {
     Start,
     Score(String),
     Attribute(String),
+    /// A column of the joined product outcomes.
+    Outcome(String),
 }
 
 /// What kind of values a field holds, which decides the operators and values it takes.
@@ -107,7 +109,8 @@ impl Field {
             | Field::User
             | Field::Session
             | Field::Tool
-            | Field::Attribute(_) => FieldType::Text,
+            | Field::Attribute(_)
+            | Field::Outcome(_) => FieldType::Text,
             Field::Status => FieldType::Status,
             Field::Feedback => FieldType::Feedback,
             _ => FieldType::Number,
@@ -136,13 +139,14 @@ impl Field {
             Field::Start => "start".into(),
             Field::Score(name) => format!("score.{name:?}"),
             Field::Attribute(key) => format!("attr.{key:?}"),
+            Field::Outcome(name) => format!("outcome.{name:?}"),
         }
     }
 }
 
 /// The field names the language knows, for error messages.
 pub const FIELD_NAMES: &str = "trace_id, name, intent, model, variant, user, session, tool, status, errors, spans, \
-duration_ms, cost, tokens, documents, feedback, start, score.\"name\", attr.\"key\"";
+duration_ms, cost, tokens, documents, feedback, start, score.\"name\", attr.\"key\", outcome.\"column\"";
 
 /// A field of one span, inside `any span (...)`.
 #[derive(Clone, Copy, Debug, PartialEq)]

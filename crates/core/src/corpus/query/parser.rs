@@ -194,7 +194,7 @@ impl Parser {
         };
         self.at += 1;
         let lower = word.to_ascii_lowercase();
-        if lower == "score" || lower == "attr" {
+        if lower == "score" || lower == "attr" || lower == "outcome" {
             if !matches!(self.next().map(|located| located.token), Some(Token::Dot)) {
                 self.at -= 1;
                 return Err(self.expected(&format!("`.` and a name after `{lower}` (such as {lower}.\"name\")")));
@@ -206,7 +206,11 @@ impl Parser {
                     return Err(self.expected(&format!("a name in double quotes after `{lower}.`")));
                 }
             };
-            return Ok(if lower == "score" { Field::Score(key) } else { Field::Attribute(key) });
+            return Ok(match lower.as_str() {
+                "score" => Field::Score(key),
+                "outcome" => Field::Outcome(key),
+                _ => Field::Attribute(key),
+            });
         }
         Field::named(&lower)
             .ok_or_else(|| QueryError::new(column, &format!("unknown field `{word}`; fields are {FIELD_NAMES}")))

@@ -1,0 +1,291 @@
+//! Product outcomes joined to the corpus: a CSV or JSON Lines file keyed by `trace_id`,
+//! `session_id` or `user_id` (retention, conversion, plan, experiment …), read in the worker.
+//! Each of its other columns becomes a field of the query language (`outcome."plan"`), a column
+//! to group and compare by, and, when its values are numbers, a measure (`mean(outcome."revenue")`).
+//! A trace finds its outcome row through its key; rows whose key no trace has are counted.
+//! The join is kept up to date lazily: the index's dictionaries (users, sessions) or rows
+//! (trace ids) added since the last question are looked up then.
+
+use std::cell::RefCell;
+
+use super::dictionary::{Dictionary, StringColumn, ABSENT};
+use super::index::CorpusIndex;
+use super::outcome_files::{number_of, read_csv, read_json_lines, Cell};
+
+/// What an outcomes file is keyed by: the column's name and the trace field it joins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutcomeKey {
+    Trace,
+    Session,
+    User,
+}
+
+impl OutcomeKey {
+    /// Key columns in the order they are looked for: the most specific first.
+    const ALL: [(OutcomeKey, &'static str); 3] =
+        [(OutcomeKey::Trace, "trace_id"), (OutcomeKey::Session, "session_id"), (OutcomeKey::User, "user_id")];
+
+    pub fn column_name(self) -> &'static str {
+        Self::ALL.iter().find(|(key, _)| *key == self).map_or("", |(_, name)| name)
+    }
+}
+
+/// One column of an outcomes file: each outcome row's value as text (dictionary-encoded), and as a
+/// number when every value of the column is one (`true`/`false` count as 1/0).
+#[derive(Debug)]
+pub struct OutcomeColumn {
+    pub name: String,
+    pub text: StringColumn,
+    pub numbers: Option<Vec<f64>>,
+}
+
+/// Which outcome row each trace has: by the index's dictionary number (users, sessions) or by row
+/// (trace ids), as far as the index has been looked at.
+#[derive(Debug, Default)]
+struct Join {
+    /// Outcome row + 1 per dictionary number or trace row (0: none).
+    targets: Vec<u32>,
+    /// Outcome rows some trace has.
+    matched: Vec<bool>,
+    matched_count: usize,
+}
+
+/// A loaded outcomes file.
+#[derive(Debug)]
+pub struct Outcomes {
+    pub file_name: String,
+    pub key: OutcomeKey,
+    /// Each row's key, numbered from 1 in row order (row `r` has number `r + 1`).
+    keys: Dictionary,
+    pub columns: Vec<OutcomeColumn>,
+    /// Rows left out: a repeated key (the first row of a key counts), or no key.
+    pub duplicate_keys: usize,
+    pub rows_without_key: usize,
+    /// Lines that did not read (JSON Lines), each with its line number and why; a few kept.
+    pub problems: Vec<String>,
+    pub problems_left_out: usize,
+    join: RefCell<Join>,
+}
+
+/// What `loadOutcomes()` resolves with.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutcomesReport {
+    pub file_name: String,
+    /// `trace_id`, `session_id` or `user_id`.
+    pub key: String,
+    pub rows: u64,
+    /// Rows whose key a trace of the corpus has, and those whose key none has (so far).
+    pub matched: u64,
+    pub unmatched: u64,
+    pub duplicate_keys: u64,
+    pub rows_without_key: u64,
+    /// The columns that became fields, and those of them that are numbers (measures).
+    pub columns: Vec<String>,
+    pub numeric_columns: Vec<String>,
+    pub problems: Vec<String>,
+}
+
+/// Reads an outcomes file (CSV, or JSON Lines when its first character is `{`), or says why not.
+pub fn read_outcomes(bytes: &[u8], file_name: &str) -> Result<Outcomes, String> {
+    let text = std::str::from_utf8(bytes).map_err(|error| {
+        format!("{file_name} is not UTF-8 text (byte {} is not): outcomes are CSV or JSON Lines", error.valid_up_to())
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let table = if text.trim_start().starts_with('{') { read_json_lines(text) } else { read_csv(text)? };
+    let Some((key, key_place)) = OutcomeKey::ALL.iter().find_map(|(key, name)| {
+        table.header.iter().position(|column| column.trim() == *name).map(|place| (*key, place))
+    }) else {
+        return Err(format!(
+            "{file_name} has no trace_id, session_id or user_id column to join by; its columns are {}",
+            table.header.join(", ")
+        ));
+    };
+    let mut outcomes = Outcomes {
+        file_name: file_name.to_string(),
+        key,
+        keys: Dictionary::default(),
+        columns: Vec::new(),
+        duplicate_keys: 0,
+        rows_without_key: 0,
+        problems: table.problems,
+        problems_left_out: table.problems_left_out,
+        join: RefCell::new(Join::default()),
+    };
+    let places: Vec<usize> = (0..table.header.len()).filter(|place| *place != key_place).collect();
+    let mut columns: Vec<(StringColumn, Option<Vec<f64>>)> =
+        places.iter().map(|_| (StringColumn::default(), Some(Vec::new()))).collect();
+    for row in table.rows {
+        let key_text = match row.get(key_place) {
+            Some(Some(Cell::Text(text))) if !text.trim().is_empty() => text.trim().to_string(),
+            Some(Some(Cell::Number(number))) => number.to_string(),
+            _ => {
+                outcomes.rows_without_key += 1;
+                continue;
+            }
+        };
+        let before = outcomes.keys.len();
+        outcomes.keys.intern(&key_text);
+        if outcomes.keys.len() == before {
+            outcomes.duplicate_keys += 1;
+            continue;
+        }
+        for (column, place) in columns.iter_mut().zip(&places) {
+            let (text, numbers) = column;
+            let cell = row.get(*place).and_then(Option::as_ref);
+            let (value_text, number) = match cell {
+                None => (None, f64::NAN),
+                Some(Cell::Number(number)) => (Some(number.to_string()), *number),
+                Some(Cell::Text(value)) => (Some(value.clone()), number_of(value).unwrap_or(f64::NAN)),
+            };
+            if value_text.is_some() && number.is_nan() {
+                *numbers = None;
+            }
+            if let Some(numbers) = numbers {
+                numbers.push(number);
+            }
+            text.rows.push(text.dictionary.intern_option(value_text.as_deref()));
+        }
+    }
+    outcomes.columns = columns
+        .into_iter()
+        .zip(places)
+        .map(|((text, numbers), place)| OutcomeColumn { name: table.header[place].trim().to_string(), text, numbers })
+        .collect();
+    Ok(outcomes)
+}
+
+impl Outcomes {
+    pub fn rows(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// The column named `name`.
+    pub fn column(&self, name: &str) -> Option<&OutcomeColumn> {
+        self.columns.iter().find(|column| column.name == name)
+    }
+
+    pub fn column_mut(&mut self, name: &str) -> Option<&mut OutcomeColumn> {
+        self.columns.iter_mut().find(|column| column.name == name)
+    }
+
+    /// Looks up what the index added since the last call (new users or sessions, new traces).
+    fn sync(&self, index: &CorpusIndex) {
+        let mut join = self.join.borrow_mut();
+        if join.matched.len() < self.rows() {
+            join.matched.resize(self.rows(), false);
+        }
+        let dictionary = match self.key {
+            OutcomeKey::User => Some(&index.user.dictionary),
+            OutcomeKey::Session => Some(&index.session.dictionary),
+            OutcomeKey::Trace => None,
+        };
+        let wanted = dictionary.map_or(index.len(), |dictionary| dictionary.len() + 1);
+        while join.targets.len() < wanted {
+            let at = join.targets.len();
+            let found = match dictionary {
+                Some(dictionary) => dictionary.value(at as u32).and_then(|value| self.keys.find(value)),
+                None => self.keys.find(&index.trace_id(at)),
+            };
+            let target = found.unwrap_or(ABSENT);
+            if target != ABSENT && !join.matched[target as usize - 1] {
+                join.matched[target as usize - 1] = true;
+                join.matched_count += 1;
+            }
+            join.targets.push(target);
+        }
+    }
+
+    /// Each trace row's outcome row + 1 (0: none), for rows `0..index.len()`.
+    pub fn rows_of_traces(&self, index: &CorpusIndex) -> Vec<u32> {
+        self.sync(index);
+        let join = self.join.borrow();
+        let targets = &join.targets;
+        let by_number = |numbers: &[u32]| numbers.iter().map(|&number| targets[number as usize]).collect();
+        match self.key {
+            OutcomeKey::User => by_number(&index.user.rows),
+            OutcomeKey::Session => by_number(&index.session.rows),
+            OutcomeKey::Trace => targets[..index.len()].to_vec(),
+        }
+    }
+
+    /// Each trace row's number in `column`'s dictionary (`ABSENT` without an outcome or a value).
+    pub fn trace_values(&self, index: &CorpusIndex, column: &OutcomeColumn) -> Vec<u32> {
+        let rows = self.rows_of_traces(index);
+        rows.into_iter()
+            .map(|target| if target == ABSENT { ABSENT } else { column.text.rows[target as usize - 1] })
+            .collect()
+    }
+
+    /// Each trace row's number in `column` (NaN without an outcome or a value; `None`: not numbers).
+    pub fn trace_numbers(&self, index: &CorpusIndex, column: &OutcomeColumn) -> Option<Vec<f64>> {
+        let numbers = column.numbers.as_ref()?;
+        let rows = self.rows_of_traces(index);
+        Some(
+            rows.into_iter()
+                .map(|target| if target == ABSENT { f64::NAN } else { numbers[target as usize - 1] })
+                .collect(),
+        )
+    }
+
+    /// Trace row `row`'s outcome row, if it has one.
+    pub fn row_of_trace(&self, index: &CorpusIndex, row: usize) -> Option<usize> {
+        self.sync(index);
+        let join = self.join.borrow();
+        let target = match self.key {
+            OutcomeKey::User => join.targets[index.user.rows[row] as usize],
+            OutcomeKey::Session => join.targets[index.session.rows[row] as usize],
+            OutcomeKey::Trace => join.targets[row],
+        };
+        (target != ABSENT).then(|| target as usize - 1)
+    }
+
+    /// What was read and how much of it matches the index so far.
+    pub fn report(&self, index: &CorpusIndex) -> OutcomesReport {
+        self.sync(index);
+        let matched = self.join.borrow().matched_count as u64;
+        let mut problems = self.problems.clone();
+        if self.problems_left_out > 0 {
+            problems.push(format!("… and {} more lines that did not read", self.problems_left_out));
+        }
+        OutcomesReport {
+            file_name: self.file_name.clone(),
+            key: self.key.column_name().to_string(),
+            rows: self.rows() as u64,
+            matched,
+            unmatched: self.rows() as u64 - matched,
+            duplicate_keys: self.duplicate_keys as u64,
+            rows_without_key: self.rows_without_key as u64,
+            columns: self.columns.iter().map(|column| column.name.clone()).collect(),
+            numeric_columns: self
+                .columns
+                .iter()
+                .filter(|column| column.numbers.is_some())
+                .map(|column| column.name.clone())
+                .collect(),
+            problems,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_is_the_most_specific_column_and_numbers_are_found() {
+        let outcomes = read_outcomes(
+            b"user_id,session_id,revenue,plan\nu1,s1,10,pro\nu2,s2,2.5,free\nu3,s1,1,free\n,s9,3,x\n",
+            "o.csv",
+        )
+        .unwrap();
+        assert_eq!(outcomes.key, OutcomeKey::Session);
+        assert_eq!(outcomes.rows(), 3);
+        assert_eq!((outcomes.duplicate_keys, outcomes.rows_without_key), (1, 0));
+        assert_eq!(outcomes.column("revenue").unwrap().numbers, Some(vec![10.0, 2.5, 3.0]));
+        assert!(outcomes.column("plan").unwrap().numbers.is_none());
+        assert!(outcomes.column("user_id").unwrap().numbers.is_none());
+        let error = read_outcomes(b"customer,plan\nc1,pro\n", "o.csv").unwrap_err();
+        assert!(error.contains("customer, plan") && error.contains("user_id"), "{error}");
+    }
+}
