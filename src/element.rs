@@ -7,6 +7,7 @@ use web_sys::ShadowRoot;
 use serde::Serialize;
 use trace_viewer_core::contract::LoadSummary;
 use trace_viewer_core::corpus::compare::{ComparedMeasure, Comparison};
+use trace_viewer_core::corpus::merged_tree::{MergedAnswer, MergedPath};
 use trace_viewer_core::corpus::sessions::SessionsPage;
 use trace_viewer_core::corpus::{wire, CorpusProgress};
 use trace_viewer_core::model::{ImportWarning, Trace};
@@ -169,6 +170,50 @@ impl ViewerHandle {
         let window = wire::decode_window(bytes).map_err(|error| JsError::new(&error.to_string()))?;
         self.viewer.state.corpus.show_session_turns(session.to_string(), window.rows);
         Ok(())
+    }
+
+    /// How far the merged tree of `filter` has come.
+    #[wasm_bindgen(js_name = corpusMergeProgress)]
+    pub fn corpus_merge_progress(&self, filter: &str, merged: f64, traces: f64) {
+        self.viewer.state.corpus.show_merge_progress(filter, merged as u64, traces as u64);
+    }
+
+    /// The merged tree of `filter`: per path its kind and name, and seven numbers (parent place or
+    /// −1, depth, count, total ms, self ms, p95 ms or NaN, error rate).
+    #[wasm_bindgen(js_name = corpusMergedTree)]
+    pub fn corpus_merged_tree(
+        &self,
+        filter: &str,
+        traces: f64,
+        matching: f64,
+        kinds: Vec<String>,
+        names: Vec<String>,
+        numbers: Vec<f64>,
+    ) {
+        let paths = kinds
+            .into_iter()
+            .zip(names)
+            .zip(numbers.chunks_exact(7))
+            .map(|((kind, name), values)| MergedPath {
+                parent: (values[0] >= 0.0).then_some(values[0] as u32),
+                depth: values[1] as u32,
+                kind,
+                name,
+                count: values[2] as u64,
+                total_ms: values[3],
+                self_ms: values[4],
+                p95_ms: Some(values[5]).filter(|value| value.is_finite()),
+                error_rate: values[6],
+            })
+            .collect();
+        let answer = MergedAnswer { traces: traces as u64, matching: matching as u64, paths };
+        self.viewer.state.corpus.show_merged_tree(filter, Ok(answer));
+    }
+
+    /// The merged tree could not be made (a filter that does not read).
+    #[wasm_bindgen(js_name = corpusMergedTreeError)]
+    pub fn corpus_merged_tree_error(&self, filter: &str, message: &str) {
+        self.viewer.state.corpus.show_merged_tree(filter, Err(message.to_string()));
     }
 
     /// An outcomes file was joined: what the dashboard says of it.

@@ -283,6 +283,34 @@ export class CorpusWorker {
     return { pieceCount, bytesRead, ranges: ranges.length };
   }
 
+  /**
+   * Merges the first `limit` traces `filter` keeps into one tree: their byte ranges are read
+   * again a window at a time (nearby ranges share one), each trace imported once all of its
+   * ranges are in; progress is posted every few hundred milliseconds.
+   * @param {number} request
+   * @param {string} filter
+   * @param {number} limit
+   */
+  async mergedTree(request, filter, limit) {
+    /** @type {{ windows: Array<{ file: number, offset: number, length: number }>, matching: number }} */
+    const plan = this.corpus.mergeStart(request, filter, limit);
+    const traces = Math.min(limit, plan.matching);
+    let reported = performance.now();
+    try {
+      for (const [window, { file, offset, length }] of plan.windows.entries()) {
+        const merged = this.corpus.mergeWindow(request, window, await this.#readRange(file, offset, length));
+        if (performance.now() - reported > 250) {
+          reported = performance.now();
+          this.reply({ reply: request, progress: { merged, traces } });
+        }
+      }
+    } catch (error) {
+      this.corpus.mergeFinish(request);
+      throw error;
+    }
+    return JSON.parse(this.corpus.mergeFinish(request));
+  }
+
   /** @param {CorpusRequest} message */
   async answer({ request, call, args }) {
     try {
@@ -307,6 +335,7 @@ export class CorpusWorker {
       case 'bubbleUp': return this.corpus.bubbleUp(args[0], args[1] ?? undefined, args[2]);
       case 'window': return this.corpus.window(args[0], args[1], args[2], args[3]);
       case 'overview': return this.corpus.overview(args[0]);
+      case 'mergedTree': return this.mergedTree(request, args[0], args[1]);
       case 'loadOutcomes': return this.corpus.loadOutcomes(await outcomeBytes(args[0], args[1]), args[1]);
       case 'sessions': return this.corpus.sessions(args[0], args[1], args[2], args[3]);
       case 'sessionTurns': return this.corpus.sessionTurns(args[0]);

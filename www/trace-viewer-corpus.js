@@ -48,7 +48,7 @@ export class CorpusSession {
   #queue = [];
   #started = false;
   #nextRequest = 1;
-  /** @type {Map<number, { resolve: (value: any) => void, reject: (error: unknown) => void, pieces?: EncodedPieces }>} */
+  /** @type {Map<number, { resolve: (value: any) => void, reject: (error: unknown) => void, pieces?: EncodedPieces, onProgress?: (progress: any) => void }>} */
   #pending = new Map();
   /** Why the worker cannot answer any more, once it cannot. @type {Error | null} */
   failure = null;
@@ -107,6 +107,10 @@ export class CorpusSession {
     } else if ('reply' in data) {
       const pending = this.#pending.get(data.reply);
       if (!pending) return;
+      if ('progress' in data) {
+        pending.onProgress?.(data.progress);
+        return;
+      }
       if ('piece' in data) {
         pending.pieces ??= new EncodedPieces();
         pending.pieces.add(data.piece);
@@ -185,7 +189,7 @@ export class CorpusSession {
 
   /**
    * Asks the worker; resolves with its answer.
-   * @param {'query' | 'aggregate' | 'bubbleUp' | 'compare' | 'window' | 'overview' | 'loadOutcomes' | 'sessions' | 'sessionTurns' | 'columns' | 'details' | 'reports' | 'indexBytes' | 'progress' | 'open'} call
+   * @param {'query' | 'aggregate' | 'bubbleUp' | 'compare' | 'window' | 'overview' | 'mergedTree' | 'loadOutcomes' | 'sessions' | 'sessionTurns' | 'columns' | 'details' | 'reports' | 'indexBytes' | 'progress' | 'open'} call
    * @param {...unknown} args
    * @returns {Promise<any>}
    */
@@ -194,6 +198,22 @@ export class CorpusSession {
     const request = this.#nextRequest++;
     return new Promise((resolve, reject) => {
       this.#pending.set(request, { resolve, reject });
+      this.#post({ request, call, args });
+    });
+  }
+
+  /**
+   * Asks the worker for long work that reports progress on the way (`mergedTree`).
+   * @param {'mergedTree'} call
+   * @param {(progress: any) => void} onProgress
+   * @param {...unknown} args
+   * @returns {Promise<any>}
+   */
+  askWithProgress(call, onProgress, ...args) {
+    if (this.failure) return Promise.reject(this.failure);
+    const request = this.#nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(request, { resolve, reject, onProgress });
       this.#post({ request, call, args });
     });
   }

@@ -19,8 +19,9 @@
 
 /**
  * A question to the corpus worker, answered by `{ reply: request, result }` or `{ reply: request,
- * error }` (`open` first posts its encoded pieces as `{ reply: request, piece }`).
- * @typedef {{ request: number, call: 'query' | 'aggregate' | 'bubbleUp' | 'compare' | 'window' | 'overview' | 'loadOutcomes' | 'sessions' | 'sessionTurns' | 'columns' | 'details' | 'reports' | 'indexBytes' | 'progress' | 'open', args: unknown[] }} CorpusRequest
+ * error }` (`open` first posts its encoded pieces as `{ reply: request, piece }`; `mergedTree` its
+ * progress as `{ reply: request, progress: { merged, traces } }`).
+ * @typedef {{ request: number, call: 'query' | 'aggregate' | 'bubbleUp' | 'compare' | 'window' | 'overview' | 'mergedTree' | 'loadOutcomes' | 'sessions' | 'sessionTurns' | 'columns' | 'details' | 'reports' | 'indexBytes' | 'progress' | 'open', args: unknown[] }} CorpusRequest
  */
 
 /**
@@ -51,6 +52,7 @@
  *   | { corpusProgress: CorpusProgress, reading: boolean }
  *   | { corpusReady: true }
  *   | { reply: number, piece: Uint8Array }
+ *   | { reply: number, progress: { merged: number, traces: number } }
  *   | { reply: number, result: any }
  *   | { reply: number, error: { message: string, column?: number, reason?: string } }} WorkerToPage
  */

@@ -106,6 +106,7 @@ export class CorpusTable {
   /** The sessions list's questions and the conversations asked, the latest only. */
   #sessions = new LatestOnly((/** @type {{ filter: string, sort: string, offset: number, limit: number }} */ request) => this.#answerSessions(request));
   #conversation = new LatestOnly((/** @type {{ session: string }} */ request) => this.#answerConversation(request));
+  #merge = new LatestOnly((/** @type {{ filter: string, limit: number }} */ request) => this.#answerMergedTree(request));
   #comparison = new LatestOnly((/** @type {{ a: string, b: string, failDefinition: string }} */ request) => this.#answerComparison(request));
 
   /**
@@ -310,6 +311,8 @@ export class CorpusTable {
       await this.#bubbleUp.ask(detail);
     } else if (name === 'corpus:compare') {
       await this.#comparison.ask(detail);
+    } else if (name === 'corpus:mergedTree') {
+      await this.#merge.ask(detail);
     } else if (name === 'corpus:outcomes') {
       await this.loadOutcomes(detail.file, detail.file.name).catch(() => {});
     } else if (name === 'corpus:sessions') {
@@ -317,6 +320,36 @@ export class CorpusTable {
     } else if (name === 'corpus:session') {
       await this.#conversation.ask(detail);
     }
+  }
+
+  /**
+   * Answers the dashboard's merged tree, with its progress on the way.
+   * @param {{ filter: string, limit: number }} request
+   */
+  async #answerMergedTree({ filter, limit }) {
+    if (this.#ended) return;
+    try {
+      const answer = await this.mergedTree(filter, limit, (/** @type {{ merged: number, traces: number }} */ progress) => {
+        if (!this.#ended) this.host.handle()?.corpusMergeProgress(filter, progress.merged, progress.traces);
+      });
+      if (this.#ended) return;
+      /** @type {Array<{ parent: number | null, depth: number, kind: string, name: string, count: number, totalMs: number, selfMs: number, p95Ms: number | null, errorRate: number }>} */
+      const paths = answer.paths;
+      const numbers = paths.flatMap((path) => [path.parent ?? -1, path.depth, path.count, path.totalMs, path.selfMs, path.p95Ms ?? NaN, path.errorRate]);
+      this.host.handle()?.corpusMergedTree(filter, answer.traces, answer.matching, paths.map((path) => path.kind), paths.map((path) => path.name), Float64Array.from(numbers));
+    } catch (error) {
+      if (!this.#ended) this.host.handle()?.corpusMergedTreeError(filter, String(/** @type {Error} */ (error)?.message ?? error));
+    }
+  }
+
+  /**
+   * The element's `mergedTree()`: the first `limit` traces `filter` keeps, read again and merged.
+   * @param {string} filter
+   * @param {number} limit
+   * @param {(progress: { merged: number, traces: number }) => void} [onProgress]
+   */
+  mergedTree(filter, limit, onProgress = () => {}) {
+    return this.session.askWithProgress('mergedTree', onProgress, filter, limit);
   }
 
   /**

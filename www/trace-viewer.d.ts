@@ -69,6 +69,32 @@ export type AggregateMeasure =
   /** The mean or total of a numeric column of the joined outcomes (see `loadOutcomes()`), per trace. */
   | `mean(outcome.${string})` | `sum(outcome.${string})`;
 
+/** One path of the merged tree: the spans at a path of (kind, name) from the root. */
+export interface MergedPath {
+  /** The parent path's place in `paths` (null at a root). */
+  parent: number | null;
+  depth: number;
+  kind: string;
+  name: string;
+  /** Spans at this path. */
+  count: number;
+  totalMs: number;
+  /** Time no child span covered. */
+  selfMs: number;
+  /** 95th percentile duration (nearest rank). */
+  p95Ms: number | null;
+  errorRate: number;
+}
+
+/** What `mergedTree()` resolves with. */
+export interface MergedAnswer {
+  /** Traces merged, and how many the filter kept. */
+  traces: number;
+  matching: number;
+  /** Depth first; each path's children by total time, largest first. */
+  paths: MergedPath[];
+}
+
 /** What `loadOutcomes()` resolves with. */
 export interface OutcomesReport {
   fileName: string;
@@ -276,6 +302,12 @@ export class TraceViewerElement extends HTMLElement {
    * grouped by `tool`). Rejects when no corpus is loaded, or a field, measure or filter is unknown.
    */
   aggregate(request?: AggregateRequest): Promise<AggregateResult>;
+  /**
+   * The merged tree of the first `limit` (default 100,000) traces `filter` keeps: every span at its
+   * path of (kind, name), with count, total and self time, p95 and error rate per path. The worker
+   * reads those traces again from their files.
+   */
+  mergedTree(request?: { filter?: string; limit?: number }): Promise<MergedAnswer>;
   /**
    * Joins a product outcomes file (CSV or JSON Lines, gzip too) keyed by a `trace_id`,
    * `session_id` or `user_id` column: its other columns become fields of the query language

@@ -223,6 +223,19 @@ export class TraceViewerElement extends HTMLElement {
   }
 
   /**
+   * The merged tree of the first `limit` (default 100,000) traces `filter` keeps, in the order they
+   * were read: every span at its path of (kind, name) from the root, each path with its span
+   * count, total and self time, p95 duration and error rate. The worker reads those traces' lines
+   * again. Resolves with `{ traces, matching, paths: [{ parent, depth, kind, name, count, totalMs,
+   * selfMs, p95Ms, errorRate }] }`, depth first (`parent`: a path's place in `paths`).
+   * @param {{ filter?: string, limit?: number }} [request]
+   */
+  mergedTree({ filter = '', limit = 100_000 } = {}) {
+    if (!this.#table) return Promise.reject(new Error(NO_CORPUS));
+    return this.#table.mergedTree(String(filter), Math.max(1, Math.floor(Number(limit)) || 100_000));
+  }
+
+  /**
    * Joins a product outcomes file to the corpus: CSV or JSON Lines (gzip too) keyed by a
    * `trace_id`, `session_id` or `user_id` column. Its other columns become fields
    * (`outcome."plan"`: filter, group, sort, BubbleUp) and its numeric columns measures

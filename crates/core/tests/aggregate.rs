@@ -293,11 +293,22 @@ fn writes_the_browser_test_s_reference_aggregates() {
         "byTool": by_tool,
         "measures": MEASURES,
         "sessionsByCost": reference_sessions_by_cost(&reference),
+        "mergedRefund200": reference_merged_tree(&text, "refund", 200),
     });
     let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/corpus");
     std::fs::create_dir_all(&folder).expect("target/corpus can be made");
     std::fs::write(folder.join("reference-1500.aggregates.json"), serde_json::to_string_pretty(&answers).unwrap())
         .expect("the reference aggregates are written");
+}
+
+/// The merged tree of the first `limit` traces of `intent` in file order, built directly from the
+/// whole import (the browser reads the same traces again from the file).
+fn reference_merged_tree(text: &str, intent: &str, limit: usize) -> serde_json::Value {
+    let set = import_text(text, None).expect("the corpus imports");
+    let mut tree = trace_viewer_core::corpus::merged_tree::MergedTree::default();
+    let matching = set.traces.iter().filter(|trace| trace.intent.as_deref() == Some(intent));
+    matching.clone().take(limit).for_each(|trace| tree.add(trace));
+    serde_json::to_value(tree.answer(matching.count() as u64)).expect("the answer serializes")
 }
 
 /// The sessions of `reference` by cost, largest first (ties by session id), the first 100: each

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use trace_viewer_core::corpus::compare::Comparison;
 use trace_viewer_core::corpus::facets::{CorpusTotals, Facet};
+use trace_viewer_core::corpus::merged_tree::MergedAnswer;
 use trace_viewer_core::corpus::sessions::{SessionsPage, DEFAULT_SESSION_SORT};
 use trace_viewer_core::corpus::{CorpusProgress, FileReport, TableRow};
 use trace_viewer_core::view::panels::{PanelBar, PanelSpec};
@@ -117,6 +118,8 @@ pub struct CorpusState {
     pub session_turns: RwSignal<Option<(String, Vec<TableRow>)>>,
     /// The joined product outcomes, as the dashboard reports them (or why the last file failed).
     pub outcomes: RwSignal<Option<Result<OutcomesLine, String>>>,
+    /// The merged tree asked last: for which filter, its progress, its answer.
+    pub merged: RwSignal<Option<MergedState>>,
     /// Moves when the dashboard's panels should ask again (see [`CorpusState::show_overview`]).
     pub dashboard_tick: RwSignal<u64>,
     /// The filter and time (ms since 1970) the dashboard last asked for.
@@ -136,6 +139,22 @@ pub struct OutcomesLine {
     pub columns: Vec<String>,
     pub numeric_columns: Vec<String>,
     pub problems: Vec<String>,
+}
+
+/// The merged tree of a filter's traces as the dashboard shows it: asked, on its way, or read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MergedState {
+    pub filter: String,
+    /// Traces merged so far and to merge.
+    pub progress: (u64, u64),
+    pub answer: Option<Result<MergedAnswer, String>>,
+}
+
+/// What the dashboard asks for the merged tree (`corpus:mergedTree`).
+#[derive(Serialize)]
+pub struct MergedTreeRequest {
+    pub filter: String,
+    pub limit: u64,
 }
 
 /// What the corpus shows below its filter.
@@ -294,6 +313,7 @@ impl CorpusState {
             selected_session: RwSignal::new(None),
             session_turns: RwSignal::new(None),
             outcomes: RwSignal::new(None),
+            merged: RwSignal::new(None),
             dashboard_tick: RwSignal::new(0),
             dashboard_asked: StoredValue::new((String::new(), 0.0)),
         }
@@ -321,6 +341,7 @@ impl CorpusState {
         self.sessions_answer.set(None);
         self.sessions_offset.set(0);
         self.outcomes.set(None);
+        self.merged.set(None);
         self.session_turns.set(None);
     }
 
@@ -429,6 +450,23 @@ impl CorpusState {
 
     pub fn show_bubble_up(&self, answer: BubbleAnswer) {
         self.bubble_answer.set(Some(answer));
+    }
+
+    /// The merged tree's progress (dropped if another filter was asked since).
+    pub fn show_merge_progress(&self, filter: &str, merged: u64, traces: u64) {
+        self.merged.update(|state| {
+            if let Some(state) = state.as_mut().filter(|state| state.filter == filter && state.answer.is_none()) {
+                state.progress = (merged, traces);
+            }
+        });
+    }
+
+    pub fn show_merged_tree(&self, filter: &str, answer: Result<MergedAnswer, String>) {
+        self.merged.update(|state| {
+            if let Some(state) = state.as_mut().filter(|state| state.filter == filter) {
+                state.answer = Some(answer);
+            }
+        });
     }
 
     pub fn show_outcomes(&self, outcomes: Result<OutcomesLine, String>) {

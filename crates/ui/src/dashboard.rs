@@ -9,13 +9,14 @@ use leptos::prelude::*;
 use super::bubble_up_panel::BubbleUpPanel;
 use super::compare_panel::ComparePanel;
 use super::corpus_state::{BarSelection, CorpusState, PanelRequest};
+use super::merged_tree_panel::MergedTreePanel;
 use super::outcomes_bar::OutcomesBar;
 use super::ViewerState;
 use trace_viewer_core::corpus::aggregate::DEFAULT_FAIL_DEFINITION;
 use trace_viewer_core::model::format_count;
 use trace_viewer_core::view::panels::{
     bar_filter, bar_label, bar_width, format_measure, is_time_field, order_bars, panel_title, parse_panels, PanelSpec,
-    BUBBLE_UP, COMPARE, GROUP_FIELDS,
+    BUBBLE_UP, COMPARE, GROUP_FIELDS, MERGED_TREE,
 };
 
 /// The panel's spec with the person's grouping, if they chose one.
@@ -66,12 +67,14 @@ pub fn Dashboard(state: ViewerState) -> impl IntoView {
                 Ok(specs) => {
                     let bubble_up = specs.iter().any(|spec| spec.measure == BUBBLE_UP);
                     let compare = specs.iter().any(|spec| spec.measure == COMPARE);
+                    let merged_tree = specs.iter().any(|spec| spec.measure == MERGED_TREE);
                     view! {
                         <div class="tv-panels">
-                            {specs.into_iter().enumerate().filter(|(_, spec)| spec.measure != BUBBLE_UP && spec.measure != COMPARE).map(|(panel, spec)| view! { <Panel state=state panel=panel spec=spec definition_input=definition_input /> }).collect_view()}
+                            {specs.into_iter().enumerate().filter(|(_, spec)| ![BUBBLE_UP, COMPARE, MERGED_TREE].contains(&spec.measure.as_str())).map(|(panel, spec)| view! { <Panel state=state panel=panel spec=spec definition_input=definition_input /> }).collect_view()}
                         </div>
                         {bubble_up.then(|| view! { <BubbleUpPanel state=state /> })}
                         {compare.then(|| view! { <ComparePanel state=state /> })}
+                        {merged_tree.then(|| view! { <MergedTreePanel state=state /> })}
                     }.into_any()
                 }
             }}

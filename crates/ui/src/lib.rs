@@ -17,6 +17,7 @@ mod detail_panel;
 mod facet_panel;
 mod header;
 mod json_tree;
+mod merged_tree_panel;
 mod minimap;
 mod outcomes_bar;
 mod paged;

@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use trace_viewer_core::corpus::aggregate::AggregateAnswer;
 use trace_viewer_core::corpus::line_batch::{summarize, LinesAt};
 use trace_viewer_core::corpus::line_batch_encoding::{decode_line_batch, encode_line_batch};
+use trace_viewer_core::corpus::merge_reading::MergeReading;
 use trace_viewer_core::corpus::query::QueryError;
 use trace_viewer_core::corpus::{wire, Corpus, CorpusRequestError};
 use trace_viewer_core::model::TraceSet;
@@ -18,6 +19,15 @@ use trace_viewer_core::transfer::encode_in_pieces;
 #[derive(Default)]
 pub struct WorkerCorpus {
     corpus: Corpus,
+    /// Merged trees being read, by the request that asked.
+    merges: std::collections::HashMap<u32, MergeReading>,
+}
+
+/// The windows a merged tree reads.
+#[derive(Serialize)]
+struct MergePlan<'a> {
+    windows: &'a [trace_viewer_core::corpus::ByteRange],
+    matching: u64,
 }
 
 fn to_js<T: Serialize>(value: &T) -> JsValue {
@@ -53,7 +63,7 @@ fn request_error(error: CorpusRequestError) -> JsValue {
 impl WorkerCorpus {
     /// The corpus of a document imported whole that held several traces (kept to be opened).
     pub fn of_set(set: TraceSet, name: &str, bytes: u64) -> WorkerCorpus {
-        WorkerCorpus { corpus: Corpus::from_trace_set(set, name, bytes) }
+        WorkerCorpus { corpus: Corpus::from_trace_set(set, name, bytes), merges: Default::default() }
     }
 }
 
@@ -177,6 +187,35 @@ impl WorkerCorpus {
     #[wasm_bindgen(js_name = sessionTurns)]
     pub fn session_turns(&self, session: &str) -> Vec<u8> {
         wire::encode_window(&self.corpus.session_turns(session))
+    }
+
+    /// Starts merging the first `limit` traces `filter` keeps into one tree (request `id`):
+    /// `{ windows: [{ file, offset, length }], matching }`, the windows to read and hand to
+    /// `mergeWindow` in order.
+    #[wasm_bindgen(js_name = mergeStart)]
+    pub fn merge_start(&mut self, id: u32, filter: &str, limit: u32) -> Result<JsValue, JsValue> {
+        let reading = self.corpus.merge_reading(filter, limit as usize).map_err(query_error)?;
+        let plan = MergePlan { windows: &reading.windows, matching: reading.matching() };
+        let plan = to_js(&plan);
+        self.merges.insert(id, reading);
+        Ok(plan)
+    }
+
+    /// Window `window` of merge `id`, read; returns the traces merged so far.
+    #[wasm_bindgen(js_name = mergeWindow)]
+    pub fn merge_window(&mut self, id: u32, window: u32, bytes: &[u8]) -> f64 {
+        self.merges.get_mut(&id).map_or(0.0, |reading| {
+            reading.add_window(window as usize, bytes);
+            reading.traces_merged() as f64
+        })
+    }
+
+    /// Ends merge `id`: `{ traces, matching, paths: [{ parent, depth, kind, name, count, totalMs,
+    /// selfMs, p95Ms, errorRate }] }` as JSON text (the element's `mergedTree()`).
+    #[wasm_bindgen(js_name = mergeFinish)]
+    pub fn merge_finish(&mut self, id: u32) -> Result<String, JsValue> {
+        let reading = self.merges.remove(&id).ok_or_else(|| JsValue::from(JsError::new("no such merge")))?;
+        serde_json::to_string(&reading.finish()).map_err(|error| JsValue::from(error.to_string()))
     }
 
     /// Joins a product outcomes file (CSV or JSON Lines): `{ fileName, key, rows, matched,

@@ -16,6 +16,8 @@ pub mod index;
 pub mod ingest;
 pub mod line_batch;
 pub mod line_batch_encoding;
+pub mod merge_reading;
+pub mod merged_tree;
 pub mod newlines;
 pub mod outcome_files;
 pub mod outcomes;
@@ -543,20 +545,44 @@ impl Corpus {
             };
             log_bytes <= MAX_LOG_BYTES
         });
-        Some(
-            self.index
-                .source(row)
-                .into_iter()
-                .chain(logs)
-                .filter_map(|source| match source {
-                    TraceSource::Range { file, offset, length } => {
-                        let opening = self.files.get(file as usize).and_then(FileReader::opening);
-                        let opening = opening.map(|opening| String::from_utf8_lossy(opening).into_owned());
-                        Some(ByteRange { file, offset, length, opening })
-                    }
-                    TraceSource::Kept { .. } => None,
-                })
-                .collect(),
-        )
+        Some(self.index.source(row).into_iter().chain(logs).filter_map(|source| self.byte_range(source)).collect())
+    }
+
+    /// Where a source's bytes are (`None` for a trace kept here).
+    fn byte_range(&self, source: TraceSource) -> Option<ByteRange> {
+        match source {
+            TraceSource::Range { file, offset, length } => {
+                let opening = self.files.get(file as usize).and_then(FileReader::opening);
+                let opening = opening.map(|opening| String::from_utf8_lossy(opening).into_owned());
+                Some(ByteRange { file, offset, length, opening })
+            }
+            TraceSource::Kept { .. } => None,
+        }
+    }
+
+    /// The reading that merges the first `limit` traces `filter` keeps (in the order they were
+    /// read) into one tree: which byte windows to read (see [`merge_reading`]); kept traces are
+    /// merged at once.
+    pub fn merge_reading(&self, filter: &str, limit: usize) -> Result<merge_reading::MergeReading, QueryError> {
+        let rows = self.matching_rows(filter)?;
+        let mut units: Vec<(String, Vec<ByteRange>)> = Vec::new();
+        let mut kept = Vec::new();
+        for &row in rows.iter().take(limit) {
+            let row = row as usize;
+            let trace_id = self.index.trace_id(row).into_owned();
+            let sources = self.index.source(row);
+            match sources.iter().find_map(|source| match source {
+                TraceSource::Kept { index } => self.kept.get(*index as usize),
+                TraceSource::Range { .. } => None,
+            }) {
+                Some(trace) => kept.push(trace),
+                None => {
+                    units.push((trace_id, sources.into_iter().filter_map(|source| self.byte_range(source)).collect()))
+                }
+            }
+        }
+        let mut reading = merge_reading::MergeReading::plan(units, rows.len() as u64);
+        kept.into_iter().for_each(|trace| reading.add_trace(trace));
+        Ok(reading)
     }
 }

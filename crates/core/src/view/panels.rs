@@ -17,13 +17,16 @@ pub struct PanelSpec {
 /// bring first (which intents fail, which tools error, where latency, feedback and cost go, and
 /// what sets the failed traces apart).
 pub const DEFAULT_PANELS: &str = "fail_rate by intent, tool_error_rate by tool, p95_duration_ms by model, \
-     thumbs_down_rate by variant, cost_sum by intent, abandon_rate by intent, bubble_up, compare";
+     thumbs_down_rate by variant, cost_sum by intent, abandon_rate by intent, bubble_up, compare, merged_tree";
 
 /// The panel name of BubbleUp (what sets a selection of traces apart), which groups by nothing.
 pub const BUBBLE_UP: &str = "bubble_up";
 
 /// The panel name of the comparison of two groups of traces (two filters), which groups by nothing.
 pub const COMPARE: &str = "compare";
+
+/// The panel name of the merged tree of the filter's traces (read again on demand).
+pub const MERGED_TREE: &str = "merged_tree";
 
 /// The fields a panel may group by besides score and attribute columns (`attr."key"`); `hour` and
 /// `day` are the UTC hour or day a trace started.
@@ -68,7 +71,7 @@ pub fn parse_panels(text: &str) -> Result<Vec<PanelSpec>, String> {
         .map(str::trim)
         .filter(|part| !part.is_empty())
         .map(|part| {
-            if part == BUBBLE_UP || part == COMPARE {
+            if part == BUBBLE_UP || part == COMPARE || part == MERGED_TREE {
                 return Ok(PanelSpec { measure: part.to_string(), group_by: String::new() });
             }
             let (measure, group_by) = match part.split_once(" by ") {
@@ -77,7 +80,7 @@ pub fn parse_panels(text: &str) -> Result<Vec<PanelSpec>, String> {
             };
             if !MEASURES.contains(&measure) && outcome_measure(measure).is_none() {
                 return Err(format!(
-                    "\"{part}\": unknown measure \"{measure}\"; known: {}, mean(outcome.\"column\"), sum(outcome.\"column\"), or {BUBBLE_UP} or {COMPARE}",
+                    "\"{part}\": unknown measure \"{measure}\"; known: {}, mean(outcome.\"column\"), sum(outcome.\"column\"), or {BUBBLE_UP}, {COMPARE} or {MERGED_TREE}",
                     MEASURES.join(", ")
                 ));
             }
@@ -280,8 +283,16 @@ mod tests {
             ]
         );
         assert_eq!(parse_panels("tool_error_rate").unwrap()[0].group_by, "intent");
-        assert_eq!(parse_panels("  ").unwrap().len(), 8);
+        assert_eq!(parse_panels("  ").unwrap().len(), 9);
         assert_eq!(parse_panels("bubble_up").unwrap()[0].measure, BUBBLE_UP);
+        assert_eq!(parse_panels("merged_tree").unwrap()[0].measure, MERGED_TREE);
+        let outcome = parse_panels("mean(outcome.\"retained d30\") by outcome.\"plan tier\"").unwrap();
+        assert_eq!(outcome[0].measure, "mean(outcome.\"retained d30\")");
+        assert_eq!(outcome[0].group_by, "outcome.\"plan tier\"");
+        assert_eq!(panel_title(&outcome[0]), "Mean retained d30 by outcome.\"plan tier\"");
+        assert_eq!(format_measure(&outcome[0].measure, Some(0.6725)), "0.673");
+        assert_eq!(format_measure(&outcome[0].measure, Some(-2.5)), "−2.5");
+        assert_eq!(format_measure(&outcome[0].measure, Some(12_345.4)), "12,345");
         let error = parse_panels("fail_rate by intent, median by model").unwrap_err();
         assert!(error.contains("unknown measure \"median\""), "{error}");
         assert!(parse_panels("count by two words").is_err());

@@ -1,0 +1,225 @@
+//! The merged tree of many traces: every span placed at its path of (kind, name) from the root,
+//! and each path's spans counted with their total and self time (the time no child of the span
+//! covered), their 95th percentile duration (nearest rank) and error rate. Traces are added one
+//! at a time as the worker re-reads them; the answer lists the paths depth first.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::facets::nearest_rank;
+use crate::model::{SpanKind, Trace};
+
+/// No parent: a root path.
+const ROOT: u32 = u32::MAX;
+
+/// One path's gathered spans.
+struct Node {
+    parent: u32,
+    kind: SpanKind,
+    name: String,
+    count: u64,
+    errors: u64,
+    total_ns: u64,
+    self_ns: u64,
+    durations_ns: Vec<u64>,
+}
+
+/// The merged tree as it is built.
+#[derive(Default)]
+pub struct MergedTree {
+    nodes: Vec<Node>,
+    by_path: HashMap<(u32, SpanKind, String), u32>,
+    traces: u64,
+}
+
+/// One path of the answer (`mergedTree()`), its parent by place in the list (`null` at a root).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MergedPath {
+    pub parent: Option<u32>,
+    pub depth: u32,
+    pub kind: String,
+    pub name: String,
+    /// Spans at this path, and the traces' spans per trace merged (`count / traces`).
+    pub count: u64,
+    pub total_ms: f64,
+    pub self_ms: f64,
+    pub p95_ms: Option<f64>,
+    pub error_rate: f64,
+}
+
+/// What `mergedTree()` resolves with.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MergedAnswer {
+    /// Traces merged, and how many the filter kept (more than merged when over the limit).
+    pub traces: u64,
+    pub matching: u64,
+    /// Depth first, each path's children by total time, largest first.
+    pub paths: Vec<MergedPath>,
+}
+
+/// Each span's self time: its duration less the union of its children's intervals within it.
+fn self_times(trace: &Trace) -> Vec<u64> {
+    let spans = &trace.spans;
+    let mut children: Vec<Vec<(u64, u64)>> = vec![Vec::new(); spans.len()];
+    for span in spans {
+        if let Some(parent) = span.parent.get() {
+            children[parent].push((span.start_ns, span.end_ns()));
+        }
+    }
+    spans
+        .iter()
+        .zip(children.iter_mut())
+        .map(|(span, intervals)| {
+            let (start, end) = (span.start_ns, span.end_ns());
+            intervals.sort_unstable();
+            let mut covered = 0u64;
+            let mut reached = start;
+            for &(child_start, child_end) in intervals.iter() {
+                let (from, to) = (child_start.max(reached), child_end.min(end));
+                if to > from {
+                    covered += to - from;
+                    reached = to;
+                }
+            }
+            span.duration_ns.saturating_sub(covered)
+        })
+        .collect()
+}
+
+impl MergedTree {
+    /// Adds every span of `trace` at its path.
+    pub fn add(&mut self, trace: &Trace) {
+        self.traces += 1;
+        let own = self_times(trace);
+        let mut node_of: Vec<u32> = Vec::with_capacity(trace.spans.len());
+        for (place, span) in trace.spans.iter().enumerate() {
+            // Spans come parents first, so a parent's node is known.
+            let parent = span.parent.get().and_then(|parent| node_of.get(parent).copied()).unwrap_or(ROOT);
+            let key = (parent, span.kind, span.name.clone());
+            let next = self.nodes.len() as u32;
+            let node = *self.by_path.entry(key).or_insert(next);
+            if node == next {
+                self.nodes.push(Node {
+                    parent,
+                    kind: span.kind,
+                    name: span.name.clone(),
+                    count: 0,
+                    errors: 0,
+                    total_ns: 0,
+                    self_ns: 0,
+                    durations_ns: Vec::new(),
+                });
+            }
+            let gathered = &mut self.nodes[node as usize];
+            gathered.count += 1;
+            gathered.errors += u64::from(span.status.is_error());
+            gathered.total_ns += span.duration_ns;
+            gathered.self_ns += own[place];
+            gathered.durations_ns.push(span.duration_ns);
+            node_of.push(node);
+        }
+    }
+
+    pub fn traces(&self) -> u64 {
+        self.traces
+    }
+
+    /// The paths depth first, children by total time (largest first, ties by name).
+    pub fn answer(mut self, matching: u64) -> MergedAnswer {
+        let mut children: Vec<Vec<u32>> = vec![Vec::new(); self.nodes.len()];
+        let mut roots = Vec::new();
+        for (node, gathered) in self.nodes.iter().enumerate() {
+            match gathered.parent {
+                ROOT => roots.push(node as u32),
+                parent => children[parent as usize].push(node as u32),
+            }
+        }
+        let order = |list: &mut Vec<u32>, nodes: &[Node]| {
+            list.sort_by(|&left, &right| {
+                let (left, right) = (&nodes[left as usize], &nodes[right as usize]);
+                right.total_ns.cmp(&left.total_ns).then_with(|| left.name.cmp(&right.name))
+            })
+        };
+        order(&mut roots, &self.nodes);
+        children.iter_mut().for_each(|list| order(list, &self.nodes));
+        let mut paths = Vec::with_capacity(self.nodes.len());
+        // (node, its place's parent in `paths`, depth), last first.
+        let mut pending: Vec<(u32, Option<u32>, u32)> = roots.iter().rev().map(|&node| (node, None, 0)).collect();
+        while let Some((node, parent, depth)) = pending.pop() {
+            let place = paths.len() as u32;
+            let gathered = &mut self.nodes[node as usize];
+            let to_ms = |ns: u64| ns as f64 / 1e6;
+            paths.push(MergedPath {
+                parent,
+                depth,
+                kind: gathered.kind.as_str().to_string(),
+                name: std::mem::take(&mut gathered.name),
+                count: gathered.count,
+                total_ms: to_ms(gathered.total_ns),
+                self_ms: to_ms(gathered.self_ns),
+                p95_ms: nearest_rank(&mut gathered.durations_ns, 95.0).map(to_ms),
+                error_rate: gathered.errors as f64 / gathered.count.max(1) as f64,
+            });
+            pending.extend(children[node as usize].iter().rev().map(|&child| (child, Some(place), depth + 1)));
+        }
+        MergedAnswer { traces: self.traces, matching, paths }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::import_text;
+
+    /// A span of a test trace: (id, parent, name, kind, start ms, end ms, failed).
+    type TestSpan<'a> = (&'a str, Option<&'a str>, &'a str, &'a str, u64, u64, bool);
+
+    /// A trace in the viewer's own format.
+    fn trace(spans: &[TestSpan]) -> Trace {
+        let spans: Vec<serde_json::Value> = spans
+            .iter()
+            .map(|(id, parent, name, kind, start, end, failed)| {
+                serde_json::json!({
+                    "id": id, "parent": parent, "name": name, "kind": kind,
+                    "start": format!("2024-01-01T00:00:{:02}.{:03}Z", start / 1000, start % 1000),
+                    "end": format!("2024-01-01T00:00:{:02}.{:03}Z", end / 1000, end % 1000),
+                    "status": if *failed { "error" } else { "ok" },
+                })
+            })
+            .collect();
+        let text =
+            serde_json::json!({ "format": "trace-viewer/v1", "traces": [{ "id": "t", "spans": spans }] }).to_string();
+        import_text(&text, None).expect("the trace imports").traces.remove(0)
+    }
+
+    #[test]
+    fn paths_merge_across_traces_with_self_time_the_children_leave_uncovered() {
+        let mut tree = MergedTree::default();
+        // Two overlapping tool calls under one model call: self time counts their union once.
+        tree.add(&trace(&[
+            ("a", None, "agent", "agent", 0, 1000, false),
+            ("b", Some("a"), "plan", "llm", 0, 400, false),
+            ("c", Some("b"), "search", "tool", 100, 300, false),
+            ("d", Some("b"), "search", "tool", 200, 350, true),
+        ]));
+        tree.add(&trace(&[
+            ("a", None, "agent", "agent", 0, 500, false),
+            ("b", Some("a"), "plan", "llm", 0, 100, false),
+        ]));
+        let answer = tree.answer(2);
+        assert_eq!(answer.traces, 2);
+        let rows: Vec<(Option<u32>, u32, &str, u64)> =
+            answer.paths.iter().map(|path| (path.parent, path.depth, path.name.as_str(), path.count)).collect();
+        assert_eq!(rows, [(None, 0, "agent", 2), (Some(0), 1, "plan", 2), (Some(1), 2, "search", 2)]);
+        let [agent, plan, search] = &answer.paths[..] else { panic!("three paths") };
+        assert_eq!((agent.total_ms, agent.self_ms), (1500.0, 1000.0));
+        // plan: 400 ms with search covering 100..350 (250 ms), then 100 ms uncovered.
+        assert_eq!((plan.total_ms, plan.self_ms), (500.0, 250.0));
+        assert_eq!((search.total_ms, search.self_ms, search.error_rate), (350.0, 350.0, 0.5));
+        assert_eq!(search.p95_ms, Some(200.0));
+        assert_eq!(plan.kind, "llm");
+    }
+}
