@@ -7,6 +7,8 @@ use web_sys::ShadowRoot;
 use serde::Serialize;
 use trace_viewer_core::contract::LoadSummary;
 use trace_viewer_core::corpus::compare::{ComparedMeasure, Comparison};
+use trace_viewer_core::corpus::heatmap::Heatmap;
+use trace_viewer_core::corpus::histograms::{HistogramBin, NumericComparison, DRAWN_BINS};
 use trace_viewer_core::corpus::merged_tree::{MergedAnswer, MergedPath};
 use trace_viewer_core::corpus::sessions::SessionsPage;
 use trace_viewer_core::corpus::{wire, CorpusProgress};
@@ -379,6 +381,48 @@ impl ViewerHandle {
             .map(|((field, value), (selection, baseline))| BubbleRow { field, value, selection, baseline })
             .collect();
         self.show_bubble_up(selection, baseline, Ok(rows));
+    }
+
+    /// The duration × time heatmap of `filter`: its time span, columns, duration edges and cells.
+    #[wasm_bindgen(js_name = corpusHeatmap)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn corpus_heatmap(
+        &self,
+        filter: &str,
+        start_ms: f64,
+        end_ms: f64,
+        columns: u32,
+        duration_edges_ms: Vec<f64>,
+        counts: Vec<u32>,
+        failed: Vec<u32>,
+    ) {
+        let map = Heatmap { start_ms, end_ms, columns, duration_edges_ms, counts, failed };
+        self.viewer.state.corpus.show_heatmap(filter.to_string(), map);
+    }
+
+    /// BubbleUp's numbers for `selection`: per field its score, the two trace counts and whether
+    /// its bins are by ratio (four numbers), and its 16 bins (low, high, and both shares each).
+    #[wasm_bindgen(js_name = corpusHistograms)]
+    pub fn corpus_histograms(&self, selection: &str, fields: Vec<String>, facts: Vec<f64>, bins: Vec<f64>) {
+        let per_field = DRAWN_BINS * 4;
+        let compared = fields
+            .into_iter()
+            .enumerate()
+            .map(|(place, field)| NumericComparison {
+                field,
+                score: facts.get(place * 4).copied().unwrap_or(0.0),
+                selection: facts.get(place * 4 + 1).copied().unwrap_or(0.0) as u64,
+                baseline: facts.get(place * 4 + 2).copied().unwrap_or(0.0) as u64,
+                log_scale: facts.get(place * 4 + 3).is_some_and(|flag| *flag > 0.0),
+                bins: bins
+                    .get(place * per_field..(place + 1) * per_field)
+                    .unwrap_or_default()
+                    .chunks_exact(4)
+                    .map(|bin| HistogramBin { low: bin[0], high: bin[1], selection: bin[2], baseline: bin[3] })
+                    .collect(),
+            })
+            .collect();
+        self.viewer.state.corpus.show_histograms(selection.to_string(), compared);
     }
 
     /// The comparison of `a` with `b`: each group's count, then per measure its values, the

@@ -333,6 +333,8 @@ export class CorpusWorker {
       case 'aggregate': return JSON.parse(this.corpus.aggregate(args[0], args[1], args[2], args[3] ?? ''));
       case 'compare': return this.corpus.compare(args[0], args[1], args[2] ?? '');
       case 'bubbleUp': return this.corpus.bubbleUp(args[0], args[1] ?? undefined, args[2]);
+      case 'heatmap': return this.corpus.heatmap(args[0], args[1], args[2]);
+      case 'bubbleUpHistograms': return this.corpus.bubbleUpHistograms(args[0], args[1] ?? undefined, args[2]);
       case 'window': return this.corpus.window(args[0], args[1], args[2], args[3]);
       case 'overview': return this.corpus.overview(args[0]);
       case 'mergedTree': return this.mergedTree(request, args[0], args[1]);

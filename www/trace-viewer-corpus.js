@@ -189,7 +189,7 @@ export class CorpusSession {
 
   /**
    * Asks the worker; resolves with its answer.
-   * @param {'query' | 'aggregate' | 'bubbleUp' | 'compare' | 'window' | 'overview' | 'mergedTree' | 'loadOutcomes' | 'sessions' | 'sessionTurns' | 'columns' | 'details' | 'reports' | 'indexBytes' | 'progress' | 'open'} call
+   * @param {'query' | 'aggregate' | 'bubbleUp' | 'bubbleUpHistograms' | 'heatmap' | 'compare' | 'window' | 'overview' | 'mergedTree' | 'loadOutcomes' | 'sessions' | 'sessionTurns' | 'columns' | 'details' | 'reports' | 'indexBytes' | 'progress' | 'open'} call
    * @param {...unknown} args
    * @returns {Promise<any>}
    */

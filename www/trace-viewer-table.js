@@ -34,6 +34,9 @@ const DETAILS_EVERY_MS = 2000;
  * @typedef {{ panel: number, groupBy: string, measure: string, filter: string, failDefinition: string }} PanelRequest
  */
 
+/** Numeric columns the dashboard's BubbleUp draws as overlaid histograms. */
+const HISTOGRAMS_SHOWN = 4;
+
 /** Rows the table asks for before it knows its height. */
 const FIRST_WINDOW_ROWS = 100;
 
@@ -106,6 +109,7 @@ export class CorpusTable {
   /** The sessions list's questions and the conversations asked, the latest only. */
   #sessions = new LatestOnly((/** @type {{ filter: string, sort: string, offset: number, limit: number }} */ request) => this.#answerSessions(request));
   #conversation = new LatestOnly((/** @type {{ session: string }} */ request) => this.#answerConversation(request));
+  #heatmap = new LatestOnly((/** @type {{ filter: string, columns: number, rows: number }} */ request) => this.#answerHeatmap(request));
   #merge = new LatestOnly((/** @type {{ filter: string, limit: number }} */ request) => this.#answerMergedTree(request));
   #comparison = new LatestOnly((/** @type {{ a: string, b: string, failDefinition: string }} */ request) => this.#answerComparison(request));
 
@@ -311,6 +315,8 @@ export class CorpusTable {
       await this.#bubbleUp.ask(detail);
     } else if (name === 'corpus:compare') {
       await this.#comparison.ask(detail);
+    } else if (name === 'corpus:heatmap') {
+      await this.#heatmap.ask(detail);
     } else if (name === 'corpus:mergedTree') {
       await this.#merge.ask(detail);
     } else if (name === 'corpus:outcomes') {
@@ -319,6 +325,24 @@ export class CorpusTable {
       await this.#sessions.ask(detail);
     } else if (name === 'corpus:session') {
       await this.#conversation.ask(detail);
+    }
+  }
+
+  /**
+   * Answers the dashboard's duration × time heatmap.
+   * @param {{ filter: string, columns: number, rows: number }} request
+   */
+  async #answerHeatmap({ filter, columns, rows }) {
+    if (this.#ended) return;
+    try {
+      /** @type {{ startMs: number, endMs: number, columns: number, durationEdgesMs: number[], counts: number[], failed: number[] }} */
+      const map = await this.session.ask('heatmap', filter, columns, rows);
+      if (!this.#ended) {
+        this.host.handle()?.corpusHeatmap(filter, map.startMs, map.endMs, map.columns, Float64Array.from(map.durationEdgesMs),
+          Uint32Array.from(map.counts), Uint32Array.from(map.failed));
+      }
+    } catch {
+      // A filter that does not read is said by the table and BubbleUp already.
     }
   }
 
@@ -415,11 +439,20 @@ export class CorpusTable {
   async #answerBubbleUp({ selection, baseline, limit }) {
     if (this.#ended) return;
     try {
-      /** @type {Array<{ field: string, value: string, selection: number, baseline: number }>} */
-      const values = await this.session.ask('bubbleUp', selection, baseline === '' ? null : baseline, limit);
+      const [found, numbers] = await Promise.all([
+        this.session.ask('bubbleUp', selection, baseline === '' ? null : baseline, limit),
+        this.session.ask('bubbleUpHistograms', selection, baseline === '' ? null : baseline, HISTOGRAMS_SHOWN),
+      ]);
       if (this.#ended) return;
+      /** @type {Array<{ field: string, value: string, selection: number, baseline: number }>} */
+      const values = found;
       this.host.handle()?.corpusBubbleUp(selection, baseline, values.map((value) => value.field), values.map((value) => value.value),
         Float64Array.from(values, (value) => value.selection), Float64Array.from(values, (value) => value.baseline));
+      /** @type {Array<{ field: string, score: number, selection: number, baseline: number, logScale: boolean, bins: Array<{ low: number, high: number, selection: number, baseline: number }> }>} */
+      const compared = numbers;
+      this.host.handle()?.corpusHistograms(selection, compared.map((numeric) => numeric.field),
+        Float64Array.from(compared.flatMap((numeric) => [numeric.score, numeric.selection, numeric.baseline, numeric.logScale ? 1 : 0])),
+        Float64Array.from(compared.flatMap((numeric) => numeric.bins.flatMap((bin) => [bin.low, bin.high, bin.selection, bin.baseline]))));
     } catch (error) {
       if (!this.#ended) this.host.handle()?.corpusBubbleUpError(selection, baseline, String(/** @type {Error} */ (error)?.message ?? error));
     }
@@ -495,6 +528,16 @@ export class CorpusTable {
    */
   aggregate(groupBy, measures, filter, failDefinition) {
     return this.session.ask('aggregate', groupBy, measures, filter, failDefinition);
+  }
+
+  /**
+   * The element's `bubbleUpHistograms()`: the numeric columns of `selection` against `baseline`.
+   * @param {string} selection
+   * @param {string | null} baseline
+   * @param {number} limit
+   */
+  bubbleUpHistograms(selection, baseline, limit) {
+    return this.session.ask('bubbleUpHistograms', selection, baseline, limit);
   }
 
   /**

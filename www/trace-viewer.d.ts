@@ -69,6 +69,21 @@ export type AggregateMeasure =
   /** The mean or total of a numeric column of the joined outcomes (see `loadOutcomes()`), per trace. */
   | `mean(outcome.${string})` | `sum(outcome.${string})`;
 
+/** One numeric column of BubbleUp's numbers: both groups over the same bins. */
+export interface NumericComparison {
+  /** `duration_ms`, `cost`, `tokens`, `spans`, `errors`, `documents`, `score."name"` or `outcome."column"`. */
+  field: string;
+  /** The largest gap between the two groups' cumulative shares (0–1). */
+  score: number;
+  /** Traces with a value in the selection and in the baseline. */
+  selection: number;
+  baseline: number;
+  /** Whether the bins are spaced by ratio (values spanning orders of magnitude). */
+  logScale: boolean;
+  /** 16 bins, each with the share (0–1) of each group's traces in it. */
+  bins: Array<{ low: number; high: number; selection: number; baseline: number }>;
+}
+
 /** One path of the merged tree: the spans at a path of (kind, name) from the root. */
 export interface MergedPath {
   /** The parent path's place in `paths` (null at a root). */
@@ -323,6 +338,11 @@ export class TraceViewerElement extends HTMLElement {
    * selection's own fields are left out, and a value needs 1 % of the selection (2 traces at least).
    */
   bubbleUp(request: { selection: string; baseline?: string; limit?: number }): Promise<BubbleUpValue[]>;
+  /**
+   * BubbleUp's numbers: each numeric column of the selection and of the baseline (by default every
+   * other trace) counted over the same bins, to draw overlaid; the most different first.
+   */
+  bubbleUpHistograms(request: { selection: string; baseline?: string; limit?: number }): Promise<NumericComparison[]>;
   /**
    * Compares the traces filter `a` keeps with those `b` keeps (`variant = "control"` against
    * `variant = "treatment"`): every rate, duration percentile and the mean cost of both, with

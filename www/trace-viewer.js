@@ -261,6 +261,21 @@ export class TraceViewerElement extends HTMLElement {
     if (typeof selection !== 'string') return Promise.reject(new TypeError('bubbleUp needs a selection: a filter such as \'feedback = thumbs_down\'.'));
     return this.#table.bubbleUp(selection, baseline === undefined ? null : String(baseline), Math.max(0, Math.floor(limit)));
   }
+  /**
+   * BubbleUp's numbers: each numeric column (duration, cost, tokens, spans, errors, documents,
+   * scores, numeric outcomes) of the traces `selection` keeps and of the `baseline`'s (default:
+   * every trace not selected) counted over the same 16 bins, to draw overlaid. Resolves with
+   * `[{ field, score, selection, baseline, logScale, bins: [{ low, high, selection, baseline }] }]`,
+   * `score` (the largest gap between the two cumulative shares) descending; `selection` and
+   * `baseline` at the top are trace counts, in the bins shares.
+   * @param {{ selection: string, baseline?: string, limit?: number }} request
+   */
+  bubbleUpHistograms({ selection, baseline, limit = 6 } = /** @type {any} */ ({})) {
+    if (!this.#table) return Promise.reject(new Error(NO_CORPUS));
+    if (typeof selection !== 'string') return Promise.reject(new TypeError('bubbleUpHistograms needs a selection: a filter such as \'status = error\'.'));
+    return this.#table.bubbleUpHistograms(selection, baseline === undefined ? null : String(baseline), Math.max(0, Math.floor(limit)));
+  }
+
 
   /**
    * Compares two groups of traces (two filters: `variant = "control"` and `variant = "treatment"`,

@@ -465,3 +465,36 @@ fn sessions_gather_their_turns_as_the_reference_does_and_sort_and_page() {
     let unknown = corpus.sessions("", "colour", 0, 10).expect_err("an unknown sort field");
     assert!(unknown.to_string().contains("colour") && unknown.to_string().contains("turns"), "{unknown}");
 }
+
+#[test]
+fn bubble_up_numbers_overlay_each_numeric_column_and_rank_the_most_different_first() {
+    let (corpus, reference) = corpus_and_reference();
+    let compared = corpus.bubble_up_numbers("status = error", None, 20).expect("the selection reads");
+    // Failed traces have errors and the others none: the two distributions do not overlap.
+    assert_eq!(compared[0].field, "errors");
+    assert_eq!(compared[0].score, 1.0);
+    assert!(compared.windows(2).all(|pair| pair[0].score >= pair[1].score));
+    let failed = reference.iter().filter(|trace| trace.error_count > 0).count() as u64;
+    let duration = compared.iter().find(|numbers| numbers.field == "duration_ms").expect("durations compared");
+    assert_eq!((duration.selection, duration.baseline), (failed, reference.len() as u64 - failed));
+    for numbers in &compared {
+        let sum = |pick: fn(&trace_viewer_core::corpus::histograms::HistogramBin) -> f64| {
+            numbers.bins.iter().map(pick).sum::<f64>()
+        };
+        assert!(
+            (sum(|bin| bin.selection) - 1.0).abs() < 1e-9 && (sum(|bin| bin.baseline) - 1.0).abs() < 1e-9,
+            "{}",
+            numbers.field
+        );
+        assert!(numbers.bins.windows(2).all(|pair| pair[0].high <= pair[1].high + 1e-9));
+    }
+    // The durations' first bin starts at the shortest trace and the last ends at the longest.
+    let durations: Vec<f64> = reference.iter().map(|trace| trace.duration_ns() as f64 / 1e6).collect();
+    let shortest = durations.iter().copied().fold(f64::INFINITY, f64::min);
+    let longest = durations.iter().copied().fold(0.0, f64::max);
+    assert!((duration.bins[0].low - shortest).abs() < 1e-6 * shortest.max(1.0));
+    assert_eq!(duration.bins[duration.bins.len() - 1].high, longest);
+    // A field of the selection is left out, as BubbleUp's values are.
+    let by_cost = corpus.bubble_up_numbers("cost > 0.02", None, 20).unwrap();
+    assert!(by_cost.iter().all(|numbers| numbers.field != "cost"));
+}

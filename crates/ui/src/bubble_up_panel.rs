@@ -6,6 +6,8 @@
 use leptos::prelude::*;
 
 use super::corpus_state::{BubbleUpRequest, CorpusState, DEFAULT_BUBBLE_SELECTION};
+use super::heatmap_panel::HeatmapPanel;
+use super::number_histograms::NumberHistograms;
 use super::traces_table::run_query;
 use super::ViewerState;
 use trace_viewer_core::view::panels::{
@@ -16,7 +18,7 @@ use trace_viewer_core::view::panels::{
 const BUBBLE_ROWS: u32 = 12;
 
 /// The selection asked: the person's selection within the current filter.
-fn asked_selection(corpus: CorpusState) -> (String, String) {
+pub(crate) fn asked_selection(corpus: CorpusState) -> (String, String) {
     let current = corpus.filter.get_untracked();
     let selection = corpus.bubble_selection.get();
     (and_filters(&current, &selection), current)
@@ -65,6 +67,7 @@ pub fn BubbleUpPanel(state: ViewerState) -> impl IntoView {
             <header class="tv-panel-head">
                 <h3 class="tv-panel-title">"What sets these traces apart"</h3>
             </header>
+            <HeatmapPanel state=state />
             <form class="tv-fail-definition" on:submit=move |event| { event.prevent_default(); apply(); }>
                 <label for="tv-bubble-selection">"Traces where"</label>
                 <input
@@ -121,6 +124,7 @@ pub fn BubbleUpPanel(state: ViewerState) -> impl IntoView {
                     </table>
                 }.into_any(),
             }}
+            <NumberHistograms corpus=corpus />
         </section>
     }
 }

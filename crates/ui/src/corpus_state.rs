@@ -9,6 +9,8 @@ use serde::Serialize;
 
 use trace_viewer_core::corpus::compare::Comparison;
 use trace_viewer_core::corpus::facets::{CorpusTotals, Facet};
+use trace_viewer_core::corpus::heatmap::Heatmap;
+use trace_viewer_core::corpus::histograms::NumericComparison;
 use trace_viewer_core::corpus::merged_tree::MergedAnswer;
 use trace_viewer_core::corpus::sessions::{SessionsPage, DEFAULT_SESSION_SORT};
 use trace_viewer_core::corpus::{CorpusProgress, FileReport, TableRow};
@@ -103,6 +105,10 @@ pub struct CorpusState {
     pub bubble_selection: RwSignal<String>,
     /// BubbleUp's last answer.
     pub bubble_answer: RwSignal<Option<BubbleAnswer>>,
+    /// The duration × time heatmap of the filter asked last.
+    pub heatmap: RwSignal<Option<(String, Heatmap)>>,
+    /// BubbleUp's numbers for the selection asked last: the numeric columns, most different first.
+    pub bubble_numbers: RwSignal<Option<(String, Vec<NumericComparison>)>>,
     /// The two groups the person compares (filters); `None`: the two most frequent variants.
     pub compare_groups: RwSignal<Option<(String, String)>>,
     /// The comparison's last answer.
@@ -148,6 +154,14 @@ pub struct MergedState {
     /// Traces merged so far and to merge.
     pub progress: (u64, u64),
     pub answer: Option<Result<MergedAnswer, String>>,
+}
+
+/// What the dashboard asks for its heatmap (`corpus:heatmap`).
+#[derive(Serialize)]
+pub struct HeatmapRequest {
+    pub filter: String,
+    pub columns: u32,
+    pub rows: u32,
 }
 
 /// What the dashboard asks for the merged tree (`corpus:mergedTree`).
@@ -305,6 +319,8 @@ impl CorpusState {
             panel_answers: RwSignal::new(Vec::new()),
             bubble_selection: RwSignal::new(DEFAULT_BUBBLE_SELECTION.to_string()),
             bubble_answer: RwSignal::new(None),
+            bubble_numbers: RwSignal::new(None),
+            heatmap: RwSignal::new(None),
             compare_groups: RwSignal::new(None),
             compare_answer: RwSignal::new(None),
             sessions_sort: RwSignal::new(DEFAULT_SESSION_SORT.to_string()),
@@ -337,6 +353,8 @@ impl CorpusState {
         self.scroll_top.set(0.0);
         self.panel_answers.set(Vec::new());
         self.bubble_answer.set(None);
+        self.bubble_numbers.set(None);
+        self.heatmap.set(None);
         self.compare_answer.set(None);
         self.sessions_answer.set(None);
         self.sessions_offset.set(0);
@@ -446,6 +464,14 @@ impl CorpusState {
 
     pub fn show_comparison(&self, answer: CompareAnswer) {
         self.compare_answer.set(Some(answer));
+    }
+
+    pub fn show_heatmap(&self, filter: String, map: Heatmap) {
+        self.heatmap.set(Some((filter, map)));
+    }
+
+    pub fn show_histograms(&self, selection: String, compared: Vec<NumericComparison>) {
+        self.bubble_numbers.set(Some((selection, compared)));
     }
 
     pub fn show_bubble_up(&self, answer: BubbleAnswer) {

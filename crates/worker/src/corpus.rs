@@ -167,6 +167,27 @@ impl WorkerCorpus {
         Ok(to_js(&values))
     }
 
+    /// `{ startMs, endMs, columns, durationEdgesMs, counts, failed }`: the duration × time heatmap
+    /// of the traces `filter` keeps (`counts` row by row from the shortest durations).
+    pub fn heatmap(&self, filter: &str, columns: u32, rows: u32) -> Result<JsValue, JsValue> {
+        let map = self.corpus.heatmap(filter, columns as usize, rows as usize).map_err(query_error)?;
+        Ok(to_js(&map))
+    }
+
+    /// `[{ field, score, selection, baseline, logScale, bins: [{ low, high, selection, baseline }] }]`:
+    /// the element's `bubbleUpHistograms({ selection, baseline, limit })`.
+    #[wasm_bindgen(js_name = bubbleUpHistograms)]
+    pub fn bubble_up_histograms(
+        &self,
+        selection: &str,
+        baseline: Option<String>,
+        limit: u32,
+    ) -> Result<JsValue, JsValue> {
+        let compared =
+            self.corpus.bubble_up_numbers(selection, baseline.as_deref(), limit as usize).map_err(request_error)?;
+        Ok(to_js(&compared))
+    }
+
     /// Rows `offset..offset + limit` of the table and the matching count, as bytes for the page
     /// (`corpus::wire`).
     pub fn window(&mut self, filter: &str, sort: &str, offset: u32, limit: u32) -> Result<Vec<u8>, JsValue> {

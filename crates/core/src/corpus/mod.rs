@@ -12,6 +12,8 @@ pub mod dimensions;
 pub mod document_split;
 pub mod facets;
 pub mod filter;
+pub mod heatmap;
+pub mod histograms;
 pub mod index;
 pub mod ingest;
 pub mod line_batch;
@@ -42,6 +44,9 @@ use self::query::{parse_filter, parse_sort, Field, QueryError, SortKey};
 use self::sort::{sort_rows, SortRanks};
 use self::summary::{TraceSummary, FEEDBACK_SIGNALS};
 use crate::model::{Trace, TraceSet};
+
+/// BubbleUp's groups: the fields the selection is defined by, its rows, the baseline's other rows.
+type SelectionAndBaseline = (Vec<String>, Vec<u32>, Vec<u32>);
 
 /// Bytes of log records re-read with a trace at most.
 pub const MAX_LOG_BYTES: u64 = 64 << 20;
@@ -397,14 +402,43 @@ impl Corpus {
         baseline: Option<&str>,
         limit: usize,
     ) -> Result<Vec<BubbleUpValue>, CorpusRequestError> {
+        let (fields, selected, rest) = self.selection_and_baseline(selection, baseline)?;
+        Ok(bubble_up::bubble_up(&self.index, &selected, &rest, &fields, limit))
+    }
+
+    /// The duration × time heatmap of the traces `filter` keeps (see [`heatmap::heatmap`]).
+    pub fn heatmap(&self, filter: &str, columns: usize, rows: usize) -> Result<heatmap::Heatmap, QueryError> {
+        let kept = self.matching_rows(filter)?;
+        Ok(heatmap::heatmap(&self.index, &kept, columns.min(500), rows.min(100)))
+    }
+
+    /// BubbleUp's numbers (`bubbleUpHistograms()`): each numeric column of the traces `selection`
+    /// keeps and of the `baseline`'s others over the same bins, the most different first.
+    pub fn bubble_up_numbers(
+        &self,
+        selection: &str,
+        baseline: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<histograms::NumericComparison>, CorpusRequestError> {
+        let (fields, selected, rest) = self.selection_and_baseline(selection, baseline)?;
+        Ok(histograms::compare_numbers(&self.index, &selected, &rest, &fields, limit))
+    }
+
+    /// The fields `selection` is defined by, its rows, and the rows of `baseline` (default: every
+    /// trace) not in it.
+    fn selection_and_baseline(
+        &self,
+        selection: &str,
+        baseline: Option<&str>,
+    ) -> Result<SelectionAndBaseline, CorpusRequestError> {
         let selection_fields = parse_filter(selection).map_err(CorpusRequestError::Filter)?.fields();
-        let selected = self.matching_rows(selection).map_err(CorpusRequestError::Filter)?;
+        let selected = self.matching_rows(selection).map_err(CorpusRequestError::Filter)?.into_owned();
         let baseline_rows = self.matching_rows(baseline.unwrap_or("")).map_err(CorpusRequestError::Filter)?;
         // A trace in both is selection, not baseline.
         let mut in_selection = vec![false; self.index.len()];
         selected.iter().for_each(|&row| in_selection[row as usize] = true);
         let rest: Vec<u32> = baseline_rows.iter().copied().filter(|&row| !in_selection[row as usize]).collect();
-        Ok(bubble_up::bubble_up(&self.index, &selected, &rest, &selection_fields, limit))
+        Ok((selection_fields, selected, rest))
     }
 
     /// The sessions of the traces `filter` keeps, sorted by `sort` (`turns desc`; see
