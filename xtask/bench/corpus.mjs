@@ -19,6 +19,9 @@ const repository = resolve(here, '../..');
 const corpusFile = resolve(process.argv[2]);
 const documentArgument = process.argv.indexOf('--document');
 const documentFile = documentArgument > 0 ? resolve(process.argv[documentArgument + 1]) : null;
+const argumentAfter = (flag) => (process.argv.indexOf(flag) > 0 ? resolve(process.argv[process.argv.indexOf(flag) + 1]) : null);
+const outcomesFile = argumentAfter('--outcomes');
+const dimensionsFile = argumentAfter('--dimensions');
 const opens = 1000;
 const ARGS = ['--headless=new', '--js-flags=--expose-gc', '--enable-precise-memory-info', '--no-sandbox', '--disable-gpu',
   '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -140,6 +143,42 @@ try {
   });
   if (long) console.log(`  opening the longest trace (${long.spans} spans): ${long.ms.toFixed(0)} ms to its first row, ${long.bytesRead.toLocaleString('en-US')} bytes read (its own line and the one trace sharing it)`);
 
+  // The dashboard (its default panels; the merged tree waits for its button): a filter change
+  // refreshes every panel, BubbleUp's heatmap and numbers; the time until none waits any more.
+  const dashboard = await page.evaluate(async () => {
+    const viewer = document.querySelector('trace-viewer');
+    const root = viewer.shadowRoot;
+    viewer.setAttribute('view', 'dashboard');
+    const settled = () => root.querySelectorAll('.tv-panel').length > 0
+      && ![...root.querySelectorAll('.tv-panel-empty')].some((note) => /Counting|Comparing/.test(note.textContent))
+      && root.querySelector('.tv-heat-cell') && root.querySelector('.tv-histogram');
+    const waitSettled = async () => {
+      while (!settled()) await new Promise((done) => requestAnimationFrame(done));
+    };
+    await waitSettled();
+    const times = {};
+    let longest = 0;
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) longest = Math.max(longest, entry.duration);
+    });
+    observer.observe({ type: 'longtask' });
+    for (const filter of ['intent = "refund"', 'variant = "treatment" and status = error', '']) {
+      const started = performance.now();
+      viewer.setAttribute('filter', filter);
+      await new Promise((done) => requestAnimationFrame(done));
+      await waitSettled();
+      times[filter || '(none)'] = performance.now() - started;
+    }
+    observer.disconnect();
+    const panels = root.querySelectorAll('.tv-panel').length;
+    viewer.setAttribute('view', 'table');
+    return { times, longest, panels };
+  });
+  console.log(`dashboard (${dashboard.panels} panels: six of bars, BubbleUp with its heatmap and numbers, the comparison, the merged tree idle): a filter change to every panel answered: ${Object.entries(dashboard.times).map(([filter, ms]) => `${filter} ${ms.toFixed(0)} ms`).join(', ')} (${scale}); longest main-thread task meanwhile ${dashboard.longest.toFixed(0)} ms`);
+
+  if (outcomesFile) await page.setInputFiles('#outcomes', outcomesFile);
+  if (dimensionsFile) await page.setInputFiles('#dimensions', dimensionsFile);
+
   // The worker on its own.
   const worker = await page.evaluate(async ({ runs }) => {
     const { session, readMs } = await window.readAlone(document.getElementById('picker').files[0], 'corpus.jsonl');
@@ -174,11 +213,40 @@ try {
       'feedback = thumbs_down': await timed('bubbleUp', 'feedback = thumbs_down', null, 20),
     };
     const comparison = await timed('compare', 'variant = "control"', 'variant = "treatment"', '');
+    const sessions = {
+      'latest first': await timed('sessions', '', 'start desc', 0, 100),
+      'by turns': await timed('sessions', '', 'turns desc', 0, 100),
+      'by cost, refunds only': await timed('sessions', 'intent = "refund"', 'cost desc', 0, 100),
+    };
+    const sessionCount = (await session.ask('aggregate', ['session'], ['count'], '', '')).groups.length;
+    let started = performance.now();
+    const merged = await session.askWithProgress('mergedTree', () => {}, '', 100000);
+    const mergeMs = performance.now() - started;
+    const joins = {};
+    const outcomesInput = document.getElementById('outcomes').files[0];
+    if (outcomesInput) {
+      started = performance.now();
+      const report = await session.ask('loadOutcomes', outcomesInput, outcomesInput.name);
+      joins.outcomes = { ms: performance.now() - started, rows: report.rows, matched: report.matched, columns: report.columns.length, bytes: outcomesInput.size };
+      joins.byPlan = await timed('aggregate', ['outcome."plan"'], ['count', 'mean(outcome."retained_d30")', 'sum(outcome."revenue")'], '', '');
+    }
+    const dimensionsInput = document.getElementById('dimensions').files[0];
+    if (dimensionsInput) {
+      started = performance.now();
+      const report = await session.ask('loadOutcomes', dimensionsInput, dimensionsInput.name);
+      joins.dimensions = { ms: performance.now() - started, rows: report.rows, matched: report.matched, columns: report.columns.length, bytes: dimensionsInput.size };
+      const columns = await session.ask('columns');
+      joins.dimensionCount = 9 + columns.filter((column) => column.startsWith('attr.') || column.startsWith('outcome.')).length;
+      joins.customers = (await session.ask('aggregate', ['outcome."customer"'], ['count'], '', '')).groups.length;
+      joins.byCustomer = await timed('aggregate', ['outcome."customer"'], measures, '', '');
+      joins.bubbleUp = await timed('bubbleUp', 'status = error', null, 20);
+      joins.numbers = await timed('bubbleUpHistograms', 'status = error', null, 6);
+    }
     const index = await session.ask('indexBytes');
     const progress = await session.ask('progress');
     session.end();
     const cores = navigator.hardwareConcurrency;
-    return { sorts, filter, spanFilter, facets, facetsFiltered, aggregates, bubbleUps, comparison, index, traces: progress.traces, readMs, cores, summarisedByHelpers: progress.summarisedByHelpers };
+    return { sorts, filter, spanFilter, facets, facetsFiltered, aggregates, bubbleUps, comparison, sessions, sessionCount, mergeMs, merged: { traces: merged.traces, paths: merged.paths.length }, joins, index, traces: progress.traces, readMs, cores, summarisedByHelpers: progress.summarisedByHelpers };
   }, { runs: 3 });
   const perTrace = (value) => (value / worker.traces).toFixed(1);
   console.log(`worker alone (no table on screen): read and indexed in ${(worker.readMs / 1000).toFixed(1)} s = ${(bytes / 1e6 / (worker.readMs / 1000)).toFixed(0)} MB/s (${scale}); ${worker.summarisedByHelpers} runs of lines summarised by helper workers (${worker.cores} cores)`);
@@ -189,6 +257,14 @@ try {
   console.log(`  aggregates (best of 3, ${scale}): ${Object.entries(worker.aggregates).map(([what, ms]) => `${what} ${ms.toFixed(0)} ms`).join(', ')}`);
   console.log(`  BubbleUp over every column and attribute column: ${Object.entries(worker.bubbleUps).map(([what, ms]) => `${what} ${ms.toFixed(0)} ms`).join(', ')}`);
   console.log(`  compare variant control with treatment (7 rates with Wilson/Newcombe intervals, 3 percentiles bootstrapped, the mean cost): ${worker.comparison.toFixed(0)} ms`);
+  console.log(`  sessions (${worker.sessionCount.toLocaleString('en-US')} of them), a page of 100 (best of 3, ${scale}): ${Object.entries(worker.sessions).map(([what, ms]) => `${what} ${ms.toFixed(0)} ms`).join(', ')}`);
+  console.log(`  merged tree of ${worker.merged.traces.toLocaleString('en-US')} traces (read again, ${worker.merged.paths} paths): ${worker.mergeMs.toFixed(0)} ms (${scale})`);
+  const joins = worker.joins;
+  if (joins.outcomes) console.log(`  outcomes joined: ${joins.outcomes.rows.toLocaleString('en-US')} rows × ${joins.outcomes.columns} columns (${mb(joins.outcomes.bytes)} CSV, ${joins.outcomes.matched.toLocaleString('en-US')} matched) in ${joins.outcomes.ms.toFixed(0)} ms; by plan with mean retention and total revenue ${joins.byPlan.toFixed(0)} ms`);
+  if (joins.dimensions) {
+    console.log(`  wide outcomes joined: ${joins.dimensions.rows.toLocaleString('en-US')} rows × ${joins.dimensions.columns} columns (${mb(joins.dimensions.bytes)}) in ${joins.dimensions.ms.toFixed(0)} ms; grouped by a ${joins.customers.toLocaleString('en-US')}-value column with count, fail rate, p50/p95/p99, cost and tokens ${joins.byCustomer.toFixed(0)} ms`);
+    console.log(`  BubbleUp over ${joins.dimensionCount} dimensions (status = error): values ${joins.bubbleUp.toFixed(0)} ms, numeric columns as histograms ${joins.numbers.toFixed(0)} ms (${scale})`);
+  }
   console.log(`  three-predicate filter ${worker.filter.toFixed(0)} ms; span-level filter ${worker.spanFilter.toFixed(0)} ms; facets and totals ${worker.facets.toFixed(0)} ms (under a filter ${worker.facetsFiltered.toFixed(0)} ms)`);
 
   // Opening and closing traces: the page module's memory.

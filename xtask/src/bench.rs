@@ -97,6 +97,10 @@ fn corpus_bench(traces: u64) -> Result<(), String> {
     // read element by element by the corpus worker where it does not.
     let document = crate::generate::write_otlp_document(traces, &root.join("target/corpus"))?;
     command.arg("--document").arg(document);
+    // Product outcomes keyed by trace id: four columns, and thirty-one (one of 1,000 values) for
+    // grouping and BubbleUp over many dimensions.
+    command.arg("--outcomes").arg(crate::generate::write_outcomes(traces, false, &root.join("target/corpus"))?);
+    command.arg("--dimensions").arg(crate::generate::write_outcomes(traces, true, &root.join("target/corpus"))?);
     run(&mut command)
 }
 

@@ -85,6 +85,34 @@ pub fn write_otlp_corpus(traces: u64, out: &std::path::Path) -> Result<PathBuf, 
     Ok(path)
 }
 
+/// Product outcomes for the generated corpus of `traces`, keyed by trace id (see
+/// `write_outcomes_csv`): `corpus-N.outcomes.csv` and, `wide`, `corpus-N.dimensions.csv`;
+/// skipped when it exists.
+pub fn write_outcomes(traces: u64, wide: bool, out: &std::path::Path) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(out).map_err(|error| format!("{}: {error}", out.display()))?;
+    let name = if wide { "dimensions" } else { "outcomes" };
+    let path = out.join(format!("corpus-{traces}.{name}.csv"));
+    if path.exists() {
+        return Ok(path);
+    }
+    let partial = out.join(format!("corpus-{traces}.{name}.csv.partial"));
+    let file = std::fs::File::create(&partial).map_err(|error| format!("{}: {error}", partial.display()))?;
+    let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
+    let mut failure = None;
+    trace_viewer_core::generate::corpus::write_outcomes_csv(traces, wide, &mut |line| {
+        if failure.is_none() {
+            failure = writer.write_all(line.as_bytes()).err();
+        }
+    });
+    if let Some(error) = failure {
+        return Err(error.to_string());
+    }
+    writer.flush().map_err(|error| error.to_string())?;
+    drop(writer);
+    std::fs::rename(&partial, &path).map_err(|error| error.to_string())?;
+    Ok(path)
+}
+
 /// The same traces as one OTLP/JSON document (`corpus-N.otlp.json`, every line's resource spans in
 /// one `resourceSpans` array), to compare one document with JSON Lines; skipped when it exists.
 pub fn write_otlp_document(traces: u64, out: &std::path::Path) -> Result<PathBuf, String> {

@@ -158,3 +158,25 @@ fn a_file_without_a_key_column_is_refused_with_its_columns() {
     assert!(error.contains("crm.csv") && error.contains("customer, plan"), "{error}");
     assert!(corpus.outcomes_report().is_none());
 }
+
+#[test]
+fn the_generated_outcome_files_join_every_generated_trace() {
+    let (mut corpus, _) = corpus_and_reference();
+    for wide in [false, true] {
+        let mut csv = String::new();
+        trace_viewer_core::generate::corpus::write_outcomes_csv(TRACES, wide, &mut |line| csv.push_str(line));
+        let report = corpus.load_outcomes(csv.as_bytes(), "generated.csv").expect("the outcomes join");
+        assert_eq!(
+            (report.key.as_str(), report.rows, report.matched, report.unmatched),
+            ("trace_id", TRACES, TRACES, 0)
+        );
+        if wide {
+            assert_eq!(report.columns.len(), 31);
+            let customers =
+                corpus.aggregate(&["outcome.customer".to_string()], &["count".to_string()], "", "").unwrap();
+            assert!(customers.len() > 900 && customers.len() <= 1_000, "{} customers", customers.len());
+        } else {
+            assert_eq!(report.numeric_columns, ["retained_d30", "revenue"]);
+        }
+    }
+}

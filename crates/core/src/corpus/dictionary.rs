@@ -51,6 +51,13 @@ impl Dictionary {
         number
     }
 
+    /// The number `value` gets if it is new (added), `None` if it was there already.
+    pub fn len_if_new(&mut self, value: &str) -> Option<u32> {
+        let before = self.len();
+        let number = self.intern(value);
+        (self.len() > before).then_some(number)
+    }
+
     /// The number of an optional value (`ABSENT` for none).
     pub fn intern_option(&mut self, value: Option<&str>) -> u32 {
         value.map_or(ABSENT, |value| self.intern(value))

@@ -1,114 +1,153 @@
-//! Reading an outcomes file into rows of fields: RFC 4180 CSV (quoted fields with commas,
-//! newlines and doubled quotes; CRLF) or JSON Lines (one object a line, nested values kept as
-//! JSON text, a line that does not read said with its number).
+//! Reading an outcomes file a row at a time: RFC 4180 CSV (quoted fields with commas, newlines and
+//! doubled quotes; CRLF) or JSON Lines (one object a line, nested values kept as JSON text, a line
+//! that does not read said with its number). Rows are handed over as they are read, their text
+//! borrowed from the file where it can be, so a million rows never sit in memory as strings.
+
+use std::borrow::Cow;
 
 /// Problems described one by one at most; the rest are counted.
 const MAX_PROBLEMS: usize = 20;
 
-/// One file's rows as read: the header and each row's fields (`None`: empty or null).
-#[derive(Debug)]
-pub struct Table {
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<Option<Cell>>>,
-    pub problems: Vec<String>,
-    pub problems_left_out: usize,
-}
-
 /// A field as read: text, or a number a JSON file wrote as one.
-#[derive(Debug)]
-pub enum Cell {
-    Text(String),
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell<'a> {
+    Text(Cow<'a, str>),
     Number(f64),
 }
 
-impl Table {
-    fn problem(&mut self, message: String) {
-        if self.problems.len() < MAX_PROBLEMS {
-            self.problems.push(message);
+/// Lines that did not read, a few described and the rest counted.
+#[derive(Debug, Default, PartialEq)]
+pub struct Problems {
+    pub described: Vec<String>,
+    pub left_out: usize,
+}
+
+impl Problems {
+    fn add(&mut self, message: String) {
+        if self.described.len() < MAX_PROBLEMS {
+            self.described.push(message);
         } else {
-            self.problems_left_out += 1;
+            self.left_out += 1;
         }
     }
 }
+
+/// What a reader hands each row to: the header as known so far (JSON Lines may add keys) and the
+/// row's fields by the header's places (`None`: empty, null or absent; a row may be shorter).
+pub type RowSink<'s, 't> = dyn FnMut(&[String], &[Option<Cell<'t>>]) + 's;
 
 /// A CSV field as a number: a finite number, or `true`/`false` (1/0).
 pub fn number_of(text: &str) -> Option<f64> {
     let trimmed = text.trim();
-    match trimmed.to_ascii_lowercase().as_str() {
-        "true" => Some(1.0),
-        "false" => Some(0.0),
-        _ => trimmed.parse::<f64>().ok().filter(|number| number.is_finite()),
+    if trimmed.eq_ignore_ascii_case("true") {
+        return Some(1.0);
     }
+    if trimmed.eq_ignore_ascii_case("false") {
+        return Some(0.0);
+    }
+    trimmed.parse::<f64>().ok().filter(|number| number.is_finite())
 }
 
-/// RFC 4180 CSV: a header line, fields separated by commas, quoted fields may hold commas,
-/// newlines and doubled quotes. A row with fewer fields than the header has the rest empty.
-pub fn read_csv(text: &str) -> Result<Table, String> {
-    let mut records: Vec<Vec<Option<Cell>>> = Vec::new();
-    let mut record: Vec<Option<Cell>> = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut was_quoted = false;
-    let mut chars = text.chars().peekable();
-    let mut line = 1usize;
-    let finish_field = |record: &mut Vec<Option<Cell>>, field: &mut String, was_quoted: &mut bool| {
-        let value = std::mem::take(field);
-        record.push((!value.is_empty() || *was_quoted).then_some(Cell::Text(value)));
-        *was_quoted = false;
-    };
-    while let Some(character) = chars.next() {
-        match (quoted, character) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
+/// Reads RFC 4180 CSV: the first record is the header; an empty line is skipped.
+pub fn read_csv<'t>(text: &'t str, row: &mut RowSink<'_, 't>) -> Result<(), String> {
+    let bytes = text.as_bytes();
+    let mut header: Option<Vec<String>> = None;
+    let mut cells: Vec<Option<Cell<'t>>> = Vec::new();
+    let (mut at, mut line) = (0usize, 1usize);
+    while at < bytes.len() {
+        cells.clear();
+        let record_line = line;
+        // The fields of one record.
+        loop {
+            if bytes.get(at) == Some(&b'"') {
+                let (value, end, newlines) = quoted_field(text, at + 1)
+                    .ok_or_else(|| format!("line {record_line}: a quoted field is never closed"))?;
+                line += newlines;
+                cells.push(Some(Cell::Text(value)));
+                at = end;
+            } else {
+                let length = bytes[at..]
+                    .iter()
+                    .position(|&byte| matches!(byte, b',' | b'\n' | b'\r'))
+                    .unwrap_or(bytes.len() - at);
+                let field = &text[at..at + length];
+                cells.push((!field.is_empty()).then_some(Cell::Text(Cow::Borrowed(field))));
+                at += length;
             }
-            (true, '"') => quoted = false,
-            (true, other) => {
-                line += usize::from(other == '\n');
-                field.push(other);
-            }
-            (false, '"') if field.is_empty() => {
-                quoted = true;
-                was_quoted = true;
-            }
-            (false, ',') => finish_field(&mut record, &mut field, &mut was_quoted),
-            (false, '\r') if chars.peek() == Some(&'\n') => {}
-            (false, '\n') => {
-                line += 1;
-                finish_field(&mut record, &mut field, &mut was_quoted);
-                if !(record.len() == 1 && record[0].is_none()) {
-                    records.push(std::mem::take(&mut record));
+            match bytes.get(at) {
+                Some(b',') => at += 1,
+                Some(b'\r') if bytes.get(at + 1) == Some(&b'\n') => {
+                    at += 2;
+                    break;
                 }
-                record.clear();
+                Some(b'\n') => {
+                    at += 1;
+                    break;
+                }
+                None => break,
+                Some(_) => {
+                    return Err(format!(
+                        "line {line}: text after a closing quote (a field's quotes must enclose all of it)"
+                    ))
+                }
             }
-            (false, other) => field.push(other),
+        }
+        line += 1;
+        if cells.len() == 1 && cells[0].is_none() {
+            continue;
+        }
+        match &header {
+            None => {
+                header = Some(
+                    cells
+                        .iter()
+                        .map(|cell| match cell {
+                            Some(Cell::Text(text)) => text.trim().to_string(),
+                            _ => String::new(),
+                        })
+                        .collect(),
+                )
+            }
+            Some(names) => row(names, &cells),
         }
     }
-    if quoted {
-        return Err(format!("a quoted field opened before line {line} is never closed"));
+    if header.is_none() {
+        return Err("the outcomes file is empty".into());
     }
-    if !field.is_empty() || !record.is_empty() {
-        finish_field(&mut record, &mut field, &mut was_quoted);
-        records.push(record);
-    }
-    let mut rows = records.into_iter();
-    let header = rows
-        .next()
-        .ok_or("the outcomes file is empty")?
-        .into_iter()
-        .map(|cell| match cell {
-            Some(Cell::Text(text)) => text,
-            _ => String::new(),
-        })
-        .collect();
-    Ok(Table { header, rows: rows.collect(), problems: Vec::new(), problems_left_out: 0 })
+    Ok(())
 }
 
-/// JSON Lines: one object a line; the header is every key met, in the order first met. Nested
-/// values are kept as their JSON text; a line that does not read is said with its number.
-pub fn read_json_lines(text: &str) -> Table {
-    let mut table = Table { header: Vec::new(), rows: Vec::new(), problems: Vec::new(), problems_left_out: 0 };
+/// The quoted field whose text starts at `start` (after its opening quote): its value (borrowed
+/// unless it holds doubled quotes), where reading goes on, and how many newlines it held.
+fn quoted_field(text: &str, start: usize) -> Option<(Cow<'_, str>, usize, usize)> {
+    let bytes = text.as_bytes();
+    let (mut owned, mut segment, mut at) = (None::<String>, start, start);
+    loop {
+        let quote = at + bytes[at..].iter().position(|&byte| byte == b'"')?;
+        if bytes.get(quote + 1) == Some(&b'"') {
+            owned.get_or_insert_with(String::new).push_str(&text[segment..=quote]);
+            segment = quote + 2;
+            at = quote + 2;
+            continue;
+        }
+        let newlines = bytes[start..quote].iter().filter(|&&byte| byte == b'\n').count();
+        let value = match owned {
+            Some(mut value) => {
+                value.push_str(&text[segment..quote]);
+                Cow::Owned(value)
+            }
+            None => Cow::Borrowed(&text[start..quote]),
+        };
+        return Some((value, quote + 1, newlines));
+    }
+}
+
+/// Reads JSON Lines: one object a line; the header is every key met, in the order first met.
+pub fn read_json_lines<'t>(text: &'t str, row: &mut RowSink<'_, 't>) -> Problems {
+    let mut problems = Problems::default();
+    let mut header: Vec<String> = Vec::new();
     let mut places: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut cells: Vec<Option<Cell<'t>>> = Vec::new();
     for (number, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -116,76 +155,86 @@ pub fn read_json_lines(text: &str) -> Table {
         let object = match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(line) {
             Ok(object) => object,
             Err(error) => {
-                table.problem(format!("line {}: {error}; the line was left out", number + 1));
+                problems.add(format!("line {}: {error}; the line was left out", number + 1));
                 continue;
             }
         };
-        let mut row: Vec<Option<Cell>> = Vec::new();
+        cells.clear();
         for (key, value) in object {
             let place = *places.entry(key.clone()).or_insert_with(|| {
-                table.header.push(key);
-                table.header.len() - 1
+                header.push(key);
+                header.len() - 1
             });
-            if row.len() <= place {
-                row.resize_with(place + 1, || None);
+            if cells.len() <= place {
+                cells.resize(place + 1, None);
             }
-            row[place] = match value {
+            cells[place] = match value {
                 serde_json::Value::Null => None,
                 serde_json::Value::Bool(flag) => Some(Cell::Number(f64::from(u8::from(flag)))),
                 serde_json::Value::Number(number) => number.as_f64().map(Cell::Number),
-                serde_json::Value::String(text) => Some(Cell::Text(text)),
-                other => Some(Cell::Text(other.to_string())),
+                serde_json::Value::String(text) => Some(Cell::Text(Cow::Owned(text))),
+                other => Some(Cell::Text(Cow::Owned(other.to_string()))),
             };
         }
-        table.rows.push(row);
+        row(&header, &cells);
     }
-    table
+    problems
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn cells(table: &Table) -> Vec<Vec<Option<String>>> {
-        table
-            .rows
-            .iter()
-            .map(|row| {
-                row.iter()
+    /// Every row a reader hands over, as text (`#n` for a number).
+    fn collect(read: impl FnOnce(&mut RowSink<'_, '_>)) -> (Vec<String>, Vec<Vec<Option<String>>>) {
+        let (mut header, mut rows) = (Vec::new(), Vec::new());
+        read(&mut |names: &[String], cells: &[Option<Cell>]| {
+            header = names.to_vec();
+            rows.push(
+                cells
+                    .iter()
                     .map(|cell| match cell {
-                        Some(Cell::Text(text)) => Some(text.clone()),
+                        Some(Cell::Text(text)) => Some(text.to_string()),
                         Some(Cell::Number(number)) => Some(format!("#{number}")),
                         None => None,
                     })
-                    .collect()
-            })
-            .collect()
+                    .collect(),
+            );
+        });
+        (header, rows)
     }
 
     #[test]
     fn csv_reads_quotes_commas_newlines_and_crlf() {
-        let table = read_csv("user_id,note,plan\r\nu1,\"a, \"\"quoted\"\"\nnote\",pro\r\nu2,,\n\nu3\n").unwrap();
-        assert_eq!(table.header, ["user_id", "note", "plan"]);
+        let text = "user_id,note,plan\r\nu1,\"a, \"\"quoted\"\"\nnote\",pro\r\nu2,,\n\nu3\n";
+        let (header, rows) = collect(|sink| read_csv(text, sink).unwrap());
+        assert_eq!(header, ["user_id", "note", "plan"]);
         assert_eq!(
-            cells(&table),
+            rows,
             [
                 vec![Some("u1".into()), Some("a, \"quoted\"\nnote".into()), Some("pro".into())],
                 vec![Some("u2".into()), None, None],
                 vec![Some("u3".into())],
             ]
         );
-        assert!(read_csv("a,b\n\"open").unwrap_err().contains("never closed"));
+        let mut ignore = |_: &[String], _: &[Option<Cell>]| {};
+        assert!(read_csv("a,b\n1,2\n\"open", &mut ignore)
+            .unwrap_err()
+            .contains("line 3: a quoted field is never closed"));
+        assert!(read_csv("a,b\n\"x\"y,2\n", &mut ignore).unwrap_err().contains("after a closing quote"));
+        assert!(read_csv("", &mut ignore).unwrap_err().contains("empty"));
     }
 
     #[test]
     fn json_lines_take_every_key_and_say_which_lines_do_not_read() {
-        let table = read_json_lines(
-            "{\"session_id\":\"s1\",\"converted\":true}\nnot json\n{\"plan\":{\"tier\":2},\"session_id\":\"s2\"}\n",
-        );
-        assert_eq!(table.header, ["session_id", "converted", "plan"]);
-        assert_eq!(cells(&table)[0], [Some("s1".to_string()), Some("#1".to_string())]);
-        assert_eq!(cells(&table)[1], [Some("s2".to_string()), None, Some("{\"tier\":2}".to_string())]);
-        assert_eq!(table.problems.len(), 1);
-        assert!(table.problems[0].starts_with("line 2:"), "{:?}", table.problems);
+        let text =
+            "{\"session_id\":\"s1\",\"converted\":true}\nnot json\n{\"plan\":{\"tier\":2},\"session_id\":\"s2\"}\n";
+        let mut problems = Problems::default();
+        let (header, rows) = collect(|sink| problems = read_json_lines(text, sink));
+        assert_eq!(header, ["session_id", "converted", "plan"]);
+        assert_eq!(rows[0], [Some("s1".to_string()), Some("#1".to_string())]);
+        assert_eq!(rows[1], [Some("s2".to_string()), None, Some("{\"tier\":2}".to_string())]);
+        assert_eq!(problems.described.len(), 1);
+        assert!(problems.described[0].starts_with("line 2:"), "{:?}", problems.described);
     }
 }

@@ -10,7 +10,7 @@ use std::cell::RefCell;
 
 use super::dictionary::{Dictionary, StringColumn, ABSENT};
 use super::index::CorpusIndex;
-use super::outcome_files::{number_of, read_csv, read_json_lines, Cell};
+use super::outcome_files::{number_of, read_csv, read_json_lines, Cell, Problems};
 
 /// What an outcomes file is keyed by: the column's name and the trace field it joins.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,73 +86,125 @@ pub struct OutcomesReport {
     pub problems: Vec<String>,
 }
 
-/// Reads an outcomes file (CSV, or JSON Lines when its first character is `{`), or says why not.
+/// A column being read: its values' dictionary numbers, and its numbers while every value is one.
+struct ColumnBuild {
+    text: StringColumn,
+    numbers: Option<Vec<f64>>,
+}
+
+/// The rows read so far, into columns.
+struct Builder {
+    /// The key and its place in the header, once a key column was met.
+    key: Option<(OutcomeKey, usize)>,
+    keys: Dictionary,
+    /// By header place; `None` at the key's.
+    columns: Vec<Option<ColumnBuild>>,
+    header: Vec<String>,
+    duplicate_keys: usize,
+    rows_without_key: usize,
+}
+
+impl Builder {
+    fn row(&mut self, header: &[String], cells: &[Option<Cell>]) {
+        if self.key.is_none() {
+            self.key = OutcomeKey::ALL
+                .iter()
+                .find_map(|(key, name)| header.iter().position(|column| column == name).map(|place| (*key, place)));
+        }
+        // Columns met for the first time (a JSON Lines key): empty for the rows before.
+        while self.columns.len() < header.len() {
+            let rows = self.keys.len();
+            self.columns.push(Some(ColumnBuild {
+                text: StringColumn { dictionary: Dictionary::default(), rows: vec![ABSENT; rows] },
+                numbers: Some(vec![f64::NAN; rows]),
+            }));
+        }
+        if self.header.len() != header.len() {
+            self.header = header.to_vec();
+        }
+        let Some((_, key_place)) = self.key else {
+            self.rows_without_key += 1;
+            return;
+        };
+        self.columns[key_place] = None;
+        let key_number = match cells.get(key_place) {
+            Some(Some(Cell::Text(text))) if !text.trim().is_empty() => self.keys.len_if_new(text.trim()),
+            Some(Some(Cell::Number(number))) => self.keys.len_if_new(&number.to_string()),
+            _ => {
+                self.rows_without_key += 1;
+                return;
+            }
+        };
+        if key_number.is_none() {
+            self.duplicate_keys += 1;
+            return;
+        }
+        for (place, column) in self.columns.iter_mut().enumerate() {
+            let Some(column) = column else { continue };
+            let (number, value) = match cells.get(place).and_then(Option::as_ref) {
+                None => (f64::NAN, ABSENT),
+                Some(Cell::Number(number)) => (*number, column.text.dictionary.intern(&number.to_string())),
+                Some(Cell::Text(text)) => (number_of(text).unwrap_or(f64::NAN), column.text.dictionary.intern(text)),
+            };
+            if value != ABSENT && number.is_nan() {
+                column.numbers = None;
+            }
+            if let Some(numbers) = &mut column.numbers {
+                numbers.push(number);
+            }
+            column.text.rows.push(value);
+        }
+    }
+}
+
+/// Reads an outcomes file (CSV, or JSON Lines when its first character is `{`) a row at a time
+/// into columns, or says why it cannot be joined.
 pub fn read_outcomes(bytes: &[u8], file_name: &str) -> Result<Outcomes, String> {
     let text = std::str::from_utf8(bytes).map_err(|error| {
         format!("{file_name} is not UTF-8 text (byte {} is not): outcomes are CSV or JSON Lines", error.valid_up_to())
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let table = if text.trim_start().starts_with('{') { read_json_lines(text) } else { read_csv(text)? };
-    let Some((key, key_place)) = OutcomeKey::ALL.iter().find_map(|(key, name)| {
-        table.header.iter().position(|column| column.trim() == *name).map(|place| (*key, place))
-    }) else {
-        return Err(format!(
-            "{file_name} has no trace_id, session_id or user_id column to join by; its columns are {}",
-            table.header.join(", ")
-        ));
-    };
-    let mut outcomes = Outcomes {
-        file_name: file_name.to_string(),
-        key,
+    let mut builder = Builder {
+        key: None,
         keys: Dictionary::default(),
         columns: Vec::new(),
+        header: Vec::new(),
         duplicate_keys: 0,
         rows_without_key: 0,
-        problems: table.problems,
-        problems_left_out: table.problems_left_out,
-        join: RefCell::new(Join::default()),
     };
-    let places: Vec<usize> = (0..table.header.len()).filter(|place| *place != key_place).collect();
-    let mut columns: Vec<(StringColumn, Option<Vec<f64>>)> =
-        places.iter().map(|_| (StringColumn::default(), Some(Vec::new()))).collect();
-    for row in table.rows {
-        let key_text = match row.get(key_place) {
-            Some(Some(Cell::Text(text))) if !text.trim().is_empty() => text.trim().to_string(),
-            Some(Some(Cell::Number(number))) => number.to_string(),
-            _ => {
-                outcomes.rows_without_key += 1;
-                continue;
-            }
-        };
-        let before = outcomes.keys.len();
-        outcomes.keys.intern(&key_text);
-        if outcomes.keys.len() == before {
-            outcomes.duplicate_keys += 1;
-            continue;
-        }
-        for (column, place) in columns.iter_mut().zip(&places) {
-            let (text, numbers) = column;
-            let cell = row.get(*place).and_then(Option::as_ref);
-            let (value_text, number) = match cell {
-                None => (None, f64::NAN),
-                Some(Cell::Number(number)) => (Some(number.to_string()), *number),
-                Some(Cell::Text(value)) => (Some(value.clone()), number_of(value).unwrap_or(f64::NAN)),
-            };
-            if value_text.is_some() && number.is_nan() {
-                *numbers = None;
-            }
-            if let Some(numbers) = numbers {
-                numbers.push(number);
-            }
-            text.rows.push(text.dictionary.intern_option(value_text.as_deref()));
-        }
-    }
-    outcomes.columns = columns
+    let mut sink = |header: &[String], cells: &[Option<Cell>]| builder.row(header, cells);
+    let problems = if text.trim_start().starts_with('{') {
+        read_json_lines(text, &mut sink)
+    } else {
+        read_csv(text, &mut sink).map_err(|message| format!("{file_name}: {message}"))?;
+        Problems::default()
+    };
+    let Some((key, _)) = builder.key else {
+        return Err(format!(
+            "{file_name} has no trace_id, session_id or user_id column to join by; its columns are {}",
+            builder.header.join(", ")
+        ));
+    };
+    let columns = builder
+        .columns
         .into_iter()
-        .zip(places)
-        .map(|((text, numbers), place)| OutcomeColumn { name: table.header[place].trim().to_string(), text, numbers })
+        .zip(&builder.header)
+        .filter_map(|(column, name)| {
+            let column = column?;
+            Some(OutcomeColumn { name: name.trim().to_string(), text: column.text, numbers: column.numbers })
+        })
         .collect();
-    Ok(outcomes)
+    Ok(Outcomes {
+        file_name: file_name.to_string(),
+        key,
+        keys: builder.keys,
+        columns,
+        duplicate_keys: builder.duplicate_keys,
+        rows_without_key: builder.rows_without_key,
+        problems: problems.described,
+        problems_left_out: problems.left_out,
+        join: RefCell::new(Join::default()),
+    })
 }
 
 impl Outcomes {

@@ -94,9 +94,60 @@ impl SpanText<'_> {
     }
 }
 
+/// The choices trace number `number` is made of (its id's first half is the first).
+fn trace_choices(number: u64) -> Choices {
+    Choices(SplitMix64::new(number.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0x5DEE_CE66))
+}
+
+/// The trace id of trace number `number`, as its spans carry it.
+pub fn trace_id(number: u64) -> String {
+    format!("{:016x}{:016x}", trace_choices(number).next(), number)
+}
+
+/// Extra columns of the wide outcomes file: `dim01` … with 2, 4, 6 … distinct values.
+pub const WIDE_OUTCOME_DIMENSIONS: u64 = 30;
+/// Distinct values of the wide outcomes file's `customer` column.
+pub const CUSTOMERS: u64 = 1_000;
+
+/// Product outcomes of the first `traces` generated traces as CSV keyed by `trace_id`, a line at a
+/// time: `plan`, `retained_d30` (0/1), `revenue`, `experiment`; or, `wide`, a `customer` column of
+/// [`CUSTOMERS`] values and [`WIDE_OUTCOME_DIMENSIONS`] more (for BubbleUp over many dimensions).
+pub fn write_outcomes_csv(traces: u64, wide: bool, write: &mut dyn FnMut(&str)) {
+    let mut line = String::new();
+    if wide {
+        line.push_str("trace_id,customer");
+        (1..=WIDE_OUTCOME_DIMENSIONS).for_each(|dimension| {
+            let _ = write!(line, ",dim{dimension:02}");
+        });
+    } else {
+        line.push_str("trace_id,plan,retained_d30,revenue,experiment");
+    }
+    line.push('\n');
+    write(&line);
+    for number in 0..traces {
+        let mut choices = Choices(SplitMix64::new(number ^ 0x9E37_79B9_7F4A_7C15));
+        line.clear();
+        line.push_str(&trace_id(number));
+        if wide {
+            let _ = write!(line, ",customer-{:04}", choices.below(CUSTOMERS));
+            for dimension in 1..=WIDE_OUTCOME_DIMENSIONS {
+                let _ = write!(line, ",v{}", choices.below(dimension * 2));
+            }
+        } else {
+            let plan = ["free", "pro", "team", "enterprise"][choices.below(4) as usize];
+            let retained = u8::from(choices.percent(70));
+            let revenue = choices.below(20_000) as f64 / 100.0;
+            let experiment = ["onboarding-a", "onboarding-b"][choices.below(2) as usize];
+            let _ = write!(line, ",{plan},{retained},{revenue},{experiment}");
+        }
+        line.push('\n');
+        write(&line);
+    }
+}
+
 /// The spans of trace number `number`, each as OTLP/JSON text.
 fn trace_spans(number: u64, traces: u64) -> Vec<String> {
-    let mut choices = Choices(SplitMix64::new(number.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0x5DEE_CE66));
+    let mut choices = trace_choices(number);
     let trace_id = format!("{:016x}{:016x}", choices.next(), number);
     let intent_index = choices.below(INTENTS.len() as u64) as usize;
     let intent = INTENTS[intent_index];
