@@ -221,25 +221,37 @@ impl Outcomes {
         self.columns.iter_mut().find(|column| column.name == name)
     }
 
-    /// Looks up what the index added since the last call (new users or sessions, new traces).
+    /// Looks up what the index added since the last call: new users or sessions by their
+    /// dictionary numbers; for trace ids, once the index has grown, every key again by the
+    /// index's id lookup (cheaper than writing out each row's id).
     fn sync(&self, index: &CorpusIndex) {
         let mut join = self.join.borrow_mut();
+        let dictionary = match self.key {
+            OutcomeKey::User => &index.user.dictionary,
+            OutcomeKey::Session => &index.session.dictionary,
+            OutcomeKey::Trace => {
+                if join.targets.len() != index.len() {
+                    let mut targets = vec![ABSENT; index.len()];
+                    let mut matched = vec![false; self.rows()];
+                    for (number, key) in self.keys.entries() {
+                        if let Some(row) = index.row_of(key) {
+                            targets[row] = number;
+                            matched[number as usize - 1] = true;
+                        }
+                    }
+                    join.matched_count = matched.iter().filter(|found| **found).count();
+                    join.matched = matched;
+                    join.targets = targets;
+                }
+                return;
+            }
+        };
         if join.matched.len() < self.rows() {
             join.matched.resize(self.rows(), false);
         }
-        let dictionary = match self.key {
-            OutcomeKey::User => Some(&index.user.dictionary),
-            OutcomeKey::Session => Some(&index.session.dictionary),
-            OutcomeKey::Trace => None,
-        };
-        let wanted = dictionary.map_or(index.len(), |dictionary| dictionary.len() + 1);
-        while join.targets.len() < wanted {
+        while join.targets.len() < dictionary.len() + 1 {
             let at = join.targets.len();
-            let found = match dictionary {
-                Some(dictionary) => dictionary.value(at as u32).and_then(|value| self.keys.find(value)),
-                None => self.keys.find(&index.trace_id(at)),
-            };
-            let target = found.unwrap_or(ABSENT);
+            let target = dictionary.value(at as u32).and_then(|value| self.keys.find(value)).unwrap_or(ABSENT);
             if target != ABSENT && !join.matched[target as usize - 1] {
                 join.matched[target as usize - 1] = true;
                 join.matched_count += 1;
