@@ -43,9 +43,15 @@ test('the sessions tab lists the sessions a direct computation finds, a conversa
   await page.locator(inViewer('.tv-sessions-pager button'), { hasText: 'Next' }).click();
   await waitUntil(async () => (await page.locator(inViewer('.tv-sessions-count')).textContent()).includes('101–200 of 500'), 'the second page');
 
+  // A new filter starts at the first page again.
+  const countLine = () => page.locator(inViewer('.tv-sessions-count')).textContent().catch(() => '');
+  await page.evaluate(() => document.getElementById('viewer').setAttribute('filter', 'variant = "control"'));
+  await waitUntil(async () => /^\d+ sessions\s*1–100 of/.test(await countLine()) && !(await countLine()).startsWith('500 '), 'the filtered sessions from their first page');
+  await page.evaluate(() => document.getElementById('viewer').setAttribute('filter', ''));
+  await waitUntil(async () => /^500 sessions\s*1–100 of 500/.test(await countLine()), 'every session again');
+
   // One session's conversation: its turns in the order they started, announced and linked.
   const chosen = expected[1];
-  await page.locator(inViewer('.tv-sessions-pager button'), { hasText: 'Previous' }).click();
   await page.locator(inViewer('.tv-sessions-table .tv-link-button'), { hasText: chosen.session }).click();
   await waitUntil(async () => (await drawnTurns(page)).length === chosen.turns.length, 'the session\'s turns');
   const turns = await drawnTurns(page);

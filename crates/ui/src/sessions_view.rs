@@ -56,15 +56,21 @@ pub fn SessionsView(state: ViewerState) -> impl IntoView {
 #[component]
 fn SessionList(state: ViewerState) -> impl IntoView {
     let corpus = state.corpus;
-    // Asked again for a new filter, sort or page, and as the dashboard is while the worker reads.
+    // Asked again for a new filter, sort or page, and as the dashboard is while the worker reads;
+    // a new filter starts at the first page.
+    let asked_filter = StoredValue::new(corpus.filter.get_untracked());
     Effect::new(move |_| {
         corpus.dashboard_tick.track();
-        let request = SessionsRequest {
-            filter: corpus.filter.get(),
-            sort: corpus.sessions_sort.get(),
-            offset: corpus.sessions_offset.get(),
-            limit: SESSIONS_PER_PAGE,
-        };
+        let (filter, offset) = (corpus.filter.get(), corpus.sessions_offset.get());
+        if asked_filter.get_value() != filter {
+            asked_filter.set_value(filter.clone());
+            if offset != 0 {
+                // This effect runs again for the first page.
+                corpus.sessions_offset.set(0);
+                return;
+            }
+        }
+        let request = SessionsRequest { filter, sort: corpus.sessions_sort.get(), offset, limit: SESSIONS_PER_PAGE };
         state.request("corpus:sessions", &request);
     });
     let answer = move || {
