@@ -39,6 +39,16 @@ test('a box dragged on the heatmap is BubbleUp\'s selection, and its numbers are
   const kept = (await page.evaluate((filter) => document.getElementById('viewer').query(filter), selection)).count;
   assert.ok(inBox > 0 && Math.abs(kept - inBox) <= 3, `${selection} keeps ${kept}; the box's cells hold ${inBox}`);
 
+  // From the keyboard: arrows move a cell (from the top left), Shift with arrows widens it, Enter applies.
+  await page.locator(inViewer('.tv-heatmap-grid')).focus();
+  for (const key of ['ArrowRight', 'ArrowRight', 'ArrowRight', 'Shift+ArrowRight', 'Shift+ArrowRight', 'Shift+ArrowDown', 'Enter']) await page.keyboard.press(key);
+  await waitUntil(async () => (await input.inputValue()) !== selection, 'the keyboard box as the selection');
+  assert.equal(await page.locator(inViewer('.tv-heat-brushed')).count(), 3 * 2, 'three columns by two rows');
+  const typed = await input.inputValue();
+  assert.match(typed, /^start >= \d+ and start < \d+ and duration_ms >= \d+$/, 'the top rows have no upper bound on duration');
+  await input.fill(selection);
+  await input.press('Enter');
+
   // BubbleUp's values and numbers for that selection.
   const [values, numbers] = await page.evaluate(async (filter) => {
     const viewer = document.getElementById('viewer');

@@ -1,6 +1,7 @@
 //! The dashboard's duration × time heatmap of the filter's traces: time across, duration up
 //! (spaced by ratio), each cell as dark as its share of traces and red as its share of failures.
-//! Dragging a box (or choosing a cell) makes BubbleUp compare the traces in it with the others.
+//! Dragging a box (or choosing a cell; from the keyboard, arrows and Shift with arrows, then
+//! Enter) makes BubbleUp compare the traces in it with the others.
 
 use leptos::prelude::*;
 
@@ -95,7 +96,43 @@ pub fn HeatmapPanel(state: ViewerState) -> impl IntoView {
                 <figcaption>"Duration × start time: drag a box (or choose a cell) to see what sets those traces apart"</figcaption>
                 <div class="tv-heatmap-body">
                     <p class="tv-heatmap-y"><span>{duration(top)}</span><span>{duration(bottom)}</span></p>
-                    <div class="tv-heatmap-grid" style=format!("grid-template-columns:repeat({columns},1fr)") on:pointerleave=move |_| { anchor.set(None); over.set(None); }>
+                    <div
+                        class="tv-heatmap-grid"
+                        tabindex="0"
+                        aria-label="Heatmap of duration by start time: arrow keys move a cell, Shift with arrows widens it to a box, Enter compares its traces"
+                        style=format!("grid-template-columns:repeat({columns},1fr)")
+                        on:pointerleave=move |_| { anchor.set(None); over.set(None); }
+                        on:keydown=move |event: leptos::ev::KeyboardEvent| {
+                            let (column_step, row_step): (i64, i64) = match event.key().as_str() {
+                                "ArrowLeft" => (-1, 0),
+                                "ArrowRight" => (1, 0),
+                                // Longer durations are drawn higher.
+                                "ArrowUp" => (0, 1),
+                                "ArrowDown" => (0, -1),
+                                "Enter" | " " => {
+                                    event.prevent_default();
+                                    shared.with_value(|map| finish(map));
+                                    return;
+                                }
+                                "Escape" => {
+                                    anchor.set(None);
+                                    over.set(None);
+                                    return;
+                                }
+                                _ => return,
+                            };
+                            event.prevent_default();
+                            let (column, row) = over.get_untracked().unwrap_or((0, rows - 1));
+                            let moved = (
+                                (i64::from(column) + column_step).clamp(0, i64::from(columns) - 1) as u32,
+                                (row as i64 + row_step).clamp(0, rows as i64 - 1) as usize,
+                            );
+                            if !event.shift_key() || anchor.get_untracked().is_none() {
+                                anchor.set(Some(moved));
+                            }
+                            over.set(Some(moved));
+                        }
+                    >
                         {cells}
                     </div>
                 </div>

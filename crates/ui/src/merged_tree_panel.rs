@@ -133,7 +133,10 @@ pub fn MergedTreePanel(state: ViewerState) -> impl IntoView {
             view! {
                 <tr class:tv-merged-chosen=move || chosen.get() == Some(place) on:click=move |_| chosen.set(Some(place))>
                     <th scope="row" style:padding-left=indent>
-                        <span class="tv-chip">{path.kind.clone()}</span>" "{path.name.clone()}
+                        <button class="tv-merged-path" type="button" aria-pressed=move || (chosen.get() == Some(place)).to_string()
+                            title="Show who calls this path and what it calls">
+                            <span class="tv-chip">{path.kind.clone()}</span>" "{path.name.clone()}
+                        </button>
                     </th>
                     {path_cells(path, answer.traces).map(|(text, class)| view! { <td class=class>{text}</td> })}
                 </tr>
