@@ -62,46 +62,40 @@ pub fn write_corpus(traces: u64, out: &std::path::Path) -> Result<(PathBuf, Path
 
 /// Writes only the OTLP/JSON Lines file of an N-trace corpus (streamed; skipped when it exists).
 pub fn write_otlp_corpus(traces: u64, out: &std::path::Path) -> Result<PathBuf, String> {
-    std::fs::create_dir_all(out).map_err(|error| format!("{}: {error}", out.display()))?;
-    let path = out.join(format!("corpus-{traces}.otlp.jsonl"));
-    if path.exists() {
-        return Ok(path);
-    }
-    let partial = out.join(format!("corpus-{traces}.otlp.jsonl.partial"));
-    let file = std::fs::File::create(&partial).map_err(|error| format!("{}: {error}", partial.display()))?;
-    let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
-    let mut failure = None;
-    trace_viewer_core::generate::corpus::write_otlp_json_lines(traces, &mut |line| {
-        if failure.is_none() {
-            failure = writer.write_all(line.as_bytes()).err();
-        }
-    });
-    if let Some(error) = failure {
-        return Err(error.to_string());
-    }
-    writer.flush().map_err(|error| error.to_string())?;
-    drop(writer);
-    std::fs::rename(&partial, &path).map_err(|error| error.to_string())?;
-    Ok(path)
+    write_streamed(out, &format!("corpus-{traces}.otlp.jsonl"), &mut |write| {
+        trace_viewer_core::generate::corpus::write_otlp_json_lines(traces, write)
+    })
 }
 
 /// Product outcomes for the generated corpus of `traces`, keyed by trace id (see
 /// `write_outcomes_csv`): `corpus-N.outcomes.csv` and, `wide`, `corpus-N.dimensions.csv`;
 /// skipped when it exists.
 pub fn write_outcomes(traces: u64, wide: bool, out: &std::path::Path) -> Result<PathBuf, String> {
-    std::fs::create_dir_all(out).map_err(|error| format!("{}: {error}", out.display()))?;
     let name = if wide { "dimensions" } else { "outcomes" };
-    let path = out.join(format!("corpus-{traces}.{name}.csv"));
+    write_streamed(out, &format!("corpus-{traces}.{name}.csv"), &mut |write| {
+        trace_viewer_core::generate::corpus::write_outcomes_csv(traces, wide, write)
+    })
+}
+
+/// A generator of a file's text: it hands each piece to the writer it is given.
+type Generator<'a> = dyn FnMut(&mut dyn FnMut(&str)) + 'a;
+
+/// Writes `out/name` from what `generate` hands its writer a piece at a time, through a
+/// `.partial` file renamed at the end (so an interrupted run leaves no half file behind); skipped
+/// when the file exists.
+fn write_streamed(out: &std::path::Path, name: &str, generate: &mut Generator) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(out).map_err(|error| format!("{}: {error}", out.display()))?;
+    let path = out.join(name);
     if path.exists() {
         return Ok(path);
     }
-    let partial = out.join(format!("corpus-{traces}.{name}.csv.partial"));
+    let partial = out.join(format!("{name}.partial"));
     let file = std::fs::File::create(&partial).map_err(|error| format!("{}: {error}", partial.display()))?;
     let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
     let mut failure = None;
-    trace_viewer_core::generate::corpus::write_outcomes_csv(traces, wide, &mut |line| {
+    generate(&mut |piece| {
         if failure.is_none() {
-            failure = writer.write_all(line.as_bytes()).err();
+            failure = writer.write_all(piece.as_bytes()).err();
         }
     });
     if let Some(error) = failure {

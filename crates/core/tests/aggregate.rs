@@ -4,6 +4,8 @@
 //! generator planted first (a tool failing with one model only; thumbs down concentrated in one
 //! intent and variant), and its shares must equal plain counts.
 
+mod generated_corpus;
+
 use std::collections::BTreeMap;
 
 use trace_viewer_core::corpus::aggregate::{AggregateGroup, DEFAULT_FAIL_DEFINITION, MEASURES};
@@ -16,17 +18,7 @@ use trace_viewer_core::model::SpanKind;
 const TRACES: u64 = 4_000;
 
 fn corpus_and_reference() -> (Corpus, Vec<TraceSummary>) {
-    let text = otlp_json_lines(TRACES);
-    let reference: Vec<TraceSummary> =
-        import_text(&text, None).expect("the corpus imports").traces.iter().map(TraceSummary::of).collect();
-    let mut corpus = Corpus::new();
-    let file = corpus.add_file("corpus.jsonl");
-    for piece in text.as_bytes().chunks(65_519) {
-        corpus.feed(file, piece);
-    }
-    corpus.finish_file(file);
-    assert_eq!(corpus.index.len() as u64, TRACES);
-    (corpus, reference)
+    generated_corpus::corpus_and_reference(TRACES, 65_519)
 }
 
 fn nearest_rank(values: &[u64], percent: f64) -> Option<f64> {

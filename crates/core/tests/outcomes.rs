@@ -3,26 +3,17 @@
 //! groups, measures and BubbleUp over `outcome."…"` fields must equal what a direct join of the
 //! reference's traces with the file gives.
 
+mod generated_corpus;
+
 use std::collections::{BTreeMap, HashMap};
 
 use trace_viewer_core::corpus::summary::TraceSummary;
 use trace_viewer_core::corpus::Corpus;
-use trace_viewer_core::generate::corpus::otlp_json_lines;
-use trace_viewer_core::import::import_text;
 
 const TRACES: u64 = 3_000;
 
 fn corpus_and_reference() -> (Corpus, Vec<TraceSummary>) {
-    let text = otlp_json_lines(TRACES);
-    let reference: Vec<TraceSummary> =
-        import_text(&text, None).expect("the corpus imports").traces.iter().map(TraceSummary::of).collect();
-    let mut corpus = Corpus::new();
-    let file = corpus.add_file("corpus.jsonl");
-    for piece in text.as_bytes().chunks(50_000) {
-        corpus.feed(file, piece);
-    }
-    corpus.finish_file(file);
-    (corpus, reference)
+    generated_corpus::corpus_and_reference(TRACES, 50_000)
 }
 
 /// A user's plan and whether they were retained, made up from the user's number.
