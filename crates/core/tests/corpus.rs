@@ -298,6 +298,40 @@ fn queries_and_sorts_equal_the_reference_over_the_generated_corpus() {
     }
 }
 
+/// The table asks for a window at a time: only the rows up to the window are put in order (a
+/// partial selection, then a sort of those), further ones when a window reaches them. Each window
+/// must be the reference's rows there, whether the sort was done while the index grew (ties by
+/// comparing ids) or after (by id ranks), and however far down the first window asked for is.
+#[test]
+fn windows_anywhere_equal_the_reference_order() {
+    let text = otlp_json_lines(2_500);
+    let traces = reference(&text);
+    let mut corpus = corpus_of(&[("corpus.jsonl", text.as_bytes())], 7_919);
+    let ids = |window: trace_viewer_core::corpus::TableWindow| -> Vec<String> {
+        window.rows.into_iter().map(|row| row.trace_id).collect()
+    };
+    for (sort, keys) in [
+        ("", vec![]),
+        ("duration_ms desc", vec![("duration_ms", true)]),
+        ("intent, cost desc", vec![("intent", false), ("cost", true)]),
+        ("trace_id desc", vec![("trace_id", true)]),
+    ] {
+        let expected = reference_order(&traces, "", &keys);
+        // From the top, then across the rows first put in order, then to the end.
+        for (offset, limit) in [(0, 50), (980, 50), (1_990, 30), (2_450, 100), (10, 5)] {
+            let window = corpus.window("", sort, offset, limit).expect("the window");
+            assert_eq!(window.count, 2_500);
+            assert_eq!(ids(window), expected[offset..(offset + limit).min(2_500)], "{sort:?} at {offset}");
+        }
+        // A fresh order whose first window is far down.
+        corpus.window("status = error", sort, 0, 10).expect("another order in between");
+        let window = corpus.window("", sort, 2_200, 40).expect("the window");
+        assert_eq!(ids(window), expected[2_200..2_240], "{sort:?} first asked at 2,200");
+        let answer = corpus.query("", sort, 1_500).expect("the query");
+        assert_eq!(answer.trace_ids, expected[..1_500], "{sort:?}: the first 1,500 ids");
+    }
+}
+
 /// Writes the corpus and the reference's answers for the browser test (tests/e2e/corpus.test.mjs),
 /// which asks the element the same questions: `target/corpus/reference-1500.otlp.jsonl` and
 /// `reference-1500.answers.json` (filter, sort, count, the first 50 ids).

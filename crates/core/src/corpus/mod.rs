@@ -147,13 +147,19 @@ pub struct ByteRange {
     pub opening: Option<String>,
 }
 
-/// The ordered rows of the last filter and sort, kept for scrolling.
+/// The rows of the last filter and sort, kept for scrolling: every matching row, the first
+/// `in_order` of them in sort order (the rest in none).
 struct Ordered {
     filter: String,
     sort: String,
     rows_indexed: usize,
     rows: Vec<u32>,
+    in_order: usize,
 }
+
+/// Rows put in order at least, whatever a window asks for: a table's first screens and a little
+/// scrolling need no other sort.
+const FIRST_ROWS_IN_ORDER: usize = 1_000;
 
 #[derive(Default)]
 pub struct Corpus {
@@ -272,26 +278,35 @@ impl Corpus {
             .collect()
     }
 
-    /// Puts the rows matching `filter` in `sort` order in `last` (kept for the next call with the
-    /// same two while the index does not grow).
-    fn order(&mut self, filter: &str, sort: &str) -> Result<(), QueryError> {
-        let fresh = self
+    /// Puts the rows matching `filter` in `sort` order in `last`, at least the first `needed` of
+    /// them (kept for the next call with the same two while the index does not grow). Rows further
+    /// down are put in order when a window reaches them: twice as many as before each time, so
+    /// scrolling to the end sorts a few times, not at every step.
+    fn order(&mut self, filter: &str, sort: &str, needed: usize) -> Result<(), QueryError> {
+        let same_rows = self
             .last
             .as_ref()
             .is_some_and(|last| last.filter == filter && last.sort == sort && last.rows_indexed == self.index.len());
-        if !fresh {
-            let parsed = parse_filter(filter)?;
-            let keys: Vec<SortKey> = parse_sort(sort)
-                .map_err(|error| QueryError::new(error.column, &format!("in the sort, {}", error.message)))?;
-            let mut rows = filter::matching_rows(&self.index, &parsed);
-            sort_rows(&mut self.index, &mut self.ranks, &mut rows, &keys);
-            self.last = Some(Ordered {
-                filter: filter.to_string(),
-                sort: sort.to_string(),
-                rows_indexed: self.index.len(),
-                rows,
-            });
+        if let Some(last) = self.last.as_ref().filter(|_| same_rows) {
+            if last.in_order >= needed.min(last.rows.len()) {
+                return Ok(());
+            }
         }
+        let keys: Vec<SortKey> = parse_sort(sort)
+            .map_err(|error| QueryError::new(error.column, &format!("in the sort, {}", error.message)))?;
+        let (mut rows, in_order_before) = match self.last.take().filter(|_| same_rows) {
+            Some(last) => (last.rows, last.in_order),
+            None => (filter::matching_rows(&self.index, &parse_filter(filter)?), 0),
+        };
+        let in_order = needed.max(FIRST_ROWS_IN_ORDER).max(2 * in_order_before);
+        sort_rows(&mut self.index, &mut self.ranks, &mut rows, &keys, in_order);
+        self.last = Some(Ordered {
+            filter: filter.to_string(),
+            sort: sort.to_string(),
+            rows_indexed: self.index.len(),
+            in_order: in_order.min(rows.len()),
+            rows,
+        });
         Ok(())
     }
 
@@ -305,14 +320,14 @@ impl Corpus {
         })
     }
 
-    /// The rows `order` put in order last.
+    /// The rows `order` worked out last (as far as it put them in order).
     fn ordered_rows(&self) -> &[u32] {
         self.last.as_ref().map(|last| last.rows.as_slice()).unwrap_or_default()
     }
 
     /// `query(filter, { sort, limit })`: how many traces match, and the first `limit` ids in order.
     pub fn query(&mut self, filter: &str, sort: &str, limit: usize) -> Result<QueryAnswer, QueryError> {
-        self.order(filter, sort)?;
+        self.order(filter, sort, limit)?;
         let rows = self.ordered_rows();
         let trace_ids = rows.iter().take(limit).map(|&row| self.index.trace_id(row as usize).into_owned()).collect();
         Ok(QueryAnswer { count: rows.len() as u64, trace_ids })
@@ -320,7 +335,7 @@ impl Corpus {
 
     /// Rows `offset..offset + limit` of the table under `filter` and `sort`.
     pub fn window(&mut self, filter: &str, sort: &str, offset: usize, limit: usize) -> Result<TableWindow, QueryError> {
-        self.order(filter, sort)?;
+        self.order(filter, sort, offset.saturating_add(limit))?;
         let rows = self.ordered_rows();
         Ok(TableWindow {
             count: rows.len() as u64,

@@ -138,14 +138,16 @@ fn codes(index: &mut CorpusIndex, field: &Field, rows: &[u32]) -> Vec<u64> {
     }
 }
 
-/// Sorts `rows` by `keys`, then by trace id ascending.
-pub fn sort_rows(index: &mut CorpusIndex, ranks: &mut SortRanks, rows: &mut Vec<u32>, keys: &[SortKey]) {
+/// Puts `rows` in order by `keys`, then by trace id ascending: the first `needed` of them (every
+/// row when `needed` covers them all); the rest follow in no particular order. A table showing its
+/// first hundred rows needs no more, and picking them costs a pass, not a sort of every row.
+pub fn sort_rows(index: &mut CorpusIndex, ranks: &mut SortRanks, rows: &mut Vec<u32>, keys: &[SortKey], needed: usize) {
     let Some(id_ranks) = ranks.id_ranks(index) else {
-        sort_rows_comparing_ids(index, rows, keys);
+        sort_rows_comparing_ids(index, rows, keys, needed);
         return;
     };
     let columns: Vec<Vec<u64>> = keys.iter().map(|key| directed_codes(index, rows, key, id_ranks)).collect();
-    // Sorted as (first key, id rank, position) triples when one key suffices: no indirection.
+    // Ordered as (first key, id rank, position) triples when one key suffices: no indirection.
     let mut order: Vec<(u64, u32, u32)> = rows
         .iter()
         .enumerate()
@@ -154,9 +156,9 @@ pub fn sort_rows(index: &mut CorpusIndex, ranks: &mut SortRanks, rows: &mut Vec<
         })
         .collect();
     if columns.len() <= 1 {
-        order.sort_unstable();
+        put_first_in_order(&mut order, needed, Ord::cmp);
     } else {
-        order.sort_unstable_by(|left, right| {
+        put_first_in_order(&mut order, needed, |left, right| {
             left.0
                 .cmp(&right.0)
                 .then_with(|| {
@@ -173,6 +175,20 @@ pub fn sort_rows(index: &mut CorpusIndex, ranks: &mut SortRanks, rows: &mut Vec<
     *rows = sorted;
 }
 
+/// Sorts the first `needed` items of `items` by `compare` (all of them when `needed` covers them):
+/// the `needed` smallest are picked first (a partial selection), then only they are sorted.
+fn put_first_in_order<T>(items: &mut [T], needed: usize, mut compare: impl FnMut(&T, &T) -> Ordering) {
+    if needed == 0 || items.is_empty() {
+        return;
+    }
+    if needed < items.len() {
+        items.select_nth_unstable_by(needed - 1, &mut compare);
+        items[..needed].sort_unstable_by(compare);
+    } else {
+        items.sort_unstable_by(compare);
+    }
+}
+
 /// The codes of one key for `rows`, turned for its direction (missing values stay last); a trace id
 /// key codes each row by its place in `id_ranks`.
 fn directed_codes(index: &mut CorpusIndex, rows: &[u32], key: &SortKey, id_ranks: &[u32]) -> Vec<u64> {
@@ -187,41 +203,30 @@ fn directed_codes(index: &mut CorpusIndex, rows: &[u32], key: &SortKey, id_ranks
     codes
 }
 
-/// [`sort_rows`] while the index grows: by the keys' codes, then each run of rows the keys tie on
-/// by comparing their ids (a trace id key, wherever it stands, decides there too, as ids are
-/// unique: the keys after it never matter).
-fn sort_rows_comparing_ids(index: &mut CorpusIndex, rows: &mut Vec<u32>, keys: &[SortKey]) {
+/// [`sort_rows`] while the index grows: by the keys' codes, then rows the keys tie on by comparing
+/// their ids (a trace id key, wherever it stands, decides there too, as ids are unique: the keys
+/// after it never matter).
+fn sort_rows_comparing_ids(index: &mut CorpusIndex, rows: &mut Vec<u32>, keys: &[SortKey], needed: usize) {
     let until_id = keys.iter().position(|key| key.field == Field::TraceId).unwrap_or(keys.len());
     let id_descending = keys.get(until_id).is_some_and(|key| key.descending);
     // No trace id key before `until_id`, so no id ranks are needed.
     let columns: Vec<Vec<u64>> = keys[..until_id].iter().map(|key| directed_codes(index, rows, key, &[])).collect();
     let mut order: Vec<u32> = (0..rows.len() as u32).collect();
-    let by_codes = |left: &u32, right: &u32| {
+    let index = &*index;
+    put_first_in_order(&mut order, needed, |left, right| {
         columns
             .iter()
             .map(|codes| codes[*left as usize].cmp(&codes[*right as usize]))
             .find(|ordering| *ordering != Ordering::Equal)
-            .unwrap_or(Ordering::Equal)
-    };
-    order.sort_unstable_by(by_codes);
-    let mut start = 0;
-    while start < order.len() {
-        let mut end = start + 1;
-        while end < order.len() && by_codes(&order[start], &order[end]) == Ordering::Equal {
-            end += 1;
-        }
-        if end - start > 1 {
-            order[start..end].sort_unstable_by(|left, right| {
+            .unwrap_or_else(|| {
                 let ordering = index.compare_trace_ids(rows[*left as usize] as usize, rows[*right as usize] as usize);
                 if id_descending {
                     ordering.reverse()
                 } else {
                     ordering
                 }
-            });
-        }
-        start = end;
-    }
+            })
+    });
     let sorted: Vec<u32> = order.into_iter().map(|position| rows[position as usize]).collect();
     *rows = sorted;
 }
