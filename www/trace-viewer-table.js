@@ -22,10 +22,11 @@ import { CorpusQueryError, CorpusSession } from './trace-viewer-corpus.js';
  */
 
 /** While the worker reads, the table's counts, totals, facets and rows are asked for again on a
- * timer: at least this long from the start of one refresh to the start of the next… */
-const MIN_REFRESH_MS = 400;
+ * timer: at least this long from the start of one refresh to the start of the next (the worker
+ * answers between the batches it absorbs, 10-150 ms later, so updates stay under 500 ms apart)… */
+const MIN_REFRESH_MS = 300;
 /** …and at least this many times what the last one took (it took the worker from reading). */
-const REFRESH_SHARE = 2;
+const REFRESH_SHARE = 1.5;
 /** The columns and file reports change little while reading: asked for at most this often. */
 const DETAILS_EVERY_MS = 2000;
 
@@ -97,6 +98,8 @@ export class CorpusTable {
   #nextRefreshAt = 0;
   /** The timer of the next refresh while reading. @type {ReturnType<typeof setTimeout> | null} */
   #refreshTimer = null;
+  /** Whether the timer's refresh is under way (progress meanwhile schedules no second one). */
+  #timedRefreshRunning = false;
   /** Whether the worker still reads (from its last progress message). */
   #reading = true;
   /** When the columns and reports were last asked for. */
@@ -178,17 +181,22 @@ export class CorpusTable {
    * reads, so refreshes are paced by what the last one cost.
    */
   #scheduleRefresh() {
-    if (this.#refreshTimer !== null || this.#ended) return;
+    if (this.#refreshTimer !== null || this.#timedRefreshRunning || this.#ended) return;
     const wait = Math.max(0, this.#nextRefreshAt - performance.now());
     this.#refreshTimer = setTimeout(() => {
       this.#refreshTimer = null;
       if (!this.#reading || this.#ended) return;
       const started = performance.now();
       const details = started - this.#detailsAt >= DETAILS_EVERY_MS;
+      this.#timedRefreshRunning = true;
       this.refresh(details).then(() => {
+        this.#timedRefreshRunning = false;
         this.#nextRefreshAt = started + Math.max(MIN_REFRESH_MS, REFRESH_SHARE * (performance.now() - started));
         if (this.#reading) this.#scheduleRefresh();
-      }, (error) => this.#rejectFinished(error));
+      }, (error) => {
+        this.#timedRefreshRunning = false;
+        this.#rejectFinished(error);
+      });
     }, wait);
   }
 
