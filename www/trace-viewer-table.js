@@ -108,12 +108,12 @@ export class CorpusTable {
   #panels = new Map();
   /** The dashboard's BubbleUp questions, the latest only. */
   #bubbleUp = new LatestOnly((/** @type {{ selection: string, baseline: string, limit: number }} */ request) => this.#answerBubbleUp(request));
-  /** The dashboard's comparisons, the latest only. */
   /** The sessions list's questions and the conversations asked, the latest only. */
   #sessions = new LatestOnly((/** @type {{ filter: string, sort: string, offset: number, limit: number }} */ request) => this.#answerSessions(request));
   #conversation = new LatestOnly((/** @type {{ session: string }} */ request) => this.#answerConversation(request));
   #heatmap = new LatestOnly((/** @type {{ filter: string, columns: number, rows: number }} */ request) => this.#answerHeatmap(request));
   #merge = new LatestOnly((/** @type {{ filter: string, limit: number }} */ request) => this.#answerMergedTree(request));
+  /** The dashboard's comparisons, the latest only. */
   #comparison = new LatestOnly((/** @type {{ a: string, b: string, failDefinition: string }} */ request) => this.#answerComparison(request));
 
   /**

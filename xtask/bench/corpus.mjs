@@ -31,7 +31,11 @@ const server = await startServer({ roots: {
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
 const bytes = statSync(corpusFile).size;
 const mb = (value) => `${(value / 1e6).toFixed(1)} MB`;
-try {
+/**
+ * A fresh page with the element: the yardstick (`JSON.parse` of the corpus's first 100 MB) and the
+ * table reading the corpus, printed; resolves with the page and what it measured.
+ */
+async function measureTable() {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('pageerror', (error) => console.log(`page error: ${error.message}`));
   await page.goto(`${server.url}bench/corpus.html`);
@@ -94,6 +98,21 @@ try {
   console.log(`  counts, totals and facets updated ${table.totalsUpdates} times while reading, longest gap ${table.longestTotalsGap.toFixed(0)} ms`);
   console.log(`  main-thread tasks over 50 ms: ${table.longTasks}${table.longTasks ? ` (longest ${table.longest.toFixed(0)} ms)` : ''}`);
 
+  return { page, table, scale };
+}
+
+const tableOnly = process.argv.includes('--table-only');
+const runsArgument = process.argv.indexOf('--runs');
+const tableRuns = runsArgument > 0 ? Number(process.argv[runsArgument + 1]) : 1;
+try {
+  if (tableOnly) {
+    // The table's reading alone, in a fresh page each run (how much it moves between runs).
+    for (let run = 0; run < tableRuns; run += 1) await (await measureTable()).page.close();
+    await browser.close();
+    await server.close();
+    process.exit(0);
+  }
+  const { page, table, scale } = await measureTable();
   const rows = await page.evaluate(async () => {
     const root = document.querySelector('trace-viewer').shadowRoot;
     const scroller = root.querySelector('.tv-table-scroll');

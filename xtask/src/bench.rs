@@ -73,7 +73,9 @@ pub fn bench() -> Result<(), String> {
 /// Traces in the corpus benchmark's generated OTLP JSON Lines file (~6 spans each, ~3.3 KB a trace).
 pub const CORPUS_BENCH_TRACES: u64 = 1_000_000;
 
-/// `cargo xtask bench-corpus [--traces N]`: the corpus benchmark alone (see xtask/bench/corpus.mjs).
+/// `cargo xtask bench-corpus [--traces N] [--table-only [--runs N]]`: the corpus benchmark alone
+/// (see xtask/bench/corpus.mjs); `--table-only` times only the table's reading, `--runs` times, each
+/// in a fresh page.
 pub fn corpus_bench_command(arguments: &[String]) -> Result<(), String> {
     build::build_all()?;
     tools::ensure_chromium()?;
@@ -83,7 +85,22 @@ pub fn corpus_bench_command(arguments: &[String]) -> Result<(), String> {
         .and_then(|at| arguments.get(at + 1))
         .map_or(Ok(CORPUS_BENCH_TRACES), |text| text.parse())
         .map_err(|_| "--traces takes a number")?;
+    if let Some(at) = arguments.iter().position(|argument| argument == "--table-only") {
+        return corpus_table_bench(traces, arguments.get(at + 1..).unwrap_or_default());
+    }
     corpus_bench(traces)
+}
+
+/// The table's reading of the generated corpus only, `--runs N` times.
+fn corpus_table_bench(traces: u64, rest: &[String]) -> Result<(), String> {
+    let root = repository();
+    let file = crate::generate::write_otlp_corpus(traces, &root.join("target/corpus"))?;
+    let mut command = Command::new("node");
+    command.arg(root.join("xtask/bench/corpus.mjs")).arg(&file).arg("--table-only").current_dir(&root);
+    if let Some(runs) = rest.iter().position(|argument| argument == "--runs").and_then(|at| rest.get(at + 1)) {
+        command.arg("--runs").arg(runs);
+    }
+    run(&mut command)
 }
 
 fn corpus_bench(traces: u64) -> Result<(), String> {

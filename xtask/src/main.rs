@@ -4,7 +4,8 @@
 //! - `build`   build the optimised wasm and the npm package into `pkg/`
 //! - `test`    build, then run native, in-browser (wasm-bindgen-test) and end-to-end tests
 //! - `bench`   build, then measure sizes and load time in headless Chromium (`bench-corpus` runs
-//!   only the corpus part: `cargo xtask bench-corpus --traces N`)
+//!   only the corpus part: `cargo xtask bench-corpus --traces N`; `--table-only --runs N` only the
+//!   table's reading, N times)
 //! - `serve`   serve `www/` and `pkg/` as they are
 //! - `gen corpus --traces N` write a generated corpus (OTLP JSON Lines and the own format)
 //! - `typecheck` type-check the element's JavaScript against the built `pkg/wasm` declarations
@@ -43,7 +44,7 @@ fn main() -> ExitCode {
         "fuzz" => fuzz::fuzz(rest),
         "gen" => generate::generate(rest),
         _ => {
-            eprintln!("usage: cargo xtask <demo [--port N] | build | test | bench | bench-corpus [--traces N] | typecheck | fuzz [--seconds N] | gen corpus --traces N | serve [--port N]>");
+            eprintln!("usage: cargo xtask <demo [--port N] | build | test | bench | bench-corpus [--traces N] [--table-only [--runs N]] | typecheck | fuzz [--seconds N] | gen corpus --traces N | serve [--port N]>");
             return if command == "help" { ExitCode::SUCCESS } else { ExitCode::FAILURE };
         }
     };
