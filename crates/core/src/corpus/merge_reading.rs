@@ -96,7 +96,8 @@ impl MergeReading {
         self.tree.add(trace);
     }
 
-    /// Window `window`'s bytes, read: every trace whose ranges are now all here is merged.
+    /// Window `window`'s bytes, read: every trace whose ranges are now all here is merged. A trace
+    /// of one line (most) is imported from the window's bytes where they lie.
     pub fn add_window(&mut self, window: usize, bytes: &[u8]) {
         let Some(pieces) = self.pieces.get_mut(window) else { return };
         for piece in std::mem::take(pieces) {
@@ -104,20 +105,27 @@ impl MergeReading {
                 self.problems += 1;
                 continue;
             };
+            let unit = &mut self.units[piece.unit as usize];
+            if unit.parts.len() == 1 && piece.opening.is_none() {
+                unit.received = 1;
+                self.merge_unit(piece.unit as usize, range);
+                continue;
+            }
             // An element of a document read element by element is read inside the document's opening.
             let part = match &piece.opening {
                 Some(opening) => [opening.as_bytes(), range, b"]}"].concat(),
                 None => range.to_vec(),
             };
-            let unit = &mut self.units[piece.unit as usize];
             unit.parts[piece.part as usize] = Some(part);
             unit.received += 1;
             if unit.received == unit.parts.len() {
-                let lines: Vec<u8> = unit
-                    .parts
-                    .iter_mut()
-                    .flat_map(|part| part.take().unwrap_or_default().into_iter().chain([b'\n']))
-                    .collect();
+                // The parts as lines of JSON Lines.
+                let length = unit.parts.iter().flatten().map(|part| part.len() + 1).sum();
+                let mut lines = Vec::with_capacity(length);
+                for part in unit.parts.iter_mut().filter_map(Option::take) {
+                    lines.extend_from_slice(&part);
+                    lines.push(b'\n');
+                }
                 self.merge_unit(piece.unit as usize, &lines);
             }
         }

@@ -4,6 +4,7 @@
 //! at a time as the worker re-reads them; the answer lists the paths depth first.
 
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde::Serialize;
 
@@ -23,14 +24,24 @@ struct Node {
     total_ns: u64,
     self_ns: u64,
     durations_ns: Vec<u64>,
+    /// The node met before this one with the same parent, kind and name hash (`ROOT`: none).
+    same_hash: u32,
 }
 
 /// The merged tree as it is built.
 #[derive(Default)]
 pub struct MergedTree {
     nodes: Vec<Node>,
-    by_path: HashMap<(u32, SpanKind, String), u32>,
+    /// The last node added under each parent, kind and name hash (the others chained from it):
+    /// looking a span's path up copies no name.
+    by_path: HashMap<(u32, SpanKind, u64), u32>,
     traces: u64,
+}
+
+fn name_hash(name: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    name.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// One path of the answer (`mergedTree()`), its parent by place in the list (`null` at a root).
@@ -63,26 +74,27 @@ pub struct MergedAnswer {
 /// Each span's self time: its duration less the union of its children's intervals within it.
 fn self_times(trace: &Trace) -> Vec<u64> {
     let spans = &trace.spans;
-    let mut children: Vec<Vec<(u64, u64)>> = vec![Vec::new(); spans.len()];
-    for span in spans {
-        if let Some(parent) = span.parent.get() {
-            children[parent].push((span.start_ns, span.end_ns()));
-        }
-    }
+    // Every child's interval by its parent, in order: one list for the whole trace.
+    let mut intervals: Vec<(usize, u64, u64)> = spans
+        .iter()
+        .filter_map(|span| span.parent.get().map(|parent| (parent, span.start_ns, span.end_ns())))
+        .collect();
+    intervals.sort_unstable();
+    let mut next = 0;
     spans
         .iter()
-        .zip(children.iter_mut())
-        .map(|(span, intervals)| {
+        .enumerate()
+        .map(|(place, span)| {
             let (start, end) = (span.start_ns, span.end_ns());
-            intervals.sort_unstable();
             let mut covered = 0u64;
             let mut reached = start;
-            for &(child_start, child_end) in intervals.iter() {
+            while let Some(&(_, child_start, child_end)) = intervals.get(next).filter(|interval| interval.0 == place) {
                 let (from, to) = (child_start.max(reached), child_end.min(end));
                 if to > from {
                     covered += to - from;
                     reached = to;
                 }
+                next += 1;
             }
             span.duration_ns.saturating_sub(covered)
         })
@@ -98,21 +110,7 @@ impl MergedTree {
         for (place, span) in trace.spans.iter().enumerate() {
             // Spans come parents first, so a parent's node is known.
             let parent = span.parent.get().and_then(|parent| node_of.get(parent).copied()).unwrap_or(ROOT);
-            let key = (parent, span.kind, span.name.clone());
-            let next = self.nodes.len() as u32;
-            let node = *self.by_path.entry(key).or_insert(next);
-            if node == next {
-                self.nodes.push(Node {
-                    parent,
-                    kind: span.kind,
-                    name: span.name.clone(),
-                    count: 0,
-                    errors: 0,
-                    total_ns: 0,
-                    self_ns: 0,
-                    durations_ns: Vec::new(),
-                });
-            }
+            let node = self.node_at(parent, span.kind, &span.name);
             let gathered = &mut self.nodes[node as usize];
             gathered.count += 1;
             gathered.errors += u64::from(span.status.is_error());
@@ -121,6 +119,34 @@ impl MergedTree {
             gathered.durations_ns.push(span.duration_ns);
             node_of.push(node);
         }
+    }
+
+    /// The node of the path `parent` → (`kind`, `name`), added when new.
+    fn node_at(&mut self, parent: u32, kind: SpanKind, name: &str) -> u32 {
+        let key = (parent, kind, name_hash(name));
+        let head = self.by_path.get(&key).copied().unwrap_or(ROOT);
+        let mut candidate = head;
+        while candidate != ROOT {
+            let node = &self.nodes[candidate as usize];
+            if node.name == name {
+                return candidate;
+            }
+            candidate = node.same_hash;
+        }
+        let next = self.nodes.len() as u32;
+        self.nodes.push(Node {
+            parent,
+            kind,
+            name: name.to_string(),
+            count: 0,
+            errors: 0,
+            total_ns: 0,
+            self_ns: 0,
+            durations_ns: Vec::new(),
+            same_hash: head,
+        });
+        self.by_path.insert(key, next);
+        next
     }
 
     pub fn traces(&self) -> u64 {
