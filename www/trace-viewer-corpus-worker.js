@@ -22,6 +22,9 @@ const SLICE_BYTES = 16 << 20;
 const FIRST_SLICE_BYTES = 1 << 20;
 /** Milliseconds between two progress messages while reading. */
 const PROGRESS_EVERY_MS = 250;
+/** Helpers held for a table's first rows take lines after this long at the latest (a hidden page
+ * draws no frame, so its table never says it drew them). */
+const HELPERS_HELD_AT_MOST_MS = 1000;
 /** Decompressed bytes gathered before their lines are handed on (the stream gives ~64 KB). */
 const GATHER_BYTES = 2 << 20;
 
@@ -63,6 +66,10 @@ export class CorpusWorker {
   #helpers = null;
   /** Runs of lines helpers summarised, over every reading (for tests and the bench). */
   #summarisedByHelpers = 0;
+  /** Runs summarised here while the helpers waited for a table's first rows (for tests). */
+  #summarisedWhileHeld = 0;
+  /** Whether the page let the helpers go before they were given out. */
+  #helpersReleased = false;
 
   /**
    * @param {(message: WorkerToPage, transfer?: Transferable[]) => void} reply
@@ -80,11 +87,16 @@ export class CorpusWorker {
    * @param {Array<{ name: string, blob: Blob }>} sources
    * @param {number} maxGzipBytes
    * @param {Array<{ id: number, port: MessagePort }>} [helperPorts] helper workers for this reading
+   * @param {boolean} [helpersWaitForRows] the helpers get no lines until `releaseHelpers()` (or
+   *   {@link HELPERS_HELD_AT_MOST_MS}, for a page that draws no frame)
    */
-  addSources(sources, maxGzipBytes, helperPorts = []) {
+  addSources(sources, maxGzipBytes, helperPorts = [], helpersWaitForRows = false) {
     this.maxGzipBytes = maxGzipBytes;
     if (helperPorts.length > 0 && !this.#helpers) {
+      const held = helpersWaitForRows && !this.#helpersReleased;
+      if (held) setTimeout(() => this.releaseHelpers(), HELPERS_HELD_AT_MOST_MS);
       this.#helpers = new LineHelpers(
+        held,
         helperPorts,
         (file, batch) => {
           this.corpus.absorbLines(file, batch);
@@ -131,6 +143,7 @@ export class CorpusWorker {
       }
     } finally {
       if (this.#helpers) this.#summarisedByHelpers += this.#helpers.summarisedByHelpers;
+      if (this.#helpers) this.#summarisedWhileHeld += this.#helpers.summarisedWhileHeld;
       this.#helpers?.end();
       this.#helpers = null;
       this.#reading = false;
@@ -208,6 +221,12 @@ export class CorpusWorker {
     const lines = concatenated([split.head, bytes.subarray(0, split.take)]);
     const opening = split.opening ?? new Uint8Array(0);
     await this.#helpers.give(file, { bytes: lines, offset: split.offset, startsFile: split.startsFile, opening });
+  }
+
+  /** The table drew its first rows: the helpers take lines from now on. */
+  releaseHelpers() {
+    this.#helpersReleased = true;
+    this.#helpers?.release();
   }
 
   /**
@@ -349,6 +368,7 @@ export class CorpusWorker {
         ...this.corpus.progress(),
         reading: this.#reading || this.#queue.length > 0,
         summarisedByHelpers: this.#summarisedByHelpers + (this.#helpers?.summarisedByHelpers ?? 0),
+        summarisedWhileHeld: this.#summarisedWhileHeld + (this.#helpers?.summarisedWhileHeld ?? 0),
       };
       case 'open': return this.open(request, args[0]);
       default: throw new Error(`Unknown corpus request ${call}.`);

@@ -144,12 +144,21 @@ export class CorpusSession {
   }
 
   /**
-   * Hands sources to the worker, which reads them in order.
+   * Hands sources to the worker, which reads them in order. With `helpersWaitForRows` (a table
+   * about to draw its first rows) the helpers get no lines until `releaseHelpers()`: the first
+   * rows are read in the corpus worker alone, and their first frame does not compete with two
+   * helpers for the cores.
    * @param {Array<{ name: string, blob: Blob }>} sources
+   * @param {{ helpersWaitForRows?: boolean }} [options]
    */
-  addSources(sources) {
+  addSources(sources, { helpersWaitForRows = false } = {}) {
     const helperPorts = this.#startHelpers();
-    this.#post({ corpusSources: sources, maxGzipBytes: maxFileBytes(), helperPorts }, helperPorts.map(({ port }) => port));
+    this.#post({ corpusSources: sources, maxGzipBytes: maxFileBytes(), helperPorts, helpersWaitForRows }, helperPorts.map(({ port }) => port));
+  }
+
+  /** The helpers held for a table's first rows may take lines now. */
+  releaseHelpers() {
+    this.#post({ corpusHelpersGo: true });
   }
 
   /**

@@ -25,14 +25,20 @@ export class LineHelpers {
   #waiting = [];
   /** Runs of lines summarised by helpers (for tests and the bench). */
   summarisedByHelpers = 0;
+  /** Runs summarised here because the helpers were held (for tests). */
+  summarisedWhileHeld = 0;
+  /** While held, runs are summarised here (see `CorpusSession.addSources`). */
+  #held;
 
   /**
+   * @param {boolean} held the helpers wait for `release()`
    * @param {Array<{ id: number, port: MessagePort }>} ports
    * @param {(file: number, batch: Uint8Array) => void} absorb joins a batch into the index
    * @param {(file: number, offset: number, length: number) => Promise<Uint8Array>} readAgain
    * @param {(error: unknown) => void} onError
    */
-  constructor(ports, absorb, readAgain, onError) {
+  constructor(held, ports, absorb, readAgain, onError) {
+    this.#held = held;
     this.absorb = absorb;
     this.readAgain = readAgain;
     this.onError = onError;
@@ -65,7 +71,8 @@ export class LineHelpers {
       const helper = this.#helpers.filter((candidate) => !candidate.lost)
         .reduce((/** @type {Helper | null} */ best, candidate) => (!best || candidate.inFlight < best.inFlight ? candidate : best), null);
       const number = this.#nextJob;
-      if (!helper) {
+      if (!helper || this.#held) {
+        if (helper) this.summarisedWhileHeld++;
         this.#nextJob++;
         this.#taken.set(number, { ...this.#record(file, job), batch: summarizeLines(job.bytes, job.offset, job.startsFile, job.opening) });
         this.#absorbReady();
@@ -109,6 +116,11 @@ export class LineHelpers {
     for (const [number, taken] of this.#taken) {
       if (taken.helper === helper && !taken.batch) this.#summariseHere(number, taken).catch(this.onError);
     }
+  }
+
+  /** The helpers may take runs from now on. */
+  release() {
+    this.#held = false;
   }
 
   /** Tells the helpers to stop (their workers close) and takes no more help. */

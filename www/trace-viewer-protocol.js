@@ -11,9 +11,10 @@
  *   | { module: WebAssembly.Module, warmUp: true }
  *   | { module: WebAssembly.Module, corpus: true }
  *   | { module: WebAssembly.Module, lineHelper: true, port: MessagePort }
- *   | { corpusSources: Array<{ name: string, blob: Blob }>, maxGzipBytes: number, helperPorts?: Array<{ id: number, port: MessagePort }> }
+ *   | { corpusSources: Array<{ name: string, blob: Blob }>, maxGzipBytes: number, helperPorts?: Array<{ id: number, port: MessagePort }>, helpersWaitForRows?: boolean }
  *   | { corpusChunk: Uint8Array }
  *   | { corpusHelperLost: number }
+ *   | { corpusHelpersGo: true }
  *   | CorpusRequest} PageToWorker
  */
 

@@ -153,7 +153,7 @@ export class CorpusTable {
 
   /** @param {Array<{ name: string, blob: Blob }>} sources */
   addSources(sources) {
-    this.session.addSources(sources);
+    this.session.addSources(sources, { helpersWaitForRows: true });
   }
 
   /** @param {Uint8Array} chunk */
@@ -266,6 +266,7 @@ export class CorpusTable {
         try {
           const window = await this.session.ask('window', filter, sort, offset, limit);
           if (filter === this.filter && sort === this.sort && !this.#ended) this.host.handle()?.corpusWindow(window);
+          this.#letHelpersGo();
         } catch (error) {
           this.#showQueryError(error);
         }
@@ -274,6 +275,15 @@ export class CorpusTable {
       this.#windowInFlight = false;
     }
   }
+
+  /**
+   * Once the first rows are drawn (a frame after their window came), the helpers held for them
+   * take lines (see `CorpusSession.addSources`).
+   */
+  #letHelpersGo = () => {
+    this.#letHelpersGo = () => {};
+    requestAnimationFrame(() => setTimeout(() => this.session.releaseHelpers(), 0));
+  };
 
   /** @param {unknown} error */
   #showQueryError(error) {

@@ -139,11 +139,12 @@ self.onmessage = async (/** @type {MessageEvent<PageToWorker>} */ { data }) => {
   try {
     if ('chunk' in data) {
       await takeChunk(data);
-    } else if ('corpusSources' in data || 'corpusChunk' in data || 'corpusHelperLost' in data || 'request' in data) {
+    } else if ('corpusSources' in data || 'corpusChunk' in data || 'corpusHelperLost' in data || 'corpusHelpersGo' in data || 'request' in data) {
       await ready;
       if (!corpus) throw new Error('A corpus message came before the corpus.');
-      if ('corpusSources' in data) corpus.addSources(data.corpusSources, data.maxGzipBytes, data.helperPorts);
+      if ('corpusSources' in data) corpus.addSources(data.corpusSources, data.maxGzipBytes, data.helperPorts, data.helpersWaitForRows);
       else if ('corpusHelperLost' in data) corpus.helperLost(data.corpusHelperLost);
+      else if ('corpusHelpersGo' in data) corpus.releaseHelpers();
       else if ('corpusChunk' in data) corpus.append(data.corpusChunk);
       else await corpus.answer(data);
     } else {

@@ -217,7 +217,7 @@ test('appendData streams traces in: new rows appear under the current filter, in
 test('helper workers summarise the lines in parallel, and the answers are those of reading in one place', async () => {
   const page = await newPage(session.browser);
   await page.goto(session.server.url);
-  const readWith = (helpers) => page.evaluate(async ({ helpers, corpus, answers }) => {
+  const readWith = (helpers, helpersWaitForRows = false) => page.evaluate(async ({ helpers, helpersWaitForRows, corpus, answers }) => {
     globalThis.TRACE_VIEWER_CORPUS_HELPERS = helpers;
     const { CorpusSession } = await import('/trace-viewer-corpus.js');
     let done;
@@ -225,7 +225,7 @@ test('helper workers summarise the lines in parallel, and the answers are those 
     const corpusSession = new CorpusSession((progress) => { if (!progress.reading) done(); }, (error) => done(error));
     await corpusSession.start();
     const blob = await (await fetch(corpus)).blob();
-    corpusSession.addSources([{ name: 'reference.jsonl', blob }]);
+    corpusSession.addSources([{ name: 'reference.jsonl', blob }], { helpersWaitForRows });
     await finished;
     const progress = await corpusSession.ask('progress');
     const results = [];
@@ -233,13 +233,20 @@ test('helper workers summarise the lines in parallel, and the answers are those 
     const reports = await corpusSession.ask('reports');
     corpusSession.end();
     return { progress, results, reports };
-  }, { helpers, corpus: CORPUS, answers });
+  }, { helpers, helpersWaitForRows, corpus: CORPUS, answers });
   const withHelpers = await readWith(2);
   const alone = await readWith(0);
+  // Held for a table's first rows (and never let go here but by the worker's own deadline): the
+  // first run is read in the corpus worker; the same answers.
+  const held = await readWith(2, true);
   // The 5 MB corpus is read in three slices (1, 2 and 4 MB: they double from 1 MB, so the first
   // rows come quickly): each one's lines went to a helper, none were read here.
   assert.equal(withHelpers.progress.summarisedByHelpers, 3, 'every run of lines was summarised by a helper');
+  assert.equal(withHelpers.progress.summarisedWhileHeld, 0);
   assert.equal(alone.progress.summarisedByHelpers, 0);
+  assert.ok(held.progress.summarisedWhileHeld >= 1, 'the first run was read here while the helpers waited');
+  assert.equal(held.progress.summarisedWhileHeld + held.progress.summarisedByHelpers, 3);
+  assert.deepEqual(held.results, withHelpers.results);
   assert.equal(withHelpers.progress.traces, 1500);
   assert.deepEqual(withHelpers.reports, alone.reports);
   answers.forEach((answer, index) => {
