@@ -374,6 +374,12 @@ export class TraceViewerElement extends HTMLElement {
    * sessions list). Setting it shows that session's turns, on the sessions tab.
    */
   selectedSession: string | null;
+  /** What the element shows (reflects `view`; `auto` when absent). */
+  view: 'auto' | 'list' | 'trace' | 'table' | 'dashboard' | 'sessions';
+  /** The colour theme (reflects `theme`); null follows the system (`prefers-color-scheme`). */
+  theme: 'light' | 'dark' | null;
+  /** The trace shown or opened from the table (reflects `selected-trace`); null: none asked for. */
+  selectedTrace: string | null;
   /** Selects and reveals a span of the shown trace; false when there is no such span. */
   select(spanId: string): boolean;
   /** The selected span's id, or null; setting it selects that span. */

@@ -50,7 +50,21 @@ export class TraceLoadError extends Error {
   }
 }
 
-export class TraceViewerElement extends HTMLElement {
+/**
+ * What the element extends: `HTMLElement` in a browser; on a server (Node, a framework's server
+ * rendering) a plain class, so importing the package there does not throw. The element is only
+ * defined where `customElements` exists.
+ */
+const ElementBase = /** @type {typeof HTMLElement} */ (typeof HTMLElement === 'undefined' ? class {} : HTMLElement);
+
+/**
+ * Properties a page may set on a `<trace-viewer>` before this module defined the element (an
+ * own property then hides the class's setter): each is taken off and set again on upgrade, the
+ * custom elements' "lazy properties" rule.
+ */
+const LAZY_PROPERTIES = /** @type {const} */ (['data', 'src', 'view', 'theme', 'filter', 'sort', 'panels', 'failDefinition', 'selectedTrace', 'selectedSession', 'selectedSpan']);
+
+export class TraceViewerElement extends ElementBase {
   static observedAttributes = ['src', 'selected-span', 'selected-trace', 'selected-session', 'view', 'filter', 'sort', 'panels', 'fail-definition'];
 
   /** @type {ViewerHandle | null} */
@@ -82,6 +96,12 @@ export class TraceViewerElement extends HTMLElement {
     super();
     this.attachShadow({ mode: 'open' });
     this.#resetMounted();
+    for (const name of LAZY_PROPERTIES) {
+      if (!Object.prototype.hasOwnProperty.call(this, name)) continue;
+      const value = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (this))[name];
+      delete (/** @type {Record<string, unknown>} */ (/** @type {unknown} */ (this)))[name];
+      /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (this))[name] = value;
+    }
   }
 
   /** The shadow root (open, attached in the constructor). */
@@ -175,6 +195,27 @@ export class TraceViewerElement extends HTMLElement {
   set selectedSession(session) {
     if (session === null || session === undefined || session === '') this.removeAttribute('selected-session');
     else this.setAttribute('selected-session', String(session));
+  }
+
+  /** What the element shows (reflects `view`): `auto` (the default), `list`, `trace`, `table`, `dashboard` or `sessions`. */
+  get view() { return this.getAttribute('view') ?? 'auto'; }
+  set view(view) { this.setAttribute('view', String(view)); }
+
+  /** The colour theme (reflects `theme`): `light`, `dark`, or null to follow the system. */
+  get theme() {
+    const theme = this.getAttribute('theme');
+    return theme === 'light' || theme === 'dark' ? theme : null;
+  }
+  set theme(theme) {
+    if (theme === 'light' || theme === 'dark') this.setAttribute('theme', theme);
+    else this.removeAttribute('theme');
+  }
+
+  /** The trace shown or opened from the table (reflects `selected-trace`); null: none asked for. */
+  get selectedTrace() { return this.getAttribute('selected-trace'); }
+  set selectedTrace(traceId) {
+    if (traceId === null || traceId === undefined || traceId === '') this.removeAttribute('selected-trace');
+    else this.setAttribute('selected-trace', String(traceId));
   }
 
   /** The traces table's filter (reflects the `filter` attribute; see `query()` for the language). */
@@ -730,6 +771,6 @@ function messageOf(error) {
 /** Thrown into a load whose element was removed while it decoded: the load ends quietly. */
 class ElementRemoved extends Error {}
 
-if (!customElements.get('trace-viewer')) {
+if (typeof customElements !== 'undefined' && !customElements.get('trace-viewer')) {
   customElements.define('trace-viewer', TraceViewerElement);
 }

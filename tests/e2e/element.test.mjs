@@ -49,6 +49,51 @@ test('src fetches a file; data and load() take objects and strings; each element
   await page.close();
 });
 
+test('properties set before the element is defined are kept; view, theme and selectedTrace reflect; hidden hides', async () => {
+  const page = await newPage(session.browser);
+  await page.goto(`${session.server.url}test-pages/late-definition.html`);
+  await page.waitForFunction(() => window.imported === true);
+  assert.equal(await page.evaluate(() => window.definedBeforeImport), false, 'the properties were set on an undefined element');
+  // The data set before the upgrade was loaded, and the other properties became attributes.
+  await page.locator('#early .tv-row').first().waitFor();
+  const reflected = await page.evaluate(() => {
+    const viewer = document.getElementById('early');
+    return {
+      own: ['data', 'view', 'theme', 'filter'].filter((name) => Object.prototype.hasOwnProperty.call(viewer, name)),
+      view: viewer.getAttribute('view'),
+      theme: viewer.getAttribute('theme'),
+      filter: viewer.getAttribute('filter'),
+      spans: viewer.traces?.spanCount,
+    };
+  });
+  assert.deepEqual(reflected.own, [], 'no own property hides a setter any more');
+  assert.deepEqual([reflected.view, reflected.theme, reflected.filter], ['trace', 'dark', 'status = error']);
+  assert.ok(reflected.spans > 0);
+  const properties = await page.evaluate(() => {
+    const viewer = document.getElementById('early');
+    const before = { view: viewer.view, theme: viewer.theme, selectedTrace: viewer.selectedTrace };
+    viewer.theme = null;
+    viewer.selectedTrace = 'abc';
+    const after = { theme: viewer.theme, themeAttribute: viewer.hasAttribute('theme'), selectedTrace: viewer.getAttribute('selected-trace') };
+    viewer.selectedTrace = null;
+    return { before, after, cleared: viewer.hasAttribute('selected-trace') };
+  });
+  assert.deepEqual(properties.before, { view: 'trace', theme: 'dark', selectedTrace: null });
+  assert.deepEqual(properties.after, { theme: null, themeAttribute: false, selectedTrace: 'abc' });
+  assert.equal(properties.cleared, false);
+  // `hidden` hides the element, though its own style says display: block.
+  const display = await page.evaluate(() => {
+    const viewer = document.getElementById('early');
+    viewer.hidden = true;
+    const hidden = getComputedStyle(viewer).display;
+    viewer.hidden = false;
+    return { hidden, shown: getComputedStyle(viewer).display };
+  });
+  assert.deepEqual(display, { hidden: 'none', shown: 'block' });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('page styles do not leak in and viewer styles do not leak out', async () => {
   const page = await openTwoViewers();
   const rowBackground = await page.locator('#left .tv-row').first().evaluate((row) => getComputedStyle(row).backgroundColor);

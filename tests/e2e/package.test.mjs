@@ -109,6 +109,16 @@ export const dashboard = <trace-viewer view="dashboard" panels="fail_rate by int
   execFileSync(process.execPath, [tsc, '-p', join(project, 'tsconfig.json')], { cwd: project, stdio: 'pipe' });
 });
 
+test('importing the installed package on a server (Node, no DOM) does not throw, and defines nothing there', () => {
+  // What server rendering does with a client component (Next.js, Vite SSR): the module is
+  // evaluated where there is no HTMLElement and no customElements.
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', `
+    const module = await import('trace-viewer');
+    console.log(JSON.stringify({ element: typeof module.TraceViewerElement, customElements: typeof customElements, warmedUp: typeof module.warmedUp?.then }));
+  `], { cwd: project, encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(output.trim().split('\n').at(-1)), { element: 'function', customElements: 'undefined', warmedUp: 'function' });
+});
+
 test('a plain HTML page imports the installed package, shows rows and hears span-select', async () => {
   const page = await newPage(browser);
   const workers = [];
