@@ -85,4 +85,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       console.log(`trace-viewer is serving www/ and pkg/ at ${url}${query}`);
       console.log('Press Ctrl+C to stop.');
     });
+  // Stopped with `cargo xtask demo` (its process ended by a signal that reached only it, not the
+  // whole terminal's group): the server is orphaned, its parent changes, and it stops too.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(0);
+  }, 500);
 }

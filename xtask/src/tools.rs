@@ -70,7 +70,23 @@ pub fn ensure_node_tools() -> Result<(), String> {
         return Ok(());
     }
     println!("== installing npm tooling (binaryen, esbuild, playwright-core, ajv, typescript, vite)");
-    run(Command::new("npm").args(["install", "--no-audit", "--no-fund"]).current_dir(&directory))
+    // Another npm may write the lock file its own way (fields, optional packages of other
+    // platforms): the committed one is put back, so installing leaves the work tree as it was.
+    let lock = directory.join("package-lock.json");
+    let committed = std::fs::read(&lock).ok();
+    run(Command::new("npm").args(["install", "--no-audit", "--no-fund"]).current_dir(&directory))?;
+    if let Some(committed) = committed {
+        if std::fs::read(&lock).ok().as_deref() != Some(committed.as_slice()) {
+            std::fs::write(&lock, committed).map_err(|error| format!("{}: {error}", lock.display()))?;
+            // The install stays newer than the lock file put back, so it is not redone next time.
+            let installed = directory.join("node_modules/.package-lock.json");
+            let _ = std::fs::File::options()
+                .write(true)
+                .open(installed)
+                .and_then(|file| file.set_modified(std::time::SystemTime::now()));
+        }
+    }
+    Ok(())
 }
 
 pub fn typescript_compiler() -> PathBuf {
