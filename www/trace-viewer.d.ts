@@ -382,8 +382,10 @@ export class TraceViewerElement extends HTMLElement {
   selectedTrace: string | null;
   /** Selects and reveals a span of the shown trace; false when there is no such span. */
   select(spanId: string): boolean;
-  /** The selected span's id, or null; setting it selects that span. */
+  /** The selected span's id, or null; setting it selects that span (reflects `selected-span`, which a span a person selects is written to). */
   selectedSpan: string | null;
+  /** Moves focus to the span tree (on the traces table, its rows). */
+  focus(options?: FocusOptions): void;
   /** A summary of what is loaded (the same shape `load()` resolves with), or null. */
   readonly traces: TraceLoadSummary | null;
   /** Unfolds every span. */

@@ -91,6 +91,8 @@ export class TraceViewerElement extends ElementBase {
   #table = null;
   /** Set while the element writes `filter` and `sort` itself (the table changed them). */
   #reflecting = false;
+  /** Set while the element writes `selected-span` itself (a person selected a span). */
+  #reflectingSpan = false;
 
   constructor() {
     super();
@@ -177,7 +179,7 @@ export class TraceViewerElement extends ElementBase {
       this.#handle.selectTrace(newValue);
       if ((this.getAttribute('view') ?? 'auto') === 'auto') this.#handle.setView('trace');
     }
-    if (name === 'selected-span' && newValue) this.#handle.selectSpan(newValue);
+    if (name === 'selected-span' && newValue && !this.#reflectingSpan) this.#handle.selectSpan(newValue);
     if (name === 'selected-session') this.#handle.selectSession(newValue ?? '');
     if ((name === 'filter' || name === 'sort') && this.#table && !this.#reflecting) {
       const filter = this.getAttribute('filter') ?? '';
@@ -394,9 +396,26 @@ export class TraceViewerElement extends ElementBase {
     return this.#handle ? this.#handle.selectSpan(String(spanId)) : false;
   }
 
-  /** The selected span's id, or null. Setting it selects that span. */
-  get selectedSpan() { return this.#handle?.selectedSpan() ?? null; }
-  set selectedSpan(spanId) { if (spanId !== null) this.select(spanId); }
+  /**
+   * The selected span's id, or null (a span id no span has selects nothing). Setting it writes
+   * `selected-span`, which selects that span; a span a person selects is written there too.
+   */
+  get selectedSpan() { return this.#handle ? this.#handle.selectedSpan() ?? null : this.getAttribute('selected-span'); }
+  set selectedSpan(spanId) {
+    if (spanId === null || spanId === undefined || spanId === '') this.removeAttribute('selected-span');
+    else this.setAttribute('selected-span', String(spanId));
+  }
+
+  /**
+   * Moves focus into the viewer: to the span tree (on the traces table, its rows), where the
+   * arrow keys work; before anything is shown, to the element itself.
+   * @param {FocusOptions} [options]
+   */
+  focus(options) {
+    const target = this.#root.querySelector('.tv-rows, .tv-table-scroll');
+    if (target instanceof HTMLElement) target.focus(options);
+    else super.focus(options);
+  }
 
   /** A read-only summary of what is loaded (format, traces, span counts), or null. */
   get traces() { return this.#handle?.summary() ?? null; }
@@ -597,9 +616,21 @@ export class TraceViewerElement extends ElementBase {
    * @param {unknown} detail
    */
   #onViewerEvent(name, detail) {
+    if (name === 'span-select') this.#reflectSelectedSpan(/** @type {{ spanId: string }} */ (detail).spanId);
     if (name === 'corpus:sessionClose') this.#sessionClosed(/** @type {{ session: string }} */ (detail).session);
     else if (name.startsWith('corpus:')) this.#table?.request(name, detail).catch(() => {});
     else this.#emitLater(name, detail);
+  }
+
+  /** @param {string} spanId the span a person (or `select()`) selected, written to `selected-span` */
+  #reflectSelectedSpan(spanId) {
+    if (this.getAttribute('selected-span') === spanId) return;
+    this.#reflectingSpan = true;
+    try {
+      this.setAttribute('selected-span', spanId);
+    } finally {
+      this.#reflectingSpan = false;
+    }
   }
 
   /**

@@ -164,6 +164,23 @@ test('select() and the selected-span attribute reveal a span; span-select reache
   assert.equal(received.target, 'left');
   assert.equal(received.detail.name, 'invoke_agent travel-planner');
   assert.equal(received.detail.traceId, Buffer.from(toolSpan.traceId, 'base64').toString('hex'));
+  // The selection a person made is written to `selected-span` (selectedSpan reflects it), and
+  // setting the property selects a span and writes the attribute.
+  await page.waitForFunction((id) => document.getElementById('left').getAttribute('selected-span') === id, received.detail.spanId);
+  const reflected = await page.evaluate((id) => {
+    const viewer = document.getElementById('left');
+    viewer.selectedSpan = id;
+    return { attribute: viewer.getAttribute('selected-span'), property: viewer.selectedSpan };
+  }, hexId);
+  assert.deepEqual(reflected, { attribute: hexId, property: hexId });
+  await left.locator('.tv-row-selected', { hasText: 'execute_tool search_flights' }).waitFor();
+  // focus() moves focus into the span tree, where the arrow keys work.
+  const focused = await page.evaluate(() => {
+    const viewer = document.getElementById('left');
+    viewer.focus();
+    return { host: document.activeElement?.id, inside: viewer.shadowRoot.activeElement?.getAttribute('role') };
+  });
+  assert.deepEqual(focused, { host: 'left', inside: 'tree' });
   await page.close();
 });
 
