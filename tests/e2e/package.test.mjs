@@ -22,9 +22,9 @@ before(async () => {
   cpSync(join(repository, 'tests/fixtures/otlp/otel-js-rag-chatbot.json'), join(project, 'trace.json'));
   writeFileSync(join(project, 'index.html'), `<!doctype html>
 <html><head><meta charset="utf-8">
-<script type="importmap">{ "imports": { "trace-viewer": "./node_modules/trace-viewer/trace-viewer.js" } }</script>
+<script type="importmap">{ "imports": { "ai-trace-viewer": "./node_modules/ai-trace-viewer/trace-viewer.js" } }</script>
 <script type="module">
-  import { TraceViewerElement } from 'trace-viewer';
+  import { TraceViewerElement } from 'ai-trace-viewer';
   window.selections = [];
   document.addEventListener('span-select', (event) => window.selections.push(event.detail));
   window.elementIsRegistered = customElements.get('trace-viewer') === TraceViewerElement;
@@ -43,16 +43,21 @@ after(async () => {
 });
 
 test('the packed package has the manifest a bundler and TypeScript expect', () => {
-  const manifest = JSON.parse(readFileSync(join(project, 'node_modules/trace-viewer/package.json'), 'utf8'));
+  const manifest = JSON.parse(readFileSync(join(project, 'node_modules/ai-trace-viewer/package.json'), 'utf8'));
   const cargoVersion = readFileSync(join(repository, 'Cargo.toml'), 'utf8').match(/^version = "(.+)"/m)[1];
-  assert.equal(manifest.name, 'trace-viewer');
+  assert.equal(manifest.name, 'ai-trace-viewer');
   assert.equal(manifest.version, cargoVersion);
   assert.equal(manifest.type, 'module');
   assert.deepEqual(Object.keys(manifest.exports['.']), ['types', 'default'], 'types come first');
   for (const file of manifest.files) {
-    assert.doesNotThrow(() => readFileSync(join(project, 'node_modules/trace-viewer', file)), `${file} is in the tarball`);
+    assert.doesNotThrow(() => readFileSync(join(project, 'node_modules/ai-trace-viewer', file)), `${file} is in the tarball`);
   }
-  const types = readFileSync(join(project, 'node_modules/trace-viewer/trace-viewer.d.ts'), 'utf8');
+  for (const file of ['LICENSE-MIT', 'LICENSE-APACHE', 'CHANGELOG.md', 'README.md']) assert.ok(manifest.files.includes(file), `${file} is packed`);
+  assert.match(readFileSync(join(project, 'node_modules/ai-trace-viewer/LICENSE-APACHE'), 'utf8'), /Apache License\s+Version 2\.0/);
+  assert.match(readFileSync(join(project, 'node_modules/ai-trace-viewer/LICENSE-MIT'), 'utf8'), /^MIT License/);
+  assert.equal(manifest.license, 'MIT OR Apache-2.0');
+  for (const field of ['repository', 'homepage', 'bugs', 'keywords']) assert.ok(manifest[field], `the manifest has ${field}`);
+  const types = readFileSync(join(project, 'node_modules/ai-trace-viewer/trace-viewer.d.ts'), 'utf8');
   assert.match(types, /'trace-viewer': TraceViewerElement/);
   assert.match(types, /'span-select': CustomEvent<SpanSelectDetail>/);
 });
@@ -61,15 +66,15 @@ test('npm publish --dry-run is clean and TypeScript accepts the typed API', () =
   const publish = spawnSync('npm', ['publish', '--dry-run', '--json'], { cwd: join(repository, 'pkg'), encoding: 'utf8' });
   assert.equal(publish.status, 0, publish.stderr);
   const parsed = JSON.parse(publish.stdout.slice(publish.stdout.indexOf('{')));
-  const report = parsed['trace-viewer'] ?? parsed;
-  assert.equal(report.name, 'trace-viewer');
+  const report = parsed['ai-trace-viewer'] ?? parsed;
+  assert.equal(report.name, 'ai-trace-viewer');
   // Warnings about the package itself (not about this machine's npm configuration) fail the test.
   const packageWarnings = publish.stderr.split('\n').filter((line) => /npm warn/i.test(line) && !/Unknown user config|nodedir|requires you to be logged in/.test(line));
   assert.deepEqual(packageWarnings, []);
   assert.ok(report.files.some((file) => file.path === 'wasm/trace_viewer_bg.wasm'));
   assert.ok(report.files.some((file) => file.path === 'wasm/trace_viewer_worker_bg.wasm'));
   writeFileSync(join(project, 'consumer.ts'), `
-import { TraceViewerElement, type TraceLoadSummary, type CorpusLoadSummary, type QueryResult, type AggregateResult, type AggregateSelectDetail, type BubbleUpValue, type Comparison, setWasmUrl, setWorkerUrl } from 'trace-viewer';
+import { TraceViewerElement, type TraceLoadSummary, type CorpusLoadSummary, type QueryResult, type AggregateResult, type AggregateSelectDetail, type BubbleUpValue, type Comparison, setWasmUrl, setWorkerUrl } from 'ai-trace-viewer';
 const viewer: TraceViewerElement = document.createElement('trace-viewer');
 viewer.addEventListener('span-select', (event) => { const id: string = event.detail.spanId; console.log(id); });
 viewer.addEventListener('load', (event) => { const count: number = event.detail.spanCount; console.log(count); });
@@ -96,7 +101,7 @@ setWorkerUrl(null);
 export { open, failures, failRates, causes, variants, selected };
 `);
   writeFileSync(join(project, 'consumer.tsx'), `
-import 'trace-viewer';
+import 'ai-trace-viewer';
 export const element = <trace-viewer src="/trace.json" theme="dark" selected-span="abc" />;
 export const table = <trace-viewer view="table" filter="status = error" sort="duration_ms desc" />;
 export const dashboard = <trace-viewer view="dashboard" panels="fail_rate by intent" fail-definition="status = error" />;
@@ -113,7 +118,7 @@ test('importing the installed package on a server (Node, no DOM) does not throw,
   // What server rendering does with a client component (Next.js, Vite SSR): the module is
   // evaluated where there is no HTMLElement and no customElements.
   const output = execFileSync(process.execPath, ['--input-type=module', '-e', `
-    const module = await import('trace-viewer');
+    const module = await import('ai-trace-viewer');
     console.log(JSON.stringify({ element: typeof module.TraceViewerElement, customElements: typeof customElements, warmedUp: typeof module.warmedUp?.then }));
   `], { cwd: project, encoding: 'utf8' });
   assert.deepEqual(JSON.parse(output.trim().split('\n').at(-1)), { element: 'function', customElements: 'undefined', warmedUp: 'function' });
@@ -148,7 +153,7 @@ test('a Vite project builds with the installed package, and the built page shows
 <body><trace-viewer id="viewer" style="display:block;height:400px"></trace-viewer></body></html>`);
   mkdirSync(join(app, 'public'));
   cpSync(join(repository, 'target/corpus/reference-1500.otlp.jsonl'), join(app, 'public/corpus.jsonl'));
-  writeFileSync(join(app, 'src/main.js'), `import 'trace-viewer';
+  writeFileSync(join(app, 'src/main.js'), `import 'ai-trace-viewer';
 import trace from '../trace.json?raw';
 window.selections = [];
 const viewer = document.getElementById('viewer');

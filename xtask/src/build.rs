@@ -9,6 +9,8 @@ use crate::{repository, tools};
 
 /// Files copied from `www/` into the package root, unchanged.
 const PACKAGE_FILES_FROM_WWW: &[&str] = &["trace-viewer.d.ts", "trace-viewer.schema.json"];
+/// The licences the package is offered under, and what changed, as in the repository.
+const PACKAGE_FILES_FROM_ROOT: &[&str] = &["LICENSE-MIT", "LICENSE-APACHE", "CHANGELOG.md"];
 
 pub fn build_all() -> Result<(), String> {
     tools::ensure_wasm_target()?;
@@ -143,15 +145,21 @@ fn assemble_package(root: &Path, package: &Path) -> Result<(), String> {
     }
     std::fs::copy(root.join("www/package-readme.md"), package.join("README.md"))
         .map_err(|error| format!("README: {error}"))?;
+    for file in PACKAGE_FILES_FROM_ROOT {
+        std::fs::copy(root.join(file), package.join(file)).map_err(|error| format!("copying {file}: {error}"))?;
+    }
     // wasm-bindgen writes a .gitignore and package.json of its own into its out dir; ours rule.
     let _ = std::fs::remove_file(package.join("wasm/.gitignore"));
     let _ = std::fs::remove_file(package.join("wasm/package.json"));
     let manifest = format!(
         r#"{{
-  "name": "trace-viewer",
+  "name": "ai-trace-viewer",
   "version": "{version}",
   "description": "An embeddable, fully client-side viewer for AI traces: <trace-viewer>, a custom element built in Rust and WebAssembly.",
   "license": "MIT OR Apache-2.0",
+  "repository": {{ "type": "git", "url": "git+https://github.com/trace-viewer/trace-viewer.git" }},
+  "homepage": "https://github.com/trace-viewer/trace-viewer#readme",
+  "bugs": {{ "url": "https://github.com/trace-viewer/trace-viewer/issues" }},
   "type": "module",
   "main": "./trace-viewer.js",
   "module": "./trace-viewer.js",
@@ -180,10 +188,13 @@ fn assemble_package(root: &Path, package: &Path) -> Result<(), String> {
     "wasm/trace_viewer_worker.d.ts",
     "wasm/trace_viewer_worker_bg.wasm",
     "wasm/trace_viewer_worker_bg.wasm.d.ts",
-    "README.md"
+    "README.md",
+    "CHANGELOG.md",
+    "LICENSE-MIT",
+    "LICENSE-APACHE"
   ],
   "sideEffects": ["./trace-viewer.js"],
-  "keywords": ["tracing", "opentelemetry", "llm", "observability", "web-component", "wasm"]
+  "keywords": ["tracing", "opentelemetry", "llm", "observability", "web-component", "custom-element", "wasm", "ai", "agents", "traces", "langfuse", "langsmith", "jaeger"]
 }}
 "#,
         version = crate_version(root)?
