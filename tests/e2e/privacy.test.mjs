@@ -2,8 +2,11 @@
 // request anywhere but the page's own assets and the trace it was asked to open.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newPage, recordPolicyViolations, repository, useBrowserAndServer } from './helpers.mjs';
+import { startServer } from '../../xtask/serve.mjs';
 
 const STRICT_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
 const strict = useBrowserAndServer({ 'content-security-policy': STRICT_POLICY });
@@ -26,6 +29,30 @@ test('under a strict Content-Security-Policy the viewer renders, styled, with no
   await page.locator('trace-viewer .tv-status-error').waitFor();
   assert.deepEqual(violations, []);
   await page.close();
+});
+
+test("the README's HTML snippet works as written under that policy: no inline script or style", async () => {
+  const readme = readFileSync(join(repository, 'README.md'), 'utf8');
+  const snippet = readme.match(/```html\n([\s\S]*?)```/)[1];
+  const site = mkdtempSync(join(tmpdir(), 'trace-viewer-snippet-'));
+  // The site the snippet describes: its page, app.css as its comment gives it, the trace it names.
+  writeFileSync(join(site, 'index.html'), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>snippet</title></head><body>\n${snippet}</body></html>`);
+  writeFileSync(join(site, 'app.css'), `${snippet.match(/app\.css: (.*?) -->/)[1]}\n`);
+  mkdirSync(join(site, 'traces'));
+  cpSync(join(repository, 'tests/fixtures/otlp/otel-python-genai-agent.json'), join(site, 'traces/checkout.json'));
+  const server = await startServer({ roots: { '/node_modules/ai-trace-viewer/': join(repository, 'pkg'), '/': site }, headers: { 'content-security-policy': STRICT_POLICY } });
+  try {
+    const page = await newPage(strict.browser);
+    const violations = await recordPolicyViolations(page);
+    await page.goto(server.url);
+    await page.locator('trace-viewer .tv-row').first().waitFor();
+    assert.equal(await page.locator('trace-viewer').evaluate((viewer) => getComputedStyle(viewer).height), '600px', 'app.css styled it');
+    assert.deepEqual(violations, []);
+    await page.close();
+  } finally {
+    await server.close();
+    rmSync(site, { recursive: true, force: true });
+  }
 });
 
 test('a whole session requests only the page, its assets and the chosen trace', async () => {
