@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser, newPage, repository, waitUntil } from './helpers.mjs';
@@ -112,6 +112,32 @@ export const dashboard = <trace-viewer view="dashboard" panels="fail_rate by int
   }));
   const tsc = join(repository, 'xtask/node_modules/typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', join(project, 'tsconfig.json')], { cwd: project, stdio: 'pipe' });
+});
+
+test("the README's React example type-checks as written under React 19's react-jsx, with React's own attributes", () => {
+  // React's types from the tooling (xtask/package.json pins them), as a React project has them.
+  const app = join(project, 'react-app');
+  mkdirSync(app);
+  mkdirSync(join(project, 'node_modules/@types'), { recursive: true });
+  symlinkSync(join(repository, 'xtask/node_modules/@types/react'), join(project, 'node_modules/@types/react'), 'dir');
+  symlinkSync(join(repository, 'xtask/node_modules/csstype'), join(project, 'node_modules/csstype'), 'dir');
+  const readme = readFileSync(join(repository, 'README.md'), 'utf8');
+  writeFileSync(join(app, 'panel.tsx'), readme.match(/```tsx\n([\s\S]*?)```/)[1]);
+  // The attributes React gives every element, beside the element's own.
+  writeFileSync(join(app, 'attributes.tsx'), `
+import 'ai-trace-viewer/react';
+export const list = ['a', 'b'].map((id) => (
+  <trace-viewer key={id} hidden={id === 'b'} title="Trace" className="trace-panel" tabIndex={0}
+    onClick={(event) => event.currentTarget.focus()} view="trace" theme="dark" selected-trace={id} />
+));
+`);
+  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { strict: true, noEmit: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2022', lib: ['ES2022', 'DOM'], jsx: 'react-jsx', types: [], skipLibCheck: false },
+    files: ['panel.tsx', 'attributes.tsx'],
+  }));
+  const tsc = join(repository, 'xtask/node_modules/typescript/bin/tsc');
+  const checked = spawnSync(process.execPath, [tsc, '-p', join(app, 'tsconfig.json')], { cwd: app, encoding: 'utf8' });
+  assert.equal(checked.status, 0, checked.stdout + checked.stderr);
 });
 
 test('importing the installed package on a server (Node, no DOM) does not throw, and defines nothing there', () => {

@@ -8,7 +8,7 @@ use crate::process::run;
 use crate::{repository, tools};
 
 /// Files copied from `www/` into the package root, unchanged.
-const PACKAGE_FILES_FROM_WWW: &[&str] = &["trace-viewer.d.ts", "trace-viewer.schema.json"];
+const PACKAGE_FILES_FROM_WWW: &[&str] = &["trace-viewer.d.ts", "trace-viewer.schema.json", "react.d.ts", "react.js"];
 /// The licences the package is offered under, and what changed, as in the repository.
 const PACKAGE_FILES_FROM_ROOT: &[&str] = &["LICENSE-MIT", "LICENSE-APACHE", "CHANGELOG.md"];
 
@@ -169,6 +169,10 @@ fn assemble_package(root: &Path, package: &Path) -> Result<(), String> {
       "types": "./trace-viewer.d.ts",
       "default": "./trace-viewer.js"
     }},
+    "./react": {{
+      "types": "./react.d.ts",
+      "default": "./react.js"
+    }},
     "./trace-viewer.schema.json": "./trace-viewer.schema.json",
     "./trace-viewer-worker.js": "./trace-viewer-worker.js",
     "./wasm/trace_viewer_bg.wasm": "./wasm/trace_viewer_bg.wasm",
@@ -180,6 +184,8 @@ fn assemble_package(root: &Path, package: &Path) -> Result<(), String> {
     "trace-viewer-worker.js",
     "trace-viewer.d.ts",
     "trace-viewer.schema.json",
+    "react.js",
+    "react.d.ts",
     "wasm/trace_viewer.js",
     "wasm/trace_viewer.d.ts",
     "wasm/trace_viewer_bg.wasm",
@@ -193,7 +199,7 @@ fn assemble_package(root: &Path, package: &Path) -> Result<(), String> {
     "LICENSE-MIT",
     "LICENSE-APACHE"
   ],
-  "sideEffects": ["./trace-viewer.js"],
+  "sideEffects": ["./trace-viewer.js", "./react.js"],
   "keywords": ["tracing", "opentelemetry", "llm", "observability", "web-component", "custom-element", "wasm", "ai", "agents", "traces", "langfuse", "langsmith", "jaeger"]
 }}
 "#,
