@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser, newPage, repository, waitUntil } from './helpers.mjs';
@@ -60,6 +60,34 @@ test('the packed package has the manifest a bundler and TypeScript expect', () =
   const types = readFileSync(join(project, 'node_modules/ai-trace-viewer/trace-viewer.d.ts'), 'utf8');
   assert.match(types, /'trace-viewer': TraceViewerElement/);
   assert.match(types, /'span-select': CustomEvent<SpanSelectDetail>/);
+});
+
+test('the Custom Elements Manifest describes the element as its sources do', () => {
+  const manifest = JSON.parse(readFileSync(join(project, 'node_modules/ai-trace-viewer/package.json'), 'utf8'));
+  assert.equal(manifest.customElements, 'custom-elements.json');
+  const elements = JSON.parse(readFileSync(join(project, 'node_modules/ai-trace-viewer/custom-elements.json'), 'utf8'));
+  const [declaration] = elements.modules[0].declarations;
+  assert.equal(declaration.tagName, 'trace-viewer');
+  const names = (list) => list.map((entry) => entry.name).sort();
+  const element = readFileSync(join(repository, 'www/trace-viewer.js'), 'utf8');
+  const observed = element.match(/observedAttributes = \[([^\]]*)\]/)[1].split(',').map((name) => name.trim().replace(/'/g, ''));
+  assert.deepEqual(names(declaration.attributes), [...observed, 'theme'].sort(), 'every attribute');
+  const types = readFileSync(join(repository, 'www/trace-viewer.d.ts'), 'utf8');
+  const eventMap = types.match(/interface TraceViewerEventMap extends HTMLElementEventMap \{([^}]*)\}/)[1];
+  assert.deepEqual(names(declaration.events), [...eventMap.matchAll(/'?([a-z-]+)'?: CustomEvent/g)].map((found) => found[1]).sort(), 'every event');
+  const elementClass = types.match(/export class TraceViewerElement extends HTMLElement \{([\s\S]*?)\n\}/)[1];
+  const declared = new Set([...elementClass.matchAll(/^ {2}(?:readonly )?([a-zA-Z]+)\??[(:<]/gm)].map((found) => found[1]));
+  declared.delete('addEventListener');
+  declared.delete('removeEventListener');
+  assert.deepEqual(names(declaration.members), [...declared].sort(), 'every property and method');
+  const ui = readdirSync(join(repository, 'crates/ui/src')).filter((file) => file.endsWith('.rs')).map((file) => readFileSync(join(repository, 'crates/ui/src', file), 'utf8')).join('');
+  const scripts = readdirSync(join(repository, 'www')).filter((file) => file.endsWith('.js')).map((file) => readFileSync(join(repository, 'www', file), 'utf8')).join('');
+  const parts = [...ui.matchAll(/part="([a-z-]+)"|set_attribute\("part", "([a-z-]+)"\)/g), ...scripts.matchAll(/setAttribute\('part', '([a-z-]+)'\)/g)]
+    .map((found) => found[1] ?? found[2]);
+  assert.deepEqual(names(declaration.cssParts), [...new Set(parts)].sort(), 'every ::part');
+  const css = readFileSync(join(repository, 'crates/ui/src/style.css'), 'utf8');
+  assert.deepEqual(names(declaration.cssProperties), [...new Set([...css.matchAll(/(--tv-[a-z0-9-]+)\s*:/g)].map((found) => found[1]))].sort(), 'every custom property');
+  for (const entry of [...declaration.attributes, ...declaration.members, ...declaration.events, ...declaration.cssParts]) assert.ok(entry.description, `${entry.name} is described`);
 });
 
 test('npm publish --dry-run is clean and TypeScript accepts the typed API', () => {

@@ -8,7 +8,8 @@ use crate::process::run;
 use crate::{repository, tools};
 
 /// Files copied from `www/` into the package root, unchanged.
-const PACKAGE_FILES_FROM_WWW: &[&str] = &["trace-viewer.d.ts", "trace-viewer.schema.json", "react.d.ts", "react.js"];
+const PACKAGE_FILES_FROM_WWW: &[&str] =
+    &["trace-viewer.d.ts", "trace-viewer.schema.json", "react.d.ts", "react.js", "custom-elements.json"];
 /// The licences the package is offered under, and what changed, as in the repository.
 const PACKAGE_FILES_FROM_ROOT: &[&str] = &["LICENSE-MIT", "LICENSE-APACHE", "CHANGELOG.md"];
 
@@ -174,6 +175,7 @@ fn assemble_package(root: &Path, package: &Path) -> Result<(), String> {
       "default": "./react.js"
     }},
     "./trace-viewer.schema.json": "./trace-viewer.schema.json",
+    "./custom-elements.json": "./custom-elements.json",
     "./trace-viewer-worker.js": "./trace-viewer-worker.js",
     "./wasm/trace_viewer_bg.wasm": "./wasm/trace_viewer_bg.wasm",
     "./wasm/trace_viewer_worker_bg.wasm": "./wasm/trace_viewer_worker_bg.wasm",
@@ -186,6 +188,7 @@ fn assemble_package(root: &Path, package: &Path) -> Result<(), String> {
     "trace-viewer.schema.json",
     "react.js",
     "react.d.ts",
+    "custom-elements.json",
     "wasm/trace_viewer.js",
     "wasm/trace_viewer.d.ts",
     "wasm/trace_viewer_bg.wasm",
@@ -199,6 +202,7 @@ fn assemble_package(root: &Path, package: &Path) -> Result<(), String> {
     "LICENSE-MIT",
     "LICENSE-APACHE"
   ],
+  "customElements": "custom-elements.json",
   "sideEffects": ["./trace-viewer.js", "./react.js"],
   "keywords": ["tracing", "opentelemetry", "llm", "observability", "web-component", "custom-element", "wasm", "ai", "agents", "traces", "langfuse", "langsmith", "jaeger"]
 }}
