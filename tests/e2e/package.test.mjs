@@ -168,6 +168,18 @@ export const list = ['a', 'b'].map((id) => (
   assert.equal(checked.status, 0, checked.stdout + checked.stderr);
 });
 
+test('publint --strict and arethetypeswrong find nothing wrong with the tarball', () => {
+  const tools = join(repository, 'xtask/node_modules/.bin');
+  const tarball = readdirSync(project).find((file) => file.endsWith('.tgz'));
+  const lint = spawnSync(join(tools, 'publint'), ['run', join(project, 'node_modules/ai-trace-viewer'), '--strict'], { encoding: 'utf8' });
+  assert.equal(lint.status, 0, lint.stdout + lint.stderr);
+  // An ES module package (no CommonJS build, said in its README): the esm-only profile. The two
+  // .wasm entries are binary assets a bundler places (a URL, not a module), so not typed.
+  const types = spawnSync(join(tools, 'attw'), [join(project, tarball), '--profile', 'esm-only',
+    '--exclude-entrypoints', './wasm/trace_viewer_bg.wasm', './wasm/trace_viewer_worker_bg.wasm', '--format', 'table-flipped'], { encoding: 'utf8' });
+  assert.equal(types.status, 0, types.stdout + types.stderr);
+});
+
 test('importing the installed package on a server (Node, no DOM) does not throw, and defines nothing there', () => {
   // What server rendering does with a client component (Next.js, Vite SSR): the module is
   // evaluated where there is no HTMLElement and no customElements.

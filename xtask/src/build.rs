@@ -9,7 +9,7 @@ use crate::{repository, tools};
 
 /// Files copied from `www/` into the package root, unchanged.
 const PACKAGE_FILES_FROM_WWW: &[&str] =
-    &["trace-viewer.d.ts", "trace-viewer.schema.json", "react.d.ts", "react.js", "custom-elements.json"];
+    &["trace-viewer.d.ts", "trace-viewer-worker.d.ts", "trace-viewer.schema.json", "react.d.ts", "react.js", "custom-elements.json"];
 /// The licences the package is offered under, and what changed, as in the repository.
 const PACKAGE_FILES_FROM_ROOT: &[&str] = &["LICENSE-MIT", "LICENSE-APACHE", "CHANGELOG.md"];
 
@@ -176,7 +176,10 @@ fn assemble_package(root: &Path, package: &Path) -> Result<(), String> {
     }},
     "./trace-viewer.schema.json": "./trace-viewer.schema.json",
     "./custom-elements.json": "./custom-elements.json",
-    "./trace-viewer-worker.js": "./trace-viewer-worker.js",
+    "./trace-viewer-worker.js": {{
+      "types": "./trace-viewer-worker.d.ts",
+      "default": "./trace-viewer-worker.js"
+    }},
     "./wasm/trace_viewer_bg.wasm": "./wasm/trace_viewer_bg.wasm",
     "./wasm/trace_viewer_worker_bg.wasm": "./wasm/trace_viewer_worker_bg.wasm",
     "./package.json": "./package.json"
@@ -184,6 +187,7 @@ fn assemble_package(root: &Path, package: &Path) -> Result<(), String> {
   "files": [
     "trace-viewer.js",
     "trace-viewer-worker.js",
+    "trace-viewer-worker.d.ts",
     "trace-viewer.d.ts",
     "trace-viewer.schema.json",
     "react.js",
