@@ -8,8 +8,14 @@ use crate::process::run;
 use crate::{repository, tools};
 
 /// Files copied from `www/` into the package root, unchanged.
-const PACKAGE_FILES_FROM_WWW: &[&str] =
-    &["trace-viewer.d.ts", "trace-viewer-worker.d.ts", "trace-viewer.schema.json", "react.d.ts", "react.js", "custom-elements.json"];
+const PACKAGE_FILES_FROM_WWW: &[&str] = &[
+    "trace-viewer.d.ts",
+    "trace-viewer-worker.d.ts",
+    "trace-viewer.schema.json",
+    "react.d.ts",
+    "react.js",
+    "custom-elements.json",
+];
 /// The licences the package is offered under, and what changed, as in the repository.
 const PACKAGE_FILES_FROM_ROOT: &[&str] = &["LICENSE-MIT", "LICENSE-APACHE", "CHANGELOG.md"];
 
