@@ -73,9 +73,9 @@ async function openFiles(files) {
   }
 }
 
+// The element writes the selected span to `selected-span` itself; the hash keeps it for a reload.
 viewer.addEventListener('span-select', (event) => {
   updateHash({ span: event.detail.spanId });
-  viewer.setAttribute('selected-span', event.detail.spanId);
 });
 viewer.addEventListener('filter-change', (event) => {
   updateHash({ filter: event.detail.filter, sort: event.detail.sort });

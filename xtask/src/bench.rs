@@ -67,7 +67,7 @@ pub fn bench() -> Result<(), String> {
     println!("\n== scale: {} ({SCALE_BENCH_SPANS} lean spans, {:.1} MB)", lean.display(), lean_text.len() as f64 / 1e6);
     drop(lean_text);
     run(Command::new("node").arg(root.join("xtask/bench/scale.mjs")).arg(&lean).current_dir(&root))?;
-    corpus_bench(CORPUS_BENCH_TRACES)
+    corpus_bench(CORPUS_BENCH_TRACES, None)
 }
 
 /// Traces in the corpus benchmark's generated OTLP JSON Lines file (~6 spans each, ~3.3 KB a trace).
@@ -85,31 +85,30 @@ pub fn corpus_bench_command(arguments: &[String]) -> Result<(), String> {
         .and_then(|at| arguments.get(at + 1))
         .map_or(Ok(CORPUS_BENCH_TRACES), |text| text.parse())
         .map_err(|_| "--traces takes a number")?;
-    if let Some(at) = arguments.iter().position(|argument| argument == "--table-only") {
-        return corpus_table_bench(traces, arguments.get(at + 1..).unwrap_or_default());
-    }
-    corpus_bench(traces)
+    // `--table-only [--runs N]`: the table's reading alone, N times.
+    let table_only = arguments.iter().position(|argument| argument == "--table-only").map(|at| {
+        let rest = arguments.get(at + 1..).unwrap_or_default();
+        rest.iter().position(|argument| argument == "--runs").and_then(|at| rest.get(at + 1)).cloned()
+    });
+    corpus_bench(traces, table_only)
 }
 
-/// The table's reading of the generated corpus only, `--runs N` times.
-fn corpus_table_bench(traces: u64, rest: &[String]) -> Result<(), String> {
+/// Runs xtask/bench/corpus.mjs over the generated corpus: everything, or with `table_only` (and
+/// how many runs, if given) only the table's reading.
+fn corpus_bench(traces: u64, table_only: Option<Option<String>>) -> Result<(), String> {
     let root = repository();
     let file = crate::generate::write_otlp_corpus(traces, &root.join("target/corpus"))?;
-    let mut command = Command::new("node");
-    command.arg(root.join("xtask/bench/corpus.mjs")).arg(&file).arg("--table-only").current_dir(&root);
-    if let Some(runs) = rest.iter().position(|argument| argument == "--runs").and_then(|at| rest.get(at + 1)) {
-        command.arg("--runs").arg(runs);
-    }
-    run(&mut command)
-}
-
-fn corpus_bench(traces: u64) -> Result<(), String> {
-    let root = repository();
-    let file = crate::generate::write_otlp_corpus(traces, &root.join("target/corpus"))?;
-    let size = std::fs::metadata(&file).map_err(|error| error.to_string())?.len();
-    println!("\n== corpus: {} ({traces} traces, {:.1} MB)", file.display(), size as f64 / 1e6);
     let mut command = Command::new("node");
     command.arg(root.join("xtask/bench/corpus.mjs")).arg(&file).current_dir(&root);
+    if let Some(runs) = table_only {
+        command.arg("--table-only");
+        if let Some(runs) = runs {
+            command.arg("--runs").arg(runs);
+        }
+        return run(&mut command);
+    }
+    let size = std::fs::metadata(&file).map_err(|error| error.to_string())?.len();
+    println!("\n== corpus: {} ({traces} traces, {:.1} MB)", file.display(), size as f64 / 1e6);
     // The same traces as one document: imported whole where it fits under the import's ceiling,
     // read element by element by the corpus worker where it does not.
     let document = crate::generate::write_otlp_document(traces, &root.join("target/corpus"))?;
