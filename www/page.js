@@ -10,6 +10,7 @@ const fileInput = document.getElementById('file-input');
 const folderInput = document.getElementById('folder-input');
 const fileName = document.getElementById('file-name');
 const overlay = document.getElementById('drop-overlay');
+const exampleNote = document.getElementById('example-note');
 
 /** Files a folder may hold that the viewer reads. */
 const TRACE_FILE = /\.(json|jsonl|ndjson|txt)(\.gz)?$/i;
@@ -39,6 +40,8 @@ for (const [attribute, key] of [['selected-span', 'span'], ['selected-trace', 't
   if (linked.get(key)) viewer.setAttribute(attribute, linked.get(key));
 }
 fileName.textContent = sources.map((source) => source.split('/').pop()).join(' + ');
+// The bundled example says it is one, and how to open a trace of one's own, until one is opened.
+exampleNote.hidden = requested.length > 0;
 if (requested.length === 0 && embeddedExample) {
   viewer.load(embeddedExample, 'refund-agent.json').catch(() => {});
 } else if (sources.length === 1) {
@@ -63,6 +66,7 @@ async function openUrls(urls) {
 /** One file, or several (a folder's) opened as one corpus. */
 async function openFiles(files) {
   if (files.length === 0) return;
+  exampleNote.hidden = true;
   fileName.textContent = files.length > 3 ? `${files.length} files` : files.map((file) => file.name).join(' + ');
   for (const attribute of ['src', 'selected-span', 'selected-trace', 'selected-session', 'filter', 'sort']) viewer.removeAttribute(attribute);
   history.replaceState(null, '', location.pathname + location.search);
@@ -108,6 +112,7 @@ window.addEventListener('paste', (event) => {
   const text = event.clipboardData?.getData('text/plain');
   if (!text || !text.trim()) return;
   event.preventDefault();
+  exampleNote.hidden = true;
   fileName.textContent = 'pasted text';
   for (const attribute of ['src', 'selected-span', 'selected-trace']) viewer.removeAttribute(attribute);
   viewer.load(text, 'pasted text').catch(() => {});

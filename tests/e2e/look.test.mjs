@@ -1,5 +1,5 @@
 // How the viewer looks: the theme follows the system unless the `theme` attribute says otherwise,
-// the detail panel can be resized, and at phone width the panel moves below the tree.
+// and the detail panel can be resized (the phone layout: phone.test.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newPage, useBrowserAndServer } from './helpers.mjs';
@@ -45,23 +45,5 @@ test('the detail panel is resized by dragging the splitter or with the arrow key
   await page.locator('trace-viewer .tv-splitter').focus();
   await page.keyboard.press('ArrowRight');
   assert.ok(Math.abs((await panel.boundingBox()).width - (dragged - 24)) < 3);
-  await page.close();
-});
-
-test('at phone width the detail panel sits below the tree', async () => {
-  const page = await newPage(session.browser, { viewport: { width: 360, height: 740 } });
-  await page.goto(session.server.url);
-  await page.locator('trace-viewer .tv-row').first().waitFor();
-  const tree = await page.locator('trace-viewer .tv-tree').boundingBox();
-  const panel = await page.locator('trace-viewer .tv-detail').boundingBox();
-  assert.ok(panel.y >= tree.y + tree.height - 1, 'panel below the tree');
-  assert.ok(panel.width > 300, 'panel uses the full width');
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (${overflow} px too wide)`);
-  // The minimap's 120 columns still show on the narrow strip (with gaps they had no width left).
-  const columnWidths = await page.locator('trace-viewer .tv-minimap-column').evaluateAll(
-    (columns) => columns.map((column) => column.getBoundingClientRect().width));
-  assert.equal(columnWidths.length, 120);
-  assert.ok(columnWidths.every((width) => width >= 0.5), `minimap columns ${Math.min(...columnWidths)} px wide`);
   await page.close();
 });

@@ -171,3 +171,59 @@ test('a bad file shows a clear error that says where, above the trace shown befo
   await page.locator('trace-viewer .tv-error-panel', { hasText: 'Tried:' }).waitFor();
   await page.close();
 });
+
+test('a CSV, an HTML page, a cut-off file and a logs-only file get messages for people, the formats as a list', async () => {
+  const page = await newPage(session.browser);
+  await page.goto(session.server.url);
+  await rows(page).first().waitFor();
+  const panel = page.locator('trace-viewer .tv-error-panel');
+  const open = (name, text) => page.setInputFiles('#file-input', { name, mimeType: 'text/plain', buffer: Buffer.from(text) });
+
+  await open('spans.csv', 'trace_id,span_id,name,duration_ms\n4bf9,00f0,llm,120\n');
+  await panel.getByText('This looks like a CSV file (a table), not a trace.').waitFor();
+  const formats = await panel.locator('ul li').allTextContents();
+  assert.equal(formats.length, 7);
+  assert.ok(formats.some((format) => format.includes('OTLP/JSON')) && formats.some((format) => format.includes('LangSmith')), formats.join(' | '));
+  assert.equal(await panel.locator('a').getAttribute('href'), 'https://github.com/trace-viewer/trace-viewer#formats');
+  assert.doesNotMatch(await panel.innerText(), /expected|ident|column/, 'no parser wording');
+
+  await open('login.html', '<!doctype html>\n<html><head><title>Sign in</title></head><body></body></html>');
+  await panel.getByText('This looks like an HTML page, not a trace.').waitFor();
+
+  const whole = await readFile(join(repository, 'tests/fixtures/otlp/otel-js-rag-chatbot.json'), 'utf8');
+  await open('download.json', whole.slice(0, 4000));
+  await panel.getByText(/^The file looks cut off: its JSON stops in the middle, at line \d+/).waitFor();
+  assert.equal(await panel.locator('ul').count(), 0, 'a cut-off JSON file needs no list of formats');
+
+  const logs = (await readFile(join(repository, 'tests/fixtures/otlp/otel-python-genai-with-logs.jsonl'), 'utf8')).split('\n').find((line) => line.startsWith('{"resourceLogs"'));
+  await open('logs.json', logs);
+  await panel.getByText(/^This file holds only logs \(\d+ log records\), no spans\./).waitFor();
+  assert.match(await panel.innerText(), /open the trace file beside it together with this one/);
+  // The trace shown before stays below each message.
+  assert.equal(await rows(page).count(), 9);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('the bundled example says it is one and how to load your own, also on a phone, until a file is opened', async () => {
+  for (const viewport of [{ width: 1400, height: 800 }, { width: 390, height: 844 }]) {
+    const page = await newPage(session.browser, { viewport });
+    await page.goto(session.server.url);
+    await rows(page).first().waitFor();
+    const note = page.locator('#example-note');
+    assert.equal(await note.isVisible(), true);
+    assert.match(await note.innerText(), /An example trace: load your own with Open file…/);
+    const { y, height } = await note.boundingBox();
+    assert.ok(y + height <= viewport.height, 'in view without scrolling');
+    await page.setInputFiles('#file-input', join(repository, 'tests/fixtures/otlp/otel-js-rag-chatbot.json'));
+    await page.locator('trace-viewer .tv-trace-name', { hasText: /./ }).first().waitFor();
+    await note.waitFor({ state: 'hidden' });
+    await page.close();
+  }
+  // A page opened on a file of one's own (?src=) never calls it an example.
+  const linked = await newPage(session.browser);
+  await linked.goto(`${session.server.url}?src=/fixtures/otlp/otel-js-rag-chatbot.json`);
+  await rows(linked).first().waitFor();
+  assert.equal(await linked.locator('#example-note').isVisible(), false);
+  await linked.close();
+});

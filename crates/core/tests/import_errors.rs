@@ -110,3 +110,64 @@ fn a_broken_utf16_file_says_where() {
     let error = trace_viewer_core::import::import_bytes(&bytes, None).expect_err("an unpaired surrogate");
     assert_eq!(error.to_string(), "The file is UTF-16 text with a broken character (an unpaired surrogate, or a last odd byte) at line 2, column 9.");
 }
+
+/// The formats the viewer reads, as the refusal lists them: a bullet per line.
+fn bullets(message: &str) -> Vec<&str> {
+    message.lines().filter_map(|line| line.strip_prefix("- ")).collect()
+}
+
+#[test]
+fn a_csv_or_an_html_page_is_named_for_what_it_is_with_the_formats_read_as_a_list() {
+    let csv = import_text("trace_id,span_id,name,duration_ms\n4bf9,00f0,llm,120\n", Some("export.csv")).unwrap_err();
+    let message = csv.to_string();
+    assert!(message.starts_with("This looks like a CSV file (a table), not a trace."), "{message}");
+    assert!(!message.contains("expected"), "no parser wording: {message}");
+    let formats = bullets(&message);
+    assert_eq!(formats.len(), 7, "{message}");
+    assert!(
+        formats.iter().any(|format| format.contains("OTLP/JSON"))
+            && formats.iter().any(|format| format.contains("Langfuse"))
+    );
+    let html = import_text("\n<!DOCTYPE html>\n<html><head><title>Sign in</title></head></html>", None).unwrap_err();
+    assert!(html.to_string().starts_with("This looks like an HTML page, not a trace."), "{html}");
+    let text = import_text("hello, world", None).unwrap_err();
+    assert!(text.to_string().starts_with("This looks like a CSV file"), "{text}");
+    let prose = import_text("Dear team\nthe trace is attached", None).unwrap_err();
+    assert!(prose.to_string().starts_with("The file is not JSON: it starts with “Dear team”."), "{prose}");
+}
+
+#[test]
+fn json_that_stops_in_the_middle_is_called_cut_off_with_where_it_stops() {
+    let whole = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/otlp/otel-js-rag-chatbot.json"
+    ))
+    .unwrap();
+    let cut = &whole[..whole.len() / 3];
+    let line = cut.matches('\n').count() + 1;
+    let error = import_text(cut, Some("download.json")).unwrap_err();
+    assert!(matches!(error, ImportError::CutOff { line: at, .. } if at == line), "{error:?}");
+    assert!(
+        error.to_string().starts_with(&format!("The file looks cut off: its JSON stops in the middle, at line {line}")),
+        "{error}"
+    );
+    // A mistake inside is not a cut: serde_json's reason and place stay.
+    assert!(matches!(import_text("{\"resourceSpans\": [}", None), Err(ImportError::MalformedJson { .. })));
+}
+
+#[test]
+fn a_file_of_logs_only_says_so_and_asks_for_the_trace_file_beside_it() {
+    let both = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/otlp/otel-python-genai-with-logs.jsonl"
+    ))
+    .unwrap();
+    let logs = both.lines().find(|line| line.starts_with("{\"resourceLogs\"")).unwrap();
+    let records = logs.matches("\"timeUnixNano\"").count();
+    assert!(records > 0);
+    let error = import_text(logs, Some("logs.json")).unwrap_err();
+    assert_eq!(error, ImportError::OnlyLogs { records });
+    let message = error.to_string();
+    assert!(message.starts_with(&format!("This file holds only logs ({records} log records), no spans.")), "{message}");
+    assert!(message.contains("open the trace file beside it together with this one"), "{message}");
+}

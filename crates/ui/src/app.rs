@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::corpus_state::CorpusTab;
 use super::detail_panel::DetailPanel;
+use super::error_panel::ErrorPanel;
 use super::header::Header;
 use super::toolbar::Toolbar;
 use super::trace_list::TraceList;
@@ -69,18 +70,7 @@ pub fn App(state: ViewerState) -> impl IntoView {
     view! {
         <div class="tv-app" on:keydown=on_key>
             <Show when=has_error>
-                <div class="tv-error-panel" role="alert" part="error">
-                    <strong>"This file could not be opened"</strong>
-                    <p class="tv-error-message">{move || state.error.get().unwrap_or_default()}</p>
-                    <Show when=keeps_previous>
-                        <p class="tv-error-kept">
-                            "What was shown before is still below. "
-                            <button class="tv-tool-button tv-error-dismiss" on:click=move |_| state.error.set(None)>
-                                "Dismiss"
-                            </button>
-                        </p>
-                    </Show>
-                </div>
+                <ErrorPanel state=state keeps_previous=Signal::derive(keeps_previous) />
             </Show>
             <Show when=shows_table>
                 <TracesTable state=state />
@@ -111,15 +101,18 @@ pub fn App(state: ViewerState) -> impl IntoView {
                         <span class="tv-corpus-bar-filter">
                             {move || {
                                 let filter = corpus.filter.get();
-                                let count = trace_viewer_core::model::format_count(corpus.count.get());
-                                if filter.is_empty() { format!("{count} traces") } else { format!("{count} traces match {filter}") }
+                                let traces = trace_viewer_core::model::count_of(corpus.count.get(), "trace");
+                                if filter.is_empty() { traces } else { format!("{traces} match {filter}") }
                             }}
                         </span>
                     </nav>
                 </Show>
                 <Header state=state />
                 <Toolbar state=state search_input=search_input />
-                <div class="tv-main" style:--tv-detail-width=move || detail_width.get().map(|width| format!("{width}px"))>
+                <div
+                    class="tv-main"
+                    class:tv-sheet-open=move || state.detail_sheet_open.get() && state.selected.with(Option::is_some)
+                    style:--tv-detail-width=move || detail_width.get().map(|width| format!("{width}px"))>
                     <TreeView state=state />
                     <div
                         class="tv-splitter"

@@ -13,7 +13,7 @@ use super::merged_tree_panel::MergedTreePanel;
 use super::outcomes_bar::OutcomesBar;
 use super::ViewerState;
 use trace_viewer_core::corpus::aggregate::DEFAULT_FAIL_DEFINITION;
-use trace_viewer_core::model::format_count;
+use trace_viewer_core::model::{count_of, format_count};
 use trace_viewer_core::view::panels::{
     bar_filter, bar_label, bar_width, format_measure, is_time_field, order_bars, panel_title, parse_panels, PanelSpec,
     BUBBLE_UP, COMPARE, GROUP_FIELDS, MERGED_TREE,
@@ -176,7 +176,7 @@ fn Panel(
                                     let width = bar_width(bar.measure, largest);
                                     let label = bar.value.as_deref().map(|value| bar_label(&spec.group_by, value)).unwrap_or_else(|| format!("(no {})", spec.group_by));
                                     let shown = format_measure(&spec.measure, bar.measure);
-                                    let traces = format!("{} traces", format_count(bar.count));
+                                    let traces = count_of(bar.count, "trace");
                                     let selection = BarSelection {
                                         filter: bar_filter(&answer.filter, &spec.group_by, bar.value.as_deref()),
                                         field: spec.group_by.clone(),

@@ -18,6 +18,10 @@ use trace_viewer_core::view::present::kind_label;
 pub fn DetailPanel(state: ViewerState) -> impl IntoView {
     view! {
         <aside class="tv-detail" part="detail" aria-label="Span details">
+            // Shown on a phone only, where the details cover the tree.
+            <button class="tv-tool-button tv-sheet-back" on:click=move |_| state.detail_sheet_open.set(false)>
+                "← Back to the tree"
+            </button>
             {move || {
                 let trace = state.trace.get()?;
                 let index = state.selected.get()?;

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::copy_button::{copy_text, CopyButton};
 use super::ViewerState;
 use trace_viewer_core::analysis::{format_duration_ns, TraceDigest};
-use trace_viewer_core::model::{format_count, AttributeValue, Trace};
+use trace_viewer_core::model::{count_of, format_count, AttributeValue, Trace};
 use trace_viewer_core::view::present::format_cost_usd;
 
 #[component]
@@ -20,10 +20,19 @@ pub fn Header(state: ViewerState) -> impl IntoView {
         })
     };
     let show_warnings = RwSignal::new(false);
+    // On a phone the header is one line (name, spans, duration, errors) until opened.
+    let summary_open = RwSignal::new(false);
     view! {
-        <header class="tv-header" part="header">
+        <header class="tv-header" class:tv-header-open=move || summary_open.get() part="header">
             <div class="tv-header-line">
                 <h2 class="tv-trace-name">{move || state.trace.with(|trace| trace.as_ref().map(|trace| trace.name.clone()))}</h2>
+                <button
+                    class="tv-tool-button tv-summary-toggle"
+                    aria-expanded=move || summary_open.get().to_string()
+                    on:click=move |_| summary_open.update(|open| *open = !*open)
+                >
+                    {move || if summary_open.get() { "Less ▴" } else { "More ▾" }}
+                </button>
                 <Show when=move || { trace_choices().len() > 1 }>
                     <button class="tv-tool-button tv-back-to-list" on:click=move |_| state.showing_list.set(true)>
                         {move || format!("All {} traces", trace_choices().len())}
@@ -132,12 +141,12 @@ fn TraceFacts(
         .collect_view();
     view! {
         <div class="tv-stats">
-            <span class="tv-stat">{format!("{} spans", format_count(trace.spans.len() as u64))}</span>
+            <span class="tv-stat">{count_of(trace.spans.len() as u64, "span")}</span>
             <span class="tv-stat">{format_duration_ns(trace.duration_ns)}</span>
-            {(total_tokens > 0).then(|| view! { <span class="tv-stat" title="tokens over all model calls">{format!("{} tokens", format_count(total_tokens))}</span> })}
-            {total_cost.map(|cost| view! { <span class="tv-stat" title="cost over all model calls">{cost}</span> })}
+            {(total_tokens > 0).then(|| view! { <span class="tv-stat tv-stat-more" title="tokens over all model calls">{count_of(total_tokens, "token")}</span> })}
+            {total_cost.map(|cost| view! { <span class="tv-stat tv-stat-more" title="cost over all model calls">{cost}</span> })}
             <span class={if error_count > 0 { "tv-stat tv-stat-error" } else { "tv-stat" }}>
-                {format!("{} error{}", format_count(error_count as u64), if error_count == 1 { "" } else { "s" })}
+                {count_of(error_count as u64, "error")}
             </span>
             {(warning_count > 0).then(|| view! {
                 <button class="tv-stat tv-stat-warning" on:click=move |_| show_warnings.update(|shown| *shown = !*shown)>

@@ -82,7 +82,7 @@ pub fn HeatmapPanel(state: ViewerState) -> impl IntoView {
                     class="tv-heat-cell"
                     class:tv-heat-brushed=brushed
                     style=cell_style(count, failed, largest)
-                    title=format!("{count} traces, {failed} failed")
+                    title=format!("{}, {failed} failed", trace_viewer_core::model::count_of(u64::from(count), "trace"))
                     on:pointerdown=move |event| { event.prevent_default(); anchor.set(Some((column, row))); over.set(Some((column, row))); }
                     on:pointerenter=move |_| if anchor.get_untracked().is_some() { over.set(Some((column, row))); }
                     on:pointerup=move |_| shared.with_value(|map| finish(map))

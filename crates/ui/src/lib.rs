@@ -14,6 +14,7 @@ mod copy_button;
 pub mod corpus_state;
 mod dashboard;
 mod detail_panel;
+mod error_panel;
 mod facet_panel;
 mod header;
 mod heatmap_panel;

@@ -10,7 +10,7 @@ use super::traces_table::open_row;
 use super::ViewerState;
 use trace_viewer_core::corpus::sessions::SessionRow;
 use trace_viewer_core::corpus::TableRow;
-use trace_viewer_core::model::{format_count, format_duration_ns};
+use trace_viewer_core::model::{count_of, format_count, format_duration_ns};
 use trace_viewer_core::view::present::format_cost_usd;
 
 /// Sessions one page of the list shows.
@@ -122,7 +122,7 @@ fn SessionList(state: ViewerState) -> impl IntoView {
                     });
                     view! {
                         <p class="tv-sessions-count">
-                            {format!("{} sessions", format_count(page.count))}{without}
+                            {count_of(page.count, "session")}{without}
                             <span class="tv-sessions-pager">
                                 {(page.count > 0).then(|| format!("{}–{} of {}", format_count(first as u64 + 1), format_count(last as u64), format_count(page.count)))}
                                 <button class="tv-tool-button" type="button" disabled=first == 0
@@ -240,7 +240,7 @@ fn conversation_summary(rows: &[TableRow]) -> String {
     let cost: Vec<f64> = rows.iter().filter_map(|row| row.cost_usd).collect();
     let failed = rows.iter().filter(|row| row.errors > 0).count();
     let mut parts: Vec<String> = first.user.iter().cloned().collect();
-    parts.push(format!("{} turns", rows.len()));
+    parts.push(count_of(rows.len() as u64, "turn"));
     parts.push(short_time(first.start_ms));
     parts.push(duration(end - first.start_ms));
     if !cost.is_empty() {

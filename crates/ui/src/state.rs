@@ -78,6 +78,9 @@ pub struct ViewerState {
     pub trace_index: RwSignal<usize>,
     /// The selected span, by index into the current trace's spans; drives the detail panel.
     pub selected: RwSignal<Option<usize>>,
+    /// On a phone the selected span's details cover the tree as a sheet: open once a span is
+    /// chosen (a click, a link), closed by its Back button (the span stays selected).
+    pub detail_sheet_open: RwSignal<bool>,
     /// Which spans are folded; the row list is derived from it.
     pub collapsed: RwSignal<CollapsedSet>,
     /// Show only spans of this kind (and their ancestors); `None` shows all kinds.
@@ -165,6 +168,7 @@ impl ViewerState {
             file,
             trace_index,
             selected: RwSignal::new(None),
+            detail_sheet_open: RwSignal::new(false),
             collapsed,
             kind_filter,
             errors_only,
@@ -280,6 +284,7 @@ impl ViewerState {
     /// Selects a span because the person did: updates the panel and tells the host page.
     pub fn select_by_user(&self, index: usize) {
         self.selected.set(Some(index));
+        self.detail_sheet_open.set(true);
         let detail = self.trace.with_untracked(|trace| {
             trace.as_ref().and_then(|trace| {
                 trace.spans.get(index).map(|span| SpanSelectDetail {
@@ -300,6 +305,7 @@ impl ViewerState {
         let Some(index) = found else { return false };
         self.reveal(index);
         self.selected.set(Some(index));
+        self.detail_sheet_open.set(true);
         true
     }
 

@@ -1,11 +1,11 @@
 //! The list view: every trace of a multi-trace file as a row (name, start, duration, spans,
 //! errors, tokens, feedback, user, session) in the file's order, failed traces marked; choosing one
-//! opens it.
+//! opens it. On a phone each trace is a card.
 
 use leptos::prelude::*;
 
 use super::ViewerState;
-use trace_viewer_core::model::{format_count, format_duration_ns, format_rfc3339_ns};
+use trace_viewer_core::model::{count_of, format_count, format_duration_ns, format_rfc3339_ns};
 use trace_viewer_core::view::present::model_call_tokens;
 
 #[component]
@@ -26,14 +26,14 @@ pub fn TraceList(state: ViewerState) -> impl IntoView {
                             <td class="tv-list-name">
                                 <button class="tv-list-open" on:click=move |event| { event.stop_propagation(); state.open_trace(index); }>{name}</button>
                             </td>
-                            <td>{format_rfc3339_ns(trace.start_ns)}</td>
-                            <td class="tv-number">{format_duration_ns(trace.duration_ns)}</td>
-                            <td class="tv-number">{format_count(trace.spans.len() as u64)}</td>
-                            <td class="tv-number" class:tv-list-error-count={errors > 0}>{errors.to_string()}</td>
-                            <td class="tv-number">{format_count(model_call_tokens(trace))}</td>
-                            <td class:tv-badge-negative=negative>{feedback.join(", ")}</td>
-                            <td>{trace.user_id.clone().unwrap_or_default()}</td>
-                            <td>{trace.session_id.clone().unwrap_or_default()}</td>
+                            <td data-label="Start">{format_rfc3339_ns(trace.start_ns)}</td>
+                            <td class="tv-number" data-label="Duration">{format_duration_ns(trace.duration_ns)}</td>
+                            <td class="tv-number" data-label="Spans">{format_count(trace.spans.len() as u64)}</td>
+                            <td class="tv-number" data-label="Errors" class:tv-list-error-count={errors > 0}>{errors.to_string()}</td>
+                            <td class="tv-number" data-label="Tokens">{format_count(model_call_tokens(trace))}</td>
+                            <td data-label="Feedback" class:tv-badge-negative=negative>{feedback.join(", ")}</td>
+                            <td data-label="User">{trace.user_id.clone().unwrap_or_default()}</td>
+                            <td data-label="Session">{trace.session_id.clone().unwrap_or_default()}</td>
                         </tr>
                     }
                 })
@@ -50,7 +50,7 @@ pub fn TraceList(state: ViewerState) -> impl IntoView {
     };
     view! {
         <section class="tv-list" part="list" aria-label="Traces">
-            <h2 class="tv-list-title">{move || format!("{} traces", count())}</h2>
+            <h2 class="tv-list-title">{move || count_of(count() as u64, "trace")}</h2>
             {move || {
                 let warnings = file_warnings();
                 (!warnings.is_empty()).then(|| view! {

@@ -15,7 +15,7 @@ use super::facet_panel::FacetPanel;
 use super::sessions_view::SessionsView;
 use super::table_cells::{cell, column_label, is_numeric, is_sortable, CellContent};
 use super::ViewerState;
-use trace_viewer_core::model::{format_count, format_duration_ns};
+use trace_viewer_core::model::{count_of, format_count, format_duration_ns};
 use trace_viewer_core::view::present::format_cost_usd;
 
 /// Rows rendered beyond the viewport on each side.
@@ -37,7 +37,7 @@ pub(crate) fn open_row(state: ViewerState, trace_id: String) {
 /// The summary line: `20,000 traces · 1,204 failed · p95 5.4 s · $31.20`.
 fn summary_line(corpus: CorpusState) -> String {
     let Some(totals) = corpus.totals.get() else { return String::new() };
-    let mut parts = vec![format!("{} traces", format_count(totals.traces))];
+    let mut parts = vec![count_of(totals.traces, "trace")];
     parts.push(format!("{} failed", format_count(totals.failed)));
     if let Some(p50) = totals.p50_duration_ms {
         parts.push(format!("p50 {}", format_duration_ns((p50 * 1e6) as u64)));
@@ -51,7 +51,7 @@ fn summary_line(corpus: CorpusState) -> String {
         parts.push(format_cost_usd(totals.cost_usd));
     }
     if totals.tokens > 0 {
-        parts.push(format!("{} tokens", format_count(totals.tokens)));
+        parts.push(count_of(totals.tokens, "token"));
     }
     parts.join(" · ")
 }
@@ -68,11 +68,19 @@ fn reading_line(corpus: CorpusState) -> Option<String> {
     })
 }
 
+/// Below this width of the table the rows are cards (`tv-table-cards`), this tall.
+const CARDS_BELOW_WIDTH_PX: f64 = 560.0;
+const CARD_HEIGHT_PX: f64 = 74.0;
+
 #[component]
 pub fn TracesTable(state: ViewerState) -> impl IntoView {
     let corpus = state.corpus;
     let scroll_top = RwSignal::new(corpus.scroll_top.get_untracked());
     let viewport_height = RwSignal::new(600.0f64);
+    // On a narrow strip (a phone) each trace is a card of two lines instead of a row of columns.
+    let scroller_width = RwSignal::new(1000.0f64);
+    let cards = Memo::new(move |_| scroller_width.get() < CARDS_BELOW_WIDTH_PX);
+    let row_height = move || if cards.get() { CARD_HEIGHT_PX } else { ROW_HEIGHT_PX };
     let scroller = NodeRef::<leptos::html::Div>::new();
     let filter_input = NodeRef::<leptos::html::Input>::new();
     // The row the keyboard is on (a position in the sorted, filtered rows).
@@ -85,6 +93,7 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
         let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
             if let Some(entry) = entries.get(0).dyn_ref::<web_sys::ResizeObserverEntry>() {
                 viewport_height.set(entry.content_rect().height());
+                scroller_width.set(entry.content_rect().width());
             }
         });
         if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
@@ -108,8 +117,8 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
     // The positions in view (plus a few on each side).
     let visible = move || {
         let count = corpus.count.get() as usize;
-        let first = (scroll_top.get() / ROW_HEIGHT_PX) as usize;
-        let shown = (viewport_height.get() / ROW_HEIGHT_PX).ceil() as usize + 1;
+        let first = (scroll_top.get() / row_height()) as usize;
+        let shown = (viewport_height.get() / row_height()).ceil() as usize + 1;
         first.saturating_sub(OVERSCAN_ROWS).min(count)..(first + shown + OVERSCAN_ROWS).min(count)
     };
     // Rows in view that the last window does not hold are asked for (a window three screens tall).
@@ -164,7 +173,8 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
         if count == 0 {
             return;
         }
-        let page = (viewport_height.get_untracked() / ROW_HEIGHT_PX) as usize;
+        let row_height = untrack(row_height);
+        let page = (viewport_height.get_untracked() / row_height) as usize;
         let next = match (event.key().as_str(), cursor.get_untracked()) {
             ("ArrowDown", None) | ("Home", _) => 0,
             ("ArrowDown", Some(at)) => (at + 1).min(count - 1),
@@ -187,14 +197,14 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
         event.prevent_default();
         cursor.set(Some(next));
         if let Some(element) = scroller.get_untracked() {
-            let top = next as f64 * ROW_HEIGHT_PX;
+            let top = next as f64 * row_height;
             let height = f64::from(element.client_height());
             let current = f64::from(element.scroll_top());
             // The header row sticks at the top of the scroller: keep the row below it.
             if top < current + ROW_HEIGHT_PX {
                 element.set_scroll_top((top - ROW_HEIGHT_PX).max(0.0) as i32);
-            } else if top + 2.0 * ROW_HEIGHT_PX > current + height {
-                element.set_scroll_top((top + 2.0 * ROW_HEIGHT_PX - height) as i32);
+            } else if top + row_height + ROW_HEIGHT_PX > current + height {
+                element.set_scroll_top((top + row_height + ROW_HEIGHT_PX - height) as i32);
             }
         }
     };
@@ -280,6 +290,7 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
                         corpus.scroll_top.set(top.max(0.5));
                     }
                     on:keydown=on_key
+                    class:tv-table-cards=move || cards.get()
                     style:--tv-table-columns=grid_columns
                     style:--tv-table-width=table_width
                 >
@@ -323,7 +334,7 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
                             }
                         </For>
                     </div>
-                    <div class="tv-table-spacer" style:height=move || format!("{}px", corpus.count.get() as f64 * ROW_HEIGHT_PX)>
+                    <div class="tv-table-spacer" style:height=move || format!("{}px", corpus.count.get() as f64 * row_height())>
                         <For each=rendered key=|(position, row)| (*position, row.trace_id.clone()) let((position, row))>
                             {
                                 let trace_id = row.trace_id.clone();
@@ -339,7 +350,7 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
                                 let cells = corpus.columns.get_untracked().iter().map(|column| {
                                     let CellContent { text, class } = cell(column, &row);
                                     let cell_class = if is_numeric(column) { "tv-table-cell tv-number" } else { "tv-table-cell" };
-                                    view! { <div class=cell_class role="gridcell"><span class=class>{text}</span></div> }
+                                    view! { <div class=cell_class role="gridcell" data-column=column.clone()><span class=class>{text}</span></div> }
                                 }).collect_view();
                                 view! {
                                     <div
@@ -351,7 +362,7 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
                                         role="row"
                                         aria-rowindex=(position + 2).to_string()
                                         data-trace-id=trace_id.clone()
-                                        style:transform=format!("translateY({}px)", position as f64 * ROW_HEIGHT_PX)
+                                        style:transform=move || format!("translateY({}px)", position as f64 * row_height())
                                         on:click=move |_| { cursor.set(Some(position)); open_row(state, trace_id.clone()); }
                                     >
                                         {cells}

@@ -143,7 +143,7 @@ fn summarize_line(batch: &mut LineBatch, line: &[u8], offset: u64, length: u32, 
                 batch.traces.push(LineTrace { summary: TraceSummary::of(trace), offset, length });
             }
         }
-        Err(ImportError::NoSpans { .. }) => {
+        Err(ImportError::NoSpans { .. } | ImportError::OnlyLogs { .. }) => {
             if contains(line, b"\"resourceLogs\"") || contains(line, b"\"resource_logs\"") {
                 batch.log_lines.push((offset, length));
             } else {
@@ -152,25 +152,11 @@ fn summarize_line(batch: &mut LineBatch, line: &[u8], offset: u64, length: u32, 
         }
         Err(error) => {
             let text = match wording {
-                Wording::Line => line_error_text(&error),
+                Wording::Line => error.worded_for_a_line(),
                 Wording::Document => error.to_string(),
             };
             batch.warn(line_index, format!(" was skipped: {text}"));
         }
-    }
-}
-
-/// An import error of one line, worded for a line (its own line number is the line's name).
-fn line_error_text(error: &ImportError) -> String {
-    match error {
-        ImportError::MalformedJson { column, reason, .. } => {
-            format!("it is not valid JSON: {reason} at column {column}.")
-        }
-        ImportError::NotUtf8 { column, .. } => format!("it is not UTF-8 text: invalid byte at column {column}."),
-        ImportError::NotUtf16 { column, .. } => {
-            format!("it is UTF-16 text with a broken character at column {column}.")
-        }
-        other => other.to_string(),
     }
 }
 
@@ -194,7 +180,7 @@ mod tests {
         assert_eq!(batch.traces[1].offset, last_offset);
         assert_eq!(batch.warnings.len(), 1, "{:?}", batch.warnings);
         assert_eq!(batch.warnings[0].line, 2);
-        assert_eq!(batch.warnings[0].text, " was skipped: it is not valid JSON: expected ident at column 2.");
+        assert_eq!(batch.warnings[0].text, " was skipped: it is not JSON: it starts with “not json”.");
         assert_eq!(batch.log_lines.len(), 1);
         assert_eq!(batch.formats.len(), 1);
     }

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::{deep_json, import_document, lone_surrogates, otlp_fast, ImportError, RawImport};
+use super::{deep_json, import_document, lone_surrogates, not_a_trace, otlp_fast, ImportError, RawImport};
 use crate::model::ImportWarning;
 
 type Documents = Result<(Vec<RawImport>, Vec<ImportWarning>), ImportError>;
@@ -28,8 +28,8 @@ pub fn read_file(text: &str) -> Documents {
     let mut warnings = Vec::new();
     match parse_repairing(text, &mut warnings) {
         Ok(value) => Ok((vec![import_document(&value)?], warnings)),
-        Err(error) if has_trailing_characters(&error) => read_concatenated(text),
-        Err(error) => Err(ImportError::from_json_error(error)),
+        Err(error) if has_trailing_characters(&error) && not_a_trace::starts_like_json(text) => read_concatenated(text),
+        Err(error) => Err(not_a_trace::refusal(text, error)),
     }
 }
 
@@ -115,12 +115,18 @@ fn read_json_lines(text: &str) -> Documents {
         }
         let line_number = index + 1;
         let result = parse_repairing(line, &mut warnings)
-            .map_err(|error| ImportError::from_json_error_on_line(error, line_number))
+            .map_err(|error| match error.classify() {
+                serde_json::error::Category::Eof => ImportError::CutOff { line: line_number, column: error.column() },
+                _ => ImportError::from_json_error_on_line(error, line_number),
+            })
             .and_then(|value| import_document(&value));
         match result {
             Ok(import) => imports.push(import),
             Err(error) => {
-                warnings.push(ImportWarning::general(format!("JSON Lines line {line_number} was skipped: {error}")));
+                warnings.push(ImportWarning::general(format!(
+                    "JSON Lines line {line_number} was skipped: {}",
+                    error.worded_for_a_line()
+                )));
                 first_error.get_or_insert(error);
             }
         }

@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use super::not_a_trace::formats_list;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ImportError {
     Empty,
@@ -21,6 +23,21 @@ pub enum ImportError {
         line: usize,
         column: usize,
         reason: String,
+    },
+    /// Not JSON at all: what it looks like (a CSV file, an HTML page...) when that is
+    /// recognisable, and its first characters when they are text.
+    NotJson {
+        looks_like: Option<&'static str>,
+        start: Option<String>,
+    },
+    /// JSON that stops before its end (a download or a copy cut short): where it stops.
+    CutOff {
+        line: usize,
+        column: usize,
+    },
+    /// Log records only (OTLP logs): how many; they attach to spans another file holds.
+    OnlyLogs {
+        records: usize,
     },
     /// JSON, but no importer recognised it.
     UnknownFormat {
@@ -55,6 +72,31 @@ impl ImportError {
     }
 }
 
+impl ImportError {
+    /// The error of one line of JSON Lines, worded after the line's name ("line 4 was skipped:
+    /// …"): the line's own column, and no list of formats on every line.
+    pub fn worded_for_a_line(&self) -> String {
+        match self {
+            ImportError::MalformedJson { column, reason, .. } => {
+                format!("it is not valid JSON: {reason} at column {column}.")
+            }
+            ImportError::NotJson { start: Some(start), .. } => format!("it is not JSON: it starts with “{start}”."),
+            ImportError::NotJson { start: None, .. } => "it is not JSON.".to_string(),
+            ImportError::CutOff { column, .. } => {
+                format!("it looks cut off: its JSON stops in the middle, at column {column}.")
+            }
+            ImportError::UnknownFormat { found, .. } => {
+                format!("it is JSON but not a trace format this viewer reads (found {found}).")
+            }
+            ImportError::NotUtf8 { column, .. } => format!("it is not UTF-8 text: invalid byte at column {column}."),
+            ImportError::NotUtf16 { column, .. } => {
+                format!("it is UTF-16 text with a broken character at column {column}.")
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
 impl std::fmt::Display for ImportError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -68,13 +110,38 @@ impl std::fmt::Display for ImportError {
             ImportError::MalformedJson { line, column, reason } => {
                 write!(formatter, "The file is not valid JSON: {reason} at line {line}, column {column}.")
             }
-            ImportError::UnknownFormat { tried, found } => {
+            ImportError::NotJson { looks_like, start } => {
+                match (looks_like, start) {
+                    (Some(kind), _) => write!(formatter, "This looks like {kind}, not a trace.")?,
+                    (None, Some(start)) => write!(formatter, "The file is not JSON: it starts with “{start}”.")?,
+                    (None, None) => formatter.write_str("The file is not JSON: it does not start with text.")?,
+                }
                 write!(
                     formatter,
-                    "The file is JSON but not a trace format this viewer reads (found {found}). Tried: "
-                )?;
-                formatter.write_str(&tried.join("; "))?;
-                formatter.write_str(".")
+                    " The viewer reads trace files in JSON (one document or JSON Lines, also gzipped):{}",
+                    formats_list()
+                )
+            }
+            ImportError::CutOff { line, column } => {
+                write!(formatter, "The file looks cut off: its JSON stops in the middle, at line {line}")?;
+                if *column > 0 {
+                    write!(formatter, ", column {column}")?;
+                }
+                formatter.write_str(". Was the download or the copy complete?")
+            }
+            ImportError::OnlyLogs { records } => {
+                let records = if *records == 1 { "1 log record".to_string() } else { format!("{records} log records") };
+                write!(
+                    formatter,
+                    "This file holds only logs ({records}), no spans. Logs are shown on the spans of their trace: open the trace file beside it together with this one (pick or drop both at once)."
+                )
+            }
+            ImportError::UnknownFormat { tried, found } => {
+                write!(formatter, "The file is JSON but not a trace format this viewer reads (found {found}). Tried:")?;
+                for format in tried {
+                    write!(formatter, "\n- {format}")?;
+                }
+                Ok(())
             }
             ImportError::NoSpans { format, first_skipped } => {
                 write!(formatter, "The file was read as {format} but holds no spans")?;

@@ -12,6 +12,7 @@ mod jaeger;
 mod langfuse;
 mod langsmith;
 mod lone_surrogates;
+mod not_a_trace;
 mod openai_agents;
 mod otlp;
 mod otlp_fast;
@@ -239,6 +240,10 @@ fn read_texts(files: &[(Option<&str>, &str)]) -> Result<(Vec<RawImport>, Vec<Imp
 
 /// The refusal of documents that were recognised but hold not one span.
 fn no_spans(imports: &[RawImport]) -> ImportError {
+    let records: usize = imports.iter().map(|import| import.logs.len()).sum();
+    if records > 0 {
+        return ImportError::OnlyLogs { records };
+    }
     let mut formats: Vec<&str> = Vec::new();
     for import in imports {
         let name = format_name(import.format);

@@ -43,6 +43,12 @@ pub fn format_count(value: u64) -> String {
     grouped
 }
 
+/// A count and its noun, singular for one: `1 span`, `2 spans`, `1,245 tokens`.
+pub fn count_of(count: u64, noun: &str) -> String {
+    let plural = if count == 1 { "" } else { "s" };
+    format!("{} {noun}{plural}", format_count(count))
+}
+
 pub fn format_duration_ns(nanos: u64) -> String {
     const MICRO: u64 = 1_000;
     const MILLI: u64 = 1_000_000;

@@ -21,7 +21,7 @@ mod warning;
 
 pub use ai::{AiDetails, Document, Message, Messages, PlainTextRole, TokenUsage, ToolCall, ToolRun};
 pub use attribute::{Attribute, AttributeValue};
-pub use duration::{format_count, format_duration_ns, format_percent};
+pub use duration::{count_of, format_count, format_duration_ns, format_percent};
 pub use feedback::{Feedback, FeedbackKind};
 pub use list::List;
 pub use optional_index::OptionalIndex;

@@ -54,7 +54,11 @@ pub fn inline_facts(span: &Span) -> Option<String> {
         parts.push(name);
     }
     if !details.documents.is_empty() {
-        parts.push(format!("{} docs", details.documents.len()));
+        parts.push(if details.documents.len() == 1 {
+            "1 doc".to_string()
+        } else {
+            format!("{} docs", details.documents.len())
+        });
     }
     if let Some(total) = details.tokens.total_or_sum() {
         parts.push(format!("{} tok", format_count(total)));
