@@ -51,7 +51,10 @@ export function startWorker() {
     }
     // The package's own file, as published (not bundled into an app): the worker sits beside it,
     // and its URL goes through the Trusted Types policy, as a page enforcing them requires.
-    if (moduleUrl.pathname.endsWith('/trace-viewer.js') && !moduleUrl.search) {
+    // Served, so http(s): Next.js's bundlers (Turbopack, webpack) give a bundled module's
+    // `import.meta.url` as its source file's `file:` URL, whose name is this one's too; a worker
+    // cannot start from that, so those builds take the bundled form below.
+    if (/^https?:$/.test(moduleUrl.protocol) && moduleUrl.pathname.endsWith('/trace-viewer.js') && !moduleUrl.search) {
       return new Worker(workerScriptUrl(new URL(workerFile, moduleUrl)), { type: 'module' });
     }
     // Bundled into an app: this exact form is what Vite and webpack find and bundle as a worker.

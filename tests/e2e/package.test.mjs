@@ -3,9 +3,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { launchBrowser, newPage, repository, waitUntil } from './helpers.mjs';
 import { startServer } from '../../xtask/serve.mjs';
 
@@ -264,6 +264,69 @@ if (location.search === '?dashboard') {
     assert.equal(await dashboard.locator('trace-viewer .tv-table-scroll').count(), 0, 'no table on the dashboard');
     assert.deepEqual(dashboard.errors, []);
     await dashboard.close();
+  } finally {
+    await built.close();
+  }
+});
+
+test("the README's Next.js example builds with Next.js (App Router, Turbopack), is rendered on the server, and the exported page shows rows", async () => {
+  // The README's two files as written: a client component ('use client') that imports the package
+  // and a server component that renders it. `next build` renders both in Node, where there is no
+  // HTMLElement and no customElements, so importing the package there must not throw; the static
+  // export (`output: 'export'`: plain files, no Next.js server to start) is then opened in Chromium.
+  const readme = readFileSync(join(repository, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('Next.js (App Router):'));
+  const files = [...section.matchAll(/```jsx\n\/\/ (app\/[a-z-]+\.jsx).*\n([\s\S]*?)```/g)].slice(0, 2);
+  assert.deepEqual(files.map(([, name]) => name), ['app/trace-panel.jsx', 'app/page.jsx']);
+  const packedReadme = readFileSync(join(project, 'node_modules/ai-trace-viewer/README.md'), 'utf8');
+  assert.ok(packedReadme.includes(section.slice(0, section.indexOf('```\n\n|') + 4)), "the package's README has the same Next.js section");
+  const app = join(project, 'next-app');
+  mkdirSync(join(app, 'app'), { recursive: true });
+  for (const [, name, source] of files) writeFileSync(join(app, name), source);
+  writeFileSync(join(app, 'app/layout.jsx'), `import './globals.css';
+export default function RootLayout({ children }) {
+  return <html lang="en"><body>{children}</body></html>;
+}
+`);
+  writeFileSync(join(app, 'app/globals.css'), '.trace-panel { display: block; height: 400px; }\n');
+  mkdirSync(join(app, 'public/traces'), { recursive: true });
+  cpSync(join(repository, 'tests/fixtures/otlp/otel-js-rag-chatbot.json'), join(app, 'public/traces/checkout.json'));
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'next-consumer', private: true }));
+  // next, react and react-dom from the tooling (xtask/package.json pins them), linked; the package
+  // is the installed tarball in the folder above. Turbopack compiles only files under its root,
+  // and resolves the links to their real place: the root is the folder both places are in.
+  mkdirSync(join(app, 'node_modules'));
+  for (const name of ['next', 'react', 'react-dom']) symlinkSync(join(repository, 'xtask/node_modules', name), join(app, 'node_modules', name), 'dir');
+  const [here, tools] = [realpathSync(app), realpathSync(repository)].map((path) => path.split(sep));
+  const shared = here.findIndex((part, index) => part !== tools[index]);
+  const root = here.slice(0, shared).join(sep) || sep;
+  writeFileSync(join(app, 'next.config.mjs'), `export default ${JSON.stringify({ output: 'export', turbopack: { root }, outputFileTracingRoot: root })};\n`);
+  const next = join(repository, 'xtask/node_modules/next/dist/bin/next');
+  const build = spawnSync(process.execPath, [next, 'build'], { cwd: app, encoding: 'utf8', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  assert.equal(build.status, 0, build.stdout + build.stderr);
+  assert.match(build.stdout, /Turbopack/, "Next.js 16's default bundler built it");
+  // Rendered on the server: the page's HTML has the element, empty, before any script ran.
+  assert.match(readFileSync(join(app, 'out/index.html'), 'utf8'), /<trace-viewer src="\/traces\/checkout\.json" class="trace-panel"><\/trace-viewer>/);
+  const built = await startServer({ roots: { '/': join(app, 'out') } });
+  try {
+    const page = await newPage(browser);
+    const workers = [];
+    page.on('worker', (worker) => workers.push(worker.url()));
+    await page.goto(built.url);
+    const rows = page.locator('trace-viewer .tv-row');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 6);
+    // Turbopack gives the package's import.meta.url as a file: URL: the element must still find
+    // the worker Turbopack bundled (else it imports on the page, and a corpus cannot load at all).
+    await waitUntil(() => workers.length >= 2, `two workers (the warm-up and the load) start: ${workers}`);
+    assert.equal(workers.length, 2, `Turbopack bundled the import worker and the page used it (a warm-up and the load): ${workers}`);
+    // The element the server rendered is the one upgraded and kept by React's hydration: a click
+    // on a row selects the span, which the element reflects.
+    await rows.filter({ hasText: 'rerank' }).click();
+    await page.waitForFunction(() => /^[0-9a-f]{16}$/.test(document.querySelector('trace-viewer').getAttribute('selected-span') ?? ''));
+    assert.equal(await page.locator('trace-viewer').count(), 1);
+    assert.deepEqual(page.errors, []);
+    await page.close();
   } finally {
     await built.close();
   }
