@@ -106,6 +106,18 @@ folderInput.addEventListener('change', () => {
   folderInput.value = '';
 });
 
+// `/` focuses the viewer's search (a trace's search, or the traces table's filter) from anywhere on
+// the page too, not only from inside the viewer (which handles its own keys); not while typing.
+document.addEventListener('keydown', (event) => {
+  if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || event.composedPath().includes(viewer)) return;
+  const target = event.composedPath()[0];
+  if (target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+  const search = viewer.shadowRoot?.querySelector('.tv-search, .tv-filter-input');
+  if (!(search instanceof HTMLElement)) return;
+  event.preventDefault();
+  search.focus();
+});
+
 // Pasting trace JSON anywhere on the page (outside text fields) opens it.
 window.addEventListener('paste', (event) => {
   if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;

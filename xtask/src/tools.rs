@@ -69,7 +69,7 @@ pub fn ensure_node_tools() -> Result<(), String> {
     if matches!((installed, newest_manifest), (Some(installed), Some(manifest)) if installed >= manifest) {
         return Ok(());
     }
-    println!("== installing npm tooling (binaryen, esbuild, playwright-core, ajv, typescript, vite, next, react, react-dom, @types/react, publint, attw)");
+    println!("== installing npm tooling (binaryen, esbuild, playwright-core, axe-core, ajv, typescript, vite, next, react, react-dom, @types/react, publint, attw)");
     // Another npm may write the lock file its own way (fields, optional packages of other
     // platforms): the committed one is put back, so installing leaves the work tree as it was.
     let lock = directory.join("package-lock.json");

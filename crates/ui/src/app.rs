@@ -39,6 +39,18 @@ pub fn App(state: ViewerState) -> impl IntoView {
             }
         }
     };
+    // The splitter tells screen readers the panel's width (aria-valuenow) and the widest it may be
+    // (aria-valuemax: the tree keeps 240 px), written once it is shown and after every change.
+    let main = NodeRef::<leptos::html::Div>::new();
+    let splitter = NodeRef::<leptos::html::Div>::new();
+    let widest = move || main.get_untracked().map_or(240.0, |main| (f64::from(main.client_width()) - 240.0).max(240.0));
+    Effect::new(move |_| {
+        let width = detail_width.get().unwrap_or(380.0);
+        if let Some(splitter) = splitter.get() {
+            let _ = splitter.set_attribute("aria-valuenow", &width.to_string());
+            let _ = splitter.set_attribute("aria-valuemax", &widest().to_string());
+        }
+    });
     let on_splitter_key = move |event: web_sys::KeyboardEvent| {
         let step = match event.key().as_str() {
             "ArrowLeft" => 24.0,
@@ -46,7 +58,8 @@ pub fn App(state: ViewerState) -> impl IntoView {
             _ => return,
         };
         event.prevent_default();
-        detail_width.update(|width| *width = Some((width.unwrap_or(380.0) + step).max(240.0)));
+        let widest = widest();
+        detail_width.update(|width| *width = Some((width.unwrap_or(380.0) + step).clamp(240.0, widest)));
     };
     // `/` focuses the search from anywhere in the viewer, except while typing in a field.
     let on_key = move |event: web_sys::KeyboardEvent| {
@@ -111,6 +124,7 @@ pub fn App(state: ViewerState) -> impl IntoView {
                 <Toolbar state=state search_input=search_input />
                 <div
                     class="tv-main"
+                    node_ref=main
                     class:tv-sheet-open=move || state.detail_sheet_open.get() && state.selected.with(Option::is_some)
                     style:--tv-detail-width=move || detail_width.get().map(|width| format!("{width}px"))>
                     <TreeView state=state />
@@ -119,6 +133,8 @@ pub fn App(state: ViewerState) -> impl IntoView {
                         role="separator"
                         aria-orientation="vertical"
                         aria-label="Resize the detail panel"
+                        node_ref=splitter
+                        aria-valuemin="240"
                         tabindex="0"
                         on:pointerdown=on_splitter_down
                         on:pointermove=on_splitter_move

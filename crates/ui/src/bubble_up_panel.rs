@@ -65,7 +65,7 @@ pub fn BubbleUpPanel(state: ViewerState) -> impl IntoView {
     view! {
         <section class="tv-panel tv-bubble-up" part="bubble-up" aria-label="What sets these traces apart">
             <header class="tv-panel-head">
-                <h3 class="tv-panel-title">"What sets these traces apart"</h3>
+                <h2 class="tv-panel-title">"What sets these traces apart"</h2>
             </header>
             <HeatmapPanel state=state />
             <form class="tv-fail-definition" on:submit=move |event| { event.prevent_default(); apply(); }>

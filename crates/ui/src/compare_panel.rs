@@ -66,7 +66,7 @@ pub fn ComparePanel(state: ViewerState) -> impl IntoView {
     view! {
         <section class="tv-panel tv-compare" part="compare" aria-label="Compare two groups">
             <header class="tv-panel-head">
-                <h3 class="tv-panel-title">"Compare two groups"</h3>
+                <h2 class="tv-panel-title">"Compare two groups"</h2>
             </header>
             <form class="tv-compare-form" on:submit=move |event| { event.prevent_default(); apply(); }>
                 <label>"A: " <input class="tv-filter-input" node_ref=a_input type="text" spellcheck="false" prop:value=move || shown(|(a, _)| a) placeholder="variant = \"control\"" /></label>

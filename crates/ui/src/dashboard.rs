@@ -140,7 +140,7 @@ fn Panel(
     view! {
         <section class="tv-panel" part="panel" aria-label=title>
             <header class="tv-panel-head">
-                <h3 class="tv-panel-title">{title}</h3>
+                <h2 class="tv-panel-title">{title}</h2>
                 <label class="tv-panel-group">
                     "by "
                     <select on:change=choose_group prop:value=move || asked.get().group_by aria-label="Group by">

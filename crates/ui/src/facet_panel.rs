@@ -33,7 +33,7 @@ pub fn FacetPanel(state: ViewerState) -> impl IntoView {
                 let more = (facet.distinct > facet.values.len() as u64).then(|| format!("{} values in all", format_count(facet.distinct)));
                 view! {
                     <section class="tv-facet">
-                        <h3 class="tv-facet-title">{facet.field.replace('_', " ")}</h3>
+                        <h2 class="tv-facet-title">{facet.field.replace('_', " ")}</h2>
                         <ul>
                             {facet.values.into_iter().map(|value| {
                                 let field = field.clone();

@@ -161,7 +161,7 @@ pub fn MergedTreePanel(state: ViewerState) -> impl IntoView {
     view! {
         <section class="tv-panel tv-merged" part="merged-tree" aria-label="Merged tree">
             <header class="tv-panel-head">
-                <h3 class="tv-panel-title">"Merged tree"</h3>
+                <h2 class="tv-panel-title">"Merged tree"</h2>
                 <label class="tv-panel-group">"Order "
                     <select on:change=set_order>
                         <option value="tree">"as a tree"</option>

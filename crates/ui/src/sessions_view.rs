@@ -217,7 +217,7 @@ fn Conversation(state: ViewerState, session: String) -> impl IntoView {
                         state.request("corpus:sessionClose", &SessionRequest { session: session.clone() });
                     }
                 }>"← All sessions"</button>
-                <h3 class="tv-panel-title">"Session " {session.clone()}</h3>
+                <h2 class="tv-panel-title">"Session " {session.clone()}</h2>
             </header>
             {move || match turns() {
                 None => view! { <p class="tv-panel-empty">"Reading the session's turns…"</p> }.into_any(),

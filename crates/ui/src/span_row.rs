@@ -80,6 +80,7 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
             class:tv-row-error=failed
             class:tv-row-error-below=failure_below
             role="treeitem"
+            id=format!("tv-span-{span_index}")
             aria-selected=move || is_selected().to_string()
             aria-expanded=move || has_children.then(|| (!is_collapsed()).to_string())
             data-span-index=span_index.to_string()

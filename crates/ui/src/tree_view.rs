@@ -1,6 +1,8 @@
 //! The span tree with its waterfall, virtualised: only the rows inside the scrolled viewport (plus
 //! a few above and below) exist in the DOM, so a million spans cost the same as fifty.
-//! Keyboard: Up/Down move, Left/Right fold or go to parent/child, Home/End jump, Enter selects.
+//! Keyboard: Up/Down move, Left/Right fold or go to parent/child, Home/End jump, Enter selects;
+//! `+` and `-` zoom the waterfall in and out around the selected span, `0` shows it whole. Focus
+//! stays on the tree, whose `aria-activedescendant` names the selected row for screen readers.
 
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
@@ -9,6 +11,7 @@ use super::minimap::Minimap;
 use super::span_row::SpanRow;
 use super::time_axis::TimeAxis;
 use super::ViewerState;
+use trace_viewer_core::analysis::TimeWindow;
 use trace_viewer_core::view::navigation::{tree_key_action, TreeKeyAction};
 pub use trace_viewer_core::view::row_window::ROW_HEIGHT_PX;
 use trace_viewer_core::view::row_window::{rendered_rows, scroll_to_reveal};
@@ -126,10 +129,16 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
         }
     });
 
+    // Keys with Ctrl or Cmd are the browser's (Ctrl and + zooms the page, not the waterfall).
     let on_key = move |event: web_sys::KeyboardEvent| {
-        if handle_key(state, &event.key()) {
+        if !event.ctrl_key() && !event.meta_key() && handle_key(state, &event.key()) {
             event.prevent_default();
         }
+    };
+    // The selected row, when it is in the DOM (a row scrolled out of the window is not).
+    let active_row = move || {
+        let selected = state.selected.get()?;
+        rendered_rows().iter().any(|row| row.2 == selected).then(|| format!("tv-span-{selected}"))
     };
 
     view! {
@@ -158,6 +167,7 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
                 node_ref=scroller
                 role="tree"
                 aria-label="Spans"
+                aria-activedescendant=active_row
                 tabindex="0"
                 on:scroll=move |event| {
                     let element: web_sys::HtmlElement = event_target(&event);
@@ -178,8 +188,28 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
 /// Carries out what a key does in the tree (decided by `view::navigation`); returns whether the
 /// key was the tree's.
 fn handle_key(state: ViewerState, key: &str) -> bool {
-    let rows = state.rows.get_untracked();
     let selected = state.selected.get_untracked();
+    if matches!(key, "+" | "=" | "-" | "0") {
+        let zoomed = state.trace.with_untracked(|trace| {
+            let trace = trace.as_ref()?;
+            let whole = TimeWindow { start_ns: trace.start_ns, duration_ns: trace.duration_ns };
+            let window = state.zoom.get_untracked().unwrap_or(whole);
+            let factor = match key {
+                "-" => 2.0,
+                "0" => f64::INFINITY,
+                _ => 0.5,
+            };
+            // Around the selected span's middle, else the window's.
+            let centre = selected
+                .and_then(|index| trace.spans.get(index))
+                .map_or(window.start_ns + window.duration_ns / 2, |span| span.start_ns + span.duration_ns / 2);
+            Some(window.scaled(whole, factor, centre))
+        });
+        let Some(zoomed) = zoomed else { return false };
+        state.zoom.set(zoomed);
+        return true;
+    }
+    let rows = state.rows.get_untracked();
     let action = state.trace.with_untracked(|trace| {
         let trace = trace.as_ref()?;
         state.collapsed.with_untracked(|collapsed| tree_key_action(key, &rows, selected, trace, collapsed))

@@ -42,6 +42,18 @@ impl TimeWindow {
         let duration_ns = (at(high) - at(low)).max(minimum_ns.min(self.duration_ns));
         TimeWindow { start_ns, duration_ns }
     }
+
+    /// This window `factor` times as long (below 1 zooms in, above 1 out) around `centre_ns`, kept
+    /// inside `whole` and at least a microsecond long; `None` once it would show all of `whole`.
+    pub fn scaled(self, whole: TimeWindow, factor: f64, centre_ns: u64) -> Option<TimeWindow> {
+        let duration_ns = ((self.duration_ns as f64 * factor) as u64).max(1_000.min(whole.duration_ns));
+        if duration_ns >= whole.duration_ns {
+            return None;
+        }
+        let latest_start = whole.start_ns + (whole.duration_ns - duration_ns);
+        let start_ns = centre_ns.saturating_sub(duration_ns / 2).clamp(whole.start_ns, latest_start);
+        Some(TimeWindow { start_ns, duration_ns })
+    }
 }
 
 /// One tick on the axis: its offset from the window start and its CSS position.
@@ -103,6 +115,28 @@ mod tests {
         let window = TimeWindow { start_ns: 1_000, duration_ns: 1_000 };
         assert_eq!(window.between(0.5, 0.25, 1), TimeWindow { start_ns: 1_250, duration_ns: 250 });
         assert_eq!(window.between(0.5, 0.5, 10), TimeWindow { start_ns: 1_500, duration_ns: 10 });
+    }
+
+    #[test]
+    fn keyboard_zoom_halves_and_doubles_around_a_point_inside_the_trace() {
+        let whole = TimeWindow { start_ns: 1_000_000, duration_ns: 8_000_000 };
+        let half = whole.scaled(whole, 0.5, 5_000_000).unwrap();
+        assert_eq!(half, TimeWindow { start_ns: 3_000_000, duration_ns: 4_000_000 });
+        // Near an edge the window slides back inside the trace rather than shrink.
+        let quarter = half.scaled(whole, 0.5, 8_900_000).unwrap();
+        assert_eq!(quarter, TimeWindow { start_ns: 7_000_000, duration_ns: 2_000_000 });
+        assert_eq!(
+            quarter.scaled(whole, 2.0, 8_900_000),
+            Some(TimeWindow { start_ns: 5_000_000, duration_ns: 4_000_000 })
+        );
+        assert_eq!(half.scaled(whole, 2.0, 5_000_000), None, "the whole trace again");
+        assert_eq!(half.scaled(whole, f64::INFINITY, 5_000_000), None);
+        let tiny = TimeWindow { start_ns: 2_000_000, duration_ns: 1_500 };
+        assert_eq!(
+            tiny.scaled(whole, 0.5, 2_000_000).map(|window| window.duration_ns),
+            Some(1_000),
+            "a microsecond at least"
+        );
     }
 
     #[test]
