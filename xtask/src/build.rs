@@ -243,9 +243,11 @@ pub const PAGE_GOAL_GZIPPED: usize = 200 * 1024;
 /// on the dashboard, outcome measures' titles and values), the merged tree's panel 12 KB (14
 /// before its three sorts became one), BubbleUp's heatmap and numeric histograms 11.5 KB, the
 /// heatmap's keyboard brush and the merged tree's path buttons 1.5 KB; accessibility 1.5 KB (the
-/// splitter's value, the tree's active row, keyboard zoom, contrast and target sizes: 381.8 KB).
-/// Where the rest goes, and what was tried, is in BENCHMARKS.md.
-pub const PAGE_CEILING_GZIPPED: usize = 384 * 1024;
+/// splitter's value, the tree's active row, keyboard zoom, contrast and target sizes: 381.8 KB);
+/// 384 KB until the phone layout and messages for people added 5 KB: 0.8 KB their CSS, the rest
+/// the error panel's paragraphs and list, the header's More, the detail sheet's Back and the
+/// table's cards (386.8 KB). Where the rest goes, and what was tried, is in BENCHMARKS.md.
+pub const PAGE_CEILING_GZIPPED: usize = 390 * 1024;
 
 /// Prints the sizes of a group of files, raw and gzipped (-9); returns the gzipped total.
 fn report_group(title: &str, files: &[&str]) -> Result<usize, String> {
