@@ -47,3 +47,17 @@ test('the detail panel is resized by dragging the splitter or with the arrow key
   assert.ok(Math.abs((await panel.boundingBox()).width - (dragged - 24)) < 3);
   await page.close();
 });
+
+test('the last tick of the time axis is kept, its label drawn left of its line so it is not cut off', async () => {
+  const page = await newPage(session.browser, { viewport: { width: 1400, height: 800 } });
+  await page.goto(session.server.url);
+  await page.locator('trace-viewer .tv-row').first().waitFor();
+  // The example lasts 6.42 s: ticks every 2 s, the last at 6 s, 93% along the axis.
+  const ticks = page.locator('trace-viewer .tv-tree-head .tv-tick');
+  assert.deepEqual(await ticks.allTextContents(), ['0', '2.00 s', '4.00 s', '6.00 s']);
+  const axis = await page.locator('trace-viewer .tv-tree-head .tv-axis').boundingBox();
+  const last = await ticks.last().boundingBox();
+  assert.ok(last.x + last.width <= axis.x + axis.width + 0.5, `the label ends inside the axis (${last.x + last.width} vs ${axis.x + axis.width})`);
+  assert.ok(Math.abs(last.x + last.width - (axis.x + axis.width * 6 / 6.42)) < 3, 'the label ends at its tick (6 s of 6.42 s)');
+  await page.close();
+});

@@ -8,8 +8,8 @@ use trace_viewer_core::analysis::{format_duration_ns, time_ticks, TimeWindow};
 pub fn TimeAxis(window: TimeWindow, max_ticks: u32, trace_start_ns: u64) -> impl IntoView {
     // Labels count from the trace's start, also when zoomed in.
     let shift = window.start_ns.saturating_sub(trace_start_ns);
-    // A label near the right edge would be cut off or collide with its neighbour: leave it out.
-    let ticks = time_ticks(window, max_ticks).into_iter().filter(|tick| !tick.near_end);
+    // A label near the right edge would be cut off: it is drawn to the left of its tick instead.
+    let ticks = time_ticks(window, max_ticks).into_iter();
     view! {
         <div class="tv-axis" aria-hidden="true">
             {ticks
@@ -17,7 +17,7 @@ pub fn TimeAxis(window: TimeWindow, max_ticks: u32, trace_start_ns: u64) -> impl
                     let at = tick.offset_ns + shift;
                     let label = if at == 0 { "0".to_string() } else { format_duration_ns(at) };
                     view! {
-                        <span class="tv-tick" style:left=tick.left>
+                        <span class="tv-tick" class:tv-tick-end=tick.near_end style:left=tick.left>
                             {label}
                         </span>
                     }

@@ -353,6 +353,7 @@ pub fn build_trace_in_order(mut trace: Trace, mut spans: Vec<RawSpan>) -> (Trace
     let (mut start_ns, mut end_ns) = (u64::MAX, 0u64);
     for index in (0..placed.len()).rev() {
         let (start, end, subtree_end) = (placed[index].start_ns, placed[index].end_ns(), placed[index].subtree_end);
+        let child_kind = placed[index].protocol_kind.clone();
         start_ns = start_ns.min(start);
         end_ns = end_ns.max(end);
         let Some(parent) = placed[index].parent.get() else { continue };
@@ -362,7 +363,10 @@ pub fn build_trace_in_order(mut trace: Trace, mut spans: Vec<RawSpan>) -> (Trace
         if start < parent_start {
             let early = super::format_duration_ns(parent_start - start);
             skewed.push((index, format!("starts {early} before its parent (clock skew?)")));
-        } else if end > parent_end && parent_span.duration_ns > 0 {
+        } else if end > parent_end
+            && parent_span.duration_ns > 0
+            && !is_messaging(child_kind.as_deref(), parent_span.protocol_kind.as_deref())
+        {
             let late = super::format_duration_ns(end - parent_end);
             skewed.push((index, format!("ends {late} after its parent (clock skew, or async work)")));
         }
@@ -378,6 +382,12 @@ pub fn build_trace_in_order(mut trace: Trace, mut spans: Vec<RawSpan>) -> (Trace
     trace.spans = placed;
     trace.warnings = warnings;
     (trace, order)
+}
+
+/// Whether a child outliving its parent is a message's normal course: a consumer (or a producer's
+/// send) under the span that sent it keeps going after that span has ended.
+fn is_messaging(child_kind: Option<&str>, parent_kind: Option<&str>) -> bool {
+    matches!(child_kind, Some("CONSUMER" | "PRODUCER")) || parent_kind == Some("PRODUCER")
 }
 
 #[cfg(test)]
@@ -470,6 +480,26 @@ mod tests {
         let trace = build_trace(Trace::default(), spans);
         assert_eq!(shape(&trace), ["x..3", "  y..2", "  z..3"]);
         assert_eq!(trace.warnings.len(), 1);
+    }
+
+    #[test]
+    fn a_consumer_outliving_the_producer_that_sent_its_message_is_no_problem() {
+        let mut producer = span("send", Some("root"), 10);
+        producer.duration_ns = 20;
+        producer.protocol_kind = Some("PRODUCER".into());
+        let mut consumer = span("process", Some("send"), 20);
+        consumer.duration_ns = 500;
+        consumer.protocol_kind = Some("CONSUMER".into());
+        let mut root = span("root", None, 0);
+        root.duration_ns = 40;
+        let mut internal = span("late", Some("root"), 30);
+        internal.duration_ns = 100;
+        let trace = build_trace(Trace::default(), vec![root, producer, consumer, internal]);
+        let messages: Vec<String> = trace.warnings.iter().map(ToString::to_string).collect();
+        // The consumer runs long after the send; an ordinary child ending after its parent is still told.
+        assert_eq!(messages, ["span late: ends 90 ns after its parent (clock skew, or async work)"]);
+        assert!(is_messaging(None, Some("PRODUCER")) && is_messaging(Some("CONSUMER"), Some("SERVER")));
+        assert!(!is_messaging(Some("CLIENT"), Some("SERVER")));
     }
 
     #[test]
