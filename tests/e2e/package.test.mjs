@@ -56,6 +56,10 @@ test('the packed package has the manifest a bundler and TypeScript expect', () =
   assert.match(readFileSync(join(project, 'node_modules/ai-trace-viewer/LICENSE-APACHE'), 'utf8'), /Apache License\s+Version 2\.0/);
   assert.match(readFileSync(join(project, 'node_modules/ai-trace-viewer/LICENSE-MIT'), 'utf8'), /^MIT License/);
   assert.equal(manifest.license, 'MIT OR Apache-2.0');
+  // The npm page: a picture (an absolute URL, as npm shows no relative images) and a link to the source.
+  const npmReadme = readFileSync(join(project, 'node_modules/ai-trace-viewer/README.md'), 'utf8');
+  assert.match(npmReadme, /!\[[^\]]+\]\(https:\/\/raw\.githubusercontent\.com\/[^)]+\.png\)/, 'a picture');
+  assert.match(npmReadme, /\]\(https:\/\/github\.com\/trace-viewer\/trace-viewer#readme\)/, 'a link to the repository');
   for (const field of ['repository', 'homepage', 'bugs', 'keywords']) assert.ok(manifest[field], `the manifest has ${field}`);
   const types = readFileSync(join(project, 'node_modules/ai-trace-viewer/trace-viewer.d.ts'), 'utf8');
   assert.match(types, /'trace-viewer': TraceViewerElement/);
