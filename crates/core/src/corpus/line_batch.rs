@@ -143,7 +143,7 @@ fn summarize_line(batch: &mut LineBatch, line: &[u8], offset: u64, length: u32, 
                 batch.traces.push(LineTrace { summary: TraceSummary::of(trace), offset, length });
             }
         }
-        Err(ImportError::NoSpans { .. } | ImportError::OnlyLogs { .. }) => {
+        Err(ImportError::NoSpans { .. } | ImportError::OnlyLogs { .. } | ImportError::OnlyFeedback { .. }) => {
             if contains(line, b"\"resourceLogs\"") || contains(line, b"\"resource_logs\"") {
                 batch.log_lines.push((offset, length));
             } else {

@@ -39,6 +39,10 @@ pub enum ImportError {
     OnlyLogs {
         records: usize,
     },
+    /// Feedback only (a list of scores): how many signals; they attach to traces another file holds.
+    OnlyFeedback {
+        signals: usize,
+    },
     /// JSON, but no importer recognised it.
     UnknownFormat {
         tried: Vec<&'static str>,
@@ -134,6 +138,13 @@ impl std::fmt::Display for ImportError {
                 write!(
                     formatter,
                     "This file holds only logs ({records}), no spans. Logs are shown on the spans of their trace: open the trace file beside it together with this one (pick or drop both at once)."
+                )
+            }
+            ImportError::OnlyFeedback { signals } => {
+                let signals = if *signals == 1 { "1 score".to_string() } else { format!("{signals} scores") };
+                write!(
+                    formatter,
+                    "This file holds only feedback ({signals}), no spans. Scores are shown on the traces they name: open the trace file together with this one (pick or drop both at once)."
                 )
             }
             ImportError::UnknownFormat { tried, found } => {

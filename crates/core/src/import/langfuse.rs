@@ -220,7 +220,7 @@ fn output_messages(value: &Value) -> Vec<crate::model::Message> {
     }
 }
 
-fn score_feedback(score: &Map<String, Value>) -> Feedback {
+pub(super) fn score_feedback(score: &Map<String, Value>) -> Feedback {
     let name = string_field(score, &["name"]);
     let value = score.get("value").and_then(Value::as_f64);
     let string_value = string_field(score, &["stringValue"]);

@@ -10,6 +10,7 @@ mod error;
 mod fields;
 mod jaeger;
 mod langfuse;
+mod langfuse_scores;
 mod langsmith;
 mod lone_surrogates;
 mod not_a_trace;
@@ -21,6 +22,7 @@ mod own_format;
 mod pipeline;
 pub mod progress;
 mod span_dumps;
+mod split_runs;
 mod utf16;
 mod utf8;
 mod zipkin;
@@ -62,6 +64,11 @@ const IMPORTERS: &[Importer] = &[
         description: "Langfuse (a trace with \"observations\", an observations array, or an ingestion batch)",
         sniff: langfuse::sniff,
         import: langfuse::import,
+    },
+    Importer {
+        description: "Langfuse scores (a list of {traceId, name, value, dataType}, or the API's {data})",
+        sniff: langfuse_scores::sniff,
+        import: langfuse_scores::import,
     },
     Importer {
         description: "LangSmith runs (\"run_type\"; nested child_runs, flat lists, or {\"post\", \"patch\"})",
@@ -243,6 +250,10 @@ fn no_spans(imports: &[RawImport]) -> ImportError {
     let records: usize = imports.iter().map(|import| import.logs.len()).sum();
     if records > 0 {
         return ImportError::OnlyLogs { records };
+    }
+    let signals: usize = imports.iter().flat_map(|import| &import.traces).map(|raw| raw.trace.feedback.len()).sum();
+    if signals > 0 {
+        return ImportError::OnlyFeedback { signals };
     }
     let mut formats: Vec<&str> = Vec::new();
     for import in imports {

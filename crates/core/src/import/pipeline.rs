@@ -296,6 +296,9 @@ pub fn finish_observed(mut imports: Vec<RawImport>, mut observer: Option<&mut dy
     let mut warnings: Vec<ImportWarning> = imports.iter_mut().flat_map(|import| import.warnings.drain(..)).collect();
     let logs: Vec<LogRecord> = imports.iter_mut().flat_map(|import| import.logs.drain(..)).collect();
     let mut traces = merge(&mut imports);
+    if super::split_runs::relabel(&mut traces) {
+        traces = merge(&mut [RawImport { traces, ..RawImport::new("") }]);
+    }
     attach_logs(&mut traces, logs, &mut warnings);
     if let Some(observer) = observer.as_deref_mut() {
         observer.started(traces.len(), traces.iter().map(|raw| raw.spans.len()).sum());

@@ -25,8 +25,12 @@ const SPAN_FIELDS: &[&str] = &[
     "shared",
 ];
 
+/// A Zipkin v2 span: its `timestamp`, when present, is a number of microseconds (a Langfuse score,
+/// also with `traceId`, `id` and `name`, has an ISO text there and a `dataType`).
 fn is_span(value: &Value) -> bool {
-    value.get("traceId").is_some_and(Value::is_string)
+    value.get("timestamp").is_none_or(Value::is_number)
+        && value.get("dataType").is_none()
+        && value.get("traceId").is_some_and(Value::is_string)
         && value.get("id").is_some_and(Value::is_string)
         && (value.get("localEndpoint").is_some()
             || value.get("timestamp").is_some()
@@ -43,6 +47,21 @@ pub fn sniff(value: &Value) -> bool {
 
 fn service_name(object: &Map<String, Value>) -> Option<String> {
     object.get("localEndpoint").and_then(Value::as_object).and_then(|endpoint| string_field(endpoint, &["serviceName"]))
+}
+
+/// A span's status from its tags: the `error` tag (its text the message unless it is just
+/// "true"), or the `otel.status_code` / `otel.status_description` tags every OpenTelemetry SDK
+/// and the Collector write when they export to Zipkin.
+fn status(tags: &[Attribute]) -> SpanStatus {
+    let tag = |key: &str| tags.iter().find(|tag| tag.key == key).map(|tag| tag.value.display());
+    let meaningful = |text: String| (!text.is_empty() && text != "true").then_some(text);
+    let otel_code = tag("otel.status_code").map(|code| code.to_ascii_uppercase());
+    match (tag("error"), otel_code.as_deref()) {
+        (Some(error), _) => SpanStatus::Error { message: meaningful(error).or_else(|| tag("otel.status_description")) },
+        (None, Some("ERROR")) => SpanStatus::Error { message: tag("otel.status_description").and_then(meaningful) },
+        (None, Some("OK")) => SpanStatus::Ok,
+        _ => SpanStatus::Unset,
+    }
 }
 
 pub fn import(value: &Value) -> Result<RawImport, ImportError> {
@@ -90,10 +109,7 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
         if let Some(remote) = object.get("remoteEndpoint") {
             span.attributes.push(Attribute::new("remoteEndpoint", AttributeValue::from_json(remote)));
         }
-        if let Some(error) = span.attributes.iter().find(|tag| tag.key == "error") {
-            let message = error.value.display();
-            span.status = SpanStatus::Error { message: (!message.is_empty() && message != "true").then_some(message) };
-        }
+        span.status = status(&span.attributes);
         if let Some(Value::Array(annotations)) = object.get("annotations") {
             span.events = annotations
                 .iter()

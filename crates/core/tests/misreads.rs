@@ -1,0 +1,85 @@
+//! Files the viewer once read wrongly without a warning (issue "formats, round two"): each is now
+//! read as what it is, or refused in words; nothing is made up.
+
+use trace_viewer_core::import::{import_files, import_text, ImportError};
+use trace_viewer_core::model::{FeedbackKind, SpanStatus};
+
+const LANGFUSE_TRACE: &str = include_str!("../../../tests/fixtures/langfuse/langfuse-openai-agents-5obs.json");
+
+fn score_list() -> String {
+    r#"[
+      {"id": "s1", "traceId": "fee618f96dc31e0ca38b2f7b26eb8b29", "name": "user-feedback", "value": 0, "dataType": "NUMERIC", "source": "API", "timestamp": "2025-09-30T09:05:00.000Z", "comment": "It did not answer"},
+      {"id": "s2", "traceId": "fee618f96dc31e0ca38b2f7b26eb8b29", "observationId": "90d94774e8e3724d", "name": "correctness", "value": 0.25, "dataType": "NUMERIC", "source": "EVAL", "timestamp": "2025-09-30T09:05:01.000Z"}
+    ]"#
+    .to_string()
+}
+
+#[test]
+fn a_langfuse_score_list_alone_is_refused_in_words_not_read_as_a_zipkin_span_from_1970() {
+    let error = import_text(&score_list(), Some("scores.json")).unwrap_err();
+    assert_eq!(error, ImportError::OnlyFeedback { signals: 2 });
+    assert!(error.to_string().contains("open the trace file together with this one"), "{error}");
+}
+
+#[test]
+fn a_langfuse_score_list_opened_with_its_trace_becomes_that_trace_s_feedback() {
+    let scores = score_list();
+    let set = import_files(&[(Some("trace.json"), LANGFUSE_TRACE), (Some("scores.json"), &scores)]).unwrap();
+    assert_eq!(set.traces.len(), 1, "no second trace, no phantom span");
+    let trace = &set.traces[0];
+    assert_eq!(trace.spans.len(), 5);
+    assert!(trace.spans.iter().all(|span| span.start_ns > 1_700_000_000_000_000_000), "no span dated 1970");
+    let own = import_text(LANGFUSE_TRACE, None).unwrap().traces[0].feedback.len();
+    assert_eq!(trace.feedback.len(), own + 2, "the trace's own scores and the list's two");
+    let feedback = &trace.feedback[own..];
+    assert_eq!(feedback[0].kind, FeedbackKind::ThumbsDown);
+    assert_eq!(feedback[0].comment.as_deref(), Some("It did not answer"));
+    assert_eq!((feedback[1].name.as_deref(), feedback[1].value), (Some("correctness"), Some(0.25)));
+    assert_eq!(feedback[1].span_id.as_deref(), Some("90d94774e8e3724d"));
+}
+
+#[test]
+fn zipkin_spans_exported_by_opentelemetry_carry_their_status_in_otel_tags() {
+    let spans = r#"[
+      {"traceId": "5af7183fb1d4cf5f", "id": "0000000000000001", "name": "chat", "timestamp": 1700000000000000, "duration": 1000,
+       "localEndpoint": {"serviceName": "agent"}, "tags": {"otel.status_code": "ERROR", "otel.status_description": "redis timeout"}},
+      {"traceId": "5af7183fb1d4cf5f", "id": "0000000000000002", "parentId": "0000000000000001", "name": "ok", "timestamp": 1700000000000100, "duration": 10,
+       "localEndpoint": {"serviceName": "agent"}, "tags": {"otel.status_code": "OK"}},
+      {"traceId": "5af7183fb1d4cf5f", "id": "0000000000000003", "parentId": "0000000000000001", "name": "both", "timestamp": 1700000000000200, "duration": 10,
+       "localEndpoint": {"serviceName": "agent"}, "tags": {"error": "true", "otel.status_code": "ERROR", "otel.status_description": "boom"}}
+    ]"#;
+    let set = import_text(spans, None).unwrap();
+    let status = |name: &str| set.traces[0].spans.iter().find(|span| span.name == name).unwrap().status.clone();
+    assert_eq!(status("chat"), SpanStatus::Error { message: Some("redis timeout".into()) });
+    assert_eq!(status("ok"), SpanStatus::Ok);
+    assert_eq!(status("both"), SpanStatus::Error { message: Some("boom".into()) });
+}
+
+#[test]
+fn langsmith_runs_without_a_trace_id_are_one_trace_when_parent_run_id_links_them() {
+    // One run per line, as a run export or a proxy's log writes them: no `trace_id` anywhere.
+    let lines = [
+        r#"{"id": "r1", "name": "agent", "run_type": "chain", "start_time": "2025-01-01T00:00:00Z", "end_time": "2025-01-01T00:00:05Z", "inputs": {"question": "hi"}}"#,
+        r#"{"id": "r2", "name": "llm", "run_type": "llm", "parent_run_id": "r1", "start_time": "2025-01-01T00:00:01Z", "end_time": "2025-01-01T00:00:02Z"}"#,
+        r#"{"id": "r3", "name": "tool", "run_type": "tool", "parent_run_id": "r2", "start_time": "2025-01-01T00:00:01.500Z", "end_time": "2025-01-01T00:00:01.800Z"}"#,
+    ];
+    for text in [lines.join("\n"), format!("[{}]", [lines[2], lines[0], lines[1]].join(","))] {
+        let set = import_text(&text, None).unwrap();
+        assert_eq!(
+            set.traces.len(),
+            1,
+            "one trace: {:?}",
+            set.traces.iter().map(|trace| &trace.trace_id).collect::<Vec<_>>()
+        );
+        let trace = &set.traces[0];
+        assert_eq!(
+            trace.spans.iter().map(|span| (span.name.as_str(), span.depth)).collect::<Vec<_>>(),
+            [("agent", 0), ("llm", 1), ("tool", 2)]
+        );
+        assert!(
+            trace.warnings.is_empty() && trace.spans.iter().all(|span| span.warnings.is_empty()),
+            "no false missing-parent warning: {:?}",
+            trace.warnings
+        );
+    }
+}
