@@ -83,3 +83,32 @@ fn langsmith_runs_without_a_trace_id_are_one_trace_when_parent_run_id_links_them
         );
     }
 }
+
+#[test]
+fn otlp_written_by_json_stringify_of_protobufjs_objects_keeps_its_ids_times_and_counts() {
+    // Ids as Node Buffers, 64-bit integers as protobufjs Longs (low and high 32-bit halves).
+    let buffer = |bytes: &[u8]| format!(r#"{{"type":"Buffer","data":{bytes:?}}}"#);
+    let long = |value: u64| {
+        format!(r#"{{"low":{},"high":{},"unsigned":true}}"#, value as u32 as i32, (value >> 32) as u32 as i32)
+    };
+    let trace_id: Vec<u8> = (1..=16).collect();
+    let text = format!(
+        r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"traceId":{},"spanId":{},"name":"chat gpt-4o","kind":3,
+        "startTimeUnixNano":{},"endTimeUnixNano":{},
+        "attributes":[{{"key":"gen_ai.usage.input_tokens","value":{{"intValue":{{"low":1302,"high":0,"unsigned":false}}}}}}],
+        "status":{{"code":2,"message":"rate limited"}}}}]}}]}}]}}"#,
+        buffer(&trace_id),
+        buffer(&[0xab, 0xcd, 0xef, 0x01, 0x23, 0x45, 0x67, 0x89]),
+        long(1_733_000_000_123_456_789),
+        long(1_733_000_001_123_456_789),
+    );
+    let set = import_text(&text, None).unwrap();
+    let trace = &set.traces[0];
+    assert_eq!(trace.trace_id, "0102030405060708090a0b0c0d0e0f10");
+    let span = &trace.spans[0];
+    assert_eq!(span.span_id, "abcdef0123456789");
+    assert_eq!((span.start_ns, span.duration_ns), (1_733_000_000_123_456_789, 1_000_000_000));
+    assert!(span.warnings.is_empty(), "{:?}", span.warnings);
+    assert_eq!(span.ai.as_ref().and_then(|ai| ai.tokens.input), Some(1302));
+    assert_eq!(span.status, SpanStatus::Error { message: Some("rate limited".into()) });
+}

@@ -30,6 +30,7 @@ pub fn unsigned(value: &Value) -> Option<u64> {
                 .map(|float| float as u64)
         }),
         Value::String(text) => text.trim().parse().ok(),
+        Value::Object(object) => long_bits(object),
         _ => None,
     }
 }
@@ -38,8 +39,35 @@ pub fn signed(value: &Value) -> Option<i64> {
     match value {
         Value::Number(number) => number.as_i64(),
         Value::String(text) => text.trim().parse().ok(),
+        // The 64 bits as written; `unsigned: true` above 2^63 does not fit an i64.
+        Value::Object(object) => long_bits(object).and_then(|bits| match object.get("unsigned") {
+            Some(Value::Bool(true)) => i64::try_from(bits).ok(),
+            _ => Some(bits as i64),
+        }),
         _ => None,
     }
+}
+
+/// A 64-bit integer as protobufjs's `Long` writes itself to JSON (`{"low": -1, "high": 5,
+/// "unsigned": true}`, each half a 32-bit integer): what `JSON.stringify` of a decoded OTLP
+/// request holds for times and integer attributes. `None` unless both halves are 32-bit integers.
+fn long_bits(object: &Map<String, Value>) -> Option<u64> {
+    let half = |key: &str| {
+        let number = object.get(key)?.as_i64()?;
+        (i64::from(i32::MIN)..=i64::from(u32::MAX)).contains(&number).then_some(number as u32)
+    };
+    let (low, high) = (half("low")?, half("high")?);
+    Some((u64::from(high) << 32) | u64::from(low))
+}
+
+/// Bytes as Node's `Buffer` writes itself to JSON (`{"type": "Buffer", "data": [75, 191, ...]}`):
+/// how ids appear in `JSON.stringify` of a decoded OTLP request. `None` for any other shape.
+pub fn node_buffer_bytes(value: &Value) -> Option<Vec<u8>> {
+    let object = value.as_object()?;
+    if object.get("type").and_then(Value::as_str) != Some("Buffer") {
+        return None;
+    }
+    object.get("data")?.as_array()?.iter().map(|byte| byte.as_u64().and_then(|byte| u8::try_from(byte).ok())).collect()
 }
 
 /// A timestamp in nanoseconds: an integer (number or string) of nanoseconds, or an RFC 3339 string.

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use super::fields::{field, keep_unreadable, other_fields, signed, string_field, time_ns};
+use super::fields::{field, keep_unreadable, node_buffer_bytes, other_fields, signed, string_field, time_ns};
 use super::pipeline::{set_times, ResourcePlacement};
 use super::{ImportError, RawImport};
 use crate::model::encoding;
@@ -189,6 +189,9 @@ pub(super) fn id(
     byte_length: usize,
     warnings: &mut Vec<String>,
 ) -> Option<String> {
+    if let Some(bytes) = field(object, keys).and_then(node_buffer_bytes) {
+        return (!bytes.is_empty()).then(|| bytes.iter().map(|byte| format!("{byte:02x}")).collect());
+    }
     let text = string_field(object, keys).filter(|text| !text.is_empty())?;
     let (normalised, understood) = encoding::normalise_binary_id(&text, byte_length);
     if !understood {
