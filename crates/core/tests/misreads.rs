@@ -112,3 +112,18 @@ fn otlp_written_by_json_stringify_of_protobufjs_objects_keeps_its_ids_times_and_
     assert_eq!(span.ai.as_ref().and_then(|ai| ai.tokens.input), Some(1302));
     assert_eq!(span.status, SpanStatus::Error { message: Some("rate limited".into()) });
 }
+
+#[test]
+fn one_trace_recorded_as_canonical_otlp_and_as_node_receivers_log_it_reads_the_same() {
+    // The OpenTelemetry JS SDK sent one trace over OTLP/HTTP JSON and over protobuf; a Node
+    // receiver decoded the protobuf with protobufjs and logged it with JSON.stringify, of the
+    // plain object (Buffers and Longs) and of the message (base64 ids, decimal strings).
+    let read = |name: &str| {
+        let path = format!("{}/../../tests/fixtures/otlp/{name}", env!("CARGO_MANIFEST_DIR"));
+        trace_viewer_core::model::outline(&import_text(&std::fs::read_to_string(path).unwrap(), None).unwrap())
+    };
+    let canonical = read("otel-js-same-trace-canonical.json");
+    assert!(canonical.contains("tokens=412/58"), "{canonical}");
+    assert_eq!(read("otel-js-protobufjs-toobject-stringified.json"), canonical);
+    assert_eq!(read("otel-js-protobufjs-stringified.json"), canonical);
+}
