@@ -127,3 +127,69 @@ fn one_trace_recorded_as_canonical_otlp_and_as_node_receivers_log_it_reads_the_s
     assert_eq!(read("otel-js-protobufjs-toobject-stringified.json"), canonical);
     assert_eq!(read("otel-js-protobufjs-stringified.json"), canonical);
 }
+
+#[test]
+fn zipkin_v1_keeps_its_kinds_services_and_binary_annotations() {
+    let read = |name: &str| {
+        let path = format!("{}/../../tests/fixtures/zipkin/{name}", env!("CARGO_MANIFEST_DIR"));
+        import_text(&std::fs::read_to_string(path).unwrap(), None).unwrap()
+    };
+    let set = read("zipkin-v1-otelcol-5spans.json");
+    let trace = &set.traces[0];
+    let service = |index: usize| {
+        let resource = trace.spans[index].resource.get().map(|slot| &trace.resources[slot])?;
+        resource
+            .attributes
+            .iter()
+            .find(|attribute| attribute.key == "service.name")
+            .map(|attribute| attribute.value.display())
+    };
+    let summary: Vec<(String, Option<String>, Option<String>)> = (0..trace.spans.len())
+        .map(|index| {
+            (
+                trace.spans[index].span_id.clone(),
+                trace.spans[index].protocol_kind.as_deref().map(str::to_string),
+                service(index),
+            )
+        })
+        .collect();
+    let expect = |id: &str, kind: Option<&str>, service: &str| {
+        (id.to_string(), kind.map(str::to_string), Some(service.to_string()))
+    };
+    assert_eq!(
+        summary,
+        [
+            expect("0ed2e63cbe71f5a8", Some("CLIENT"), "front-proxy"),
+            expect("0ed2e63cbe71f5a8:server", Some("SERVER"), "service1"),
+            expect("f9ebb6e64880612a", Some("CLIENT"), "service1"),
+            expect("f9ebb6e64880612a:server", Some("SERVER"), "service2"),
+            (String::from("fe351a053fbcac1f"), None, None),
+        ]
+    );
+    let stock_server = &trace.spans[3];
+    let tag = |key: &str| {
+        stock_server.attributes.iter().find(|attribute| attribute.key == key).map(|attribute| attribute.value.display())
+    };
+    assert_eq!(tag("http.status_code").as_deref(), Some("200"));
+    assert_eq!(tag("http.url").as_deref(), Some("http://localhost:9000/trace/2"));
+    assert_eq!(
+        trace.spans[1].events.iter().map(|event| event.name.as_str()).collect::<Vec<_>>(),
+        ["custom time event"]
+    );
+    // One v1 span object on its own, both halves of an RPC in it.
+    let single = read("zipkin-v1-rpc-single-span.json");
+    let spans = &single.traces[0].spans;
+    assert_eq!(
+        spans.iter().map(|span| span.protocol_kind.as_deref()).collect::<Vec<_>>(),
+        [Some("CLIENT"), Some("SERVER")]
+    );
+    assert_eq!(
+        (spans[1].start_ns - spans[0].start_ns, spans[1].duration_ns),
+        (24_000_000, 4_000_000),
+        "the server half from sr..ss"
+    );
+    assert!(
+        spans[0].attributes.iter().any(|attribute| attribute.key == "remoteEndpoint"),
+        "sa is the client's remote endpoint"
+    );
+}

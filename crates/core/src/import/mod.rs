@@ -26,6 +26,7 @@ mod split_runs;
 mod utf16;
 mod utf8;
 mod zipkin;
+mod zipkin_v1;
 
 use std::borrow::Cow;
 
@@ -86,7 +87,7 @@ const IMPORTERS: &[Importer] = &[
         import: jaeger::import,
     },
     Importer {
-        description: "Zipkin v2 JSON (a span array with traceId, id, timestamp in µs)",
+        description: "Zipkin JSON (v2: a span array with traceId, id, timestamp in µs; v1: annotations with endpoints, binaryAnnotations)",
         sniff: zipkin::sniff,
         import: zipkin::import,
     },

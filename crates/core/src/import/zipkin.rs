@@ -1,4 +1,4 @@
-//! Zipkin v2 JSON: an array of spans (`traceId`, `id`, `parentId`, `timestamp` and `duration` in
+//! Zipkin JSON, v2 and v1 (read in the v2 shape it converts to, see `zipkin_v1`). v2: an array of spans (`traceId`, `id`, `parentId`, `timestamp` and `duration` in
 //! microseconds, `localEndpoint`, `tags`, `annotations`). The client and server halves of one RPC
 //! share a span id; the server half (`shared: true`) is shown as a child of the client half.
 
@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use super::fields::{other_fields, string_field, unsigned};
 use super::pipeline::{RawImport, MISSING_START};
+use super::zipkin_v1;
 use super::ImportError;
 use crate::model::{Attribute, AttributeValue, ImportWarning, OptionalIndex, Resource, Span, SpanEvent, SpanStatus};
 
@@ -40,8 +41,9 @@ fn is_span(value: &Value) -> bool {
 
 pub fn sniff(value: &Value) -> bool {
     match value {
-        Value::Array(items) => items.first().is_some_and(is_span),
-        _ => false,
+        Value::Array(items) => items.first().is_some_and(|first| is_span(first) || zipkin_v1::is_v1_span(first)),
+        // One v1 span on its own (what a v1 client logs).
+        other => zipkin_v1::is_v1_span(other),
     }
 }
 
@@ -66,10 +68,34 @@ fn status(tags: &[Attribute]) -> SpanStatus {
 
 pub fn import(value: &Value) -> Result<RawImport, ImportError> {
     let mut import = RawImport::new("zipkin");
-    let Value::Array(items) = value else {
-        return Err(ImportError::Invalid { path: "$".into(), reason: "expected an array of Zipkin spans".into() });
+    let items = match value {
+        Value::Array(items) => items.as_slice(),
+        single if zipkin_v1::is_v1_span(single) => std::slice::from_ref(single),
+        _ => return Err(ImportError::Invalid { path: "$".into(), reason: "expected an array of Zipkin spans".into() }),
     };
-    let spans: Vec<&Map<String, Value>> = items.iter().filter_map(Value::as_object).collect();
+    // v1 spans are read in the v2 shape they convert to; v2 spans as they are.
+    let converted: Vec<Map<String, Value>> = if items.iter().any(zipkin_v1::is_v1_span) {
+        items
+            .iter()
+            .filter_map(Value::as_object)
+            .flat_map(
+                |object| {
+                    if zipkin_v1::is_v1_object(object) {
+                        zipkin_v1::to_v2(object)
+                    } else {
+                        vec![object.clone()]
+                    }
+                },
+            )
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let spans: Vec<&Map<String, Value>> = if converted.is_empty() {
+        items.iter().filter_map(Value::as_object).collect()
+    } else {
+        converted.iter().collect()
+    };
     // Ids that a client (non-shared) half uses: a shared half with the same id becomes its child.
     let unshared_ids: HashSet<(String, String)> = spans
         .iter()
