@@ -193,3 +193,38 @@ fn zipkin_v1_keeps_its_kinds_services_and_binary_annotations() {
         "sa is the client's remote endpoint"
     );
 }
+
+#[test]
+fn jaeger_s_domain_model_and_stored_span_documents_read_with_typed_tags() {
+    use trace_viewer_core::model::AttributeValue;
+    let read = |name: &str| {
+        let path = format!("{}/../../tests/fixtures/jaeger/{name}", env!("CARGO_MANIFEST_DIR"));
+        import_text(&std::fs::read_to_string(path).unwrap(), None).unwrap()
+    };
+    let value = |set: &trace_viewer_core::model::TraceSet, span: usize, key: &str| {
+        set.traces[0].spans[span]
+            .attributes
+            .iter()
+            .find(|attribute| attribute.key == key)
+            .map(|attribute| attribute.value.clone())
+    };
+    let domain = read("jaeger-domain-model-01.json");
+    let trace = &domain.traces[0];
+    assert_eq!(trace.trace_id, "00000000000000000000000000000001", "base64 ids as hex");
+    let typed =
+        trace.spans.iter().position(|span| span.name == "some-operation" && !span.attributes.is_empty()).unwrap();
+    assert_eq!(
+        value(&domain, typed, "javascript_limit"),
+        Some(AttributeValue::Int(9_223_372_036_854_775_222)),
+        "int64 exact"
+    );
+    assert_eq!(value(&domain, typed, "temperature"), Some(AttributeValue::Double(72.5)));
+    assert_eq!(value(&domain, typed, "blob"), Some(AttributeValue::Bytes(vec![0, 0, 0x30, 0x39])));
+    assert_eq!(trace.spans[0].duration_ns, 5000, "\"5000ns\"");
+    assert_eq!(trace.spans[0].events.len(), 2, "logs with RFC 3339 times");
+    // An Elasticsearch span document (v1: every tag value a string; binary in hex).
+    let stored = read("jaeger-es-span-v1-01.json");
+    assert_eq!(value(&stored, 0, "peer.ipv4"), Some(AttributeValue::Int(23456)));
+    assert_eq!(value(&stored, 0, "blob"), Some(AttributeValue::Bytes(vec![0, 0, 0x30, 0x39])));
+    assert!(stored.traces[0].spans[0].status.is_error(), "the error tag");
+}

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::fields::{other_fields, signed, string_field, unsigned};
+use super::jaeger_shapes;
 use super::pipeline::{RawImport, MISSING_START};
 use super::ImportError;
 use crate::model::encoding;
@@ -41,6 +42,8 @@ pub fn sniff(value: &Value) -> bool {
     match value {
         Value::Object(object) => {
             is_trace(value)
+                || jaeger_shapes::is_domain_trace(value)
+                || jaeger_shapes::is_stored_span(value)
                 || object.get("data").and_then(Value::as_array).is_some_and(|data| data.first().is_some_and(is_trace))
         }
         Value::Array(items) => items.first().is_some_and(|first| is_span(first) || is_trace(first)),
@@ -214,6 +217,40 @@ fn read_trace(trace: &Map<String, Value>, import: &mut RawImport, index: &mut Ha
 }
 
 pub fn import(value: &Value) -> Result<RawImport, ImportError> {
+    // The domain model and stored span documents are read in the query API's shape.
+    if jaeger_shapes::is_domain_trace(value) {
+        let spans = value.get("spans").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        let converted: Vec<Value> = spans
+            .iter()
+            .filter_map(Value::as_object)
+            .map(|span| Value::Object(jaeger_shapes::domain_span(span)))
+            .collect();
+        let mut import = import_query_shape(&Value::Array(converted))?;
+        let warnings = value.get("warnings").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        if let Some(raw) = import.traces.first_mut() {
+            for warning in warnings.iter().filter_map(Value::as_str) {
+                raw.trace.warnings.push(ImportWarning::general(format!("Jaeger says: {warning}")));
+            }
+        }
+        return Ok(import);
+    }
+    let stored = |item: &Value| match item.as_object() {
+        Some(span) if jaeger_shapes::is_stored_span(item) => Value::Object(jaeger_shapes::stored_span(span)),
+        _ => item.clone(),
+    };
+    match value {
+        Value::Object(_) if jaeger_shapes::is_stored_span(value) => {
+            import_query_shape(&Value::Array(vec![stored(value)]))
+        }
+        Value::Array(items) if items.first().is_some_and(jaeger_shapes::is_stored_span) => {
+            import_query_shape(&Value::Array(items.iter().map(stored).collect()))
+        }
+        _ => import_query_shape(value),
+    }
+}
+
+/// The query API's shapes: `{"data": [trace]}`, one trace, a list of traces or of spans.
+fn import_query_shape(value: &Value) -> Result<RawImport, ImportError> {
     let mut import = RawImport::new("jaeger");
     let mut index = HashMap::new();
     match value {

@@ -9,6 +9,7 @@ mod documents;
 mod error;
 mod fields;
 mod jaeger;
+mod jaeger_shapes;
 mod langfuse;
 mod langfuse_scores;
 mod langsmith;
@@ -82,7 +83,7 @@ const IMPORTERS: &[Importer] = &[
         import: openai_agents::import,
     },
     Importer {
-        description: "Jaeger JSON (\"data\": [traces], one trace, or a span list with traceID/spanID)",
+        description: "Jaeger JSON (\"data\": [traces], one trace, or a span list with traceID/spanID; the domain model; Elasticsearch span documents)",
         sniff: jaeger::sniff,
         import: jaeger::import,
     },
