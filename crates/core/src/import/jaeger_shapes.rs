@@ -30,7 +30,7 @@ pub fn is_stored_span(value: &Value) -> bool {
 /// Base64 ids as the lowercase hex the query API writes; other text as it is.
 fn hex_id(text: &str) -> String {
     match base64_decode(text) {
-        Some(bytes) if !bytes.is_empty() && text.len() % 4 == 0 => hex_encode(&bytes),
+        Some(bytes) if !bytes.is_empty() && text.len().is_multiple_of(4) => hex_encode(&bytes),
         _ => text.to_string(),
     }
 }
@@ -172,7 +172,7 @@ pub fn stored_span(span: &Map<String, Value>) -> Map<String, Value> {
 }
 
 fn hex_bytes(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 || !text.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+    if !text.len().is_multiple_of(2) || !text.bytes().all(|byte| byte.is_ascii_hexdigit()) {
         return None;
     }
     (0..text.len()).step_by(2).map(|at| u8::from_str_radix(&text[at..at + 2], 16).ok()).collect()
