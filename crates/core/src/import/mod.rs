@@ -307,6 +307,12 @@ pub fn import_value_as(importer: usize, value: &Value) -> Result<TraceSet, Impor
     Ok(pipeline::finish(vec![(importer.import)(value)?]))
 }
 
+/// The importers whose detection accepts a document, by description: exactly one for every
+/// file the viewer reads (a test holds every fixture to that), so no two formats claim one file.
+pub fn claimants(value: &Value) -> Vec<&'static str> {
+    IMPORTERS.iter().filter(|importer| (importer.sniff)(value)).map(|importer| importer.description).collect()
+}
+
 pub(crate) fn import_document(value: &Value) -> Result<RawImport, ImportError> {
     for importer in IMPORTERS {
         if (importer.sniff)(value) {

@@ -1,0 +1,36 @@
+//! Detection asks for fields only its format has: every document of every fixture (each line of
+//! JSON Lines, each document of a stream) is claimed by exactly one importer's sniffing.
+
+mod common;
+
+use common::{fixtures, repository};
+use serde_json::Value;
+use trace_viewer_core::import::claimants;
+
+fn documents(text: &str) -> Vec<Value> {
+    if let Ok(value) = serde_json::from_str::<Value>(text) {
+        return vec![value];
+    }
+    let stream: Result<Vec<Value>, _> = serde_json::Deserializer::from_str(text).into_iter::<Value>().collect();
+    stream.unwrap_or_else(|_| text.lines().filter_map(|line| serde_json::from_str(line).ok()).collect())
+}
+
+#[test]
+fn every_fixture_document_is_claimed_by_exactly_one_importer() {
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for fixture in fixtures() {
+        let text = std::fs::read_to_string(repository().join(&fixture)).unwrap();
+        for (position, document) in documents(&text).iter().enumerate() {
+            let claimed = claimants(document);
+            // The mixed-formats fixture holds, on purpose, a line that is JSON of no format.
+            let unclaimed_allowed = fixture.contains("mixed-formats");
+            if claimed.len() > 1 || (claimed.is_empty() && !unclaimed_allowed) {
+                problems.push(format!("{fixture} document {position}: claimed by {claimed:?}"));
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 40, "only {checked} documents");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
