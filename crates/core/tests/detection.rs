@@ -1,6 +1,8 @@
 //! Detection asks for fields only its format has: every document of every fixture (each line of
 //! JSON Lines, each document of a stream) is claimed by exactly one importer's sniffing.
 
+// Not every shared helper is used here.
+#[allow(dead_code)]
 mod common;
 
 use common::{fixtures, repository};
