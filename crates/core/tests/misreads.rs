@@ -228,3 +228,35 @@ fn jaeger_s_domain_model_and_stored_span_documents_read_with_typed_tags() {
     assert_eq!(value(&stored, 0, "blob"), Some(AttributeValue::Bytes(vec![0, 0, 0x30, 0x39])));
     assert!(stored.traces[0].spans[0].status.is_error(), "the error tag");
 }
+
+#[test]
+fn langfuse_sdk3_traces_over_opentelemetry_and_its_scores_batch_make_one_trace_with_feedback() {
+    let fixture = |path: &str| {
+        std::fs::read_to_string(format!("{}/../../tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    };
+    let spans = fixture("otlp/langfuse-sdk3-otel-traces.json");
+    let scores = fixture("feedback-only/langfuse-sdk3-scores-batch.json");
+    // The scores alone: refused in words, not a made-up trace.
+    assert_eq!(import_text(&scores, None).unwrap_err(), ImportError::OnlyFeedback { signals: 6 });
+    let set = import_files(&[(Some("traces.json"), spans.as_str()), (Some("scores.json"), scores.as_str())]).unwrap();
+    assert_eq!(set.traces.len(), 1);
+    let trace = &set.traces[0];
+    let kinds: Vec<String> = trace.spans.iter().map(|span| format!("{:?}", span.kind)).collect();
+    assert_eq!(kinds, ["Other", "Llm", "Tool", "Tool", "Llm"], "langfuse.observation.type");
+    let generation = &trace.spans[1];
+    let details = generation.ai.as_ref().unwrap();
+    assert_eq!(
+        (details.model.as_deref(), details.tokens.input, details.tokens.output),
+        (Some("gpt-4o-mini"), Some(42), Some(18))
+    );
+    assert_eq!(trace.feedback.len(), 6);
+    assert_eq!(
+        trace.feedback.iter().filter(|signal| signal.span_id.is_some()).count(),
+        3,
+        "three scores name an observation"
+    );
+    // The list of scores as the public API returns them reads the same way.
+    let list = fixture("feedback-only/langfuse-scores-list.json");
+    let set = import_files(&[(Some("traces.json"), spans.as_str()), (Some("scores.json"), list.as_str())]).unwrap();
+    assert_eq!((set.traces.len(), set.traces[0].feedback.len()), (1, 6));
+}

@@ -71,7 +71,7 @@ pub fn sniff(value: &Value) -> bool {
     }
 }
 
-fn kind(observation_type: &str) -> SpanKind {
+pub(crate) fn kind(observation_type: &str) -> SpanKind {
     match observation_type {
         "GENERATION" => SpanKind::Llm,
         "AGENT" => SpanKind::Agent,
@@ -148,16 +148,31 @@ fn read_observation(object: &Map<String, Value>, resources: &mut Vec<Resource>, 
         }
     }
 
-    let span_kind = span.kind;
-    let span_name = span.name.clone();
-    let details = span.ai_mut();
-    details.model = string_field(object, &["model"]);
-    details.parameters = object
-        .get("modelParameters")
-        .filter(|value| value.as_object().is_none_or(|map| !map.is_empty()))
-        .and_then(text_or_json);
-    details.input = object.get("input").and_then(text_or_json);
-    details.output = object.get("output").and_then(text_or_json);
+    let details = observation_details(object, span.kind, &span.name);
+    span.ai = (!details.is_empty()).then(|| Box::new(details));
+    span.other_fields = other_fields(object, OBSERVATION_FIELDS).into();
+    span
+}
+
+/// An observation's AI details (model, parameters, input and output, messages of a generation,
+/// a tool's call, usage and cost), from its fields as the API writes them. Also how observations
+/// sent over OpenTelemetry are read (`conventions::langfuse_otel` builds the fields from
+/// `langfuse.observation.*` attributes).
+pub(crate) fn observation_details(
+    object: &Map<String, Value>,
+    span_kind: SpanKind,
+    span_name: &str,
+) -> crate::model::AiDetails {
+    let mut details = crate::model::AiDetails {
+        model: string_field(object, &["model"]),
+        parameters: object
+            .get("modelParameters")
+            .filter(|value| value.as_object().is_none_or(|map| !map.is_empty()))
+            .and_then(text_or_json),
+        input: object.get("input").and_then(text_or_json),
+        output: object.get("output").and_then(text_or_json),
+        ..Default::default()
+    };
     if span_kind == SpanKind::Llm {
         let decoded = |key: &str| match object.get(key)? {
             Value::String(text) => decode_json_text(text),
@@ -168,7 +183,7 @@ fn read_observation(object: &Map<String, Value>, resources: &mut Vec<Resource>, 
     }
     if span_kind == SpanKind::Tool {
         details.tool = Some(crate::model::ToolRun {
-            name: Some(span_name),
+            name: Some(span_name.to_string()),
             call_id: None,
             arguments: details.input.clone(),
             result: details.output.clone(),
@@ -191,11 +206,7 @@ fn read_observation(object: &Map<String, Value>, resources: &mut Vec<Resource>, 
         .or_else(|| object.get("totalCost"))
         .and_then(Value::as_f64)
         .filter(|cost| *cost > 0.0);
-    if span.ai.as_deref().is_some_and(|details| details.is_empty()) {
-        span.ai = None;
-    }
-    span.other_fields = other_fields(object, OBSERVATION_FIELDS).into();
-    span
+    details
 }
 
 /// A generation's output: messages, a completion object (`choices`, Responses-API `output`), or text.
@@ -357,6 +368,15 @@ fn import_batch(events: &[Value], mut import: RawImport) -> RawImport {
         }
     }
     let mut index = HashMap::new();
+    // Scores of traces the batch does not create (SDK v3 sends traces over OpenTelemetry and
+    // scores in a batch of their own): feedback on those traces, joined with their spans when
+    // the trace's file is opened too.
+    for score in &scores {
+        let trace_id = string_field(score, &["traceId"]).unwrap_or_default();
+        if !trace_id.is_empty() && !traces.iter().any(|(id, _)| *id == trace_id) {
+            import.trace_mut(&mut index, &trace_id).trace.feedback.push(score_feedback(score));
+        }
+    }
     for (id, mut body) in traces {
         if !matches!(body.get("scores"), Some(Value::Array(_))) {
             let for_trace: Vec<Value> = scores

@@ -10,7 +10,7 @@ mod error;
 mod fields;
 mod jaeger;
 mod jaeger_shapes;
-mod langfuse;
+pub(crate) mod langfuse;
 mod langfuse_scores;
 mod langsmith;
 mod lone_surrogates;

@@ -32,7 +32,9 @@ pub fn fixtures() -> Vec<String> {
         for entry in std::fs::read_dir(&folder).unwrap().map(Result::unwrap) {
             let path = entry.path();
             let name = path.file_name().unwrap().to_string_lossy().to_string();
-            if path.is_dir() && !["fragments", "generators", "fuzz-regressions"].contains(&name.as_str()) {
+            if path.is_dir()
+                && !["fragments", "generators", "fuzz-regressions", "feedback-only"].contains(&name.as_str())
+            {
                 folders.push(path);
             } else if [".json", ".jsonl", ".ndjson", ".txt"].iter().any(|extension| name.ends_with(extension)) {
                 found.push(path.strip_prefix(repository()).unwrap().to_string_lossy().to_string());

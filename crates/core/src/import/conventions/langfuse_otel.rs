@@ -1,0 +1,75 @@
+//! Langfuse observations sent over OpenTelemetry (what its current SDKs export): the
+//! `langfuse.observation.*` attributes (`type`, `input`, `output`, `model.name`,
+//! `model.parameters`, `usage_details`, `cost_details`, `level`, `status_message`) are read as the
+//! Langfuse importer reads an observation's fields, so a span is the same whichever way it came.
+
+use serde_json::{Map, Value};
+
+use super::{fill, merge_tool, value_text};
+use crate::import::langfuse::{kind as observation_kind, observation_details};
+use crate::model::{attribute::find, AiDetails, Attribute, SpanKind, SpanStatus};
+
+const PREFIX: &str = "langfuse.observation.";
+
+/// The observation's kind, from `langfuse.observation.type` (`generation`, `tool`, ...).
+pub fn kind(attributes: &[Attribute]) -> Option<SpanKind> {
+    let kind = observation_kind(&text(attributes, "type")?.to_ascii_uppercase());
+    (kind != SpanKind::Other).then_some(kind)
+}
+
+fn text(attributes: &[Attribute], field: &str) -> Option<String> {
+    find(attributes, &format!("{PREFIX}{field}")).and_then(value_text)
+}
+
+/// JSON text as its value; other text as a string.
+fn json(text: String) -> Value {
+    serde_json::from_str(&text).unwrap_or(Value::String(text))
+}
+
+/// Fills the span's AI details (what is still empty) from the observation's attributes.
+pub fn apply(attributes: &[Attribute], span_kind: SpanKind, span_name: &str, details: &mut AiDetails) {
+    if text(attributes, "type").is_none() {
+        return;
+    }
+    let mut observation = Map::new();
+    for (field, key, parse) in [
+        ("model.name", "model", false),
+        ("model.parameters", "modelParameters", true),
+        ("input", "input", false),
+        ("output", "output", false),
+        ("usage_details", "usageDetails", true),
+        ("cost_details", "costDetails", true),
+    ] {
+        if let Some(value) = text(attributes, field) {
+            observation.insert(key.into(), if parse { json(value) } else { Value::String(value) });
+        }
+    }
+    let read = observation_details(&observation, span_kind, span_name);
+    fill(&mut details.model, read.model);
+    fill(&mut details.parameters, read.parameters);
+    fill(&mut details.input, read.input);
+    fill(&mut details.output, read.output);
+    if details.input_messages.is_empty() {
+        details.input_messages = read.input_messages;
+    }
+    if details.output_messages.is_empty() {
+        details.output_messages = read.output_messages;
+    }
+    if let Some(tool) = read.tool {
+        merge_tool(details, tool);
+    }
+    fill(&mut details.tokens.input, read.tokens.input);
+    fill(&mut details.tokens.output, read.tokens.output);
+    fill(&mut details.tokens.total, read.tokens.total);
+    fill(&mut details.tokens.cached, read.tokens.cached);
+    fill(&mut details.tokens.reasoning, read.tokens.reasoning);
+    fill(&mut details.cost_usd, read.cost_usd);
+}
+
+/// `level: ERROR` fails a span whose status the file left unset, with its `status_message`.
+pub fn status(attributes: &[Attribute], status: &mut SpanStatus) {
+    if *status == SpanStatus::Unset && text(attributes, "level").as_deref() == Some("ERROR") {
+        *status =
+            SpanStatus::Error { message: text(attributes, "status_message").filter(|message| !message.is_empty()) };
+    }
+}
