@@ -260,3 +260,45 @@ fn langfuse_sdk3_traces_over_opentelemetry_and_its_scores_batch_make_one_trace_w
     let set = import_files(&[(Some("traces.json"), spans.as_str()), (Some("scores.json"), list.as_str())]).unwrap();
     assert_eq!((set.traces.len(), set.traces[0].feedback.len()), (1, 6));
 }
+
+#[test]
+fn mlflow_traces_read_with_their_times_kinds_usage_and_assessments() {
+    let read = |name: &str| {
+        let path = format!("{}/../../tests/fixtures/mlflow/{name}", env!("CARGO_MANIFEST_DIR"));
+        import_text(&std::fs::read_to_string(path).unwrap(), None).unwrap()
+    };
+    // MLflow 2's bare span list: integer nanosecond times, once read as 1970 with no duration.
+    let spans = read("mlflow2-spans.json");
+    let trace = &spans.traces[0];
+    assert_eq!(spans.format, "mlflow");
+    assert!(
+        trace.start_ns > 1_700_000_000_000_000_000 && trace.duration_ns > 0,
+        "{} {}",
+        trace.start_ns,
+        trace.duration_ns
+    );
+    assert!(trace.spans.iter().all(|span| span.warnings.is_empty()));
+    let kinds: Vec<String> = trace.spans.iter().map(|span| format!("{:?}", span.kind)).collect();
+    assert_eq!(kinds, ["Agent", "Llm", "Tool", "Tool", "Llm"], "mlflow.spanType");
+    assert_eq!(
+        trace.spans[1].ai.as_ref().map(|ai| (ai.tokens.input, ai.tokens.output)),
+        Some((Some(42), Some(18))),
+        "the completion's usage"
+    );
+    // MLflow 3's trace JSON with assessments.
+    let set = read("mlflow3-trace-with-feedback.json");
+    let trace = &set.traces[0];
+    assert_eq!(trace.name, "travel-agent");
+    assert_eq!(trace.user_input.as_deref(), Some(r#"{"question":"What's the weather in Lisbon right now?"}"#));
+    assert_eq!(trace.feedback[0].kind, FeedbackKind::ThumbsUp);
+    assert_eq!((trace.feedback[1].name.as_deref(), trace.feedback[1].value), (Some("helpfulness"), Some(0.85)));
+    assert!(trace.feedback[1]
+        .comment
+        .as_deref()
+        .is_some_and(|rationale| rationale.starts_with("Answers the question")));
+    assert_eq!(trace.spans[1].ai.as_ref().map(|ai| ai.tokens.total), Some(Some(60)), "mlflow.chat.tokenUsage");
+    assert_eq!(
+        trace.spans[3].status,
+        SpanStatus::Error { message: Some("TimeoutError: forecast service timed out after 5s (city=Lisbon)".into()) }
+    );
+}

@@ -14,6 +14,7 @@ pub(crate) mod langfuse;
 mod langfuse_scores;
 mod langsmith;
 mod lone_surrogates;
+mod mlflow;
 mod not_a_trace;
 mod openai_agents;
 mod otlp;
@@ -76,6 +77,11 @@ const IMPORTERS: &[Importer] = &[
         description: "LangSmith runs (\"run_type\"; nested child_runs, flat lists, or {\"post\", \"patch\"})",
         sniff: langsmith::sniff,
         import: langsmith::import,
+    },
+    Importer {
+        description: "MLflow traces ({info, data: {spans}}, MLflow 2 and 3)",
+        sniff: mlflow::sniff,
+        import: mlflow::import,
     },
     Importer {
         description: "OpenAI Agents SDK export ({\"data\": [trace, span...]} with span_data)",
@@ -279,6 +285,7 @@ fn format_name(tag: &str) -> &str {
         "jaeger" => "Jaeger JSON",
         "zipkin" => "Zipkin JSON",
         "openai-agents" => "OpenAI Agents SDK traces",
+        "mlflow" => "MLflow traces",
         other => other,
     }
 }

@@ -74,9 +74,14 @@ pub fn sniff(value: &Value) -> bool {
     }
 }
 
-/// `[seconds, nanos]` (JavaScript HrTime), an ISO string, or epoch milliseconds.
+/// `[seconds, nanos]` (JavaScript HrTime), an ISO string, epoch milliseconds, or (an integer
+/// of 10^17 or more, which as milliseconds would be millions of years away) epoch nanoseconds, as
+/// MLflow 2 writes its spans' times.
 fn time(value: Option<&Value>) -> Option<u64> {
     match value? {
+        Value::Number(number) if number.as_u64().is_some_and(|nanos| nanos >= 100_000_000_000_000_000) => {
+            number.as_u64()
+        }
         Value::Array(pair) if pair.len() == 2 => {
             let seconds = unsigned(&pair[0])?;
             let nanos = unsigned(&pair[1])?;
@@ -214,6 +219,7 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
         _ => Vec::new(),
     };
     let format = match items.first() {
+        Some(first) if super::mlflow::has_mlflow_attributes(first) => super::mlflow::FORMAT,
         Some(first) if first.get("spanContext").is_some() => "otel-js-spans",
         Some(first) if first.get("span_kind").is_some() => "phoenix-spans",
         _ => "otel-python-spans",
@@ -227,6 +233,9 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
         let raw = import.trace_mut(&mut index, &trace_id);
         let (_, span) = read_span(object, &mut raw.trace);
         raw.spans.push(span);
+    }
+    if format == super::mlflow::FORMAT {
+        super::mlflow::decode_attributes(&mut import);
     }
     Ok(import)
 }

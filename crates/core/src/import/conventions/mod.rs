@@ -7,11 +7,13 @@
 //! - `openinference`: OpenInference (`openinference.span.kind`, `llm.*`, `retrieval.*`, `input.value`...)
 //! - `vercel`: Vercel AI SDK (`ai.*`) and OpenLLMetry (`traceloop.*`, `llm.usage.*`)
 //! - `langfuse_otel`: Langfuse observations sent over OpenTelemetry (`langfuse.observation.*`)
+//! - `mlflow`: MLflow's span attributes (`mlflow.spanType`, `mlflow.spanInputs`...)
 //! - `feedback`: user feedback stated as OpenTelemetry span events
 
 mod feedback;
 mod genai;
 mod langfuse_otel;
+mod mlflow;
 mod openinference;
 mod trace_facts;
 mod vercel;
@@ -36,7 +38,8 @@ pub fn apply(span: &mut Span) {
 
 /// Beginnings of every attribute key a vocabulary here reads (see each file's `apply` and
 /// [`kind_from_attributes`]).
-const AI_KEY_PREFIXES: [&str; 12] = [
+const AI_KEY_PREFIXES: [&str; 13] = [
+    "mlflow.",
     "langfuse.observation.",
     "gen_ai.",
     "llm.",
@@ -76,6 +79,7 @@ fn map_vocabularies(span: &mut Span) {
     let mut details = span.ai.take().map(|details| *details).unwrap_or_default();
     langfuse_otel::status(&span.attributes, &mut span.status);
     langfuse_otel::apply(&span.attributes, span.kind, &span.name, &mut details);
+    mlflow::apply(&span.attributes, span.kind, &span.name, &mut details);
     genai::apply(&span.attributes, &span.events, &mut details);
     openinference::apply(&span.attributes, span.kind, &mut details);
     vercel::apply(&span.attributes, &mut details);
@@ -92,7 +96,7 @@ fn map_vocabularies(span: &mut Span) {
 /// The AI kind of a span from its attributes, or `None` when nothing says.
 pub fn kind_from_attributes(attributes: &[Attribute]) -> Option<SpanKind> {
     let text = |key: &str| find(attributes, key).and_then(AttributeValue::as_str);
-    if let Some(kind) = langfuse_otel::kind(attributes) {
+    if let Some(kind) = langfuse_otel::kind(attributes).or_else(|| mlflow::kind(attributes)) {
         return Some(kind);
     }
     if let Some(kind) = text("openinference.span.kind") {

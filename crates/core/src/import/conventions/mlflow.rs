@@ -1,0 +1,80 @@
+//! MLflow's span attributes (values already decoded from MLflow's JSON text): `mlflow.spanType`
+//! gives the kind, `mlflow.spanInputs` / `mlflow.spanOutputs` the input and output (a chat
+//! model's messages and completion), `mlflow.chat.tokenUsage` the tokens, `mlflow.llm.model` or
+//! the inputs' `model` the model, `mlflow.spanFunctionName` a tool's name. Read as the Langfuse
+//! importer reads an observation's fields.
+
+use serde_json::{Map, Value};
+
+use super::{fill, merge_tool, value_text};
+use crate::import::langfuse::observation_details;
+use crate::model::{attribute::find, AiDetails, Attribute, AttributeValue, SpanKind};
+
+fn text(attributes: &[Attribute], key: &str) -> Option<String> {
+    find(attributes, key).and_then(value_text)
+}
+
+/// The span's kind from `mlflow.spanType`.
+pub fn kind(attributes: &[Attribute]) -> Option<SpanKind> {
+    Some(match text(attributes, "mlflow.spanType")?.as_str() {
+        "CHAT_MODEL" | "LLM" => SpanKind::Llm,
+        "TOOL" => SpanKind::Tool,
+        "RETRIEVER" | "RERANKER" => SpanKind::Retrieval,
+        "AGENT" => SpanKind::Agent,
+        "CHAIN" => SpanKind::Chain,
+        "EMBEDDING" => SpanKind::Embedding,
+        "GUARDRAIL" => SpanKind::Guardrail,
+        _ => return None,
+    })
+}
+
+/// An attribute as JSON (maps and lists as objects and arrays), for the observation reader.
+fn json(value: &AttributeValue) -> Value {
+    serde_json::from_str(&value.display()).unwrap_or_else(|_| Value::String(value.display()))
+}
+
+/// Fills the span's AI details (what is still empty) from MLflow's attributes.
+pub fn apply(attributes: &[Attribute], span_kind: SpanKind, span_name: &str, details: &mut AiDetails) {
+    let Some(span_type) = text(attributes, "mlflow.spanType") else { return };
+    let mut observation = Map::new();
+    let inputs = find(attributes, "mlflow.spanInputs").map(json);
+    let model = text(attributes, "mlflow.llm.model")
+        .or_else(|| inputs.as_ref().and_then(|inputs| inputs.get("model")?.as_str().map(str::to_string)));
+    if let Some(model) = model {
+        observation.insert("model".into(), Value::String(model));
+    }
+    if let Some(inputs) = inputs {
+        observation.insert("input".into(), inputs);
+    }
+    let outputs = find(attributes, "mlflow.spanOutputs").map(json);
+    // MLflow 2 has no token usage attribute: a chat completion's own `usage` says it.
+    let usage = find(attributes, "mlflow.chat.tokenUsage")
+        .map(json)
+        .or_else(|| outputs.as_ref().and_then(|outputs| outputs.get("usage").cloned()));
+    if let Some(outputs) = outputs {
+        observation.insert("output".into(), outputs);
+    }
+    if let Some(usage) = usage {
+        observation.insert("usageDetails".into(), usage);
+    }
+    let read = observation_details(&observation, span_kind, span_name);
+    fill(&mut details.model, read.model);
+    fill(&mut details.provider, text(attributes, "mlflow.llm.provider"));
+    fill(&mut details.input, read.input);
+    fill(&mut details.output, read.output);
+    if details.input_messages.is_empty() {
+        details.input_messages = read.input_messages;
+    }
+    if details.output_messages.is_empty() {
+        details.output_messages = read.output_messages;
+    }
+    if let Some(mut tool) = read.tool {
+        if span_type == "TOOL" {
+            tool.name = text(attributes, "mlflow.spanFunctionName").or(tool.name);
+        }
+        merge_tool(details, tool);
+    }
+    fill(&mut details.tokens.input, read.tokens.input);
+    fill(&mut details.tokens.output, read.tokens.output);
+    fill(&mut details.tokens.total, read.tokens.total);
+}
