@@ -302,3 +302,28 @@ fn mlflow_traces_read_with_their_times_kinds_usage_and_assessments() {
         SpanStatus::Error { message: Some("TimeoutError: forecast service timed out after 5s (city=Lisbon)".into()) }
     );
 }
+
+#[test]
+fn a_langsmith_run_tree_thousands_of_runs_deep_opens_with_every_run() {
+    // Nested `child_runs` 5,000 runs (10,000 JSON levels) deep: once cut at 128 levels, then at
+    // ~50 runs (deeper runs kept as text); now every run is a span, with no warning.
+    let depth = 5_000;
+    let mut text = String::new();
+    for run in 0..depth {
+        text.push_str(&format!(
+            r#"{{"id":"r{run}","name":"step {run}","run_type":"{}","trace_id":"t1","start_time":"2025-01-01T00:00:00.000Z","end_time":"2025-01-01T00:10:00.000Z","inputs":{{"question":{{"text":"q{run}"}}}},"child_runs":["#,
+            if run % 2 == 0 { "chain" } else { "llm" }
+        ));
+    }
+    text.push_str(&"]}".repeat(depth));
+    let set = import_text(&text, None).unwrap();
+    let trace = &set.traces[0];
+    assert_eq!(trace.spans.len(), depth);
+    assert_eq!(trace.spans.iter().map(|span| span.depth).max(), Some(depth as u32 - 1));
+    assert!(set.warnings.is_empty() && trace.warnings.is_empty(), "{:?}", set.warnings);
+    let deepest = trace.spans.iter().find(|span| span.name == format!("step {}", depth - 1)).unwrap();
+    assert!(
+        deepest.attributes.iter().any(|attribute| attribute.value.display().contains("q4999"))
+            || deepest.ai.as_ref().and_then(|ai| ai.input.as_deref()).is_some_and(|input| input.contains("q4999"))
+    );
+}

@@ -13,6 +13,10 @@ use crate::model::ImportWarning;
 /// the first dozen levels; 100 leaves room for nested attribute values and LangSmith run trees.
 pub const FOLD_DEPTH: usize = 100;
 
+/// LangSmith `child_runs` arrays this many levels down are folded (and unfolded again by the
+/// LangSmith importer): 20 levels below [`FOLD_DEPTH`], for the runs' own nested values.
+const CHILD_RUNS_FOLD_DEPTH: usize = FOLD_DEPTH - 20;
+
 /// Whether serde_json stopped because the input nests deeper than it recurses.
 pub fn is_too_deep(error: &serde_json::Error) -> bool {
     error.to_string().starts_with("recursion limit exceeded")
@@ -27,9 +31,17 @@ pub fn validate(text: &str) -> Result<(), serde_json::Error> {
     Ok(())
 }
 
-/// The text with deep values folded into strings, and the warning that says so; `None` when no
-/// value was deep enough to fold.
-pub fn fold(text: &str) -> Option<(String, ImportWarning)> {
+/// Whether the container opening at `start` is the value of a `"child_runs"` key: a LangSmith run
+/// tree deeper than the fold, which the LangSmith importer unfolds again (so no data is lost and
+/// no warning is due).
+fn is_child_runs(text: &str, start: usize) -> bool {
+    text[..start].trim_end().strip_suffix(':').is_some_and(|before| before.trim_end().ends_with("\"child_runs\""))
+}
+
+/// The text with deep values folded into strings, and the warning that says so (none when only
+/// LangSmith `child_runs` were folded, see [`is_child_runs`]); `None` when no value was deep
+/// enough to fold.
+pub fn fold(text: &str) -> Option<(String, Option<ImportWarning>)> {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut depth = 0usize;
@@ -37,6 +49,7 @@ pub fn fold(text: &str) -> Option<(String, ImportWarning)> {
     let mut copied_up_to = 0;
     let mut folds = 0usize;
     let mut first_fold = None;
+    let mut folded_any = false;
     let mut index = 0;
     while index < bytes.len() {
         let byte = bytes[index];
@@ -45,13 +58,21 @@ pub fn fold(text: &str) -> Option<(String, ImportWarning)> {
             continue;
         }
         match byte {
-            b'[' | b'{' if depth == FOLD_DEPTH => {
+            // A `child_runs` array is folded whole and early (from CHILD_RUNS_FOLD_DEPTH), so what is
+            // folded is a run list and the runs before it keep room for their inputs and outputs.
+            b'[' | b'{'
+                if depth == FOLD_DEPTH
+                    || (depth >= CHILD_RUNS_FOLD_DEPTH && byte == b'[' && is_child_runs(text, index)) =>
+            {
                 let end = end_of_value(bytes, index);
                 out.push_str(&text[copied_up_to..index]);
                 push_as_json_string(&mut out, &text[index..end]);
                 copied_up_to = end;
-                folds += 1;
-                first_fold.get_or_insert(index);
+                if !is_child_runs(text, index) {
+                    folds += 1;
+                    first_fold.get_or_insert(index);
+                }
+                folded_any = true;
                 index = end;
                 continue;
             }
@@ -61,9 +82,11 @@ pub fn fold(text: &str) -> Option<(String, ImportWarning)> {
         }
         index += 1;
     }
-    let offset = first_fold?;
+    if !folded_any {
+        return None;
+    }
     out.push_str(&text[copied_up_to..]);
-    let warning = {
+    let warning = first_fold.map(|offset| {
         let (line, column) = line_and_column(text, offset);
         ImportWarning::general(format!(
             "{folds} value{s} nested deeper than {FOLD_DEPTH} levels {are} kept as {their} JSON text, shown and \
@@ -72,7 +95,7 @@ pub fn fold(text: &str) -> Option<(String, ImportWarning)> {
             are = if folds == 1 { "is" } else { "are" },
             their = if folds == 1 { "its" } else { "their" },
         ))
-    };
+    });
     Some((out, warning))
 }
 
@@ -173,6 +196,7 @@ mod tests {
         validate(&text).unwrap();
         assert!(is_too_deep(&serde_json::from_str::<Value>(&text).unwrap_err()));
         let (folded, warning) = fold(&text).unwrap();
+        let warning = warning.unwrap();
         let value: Value = serde_json::from_str(&folded).unwrap();
         assert_eq!(value["after"], Value::Bool(true));
         let mut level = &value["key"];

@@ -64,9 +64,17 @@ fn repaired(text: &str) -> Result<Option<Repaired<'_>>, serde_json::Error> {
     if let Some((folded, warning)) = deep_json::fold(&current) {
         deep_json::validate(&current)?;
         current = Cow::Owned(folded);
-        warnings.push(warning);
+        warnings.extend(warning);
+        return Ok(Some((current, warnings)));
     }
     Ok((!warnings.is_empty()).then_some((current, warnings)))
+}
+
+/// One document (the JSON text of a folded value, for an importer that unfolds it), read as a
+/// file's document is, with the warnings of its repairs.
+pub(crate) fn parse_document(text: &str) -> Result<(Value, Vec<ImportWarning>), serde_json::Error> {
+    let mut warnings = Vec::new();
+    parse_repairing(text, &mut warnings).map(|value| (value, warnings))
 }
 
 /// One document, repaired when serde_json refuses what `JSON.parse` reads; the repairs' warnings

@@ -67,7 +67,12 @@ fn kind(run_type: &str) -> SpanKind {
 }
 
 /// Flattens nested `child_runs` into one list (iteratively), each child keeping its parent id.
-fn flatten_runs(roots: Vec<Map<String, Value>>) -> Vec<Map<String, Value>> {
+/// A run tree deeper than the document reader folds arrives with `child_runs` as JSON text: it is
+/// read again here (folded again further down, and so on), so a deep agent's every run opens.
+fn flatten_runs(
+    roots: Vec<Map<String, Value>>,
+    warnings: &mut Vec<crate::model::ImportWarning>,
+) -> Vec<Map<String, Value>> {
     let mut out = Vec::new();
     let mut stack: Vec<(Map<String, Value>, Option<String>)> = roots.into_iter().rev().map(|run| (run, None)).collect();
     while let Some((mut run, parent)) = stack.pop() {
@@ -75,7 +80,26 @@ fn flatten_runs(roots: Vec<Map<String, Value>>) -> Vec<Map<String, Value>> {
             run.insert("parent_run_id".into(), Value::String(parent.clone()));
         }
         let id = string_field(&run, &["id"]);
-        if let Some(Value::Array(children)) = run.remove("child_runs") {
+        let children = match run.remove("child_runs") {
+            Some(Value::String(text)) => match super::documents::parse_document(&text) {
+                Ok((Value::Array(children), repairs)) => {
+                    warnings.extend(repairs);
+                    Some(children)
+                }
+                _ => {
+                    // Not a folded run list after all: kept as the run's field.
+                    run.insert("child_runs".into(), Value::String(text));
+                    None
+                }
+            },
+            Some(Value::Array(children)) => Some(children),
+            Some(other) => {
+                run.insert("child_runs".into(), other);
+                None
+            }
+            None => None,
+        };
+        if let Some(children) = children {
             for child in children.into_iter().rev() {
                 if let Value::Object(child) = child {
                     stack.push((child, id.clone()));
@@ -383,7 +407,9 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
         Value::Array(items) => object_list(items),
         _ => return Err(ImportError::Invalid { path: "$".into(), reason: "expected LangSmith runs".into() }),
     };
-    let runs = flatten_runs(runs);
+    let mut unfold_warnings = Vec::new();
+    let runs = flatten_runs(runs, &mut unfold_warnings);
+    import.warnings.extend(unfold_warnings);
     let trace_ids = root_trace_ids(&runs);
     let mut index = HashMap::new();
     for (run, trace_id) in runs.iter().zip(&trace_ids) {
