@@ -182,7 +182,7 @@ test('a CSV, an HTML page, a cut-off file and a logs-only file get messages for 
   await open('spans.csv', 'trace_id,span_id,name,duration_ms\n4bf9,00f0,llm,120\n');
   await panel.getByText('This looks like a CSV file (a table), not a trace.').waitFor();
   const formats = await panel.locator('ul li').allTextContents();
-  assert.equal(formats.length, 7);
+  assert.equal(formats.length, 8);
   assert.ok(formats.some((format) => format.includes('OTLP/JSON')) && formats.some((format) => format.includes('LangSmith')), formats.join(' | '));
   assert.equal(await panel.locator('a').getAttribute('href'), 'https://github.com/trace-viewer/trace-viewer#formats');
   assert.doesNotMatch(await panel.innerText(), /expected|ident|column/, 'no parser wording');

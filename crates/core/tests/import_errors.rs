@@ -123,7 +123,7 @@ fn a_csv_or_an_html_page_is_named_for_what_it_is_with_the_formats_read_as_a_list
     assert!(message.starts_with("This looks like a CSV file (a table), not a trace."), "{message}");
     assert!(!message.contains("expected"), "no parser wording: {message}");
     let formats = bullets(&message);
-    assert_eq!(formats.len(), 7, "{message}");
+    assert_eq!(formats.len(), 8, "{message}");
     assert!(
         formats.iter().any(|format| format.contains("OTLP/JSON"))
             && formats.iter().any(|format| format.contains("Langfuse"))

@@ -9,9 +9,10 @@ use super::ImportError;
 /// The formats the viewer reads, one line each, for a refusal's bulleted list.
 pub const FORMATS_READ: &[&str] = &[
     "OpenTelemetry traces as OTLP/JSON (and their logs), with GenAI or OpenInference attributes",
-    "Langfuse exports and ingestion batches",
+    "Langfuse exports, ingestion batches and score lists",
     "LangSmith runs",
-    "Jaeger and Zipkin JSON",
+    "MLflow traces",
+    "Jaeger and Zipkin JSON (also Zipkin v1, Jaeger's domain model and Elasticsearch documents)",
     "OpenAI Agents SDK traces",
     "OpenTelemetry SDK span dumps and Phoenix span exports",
     "trace-viewer's own format",
