@@ -90,6 +90,12 @@ fn read_span(object: &Map<String, Value>) -> (String, Span) {
         details.tokens.output = usage
             .and_then(|usage| usage.get("output_tokens").or_else(|| usage.get("completion_tokens")))
             .and_then(Value::as_u64);
+        let count = |path: &[&str]| path.iter().try_fold(usage?, |value, key| value.get(*key))?.as_u64();
+        details.tokens.total = count(&["total_tokens"]);
+        details.tokens.cached = count(&["input_tokens_details", "cached_tokens"])
+            .or_else(|| count(&["prompt_tokens_details", "cached_tokens"]));
+        details.tokens.reasoning = count(&["output_tokens_details", "reasoning_tokens"])
+            .or_else(|| count(&["completion_tokens_details", "reasoning_tokens"]));
     }
     if span_kind == SpanKind::Tool {
         details.tool = Some(ToolRun {
@@ -120,6 +126,9 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
                 let raw = import.trace_mut(&mut index, &trace_id);
                 raw.trace.name = string_field(item, &["workflow_name", "name"]).unwrap_or_default();
                 raw.trace.session_id = string_field(item, &["group_id"]);
+                // The SDK's trace metadata is free-form; `user_id` there is the usual way to name the user.
+                raw.trace.user_id =
+                    item.get("metadata").and_then(|metadata| metadata.get("user_id")).and_then(text_or_json);
                 if let Some(metadata) = item.get("metadata").filter(|metadata| !metadata.is_null()) {
                     raw.trace.other_fields.push(Attribute::new("metadata", AttributeValue::from_json(metadata)));
                 }

@@ -139,7 +139,13 @@ pub fn apply(attributes: &[Attribute], events: &[SpanEvent], details: &mut AiDet
             "usage.cache_read_input_tokens" | "usage.cache_read.input_tokens" | "usage.cached_tokens" => {
                 fill(&mut tokens.cached, value_u64(value))
             }
-            "usage.reasoning_tokens" | "usage.output_tokens.reasoning" => fill(&mut tokens.reasoning, value_u64(value)),
+            "usage.reasoning_tokens" | "usage.output_tokens.reasoning" | "usage.details.reasoning_tokens" => {
+                fill(&mut tokens.reasoning, value_u64(value))
+            }
+            // pydantic-ai's provider details: cached input under the provider's own names.
+            "usage.details.cache_read_tokens"
+            | "usage.details.cached_tokens"
+            | "usage.details.cache_read_input_tokens" => fill(&mut tokens.cached, value_u64(value)),
             "usage.cost" | "usage.cost_usd" => fill(&mut details.cost_usd, value_f64(value)),
             "input.messages" | "prompt" => input_attribute = Some(index),
             "output.messages" | "completion" => output_attribute = Some(index),

@@ -101,13 +101,21 @@ pub fn apply(attributes: &[Attribute], kind: SpanKind, details: &mut AiDetails) 
     let mut input_value = None;
     let mut output_value = None;
     let mut tool_name = None;
+    // The model the call was made with, when no `llm.model_name` says (a failed call has none).
+    let mut invoked_model: Option<String> = None;
     for attribute in attributes {
         let key = attribute.key.as_str();
         let value = &attribute.value;
         match key {
             "llm.model_name" | "embedding.model_name" => fill(&mut details.model, value_text(value)),
             "llm.provider" | "llm.system" => fill(&mut details.provider, value_text(value)),
-            "llm.invocation_parameters" => fill(&mut details.parameters, value_text(value)),
+            "llm.invocation_parameters" => {
+                fill(&mut details.parameters, value_text(value));
+                let model = value.as_str().and_then(crate::model::json_text::decode_json_text).and_then(|parameters| {
+                    parameters.get("model").and_then(serde_json::Value::as_str).map(str::to_string)
+                });
+                invoked_model = invoked_model.or(model);
+            }
             "llm.token_count.prompt" => fill(&mut details.tokens.input, value_u64(value)),
             "llm.token_count.completion" => fill(&mut details.tokens.output, value_u64(value)),
             "llm.token_count.total" | "llm.usage.total_tokens" => fill(&mut details.tokens.total, value_u64(value)),
@@ -130,6 +138,7 @@ pub fn apply(attributes: &[Attribute], kind: SpanKind, details: &mut AiDetails) 
             }
         }
     }
+    fill(&mut details.model, invoked_model);
     if details.input_messages.is_empty() {
         details.input_messages = finish_messages(input_messages).into();
     }

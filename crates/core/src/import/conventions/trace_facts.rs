@@ -6,9 +6,20 @@
 use super::{fill, value_text};
 use crate::model::{attribute::find, Span, SpanKind, Trace};
 
-const USER: &[&str] = &["user.id", "enduser.id", "langfuse.user.id", "ai.telemetry.metadata.userId"];
-const SESSION: &[&str] =
-    &["session.id", "gen_ai.conversation.id", "langfuse.session.id", "ai.telemetry.metadata.sessionId"];
+const USER: &[&str] = &[
+    "user.id",
+    "enduser.id",
+    "langfuse.user.id",
+    "ai.telemetry.metadata.userId",
+    "traceloop.association.properties.user_id",
+];
+const SESSION: &[&str] = &[
+    "session.id",
+    "gen_ai.conversation.id",
+    "langfuse.session.id",
+    "ai.telemetry.metadata.sessionId",
+    "traceloop.association.properties.session_id",
+];
 const INTENT: &[&str] = &["intent", "user.intent", "app.intent", "gen_ai.intent"];
 const VARIANT: &[&str] = &["experiment.variant", "variant", "ab.variant", "feature_flag.variant"];
 const GROUPS: [&[&str]; 4] = [USER, SESSION, INTENT, VARIANT];
@@ -20,6 +31,8 @@ pub fn is_fact_key(key: &str) -> bool {
             | "enduser.id"
             | "langfuse.user.id"
             | "ai.telemetry.metadata.userId"
+            | "traceloop.association.properties.user_id"
+            | "traceloop.association.properties.session_id"
             | "session.id"
             | "gen_ai.conversation.id"
             | "langfuse.session.id"

@@ -39,6 +39,10 @@ fn tool_calls_from(text: &str) -> Vec<ToolCall> {
 
 pub fn apply(attributes: &[Attribute], details: &mut AiDetails) {
     let mut tool = ToolRun::default();
+    // OpenLLMetry's tool spans: the entity's input and output are the call's arguments and result.
+    let traceloop_tool = attributes
+        .iter()
+        .any(|attribute| attribute.key == "traceloop.span.kind" && attribute.value.as_str() == Some("tool"));
     let mut response_text = None;
     let mut response_calls = Vec::new();
     let mut prompt_messages = Vec::new();
@@ -72,8 +76,19 @@ pub fn apply(attributes: &[Attribute], details: &mut AiDetails) {
             "ai.toolCall.id" => tool.call_id = text(),
             "ai.toolCall.args" | "ai.toolCall.input" => tool.arguments = text(),
             "ai.toolCall.result" | "ai.toolCall.output" => tool.result = text(),
-            "traceloop.entity.input" => fill(&mut details.input, text()),
-            "traceloop.entity.output" => fill(&mut details.output, text()),
+            "traceloop.entity.input" => {
+                fill(&mut details.input, text());
+                if traceloop_tool {
+                    tool.arguments = text();
+                }
+            }
+            "traceloop.entity.output" => {
+                fill(&mut details.output, text());
+                if traceloop_tool {
+                    tool.result = text();
+                }
+            }
+            "traceloop.entity.name" if traceloop_tool => tool.name = text(),
             _ => {
                 if key.starts_with("ai.usage.cost") {
                     fill(&mut details.cost_usd, value_f64(value));
