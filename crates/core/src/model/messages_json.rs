@@ -1,6 +1,10 @@
 //! Chat messages in the shapes sources write them, read into one `Message`: OpenTelemetry GenAI
-//! `parts`, OpenAI `content` + `tool_calls`, Anthropic content blocks, Vercel AI SDK parts, and
-//! plain strings. Non-text parts are described (`[image]`) rather than dropped.
+//! `parts`, OpenAI `content` + `tool_calls`, Anthropic content blocks, Vercel AI SDK parts (AI SDK
+//! 5 tool results `{"type": "json", "value"}` as their value), Gemini / Google GenAI `contents`
+//! with `parts` (`text`, `function_call`, `function_response`; role `model` is the assistant),
+//! LangChain's serialised messages (`{"lc": 1, "id": [..., "AIMessage"], "kwargs"}`), `{args,
+//! kwargs}` call wrappers (LlamaIndex), OpenLIT's `user: ...` text, and plain strings. Non-text
+//! parts are described (`[image]`) rather than dropped.
 
 use serde_json::Value;
 
@@ -12,12 +16,42 @@ use crate::model::{Message, ToolCall};
 pub fn parse_messages(value: &Value) -> Vec<Message> {
     match value {
         Value::Array(items) => items.iter().filter_map(parse_message).collect(),
-        Value::Object(object) => match object.get("messages") {
+        Value::Object(object) => match object.get("messages").or_else(|| object.get("contents")) {
             Some(messages @ Value::Array(_)) => parse_messages(messages),
-            _ => parse_message(value).into_iter().collect(),
+            _ => match object.get("args") {
+                // A call's `{args: [...], kwargs: {...}}`: the messages its arguments hold.
+                Some(Value::Array(arguments)) if !object.contains_key("role") => {
+                    arguments.iter().flat_map(parse_messages).collect()
+                }
+                _ => parse_message(value).into_iter().collect(),
+            },
         },
         _ => Vec::new(),
     }
+}
+
+/// OpenLIT's prompt text: `user: ...` / `assistant: ...` segments, one message each.
+fn role_prefixed(text: &str) -> Option<Vec<Message>> {
+    const ROLES: [&str; 4] = ["system", "user", "assistant", "tool"];
+    let starts_a_message =
+        |line: &str| ROLES.iter().find(|role| line.strip_prefix(**role).is_some_and(|rest| rest.starts_with(": ")));
+    starts_a_message(text.lines().next()?)?;
+    let mut messages: Vec<Message> = Vec::new();
+    for line in text.lines() {
+        match starts_a_message(line) {
+            Some(role) => messages.push(Message {
+                role: (*role).into(),
+                content: line[role.len() + 2..].to_string(),
+                ..Message::default()
+            }),
+            None => {
+                let last = messages.last_mut()?;
+                last.content.push('\n');
+                last.content.push_str(line);
+            }
+        }
+    }
+    Some(messages)
 }
 
 /// Reads messages from text that holds JSON (decoding nested JSON strings), or makes one message
@@ -31,7 +65,9 @@ pub fn parse_messages_text(text: &str, role_for_plain_text: &str) -> Vec<Message
             }
             messages
         }
-        _ => vec![Message { role: role_for_plain_text.into(), content: text.into(), ..Message::default() }],
+        _ => role_prefixed(text).unwrap_or_else(|| {
+            vec![Message { role: role_for_plain_text.into(), content: text.into(), ..Message::default() }]
+        }),
     }
 }
 
@@ -89,9 +125,36 @@ fn text_field(object: &serde_json::Map<String, Value>, keys: &[&str]) -> Option<
     })
 }
 
+/// LangChain's message classes, by the last name of a serialised message's `id`.
+fn langchain_role(class: &str) -> &'static str {
+    match class {
+        "HumanMessage" | "HumanMessageChunk" => "user",
+        "AIMessage" | "AIMessageChunk" => "assistant",
+        "SystemMessage" | "SystemMessageChunk" => "system",
+        "ToolMessage" | "ToolMessageChunk" | "FunctionMessage" => "tool",
+        _ => UNKNOWN_ROLE,
+    }
+}
+
 fn parse_message(value: &Value) -> Option<Message> {
     let object = value.as_object()?;
-    let role = text_field(object, &["role"]).unwrap_or_else(|| UNKNOWN_ROLE.into());
+    // LangChain's serialised message: the fields are in `kwargs`, the class says the role.
+    if let (Some(_), Some(kwargs @ Value::Object(_)), Some(Value::Array(id))) =
+        (object.get("lc"), object.get("kwargs"), object.get("id"))
+    {
+        let mut message = parse_message(kwargs)?;
+        let role = id.last().and_then(Value::as_str).map(langchain_role).unwrap_or(UNKNOWN_ROLE);
+        if message.role == UNKNOWN_ROLE {
+            message.role = role.into();
+        }
+        return Some(message);
+    }
+    let role = match text_field(object, &["role"]).as_deref() {
+        // Gemini's assistant.
+        Some("model") => "assistant".to_string(),
+        Some(role) => role.to_string(),
+        None => UNKNOWN_ROLE.into(),
+    };
     let mut message = Message {
         role,
         name: text_field(object, &["name"]),
@@ -132,6 +195,14 @@ fn parse_message(value: &Value) -> Option<Message> {
 fn value_text(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
+        // AI SDK 5's tool output: `{"type": "json" | "text", "value": ...}`, shown as the value.
+        Value::Object(object)
+            if object.len() == 2
+                && object.get("type").and_then(Value::as_str).is_some_and(|kind| matches!(kind, "json" | "text"))
+                && object.contains_key("value") =>
+        {
+            value_text(&object["value"])
+        }
         other => json_to_text(other),
     }
 }
@@ -144,6 +215,20 @@ fn read_parts(parts: &[Value], texts: &mut Vec<String>, message: &mut Message) {
             }
             continue;
         };
+        // Gemini's parts name their content by key: `function_call` / `functionCall`,
+        // `function_response` / `functionResponse`, `text`.
+        if let Some(call) = object.get("function_call").or_else(|| object.get("functionCall")) {
+            message.tool_calls.extend(parse_tool_call(call));
+            continue;
+        }
+        if let Some(response) = object.get("function_response").or_else(|| object.get("functionResponse")) {
+            message.role = "tool".into();
+            if message.name.is_none() {
+                message.name = response.get("name").and_then(Value::as_str).map(str::to_string);
+            }
+            texts.push(value_text(response.get("response").unwrap_or(response)));
+            continue;
+        }
         let kind = object.get("type").and_then(Value::as_str).unwrap_or("text");
         match kind {
             "text" | "input_text" | "output_text" | "reasoning" | "thinking" => {
@@ -235,5 +320,49 @@ mod tests {
     fn plain_text_becomes_one_message() {
         let messages = parse_messages_text("just words", "user");
         assert_eq!(messages, vec![Message { role: "user".into(), content: "just words".into(), ..Message::default() }]);
+    }
+
+    #[test]
+    fn reads_gemini_contents_with_function_calls_and_responses() {
+        let value: Value = serde_json::from_str(
+            r#"{"contents":[
+                {"role":"user","parts":[{"text":"Weather in Lisbon?"}]},
+                {"role":"model","parts":[{"function_call":{"name":"get_weather","args":{"city":"Lisbon"}}}]},
+                {"role":"user","parts":[{"function_response":{"name":"get_weather","response":{"temp_c":21}}}]},
+                {"role":"model","parts":[{"text":"21°C and sunny."}]}]}"#,
+        )
+        .unwrap();
+        let messages = parse_messages(&value);
+        let roles: Vec<&str> = messages.iter().map(|message| message.role.as_str()).collect();
+        assert_eq!(roles, ["user", "assistant", "tool", "assistant"]);
+        assert_eq!(messages[1].tool_calls[0].name, "get_weather");
+        assert_eq!(messages[1].tool_calls[0].arguments, r#"{"city":"Lisbon"}"#);
+        assert_eq!(messages[2].content, r#"{"temp_c":21}"#);
+        assert_eq!(messages[3].content, "21°C and sunny.");
+    }
+
+    #[test]
+    fn reads_langchain_serialised_messages_call_wrappers_openlit_text_and_ai_sdk_5_results() {
+        let langchain: Value = serde_json::from_str(
+            r#"[{"lc":1,"type":"constructor","id":["langchain","schema","messages","HumanMessage"],"kwargs":{"content":"hi","type":"human"}},
+                {"lc":1,"type":"constructor","id":["langchain_core","messages","AIMessage"],"kwargs":{"content":"hello","tool_calls":[]}}]"#,
+        )
+        .unwrap();
+        let messages = parse_messages(&langchain);
+        assert_eq!(
+            messages.iter().map(|message| (message.role.as_str(), message.content.as_str())).collect::<Vec<_>>(),
+            [("user", "hi"), ("assistant", "hello")]
+        );
+        let wrapped: Value =
+            serde_json::from_str(r#"{"args":[[{"role":"user","content":"from args"}]],"kwargs":{}}"#).unwrap();
+        assert_eq!(parse_messages(&wrapped)[0].content, "from args");
+        let openlit = parse_messages_text("system: be brief\nuser: what is 2+2?\nsecond line", "user");
+        assert_eq!(openlit.iter().map(|message| message.role.as_str()).collect::<Vec<_>>(), ["system", "user"]);
+        assert_eq!(openlit[1].content, "what is 2+2?\nsecond line");
+        let result: Value = serde_json::from_str(
+            r#"{"role":"tool","content":[{"type":"tool-result","toolCallId":"c1","toolName":"search","output":{"type":"json","value":{"hits":3}}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(parse_messages(&result)[0].content, r#"{"hits":3}"#);
     }
 }
