@@ -95,3 +95,29 @@ fn openai_agents_usage_details_and_the_metadata_user() {
         (Some(1200), Some(80), Some(1280), Some(1024), Some(40))
     );
 }
+
+#[test]
+fn langchain_run_trees_give_tokens_model_user_thread_and_the_tool_message_as_result() {
+    let text = r#"[
+      {"id": "root", "name": "agent", "run_type": "chain", "trace_id": "root", "start_time": "2025-05-01T10:00:00Z", "end_time": "2025-05-01T10:00:05Z",
+       "extra": {"metadata": {"user_id": "user-5", "thread_id": "thread-12"}}, "inputs": {"messages": [["user", "refund please"]]}},
+      {"id": "llm", "name": "ChatOpenAI", "run_type": "llm", "parent_run_id": "root", "trace_id": "root", "start_time": "2025-05-01T10:00:01Z", "end_time": "2025-05-01T10:00:02Z",
+       "outputs": {"generations": [[{"text": "", "message": {"lc": 1, "type": "constructor", "id": ["langchain", "schema", "messages", "AIMessage"],
+         "kwargs": {"content": "", "tool_calls": [{"name": "refund", "args": {"order": "A-1"}, "id": "call_9"}],
+           "response_metadata": {"model_name": "gpt-4o-2024-08-06"}, "usage_metadata": {"input_tokens": 310, "output_tokens": 22, "total_tokens": 332}}}}]]}},
+      {"id": "tool", "name": "refund", "run_type": "tool", "parent_run_id": "root", "trace_id": "root", "start_time": "2025-05-01T10:00:03Z", "end_time": "2025-05-01T10:00:04Z",
+       "extra": {"tool_call_id": "call_9"}, "inputs": {"input": "{'order': 'A-1'}"},
+       "outputs": {"output": {"lc": 1, "type": "constructor", "id": ["langchain", "schema", "messages", "ToolMessage"],
+         "kwargs": {"content": "refunded 42.00 EUR", "tool_call_id": "call_9", "name": "refund"}}}}
+    ]"#;
+    let set = import_text(text, None).unwrap();
+    let trace = &set.traces[0];
+    assert_eq!((trace.user_id.as_deref(), trace.session_id.as_deref()), (Some("user-5"), Some("thread-12")));
+    let llm = trace.spans.iter().find(|span| span.name == "ChatOpenAI").unwrap().ai.as_ref().unwrap();
+    assert_eq!(llm.model.as_deref(), Some("gpt-4o-2024-08-06"));
+    assert_eq!((llm.tokens.input, llm.tokens.output, llm.tokens.total), (Some(310), Some(22), Some(332)));
+    let tool =
+        trace.spans.iter().find(|span| span.name == "refund").unwrap().ai.as_ref().unwrap().tool.clone().unwrap();
+    assert_eq!(tool.result.as_deref(), Some("refunded 42.00 EUR"));
+    assert_eq!(tool.call_id.as_deref(), Some("call_9"));
+}

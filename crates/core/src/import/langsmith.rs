@@ -295,10 +295,35 @@ fn read_run(run: &Map<String, Value>) -> Span {
             }
         }
     }
+    // A LangChain chat model's answer: the AIMessage of its first generation.
+    let answer = outputs
+        .and_then(|outputs| outputs.get("generations"))
+        .and_then(|generations| generations.get(0)?.get(0)?.get("message"))
+        .map(|message| message.get("kwargs").unwrap_or(message));
+    if details.model.is_none() {
+        details.model = answer
+            .and_then(|message| message.get("response_metadata")?.get("model_name"))
+            .or_else(|| outputs.and_then(|outputs| outputs.get("llm_output")?.get("model_name")))
+            .and_then(Value::as_str)
+            .map(String::from);
+    }
     if span_kind == SpanKind::Tool {
-        let result =
-            outputs.and_then(|outputs| outputs.get("output").and_then(text_or_json).or_else(|| text_or_json(outputs)));
-        details.tool = Some(ToolRun { name: Some(span_name), call_id: None, arguments: details.input.clone(), result });
+        // A tool's output may be the ToolMessage it made: its `content` is the result.
+        let output = outputs.and_then(|outputs| outputs.get("output"));
+        let tool_message = output
+            .and_then(|output| output.get("kwargs"))
+            .filter(|_| output.is_some_and(|output| output.get("lc").is_some()));
+        let result = tool_message
+            .and_then(|message| message.get("content"))
+            .and_then(text_or_json)
+            .or_else(|| output.and_then(text_or_json))
+            .or_else(|| outputs.and_then(text_or_json));
+        let call_id = extra
+            .and_then(|extra| extra.get("tool_call_id"))
+            .or_else(|| tool_message.and_then(|message| message.get("tool_call_id")))
+            .and_then(Value::as_str)
+            .map(String::from);
+        details.tool = Some(ToolRun { name: Some(span_name), call_id, arguments: details.input.clone(), result });
     }
     if span_kind == SpanKind::Retrieval {
         if let Some(Value::Array(documents)) = outputs.and_then(|outputs| outputs.get("documents")) {
@@ -313,12 +338,14 @@ fn read_run(run: &Map<String, Value>) -> Span {
                 .collect();
         }
     }
-    let usage = outputs.and_then(|outputs| {
-        outputs
-            .get("usage_metadata")
-            .or_else(|| outputs.get("llm_output").and_then(|llm| llm.get("token_usage")))
-            .or_else(|| outputs.get("usage"))
-    });
+    let usage = outputs
+        .and_then(|outputs| {
+            outputs
+                .get("usage_metadata")
+                .or_else(|| outputs.get("llm_output").and_then(|llm| llm.get("token_usage")))
+                .or_else(|| outputs.get("usage"))
+        })
+        .or_else(|| answer.and_then(|message| message.get("usage_metadata")));
     let run_count = |key: &str| run.get(key).and_then(Value::as_u64);
     let count = |value: Option<&Value>, keys: &[&str]| {
         value.and_then(|value| keys.iter().find_map(|key| value.get(*key)?.as_u64()))
@@ -426,7 +453,15 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
                 _ => readable_text(outputs, "assistant"),
             }
         });
+        let metadata = run.get("extra").and_then(|extra| extra.get("metadata"));
+        let meta = |keys: &[&str]| keys.iter().find_map(|key| metadata?.get(*key)).and_then(text_or_json);
         let raw = import.trace_mut(&mut index, trace_id);
+        if raw.trace.user_id.is_none() {
+            raw.trace.user_id = meta(&["user_id", "userId"]);
+        }
+        if raw.trace.session_id.is_none() {
+            raw.trace.session_id = meta(&["session_id", "thread_id", "conversation_id"]);
+        }
         if is_root {
             if raw.trace.name.is_empty() {
                 raw.trace.name = span.name.clone();
