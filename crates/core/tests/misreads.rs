@@ -327,3 +327,29 @@ fn a_langsmith_run_tree_thousands_of_runs_deep_opens_with_every_run() {
             || deepest.ai.as_ref().and_then(|ai| ai.input.as_deref()).is_some_and(|input| input.contains("q4999"))
     );
 }
+
+#[test]
+fn datadog_apm_traces_read_with_services_errors_and_openai_tags() {
+    let payload = r#"[[
+      {"trace_id": 7251916434598122413, "span_id": 1001, "parent_id": 0, "name": "fastapi.request", "resource": "POST /chat", "service": "support-api", "type": "web",
+       "start": 1733000000000000000, "duration": 900000000, "error": 0, "meta": {"http.method": "POST", "span.kind": "server"}, "metrics": {"_sampling_priority_v1": 1}},
+      {"trace_id": 7251916434598122413, "span_id": 1002, "parent_id": 1001, "name": "openai.request", "resource": "createChatCompletion", "service": "support-api", "type": "llm",
+       "start": 1733000000100000000, "duration": 700000000, "error": 1,
+       "meta": {"openai.request.model": "gpt-4o-mini", "openai.request.messages.0.role": "user", "openai.request.messages.0.content": "Where is my order?",
+                "error.type": "openai.RateLimitError", "error.message": "Rate limit reached for gpt-4o-mini"},
+       "metrics": {"openai.response.usage.prompt_tokens": 12, "openai.response.usage.completion_tokens": 0}}
+    ]]"#;
+    let set = import_text(payload, None).unwrap();
+    assert_eq!(set.format, "datadog");
+    let trace = &set.traces[0];
+    assert_eq!(trace.trace_id, "7251916434598122413", "Datadog's own decimal ids, not made-up hex");
+    assert_eq!(trace.spans[0].name, "POST /chat");
+    let call = &trace.spans[1];
+    assert_eq!(call.kind, trace_viewer_core::model::SpanKind::Llm);
+    assert_eq!(call.status, SpanStatus::Error { message: Some("Rate limit reached for gpt-4o-mini".into()) });
+    let details = call.ai.as_ref().unwrap();
+    assert_eq!((details.model.as_deref(), details.tokens.input), (Some("gpt-4o-mini"), Some(12)));
+    let messages = details.input_messages.read(&call.attributes);
+    assert_eq!(messages.first().map(|message| message.content.as_str()), Some("Where is my order?"));
+    assert_eq!(call.duration_ns, 700_000_000);
+}

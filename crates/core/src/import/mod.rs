@@ -4,6 +4,7 @@
 
 pub(crate) mod conventions;
 
+mod datadog;
 mod deep_json;
 mod documents;
 mod error;
@@ -97,6 +98,11 @@ const IMPORTERS: &[Importer] = &[
         description: "Zipkin JSON (v2: a span array with traceId, id, timestamp in µs; v1: annotations with endpoints, binaryAnnotations)",
         sniff: zipkin::sniff,
         import: zipkin::import,
+    },
+    Importer {
+        description: "Datadog APM traces (lists of spans with trace_id, span_id, start, duration, meta, metrics)",
+        sniff: datadog::sniff,
+        import: datadog::import,
     },
     Importer {
         description: "OpenTelemetry SDK span dumps (Python to_json, JavaScript ReadableSpan) and Phoenix span exports",
@@ -286,6 +292,7 @@ fn format_name(tag: &str) -> &str {
         "zipkin" => "Zipkin JSON",
         "openai-agents" => "OpenAI Agents SDK traces",
         "mlflow" => "MLflow traces",
+        "datadog" => "Datadog APM traces",
         other => other,
     }
 }

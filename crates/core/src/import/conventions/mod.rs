@@ -8,8 +8,10 @@
 //! - `vercel`: Vercel AI SDK (`ai.*`) and OpenLLMetry (`traceloop.*`, `llm.usage.*`)
 //! - `langfuse_otel`: Langfuse observations sent over OpenTelemetry (`langfuse.observation.*`)
 //! - `mlflow`: MLflow's span attributes (`mlflow.spanType`, `mlflow.spanInputs`...)
+//! - `datadog`: Datadog's AI integrations' tags (`openai.request.*`, `openai.response.*`, `langchain.*`)
 //! - `feedback`: user feedback stated as OpenTelemetry span events
 
+mod datadog;
 mod feedback;
 mod genai;
 mod langfuse_otel;
@@ -38,7 +40,10 @@ pub fn apply(span: &mut Span) {
 
 /// Beginnings of every attribute key a vocabulary here reads (see each file's `apply` and
 /// [`kind_from_attributes`]).
-const AI_KEY_PREFIXES: [&str; 13] = [
+const AI_KEY_PREFIXES: [&str; 16] = [
+    "openai.",
+    "langchain.",
+    "datadog.name",
     "mlflow.",
     "langfuse.observation.",
     "gen_ai.",
@@ -80,6 +85,7 @@ fn map_vocabularies(span: &mut Span) {
     langfuse_otel::status(&span.attributes, &mut span.status);
     langfuse_otel::apply(&span.attributes, span.kind, &span.name, &mut details);
     mlflow::apply(&span.attributes, span.kind, &span.name, &mut details);
+    datadog::apply(&span.attributes, &mut details);
     genai::apply(&span.attributes, &span.events, &mut details);
     openinference::apply(&span.attributes, span.kind, &mut details);
     vercel::apply(&span.attributes, &mut details);
@@ -96,7 +102,9 @@ fn map_vocabularies(span: &mut Span) {
 /// The AI kind of a span from its attributes, or `None` when nothing says.
 pub fn kind_from_attributes(attributes: &[Attribute]) -> Option<SpanKind> {
     let text = |key: &str| find(attributes, key).and_then(AttributeValue::as_str);
-    if let Some(kind) = langfuse_otel::kind(attributes).or_else(|| mlflow::kind(attributes)) {
+    if let Some(kind) =
+        langfuse_otel::kind(attributes).or_else(|| mlflow::kind(attributes)).or_else(|| datadog::kind(attributes))
+    {
         return Some(kind);
     }
     if let Some(kind) = text("openinference.span.kind") {
