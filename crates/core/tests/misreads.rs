@@ -353,3 +353,34 @@ fn datadog_apm_traces_read_with_services_errors_and_openai_tags() {
     assert_eq!(messages.first().map(|message| message.content.as_str()), Some("Where is my order?"));
     assert_eq!(call.duration_ns, 700_000_000);
 }
+
+#[test]
+fn logfire_records_read_as_spans_labelled_by_their_message() {
+    let rows = r#"[
+      {"start_timestamp": "2025-06-01T10:00:00.000000Z", "end_timestamp": "2025-06-01T10:00:03.500000Z", "trace_id": "0195a3c0e6b94c1e8f3b1a2c3d4e5f60",
+       "span_id": "1a2b3c4d5e6f7081", "parent_span_id": null, "span_name": "agent run {prompt}", "message": "agent run 'refund for A-1042'",
+       "level": 9, "kind": "span", "service_name": "support", "otel_status_code": "UNSET",
+       "attributes": {"prompt": "refund for A-1042", "logfire.msg_template": "agent run {prompt}"}},
+      {"start_timestamp": "2025-06-01T10:00:00.500000Z", "end_timestamp": "2025-06-01T10:00:02.000000Z", "trace_id": "0195a3c0e6b94c1e8f3b1a2c3d4e5f60",
+       "span_id": "2b3c4d5e6f708192", "parent_span_id": "1a2b3c4d5e6f7081", "span_name": "chat gpt-4o", "message": "chat gpt-4o",
+       "level": 17, "kind": "span", "service_name": "support", "otel_status_code": "ERROR", "otel_status_message": "APIConnectionError: timed out",
+       "attributes": {"gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o", "gen_ai.usage.input_tokens": 230}},
+      {"start_timestamp": "2025-06-01T10:00:00.500000Z", "end_timestamp": null, "trace_id": "0195a3c0e6b94c1e8f3b1a2c3d4e5f60",
+       "span_id": "2b3c4d5e6f708192", "parent_span_id": "1a2b3c4d5e6f7081", "span_name": "chat gpt-4o", "message": "chat gpt-4o", "kind": "pending_span", "attributes": {}}
+    ]"#;
+    let set = import_text(rows, None).unwrap();
+    assert_eq!(set.format, "logfire");
+    let trace = &set.traces[0];
+    assert_eq!(trace.spans.len(), 2, "the pending row of a finished span is not a third span");
+    assert_eq!(trace.spans[0].name, "agent run 'refund for A-1042'");
+    assert_eq!(trace.spans[0].duration_ns, 3_500_000_000);
+    let chat = &trace.spans[1];
+    assert_eq!(chat.status, SpanStatus::Error { message: Some("APIConnectionError: timed out".into()) });
+    assert_eq!(
+        chat.ai.as_ref().map(|ai| (ai.model.clone(), ai.tokens.input)),
+        Some((Some("gpt-4o".into()), Some(230)))
+    );
+    // One row on its own is a span too.
+    let first = serde_json::from_str::<serde_json::Value>(rows).unwrap()[0].to_string();
+    assert!(import_text(&first, None).is_ok_and(|set| set.traces[0].spans.len() == 1));
+}

@@ -14,6 +14,7 @@ mod jaeger_shapes;
 pub(crate) mod langfuse;
 mod langfuse_scores;
 mod langsmith;
+mod logfire;
 mod lone_surrogates;
 mod mlflow;
 mod not_a_trace;
@@ -98,6 +99,11 @@ const IMPORTERS: &[Importer] = &[
         description: "Zipkin JSON (v2: a span array with traceId, id, timestamp in µs; v1: annotations with endpoints, binaryAnnotations)",
         sniff: zipkin::sniff,
         import: zipkin::import,
+    },
+    Importer {
+        description: "Logfire records (rows with start_timestamp, trace_id, span_id, span_name, attributes)",
+        sniff: logfire::sniff,
+        import: logfire::import,
     },
     Importer {
         description: "Datadog APM traces (lists of spans with trace_id, span_id, start, duration, meta, metrics)",
@@ -293,6 +299,7 @@ fn format_name(tag: &str) -> &str {
         "openai-agents" => "OpenAI Agents SDK traces",
         "mlflow" => "MLflow traces",
         "datadog" => "Datadog APM traces",
+        "logfire" => "Logfire records",
         other => other,
     }
 }
