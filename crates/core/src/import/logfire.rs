@@ -32,9 +32,9 @@ const ROW_FIELDS: &[&str] = &[
 ];
 
 fn is_row(value: &Value) -> bool {
-    ["start_timestamp", "trace_id", "span_id", "span_name"]
-        .iter()
-        .all(|key| value.get(*key).is_some_and(|value| !value.is_null()))
+    let present = |key: &str| value.get(key).is_some_and(|value| !value.is_null());
+    ["start_timestamp", "trace_id", "span_id"].iter().all(|key| present(key))
+        && (present("span_name") || present("message"))
 }
 
 fn rows(value: &Value) -> Option<Vec<&Map<String, Value>>> {
@@ -42,7 +42,10 @@ fn rows(value: &Value) -> Option<Vec<&Map<String, Value>>> {
         Value::Array(items) if items.first().is_some_and(is_row) => {
             Some(items.iter().filter_map(Value::as_object).collect())
         }
-        // The query API's `{"columns": ...}` is not rows; a single row is.
+        // The query API's answer: `{"columns": [...], "rows": [...]}` or `{"schema": ..., "data": [...]}`.
+        Value::Object(answer) if answer.contains_key("columns") || answer.contains_key("schema") => {
+            rows(answer.get("rows").or_else(|| answer.get("data"))?)
+        }
         Value::Object(row) if is_row(value) => Some(vec![row]),
         _ => None,
     }
@@ -97,7 +100,9 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
         let end = time(row, "end_timestamp");
         set_times(&mut span, start, end, ("start_timestamp", "end_timestamp"), true);
         span.attributes = attributes(row.get("attributes"));
-        span.attributes.push(Attribute::new("logfire.span_name", AttributeValue::String(template)));
+        if !template.is_empty() {
+            span.attributes.push(Attribute::new("logfire.span_name", AttributeValue::String(template)));
+        }
         let level = row.get("level");
         let error_level = level.and_then(unsigned).is_some_and(|level| level >= 17)
             || level.and_then(Value::as_str).is_some_and(|level| matches!(level, "error" | "fatal"));
