@@ -384,3 +384,30 @@ fn logfire_records_read_as_spans_labelled_by_their_message() {
     let first = serde_json::from_str::<serde_json::Value>(rows).unwrap()[0].to_string();
     assert!(import_text(&first, None).is_ok_and(|set| set.traces[0].spans.len() == 1));
 }
+
+#[test]
+fn datadog_llm_observability_spans_and_their_evaluation_metrics_make_traces_with_feedback() {
+    let fixture = |path: &str| {
+        std::fs::read_to_string(format!("{}/../../tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    };
+    let spans = fixture("datadog/dd-trace-py-llmobs-spans-2events.json");
+    for metrics in ["feedback-only/dd-trace-py-eval-metrics-v1.json", "feedback-only/dd-trace-py-eval-metrics-v2.json"]
+    {
+        let metrics = fixture(metrics);
+        assert_eq!(import_text(&metrics, None).unwrap_err(), ImportError::OnlyFeedback { signals: 2 });
+        let set =
+            import_files(&[(Some("spans.json"), spans.as_str()), (Some("metrics.json"), metrics.as_str())]).unwrap();
+        assert_eq!(set.traces.len(), 2);
+        let with = |trace_id: &str| set.traces.iter().find(|trace| trace.trace_id == trace_id).unwrap();
+        let sentiment = &with("98765432102").feedback[0];
+        assert_eq!(
+            (sentiment.name.as_deref(), sentiment.value, sentiment.span_id.as_deref()),
+            (Some("sentiment"), Some(0.9), Some("12345678902"))
+        );
+        let toxicity = &with("98765432101").feedback[0];
+        assert_eq!((toxicity.name.as_deref(), toxicity.text.as_deref()), (Some("toxicity"), Some("very")));
+        let llm = &with("98765432101").spans[0];
+        assert_eq!(llm.kind, trace_viewer_core::model::SpanKind::Llm);
+        assert_eq!(llm.ai.as_ref().map(|ai| (ai.tokens.input, ai.tokens.output)), Some((Some(64), Some(128))));
+    }
+}

@@ -5,6 +5,7 @@
 pub(crate) mod conventions;
 
 mod datadog;
+mod datadog_llmobs;
 mod deep_json;
 mod documents;
 mod error;
@@ -104,6 +105,11 @@ const IMPORTERS: &[Importer] = &[
         description: "Logfire records (rows with start_timestamp, trace_id, span_id, span_name, attributes)",
         sniff: logfire::sniff,
         import: logfire::import,
+    },
+    Importer {
+        description: "Datadog LLM Observability spans and evaluation metrics",
+        sniff: datadog_llmobs::sniff,
+        import: datadog_llmobs::import,
     },
     Importer {
         description: "Datadog APM traces (lists of spans with trace_id, span_id, start, duration, meta, metrics)",
@@ -299,6 +305,7 @@ fn format_name(tag: &str) -> &str {
         "openai-agents" => "OpenAI Agents SDK traces",
         "mlflow" => "MLflow traces",
         "datadog" => "Datadog APM traces",
+        "datadog-llmobs" => "Datadog LLM Observability",
         "logfire" => "Logfire records",
         other => other,
     }
