@@ -7,7 +7,9 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::{deep_json, import_document, lone_surrogates, not_a_trace, otlp_fast, ImportError, RawImport};
+use super::{
+    deep_json, import_document, langsmith_multipart, lone_surrogates, not_a_trace, otlp_fast, ImportError, RawImport,
+};
 use crate::model::ImportWarning;
 
 type Documents = Result<(Vec<RawImport>, Vec<ImportWarning>), ImportError>;
@@ -19,6 +21,11 @@ type Repaired<'a> = (Cow<'a, str>, Vec<ImportWarning>);
 pub fn read_file(text: &str) -> Documents {
     if text.trim().is_empty() {
         return Err(ImportError::Empty);
+    }
+    if langsmith_multipart::looks_like(text) {
+        if let Some(document) = langsmith_multipart::to_document(text) {
+            return Ok((vec![import_document(&document)?], Vec::new()));
+        }
     }
     if looks_like_otlp_traces(text) {
         if let Some(import) = otlp_fast::import(text) {

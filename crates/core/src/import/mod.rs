@@ -15,6 +15,7 @@ mod jaeger_shapes;
 pub(crate) mod langfuse;
 mod langfuse_scores;
 mod langsmith;
+mod langsmith_multipart;
 mod logfire;
 mod lone_surrogates;
 mod mlflow;
