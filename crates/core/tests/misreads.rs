@@ -411,3 +411,24 @@ fn datadog_llm_observability_spans_and_their_evaluation_metrics_make_traces_with
         assert_eq!(llm.ai.as_ref().map(|ai| (ai.tokens.input, ai.tokens.output)), Some((Some(64), Some(128))));
     }
 }
+
+#[test]
+fn langsmith_multipart_bodies_of_two_requests_join_into_one_finished_run_tree() {
+    // The SDK sent the root's post in one request and its children and the root's patch (its end
+    // and outputs) in the next; opened together they are one trace.
+    let fixture = |name: &str| {
+        std::fs::read_to_string(format!("{}/../../tests/fixtures/langsmith-split/{name}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+    };
+    let (first, second) = (fixture("request-1.txt"), fixture("request-2.txt"));
+    let set =
+        import_files(&[(Some("request-1.txt"), first.as_str()), (Some("request-2.txt"), second.as_str())]).unwrap();
+    assert_eq!(set.traces.len(), 1, "{:?}", set.traces.iter().map(|trace| &trace.trace_id).collect::<Vec<_>>());
+    let trace = &set.traces[0];
+    assert_eq!(trace.spans.len(), 3);
+    let root = &trace.spans[0];
+    assert_eq!(root.name, "support-agent");
+    assert!(root.duration_ns > 1_000_000_000, "the root's end came in the patch: {} ns", root.duration_ns);
+    assert!(trace.final_output.is_some(), "the root's outputs came in the patch");
+    assert!(trace.spans.iter().any(|span| span.status.is_error()), "the tool's error part");
+}

@@ -72,6 +72,24 @@ pub fn to_document(text: &str) -> Option<Value> {
     Some(Value::Object(document))
 }
 
+/// Several bodies' runs as one document (posts and patches in the order the bodies came).
+pub fn joined(bodies: &[&str]) -> Option<Value> {
+    let mut posts = Vec::new();
+    let mut patches = Vec::new();
+    for body in bodies {
+        let document = to_document(body)?;
+        for (key, list) in [("post", &mut posts), ("patch", &mut patches)] {
+            if let Some(Value::Array(runs)) = document.get(key) {
+                list.extend(runs.iter().cloned());
+            }
+        }
+    }
+    let mut document = Map::new();
+    document.insert("post".into(), Value::Array(posts));
+    document.insert("patch".into(), Value::Array(patches));
+    Some(Value::Object(document))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -249,7 +249,19 @@ fn read_texts(files: &[(Option<&str>, &str)]) -> Result<(Vec<RawImport>, Vec<Imp
     let mut imports = Vec::new();
     let mut file_warnings = Vec::new();
     let mut first_error = None;
-    for (file_name, text) in files {
+    // LangSmith multipart bodies of several requests are one run list: a run posted in one and
+    // patched (ended) in another is one span.
+    let multipart: Vec<&str> =
+        files.iter().map(|(_, text)| *text).filter(|text| langsmith_multipart::looks_like(text)).collect();
+    let files: Vec<(Option<&str>, &str)> =
+        match (multipart.len() > 1).then(|| langsmith_multipart::joined(&multipart)).flatten() {
+            Some(document) => {
+                imports.push(import_document(&document)?);
+                files.iter().copied().filter(|(_, text)| !langsmith_multipart::looks_like(text)).collect()
+            }
+            None => files.to_vec(),
+        };
+    for (file_name, text) in &files {
         match documents::read_file(text) {
             Ok((mut documents, warnings)) => {
                 imports.append(&mut documents);

@@ -33,7 +33,8 @@ pub fn fixtures() -> Vec<String> {
             let path = entry.path();
             let name = path.file_name().unwrap().to_string_lossy().to_string();
             if path.is_dir()
-                && !["fragments", "generators", "fuzz-regressions", "feedback-only"].contains(&name.as_str())
+                && !["fragments", "generators", "fuzz-regressions", "feedback-only", "langsmith-split"]
+                    .contains(&name.as_str())
             {
                 folders.push(path);
             } else if [".json", ".jsonl", ".ndjson", ".txt"].iter().any(|extension| name.ends_with(extension)) {
