@@ -121,3 +121,35 @@ fn langchain_run_trees_give_tokens_model_user_thread_and_the_tool_message_as_res
     assert_eq!(tool.result.as_deref(), Some("refunded 42.00 EUR"));
     assert_eq!(tool.call_id.as_deref(), Some("call_9"));
 }
+
+#[test]
+fn a_vercel_ai_sdk_embedding_span_shows_what_it_embedded() {
+    let text = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","name":"ai.embedMany","startTimeUnixNano":"1000","endTimeUnixNano":"2000",
+      "attributes":[{"key":"ai.values","value":{"arrayValue":{"values":[{"stringValue":"refund policy"},{"stringValue":"shipping times"}]}}},{"key":"ai.usage.tokens","value":{"intValue":"6"}},{"key":"ai.model.id","value":{"stringValue":"text-embedding-3-small"}}]}]}]}]}"#;
+    let set = import_text(text, None).unwrap();
+    let span = &set.traces[0].spans[0];
+    assert_eq!(span.kind, SpanKind::Embedding);
+    let details = span.ai.as_ref().unwrap();
+    assert!(
+        details
+            .input
+            .as_deref()
+            .is_some_and(|input| input.contains("refund policy") && input.contains("shipping times")),
+        "{:?}",
+        details.input
+    );
+    assert_eq!((details.tokens.input, details.model.as_deref()), (Some(6), Some("text-embedding-3-small")));
+}
+
+#[test]
+fn a_span_naming_its_agent_is_an_agent_span() {
+    let set = span_with(&[("gen_ai.agent.name", "refund-agent"), ("gen_ai.agent.id", "agent_7")]);
+    assert_eq!(set.traces[0].spans[0].kind, SpanKind::Agent);
+    // With an operation, the operation decides.
+    let set = span_with(&[
+        ("gen_ai.agent.name", "refund-agent"),
+        ("gen_ai.operation.name", "chat"),
+        ("gen_ai.request.model", "gpt-4o"),
+    ]);
+    assert_eq!(set.traces[0].spans[0].kind, SpanKind::Llm);
+}

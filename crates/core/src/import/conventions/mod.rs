@@ -113,6 +113,10 @@ pub fn kind_from_attributes(attributes: &[Attribute]) -> Option<SpanKind> {
     if let Some(operation) = text("gen_ai.operation.name") {
         return Some(genai::kind(operation));
     }
+    // An agent's span names its agent even when it names no operation.
+    if text("gen_ai.agent.name").is_some() {
+        return Some(SpanKind::Agent);
+    }
     if let Some(kind) = text("traceloop.span.kind") {
         return Some(match kind {
             "workflow" | "task" => SpanKind::Chain,

@@ -56,6 +56,9 @@ pub fn apply(attributes: &[Attribute], details: &mut AiDetails) {
             "ai.usage.promptTokens" | "ai.usage.inputTokens" => fill(&mut details.tokens.input, value_u64(value)),
             "ai.usage.completionTokens" | "ai.usage.outputTokens" => fill(&mut details.tokens.output, value_u64(value)),
             "ai.usage.totalTokens" => fill(&mut details.tokens.total, value_u64(value)),
+            // `ai.embed` / `ai.embedMany`: the text embedded, and its token count.
+            "ai.value" | "ai.values" => fill(&mut details.input, text()),
+            "ai.usage.tokens" => fill(&mut details.tokens.input, value_u64(value)),
             "ai.usage.cachedInputTokens" => fill(&mut details.tokens.cached, value_u64(value)),
             "ai.usage.reasoningTokens" => fill(&mut details.tokens.reasoning, value_u64(value)),
             "ai.prompt.messages" => {
