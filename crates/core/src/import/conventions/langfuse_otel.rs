@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{fill, merge_tool, value_text};
+use super::{fill_details, value_text};
 use crate::import::langfuse::{kind as observation_kind, observation_details};
 use crate::model::{attribute::find, AiDetails, Attribute, SpanKind, SpanStatus};
 
@@ -44,26 +44,7 @@ pub fn apply(attributes: &[Attribute], span_kind: SpanKind, span_name: &str, det
             observation.insert(key.into(), if parse { json(value) } else { Value::String(value) });
         }
     }
-    let read = observation_details(&observation, span_kind, span_name);
-    fill(&mut details.model, read.model);
-    fill(&mut details.parameters, read.parameters);
-    fill(&mut details.input, read.input);
-    fill(&mut details.output, read.output);
-    if details.input_messages.is_empty() {
-        details.input_messages = read.input_messages;
-    }
-    if details.output_messages.is_empty() {
-        details.output_messages = read.output_messages;
-    }
-    if let Some(tool) = read.tool {
-        merge_tool(details, tool);
-    }
-    fill(&mut details.tokens.input, read.tokens.input);
-    fill(&mut details.tokens.output, read.tokens.output);
-    fill(&mut details.tokens.total, read.tokens.total);
-    fill(&mut details.tokens.cached, read.tokens.cached);
-    fill(&mut details.tokens.reasoning, read.tokens.reasoning);
-    fill(&mut details.cost_usd, read.cost_usd);
+    fill_details(details, observation_details(&observation, span_kind, span_name));
 }
 
 /// `level: ERROR` fails a span whose status the file left unset, with its `status_message`.

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{fill, merge_tool, value_text};
+use super::{fill_details, value_text};
 use crate::import::langfuse::observation_details;
 use crate::model::{attribute::find, AiDetails, Attribute, AttributeValue, SpanKind};
 
@@ -57,24 +57,10 @@ pub fn apply(attributes: &[Attribute], span_kind: SpanKind, span_name: &str, det
     if let Some(usage) = usage {
         observation.insert("usageDetails".into(), usage);
     }
-    let read = observation_details(&observation, span_kind, span_name);
-    fill(&mut details.model, read.model);
-    fill(&mut details.provider, text(attributes, "mlflow.llm.provider"));
-    fill(&mut details.input, read.input);
-    fill(&mut details.output, read.output);
-    if details.input_messages.is_empty() {
-        details.input_messages = read.input_messages;
+    let mut read = observation_details(&observation, span_kind, span_name);
+    read.provider = text(attributes, "mlflow.llm.provider");
+    if let (Some(tool), "TOOL") = (read.tool.as_mut(), span_type.as_str()) {
+        tool.name = text(attributes, "mlflow.spanFunctionName").or(tool.name.take());
     }
-    if details.output_messages.is_empty() {
-        details.output_messages = read.output_messages;
-    }
-    if let Some(mut tool) = read.tool {
-        if span_type == "TOOL" {
-            tool.name = text(attributes, "mlflow.spanFunctionName").or(tool.name);
-        }
-        merge_tool(details, tool);
-    }
-    fill(&mut details.tokens.input, read.tokens.input);
-    fill(&mut details.tokens.output, read.tokens.output);
-    fill(&mut details.tokens.total, read.tokens.total);
+    fill_details(details, read);
 }

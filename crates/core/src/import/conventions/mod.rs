@@ -162,6 +162,33 @@ pub fn fill<T>(slot: &mut Option<T>, value: Option<T>) {
     }
 }
 
+/// Adds what `read` knows to `details`, keeping every field already set (messages as a whole).
+pub fn fill_details(details: &mut AiDetails, read: AiDetails) {
+    fill(&mut details.model, read.model);
+    fill(&mut details.provider, read.provider);
+    fill(&mut details.parameters, read.parameters);
+    fill(&mut details.input, read.input);
+    fill(&mut details.output, read.output);
+    if details.input_messages.is_empty() {
+        details.input_messages = read.input_messages;
+    }
+    if details.output_messages.is_empty() {
+        details.output_messages = read.output_messages;
+    }
+    if let Some(tool) = read.tool {
+        merge_tool(details, tool);
+    }
+    if details.documents.is_empty() {
+        details.documents = read.documents;
+    }
+    fill(&mut details.tokens.input, read.tokens.input);
+    fill(&mut details.tokens.output, read.tokens.output);
+    fill(&mut details.tokens.total, read.tokens.total);
+    fill(&mut details.tokens.cached, read.tokens.cached);
+    fill(&mut details.tokens.reasoning, read.tokens.reasoning);
+    fill(&mut details.cost_usd, read.cost_usd);
+}
+
 /// Adds what `tool` knows to the span's tool run, keeping fields already set.
 pub fn merge_tool(details: &mut AiDetails, tool: ToolRun) {
     if tool == ToolRun::default() {
