@@ -27,7 +27,7 @@ use crate::model::{attribute::find, AiDetails, Attribute, AttributeValue, Span, 
 /// Whether an attribute key is one the conventions read into the model's own fields (AI details,
 /// the trace's user, session, intent and variant): the corpus keeps no column for those.
 pub fn is_mapped_key(key: &str) -> bool {
-    trace_facts::is_fact_key(key) || AI_KEY_PREFIXES.iter().any(|prefix| key.starts_with(prefix))
+    trace_facts::is_fact_key(key) || has_ai_prefix(key)
 }
 
 /// Maps one span: its kind (when the importer left it `Other`) and its AI details.
@@ -59,6 +59,25 @@ const AI_KEY_PREFIXES: [&str; 16] = [
     "traceloop.",
 ];
 
+/// Whether a key begins with one of [`AI_KEY_PREFIXES`]: asked of every attribute of every span,
+/// so the first byte picks the two or three prefixes worth comparing.
+fn has_ai_prefix(key: &str) -> bool {
+    let candidates: &[&str] = match key.as_bytes().first() {
+        Some(b'g') => &["gen_ai."],
+        Some(b'l') => &["llm.", "langfuse.observation.", "langchain."],
+        Some(b'e') => &["embedding."],
+        Some(b'i') => &["input."],
+        Some(b'o') => &["output.", "openinference.", "openai."],
+        Some(b't') => &["tool.", "traceloop."],
+        Some(b'r') => &["retrieval.", "reranker."],
+        Some(b'a') => &["ai."],
+        Some(b'm') => &["mlflow."],
+        Some(b'd') => &["datadog.name"],
+        _ => &[],
+    };
+    candidates.iter().any(|prefix| key.starts_with(prefix))
+}
+
 /// Whether the vocabularies could find anything in the span: false for the many steps of a trace
 /// (HTTP calls, database queries, framework internals) with no AI attribute, no event, a kind that
 /// needs nothing and a name that says nothing; those skip the mapping (a million spans of a
@@ -68,10 +87,7 @@ fn may_carry_ai_meaning(span: &Span) -> bool {
         || !span.events.is_empty()
         || span.kind == SpanKind::Tool
         || span.name.trim_start().starts_with("ai.")
-        || span
-            .attributes
-            .iter()
-            .any(|attribute| AI_KEY_PREFIXES.iter().any(|prefix| attribute.key.starts_with(prefix)))
+        || span.attributes.iter().any(|attribute| has_ai_prefix(&attribute.key))
 }
 
 /// Runs every vocabulary over the span.
@@ -298,5 +314,17 @@ mod tests {
         }
         let named = Span::new("s", None, " ai.generateText.doGenerate");
         assert!(may_carry_ai_meaning(&named), "a Vercel AI SDK span name is enough");
+    }
+
+    #[test]
+    fn the_first_byte_dispatch_knows_every_prefix_and_nothing_else() {
+        for prefix in super::AI_KEY_PREFIXES {
+            assert!(super::has_ai_prefix(prefix) && super::has_ai_prefix(&format!("{prefix}x")), "{prefix}");
+            let (first, rest) = prefix.split_at(1);
+            assert!(!super::has_ai_prefix(&format!("{}{rest}", first.to_ascii_uppercase())), "{prefix}: case matters");
+        }
+        for other in ["http.method", "db.statement", "gen_aix", "lm.", "", "x"] {
+            assert!(!super::has_ai_prefix(other), "{other}");
+        }
     }
 }
