@@ -42,6 +42,24 @@ after(async () => {
   if (project) rmSync(project, { recursive: true, force: true });
 });
 
+/**
+ * Opens an app a bundler built from the installed package: its trace's 6 rows show, and the
+ * import worker the bundler bundled started twice (the warm-up and the load, in either order:
+ * both are waited for, then counted).
+ */
+async function openBuiltApp(url, bundler) {
+  const page = await newPage(browser);
+  const workers = [];
+  page.on('worker', (worker) => workers.push(worker.url()));
+  await page.goto(url);
+  const rows = page.locator('trace-viewer .tv-row');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 6);
+  await waitUntil(() => workers.length >= 2, `two workers (the warm-up and the load) start: ${workers}`);
+  assert.equal(workers.length, 2, `${bundler} bundled the import worker and the page used it (a warm-up and the load): ${workers}`);
+  return { page, rows };
+}
+
 test('the packed package has the manifest a bundler and TypeScript expect', () => {
   const manifest = JSON.parse(readFileSync(join(project, 'node_modules/ai-trace-viewer/package.json'), 'utf8'));
   const cargoVersion = readFileSync(join(repository, 'Cargo.toml'), 'utf8').match(/^version = "(.+)"/m)[1];
@@ -244,16 +262,7 @@ if (location.search === '?dashboard') {
   execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: app, stdio: 'pipe' });
   const built = await startServer({ roots: { '/': join(app, 'dist') } });
   try {
-    const page = await newPage(browser);
-    const workers = [];
-    page.on('worker', (worker) => workers.push(worker.url()));
-    await page.goto(built.url);
-    const rows = page.locator('trace-viewer .tv-row');
-    await rows.first().waitFor();
-    assert.equal(await rows.count(), 6);
-    // The warm-up's worker and the load's start in either order: wait for both, then count.
-    await waitUntil(() => workers.length >= 2, `two workers (the warm-up and the load) start: ${workers}`);
-    assert.equal(workers.length, 2, `Vite bundled the import worker and the page used it (a warm-up and the load): ${workers}`);
+    const { page, rows } = await openBuiltApp(built.url, 'Vite');
     await rows.filter({ hasText: 'vector search' }).click();
     await page.waitForFunction(() => window.selections.length === 1);
     assert.deepEqual(page.errors, []);
@@ -313,17 +322,9 @@ export default function RootLayout({ children }) {
   assert.match(readFileSync(join(app, 'out/index.html'), 'utf8'), /<trace-viewer src="\/traces\/checkout\.json" class="trace-panel"><\/trace-viewer>/);
   const built = await startServer({ roots: { '/': join(app, 'out') } });
   try {
-    const page = await newPage(browser);
-    const workers = [];
-    page.on('worker', (worker) => workers.push(worker.url()));
-    await page.goto(built.url);
-    const rows = page.locator('trace-viewer .tv-row');
-    await rows.first().waitFor();
-    assert.equal(await rows.count(), 6);
     // Turbopack gives the package's import.meta.url as a file: URL: the element must still find
     // the worker Turbopack bundled (else it imports on the page, and a corpus cannot load at all).
-    await waitUntil(() => workers.length >= 2, `two workers (the warm-up and the load) start: ${workers}`);
-    assert.equal(workers.length, 2, `Turbopack bundled the import worker and the page used it (a warm-up and the load): ${workers}`);
+    const { page, rows } = await openBuiltApp(built.url, 'Turbopack');
     // The element the server rendered is the one upgraded and kept by React's hydration: a click
     // on a row selects the span, which the element reflects.
     await rows.filter({ hasText: 'rerank' }).click();

@@ -156,15 +156,12 @@ fn process(value: &Value) -> Value {
 /// importer reads base64 there); the rest is that shape already.
 pub fn stored_span(span: &Map<String, Value>) -> Map<String, Value> {
     let mut converted = span.clone();
-    for key in ["tags"] {
-        if let Some(Value::Array(tags)) = converted.get_mut(key) {
-            for tag in tags.iter_mut().filter_map(Value::as_object_mut) {
-                if tag.get("type").and_then(Value::as_str).is_some_and(|kind| kind.eq_ignore_ascii_case("binary")) {
-                    let hex = tag.get("value").and_then(Value::as_str).and_then(hex_bytes);
-                    if let Some(bytes) = hex {
-                        tag.insert("value".into(), Value::String(base64_encode(&bytes)));
-                    }
-                }
+    if let Some(Value::Array(tags)) = converted.get_mut("tags") {
+        for tag in tags.iter_mut().filter_map(Value::as_object_mut) {
+            let binary =
+                tag.get("type").and_then(Value::as_str).is_some_and(|kind| kind.eq_ignore_ascii_case("binary"));
+            if let Some(bytes) = tag.get("value").and_then(Value::as_str).and_then(hex_bytes).filter(|_| binary) {
+                tag.insert("value".into(), Value::String(base64_encode(&bytes)));
             }
         }
     }

@@ -50,12 +50,6 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
     Ok(import)
 }
 
-/// A score list's scores by trace, for tests.
-#[cfg(test)]
-fn feedback_count(import: &RawImport) -> usize {
-    import.traces.iter().map(|raw| raw.trace.feedback.len()).sum()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,7 +65,7 @@ mod tests {
         assert!(sniff(&list) && sniff(&json!({"data": list.clone(), "meta": {"page": 1}})));
         let import = import(&list).unwrap();
         assert_eq!(import.traces.len(), 2);
-        assert_eq!(feedback_count(&import), 3);
+        assert_eq!(import.traces.iter().map(|raw| raw.trace.feedback.len()).sum::<usize>(), 3);
         let first = &import.traces[0].trace.feedback;
         assert_eq!(first[1].span_id.as_deref(), Some("o7"));
         assert_eq!(first[0].comment.as_deref(), Some("wrong order"));
