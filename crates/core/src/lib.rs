@@ -16,6 +16,7 @@ pub mod corpus;
 pub mod export;
 pub mod generate;
 pub mod import;
+pub mod json;
 pub mod model;
 pub mod properties;
 pub mod random;

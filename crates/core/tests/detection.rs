@@ -6,15 +6,14 @@
 mod common;
 
 use common::{fixtures, repository};
-use serde_json::Value;
 use trace_viewer_core::import::claimants;
+use trace_viewer_core::json::{self, Value};
 
-fn documents(text: &str) -> Vec<Value> {
-    if let Ok(value) = serde_json::from_str::<Value>(text) {
+fn documents(text: &str) -> Vec<Value<'_>> {
+    if let Ok(value) = json::from_str(text) {
         return vec![value];
     }
-    let stream: Result<Vec<Value>, _> = serde_json::Deserializer::from_str(text).into_iter::<Value>().collect();
-    stream.unwrap_or_else(|_| text.lines().filter_map(|line| serde_json::from_str(line).ok()).collect())
+    json::all_documents(text).unwrap_or_else(|_| text.lines().filter_map(|line| json::from_str(line).ok()).collect())
 }
 
 #[test]

@@ -140,7 +140,7 @@ fn json_structure(value: &AttributeValue) -> Option<serde_json::Value> {
     let structure = match value {
         AttributeValue::Map(_) | AttributeValue::Array(_) => value.to_json(),
         AttributeValue::String(text) if text.len() <= DECODE_JSON_UP_TO_BYTES => {
-            trace_viewer_core::model::json_text::decode_json_text(text)?
+            trace_viewer_core::model::json_text::decode_json_text(text)?.to_serde()
         }
         _ => return None,
     };

@@ -66,7 +66,7 @@ fn every_format_is_read_back_by_its_importer_into_the_same_tree() {
     assert!(expected.errors > 0, "the bench trace has failures to carry");
     for format in FORMATS {
         let text = (format.write)(&original, &otlp);
-        let value: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+        let value = trace_viewer_core::json::from_str(&text).expect("valid JSON");
         let claimed = claimants(&value);
         assert!(
             claimed.len() == 1 && claimed[0].starts_with(format.importer),

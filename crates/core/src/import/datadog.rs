@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::fields::{other_fields, string_field, unsigned};
 use super::pipeline::{set_times, RawImport};
@@ -38,7 +38,7 @@ fn is_span(value: &Value) -> bool {
 }
 
 /// The spans of a payload: a list of traces (lists of spans) or a list of spans.
-fn spans(value: &Value) -> Option<Vec<&Map<String, Value>>> {
+fn spans<'a>(value: &'a Value<'a>) -> Option<Vec<&'a Map<'a>>> {
     let items = value.as_array()?;
     match items.first()? {
         Value::Array(trace) if trace.first().is_some_and(is_span) => {
@@ -87,12 +87,11 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
         let meta = object.get("meta").and_then(Value::as_object);
         if let Some(meta) = meta {
             span.attributes
-                .extend(meta.iter().map(|(key, value)| Attribute::new(key.clone(), AttributeValue::from_json(value))));
+                .extend(meta.iter().map(|(key, value)| Attribute::new(key, AttributeValue::from_json(value))));
         }
         if let Some(Value::Object(metrics)) = object.get("metrics") {
-            span.attributes.extend(
-                metrics.iter().map(|(key, value)| Attribute::new(key.clone(), AttributeValue::from_json(value))),
-            );
+            span.attributes
+                .extend(metrics.iter().map(|(key, value)| Attribute::new(key, AttributeValue::from_json(value))));
         }
         if object.get("error").and_then(Value::as_u64).is_some_and(|error| error != 0) {
             let message = meta.and_then(|meta| string_field(meta, &["error.message", "error.msg", "error.type"]));

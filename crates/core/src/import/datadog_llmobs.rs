@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::fields::{other_fields, string_field, text_or_json, unsigned};
 use super::pipeline::{set_times, RawImport};
@@ -33,11 +33,11 @@ const SPAN_FIELDS: &[&str] = &[
 
 /// The spans of a payload (from every envelope of a list), or its evaluation metrics.
 enum Payload<'a> {
-    Spans(Vec<&'a Map<String, Value>>, Option<&'a Map<String, Value>>),
-    Metrics(&'a Vec<Value>),
+    Spans(Vec<&'a Map<'a>>, Option<&'a Map<'a>>),
+    Metrics(&'a Vec<Value<'a>>),
 }
 
-fn payload(value: &Value) -> Option<Payload<'_>> {
+fn payload<'a>(value: &'a Value<'a>) -> Option<Payload<'a>> {
     if let Some(attributes) = value.get("data").and_then(|data| data.get("attributes")).and_then(Value::as_object) {
         if let Some(Value::Array(metrics)) = attributes.get("metrics") {
             return Some(Payload::Metrics(metrics));
@@ -45,12 +45,12 @@ fn payload(value: &Value) -> Option<Payload<'_>> {
         let spans = attributes.get("spans")?.as_array()?;
         return Some(Payload::Spans(spans.iter().filter_map(Value::as_object).collect(), Some(attributes)));
     }
-    let envelopes: Vec<&Map<String, Value>> = match value {
+    let envelopes: Vec<&Map> = match value {
         Value::Array(items) => items.iter().filter_map(Value::as_object).collect(),
         Value::Object(envelope) => vec![envelope],
         _ => return None,
     };
-    let is_envelope = |envelope: &&Map<String, Value>| {
+    let is_envelope = |envelope: &&Map| {
         envelope.get("event_type").and_then(Value::as_str) == Some("span") || envelope.contains_key("ml_app")
     };
     if envelopes.is_empty() || !envelopes.iter().all(is_envelope) {
@@ -88,11 +88,11 @@ fn kind(name: &str) -> SpanKind {
 }
 
 /// `parent_id` of a root: empty or `"undefined"`.
-fn parent(span: &Map<String, Value>) -> Option<String> {
+fn parent(span: &Map) -> Option<String> {
     string_field(span, &["parent_id"]).filter(|parent| !parent.is_empty() && parent != "undefined")
 }
 
-fn read_span(span: &Map<String, Value>) -> Span {
+fn read_span(span: &Map) -> Span {
     let meta = span.get("meta").and_then(Value::as_object);
     let meta_text = |key: &str| meta.and_then(|meta| string_field(meta, &[key]));
     let span_kind = meta_text("kind")
@@ -126,8 +126,7 @@ fn read_span(span: &Map<String, Value>) -> Span {
         read.status = SpanStatus::Error { message };
     }
     if let Some(meta) = meta {
-        for (key, value) in
-            meta.iter().filter(|(key, _)| matches!(key.as_str(), "metadata" | "model_name" | "model_provider"))
+        for (key, value) in meta.iter().filter(|(key, _)| matches!(*key, "metadata" | "model_name" | "model_provider"))
         {
             read.attributes.push(Attribute::new(format!("meta.{key}"), AttributeValue::from_json(value)));
         }
@@ -177,7 +176,7 @@ fn read_span(span: &Map<String, Value>) -> Span {
     read
 }
 
-fn metric_feedback(metric: &Map<String, Value>) -> Option<(String, Feedback)> {
+fn metric_feedback(metric: &Map) -> Option<(String, Feedback)> {
     let join = metric.get("join_on").and_then(|join| join.get("span"));
     let ids = |key: &str| {
         join.and_then(|join| join.get(key))
@@ -186,13 +185,13 @@ fn metric_feedback(metric: &Map<String, Value>) -> Option<(String, Feedback)> {
             .or_else(|| string_field(metric, &[key]))
     };
     let trace_id = ids("trace_id")?;
-    let text = ["categorical_value", "boolean_value"].iter().find_map(|key| metric.get(*key)).and_then(text_or_json);
+    let text = ["categorical_value", "boolean_value"].iter().find_map(|key| metric.get(key)).and_then(text_or_json);
     Some((
         trace_id,
         Feedback {
             kind: FeedbackKind::Score,
             name: string_field(metric, &["label"]),
-            value: ["score_value", "numerical_value"].iter().find_map(|key| metric.get(*key)?.as_f64()),
+            value: ["score_value", "numerical_value"].iter().find_map(|key| metric.get(key)?.as_f64()),
             comment: string_field(metric, &["reasoning", "assessment"]),
             text,
             time_ns: metric.get("timestamp_ms").and_then(unsigned).and_then(|millis| millis.checked_mul(1_000_000)),

@@ -5,11 +5,12 @@
 
 use std::borrow::Cow;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::{
     deep_json, import_document, langsmith_multipart, lone_surrogates, not_a_trace, otlp_fast, ImportError, RawImport,
 };
+use crate::json::all_documents;
 use crate::model::ImportWarning;
 
 type Documents = Result<(Vec<RawImport>, Vec<ImportWarning>), ImportError>;
@@ -79,20 +80,20 @@ fn repaired(text: &str) -> Result<Option<Repaired<'_>>, serde_json::Error> {
 
 /// One document (the JSON text of a folded value, for an importer that unfolds it), read as a
 /// file's document is, with the warnings of its repairs.
-pub(crate) fn parse_document(text: &str) -> Result<(Value, Vec<ImportWarning>), serde_json::Error> {
+pub(crate) fn parse_document(text: &str) -> Result<(Value<'_>, Vec<ImportWarning>), serde_json::Error> {
     let mut warnings = Vec::new();
     parse_repairing(text, &mut warnings).map(|value| (value, warnings))
 }
 
 /// One document, repaired when serde_json refuses what `JSON.parse` reads; the repairs' warnings
 /// are added to `warnings`.
-fn parse_repairing(text: &str, warnings: &mut Vec<ImportWarning>) -> Result<Value, serde_json::Error> {
-    let error = match serde_json::from_str::<Value>(text) {
+fn parse_repairing<'t>(text: &'t str, warnings: &mut Vec<ImportWarning>) -> Result<Value<'t>, serde_json::Error> {
+    let error = match crate::json::from_str(text) {
         Err(error) if is_repairable(&error) => error,
         result => return result,
     };
     let Some((fixed, repairs)) = repaired(text)? else { return Err(error) };
-    let value = serde_json::from_str::<Value>(&fixed)?;
+    let value = crate::json::from_str(&fixed)?.into_owned();
     warnings.extend(repairs);
     Ok(value)
 }
@@ -103,7 +104,9 @@ fn read_concatenated(text: &str) -> Documents {
     let read = match all_documents(text) {
         Ok(values) => Some((values, Vec::new())),
         Err(error) if is_repairable(&error) => match repaired(text) {
-            Ok(Some((fixed, warnings))) => all_documents(&fixed).ok().map(|values| (values, warnings)),
+            Ok(Some((fixed, warnings))) => {
+                all_documents(&fixed).ok().map(|values| (values.into_iter().map(Value::into_owned).collect(), warnings))
+            }
             _ => None,
         },
         Err(_) => None,
@@ -113,10 +116,6 @@ fn read_concatenated(text: &str) -> Documents {
         Ok(imports) => Ok((imports, warnings)),
         Err(_) => read_json_lines(text),
     }
-}
-
-fn all_documents(text: &str) -> Result<Vec<Value>, serde_json::Error> {
-    serde_json::Deserializer::from_str(text).into_iter::<Value>().collect()
 }
 
 /// JSON Lines: every line is its own document; a bad line is reported and the others still load.

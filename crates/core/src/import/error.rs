@@ -1,6 +1,6 @@
 //! Why a file could not be imported at all, worded for the person who opened it.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::not_a_trace::formats_list;
 
@@ -172,7 +172,7 @@ impl std::error::Error for ImportError {}
 pub fn describe_shape(value: &Value) -> String {
     match value {
         Value::Object(map) => {
-            let mut keys: Vec<&str> = map.keys().map(String::as_str).take(6).collect();
+            let mut keys: Vec<&str> = map.keys().take(6).collect();
             if map.len() > 6 {
                 keys.push("...");
             }

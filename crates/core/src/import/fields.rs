@@ -1,18 +1,18 @@
 //! Reading loosely typed JSON fields the way trace files write them: camelCase or snake_case
 //! keys, integers as numbers or strings, times in several units.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use crate::model::{parse_rfc3339_ns, Attribute, AttributeValue};
 
 /// The first of `keys` present in `object` and not null.
-pub fn field<'a>(object: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
-    keys.iter().find_map(|key| object.get(*key).filter(|value| !value.is_null()))
+pub fn field<'a, 'j>(object: &'a Map<'j>, keys: &[&str]) -> Option<&'a Value<'j>> {
+    keys.iter().find_map(|key| object.get(key).filter(|value| !value.is_null()))
 }
 
-pub fn string_field(object: &Map<String, Value>, keys: &[&str]) -> Option<String> {
+pub fn string_field(object: &Map, keys: &[&str]) -> Option<String> {
     match field(object, keys)? {
-        Value::String(text) => Some(text.clone()),
+        Value::String(text) => Some(text.to_string()),
         Value::Number(number) => Some(number.to_string()),
         _ => None,
     }
@@ -51,7 +51,7 @@ pub fn signed(value: &Value) -> Option<i64> {
 /// A 64-bit integer as protobufjs's `Long` writes itself to JSON (`{"low": -1, "high": 5,
 /// "unsigned": true}`, each half a 32-bit integer): what `JSON.stringify` of a decoded OTLP
 /// request holds for times and integer attributes. `None` unless both halves are 32-bit integers.
-fn long_bits(object: &Map<String, Value>) -> Option<u64> {
+fn long_bits(object: &Map) -> Option<u64> {
     let half = |key: &str| {
         let number = object.get(key)?.as_i64()?;
         (i64::from(i32::MIN)..=i64::from(u32::MAX)).contains(&number).then_some(number as u32)
@@ -105,7 +105,7 @@ pub fn text_or_json(value: &Value) -> Option<String> {
         Value::Null => None,
         Value::String(text) => Some(match crate::model::json_text::decode_json_text(text) {
             Some(decoded) => decoded.to_string(),
-            None => unquote_json_string(text).unwrap_or_else(|| text.clone()),
+            None => unquote_json_string(text).unwrap_or_else(|| text.to_string()),
         }),
         other => Some(other.to_string()),
     }
@@ -127,7 +127,7 @@ pub fn flatten_attributes(value: Option<&Value>) -> Vec<Attribute> {
         match value {
             Value::Object(map) => {
                 for (key, item) in map {
-                    let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                    let path = if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") };
                     walk(&path, item, out);
                 }
             }
@@ -151,11 +151,11 @@ pub fn keep_unreadable(key: &str, value: &Value, what: &str, other_fields: &mut 
 
 /// Keeps every key of `object` not in `known`, in file order: nothing the file said is dropped
 /// (a null says nothing, so nulls are left out).
-pub fn other_fields(object: &Map<String, Value>, known: &[&str]) -> Vec<Attribute> {
+pub fn other_fields(object: &Map, known: &[&str]) -> Vec<Attribute> {
     object
         .iter()
-        .filter(|(key, value)| !value.is_null() && !known.contains(&key.as_str()))
-        .map(|(key, value)| Attribute::new(key.clone(), AttributeValue::from_json(value)))
+        .filter(|(key, value)| !value.is_null() && !known.contains(key))
+        .map(|(key, value)| Attribute::new(key, AttributeValue::from_json(value)))
         .collect()
 }
 
@@ -163,7 +163,7 @@ pub fn other_fields(object: &Map<String, Value>, known: &[&str]) -> Vec<Attribut
 pub fn object_attributes(value: Option<&Value>) -> Vec<Attribute> {
     match value {
         Some(Value::Object(map)) => {
-            map.iter().map(|(key, item)| Attribute::new(key.clone(), AttributeValue::from_json(item))).collect()
+            map.iter().map(|(key, item)| Attribute::new(key, AttributeValue::from_json(item))).collect()
         }
         _ => Vec::new(),
     }
@@ -173,11 +173,15 @@ pub fn object_attributes(value: Option<&Value>) -> Vec<Attribute> {
 mod tests {
     use super::*;
 
+    fn json(value: impl Into<serde_json::Value>) -> Value<'static> {
+        Value::from(&value.into())
+    }
+
     #[test]
     fn milliseconds_become_exact_nanoseconds() {
-        assert_eq!(time_ms_or_rfc3339(&serde_json::json!(1_715_678_490_001u64)), Some(1_715_678_490_001_000_000));
-        assert_eq!(time_ms_or_rfc3339(&serde_json::json!(1_715_678_490_001.5)), Some(1_715_678_490_001_500_000));
-        assert_eq!(time_ms_or_rfc3339(&serde_json::json!(-1)), None);
-        assert_eq!(time_ms_or_rfc3339(&serde_json::json!("2024-05-14T09:21:30Z")), Some(1_715_678_490_000_000_000));
+        assert_eq!(time_ms_or_rfc3339(&json(1_715_678_490_001u64)), Some(1_715_678_490_001_000_000));
+        assert_eq!(time_ms_or_rfc3339(&json(1_715_678_490_001.5)), Some(1_715_678_490_001_500_000));
+        assert_eq!(time_ms_or_rfc3339(&json(-1)), None);
+        assert_eq!(time_ms_or_rfc3339(&json("2024-05-14T09:21:30Z")), Some(1_715_678_490_000_000_000));
     }
 }

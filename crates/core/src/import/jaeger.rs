@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::fields::{other_fields, signed, string_field, unsigned};
 use super::jaeger_shapes;
@@ -60,7 +60,7 @@ fn normalise_id(id: &str) -> String {
     }
 }
 
-fn tag_value(tag: &Map<String, Value>) -> AttributeValue {
+fn tag_value(tag: &Map) -> AttributeValue {
     let value = tag.get("value").unwrap_or(&Value::Null);
     match tag.get("type").and_then(Value::as_str).map(str::to_ascii_lowercase).as_deref() {
         Some("bool") => match value {
@@ -90,7 +90,7 @@ fn tags(list: Option<&Value>) -> Vec<Attribute> {
         .collect()
 }
 
-fn resource(process: &Map<String, Value>) -> Resource {
+fn resource(process: &Map) -> Resource {
     let mut attributes = vec![Attribute::new(
         "service.name",
         AttributeValue::String(string_field(process, &["serviceName"]).unwrap_or_default()),
@@ -99,18 +99,14 @@ fn resource(process: &Map<String, Value>) -> Resource {
     Resource { attributes, other_fields: other_fields(process, &["serviceName", "tags"]) }
 }
 
-fn read_span(
-    object: &Map<String, Value>,
-    resource_of: &HashMap<String, usize>,
-    resources: &mut Vec<Resource>,
-) -> (String, Span) {
+fn read_span(object: &Map, resource_of: &HashMap<&str, usize>, resources: &mut Vec<Resource>) -> (String, Span) {
     let trace_id = normalise_id(&string_field(object, &["traceID"]).unwrap_or_default());
     let span_id = normalise_id(&string_field(object, &["spanID"]).unwrap_or_default());
     let mut parent = None;
     let mut links = Vec::new();
     if let Some(Value::Array(references)) = object.get("references") {
         // The first CHILD_OF in the same trace is the parent (else the first FOLLOWS_FROM).
-        let mut ordered: Vec<&Map<String, Value>> = references.iter().filter_map(Value::as_object).collect();
+        let mut ordered: Vec<&Map> = references.iter().filter_map(Value::as_object).collect();
         ordered.sort_by_key(|reference| reference.get("refType").and_then(Value::as_str) != Some("CHILD_OF"));
         for reference in ordered {
             let reference_trace = normalise_id(&string_field(reference, &["traceID"]).unwrap_or_default());
@@ -169,7 +165,9 @@ fn read_span(
             .collect();
     }
     span.resource = match (string_field(object, &["processID"]), object.get("process").and_then(Value::as_object)) {
-        (Some(process_id), _) if resource_of.contains_key(&process_id) => resource_of.get(&process_id).copied(),
+        (Some(process_id), _) if resource_of.contains_key(process_id.as_str()) => {
+            resource_of.get(process_id.as_str()).copied()
+        }
         (_, Some(process)) => {
             resources.push(resource(process));
             Some(resources.len() - 1)
@@ -186,7 +184,7 @@ fn read_span(
     (trace_id, span)
 }
 
-fn read_trace(trace: &Map<String, Value>, import: &mut RawImport, index: &mut HashMap<String, usize>) {
+fn read_trace(trace: &Map, import: &mut RawImport, index: &mut HashMap<String, usize>) {
     let trace_id = normalise_id(&string_field(trace, &["traceID"]).unwrap_or_default());
     let raw = import.trace_mut(index, &trace_id);
     let mut resource_of = HashMap::new();
@@ -194,7 +192,7 @@ fn read_trace(trace: &Map<String, Value>, import: &mut RawImport, index: &mut Ha
         for (process_id, process) in processes {
             if let Some(process) = process.as_object() {
                 raw.trace.resources.push(resource(process));
-                resource_of.insert(process_id.clone(), raw.trace.resources.len() - 1);
+                resource_of.insert(process_id, raw.trace.resources.len() - 1);
             }
         }
     }
@@ -216,7 +214,7 @@ fn read_trace(trace: &Map<String, Value>, import: &mut RawImport, index: &mut Ha
     }
 }
 
-pub fn import(value: &Value) -> Result<RawImport, ImportError> {
+pub fn import<'a>(value: &Value<'a>) -> Result<RawImport, ImportError> {
     // The domain model and stored span documents are read in the query API's shape.
     if jaeger_shapes::is_domain_trace(value) {
         let spans = value.get("spans").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
@@ -234,7 +232,7 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
         }
         return Ok(import);
     }
-    let stored = |item: &Value| match item.as_object() {
+    let stored = |item: &Value<'a>| match item.as_object() {
         Some(span) if jaeger_shapes::is_stored_span(item) => Value::Object(jaeger_shapes::stored_span(span)),
         _ => item.clone(),
     };

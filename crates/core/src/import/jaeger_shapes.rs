@@ -4,7 +4,7 @@
 //! `vInt64`...), and the span documents Jaeger stores in Elasticsearch / OpenSearch (one object or
 //! a list; `startTimeMillis`, the process inline, binary tag values in hex).
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::fields::string_field;
 use crate::model::encoding::{base64_decode, base64_encode, hex_encode};
@@ -53,13 +53,13 @@ fn duration_micros(text: &str) -> Option<u64> {
     (nanos.is_finite() && nanos >= 0.0).then(|| (nanos / 1e3).round() as u64)
 }
 
-fn micros_of_time(value: &Value) -> Option<Value> {
+fn micros_of_time<'a>(value: &Value<'a>) -> Option<Value<'a>> {
     let nanos = parse_rfc3339_ns(value.as_str()?)?;
     Some(Value::from(nanos / 1000))
 }
 
 /// A `{key, vType, vStr...}` tag as `{key, type, value}` (no `vType` means a string, protobuf's zero value).
-fn typed_tag(tag: &Value) -> Value {
+fn typed_tag<'a>(tag: &Value<'a>) -> Value<'a> {
     let Some(tag) = tag.as_object() else { return tag.clone() };
     let kind = tag.get("vType").and_then(Value::as_str).unwrap_or("STRING").to_ascii_lowercase();
     let field = match kind.as_str() {
@@ -70,23 +70,23 @@ fn typed_tag(tag: &Value) -> Value {
         _ => "vStr",
     };
     let mut converted = Map::new();
-    converted.insert("key".into(), tag.get("key").cloned().unwrap_or(Value::Null));
-    converted.insert("type".into(), Value::String(kind));
-    converted.insert("value".into(), tag.get(field).cloned().unwrap_or(Value::Null));
+    converted.insert("key", tag.get("key").cloned().unwrap_or(Value::Null));
+    converted.insert("type", Value::from(kind));
+    converted.insert("value", tag.get(field).cloned().unwrap_or(Value::Null));
     Value::Object(converted)
 }
 
-fn typed_tags(list: Option<&Value>) -> Value {
+fn typed_tags<'a>(list: Option<&Value<'a>>) -> Value<'a> {
     Value::Array(list.and_then(Value::as_array).map(|tags| tags.iter().map(typed_tag).collect()).unwrap_or_default())
 }
 
 /// A domain-model span in the query API's shape.
-pub fn domain_span(span: &Map<String, Value>) -> Map<String, Value> {
+pub fn domain_span<'a>(span: &Map<'a>) -> Map<'a> {
     let mut converted = Map::new();
     for (key, value) in span {
-        let (key, value) = match key.as_str() {
-            "traceId" => ("traceID".to_string(), Value::String(hex_id(value.as_str().unwrap_or_default()))),
-            "spanId" => ("spanID".to_string(), Value::String(hex_id(value.as_str().unwrap_or_default()))),
+        let (key, value) = match key {
+            "traceId" => ("traceID".to_string(), Value::from(hex_id(value.as_str().unwrap_or_default()))),
+            "spanId" => ("spanID".to_string(), Value::from(hex_id(value.as_str().unwrap_or_default()))),
             "startTime" => ("startTime".to_string(), micros_of_time(value).unwrap_or_else(|| value.clone())),
             "duration" => (
                 "duration".to_string(),
@@ -103,7 +103,7 @@ pub fn domain_span(span: &Map<String, Value>) -> Map<String, Value> {
     converted
 }
 
-fn references(value: &Value) -> Value {
+fn references<'a>(value: &Value<'a>) -> Value<'a> {
     let list = value.as_array().map(Vec::as_slice).unwrap_or_default();
     Value::Array(
         list.iter()
@@ -111,24 +111,20 @@ fn references(value: &Value) -> Value {
             .map(|reference| {
                 let mut converted = Map::new();
                 converted.insert(
-                    "refType".into(),
-                    Value::String(string_field(reference, &["refType"]).unwrap_or_else(|| "CHILD_OF".into())),
+                    "refType",
+                    Value::from(string_field(reference, &["refType"]).unwrap_or_else(|| "CHILD_OF".into())),
                 );
-                converted.insert(
-                    "traceID".into(),
-                    Value::String(hex_id(&string_field(reference, &["traceId"]).unwrap_or_default())),
-                );
-                converted.insert(
-                    "spanID".into(),
-                    Value::String(hex_id(&string_field(reference, &["spanId"]).unwrap_or_default())),
-                );
+                converted
+                    .insert("traceID", Value::from(hex_id(&string_field(reference, &["traceId"]).unwrap_or_default())));
+                converted
+                    .insert("spanID", Value::from(hex_id(&string_field(reference, &["spanId"]).unwrap_or_default())));
                 Value::Object(converted)
             })
             .collect(),
     )
 }
 
-fn logs(value: &Value) -> Value {
+fn logs<'a>(value: &Value<'a>) -> Value<'a> {
     let list = value.as_array().map(Vec::as_slice).unwrap_or_default();
     Value::Array(
         list.iter()
@@ -136,32 +132,32 @@ fn logs(value: &Value) -> Value {
             .map(|log| {
                 let mut converted = Map::new();
                 if let Some(time) = log.get("timestamp") {
-                    converted.insert("timestamp".into(), micros_of_time(time).unwrap_or_else(|| time.clone()));
+                    converted.insert("timestamp", micros_of_time(time).unwrap_or_else(|| time.clone()));
                 }
-                converted.insert("fields".into(), typed_tags(log.get("fields")));
+                converted.insert("fields", typed_tags(log.get("fields")));
                 Value::Object(converted)
             })
             .collect(),
     )
 }
 
-fn process(value: &Value) -> Value {
+fn process<'a>(value: &Value<'a>) -> Value<'a> {
     let Some(process) = value.as_object() else { return value.clone() };
     let mut converted = process.clone();
-    converted.insert("tags".into(), typed_tags(process.get("tags")));
+    converted.insert("tags", typed_tags(process.get("tags")));
     Value::Object(converted)
 }
 
 /// A stored span document in the query API's shape: binary tag values from hex to base64 (the
 /// importer reads base64 there); the rest is that shape already.
-pub fn stored_span(span: &Map<String, Value>) -> Map<String, Value> {
+pub fn stored_span<'a>(span: &Map<'a>) -> Map<'a> {
     let mut converted = span.clone();
     if let Some(Value::Array(tags)) = converted.get_mut("tags") {
         for tag in tags.iter_mut().filter_map(Value::as_object_mut) {
             let binary =
                 tag.get("type").and_then(Value::as_str).is_some_and(|kind| kind.eq_ignore_ascii_case("binary"));
             if let Some(bytes) = tag.get("value").and_then(Value::as_str).and_then(hex_bytes).filter(|_| binary) {
-                tag.insert("value".into(), Value::String(base64_encode(&bytes)));
+                tag.insert("value", Value::from(base64_encode(&bytes)));
             }
         }
     }

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::fields::{field, flatten_attributes, other_fields, string_field, text_or_json, time_ms_or_rfc3339};
 use super::pipeline::{set_times, RawImport};
@@ -86,18 +86,18 @@ pub(crate) fn kind(observation_type: &str) -> SpanKind {
 
 /// Metadata is an object or JSON text (often encoded twice); OpenTelemetry-sourced traces keep the
 /// original attributes, resource attributes and scope inside it.
-fn metadata_object(value: Option<&Value>) -> Option<Map<String, Value>> {
+fn metadata_object<'a>(value: Option<&Value<'a>>) -> Option<Map<'a>> {
     match value? {
         Value::Object(object) => Some(object.clone()),
         Value::String(text) => match decode_json_text(text)? {
-            Value::Object(object) => Some(object),
+            Value::Object(object) => Some(object.into_owned()),
             _ => None,
         },
         _ => None,
     }
 }
 
-fn read_observation(object: &Map<String, Value>, resources: &mut Vec<Resource>, scopes: &mut Vec<Scope>) -> Span {
+fn read_observation(object: &Map, resources: &mut Vec<Resource>, scopes: &mut Vec<Scope>) -> Span {
     let id = string_field(object, &["id"]).unwrap_or_default();
     let mut span = Span::new(
         id.clone(),
@@ -132,9 +132,9 @@ fn read_observation(object: &Map<String, Value>, resources: &mut Vec<Resource>, 
                 });
                 span.scope = OptionalIndex::from(scopes.len() - 1);
             }
-            let rest: Map<String, Value> = metadata
+            let rest: Map = metadata
                 .into_iter()
-                .filter(|(key, _)| !["attributes", "resourceAttributes", "scope"].contains(&key.as_str()))
+                .filter(|(key, _)| !["attributes", "resourceAttributes", "scope"].contains(&key.as_ref()))
                 .collect();
             span.attributes.extend(
                 rest.into_iter()
@@ -158,11 +158,7 @@ fn read_observation(object: &Map<String, Value>, resources: &mut Vec<Resource>, 
 /// a tool's call, usage and cost), from its fields as the API writes them. Also how observations
 /// sent over OpenTelemetry are read (`conventions::langfuse_otel` builds the fields from
 /// `langfuse.observation.*` attributes).
-pub(crate) fn observation_details(
-    object: &Map<String, Value>,
-    span_kind: SpanKind,
-    span_name: &str,
-) -> crate::model::AiDetails {
+pub(crate) fn observation_details(object: &Map, span_kind: SpanKind, span_name: &str) -> crate::model::AiDetails {
     let mut details = crate::model::AiDetails {
         model: string_field(object, &["model"]),
         parameters: object
@@ -190,7 +186,7 @@ pub(crate) fn observation_details(
         });
     }
     let usage = object.get("usageDetails").or_else(|| object.get("usage")).and_then(Value::as_object);
-    let count = |keys: &[&str]| usage.and_then(|usage| keys.iter().find_map(|key| usage.get(*key)?.as_u64()));
+    let count = |keys: &[&str]| usage.and_then(|usage| keys.iter().find_map(|key| usage.get(key)?.as_u64()));
     details.tokens.input = count(&["input", "promptTokens", "prompt_tokens", "input_tokens"]);
     details.tokens.output = count(&["output", "completionTokens", "completion_tokens", "output_tokens"]);
     details.tokens.total = count(&["total", "totalTokens", "total_tokens"]);
@@ -219,7 +215,7 @@ fn output_messages(value: &Value) -> Vec<crate::model::Message> {
     }
     match value {
         Value::String(text) => {
-            vec![crate::model::Message { role: "assistant".into(), content: text.clone(), ..Default::default() }]
+            vec![crate::model::Message { role: "assistant".into(), content: text.to_string(), ..Default::default() }]
         }
         other => {
             let mut messages = parse_messages(other);
@@ -231,7 +227,7 @@ fn output_messages(value: &Value) -> Vec<crate::model::Message> {
     }
 }
 
-pub(super) fn score_feedback(score: &Map<String, Value>) -> Feedback {
+pub(super) fn score_feedback(score: &Map) -> Feedback {
     let name = string_field(score, &["name"]);
     let value = score.get("value").and_then(Value::as_f64);
     let string_value = string_field(score, &["stringValue"]);
@@ -271,7 +267,7 @@ const TRACE_FIELDS: &[&str] = &[
 ];
 
 /// Fills trace-level fields from a Langfuse trace object.
-fn read_trace_object(object: &Map<String, Value>, raw: &mut super::RawTrace) {
+fn read_trace_object(object: &Map, raw: &mut super::RawTrace) {
     let trace = &mut raw.trace;
     if let Some(name) = string_field(object, &["name"]) {
         trace.name = name;
@@ -290,7 +286,7 @@ fn read_trace_object(object: &Map<String, Value>, raw: &mut super::RawTrace) {
 pub fn import(value: &Value) -> Result<RawImport, ImportError> {
     let mut import = RawImport::new("langfuse");
     let mut index = HashMap::new();
-    let (trace_object, observations): (Option<&Map<String, Value>>, Vec<Value>) = match value {
+    let (trace_object, observations): (Option<&Map>, Vec<Value>) = match value {
         Value::Object(object) if object.contains_key("batch") => {
             let batch = object.get("batch").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
             return Ok(import_batch(batch, import));
@@ -330,10 +326,10 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
 
 /// The ingestion batch: create events then update events, merged field by field per id.
 fn import_batch(events: &[Value], mut import: RawImport) -> RawImport {
-    let mut traces: Vec<(String, Map<String, Value>)> = Vec::new();
-    let mut observations: Vec<(String, Map<String, Value>)> = Vec::new();
-    let mut scores: Vec<Map<String, Value>> = Vec::new();
-    let merge = |list: &mut Vec<(String, Map<String, Value>)>, body: &Map<String, Value>, kind: &str| {
+    let mut traces: Vec<(String, Map)> = Vec::new();
+    let mut observations: Vec<(String, Map)> = Vec::new();
+    let mut scores: Vec<Map> = Vec::new();
+    let merge = |list: &mut Vec<(String, Map)>, body: &Map, kind: &str| {
         let id = string_field(body, &["id"]).unwrap_or_default();
         let position = match list.iter().position(|(existing, _)| *existing == id) {
             Some(position) => position,
@@ -344,11 +340,11 @@ fn import_batch(events: &[Value], mut import: RawImport) -> RawImport {
         };
         for (key, value) in body {
             if !value.is_null() {
-                list[position].1.insert(key.clone(), value.clone());
+                list[position].1.insert(key.to_string(), value.clone().into_owned());
             }
         }
-        if !kind.is_empty() {
-            list[position].1.entry("type").or_insert(Value::String(kind.to_string()));
+        if !kind.is_empty() && !list[position].1.contains_key("type") {
+            list[position].1.insert("type", Value::from(kind.to_string()));
         }
     };
     for event in events.iter().filter_map(Value::as_object) {
@@ -384,14 +380,16 @@ fn import_batch(events: &[Value], mut import: RawImport) -> RawImport {
                 .filter(|score| string_field(score, &["traceId"]).as_deref() == Some(id.as_str()))
                 .map(|score| Value::Object(score.clone()))
                 .collect();
-            body.insert("scores".into(), Value::Array(for_trace));
+            body.insert("scores", Value::Array(for_trace));
         }
         let raw = import.trace_mut(&mut index, &id);
         read_trace_object(&body, raw);
     }
     for (_, mut body) in observations {
         // Batch events write `startTime`; an EVENT may only have `startTime`.
-        body.entry("type").or_insert(Value::String("SPAN".into()));
+        if !body.contains_key("type") {
+            body.insert("type", Value::from("SPAN"));
+        }
         let trace_id = string_field(&body, &["traceId"]).unwrap_or_default();
         let raw = import.trace_mut(&mut index, &trace_id);
         let span = read_observation(&body, &mut raw.trace.resources, &mut raw.trace.scopes);

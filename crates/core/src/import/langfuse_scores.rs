@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::langfuse::score_feedback;
 use super::pipeline::RawImport;
@@ -23,7 +23,7 @@ fn is_score(value: &Value) -> bool {
 }
 
 /// The scores of a list, or of the public API's `{data: [...], meta}` answer.
-fn scores(value: &Value) -> Option<&Vec<Value>> {
+fn scores<'a>(value: &'a Value<'a>) -> Option<&'a Vec<Value<'a>>> {
     match value {
         Value::Array(items) => Some(items),
         Value::Object(object) => object.get("data").and_then(Value::as_array),
@@ -53,7 +53,7 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::json;
 
     #[test]
     fn a_score_list_is_feedback_on_its_traces_and_spans() {

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::fields::{field, flatten_attributes, other_fields, string_field, text_or_json, time_ms_or_rfc3339};
 use super::pipeline::{set_times, RawImport};
@@ -66,35 +66,40 @@ fn kind(run_type: &str) -> SpanKind {
     }
 }
 
+/// Runs folded into JSON text by the document reader, read again (owning their text).
+fn unfolded_runs(text: &str) -> Option<(Vec<Value<'static>>, Vec<crate::model::ImportWarning>)> {
+    match super::documents::parse_document(text) {
+        Ok((Value::Array(children), repairs)) => Some((children.into_iter().map(Value::into_owned).collect(), repairs)),
+        _ => None,
+    }
+}
+
 /// Flattens nested `child_runs` into one list (iteratively), each child keeping its parent id.
 /// A run tree deeper than the document reader folds arrives with `child_runs` as JSON text: it is
 /// read again here (folded again further down, and so on), so a deep agent's every run opens.
-fn flatten_runs(
-    roots: Vec<Map<String, Value>>,
-    warnings: &mut Vec<crate::model::ImportWarning>,
-) -> Vec<Map<String, Value>> {
+fn flatten_runs<'a>(roots: Vec<Map<'a>>, warnings: &mut Vec<crate::model::ImportWarning>) -> Vec<Map<'a>> {
     let mut out = Vec::new();
-    let mut stack: Vec<(Map<String, Value>, Option<String>)> = roots.into_iter().rev().map(|run| (run, None)).collect();
+    let mut stack: Vec<(Map, Option<String>)> = roots.into_iter().rev().map(|run| (run, None)).collect();
     while let Some((mut run, parent)) = stack.pop() {
         if let (Some(parent), false) = (&parent, run.get("parent_run_id").is_some_and(|value| !value.is_null())) {
-            run.insert("parent_run_id".into(), Value::String(parent.clone()));
+            run.insert("parent_run_id", Value::from(parent.clone()));
         }
         let id = string_field(&run, &["id"]);
         let children = match run.remove("child_runs") {
-            Some(Value::String(text)) => match super::documents::parse_document(&text) {
-                Ok((Value::Array(children), repairs)) => {
+            Some(Value::String(text)) => match unfolded_runs(&text) {
+                Some((children, repairs)) => {
                     warnings.extend(repairs);
                     Some(children)
                 }
-                _ => {
+                None => {
                     // Not a folded run list after all: kept as the run's field.
-                    run.insert("child_runs".into(), Value::String(text));
+                    run.insert("child_runs", Value::String(text));
                     None
                 }
             },
             Some(Value::Array(children)) => Some(children),
             Some(other) => {
-                run.insert("child_runs".into(), other);
+                run.insert("child_runs", other);
                 None
             }
             None => None,
@@ -115,7 +120,7 @@ fn flatten_runs(
 /// else its root ancestor's id (a nested child run usually names no trace). One pass, each run
 /// resolved once; runs in a parent cycle share the cycle's smallest id, so they stay together
 /// and the tree builder can report the cycle.
-fn root_trace_ids(runs: &[Map<String, Value>]) -> Vec<String> {
+fn root_trace_ids(runs: &[Map]) -> Vec<String> {
     let ids: Vec<Option<String>> = runs.iter().map(|run| string_field(run, &["id"])).collect();
     let mut position_of: HashMap<&str, usize> = HashMap::with_capacity(runs.len());
     for (position, id) in ids.iter().enumerate() {
@@ -158,7 +163,7 @@ fn root_trace_ids(runs: &[Map<String, Value>]) -> Vec<String> {
 
 /// LangChain's serialised messages (`{"lc": 1, "id": [..., "HumanMessage"], "kwargs": {...}}`)
 /// become plain ones; nested lists (one per prompt) are flattened.
-fn normalise_messages(value: &Value) -> Value {
+fn normalise_messages<'a>(value: &'a Value<'a>) -> Value<'a> {
     match value {
         Value::Array(items) => {
             let mut flat = Vec::new();
@@ -174,7 +179,7 @@ fn normalise_messages(value: &Value) -> Value {
     }
 }
 
-fn normalise_message(value: &Value) -> Value {
+fn normalise_message<'a>(value: &'a Value<'a>) -> Value<'a> {
     let Some(kwargs) = value.get("kwargs").and_then(Value::as_object) else { return value.clone() };
     let class =
         value.get("id").and_then(Value::as_array).and_then(|path| path.last()).and_then(Value::as_str).unwrap_or("");
@@ -186,7 +191,7 @@ fn normalise_message(value: &Value) -> Value {
         _ => kwargs.get("type").and_then(Value::as_str).unwrap_or("unknown"),
     };
     let mut message = kwargs.clone();
-    message.insert("role".into(), Value::String(role.into()));
+    message.insert("role", Value::from(role));
     Value::Object(message)
 }
 
@@ -220,7 +225,7 @@ fn output_messages(outputs: &Value) -> Vec<Message> {
     Vec::new()
 }
 
-fn read_run(run: &Map<String, Value>) -> Span {
+fn read_run(run: &Map) -> Span {
     let id = string_field(run, &["id"]).unwrap_or_default();
     let mut span =
         Span::new(id.clone(), string_field(run, &["parent_run_id"]), string_field(run, &["name"]).unwrap_or_default());
@@ -298,7 +303,7 @@ fn read_run(run: &Map<String, Value>) -> Span {
     // A LangChain chat model's answer: the AIMessage of its first generation.
     let answer = outputs
         .and_then(|outputs| outputs.get("generations"))
-        .and_then(|generations| generations.get(0)?.get(0)?.get("message"))
+        .and_then(|generations| generations.as_array()?.first()?.as_array()?.first()?.get("message"))
         .map(|message| message.get("kwargs").unwrap_or(message));
     if details.model.is_none() {
         details.model = answer
@@ -348,7 +353,7 @@ fn read_run(run: &Map<String, Value>) -> Span {
         .or_else(|| answer.and_then(|message| message.get("usage_metadata")));
     let run_count = |key: &str| run.get(key).and_then(Value::as_u64);
     let count = |value: Option<&Value>, keys: &[&str]| {
-        value.and_then(|value| keys.iter().find_map(|key| value.get(*key)?.as_u64()))
+        value.and_then(|value| keys.iter().find_map(|key| value.get(key)?.as_u64()))
     };
     details.tokens.input = count(usage, &["input_tokens", "prompt_tokens"]).or_else(|| run_count("prompt_tokens"));
     details.tokens.output =
@@ -391,14 +396,14 @@ fn read_feedback(value: &Value) -> Option<(Option<String>, Feedback)> {
     Some((string_field(object, &["trace_id"]), feedback))
 }
 
-pub fn import(value: &Value) -> Result<RawImport, ImportError> {
+pub fn import<'a>(value: &Value<'a>) -> Result<RawImport, ImportError> {
     let mut import = RawImport::new("langsmith");
-    let object_list = |items: &Vec<Value>| items.iter().filter_map(Value::as_object).cloned().collect::<Vec<_>>();
+    let object_list = |items: &Vec<Value<'a>>| items.iter().filter_map(Value::as_object).cloned().collect::<Vec<_>>();
     let mut feedback_values: Vec<Value> = Vec::new();
-    let runs: Vec<Map<String, Value>> = match value {
+    let runs: Vec<Map> = match value {
         Value::Object(object) if object.contains_key("post") || object.contains_key("patch") => {
             // Ingest payload: patches complete the posted runs, field by field.
-            let mut merged: Vec<Map<String, Value>> =
+            let mut merged: Vec<Map> =
                 object.get("post").and_then(Value::as_array).map(object_list).unwrap_or_default();
             for patch in object.get("patch").and_then(Value::as_array).map(object_list).unwrap_or_default() {
                 // A patch names its run by id; the JS SDK's patches may carry only `dotted_order`.
@@ -454,7 +459,7 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
             }
         });
         let metadata = run.get("extra").and_then(|extra| extra.get("metadata"));
-        let meta = |keys: &[&str]| keys.iter().find_map(|key| metadata?.get(*key)).and_then(text_or_json);
+        let meta = |keys: &[&str]| keys.iter().find_map(|key| metadata?.get(key)).and_then(text_or_json);
         let raw = import.trace_mut(&mut index, trace_id);
         if raw.trace.user_id.is_none() {
             raw.trace.user_id = meta(&["user_id", "userId"]);

@@ -3,7 +3,7 @@
 //! `.outputs`, `.events`, `.extra`... (its fields, each JSON), and the same for `patch.<run id>`.
 //! Read into the `{"post": [...], "patch": [...]}` document the LangSmith importer merges.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// Whether the text is a multipart body holding LangSmith runs: a boundary line first, and a
 /// part named `post.` or `patch.`.
@@ -23,10 +23,10 @@ fn part_name(headers: &str) -> Option<&str> {
 }
 
 /// The runs of the body as `{"post": [...], "patch": [...]}`, or `None` when no part is a run.
-pub fn to_document(text: &str) -> Option<Value> {
+pub fn to_document(text: &str) -> Option<Value<'_>> {
     let text = text.trim_start();
     let boundary = text.lines().next()?.trim_end_matches('\r');
-    let mut runs: Vec<(String, String, Map<String, Value>)> = Vec::new();
+    let mut runs: Vec<(String, String, Map)> = Vec::new();
     for part in text.split(boundary).skip(1) {
         // The closing boundary is followed by `--`.
         if part.starts_with("--") {
@@ -38,20 +38,24 @@ pub fn to_document(text: &str) -> Option<Value> {
         let Some(name) = part_name(headers) else { continue };
         let mut pieces = name.splitn(3, '.');
         let (Some(kind @ ("post" | "patch")), Some(id)) = (pieces.next(), pieces.next()) else { continue };
-        let Ok(value) = serde_json::from_str::<Value>(body) else { continue };
+        let Ok(value) = crate::json::from_str(body) else { continue };
         let position =
             match runs.iter().position(|(existing_kind, existing_id, _)| existing_kind == kind && existing_id == id) {
                 Some(position) => position,
                 None => {
                     let mut run = Map::new();
-                    run.insert("id".into(), Value::String(id.to_string()));
+                    run.insert("id", Value::from(id.to_string()));
                     runs.push((kind.to_string(), id.to_string(), run));
                     runs.len() - 1
                 }
             };
         let run = &mut runs[position].2;
         match (pieces.next(), value) {
-            (None, Value::Object(fields)) => run.extend(fields),
+            (None, Value::Object(fields)) => {
+                for (key, value) in fields {
+                    run.insert(key, value);
+                }
+            }
             (Some(field), value) => {
                 run.insert(field.to_string(), value);
             }
@@ -67,13 +71,13 @@ pub fn to_document(text: &str) -> Option<Value> {
         )
     };
     let mut document = Map::new();
-    document.insert("post".into(), of("post"));
-    document.insert("patch".into(), of("patch"));
+    document.insert("post", of("post"));
+    document.insert("patch", of("patch"));
     Some(Value::Object(document))
 }
 
 /// Several bodies' runs as one document (posts and patches in the order the bodies came).
-pub fn joined(bodies: &[&str]) -> Option<Value> {
+pub fn joined<'t>(bodies: &[&'t str]) -> Option<Value<'t>> {
     let mut posts = Vec::new();
     let mut patches = Vec::new();
     for body in bodies {
@@ -85,8 +89,8 @@ pub fn joined(bodies: &[&str]) -> Option<Value> {
         }
     }
     let mut document = Map::new();
-    document.insert("post".into(), Value::Array(posts));
-    document.insert("patch".into(), Value::Array(patches));
+    document.insert("post", Value::Array(posts));
+    document.insert("patch", Value::Array(patches));
     Some(Value::Object(document))
 }
 

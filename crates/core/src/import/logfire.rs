@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::fields::{field, other_fields, string_field, time_ms_or_rfc3339, unsigned};
 use super::pipeline::{set_times, RawImport};
@@ -37,7 +37,7 @@ fn is_row(value: &Value) -> bool {
         && (present("span_name") || present("message"))
 }
 
-fn rows(value: &Value) -> Option<Vec<&Map<String, Value>>> {
+fn rows<'a>(value: &'a Value<'a>) -> Option<Vec<&'a Map<'a>>> {
     match value {
         Value::Array(items) if items.first().is_some_and(is_row) => {
             Some(items.iter().filter_map(Value::as_object).collect())
@@ -60,13 +60,16 @@ fn attributes(value: Option<&Value>) -> Vec<Attribute> {
     let map = match value {
         Some(Value::Object(map)) => Some(map.clone()),
         // Some exports keep the attributes as JSON text.
-        Some(Value::String(text)) => serde_json::from_str::<Map<String, Value>>(text).ok(),
+        Some(Value::String(text)) => match crate::json::from_str(text) {
+            Ok(Value::Object(map)) => Some(map.into_owned()),
+            _ => None,
+        },
         _ => None,
     };
     map.into_iter().flatten().map(|(key, value)| Attribute::new(key, AttributeValue::from_json(&value))).collect()
 }
 
-fn time(row: &Map<String, Value>, key: &str) -> Option<u64> {
+fn time(row: &Map, key: &str) -> Option<u64> {
     field(row, &[key]).and_then(time_ms_or_rfc3339)
 }
 

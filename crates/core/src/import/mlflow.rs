@@ -5,7 +5,7 @@
 //! string attribute is `"\"CHAT_MODEL\""`): it is read as the value it encodes. The trace's
 //! metadata gives its request, response, user and session; its assessments become feedback.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::fields::{string_field, text_or_json};
 use super::{otlp, span_dumps, ImportError, RawImport};
@@ -14,12 +14,12 @@ use crate::model::{Attribute, AttributeValue, Feedback, FeedbackKind, ImportWarn
 /// The format's tag on an import.
 pub const FORMAT: &str = "mlflow";
 
-fn info(value: &Value) -> Option<&Map<String, Value>> {
+fn info<'a>(value: &'a Value<'a>) -> Option<&'a Map<'a>> {
     let info = value.get("info")?.as_object()?;
     (info.contains_key("trace_id") || info.contains_key("request_id")).then_some(info)
 }
 
-fn spans(value: &Value) -> Option<&Vec<Value>> {
+fn spans<'a>(value: &'a Value<'a>) -> Option<&'a Vec<Value<'a>>> {
     value.get("data")?.get("spans")?.as_array()
 }
 
@@ -52,16 +52,19 @@ pub fn decode_attributes(import: &mut RawImport) {
 }
 
 /// An MLflow 3 span (snake_case OpenTelemetry fields, attributes as a map) in OTLP/JSON's shape.
-fn otlp_span(span: &Map<String, Value>) -> Value {
-    let key_values = |attributes: Option<&Value>| {
+fn otlp_span<'a>(span: &Map<'a>) -> Value<'a> {
+    let key_values = |attributes: Option<&Value<'a>>| {
         let map = attributes.and_then(Value::as_object);
         Value::Array(
-            map.into_iter().flatten().map(|(key, value)| serde_json::json!({ "key": key, "value": value })).collect(),
+            map.into_iter()
+                .flatten()
+                .map(|(key, value)| Value::object([("key", Value::from(key.to_string())), ("value", value.clone())]))
+                .collect(),
         )
     };
     let mut converted = Map::new();
     for (key, value) in span {
-        let value = match key.as_str() {
+        let value = match key {
             "attributes" => key_values(Some(value)),
             "events" => Value::Array(
                 value
@@ -71,14 +74,14 @@ fn otlp_span(span: &Map<String, Value>) -> Value {
                     .map(|event| {
                         let mut event = event.as_object().cloned().unwrap_or_default();
                         let attributes = key_values(event.get("attributes"));
-                        event.insert("attributes".into(), attributes);
+                        event.insert("attributes", attributes);
                         Value::Object(event)
                     })
                     .collect(),
             ),
             _ => value.clone(),
         };
-        converted.insert(key.clone(), value);
+        converted.insert(key.to_string(), value);
     }
     Value::Object(converted)
 }
@@ -93,7 +96,9 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
     let mlflow_3 = spans.first().is_some_and(|span| span.get("span_id").is_some());
     let mut import = if mlflow_3 {
         let spans: Vec<Value> = spans.iter().filter_map(Value::as_object).map(otlp_span).collect();
-        otlp::import(&serde_json::json!({ "resourceSpans": [{ "scopeSpans": [{ "spans": spans }] }] }))?
+        let scope_spans = Value::Array(vec![Value::object([("spans", Value::Array(spans))])]);
+        let resource_spans = Value::Array(vec![Value::object([("scopeSpans", scope_spans)])]);
+        otlp::import(&Value::object([("resourceSpans", resource_spans)]))?
     } else {
         span_dumps::import(&Value::Array(spans.clone()))?
     };
@@ -145,7 +150,7 @@ fn readable(text: &str) -> String {
 
 /// An assessment: feedback (a value: true/false a thumb, a number a score, text a label) with its
 /// rationale, or an expectation (the expected answer, as text).
-fn assessment(assessment: &Map<String, Value>) -> Option<Feedback> {
+fn assessment(assessment: &Map) -> Option<Feedback> {
     let name = string_field(assessment, &["assessment_name", "name"]);
     let time_ns = assessment.get("create_time").and_then(Value::as_str).and_then(crate::model::parse_rfc3339_ns);
     let span_id = string_field(assessment, &["span_id"]);

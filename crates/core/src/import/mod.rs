@@ -36,7 +36,7 @@ mod zipkin_v1;
 
 use std::borrow::Cow;
 
-use serde_json::Value;
+use crate::json::Value;
 
 pub use error::ImportError;
 pub use own_format::FORMAT_TAG as OWN_FORMAT_TAG;
@@ -336,8 +336,8 @@ fn finish_read(
 }
 
 /// Imports an already parsed JSON document (what the element's `data` property receives).
-pub fn import_value(value: &Value) -> Result<TraceSet, ImportError> {
-    Ok(pipeline::finish(vec![import_document(value)?]))
+pub fn import_value(value: &serde_json::Value) -> Result<TraceSet, ImportError> {
+    Ok(pipeline::finish(vec![import_document(&Value::from(value))?]))
 }
 
 /// Hands a parsed document to one importer (the `importer`-th detection tries, modulo their count),

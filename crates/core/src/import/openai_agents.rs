@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::fields::{field, flatten_attributes, other_fields, string_field, text_or_json, time_ms_or_rfc3339};
 use super::pipeline::{set_times, RawImport};
@@ -13,7 +13,7 @@ use super::ImportError;
 use crate::model::messages_json::parse_messages;
 use crate::model::{Attribute, AttributeValue, ImportWarning, Span, SpanKind, SpanStatus, ToolRun};
 
-fn items(value: &Value) -> Option<&Vec<Value>> {
+fn items<'a>(value: &'a Value<'a>) -> Option<&'a Vec<Value<'a>>> {
     match value {
         Value::Object(object) => object.get("data").and_then(Value::as_array),
         Value::Array(items) => Some(items),
@@ -29,7 +29,7 @@ pub fn sniff(value: &Value) -> bool {
     items(value).is_some_and(|items| items.first().is_some_and(is_agents_item))
 }
 
-fn read_span(object: &Map<String, Value>) -> (String, Span) {
+fn read_span(object: &Map) -> (String, Span) {
     let id = string_field(object, &["id"]).unwrap_or_default();
     let trace_id = string_field(object, &["trace_id"]).unwrap_or_default();
     let data = object.get("span_data").and_then(Value::as_object).cloned().unwrap_or_default();
@@ -90,7 +90,7 @@ fn read_span(object: &Map<String, Value>) -> (String, Span) {
         details.tokens.output = usage
             .and_then(|usage| usage.get("output_tokens").or_else(|| usage.get("completion_tokens")))
             .and_then(Value::as_u64);
-        let count = |path: &[&str]| path.iter().try_fold(usage?, |value, key| value.get(*key))?.as_u64();
+        let count = |path: &[&str]| path.iter().try_fold(usage?, |value, key| value.get(key))?.as_u64();
         details.tokens.total = count(&["total_tokens"]);
         details.tokens.cached = count(&["input_tokens_details", "cached_tokens"])
             .or_else(|| count(&["prompt_tokens_details", "cached_tokens"]));

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::fields::{field, keep_unreadable, node_buffer_bytes, other_fields, signed, string_field, time_ns};
 use super::pipeline::{set_times, ResourcePlacement};
@@ -39,7 +39,7 @@ const SPAN_FIELDS: &[&str] = &[
 pub(super) const TIME_FIELDS: (&str, &str) = ("startTimeUnixNano", "endTimeUnixNano");
 
 /// The `resourceSpans` array of one export request (also inside Jaeger v2's `{"result": ...}`).
-fn resource_spans(value: &Value) -> Option<&Vec<Value>> {
+fn resource_spans<'a>(value: &'a Value<'a>) -> Option<&'a Vec<Value<'a>>> {
     let object = value.as_object()?;
     let document = match object.get("result") {
         Some(Value::Object(inner)) => inner,
@@ -49,7 +49,7 @@ fn resource_spans(value: &Value) -> Option<&Vec<Value>> {
 }
 
 /// The export requests in a document: one request, or a JSON array of them.
-fn requests(value: &Value) -> Vec<&Value> {
+fn requests<'a>(value: &'a Value<'a>) -> Vec<&'a Value<'a>> {
     match value {
         Value::Array(items) => items.iter().filter(|item| resource_spans(item).is_some()).collect(),
         other => vec![other],
@@ -86,7 +86,7 @@ pub(super) fn any_value(value: &Value) -> AttributeValue {
             Value::Number(number) => AttributeValue::Double(number.as_f64().unwrap_or(f64::NAN)),
             // Protobuf's JSON writes NaN and infinities as strings.
             Value::String(text) => {
-                text.parse().map(AttributeValue::Double).unwrap_or_else(|_| AttributeValue::String(text.clone()))
+                text.parse().map(AttributeValue::Double).unwrap_or_else(|_| AttributeValue::String(text.to_string()))
             }
             other => AttributeValue::from_json(other),
         };
@@ -183,12 +183,7 @@ fn status(value: Option<&Value>) -> SpanStatus {
     status_from_code(code, message)
 }
 
-pub(super) fn id(
-    object: &Map<String, Value>,
-    keys: &[&str],
-    byte_length: usize,
-    warnings: &mut Vec<String>,
-) -> Option<String> {
+pub(super) fn id(object: &Map, keys: &[&str], byte_length: usize, warnings: &mut Vec<String>) -> Option<String> {
     if let Some(bytes) = field(object, keys).and_then(node_buffer_bytes) {
         return (!bytes.is_empty()).then(|| bytes.iter().map(|byte| format!("{byte:02x}")).collect());
     }
@@ -202,7 +197,7 @@ pub(super) fn id(
 }
 
 /// Reads one span; `None` start means the file gave none (filled in once the trace's range is known).
-fn read_span(object: &Map<String, Value>, made_up_ids: &mut usize) -> (String, Span) {
+fn read_span(object: &Map, made_up_ids: &mut usize) -> (String, Span) {
     let mut problems = Vec::new();
     let trace_id = id(object, &["traceId", "trace_id"], 16, &mut problems).unwrap_or_default();
     let span_id = id(object, &["spanId", "span_id"], 8, &mut problems).unwrap_or_else(|| {
@@ -219,7 +214,7 @@ fn read_span(object: &Map<String, Value>, made_up_ids: &mut usize) -> (String, S
     let mut kept_fields = other_fields(object, SPAN_FIELDS);
     let mut time = |keys: &[&str]| {
         let (key, value) =
-            keys.iter().find_map(|key| object.get(*key).filter(|value| !value.is_null()).map(|value| (*key, value)))?;
+            keys.iter().find_map(|key| object.get(key).filter(|value| !value.is_null()).map(|value| (*key, value)))?;
         let time = time_ns(value);
         if time.is_none() {
             problems.push(keep_unreadable(key, value, "a time in nanoseconds", &mut kept_fields));
@@ -321,7 +316,7 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
     Ok(import)
 }
 
-fn resource(batch: &Map<String, Value>) -> Resource {
+fn resource(batch: &Map) -> Resource {
     let resource_object = batch.get("resource").and_then(Value::as_object);
     let mut resource = Resource {
         attributes: key_values(resource_object.and_then(|object| object.get("attributes"))),
@@ -339,7 +334,7 @@ mod tests {
 
     #[test]
     fn every_any_value_kind_is_read_in_camel_and_snake_case() {
-        let values: Value = serde_json::json!([
+        let values: Value = crate::json::json!([
             {"stringValue": "text"},
             {"boolValue": true},
             {"intValue": "9007199254740993"},
@@ -373,12 +368,12 @@ mod tests {
     #[test]
     fn status_and_kind_come_as_numbers_or_enum_names() {
         assert_eq!(
-            status(Some(&serde_json::json!({"code": "STATUS_CODE_ERROR", "message": "boom"}))),
+            status(Some(&crate::json::json!({"code": "STATUS_CODE_ERROR", "message": "boom"}))),
             SpanStatus::Error { message: Some("boom".into()) }
         );
-        assert_eq!(status(Some(&serde_json::json!({"code": 1}))), SpanStatus::Ok);
+        assert_eq!(status(Some(&crate::json::json!({"code": 1}))), SpanStatus::Ok);
         assert_eq!(status(None), SpanStatus::Unset);
-        assert_eq!(protocol_kind(Some(&serde_json::json!(3))).as_deref(), Some("CLIENT"));
-        assert_eq!(protocol_kind(Some(&serde_json::json!("SPAN_KIND_PRODUCER"))).as_deref(), Some("PRODUCER"));
+        assert_eq!(protocol_kind(Some(&crate::json::json!(3))).as_deref(), Some("CLIENT"));
+        assert_eq!(protocol_kind(Some(&crate::json::json!("SPAN_KIND_PRODUCER"))).as_deref(), Some("PRODUCER"));
     }
 }

@@ -657,7 +657,7 @@ mod tests {
             }
             let text = std::fs::read_to_string(&path).unwrap();
             let Some(fast) = super::import(&text) else { continue };
-            let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let value = crate::json::from_str(&text).unwrap();
             let tolerant = crate::import::otlp::import(&value).unwrap();
             assert_eq!(normalised(finish(vec![fast])), normalised(finish(vec![tolerant])), "{}", path.display());
             compared += 1;
@@ -680,7 +680,7 @@ mod tests {
             span(a, "0000000000000003", "a2")
         );
         let fast = finish(vec![super::import(&text).expect("canonical")]);
-        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let value = crate::json::from_str(&text).unwrap();
         let tolerant = finish(vec![crate::import::otlp::import(&value).unwrap()]);
         assert_eq!(fast, tolerant);
         let names: Vec<Vec<&str>> =

@@ -2,7 +2,7 @@
 //! message content as log records linked to spans by trace and span id; the pipeline attaches
 //! each record to its span as an event, whether the logs came in the same file or another.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::fields::{field, string_field, time_ns};
 use super::otlp::{any_value, id, key_values};
@@ -10,7 +10,7 @@ use super::pipeline::{LogRecord, RawImport};
 use super::ImportError;
 use crate::model::{Attribute, AttributeValue};
 
-fn resource_logs(value: &Value) -> Option<&Vec<Value>> {
+fn resource_logs<'a>(value: &'a Value<'a>) -> Option<&'a Vec<Value<'a>>> {
     field(value.as_object()?, &["resourceLogs", "resource_logs"])?.as_array()
 }
 

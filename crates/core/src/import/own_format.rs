@@ -2,7 +2,7 @@
 //! or emits from its own code. The schema is `www/trace-viewer.schema.json`; the README has an
 //! example. A document holds either `traces: [...]` or one trace's fields at the top level.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::fields::{
     field, keep_unreadable, millis_float_to_ns, object_attributes, other_fields, string_field, time_ms_or_rfc3339,
@@ -66,7 +66,7 @@ fn attributes(value: Option<&Value>) -> Vec<Attribute> {
 /// A trace's or span's other fields: its keys without a meaning of their own, then the entries
 /// of its `other_fields` object (where the exporter puts them when one of their keys has a
 /// meaning here, such as a span field named `error` from another format).
-fn all_other_fields(object: &Map<String, Value>, known: &[&str]) -> Vec<Attribute> {
+fn all_other_fields(object: &Map, known: &[&str]) -> Vec<Attribute> {
     let mut fields = other_fields(object, known);
     fields.extend(attributes(object.get("other_fields")));
     fields
@@ -77,12 +77,12 @@ pub fn sniff(value: &Value) -> bool {
 }
 
 /// A time from `<name>_ns` (exact integer nanoseconds) or `<name>` (RFC 3339 or epoch milliseconds).
-fn time(object: &Map<String, Value>, name: &str, exact_name: &str) -> Option<u64> {
+fn time(object: &Map, name: &str, exact_name: &str) -> Option<u64> {
     object.get(exact_name).and_then(time_ns).or_else(|| object.get(name).and_then(time_ms_or_rfc3339))
 }
 
 /// Reads one span; a missing start is placed by the pipeline once the trace's earliest start is known.
-fn read_span(object: &Map<String, Value>, position: usize) -> Span {
+fn read_span(object: &Map, position: usize) -> Span {
     let span_id = string_field(object, &["id"]).unwrap_or_else(|| format!("span-{}", position + 1));
     let mut span =
         Span::new(span_id, string_field(object, &["parent"]), string_field(object, &["name"]).unwrap_or_default());
@@ -167,21 +167,17 @@ const NUMBER_FIELDS: &[(&str, Readable, &str)] = &[
 /// A number field whose value cannot be read (a start of "yesterday", a count of -5 tokens, a
 /// time past what 64-bit nanoseconds hold) is kept as an other field, as the file wrote it, with
 /// a warning: nothing the file said is lost.
-fn keep_unreadable_numbers(
-    object: &Map<String, Value>,
-    other_fields: &mut Vec<Attribute>,
-    problem: &mut impl FnMut(String),
-) {
+fn keep_unreadable_numbers(object: &Map, other_fields: &mut Vec<Attribute>, problem: &mut impl FnMut(String)) {
     let mut keep = |key: String, value: &Value, what: &str| problem(keep_unreadable(&key, value, what, other_fields));
     for (key, readable, what) in NUMBER_FIELDS {
-        if let Some(value) = object.get(*key).filter(|value| !value.is_null() && !readable(value)) {
+        if let Some(value) = object.get(key).filter(|value| !value.is_null() && !readable(value)) {
             keep(key.to_string(), value, what);
         }
     }
     match object.get("tokens") {
         Some(Value::Object(tokens)) => {
             for (key, value) in tokens.iter().filter(|(_, value)| !value.is_null()) {
-                if !TOKEN_KEYS.contains(&key.as_str()) {
+                if !TOKEN_KEYS.contains(&key) {
                     keep(format!("tokens.{key}"), value, "a kind of token count");
                 } else if value.as_u64().is_none() {
                     keep(format!("tokens.{key}"), value, "a count of tokens");
@@ -194,9 +190,9 @@ fn keep_unreadable_numbers(
 }
 
 /// The span's AI fields, in the same shape the exporter writes them.
-fn read_ai_details(object: &Map<String, Value>) -> AiDetails {
+fn read_ai_details(object: &Map) -> AiDetails {
     let text = |key: &str| match object.get(key)? {
-        Value::String(text) => Some(text.clone()),
+        Value::String(text) => Some(text.to_string()),
         Value::Null => None,
         other => Some(other.to_string()),
     };
@@ -242,9 +238,9 @@ fn read_ai_details(object: &Map<String, Value>) -> AiDetails {
 }
 
 /// A field that may be JSON or text, as text.
-fn json_text_field(object: &Map<String, Value>, key: &str) -> Option<String> {
+fn json_text_field(object: &Map, key: &str) -> Option<String> {
     match object.get(key)? {
-        Value::String(text) => Some(text.clone()),
+        Value::String(text) => Some(text.to_string()),
         Value::Null => None,
         other => Some(other.to_string()),
     }
@@ -264,7 +260,7 @@ fn read_feedback(value: &Value) -> Option<Feedback> {
     })
 }
 
-fn read_trace(object: &Map<String, Value>, path: &str) -> Result<RawTrace, ImportError> {
+fn read_trace(object: &Map, path: &str) -> Result<RawTrace, ImportError> {
     let spans_value = object.get("spans").unwrap_or(&Value::Null);
     let Some(span_values) = spans_value.as_array() else {
         return Err(ImportError::Invalid {

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::fields::{field, flatten_attributes, other_fields, string_field, time_ms_or_rfc3339, unsigned};
 use super::pipeline::{set_times, RawImport};
@@ -44,11 +44,11 @@ const SPAN_FIELDS: &[&str] = &[
     "ended",
 ];
 
-fn context(value: &Value) -> Option<&Map<String, Value>> {
+fn context<'a>(value: &'a Value<'a>) -> Option<&'a Map<'a>> {
     context_of(value.as_object()?)
 }
 
-fn context_of(object: &Map<String, Value>) -> Option<&Map<String, Value>> {
+fn context_of<'a>(object: &'a Map<'a>) -> Option<&'a Map<'a>> {
     object.get("context").or_else(|| object.get("spanContext")).and_then(Value::as_object)
 }
 
@@ -96,7 +96,7 @@ fn id(value: Option<String>, byte_length: usize) -> Option<String> {
     Some(normalise_binary_id(&text, byte_length).0)
 }
 
-fn status(object: &Map<String, Value>) -> SpanStatus {
+fn status(object: &Map) -> SpanStatus {
     let (code, message) = match object.get("status") {
         Some(Value::Object(status)) => (
             status.get("status_code").or_else(|| status.get("code")).cloned(),
@@ -114,7 +114,7 @@ fn status(object: &Map<String, Value>) -> SpanStatus {
     }
 }
 
-fn read_span(object: &Map<String, Value>, trace: &mut crate::model::Trace) -> (String, Span) {
+fn read_span(object: &Map, trace: &mut crate::model::Trace) -> (String, Span) {
     let empty = Map::new();
     let context = context_of(object).unwrap_or(&empty);
     let trace_id = id(string_field(context, &["trace_id", "traceId"]), 16).unwrap_or_default();

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::fields::{other_fields, string_field, unsigned};
 use super::pipeline::{RawImport, MISSING_START};
@@ -47,7 +47,7 @@ pub fn sniff(value: &Value) -> bool {
     }
 }
 
-fn service_name(object: &Map<String, Value>) -> Option<String> {
+fn service_name(object: &Map) -> Option<String> {
     object.get("localEndpoint").and_then(Value::as_object).and_then(|endpoint| string_field(endpoint, &["serviceName"]))
 }
 
@@ -74,7 +74,7 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
         _ => return Err(ImportError::Invalid { path: "$".into(), reason: "expected an array of Zipkin spans".into() }),
     };
     // v1 spans are read in the v2 shape they convert to; v2 spans as they are.
-    let converted: Vec<Map<String, Value>> = if items.iter().any(zipkin_v1::is_v1_span) {
+    let converted: Vec<Map> = if items.iter().any(zipkin_v1::is_v1_span) {
         items
             .iter()
             .filter_map(Value::as_object)
@@ -91,7 +91,7 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
     } else {
         Vec::new()
     };
-    let spans: Vec<&Map<String, Value>> = if converted.is_empty() {
+    let spans: Vec<&Map> = if converted.is_empty() {
         items.iter().filter_map(Value::as_object).collect()
     } else {
         converted.iter().collect()
@@ -130,7 +130,7 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
         span.duration_ns = object.get("duration").and_then(unsigned).unwrap_or(0).saturating_mul(1000);
         if let Some(Value::Object(tags)) = object.get("tags") {
             span.attributes =
-                tags.iter().map(|(key, value)| Attribute::new(key.clone(), AttributeValue::from_json(value))).collect();
+                tags.iter().map(|(key, value)| Attribute::new(key, AttributeValue::from_json(value))).collect();
         }
         if let Some(remote) = object.get("remoteEndpoint") {
             span.attributes.push(Attribute::new("remoteEndpoint", AttributeValue::from_json(remote)));

@@ -5,7 +5,7 @@
 //! other binary annotations are tags and the other annotations stay annotations. A v1 span that
 //! holds both halves of an RPC becomes a client span and a shared server span.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::fields::{string_field, unsigned};
 
@@ -16,7 +16,7 @@ pub fn is_v1_span(value: &Value) -> bool {
 }
 
 /// [`is_v1_span`] of an object.
-pub fn is_v1_object(object: &Map<String, Value>) -> bool {
+pub fn is_v1_object(object: &Map) -> bool {
     let annotated = object.get("binaryAnnotations").is_some_and(Value::is_array)
         || object
             .get("annotations")
@@ -29,22 +29,22 @@ pub fn is_v1_object(object: &Map<String, Value>) -> bool {
 }
 
 /// One side of a v1 span: its kind, its core annotations' times and its endpoint.
-struct Side {
+struct Side<'a> {
     kind: &'static str,
     start: Option<u64>,
     end: Option<u64>,
-    endpoint: Option<Value>,
+    endpoint: Option<Value<'a>>,
 }
 
-fn service(endpoint: Option<&Value>) -> Option<&str> {
+fn service<'a>(endpoint: Option<&'a Value<'a>>) -> Option<&'a str> {
     endpoint?.get("serviceName")?.as_str()
 }
 
 /// The v2 spans a v1 span stands for (one, or a client and a shared server span).
-pub fn to_v2(span: &Map<String, Value>) -> Vec<Map<String, Value>> {
-    let annotations: Vec<&Map<String, Value>> =
+pub fn to_v2<'a>(span: &'a Map<'a>) -> Vec<Map<'a>> {
+    let annotations: Vec<&Map<'a>> =
         span.get("annotations").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_object).collect();
-    let binary: Vec<&Map<String, Value>> = span
+    let binary: Vec<&Map<'a>> = span
         .get("binaryAnnotations")
         .and_then(Value::as_array)
         .into_iter()
@@ -88,12 +88,12 @@ pub fn to_v2(span: &Map<String, Value>) -> Vec<Map<String, Value>> {
         .map(|(position, side)| {
             let mut v2 = Map::new();
             for (key, value) in span {
-                if !matches!(key.as_str(), "annotations" | "binaryAnnotations" | "timestamp" | "duration") {
-                    v2.insert(key.clone(), value.clone());
+                if !matches!(key, "annotations" | "binaryAnnotations" | "timestamp" | "duration") {
+                    v2.insert(key, value.clone());
                 }
             }
             if !side.kind.is_empty() {
-                v2.insert("kind".into(), Value::String(side.kind.into()));
+                v2.insert("kind", Value::String(side.kind.into()));
             }
             // The span's own timestamp and duration are the first side's (the client's when both
             // halves are here); another side's come from its core annotations.
@@ -102,18 +102,18 @@ pub fn to_v2(span: &Map<String, Value>) -> Vec<Map<String, Value>> {
                 _ => (side.start, side.start.zip(side.end).map(|(start, end)| end.saturating_sub(start))),
             };
             if let Some(start) = start {
-                v2.insert("timestamp".into(), Value::from(start));
+                v2.insert("timestamp", Value::from(start));
             }
             if let Some(duration) = duration {
-                v2.insert("duration".into(), Value::from(duration));
+                v2.insert("duration", Value::from(duration));
             }
             if let Some(endpoint) = &side.endpoint {
-                v2.insert("localEndpoint".into(), endpoint.clone());
+                v2.insert("localEndpoint", endpoint.clone());
             }
             // A server half is shared when the client's half is here too, or when (as v1 servers do
             // for a span the client started) it did not record the span's timestamp.
             if (both_halves && position > 0) || (side.kind == "SERVER" && whole.0.is_none()) {
-                v2.insert("shared".into(), Value::Bool(true));
+                v2.insert("shared", Value::Bool(true));
             }
             let mine = |endpoint: Option<&Value>| match (service(endpoint), service(side.endpoint.as_ref())) {
                 (Some(theirs), Some(ours)) => theirs == ours,
@@ -131,7 +131,7 @@ pub fn to_v2(span: &Map<String, Value>) -> Vec<Map<String, Value>> {
                 if matches!(key.as_str(), "sa" | "ca" | "ma") {
                     if key == remote_key || (key == "ma" && matches!(side.kind, "PRODUCER" | "CONSUMER")) {
                         if let Some(endpoint) = annotation.get("endpoint") {
-                            v2.insert("remoteEndpoint".into(), endpoint.clone());
+                            v2.insert("remoteEndpoint", endpoint.clone());
                         }
                     }
                     continue;
@@ -139,13 +139,13 @@ pub fn to_v2(span: &Map<String, Value>) -> Vec<Map<String, Value>> {
                 if mine(annotation.get("endpoint")) {
                     let text = match value {
                         Value::String(text) => Value::String(text),
-                        other => Value::String(other.to_string()),
+                        other => Value::from(other.to_string()),
                     };
                     tags.insert(key, text);
                 }
             }
             if !tags.is_empty() {
-                v2.insert("tags".into(), Value::Object(tags));
+                v2.insert("tags", Value::Object(tags));
             }
             let others: Vec<Value> = annotations
                 .iter()
@@ -157,14 +157,14 @@ pub fn to_v2(span: &Map<String, Value>) -> Vec<Map<String, Value>> {
                     let mut kept = Map::new();
                     for key in ["timestamp", "value"] {
                         if let Some(value) = annotation.get(key) {
-                            kept.insert(key.into(), value.clone());
+                            kept.insert(key, value.clone());
                         }
                     }
                     Value::Object(kept)
                 })
                 .collect();
             if !others.is_empty() {
-                v2.insert("annotations".into(), Value::Array(others));
+                v2.insert("annotations", Value::Array(others));
             }
             v2
         })

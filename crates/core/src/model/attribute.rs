@@ -32,7 +32,8 @@ pub enum AttributeValue {
 
 impl AttributeValue {
     /// Converts any JSON value, keeping object key order and integer precision.
-    pub fn from_json(value: &Value) -> AttributeValue {
+    pub fn from_json(value: &crate::json::Value) -> AttributeValue {
+        use crate::json::Value;
         match value {
             Value::Null => AttributeValue::Empty,
             Value::Bool(flag) => AttributeValue::Bool(*flag),
@@ -42,11 +43,11 @@ impl AttributeValue {
                 None if number.is_u64() => AttributeValue::String(number.to_string()),
                 None => AttributeValue::Double(number.as_f64().unwrap_or(f64::NAN)),
             },
-            Value::String(text) => AttributeValue::String(text.clone()),
+            Value::String(text) => AttributeValue::String(text.to_string()),
             Value::Array(items) => AttributeValue::Array(items.iter().map(Self::from_json).collect()),
-            Value::Object(map) => AttributeValue::Map(
-                map.iter().map(|(key, item)| Attribute::new(key.clone(), Self::from_json(item))).collect(),
-            ),
+            Value::Object(map) => {
+                AttributeValue::Map(map.iter().map(|(key, item)| Attribute::new(key, Self::from_json(item))).collect())
+            }
         }
     }
 
@@ -61,29 +62,30 @@ impl AttributeValue {
 
     /// The value as JSON (bytes become base64 text), for pretty display and export.
     pub fn to_json(&self) -> Value {
+        self.to_document().to_serde()
+    }
+
+    /// The value as a JSON document borrowing this value's text (bytes become base64 text; NaN and
+    /// the infinities, which JSON has no number for, text as protobuf's JSON mapping writes them).
+    pub fn to_document(&self) -> crate::json::Value<'_> {
+        use crate::json::{Number, Value};
         match self {
-            AttributeValue::String(text) => Value::String(text.clone()),
+            AttributeValue::String(text) => Value::String(text.as_str().into()),
             AttributeValue::Bool(flag) => Value::Bool(*flag),
-            AttributeValue::Int(integer) => Value::from(*integer),
-            // JSON has no NaN or infinities; write them as protobuf's JSON mapping does.
-            AttributeValue::Double(float) => {
-                serde_json::Number::from_f64(*float).map(Value::Number).unwrap_or_else(|| {
-                    Value::String(
-                        if float.is_nan() {
-                            "NaN"
-                        } else if *float > 0.0 {
-                            "Infinity"
-                        } else {
-                            "-Infinity"
-                        }
-                        .into(),
-                    )
+            AttributeValue::Int(integer) => Value::Number((*integer).into()),
+            AttributeValue::Double(float) => Number::from_f64(*float).map(Value::Number).unwrap_or_else(|| {
+                Value::from(if float.is_nan() {
+                    "NaN"
+                } else if *float > 0.0 {
+                    "Infinity"
+                } else {
+                    "-Infinity"
                 })
-            }
-            AttributeValue::Bytes(bytes) => Value::String(super::encoding::base64_encode(bytes)),
-            AttributeValue::Array(items) => Value::Array(items.iter().map(Self::to_json).collect()),
+            }),
+            AttributeValue::Bytes(bytes) => Value::from(super::encoding::base64_encode(bytes)),
+            AttributeValue::Array(items) => Value::Array(items.iter().map(Self::to_document).collect()),
             AttributeValue::Map(entries) => {
-                Value::Object(entries.iter().map(|entry| (entry.key.clone(), entry.value.to_json())).collect())
+                Value::Object(entries.iter().map(|entry| (entry.key.as_str(), entry.value.to_document())).collect())
             }
             AttributeValue::Empty => Value::Null,
         }
@@ -122,7 +124,7 @@ mod tests {
 
     #[test]
     fn json_objects_keep_key_order_and_big_integers_keep_digits() {
-        let value: Value = serde_json::from_str(r#"{"z":1,"a":18446744073709551615,"m":[true,null,1.5]}"#).unwrap();
+        let value = crate::json::from_str(r#"{"z":1,"a":18446744073709551615,"m":[true,null,1.5]}"#).unwrap();
         let converted = AttributeValue::from_json(&value);
         let AttributeValue::Map(entries) = &converted else { panic!("expected a map") };
         let keys: Vec<&str> = entries.iter().map(|entry| entry.key.as_str()).collect();

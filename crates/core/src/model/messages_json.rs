@@ -6,7 +6,7 @@
 //! kwargs}` call wrappers (LlamaIndex), OpenLIT's `user: ...` text, and plain strings. Non-text
 //! parts are described (`[image]`) rather than dropped.
 
-use serde_json::Value;
+use crate::json::{Map, Value};
 
 use super::json_text::{decode_json_text, json_to_text};
 use crate::model::{Message, ToolCall};
@@ -78,7 +78,7 @@ pub fn readable_text(value: &Value, role: &str) -> Option<String> {
     let decoded = match value {
         Value::String(text) => match super::json_text::decode_json_text(text) {
             Some(decoded) => decoded,
-            None => return Some(text.clone()),
+            None => return Some(text.to_string()),
         },
         Value::Null => return None,
         other => other.clone(),
@@ -86,7 +86,7 @@ pub fn readable_text(value: &Value, role: &str) -> Option<String> {
     if let Value::Object(object) = &decoded {
         for key in ["input", "question", "query", "prompt", "output", "answer", "text", "content", "result"] {
             if let Some(Value::String(text)) = object.get(key) {
-                return Some(text.clone());
+                return Some(text.to_string());
             }
         }
     }
@@ -117,9 +117,9 @@ pub fn tool_call_at(message: &mut Message, index: usize) -> Option<&mut ToolCall
 /// The role of a message whose source did not say.
 const UNKNOWN_ROLE: &str = "unknown";
 
-fn text_field(object: &serde_json::Map<String, Value>, keys: &[&str]) -> Option<String> {
-    keys.iter().find_map(|key| match object.get(*key)? {
-        Value::String(text) => Some(text.clone()),
+fn text_field(object: &Map, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|key| match object.get(key)? {
+        Value::String(text) => Some(text.to_string()),
         Value::Null => None,
         other => Some(json_to_text(other)),
     })
@@ -166,12 +166,12 @@ fn parse_message(value: &Value) -> Option<Message> {
         read_parts(parts, &mut texts, &mut message);
     }
     match object.get("content") {
-        Some(Value::String(text)) => texts.push(text.clone()),
+        Some(Value::String(text)) => texts.push(text.to_string()),
         Some(Value::Array(parts)) => read_parts(parts, &mut texts, &mut message),
         Some(Value::Null) | None => {
             // A completion written as {"text": ..., "finish_reason": ...}.
             if let (true, Some(Value::String(text))) = (texts.is_empty(), object.get("text")) {
-                texts.push(text.clone());
+                texts.push(text.to_string());
             }
         }
         Some(other) => texts.push(json_to_text(other)),
@@ -194,7 +194,7 @@ fn parse_message(value: &Value) -> Option<Message> {
 
 fn value_text(value: &Value) -> String {
     match value {
-        Value::String(text) => text.clone(),
+        Value::String(text) => text.to_string(),
         // AI SDK 5's tool output: `{"type": "json" | "text", "value": ...}`, shown as the value.
         Value::Object(object)
             if object.len() == 2
@@ -211,7 +211,7 @@ fn read_parts(parts: &[Value], texts: &mut Vec<String>, message: &mut Message) {
     for part in parts {
         let Some(object) = part.as_object() else {
             if let Value::String(text) = part {
-                texts.push(text.clone());
+                texts.push(text.to_string());
             }
             continue;
         };
@@ -247,8 +247,7 @@ fn read_parts(parts: &[Value], texts: &mut Vec<String>, message: &mut Message) {
                 if message.tool_call_id.is_none() {
                     message.tool_call_id = text_field(object, &["id", "tool_use_id", "toolCallId", "call_id"]);
                 }
-                if let Some(result) =
-                    ["response", "result", "output", "content"].iter().find_map(|key| object.get(*key))
+                if let Some(result) = ["response", "result", "output", "content"].iter().find_map(|key| object.get(key))
                 {
                     texts.push(value_text(result));
                 }
@@ -264,7 +263,7 @@ fn parse_tool_call(value: &Value) -> Option<ToolCall> {
     let name = text_field(function, &["name", "toolName"]).or_else(|| text_field(object, &["name", "toolName"]))?;
     let arguments = ["arguments", "input", "args"]
         .iter()
-        .find_map(|key| function.get(*key).or_else(|| object.get(*key)))
+        .find_map(|key| function.get(key).or_else(|| object.get(key)))
         .map(value_text)
         .unwrap_or_default();
     Some(ToolCall { id: text_field(object, &["id", "toolCallId", "call_id"]), name, arguments })
@@ -276,7 +275,7 @@ mod tests {
 
     #[test]
     fn reads_genai_parts_with_tool_calls_and_responses() {
-        let value: Value = serde_json::from_str(
+        let value: Value = crate::json::from_str(
             r#"[{"role":"user","parts":[{"type":"text","content":"Weather in Paris?"}]},
                 {"role":"assistant","parts":[{"type":"text","content":"Let me check."},{"type":"tool_call","id":"1234","name":"get_weather","arguments":{"location":"Paris"}}]},
                 {"role":"tool","parts":[{"type":"tool_call_response","id":"1234","response":"rainy, 57°F"}]}]"#,
@@ -300,7 +299,7 @@ mod tests {
 
     #[test]
     fn reads_openai_anthropic_and_vercel_shapes() {
-        let value: Value = serde_json::from_str(
+        let value: Value = crate::json::from_str(
             r#"{"model":"gpt-4o","messages":[
                 {"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"lookup","arguments":"{\"id\":1}"}}]},
                 {"role":"user","content":[{"type":"text","text":"hi"},{"type":"image_url","image_url":{"url":"data:..."}}]},
@@ -324,7 +323,7 @@ mod tests {
 
     #[test]
     fn reads_gemini_contents_with_function_calls_and_responses() {
-        let value: Value = serde_json::from_str(
+        let value: Value = crate::json::from_str(
             r#"{"contents":[
                 {"role":"user","parts":[{"text":"Weather in Lisbon?"}]},
                 {"role":"model","parts":[{"function_call":{"name":"get_weather","args":{"city":"Lisbon"}}}]},
@@ -343,7 +342,7 @@ mod tests {
 
     #[test]
     fn reads_langchain_serialised_messages_call_wrappers_openlit_text_and_ai_sdk_5_results() {
-        let langchain: Value = serde_json::from_str(
+        let langchain: Value = crate::json::from_str(
             r#"[{"lc":1,"type":"constructor","id":["langchain","schema","messages","HumanMessage"],"kwargs":{"content":"hi","type":"human"}},
                 {"lc":1,"type":"constructor","id":["langchain_core","messages","AIMessage"],"kwargs":{"content":"hello","tool_calls":[]}}]"#,
         )
@@ -354,12 +353,12 @@ mod tests {
             [("user", "hi"), ("assistant", "hello")]
         );
         let wrapped: Value =
-            serde_json::from_str(r#"{"args":[[{"role":"user","content":"from args"}]],"kwargs":{}}"#).unwrap();
+            crate::json::from_str(r#"{"args":[[{"role":"user","content":"from args"}]],"kwargs":{}}"#).unwrap();
         assert_eq!(parse_messages(&wrapped)[0].content, "from args");
         let openlit = parse_messages_text("system: be brief\nuser: what is 2+2?\nsecond line", "user");
         assert_eq!(openlit.iter().map(|message| message.role.as_str()).collect::<Vec<_>>(), ["system", "user"]);
         assert_eq!(openlit[1].content, "what is 2+2?\nsecond line");
-        let result: Value = serde_json::from_str(
+        let result: Value = crate::json::from_str(
             r#"{"role":"tool","content":[{"type":"tool-result","toolCallId":"c1","toolName":"search","output":{"type":"json","value":{"hits":3}}}]}"#,
         )
         .unwrap();

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::{fill, merge_tool, split_index, value_f64, value_text, value_u64};
 use crate::model::json_text::decode_json_text;
@@ -29,7 +29,7 @@ pub fn kind(operation: &str) -> SpanKind {
 fn messages_from(value: &AttributeValue, role_for_plain_text: &str) -> Vec<Message> {
     match value {
         AttributeValue::String(text) => parse_messages_text(text, role_for_plain_text),
-        AttributeValue::Array(_) | AttributeValue::Map(_) => parse_messages(&value.to_json()),
+        AttributeValue::Array(_) | AttributeValue::Map(_) => parse_messages(&value.to_document()),
         _ => Vec::new(),
     }
 }
@@ -89,25 +89,29 @@ fn message_from_event(default_role: &str, attributes: &[Attribute]) -> Message {
         // A log record's body ({"content": ...}) holds the message itself.
         if let (true, AttributeValue::Map(entries)) = (attribute.key == "body", &attribute.value) {
             for entry in entries {
-                object.insert(entry.key.clone(), entry.value.to_json());
+                object.insert(entry.key.as_str(), entry.value.to_document());
             }
             continue;
         }
         let value = match &attribute.value {
-            AttributeValue::String(text) => decode_json_text(text).unwrap_or_else(|| Value::String(text.clone())),
-            other => other.to_json(),
+            AttributeValue::String(text) => decode_json_text(text).unwrap_or_else(|| Value::from(text.as_str())),
+            other => other.to_document(),
         };
-        object.insert(attribute.key.trim_start_matches("gen_ai.").to_string(), value);
+        object.insert(attribute.key.trim_start_matches("gen_ai."), value);
     }
     // gen_ai.choice carries {"message": {...}}.
     if let Some(Value::Object(inner)) = object.remove("message") {
         for (key, value) in inner {
-            object.entry(key).or_insert(value);
+            if !object.contains_key(&key) {
+                object.insert(key, value);
+            }
         }
     }
-    object.entry("role").or_insert_with(|| Value::String(default_role.into()));
-    if let Some(Value::String(id)) = object.get("id").cloned() {
-        object.entry("tool_call_id").or_insert(Value::String(id));
+    if !object.contains_key("role") {
+        object.insert("role", Value::from(default_role));
+    }
+    if let (Some(id @ Value::String(_)), false) = (object.get("id").cloned(), object.contains_key("tool_call_id")) {
+        object.insert("tool_call_id", id);
     }
     parse_messages(&Value::Object(object)).into_iter().next().unwrap_or_default()
 }
@@ -157,7 +161,7 @@ pub fn apply(attributes: &[Attribute], events: &[SpanEvent], details: &mut AiDet
                             .filter_map(|part| part.get("content").or_else(|| part.get("text")).and_then(Value::as_str))
                             .collect::<Vec<_>>()
                             .join("\n"),
-                        _ => text.clone(),
+                        _ => text.to_string(),
                     },
                     other => other.display(),
                 };
@@ -173,7 +177,7 @@ pub fn apply(attributes: &[Attribute], events: &[SpanEvent], details: &mut AiDet
                 } else if let Some(indexed) = rest.strip_prefix("completion.") {
                     set_indexed_field(&mut completion_indexed, indexed, value);
                 } else if let Some(parameter) = rest.strip_prefix("request.") {
-                    parameters.insert(parameter.to_string(), value.to_json());
+                    parameters.insert(parameter, value.to_document());
                 }
             }
         }
@@ -240,8 +244,8 @@ mod tests {
 
     fn fragment(name: &str) -> Vec<crate::model::Attribute> {
         let path = format!("{}/../../tests/fixtures/fragments/{name}", env!("CARGO_MANIFEST_DIR"));
-        let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        object_attributes(Some(&value))
+        let text = std::fs::read_to_string(path).unwrap();
+        object_attributes(Some(&crate::json::from_str(&text).unwrap()))
     }
 
     #[test]

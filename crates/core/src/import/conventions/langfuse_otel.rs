@@ -3,7 +3,7 @@
 //! `model.parameters`, `usage_details`, `cost_details`, `level`, `status_message`) are read as the
 //! Langfuse importer reads an observation's fields, so a span is the same whichever way it came.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::{fill_details, value_text};
 use crate::import::langfuse::{kind as observation_kind, observation_details};
@@ -22,8 +22,11 @@ fn text(attributes: &[Attribute], field: &str) -> Option<String> {
 }
 
 /// JSON text as its value; other text as a string.
-fn json(text: String) -> Value {
-    serde_json::from_str(&text).unwrap_or(Value::String(text))
+fn json(text: String) -> Value<'static> {
+    match crate::json::from_str(&text) {
+        Ok(value) => value.into_owned(),
+        Err(_) => Value::from(text),
+    }
 }
 
 /// Fills the span's AI details (what is still empty) from the observation's attributes.
@@ -41,7 +44,7 @@ pub fn apply(attributes: &[Attribute], span_kind: SpanKind, span_name: &str, det
         ("cost_details", "costDetails", true),
     ] {
         if let Some(value) = text(attributes, field) {
-            observation.insert(key.into(), if parse { json(value) } else { Value::String(value) });
+            observation.insert(key, if parse { json(value) } else { Value::from(value) });
         }
     }
     fill_details(details, observation_details(&observation, span_kind, span_name));

@@ -4,7 +4,7 @@
 //! the inputs' `model` the model, `mlflow.spanFunctionName` a tool's name. Read as the Langfuse
 //! importer reads an observation's fields.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::{fill_details, value_text};
 use crate::import::langfuse::observation_details;
@@ -29,8 +29,12 @@ pub fn kind(attributes: &[Attribute]) -> Option<SpanKind> {
 }
 
 /// An attribute as JSON (maps and lists as objects and arrays), for the observation reader.
-fn json(value: &AttributeValue) -> Value {
-    serde_json::from_str(&value.display()).unwrap_or_else(|_| Value::String(value.display()))
+fn json(value: &AttributeValue) -> Value<'static> {
+    let text = value.display();
+    match crate::json::from_str(&text) {
+        Ok(value) => value.into_owned(),
+        Err(_) => Value::from(text),
+    }
 }
 
 /// Fills the span's AI details (what is still empty) from MLflow's attributes.
@@ -41,10 +45,10 @@ pub fn apply(attributes: &[Attribute], span_kind: SpanKind, span_name: &str, det
     let model = text(attributes, "mlflow.llm.model")
         .or_else(|| inputs.as_ref().and_then(|inputs| inputs.get("model")?.as_str().map(str::to_string)));
     if let Some(model) = model {
-        observation.insert("model".into(), Value::String(model));
+        observation.insert("model", Value::from(model));
     }
     if let Some(inputs) = inputs {
-        observation.insert("input".into(), inputs);
+        observation.insert("input", inputs);
     }
     let outputs = find(attributes, "mlflow.spanOutputs").map(json);
     // MLflow 2 has no token usage attribute: a chat completion's own `usage` says it.
@@ -52,10 +56,10 @@ pub fn apply(attributes: &[Attribute], span_kind: SpanKind, span_name: &str, det
         .map(json)
         .or_else(|| outputs.as_ref().and_then(|outputs| outputs.get("usage").cloned()));
     if let Some(outputs) = outputs {
-        observation.insert("output".into(), outputs);
+        observation.insert("output", outputs);
     }
     if let Some(usage) = usage {
-        observation.insert("usageDetails".into(), usage);
+        observation.insert("usageDetails", usage);
     }
     let mut read = observation_details(&observation, span_kind, span_name);
     read.provider = text(attributes, "mlflow.llm.provider");

@@ -112,7 +112,7 @@ pub fn apply(attributes: &[Attribute], kind: SpanKind, details: &mut AiDetails) 
             "llm.invocation_parameters" => {
                 fill(&mut details.parameters, value_text(value));
                 let model = value.as_str().and_then(crate::model::json_text::decode_json_text).and_then(|parameters| {
-                    parameters.get("model").and_then(serde_json::Value::as_str).map(str::to_string)
+                    parameters.get("model").and_then(crate::json::Value::as_str).map(str::to_string)
                 });
                 invoked_model = invoked_model.or(model);
             }
@@ -172,7 +172,8 @@ mod tests {
             "{}/../../tests/fixtures/fragments/openinference-llm-span-attrs-toolcalls.json",
             env!("CARGO_MANIFEST_DIR")
         );
-        let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let text = std::fs::read_to_string(path).unwrap();
+        let value = crate::json::from_str(&text).unwrap();
         let (kind, details) = details_of(object_attributes(Some(&value)));
         assert_eq!(kind, SpanKind::Llm);
         assert_eq!(details.model.as_deref(), Some("gpt-4-0613"));

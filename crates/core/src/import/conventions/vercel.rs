@@ -1,7 +1,7 @@
 //! The Vercel AI SDK's telemetry (`ai.*` span names and attributes) and OpenLLMetry's
 //! (`traceloop.*`), mapped onto the same AI details.
 
-use serde_json::Value;
+use crate::json::{Map, Value};
 
 use super::{fill, merge_tool, value_f64, value_text, value_u64};
 use crate::model::json_text::decode_json_text;
@@ -28,12 +28,12 @@ fn tool_calls_from(text: &str) -> Vec<ToolCall> {
         .into_iter()
         .map(|mut call| {
             if let Some(object) = call.as_object_mut() {
-                object.insert("type".into(), Value::String("tool-call".into()));
+                object.insert("type", Value::from("tool-call"));
             }
             call
         })
         .collect();
-    let message = serde_json::json!({"role": "assistant", "content": parts});
+    let message = Value::Object(Map::from_iter([("role", Value::from("assistant")), ("content", Value::Array(parts))]));
     parse_messages(&message).into_iter().next().map(|message| message.tool_calls).unwrap_or_default()
 }
 

@@ -1,0 +1,27 @@
+//! A JSON document as the importers read it: a tree that borrows its strings and keys from the
+//! file's text (only strings with escapes are copied) and keeps each object's entries in a list,
+//! in file order. Reading a file into it costs about what a typed parse costs (no key hashing, no
+//! copy of every string), which is what lets every format, not only OTLP's typed fast path, open
+//! at about the speed of the browser's `JSON.parse` (see BENCHMARKS.md, "Every format").
+//!
+//! The shape mirrors `serde_json::Value` (the same variant names and accessors, `serde_json`'s
+//! `Number`), so importers read the same either way; `Display` writes compact JSON, as
+//! `serde_json` does. A key written twice keeps its first place and its last value, as
+//! `JSON.parse` and `serde_json` (with `preserve_order`) do.
+
+mod read;
+mod value;
+mod write;
+
+pub use read::{all_documents, from_str};
+pub use value::{Map, Number, Value};
+
+/// `serde_json::json!` making a [`Value`], for tests.
+#[cfg(test)]
+macro_rules! json {
+    ($($document:tt)+) => {
+        $crate::json::Value::from(serde_json::json!($($document)+))
+    };
+}
+#[cfg(test)]
+pub(crate) use json;

@@ -1,0 +1,357 @@
+//! The document tree: [`Value`] and the objects' [`Map`], with `serde_json`-like accessors.
+
+use std::borrow::Cow;
+
+pub use serde_json::Number;
+
+/// A JSON value whose strings borrow from the text it was read from (`'a`), or own their text
+/// (`Value<'static>`, see [`Value::into_owned`]).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum Value<'a> {
+    #[default]
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(Cow<'a, str>),
+    Array(Vec<Value<'a>>),
+    Object(Map<'a>),
+}
+
+/// A JSON object: its entries in file order, each key once.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Map<'a> {
+    entries: Vec<(Cow<'a, str>, Value<'a>)>,
+}
+
+static NULL: Value<'static> = Value::Null;
+
+impl<'a> Value<'a> {
+    /// The value of `key` when this is an object holding it.
+    pub fn get(&self, key: &str) -> Option<&Value<'a>> {
+        self.as_object()?.get(key)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&Map<'a>> {
+        match self {
+            Value::Object(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    pub fn as_object_mut(&mut self) -> Option<&mut Map<'a>> {
+        match self {
+            Value::Object(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&Vec<Value<'a>>> {
+        match self {
+            Value::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_u64(&self) -> Option<u64> {
+        match self {
+            Value::Number(number) => number.as_u64(),
+            _ => None,
+        }
+    }
+
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Value::Number(number) => number.as_i64(),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Number(number) => number.as_f64(),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(flag) => Some(*flag),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    pub fn is_object(&self) -> bool {
+        matches!(self, Value::Object(_))
+    }
+
+    pub fn is_array(&self) -> bool {
+        matches!(self, Value::Array(_))
+    }
+
+    pub fn is_string(&self) -> bool {
+        matches!(self, Value::String(_))
+    }
+
+    pub fn is_number(&self) -> bool {
+        matches!(self, Value::Number(_))
+    }
+
+    pub fn is_u64(&self) -> bool {
+        matches!(self, Value::Number(number) if number.is_u64())
+    }
+
+    /// An object of the given entries, in their order.
+    pub fn object<const N: usize>(entries: [(&'a str, Value<'a>); N]) -> Value<'a> {
+        Value::Object(entries.into_iter().collect())
+    }
+
+    /// The same value owning all its text, free of the text it was read from.
+    pub fn into_owned(self) -> Value<'static> {
+        match self {
+            Value::Null => Value::Null,
+            Value::Bool(flag) => Value::Bool(flag),
+            Value::Number(number) => Value::Number(number),
+            Value::String(text) => Value::String(Cow::Owned(text.into_owned())),
+            Value::Array(items) => Value::Array(items.into_iter().map(Value::into_owned).collect()),
+            Value::Object(map) => Value::Object(Map {
+                entries: map
+                    .entries
+                    .into_iter()
+                    .map(|(key, item)| (Cow::Owned(key.into_owned()), item.into_owned()))
+                    .collect(),
+            }),
+        }
+    }
+
+    /// This value as a `serde_json::Value` (for code that keeps one, such as tests).
+    pub fn to_serde(&self) -> serde_json::Value {
+        match self {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(flag) => serde_json::Value::Bool(*flag),
+            Value::Number(number) => serde_json::Value::Number(number.clone()),
+            Value::String(text) => serde_json::Value::String(text.to_string()),
+            Value::Array(items) => serde_json::Value::Array(items.iter().map(Value::to_serde).collect()),
+            Value::Object(map) => {
+                serde_json::Value::Object(map.iter().map(|(key, item)| (key.to_string(), item.to_serde())).collect())
+            }
+        }
+    }
+}
+
+impl From<&serde_json::Value> for Value<'static> {
+    fn from(value: &serde_json::Value) -> Self {
+        match value {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(flag) => Value::Bool(*flag),
+            serde_json::Value::Number(number) => Value::Number(number.clone()),
+            serde_json::Value::String(text) => Value::String(Cow::Owned(text.clone())),
+            serde_json::Value::Array(items) => Value::Array(items.iter().map(Value::from).collect()),
+            serde_json::Value::Object(map) => Value::Object(Map {
+                entries: map.iter().map(|(key, item)| (Cow::Owned(key.clone()), Value::from(item))).collect(),
+            }),
+        }
+    }
+}
+
+impl<'a> From<&'a str> for Value<'a> {
+    fn from(text: &'a str) -> Self {
+        Value::String(Cow::Borrowed(text))
+    }
+}
+
+impl From<String> for Value<'_> {
+    fn from(text: String) -> Self {
+        Value::String(Cow::Owned(text))
+    }
+}
+
+impl From<u64> for Value<'_> {
+    fn from(number: u64) -> Self {
+        Value::Number(number.into())
+    }
+}
+
+impl<'a> std::ops::Index<&str> for Value<'a> {
+    type Output = Value<'a>;
+    /// The value of `key`, or null when this is not an object holding it (as `serde_json`).
+    fn index(&self, key: &str) -> &Value<'a> {
+        self.get(key).unwrap_or(&NULL)
+    }
+}
+
+impl<'a> Map<'a> {
+    pub fn new() -> Self {
+        Map { entries: Vec::new() }
+    }
+
+    pub fn with_capacity(capacity: usize) -> Self {
+        Map { entries: Vec::with_capacity(capacity) }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value<'a>> {
+        self.entries.iter().find(|(name, _)| name == key).map(|(_, value)| value)
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value<'a>> {
+        self.entries.iter_mut().find(|(name, _)| name == key).map(|(_, value)| value)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Sets `key` to `value`: in its place when the key is there, else at the end.
+    pub fn insert(&mut self, key: impl Into<Cow<'a, str>>, value: Value<'a>) {
+        let key = key.into();
+        match self.get_mut(&key) {
+            Some(slot) => *slot = value,
+            None => self.entries.push((key, value)),
+        }
+    }
+
+    /// Takes `key`'s value out, keeping the other entries in order.
+    pub fn remove(&mut self, key: &str) -> Option<Value<'a>> {
+        let index = self.entries.iter().position(|(name, _)| name == key)?;
+        Some(self.entries.remove(index).1)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entries in file order, keys as `&str`.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Value<'a>)> + DoubleEndedIterator {
+        self.entries.iter().map(|(key, value)| (key.as_ref(), value))
+    }
+
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = &str> + DoubleEndedIterator {
+        self.entries.iter().map(|(key, _)| key.as_ref())
+    }
+
+    pub fn values(&self) -> impl ExactSizeIterator<Item = &Value<'a>> + DoubleEndedIterator {
+        self.entries.iter().map(|(_, value)| value)
+    }
+
+    /// Entries as read, before duplicate keys are settled by [`Map::from_entries`].
+    pub(super) fn from_entries(mut entries: Vec<(Cow<'a, str>, Value<'a>)>) -> Self {
+        if has_duplicate_keys(&entries) {
+            entries = first_place_last_value(entries);
+        }
+        Map { entries }
+    }
+}
+
+impl<'a> IntoIterator for Map<'a> {
+    type Item = (Cow<'a, str>, Value<'a>);
+    type IntoIter = std::vec::IntoIter<(Cow<'a, str>, Value<'a>)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter()
+    }
+}
+
+impl<'a, 'm> IntoIterator for &'m Map<'a> {
+    type Item = (&'m str, &'m Value<'a>);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'m, (Cow<'a, str>, Value<'a>)>,
+        fn(&'m (Cow<'a, str>, Value<'a>)) -> (&'m str, &'m Value<'a>),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter().map(|(key, value)| (key.as_ref(), value))
+    }
+}
+
+impl<'a, K: Into<Cow<'a, str>>> FromIterator<(K, Value<'a>)> for Map<'a> {
+    fn from_iter<I: IntoIterator<Item = (K, Value<'a>)>>(entries: I) -> Self {
+        Map::from_entries(entries.into_iter().map(|(key, value)| (key.into(), value)).collect())
+    }
+}
+
+/// Objects this small are checked pair by pair; larger ones through a sorted copy of their keys.
+const PAIRWISE_LIMIT: usize = 12;
+
+fn has_duplicate_keys(entries: &[(Cow<'_, str>, Value<'_>)]) -> bool {
+    if entries.len() <= PAIRWISE_LIMIT {
+        return entries
+            .iter()
+            .enumerate()
+            .any(|(index, (key, _))| entries[..index].iter().any(|(other, _)| other == key));
+    }
+    let mut keys: Vec<&str> = entries.iter().map(|(key, _)| key.as_ref()).collect();
+    keys.sort_unstable();
+    keys.windows(2).any(|pair| pair[0] == pair[1])
+}
+
+/// A key written twice keeps its first place and takes its last value.
+fn first_place_last_value<'a>(entries: Vec<(Cow<'a, str>, Value<'a>)>) -> Vec<(Cow<'a, str>, Value<'a>)> {
+    let mut kept: Vec<(Cow<'a, str>, Value<'a>)> = Vec::with_capacity(entries.len());
+    let mut places: std::collections::HashMap<Cow<'a, str>, usize> = std::collections::HashMap::new();
+    for (key, value) in entries {
+        match places.get(&key) {
+            Some(&place) => kept[place].1 = value,
+            None => {
+                places.insert(key.clone(), kept.len());
+                kept.push((key, value));
+            }
+        }
+    }
+    kept
+}
+
+impl<'a> std::ops::Index<&str> for Map<'a> {
+    type Output = Value<'a>;
+    /// The value of `key`, or null when the object does not hold it.
+    fn index(&self, key: &str) -> &Value<'a> {
+        self.get(key).unwrap_or(&NULL)
+    }
+}
+
+impl Map<'_> {
+    /// The same object owning all its text.
+    pub fn into_owned(self) -> Map<'static> {
+        match Value::Object(self).into_owned() {
+            Value::Object(map) => map,
+            _ => unreachable!("an object stays an object"),
+        }
+    }
+}
+
+impl From<serde_json::Value> for Value<'static> {
+    fn from(value: serde_json::Value) -> Self {
+        Value::from(&value)
+    }
+}
+
+impl<'a> std::ops::Index<usize> for Value<'a> {
+    type Output = Value<'a>;
+    /// The array's item at `index`, or null when this is not an array that long (as `serde_json`).
+    fn index(&self, index: usize) -> &Value<'a> {
+        self.as_array().and_then(|items| items.get(index)).unwrap_or(&NULL)
+    }
+}
+
+impl PartialEq<str> for Value<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == Some(other)
+    }
+}
+
+impl PartialEq<&str> for Value<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == Some(*other)
+    }
+}
