@@ -2,6 +2,8 @@
 // `--runs` times (default 3) in a fresh page of headless Chromium with first-row.html's
 // runBenchmark: the median time from the file's bytes in memory to the first row on screen, beside
 // the median TextDecoder + JSON.parse of the same bytes. Issue #17's bar: within 1.5× of it.
+// Then the importer alone in the element's worker, first (cold) and warm, beside JSON.parse of the
+// same text: the figure issue #17's "each importer within 1.5× JSON.parse" is about.
 // Every figure is printed with the run's JSON.parse speed (MB/s), as the machine's speed varies.
 // Fails when a file shows an error, or shows another span count than the one generated.
 //
@@ -27,6 +29,21 @@ if (files.length === 0) throw new Error('no files: pass name=path for each forma
 const ARGS = ['--headless=new', '--js-flags=--expose-gc', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const LIMIT = 1.5;
+
+// The importer alone, as the element's worker runs it (first-row.html's runWorkerImport): a fresh
+// worker per run, timed by the worker from the bytes in its memory to the model; the first run is
+// cold (a new worker's first import on the page), the rest warm. Beside them, JSON.parse of the
+// same text on that page (median of three).
+async function measureImport(browser, url, file, runs) {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${url}bench/first-row.html`);
+    await page.waitForFunction(() => typeof window.runWorkerImport === 'function');
+    return await page.evaluate(([data, count]) => window.runWorkerImport(data, count), [`/data/${basename(file.path)}`, runs]);
+  } finally {
+    await page.close();
+  }
+}
 
 // One load in a fresh page with runBenchmark (or the error it failed with), and the span count
 // the viewer's header shows.
@@ -76,6 +93,10 @@ try {
       runs.push(result);
     }
     if (runs.length < runCount) continue;
+    const imports = await measureImport(browser, server.url, file, runCount + 1);
+    const importFirst = imports.importTimes[0];
+    const importWarm = median(imports.importTimes.slice(1));
+    const parseOnImportPage = median(imports.jsonParse);
     const megabytes = runs[0].megabytes;
     const bytesParse = median(runs.map((run) => run.bytesParseMs));
     const firstRow = median(runs.map((run) => run.firstRowMs));
@@ -89,9 +110,12 @@ try {
       'first row ms': Math.round(firstRow),
       'first row / parse': `${(firstRow / bytesParse).toFixed(2)}×`,
       'within 1.5×': firstRow <= LIMIT * bytesParse ? 'yes' : 'no',
+      'import ms (first, warm)': `${Math.round(importFirst)}, ${Math.round(importWarm)}`,
+      'import / JSON.parse (first, warm)': `${(importFirst / parseOnImportPage).toFixed(2)}×, ${(importWarm / parseOnImportPage).toFixed(2)}×`,
+      'import within 1.5×': Math.max(importFirst, importWarm) <= LIMIT * parseOnImportPage ? 'yes' : 'no',
       'JSON.parse MB/s': Math.round(megabytes / jsonParse * 1000),
     });
-    console.log(`${file.name}: ${Math.round(firstRow)} ms to the first row, ${(firstRow / bytesParse).toFixed(2)}× the parse of its bytes (median of ${runs.length})`);
+    console.log(`${file.name}: ${Math.round(firstRow)} ms to the first row, ${(firstRow / bytesParse).toFixed(2)}× the parse of its bytes (median of ${runs.length}); import in the worker ${Math.round(importFirst)} ms first, ${Math.round(importWarm)} ms warm, JSON.parse ${Math.round(parseOnImportPage)} ms`);
   }
 } finally {
   await browser.close();

@@ -12,6 +12,7 @@ static ALLOCATOR: trace_viewer_alloc::SmallObjects<std::alloc::System> =
     trace_viewer_alloc::SmallObjects::new(std::alloc::System);
 
 mod corpus;
+mod working_memory;
 
 use corpus::WorkerCorpus;
 
@@ -127,6 +128,7 @@ impl ImportInput {
             TimedEncoder { encoder: StreamingEncoder::new(ENCODED_PIECE_BYTES, &mut emit), spent_ms: &mut encode_ms };
         let ImportInput { names, files, free_model, only_trace, corpus_if_many } = self;
         let total_bytes: u64 = files.iter().map(|file| file.len() as u64).sum();
+        working_memory::reserve_for_import(total_bytes);
         let name = names.join(" + ");
         let mut encoder = ManyTracesSwitch { encoder: timed, allowed: corpus_if_many, many: false };
         // Given away: the files' memory is freed once read and reused by the tree builder.

@@ -1,6 +1,8 @@
 //! Reading loosely typed JSON fields the way trace files write them: camelCase or snake_case
 //! keys, integers as numbers or strings, times in several units.
 
+use std::borrow::Cow;
+
 use crate::json::{Map, Value};
 
 use crate::model::{parse_rfc3339_ns, Attribute, AttributeValue};
@@ -15,6 +17,24 @@ pub fn string_field(object: &Map, keys: &[&str]) -> Option<String> {
         Value::String(text) => Some(text.to_string()),
         Value::Number(number) => Some(number.to_string()),
         _ => None,
+    }
+}
+
+/// A value as [`string_field`] reads it (a string, or a number's digits), borrowed when a string.
+pub fn text<'v>(value: &'v Value<'_>) -> Option<Cow<'v, str>> {
+    match value {
+        Value::String(text) => Some(Cow::Borrowed(text)),
+        Value::Number(number) => Some(Cow::Owned(number.to_string())),
+        _ => None,
+    }
+}
+
+/// The text in ASCII lower case, copied only when it has an upper-case letter.
+pub fn lowercase(text: Cow<'_, str>) -> Cow<'_, str> {
+    if text.bytes().any(|byte| byte.is_ascii_uppercase()) {
+        Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        text
     }
 }
 

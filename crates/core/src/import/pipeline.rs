@@ -50,8 +50,12 @@ impl RawImport {
         &mut self.traces[position]
     }
 
-    /// The position in `traces` of the trace with this id, created on first use.
+    /// The position in `traces` of the trace with this id, created on first use. A file's spans
+    /// mostly come trace by trace, so the trace created last is checked before the index.
     pub fn trace_position(&mut self, index: &mut HashMap<String, usize>, trace_id: &str) -> usize {
+        if self.traces.last().is_some_and(|raw| raw.trace.trace_id == trace_id) {
+            return self.traces.len() - 1;
+        }
         match index.get(trace_id) {
             Some(position) => *position,
             None => {

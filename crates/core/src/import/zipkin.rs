@@ -2,29 +2,16 @@
 //! microseconds, `localEndpoint`, `tags`, `annotations`). The client and server halves of one RPC
 //! share a span id; the server half (`shared: true`) is shown as a child of the client half.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use crate::json::{Map, Value};
 
-use super::fields::{other_fields, string_field, unsigned};
+use super::fields::{lowercase, other_fields, string_field, text, unsigned};
 use super::pipeline::{RawImport, MISSING_START};
 use super::zipkin_v1;
 use super::ImportError;
 use crate::model::{Attribute, AttributeValue, ImportWarning, OptionalIndex, Resource, Span, SpanEvent, SpanStatus};
-
-const SPAN_FIELDS: &[&str] = &[
-    "traceId",
-    "id",
-    "parentId",
-    "name",
-    "kind",
-    "timestamp",
-    "duration",
-    "localEndpoint",
-    "tags",
-    "annotations",
-    "shared",
-];
 
 /// A Zipkin v2 span: its `timestamp`, when present, is a number of microseconds (a Langfuse score,
 /// also with `traceId`, `id` and `name`, has an ISO text there and a `dataType`).
@@ -47,21 +34,79 @@ pub fn sniff(value: &Value) -> bool {
     }
 }
 
-fn service_name(object: &Map) -> Option<String> {
-    object.get("localEndpoint").and_then(Value::as_object).and_then(|endpoint| string_field(endpoint, &["serviceName"]))
+/// A v2 span's fields, gathered in one pass over its entries (nulls say nothing and are skipped);
+/// `others` are the entries no field takes, in file order.
+#[derive(Default)]
+struct SpanFields<'v, 'j> {
+    trace_id: Option<&'v Value<'j>>,
+    id: Option<&'v Value<'j>>,
+    parent_id: Option<&'v Value<'j>>,
+    name: Option<&'v Value<'j>>,
+    kind: Option<&'v Value<'j>>,
+    timestamp: Option<&'v Value<'j>>,
+    duration: Option<&'v Value<'j>>,
+    local_endpoint: Option<&'v Value<'j>>,
+    remote_endpoint: Option<&'v Value<'j>>,
+    tags: Option<&'v Value<'j>>,
+    annotations: Option<&'v Value<'j>>,
+    shared: bool,
+    others: Vec<(&'v str, &'v Value<'j>)>,
+}
+
+impl<'v, 'j> SpanFields<'v, 'j> {
+    fn read(object: &'v Map<'j>) -> Self {
+        let mut fields = SpanFields::default();
+        for (key, value) in object.iter().filter(|(_, value)| !value.is_null()) {
+            let slot = match key {
+                "traceId" => &mut fields.trace_id,
+                "id" => &mut fields.id,
+                "parentId" => &mut fields.parent_id,
+                "name" => &mut fields.name,
+                "kind" => &mut fields.kind,
+                "timestamp" => &mut fields.timestamp,
+                "duration" => &mut fields.duration,
+                "localEndpoint" => &mut fields.local_endpoint,
+                "tags" => &mut fields.tags,
+                "annotations" => &mut fields.annotations,
+                "shared" => {
+                    fields.shared = matches!(value, Value::Bool(true));
+                    continue;
+                }
+                other => {
+                    // The remote endpoint is an attribute and, as a field of no slot, kept too.
+                    if other == "remoteEndpoint" {
+                        fields.remote_endpoint = Some(value);
+                    }
+                    fields.others.push((key, value));
+                    continue;
+                }
+            };
+            *slot = Some(value);
+        }
+        fields
+    }
+
+    /// The trace id and span id in lower case (Zipkin ids are hex; some writers use upper case).
+    fn ids(&self) -> (Cow<'v, str>, Cow<'v, str>) {
+        let id = |value: Option<&'v Value<'j>>| value.and_then(text).map(lowercase).unwrap_or_default();
+        (id(self.trace_id), id(self.id))
+    }
 }
 
 /// A span's status from its tags: the `error` tag (its text the message unless it is just
 /// "true"), or the `otel.status_code` / `otel.status_description` tags every OpenTelemetry SDK
 /// and the Collector write when they export to Zipkin.
 fn status(tags: &[Attribute]) -> SpanStatus {
-    let tag = |key: &str| tags.iter().find(|tag| tag.key == key).map(|tag| tag.value.display());
-    let meaningful = |text: String| (!text.is_empty() && text != "true").then_some(text);
-    let otel_code = tag("otel.status_code").map(|code| code.to_ascii_uppercase());
+    let tag = |key: &str| tags.iter().find(|tag| tag.key == key).map(|tag| tag.value.text());
+    let meaningful = |text: Cow<str>| (!text.is_empty() && text != "true").then(|| text.into_owned());
+    let description = || tag("otel.status_description").map(Cow::into_owned);
+    let otel_code = tag("otel.status_code");
     match (tag("error"), otel_code.as_deref()) {
-        (Some(error), _) => SpanStatus::Error { message: meaningful(error).or_else(|| tag("otel.status_description")) },
-        (None, Some("ERROR")) => SpanStatus::Error { message: tag("otel.status_description").and_then(meaningful) },
-        (None, Some("OK")) => SpanStatus::Ok,
+        (Some(error), _) => SpanStatus::Error { message: meaningful(error).or_else(description) },
+        (None, Some(code)) if code.eq_ignore_ascii_case("ERROR") => {
+            SpanStatus::Error { message: tag("otel.status_description").and_then(meaningful) }
+        }
+        (None, Some(code)) if code.eq_ignore_ascii_case("OK") => SpanStatus::Ok,
         _ => SpanStatus::Unset,
     }
 }
@@ -91,52 +136,48 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
     } else {
         Vec::new()
     };
-    let spans: Vec<&Map> = if converted.is_empty() {
-        items.iter().filter_map(Value::as_object).collect()
+    let spans: Vec<SpanFields> = if converted.is_empty() {
+        items.iter().filter_map(Value::as_object).map(SpanFields::read).collect()
     } else {
-        converted.iter().collect()
+        converted.iter().map(SpanFields::read).collect()
     };
     // Ids that a client (non-shared) half uses: a shared half with the same id becomes its child.
-    let unshared_ids: HashSet<(String, String)> = spans
-        .iter()
-        .filter(|span| span.get("shared") != Some(&Value::Bool(true)))
-        .filter_map(|span| {
-            Some((
-                string_field(span, &["traceId"])?.to_ascii_lowercase(),
-                string_field(span, &["id"])?.to_ascii_lowercase(),
-            ))
-        })
-        .collect();
+    let unshared_ids: HashSet<(Cow<str>, Cow<str>)> = if spans.iter().any(|span| span.shared) {
+        spans.iter().filter(|span| !span.shared).map(SpanFields::ids).collect()
+    } else {
+        HashSet::new()
+    };
     let mut index = HashMap::new();
-    let mut resource_of: HashMap<(String, String), usize> = HashMap::new();
-    for object in spans {
-        let trace_id = string_field(object, &["traceId"]).unwrap_or_default().to_ascii_lowercase();
-        let id = string_field(object, &["id"]).unwrap_or_default().to_ascii_lowercase();
-        let shared = object.get("shared") == Some(&Value::Bool(true));
-        let (span_id, parent) = if shared && unshared_ids.contains(&(trace_id.clone(), id.clone())) {
-            (format!("{id}:server"), Some(id.clone()))
+    let mut resource_of: HashMap<(usize, Cow<str>), usize> = HashMap::new();
+    for fields in &spans {
+        let (trace_id, id) = fields.ids();
+        let (span_id, parent) = if fields.shared && unshared_ids.contains(&(trace_id.clone(), id.clone())) {
+            (format!("{id}:server"), Some(id.into_owned()))
         } else {
-            (id.clone(), string_field(object, &["parentId"]).map(|parent| parent.to_ascii_lowercase()))
+            let parent = fields.parent_id.and_then(text).map(|parent| lowercase(parent).into_owned());
+            (id.into_owned(), parent)
         };
-        let mut span = Span::new(span_id.clone(), parent, string_field(object, &["name"]).unwrap_or_default());
-        span.protocol_kind = string_field(object, &["kind"]).map(|kind| crate::model::protocol_kind_name(&kind));
-        match object.get("timestamp").and_then(unsigned) {
+        let name = fields.name.and_then(text).map(Cow::into_owned).unwrap_or_default();
+        let mut span = Span::new(span_id, parent, name);
+        span.protocol_kind = fields.kind.and_then(text).map(|kind| crate::model::protocol_kind_name(&kind));
+        match fields.timestamp.and_then(unsigned) {
             Some(micros) => span.start_ns = micros.saturating_mul(1000),
             None => {
                 span.start_ns = MISSING_START;
-                span.warnings.push(ImportWarning::for_span(&span_id, "no timestamp; placed at the start of the trace"));
+                let warning = ImportWarning::for_span(&span.span_id, "no timestamp; placed at the start of the trace");
+                span.warnings.push(warning);
             }
         }
-        span.duration_ns = object.get("duration").and_then(unsigned).unwrap_or(0).saturating_mul(1000);
-        if let Some(Value::Object(tags)) = object.get("tags") {
+        span.duration_ns = fields.duration.and_then(unsigned).unwrap_or(0).saturating_mul(1000);
+        if let Some(Value::Object(tags)) = fields.tags {
             span.attributes =
                 tags.iter().map(|(key, value)| Attribute::new(key, AttributeValue::from_json(value))).collect();
         }
-        if let Some(remote) = object.get("remoteEndpoint") {
+        if let Some(remote) = fields.remote_endpoint {
             span.attributes.push(Attribute::new("remoteEndpoint", AttributeValue::from_json(remote)));
         }
         span.status = status(&span.attributes);
-        if let Some(Value::Array(annotations)) = object.get("annotations") {
+        if let Some(Value::Array(annotations)) = fields.annotations {
             span.events = annotations
                 .iter()
                 .filter_map(Value::as_object)
@@ -147,20 +188,22 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
                 })
                 .collect();
         }
-        span.other_fields = other_fields(object, SPAN_FIELDS).into();
-        let raw = import.trace_mut(&mut index, &trace_id);
-        if let Some(service) = service_name(object) {
-            let slot = *resource_of.entry((trace_id.clone(), service.clone())).or_insert_with(|| {
-                let endpoint = object.get("localEndpoint").and_then(Value::as_object);
+        span.other_fields =
+            fields.others.iter().map(|(key, value)| Attribute::new(*key, AttributeValue::from_json(value))).collect();
+        let position = import.trace_position(&mut index, &trace_id);
+        let endpoint = fields.local_endpoint.and_then(Value::as_object);
+        if let Some(service) = endpoint.and_then(|endpoint| endpoint.get("serviceName")).and_then(text) {
+            let raw = &mut import.traces[position];
+            let slot = *resource_of.entry((position, service.clone())).or_insert_with(|| {
                 raw.trace.resources.push(Resource {
-                    attributes: vec![Attribute::new("service.name", AttributeValue::String(service))],
+                    attributes: vec![Attribute::new("service.name", AttributeValue::String(service.into_owned()))],
                     other_fields: endpoint.map(|endpoint| other_fields(endpoint, &["serviceName"])).unwrap_or_default(),
                 });
                 raw.trace.resources.len() - 1
             });
             span.resource = OptionalIndex::from(slot);
         }
-        raw.spans.push(span);
+        import.traces[position].spans.push(span);
     }
     Ok(import)
 }

@@ -51,6 +51,14 @@ impl AttributeValue {
         }
     }
 
+    /// The value as text, borrowed when it is a string (else as [`AttributeValue::display`]).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            AttributeValue::String(text) => std::borrow::Cow::Borrowed(text),
+            other => std::borrow::Cow::Owned(other.display()),
+        }
+    }
+
     /// The value as a short one-line string for tables and search.
     pub fn display(&self) -> String {
         match self {
