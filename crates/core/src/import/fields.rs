@@ -20,6 +20,27 @@ pub fn string_field(object: &Map, keys: &[&str]) -> Option<String> {
     }
 }
 
+/// Up to 19 decimal digits (nanosecond times have 19), read without the overflow checks of
+/// `str::parse`, which 19 digits cannot overflow: two of these per span of a large file.
+/// Anything else (a sign, more digits, other characters) is `None`, for the general parser.
+pub fn short_decimal(text: &str) -> Option<u64> {
+    if text.is_empty() || text.len() > 19 {
+        return None;
+    }
+    text.bytes().try_fold(0u64, |value, byte| byte.is_ascii_digit().then(|| value * 10 + u64::from(byte - b'0')))
+}
+
+/// `value × factor`, or `None` past 64 bits, without the 128-bit multiplication `checked_mul`
+/// becomes in wasm (a library call, made for every time of every span of a file).
+pub fn times(value: u64, factor: u64) -> Option<u64> {
+    (value <= u64::MAX / factor).then(|| value * factor)
+}
+
+/// Microseconds as nanoseconds, the largest time past 64 bits (as `saturating_mul`, see [`times`]).
+pub fn micros_to_ns(micros: u64) -> u64 {
+    times(micros, 1000).unwrap_or(u64::MAX)
+}
+
 /// A value as [`string_field`] reads it (a string, or a number's digits), borrowed when a string.
 pub fn text<'v>(value: &'v Value<'_>) -> Option<Cow<'v, str>> {
     match value {
@@ -49,7 +70,10 @@ pub fn unsigned(value: &Value) -> Option<u64> {
                 .filter(|float| float.is_finite() && *float >= 0.0 && *float < u64::MAX as f64)
                 .map(|float| float as u64)
         }),
-        Value::String(text) => text.trim().parse().ok(),
+        Value::String(text) => {
+            let text = text.trim();
+            short_decimal(text).or_else(|| text.parse().ok())
+        }
         Value::Object(object) => long_bits(object),
         _ => None,
     }
@@ -99,7 +123,7 @@ pub fn time_ns(value: &Value) -> Option<u64> {
 pub fn time_ms_or_rfc3339(value: &Value) -> Option<u64> {
     match value {
         Value::Number(number) => match number.as_u64() {
-            Some(millis) => millis.checked_mul(1_000_000),
+            Some(millis) => times(millis, 1_000_000),
             None => millis_float_to_ns(number.as_f64()?),
         },
         Value::String(text) => parse_rfc3339_ns(text),
@@ -115,7 +139,7 @@ pub fn millis_float_to_ns(millis: f64) -> Option<u64> {
     }
     let whole = millis.trunc();
     let fraction_ns = ((millis - whole) * 1e6).round() as u64;
-    (whole as u64).checked_mul(1_000_000)?.checked_add(fraction_ns)
+    times(whole as u64, 1_000_000)?.checked_add(fraction_ns)
 }
 
 /// A value as display text: strings decoded when they hold (possibly twice-encoded) JSON, which is
@@ -188,6 +212,52 @@ pub fn object_attributes(value: Option<&Value>) -> Vec<Attribute> {
         _ => Vec::new(),
     }
 }
+
+/// Declares a struct of an object's values for the keys a format gives a meaning, read in one
+/// pass over the object's entries (instead of a scan of them per key asked for, plus one more
+/// for the rest): `object_fields!(SpanFields { id: "id", parent: "parent" })`, then
+/// `SpanFields::read(object).id`. Nulls say nothing and are left out, as [`field`] and
+/// [`other_fields`] leave them; `others` holds the remaining entries in file order.
+macro_rules! object_fields {
+    ($(#[$meta:meta])* $name:ident { $($field:ident: $key:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Default)]
+        struct $name<'v, 'j> {
+            $($field: Option<&'v $crate::json::Value<'j>>,)*
+            /// The entries no field takes (nulls left out), in file order.
+            others: Vec<(&'v str, &'v $crate::json::Value<'j>)>,
+        }
+
+        impl<'v, 'j> $name<'v, 'j> {
+            /// The keys, in the order declared.
+            #[allow(dead_code)]
+            const KEYS: &'static [&'static str] = &[$($key),*];
+
+            fn read(object: &'v $crate::json::Map<'j>) -> Self {
+                let mut fields = Self::default();
+                for (key, value) in object.iter().filter(|(_, value)| !value.is_null()) {
+                    match key {
+                        $($key => fields.$field = Some(value),)*
+                        _ => fields.others.push((key, value)),
+                    }
+                }
+                fields
+            }
+
+            /// The entries no field takes, as attributes (what [`other_fields`] gives).
+            #[allow(dead_code)]
+            fn other_fields(&self) -> Vec<$crate::model::Attribute> {
+                self.others
+                    .iter()
+                    .map(|(key, value)| {
+                        $crate::model::Attribute::new(*key, $crate::model::AttributeValue::from_json(value))
+                    })
+                    .collect()
+            }
+        }
+    };
+}
+pub(crate) use object_fields;
 
 #[cfg(test)]
 mod tests {

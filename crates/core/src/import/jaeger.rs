@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use crate::json::{Map, Value};
 
-use super::fields::{other_fields, signed, string_field, unsigned};
+use super::fields::{micros_to_ns, other_fields, signed, string_field, unsigned};
 use super::jaeger_shapes;
 use super::pipeline::{RawImport, MISSING_START};
 use super::ImportError;
@@ -127,14 +127,14 @@ fn read_span(object: &Map, resource_of: &HashMap<&str, usize>, resources: &mut V
     span.links = links.into();
     span.attributes = tags(object.get("tags"));
     match object.get("startTime").and_then(unsigned) {
-        Some(micros) => span.start_ns = micros.saturating_mul(1000),
+        Some(micros) => span.start_ns = micros_to_ns(micros),
         None => {
             span.start_ns = MISSING_START;
             span.warnings
                 .push(ImportWarning::for_span(&span_id, "no readable startTime; placed at the start of the trace"));
         }
     }
-    span.duration_ns = object.get("duration").and_then(unsigned).unwrap_or(0).saturating_mul(1000);
+    span.duration_ns = object.get("duration").and_then(unsigned).map_or(0, micros_to_ns);
     let tag_text = |key: &str| span.attributes.iter().find(|tag| tag.key == key).map(|tag| tag.value.display());
     let failed = matches!(tag_text("error").as_deref(), Some("true"))
         || tag_text("otel.status_code").as_deref() == Some("ERROR");
@@ -158,7 +158,7 @@ fn read_span(object: &Map, resource_of: &HashMap<&str, usize>, resources: &mut V
                     .unwrap_or_else(|| "log".into());
                 SpanEvent {
                     name,
-                    time_ns: log.get("timestamp").and_then(unsigned).map(|micros| micros.saturating_mul(1000)),
+                    time_ns: log.get("timestamp").and_then(unsigned).map(micros_to_ns),
                     attributes: fields,
                 }
             })

@@ -11,6 +11,7 @@ use std::fmt;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
+use super::fields::short_decimal;
 use super::otlp::{kind_from_name, kind_from_number, status_code_from_name, status_from_code};
 use super::pipeline::{set_times, RawImport, ResourcePlacement};
 use crate::model::encoding;
@@ -45,16 +46,6 @@ impl<'de> Deserialize<'de> for Integer {
         }
         deserializer.deserialize_any(IntegerVisitor)
     }
-}
-
-/// Up to 19 decimal digits (nanosecond times have 19), read without the overflow checks of
-/// `str::parse`, which 19 digits cannot overflow: two of these per span of a large file.
-/// Anything else (a sign, more digits, other characters) is `None`, for the general parser.
-fn short_decimal(text: &str) -> Option<u64> {
-    if text.is_empty() || text.len() > 19 {
-        return None;
-    }
-    text.bytes().try_fold(0u64, |value, byte| byte.is_ascii_digit().then(|| value * 10 + u64::from(byte - b'0')))
 }
 
 /// A string borrowed from the document where it has no escapes. serde borrows a bare
@@ -704,13 +695,13 @@ mod tests {
         ];
         for text in cases {
             assert_eq!(
-                super::short_decimal(text),
+                super::super::fields::short_decimal(text),
                 text.parse::<u64>().ok().filter(|_| !text.starts_with('+')),
                 "{text}"
             );
         }
         // Twenty digits go to the general parser, which checks for overflow.
-        assert_eq!(super::short_decimal("18446744073709551615"), None);
+        assert_eq!(super::super::fields::short_decimal("18446744073709551615"), None);
     }
 
     #[test]

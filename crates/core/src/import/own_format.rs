@@ -2,11 +2,13 @@
 //! or emits from its own code. The schema is `www/trace-viewer.schema.json`; the README has an
 //! example. A document holds either `traces: [...]` or one trace's fields at the top level.
 
+use std::borrow::Cow;
+
 use crate::json::{Map, Value};
 
 use super::fields::{
-    field, keep_unreadable, millis_float_to_ns, object_attributes, other_fields, string_field, time_ms_or_rfc3339,
-    time_ns,
+    field, keep_unreadable, millis_float_to_ns, object_attributes, object_fields, other_fields, string_field, text,
+    time_ms_or_rfc3339, time_ns,
 };
 use super::pipeline::{set_times, RawImport, RawTrace};
 use super::ImportError;
@@ -81,35 +83,55 @@ fn time(object: &Map, name: &str, exact_name: &str) -> Option<u64> {
     object.get(exact_name).and_then(time_ns).or_else(|| object.get(name).and_then(time_ms_or_rfc3339))
 }
 
+object_fields!(
+    /// A span's fields (see [`SPAN_FIELDS`]), read in one pass.
+    SpanFields {
+        id: "id", parent: "parent", name: "name", kind: "kind", start: "start", end: "end", start_ns: "start_ns",
+        end_ns: "end_ns", duration_ms: "duration_ms", status: "status", error: "error", attributes: "attributes",
+        events: "events", links: "links", model: "model", provider: "provider", parameters: "parameters",
+        input_messages: "input_messages", output_messages: "output_messages", tool: "tool", documents: "documents",
+        tokens: "tokens", cost_usd: "cost_usd", input: "input", output: "output", kept_fields: "other_fields",
+    }
+);
+
+/// A field's text as [`string_field`] reads it.
+fn owned_text(value: Option<&Value>) -> Option<String> {
+    value.and_then(text).map(Cow::into_owned)
+}
+
+/// A time from `<name>_ns` (exact integer nanoseconds), else `<name>` (RFC 3339 or epoch milliseconds).
+fn either_time(exact: Option<&Value>, loose: Option<&Value>) -> Option<u64> {
+    exact.and_then(time_ns).or_else(|| loose.and_then(time_ms_or_rfc3339))
+}
+
 /// Reads one span; a missing start is placed by the pipeline once the trace's earliest start is known.
 fn read_span(object: &Map, position: usize) -> Span {
-    let span_id = string_field(object, &["id"]).unwrap_or_else(|| format!("span-{}", position + 1));
-    let mut span =
-        Span::new(span_id, string_field(object, &["parent"]), string_field(object, &["name"]).unwrap_or_default());
+    let fields = SpanFields::read(object);
+    let span_id = owned_text(fields.id).unwrap_or_else(|| format!("span-{}", position + 1));
+    let mut span = Span::new(span_id, owned_text(fields.parent), owned_text(fields.name).unwrap_or_default());
     let mut problems: Vec<String> = Vec::new();
     let mut problem = |message: String| problems.push(message);
-    span.attributes = attributes(object.get("attributes"));
-    span.kind = match object.get("kind").and_then(Value::as_str) {
+    span.attributes = attributes(fields.attributes);
+    span.kind = match fields.kind.and_then(Value::as_str) {
         Some(kind) => SpanKind::parse(kind).unwrap_or_else(|| {
             problem(format!("unknown kind {kind:?}; shown as other"));
             SpanKind::Other
         }),
         None => SpanKind::Other,
     };
-    let error_message = string_field(object, &["error"]);
-    span.status = match (object.get("status").and_then(Value::as_str), error_message) {
+    span.status = match (fields.status.and_then(Value::as_str), owned_text(fields.error)) {
         (_, Some(message)) => SpanStatus::Error { message: Some(message) },
         (Some("error"), None) => SpanStatus::Error { message: None },
         (Some("ok"), None) => SpanStatus::Ok,
         _ => SpanStatus::Unset,
     };
-    let start = time(object, "start", "start_ns");
-    let end = time(object, "end", "end_ns").or_else(|| {
-        let millis = object.get("duration_ms")?.as_f64()?;
+    let start = either_time(fields.start_ns, fields.start);
+    let end = either_time(fields.end_ns, fields.end).or_else(|| {
+        let millis = fields.duration_ms?.as_f64()?;
         start?.checked_add(millis_float_to_ns(millis)?)
     });
     set_times(&mut span, start, end, ("start", "end or duration_ms"), false);
-    if let Some(Value::Array(events)) = object.get("events") {
+    if let Some(Value::Array(events)) = fields.events {
         span.events = events
             .iter()
             .filter_map(Value::as_object)
@@ -124,7 +146,7 @@ fn read_span(object: &Map, position: usize) -> Span {
             })
             .collect();
     }
-    if let Some(Value::Array(links)) = object.get("links") {
+    if let Some(Value::Array(links)) = fields.links {
         span.links = links
             .iter()
             .filter_map(Value::as_object)
@@ -135,10 +157,11 @@ fn read_span(object: &Map, position: usize) -> Span {
             })
             .collect();
     }
-    let mut other_fields = all_other_fields(object, SPAN_FIELDS);
-    keep_unreadable_numbers(object, &mut other_fields, &mut problem);
+    let mut other_fields = fields.other_fields();
+    other_fields.extend(attributes(fields.kept_fields));
+    keep_unreadable_numbers(&fields, &mut other_fields, &mut problem);
     span.other_fields = other_fields.into();
-    let details = read_ai_details(object);
+    let details = read_ai_details(&fields);
     if !details.is_empty() {
         span.ai = Some(Box::new(details));
     }
@@ -154,27 +177,29 @@ const TOKEN_KEYS: &[&str] = &["input", "output", "total", "cached", "reasoning"]
 /// Whether a value reads as what a number field of the format holds.
 type Readable = fn(&Value) -> bool;
 
-/// The format's number fields, how each is read, and what it holds.
-const NUMBER_FIELDS: &[(&str, Readable, &str)] = &[
-    ("start", |value| time_ms_or_rfc3339(value).is_some(), "a time"),
-    ("end", |value| time_ms_or_rfc3339(value).is_some(), "a time"),
-    ("start_ns", |value| time_ns(value).is_some(), "a time in nanoseconds"),
-    ("end_ns", |value| time_ns(value).is_some(), "a time in nanoseconds"),
-    ("duration_ms", |value| value.as_f64().and_then(millis_float_to_ns).is_some(), "a duration"),
-    ("cost_usd", |value| value.as_f64().is_some_and(f64::is_finite), "an amount"),
-];
-
 /// A number field whose value cannot be read (a start of "yesterday", a count of -5 tokens, a
 /// time past what 64-bit nanoseconds hold) is kept as an other field, as the file wrote it, with
 /// a warning: nothing the file said is lost.
-fn keep_unreadable_numbers(object: &Map, other_fields: &mut Vec<Attribute>, problem: &mut impl FnMut(String)) {
+fn keep_unreadable_numbers(fields: &SpanFields, other_fields: &mut Vec<Attribute>, problem: &mut impl FnMut(String)) {
     let mut keep = |key: String, value: &Value, what: &str| problem(keep_unreadable(&key, value, what, other_fields));
-    for (key, readable, what) in NUMBER_FIELDS {
-        if let Some(value) = object.get(key).filter(|value| !value.is_null() && !readable(value)) {
+    let time_ms: Readable = |value| time_ms_or_rfc3339(value).is_some();
+    let exact_time: Readable = |value| time_ns(value).is_some();
+    let duration: Readable = |value| value.as_f64().and_then(millis_float_to_ns).is_some();
+    let amount: Readable = |value| value.as_f64().is_some_and(f64::is_finite);
+    let number_fields: [(&str, Option<&Value>, Readable, &str); 6] = [
+        ("start", fields.start, time_ms, "a time"),
+        ("end", fields.end, time_ms, "a time"),
+        ("start_ns", fields.start_ns, exact_time, "a time in nanoseconds"),
+        ("end_ns", fields.end_ns, exact_time, "a time in nanoseconds"),
+        ("duration_ms", fields.duration_ms, duration, "a duration"),
+        ("cost_usd", fields.cost_usd, amount, "an amount"),
+    ];
+    for (key, value, readable, what) in number_fields {
+        if let Some(value) = value.filter(|value| !readable(value)) {
             keep(key.to_string(), value, what);
         }
     }
-    match object.get("tokens") {
+    match fields.tokens {
         Some(Value::Object(tokens)) => {
             for (key, value) in tokens.iter().filter(|(_, value)| !value.is_null()) {
                 if !TOKEN_KEYS.contains(&key) {
@@ -184,34 +209,37 @@ fn keep_unreadable_numbers(object: &Map, other_fields: &mut Vec<Attribute>, prob
                 }
             }
         }
-        Some(value) if !value.is_null() => keep("tokens".into(), value, "an object of token counts"),
-        _ => {}
+        Some(value) => keep("tokens".into(), value, "an object of token counts"),
+        None => {}
+    }
+}
+
+/// A value as text: strings as they are, anything else as its JSON.
+fn json_text(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(text) => Some(text.to_string()),
+        Value::Null => None,
+        other => Some(other.to_string()),
     }
 }
 
 /// The span's AI fields, in the same shape the exporter writes them.
-fn read_ai_details(object: &Map) -> AiDetails {
-    let text = |key: &str| match object.get(key)? {
-        Value::String(text) => Some(text.to_string()),
-        Value::Null => None,
-        other => Some(other.to_string()),
-    };
-    let number = |value: Option<&Value>| value.and_then(Value::as_u64);
-    let tokens = object.get("tokens").and_then(Value::as_object);
-    let token = |key: &str| number(tokens.and_then(|tokens| tokens.get(key)));
+fn read_ai_details(fields: &SpanFields) -> AiDetails {
+    let tokens = fields.tokens.and_then(Value::as_object);
+    let token = |key: &str| tokens.and_then(|tokens| tokens.get(key)).and_then(Value::as_u64);
     AiDetails {
-        model: text("model"),
-        provider: text("provider"),
-        parameters: text("parameters"),
-        input_messages: object.get("input_messages").map(parse_messages).unwrap_or_default().into(),
-        output_messages: object.get("output_messages").map(parse_messages).unwrap_or_default().into(),
-        tool: object.get("tool").and_then(Value::as_object).map(|tool| ToolRun {
+        model: json_text(fields.model),
+        provider: json_text(fields.provider),
+        parameters: json_text(fields.parameters),
+        input_messages: fields.input_messages.map(parse_messages).unwrap_or_default().into(),
+        output_messages: fields.output_messages.map(parse_messages).unwrap_or_default().into(),
+        tool: fields.tool.and_then(Value::as_object).map(|tool| ToolRun {
             name: string_field(tool, &["name"]),
             call_id: string_field(tool, &["call_id"]),
             arguments: json_text_field(tool, "arguments"),
             result: json_text_field(tool, "result"),
         }),
-        documents: match object.get("documents") {
+        documents: match fields.documents {
             Some(Value::Array(items)) => items
                 .iter()
                 .filter_map(Value::as_object)
@@ -231,9 +259,9 @@ fn read_ai_details(object: &Map) -> AiDetails {
             cached: token("cached"),
             reasoning: token("reasoning"),
         },
-        cost_usd: object.get("cost_usd").and_then(Value::as_f64),
-        input: text("input"),
-        output: text("output"),
+        cost_usd: fields.cost_usd.and_then(Value::as_f64),
+        input: json_text(fields.input),
+        output: json_text(fields.output),
     }
 }
 
@@ -325,4 +353,14 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
         None => set.traces.push(read_trace(object, "$")?),
     }
     Ok(set)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_span_reader_takes_every_span_field_the_format_defines() {
+        assert_eq!(SpanFields::KEYS, SPAN_FIELDS);
+    }
 }

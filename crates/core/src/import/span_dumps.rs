@@ -85,7 +85,7 @@ fn time(value: Option<&Value>) -> Option<u64> {
         Value::Array(pair) if pair.len() == 2 => {
             let seconds = unsigned(&pair[0])?;
             let nanos = unsigned(&pair[1])?;
-            seconds.checked_mul(1_000_000_000)?.checked_add(nanos)
+            super::fields::times(seconds, 1_000_000_000)?.checked_add(nanos)
         }
         other => time_ms_or_rfc3339(other),
     }

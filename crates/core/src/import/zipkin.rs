@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::json::{Map, Value};
 
-use super::fields::{lowercase, other_fields, string_field, text, unsigned};
+use super::fields::{lowercase, micros_to_ns, other_fields, string_field, text, unsigned};
 use super::pipeline::{RawImport, MISSING_START};
 use super::zipkin_v1;
 use super::ImportError;
@@ -161,14 +161,14 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
         let mut span = Span::new(span_id, parent, name);
         span.protocol_kind = fields.kind.and_then(text).map(|kind| crate::model::protocol_kind_name(&kind));
         match fields.timestamp.and_then(unsigned) {
-            Some(micros) => span.start_ns = micros.saturating_mul(1000),
+            Some(micros) => span.start_ns = micros_to_ns(micros),
             None => {
                 span.start_ns = MISSING_START;
                 let warning = ImportWarning::for_span(&span.span_id, "no timestamp; placed at the start of the trace");
                 span.warnings.push(warning);
             }
         }
-        span.duration_ns = fields.duration.and_then(unsigned).unwrap_or(0).saturating_mul(1000);
+        span.duration_ns = fields.duration.and_then(unsigned).map_or(0, micros_to_ns);
         if let Some(Value::Object(tags)) = fields.tags {
             span.attributes =
                 tags.iter().map(|(key, value)| Attribute::new(key, AttributeValue::from_json(value))).collect();
@@ -183,7 +183,7 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
                 .filter_map(Value::as_object)
                 .map(|annotation| SpanEvent {
                     name: string_field(annotation, &["value"]).unwrap_or_default(),
-                    time_ns: annotation.get("timestamp").and_then(unsigned).map(|micros| micros.saturating_mul(1000)),
+                    time_ns: annotation.get("timestamp").and_then(unsigned).map(micros_to_ns),
                     attributes: Vec::new(),
                 })
                 .collect();

@@ -168,13 +168,15 @@ mod tests {
     }
 
     #[test]
-    fn large_objects_with_repeated_keys_keep_one_entry_each() {
-        let entries: Vec<String> = (0..40).map(|index| format!("\"k{}\": {index}", index % 20)).collect();
-        let text = format!("{{{}}}", entries.join(","));
-        let ours = from_str(&text).unwrap();
-        let theirs: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(ours.to_serde(), theirs);
-        assert_eq!(ours.as_object().unwrap().len(), 20);
+    fn objects_of_any_size_with_repeated_keys_keep_one_entry_each() {
+        for (count, distinct) in [(40, 20), (200, 150), (64, 64), (65, 64)] {
+            let entries: Vec<String> = (0..count).map(|index| format!("\"k{}\": {index}", index % distinct)).collect();
+            let text = format!("{{{}}}", entries.join(","));
+            let ours = from_str(&text).unwrap();
+            let theirs: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(ours.to_serde(), theirs);
+            assert_eq!(ours.as_object().unwrap().len(), distinct);
+        }
     }
 
     #[test]

@@ -281,19 +281,34 @@ impl<'a, K: Into<Cow<'a, str>>> FromIterator<(K, Value<'a>)> for Map<'a> {
     }
 }
 
-/// Objects this small are checked pair by pair; larger ones through a sorted copy of their keys.
-const PAIRWISE_LIMIT: usize = 12;
+/// Objects larger than this are checked through a sorted copy of their keys.
+const MASKED_LIMIT: usize = 64;
 
+/// Whether two entries share a key. Each key is summed up in one bit of a 64-bit mask (from its
+/// length and its first and last bytes); a key is compared only with the earlier keys of its
+/// bit, so an object of different keys (nearly every object) costs few string comparisons.
 fn has_duplicate_keys(entries: &[(Cow<'_, str>, Value<'_>)]) -> bool {
-    if entries.len() <= PAIRWISE_LIMIT {
-        return entries
-            .iter()
-            .enumerate()
-            .any(|(index, (key, _))| entries[..index].iter().any(|(other, _)| other == key));
+    if entries.len() > MASKED_LIMIT {
+        let mut keys: Vec<&str> = entries.iter().map(|(key, _)| key.as_ref()).collect();
+        keys.sort_unstable();
+        return keys.windows(2).any(|pair| pair[0] == pair[1]);
     }
-    let mut keys: Vec<&str> = entries.iter().map(|(key, _)| key.as_ref()).collect();
-    keys.sort_unstable();
-    keys.windows(2).any(|pair| pair[0] == pair[1])
+    let mut seen = 0u64;
+    for (index, (key, _)) in entries.iter().enumerate() {
+        let bit = key_bit(key);
+        if seen & (1 << bit) != 0 && entries[..index].iter().any(|(other, _)| key_bit(other) == bit && other == key) {
+            return true;
+        }
+        seen |= 1 << bit;
+    }
+    false
+}
+
+/// A key's bit in [`has_duplicate_keys`]'s mask.
+fn key_bit(key: &str) -> u32 {
+    let bytes = key.as_bytes();
+    let (first, last) = (bytes.first().copied().unwrap_or(0), bytes.last().copied().unwrap_or(0));
+    (bytes.len() as u32 * 7 + u32::from(first) * 3 + u32::from(last)) % 64
 }
 
 /// A key written twice keeps its first place and takes its last value.
