@@ -286,7 +286,8 @@ export function warmUpImpossible() {
 
 /**
  * Once per page, in the background (the element calls it when its page module is ready): a
- * worker imports and encodes two small generated traces, and the page decodes them a slice at a
+ * worker imports and encodes three small generated traces (one through the JSON document every
+ * format but OTLP is read through), and the page decodes them a slice at a
  * time, so the browser has optimised the importer (shared with every later worker) and the page's
  * decoder before the first real file. A first large import is 15–25 % faster.
  */

@@ -5,7 +5,7 @@
 // piece of about 16 MB as `{ piece }` as soon as it is encoded (a trace's spans before its tree is
 // built, then its placement), then `{ done, pieceCount, timings }`.
 // One worker per load, ended afterwards, so the memory a large file needed is returned at once.
-// Sent `{ module, warmUp: true }` instead, it imports two small generated traces, posts their
+// Sent `{ module, warmUp: true }` instead, it imports three small generated traces, posts their
 // encodings `{ warmedUp }` and ends: the element does that once per page so the browser has
 // optimised the importer (and, decoding them, the page's decoder) before a file comes.
 // It runs the worker's own wasm module (`module`, compiled once by the page): the importers and the

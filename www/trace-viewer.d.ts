@@ -423,7 +423,7 @@ export function setWasmUrl(source: string | URL | BufferSource): void;
 export function setWorkerWasmUrl(source: string | URL | BufferSource): void;
 
 /**
- * Settles once per page when the warm-up has run: a worker imported two small generated traces
+ * Settles once per page when the warm-up has run: a worker imported three small generated traces
  * and the page decoded them, so the browser has optimised that code before the first real file.
  * `worker` is false where no worker could start (then nothing was warmed).
  */

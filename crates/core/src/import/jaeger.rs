@@ -3,11 +3,12 @@
 //! further or cross-trace reference becomes a link. Times are microseconds. Tags of every type
 //! (string, bool, int64 as number or string, float64, binary as base64) are kept.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::json::{Map, Value};
 
-use super::fields::{micros_to_ns, other_fields, signed, string_field, unsigned};
+use super::fields::{micros_to_ns, object_fields, other_fields, signed, string_field, text, unsigned};
 use super::jaeger_shapes;
 use super::pipeline::{RawImport, MISSING_START};
 use super::ImportError;
@@ -15,19 +16,6 @@ use crate::model::encoding;
 use crate::model::{
     Attribute, AttributeValue, ImportWarning, OptionalIndex, Resource, Span, SpanEvent, SpanLink, SpanStatus,
 };
-
-const SPAN_FIELDS: &[&str] = &[
-    "traceID",
-    "spanID",
-    "operationName",
-    "references",
-    "startTime",
-    "duration",
-    "tags",
-    "logs",
-    "processID",
-    "process",
-];
 
 fn is_span(value: &Value) -> bool {
     value.get("spanID").is_some() && value.get("traceID").is_some() && value.get("operationName").is_some()
@@ -60,9 +48,15 @@ fn normalise_id(id: &str) -> String {
     }
 }
 
+/// A tag's type, in any case (Jaeger writes `int64`, its protobuf JSON `INT64`).
+fn tag_type(tag: &Map) -> Option<&'static str> {
+    let written = tag.get("type").and_then(Value::as_str)?;
+    ["bool", "int64", "float64", "binary", "string"].into_iter().find(|name| written.eq_ignore_ascii_case(name))
+}
+
 fn tag_value(tag: &Map) -> AttributeValue {
     let value = tag.get("value").unwrap_or(&Value::Null);
-    match tag.get("type").and_then(Value::as_str).map(str::to_ascii_lowercase).as_deref() {
+    match tag_type(tag) {
         Some("bool") => match value {
             Value::Bool(flag) => AttributeValue::Bool(*flag),
             Value::String(text) => AttributeValue::Bool(text == "true"),
@@ -99,18 +93,33 @@ fn resource(process: &Map) -> Resource {
     Resource { attributes, other_fields: other_fields(process, &["serviceName", "tags"]) }
 }
 
+object_fields!(
+    /// A span's fields with a meaning of their own, read in one pass; the others are kept.
+    SpanFields {
+        trace_id: "traceID", span_id: "spanID", operation_name: "operationName", references: "references",
+        start_time: "startTime", duration: "duration", tags: "tags", logs: "logs", process_id: "processID",
+        process: "process",
+    }
+);
+
+/// An id field's text, normalised (see [`normalise_id`]).
+fn id_of(value: Option<&Value>) -> String {
+    value.and_then(text).map(|id| normalise_id(&id)).unwrap_or_default()
+}
+
 fn read_span(object: &Map, resource_of: &HashMap<&str, usize>, resources: &mut Vec<Resource>) -> (String, Span) {
-    let trace_id = normalise_id(&string_field(object, &["traceID"]).unwrap_or_default());
-    let span_id = normalise_id(&string_field(object, &["spanID"]).unwrap_or_default());
+    let fields = SpanFields::read(object);
+    let trace_id = id_of(fields.trace_id);
+    let span_id = id_of(fields.span_id);
     let mut parent = None;
     let mut links = Vec::new();
-    if let Some(Value::Array(references)) = object.get("references") {
+    if let Some(Value::Array(references)) = fields.references {
         // The first CHILD_OF in the same trace is the parent (else the first FOLLOWS_FROM).
         let mut ordered: Vec<&Map> = references.iter().filter_map(Value::as_object).collect();
         ordered.sort_by_key(|reference| reference.get("refType").and_then(Value::as_str) != Some("CHILD_OF"));
         for reference in ordered {
-            let reference_trace = normalise_id(&string_field(reference, &["traceID"]).unwrap_or_default());
-            let reference_span = normalise_id(&string_field(reference, &["spanID"]).unwrap_or_default());
+            let reference_trace = id_of(reference.get("traceID"));
+            let reference_span = id_of(reference.get("spanID"));
             if parent.is_none() && reference_trace == trace_id {
                 parent = Some(reference_span);
             } else {
@@ -123,10 +132,11 @@ fn read_span(object: &Map, resource_of: &HashMap<&str, usize>, resources: &mut V
             }
         }
     }
-    let mut span = Span::new(span_id.clone(), parent, string_field(object, &["operationName"]).unwrap_or_default());
+    let name = fields.operation_name.and_then(text).map(Cow::into_owned).unwrap_or_default();
+    let mut span = Span::new(span_id.clone(), parent, name);
     span.links = links.into();
-    span.attributes = tags(object.get("tags"));
-    match object.get("startTime").and_then(unsigned) {
+    span.attributes = tags(fields.tags);
+    match fields.start_time.and_then(unsigned) {
         Some(micros) => span.start_ns = micros_to_ns(micros),
         None => {
             span.start_ns = MISSING_START;
@@ -134,18 +144,11 @@ fn read_span(object: &Map, resource_of: &HashMap<&str, usize>, resources: &mut V
                 .push(ImportWarning::for_span(&span_id, "no readable startTime; placed at the start of the trace"));
         }
     }
-    span.duration_ns = object.get("duration").and_then(unsigned).map_or(0, micros_to_ns);
-    let tag_text = |key: &str| span.attributes.iter().find(|tag| tag.key == key).map(|tag| tag.value.display());
-    let failed = matches!(tag_text("error").as_deref(), Some("true"))
-        || tag_text("otel.status_code").as_deref() == Some("ERROR");
-    if failed {
-        span.status =
-            SpanStatus::Error { message: tag_text("otel.status_description").or_else(|| tag_text("error.message")) };
-    } else if tag_text("otel.status_code").as_deref() == Some("OK") {
-        span.status = SpanStatus::Ok;
-    }
-    span.protocol_kind = tag_text("span.kind").map(|kind| crate::model::protocol_kind_name(&kind.to_ascii_uppercase()));
-    if let Some(Value::Array(logs)) = object.get("logs") {
+    span.duration_ns = fields.duration.and_then(unsigned).map_or(0, micros_to_ns);
+    span.status = status(&span.attributes);
+    let kind = span.attributes.iter().find(|tag| tag.key == "span.kind").map(|tag| tag.value.text());
+    span.protocol_kind = kind.map(|kind| crate::model::protocol_kind_name(&kind.to_ascii_uppercase()));
+    if let Some(Value::Array(logs)) = fields.logs {
         span.events = logs
             .iter()
             .filter_map(Value::as_object)
@@ -164,24 +167,40 @@ fn read_span(object: &Map, resource_of: &HashMap<&str, usize>, resources: &mut V
             })
             .collect();
     }
-    span.resource = match (string_field(object, &["processID"]), object.get("process").and_then(Value::as_object)) {
-        (Some(process_id), _) if resource_of.contains_key(process_id.as_str()) => {
-            resource_of.get(process_id.as_str()).copied()
+    let process_id = fields.process_id.and_then(text);
+    span.resource =
+        match (process_id.and_then(|id| resource_of.get(id.as_ref())), fields.process.and_then(Value::as_object)) {
+            (Some(position), _) => Some(*position),
+            (_, Some(process)) => {
+                resources.push(resource(process));
+                Some(resources.len() - 1)
+            }
+            _ => None,
         }
-        (_, Some(process)) => {
-            resources.push(resource(process));
-            Some(resources.len() - 1)
-        }
-        _ => None,
-    }
-    .into();
-    if let Some(Value::Array(warnings)) = object.get("warnings") {
+        .into();
+    // Jaeger's own warnings about the span: shown as warnings, and kept as an other field too.
+    if let Some((_, Value::Array(warnings))) = fields.others.iter().find(|(key, _)| *key == "warnings") {
         for warning in warnings.iter().filter_map(Value::as_str) {
             span.warnings.push(ImportWarning::for_span(&span_id, format!("Jaeger says: {warning}")));
         }
     }
-    span.other_fields = other_fields(object, SPAN_FIELDS).into();
+    span.other_fields = fields.other_fields().into();
     (trace_id, span)
+}
+
+/// A span's status from its tags: `error: true`, or the `otel.status_code` / `otel.status_description`
+/// tags OpenTelemetry writes when it exports to Jaeger.
+fn status(tags: &[Attribute]) -> SpanStatus {
+    let tag = |key: &str| tags.iter().find(|tag| tag.key == key).map(|tag| tag.value.text());
+    let code = tag("otel.status_code");
+    if tag("error").as_deref() == Some("true") || code.as_deref() == Some("ERROR") {
+        let message = tag("otel.status_description").or_else(|| tag("error.message")).map(Cow::into_owned);
+        SpanStatus::Error { message }
+    } else if code.as_deref() == Some("OK") {
+        SpanStatus::Ok
+    } else {
+        SpanStatus::Unset
+    }
 }
 
 fn read_trace(trace: &Map, import: &mut RawImport, index: &mut HashMap<String, usize>) {
