@@ -114,10 +114,40 @@ fn status(object: &Map) -> SpanStatus {
     }
 }
 
-fn read_span(object: &Map, trace: &mut crate::model::Trace) -> (String, Span) {
+/// The position in `trace.resources` of the resource a span's `resource` object describes, added
+/// when new. Spans of one process repeat the same object: it is compared, as written, with the last
+/// one read before anything is built from it.
+fn resource_position<'v, 'j>(
+    written: &'v Value<'j>,
+    trace: &mut crate::model::Trace,
+    last: &mut Option<(&'v Value<'j>, usize)>,
+) -> Option<usize> {
+    let resource = written.as_object()?;
+    if let Some((_, position)) =
+        last.filter(|(previous, position)| *previous == written && *position < trace.resources.len())
+    {
+        return Some(position);
+    }
+    let attributes = flatten_attributes(resource.get("attributes").or(Some(written)));
+    let resource = Resource { attributes, other_fields: other_fields(resource, &["attributes"]) };
+    let position = match trace.resources.iter().position(|existing| *existing == resource) {
+        Some(position) => position,
+        None => {
+            trace.resources.push(resource);
+            trace.resources.len() - 1
+        }
+    };
+    *last = Some((written, position));
+    Some(position)
+}
+
+fn read_span<'v, 'j>(
+    object: &'v Map<'j>,
+    context: &Map,
+    trace: &mut crate::model::Trace,
+    last_resource: &mut Option<(&'v Value<'j>, usize)>,
+) -> Span {
     let empty = Map::new();
-    let context = context_of(object).unwrap_or(&empty);
-    let trace_id = id(string_field(context, &["trace_id", "traceId"]), 16).unwrap_or_default();
     let span_id = id(string_field(context, &["span_id", "spanId"]), 8).unwrap_or_default();
     let parent = id(
         string_field(object, &["parent_id", "parentSpanId", "parentId"]).or_else(|| {
@@ -177,16 +207,8 @@ fn read_span(object: &Map, trace: &mut crate::model::Trace) -> (String, Span) {
             })
             .collect();
     }
-    if let Some(Value::Object(resource)) = object.get("resource") {
-        let attributes = flatten_attributes(resource.get("attributes").or(Some(&Value::Object(resource.clone()))));
-        let resource = Resource { attributes, other_fields: other_fields(resource, &["attributes"]) };
-        span.resource = OptionalIndex::from(match trace.resources.iter().position(|existing| *existing == resource) {
-            Some(position) => position,
-            None => {
-                trace.resources.push(resource);
-                trace.resources.len() - 1
-            }
-        });
+    if let Some(written) = object.get("resource") {
+        span.resource = OptionalIndex::from(resource_position(written, trace, last_resource));
     }
     if let Some(Value::Object(scope)) =
         object.get("instrumentationScope").or_else(|| object.get("instrumentationLibrary"))
@@ -206,7 +228,7 @@ fn read_span(object: &Map, trace: &mut crate::model::Trace) -> (String, Span) {
     }
     span.other_fields = other_fields(object, SPAN_FIELDS).into();
     span.other_fields.extend(other_fields(context, &["trace_id", "traceId", "span_id", "spanId"]));
-    (trace_id, span)
+    span
 }
 
 pub fn import(value: &Value) -> Result<RawImport, ImportError> {
@@ -226,12 +248,20 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
     };
     let mut import = RawImport::new(format);
     let mut index = HashMap::new();
+    let empty = Map::new();
+    let mut last_resource = None;
+    let mut last_trace = None;
     for object in items.into_iter().filter_map(Value::as_object) {
-        let trace_id = context_of(object)
-            .and_then(|context| id(string_field(context, &["trace_id", "traceId"]), 16))
-            .unwrap_or_default();
-        let raw = import.trace_mut(&mut index, &trace_id);
-        let (_, span) = read_span(object, &mut raw.trace);
+        let context = context_of(object).unwrap_or(&empty);
+        let trace_id = id(string_field(context, &["trace_id", "traceId"]), 16).unwrap_or_default();
+        let position = import.trace_position(&mut index, &trace_id);
+        if last_trace != Some(position) {
+            // A resource position belongs to its trace.
+            last_resource = None;
+            last_trace = Some(position);
+        }
+        let raw = &mut import.traces[position];
+        let span = read_span(object, context, &mut raw.trace, &mut last_resource);
         raw.spans.push(span);
     }
     if format == super::mlflow::FORMAT {
