@@ -145,13 +145,20 @@ pub fn millis_float_to_ns(millis: f64) -> Option<u64> {
 /// A value as display text: strings decoded when they hold (possibly twice-encoded) JSON, which is
 /// then written compactly; objects and arrays as JSON; null as `None`.
 pub fn text_or_json(value: &Value) -> Option<String> {
+    text_and_document(value).0
+}
+
+/// A value's display text (as [`text_or_json`]) and the document it shows: the JSON its string
+/// held (`None` when a string held none), else the value itself. A caller that reads the document
+/// further (messages in a JSON-text input) parses the text only once.
+pub fn text_and_document<'v>(value: &'v Value<'_>) -> (Option<String>, Option<Cow<'v, Value<'v>>>) {
     match value {
-        Value::Null => None,
-        Value::String(text) => Some(match crate::model::json_text::decode_json_text(text) {
-            Some(decoded) => decoded.to_string(),
-            None => unquote_json_string(text).unwrap_or_else(|| text.to_string()),
-        }),
-        other => Some(other.to_string()),
+        Value::Null => (None, Some(Cow::Borrowed(value))),
+        Value::String(text) => match crate::model::json_text::decode_json_text(text) {
+            Some(decoded) => (Some(decoded.to_string()), Some(Cow::Owned(decoded))),
+            None => (Some(unquote_json_string(text).unwrap_or_else(|| text.to_string())), None),
+        },
+        other => (Some(other.to_string()), Some(Cow::Borrowed(other))),
     }
 }
 
@@ -167,22 +174,36 @@ fn unquote_json_string(text: &str) -> Option<String> {
 /// Nested objects flattened to dotted keys (`{"llm": {"model_name": "x"}}` → `llm.model_name`),
 /// as OpenTelemetry attributes are written. Arrays stay values. Depth is bounded by the parser.
 pub fn flatten_attributes(value: Option<&Value>) -> Vec<Attribute> {
-    fn walk(prefix: &str, value: &Value, out: &mut Vec<Attribute>) {
-        match value {
-            Value::Object(map) => {
-                for (key, item) in map {
-                    let path = if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") };
-                    walk(&path, item, out);
-                }
-            }
-            other => out.push(Attribute::new(prefix, AttributeValue::from_json(other))),
-        }
-    }
+    flatten_attributes_under("", value)
+}
+
+/// [`flatten_attributes`] with every key after `prefix` (`"metadata."` makes
+/// `metadata.llm.model_name`), each key allocated once.
+pub fn flatten_attributes_under(prefix: &str, value: Option<&Value>) -> Vec<Attribute> {
     let mut out = Vec::new();
     if let Some(value @ Value::Object(_)) = value {
-        walk("", value, &mut out);
+        flatten_into(&mut String::from(prefix), prefix.len(), value, &mut out);
     }
     out
+}
+
+/// [`flatten_attributes_under`]'s walk: `path` is the prefix (its first `base` bytes) and the
+/// dotted key so far, one buffer for the whole walk (each key allocated once, at its leaf).
+fn flatten_into(path: &mut String, base: usize, value: &Value, out: &mut Vec<Attribute>) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map {
+                let length = path.len();
+                if length > base {
+                    path.push('.');
+                }
+                path.push_str(key);
+                flatten_into(path, base, item, out);
+                path.truncate(length);
+            }
+        }
+        other => out.push(Attribute::new(path.as_str(), AttributeValue::from_json(other))),
+    }
 }
 
 /// A field whose value the reader cannot use (a time of "yesterday", a count of -5, a time past

@@ -5,11 +5,14 @@
 //! Observation metadata that carries the original OpenTelemetry attributes is unpacked into span
 //! attributes so the same conventions apply.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::json::{Map, Value};
 
-use super::fields::{field, flatten_attributes, other_fields, string_field, text_or_json, time_ms_or_rfc3339};
+use super::fields::{
+    field, flatten_attributes, other_fields, string_field, text, text_and_document, text_or_json, time_ms_or_rfc3339,
+};
 use super::pipeline::{set_times, RawImport};
 use super::ImportError;
 use crate::model::json_text::decode_json_text;
@@ -20,28 +23,6 @@ use crate::model::{
 
 const OBSERVATION_TYPES: &[&str] =
     &["SPAN", "GENERATION", "EVENT", "AGENT", "TOOL", "CHAIN", "RETRIEVER", "EVALUATOR", "EMBEDDING", "GUARDRAIL"];
-
-const OBSERVATION_FIELDS: &[&str] = &[
-    "id",
-    "traceId",
-    "parentObservationId",
-    "name",
-    "type",
-    "startTime",
-    "endTime",
-    "level",
-    "statusMessage",
-    "input",
-    "output",
-    "model",
-    "modelParameters",
-    "usageDetails",
-    "usage",
-    "costDetails",
-    "totalCost",
-    "calculatedTotalCost",
-    "metadata",
-];
 
 fn is_observation(value: &Value) -> bool {
     value.get("type").and_then(Value::as_str).is_some_and(|kind| OBSERVATION_TYPES.contains(&kind))
@@ -84,73 +65,197 @@ pub(crate) fn kind(observation_type: &str) -> SpanKind {
     }
 }
 
-/// Metadata is an object or JSON text (often encoded twice); OpenTelemetry-sourced traces keep the
-/// original attributes, resource attributes and scope inside it.
-fn metadata_object<'a>(value: Option<&Value<'a>>) -> Option<Map<'a>> {
-    match value? {
-        Value::Object(object) => Some(object.clone()),
-        Value::String(text) => match decode_json_text(text)? {
-            Value::Object(object) => Some(object.into_owned()),
-            _ => None,
-        },
+/// An observation's fields, gathered in one pass over its entries (as written, nulls included:
+/// each reader below treats a null as absent where the field's reading did); `others` are the
+/// entries no field takes, not null, in file order (the span's other fields).
+#[derive(Default)]
+struct ObservationFields<'v, 'j> {
+    id: Option<&'v Value<'j>>,
+    trace_id: Option<&'v Value<'j>>,
+    parent_id: Option<&'v Value<'j>>,
+    name: Option<&'v Value<'j>>,
+    observation_type: Option<&'v Value<'j>>,
+    start_time: Option<&'v Value<'j>>,
+    end_time: Option<&'v Value<'j>>,
+    level: Option<&'v Value<'j>>,
+    status_message: Option<&'v Value<'j>>,
+    input: Option<&'v Value<'j>>,
+    output: Option<&'v Value<'j>>,
+    model: Option<&'v Value<'j>>,
+    model_parameters: Option<&'v Value<'j>>,
+    usage_details: Option<&'v Value<'j>>,
+    usage: Option<&'v Value<'j>>,
+    cost_details: Option<&'v Value<'j>>,
+    total_cost: Option<&'v Value<'j>>,
+    calculated_total_cost: Option<&'v Value<'j>>,
+    metadata: Option<&'v Value<'j>>,
+    others: Vec<(&'v str, &'v Value<'j>)>,
+}
+
+impl<'v, 'j> ObservationFields<'v, 'j> {
+    fn read(object: &'v Map<'j>) -> Self {
+        let mut fields = ObservationFields::default();
+        for (key, value) in object {
+            let slot = match key {
+                "id" => &mut fields.id,
+                "traceId" => &mut fields.trace_id,
+                "parentObservationId" => &mut fields.parent_id,
+                "name" => &mut fields.name,
+                "type" => &mut fields.observation_type,
+                "startTime" => &mut fields.start_time,
+                "endTime" => &mut fields.end_time,
+                "level" => &mut fields.level,
+                "statusMessage" => &mut fields.status_message,
+                "input" => &mut fields.input,
+                "output" => &mut fields.output,
+                "model" => &mut fields.model,
+                "modelParameters" => &mut fields.model_parameters,
+                "usageDetails" => &mut fields.usage_details,
+                "usage" => &mut fields.usage,
+                "costDetails" => &mut fields.cost_details,
+                "totalCost" => &mut fields.total_cost,
+                "calculatedTotalCost" => &mut fields.calculated_total_cost,
+                "metadata" => &mut fields.metadata,
+                _ => {
+                    if !value.is_null() {
+                        fields.others.push((key, value));
+                    }
+                    continue;
+                }
+            };
+            *slot = Some(value);
+        }
+        fields
+    }
+
+    /// A field's text (a string, or a number's digits), owned for the model.
+    fn owned_text(value: Option<&Value>) -> Option<String> {
+        value.and_then(text).map(Cow::into_owned)
+    }
+
+    /// The AI details of [`observation_details`], from these fields.
+    fn details(&self, span_kind: SpanKind, span_name: &str) -> crate::model::AiDetails {
+        let (input, input_document) = self.input.map(text_and_document).unwrap_or_default();
+        let (output, output_document) = self.output.map(text_and_document).unwrap_or_default();
+        let mut details = crate::model::AiDetails {
+            model: Self::owned_text(self.model),
+            parameters: self
+                .model_parameters
+                .filter(|value| value.as_object().is_none_or(|map| !map.is_empty()))
+                .and_then(text_or_json),
+            input,
+            output,
+            ..Default::default()
+        };
+        if span_kind == SpanKind::Llm {
+            details.input_messages = input_document.map(|value| parse_messages(&value)).unwrap_or_default().into();
+            details.output_messages = output_document.map(|value| output_messages(&value)).unwrap_or_default().into();
+        }
+        if span_kind == SpanKind::Tool {
+            details.tool = Some(crate::model::ToolRun {
+                name: Some(span_name.to_string()),
+                call_id: None,
+                arguments: details.input.clone(),
+                result: details.output.clone(),
+            });
+        }
+        self.read_tokens(&mut details.tokens);
+        details.cost_usd = self
+            .cost_details
+            .and_then(|costs| costs.get("total"))
+            .or(self.calculated_total_cost)
+            .or(self.total_cost)
+            .and_then(Value::as_f64)
+            .filter(|cost| *cost > 0.0);
+        details
+    }
+
+    /// Token counts from `usageDetails` (else the older `usage`), under any of the names SDKs
+    /// write; all zero counts are no counts.
+    fn read_tokens(&self, tokens: &mut crate::model::TokenUsage) {
+        let usage = self.usage_details.or(self.usage).and_then(Value::as_object);
+        let count = |keys: &[&str]| usage.and_then(|usage| keys.iter().find_map(|key| usage.get(key)?.as_u64()));
+        tokens.input = count(&["input", "promptTokens", "prompt_tokens", "input_tokens"]);
+        tokens.output = count(&["output", "completionTokens", "completion_tokens", "output_tokens"]);
+        tokens.total = count(&["total", "totalTokens", "total_tokens"]);
+        tokens.cached = count(&["prompt_details.cache_read", "input_cached_tokens", "cache_read_input_tokens"]);
+        tokens.reasoning = count(&["completion_details.reasoning", "output_reasoning_tokens", "reasoning_tokens"]);
+        if tokens.total == Some(0) && tokens.input == Some(0) && tokens.output == Some(0) {
+            *tokens = Default::default();
+        }
+    }
+}
+
+/// The observation type as a span's protocol kind, shared when it is one Langfuse defines.
+fn protocol_kind(observation_type: Cow<str>) -> Cow<'static, str> {
+    match OBSERVATION_TYPES.iter().find(|known| **known == observation_type) {
+        Some(known) => Cow::Borrowed(known),
+        None => Cow::Owned(observation_type.into_owned()),
+    }
+}
+
+/// Metadata is an object or JSON text (often encoded twice), read where it is (borrowed) or
+/// parsed once from its text.
+fn metadata_document<'v>(value: &'v Value<'_>) -> Option<Cow<'v, Value<'v>>> {
+    match value {
+        object @ Value::Object(_) => Some(Cow::Borrowed(object)),
+        Value::String(text) => decode_json_text(text).filter(Value::is_object).map(Cow::Owned),
         _ => None,
     }
 }
 
-fn read_observation(object: &Map, resources: &mut Vec<Resource>, scopes: &mut Vec<Scope>) -> Span {
-    let id = string_field(object, &["id"]).unwrap_or_default();
+/// Metadata as span attributes. OpenTelemetry-sourced traces keep the original attributes,
+/// resource attributes and scope inside it: those become the span's attributes, resource and
+/// scope, and the other keys `metadata.*` attributes; any other metadata is all `metadata.*`.
+fn read_metadata(metadata: &Map, span: &mut Span, resources: &mut Vec<Resource>, scopes: &mut Vec<Scope>) {
+    const UNPACKED: [&str; 3] = ["attributes", "resourceAttributes", "scope"];
+    let unpacked = matches!(metadata.get("attributes"), Some(Value::Object(_)));
+    if unpacked {
+        span.attributes = flatten_attributes(metadata.get("attributes"));
+        if let Some(resource @ Value::Object(_)) = metadata.get("resourceAttributes") {
+            resources.push(Resource { attributes: flatten_attributes(Some(resource)), other_fields: Vec::new() });
+            span.resource = OptionalIndex::from(resources.len() - 1);
+        }
+        if let Some(Value::Object(scope)) = metadata.get("scope") {
+            scopes.push(Scope {
+                name: string_field(scope, &["name"]).unwrap_or_default(),
+                version: string_field(scope, &["version"]),
+                attributes: flatten_attributes(scope.get("attributes")),
+            });
+            span.scope = OptionalIndex::from(scopes.len() - 1);
+        }
+    }
+    let rest = metadata.iter().filter(|(key, _)| !(unpacked && UNPACKED.contains(key)));
+    span.attributes
+        .extend(rest.map(|(key, value)| Attribute::new(format!("metadata.{key}"), AttributeValue::from_json(value))));
+}
+
+fn read_observation(fields: &ObservationFields, resources: &mut Vec<Resource>, scopes: &mut Vec<Scope>) -> Span {
+    let owned_text = ObservationFields::owned_text;
     let mut span = Span::new(
-        id.clone(),
-        string_field(object, &["parentObservationId"]),
-        string_field(object, &["name"]).unwrap_or_default(),
+        owned_text(fields.id).unwrap_or_default(),
+        owned_text(fields.parent_id),
+        owned_text(fields.name).unwrap_or_default(),
     );
-    let observation_type = string_field(object, &["type"]).unwrap_or_default();
+    let observation_type = fields.observation_type.and_then(text).unwrap_or_default();
     span.kind = kind(&observation_type);
-    span.protocol_kind = Some(observation_type.clone().into());
-    let start = field(object, &["startTime"]).and_then(time_ms_or_rfc3339);
-    let end = field(object, &["endTime"]).and_then(time_ms_or_rfc3339);
+    span.protocol_kind = Some(protocol_kind(observation_type));
+    let start = fields.start_time.and_then(time_ms_or_rfc3339);
+    let end = fields.end_time.and_then(time_ms_or_rfc3339);
     // An EVENT observation has no end time of its own.
     set_times(&mut span, start, end, ("startTime", "endTime"), true);
-    let message = string_field(object, &["statusMessage"]).filter(|message| !message.is_empty());
-    span.status = match string_field(object, &["level"]).as_deref() {
+    let message = owned_text(fields.status_message).filter(|message| !message.is_empty());
+    span.status = match fields.level.and_then(text).as_deref() {
         Some("ERROR") => SpanStatus::Error { message },
         _ => SpanStatus::Unset,
     };
-
-    if let Some(metadata) = metadata_object(object.get("metadata")) {
-        if let Some(attributes @ Value::Object(_)) = metadata.get("attributes") {
-            span.attributes = flatten_attributes(Some(attributes));
-            if let Some(resource @ Value::Object(_)) = metadata.get("resourceAttributes") {
-                resources.push(Resource { attributes: flatten_attributes(Some(resource)), other_fields: Vec::new() });
-                span.resource = OptionalIndex::from(resources.len() - 1);
-            }
-            if let Some(Value::Object(scope)) = metadata.get("scope") {
-                scopes.push(Scope {
-                    name: string_field(scope, &["name"]).unwrap_or_default(),
-                    version: string_field(scope, &["version"]),
-                    attributes: flatten_attributes(scope.get("attributes")),
-                });
-                span.scope = OptionalIndex::from(scopes.len() - 1);
-            }
-            let rest: Map = metadata
-                .into_iter()
-                .filter(|(key, _)| !["attributes", "resourceAttributes", "scope"].contains(&key.as_ref()))
-                .collect();
-            span.attributes.extend(
-                rest.into_iter()
-                    .map(|(key, value)| Attribute::new(format!("metadata.{key}"), AttributeValue::from_json(&value))),
-            );
-        } else {
-            span.attributes = metadata
-                .iter()
-                .map(|(key, value)| Attribute::new(format!("metadata.{key}"), AttributeValue::from_json(value)))
-                .collect();
-        }
+    if let Some(Value::Object(metadata)) = fields.metadata.and_then(metadata_document).as_deref() {
+        read_metadata(metadata, &mut span, resources, scopes);
     }
-
-    let details = observation_details(object, span.kind, &span.name);
+    let details = fields.details(span.kind, &span.name);
     span.ai = (!details.is_empty()).then(|| Box::new(details));
-    span.other_fields = other_fields(object, OBSERVATION_FIELDS).into();
+    span.other_fields =
+        fields.others.iter().map(|(key, value)| Attribute::new(*key, AttributeValue::from_json(value))).collect();
     span
 }
 
@@ -159,50 +264,7 @@ fn read_observation(object: &Map, resources: &mut Vec<Resource>, scopes: &mut Ve
 /// sent over OpenTelemetry are read (`conventions::langfuse_otel` builds the fields from
 /// `langfuse.observation.*` attributes).
 pub(crate) fn observation_details(object: &Map, span_kind: SpanKind, span_name: &str) -> crate::model::AiDetails {
-    let mut details = crate::model::AiDetails {
-        model: string_field(object, &["model"]),
-        parameters: object
-            .get("modelParameters")
-            .filter(|value| value.as_object().is_none_or(|map| !map.is_empty()))
-            .and_then(text_or_json),
-        input: object.get("input").and_then(text_or_json),
-        output: object.get("output").and_then(text_or_json),
-        ..Default::default()
-    };
-    if span_kind == SpanKind::Llm {
-        let decoded = |key: &str| match object.get(key)? {
-            Value::String(text) => decode_json_text(text),
-            other => Some(other.clone()),
-        };
-        details.input_messages = decoded("input").map(|value| parse_messages(&value)).unwrap_or_default().into();
-        details.output_messages = decoded("output").map(|value| output_messages(&value)).unwrap_or_default().into();
-    }
-    if span_kind == SpanKind::Tool {
-        details.tool = Some(crate::model::ToolRun {
-            name: Some(span_name.to_string()),
-            call_id: None,
-            arguments: details.input.clone(),
-            result: details.output.clone(),
-        });
-    }
-    let usage = object.get("usageDetails").or_else(|| object.get("usage")).and_then(Value::as_object);
-    let count = |keys: &[&str]| usage.and_then(|usage| keys.iter().find_map(|key| usage.get(key)?.as_u64()));
-    details.tokens.input = count(&["input", "promptTokens", "prompt_tokens", "input_tokens"]);
-    details.tokens.output = count(&["output", "completionTokens", "completion_tokens", "output_tokens"]);
-    details.tokens.total = count(&["total", "totalTokens", "total_tokens"]);
-    details.tokens.cached = count(&["prompt_details.cache_read", "input_cached_tokens", "cache_read_input_tokens"]);
-    details.tokens.reasoning = count(&["completion_details.reasoning", "output_reasoning_tokens", "reasoning_tokens"]);
-    if details.tokens.total == Some(0) && details.tokens.input == Some(0) && details.tokens.output == Some(0) {
-        details.tokens = Default::default();
-    }
-    details.cost_usd = object
-        .get("costDetails")
-        .and_then(|costs| costs.get("total"))
-        .or_else(|| object.get("calculatedTotalCost"))
-        .or_else(|| object.get("totalCost"))
-        .and_then(Value::as_f64)
-        .filter(|cost| *cost > 0.0);
-    details
+    ObservationFields::read(object).details(span_kind, span_name)
 }
 
 /// A generation's output: messages, a completion object (`choices`, Responses-API `output`), or text.
@@ -286,20 +348,20 @@ fn read_trace_object(object: &Map, raw: &mut super::RawTrace) {
 pub fn import(value: &Value) -> Result<RawImport, ImportError> {
     let mut import = RawImport::new("langfuse");
     let mut index = HashMap::new();
-    let (trace_object, observations): (Option<&Map>, Vec<Value>) = match value {
+    let (trace_object, observations): (Option<&Map>, &[Value]) = match value {
         Value::Object(object) if object.contains_key("batch") => {
             let batch = object.get("batch").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
             return Ok(import_batch(batch, import));
         }
         Value::Array(items) if items.first().is_some_and(is_ingestion_event) => return Ok(import_batch(items, import)),
-        Value::Array(items) => (None, items.clone()),
+        Value::Array(items) => (None, items.as_slice()),
         Value::Object(object) => {
             let trace = object.get("trace").and_then(Value::as_object).or(Some(object));
             let observations = object
                 .get("observations")
                 .or_else(|| trace.and_then(|trace| trace.get("observations")))
                 .and_then(Value::as_array)
-                .cloned()
+                .map(Vec::as_slice)
                 .unwrap_or_default();
             (trace, observations)
         }
@@ -316,9 +378,10 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
         read_trace_object(trace, raw);
     }
     for observation in observations.iter().filter_map(Value::as_object) {
-        let trace_id = string_field(observation, &["traceId"]).unwrap_or_else(|| default_trace_id.clone());
-        let raw = import.trace_mut(&mut index, &trace_id);
-        let span = read_observation(observation, &mut raw.trace.resources, &mut raw.trace.scopes);
+        let fields = ObservationFields::read(observation);
+        let trace_id = fields.trace_id.and_then(text);
+        let raw = import.trace_mut(&mut index, trace_id.as_deref().unwrap_or(&default_trace_id));
+        let span = read_observation(&fields, &mut raw.trace.resources, &mut raw.trace.scopes);
         raw.spans.push(span);
     }
     Ok(import)
@@ -390,9 +453,10 @@ fn import_batch(events: &[Value], mut import: RawImport) -> RawImport {
         if !body.contains_key("type") {
             body.insert("type", Value::from("SPAN"));
         }
-        let trace_id = string_field(&body, &["traceId"]).unwrap_or_default();
+        let fields = ObservationFields::read(&body);
+        let trace_id = fields.trace_id.and_then(text).unwrap_or_default();
         let raw = import.trace_mut(&mut index, &trace_id);
-        let span = read_observation(&body, &mut raw.trace.resources, &mut raw.trace.scopes);
+        let span = read_observation(&fields, &mut raw.trace.resources, &mut raw.trace.scopes);
         raw.spans.push(span);
     }
     import

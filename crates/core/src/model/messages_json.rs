@@ -6,6 +6,8 @@
 //! kwargs}` call wrappers (LlamaIndex), OpenLIT's `user: ...` text, and plain strings. Non-text
 //! parts are described (`[image]`) rather than dropped.
 
+use std::borrow::Cow;
+
 use crate::json::{Map, Value};
 
 use super::json_text::{decode_json_text, json_to_text};
@@ -77,20 +79,21 @@ pub fn parse_messages_text(text: &str, role_for_plain_text: &str) -> Vec<Message
 pub fn readable_text(value: &Value, role: &str) -> Option<String> {
     let decoded = match value {
         Value::String(text) => match super::json_text::decode_json_text(text) {
-            Some(decoded) => decoded,
+            Some(decoded) => Cow::Owned(decoded),
             None => return Some(text.to_string()),
         },
         Value::Null => return None,
-        other => other.clone(),
+        other => Cow::Borrowed(other),
     };
-    if let Value::Object(object) = &decoded {
+    let decoded: &Value = &decoded;
+    if let Value::Object(object) = decoded {
         for key in ["input", "question", "query", "prompt", "output", "answer", "text", "content", "result"] {
             if let Some(Value::String(text)) = object.get(key) {
                 return Some(text.to_string());
             }
         }
     }
-    let messages = parse_messages(&decoded);
+    let messages = parse_messages(decoded);
     let with_text = |message: &&Message| !message.content.is_empty();
     messages
         .iter()
@@ -99,7 +102,7 @@ pub fn readable_text(value: &Value, role: &str) -> Option<String> {
         .find(|message| message.role == role)
         .or_else(|| messages.iter().rev().find(with_text))
         .map(|message| message.content.clone())
-        .or_else(|| Some(json_to_text(&decoded)))
+        .or_else(|| Some(json_to_text(decoded)))
 }
 
 /// The tool call at `index` of a message, created (empty) with any before it; indices past 1024
@@ -136,7 +139,8 @@ fn langchain_role(class: &str) -> &'static str {
     }
 }
 
-fn parse_message(value: &Value) -> Option<Message> {
+/// One message object (see [`parse_messages`] for lists and request bodies); `None` unless an object.
+pub(crate) fn parse_message(value: &Value) -> Option<Message> {
     let object = value.as_object()?;
     // LangChain's serialised message: the fields are in `kwargs`, the class says the role.
     if let (Some(_), Some(kwargs @ Value::Object(_)), Some(Value::Array(id))) =
