@@ -65,6 +65,9 @@ fn set_indexed_field(messages: &mut BTreeMap<usize, Message>, rest: &str, value:
         "content" => message.content = text,
         "name" => message.name = Some(text),
         "tool_call_id" => message.tool_call_id = Some(text),
+        // The whole list as JSON text (`[{"id", "type": "function", "function": {"name",
+        // "arguments"}}]`), as newer OpenLLMetry and xAI instrumentations write it.
+        "tool_calls" => message.tool_calls = tool_calls_of(value),
         _ => {
             if let Some(call_rest) = field.strip_prefix("tool_calls.") {
                 if let Some((call_index, call_field)) = split_index(call_rest) {
@@ -80,6 +83,17 @@ fn set_indexed_field(messages: &mut BTreeMap<usize, Message>, rest: &str, value:
             }
         }
     }
+}
+
+/// The tool calls a `tool_calls` attribute lists (JSON text or a list), read as a message's.
+fn tool_calls_of(value: &AttributeValue) -> Vec<crate::model::ToolCall> {
+    let calls = match value {
+        AttributeValue::String(text) => decode_json_text(text),
+        other => Some(other.to_document()),
+    };
+    let Some(calls @ Value::Array(_)) = calls else { return Vec::new() };
+    let message = Value::object([("role", Value::from("assistant")), ("tool_calls", calls)]);
+    parse_messages(&message).into_iter().next().map(|message| message.tool_calls).unwrap_or_default()
 }
 
 /// A message from a GenAI event's attributes (`content`, `role`, `tool_calls`, `id`).
@@ -272,6 +286,24 @@ mod tests {
             details.output_messages.as_read()[0].content,
             "The weather in Paris is currently rainy with a temperature of 57°F."
         );
+    }
+
+    #[test]
+    fn reads_a_completion_s_tool_calls_written_as_one_json_text() {
+        use crate::model::{Attribute, AttributeValue};
+        let text = |key: &str, value: &str| Attribute::new(key, AttributeValue::String(value.into()));
+        let (_, details) = details_of(vec![
+            text("gen_ai.system", "openai"),
+            text("gen_ai.completion.0.role", "assistant"),
+            text(
+                "gen_ai.completion.0.tool_calls",
+                r#"[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Tokyo\"}"}}]"#,
+            ),
+        ]);
+        let calls = &details.output_messages.as_read()[0].tool_calls;
+        assert_eq!(calls.len(), 1);
+        assert_eq!((calls[0].id.as_deref(), calls[0].name.as_str()), (Some("call_1"), "get_weather"));
+        assert_eq!(calls[0].arguments, r#"{"city":"Tokyo"}"#);
     }
 
     #[test]
