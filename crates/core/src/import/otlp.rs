@@ -162,7 +162,7 @@ pub(super) fn status_from_code(code: u64, message: Option<String>) -> SpanStatus
     }
 }
 
-fn protocol_kind(value: Option<&Value>) -> Option<Cow<'static, str>> {
+pub(super) fn protocol_kind(value: Option<&Value>) -> Option<Cow<'static, str>> {
     match value? {
         Value::Number(number) => number.as_u64().map(kind_from_number),
         Value::String(text) => Some(kind_from_name(text)),
@@ -170,7 +170,7 @@ fn protocol_kind(value: Option<&Value>) -> Option<Cow<'static, str>> {
     }
 }
 
-fn status(value: Option<&Value>) -> SpanStatus {
+pub(super) fn status(value: Option<&Value>) -> SpanStatus {
     let Some(Value::Object(object)) = value else {
         return SpanStatus::Unset;
     };
@@ -184,14 +184,25 @@ fn status(value: Option<&Value>) -> SpanStatus {
 }
 
 pub(super) fn id(object: &Map, keys: &[&str], byte_length: usize, warnings: &mut Vec<String>) -> Option<String> {
-    if let Some(bytes) = field(object, keys).and_then(node_buffer_bytes) {
+    id_value(field(object, keys), keys[0], byte_length, warnings)
+}
+
+/// An id field's value (hex, base64 or a Node `Buffer`) as lower-case hex; `name` is the field
+/// warnings name when the text is neither hex nor base64 of `byte_length` bytes.
+pub(super) fn id_value(
+    value: Option<&Value>,
+    name: &str,
+    byte_length: usize,
+    warnings: &mut Vec<String>,
+) -> Option<String> {
+    let value = value?;
+    if let Some(bytes) = node_buffer_bytes(value) {
         return (!bytes.is_empty()).then(|| bytes.iter().map(|byte| format!("{byte:02x}")).collect());
     }
-    let text = string_field(object, keys).filter(|text| !text.is_empty())?;
+    let text = super::fields::text(value).filter(|text| !text.is_empty())?;
     let (normalised, understood) = encoding::normalise_binary_id(&text, byte_length);
     if !understood {
-        warnings
-            .push(format!("{} {text:?} is neither hex nor base64 of {byte_length} bytes; kept as written", keys[0]));
+        warnings.push(format!("{name} {text:?} is neither hex nor base64 of {byte_length} bytes; kept as written"));
     }
     Some(normalised)
 }
@@ -242,25 +253,30 @@ fn read_span(object: &Map, made_up_ids: &mut usize) -> (String, Span) {
             .collect();
     }
     if let Some(Value::Array(links)) = object.get("links") {
-        span.links = links
-            .iter()
-            .filter_map(Value::as_object)
-            .map(|link| {
-                let mut ignored = Vec::new();
-                let mut attributes = key_values(link.get("attributes"));
-                attributes.extend(other_fields(link, &["traceId", "trace_id", "spanId", "span_id", "attributes"]));
-                SpanLink {
-                    trace_id: id(link, &["traceId", "trace_id"], 16, &mut ignored).unwrap_or_default(),
-                    span_id: id(link, &["spanId", "span_id"], 8, &mut ignored).unwrap_or_default(),
-                    attributes,
-                }
-            })
-            .collect();
+        span.links = read_links(links).into();
     }
     for problem in problems {
         span.warnings.push(ImportWarning::for_span(&span.span_id, problem));
     }
     (trace_id, span)
+}
+
+/// A span's `links` list (the objects in it; anything else is skipped).
+pub(super) fn read_links(links: &[Value]) -> Vec<SpanLink> {
+    links
+        .iter()
+        .filter_map(Value::as_object)
+        .map(|link| {
+            let mut ignored = Vec::new();
+            let mut attributes = key_values(link.get("attributes"));
+            attributes.extend(other_fields(link, &["traceId", "trace_id", "spanId", "span_id", "attributes"]));
+            SpanLink {
+                trace_id: id(link, &["traceId", "trace_id"], 16, &mut ignored).unwrap_or_default(),
+                span_id: id(link, &["spanId", "span_id"], 8, &mut ignored).unwrap_or_default(),
+                attributes,
+            }
+        })
+        .collect()
 }
 
 fn scope(object: Option<&Value>) -> Scope {

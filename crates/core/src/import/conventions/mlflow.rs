@@ -28,12 +28,14 @@ pub fn kind(attributes: &[Attribute]) -> Option<SpanKind> {
     })
 }
 
-/// An attribute as JSON (maps and lists as objects and arrays), for the observation reader.
-fn json(value: &AttributeValue) -> Value<'static> {
-    let text = value.display();
-    match crate::json::from_str(&text) {
-        Ok(value) => value.into_owned(),
-        Err(_) => Value::from(text),
+/// An attribute as JSON, for the observation reader: text read as the JSON it holds (else as
+/// text), maps and lists as the objects and arrays they were read from, borrowing the
+/// attribute's text. The same document as parsing the value's display text, without writing it.
+fn json(value: &AttributeValue) -> Value<'_> {
+    match value {
+        AttributeValue::String(text) => crate::json::from_str(text).unwrap_or_else(|_| Value::from(text.as_str())),
+        AttributeValue::Empty => Value::from(""),
+        other => other.to_document(),
     }
 }
 
