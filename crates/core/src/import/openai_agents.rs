@@ -3,11 +3,12 @@
 //! generation, response, function, handoff, guardrail, custom or mcp_tools. Children may come
 //! before their parents; the shared tree builder orders them.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::json::{Map, Value};
 
-use super::fields::{field, flatten_attributes, other_fields, string_field, text_or_json, time_ms_or_rfc3339};
+use super::fields::{string_field, text, text_or_json, time_ms_or_rfc3339};
 use super::pipeline::{set_times, RawImport};
 use super::ImportError;
 use crate::model::messages_json::parse_messages;
@@ -29,25 +30,100 @@ pub fn sniff(value: &Value) -> bool {
     items(value).is_some_and(|items| items.first().is_some_and(is_agents_item))
 }
 
+/// A span item's fields, gathered in one pass over its entries (nulls say nothing and are
+/// skipped); `others` are the entries no field takes, in file order.
+#[derive(Default)]
+struct SpanFields<'v, 'j> {
+    id: Option<&'v Value<'j>>,
+    trace_id: Option<&'v Value<'j>>,
+    parent_id: Option<&'v Value<'j>>,
+    started_at: Option<&'v Value<'j>>,
+    ended_at: Option<&'v Value<'j>>,
+    span_data: Option<&'v Value<'j>>,
+    error: Option<&'v Value<'j>>,
+    others: Vec<(&'v str, &'v Value<'j>)>,
+}
+
+impl<'v, 'j> SpanFields<'v, 'j> {
+    fn read(object: &'v Map<'j>) -> Self {
+        let mut fields = SpanFields::default();
+        for (key, value) in object.iter().filter(|(_, value)| !value.is_null()) {
+            let slot = match key {
+                "id" => &mut fields.id,
+                "trace_id" => &mut fields.trace_id,
+                "parent_id" => &mut fields.parent_id,
+                "started_at" => &mut fields.started_at,
+                "ended_at" => &mut fields.ended_at,
+                "span_data" => &mut fields.span_data,
+                "error" => &mut fields.error,
+                "object" => continue,
+                _ => {
+                    fields.others.push((key, value));
+                    continue;
+                }
+            };
+            *slot = Some(value);
+        }
+        fields
+    }
+}
+
+/// A field as [`string_field`] reads it, copied.
+fn owned_text(value: Option<&Value>) -> Option<String> {
+    value.and_then(text).map(Cow::into_owned)
+}
+
+/// The span type's name, shared for the SDK's types.
+fn span_type_name(span_type: Cow<'_, str>) -> Cow<'static, str> {
+    const TYPES: [&str; 8] =
+        ["agent", "generation", "response", "function", "handoff", "guardrail", "custom", "mcp_tools"];
+    match TYPES.iter().find(|known| **known == span_type) {
+        Some(known) => Cow::Borrowed(known),
+        None => Cow::Owned(span_type.into_owned()),
+    }
+}
+
+/// `span_data`'s entries as `span_data.`-prefixed attributes, nested objects flattened to dotted
+/// keys as [`super::fields::flatten_attributes`] flattens them (an empty key adds no dot of its own).
+fn span_data_attributes(data: &Map, out: &mut Vec<Attribute>) {
+    /// `path` is the attribute key so far; `bare` whether it is still just the prefix.
+    fn walk(path: &str, bare: bool, value: &Value, out: &mut Vec<Attribute>) {
+        match value {
+            Value::Object(map) => {
+                for (key, item) in map {
+                    let child = if bare { format!("{path}{key}") } else { format!("{path}.{key}") };
+                    walk(&child, bare && key.is_empty(), item, out);
+                }
+            }
+            other => out.push(Attribute::new(path, AttributeValue::from_json(other))),
+        }
+    }
+    for (key, item) in data {
+        walk(&format!("span_data.{key}"), key.is_empty(), item, out);
+    }
+}
+
 fn read_span(object: &Map) -> (String, Span) {
-    let id = string_field(object, &["id"]).unwrap_or_default();
-    let trace_id = string_field(object, &["trace_id"]).unwrap_or_default();
-    let data = object.get("span_data").and_then(Value::as_object).cloned().unwrap_or_default();
-    let span_type = string_field(&data, &["type"]).unwrap_or_else(|| "custom".into());
-    let name = match span_type.as_str() {
+    let fields = SpanFields::read(object);
+    let no_data = Map::new();
+    let id = owned_text(fields.id).unwrap_or_default();
+    let trace_id = owned_text(fields.trace_id).unwrap_or_default();
+    let data = fields.span_data.and_then(Value::as_object).unwrap_or(&no_data);
+    let data_text = |key: &str| data.get(key).filter(|value| !value.is_null()).and_then(text);
+    let span_type = data_text("type").unwrap_or(Cow::Borrowed("custom"));
+    let name = match span_type.as_ref() {
         "handoff" => format!(
             "handoff {} → {}",
-            string_field(&data, &["from_agent"]).unwrap_or_default(),
-            string_field(&data, &["to_agent"]).unwrap_or_default()
+            data_text("from_agent").unwrap_or_default(),
+            data_text("to_agent").unwrap_or_default()
         ),
         "generation" | "response" => {
-            string_field(&data, &["model"]).map(|model| format!("{span_type} {model}")).unwrap_or(span_type.clone())
+            data_text("model").map(|model| format!("{span_type} {model}")).unwrap_or_else(|| span_type.to_string())
         }
-        _ => string_field(&data, &["name"]).unwrap_or(span_type.clone()),
+        _ => data_text("name").map(Cow::into_owned).unwrap_or_else(|| span_type.to_string()),
     };
-    let mut span = Span::new(id.clone(), string_field(object, &["parent_id"]), name);
-    span.protocol_kind = Some(span_type.clone().into());
-    span.kind = match span_type.as_str() {
+    let mut span = Span::new(id, owned_text(fields.parent_id), name);
+    span.kind = match span_type.as_ref() {
         "agent" => SpanKind::Agent,
         "generation" | "response" => SpanKind::Llm,
         "function" | "mcp_tools" => SpanKind::Tool,
@@ -55,10 +131,11 @@ fn read_span(object: &Map) -> (String, Span) {
         "handoff" => SpanKind::Chain,
         _ => SpanKind::Other,
     };
-    let start = field(object, &["started_at"]).and_then(time_ms_or_rfc3339);
-    let end = field(object, &["ended_at"]).and_then(time_ms_or_rfc3339);
+    span.protocol_kind = Some(span_type_name(span_type));
+    let start = fields.started_at.and_then(time_ms_or_rfc3339);
+    let end = fields.ended_at.and_then(time_ms_or_rfc3339);
     set_times(&mut span, start, end, ("started_at", "ended_at"), false);
-    if let Some(error) = object.get("error").filter(|error| !error.is_null()) {
+    if let Some(error) = fields.error {
         let message = error.get("message").and_then(Value::as_str).map(String::from).or_else(|| text_or_json(error));
         span.status = SpanStatus::Error { message };
         if let Some(details) = error.get("data").filter(|data| !data.is_null()) {
@@ -68,15 +145,11 @@ fn read_span(object: &Map) -> (String, Span) {
     if data.get("triggered") == Some(&Value::Bool(true)) {
         span.status = SpanStatus::Error { message: Some("guardrail triggered".into()) };
     }
-    span.attributes.extend(
-        flatten_attributes(Some(&Value::Object(data.clone())))
-            .into_iter()
-            .map(|attribute| Attribute::new(format!("span_data.{}", attribute.key), attribute.value)),
-    );
+    span_data_attributes(data, &mut span.attributes);
     let span_kind = span.kind;
-    let span_name = span.name.clone();
+    let span_name = (span_kind == SpanKind::Tool).then(|| span.name.clone());
     let details = span.ai_mut();
-    details.model = string_field(&data, &["model"]);
+    details.model = data_text("model").map(Cow::into_owned);
     details.parameters = data.get("model_config").and_then(text_or_json);
     details.input = data.get("input").and_then(text_or_json);
     details.output = data.get("output").and_then(text_or_json);
@@ -99,7 +172,7 @@ fn read_span(object: &Map) -> (String, Span) {
     }
     if span_kind == SpanKind::Tool {
         details.tool = Some(ToolRun {
-            name: Some(span_name),
+            name: span_name,
             call_id: None,
             arguments: details.input.clone(),
             result: details.output.clone(),
@@ -108,11 +181,8 @@ fn read_span(object: &Map) -> (String, Span) {
     if span.ai.as_deref().is_some_and(|details| details.is_empty()) {
         span.ai = None;
     }
-    span.other_fields = other_fields(
-        object,
-        &["object", "id", "trace_id", "parent_id", "started_at", "ended_at", "span_data", "error"],
-    )
-    .into();
+    span.other_fields =
+        fields.others.iter().map(|(key, value)| Attribute::new(*key, AttributeValue::from_json(value))).collect();
     (trace_id, span)
 }
 
