@@ -4,29 +4,15 @@
 //! numeric `metrics` maps), also a bare list of spans. Ids stay the decimal numbers Datadog
 //! writes. `error: 1` fails a span with `error.message` (or `error.msg`, `error.type`).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::json::{Map, Value};
 
-use super::fields::{other_fields, string_field, unsigned};
+use super::fields::{string_field, text, unsigned};
 use super::pipeline::{set_times, RawImport};
 use super::ImportError;
 use crate::model::{Attribute, AttributeValue, OptionalIndex, Resource, Span, SpanStatus};
-
-const SPAN_FIELDS: &[&str] = &[
-    "trace_id",
-    "span_id",
-    "parent_id",
-    "name",
-    "resource",
-    "service",
-    "type",
-    "start",
-    "duration",
-    "error",
-    "meta",
-    "metrics",
-];
 
 fn is_span(value: &Value) -> bool {
     let Some(span) = value.as_object() else { return false };
@@ -57,6 +43,98 @@ fn id_text(value: Option<&Value>) -> Option<String> {
     value.and_then(unsigned).map(|id| id.to_string())
 }
 
+/// A span's fields, gathered in one pass over its entries (nulls say nothing and are skipped);
+/// `others` are the entries no field takes, in file order.
+#[derive(Default)]
+struct SpanFields<'v, 'j> {
+    trace_id: Option<&'v Value<'j>>,
+    span_id: Option<&'v Value<'j>>,
+    parent_id: Option<&'v Value<'j>>,
+    name: Option<&'v Value<'j>>,
+    resource: Option<&'v Value<'j>>,
+    service: Option<&'v Value<'j>>,
+    kind: Option<&'v Value<'j>>,
+    start: Option<&'v Value<'j>>,
+    duration: Option<&'v Value<'j>>,
+    error: Option<&'v Value<'j>>,
+    meta: Option<&'v Value<'j>>,
+    metrics: Option<&'v Value<'j>>,
+    others: Vec<(&'v str, &'v Value<'j>)>,
+}
+
+impl<'v, 'j> SpanFields<'v, 'j> {
+    fn read(object: &'v Map<'j>) -> Self {
+        let mut fields = SpanFields::default();
+        for (key, value) in object.iter().filter(|(_, value)| !value.is_null()) {
+            let slot = match key {
+                "trace_id" => &mut fields.trace_id,
+                "span_id" => &mut fields.span_id,
+                "parent_id" => &mut fields.parent_id,
+                "name" => &mut fields.name,
+                "resource" => &mut fields.resource,
+                "service" => &mut fields.service,
+                "type" => &mut fields.kind,
+                "start" => &mut fields.start,
+                "duration" => &mut fields.duration,
+                "error" => &mut fields.error,
+                "meta" => &mut fields.meta,
+                "metrics" => &mut fields.metrics,
+                _ => {
+                    fields.others.push((key, value));
+                    continue;
+                }
+            };
+            *slot = Some(value);
+        }
+        fields
+    }
+}
+
+/// A `meta` or `metrics` map's entries as attributes, in file order; also the text of the
+/// `span.kind` entry when there is one.
+fn tag_attributes<'v>(tags: &'v Map, attributes: &mut Vec<Attribute>) -> Option<Cow<'v, str>> {
+    let mut kind = None;
+    for (key, value) in tags {
+        if key == "span.kind" && !value.is_null() {
+            kind = text(value);
+        }
+        attributes.push(Attribute::new(key, AttributeValue::from_json(value)));
+    }
+    kind
+}
+
+/// Reads one span; its trace id (Datadog's decimal number) and service name beside it.
+fn read_span<'v>(object: &'v Map) -> (String, Option<Cow<'v, str>>, Span) {
+    let fields = SpanFields::read(object);
+    let trace_id = id_text(fields.trace_id).unwrap_or_default();
+    let span_id = id_text(fields.span_id).unwrap_or_default();
+    let parent = id_text(fields.parent_id).filter(|parent| parent != "0");
+    let name = fields.name.and_then(text).unwrap_or_default();
+    // Datadog's pages label a span by its resource (the endpoint, the query, the model call).
+    let resource = fields.resource.and_then(text).filter(|resource| !resource.is_empty() && *resource != name);
+    let mut span = Span::new(span_id, parent, resource.unwrap_or_else(|| name.clone()).into_owned());
+    let start = fields.start.and_then(unsigned);
+    let end = start.zip(fields.duration.and_then(unsigned)).map(|(start, duration)| start.saturating_add(duration));
+    set_times(&mut span, start, end, ("start", "duration"), false);
+    span.attributes.push(Attribute::new("datadog.name", AttributeValue::String(name.into_owned())));
+    if let Some(kind) = fields.kind.and_then(text).filter(|kind| !kind.is_empty()) {
+        span.attributes.push(Attribute::new("datadog.type", AttributeValue::String(kind.into_owned())));
+    }
+    let meta = fields.meta.and_then(Value::as_object);
+    let kind = meta.and_then(|meta| tag_attributes(meta, &mut span.attributes));
+    if let Some(Value::Object(metrics)) = fields.metrics {
+        tag_attributes(metrics, &mut span.attributes);
+    }
+    if fields.error.and_then(Value::as_u64).is_some_and(|error| error != 0) {
+        let message = meta.and_then(|meta| string_field(meta, &["error.message", "error.msg", "error.type"]));
+        span.status = SpanStatus::Error { message };
+    }
+    span.protocol_kind = kind.map(|kind| crate::model::protocol_kind_name(&kind.to_ascii_uppercase()));
+    span.other_fields =
+        fields.others.iter().map(|(key, value)| Attribute::new(*key, AttributeValue::from_json(value))).collect();
+    (trace_id, fields.service.and_then(text), span)
+}
+
 pub fn import(value: &Value) -> Result<RawImport, ImportError> {
     let Some(spans) = spans(value) else {
         return Err(ImportError::Invalid {
@@ -66,46 +144,16 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
     };
     let mut import = RawImport::new("datadog");
     let mut index = HashMap::new();
-    let mut services: HashMap<(String, String), usize> = HashMap::new();
+    // Per trace position and service name, the trace's resource for the service.
+    let mut services: HashMap<(usize, Cow<str>), usize> = HashMap::new();
     for object in spans {
-        let trace_id = id_text(object.get("trace_id")).unwrap_or_default();
-        let span_id = id_text(object.get("span_id")).unwrap_or_default();
-        let parent = id_text(object.get("parent_id")).filter(|parent| parent != "0");
-        let name = string_field(object, &["name"]).unwrap_or_default();
-        // Datadog's pages label a span by its resource (the endpoint, the query, the model call).
-        let resource = string_field(object, &["resource"]).filter(|resource| !resource.is_empty() && *resource != name);
-        let mut span = Span::new(span_id, parent, resource.clone().unwrap_or_else(|| name.clone()));
-        let start = object.get("start").and_then(unsigned);
-        let end = start
-            .zip(object.get("duration").and_then(unsigned))
-            .map(|(start, duration)| start.saturating_add(duration));
-        set_times(&mut span, start, end, ("start", "duration"), false);
-        span.attributes.push(Attribute::new("datadog.name", AttributeValue::String(name)));
-        if let Some(kind) = string_field(object, &["type"]).filter(|kind| !kind.is_empty()) {
-            span.attributes.push(Attribute::new("datadog.type", AttributeValue::String(kind)));
-        }
-        let meta = object.get("meta").and_then(Value::as_object);
-        if let Some(meta) = meta {
-            span.attributes
-                .extend(meta.iter().map(|(key, value)| Attribute::new(key, AttributeValue::from_json(value))));
-        }
-        if let Some(Value::Object(metrics)) = object.get("metrics") {
-            span.attributes
-                .extend(metrics.iter().map(|(key, value)| Attribute::new(key, AttributeValue::from_json(value))));
-        }
-        if object.get("error").and_then(Value::as_u64).is_some_and(|error| error != 0) {
-            let message = meta.and_then(|meta| string_field(meta, &["error.message", "error.msg", "error.type"]));
-            span.status = SpanStatus::Error { message };
-        }
-        span.protocol_kind = meta
-            .and_then(|meta| string_field(meta, &["span.kind"]))
-            .map(|kind| crate::model::protocol_kind_name(&kind.to_ascii_uppercase()));
-        span.other_fields = other_fields(object, SPAN_FIELDS).into();
-        let raw = import.trace_mut(&mut index, &trace_id);
-        if let Some(service) = string_field(object, &["service"]) {
-            let slot = *services.entry((trace_id.clone(), service.clone())).or_insert_with(|| {
+        let (trace_id, service, mut span) = read_span(object);
+        let position = import.trace_position(&mut index, &trace_id);
+        let raw = &mut import.traces[position];
+        if let Some(service) = service {
+            let slot = *services.entry((position, service.clone())).or_insert_with(|| {
                 raw.trace.resources.push(Resource {
-                    attributes: vec![Attribute::new("service.name", AttributeValue::String(service))],
+                    attributes: vec![Attribute::new("service.name", AttributeValue::String(service.into_owned()))],
                     other_fields: Vec::new(),
                 });
                 raw.trace.resources.len() - 1
