@@ -318,14 +318,14 @@ test('a worker that stops inside the wasm says what that likely means, not only 
   await page.close();
 });
 
-test('the warm-up runs once per page: a worker imports two generated traces and the page decodes them', async () => {
+test('the warm-up runs once per page: a worker imports three generated traces (one through the JSON document) and the page decodes them', async () => {
   const page = await newPage(state.browser);
   const workers = [];
   page.on('worker', (worker) => workers.push(worker.url()));
   await page.goto(`${state.server.url}two-viewers.html`);
   await page.locator('#left .tv-row').first().waitFor();
   const warmed = await page.evaluate(async () => (await import('/pkg/trace-viewer.js')).warmedUp);
-  assert.deepEqual(warmed, { worker: true, decodedSpans: 40_000 }, 'two traces of 20,000 spans went through the worker and the page\'s decoder');
+  assert.deepEqual(warmed, { worker: true, decodedSpans: 50_000 }, 'two traces of 20,000 spans and one of 10,000 (read through the JSON document) went through the worker and the page\'s decoder');
   await expectImportWorkers(workers, 2, 'one warm-up and one load for the left viewer, whatever order they started in');
   assert.deepEqual(page.errors, []);
   await page.close();

@@ -126,7 +126,7 @@ fn full_text(value: &AttributeValue) -> String {
             None => text.clone(),
         },
         AttributeValue::Map(_) | AttributeValue::Array(_) => {
-            serde_json::to_string_pretty(&value.to_json()).unwrap_or_else(|_| value.display())
+            serde_json::to_string_pretty(&value.to_document()).unwrap_or_else(|_| value.display())
         }
         other => other.display(),
     }
@@ -136,11 +136,11 @@ fn full_text(value: &AttributeValue) -> String {
 const JSON_TREE_UP_TO_CHARS: usize = 100_000;
 
 /// The value as a JSON structure worth showing as a tree (an object or array), if it is one.
-fn json_structure(value: &AttributeValue) -> Option<serde_json::Value> {
+fn json_structure(value: &AttributeValue) -> Option<trace_viewer_core::json::Value<'static>> {
     let structure = match value {
-        AttributeValue::Map(_) | AttributeValue::Array(_) => value.to_json(),
+        AttributeValue::Map(_) | AttributeValue::Array(_) => value.to_document().into_owned(),
         AttributeValue::String(text) if text.len() <= DECODE_JSON_UP_TO_BYTES => {
-            trace_viewer_core::model::json_text::decode_json_text(text)?.to_serde()
+            trace_viewer_core::model::json_text::decode_json_text(text)?.into_owned()
         }
         _ => return None,
     };

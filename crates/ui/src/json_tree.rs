@@ -3,19 +3,19 @@
 //! that hold JSON. Depth is bounded by the JSON parser's own limit (128 levels).
 
 use leptos::prelude::*;
-use serde_json::Value;
+use trace_viewer_core::json::Value;
 
-fn scalar_text(value: &Value) -> String {
+fn scalar_text(value: &Value<'_>) -> String {
     match value {
-        Value::String(text) => serde_json::to_string(text).unwrap_or_default(),
+        Value::String(text) => serde_json::to_string(text.as_ref()).unwrap_or_default(),
         other => other.to_string(),
     }
 }
 
 /// One node: `label` is the key or index it sits under (none for the root).
-fn node(label: Option<String>, value: &Value, depth: usize) -> AnyView {
+fn node(label: Option<String>, value: &Value<'_>, depth: usize) -> AnyView {
     let label_view = label.map(|label| view! { <span class="tv-json-key">{label}": "</span> });
-    let (open, close, entries): (&str, &str, Vec<(String, &Value)>) = match value {
+    let (open, close, entries): (&str, &str, Vec<(String, &Value<'_>)>) = match value {
         Value::Object(map) => {
             ("{", "}", map.iter().map(|(key, item)| (serde_json::to_string(key).unwrap_or_default(), item)).collect())
         }
@@ -52,6 +52,6 @@ fn node(label: Option<String>, value: &Value, depth: usize) -> AnyView {
 }
 
 #[component]
-pub fn JsonTree(value: Value) -> impl IntoView {
+pub fn JsonTree(value: Value<'static>) -> impl IntoView {
     view! { <div class="tv-json" role="group" aria-label="JSON">{node(None, &value, 0)}</div> }
 }

@@ -115,6 +115,13 @@ pub fn otlp_trace(span_count: usize) -> String {
     )
 }
 
+/// [`otlp_trace`] with one top-level field more, which OTLP's typed reader does not know: it
+/// steps aside and the trace is read through the JSON document, the way every other format is
+/// (the worker's warm-up uses it to warm that path).
+pub fn otlp_trace_read_as_document(span_count: usize) -> String {
+    otlp_trace(span_count).replacen('{', "{\"warmUp\":true,", 1)
+}
+
 /// A lean OTLP/JSON trace of exactly `span_count` spans for scale tests: short names, one
 /// attribute each, a root with turns of four children, every 97th span failed.
 pub fn lean_otlp_trace(span_count: usize) -> String {

@@ -705,6 +705,16 @@ mod tests {
     }
 
     #[test]
+    fn the_warm_up_s_document_trace_is_left_to_the_document_path_and_reads_the_same() {
+        let text = crate::generate::otlp_trace_read_as_document(50);
+        assert!(super::import(&text).is_none(), "the typed reader steps aside");
+        let through_document = crate::import::import_text(&text, None).unwrap();
+        let typed = crate::import::import_text(&crate::generate::otlp_trace(50), None).unwrap();
+        assert_eq!(through_document.span_count(), 50);
+        assert_eq!(through_document.traces, typed.traces);
+    }
+
+    #[test]
     fn anything_unusual_is_left_to_the_tolerant_importer() {
         let unknown_field = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","name":"x","startTimeUnixNano":"1","endTimeUnixNano":"2","vendorField":1}]}]}]}"#;
         assert!(super::import(unknown_field).is_none());

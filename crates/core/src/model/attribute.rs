@@ -64,7 +64,7 @@ impl AttributeValue {
         match self {
             AttributeValue::String(text) => text.clone(),
             AttributeValue::Empty => String::new(),
-            other => other.to_json().to_string(),
+            other => other.to_document().to_string(),
         }
     }
 
