@@ -8,7 +8,8 @@ use std::borrow::Cow;
 use crate::json::Value;
 
 use super::{
-    deep_json, import_document, langsmith_multipart, lone_surrogates, not_a_trace, otlp_fast, ImportError, RawImport,
+    deep_json, import_document, jaeger_stream, langsmith_multipart, lone_surrogates, not_a_trace, otlp_fast,
+    ImportError, RawImport,
 };
 use crate::json::all_documents;
 use crate::model::ImportWarning;
@@ -30,6 +31,11 @@ pub fn read_file(text: &str) -> Documents {
     }
     if looks_like_otlp_traces(text) {
         if let Some(import) = otlp_fast::import(text) {
+            return Ok((vec![import], Vec::new()));
+        }
+    }
+    if jaeger_stream::looks_like(text) {
+        if let Some(import) = jaeger_stream::import(text) {
             return Ok((vec![import], Vec::new()));
         }
     }

@@ -17,7 +17,7 @@ use crate::model::{
     Attribute, AttributeValue, ImportWarning, OptionalIndex, Resource, Span, SpanEvent, SpanLink, SpanStatus,
 };
 
-fn is_span(value: &Value) -> bool {
+pub(super) fn is_span(value: &Value) -> bool {
     value.get("spanID").is_some() && value.get("traceID").is_some() && value.get("operationName").is_some()
 }
 
@@ -40,12 +40,13 @@ pub fn sniff(value: &Value) -> bool {
 }
 
 /// Hex ids are lowercased; other ids (Jaeger UI fixtures use names) are kept as written.
-fn normalise_id(id: &str) -> String {
-    if !id.is_empty() && id.bytes().all(|byte| byte.is_ascii_hexdigit()) {
-        id.to_ascii_lowercase()
-    } else {
-        id.to_string()
+pub(super) fn normalise_id(id: &str) -> String {
+    let mut normalised = id.to_string();
+    let hex = id.bytes().all(|byte| byte.is_ascii_hexdigit());
+    if hex && id.bytes().any(|byte| byte.is_ascii_uppercase()) {
+        normalised.make_ascii_lowercase();
     }
+    normalised
 }
 
 /// A tag's type, in any case (Jaeger writes `int64`, its protobuf JSON `INT64`).
@@ -84,7 +85,7 @@ fn tags(list: Option<&Value>) -> Vec<Attribute> {
         .collect()
 }
 
-fn resource(process: &Map) -> Resource {
+pub(super) fn resource(process: &Map) -> Resource {
     let mut attributes = vec![Attribute::new(
         "service.name",
         AttributeValue::String(string_field(process, &["serviceName"]).unwrap_or_default()),
@@ -107,7 +108,11 @@ fn id_of(value: Option<&Value>) -> String {
     value.and_then(text).map(|id| normalise_id(&id)).unwrap_or_default()
 }
 
-fn read_span(object: &Map, resource_of: &HashMap<&str, usize>, resources: &mut Vec<Resource>) -> (String, Span) {
+pub(super) fn read_span(
+    object: &Map,
+    resource_of: &HashMap<&str, usize>,
+    resources: &mut Vec<Resource>,
+) -> (String, Span) {
     let fields = SpanFields::read(object);
     let trace_id = id_of(fields.trace_id);
     let span_id = id_of(fields.span_id);

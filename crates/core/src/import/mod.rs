@@ -12,6 +12,7 @@ mod error;
 mod fields;
 mod jaeger;
 mod jaeger_shapes;
+mod jaeger_stream;
 pub(crate) mod langfuse;
 mod langfuse_scores;
 mod langsmith;

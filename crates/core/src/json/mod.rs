@@ -13,7 +13,7 @@ mod read;
 mod value;
 mod write;
 
-pub use read::{all_documents, from_str};
+pub use read::{all_documents, from_str, ValueReader};
 pub use value::{Map, Number, Value};
 
 /// `serde_json::json!` making a [`Value`], for tests.

@@ -34,6 +34,20 @@ struct Scratch<'de> {
     entries: Vec<(Cow<'de, str>, Value<'de>)>,
 }
 
+/// Reads many values one after another (the elements of a list read one at a time) with one
+/// [`Scratch`] for all of them, as one document's values share one.
+#[derive(Default)]
+pub struct ValueReader<'de> {
+    scratch: Scratch<'de>,
+}
+
+impl<'de> ValueReader<'de> {
+    /// The seed that reads the next value (`next_element_seed(reader.seed())`).
+    pub fn seed(&mut self) -> impl DeserializeSeed<'de, Value = Value<'de>> + '_ {
+        ValueSeed { scratch: &mut self.scratch }
+    }
+}
+
 /// Reads one value, its containers' contents gathered in `scratch` (see [`Scratch`]).
 struct ValueSeed<'s, 'de> {
     scratch: &'s mut Scratch<'de>,
