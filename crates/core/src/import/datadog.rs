@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use crate::json::{Map, Value};
 
-use super::fields::{string_field, text, unsigned};
+use super::fields::{object_fields, string_field, text, unsigned};
 use super::pipeline::{set_times, RawImport};
 use super::ImportError;
 use crate::model::{Attribute, AttributeValue, OptionalIndex, Resource, Span, SpanStatus};
@@ -43,52 +43,14 @@ fn id_text(value: Option<&Value>) -> Option<String> {
     value.and_then(unsigned).map(|id| id.to_string())
 }
 
-/// A span's fields, gathered in one pass over its entries (nulls say nothing and are skipped);
-/// `others` are the entries no field takes, in file order.
-#[derive(Default)]
-struct SpanFields<'v, 'j> {
-    trace_id: Option<&'v Value<'j>>,
-    span_id: Option<&'v Value<'j>>,
-    parent_id: Option<&'v Value<'j>>,
-    name: Option<&'v Value<'j>>,
-    resource: Option<&'v Value<'j>>,
-    service: Option<&'v Value<'j>>,
-    kind: Option<&'v Value<'j>>,
-    start: Option<&'v Value<'j>>,
-    duration: Option<&'v Value<'j>>,
-    error: Option<&'v Value<'j>>,
-    meta: Option<&'v Value<'j>>,
-    metrics: Option<&'v Value<'j>>,
-    others: Vec<(&'v str, &'v Value<'j>)>,
-}
-
-impl<'v, 'j> SpanFields<'v, 'j> {
-    fn read(object: &'v Map<'j>) -> Self {
-        let mut fields = SpanFields::default();
-        for (key, value) in object.iter().filter(|(_, value)| !value.is_null()) {
-            let slot = match key {
-                "trace_id" => &mut fields.trace_id,
-                "span_id" => &mut fields.span_id,
-                "parent_id" => &mut fields.parent_id,
-                "name" => &mut fields.name,
-                "resource" => &mut fields.resource,
-                "service" => &mut fields.service,
-                "type" => &mut fields.kind,
-                "start" => &mut fields.start,
-                "duration" => &mut fields.duration,
-                "error" => &mut fields.error,
-                "meta" => &mut fields.meta,
-                "metrics" => &mut fields.metrics,
-                _ => {
-                    fields.others.push((key, value));
-                    continue;
-                }
-            };
-            *slot = Some(value);
-        }
-        fields
+object_fields!(
+    /// A span's fields with a meaning of their own, read in one pass; the others are kept.
+    SpanFields {
+        trace_id: "trace_id", span_id: "span_id", parent_id: "parent_id", name: "name", resource: "resource",
+        service: "service", kind: "type", start: "start", duration: "duration", error: "error", meta: "meta",
+        metrics: "metrics",
     }
-}
+);
 
 /// A `meta` or `metrics` map's entries as attributes, in file order; also the text of the
 /// `span.kind` entry when there is one.
@@ -130,8 +92,7 @@ fn read_span<'v>(object: &'v Map) -> (String, Option<Cow<'v, str>>, Span) {
         span.status = SpanStatus::Error { message };
     }
     span.protocol_kind = kind.map(|kind| crate::model::protocol_kind_name(&kind.to_ascii_uppercase()));
-    span.other_fields =
-        fields.others.iter().map(|(key, value)| Attribute::new(*key, AttributeValue::from_json(value))).collect();
+    span.other_fields = fields.other_fields().into();
     (trace_id, fields.service.and_then(text), span)
 }
 

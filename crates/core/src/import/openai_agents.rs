@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::json::{Map, Value};
 
-use super::fields::{string_field, text, text_or_json, time_ms_or_rfc3339};
+use super::fields::{object_fields, string_field, text, text_or_json, time_ms_or_rfc3339};
 use super::pipeline::{set_times, RawImport};
 use super::ImportError;
 use crate::model::messages_json::parse_messages;
@@ -30,43 +30,14 @@ pub fn sniff(value: &Value) -> bool {
     items(value).is_some_and(|items| items.first().is_some_and(is_agents_item))
 }
 
-/// A span item's fields, gathered in one pass over its entries (nulls say nothing and are
-/// skipped); `others` are the entries no field takes, in file order.
-#[derive(Default)]
-struct SpanFields<'v, 'j> {
-    id: Option<&'v Value<'j>>,
-    trace_id: Option<&'v Value<'j>>,
-    parent_id: Option<&'v Value<'j>>,
-    started_at: Option<&'v Value<'j>>,
-    ended_at: Option<&'v Value<'j>>,
-    span_data: Option<&'v Value<'j>>,
-    error: Option<&'v Value<'j>>,
-    others: Vec<(&'v str, &'v Value<'j>)>,
-}
-
-impl<'v, 'j> SpanFields<'v, 'j> {
-    fn read(object: &'v Map<'j>) -> Self {
-        let mut fields = SpanFields::default();
-        for (key, value) in object.iter().filter(|(_, value)| !value.is_null()) {
-            let slot = match key {
-                "id" => &mut fields.id,
-                "trace_id" => &mut fields.trace_id,
-                "parent_id" => &mut fields.parent_id,
-                "started_at" => &mut fields.started_at,
-                "ended_at" => &mut fields.ended_at,
-                "span_data" => &mut fields.span_data,
-                "error" => &mut fields.error,
-                "object" => continue,
-                _ => {
-                    fields.others.push((key, value));
-                    continue;
-                }
-            };
-            *slot = Some(value);
-        }
-        fields
+object_fields!(
+    /// A span item's fields with a meaning of their own, read in one pass; the others are kept
+    /// (`object`, the item's type, is read by detection and kept nowhere).
+    SpanFields {
+        id: "id", trace_id: "trace_id", parent_id: "parent_id", started_at: "started_at", ended_at: "ended_at",
+        span_data: "span_data", error: "error", _object: "object",
     }
-}
+);
 
 /// A field as [`string_field`] reads it, copied.
 fn owned_text(value: Option<&Value>) -> Option<String> {
@@ -181,8 +152,7 @@ fn read_span(object: &Map) -> (String, Span) {
     if span.ai.as_deref().is_some_and(|details| details.is_empty()) {
         span.ai = None;
     }
-    span.other_fields =
-        fields.others.iter().map(|(key, value)| Attribute::new(*key, AttributeValue::from_json(value))).collect();
+    span.other_fields = fields.other_fields().into();
     (trace_id, span)
 }
 

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::json::{Map, Value};
 
-use super::fields::{lowercase, micros_to_ns, other_fields, string_field, text, unsigned};
+use super::fields::{lowercase, micros_to_ns, object_fields, other_fields, string_field, text, unsigned};
 use super::pipeline::{RawImport, MISSING_START};
 use super::zipkin_v1;
 use super::ImportError;
@@ -34,56 +34,24 @@ pub fn sniff(value: &Value) -> bool {
     }
 }
 
-/// A v2 span's fields, gathered in one pass over its entries (nulls say nothing and are skipped);
-/// `others` are the entries no field takes, in file order.
-#[derive(Default)]
-struct SpanFields<'v, 'j> {
-    trace_id: Option<&'v Value<'j>>,
-    id: Option<&'v Value<'j>>,
-    parent_id: Option<&'v Value<'j>>,
-    name: Option<&'v Value<'j>>,
-    kind: Option<&'v Value<'j>>,
-    timestamp: Option<&'v Value<'j>>,
-    duration: Option<&'v Value<'j>>,
-    local_endpoint: Option<&'v Value<'j>>,
-    remote_endpoint: Option<&'v Value<'j>>,
-    tags: Option<&'v Value<'j>>,
-    annotations: Option<&'v Value<'j>>,
-    shared: bool,
-    others: Vec<(&'v str, &'v Value<'j>)>,
-}
+object_fields!(
+    /// A v2 span's fields with a meaning of their own, read in one pass; the others are kept.
+    SpanFields {
+        trace_id: "traceId", id: "id", parent_id: "parentId", name: "name", kind: "kind", timestamp: "timestamp",
+        duration: "duration", local_endpoint: "localEndpoint", tags: "tags", annotations: "annotations",
+        shared: "shared",
+    }
+);
 
 impl<'v, 'j> SpanFields<'v, 'j> {
-    fn read(object: &'v Map<'j>) -> Self {
-        let mut fields = SpanFields::default();
-        for (key, value) in object.iter().filter(|(_, value)| !value.is_null()) {
-            let slot = match key {
-                "traceId" => &mut fields.trace_id,
-                "id" => &mut fields.id,
-                "parentId" => &mut fields.parent_id,
-                "name" => &mut fields.name,
-                "kind" => &mut fields.kind,
-                "timestamp" => &mut fields.timestamp,
-                "duration" => &mut fields.duration,
-                "localEndpoint" => &mut fields.local_endpoint,
-                "tags" => &mut fields.tags,
-                "annotations" => &mut fields.annotations,
-                "shared" => {
-                    fields.shared = matches!(value, Value::Bool(true));
-                    continue;
-                }
-                other => {
-                    // The remote endpoint is an attribute and, as a field of no slot, kept too.
-                    if other == "remoteEndpoint" {
-                        fields.remote_endpoint = Some(value);
-                    }
-                    fields.others.push((key, value));
-                    continue;
-                }
-            };
-            *slot = Some(value);
-        }
-        fields
+    /// The server half of an RPC whose client half shares its id.
+    fn is_shared(&self) -> bool {
+        matches!(self.shared, Some(Value::Bool(true)))
+    }
+
+    /// The remote endpoint: an attribute, and (as a field of no slot) kept as an other field too.
+    fn remote_endpoint(&self) -> Option<&'v Value<'j>> {
+        self.others.iter().find(|(key, _)| *key == "remoteEndpoint").map(|(_, value)| *value)
     }
 
     /// The trace id and span id in lower case (Zipkin ids are hex; some writers use upper case).
@@ -142,8 +110,8 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
         converted.iter().map(SpanFields::read).collect()
     };
     // Ids that a client (non-shared) half uses: a shared half with the same id becomes its child.
-    let unshared_ids: HashSet<(Cow<str>, Cow<str>)> = if spans.iter().any(|span| span.shared) {
-        spans.iter().filter(|span| !span.shared).map(SpanFields::ids).collect()
+    let unshared_ids: HashSet<(Cow<str>, Cow<str>)> = if spans.iter().any(SpanFields::is_shared) {
+        spans.iter().filter(|span| !span.is_shared()).map(SpanFields::ids).collect()
     } else {
         HashSet::new()
     };
@@ -151,7 +119,7 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
     let mut resource_of: HashMap<(usize, Cow<str>), usize> = HashMap::new();
     for fields in &spans {
         let (trace_id, id) = fields.ids();
-        let (span_id, parent) = if fields.shared && unshared_ids.contains(&(trace_id.clone(), id.clone())) {
+        let (span_id, parent) = if fields.is_shared() && unshared_ids.contains(&(trace_id.clone(), id.clone())) {
             (format!("{id}:server"), Some(id.into_owned()))
         } else {
             let parent = fields.parent_id.and_then(text).map(|parent| lowercase(parent).into_owned());
@@ -173,7 +141,7 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
             span.attributes =
                 tags.iter().map(|(key, value)| Attribute::new(key, AttributeValue::from_json(value))).collect();
         }
-        if let Some(remote) = fields.remote_endpoint {
+        if let Some(remote) = fields.remote_endpoint() {
             span.attributes.push(Attribute::new("remoteEndpoint", AttributeValue::from_json(remote)));
         }
         span.status = status(&span.attributes);
@@ -188,8 +156,7 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
                 })
                 .collect();
         }
-        span.other_fields =
-            fields.others.iter().map(|(key, value)| Attribute::new(*key, AttributeValue::from_json(value))).collect();
+        span.other_fields = fields.other_fields().into();
         let position = import.trace_position(&mut index, &trace_id);
         let endpoint = fields.local_endpoint.and_then(Value::as_object);
         if let Some(service) = endpoint.and_then(|endpoint| endpoint.get("serviceName")).and_then(text) {
