@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 use trace_viewer_core::model::TraceSet;
 
-use super::view::{iso_micros, object, spans, SpanView};
+use super::view::{iso_events, iso_micros, object, spans, SpanView};
 
 const COLUMNS: &[(&str, &str)] = &[
     ("kind", "Utf8"),
@@ -35,17 +35,7 @@ const COLUMNS: &[(&str, &str)] = &[
 
 fn row(view: &SpanView) -> Value {
     let span = view.span;
-    let events: Vec<Value> = span
-        .events
-        .iter()
-        .map(|event| {
-            json!({
-                "name": event.name,
-                "timestamp": iso_micros(event.time_ns.unwrap_or(span.start_ns), "Z"),
-                "attributes": object(&event.attributes),
-            })
-        })
-        .collect();
+    let events = iso_events(span);
     let scope = view.scope();
     json!({
         "kind": "span",

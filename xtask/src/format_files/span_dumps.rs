@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use trace_viewer_core::model::TraceSet;
 
-use super::view::{iso_micros, object, spans, SpanView};
+use super::view::{iso_events, iso_micros, object, spans, SpanView};
 
 fn span_json(view: &SpanView) -> Value {
     let span = view.span;
@@ -15,17 +15,7 @@ fn span_json(view: &SpanView) -> Value {
     if let Some(Some(message)) = view.error() {
         status["description"] = json!(message);
     }
-    let events: Vec<Value> = span
-        .events
-        .iter()
-        .map(|event| {
-            json!({
-                "name": event.name,
-                "timestamp": iso_micros(event.time_ns.unwrap_or(span.start_ns), "Z"),
-                "attributes": object(&event.attributes),
-            })
-        })
-        .collect();
+    let events = iso_events(span);
     json!({
         "name": span.name,
         "context": {"trace_id": format!("0x{}", view.trace.trace_id), "span_id": format!("0x{}", span.span_id), "trace_state": "[]"},

@@ -167,3 +167,18 @@ pub fn iso_micros(nanos: u64, zone: &str) -> String {
     let whole_seconds = rfc3339(micros / 1_000_000 * 1_000_000_000);
     format!("{}.{:06}{zone}", &whole_seconds[..19], micros % 1_000_000)
 }
+
+/// A span's events as OpenTelemetry's Python SDK and Logfire write them: name, ISO time (the
+/// span's start when the event has none), attributes as an object.
+pub fn iso_events(span: &trace_viewer_core::model::Span) -> Vec<serde_json::Value> {
+    span.events
+        .iter()
+        .map(|event| {
+            serde_json::json!({
+                "name": event.name,
+                "timestamp": iso_micros(event.time_ns.unwrap_or(span.start_ns), "Z"),
+                "attributes": object(&event.attributes),
+            })
+        })
+        .collect()
+}
