@@ -7,7 +7,7 @@ use crate::json::{Map, Value};
 
 use super::{fill_details, value_text};
 use crate::import::langfuse::{kind as observation_kind, observation_details};
-use crate::model::{attribute::find, AiDetails, Attribute, SpanKind, SpanStatus};
+use crate::model::{AiDetails, Attribute, AttributeValue, SpanKind, SpanStatus};
 
 const PREFIX: &str = "langfuse.observation.";
 
@@ -17,8 +17,17 @@ pub fn kind(attributes: &[Attribute]) -> Option<SpanKind> {
     (kind != SpanKind::Other).then_some(kind)
 }
 
+/// The value of `langfuse.observation.<field>`, found without writing the key out (asked of every
+/// AI span, most of which have no Langfuse attribute at all).
+fn value<'a>(attributes: &'a [Attribute], field: &str) -> Option<&'a AttributeValue> {
+    attributes
+        .iter()
+        .find(|attribute| attribute.key.strip_prefix(PREFIX) == Some(field))
+        .map(|attribute| &attribute.value)
+}
+
 fn text(attributes: &[Attribute], field: &str) -> Option<String> {
-    find(attributes, &format!("{PREFIX}{field}")).and_then(value_text)
+    value(attributes, field).and_then(value_text)
 }
 
 /// JSON text as its value; other text as a string.
@@ -31,7 +40,7 @@ fn json(text: String) -> Value<'static> {
 
 /// Fills the span's AI details (what is still empty) from the observation's attributes.
 pub fn apply(attributes: &[Attribute], span_kind: SpanKind, span_name: &str, details: &mut AiDetails) {
-    if text(attributes, "type").is_none() {
+    if value(attributes, "type").is_none_or(|kind| *kind == AttributeValue::Empty) {
         return;
     }
     let mut observation = Map::new();
@@ -52,7 +61,7 @@ pub fn apply(attributes: &[Attribute], span_kind: SpanKind, span_name: &str, det
 
 /// `level: ERROR` fails a span whose status the file left unset, with its `status_message`.
 pub fn status(attributes: &[Attribute], status: &mut SpanStatus) {
-    if *status == SpanStatus::Unset && text(attributes, "level").as_deref() == Some("ERROR") {
+    if *status == SpanStatus::Unset && value(attributes, "level").is_some_and(|level| level.text() == "ERROR") {
         *status =
             SpanStatus::Error { message: text(attributes, "status_message").filter(|message| !message.is_empty()) };
     }
