@@ -5,31 +5,16 @@
 //! labelled by its `message` (the template filled in); a pending span is shown only when its
 //! finished row is absent.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use crate::json::{Map, Value};
 
-use super::fields::{field, other_fields, string_field, time_ms_or_rfc3339, unsigned};
+use super::fields::{field, object_attributes, object_fields, string_field, text, time_ms_or_rfc3339, unsigned};
 use super::pipeline::{set_times, RawImport};
 use super::ImportError;
 use crate::model::encoding::normalise_binary_id;
 use crate::model::{Attribute, AttributeValue, OptionalIndex, Resource, Span, SpanEvent, SpanStatus};
-
-const ROW_FIELDS: &[&str] = &[
-    "start_timestamp",
-    "end_timestamp",
-    "trace_id",
-    "span_id",
-    "parent_span_id",
-    "span_name",
-    "message",
-    "attributes",
-    "otel_status_code",
-    "otel_status_message",
-    "service_name",
-    "otel_resource_attributes",
-    "otel_events",
-];
 
 fn is_row(value: &Value) -> bool {
     let present = |key: &str| value.get(key).is_some_and(|value| !value.is_null());
@@ -55,91 +40,160 @@ pub fn sniff(value: &Value) -> bool {
     rows(value).is_some()
 }
 
-/// A map of attributes, each value as it is (Logfire's keys are flat; nested values stay values).
-fn attributes(value: Option<&Value>) -> Vec<Attribute> {
-    let map = match value {
-        Some(Value::Object(map)) => Some(map.clone()),
-        // Some exports keep the attributes as JSON text.
-        Some(Value::String(text)) => match crate::json::from_str(text) {
-            Ok(Value::Object(map)) => Some(map.into_owned()),
-            _ => None,
-        },
-        _ => None,
-    };
-    map.into_iter().flatten().map(|(key, value)| Attribute::new(key, AttributeValue::from_json(&value))).collect()
+object_fields!(
+    /// A row's fields with a meaning of their own, read in one pass; the others are kept (some of
+    /// them, such as `kind` and `level`, are read as well, through [`RowFields::other`]).
+    RowFields {
+        start_timestamp: "start_timestamp", end_timestamp: "end_timestamp", trace_id: "trace_id",
+        span_id: "span_id", parent_span_id: "parent_span_id", span_name: "span_name", message: "message",
+        attributes: "attributes", otel_status_code: "otel_status_code", otel_status_message: "otel_status_message",
+        service_name: "service_name", otel_resource_attributes: "otel_resource_attributes", otel_events: "otel_events",
+    }
+);
+
+impl<'v, 'j> RowFields<'v, 'j> {
+    /// A field that is also kept as an other field (`kind`, `level`, `is_exception`, ...).
+    fn other(&self, key: &str) -> Option<&'v Value<'j>> {
+        self.others.iter().find(|(name, _)| *name == key).map(|(_, value)| *value)
+    }
+
+    /// A row written while its span was still open; the finished row, when present, replaces it.
+    fn is_pending(&self) -> bool {
+        self.other("kind").and_then(Value::as_str) == Some("pending_span")
+    }
+
+    /// The span id as written (empty when absent), before normalising.
+    fn span_id(&self) -> Cow<'v, str> {
+        self.span_id.and_then(text).unwrap_or_default()
+    }
+
+    /// An error level (`level` 17 or more, or "error" / "fatal"), or an exception row.
+    fn is_error(&self) -> bool {
+        let level = self.other("level");
+        level.and_then(unsigned).is_some_and(|level| level >= 17)
+            || level.and_then(Value::as_str).is_some_and(|level| matches!(level, "error" | "fatal"))
+            || matches!(self.other("is_exception"), Some(Value::Bool(true)))
+    }
+
+    /// The span's status: `otel_status_code`, else an error level or exception (with the
+    /// exception's message first), else unset.
+    fn status(&self) -> SpanStatus {
+        let exception_message = || self.other("exception_message");
+        let message = |value: Option<&Value>| value.and_then(text).map(Cow::into_owned);
+        let code = self.otel_status_code.and_then(text);
+        match code.as_deref() {
+            Some("ERROR") => {
+                SpanStatus::Error { message: message(self.otel_status_message.or_else(exception_message)) }
+            }
+            _ if self.is_error() => {
+                SpanStatus::Error { message: message(exception_message().or(self.otel_status_message)) }
+            }
+            Some("OK") => SpanStatus::Ok,
+            _ => SpanStatus::Unset,
+        }
+    }
+
+    /// `otel_span_kind` without its `SPAN_KIND_` prefix, in upper case (copied only when it has a
+    /// lower-case letter).
+    fn protocol_kind(&self) -> Option<Cow<'static, str>> {
+        let written = self.other("otel_span_kind").and_then(text)?;
+        let kind = written.trim_start_matches("SPAN_KIND_");
+        Some(if kind.bytes().any(|byte| byte.is_ascii_lowercase()) {
+            crate::model::protocol_kind_name(&kind.to_ascii_uppercase())
+        } else {
+            crate::model::protocol_kind_name(kind)
+        })
+    }
 }
 
-fn time(row: &Map, key: &str) -> Option<u64> {
-    field(row, &[key]).and_then(time_ms_or_rfc3339)
+/// A map of attributes, each value as it is (Logfire's keys are flat; nested values stay values).
+/// Some exports keep the attributes as JSON text, parsed here (once) and read the same way.
+fn attributes(value: Option<&Value>) -> Vec<Attribute> {
+    match value {
+        Some(object @ Value::Object(_)) => object_attributes(Some(object)),
+        Some(Value::String(json)) => match crate::json::from_str(json) {
+            Ok(object @ Value::Object(_)) => object_attributes(Some(&object)),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// A row's `otel_events`, when a list.
+fn events(value: Option<&Value>) -> Vec<SpanEvent> {
+    let Some(Value::Array(events)) = value else {
+        return Vec::new();
+    };
+    events
+        .iter()
+        .filter_map(Value::as_object)
+        .map(|event| SpanEvent {
+            name: string_field(event, &["name"]).unwrap_or_default(),
+            time_ns: field(event, &["timestamp", "time_unix_nano", "time"])
+                .and_then(|time| unsigned(time).or_else(|| time_ms_or_rfc3339(time))),
+            attributes: attributes(event.get("attributes")),
+        })
+        .collect()
+}
+
+/// The span of one row, without its resource.
+fn read_span(fields: &RowFields) -> Span {
+    let id = |value: Option<&Value>| normalise_binary_id(&value.and_then(text).unwrap_or_default(), 8).0;
+    let parent = fields.parent_span_id.and_then(text).filter(|parent| !parent.is_empty());
+    let template = fields.span_name.and_then(text).unwrap_or_default();
+    let label = fields.message.and_then(text).filter(|message| !message.is_empty()).unwrap_or(template.clone());
+    let mut span = Span::new(id(fields.span_id), parent.map(|parent| normalise_binary_id(&parent, 8).0), label);
+    let time = |value: Option<&Value>| value.and_then(time_ms_or_rfc3339);
+    let (start, end) = (time(fields.start_timestamp), time(fields.end_timestamp));
+    set_times(&mut span, start, end, ("start_timestamp", "end_timestamp"), true);
+    span.attributes = attributes(fields.attributes);
+    if !template.is_empty() {
+        span.attributes.push(Attribute::new("logfire.span_name", AttributeValue::String(template.into_owned())));
+    }
+    span.status = fields.status();
+    span.protocol_kind = fields.protocol_kind();
+    span.events = events(fields.otel_events).into();
+    span.other_fields = fields.other_fields().into();
+    span
 }
 
 pub fn import(value: &Value) -> Result<RawImport, ImportError> {
     let Some(rows) = rows(value) else {
         return Err(ImportError::Invalid { path: "$".into(), reason: "expected Logfire records".into() });
     };
-    let finished: HashSet<String> = rows
-        .iter()
-        .filter(|row| string_field(row, &["kind"]).as_deref() != Some("pending_span"))
-        .filter_map(|row| string_field(row, &["span_id"]))
-        .collect();
+    let rows: Vec<RowFields> = rows.into_iter().map(RowFields::read).collect();
+    // Span ids with a finished row: their pending rows are left out (only looked for when a row is pending).
+    let finished: HashSet<Cow<str>> = if rows.iter().any(RowFields::is_pending) {
+        rows.iter().filter(|row| !row.is_pending()).filter_map(|row| row.span_id.and_then(text)).collect()
+    } else {
+        HashSet::new()
+    };
     let mut import = RawImport::new("logfire");
     let mut index = HashMap::new();
-    let mut services: HashMap<(String, String), usize> = HashMap::new();
-    for row in rows {
-        let span_id = string_field(row, &["span_id"]).unwrap_or_default();
-        if string_field(row, &["kind"]).as_deref() == Some("pending_span") && finished.contains(&span_id) {
+    // The trace id as written and its trace's position, for the next row of the same trace.
+    let mut last_trace: Option<(Cow<str>, usize)> = None;
+    // (trace position, service name) → that trace's resource for the service.
+    let mut services: HashMap<(usize, Cow<str>), usize> = HashMap::new();
+    for row in &rows {
+        if row.is_pending() && finished.contains(&row.span_id()) {
             continue;
         }
-        let trace_id = normalise_binary_id(&string_field(row, &["trace_id"]).unwrap_or_default(), 16).0;
-        let span_id = normalise_binary_id(&span_id, 8).0;
-        let parent = string_field(row, &["parent_span_id"])
-            .filter(|parent| !parent.is_empty())
-            .map(|parent| normalise_binary_id(&parent, 8).0);
-        let template = string_field(row, &["span_name"]).unwrap_or_default();
-        let label =
-            string_field(row, &["message"]).filter(|message| !message.is_empty()).unwrap_or_else(|| template.clone());
-        let mut span = Span::new(span_id, parent, label);
-        let start = time(row, "start_timestamp");
-        let end = time(row, "end_timestamp");
-        set_times(&mut span, start, end, ("start_timestamp", "end_timestamp"), true);
-        span.attributes = attributes(row.get("attributes"));
-        if !template.is_empty() {
-            span.attributes.push(Attribute::new("logfire.span_name", AttributeValue::String(template)));
-        }
-        let level = row.get("level");
-        let error_level = level.and_then(unsigned).is_some_and(|level| level >= 17)
-            || level.and_then(Value::as_str).is_some_and(|level| matches!(level, "error" | "fatal"));
-        span.status = match string_field(row, &["otel_status_code"]).as_deref() {
-            Some("ERROR") => {
-                SpanStatus::Error { message: string_field(row, &["otel_status_message", "exception_message"]) }
+        let mut span = read_span(row);
+        let written = row.trace_id.and_then(text).unwrap_or_default();
+        let position = match &last_trace {
+            Some((last, position)) if *last == written => *position,
+            _ => {
+                let position = import.trace_position(&mut index, &normalise_binary_id(&written, 16).0);
+                last_trace = Some((written, position));
+                position
             }
-            _ if error_level || row.get("is_exception") == Some(&Value::Bool(true)) => {
-                SpanStatus::Error { message: string_field(row, &["exception_message", "otel_status_message"]) }
-            }
-            Some("OK") => SpanStatus::Ok,
-            _ => SpanStatus::Unset,
         };
-        span.protocol_kind = string_field(row, &["otel_span_kind"])
-            .map(|kind| crate::model::protocol_kind_name(&kind.trim_start_matches("SPAN_KIND_").to_ascii_uppercase()));
-        if let Some(Value::Array(events)) = row.get("otel_events") {
-            span.events = events
-                .iter()
-                .filter_map(Value::as_object)
-                .map(|event| SpanEvent {
-                    name: string_field(event, &["name"]).unwrap_or_default(),
-                    time_ns: field(event, &["timestamp", "time_unix_nano", "time"])
-                        .and_then(|time| unsigned(time).or_else(|| time_ms_or_rfc3339(time))),
-                    attributes: attributes(event.get("attributes")),
-                })
-                .collect();
-        }
-        span.other_fields = other_fields(row, ROW_FIELDS).into();
-        let raw = import.trace_mut(&mut index, &trace_id);
-        if let Some(service) = string_field(row, &["service_name"]) {
-            let slot = *services.entry((trace_id.clone(), service.clone())).or_insert_with(|| {
-                let mut resource = vec![Attribute::new("service.name", AttributeValue::String(service))];
+        let raw = &mut import.traces[position];
+        if let Some(service) = row.service_name.and_then(text) {
+            let slot = *services.entry((position, service.clone())).or_insert_with(|| {
+                let mut resource = vec![Attribute::new("service.name", AttributeValue::String(service.into_owned()))];
                 resource.extend(
-                    attributes(row.get("otel_resource_attributes"))
+                    attributes(row.otel_resource_attributes)
                         .into_iter()
                         .filter(|attribute| attribute.key != "service.name"),
                 );
