@@ -128,7 +128,11 @@ impl ImportInput {
             TimedEncoder { encoder: StreamingEncoder::new(ENCODED_PIECE_BYTES, &mut emit), spent_ms: &mut encode_ms };
         let ImportInput { names, files, free_model, only_trace, corpus_if_many } = self;
         let total_bytes: u64 = files.iter().map(|file| file.len() as u64).sum();
-        working_memory::reserve_for_import(total_bytes);
+        // Only where the module ends with the import (a worker of one load): the page's main thread
+        // and the corpus worker, which outlive it, keep their memory as it is.
+        if !free_model && only_trace.is_none() {
+            working_memory::reserve_for_import(total_bytes);
+        }
         let name = names.join(" + ");
         let mut encoder = ManyTracesSwitch { encoder: timed, allowed: corpus_if_many, many: false };
         // Given away: the files' memory is freed once read and reused by the tree builder.
@@ -269,16 +273,16 @@ const WARM_UP_SPANS: usize = 20_000;
 const WARM_UP_DOCUMENT_SPANS: usize = 10_000;
 
 /// Runs the import and the encoding once on three small generated OTLP traces (one with GenAI
-/// attributes and messages, one lean, and the first again read through the JSON document as the
-/// other formats are), so the browser optimises that code before a real file
-/// arrives: the element calls it in a throw-away worker once per page, and Chromium shares the
-/// optimised code with every later worker of the page. Returns the two encodings (one
-/// `Uint8Array` each) for the page to decode, which warms the page module's decoder the same way.
+/// attributes and messages, one lean, and the first again read through the JSON document and the
+/// tolerant OTLP reader: the document, the shared field readers and the steps after every
+/// importer, though not each format's own reader), so the browser optimises that code before a
+/// real file arrives: the element calls it in a throw-away worker once per page, and Chromium
+/// shares the optimised code with every later worker of the page. Returns the three encodings
+/// (one `Uint8Array` each) for the page to decode, which warms the page module's decoder too.
 #[wasm_bindgen(js_name = warmUp)]
 pub fn warm_up() -> js_sys::Array {
     let encodings = js_sys::Array::new();
-    // The third goes the way every other format goes (the JSON document, the shared field
-    // readers), warming that code too.
+    // The third goes through the JSON document, as most formats do.
     let through_the_document = generate::otlp_trace_read_as_document(WARM_UP_DOCUMENT_SPANS);
     for text in [generate::otlp_trace(WARM_UP_SPANS), generate::lean_otlp_trace(WARM_UP_SPANS), through_the_document] {
         // The worker's own path: encoded while imported.

@@ -82,25 +82,21 @@ fn typed_tags<'a>(list: Option<&Value<'a>>) -> Value<'a> {
 
 /// A domain-model span in the query API's shape.
 pub fn domain_span<'a>(span: &Map<'a>) -> Map<'a> {
-    let mut converted = Map::new();
-    for (key, value) in span {
-        let (key, value) = match key {
-            "traceId" => ("traceID".to_string(), Value::from(hex_id(value.as_str().unwrap_or_default()))),
-            "spanId" => ("spanID".to_string(), Value::from(hex_id(value.as_str().unwrap_or_default()))),
-            "startTime" => ("startTime".to_string(), micros_of_time(value).unwrap_or_else(|| value.clone())),
-            "duration" => (
-                "duration".to_string(),
-                value.as_str().and_then(duration_micros).map(Value::from).unwrap_or_else(|| value.clone()),
-            ),
-            "tags" => ("tags".to_string(), typed_tags(Some(value))),
-            "references" => ("references".to_string(), references(value)),
-            "logs" => ("logs".to_string(), logs(value)),
-            "process" => ("process".to_string(), process(value)),
-            other => (other.to_string(), value.clone()),
-        };
-        converted.insert(key, value);
-    }
-    converted
+    let convert = |(key, value): (&str, &Value<'a>)| match key {
+        "traceId" => ("traceID".to_string(), Value::from(hex_id(value.as_str().unwrap_or_default()))),
+        "spanId" => ("spanID".to_string(), Value::from(hex_id(value.as_str().unwrap_or_default()))),
+        "startTime" => ("startTime".to_string(), micros_of_time(value).unwrap_or_else(|| value.clone())),
+        "duration" => (
+            "duration".to_string(),
+            value.as_str().and_then(duration_micros).map(Value::from).unwrap_or_else(|| value.clone()),
+        ),
+        "tags" => ("tags".to_string(), typed_tags(Some(value))),
+        "references" => ("references".to_string(), references(value)),
+        "logs" => ("logs".to_string(), logs(value)),
+        "process" => ("process".to_string(), process(value)),
+        other => (other.to_string(), value.clone()),
+    };
+    span.iter().map(convert).collect()
 }
 
 fn references<'a>(value: &Value<'a>) -> Value<'a> {

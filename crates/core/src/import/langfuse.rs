@@ -401,11 +401,11 @@ fn import_batch(events: &[Value], mut import: RawImport) -> RawImport {
                 list.len() - 1
             }
         };
-        for (key, value) in body {
-            if !value.is_null() {
-                list[position].1.insert(key.to_string(), value.clone().into_owned());
-            }
-        }
+        list[position].1.extend(
+            body.iter()
+                .filter(|(_, value)| !value.is_null())
+                .map(|(key, value)| (key.to_string(), value.clone().into_owned())),
+        );
         if !kind.is_empty() && !list[position].1.contains_key("type") {
             list[position].1.insert("type", Value::from(kind.to_string()));
         }

@@ -526,29 +526,48 @@ fn object_list<'v, 'j>(items: Option<&'v Value<'j>>) -> Vec<Cow<'v, Map<'j>>> {
 /// patch of no posted run is a run of its own). Only patched runs are copied.
 fn merge_patches<'v, 'j>(post: Option<&'v Value<'j>>, patch: Option<&'v Value<'j>>) -> Vec<Cow<'v, Map<'j>>> {
     let mut merged = object_list(post);
-    for patch in object_list(patch) {
-        // A patch names its run by id; the JS SDK's patches may carry only `dotted_order`.
-        let by_id = field(&patch, &["id"]).and_then(text);
-        let by_order = field(&patch, &["dotted_order"]).and_then(text);
-        let target = merged.iter_mut().find(|run| {
-            let run: &Map = run;
-            (by_id.is_some() && field(run, &["id"]).and_then(text) == by_id)
-                || (by_id.is_none() && by_order.is_some() && field(run, &["dotted_order"]).and_then(text) == by_order)
-        });
-        match target {
-            Some(run) => {
-                let run = run.to_mut();
-                for (key, value) in patch.iter() {
-                    let empty = value.is_null()
-                        || value.as_object().is_some_and(Map::is_empty)
-                        || value.as_array().is_some_and(Vec::is_empty);
-                    if !empty || !run.contains_key(key) {
-                        run.insert(key.to_string(), value.clone());
-                    }
+    // Where each id and each dotted order first stands, so a patch finds its run without a scan.
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut by_order: HashMap<String, usize> = HashMap::new();
+    let note =
+        |run: &Map, position: usize, by_id: &mut HashMap<String, usize>, by_order: &mut HashMap<String, usize>| {
+            for (key, index) in [("id", by_id), ("dotted_order", by_order)] {
+                if let Some(value) = field(run, &[key]).and_then(text) {
+                    let place = index.entry(value.into_owned()).or_insert(position);
+                    *place = (*place).min(position);
                 }
             }
-            None => merged.push(patch),
-        }
+        };
+    for (position, run) in merged.iter().enumerate() {
+        note(run, position, &mut by_id, &mut by_order);
+    }
+    for patch in object_list(patch) {
+        // A patch names its run by id; the JS SDK's patches may carry only `dotted_order`.
+        let target = match (field(&patch, &["id"]).and_then(text), field(&patch, &["dotted_order"]).and_then(text)) {
+            (Some(id), _) => by_id.get(id.as_ref()).copied(),
+            (None, Some(order)) => by_order.get(order.as_ref()).copied(),
+            (None, None) => None,
+        };
+        let position = match target {
+            Some(position) => {
+                let run = merged[position].to_mut();
+                // A field the patch leaves empty does not wipe what the post said.
+                let is_empty = |value: &Value| {
+                    value.is_null()
+                        || value.as_object().is_some_and(Map::is_empty)
+                        || value.as_array().is_some_and(Vec::is_empty)
+                };
+                let (filled, empty): (Vec<_>, Vec<_>) = patch.iter().partition(|(_, value)| !is_empty(value));
+                run.extend(filled.into_iter().map(|(key, value)| (key.to_string(), value.clone())));
+                run.extend_missing(empty.into_iter().map(|(key, value)| (key.to_string(), value.clone())));
+                position
+            }
+            None => {
+                merged.push(patch);
+                merged.len() - 1
+            }
+        };
+        note(&merged[position], position, &mut by_id, &mut by_order);
     }
     merged
 }

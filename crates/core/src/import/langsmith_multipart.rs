@@ -51,11 +51,7 @@ pub fn to_document(text: &str) -> Option<Value<'_>> {
             };
         let run = &mut runs[position].2;
         match (pieces.next(), value) {
-            (None, Value::Object(fields)) => {
-                for (key, value) in fields {
-                    run.insert(key, value);
-                }
-            }
+            (None, Value::Object(fields)) => run.extend(fields),
             (Some(field), value) => {
                 run.insert(field.to_string(), value);
             }

@@ -336,11 +336,6 @@ fn finish_read(
     set
 }
 
-/// Imports an already parsed JSON document (what the element's `data` property receives).
-pub fn import_value(value: &serde_json::Value) -> Result<TraceSet, ImportError> {
-    Ok(pipeline::finish(vec![import_document(&Value::from(value))?]))
-}
-
 /// Hands a parsed document to one importer (the `importer`-th detection tries, modulo their count),
 /// whatever its shape, without asking it whether it recognises the document: the fuzz targets
 /// check that every importer copes with any JSON.

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::json::{Map, Value};
 
-use super::fields::{object_fields, string_field, text, text_or_json, time_ms_or_rfc3339};
+use super::fields::{flatten_attributes_under, object_fields, string_field, text, text_or_json, time_ms_or_rfc3339};
 use super::pipeline::{set_times, RawImport};
 use super::ImportError;
 use crate::model::messages_json::parse_messages;
@@ -54,26 +54,6 @@ fn span_type_name(span_type: Cow<'_, str>) -> Cow<'static, str> {
     }
 }
 
-/// `span_data`'s entries as `span_data.`-prefixed attributes, nested objects flattened to dotted
-/// keys as [`super::fields::flatten_attributes`] flattens them (an empty key adds no dot of its own).
-fn span_data_attributes(data: &Map, out: &mut Vec<Attribute>) {
-    /// `path` is the attribute key so far; `bare` whether it is still just the prefix.
-    fn walk(path: &str, bare: bool, value: &Value, out: &mut Vec<Attribute>) {
-        match value {
-            Value::Object(map) => {
-                for (key, item) in map {
-                    let child = if bare { format!("{path}{key}") } else { format!("{path}.{key}") };
-                    walk(&child, bare && key.is_empty(), item, out);
-                }
-            }
-            other => out.push(Attribute::new(path, AttributeValue::from_json(other))),
-        }
-    }
-    for (key, item) in data {
-        walk(&format!("span_data.{key}"), key.is_empty(), item, out);
-    }
-}
-
 fn read_span(object: &Map) -> (String, Span) {
     let fields = SpanFields::read(object);
     let no_data = Map::new();
@@ -116,7 +96,8 @@ fn read_span(object: &Map) -> (String, Span) {
     if data.get("triggered") == Some(&Value::Bool(true)) {
         span.status = SpanStatus::Error { message: Some("guardrail triggered".into()) };
     }
-    span_data_attributes(data, &mut span.attributes);
+    // `span_data`'s entries as `span_data.`-prefixed attributes, nested objects flattened.
+    span.attributes.extend(flatten_attributes_under("span_data.", fields.span_data));
     let span_kind = span.kind;
     let span_name = (span_kind == SpanKind::Tool).then(|| span.name.clone());
     let details = span.ai_mut();

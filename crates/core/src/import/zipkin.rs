@@ -49,15 +49,25 @@ impl<'v, 'j> SpanFields<'v, 'j> {
         matches!(self.shared, Some(Value::Bool(true)))
     }
 
-    /// The remote endpoint: an attribute, and (as a field of no slot) kept as an other field too.
-    fn remote_endpoint(&self) -> Option<&'v Value<'j>> {
-        self.others.iter().find(|(key, _)| *key == "remoteEndpoint").map(|(_, value)| *value)
+    /// The trace id and span id in lower case (Zipkin ids are hex; some writers use upper case),
+    /// empty when not written.
+    fn ids(&self) -> (Cow<'v, str>, Cow<'v, str>) {
+        let (trace_id, id) = self.written_ids();
+        (trace_id.unwrap_or_default(), id.unwrap_or_default())
     }
 
-    /// The trace id and span id in lower case (Zipkin ids are hex; some writers use upper case).
-    fn ids(&self) -> (Cow<'v, str>, Cow<'v, str>) {
-        let id = |value: Option<&'v Value<'j>>| value.and_then(text).map(lowercase).unwrap_or_default();
+    /// The trace id and span id, each when written as text (or a number).
+    fn written_ids(&self) -> (Option<Cow<'v, str>>, Option<Cow<'v, str>>) {
+        let id = |value: Option<&'v Value<'j>>| value.and_then(text).map(lowercase);
         (id(self.trace_id), id(self.id))
+    }
+
+    /// Both ids, only when both are written: what a shared half is matched by.
+    fn both_ids(&self) -> Option<(Cow<'v, str>, Cow<'v, str>)> {
+        match self.written_ids() {
+            (Some(trace_id), Some(id)) => Some((trace_id, id)),
+            _ => None,
+        }
     }
 }
 
@@ -104,20 +114,21 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
     } else {
         Vec::new()
     };
-    let spans: Vec<SpanFields> = if converted.is_empty() {
-        items.iter().filter_map(Value::as_object).map(SpanFields::read).collect()
+    let objects: Vec<&Map> = if converted.is_empty() {
+        items.iter().filter_map(Value::as_object).collect()
     } else {
-        converted.iter().map(SpanFields::read).collect()
+        converted.iter().collect()
     };
+    let spans: Vec<SpanFields> = objects.iter().map(|object| SpanFields::read(object)).collect();
     // Ids that a client (non-shared) half uses: a shared half with the same id becomes its child.
     let unshared_ids: HashSet<(Cow<str>, Cow<str>)> = if spans.iter().any(SpanFields::is_shared) {
-        spans.iter().filter(|span| !span.is_shared()).map(SpanFields::ids).collect()
+        spans.iter().filter(|span| !span.is_shared()).filter_map(SpanFields::both_ids).collect()
     } else {
         HashSet::new()
     };
     let mut index = HashMap::new();
     let mut resource_of: HashMap<(usize, Cow<str>), usize> = HashMap::new();
-    for fields in &spans {
+    for (object, fields) in objects.iter().zip(&spans) {
         let (trace_id, id) = fields.ids();
         let (span_id, parent) = if fields.is_shared() && unshared_ids.contains(&(trace_id.clone(), id.clone())) {
             (format!("{id}:server"), Some(id.into_owned()))
@@ -141,7 +152,9 @@ pub fn import(value: &Value) -> Result<RawImport, ImportError> {
             span.attributes =
                 tags.iter().map(|(key, value)| Attribute::new(key, AttributeValue::from_json(value))).collect();
         }
-        if let Some(remote) = fields.remote_endpoint() {
+        // The remote endpoint is an attribute (a null one too, as written) and, having no field of
+        // its own, an other field as well.
+        if let Some(remote) = object.get("remoteEndpoint") {
             span.attributes.push(Attribute::new("remoteEndpoint", AttributeValue::from_json(remote)));
         }
         span.status = status(&span.attributes);

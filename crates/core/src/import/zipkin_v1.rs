@@ -86,12 +86,11 @@ pub fn to_v2<'a>(span: &'a Map<'a>) -> Vec<Map<'a>> {
         .iter()
         .enumerate()
         .map(|(position, side)| {
-            let mut v2 = Map::new();
-            for (key, value) in span {
-                if !matches!(key, "annotations" | "binaryAnnotations" | "timestamp" | "duration") {
-                    v2.insert(key, value.clone());
-                }
-            }
+            let mut v2: Map = span
+                .iter()
+                .filter(|(key, _)| !matches!(*key, "annotations" | "binaryAnnotations" | "timestamp" | "duration"))
+                .map(|(key, value)| (key, value.clone()))
+                .collect();
             if !side.kind.is_empty() {
                 v2.insert("kind", Value::String(side.kind.into()));
             }
@@ -124,7 +123,7 @@ pub fn to_v2<'a>(span: &'a Map<'a>) -> Vec<Map<'a>> {
                 "SERVER" | "CONSUMER" => "ca",
                 _ => "",
             };
-            let mut tags = Map::new();
+            let mut tags = Vec::new();
             for annotation in &binary {
                 let Some(key) = string_field(annotation, &["key"]) else { continue };
                 let value = annotation.get("value").cloned().unwrap_or(Value::Null);
@@ -141,11 +140,11 @@ pub fn to_v2<'a>(span: &'a Map<'a>) -> Vec<Map<'a>> {
                         Value::String(text) => Value::String(text),
                         other => Value::from(other.to_string()),
                     };
-                    tags.insert(key, text);
+                    tags.push((key, text));
                 }
             }
             if !tags.is_empty() {
-                v2.insert("tags", Value::Object(tags));
+                v2.insert("tags", Value::Object(tags.into_iter().collect()));
             }
             let others: Vec<Value> = annotations
                 .iter()

@@ -5,9 +5,13 @@
 //! at about the speed of the browser's `JSON.parse` (see BENCHMARKS.md, "Every format").
 //!
 //! The shape mirrors `serde_json::Value` (the same variant names and accessors, `serde_json`'s
-//! `Number`), so importers read the same either way; `Display` writes compact JSON, as
-//! `serde_json` does. A key written twice keeps its first place and its last value, as
-//! `JSON.parse` and `serde_json` (with `preserve_order`) do.
+//! `Number`); `Display` writes compact JSON, as `serde_json` does. A key written twice keeps its
+//! first place and its last value, as `JSON.parse` and `serde_json` (with `preserve_order`) do.
+//! Where it differs from `serde_json::Value`: `Map::get` and `Map::insert` scan the entries (a
+//! loop that sets many keys should collect or `extend`, which settle repeated keys once); two maps
+//! are equal only with their keys in the same order; `Map::remove` keeps the rest in order;
+//! indexing a map or an array by a key or position it lacks gives null instead of panicking; and
+//! `{:#}` does not pretty-print.
 
 mod read;
 mod value;

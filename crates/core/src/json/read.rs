@@ -157,6 +157,12 @@ impl<'de> Visitor<'de> for KeyVisitor {
 mod tests {
     use super::*;
 
+    impl Map<'_> {
+        fn to_string_for_test(&self) -> String {
+            serde_json::to_string(self).unwrap()
+        }
+    }
+
     #[test]
     fn strings_without_escapes_borrow_from_the_text() {
         let text = r#"{"name": "plain", "quoted": "say \"hi\"", "list": [1, -2, 2.5, true, null]}"#;
@@ -191,6 +197,22 @@ mod tests {
             assert_eq!(ours.to_serde(), theirs);
             assert_eq!(ours.as_object().unwrap().len(), distinct);
         }
+    }
+
+    #[test]
+    fn extending_a_map_sets_keys_as_insert_would_and_extend_missing_keeps_what_is_there() {
+        let mut map = from_str(r#"{"a": 1, "b": 2}"#).unwrap().as_object().unwrap().clone();
+        let mut by_insert = map.clone();
+        let entries = [("b", Value::from(20)), ("c", Value::from(3)), ("c", Value::from(30))];
+        for (key, value) in entries.clone() {
+            by_insert.insert(key, value);
+        }
+        map.extend(entries.clone());
+        assert_eq!(map, by_insert);
+        assert_eq!(map.to_string_for_test(), r#"{"a":1,"b":20,"c":30}"#);
+        let mut kept = from_str(r#"{"a": 1, "b": 2}"#).unwrap().as_object().unwrap().clone();
+        kept.extend_missing(entries);
+        assert_eq!(kept.to_string_for_test(), r#"{"a":1,"b":2,"c":3}"#);
     }
 
     #[test]

@@ -220,6 +220,15 @@ impl<'a> Map<'a> {
         }
     }
 
+    /// Adds each entry whose key the map does not hold yet, in order (an entry already there, or
+    /// an earlier one of `entries`, keeps its value); no scan of the map per entry.
+    pub fn extend_missing<K: Into<Cow<'a, str>>>(&mut self, entries: impl IntoIterator<Item = (K, Value<'a>)>) {
+        self.entries.extend(entries.into_iter().map(|(key, value)| (key.into(), value)));
+        if has_duplicate_keys(&self.entries) {
+            self.entries = first_place_first_value(std::mem::take(&mut self.entries));
+        }
+    }
+
     /// Takes `key`'s value out, keeping the other entries in order.
     pub fn remove(&mut self, key: &str) -> Option<Value<'a>> {
         let index = self.entries.iter().position(|(name, _)| name == key)?;
@@ -275,6 +284,17 @@ impl<'a, 'm> IntoIterator for &'m Map<'a> {
     }
 }
 
+/// Sets each entry as [`Map::insert`] would, one after another (a key already there keeps its
+/// place and takes the new value), without a scan of the map per entry.
+impl<'a, K: Into<Cow<'a, str>>> Extend<(K, Value<'a>)> for Map<'a> {
+    fn extend<I: IntoIterator<Item = (K, Value<'a>)>>(&mut self, entries: I) {
+        self.entries.extend(entries.into_iter().map(|(key, value)| (key.into(), value)));
+        if has_duplicate_keys(&self.entries) {
+            self.entries = first_place_last_value(std::mem::take(&mut self.entries));
+        }
+    }
+}
+
 impl<'a, K: Into<Cow<'a, str>>> FromIterator<(K, Value<'a>)> for Map<'a> {
     fn from_iter<I: IntoIterator<Item = (K, Value<'a>)>>(entries: I) -> Self {
         Map::from_entries(entries.into_iter().map(|(key, value)| (key.into(), value)).collect())
@@ -308,16 +328,27 @@ fn has_duplicate_keys(entries: &[(Cow<'_, str>, Value<'_>)]) -> bool {
 fn key_bit(key: &str) -> u32 {
     let bytes = key.as_bytes();
     let (first, last) = (bytes.first().copied().unwrap_or(0), bytes.last().copied().unwrap_or(0));
-    (bytes.len() as u32 * 7 + u32::from(first) * 3 + u32::from(last)) % 64
+    (bytes.len() as u32).wrapping_mul(7).wrapping_add(u32::from(first) * 3 + u32::from(last)) % 64
 }
 
 /// A key written twice keeps its first place and takes its last value.
 fn first_place_last_value<'a>(entries: Vec<(Cow<'a, str>, Value<'a>)>) -> Vec<(Cow<'a, str>, Value<'a>)> {
+    one_entry_per_key(entries, true)
+}
+
+/// A key written twice keeps its first place and its first value.
+fn first_place_first_value<'a>(entries: Vec<(Cow<'a, str>, Value<'a>)>) -> Vec<(Cow<'a, str>, Value<'a>)> {
+    one_entry_per_key(entries, false)
+}
+
+/// Each key once, at its first place, with its last value or its first.
+fn one_entry_per_key<'a>(entries: Vec<(Cow<'a, str>, Value<'a>)>, last_value: bool) -> Vec<(Cow<'a, str>, Value<'a>)> {
     let mut kept: Vec<(Cow<'a, str>, Value<'a>)> = Vec::with_capacity(entries.len());
     let mut places: std::collections::HashMap<Cow<'a, str>, usize> = std::collections::HashMap::new();
     for (key, value) in entries {
         match places.get(&key) {
-            Some(&place) => kept[place].1 = value,
+            Some(&place) if last_value => kept[place].1 = value,
+            Some(_) => {}
             None => {
                 places.insert(key.clone(), kept.len());
                 kept.push((key, value));

@@ -67,7 +67,11 @@ fn set_indexed_field(messages: &mut BTreeMap<usize, Message>, rest: &str, value:
         "tool_call_id" => message.tool_call_id = Some(text),
         // The whole list as JSON text (`[{"id", "type": "function", "function": {"name",
         // "arguments"}}]`), as newer OpenLLMetry and xAI instrumentations write it.
-        "tool_calls" => message.tool_calls = tool_calls_of(value),
+        "tool_calls" => {
+            if let Some(calls) = tool_calls_of(value) {
+                message.tool_calls = calls;
+            }
+        }
         _ => {
             if let Some(call_rest) = field.strip_prefix("tool_calls.") {
                 if let Some((call_index, call_field)) = split_index(call_rest) {
@@ -85,41 +89,39 @@ fn set_indexed_field(messages: &mut BTreeMap<usize, Message>, rest: &str, value:
     }
 }
 
-/// The tool calls a `tool_calls` attribute lists (JSON text or a list), read as a message's.
-fn tool_calls_of(value: &AttributeValue) -> Vec<crate::model::ToolCall> {
+/// The tool calls a `tool_calls` attribute lists (JSON text or a list), read as a message's;
+/// `None` when it holds no list (then calls read from `tool_calls.0.name`... stay).
+fn tool_calls_of(value: &AttributeValue) -> Option<Vec<crate::model::ToolCall>> {
     let calls = match value {
-        AttributeValue::String(text) => decode_json_text(text),
-        other => Some(other.to_document()),
+        AttributeValue::String(text) => decode_json_text(text)?,
+        other => other.to_document(),
     };
-    let Some(calls @ Value::Array(_)) = calls else { return Vec::new() };
+    if !calls.is_array() {
+        return None;
+    }
     let message = Value::object([("role", Value::from("assistant")), ("tool_calls", calls)]);
-    parse_messages(&message).into_iter().next().map(|message| message.tool_calls).unwrap_or_default()
+    Some(parse_messages(&message).into_iter().next().map(|message| message.tool_calls).unwrap_or_default())
 }
 
 /// A message from a GenAI event's attributes (`content`, `role`, `tool_calls`, `id`).
 fn message_from_event(default_role: &str, attributes: &[Attribute]) -> Message {
-    let mut object = Map::new();
+    let mut entries: Vec<(&str, Value)> = Vec::new();
     for attribute in attributes {
         // A log record's body ({"content": ...}) holds the message itself.
-        if let (true, AttributeValue::Map(entries)) = (attribute.key == "body", &attribute.value) {
-            for entry in entries {
-                object.insert(entry.key.as_str(), entry.value.to_document());
-            }
+        if let (true, AttributeValue::Map(body)) = (attribute.key == "body", &attribute.value) {
+            entries.extend(body.iter().map(|entry| (entry.key.as_str(), entry.value.to_document())));
             continue;
         }
         let value = match &attribute.value {
             AttributeValue::String(text) => decode_json_text(text).unwrap_or_else(|| Value::from(text.as_str())),
             other => other.to_document(),
         };
-        object.insert(attribute.key.trim_start_matches("gen_ai."), value);
+        entries.push((attribute.key.trim_start_matches("gen_ai."), value));
     }
+    let mut object: Map = entries.into_iter().collect();
     // gen_ai.choice carries {"message": {...}}.
     if let Some(Value::Object(inner)) = object.remove("message") {
-        for (key, value) in inner {
-            if !object.contains_key(&key) {
-                object.insert(key, value);
-            }
-        }
+        object.extend_missing(inner);
     }
     if !object.contains_key("role") {
         object.insert("role", Value::from(default_role));
@@ -139,7 +141,7 @@ pub fn apply(attributes: &[Attribute], events: &[SpanEvent], details: &mut AiDet
     let mut prompt_indexed: BTreeMap<usize, Message> = BTreeMap::new();
     let mut completion_indexed: BTreeMap<usize, Message> = BTreeMap::new();
     let mut tool = ToolRun::default();
-    let mut parameters = Map::new();
+    let mut parameters: Vec<(&str, Value)> = Vec::new();
     let tokens = &mut details.tokens;
     // The attribute holding the whole input (output) message list, if any (the last one wins).
     let mut input_attribute: Option<usize> = None;
@@ -191,7 +193,7 @@ pub fn apply(attributes: &[Attribute], events: &[SpanEvent], details: &mut AiDet
                 } else if let Some(indexed) = rest.strip_prefix("completion.") {
                     set_indexed_field(&mut completion_indexed, indexed, value);
                 } else if let Some(parameter) = rest.strip_prefix("request.") {
-                    parameters.insert(parameter, value.to_document());
+                    parameters.push((parameter, value.to_document()));
                 }
             }
         }
@@ -245,7 +247,7 @@ pub fn apply(attributes: &[Attribute], events: &[SpanEvent], details: &mut AiDet
         details.output_messages = unread_or(output_unread, PlainTextRole::Assistant, output);
     }
     if !parameters.is_empty() {
-        fill(&mut details.parameters, Some(Value::Object(parameters).to_string()));
+        fill(&mut details.parameters, Some(Value::Object(parameters.into_iter().collect()).to_string()));
     }
     merge_tool(details, tool);
 }
@@ -304,6 +306,13 @@ mod tests {
         assert_eq!(calls.len(), 1);
         assert_eq!((calls[0].id.as_deref(), calls[0].name.as_str()), (Some("call_1"), "get_weather"));
         assert_eq!(calls[0].arguments, r#"{"city":"Tokyo"}"#);
+        // Text that holds no list leaves the calls read from indexed attributes alone.
+        let (_, details) = details_of(vec![
+            text("gen_ai.completion.0.role", "assistant"),
+            text("gen_ai.completion.0.tool_calls.0.name", "search"),
+            text("gen_ai.completion.0.tool_calls", "none"),
+        ]);
+        assert_eq!(details.output_messages.as_read()[0].tool_calls[0].name, "search");
     }
 
     #[test]
