@@ -246,8 +246,11 @@ pub const PAGE_GOAL_GZIPPED: usize = 200 * 1024;
 /// splitter's value, the tree's active row, keyboard zoom, contrast and target sizes: 381.8 KB);
 /// 384 KB until the phone layout and messages for people added 5 KB: 0.8 KB their CSS, the rest
 /// the error panel's paragraphs and list, the header's More, the detail sheet's Back and the
-/// table's cards (386.8 KB). Where the rest goes, and what was tried, is in BENCHMARKS.md.
-pub const PAGE_CEILING_GZIPPED: usize = 390 * 1024;
+/// table's cards (386.8 KB); 390 KB until the formats of round two (1.4 KB, 388.2 KB) and the
+/// importers' own JSON document (crates/core/src/json), to which the page's lazy message reading
+/// and JSON display moved with the importers: 1.9 KB more than serde_json::Value's code (390.1 KB).
+/// Where the rest goes, and what was tried, is in BENCHMARKS.md.
+pub const PAGE_CEILING_GZIPPED: usize = 392 * 1024;
 
 /// Prints the sizes of a group of files, raw and gzipped (-9); returns the gzipped total.
 fn report_group(title: &str, files: &[&str]) -> Result<usize, String> {

@@ -341,18 +341,23 @@ fn first_place_first_value<'a>(entries: Vec<(Cow<'a, str>, Value<'a>)>) -> Vec<(
     one_entry_per_key(entries, false)
 }
 
-/// Each key once, at its first place, with its last value or its first.
+/// Each key once, at its first place, with its last value or its first: the entries' positions
+/// sorted by key find each key's first and last place (no hash map: the page links this too).
 fn one_entry_per_key<'a>(entries: Vec<(Cow<'a, str>, Value<'a>)>, last_value: bool) -> Vec<(Cow<'a, str>, Value<'a>)> {
-    let mut kept: Vec<(Cow<'a, str>, Value<'a>)> = Vec::with_capacity(entries.len());
-    let mut places: std::collections::HashMap<Cow<'a, str>, usize> = std::collections::HashMap::new();
-    for (key, value) in entries {
-        match places.get(&key) {
-            Some(&place) if last_value => kept[place].1 = value,
-            Some(_) => {}
-            None => {
-                places.insert(key.clone(), kept.len());
-                kept.push((key, value));
-            }
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by(|a, b| entries[*a].0.cmp(&entries[*b].0).then(a.cmp(b)));
+    // For each entry kept (a key's first place), the entry whose value it takes.
+    let mut value_from: Vec<Option<usize>> = vec![None; entries.len()];
+    for group in order.chunk_by(|a, b| entries[*a].0 == entries[*b].0) {
+        value_from[group[0]] = Some(if last_value { group[group.len() - 1] } else { group[0] });
+    }
+    let mut slots: Vec<Option<(Cow<'a, str>, Value<'a>)>> = entries.into_iter().map(Some).collect();
+    let mut kept = Vec::with_capacity(slots.len());
+    for (place, source) in value_from.into_iter().enumerate() {
+        let Some(source) = source else { continue };
+        let value = slots[source].as_mut().map(|(_, value)| std::mem::take(value)).unwrap_or_default();
+        if let Some((key, _)) = slots[place].take() {
+            kept.push((key, value));
         }
     }
     kept
