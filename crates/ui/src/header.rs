@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::copy_button::{copy_text, CopyButton};
 use super::ViewerState;
 use trace_viewer_core::analysis::{format_duration_ns, TraceDigest};
-use trace_viewer_core::model::{count_of, format_count, AttributeValue, Trace};
+use trace_viewer_core::model::{count_of, format_count, Trace};
 use trace_viewer_core::view::present::format_cost_usd;
 
 #[component]
@@ -120,14 +120,7 @@ fn TraceFacts(
         .feedback
         .iter()
         .map(|signal| {
-            let mut text = signal.kind.label().to_string();
-            if let Some(name) = &signal.name {
-                text = format!("{name}: {text}");
-            }
-            if let Some(value) = signal.value {
-                text.push(' ');
-                text.push_str(&AttributeValue::Double(value).display());
-            }
+            let text = trace_viewer_core::view::present::feedback_badge(signal);
             let detail = signal.comment.clone().or_else(|| signal.text.clone());
             let title = detail.clone().unwrap_or_default();
             let class = if signal.kind.is_negative() { "tv-badge tv-badge-negative" } else { "tv-badge" };

@@ -1,7 +1,7 @@
 //! How the viewer writes a span's kind, its key facts, token counts and costs: one definition of
 //! each, used by the row, the header, the detail panel and the trace list alike.
 
-use crate::model::{format_count, AiDetails, Span, SpanKind, Trace};
+use crate::model::{format_count, AiDetails, Feedback, FeedbackKind, Span, SpanKind, Trace};
 
 /// The short label of a kind on a row's chip.
 pub fn kind_label(kind: SpanKind) -> &'static str {
@@ -87,6 +87,21 @@ pub fn usage_line(details: &AiDetails) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
+/// A feedback signal as the header's badge writes it: its kind, after its name when the name says
+/// more than the kind (`helpfulness: score 0.8`, but `thumbs up` for MLflow's `thumbs_up`
+/// assessment), then its value.
+pub fn feedback_badge(signal: &Feedback) -> String {
+    let mut text = signal.kind.label().to_string();
+    if let Some(name) = signal.name.as_deref().filter(|name| FeedbackKind::parse(name) != signal.kind) {
+        text = format!("{name}: {text}");
+    }
+    if let Some(value) = signal.value {
+        text.push(' ');
+        text.push_str(&crate::model::AttributeValue::Double(value).display());
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,5 +147,29 @@ mod tests {
     fn kinds_have_short_labels() {
         assert_eq!(kind_label(SpanKind::Retrieval), "RETRIEVE");
         assert_eq!(kind_label(SpanKind::Other), "SPAN");
+    }
+
+    #[test]
+    fn a_feedback_badge_names_its_signal_only_when_the_name_adds_something() {
+        let signal = |kind: FeedbackKind, name: Option<&str>, value: Option<f64>| Feedback {
+            kind,
+            name: name.map(str::to_string),
+            value,
+            comment: None,
+            text: None,
+            time_ns: None,
+            span_id: None,
+        };
+        assert_eq!(feedback_badge(&signal(FeedbackKind::ThumbsUp, Some("thumbs_up"), None)), "thumbs up");
+        assert_eq!(feedback_badge(&signal(FeedbackKind::ThumbsDown, Some("Thumbs Down"), None)), "thumbs down");
+        assert_eq!(
+            feedback_badge(&signal(FeedbackKind::ThumbsUp, Some("user_rating"), None)),
+            "user_rating: thumbs up"
+        );
+        assert_eq!(
+            feedback_badge(&signal(FeedbackKind::Score, Some("helpfulness"), Some(0.8))),
+            "helpfulness: score 0.8"
+        );
+        assert_eq!(feedback_badge(&signal(FeedbackKind::Other("flag".into()), Some("flag"), None)), "flag");
     }
 }
