@@ -248,9 +248,12 @@ pub const PAGE_GOAL_GZIPPED: usize = 200 * 1024;
 /// the error panel's paragraphs and list, the header's More, the detail sheet's Back and the
 /// table's cards (386.8 KB); 390 KB until the formats of round two (1.4 KB, 388.2 KB) and the
 /// importers' own JSON document (crates/core/src/json), to which the page's lazy message reading
-/// and JSON display moved with the importers: 1.7 KB more than serde_json::Value's code (389.9 KB).
+/// and JSON display moved with the importers: 1.7 KB more than serde_json::Value's code (389.9 KB);
+/// 392 KB until the reading-agents issue's trace overview added 16 KB (405.9 KB): its panel's
+/// views, the error box's best message, error stepping, feedback tones, and questions and answers
+/// reduced to their words (chat shapes, Python `repr`).
 /// Where the rest goes, and what was tried, is in BENCHMARKS.md.
-pub const PAGE_CEILING_GZIPPED: usize = 392 * 1024;
+pub const PAGE_CEILING_GZIPPED: usize = 408 * 1024;
 
 /// Prints the sizes of a group of files, raw and gzipped (-9); returns the gzipped total.
 fn report_group(title: &str, files: &[&str]) -> Result<usize, String> {

@@ -125,7 +125,7 @@ pub fn App(state: ViewerState) -> impl IntoView {
                 <div
                     class="tv-main"
                     node_ref=main
-                    class:tv-sheet-open=move || state.detail_sheet_open.get() && state.selected.with(Option::is_some)
+                    class:tv-sheet-open=move || state.detail_sheet_open.get()
                     style:--tv-detail-width=move || detail_width.get().map(|width| format!("{width}px"))>
                     <TreeView state=state />
                     <div

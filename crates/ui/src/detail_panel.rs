@@ -1,5 +1,6 @@
 //! The detail panel: everything the file said about the selected span — summary, status and
-//! error message, repairs, attributes, events, links, resource, scope and any other field.
+//! error message, repairs, attributes, events, links, resource, scope and any other field; with
+//! no span selected, the trace overview (`trace_overview.rs`).
 
 use leptos::prelude::*;
 
@@ -9,13 +10,24 @@ use super::ai_panel::AiPanel;
 use super::attribute_table::{AttributeList, AttributeTable};
 use super::copy_button::{copy_text, CopyButton};
 use super::paged::{filtered_paged, more_as_list_item, paged, RenderItem, SearchText};
+use super::trace_overview::TraceOverviewPanel;
 use super::ViewerState;
 use trace_viewer_core::analysis::format_duration_ns;
 use trace_viewer_core::model::{format_rfc3339_ns, Attribute, AttributeValue, SpanStatus, Trace};
+use trace_viewer_core::view::error_message::best_error_message;
 use trace_viewer_core::view::present::kind_label;
 
 #[component]
 pub fn DetailPanel(state: ViewerState) -> impl IntoView {
+    // The trace generation whose overview may be drawn: set after the frame that shows a new
+    // trace, so the overview's walk over every span never delays the tree's first rows.
+    let overview_generation = RwSignal::new(None::<u64>);
+    Effect::new(move |_| {
+        let generation = state.generation.get();
+        request_animation_frame(move || {
+            set_timeout(move || overview_generation.set(Some(generation)), std::time::Duration::ZERO);
+        });
+    });
     view! {
         <aside class="tv-detail" part="detail" aria-label="Span details">
             // Shown on a phone only, where the details cover the tree.
@@ -25,11 +37,25 @@ pub fn DetailPanel(state: ViewerState) -> impl IntoView {
             {move || {
                 let trace = state.trace.get()?;
                 let index = state.selected.get()?;
-                Some(view! { <SpanDetail trace=trace.0.clone() index=index /> })
+                Some(view! {
+                    <button class="tv-tool-button tv-overview-back" on:click=move |_| state.selected.set(None)>
+                        "← Trace overview"
+                    </button>
+                    <SpanDetail state=state trace=trace.0.clone() index=index />
+                })
             }}
-            <Show when=move || state.selected.with(Option::is_none)>
-                <p class="tv-hint">"Select a span to see everything the file says about it."</p>
-            </Show>
+            {move || {
+                if state.selected.with(Option::is_some) {
+                    return None;
+                }
+                // Drawn once the trace's first frame is on screen: the overview walks every span.
+                if overview_generation.get() != Some(state.generation.get()) {
+                    return Some(view! { <p class="tv-hint">"Select a span to see everything the file says about it."</p> }.into_any());
+                }
+                let trace = state.trace.get()?;
+                let digest = state.digest.get();
+                Some(view! { <TraceOverviewPanel state=state trace=trace digest=digest /> }.into_any())
+            }}
         </aside>
     }
 }
@@ -49,18 +75,36 @@ fn copyable_fact_row(label: &'static str, value: String) -> impl IntoView {
 }
 
 #[component]
-fn SpanDetail(trace: Arc<Trace>, index: usize) -> impl IntoView {
+fn SpanDetail(state: ViewerState, trace: Arc<Trace>, index: usize) -> impl IntoView {
     let Some(span) = trace.spans.get(index) else {
         return ().into_any();
     };
+    let error_count = state.digest.with_untracked(|digest| digest.error_count);
     let status_view = match &span.status {
-        SpanStatus::Error { message } => view! {
-            <div class="tv-status-error" role="status">
-                <strong>"Error"</strong>
-                {message.clone().map(|message| view! { <pre class="tv-value">{message}</pre> })}
-            </div>
+        SpanStatus::Error { .. } => {
+            // The best words the span has (status, exception event, error attributes, an error
+            // log), with where they came from.
+            let message = best_error_message(span);
+            view! {
+                <div class="tv-status-error" role="status">
+                    <strong>"Error"</strong>
+                    {match message {
+                        Some(message) => view! {
+                            <span class="tv-error-source">{format!(" · from the {}", message.source)}</span>
+                            <pre class="tv-value">{message.text}</pre>
+                        }
+                        .into_any(),
+                        None => view! { <p class="tv-muted">"The span failed without saying why (no status message, exception or error log)."</p> }.into_any(),
+                    }}
+                    {(error_count > 1).then(|| view! {
+                        <button class="tv-tool-button tv-next-error" title="Next failed span (e)" on:click=move |_| state.step_error(true)>
+                            "Next error →"
+                        </button>
+                    })}
+                </div>
+            }
+            .into_any()
         }
-        .into_any(),
         SpanStatus::Ok => view! { <span class="tv-status-ok">"OK"</span> }.into_any(),
         SpanStatus::Unset => view! { <span class="tv-muted">"status unset"</span> }.into_any(),
     };

@@ -7,8 +7,9 @@ use leptos::prelude::*;
 use super::copy_button::{copy_text, CopyButton};
 use super::ViewerState;
 use trace_viewer_core::analysis::{format_duration_ns, TraceDigest};
+use trace_viewer_core::model::readable::{answer_text, question_text};
 use trace_viewer_core::model::{count_of, format_count, Trace};
-use trace_viewer_core::view::present::format_cost_usd;
+use trace_viewer_core::view::present::{feedback_tone, format_cost_usd};
 
 #[component]
 pub fn Header(state: ViewerState) -> impl IntoView {
@@ -26,6 +27,16 @@ pub fn Header(state: ViewerState) -> impl IntoView {
         <header class="tv-header" class:tv-header-open=move || summary_open.get() part="header">
             <div class="tv-header-line">
                 <h2 class="tv-trace-name">{move || state.trace.with(|trace| trace.as_ref().map(|trace| trace.name.clone()))}</h2>
+                // On a phone the overview lives in the detail sheet, opened from here.
+                <button
+                    class="tv-tool-button tv-overview-open"
+                    on:click=move |_| {
+                        state.selected.set(None);
+                        state.detail_sheet_open.set(true);
+                    }
+                >
+                    "Overview"
+                </button>
                 <button
                     class="tv-tool-button tv-summary-toggle"
                     aria-expanded=move || summary_open.get().to_string()
@@ -59,7 +70,7 @@ pub fn Header(state: ViewerState) -> impl IntoView {
             {move || {
                 let file_warnings = state.file.with(|file| file.as_ref().map(|file| file.warnings.len()).unwrap_or(0));
                 let digest = state.digest.get().0;
-                state.trace.get().map(|trace| view! { <TraceFacts trace=trace.0.clone() digest=digest file_warnings=file_warnings show_warnings=show_warnings /> })
+                state.trace.get().map(|trace| view! { <TraceFacts state=state trace=trace.0.clone() digest=digest file_warnings=file_warnings show_warnings=show_warnings /> })
             }}
             <Show when=move || show_warnings.get()>
                 <ul class="tv-warning-list" aria-label="Import warnings">
@@ -91,6 +102,7 @@ fn short_id(id: &str) -> String {
 
 #[component]
 fn TraceFacts(
+    state: ViewerState,
     trace: std::sync::Arc<Trace>,
     /// The trace's one-pass digest (failures, model calls' tokens and cost).
     digest: std::sync::Arc<TraceDigest>,
@@ -123,7 +135,7 @@ fn TraceFacts(
             let text = trace_viewer_core::view::present::feedback_badge(signal);
             let detail = signal.comment.clone().or_else(|| signal.text.clone());
             let title = detail.clone().unwrap_or_default();
-            let class = if signal.kind.is_negative() { "tv-badge tv-badge-negative" } else { "tv-badge" };
+            let class = format!("tv-badge tv-tone-{}", feedback_tone(signal).as_str());
             view! {
                 <span class=class title=title>
                     {text}
@@ -138,9 +150,20 @@ fn TraceFacts(
             <span class="tv-stat">{format_duration_ns(trace.duration_ns)}</span>
             {(total_tokens > 0).then(|| view! { <span class="tv-stat tv-stat-more" title="tokens over all model calls">{count_of(total_tokens, "token")}</span> })}
             {total_cost.map(|cost| view! { <span class="tv-stat tv-stat-more" title="cost over all model calls">{cost}</span> })}
-            <span class={if error_count > 0 { "tv-stat tv-stat-error" } else { "tv-stat" }}>
-                {count_of(error_count as u64, "error")}
-            </span>
+            {if error_count > 0 {
+                view! {
+                    <button
+                        class="tv-stat tv-stat-error"
+                        title="Show the next failed span (e; Shift+E for the previous)"
+                        on:click=move |_| state.step_error(true)
+                    >
+                        {count_of(error_count as u64, "error")}
+                    </button>
+                }
+                .into_any()
+            } else {
+                view! { <span class="tv-stat">"0 errors"</span> }.into_any()
+            }}
             {(warning_count > 0).then(|| view! {
                 <button class="tv-stat tv-stat-warning" on:click=move |_| show_warnings.update(|shown| *shown = !*shown)>
                     {format!("{warning_count} repaired problem{}", if warning_count == 1 { "" } else { "s" })}
@@ -149,9 +172,9 @@ fn TraceFacts(
             {feedback}
         </div>
         <div class="tv-facts">
-            {fact("User input", trace.user_input.clone(), false)}
+            {fact("User input", trace.user_input.as_deref().map(|text| question_text(text).into_owned()), false)}
             {fact("Intent", trace.intent.clone(), false)}
-            {fact("Final output", trace.final_output.clone(), false)}
+            {fact("Final output", trace.final_output.as_deref().map(|text| answer_text(text).into_owned()), false)}
             {fact("User", trace.user_id.clone(), true)}
             {fact("Session", trace.session_id.clone(), true)}
             {fact("Variant", trace.variant.clone(), false)}

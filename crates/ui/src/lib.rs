@@ -32,6 +32,7 @@ mod table_cells;
 mod time_axis;
 mod toolbar;
 mod trace_list;
+mod trace_overview;
 mod traces_table;
 mod tree_view;
 

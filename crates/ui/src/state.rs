@@ -11,7 +11,7 @@ use trace_viewer_core::analysis::{
 };
 use trace_viewer_core::contract::{SpanSelectDetail, TraceCloseDetail, TraceSelectDetail};
 use trace_viewer_core::model::{ImportWarning, SpanKind, Trace, TraceSet};
-use trace_viewer_core::view::navigation::next_match;
+use trace_viewer_core::view::navigation::{next_failed, next_match};
 pub use trace_viewer_core::view::screen::ViewMode;
 use trace_viewer_core::view::screen::{list_after_mode_change, list_when_loaded};
 
@@ -79,7 +79,8 @@ pub struct ViewerState {
     /// The selected span, by index into the current trace's spans; drives the detail panel.
     pub selected: RwSignal<Option<usize>>,
     /// On a phone the selected span's details cover the tree as a sheet: open once a span is
-    /// chosen (a click, a link), closed by its Back button (the span stays selected).
+    /// chosen (a click, a link) or the header's Overview is pressed (the sheet then shows the
+    /// trace overview), closed by its Back button (the span stays selected) and by a new trace.
     pub detail_sheet_open: RwSignal<bool>,
     /// Which spans are folded; the row list is derived from it.
     pub collapsed: RwSignal<CollapsedSet>,
@@ -194,6 +195,7 @@ impl ViewerState {
         self.errors_only.set(false);
         self.zoom.set(None);
         self.selected.set(None);
+        self.detail_sheet_open.set(false);
         self.trace_index.set(0);
         self.collapsed.set(CollapsedSet::new(file.traces.first().map(|trace| trace.spans.len()).unwrap_or(0)));
         self.generation.update(|generation| *generation += 1);
@@ -245,6 +247,7 @@ impl ViewerState {
     /// Shows nothing: forgets the file, the selection and any error.
     pub fn clear(&self) {
         self.selected.set(None);
+        self.detail_sheet_open.set(false);
         self.error.set(None);
         self.query.set(String::new());
         self.file.set(None);
@@ -268,6 +271,7 @@ impl ViewerState {
         });
         if let Some(span_count) = span_count {
             self.selected.set(None);
+            self.detail_sheet_open.set(false);
             self.collapsed.set(CollapsedSet::new(span_count));
             self.zoom.set(None);
             self.generation.update(|generation| *generation += 1);
@@ -333,6 +337,21 @@ impl ViewerState {
     pub fn step_match(&self, forward: bool) {
         let matches = self.matches.get_untracked();
         let Some(next) = next_match(&matches, self.selected.get_untracked(), forward) else { return };
+        self.reveal(next);
+        self.select_by_user(next);
+    }
+
+    /// Moves the selection to the next (or previous) failed span, wrapping around, and shows it.
+    pub fn step_error(&self, forward: bool) {
+        let next = self.trace.with_untracked(|trace| {
+            trace.as_ref().and_then(|trace| next_failed(trace, self.selected.get_untracked(), forward))
+        });
+        let Some(next) = next else { return };
+        // A kind filter that hides the failed span gives way, so the step always lands on a row.
+        let kind = self.trace.with_untracked(|trace| trace.as_ref().map(|trace| trace.spans[next].kind));
+        if self.kind_filter.get_untracked().is_some_and(|filter| Some(filter) != kind) {
+            self.kind_filter.set(None);
+        }
         self.reveal(next);
         self.select_by_user(next);
     }

@@ -1,7 +1,8 @@
 //! The span tree with its waterfall, virtualised: only the rows inside the scrolled viewport (plus
 //! a few above and below) exist in the DOM, so a million spans cost the same as fifty.
 //! Keyboard: Up/Down move, Left/Right fold or go to parent/child, Home/End jump, Enter selects;
-//! `+` and `-` zoom the waterfall in and out around the selected span, `0` shows it whole. Focus
+//! `+` and `-` zoom the waterfall in and out around the selected span, `0` shows it whole; `e`
+//! and `E` step to the next and previous failed span. Focus
 //! stays on the tree, whose `aria-activedescendant` names the selected row for screen readers.
 
 use leptos::prelude::*;
@@ -129,6 +130,27 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
         }
     });
 
+    // Turning a filter on or off moves the selected row: keep it in view. After the frame, when
+    // the spacer has its new height (a scroll position past the old one would be clamped).
+    Effect::new(move |previous: Option<()>| {
+        state.kind_filter.track();
+        state.errors_only.track();
+        if previous.is_none() {
+            return;
+        }
+        request_animation_frame(move || {
+            let (Some(selected), Some(element)) = (state.selected.get_untracked(), scroller.get_untracked()) else {
+                return;
+            };
+            let position = state.rows.with_untracked(|rows| rows.iter().position(|row| *row == selected));
+            if let Some(scroll_to) =
+                position.and_then(|position| scroll_to_reveal(position, element.scroll_top(), element.client_height()))
+            {
+                element.set_scroll_top(scroll_to);
+            }
+        });
+    });
+
     // Keys with Ctrl or Cmd are the browser's (Ctrl and + zooms the page, not the waterfall).
     let on_key = move |event: web_sys::KeyboardEvent| {
         if !event.ctrl_key() && !event.meta_key() && handle_key(state, &event.key()) {
@@ -188,6 +210,10 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
 /// Carries out what a key does in the tree (decided by `view::navigation`); returns whether the
 /// key was the tree's.
 fn handle_key(state: ViewerState, key: &str) -> bool {
+    if matches!(key, "e" | "E") {
+        state.step_error(key == "e");
+        return true;
+    }
     let selected = state.selected.get_untracked();
     if matches!(key, "+" | "=" | "-" | "0") {
         let zoomed = state.trace.with_untracked(|trace| {

@@ -13,6 +13,8 @@ mod list;
 pub mod messages_json;
 mod optional_index;
 mod outline;
+mod python_literal;
+pub mod readable;
 mod span;
 mod time;
 mod trace;

@@ -4,7 +4,9 @@
 //! (`present`), and what the dashboard's panels ask and draw (`panels`). Tested natively; the
 //! components only bind signals to them and draw.
 
+pub mod error_message;
 pub mod navigation;
+pub mod overview;
 pub mod panels;
 pub mod present;
 pub mod row_window;

@@ -65,6 +65,25 @@ pub fn next_match(matches: &[usize], current: Option<usize>, forward: bool) -> O
     })
 }
 
+/// The failed span after (or before) `current` in tree order, wrapping around; with nothing
+/// selected, the first (or last). `None` when no span failed. A walk from `current`, so stepping
+/// through a million spans needs no list of them.
+pub fn next_failed(trace: &Trace, current: Option<usize>, forward: bool) -> Option<usize> {
+    let count = trace.spans.len();
+    if count == 0 {
+        return None;
+    }
+    let failed = |index: &usize| trace.spans[*index].status.is_error();
+    let start = current.filter(|index| *index < count);
+    if forward {
+        let after = start.map_or(0, |index| index + 1);
+        (after..count).chain(0..after.min(count)).find(failed)
+    } else {
+        let before = start.unwrap_or(count);
+        (0..before).rev().chain((before..count).rev()).find(failed)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,5 +160,23 @@ mod tests {
         assert_eq!(next_match(&matches, Some(2), false), Some(9));
         assert_eq!(next_match(&matches, Some(6), false), Some(5), "from a span that is no match");
         assert_eq!(next_match(&[], Some(6), true), None);
+    }
+
+    #[test]
+    fn error_stepping_wraps_in_both_directions() {
+        let text = r#"{"format":"trace-viewer/v1","spans":[
+            {"id":"root","name":"root","start":0,"end":10},
+            {"id":"a","parent":"root","name":"a","start":1,"end":5,"status":"error"},
+            {"id":"a1","parent":"a","name":"a1","start":2,"end":3},
+            {"id":"b","parent":"root","name":"b","start":6,"end":9,"status":"error"}]}"#;
+        let trace = import_text(text, None).expect("imports").traces.remove(0);
+        assert_eq!(next_failed(&trace, None, true), Some(1));
+        assert_eq!(next_failed(&trace, None, false), Some(3));
+        assert_eq!(next_failed(&trace, Some(1), true), Some(3));
+        assert_eq!(next_failed(&trace, Some(3), true), Some(1), "wraps to the first");
+        assert_eq!(next_failed(&trace, Some(1), false), Some(3), "wraps to the last");
+        assert_eq!(next_failed(&trace, Some(2), false), Some(1));
+        assert_eq!(next_failed(&trace, Some(1), true).and_then(|at| next_failed(&trace, Some(at), true)), Some(1));
+        assert_eq!(next_failed(&super::tests::trace(), None, true), None);
     }
 }

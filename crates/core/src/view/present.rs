@@ -102,10 +102,91 @@ pub fn feedback_badge(signal: &Feedback) -> String {
     text
 }
 
+/// Whether a feedback signal reads as good or bad for the answer, for its colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    Good,
+    Bad,
+    /// Not known: a number without the source's threshold, a follow-up, a label we cannot read.
+    Neutral,
+}
+
+impl Tone {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tone::Good => "good",
+            Tone::Bad => "bad",
+            Tone::Neutral => "neutral",
+        }
+    }
+}
+
+/// The tone of a signal: thumbs, conversion and abandonment say it themselves; a score only when
+/// its label does (`pass`, `fail`, `correct`, `hallucinated`, `yes`, `no`...). A number alone stays
+/// neutral: without the source's threshold, 0.4 may be good or bad.
+pub fn feedback_tone(signal: &Feedback) -> Tone {
+    match &signal.kind {
+        FeedbackKind::ThumbsUp | FeedbackKind::Converted => Tone::Good,
+        FeedbackKind::ThumbsDown | FeedbackKind::Abandoned => Tone::Bad,
+        FeedbackKind::FollowUp => Tone::Neutral,
+        FeedbackKind::Score | FeedbackKind::Other(_) => signal.text.as_deref().map_or(Tone::Neutral, label_tone),
+    }
+}
+
+fn label_tone(label: &str) -> Tone {
+    const GOOD: [&str; 12] = [
+        "pass", "passed", "yes", "true", "correct", "good", "relevant", "grounded", "faithful", "safe", "helpful",
+        "accurate",
+    ];
+    const BAD: [&str; 14] = [
+        "fail",
+        "failed",
+        "no",
+        "false",
+        "incorrect",
+        "bad",
+        "irrelevant",
+        "hallucinated",
+        "hallucination",
+        "unsafe",
+        "toxic",
+        "unhelpful",
+        "inaccurate",
+        "ungrounded",
+    ];
+    let label = label.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+    if GOOD.contains(&label.as_str()) {
+        Tone::Good
+    } else if BAD.contains(&label.as_str()) {
+        Tone::Bad
+    } else {
+        Tone::Neutral
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::TokenUsage;
+
+    #[test]
+    fn feedback_is_coloured_only_where_its_direction_is_known() {
+        let signal = |kind: FeedbackKind, value: Option<f64>, text: Option<&str>| Feedback {
+            kind,
+            name: Some("correctness".into()),
+            value,
+            comment: None,
+            text: text.map(String::from),
+            time_ns: None,
+            span_id: None,
+        };
+        assert_eq!(feedback_tone(&signal(FeedbackKind::ThumbsUp, None, None)), Tone::Good);
+        assert_eq!(feedback_tone(&signal(FeedbackKind::Abandoned, None, None)), Tone::Bad);
+        assert_eq!(feedback_tone(&signal(FeedbackKind::Score, Some(0.2), None)), Tone::Neutral);
+        assert_eq!(feedback_tone(&signal(FeedbackKind::Score, Some(0.0), Some("Hallucinated"))), Tone::Bad);
+        assert_eq!(feedback_tone(&signal(FeedbackKind::Score, Some(1.0), Some("pass"))), Tone::Good);
+        assert_eq!(feedback_tone(&signal(FeedbackKind::Score, None, Some("partially"))), Tone::Neutral);
+    }
 
     #[test]
     fn costs_are_rounded_to_a_millionth_of_a_dollar_everywhere() {
