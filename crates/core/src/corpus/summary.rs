@@ -5,6 +5,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::model::readable::{answer_text, question_text};
 use crate::model::{FeedbackKind, SpanKind, Trace};
 use crate::view::present::is_model_call;
 
@@ -85,8 +86,9 @@ impl TraceSummary {
             variant: trace.variant.clone(),
             user: trace.user_id.clone(),
             session: trace.session_id.clone(),
-            input_preview: trace.user_input.as_deref().map(preview),
-            output_preview: trace.final_output.as_deref().map(preview),
+            // Previews read as words: chat-shaped JSON reduced as the trace view does.
+            input_preview: trace.user_input.as_deref().map(|text| preview(&question_text(text))),
+            output_preview: trace.final_output.as_deref().map(|text| preview(&answer_text(text))),
             ..TraceSummary::default()
         };
         let mut root = None;
