@@ -25,7 +25,13 @@ pub fn DetailPanel(state: ViewerState) -> impl IntoView {
     Effect::new(move |_| {
         let generation = state.generation.get();
         request_animation_frame(move || {
-            set_timeout(move || overview_generation.set(Some(generation)), std::time::Duration::ZERO);
+            // `try_set`: the panel may be gone by then (a failed load shows the error instead).
+            set_timeout(
+                move || {
+                    overview_generation.try_set(Some(generation));
+                },
+                std::time::Duration::ZERO,
+            );
         });
     });
     view! {

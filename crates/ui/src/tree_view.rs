@@ -139,10 +139,13 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
             return;
         }
         request_animation_frame(move || {
-            let (Some(selected), Some(element)) = (state.selected.get_untracked(), scroller.get_untracked()) else {
+            // `try_`: the tree may be gone by the next frame (another screen, a failed load).
+            let (Some(selected), Some(Some(element))) =
+                (state.selected.try_get_untracked().flatten(), scroller.try_get_untracked())
+            else {
                 return;
             };
-            let position = state.rows.with_untracked(|rows| rows.iter().position(|row| *row == selected));
+            let position = state.rows.try_with_untracked(|rows| rows.iter().position(|row| *row == selected)).flatten();
             if let Some(scroll_to) =
                 position.and_then(|position| scroll_to_reveal(position, element.scroll_top(), element.client_height()))
             {
