@@ -1,6 +1,7 @@
 //! Pure functions over the model that the views need: which rows are visible, where bars go,
 //! how to write durations. No web types; tested natively.
 
+pub mod compare;
 mod digest;
 mod rows;
 mod search;
