@@ -6,6 +6,8 @@
 //! Each analysis has its own file with a `run(&Yardstick)` that builds its inputs, times the
 //! analysis (best of a few runs) and prints one line per figure through [`Yardstick::report`].
 
+mod compare;
+
 use std::process::Command;
 use std::time::Instant;
 
@@ -46,11 +48,8 @@ pub fn bench_analysis() -> Result<(), String> {
     let script = "const fs=require('fs');const t=fs.readFileSync(process.argv[1],'utf8');let b=1e9;\
         for(let i=0;i<5;i++){const s=performance.now();JSON.parse(t);b=Math.min(b,performance.now()-s);}\
         console.log((Buffer.byteLength(t)/1e6/(b/1e3)).toFixed(1));";
-    let output = Command::new("node")
-        .args(["-e", script])
-        .arg(&file)
-        .output()
-        .map_err(|error| format!("node: {error}"))?;
+    let output =
+        Command::new("node").args(["-e", script]).arg(&file).output().map_err(|error| format!("node: {error}"))?;
     if !output.status.success() {
         return Err(format!("node: {}", String::from_utf8_lossy(&output.stderr)));
     }
@@ -71,7 +70,9 @@ pub fn bench_analysis() -> Result<(), String> {
 pub fn run_all(arguments: &[String]) -> Result<(), String> {
     let json_parse_mb_per_s = arguments.first().and_then(|value| value.parse().ok()).unwrap_or(f64::NAN);
     let yardstick = Yardstick { json_parse_mb_per_s };
-    println!("== single-trace analyses (native release build; JSON.parse {json_parse_mb_per_s:.0} MB/s in Node this run)");
-    let _ = &yardstick;
+    println!(
+        "== single-trace analyses (native release build; JSON.parse {json_parse_mb_per_s:.0} MB/s in Node this run)"
+    );
+    compare::run(&yardstick);
     Ok(())
 }
