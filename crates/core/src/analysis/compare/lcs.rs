@@ -16,8 +16,9 @@ pub struct Matching {
     pub exact: bool,
 }
 
-/// Steps of the searches allowed by default: a few tens of milliseconds.
-pub const DEFAULT_BUDGET: u64 = 40_000_000;
+/// Steps of the searches allowed by default (each diagonal looked at, each step along a snake):
+/// some tens of milliseconds at most.
+pub const DEFAULT_BUDGET: u64 = 10_000_000;
 
 /// The longest common subsequence of `a` and `b` (numbers below `alphabet`), within `budget`
 /// steps of the searches.
@@ -141,13 +142,14 @@ impl<'s> Searcher<'s> {
         // With an odd delta the paths meet on a forward step, else on a backward one.
         let meets_forward = delta % 2 != 0;
         let (mut forward_start, mut forward_end, mut backward_start, mut backward_end) = (0, 0, 0, 0);
+        // Each diagonal looked at and each step along a snake costs one unit of the budget.
+        let mut spent: u64 = 0;
         for d in 0..max_d {
-            let steps = (2 * d + 1) as u64;
-            if self.budget < 2 * steps {
+            spent += 2 * (2 * d + 1) as u64;
+            if spent > self.budget {
                 self.exhausted = true;
                 return None;
             }
-            self.budget -= 2 * steps;
             let mut k = -d + forward_start;
             while k <= d - forward_end {
                 let at = (offset + k) as usize;
@@ -157,10 +159,12 @@ impl<'s> Searcher<'s> {
                     self.forward[at - 1] + 1
                 };
                 let mut y = x - k;
+                let from = x;
                 while x < n && y < m && a[x as usize] == b[y as usize] {
                     x += 1;
                     y += 1;
                 }
+                spent += (x - from) as u64;
                 self.forward[at] = x;
                 if x > n {
                     forward_end += 2;
@@ -171,6 +175,7 @@ impl<'s> Searcher<'s> {
                     if other >= 0 && (other as usize) < length && self.backward[other as usize] != -1 {
                         let reached = n - self.backward[other as usize];
                         if x >= reached {
+                            self.budget -= spent.min(self.budget);
                             return Some((x as usize, y as usize));
                         }
                     }
@@ -186,10 +191,12 @@ impl<'s> Searcher<'s> {
                     self.backward[at - 1] + 1
                 };
                 let mut y = x - k;
+                let from = x;
                 while x < n && y < m && a[(n - x - 1) as usize] == b[(m - y - 1) as usize] {
                     x += 1;
                     y += 1;
                 }
+                spent += (x - from) as u64;
                 self.backward[at] = x;
                 if x > n {
                     backward_end += 2;
@@ -201,6 +208,7 @@ impl<'s> Searcher<'s> {
                         let forward_x = self.forward[other as usize];
                         let forward_y = offset + forward_x - other;
                         if forward_x >= n - x {
+                            self.budget -= spent.min(self.budget);
                             return Some((forward_x as usize, forward_y as usize));
                         }
                     }
@@ -208,6 +216,7 @@ impl<'s> Searcher<'s> {
                 k += 2;
             }
         }
+        self.budget -= spent.min(self.budget);
         None
     }
 }

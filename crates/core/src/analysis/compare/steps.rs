@@ -4,8 +4,8 @@
 //! paths, so a row pairs a step of A with the same step of B or stands alone.
 //!
 //! Above [`MOST_STEPS_FOR_LCS`] steps on a side, or when the subsequence search runs out of its
-//! budget, the alignment is bounded: steps pair by path only (the n-th step of a path in A with the
-//! n-th in B), and the result says so.
+//! budget (traces too different), the alignment is bounded: steps pair by path only (the n-th step
+//! of a path in A with the n-th in B), and the result says so.
 
 use crate::model::Trace;
 
@@ -51,12 +51,10 @@ pub fn fold_steps(trace: &Trace, paths: &[u32]) -> Vec<Step> {
         };
         let mut last = at;
         let mut next = at;
-        // The run: `next` is the sibling after `last`'s subtree while it has the same kind and name.
+        // The run: `next` is the sibling after `last`'s subtree while it has the same path and a
+        // subtree of the same shape as the first's.
         while next < spans.len()
-            && (next == at
-                || (spans[next].parent == first.parent
-                    && spans[next].kind == first.kind
-                    && spans[next].name == first.name))
+            && (next == at || (spans[next].parent == first.parent && same_shape(trace, paths, at, next)))
         {
             let span = &spans[next];
             step.count += 1;
@@ -78,15 +76,31 @@ pub fn fold_steps(trace: &Trace, paths: &[u32]) -> Vec<Step> {
     steps
 }
 
+/// Whether the subtrees of spans `first` and `other` have the same shape: the same paths at the
+/// same depths in the same order (so the same kinds and names all the way down).
+fn same_shape(trace: &Trace, paths: &[u32], first: usize, other: usize) -> bool {
+    let spans = &trace.spans;
+    let (first_end, other_end) = (spans[first].subtree_end.max(first + 1), spans[other].subtree_end.max(other + 1));
+    if first_end - first != other_end - other {
+        return false;
+    }
+    let (first_depth, other_depth) = (spans[first].depth, spans[other].depth);
+    (0..first_end - first).all(|offset| {
+        paths[first + offset] == paths[other + offset]
+            && spans[first + offset].depth - first_depth == spans[other + offset].depth - other_depth
+    })
+}
+
 /// How the rows were paired.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AlignMethod {
     /// The longest common subsequence of the two step lists.
     Longest,
-    /// A common subsequence, not the longest: the search's budget ran out.
-    Approximate,
-    /// Too many steps for the search: the n-th step of a path in A with the n-th in B.
-    ByPath,
+    /// The traces differ too much for the search's budget: the n-th step of a path in A with the
+    /// n-th in B.
+    TooDifferent,
+    /// More than [`MOST_STEPS_FOR_LCS`] steps on a side: paired as for `TooDifferent`.
+    TooMany,
 }
 
 /// A row of the aligned list: a step of A, of B, or one of each (indices into their steps).
@@ -136,10 +150,14 @@ impl StepAlignment {
 pub fn align_steps(a: Vec<Step>, b: Vec<Step>, path_count: usize) -> StepAlignment {
     if a.len() > MOST_STEPS_FOR_LCS || b.len() > MOST_STEPS_FOR_LCS {
         let rows = align_by_path(&a, &b, path_count);
-        return StepAlignment { a, b, rows, method: AlignMethod::ByPath };
+        return StepAlignment { a, b, rows, method: AlignMethod::TooMany };
     }
     let keys = |steps: &[Step]| steps.iter().map(|step| step.path).collect::<Vec<u32>>();
     let matching = longest_common_subsequence(&keys(&a), &keys(&b), path_count, DEFAULT_BUDGET);
+    if !matching.exact {
+        let rows = align_by_path(&a, &b, path_count);
+        return StepAlignment { a, b, rows, method: AlignMethod::TooDifferent };
+    }
     let mut rows = Vec::with_capacity(a.len() + b.len() - matching.pairs.len());
     let (mut next_a, mut next_b) = (0u32, 0u32);
     let ends = [(a.len() as u32, b.len() as u32)];
@@ -151,8 +169,7 @@ pub fn align_steps(a: Vec<Step>, b: Vec<Step>, path_count: usize) -> StepAlignme
         }
         (next_a, next_b) = (match_a + 1, match_b + 1);
     }
-    let method = if matching.exact { AlignMethod::Longest } else { AlignMethod::Approximate };
-    StepAlignment { a, b, rows, method }
+    StepAlignment { a, b, rows, method: AlignMethod::Longest }
 }
 
 /// The bounded alignment: the n-th step of each path in A pairs with the n-th in B; rows follow
@@ -218,8 +235,27 @@ mod tests {
         let steps = fold_steps(&trace, &paths);
         let shape: Vec<(&str, u32)> =
             steps.iter().map(|step| (trace.spans[step.span as usize].name.as_str(), step.count)).collect();
-        assert_eq!(shape, [("agent", 1), ("plan", 1), ("search", 3), ("answer", 1)]);
-        assert_eq!(steps[2].duration_ns, 3 * 5);
+        assert_eq!(shape, [("agent", 1), ("plan", 1), ("search", 2), ("search", 1), ("answer", 1)]);
+        assert_eq!(steps[2].duration_ns, 2 * 5);
+    }
+
+    #[test]
+    fn siblings_whose_subtrees_differ_stay_apart() {
+        let trace = trace_of(&[
+            (0, "agent", Agent),
+            (1, "turn", Llm),
+            (2, "search", Tool),
+            (1, "turn", Llm),
+            (2, "search", Tool),
+            (2, "search", Tool),
+            (1, "turn", Llm),
+            (2, "search", Tool),
+            (2, "search", Tool),
+        ]);
+        let mut table = PathTable::default();
+        let paths = table.number_spans(&trace);
+        let shape: Vec<(u32, u32)> = fold_steps(&trace, &paths).iter().map(|step| (step.span, step.count)).collect();
+        assert_eq!(shape, [(0, 1), (1, 1), (2, 1), (3, 2)], "the last two turns have the same shape");
     }
 
     #[test]
