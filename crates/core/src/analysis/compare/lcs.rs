@@ -55,9 +55,7 @@ pub fn longest_common_subsequence(a: &[u32], b: &[u32], alphabet: usize, budget:
         let mut searcher = Searcher::new(&kept_a, &kept_b, budget);
         let matched = searcher.run();
         exact = !searcher.exhausted;
-        let start = pairs.len();
         pairs.extend(matched.into_iter().map(|(x, y)| (places_a[x as usize], places_b[y as usize])));
-        pairs[start..].sort_unstable();
     }
     let (tail_a, tail_b) = (a.len() - suffix, b.len() - suffix);
     pairs.extend((0..suffix).map(|at| ((tail_a + at) as u32, (tail_b + at) as u32)));
@@ -89,25 +87,40 @@ impl<'s> Searcher<'s> {
         Searcher { a, b, forward: vec![-1; 2 * size], backward: vec![-1; 2 * size], budget, exhausted: false }
     }
 
-    /// Every matched pair, in no particular order.
+    /// Every matched pair, in order: boxes are solved left before right, and a box's common
+    /// suffix is written after everything inside it.
     fn run(&mut self) -> Vec<(u32, u32)> {
+        /// Work left: a box to solve, or a box's common suffix to write once its inside is done.
+        enum Work {
+            Solve(Box),
+            Suffix { a: usize, b: usize, length: usize },
+        }
         let mut pairs = Vec::new();
-        let mut boxes = vec![Box { a_low: 0, a_high: self.a.len(), b_low: 0, b_high: self.b.len() }];
-        while let Some(mut area) = boxes.pop() {
-            // Match the box's own common prefix and suffix.
+        let mut work = vec![Work::Solve(Box { a_low: 0, a_high: self.a.len(), b_low: 0, b_high: self.b.len() })];
+        while let Some(next) = work.pop() {
+            let mut area = match next {
+                Work::Suffix { a, b, length } => {
+                    pairs.extend((0..length).map(|at| ((a + at) as u32, (b + at) as u32)));
+                    continue;
+                }
+                Work::Solve(area) => area,
+            };
+            // Match the box's own common prefix now, its common suffix after its inside.
             while area.a_low < area.a_high && area.b_low < area.b_high && self.a[area.a_low] == self.b[area.b_low] {
                 pairs.push((area.a_low as u32, area.b_low as u32));
                 area.a_low += 1;
                 area.b_low += 1;
             }
+            let mut length = 0;
             while area.a_low < area.a_high
                 && area.b_low < area.b_high
                 && self.a[area.a_high - 1] == self.b[area.b_high - 1]
             {
                 area.a_high -= 1;
                 area.b_high -= 1;
-                pairs.push((area.a_high as u32, area.b_high as u32));
+                length += 1;
             }
+            work.push(Work::Suffix { a: area.a_high, b: area.b_high, length });
             if area.a_low == area.a_high || area.b_low == area.b_high || self.exhausted {
                 continue;
             }
@@ -118,8 +131,13 @@ impl<'s> Searcher<'s> {
                 if (split_a, split_b) == (area.a_low, area.b_low) || (split_a, split_b) == (area.a_high, area.b_high) {
                     continue;
                 }
-                boxes.push(Box { a_low: split_a, a_high: area.a_high, b_low: split_b, b_high: area.b_high });
-                boxes.push(Box { a_low: area.a_low, a_high: split_a, b_low: area.b_low, b_high: split_b });
+                work.push(Work::Solve(Box {
+                    a_low: split_a,
+                    a_high: area.a_high,
+                    b_low: split_b,
+                    b_high: area.b_high,
+                }));
+                work.push(Work::Solve(Box { a_low: area.a_low, a_high: split_a, b_low: area.b_low, b_high: split_b }));
             }
         }
         pairs

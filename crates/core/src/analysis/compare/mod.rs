@@ -4,12 +4,14 @@
 //! successful trace with the same intent whose structure is closest ("nearest success").
 //!
 //! Each job has its file: `paths.rs` numbers paths, `structure.rs` counts them, `steps.rs` folds
-//! and aligns steps, `lcs.rs` is the subsequence search both steps and words use, `words.rs` the
+//! and aligns steps, `lcs.rs` is the subsequence search both steps and words use, `numbering.rs` numbers
+//! paths and words, `words.rs` the
 //! word-level difference, `texts.rs` picks the texts, `parameters.rs` the settings, `totals.rs`
 //! the totals and how changes are written, `nearest.rs` the nearest success.
 
 mod lcs;
 mod nearest;
+mod numbering;
 mod parameters;
 mod paths;
 mod steps;

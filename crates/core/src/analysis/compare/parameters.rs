@@ -88,15 +88,16 @@ fn settings_of(trace: &Trace) -> Settings {
 /// The settings whose values differ from A to B, models first, then in the order met.
 pub fn changed_parameters(a: &Trace, b: &Trace) -> Vec<ParameterChange> {
     let (a, b) = (settings_of(a), settings_of(b));
-    let mut names: Vec<&str> = a.entries.iter().map(|(name, _)| name.as_str()).collect();
+    let mut met: Vec<&str> = a.entries.iter().map(|(name, _)| name.as_str()).collect();
     for (name, _) in &b.entries {
-        if !names.contains(&name.as_str()) {
-            names.push(name);
+        if !met.contains(&name.as_str()) {
+            met.push(name);
         }
     }
-    names.sort_by_key(|name| !name.ends_with("model"));
-    names
-        .into_iter()
+    let is_model = |name: &&str| name.ends_with("model");
+    let models = met.iter().copied().filter(is_model);
+    models
+        .chain(met.iter().copied().filter(|name| !is_model(name)))
         .map(|name| ParameterChange { name: name.to_string(), a: a.value(name), b: b.value(name) })
         .filter(|change| change.a != change.b)
         .collect()

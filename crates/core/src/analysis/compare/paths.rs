@@ -3,9 +3,9 @@
 //! both traces of a comparison, so equal numbers are equal paths. Spans are in pre-order, a
 //! parent before its children, so each span's path is found from its parent's in one pass.
 
-use std::collections::HashMap;
-
 use crate::model::{SpanKind, Trace};
+
+use super::numbering::{fnv, Numbering, FNV_START};
 
 /// One path: its last step's kind and name, and the path it extends.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,12 +19,9 @@ pub struct PathStep<'t> {
 /// The paths seen so far, numbered in the order first met (a parent before its children).
 #[derive(Default)]
 pub struct PathTable<'t> {
-    numbers: HashMap<(u32, SpanKind, &'t str), u32>,
+    numbers: Numbering,
     pub steps: Vec<PathStep<'t>>,
 }
-
-/// Stands for "no parent" in the table's keys.
-const ROOT: u32 = u32::MAX;
 
 impl<'t> PathTable<'t> {
     pub fn len(&self) -> usize {
@@ -42,10 +39,15 @@ impl<'t> PathTable<'t> {
             // Pre-order: the parent's number is already known.
             let parent = span.parent.get().and_then(|parent| numbers.get(parent).copied());
             let depth = parent.map_or(0, |parent| self.steps[parent as usize].depth + 1);
-            let key = (parent.unwrap_or(ROOT), span.kind, span.name.as_str());
-            let next = self.steps.len() as u32;
-            let number = *self.numbers.entry(key).or_insert(next);
-            if number == next {
+            let parent_key = parent.map_or(u32::MAX, |parent| parent);
+            let hash = fnv(fnv(FNV_START, &parent_key.to_le_bytes()), &[span.kind as u8]);
+            let hash = fnv(hash, span.name.as_bytes());
+            let steps = &self.steps;
+            let (number, new) = self.numbers.number(hash, |number| {
+                let step = &steps[number as usize];
+                step.parent == parent && step.kind == span.kind && step.name == span.name
+            });
+            if new {
                 self.steps.push(PathStep { parent, kind: span.kind, name: &span.name, depth });
             }
             numbers.push(number);

@@ -4,8 +4,6 @@
 //! carries the ones before) are kept once. Each text stops growing at [`MOST_TEXT_BYTES`], and
 //! says so.
 
-use std::collections::HashSet;
-
 use crate::model::{SpanKind, Trace};
 
 use super::words::{word_diff, WordDiff};
@@ -26,7 +24,8 @@ pub struct TextComparison {
 #[derive(Default)]
 struct Gathered {
     text: String,
-    seen: HashSet<String>,
+    /// The distinct parts added, sorted.
+    seen: Vec<String>,
     cut: bool,
 }
 
@@ -34,7 +33,12 @@ impl Gathered {
     /// Adds `part` unless it was added before.
     fn add(&mut self, part: &str) {
         let part = part.trim();
-        if !part.is_empty() && !self.cut && self.seen.insert(part.to_string()) {
+        if part.is_empty() || self.cut {
+            return;
+        }
+        // `seen` is kept sorted: a binary search says whether `part` is in it, and where it goes.
+        if let Err(place) = self.seen.binary_search_by(|seen| seen.as_str().cmp(part)) {
+            self.seen.insert(place, part.to_string());
             self.push(part);
         }
     }

@@ -4,9 +4,8 @@
 //! B). Short common stretches between two changes (a space, "the") join the change around them,
 //! so a rewritten sentence reads as one removal and one addition rather than as confetti.
 
-use std::collections::HashMap;
-
 use super::lcs::{longest_common_subsequence, DEFAULT_BUDGET};
+use super::numbering::{fnv, Numbering, FNV_START};
 
 /// What a piece of text is in the comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,13 +75,24 @@ fn tokens(text: &str) -> Vec<(usize, usize)> {
     ranges
 }
 
-/// Each token's number, equal tokens (of either text) with equal numbers.
-fn number_tokens<'t>(text: &'t str, ranges: &[(usize, usize)], numbers: &mut HashMap<&'t str, u32>) -> Vec<u32> {
+/// Each token's number, equal tokens (of either text) with equal numbers; `firsts` holds each
+/// number's token.
+fn number_tokens<'t>(
+    text: &'t str,
+    ranges: &[(usize, usize)],
+    numbers: &mut Numbering,
+    firsts: &mut Vec<&'t str>,
+) -> Vec<u32> {
     ranges
         .iter()
         .map(|&(start, end)| {
-            let next = numbers.len() as u32;
-            *numbers.entry(&text[start..end]).or_insert(next)
+            let token = &text[start..end];
+            let (number, new) =
+                numbers.number(fnv(FNV_START, token.as_bytes()), |number| firsts[number as usize] == token);
+            if new {
+                firsts.push(token);
+            }
+            number
         })
         .collect()
 }
@@ -95,9 +105,10 @@ fn slice<'t>(text: &'t str, ranges: &[(usize, usize)], from: u32, to: u32) -> Op
 /// The word-level difference from `a` to `b`.
 pub fn word_diff(a: &str, b: &str) -> WordDiff {
     let (ranges_a, ranges_b) = (tokens(a), tokens(b));
-    let mut numbers: HashMap<&str, u32> = HashMap::with_capacity(ranges_a.len() / 2);
-    let keys_a = number_tokens(a, &ranges_a, &mut numbers);
-    let keys_b = number_tokens(b, &ranges_b, &mut numbers);
+    let mut numbers = Numbering::default();
+    let mut firsts: Vec<&str> = Vec::new();
+    let keys_a = number_tokens(a, &ranges_a, &mut numbers, &mut firsts);
+    let keys_b = number_tokens(b, &ranges_b, &mut numbers, &mut firsts);
     let matching = longest_common_subsequence(&keys_a, &keys_b, numbers.len(), DEFAULT_BUDGET);
     // Raw pieces: runs of tokens by change, a removal before the addition between two matches.
     let mut raw: Vec<(Change, &str)> = Vec::new();
