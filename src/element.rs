@@ -71,6 +71,20 @@ impl ViewerHandle {
         self.viewer.state.select_trace(index_or_id)
     }
 
+    /// Compares trace `a` with trace `b` of the loaded file (each a trace id or a 0-based
+    /// position) instead of showing one; false when either is not in the file.
+    #[wasm_bindgen(js_name = compareTraces)]
+    pub fn compare_traces(&self, a: &str, b: &str) -> bool {
+        let state = &self.viewer.state;
+        match (state.trace_position(a), state.trace_position(b)) {
+            (Some(a), Some(b)) => {
+                state.open_comparison(a, b);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Sets the screen: `trace`, `list` (the file's traces) or `auto` (the list when the file
     /// holds several traces, until one is opened).
     #[wasm_bindgen(js_name = setView)]

@@ -20,7 +20,7 @@ const requested = new URLSearchParams(location.search).getAll('src');
 const embeddedExample = window.TRACE_VIEWER_EMBEDDED_EXAMPLE;
 const sources = requested.length > 0 ? requested : ['examples/refund-agent.json'];
 
-/** The hash's state: `#filter=…&sort=…&trace=…&span=…&session=…`. */
+/** The hash's state: `#filter=…&sort=…&trace=…&span=…&session=…&compare=<a>,<b>`. */
 function hashState() {
   return new URLSearchParams(location.hash.slice(1));
 }
@@ -31,11 +31,15 @@ function updateHash(changes) {
   for (const [key, value] of Object.entries(changes)) {
     if (value) state.set(key, value); else state.delete(key);
   }
-  const text = state.toString();
+  // Commas need no escape in a fragment: `#compare=a,b` stays readable.
+  const text = state.toString().replace(/%2C/gi, ',');
   history.replaceState(null, '', text ? `#${text}` : location.pathname + location.search);
 }
 
 const linked = hashState();
+// A comparison needs both traces in the page: a file of several traces is then read whole and
+// listed, instead of opening on the traces table (whose rows open one trace at a time).
+if (linked.get('compare')) viewer.setAttribute('view', 'list');
 for (const [attribute, key] of [['selected-span', 'span'], ['selected-trace', 'trace'], ['selected-session', 'session'], ['filter', 'filter'], ['sort', 'sort']]) {
   if (linked.get(key)) viewer.setAttribute(attribute, linked.get(key));
 }
@@ -95,6 +99,18 @@ viewer.addEventListener('session-close', () => {
 });
 viewer.addEventListener('trace-open', (event) => {
   updateHash({ trace: event.detail.traceId, span: null });
+});
+// `#compare=<traceIdA>,<traceIdB>` (ids or 0-based positions) opens the comparison once the file
+// is loaded; the hash follows the comparison shown.
+viewer.addEventListener('load', () => {
+  const [a, b, ...rest] = (hashState().get('compare') ?? '').split(',');
+  if (a && b && rest.length === 0) viewer.compareTraces(a, b);
+});
+viewer.addEventListener('compare-open', (event) => {
+  updateHash({ compare: `${event.detail.traceIdA},${event.detail.traceIdB}` });
+});
+viewer.addEventListener('compare-close', () => {
+  updateHash({ compare: null });
 });
 
 fileInput.addEventListener('change', () => {

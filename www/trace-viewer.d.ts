@@ -255,6 +255,15 @@ export interface TraceSelectDetail {
   traceIndex: number;
 }
 
+/**
+ * Detail of `compare-open` (two traces of the file are compared: `compareTraces()`, "Compare
+ * with…") and `compare-close` (the person went back from the comparison to trace A).
+ */
+export interface CompareDetail {
+  traceIdA: string;
+  traceIdB: string;
+}
+
 /** Detail of `load-error`. */
 export interface LoadErrorDetail {
   /** Says where and what: a line and column for malformed JSON, the formats tried for unknown ones. */
@@ -280,6 +289,8 @@ export interface TraceViewerEventMap extends HTMLElementEventMap {
   'session-close': CustomEvent<SessionCloseDetail>;
   'span-select': CustomEvent<SpanSelectDetail>;
   'trace-select': CustomEvent<TraceSelectDetail>;
+  'compare-open': CustomEvent<CompareDetail>;
+  'compare-close': CustomEvent<CompareDetail>;
 }
 
 export class TraceViewerElement extends HTMLElement {
@@ -394,6 +405,12 @@ export class TraceViewerElement extends HTMLElement {
   collapseAll(): void;
   /** Shows nothing and forgets the last input. */
   clear(): void;
+  /**
+   * Compares two traces of the loaded file, each a trace id or a 0-based position: their totals,
+   * structure, aligned steps, texts word by word and changed parameters, instead of the trace
+   * (Back returns to trace A). False when either is not in the file.
+   */
+  compareTraces(a: string | number, b: string | number): boolean;
 
   addEventListener<K extends keyof TraceViewerEventMap>(
     type: K,

@@ -426,6 +426,16 @@ export class TraceViewerElement extends ElementBase {
   /** Folds every span to its root. */
   collapseAll() { this.#handle?.collapseAll(); }
 
+  /**
+   * Compares two traces of the loaded file (each a trace id or a 0-based position) instead of
+   * showing one; Back returns to trace A. Returns false when either is not in the file.
+   * @param {string | number} a
+   * @param {string | number} b
+   */
+  compareTraces(a, b) {
+    return this.#handle ? this.#handle.compareTraces(String(a), String(b)) : false;
+  }
+
   /** Shows nothing and forgets the last input. */
   clear() {
     this.#endTable();

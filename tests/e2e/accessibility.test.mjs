@@ -3,8 +3,8 @@
 // dark theme: the example trace with nothing and then each kind of span selected, at desktop and
 // phone width; a multi-trace file's list; a corpus's traces table, one of its traces, the
 // dashboard with every panel (BubbleUp's heatmap and histograms, the comparison, the merged tree),
-// the sessions and a conversation; a failed load with and without a trace kept below it, and the
-// element with nothing loaded. Any violation fails the test with its rule, its impact, the
+// the sessions and a conversation; the comparison of two traces; a failed load with and without a
+// trace kept below it, and the element with nothing loaded. Any violation fails the test with its rule, its impact, the
 // elements it found (axe reaches into the open shadow root) and what is wrong with each.
 // The keyboard: `/` focuses the search from anywhere on the page, `+` `-` `0` zoom the waterfall,
 // the tree names its active row (aria-activedescendant) and the splitter says its position.
@@ -204,6 +204,25 @@ test('a corpus: the traces table, one of its traces, the dashboard with every pa
   found.push(...await audit(page, 'a conversation'));
   assert.deepEqual(page.errors, []);
   await page.close();
+  assertNone(found);
+});
+
+test('the comparison of two traces, its header control and its folded texts, at desktop and phone width', async () => {
+  const found = [];
+  for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
+    const page = await openPage({ viewport });
+    await page.goto(`${session.server.url}?src=/fixtures/compare/retry-loop-pair.json#compare=0,1`);
+    await page.locator('trace-viewer .tv-compare-view .tv-path-row').first().waitFor();
+    found.push(...await audit(page, `the comparison at ${viewport.width} px`));
+    assert.deepEqual(await smallTargets(page, '.tv-compare-view .tv-tool-button'), []);
+    await page.locator('trace-viewer .tv-compare-back').click();
+    await page.locator('trace-viewer .tv-row').first().waitFor();
+    if (viewport.width < 560) await page.locator('trace-viewer .tv-summary-toggle').click();
+    await page.locator('trace-viewer .tv-compare-select').waitFor();
+    found.push(...await audit(page, `trace A with "Compare with…" at ${viewport.width} px`));
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
   assertNone(found);
 });
 

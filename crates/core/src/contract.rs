@@ -84,6 +84,15 @@ pub struct TraceCloseDetail {
     pub trace_id: String,
 }
 
+/// The detail of `compare-open` (two traces of the file are compared) and `compare-close` (the
+/// person went back from the comparison to trace A).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompareDetail {
+    pub trace_id_a: String,
+    pub trace_id_b: String,
+}
+
 /// The `load-error` event's detail (built by the element's JavaScript, which sees fetch errors too).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

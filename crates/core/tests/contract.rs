@@ -102,6 +102,13 @@ fn the_declarations_and_the_serde_types_name_the_same_fields() {
             "TraceCloseDetail",
             serialized_fields(&trace_viewer_core::contract::TraceCloseDetail { trace_id: "t".into() }),
         ),
+        (
+            "CompareDetail",
+            serialized_fields(&trace_viewer_core::contract::CompareDetail {
+                trace_id_a: "a".into(),
+                trace_id_b: "b".into(),
+            }),
+        ),
         ("LoadErrorDetail", serialized_fields(&LoadErrorDetail { message: "m".into(), source: Some("s".into()) })),
     ];
     for (interface, rust_fields) in samples {

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::compare_view::CompareView;
 use super::corpus_state::CorpusTab;
 use super::detail_panel::DetailPanel;
 use super::error_panel::ErrorPanel;
@@ -77,9 +78,12 @@ pub fn App(state: ViewerState) -> impl IntoView {
     // A failed load says why above what was shown before, which stays (and can be dismissed).
     let corpus = state.corpus;
     let shows_table = move || corpus.active.get() && corpus.showing_table.get();
-    let shows_trace = move || !shows_table() && !state.showing_list.get() && state.trace.with(Option::is_some);
-    let shows_list = move || !shows_table() && state.showing_list.get() && state.file.with(Option::is_some);
-    let keeps_previous = move || shows_trace() || shows_list() || shows_table();
+    let comparing = move || !shows_table() && state.comparing.with(Option::is_some);
+    let shows_trace =
+        move || !shows_table() && !comparing() && !state.showing_list.get() && state.trace.with(Option::is_some);
+    let shows_list =
+        move || !shows_table() && !comparing() && state.showing_list.get() && state.file.with(Option::is_some);
+    let keeps_previous = move || shows_trace() || shows_list() || shows_table() || comparing();
     view! {
         <div class="tv-app" on:keydown=on_key>
             <Show when=has_error>
@@ -90,6 +94,9 @@ pub fn App(state: ViewerState) -> impl IntoView {
             </Show>
             <Show when=shows_list>
                 <TraceList state=state />
+            </Show>
+            <Show when=comparing>
+                <CompareView state=state />
             </Show>
             <Show
                 when=shows_trace

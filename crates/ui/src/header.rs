@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::compare_picker::ComparePicker;
 use super::copy_button::{copy_text, CopyButton};
 use super::ViewerState;
 use trace_viewer_core::analysis::{format_duration_ns, TraceDigest};
@@ -66,6 +67,7 @@ pub fn Header(state: ViewerState) -> impl IntoView {
                         </select>
                     </label>
                 </Show>
+                <ComparePicker state=state />
             </div>
             {move || {
                 let file_warnings = state.file.with(|file| file.as_ref().map(|file| file.warnings.len()).unwrap_or(0));

@@ -10,6 +10,10 @@ mod app;
 mod attribute_table;
 mod bubble_up_panel;
 mod compare_panel;
+mod compare_picker;
+mod compare_steps;
+mod compare_structure;
+mod compare_view;
 mod copy_button;
 pub mod corpus_state;
 mod dashboard;
@@ -35,6 +39,7 @@ mod trace_list;
 mod trace_overview;
 mod traces_table;
 mod tree_view;
+mod word_diff_view;
 
 use std::any::Any;
 

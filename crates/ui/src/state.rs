@@ -9,7 +9,7 @@ use trace_viewer_core::analysis::{
     digest, kept_with_ancestors, search_spans, visible_filtered_rows, visible_rows, CollapsedSet, Query, TimeWindow,
     TraceDigest,
 };
-use trace_viewer_core::contract::{SpanSelectDetail, TraceCloseDetail, TraceSelectDetail};
+use trace_viewer_core::contract::{CompareDetail, SpanSelectDetail, TraceCloseDetail, TraceSelectDetail};
 use trace_viewer_core::model::{ImportWarning, SpanKind, Trace, TraceSet};
 use trace_viewer_core::view::navigation::{next_failed, next_match};
 pub use trace_viewer_core::view::screen::ViewMode;
@@ -110,6 +110,9 @@ pub struct ViewerState {
     pub matches: Memo<Shared<Vec<usize>>>,
     /// The traces table of a corpus, when one is loaded.
     pub corpus: crate::corpus_state::CorpusState,
+    /// The two traces compared (positions in the file, A then B) while the comparison is on
+    /// screen instead of the trace; Back sets it to `None` and shows trace A.
+    pub comparing: RwSignal<Option<(usize, usize)>>,
     /// Where events go: the element's JavaScript, called as `(name, detail)`, which dispatches
     /// them itself once this call has returned (never re-entrantly); `None`: nobody listens.
     on_event: StoredValue<Option<js_sys::Function>, LocalStorage>,
@@ -183,6 +186,7 @@ impl ViewerState {
             query,
             matches,
             corpus: crate::corpus_state::CorpusState::new(),
+            comparing: RwSignal::new(None),
             on_event: StoredValue::new_local(on_event),
         }
     }
@@ -190,6 +194,7 @@ impl ViewerState {
     /// Shows a freshly imported file, starting at its first trace with nothing selected.
     pub fn show_file(&self, file: LoadedFile) {
         self.error.set(None);
+        self.comparing.set(None);
         self.query.set(String::new());
         self.kind_filter.set(None);
         self.errors_only.set(false);
@@ -225,15 +230,20 @@ impl ViewerState {
         }
     }
 
-    /// Shows the trace with this trace id, or at this 0-based position; false when there is none.
-    pub fn select_trace(&self, index_or_id: &str) -> bool {
-        let found = self.file.with_untracked(|file| {
+    /// The position of the trace with this trace id, or at this 0-based position.
+    pub fn trace_position(&self, index_or_id: &str) -> Option<usize> {
+        self.file.with_untracked(|file| {
             let file = file.as_ref()?;
             file.traces
                 .iter()
                 .position(|trace| trace.trace_id == index_or_id)
                 .or_else(|| index_or_id.parse::<usize>().ok().filter(|index| *index < file.traces.len()))
-        });
+        })
+    }
+
+    /// Shows the trace with this trace id, or at this 0-based position; false when there is none.
+    pub fn select_trace(&self, index_or_id: &str) -> bool {
+        let found = self.trace_position(index_or_id);
         match found {
             Some(index) if index != self.trace_index.get_untracked() => {
                 self.show_trace(index);
@@ -244,8 +254,38 @@ impl ViewerState {
         }
     }
 
+    /// Shows the comparison of traces `a` and `b` (positions in the file) instead of the trace,
+    /// with trace A behind it; `compare-open` tells the host.
+    pub fn open_comparison(&self, a: usize, b: usize) {
+        let ids = self.file.with_untracked(|file| {
+            let traces = &file.as_ref()?.traces;
+            Some((traces.get(a)?.trace_id.clone(), traces.get(b)?.trace_id.clone()))
+        });
+        let Some((trace_id_a, trace_id_b)) = ids else { return };
+        if a != self.trace_index.get_untracked() {
+            self.show_trace(a);
+        }
+        self.showing_list.set(false);
+        self.comparing.set(Some((a, b)));
+        self.emit("compare-open", &CompareDetail { trace_id_a, trace_id_b });
+    }
+
+    /// Back from the comparison to trace A; `compare-close` tells the host.
+    pub fn close_comparison(&self) {
+        let Some((a, b)) = self.comparing.get_untracked() else { return };
+        self.comparing.set(None);
+        let ids = self.file.with_untracked(|file| {
+            let traces = &file.as_ref()?.traces;
+            Some((traces.get(a)?.trace_id.clone(), traces.get(b)?.trace_id.clone()))
+        });
+        if let Some((trace_id_a, trace_id_b)) = ids {
+            self.emit("compare-close", &CompareDetail { trace_id_a, trace_id_b });
+        }
+    }
+
     /// Shows nothing: forgets the file, the selection and any error.
     pub fn clear(&self) {
+        self.comparing.set(None);
         self.selected.set(None);
         self.detail_sheet_open.set(false);
         self.error.set(None);

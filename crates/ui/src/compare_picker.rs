@@ -1,0 +1,69 @@
+//! "Compare with…" in the trace header of a file with several traces: a menu of the file's other
+//! traces, and "Compare with nearest success" when a successful trace with the same intent exists
+//! (the closest in structure, `analysis::compare::nearest_success`).
+
+use leptos::prelude::*;
+
+use super::ViewerState;
+use trace_viewer_core::analysis::compare::nearest_success;
+use trace_viewer_core::model::{format_count, Trace};
+
+fn choice_label(trace: &Trace) -> String {
+    let name = if trace.name.is_empty() { "(unnamed)" } else { &trace.name };
+    let id: String = trace.trace_id.chars().take(8).collect();
+    let errors = trace.error_count();
+    let failed = if errors > 0 { format!(" · {errors} failed") } else { String::new() };
+    format!("{name} · {} spans{failed} · {id}", format_count(trace.spans.len() as u64))
+}
+
+#[component]
+pub fn ComparePicker(state: ViewerState) -> impl IntoView {
+    let trace_count = move || state.file.with(|file| file.as_ref().map_or(0, |file| file.traces.len()));
+    // The nearest success of the trace shown, found again when another trace is shown.
+    let nearest = Memo::new(move |_| {
+        let current = state.trace_index.get();
+        state.file.with(|file| {
+            let traces: Vec<&Trace> = file.as_ref()?.traces.iter().map(|trace| &*trace.0).collect();
+            nearest_success(&traces, current)
+        })
+    });
+    let choices = move || {
+        let current = state.trace_index.get();
+        state.file.with(|file| {
+            file.as_ref()
+                .map(|file| {
+                    file.traces
+                        .iter()
+                        .enumerate()
+                        .filter(|(index, _)| *index != current)
+                        .map(|(index, trace)| view! { <option value=index.to_string()>{choice_label(trace)}</option> })
+                        .collect_view()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let on_change = move |event: web_sys::Event| {
+        if let Ok(other) = event_target_value(&event).parse::<usize>() {
+            state.open_comparison(state.trace_index.get_untracked(), other);
+        }
+    };
+    view! {
+        <Show when=move || { trace_count() > 1 }>
+            <span class="tv-compare-picker">
+                <select class="tv-compare-select" aria-label="Compare this trace with another trace of the file" on:change=on_change prop:value="">
+                    <option value="" selected=true>"Compare with…"</option>
+                    {choices}
+                </select>
+                {move || nearest.get().map(|other| view! {
+                    <button
+                        class="tv-tool-button tv-compare-nearest"
+                        title="The successful trace with the same intent whose structure is closest"
+                        on:click=move |_| state.open_comparison(state.trace_index.get_untracked(), other)
+                    >
+                        "Compare with nearest success"
+                    </button>
+                })}
+            </span>
+        </Show>
+    }
+}
