@@ -119,6 +119,10 @@ for (const viewport of WIDTHS) {
     assert.deepEqual(reversed.totals.Duration, ['9.50 s', '6.00 s', '−3.50 s']);
     assert.deepEqual(reversed.parameters, [['model', 'gpt-4o-mini', 'gpt-4o']]);
     assert.deepEqual(reversed.removed, ['Search again when the results are empty']);
+    // Swap puts A first again.
+    await page.locator('trace-viewer .tv-compare-view button', { hasText: 'Swap A and B' }).click();
+    await page.locator('trace-viewer .tv-path-change', { hasText: '+3' }).waitFor();
+    assertAgainstA(await readComparison(page), `swapped at ${viewport.width} px`);
     assert.deepEqual(page.errors, []);
     await page.close();
   });

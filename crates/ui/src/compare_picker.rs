@@ -18,29 +18,24 @@ fn choice_label(trace: &Trace) -> String {
 
 #[component]
 pub fn ComparePicker(state: ViewerState) -> impl IntoView {
-    let trace_count = move || state.file.with(|file| file.as_ref().map_or(0, |file| file.traces.len()));
+    let trace_count = move || state.file.get().map_or(0, |file| file.traces.len());
     // The nearest success of the trace shown, found again when another trace is shown.
-    let nearest = Memo::new(move |_| {
-        let current = state.trace_index.get();
-        state.file.with(|file| {
-            let traces: Vec<&Trace> = file.as_ref()?.traces.iter().map(|trace| &*trace.0).collect();
-            nearest_success(&traces, current)
-        })
-    });
+    let nearest = move || {
+        let file = state.file.get()?;
+        let traces: Vec<&Trace> = file.traces.iter().map(|trace| &*trace.0).collect();
+        nearest_success(&traces, state.trace_index.get())
+    };
     let choices = move || {
         let current = state.trace_index.get();
-        state.file.with(|file| {
-            file.as_ref()
-                .map(|file| {
-                    file.traces
-                        .iter()
-                        .enumerate()
-                        .filter(|(index, _)| *index != current)
-                        .map(|(index, trace)| view! { <option value=index.to_string()>{choice_label(trace)}</option> })
-                        .collect_view()
-                })
-                .unwrap_or_default()
-        })
+        let file = state.file.get()?;
+        let options = file
+            .traces
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| *index != current)
+            .map(|(index, trace)| view! { <option value=index.to_string()>{choice_label(trace)}</option> })
+            .collect_view();
+        Some(options)
     };
     let on_change = move |event: web_sys::Event| {
         if let Ok(other) = event_target_value(&event).parse::<usize>() {
@@ -54,7 +49,7 @@ pub fn ComparePicker(state: ViewerState) -> impl IntoView {
                     <option value="" selected=true>"Compare with…"</option>
                     {choices}
                 </select>
-                {move || nearest.get().map(|other| view! {
+                {move || nearest().map(|other| view! {
                     <button
                         class="tv-tool-button tv-compare-nearest"
                         title="The successful trace with the same intent whose structure is closest"

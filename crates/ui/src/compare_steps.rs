@@ -44,8 +44,8 @@ fn more_as_step_row(button: AnyView) -> AnyView {
     view! { <tr class="tv-more-row"><td colspan="6">{button}</td></tr> }.into_any()
 }
 
-#[component]
-pub fn StepTable(compared: Arc<Compared>) -> impl IntoView {
+/// The aligned steps, a page at a time, with a note when the alignment was bounded.
+pub fn step_table(compared: &Arc<Compared>) -> impl IntoView {
     let steps = &compared.comparison.steps;
     let note = match steps.method {
         AlignMethod::Longest => None,

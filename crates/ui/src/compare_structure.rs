@@ -10,8 +10,8 @@ use super::paged::{more_as_list_item, paged};
 use trace_viewer_core::analysis::compare::PathChange;
 use trace_viewer_core::view::present::kind_label;
 
-#[component]
-pub fn StructureList(compared: Arc<Compared>) -> impl IntoView {
+/// The changed paths, a page at a time.
+pub fn structure_list(compared: &Arc<Compared>) -> impl IntoView {
     let changed: Vec<usize> = compared
         .comparison
         .structure

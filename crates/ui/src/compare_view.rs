@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::compare_steps::StepTable;
-use super::compare_structure::StructureList;
+use super::compare_steps::step_table;
+use super::compare_structure::structure_list;
 use super::state::Shared;
-use super::word_diff_view::TextDiffs;
+use super::word_diff_view::text_diffs;
 use super::ViewerState;
 use trace_viewer_core::analysis::compare::{compare_texts, compare_traces, TextComparison, TraceComparison};
 use trace_viewer_core::model::Trace;
@@ -34,25 +34,24 @@ pub fn trace_title(trace: &Trace) -> String {
 
 #[component]
 pub fn CompareView(state: ViewerState) -> impl IntoView {
-    let compared = Memo::new(move |_| {
-        let (a, b) = state.comparing.get()?;
-        let (a, b) = state.file.with(|file| {
-            let traces = &file.as_ref()?.traces;
-            Some((traces.get(a)?.clone(), traces.get(b)?.clone()))
-        })?;
+    // Worked out again only when the traces compared change (no memo: one type less in the wasm).
+    let compared = move || {
+        let b = state.comparing.get()?;
+        let a = state.trace_index.get();
+        let file = state.file.get()?;
+        let (a, b) = (file.traces.get(a)?.clone(), file.traces.get(b)?.clone());
         let comparison = compare_traces(&a, &b);
         let texts = compare_texts(&a, &b);
-        Some(Shared(Arc::new(Compared { a, b, comparison, texts })))
-    });
+        Some(Arc::new(Compared { a, b, comparison, texts }))
+    };
     let swap = move |_| {
-        if let Some((a, b)) = state.comparing.get_untracked() {
-            state.open_comparison(b, a);
+        if let Some(b) = state.comparing.get_untracked() {
+            state.open_comparison(b, state.trace_index.get_untracked());
         }
     };
     view! {
         <section class="tv-compare-view" part="comparison" aria-label="Comparison of two traces">
-            {move || compared.get().map(|compared| {
-                let compared = compared.0;
+            {move || compared().map(|compared| {
                 let title_a = trace_title(&compared.a);
                 let title_b = trace_title(&compared.b);
                 view! {
@@ -66,19 +65,19 @@ pub fn CompareView(state: ViewerState) -> impl IntoView {
                             <div><dt>"A"</dt><dd title=compared.a.trace_id.clone()>{title_a}<span class="tv-compare-id">{short_id(&compared.a.trace_id)}</span></dd></div>
                             <div><dt>"B"</dt><dd title=compared.b.trace_id.clone()>{title_b}<span class="tv-compare-id">{short_id(&compared.b.trace_id)}</span></dd></div>
                         </dl>
-                        <Totals compared=compared.clone() />
+                        {totals_table(&compared)}
                     </header>
                     <div class="tv-compare-body">
                         <div class="tv-compare-columns">
                             <div class="tv-compare-column">
-                                <Parameters compared=compared.clone() />
-                                <StructureList compared=compared.clone() />
+                                {parameter_table(&compared)}
+                                {structure_list(&compared)}
                             </div>
                             <div class="tv-compare-column">
-                                <TextDiffs compared=compared.clone() />
+                                {text_diffs(&compared)}
                             </div>
                         </div>
-                        <StepTable compared=compared.clone() />
+                        {step_table(&compared)}
                     </div>
                 }
             })}
@@ -105,8 +104,8 @@ pub fn delta_class(direction: i8) -> &'static str {
     }
 }
 
-#[component]
-fn Totals(compared: Arc<Compared>) -> impl IntoView {
+/// The totals of A and B with B − A.
+fn totals_table(compared: &Compared) -> impl IntoView {
     let rows = compared
         .comparison
         .total_changes()
@@ -130,8 +129,8 @@ fn Totals(compared: Arc<Compared>) -> impl IntoView {
     }
 }
 
-#[component]
-fn Parameters(compared: Arc<Compared>) -> impl IntoView {
+/// The settings that changed, or that none did.
+fn parameter_table(compared: &Compared) -> impl IntoView {
     let changes = &compared.comparison.parameters;
     let body = if changes.is_empty() {
         view! { <p class="tv-muted">"Same model and parameters."</p> }.into_any()

@@ -110,9 +110,9 @@ pub struct ViewerState {
     pub matches: Memo<Shared<Vec<usize>>>,
     /// The traces table of a corpus, when one is loaded.
     pub corpus: crate::corpus_state::CorpusState,
-    /// The two traces compared (positions in the file, A then B) while the comparison is on
-    /// screen instead of the trace; Back sets it to `None` and shows trace A.
-    pub comparing: RwSignal<Option<(usize, usize)>>,
+    /// Trace B (its position in the file) while the comparison of the shown trace (A) with it is
+    /// on screen instead of the trace; Back sets it to `None`.
+    pub comparing: RwSignal<Option<usize>>,
     /// Where events go: the element's JavaScript, called as `(name, detail)`, which dispatches
     /// them itself once this call has returned (never re-entrantly); `None`: nobody listens.
     on_event: StoredValue<Option<js_sys::Function>, LocalStorage>,
@@ -254,32 +254,31 @@ impl ViewerState {
         }
     }
 
+    /// The trace ids of traces `a` and `b` (positions in the file).
+    fn trace_ids(&self, a: usize, b: usize) -> Option<CompareDetail> {
+        let file = self.loaded_file()?;
+        let id = |index: usize| file.traces.get(index).map(|trace| trace.trace_id.clone());
+        Some(CompareDetail { trace_id_a: id(a)?, trace_id_b: id(b)? })
+    }
+
     /// Shows the comparison of traces `a` and `b` (positions in the file) instead of the trace,
-    /// with trace A behind it; `compare-open` tells the host.
+    /// with trace A shown behind it; `compare-open` tells the host.
     pub fn open_comparison(&self, a: usize, b: usize) {
-        let ids = self.file.with_untracked(|file| {
-            let traces = &file.as_ref()?.traces;
-            Some((traces.get(a)?.trace_id.clone(), traces.get(b)?.trace_id.clone()))
-        });
-        let Some((trace_id_a, trace_id_b)) = ids else { return };
+        let Some(detail) = self.trace_ids(a, b) else { return };
         if a != self.trace_index.get_untracked() {
             self.show_trace(a);
         }
         self.showing_list.set(false);
-        self.comparing.set(Some((a, b)));
-        self.emit("compare-open", &CompareDetail { trace_id_a, trace_id_b });
+        self.comparing.set(Some(b));
+        self.emit("compare-open", &detail);
     }
 
     /// Back from the comparison to trace A; `compare-close` tells the host.
     pub fn close_comparison(&self) {
-        let Some((a, b)) = self.comparing.get_untracked() else { return };
+        let Some(b) = self.comparing.get_untracked() else { return };
         self.comparing.set(None);
-        let ids = self.file.with_untracked(|file| {
-            let traces = &file.as_ref()?.traces;
-            Some((traces.get(a)?.trace_id.clone(), traces.get(b)?.trace_id.clone()))
-        });
-        if let Some((trace_id_a, trace_id_b)) = ids {
-            self.emit("compare-close", &CompareDetail { trace_id_a, trace_id_b });
+        if let Some(detail) = self.trace_ids(self.trace_index.get_untracked(), b) {
+            self.emit("compare-close", &detail);
         }
     }
 

@@ -2,8 +2,6 @@
 //! removed words in `<del>`, added words in `<ins>`, all as text nodes. A long unchanged stretch
 //! shows its ends and opens on demand; a text that is the same in both says so and stays folded.
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
 
 use super::compare_view::Compared;
@@ -87,8 +85,8 @@ fn text_view(text: &TextComparison) -> AnyView {
     }
 }
 
-#[component]
-pub fn TextDiffs(compared: Arc<Compared>) -> impl IntoView {
+/// Each text of either trace, word by word.
+pub fn text_diffs(compared: &Compared) -> impl IntoView {
     let texts = &compared.texts;
     let body = if texts.is_empty() {
         view! { <p class="tv-muted">"Neither trace has prompts, messages, tool arguments or an output."</p> }.into_any()
