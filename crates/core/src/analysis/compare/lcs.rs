@@ -64,7 +64,7 @@ pub fn longest_common_subsequence(a: &[u32], b: &[u32], alphabet: usize, budget:
 
 /// One box of the edit graph: `a[a_low..a_high]` against `b[b_low..b_high]`.
 #[derive(Clone, Copy)]
-struct Box {
+struct Area {
     a_low: usize,
     a_high: usize,
     b_low: usize,
@@ -92,11 +92,11 @@ impl<'s> Searcher<'s> {
     fn run(&mut self) -> Vec<(u32, u32)> {
         /// Work left: a box to solve, or a box's common suffix to write once its inside is done.
         enum Work {
-            Solve(Box),
+            Solve(Area),
             Suffix { a: usize, b: usize, length: usize },
         }
         let mut pairs = Vec::new();
-        let mut work = vec![Work::Solve(Box { a_low: 0, a_high: self.a.len(), b_low: 0, b_high: self.b.len() })];
+        let mut work = vec![Work::Solve(Area { a_low: 0, a_high: self.a.len(), b_low: 0, b_high: self.b.len() })];
         while let Some(next) = work.pop() {
             let mut area = match next {
                 Work::Suffix { a, b, length } => {
@@ -131,13 +131,13 @@ impl<'s> Searcher<'s> {
                 if (split_a, split_b) == (area.a_low, area.b_low) || (split_a, split_b) == (area.a_high, area.b_high) {
                     continue;
                 }
-                work.push(Work::Solve(Box {
+                work.push(Work::Solve(Area {
                     a_low: split_a,
                     a_high: area.a_high,
                     b_low: split_b,
                     b_high: area.b_high,
                 }));
-                work.push(Work::Solve(Box { a_low: area.a_low, a_high: split_a, b_low: area.b_low, b_high: split_b }));
+                work.push(Work::Solve(Area { a_low: area.a_low, a_high: split_a, b_low: area.b_low, b_high: split_b }));
             }
         }
         pairs
@@ -145,7 +145,7 @@ impl<'s> Searcher<'s> {
 
     /// Where the shortest edit path of `area` crosses its middle (relative to the box's corner),
     /// or `None` when the box has nothing in common or the budget ran out.
-    fn middle(&mut self, area: Box) -> Option<(usize, usize)> {
+    fn middle(&mut self, area: Area) -> Option<(usize, usize)> {
         let a = &self.a[area.a_low..area.a_high];
         let b = &self.b[area.b_low..area.b_high];
         let (n, m) = (a.len() as isize, b.len() as isize);
