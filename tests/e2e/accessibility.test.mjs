@@ -3,9 +3,10 @@
 // dark theme: the example trace with nothing and then each kind of span selected, at desktop and
 // phone width; a multi-trace file's list; a corpus's traces table, one of its traces, the
 // dashboard with every panel (BubbleUp's heatmap and histograms, the comparison, the merged tree),
-// the sessions and a conversation; the comparison of two traces; a failed load with and without a
-// trace kept below it, and the element with nothing loaded. Any violation fails the test with its rule, its impact, the
-// elements it found (axe reaches into the open shadow root) and what is wrong with each.
+// the sessions and a conversation; the comparison of two traces; markdown messages and retrieved
+// documents; a failed load with and without a trace kept below it, and the element with nothing
+// loaded. Any violation fails the test with its rule, its impact, the elements it found (axe
+// reaches into the open shadow root) and what is wrong with each.
 // The keyboard: `/` focuses the search from anywhere on the page, `+` `-` `0` zoom the waterfall,
 // the tree names its active row (aria-activedescendant) and the splitter says its position.
 import { test } from 'node:test';
@@ -118,6 +119,27 @@ test('the example trace: nothing selected, each kind of span selected, a search,
   found.push(...await audit(phone, 'the example trace at 390 px, "plan next step" selected'));
   assert.deepEqual(phone.errors, []);
   await phone.close();
+  assertNone(found);
+});
+
+test('markdown messages (rendered, raw, unfolded) and retrieved documents, at desktop and phone width', async () => {
+  const found = [];
+  for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
+    const page = await openPage({ viewport });
+    await page.goto(`${session.server.url}?src=/fixtures/own/markdown-and-documents.json`);
+    await page.locator('trace-viewer .tv-row').first().waitFor();
+    await selectSpan(page, 'chat gpt-4o');
+    found.push(...await audit(page, `markdown messages at ${viewport.width} px`));
+    await page.getByRole('button', { name: 'Raw text' }).first().click();
+    await page.getByRole('button', { name: /^Show all/ }).first().click();
+    found.push(...await audit(page, `markdown messages at ${viewport.width} px, raw and unfolded`));
+    assert.deepEqual(await smallTargets(page, '.tv-md-action'), []);
+    if (await page.locator('trace-viewer .tv-sheet-back').isVisible()) await page.locator('trace-viewer .tv-sheet-back').click();
+    await selectSpan(page, 'vector search');
+    found.push(...await audit(page, `retrieved documents at ${viewport.width} px`));
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
   assertNone(found);
 });
 

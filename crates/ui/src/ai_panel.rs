@@ -1,18 +1,35 @@
 //! The AI part of the detail panel: model and usage, the conversation (messages with their tool
 //! calls), the tool run with arguments and result, retrieved documents, and a generic input and
-//! output when the source has no messages. Everything is text; JSON is pretty-printed.
+//! output when the source has no messages. Prose (message text, document content, a generic
+//! input or output that is not JSON) is rendered as markdown (`Markdown`); JSON is a tree or
+//! pretty-printed text.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
 use super::attribute_table::ValueText;
+use super::markdown::Markdown;
 use super::paged::{more_as_list_item, paged, RenderItem};
+use trace_viewer_core::model::json_text::decode_json_text;
 use trace_viewer_core::model::{AiDetails, AttributeValue, Message, SpanKind};
+use trace_viewer_core::view::documents::RetrievedDocuments;
 use trace_viewer_core::view::present::usage_line;
 
 fn text_value(text: &str) -> AttributeValue {
     AttributeValue::String(text.to_string())
+}
+
+/// Texts longer than this are shown as written (paged), neither decoded as JSON nor rendered.
+const RENDER_UP_TO_BYTES: usize = 1 << 20;
+
+/// Text people wrote (or a model did) rendered as markdown; JSON as a tree.
+fn prose_or_value(text: &str) -> AnyView {
+    if text.len() > RENDER_UP_TO_BYTES || decode_json_text(text).is_some() {
+        view! { <ValueText value=text_value(text) /> }.into_any()
+    } else {
+        view! { <Markdown text=text /> }.into_any()
+    }
 }
 
 #[component]
@@ -45,7 +62,7 @@ fn MessageView(message: Message) -> impl IntoView {
             }
         })
         .collect_view();
-    let content = (!message.content.is_empty()).then(|| view! { <ValueText value=text_value(&message.content) /> });
+    let content = (!message.content.is_empty()).then(|| prose_or_value(&message.content));
     view! {
         <li class=role_class>
             <div class="tv-message-role"><span class="tv-message-role-name">{label}</span>{answers}</div>
@@ -73,8 +90,10 @@ fn messages_section(title: &'static str, messages: Vec<Message>) -> Option<impl 
 #[component]
 pub fn AiPanel(
     /// With its messages read (`AiDetails::with_messages_read`).
-    mut details: AiDetails,
+    details: AiDetails,
     kind: SpanKind,
+    /// The span's retrieved documents (`view::documents::retrieved_documents`).
+    documents: RetrievedDocuments,
 ) -> impl IntoView {
     let model = details.model.clone().map(|model| match &details.provider {
         Some(provider) => format!("{model} ({provider})"),
@@ -105,21 +124,30 @@ pub fn AiPanel(
             </section>
         }
     });
-    let documents = (!details.documents.is_empty()).then(|| {
-        let count = details.documents.len();
-        // The panel owns its details: the documents move into the list (their text may be long).
-        let documents = Arc::new(std::mem::take(&mut details.documents));
+    let output_is_documents = documents.output_is_documents;
+    let documents = (!documents.documents.is_empty()).then(|| {
+        let count = documents.documents.len();
+        // The documents move into the list (their text may be long).
+        let documents = Arc::new(documents.documents);
         let render: RenderItem = Arc::new(move |position| {
             let document = &documents[position];
             let score = document.score.map(|score| format!("score {}", AttributeValue::Double(score).display()));
+            let id = document.id.clone().unwrap_or_else(|| "(no id)".into());
             view! {
                 <li class="tv-document">
                     <div class="tv-document-head">
-                        <span class="tv-document-id">{document.id.clone().unwrap_or_else(|| "(no id)".into())}</span>
-                        {score.map(|score| view! { <span class="tv-badge">{score}</span> })}
+                        <span class="tv-document-number">{format!("#{}", position + 1)}</span>
+                        <span class="tv-document-id">{id}</span>
+                        {score.map(|score| view! { <span class="tv-badge tv-document-score">{score}</span> })}
                     </div>
-                    {document.content.clone().map(|content| view! { <ValueText value=text_value(&content) /> })}
-                    {document.metadata.clone().map(|metadata| view! { <ValueText value=text_value(&metadata) /> })}
+                    {document.title.clone().map(|title| view! { <div class="tv-document-title">{title}</div> })}
+                    {document.content.as_deref().map(prose_or_value)}
+                    {document.metadata.clone().map(|metadata| view! {
+                        <details class="tv-document-metadata">
+                            <summary>"Metadata"</summary>
+                            <ValueText value=text_value(&metadata) />
+                        </details>
+                    })}
                 </li>
             }
             .into_any()
@@ -134,7 +162,7 @@ pub fn AiPanel(
     let has_messages = !details.input_messages.is_empty() || !details.output_messages.is_empty();
     let show_generic = !has_messages && kind != SpanKind::Tool;
     let generic_input = details.input.clone().filter(|_| show_generic);
-    let generic_output = details.output.clone().filter(|_| show_generic);
+    let generic_output = details.output.clone().filter(|_| show_generic && !output_is_documents);
     view! {
         {(model.is_some() || usage.is_some()).then(|| view! {
             <dl class="tv-facts-list tv-model-facts">
@@ -147,10 +175,10 @@ pub fn AiPanel(
         {messages_section("Output messages", details.output_messages.as_read().to_vec())}
         {documents}
         {generic_input.map(|input| view! {
-            <section class="tv-detail-section"><h4>"Input"</h4><ValueText value=text_value(&input) /></section>
+            <section class="tv-detail-section"><h4>"Input"</h4>{prose_or_value(&input)}</section>
         })}
         {generic_output.map(|output| view! {
-            <section class="tv-detail-section"><h4>"Output"</h4><ValueText value=text_value(&output) /></section>
+            <section class="tv-detail-section"><h4>"Output"</h4>{prose_or_value(&output)}</section>
         })}
         {parameters.map(|parameters| view! {
             <section class="tv-detail-section"><h4>"Parameters"</h4><ValueText value=text_value(&parameters) /></section>

@@ -13,7 +13,8 @@ use super::paged::{filtered_paged, more_as_list_item, paged, RenderItem, SearchT
 use super::trace_overview::TraceOverviewPanel;
 use super::ViewerState;
 use trace_viewer_core::analysis::format_duration_ns;
-use trace_viewer_core::model::{format_rfc3339_ns, Attribute, AttributeValue, SpanStatus, Trace};
+use trace_viewer_core::model::{format_rfc3339_ns, AiDetails, Attribute, AttributeValue, SpanStatus, Trace};
+use trace_viewer_core::view::documents::retrieved_documents;
 use trace_viewer_core::view::error_message::best_error_message;
 use trace_viewer_core::view::present::kind_label;
 
@@ -173,6 +174,13 @@ fn SpanDetail(state: ViewerState, trace: Arc<Trace>, index: usize) -> impl IntoV
         paged(span.links.len(), "links", render, more_as_list_item)
     };
     let warnings = span.warnings.iter().map(|warning| view! { <li>{warning.message.clone()}</li> }).collect_view();
+    // The AI part, also for a span with no AI details whose attributes hold retrieved documents.
+    let documents = retrieved_documents(span.ai.as_deref(), &span.attributes, span.kind);
+    let ai_view = match span.ai.as_deref() {
+        Some(details) => Some(details.with_messages_read(&span.attributes).into_owned()),
+        None => (!documents.documents.is_empty()).then(AiDetails::default),
+    }
+    .map(|details| view! { <AiPanel details=details kind=span.kind documents=documents /> });
     let scope_attributes = scope.map(|scope| {
         let mut attributes = vec![Attribute::new("name", AttributeValue::String(scope.name))];
         if let Some(version) = scope.version {
@@ -213,7 +221,7 @@ fn SpanDetail(state: ViewerState, trace: Arc<Trace>, index: usize) -> impl IntoV
                 {span.protocol_kind.as_deref().map(|kind| fact_row("Span kind", kind.to_string()))}
                 {fact_row("Children", span.child_count.to_string())}
             </dl>
-            {span.ai.as_deref().map(|details| details.with_messages_read(&span.attributes).into_owned()).map(|details| view! { <AiPanel details=details kind=span.kind /> })}
+            {ai_view}
             {section("Attributes", span.attributes.len(), view! { <AttributeTable attributes=AttributeList::OfSpan(trace.clone(), index) label="Attributes" /> }.into_any())}
             {section("Events", span.events.len(), events)}
             {section("Links", span.links.len(), view! { <ul class="tv-links">{links}</ul> }.into_any())}

@@ -23,6 +23,7 @@ mod facet_panel;
 mod header;
 mod heatmap_panel;
 mod json_tree;
+mod markdown;
 mod merged_tree_panel;
 mod minimap;
 mod number_histograms;
@@ -48,6 +49,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlElement, ShadowRoot};
 
 pub use corpus_state::{parse_sort_text, sort_text, RowWindow};
+pub use markdown::Markdown;
 pub use state::{LoadedFile, Shared, ViewMode, ViewerState};
 
 /// The stylesheet (`style.css`, minified by `build.rs`), injected into each viewer's shadow root
