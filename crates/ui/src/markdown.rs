@@ -21,7 +21,7 @@ fn element(tag: &'static str, class: &'static str, children: Vec<AnyView>) -> An
     custom(tag).attr("class", class).child(children).into_any()
 }
 
-fn text(value: impl Into<String>) -> AnyView {
+fn text_node(value: impl Into<String>) -> AnyView {
     value.into().into_any()
 }
 
@@ -31,22 +31,26 @@ fn inlines(items: &[Inline]) -> Vec<AnyView> {
 
 fn inline(item: &Inline) -> AnyView {
     match item {
-        Inline::Text(value) => text(value.as_str()),
-        Inline::Code(code) => element("code", "tv-md-code-span", vec![text(code.as_str())]),
+        Inline::Text(value) => text_node(value.as_str()),
+        Inline::Code(code) => element("code", "tv-md-code-span", vec![text_node(code.as_str())]),
         Inline::Emphasis(inner) => element("em", "", inlines(inner)),
         Inline::Strong(inner) => element("strong", "", inlines(inner)),
         Inline::Strikethrough(inner) => element("del", "", inlines(inner)),
         Inline::Link { content, target } => {
             let mut children = inlines(content);
-            if !target.is_empty() && markdown::plain_text(content) != *target {
-                children.push(element("span", "tv-md-target", vec![text(format!(" ({target})"))]));
+            let text_is_target = matches!(content.as_slice(), [Inline::Text(only)] if only == target);
+            if !target.is_empty() && !text_is_target {
+                children.push(element("span", "tv-md-target", vec![text_node(format!(" ({target})"))]));
             }
             element("span", "tv-md-link", children)
         }
         Inline::Image { alt, target } => element(
             "span",
             "tv-md-image",
-            vec![text(format!("[image: {alt}]")), element("span", "tv-md-target", vec![text(format!(" ({target})"))])],
+            vec![
+                text_node(format!("[image: {alt}]")),
+                element("span", "tv-md-target", vec![text_node(format!(" ({target})"))]),
+            ],
         ),
         Inline::LineBreak => element("br", "", Vec::new()),
     }
@@ -93,9 +97,9 @@ fn block(item: &Block) -> AnyView {
         Block::Code { language, text: code } => {
             let mut children = Vec::new();
             if let Some(language) = language {
-                children.push(element("span", "tv-md-language", vec![text(language.as_str())]));
+                children.push(element("span", "tv-md-language", vec![text_node(language.as_str())]));
             }
-            children.push(element("pre", "tv-md-pre", vec![element("code", "", vec![text(code.as_str())])]));
+            children.push(element("pre", "tv-md-pre", vec![element("code", "", vec![text_node(code.as_str())])]));
             element("div", "tv-md-code", children)
         }
         Block::Quote(inner) => element("blockquote", "tv-md-quote", blocks(inner)),
@@ -133,7 +137,7 @@ pub fn Markdown(#[prop(into)] text: Arc<str>) -> impl IntoView {
             _ => &text[..],
         };
         if raw.get() {
-            view! { <pre class="tv-value tv-md-raw">{shown.to_string()}</pre> }.into_any()
+            element("pre", "tv-value tv-md-raw", vec![text_node(shown)])
         } else {
             element("div", "tv-markdown", blocks(&markdown::parse(shown)))
         }

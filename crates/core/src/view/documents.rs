@@ -100,7 +100,11 @@ pub fn documents_in(value: &Value, bare_list: bool) -> Option<Vec<RetrievedDocum
     if items.is_empty() {
         return None;
     }
-    items.iter().map(document).collect()
+    let mut documents = Vec::with_capacity(items.len());
+    for item in items {
+        documents.push(document(item)?);
+    }
+    Some(documents)
 }
 
 /// A field's value as text: strings as they are, numbers and other JSON as JSON.
@@ -117,12 +121,9 @@ fn first_text(object: &Map, keys: &[&str]) -> Option<String> {
 }
 
 fn first_score(object: &Map) -> Option<f64> {
-    SCORE_KEYS.iter().find_map(|key| match object.get(key)? {
-        Value::Number(number) => number.as_f64(),
-        // A number written as text, read by the JSON reader (no second float parser in the page).
-        Value::String(text) => crate::json::from_str(text.trim()).ok()?.as_f64(),
-        _ => None,
-    })
+    // Numbers only: reading scores written as text would bring a second float parser (and its
+    // tables, 16 KB) into the page.
+    SCORE_KEYS.iter().find_map(|key| object.get(key)?.as_f64())
 }
 
 fn document(value: &Value) -> Option<RetrievedDocument> {
@@ -156,12 +157,22 @@ fn document(value: &Value) -> Option<RetrievedDocument> {
         return None;
     }
     // Fields read above are not repeated in the metadata; any other field is added to it.
-    let read: Vec<&str> =
-        [&ID_KEYS[..], &CONTENT_KEYS, &SCORE_KEYS, &METADATA_KEYS, &TITLE_KEYS, &["node", "document"]].concat();
+    let read = |key: &str| {
+        [
+            &ID_KEYS[..],
+            &CONTENT_KEYS,
+            &SCORE_KEYS,
+            &METADATA_KEYS,
+            &TITLE_KEYS,
+            &["node", "document", "type", "lc", "kwargs"],
+        ]
+        .iter()
+        .any(|keys| keys.contains(&key))
+    };
     let mut others = Map::new();
     let outer = (!std::ptr::eq(fields, object)).then_some(object);
     for (key, value) in fields.iter().chain(outer.into_iter().flat_map(Map::iter)) {
-        if !read.contains(&key) && !matches!(key, "type" | "lc" | "kwargs") {
+        if !read(key) {
             others.insert(key, value.clone());
         }
     }
@@ -206,7 +217,7 @@ mod tests {
     #[test]
     fn otel_genai_list_with_ids_scores_titles_and_content() {
         assert_eq!(
-            read(r#"[{"id":"doc_123","score":0.95},{"id":"doc_456","score":"0.87"}]"#, true),
+            read(r#"[{"id":"doc_123","score":0.95},{"id":"doc_456","score":0.87}]"#, true),
             Some(vec![
                 doc(Some("doc_123"), None, None, Some(0.95), None),
                 doc(Some("doc_456"), None, None, Some(0.87), None)

@@ -119,21 +119,21 @@ fn table_alignments(line: &str) -> Option<Vec<Alignment>> {
     }
     let row = row.strip_prefix('|').unwrap_or(row);
     let row = row.strip_suffix('|').unwrap_or(row);
-    row.split('|')
-        .map(|cell| {
-            let cell = cell.trim();
-            let dashes = cell.trim_start_matches(':').trim_end_matches(':');
-            if dashes.is_empty() || !dashes.bytes().all(|c| c == b'-') {
-                return None;
-            }
-            Some(match (cell.starts_with(':'), cell.ends_with(':')) {
-                (true, true) => Alignment::Center,
-                (true, false) => Alignment::Left,
-                (false, true) => Alignment::Right,
-                (false, false) => Alignment::None,
-            })
-        })
-        .collect()
+    let mut alignments = Vec::new();
+    for cell in row.split('|') {
+        let cell = cell.trim();
+        let dashes = cell.trim_start_matches(':').trim_end_matches(':');
+        if dashes.is_empty() || !dashes.bytes().all(|c| c == b'-') {
+            return None;
+        }
+        alignments.push(match (cell.starts_with(':'), cell.ends_with(':')) {
+            (true, true) => Alignment::Center,
+            (true, false) => Alignment::Left,
+            (false, true) => Alignment::Right,
+            (false, false) => Alignment::None,
+        });
+    }
+    Some(alignments)
 }
 
 /// A table row's cells: split at each `|` not escaped, outer pipes dropped, `\|` kept as `|`.
@@ -181,7 +181,8 @@ fn continues_lazily(last: Option<&String>, line: &str, depth: usize) -> bool {
 /// The blocks of `lines`, containers `depth` levels deep.
 pub(super) fn parse_blocks(lines: &[String], depth: usize) -> Vec<Block> {
     let mut blocks = Vec::new();
-    let mut paragraph: Vec<&str> = Vec::new();
+    // The paragraph being read, its lines joined by newlines.
+    let mut paragraph = String::new();
     let mut at = 0;
     while at < lines.len() {
         let line = lines[at].as_str();
@@ -192,7 +193,7 @@ pub(super) fn parse_blocks(lines: &[String], depth: usize) -> Vec<Block> {
         }
         if !paragraph.is_empty() {
             if let Some(level) = setext_level(line) {
-                blocks.push(Block::Heading(level, parse_inlines(&paragraph.join("\n"))));
+                blocks.push(Block::Heading(level, parse_inlines(&paragraph)));
                 paragraph.clear();
                 at += 1;
                 continue;
@@ -250,7 +251,10 @@ pub(super) fn parse_blocks(lines: &[String], depth: usize) -> Vec<Block> {
                 }
             }
         }
-        paragraph.push(line.trim_start());
+        if !paragraph.is_empty() {
+            paragraph.push('\n');
+        }
+        paragraph.push_str(line.trim_start());
         at += 1;
     }
     flush(&mut paragraph, &mut blocks);
@@ -258,9 +262,9 @@ pub(super) fn parse_blocks(lines: &[String], depth: usize) -> Vec<Block> {
 }
 
 /// Ends the paragraph being read, if any.
-fn flush(paragraph: &mut Vec<&str>, blocks: &mut Vec<Block>) {
+fn flush(paragraph: &mut String, blocks: &mut Vec<Block>) {
     if !paragraph.is_empty() {
-        blocks.push(Block::Paragraph(parse_inlines(&paragraph.join("\n"))));
+        blocks.push(Block::Paragraph(parse_inlines(paragraph)));
         paragraph.clear();
     }
 }
@@ -275,18 +279,24 @@ fn indented_code(lines: &[String], start: usize, blocks: &mut Vec<Block>) -> usi
     while is_blank(&lines[last - 1]) {
         last -= 1;
     }
-    let text: Vec<&str> = lines[start..last].iter().map(|line| line.get(4..).unwrap_or("")).collect();
-    blocks.push(Block::Code { language: None, text: text.join("\n") });
+    let mut text = String::new();
+    for line in &lines[start..last] {
+        text.push_str(line.get(4..).unwrap_or(""));
+        text.push('\n');
+    }
+    // Without the newline after the last line.
+    text.pop();
+    blocks.push(Block::Code { language: None, text });
     end
 }
 
 /// A table whose head is the line at `start` (the paragraph before it ends there); returns the
 /// line after it, or `None` when the next line is not a delimiter row of as many columns.
-fn table<'a>(
-    lines: &'a [String],
+fn table(
+    lines: &[String],
     start: usize,
     blocks: &mut Vec<Block>,
-    paragraph: &mut Vec<&'a str>,
+    paragraph: &mut String,
     depth: usize,
 ) -> Option<usize> {
     let head = table_cells(&lines[start]);
