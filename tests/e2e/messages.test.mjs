@@ -1,8 +1,9 @@
 // Messages as text people read: an LLM answer's markdown (headings, nested lists, emphasis, code,
 // tables, quotes, links with their targets) built as elements, a toggle to the exact text, long
 // messages folded, HTML in a message shown as text; retrieved documents with their id, score and
-// content, from `gen_ai.retrieval.documents` and from a LangChain retriever's output. At 1440 px
-// (light) and 390 px (dark), with screenshots in target/screenshots.
+// content, from `gen_ai.retrieval.documents` and from a LangChain retriever's output (our fixture,
+// and real Jaeger and LangSmith files). At 1440 px (light) and 390 px (dark), with screenshots in
+// target/screenshots.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -150,4 +151,29 @@ test('a real LangSmith answer (OpenAI reasoning model) renders its heading, bash
   assert.ok((await rendered.locator('li .tv-md-code').count()) >= 2, 'code blocks inside list items');
   assert.deepEqual(page.errors, []);
   await page.close();
+});
+
+test('real fixtures: Jaeger gen_ai.retrieval.documents (raw JSON before) and a LangSmith retriever\'s documents, its output not repeated as JSON', async () => {
+  // A file of two traces opens on the traces table.
+  const page = await newPage(session.browser, { viewport: { width: 1440, height: 900 } });
+  await page.goto(`${session.server.url}?src=/fixtures/jaeger/jaeger-ui-genai-flamegraph-2traces.json`);
+  await page.locator('trace-viewer .tv-table-row', { hasText: 'invoke_agent' }).click();
+  await selectSpan(page, 'retrieval');
+  const documents = page.locator('trace-viewer .tv-document');
+  await documents.first().waitFor();
+  assert.deepEqual(await documents.locator('.tv-document-title').allInnerTexts(), ['Jaeger Docs - Architecture', 'OpenTelemetry Go SDK']);
+  assert.match(await documents.first().locator('.tv-markdown').innerText(), /^Jaeger v2 is based on the OpenTelemetry Collector architecture\./);
+  await page.close();
+
+  const langsmith = await open('langsmith/langsmith-runs-flat.json', { width: 1440, height: 900 }, 'light');
+  await selectSpan(langsmith, 'kb-search');
+  const found = langsmith.locator('trace-viewer .tv-document');
+  await found.first().waitFor();
+  assert.equal(await found.count(), 1);
+  assert.equal(await found.locator('.tv-document-title').innerText(), 'kb/billing.md');
+  assert.equal(await found.locator('.tv-document-score').innerText(), 'score 0.88');
+  assert.equal(await found.locator('.tv-markdown').innerText(), 'Duplicate charges are refunded within 5 days.');
+  assert.equal(await langsmith.locator('trace-viewer .tv-detail h4', { hasText: /^Output$/ }).count(), 0);
+  assert.deepEqual(langsmith.errors, []);
+  await langsmith.close();
 });
