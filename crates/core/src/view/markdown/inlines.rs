@@ -63,6 +63,10 @@ struct Reader<'t> {
     unclosed_code: Vec<usize>,
     /// Each `[` with its matching `]`, by position of `[`.
     brackets: Vec<(usize, usize)>,
+    /// Bytes link destinations may still scan: a text of many `[a](b` without spaces or a closing
+    /// parenthesis would otherwise scan the rest of the text from each; past the budget, brackets
+    /// are text.
+    destination_budget: usize,
 }
 
 /// Reads the inlines of a paragraph's text (lines joined by `\n`).
@@ -76,6 +80,7 @@ pub fn parse_inlines(text: &str) -> Vec<Inline> {
         links: Vec::new(),
         unclosed_code: Vec::new(),
         brackets: bracket_pairs(text.as_bytes()),
+        destination_budget: 4 * text.len() + 4_096,
     };
     reader.read();
     build(reader.tokens)
@@ -377,57 +382,18 @@ impl Reader<'_> {
     }
 
     /// A link destination `(target "title")` starting at `at`: the target and the byte after `)`.
-    fn destination(&self, at: usize) -> Option<(String, usize)> {
+    /// The bytes it reads are taken from the budget; with none left there are no more links.
+    fn destination(&mut self, at: usize) -> Option<(String, usize)> {
         let bytes = self.text.as_bytes();
-        if bytes.get(at) != Some(&b'(') {
+        if bytes.get(at) != Some(&b'(') || self.destination_budget == 0 {
             return None;
         }
-        let skip_spaces = |mut at: usize| {
-            while bytes.get(at).is_some_and(|c| matches!(c, b' ' | b'\t' | b'\n')) {
-                at += 1;
-            }
-            at
-        };
-        let mut at = skip_spaces(at + 1);
-        let target = if bytes.get(at) == Some(&b'<') {
-            let length = bytes[at + 1..].iter().position(|c| matches!(c, b'>' | b'<' | b'\n'))?;
-            if bytes[at + 1 + length] != b'>' {
-                return None;
-            }
-            let target = unescape(&self.text[at + 1..at + 1 + length]);
-            at += length + 2;
-            target
-        } else {
-            let start = at;
-            let mut depth = 0;
-            while let Some(&c) = bytes.get(at) {
-                match c {
-                    b'\\' if bytes.get(at + 1).is_some_and(u8::is_ascii_punctuation) => at += 1,
-                    b'(' if depth == MAX_DESTINATION_PARENTHESES => return None,
-                    b'(' => depth += 1,
-                    b')' if depth == 0 => break,
-                    b')' => depth -= 1,
-                    c if c.is_ascii_whitespace() || c.is_ascii_control() => break,
-                    _ => {}
-                }
-                at += 1;
-            }
-            unescape(&self.text[start..at])
-        };
-        let after_target = skip_spaces(at);
-        if let Some(quote) = bytes.get(after_target).filter(|c| matches!(c, b'"' | b'\'' | b'(')) {
-            let closing = if *quote == b'(' { b')' } else { *quote };
-            if after_target == at {
-                return None;
-            }
-            let mut title_end = after_target + 1;
-            while bytes.get(title_end).is_some_and(|c| *c != closing) {
-                title_end += if bytes[title_end] == b'\\' { 2 } else { 1 };
-            }
-            at = title_end.checked_add(1).filter(|end| *end <= bytes.len())?;
-        }
-        let at = skip_spaces(at);
-        (bytes.get(at) == Some(&b')')).then(|| (target, at + 1))
+        // Read within the budget only: a destination running past it is not one.
+        let bytes = &bytes[..bytes.len().min(at + self.destination_budget)];
+        let mut furthest = at;
+        let found = read_destination(self.text, bytes, at, &mut furthest);
+        self.destination_budget = self.destination_budget.saturating_sub(furthest + 1 - at);
+        found
     }
 
     /// `<scheme:...>`: shown as its address.
@@ -540,4 +506,66 @@ fn build(tokens: Vec<Token>) -> Vec<Inline> {
         close_frame(&mut frames, &mut open, None);
     }
     frames.pop().expect("the root frame").1
+}
+
+/// Reads a link destination in `bytes` (a prefix of `text`'s bytes) from the `(` at `at`;
+/// `furthest` is set to the last byte looked at.
+fn read_destination(text: &str, bytes: &[u8], at: usize, furthest: &mut usize) -> Option<(String, usize)> {
+    let skip_spaces = |mut at: usize| {
+        while bytes.get(at).is_some_and(|c| matches!(c, b' ' | b'\t' | b'\n')) {
+            at += 1;
+        }
+        at
+    };
+    let mut at = skip_spaces(at + 1);
+    *furthest = at;
+    let target = if bytes.get(at) == Some(&b'<') {
+        let length = bytes[at + 1..].iter().position(|c| matches!(c, b'>' | b'<' | b'\n'));
+        *furthest = length.map_or(bytes.len(), |length| at + 1 + length);
+        let length = length?;
+        if bytes[at + 1 + length] != b'>' {
+            return None;
+        }
+        let target = unescape(&text[at + 1..at + 1 + length]);
+        at += length + 2;
+        target
+    } else {
+        let start = at;
+        let mut depth = 0;
+        while let Some(&c) = bytes.get(at) {
+            match c {
+                b'\\' if bytes.get(at + 1).is_some_and(u8::is_ascii_punctuation) => at += 1,
+                b'(' if depth == MAX_DESTINATION_PARENTHESES => break,
+                b'(' => depth += 1,
+                b')' if depth == 0 => break,
+                b')' => depth -= 1,
+                c if c.is_ascii_whitespace() || c.is_ascii_control() => break,
+                _ => {}
+            }
+            at += 1;
+        }
+        *furthest = at;
+        // Unbalanced, or no `)` before the end (of the text or of the budget, which may end
+        // inside a character): not a destination.
+        if depth > 0 || at == bytes.len() {
+            return None;
+        }
+        unescape(&text[start..at])
+    };
+    let after_target = skip_spaces(at);
+    if let Some(quote) = bytes.get(after_target).filter(|c| matches!(c, b'"' | b'\'' | b'(')) {
+        let closing = if *quote == b'(' { b')' } else { *quote };
+        if after_target == at {
+            return None;
+        }
+        let mut title_end = after_target + 1;
+        while bytes.get(title_end).is_some_and(|c| *c != closing) {
+            title_end += if bytes[title_end] == b'\\' { 2 } else { 1 };
+        }
+        *furthest = title_end.min(bytes.len());
+        at = title_end.checked_add(1).filter(|end| *end <= bytes.len())?;
+    }
+    let at = skip_spaces(at);
+    *furthest = (*furthest).max(at.min(bytes.len()));
+    (bytes.get(at) == Some(&b')')).then(|| (target, at + 1))
 }

@@ -305,6 +305,10 @@ fn deep_inline_nesting_is_capped_and_keeps_its_text() {
     // Many unmatched runs: each is read once.
     let runs = "a_ *b [c](d ".repeat(20_000);
     assert_eq!(plain_text(&parse_inlines(&runs)), runs.trim_end());
+    // Link openings whose title never closes: each would read the rest of the text for its `)`;
+    // a budget keeps the whole text's reading linear.
+    let openings = "[a](x (é".repeat(50_000);
+    assert_eq!(plain_text(&parse_inlines(&openings)), openings);
     let backticks = format!("``{}", " `".repeat(20_001));
     assert_eq!(plain_text(&parse_inlines(&backticks)), format!("``{}", "  ".repeat(10_000) + " `").trim_end());
 }
@@ -336,4 +340,27 @@ fn folds_long_texts_at_a_line_end() {
     assert_eq!(fold(&long, 30, 3_000).expect("folded").show_all_label(30), "Show all (100 lines)");
     let multibyte = "é".repeat(5_000);
     assert!(multibyte.is_char_boundary(fold(&multibyte, 30, 3_000).expect("folded").end));
+}
+
+#[test]
+fn random_markup_never_panics() {
+    // Texts drawn from markdown's special characters (a fixed sequence: the same every run).
+    const ALPHABET: &[u8] = b"*_~`[]()<>!#-+|:\\&;. \n\t1a\xc3\xa9x";
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..20_000 {
+        let mut bytes = Vec::new();
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        for _ in 0..state % 120 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            bytes.push(ALPHABET[(state % ALPHABET.len() as u64) as usize]);
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let blocks = parse(&text);
+        let _ = is_plain(&blocks);
+        let _ = fold(&text, 3, 40);
+    }
 }
