@@ -256,7 +256,7 @@ pub const PAGE_GOAL_GZIPPED: usize = 200 * 1024;
 /// diff, paths, steps, texts, parameters, totals), the rest its five views and the Leptos code
 /// they instantiate; 7 KB gzipped were saved before by numbering paths and words without a hash
 /// map (SipHash), writing the subsequence in order instead of sorting it, and the views without
-/// memos or sub-components; messages as markdown 18.8 KB (the parser, `view/markdown`, is 19 KB
+/// memos or sub-components; messages as markdown 19.0 KB (the parser, `view/markdown`, is 19 KB
 /// of the 44 KB raw it adds after wasm-opt; the `Markdown` component, the documents' shapes and
 /// their views, and 0.8 KB of CSS the rest). Where the rest goes, and what was tried, is in
 /// BENCHMARKS.md.
