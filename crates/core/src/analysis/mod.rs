@@ -2,13 +2,19 @@
 //! how to write durations. No web types; tested natively.
 
 pub mod compare;
+mod critical_path;
 mod digest;
 mod rows;
 mod search;
+mod services;
 mod timeline;
+mod waterfall;
 
 pub use crate::model::{format_duration_ns, format_percent};
+pub use critical_path::{critical_path, kept_on_critical_path, CriticalPath, CriticalSegment, CriticalShare};
 pub use digest::{digest, TraceDigest};
 pub use rows::{kept_with_ancestors, visible_filtered_rows, visible_rows, CollapsedSet};
 pub use search::{search_spans, Query};
+pub use services::{service_names, service_of};
 pub use timeline::{interval_geometry, time_ticks, BarGeometry, TimeTick, TimeWindow};
+pub use waterfall::{waterfall_bar, Beyond, LabelSide, WaterfallBar, MIN_BAR_PX};
