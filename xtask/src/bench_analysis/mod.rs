@@ -7,6 +7,7 @@
 //! analysis (best of a few runs) and prints one line per figure through [`Yardstick::report`].
 
 mod compare;
+mod critical_path;
 
 use std::process::Command;
 use std::time::Instant;
@@ -74,5 +75,6 @@ pub fn run_all(arguments: &[String]) -> Result<(), String> {
         "== single-trace analyses (native release build; JSON.parse {json_parse_mb_per_s:.0} MB/s in Node this run)"
     );
     compare::run(&yardstick);
+    critical_path::run(&yardstick);
     Ok(())
 }

@@ -86,14 +86,21 @@ impl CriticalPath {
     /// Critical-path time by (kind, name), longest first (then by kind and name).
     pub fn breakdown(&self, trace: &Trace) -> Vec<CriticalShare> {
         let mut totals: HashMap<(SpanKind, &str), (u64, usize)> = HashMap::new();
-        let mut previous_span = None;
-        for at in &self.by_span {
-            let segment = &self.segments[*at as usize];
-            let Some(span) = trace.spans.get(segment.span) else { continue };
+        // A span's segments are together in `by_span`: one look-up per span, not per segment.
+        let mut at = 0;
+        while at < self.by_span.len() {
+            let span_index = self.segments[self.by_span[at] as usize].span;
+            let mut duration_ns = 0;
+            while let Some(segment) =
+                self.by_span.get(at).map(|at| &self.segments[*at as usize]).filter(|segment| segment.span == span_index)
+            {
+                duration_ns += segment.duration_ns();
+                at += 1;
+            }
+            let Some(span) = trace.spans.get(span_index) else { continue };
             let entry = totals.entry((span.kind, span.name.as_str())).or_default();
-            entry.0 += segment.duration_ns();
-            entry.1 += usize::from(previous_span != Some(segment.span));
-            previous_span = Some(segment.span);
+            entry.0 += duration_ns;
+            entry.1 += 1;
         }
         let mut shares: Vec<CriticalShare> = totals
             .into_iter()
@@ -119,20 +126,23 @@ struct Child {
     index: usize,
 }
 
-/// A span the walk is inside: its clipped start, the current point, and its children not yet tried.
+/// A span the walk is inside: its clipped start, the current point, and where its children not
+/// yet tried are in the walk's one list of children (each frame's are at the end of it while the
+/// frame is on top, so no frame allocates).
 struct Frame {
     span: usize,
     start_ns: u64,
     point_ns: u64,
-    children: Vec<Child>,
+    children_from: usize,
     next_child: usize,
 }
 
-/// Opens a span clipped to `start_ns..end_ns`: its children, clipped the same way, latest end first.
-fn open(trace: &Trace, span: usize, start_ns: u64, end_ns: u64) -> Frame {
+/// Opens a span clipped to `start_ns..end_ns`: its children, clipped the same way, are appended
+/// to `children`, latest end first.
+fn open(trace: &Trace, span: usize, start_ns: u64, end_ns: u64, children: &mut Vec<Child>) -> Frame {
     let spans = &trace.spans;
     let subtree_end = spans[span].subtree_end.min(spans.len());
-    let mut children = Vec::with_capacity(spans[span].child_count as usize);
+    let children_from = children.len();
     let mut child = span + 1;
     while child < subtree_end {
         let (child_start, child_end) = (spans[child].start_ns, spans[child].end_ns());
@@ -146,8 +156,8 @@ fn open(trace: &Trace, span: usize, start_ns: u64, end_ns: u64) -> Frame {
         }
         child = spans[child].subtree_end.max(child + 1);
     }
-    children.sort_unstable();
-    Frame { span, start_ns, point_ns: end_ns, children, next_child: 0 }
+    children[children_from..].sort_unstable();
+    Frame { span, start_ns, point_ns: end_ns, children_from, next_child: children_from }
 }
 
 /// The root the path follows: the one that ends last (the first of them on a tie).
@@ -180,31 +190,37 @@ pub fn critical_path(trace: &Trace) -> CriticalPath {
             _ => backwards.push(CriticalSegment { span, start_ns, end_ns }),
         }
     };
-    let mut stack = vec![open(trace, root, root_span.start_ns, root_span.end_ns())];
+    let mut children: Vec<Child> = Vec::new();
+    let mut stack = vec![open(trace, root, root_span.start_ns, root_span.end_ns(), &mut children)];
     while let Some(top) = stack.last_mut() {
         // Children are in falling end order and the point only moves back, so a child ending
         // after the point now never fits later.
-        while top.children.get(top.next_child).is_some_and(|child| child.end_first.0 > top.point_ns) {
+        while children.get(top.next_child).is_some_and(|child| child.end_first.0 > top.point_ns) {
             top.next_child += 1;
         }
-        match top.children.get(top.next_child).copied() {
+        match children.get(top.next_child).copied() {
             Some(child) => {
                 top.next_child += 1;
                 keep(top.span, child.end_first.0, top.point_ns);
                 top.point_ns = child.start_ns;
-                let frame = open(trace, child.index, child.start_ns, child.end_first.0);
+                let frame = open(trace, child.index, child.start_ns, child.end_first.0, &mut children);
                 stack.push(frame);
             }
             None => {
                 keep(top.span, top.start_ns, top.point_ns);
+                children.truncate(top.children_from);
                 stack.pop();
             }
         }
     }
     backwards.reverse();
     let segments = backwards;
-    let mut by_span: Vec<u32> = (0..segments.len() as u32).collect();
-    by_span.sort_unstable_by_key(|at| (segments[*at as usize].span, segments[*at as usize].start_ns));
+    // (span, position) in one integer: positions are in time order, so one plain sort orders by
+    // span, then time.
+    let mut keys: Vec<u64> =
+        segments.iter().enumerate().map(|(at, segment)| ((segment.span as u64) << 32) | at as u64).collect();
+    keys.sort_unstable();
+    let by_span = keys.into_iter().map(|key| key as u32).collect();
     CriticalPath { segments, by_span }
 }
 
