@@ -54,6 +54,37 @@ impl TimeWindow {
         let start_ns = centre_ns.saturating_sub(duration_ns / 2).clamp(whole.start_ns, latest_start);
         Some(TimeWindow { start_ns, duration_ns })
     }
+
+    /// This window `factor` times as long, keeping the moment at `fraction` of its width (the
+    /// pointer's place) where it is, kept inside `whole` and at least a microsecond long; `None`
+    /// once it would show all of `whole` (a wheel zoom).
+    pub fn zoomed_at(self, whole: TimeWindow, factor: f64, fraction: f64) -> Option<TimeWindow> {
+        let fraction = if fraction.is_finite() { fraction.clamp(0.0, 1.0) } else { 0.5 };
+        let duration_ns = ((self.duration_ns as f64 * factor) as u64).max(1_000.min(whole.duration_ns));
+        if duration_ns >= whole.duration_ns {
+            return None;
+        }
+        let anchor_ns = self.start_ns + (self.duration_ns as f64 * fraction) as u64;
+        let latest_start = whole.start_ns + (whole.duration_ns - duration_ns);
+        let start_ns =
+            anchor_ns.saturating_sub((duration_ns as f64 * fraction) as u64).clamp(whole.start_ns, latest_start);
+        Some(TimeWindow { start_ns, duration_ns })
+    }
+
+    /// The window that shows `start_ns..end_ns` with a twentieth of its length on each side,
+    /// at least a microsecond long and inside `whole`; `None` when that is all of `whole`.
+    pub fn around(whole: TimeWindow, start_ns: u64, end_ns: u64) -> Option<TimeWindow> {
+        let (start_ns, end_ns) = (start_ns.min(end_ns), start_ns.max(end_ns));
+        let margin = (end_ns - start_ns) / 20;
+        let duration_ns = (end_ns - start_ns + 2 * margin).max(1_000.min(whole.duration_ns));
+        if duration_ns >= whole.duration_ns {
+            return None;
+        }
+        let latest_start = whole.start_ns + (whole.duration_ns - duration_ns);
+        let middle = start_ns + (end_ns - start_ns) / 2;
+        let start_ns = middle.saturating_sub(duration_ns / 2).clamp(whole.start_ns, latest_start);
+        Some(TimeWindow { start_ns, duration_ns })
+    }
 }
 
 /// One tick on the axis: its offset from the window start and its CSS position.
@@ -137,6 +168,33 @@ mod tests {
             Some(1_000),
             "a microsecond at least"
         );
+    }
+
+    #[test]
+    fn wheel_zoom_keeps_the_moment_under_the_pointer() {
+        let whole = TimeWindow { start_ns: 0, duration_ns: 1_000_000 };
+        // At a quarter of the width, 250,000 stays at a quarter of the half-as-long window.
+        let zoomed = whole.zoomed_at(whole, 0.5, 0.25).unwrap();
+        assert_eq!(zoomed, TimeWindow { start_ns: 125_000, duration_ns: 500_000 });
+        assert_eq!(zoomed.zoomed_at(whole, 2.0, 0.25), None, "the whole trace again");
+        // At the right edge the window stays inside the trace.
+        assert_eq!(whole.zoomed_at(whole, 0.5, 1.0), Some(TimeWindow { start_ns: 500_000, duration_ns: 500_000 }));
+        assert_eq!(whole.zoomed_at(whole, 0.5, f64::NAN), Some(TimeWindow { start_ns: 250_000, duration_ns: 500_000 }));
+    }
+
+    #[test]
+    fn zoom_to_a_span_leaves_a_margin_and_stays_inside_the_trace() {
+        let whole = TimeWindow { start_ns: 0, duration_ns: 1_000_000 };
+        assert_eq!(
+            TimeWindow::around(whole, 400_000, 600_000),
+            Some(TimeWindow { start_ns: 390_000, duration_ns: 220_000 })
+        );
+        assert_eq!(TimeWindow::around(whole, 0, 100_000), Some(TimeWindow { start_ns: 0, duration_ns: 110_000 }));
+        assert_eq!(
+            TimeWindow::around(whole, 500_000, 500_000),
+            Some(TimeWindow { start_ns: 499_500, duration_ns: 1_000 })
+        );
+        assert_eq!(TimeWindow::around(whole, 0, 1_000_000), None, "the root: the whole trace");
     }
 
     #[test]
