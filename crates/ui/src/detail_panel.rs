@@ -209,6 +209,17 @@ fn SpanDetail(state: ViewerState, trace: Arc<Trace>, index: usize) -> impl IntoV
             <h3 class="tv-detail-title">
                 <span class=format!("tv-kind tv-kind-{}", span.kind.as_str())>{kind_label(span.kind)}</span>
                 <span>{span.name.clone()}</span>
+                // On a phone the sheet closes so the zoomed waterfall shows.
+                <button
+                    class="tv-tool-button tv-zoom-to-span"
+                    title="Zoom the waterfall to this span (z)"
+                    on:click=move |_| {
+                        state.zoom_to_span(index);
+                        state.detail_sheet_open.set(false);
+                    }
+                >
+                    "Zoom to span"
+                </button>
             </h3>
             {status_view}
             {(!span.warnings.is_empty()).then(|| view! { <ul class="tv-span-warnings">{warnings}</ul> })}

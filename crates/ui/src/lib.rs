@@ -16,6 +16,7 @@ mod compare_structure;
 mod compare_view;
 mod copy_button;
 pub mod corpus_state;
+mod critical_path_panel;
 mod dashboard;
 mod detail_panel;
 mod error_panel;

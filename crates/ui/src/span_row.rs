@@ -1,5 +1,7 @@
-//! One row of the tree: fold toggle, kind chip, name, inline facts and duration on the left; the
-//! latency bar on the shared time axis on the right. Positioned absolutely by its row number.
+//! One row of the tree: fold toggle, kind chip, name, service (when the trace has several), inline
+//! facts and duration on the left; the latency bar on the shared time axis on the right, with its
+//! duration beside it, the critical path's segments drawn over it, and, when zoomed, a marker in
+//! place of a bar wholly outside the window. Positioned absolutely by its row number.
 
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::custom::custom_attribute;
@@ -7,7 +9,9 @@ use leptos::tachys::view::add_attr::AddAnyAttr;
 
 use super::tree_view::ROW_HEIGHT_PX;
 use super::ViewerState;
-use trace_viewer_core::analysis::{format_duration_ns, format_percent, interval_geometry, TimeWindow};
+use trace_viewer_core::analysis::{
+    format_duration_ns, format_percent, interval_geometry, service_of, waterfall_bar, Beyond, LabelSide, TimeWindow,
+};
 use trace_viewer_core::model::format_count;
 use trace_viewer_core::view::present::{inline_facts, kind_label};
 
@@ -24,7 +28,27 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
     };
     let (start_ns, end_ns) = (span.start_ns, span.end_ns());
     let whole = TimeWindow { start_ns: trace.start_ns, duration_ns: trace.duration_ns };
-    let geometry = move || interval_geometry(start_ns, end_ns, state.window.get().unwrap_or(whole));
+    let window = move || state.window.get().unwrap_or(whole);
+    let bar = Memo::new(move |_| waterfall_bar(start_ns, end_ns, window()));
+    // The critical path's segments of this span, placed in the window (none until it is computed).
+    let critical_segments = move || {
+        state.critical_path.with(|path| {
+            let path = path.as_ref()?;
+            let window = window();
+            let stripes = path
+                .segments_of(span_index)
+                .map(|segment| {
+                    let at = interval_geometry(segment.start_ns, segment.end_ns, window);
+                    view! { <div class="tv-bar-critical" style:left=at.left style:width=at.width></div> }
+                })
+                .collect_view();
+            Some(stripes)
+        })
+    };
+    let on_critical_path =
+        move || state.critical_path.with(|path| path.as_ref().is_some_and(|path| path.is_on_path(span_index)));
+    let service =
+        (state.service_count.get_untracked() >= 2).then(|| service_of(&trace, span).map(str::to_string)).flatten();
     let self_ns =
         state.digest.with_untracked(|digest| digest.self_times.get(span_index).copied().unwrap_or(span.duration_ns));
     let self_share =
@@ -79,6 +103,7 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
             class:tv-row-match=is_match
             class:tv-row-error=failed
             class:tv-row-error-below=failure_below
+            class:tv-row-critical=on_critical_path
             role="treeitem"
             id=format!("tv-span-{span_index}")
             aria-selected=move || is_selected().to_string()
@@ -108,20 +133,52 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
                 }}
                 <span class=format!("tv-kind tv-kind-{}", kind.as_str())>{kind_label(kind)}</span>
                 <span class="tv-span-name">{name}</span>
+                {service.map(|service| view! { <span class="tv-service" title="service">{service}</span> })}
                 {failed.then(|| view! { <span class="tv-error-mark" title="This span failed">"error"</span> })}
                 {warning.then(|| view! { <span class="tv-warning-mark" title="The importer repaired this span">"!"</span> })}
                 {hidden_summary}
                 {facts.map(|facts| view! { <span class="tv-inline-facts">{facts}</span> })}
-                <span class="tv-duration">{duration}</span>
+                <span class="tv-duration">{duration.clone()}</span>
             </div>
             <div class="tv-timeline-column" title=tooltip>
-                <div
-                    class=format!("tv-bar tv-bar-{}", kind.as_str())
-                    style:left=move || geometry().left
-                    style:width=move || geometry().width
-                >
-                    {self_share.map(|share| view! { <div class="tv-bar-self" style:width=share></div> })}
-                </div>
+                {move || {
+                    let bar = bar.get();
+                    match bar.beyond {
+                        Some(Beyond::Earlier) => view! { <span class="tv-beyond tv-beyond-earlier" title="Before the zoomed window">"◂"</span> }.into_any(),
+                        Some(Beyond::Later) => view! { <span class="tv-beyond tv-beyond-later" title="After the zoomed window">"▸"</span> }.into_any(),
+                        None => {
+                            let (label_left, label_right) = match bar.label {
+                                LabelSide::Left => (None, Some(bar.label_at.clone())),
+                                _ => (Some(bar.label_at.clone()), None),
+                            };
+                            view! {
+                                <div
+                                    class=format!("tv-bar tv-bar-{}", kind.as_str())
+                                    class:tv-bar-cut-start=bar.cut_start
+                                    class:tv-bar-cut-end=bar.cut_end
+                                    style:left=bar.left.clone()
+                                    style:width=bar.width.clone()
+                                >
+                                    {self_share.clone().map(|share| view! { <div class="tv-bar-self" style:width=share></div> })}
+                                </div>
+                                {critical_segments}
+                                <span
+                                    class=match bar.label {
+                                        LabelSide::Right => "tv-bar-label tv-bar-label-right",
+                                        LabelSide::Left => "tv-bar-label tv-bar-label-left",
+                                        LabelSide::Inside => "tv-bar-label tv-bar-label-inside",
+                                    }
+                                    style:left=label_left
+                                    style:right=label_right
+                                    aria-hidden="true"
+                                >
+                                    {duration.clone()}
+                                </span>
+                            }
+                            .into_any()
+                        }
+                    }
+                }}
             </div>
         </div>
     };

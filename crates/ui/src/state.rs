@@ -6,8 +6,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use trace_viewer_core::analysis::{
-    digest, kept_with_ancestors, search_spans, visible_filtered_rows, visible_rows, CollapsedSet, Query, TimeWindow,
-    TraceDigest,
+    digest, kept_on_critical_path, kept_with_ancestors, search_spans, service_names, visible_filtered_rows,
+    visible_rows, CollapsedSet, CriticalPath, Query, TimeWindow, TraceDigest,
 };
 use trace_viewer_core::contract::{CompareDetail, SpanSelectDetail, TraceCloseDetail, TraceSelectDetail};
 use trace_viewer_core::model::{ImportWarning, SpanKind, Trace, TraceSet};
@@ -88,6 +88,16 @@ pub struct ViewerState {
     pub kind_filter: RwSignal<Option<SpanKind>>,
     /// Show only failed spans (and their ancestors).
     pub errors_only: RwSignal<bool>,
+    /// Show only spans on the critical path (and their ancestors), with its breakdown.
+    pub critical_only: RwSignal<bool>,
+    /// The `generation` whose critical path may be computed for the highlight: set by the tree
+    /// once that trace's first frame is painted, so the path never delays it.
+    pub critical_wanted_for: RwSignal<Option<u64>>,
+    /// The current trace's critical path; `None` until wanted (the toggle, or the highlight
+    /// after the first frame). Computed once per trace.
+    pub critical_path: Memo<Option<Shared<CriticalPath>>>,
+    /// How many services the current trace's resources name (rows name theirs when ≥ 2).
+    pub service_count: Memo<usize>,
     /// A load failure to show instead of the trace, worded for a person.
     pub error: RwSignal<Option<String>>,
     /// Counts every change of the shown trace; rows are keyed by it so no row of an earlier trace
@@ -129,22 +139,40 @@ impl ViewerState {
         });
         let kind_filter = RwSignal::new(None::<SpanKind>);
         let errors_only = RwSignal::new(false);
+        let critical_only = RwSignal::new(false);
+        let generation = RwSignal::new(0u64);
+        let critical_wanted_for = RwSignal::new(None::<u64>);
+        let critical_path = Memo::new(move |_| {
+            let wanted = critical_only.get() || critical_wanted_for.get() == Some(generation.get());
+            wanted.then(|| {
+                trace.with(|trace| {
+                    trace.as_ref().map(|trace| Shared(Arc::new(trace_viewer_core::analysis::critical_path(trace))))
+                })
+            })?
+        });
         let rows = Memo::new(move |_| {
-            let (kind, errors) = (kind_filter.get(), errors_only.get());
+            let (kind, errors, critical) = (kind_filter.get(), errors_only.get(), critical_only.get());
+            let path = if critical { critical_path.get() } else { None };
             let rows = trace.with(|trace| {
                 let Some(trace) = trace else { return Vec::new() };
                 collapsed.with(|collapsed| {
-                    if kind.is_none() && !errors {
+                    if kind.is_none() && !errors && path.is_none() {
                         return visible_rows(trace, collapsed);
                     }
-                    let kept = kept_with_ancestors(trace, |span| {
+                    let accepts = |span: &trace_viewer_core::model::Span| {
                         kind.is_none_or(|kind| span.kind == kind) && (!errors || span.status.is_error())
-                    });
+                    };
+                    let kept = match &path {
+                        Some(path) => kept_on_critical_path(trace, path, accepts),
+                        None => kept_with_ancestors(trace, accepts),
+                    };
                     visible_filtered_rows(trace, collapsed, &kept)
                 })
             });
             Shared(Arc::new(rows))
         });
+        let service_count =
+            Memo::new(move |_| trace.with(|trace| trace.as_ref().map_or(0, |trace| service_names(trace).len())));
         let zoom = RwSignal::new(None::<TimeWindow>);
         let window = Memo::new(move |_| {
             zoom.get().or_else(|| {
@@ -176,8 +204,12 @@ impl ViewerState {
             collapsed,
             kind_filter,
             errors_only,
+            critical_only,
+            critical_wanted_for,
+            critical_path,
+            service_count,
             error: RwSignal::new(None),
-            generation: RwSignal::new(0),
+            generation,
             trace,
             rows,
             zoom,
@@ -198,6 +230,7 @@ impl ViewerState {
         self.query.set(String::new());
         self.kind_filter.set(None);
         self.errors_only.set(false);
+        self.critical_only.set(false);
         self.zoom.set(None);
         self.selected.set(None);
         self.detail_sheet_open.set(false);
@@ -370,6 +403,19 @@ impl ViewerState {
                 None => collapsed.expand_all(),
             });
         });
+    }
+
+    /// Zooms the waterfall to a span (with a little room on each side); the root shows it whole.
+    pub fn zoom_to_span(&self, index: usize) {
+        let window = self.trace.with_untracked(|trace| {
+            let trace = trace.as_ref()?;
+            let span = trace.spans.get(index)?;
+            let whole = TimeWindow { start_ns: trace.start_ns, duration_ns: trace.duration_ns };
+            Some(TimeWindow::around(whole, span.start_ns, span.end_ns()))
+        });
+        if let Some(window) = window {
+            self.zoom.set(window);
+        }
     }
 
     /// Moves the selection to the next (or previous) search match, wrapping around.

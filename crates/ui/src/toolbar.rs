@@ -1,6 +1,6 @@
 //! The bar above the tree: search (with match count and next/previous) and folding controls
-//! (expand all, collapse all, fold to a depth), and filters (one kind, errors only; ancestors of
-//! what is shown stay for context). `/` anywhere in the viewer focuses the search;
+//! (expand all, collapse all, fold to a depth), and filters (one kind, errors only, the critical
+//! path only; ancestors of what is shown stay for context). `/` anywhere in the viewer focuses the search;
 //! Enter and Shift+Enter step through matches; Escape clears.
 
 use leptos::prelude::*;
@@ -83,6 +83,10 @@ pub fn Toolbar(state: ViewerState, search_input: NodeRef<leptos::html::Input>) -
             <label class="tv-filter">
                 <input type="checkbox" prop:checked=move || state.errors_only.get() on:change=move |event| state.errors_only.set(event_target_checked(&event)) />
                 " Errors only"
+            </label>
+            <label class="tv-filter" title="Show only the spans on the critical path, with its breakdown">
+                <input type="checkbox" prop:checked=move || state.critical_only.get() on:change=move |event| state.critical_only.set(event_target_checked(&event)) />
+                " Critical path"
             </label>
             <button class="tv-tool-button" on:click=move |_| state.fold_to_depth(None)>"Expand all"</button>
             <button class="tv-tool-button" on:click=move |_| state.fold_to_depth(Some(0))>"Collapse all"</button>

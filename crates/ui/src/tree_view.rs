@@ -1,13 +1,15 @@
 //! The span tree with its waterfall, virtualised: only the rows inside the scrolled viewport (plus
 //! a few above and below) exist in the DOM, so a million spans cost the same as fifty.
 //! Keyboard: Up/Down move, Left/Right fold or go to parent/child, Home/End jump, Enter selects;
-//! `+` and `-` zoom the waterfall in and out around the selected span, `0` shows it whole; `e`
-//! and `E` step to the next and previous failed span. Focus
-//! stays on the tree, whose `aria-activedescendant` names the selected row for screen readers.
+//! `+` and `-` zoom the waterfall in and out around the selected span, `z` zooms to the selected
+//! span, `0` shows it whole; Ctrl+wheel or Alt+wheel over the timeline zooms around the pointer
+//! (a plain wheel scrolls); `e` and `E` step to the next and previous failed span. Focus stays on
+//! the tree, whose `aria-activedescendant` names the selected row for screen readers.
 
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
+use super::critical_path_panel::CriticalPathPanel;
 use super::minimap::Minimap;
 use super::span_row::SpanRow;
 use super::time_axis::TimeAxis;
@@ -47,6 +49,43 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
         }
         on_resize.forget();
     });
+
+    // The critical path's highlight is computed once a trace's first frame is on screen (two
+    // frames later, so never before that paint).
+    Effect::new(move |_| {
+        let generation = state.generation.get();
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    if state.generation.get_untracked() == generation {
+                        state.critical_wanted_for.set(Some(generation));
+                    }
+                },
+                std::time::Duration::ZERO,
+            )
+        });
+    });
+
+    // Ctrl+wheel or Alt+wheel (⌘ on a Mac) over the timeline zooms around the pointer.
+    let on_wheel = move |event: web_sys::WheelEvent| {
+        if !(event.ctrl_key() || event.alt_key() || event.meta_key()) || event.delta_y() == 0.0 {
+            return;
+        }
+        let target: web_sys::Element = event_target(&event);
+        let Some(column) = target.closest(".tv-timeline-column").ok().flatten() else { return };
+        event.prevent_default();
+        let rect = column.get_bounding_client_rect();
+        let fraction = (f64::from(event.client_x()) - rect.left()) / rect.width();
+        let factor = if event.delta_y() < 0.0 { 0.8 } else { 1.25 };
+        let zoomed = state.trace.with_untracked(|trace| {
+            let trace = trace.as_ref()?;
+            let whole = TimeWindow { start_ns: trace.start_ns, duration_ns: trace.duration_ns };
+            Some(state.zoom.get_untracked().unwrap_or(whole).zoomed_at(whole, factor, fraction))
+        });
+        if let Some(zoomed) = zoomed {
+            state.zoom.set(zoomed);
+        }
+    };
 
     let window = move || state.window.get();
     // A drag across the axis: where it started and where the pointer is, as fractions of the
@@ -168,6 +207,7 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
 
     view! {
         <section class="tv-tree" part="tree">
+            <CriticalPathPanel state=state />
             <Minimap state=state />
             <div class="tv-tree-head">
                 <div class="tv-name-column">"Span"</div>
@@ -199,6 +239,7 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
                     scroll_top.set(element.scroll_top() as f64);
                 }
                 on:keydown=on_key
+                on:wheel=on_wheel
             >
                 <div class="tv-rows-spacer" style:height=move || format!("{}px", state.rows.with(|rows| rows.len()) * ROW_HEIGHT_PX)>
                     <For each=rendered_rows key=|row| *row let((_generation, position, span_index))>
@@ -218,6 +259,12 @@ fn handle_key(state: ViewerState, key: &str) -> bool {
         return true;
     }
     let selected = state.selected.get_untracked();
+    if key == "z" {
+        if let Some(selected) = selected {
+            state.zoom_to_span(selected);
+        }
+        return selected.is_some();
+    }
     if matches!(key, "+" | "=" | "-" | "0") {
         let zoomed = state.trace.with_untracked(|trace| {
             let trace = trace.as_ref()?;
