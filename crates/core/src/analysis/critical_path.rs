@@ -27,8 +27,6 @@
 //! spans it visits and their children, found by jumping over subtrees in the pre-order, so it
 //! costs no pass over a million spans before the first frame; it runs only when asked.
 
-use std::collections::HashMap;
-
 use crate::model::{SpanKind, Trace};
 
 /// One piece of a span's own time on the path.
@@ -85,8 +83,9 @@ impl CriticalPath {
 
     /// Critical-path time by (kind, name), longest first (then by kind and name).
     pub fn breakdown(&self, trace: &Trace) -> Vec<CriticalShare> {
-        let mut totals: HashMap<(SpanKind, &str), (u64, usize)> = HashMap::new();
-        // A span's segments are together in `by_span`: one look-up per span, not per segment.
+        // Per span on the path: its kind, name and time (a span's segments are together in
+        // `by_span`); then spans of one kind and name summed.
+        let mut per_span: Vec<(SpanKind, &str, u64)> = Vec::new();
         let mut at = 0;
         while at < self.by_span.len() {
             let span_index = self.segments[self.by_span[at] as usize].span;
@@ -97,23 +96,23 @@ impl CriticalPath {
                 duration_ns += segment.duration_ns();
                 at += 1;
             }
-            let Some(span) = trace.spans.get(span_index) else { continue };
-            let entry = totals.entry((span.kind, span.name.as_str())).or_default();
-            entry.0 += duration_ns;
-            entry.1 += 1;
+            if let Some(span) = trace.spans.get(span_index) {
+                per_span.push((span.kind, span.name.as_str(), duration_ns));
+            }
         }
-        let mut shares: Vec<CriticalShare> = totals
-            .into_iter()
-            .map(|((kind, name), (duration_ns, spans))| CriticalShare {
-                kind,
-                name: name.to_string(),
-                duration_ns,
-                spans,
-            })
-            .collect();
-        shares.sort_unstable_by(|a, b| {
-            b.duration_ns.cmp(&a.duration_ns).then(a.kind.cmp(&b.kind)).then_with(|| a.name.cmp(&b.name))
-        });
+        per_span.sort_unstable();
+        let mut shares: Vec<CriticalShare> = Vec::new();
+        for (kind, name, duration_ns) in per_span {
+            match shares.last_mut() {
+                Some(last) if last.kind == kind && last.name == name => {
+                    last.duration_ns += duration_ns;
+                    last.spans += 1;
+                }
+                _ => shares.push(CriticalShare { kind, name: name.to_string(), duration_ns, spans: 1 }),
+            }
+        }
+        // Longest first; the sort is stable, so ties stay in kind and name order.
+        shares.sort_by_key(|share| std::cmp::Reverse(share.duration_ns));
         shares
     }
 }
