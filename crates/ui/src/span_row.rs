@@ -29,7 +29,7 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
     let (start_ns, end_ns) = (span.start_ns, span.end_ns());
     let whole = TimeWindow { start_ns: trace.start_ns, duration_ns: trace.duration_ns };
     let window = move || state.window.get().unwrap_or(whole);
-    let bar = Memo::new(move |_| waterfall_bar(start_ns, end_ns, window()));
+    let bar = move || waterfall_bar(start_ns, end_ns, window());
     // The critical path's segments of this span, placed in the window (none until it is computed).
     let critical_segments = move || {
         state.critical_path.with(|path| {
@@ -142,7 +142,7 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
             </div>
             <div class="tv-timeline-column" title=tooltip>
                 {move || {
-                    let bar = bar.get();
+                    let bar = bar();
                     match bar.beyond {
                         Some(Beyond::Earlier) => view! { <span class="tv-beyond tv-beyond-earlier" title="Before the zoomed window">"◂"</span> }.into_any(),
                         Some(Beyond::Later) => view! { <span class="tv-beyond tv-beyond-later" title="After the zoomed window">"▸"</span> }.into_any(),

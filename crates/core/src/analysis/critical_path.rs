@@ -27,6 +27,8 @@
 //! spans it visits and their children, found by jumping over subtrees in the pre-order, so it
 //! costs no pass over a million spans before the first frame; it runs only when asked.
 
+use std::collections::HashMap;
+
 use crate::model::{SpanKind, Trace};
 
 /// One piece of a span's own time on the path.
@@ -54,26 +56,31 @@ pub struct CriticalShare {
     pub spans: usize,
 }
 
+/// No segment (in the by-span links).
+const NONE: u32 = u32::MAX;
+
 /// A trace's critical path: its segments in time order, findable by span.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CriticalPath {
     pub segments: Vec<CriticalSegment>,
-    /// Positions in `segments`, ordered by span (then time), for lookups by span.
-    by_span: Vec<u32>,
+    /// Per span: the position of its first segment, or `NONE`.
+    first_of_span: Vec<u32>,
+    /// Per segment: the position of the same span's next segment, or `NONE`.
+    next_of_span: Vec<u32>,
 }
 
 impl CriticalPath {
     /// The segments of one span, in time order (none when it is off the path).
     pub fn segments_of(&self, span: usize) -> impl Iterator<Item = &CriticalSegment> {
-        let first = self.by_span.partition_point(|at| self.segments[*at as usize].span < span);
-        self.by_span[first..]
-            .iter()
-            .map(|at| &self.segments[*at as usize])
-            .take_while(move |segment| segment.span == span)
+        let first = self.first_of_span.get(span).copied().unwrap_or(NONE);
+        std::iter::successors(Some(first).filter(|at| *at != NONE), |at| {
+            Some(self.next_of_span[*at as usize]).filter(|next| *next != NONE)
+        })
+        .map(|at| &self.segments[at as usize])
     }
 
     pub fn is_on_path(&self, span: usize) -> bool {
-        self.segments_of(span).next().is_some()
+        self.first_of_span.get(span).is_some_and(|first| *first != NONE)
     }
 
     /// The path's length: the duration of the root it follows.
@@ -83,41 +90,41 @@ impl CriticalPath {
 
     /// Critical-path time by (kind, name), longest first (then by kind and name).
     pub fn breakdown(&self, trace: &Trace) -> Vec<CriticalShare> {
-        // Per span on the path: its kind, name and time (a span's segments are together in
-        // `by_span`); then spans of one kind and name summed.
-        let mut per_span: Vec<(SpanKind, &str, u64)> = Vec::new();
-        let mut at = 0;
-        while at < self.by_span.len() {
-            let span_index = self.segments[self.by_span[at] as usize].span;
-            let mut duration_ns = 0;
-            while let Some(segment) =
-                self.by_span.get(at).map(|at| &self.segments[*at as usize]).filter(|segment| segment.span == span_index)
-            {
-                duration_ns += segment.duration_ns();
-                at += 1;
+        // Spans on the path summed by kind and name through a map of (kind, name) to its row
+        // (sorting a million spans by name took five times as long), then sorted longest first.
+        let mut row_of: HashMap<(SpanKind, &str), usize> = HashMap::new();
+        let mut shares: Vec<Share> = Vec::new();
+        for (index, (span, first)) in trace.spans.iter().zip(&self.first_of_span).enumerate() {
+            if *first == NONE {
+                continue;
             }
-            if let Some(span) = trace.spans.get(span_index) {
-                per_span.push((span.kind, span.name.as_str(), duration_ns));
-            }
+            let duration_ns: u64 = self.segments_of(index).map(CriticalSegment::duration_ns).sum();
+            let row = *row_of.entry((span.kind, span.name.as_str())).or_insert_with(|| {
+                shares.push((span.kind, span.name.as_str(), 0, 0));
+                shares.len() - 1
+            });
+            shares[row].2 += duration_ns;
+            shares[row].3 += 1;
         }
-        per_span.sort_unstable();
-        let mut shares: Vec<CriticalShare> = Vec::new();
-        for (kind, name, duration_ns) in per_span {
-            match shares.last_mut() {
-                Some(last) if last.kind == kind && last.name == name => {
-                    last.duration_ns += duration_ns;
-                    last.spans += 1;
-                }
-                _ => shares.push(CriticalShare { kind, name: name.to_string(), duration_ns, spans: 1 }),
-            }
-        }
-        // Longest first; the sort is stable, so ties stay in kind and name order.
-        shares.sort_by_key(|share| std::cmp::Reverse(share.duration_ns));
+        sort_shares(&mut shares, &|a, b| b.2.cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
         shares
+            .into_iter()
+            .map(|(kind, name, duration_ns, spans)| CriticalShare { kind, name: name.to_string(), duration_ns, spans })
+            .collect()
     }
 }
 
-/// A child as the walk sees it: clipped to its parent, ordered by end (latest first), then start.
+/// A breakdown row while it is summed: kind, name, time on the path, spans.
+type Share<'a> = (SpanKind, &'a str, u64, usize);
+
+/// The breakdown's sort, behind one comparator type (each sort's code weighs on the page's download).
+fn sort_shares(shares: &mut [Share], compare: &dyn Fn(&Share, &Share) -> std::cmp::Ordering) {
+    shares.sort_unstable_by(compare);
+}
+
+/// A child as the walk sees it: clipped to its parent. Ordered as the walk takes children: the
+/// one that ends last first; of those ending together, the one that started first (the
+/// longest), then the first in the tree.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Child {
     end_first: std::cmp::Reverse<u64>,
@@ -136,8 +143,21 @@ struct Frame {
     next_child: usize,
 }
 
+impl Frame {
+    /// The next child that ended at or before the point. Children are in falling end order and
+    /// the point only moves back, so one ending after the point now never fits later.
+    fn next_child(&mut self, children: &[Child]) -> Option<Child> {
+        while children.get(self.next_child).is_some_and(|child| child.end_first.0 > self.point_ns) {
+            self.next_child += 1;
+        }
+        let child = children.get(self.next_child).copied();
+        self.next_child += 1;
+        child
+    }
+}
+
 /// Opens a span clipped to `start_ns..end_ns`: its children, clipped the same way, are appended
-/// to `children`, latest end first.
+/// to `children` in the order the walk takes them.
 fn open(trace: &Trace, span: usize, start_ns: u64, end_ns: u64, children: &mut Vec<Child>) -> Frame {
     let spans = &trace.spans;
     let subtree_end = spans[span].subtree_end.min(spans.len());
@@ -146,12 +166,8 @@ fn open(trace: &Trace, span: usize, start_ns: u64, end_ns: u64, children: &mut V
     while child < subtree_end {
         let (child_start, child_end) = (spans[child].start_ns, spans[child].end_ns());
         if child_start <= end_ns && child_end >= start_ns {
-            let end_ns = child_end.min(end_ns);
-            children.push(Child {
-                end_first: std::cmp::Reverse(end_ns),
-                start_ns: child_start.max(start_ns),
-                index: child,
-            });
+            let end_first = std::cmp::Reverse(child_end.min(end_ns));
+            children.push(Child { end_first, start_ns: child_start.max(start_ns), index: child });
         }
         child = spans[child].subtree_end.max(child + 1);
     }
@@ -192,14 +208,8 @@ pub fn critical_path(trace: &Trace) -> CriticalPath {
     let mut children: Vec<Child> = Vec::new();
     let mut stack = vec![open(trace, root, root_span.start_ns, root_span.end_ns(), &mut children)];
     while let Some(top) = stack.last_mut() {
-        // Children are in falling end order and the point only moves back, so a child ending
-        // after the point now never fits later.
-        while children.get(top.next_child).is_some_and(|child| child.end_first.0 > top.point_ns) {
-            top.next_child += 1;
-        }
-        match children.get(top.next_child).copied() {
+        match top.next_child(&children) {
             Some(child) => {
-                top.next_child += 1;
                 keep(top.span, child.end_first.0, top.point_ns);
                 top.point_ns = child.start_ns;
                 let frame = open(trace, child.index, child.start_ns, child.end_first.0, &mut children);
@@ -214,13 +224,14 @@ pub fn critical_path(trace: &Trace) -> CriticalPath {
     }
     backwards.reverse();
     let segments = backwards;
-    // (span, position) in one integer: positions are in time order, so one plain sort orders by
-    // span, then time.
-    let mut keys: Vec<u64> =
-        segments.iter().enumerate().map(|(at, segment)| ((segment.span as u64) << 32) | at as u64).collect();
-    keys.sort_unstable();
-    let by_span = keys.into_iter().map(|key| key as u32).collect();
-    CriticalPath { segments, by_span }
+    // Each span's segments linked in time order: built from the last segment back.
+    let mut first_of_span = vec![NONE; trace.spans.len()];
+    let mut next_of_span = vec![NONE; segments.len()];
+    for (at, segment) in segments.iter().enumerate().rev() {
+        next_of_span[at] = first_of_span[segment.span];
+        first_of_span[segment.span] = at as u32;
+    }
+    CriticalPath { segments, first_of_span, next_of_span }
 }
 
 /// Which spans the "critical path only" filter keeps: spans on the path that `accepts` takes
