@@ -116,9 +116,9 @@ test('filters by kind and by errors keep ancestors for context; a folded row tel
   await page.locator('trace-viewer .tv-filter select').selectOption('llm');
   assert.deepEqual(await names(), ['support-agent', 'plan next step', 'write answer']);
   await page.locator('trace-viewer .tv-filter select').selectOption('');
-  await page.locator('trace-viewer .tv-filter input[type="checkbox"]').check();
+  await page.getByRole('checkbox', { name: 'Errors only' }).check();
   assert.deepEqual(await names(), ['support-agent', 'lookup_order', 'GET /orders/A-1042']);
-  await page.locator('trace-viewer .tv-filter input[type="checkbox"]').uncheck();
+  await page.getByRole('checkbox', { name: 'Errors only' }).uncheck();
   await page.locator('trace-viewer .tv-row').first().locator('.tv-toggle').click();
   assert.equal(await page.locator('trace-viewer .tv-hidden-count').innerText(), '+8 · 2 errors');
   await page.close();
