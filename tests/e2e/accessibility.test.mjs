@@ -108,6 +108,11 @@ test('the example trace: nothing selected, each kind of span selected, a search,
   await page.keyboard.press('+');
   await page.locator('trace-viewer .tv-minimap-window').waitFor();
   found.push(...await audit(page, 'the example trace, zoomed'));
+  // The critical path: its stripes, the filter and the breakdown above the tree.
+  await page.getByRole('checkbox', { name: 'Critical path' }).check();
+  await page.locator('trace-viewer .tv-critical-table').waitFor();
+  found.push(...await audit(page, 'the example trace, critical path only'));
+  await page.getByRole('checkbox', { name: 'Critical path' }).uncheck();
   await page.getByRole('button', { name: 'Collapse all' }).click();
   await page.locator('trace-viewer .tv-hidden-count').waitFor();
   found.push(...await audit(page, 'the example trace, folded'));
@@ -115,6 +120,10 @@ test('the example trace: nothing selected, each kind of span selected, a search,
 
   const phone = await openExample({ viewport: { width: 390, height: 844 } });
   found.push(...await audit(phone, 'the example trace at 390 px'));
+  await phone.getByRole('checkbox', { name: 'Critical path' }).check();
+  await phone.locator('trace-viewer .tv-critical-table').waitFor();
+  found.push(...await audit(phone, 'the example trace at 390 px, critical path only'));
+  await phone.getByRole('checkbox', { name: 'Critical path' }).uncheck();
   await selectSpan(phone, 'plan next step');
   found.push(...await audit(phone, 'the example trace at 390 px, "plan next step" selected'));
   assert.deepEqual(phone.errors, []);
