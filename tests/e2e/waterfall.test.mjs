@@ -96,6 +96,10 @@ for (const { name, viewport } of WIDTHS) {
     for (const span of ['search', 'lookup', 'cache']) {
       assert.equal(await row(span).locator('.tv-beyond-earlier').count(), 1, `${span} is before the window`);
     }
+    // The path's stripes: format's piece (600..700 ms) is in the window, agent's (900..1000) is not
+    // and leaves no sliver at the edge.
+    await row('format').locator('.tv-bar-critical').waitFor();
+    assert.equal(await row('agent').locator('.tv-bar-critical').count(), 0);
     const agentBar = row('agent').locator('.tv-bar');
     assert.deepEqual(await agentBar.evaluate((bar) => [bar.classList.contains('tv-bar-cut-start'), bar.classList.contains('tv-bar-cut-end')]), [true, true]);
     const formatBar = row('format').locator('.tv-bar');

@@ -35,8 +35,11 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
         state.critical_path.with(|path| {
             let path = path.as_ref()?;
             let window = window();
+            let window_end = window.start_ns.saturating_add(window.duration_ns);
+            // A segment wholly outside a zoomed window is not drawn as a sliver at its edge.
             let stripes = path
                 .segments_of(span_index)
+                .filter(|segment| segment.end_ns > window.start_ns && segment.start_ns < window_end)
                 .map(|segment| {
                     let at = interval_geometry(segment.start_ns, segment.end_ns, window);
                     view! { <div class="tv-bar-critical" style:left=at.left style:width=at.width></div> }
@@ -144,8 +147,13 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
                 {move || {
                     let bar = bar();
                     match bar.beyond {
-                        Some(Beyond::Earlier) => view! { <span class="tv-beyond tv-beyond-earlier" title="Before the zoomed window">"◂"</span> }.into_any(),
-                        Some(Beyond::Later) => view! { <span class="tv-beyond tv-beyond-later" title="After the zoomed window">"▸"</span> }.into_any(),
+                        Some(beyond) => {
+                            let (class, title, mark) = match beyond {
+                                Beyond::Earlier => ("tv-beyond tv-beyond-earlier", "Before the zoomed window", "◂"),
+                                Beyond::Later => ("tv-beyond tv-beyond-later", "After the zoomed window", "▸"),
+                            };
+                            view! { <span class=class title=title>{mark}</span> }.into_any()
+                        }
                         None => {
                             let (label_left, label_right) = match bar.label {
                                 LabelSide::Left => (None, Some(bar.label_at.clone())),
