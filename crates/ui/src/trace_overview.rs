@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use super::markdown::Markdown;
 use super::state::Shared;
 use super::ViewerState;
 use trace_viewer_core::analysis::{format_duration_ns, TraceDigest};
@@ -66,8 +67,8 @@ pub fn TraceOverviewPanel(state: ViewerState, trace: Shared<Trace>, digest: Shar
         <section class="tv-overview" aria-label="Trace overview">
             <h3 class="tv-detail-title">"Trace overview"</h3>
             <p class="tv-muted tv-overview-hint">"Select a span to see everything the file says about it."</p>
-            {question.map(|text| view! { <h4>"Question"</h4> <div class="tv-prose tv-overview-question">{text}</div> })}
-            {answer.map(|text| view! { <h4>"Answer"</h4> <div class="tv-prose tv-overview-answer">{text}</div> })}
+            {question.map(|text| view! { <h4>"Question"</h4> <div class="tv-overview-question"><Markdown text=text /></div> })}
+            {answer.map(|text| view! { <h4>"Answer"</h4> <div class="tv-overview-answer"><Markdown text=text /></div> })}
             {has_feedback.then(|| view! { <h4>"Feedback"</h4> <ul class="tv-overview-feedback-list">{feedback}</ul> })}
             <dl class="tv-facts-list tv-overview-totals">{totals}</dl>
             {(failed_count > 0).then(|| view! {

@@ -5,8 +5,8 @@
 //! message (`markdown`) and a span's retrieved documents in any shape (`documents`). Tested natively; the
 //! components only bind signals to them and draw.
 
-pub mod error_message;
 pub mod documents;
+pub mod error_message;
 pub mod markdown;
 pub mod navigation;
 pub mod overview;
