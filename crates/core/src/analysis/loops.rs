@@ -1,0 +1,632 @@
+//! Loops an agent went round: maximal runs of a repeated block of consecutive siblings, so the
+//! tree can fold 200 × [llm, tool] into one row "×200".
+//!
+//! **What is a loop.** The children of one parent (or the trace's roots), in tree order, are a
+//! sequence of steps, each step its span's (kind, name). A *run* is a block of 1 to
+//! [`MAX_PERIOD`] consecutive steps repeated at least [`MIN_REPEATS`] times in a row. Runs are
+//! chosen left to right: at each sibling the period whose run covers the most siblings wins (the
+//! smallest such period on a tie, so `a a a a` is `a ×4`, not `a a ×2`), the run is taken whole
+//! and the search goes on after it, so runs never overlap; a sibling that starts no run is passed.
+//! Only the block's own siblings are compared: what happens inside an iteration may differ, and
+//! loops inside an iteration are runs of their own (nested runs). Two repeats are a loop (a retry
+//! is worth seeing); the tree folds runs of [`FOLD_BY_DEFAULT_FROM`] and more when a trace loads.
+//!
+//! **What a run sums.** Its members' durations (the work the iterations did, which is what the
+//! folded row shows; the run's extent, first start to last end, is kept for the bar), and the
+//! model calls' tokens and cost over the members *and their subtrees* (the loop's whole bill,
+//! counted as the digest counts a trace's: LLM and embedding spans only, see
+//! [`crate::view::present::is_model_call`]), its failed spans likewise, and each iteration's
+//! extent (first start to last end of its block) for the shortest and longest iteration.
+//!
+//! **Stuck loops.** A run of at least [`STUCK_FROM`] iterations is *stuck* when that many of its
+//! iterations make the same tool call with identical arguments: the arguments' text compared
+//! byte for byte (no JSON normalisation: an agent that is stuck sends the very same text), the
+//! tool's name too. A call is a tool run (a span's `tool` with arguments; its name, else the
+//! span's) or a tool call in a model's output messages read at import, made by a block's member
+//! or one of the members' direct children (so both `[llm, tool]` and `[step → (llm, tool)]` loops
+//! are seen, and every span is looked at for at most two runs: the work stays linear). A call
+//! whose arguments were not recorded never counts.
+//!
+//! Iterative throughout (a 100,000-deep chain is fine) and linear in the spans: each parent's
+//! children are read once, compared at most [`MAX_PERIOD`] times each, and one pass over the
+//! spans sums the runs' subtrees through prefix sums.
+
+use crate::model::{Span, Trace};
+use crate::view::present::is_model_call;
+
+/// The longest block a run may repeat.
+pub const MAX_PERIOD: usize = 8;
+/// A block seen twice in a row is a run.
+pub const MIN_REPEATS: u32 = 2;
+/// Runs of this many iterations and more are folded when a trace loads.
+pub const FOLD_BY_DEFAULT_FROM: u32 = 3;
+/// A run is stuck when this many iterations make the same tool call with the same arguments.
+pub const STUCK_FROM: u32 = 3;
+
+/// One run of a repeated block among a parent's children.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoopRun {
+    /// The siblings' parent (`None`: the trace's roots).
+    pub parent: Option<usize>,
+    /// The run's first sibling; the run with its members' subtrees is `first..end`.
+    pub first: usize,
+    pub end: usize,
+    /// Siblings in the repeated block.
+    pub period: u32,
+    /// Times the block repeats in a row (at least [`MIN_REPEATS`]).
+    pub repeats: u32,
+    /// The members' durations summed (saturating).
+    pub duration_ns: u64,
+    /// From the first member's start to the last end among the members.
+    pub start_ns: u64,
+    pub end_ns: u64,
+    /// The shortest and the longest iteration (first start to last end of its block).
+    pub min_iteration_ns: u64,
+    pub max_iteration_ns: u64,
+    /// Model calls' tokens in the run's spans and their subtrees.
+    pub tokens: u64,
+    /// Model calls' cost in the run's spans and their subtrees, when any has one.
+    pub cost_usd: Option<f64>,
+    /// Failed spans in the run's spans and their subtrees.
+    pub error_count: usize,
+    /// The repeated identical tool call, when the run is stuck.
+    pub stuck: Option<StuckCall>,
+}
+
+impl LoopRun {
+    /// Whether the tree folds this run when a trace loads.
+    pub fn folds_by_default(&self) -> bool {
+        self.repeats >= FOLD_BY_DEFAULT_FROM
+    }
+
+    /// Spans (members and their subtrees) a folded row stands for.
+    pub fn span_count(&self) -> usize {
+        self.end - self.first
+    }
+}
+
+/// A tool call made with the same arguments in many iterations of one run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StuckCall {
+    pub tool: String,
+    pub arguments: String,
+    /// Iterations that made it.
+    pub iterations: u32,
+}
+
+/// Every run of a trace, ordered by first sibling.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Loops {
+    pub runs: Vec<LoopRun>,
+}
+
+impl Loops {
+    /// The run whose first sibling is `index`, by its position in `runs`.
+    pub fn run_starting_at(&self, index: usize) -> Option<usize> {
+        self.runs.binary_search_by_key(&index, |run| run.first).ok()
+    }
+
+    /// Runs whose folded row hides `index` (it lies in the run after its first sibling, which is
+    /// the span the folded row stands on), outermost first.
+    pub fn hiding(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
+        let before = self.runs.partition_point(|run| run.first < index);
+        (0..before).filter(move |&run| self.runs[run].end > index)
+    }
+
+    /// The first iteration's siblings: the block that repeats.
+    pub fn block(&self, trace: &Trace, run: usize) -> Vec<usize> {
+        let Some(run) = self.runs.get(run) else { return Vec::new() };
+        std::iter::successors(Some(run.first), |&member| {
+            trace.spans.get(member).map(|span| span.subtree_end.max(member + 1))
+        })
+        .take(run.period as usize)
+        .collect()
+    }
+}
+
+/// Finds every run of `trace` (see the module's documentation for the rules).
+pub fn find_loops(trace: &Trace) -> Loops {
+    let spans = &trace.spans;
+    let mut runs = Vec::new();
+    let mut siblings = Vec::new();
+    let mut streaks = Vec::new();
+    // The roots are siblings too (several roots: repeated top-level requests).
+    collect_children(spans, 0, spans.len(), &mut siblings);
+    find_runs(spans, None, &siblings, &mut streaks, &mut runs);
+    for (parent, span) in spans.iter().enumerate() {
+        if span.child_count as usize >= MIN_REPEATS as usize {
+            collect_children(spans, parent + 1, span.subtree_end, &mut siblings);
+            find_runs(spans, Some(parent), &siblings, &mut streaks, &mut runs);
+        }
+    }
+    runs.sort_unstable_by_key(|run| run.first);
+    add_subtree_sums(spans, &mut runs);
+    Loops { runs }
+}
+
+/// The spans starting at `from` and each following the last one's subtree, up to `end`.
+fn collect_children(spans: &[Span], from: usize, end: usize, into: &mut Vec<usize>) {
+    into.clear();
+    let mut child = from;
+    while child < end.min(spans.len()) {
+        into.push(child);
+        child = spans[child].subtree_end.max(child + 1);
+    }
+}
+
+fn same_step(a: &Span, b: &Span) -> bool {
+    a.kind == b.kind && a.name == b.name
+}
+
+/// The runs among one parent's children, chosen greedily left to right.
+fn find_runs(
+    spans: &[Span],
+    parent: Option<usize>,
+    siblings: &[usize],
+    streaks: &mut Vec<u32>,
+    runs: &mut Vec<LoopRun>,
+) {
+    let count = siblings.len();
+    let max_period = MAX_PERIOD.min(count / MIN_REPEATS as usize);
+    if max_period == 0 {
+        return;
+    }
+    // streaks[(period - 1) * (count + 1) + j]: how many siblings from j on each equal the one
+    // `period` places before it; so siblings i.. repeat with that period for
+    // `period + streak(i + period)` siblings.
+    let stride = count + 1;
+    streaks.clear();
+    streaks.resize(max_period * stride, 0);
+    for period in 1..=max_period {
+        let row = &mut streaks[(period - 1) * stride..period * stride];
+        for j in (period..count).rev() {
+            if same_step(&spans[siblings[j]], &spans[siblings[j - period]]) {
+                row[j] = row[j + 1] + 1;
+            }
+        }
+    }
+    let mut at = 0;
+    while at + 1 < count {
+        // (siblings covered, period), the most covered and then the smallest period.
+        let mut best = (0usize, 0usize);
+        for period in 1..=max_period {
+            if at + period * MIN_REPEATS as usize > count {
+                break;
+            }
+            let periodic = period + streaks[(period - 1) * stride + at + period] as usize;
+            let covered = periodic / period * period;
+            if periodic / period >= MIN_REPEATS as usize && covered > best.0 {
+                best = (covered, period);
+            }
+        }
+        let (covered, period) = best;
+        if covered == 0 {
+            at += 1;
+            continue;
+        }
+        runs.push(describe_run(spans, parent, &siblings[at..at + covered], period));
+        at += covered;
+    }
+}
+
+/// A run's own figures from its members (the subtree sums come later).
+fn describe_run(spans: &[Span], parent: Option<usize>, members: &[usize], period: usize) -> LoopRun {
+    let repeats = (members.len() / period) as u32;
+    let mut run = LoopRun {
+        parent,
+        first: members[0],
+        end: spans[members[members.len() - 1]].subtree_end,
+        period: period as u32,
+        repeats,
+        duration_ns: 0,
+        start_ns: u64::MAX,
+        end_ns: 0,
+        min_iteration_ns: u64::MAX,
+        max_iteration_ns: 0,
+        tokens: 0,
+        cost_usd: None,
+        error_count: 0,
+        stuck: None,
+    };
+    for iteration in members.chunks(period) {
+        let (mut start, mut end) = (u64::MAX, 0u64);
+        for &member in iteration {
+            let span = &spans[member];
+            run.duration_ns = run.duration_ns.saturating_add(span.duration_ns);
+            start = start.min(span.start_ns);
+            end = end.max(span.end_ns());
+        }
+        let length = end.saturating_sub(start);
+        run.min_iteration_ns = run.min_iteration_ns.min(length);
+        run.max_iteration_ns = run.max_iteration_ns.max(length);
+        run.start_ns = run.start_ns.min(start);
+        run.end_ns = run.end_ns.max(end);
+    }
+    if repeats >= STUCK_FROM {
+        run.stuck = stuck_call(spans, members, period);
+    }
+    run
+}
+
+/// One tool call of an iteration: a hash of (tool, arguments) to group by, the iteration, the
+/// texts themselves (groups are checked byte for byte, so a hash collision never joins calls).
+type Call<'a> = (u64, u32, &'a str, &'a str);
+
+/// The tool call most iterations make with identical arguments, if at least [`STUCK_FROM`] do.
+fn stuck_call(spans: &[Span], members: &[usize], period: usize) -> Option<StuckCall> {
+    let mut calls: Vec<Call> = Vec::new();
+    for (iteration, block) in members.chunks(period).enumerate() {
+        for &member in block {
+            calls_of(&spans[member], iteration as u32, &mut calls);
+            let end = spans[member].subtree_end;
+            let mut child = member + 1;
+            while child < end {
+                calls_of(&spans[child], iteration as u32, &mut calls);
+                child = spans[child].subtree_end.max(child + 1);
+            }
+        }
+    }
+    calls.sort_unstable_by_key(|call| (call.0, call.1));
+    let mut best: Option<(u32, &str, &str)> = None;
+    for group in calls.chunk_by(|a, b| a.0 == b.0) {
+        let (_, _, tool, arguments) = group[0];
+        // Iterations (each once) whose call is the group's first, byte for byte.
+        let mut iterations = 0u32;
+        let mut last_iteration = None;
+        for &(_, iteration, other_tool, other_arguments) in group {
+            if last_iteration != Some(iteration) && other_tool == tool && other_arguments == arguments {
+                iterations += 1;
+                last_iteration = Some(iteration);
+            }
+        }
+        if best.is_none_or(|(most, _, _)| iterations > most) {
+            best = Some((iterations, tool, arguments));
+        }
+    }
+    let (iterations, tool, arguments) = best.filter(|(iterations, _, _)| *iterations >= STUCK_FROM)?;
+    Some(StuckCall { tool: tool.to_string(), arguments: arguments.to_string(), iterations })
+}
+
+/// The tool calls `span` makes: its tool run and the tool calls of its output messages (those
+/// read at import), each with recorded arguments.
+fn calls_of<'a>(span: &'a Span, iteration: u32, into: &mut Vec<Call<'a>>) {
+    let Some(details) = span.ai.as_deref() else { return };
+    let mut add = |tool: &'a str, arguments: &'a str| {
+        if !arguments.is_empty() {
+            into.push((call_hash(tool, arguments), iteration, tool, arguments));
+        }
+    };
+    if let Some(tool) = &details.tool {
+        if let Some(arguments) = &tool.arguments {
+            add(tool.name.as_deref().unwrap_or(&span.name), arguments);
+        }
+    }
+    for message in details.output_messages.as_read() {
+        for call in &message.tool_calls {
+            add(&call.name, &call.arguments);
+        }
+    }
+}
+
+/// FNV-1a over the tool's name, a separator and the arguments.
+fn call_hash(tool: &str, arguments: &str) -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    for byte in tool.bytes().chain(std::iter::once(0xff)).chain(arguments.bytes()) {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// Fills each run's tokens, cost and failures over `first..end` from running totals over the
+/// spans, read at the runs' boundaries in one pass.
+fn add_subtree_sums(spans: &[Span], runs: &mut [LoopRun]) {
+    if runs.is_empty() {
+        return;
+    }
+    // (span index, run, whether it is the run's end); the totals before that span are taken.
+    let mut marks: Vec<(usize, u32, bool)> = Vec::with_capacity(runs.len() * 2);
+    for (number, run) in runs.iter().enumerate() {
+        marks.push((run.first, number as u32, false));
+        marks.push((run.end, number as u32, true));
+    }
+    marks.sort_unstable_by_key(|mark| mark.0);
+    let mut totals = Totals::default();
+    let mut marks = marks.into_iter().peekable();
+    let mut at_first: Vec<Totals> = vec![Totals::default(); runs.len()];
+    for (index, span) in spans.iter().enumerate() {
+        while let Some((_, run, is_end)) = marks.next_if(|mark| mark.0 == index) {
+            settle(&mut runs[run as usize], &mut at_first[run as usize], &totals, is_end);
+        }
+        if marks.peek().is_none() {
+            break;
+        }
+        totals.add(span);
+    }
+    for (_, run, is_end) in marks {
+        settle(&mut runs[run as usize], &mut at_first[run as usize], &totals, is_end);
+    }
+}
+
+fn settle(run: &mut LoopRun, at_first: &mut Totals, totals: &Totals, is_end: bool) {
+    if !is_end {
+        *at_first = totals.clone();
+        return;
+    }
+    run.tokens = totals.tokens.saturating_sub(at_first.tokens);
+    run.error_count = totals.errors - at_first.errors;
+    if totals.priced > at_first.priced {
+        run.cost_usd = Some((totals.cost_usd - at_first.cost_usd).max(0.0));
+    }
+}
+
+/// Running totals over the spans in tree order.
+#[derive(Clone, Default)]
+struct Totals {
+    tokens: u64,
+    cost_usd: f64,
+    /// Model calls with a cost so far (a run has a cost when one of its own has).
+    priced: usize,
+    errors: usize,
+}
+
+impl Totals {
+    fn add(&mut self, span: &Span) {
+        self.errors += usize::from(span.status.is_error());
+        if let (true, Some(details)) = (is_model_call(span), span.ai.as_deref()) {
+            self.tokens = self.tokens.saturating_add(details.tokens.total_or_sum().unwrap_or(0));
+            if let Some(cost) = details.cost_usd {
+                self.cost_usd += cost;
+                self.priced += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{build_trace, AiDetails, SpanKind, SpanStatus, TokenUsage, ToolRun};
+
+    /// A trace from `(id, parent, kind, name)`, each span starting 10 ns after the last and
+    /// lasting 5 ns.
+    fn trace(spans: &[(&str, Option<&str>, SpanKind, &str)]) -> Trace {
+        let spans = spans
+            .iter()
+            .enumerate()
+            .map(|(at, (id, parent, kind, name))| {
+                let mut span = Span::new(*id, parent.map(String::from), *name);
+                span.kind = *kind;
+                span.start_ns = at as u64 * 10;
+                span.duration_ns = 5;
+                span
+            })
+            .collect();
+        build_trace(Trace::default(), spans)
+    }
+
+    /// A root with children named by the letters of `steps` (all `Tool`, except upper-case
+    /// letters, which are `Llm` spans named by the lower-case letter).
+    fn siblings(steps: &str) -> Trace {
+        let mut spans = vec![("root".to_string(), None, SpanKind::Agent, "root".to_string())];
+        for (at, step) in steps.chars().enumerate() {
+            let kind = if step.is_uppercase() { SpanKind::Llm } else { SpanKind::Tool };
+            spans.push((format!("s{at}"), Some("root"), kind, step.to_lowercase().to_string()));
+        }
+        let borrowed: Vec<_> =
+            spans.iter().map(|(id, parent, kind, name)| (id.as_str(), *parent, *kind, name.as_str())).collect();
+        trace(&borrowed)
+    }
+
+    /// (first sibling's position among the root's children, period, repeats) of each run.
+    fn shape(steps: &str) -> Vec<(usize, u32, u32)> {
+        find_loops(&siblings(steps)).runs.iter().map(|run| (run.first - 1, run.period, run.repeats)).collect()
+    }
+
+    #[test]
+    fn periods_one_two_and_three() {
+        assert_eq!(shape("xaaaay"), [(1, 1, 4)]);
+        assert_eq!(shape("abababab"), [(0, 2, 4)]);
+        assert_eq!(shape("abcabcabcz"), [(0, 3, 3)]);
+        assert_eq!(shape("abcdefgh"), [], "nothing repeats");
+        assert_eq!(shape("a"), []);
+    }
+
+    #[test]
+    fn kinds_count_as_much_as_names() {
+        assert_eq!(shape("aAaA"), [(0, 2, 2)], "an llm 'a' and a tool 'a' are different steps");
+        assert_eq!(shape("aaAA"), [(0, 1, 2), (2, 1, 2)]);
+    }
+
+    #[test]
+    fn a_different_step_breaks_a_run() {
+        assert_eq!(shape("ababXabab"), [(0, 2, 2), (5, 2, 2)]);
+        assert_eq!(shape("aaaXaaa"), [(0, 1, 3), (4, 1, 3)]);
+        assert_eq!(shape("ababa"), [(0, 2, 2)], "a block cut short is not an iteration");
+    }
+
+    #[test]
+    fn the_run_covering_most_siblings_wins_then_the_smallest_period() {
+        assert_eq!(shape("aaaa"), [(0, 1, 4)], "not (aa) ×2");
+        assert_eq!(shape("aaabaaab"), [(0, 4, 2)], "(aaab) ×2 covers 8, a ×3 only 3");
+        assert_eq!(shape("ababxyzxyz"), [(0, 2, 2), (4, 3, 2)]);
+        assert_eq!(
+            shape("abababcabc"),
+            [(0, 2, 3)],
+            "left to right, a run is taken whole, even where a shorter one would let the next one in"
+        );
+        assert_eq!(shape("abcdefghabcdefgh"), [(0, 8, 2)], "period 8 is the longest");
+        assert_eq!(shape("abcdefghiabcdefghi"), [], "period 9 is too long");
+    }
+
+    #[test]
+    fn loops_inside_iterations_are_runs_of_their_own() {
+        // root → 3 × step, each step → 4 × (llm, tool); the last step's inner loop is shorter.
+        let mut spans = vec![("root".to_string(), None, SpanKind::Agent, "root".to_string())];
+        for step in 0..3 {
+            spans.push((format!("step{step}"), Some("root".to_string()), SpanKind::Chain, "step".to_string()));
+            for turn in 0..if step == 2 { 2 } else { 4 } {
+                for (kind, name) in [(SpanKind::Llm, "plan"), (SpanKind::Tool, "search")] {
+                    spans.push((format!("{step}-{turn}-{name}"), Some(format!("step{step}")), kind, name.to_string()));
+                }
+            }
+        }
+        let borrowed: Vec<_> = spans
+            .iter()
+            .map(|(id, parent, kind, name)| (id.as_str(), parent.as_deref(), *kind, name.as_str()))
+            .collect();
+        let trace = trace(&borrowed);
+        let loops = find_loops(&trace);
+        let runs: Vec<_> = loops.runs.iter().map(|run| (run.parent, run.first, run.period, run.repeats)).collect();
+        assert_eq!(runs, [(Some(0), 1, 1, 3), (Some(1), 2, 2, 4), (Some(10), 11, 2, 4), (Some(19), 20, 2, 2)]);
+        let outer = &loops.runs[0];
+        assert_eq!((outer.end, outer.span_count()), (trace.spans.len(), trace.spans.len() - 1));
+        assert_eq!(loops.run_starting_at(11), Some(2));
+        assert_eq!(loops.run_starting_at(12), None);
+        assert_eq!(loops.hiding(14).collect::<Vec<_>>(), [0, 2], "the outer run and the inner one");
+        assert_eq!(loops.hiding(1).count(), 0, "a run's first sibling is its folded row");
+        assert_eq!(loops.hiding(11).collect::<Vec<_>>(), [0]);
+        assert_eq!(loops.block(&trace, 1), [2, 3]);
+    }
+
+    #[test]
+    fn the_roots_are_siblings_too() {
+        let trace = trace(&[
+            ("a", None, SpanKind::Chain, "req"),
+            ("b", None, SpanKind::Chain, "req"),
+            ("c", None, SpanKind::Chain, "req"),
+        ]);
+        let runs = find_loops(&trace).runs;
+        assert_eq!((runs[0].parent, runs[0].first, runs[0].repeats), (None, 0, 3));
+    }
+
+    #[test]
+    fn a_run_sums_durations_tokens_cost_and_failures_of_its_subtrees() {
+        // root → 3 × (llm plan, tool search → llm summarise); one search fails.
+        let mut spans = vec![Span::new("root", None, "root")];
+        for turn in 0..3u64 {
+            let mut plan = Span::new(format!("plan{turn}"), Some("root".into()), "plan");
+            plan.kind = SpanKind::Llm;
+            plan.start_ns = 100 * turn;
+            plan.duration_ns = 10 + turn;
+            plan.ai = Some(Box::new(AiDetails {
+                tokens: TokenUsage { input: Some(100), output: Some(20), ..TokenUsage::default() },
+                cost_usd: Some(0.01),
+                ..AiDetails::default()
+            }));
+            let mut search = Span::new(format!("search{turn}"), Some("root".into()), "search");
+            search.kind = SpanKind::Tool;
+            search.start_ns = 100 * turn + 20;
+            search.duration_ns = 30;
+            if turn == 1 {
+                search.status = SpanStatus::Error { message: None };
+            }
+            let mut summarise = Span::new(format!("sum{turn}"), Some(format!("search{turn}")), "summarise");
+            summarise.kind = SpanKind::Llm;
+            summarise.start_ns = 100 * turn + 25;
+            summarise.duration_ns = 5;
+            summarise.ai = Some(Box::new(AiDetails {
+                tokens: TokenUsage { total: Some(7), ..TokenUsage::default() },
+                ..AiDetails::default()
+            }));
+            spans.extend([plan, search, summarise]);
+        }
+        let mut after = Span::new("answer", Some("root".into()), "answer");
+        after.kind = SpanKind::Llm;
+        after.start_ns = 400;
+        after.ai = Some(Box::new(AiDetails { cost_usd: Some(5.0), ..AiDetails::default() }));
+        spans.push(after);
+        let trace = build_trace(Trace::default(), spans);
+        let loops = find_loops(&trace);
+        assert_eq!(loops.runs.len(), 1);
+        let run = &loops.runs[0];
+        assert_eq!((run.first, run.end, run.period, run.repeats), (1, 10, 2, 3));
+        assert_eq!(run.duration_ns, (10 + 11 + 12) + 3 * 30, "members only: a child's time is inside its parent's");
+        assert_eq!((run.start_ns, run.end_ns), (0, 250));
+        assert_eq!((run.min_iteration_ns, run.max_iteration_ns), (50, 50));
+        assert_eq!(run.tokens, 3 * 120 + 3 * 7, "the plans and the summaries inside the searches");
+        assert!((run.cost_usd.unwrap() - 0.03).abs() < 1e-12, "{:?}", run.cost_usd);
+        assert_eq!(run.error_count, 1);
+        assert!(run.folds_by_default());
+        assert_eq!(run.stuck, None, "no tool call has arguments");
+    }
+
+    /// root → `arguments.len()` × (llm plan, tool search with these arguments).
+    fn tool_loop(arguments: &[&str]) -> Trace {
+        let mut spans = vec![Span::new("root", None, "root")];
+        for (turn, arguments) in arguments.iter().enumerate() {
+            let mut plan = Span::new(format!("plan{turn}"), Some("root".into()), "plan");
+            plan.kind = SpanKind::Llm;
+            let mut search = Span::new(format!("search{turn}"), Some("root".into()), "call tool");
+            search.kind = SpanKind::Tool;
+            search.ai = Some(Box::new(AiDetails {
+                tool: Some(ToolRun {
+                    name: Some("search".into()),
+                    arguments: Some(arguments.to_string()),
+                    ..ToolRun::default()
+                }),
+                ..AiDetails::default()
+            }));
+            spans.extend([plan, search]);
+        }
+        build_trace(Trace::default(), spans)
+    }
+
+    #[test]
+    fn a_stuck_loop_repeats_the_same_call_with_identical_arguments() {
+        let stuck = find_loops(&tool_loop(&[r#"{"q":"refund"}"#; 200])).runs.remove(0).stuck;
+        assert_eq!(
+            stuck,
+            Some(StuckCall { tool: "search".into(), arguments: r#"{"q":"refund"}"#.into(), iterations: 200 })
+        );
+        let varied: Vec<String> = (0..200).map(|page| format!(r#"{{"q":"refund","page":{page}}}"#)).collect();
+        let varied: Vec<&str> = varied.iter().map(String::as_str).collect();
+        assert_eq!(find_loops(&tool_loop(&varied)).runs[0].stuck, None, "different arguments are no stuck loop");
+        let spaced = [r#"{"q":"refund"}"#, r#"{"q": "refund"}"#, r#"{"q":"refund"}"#, r#"{ "q":"refund"}"#];
+        assert_eq!(find_loops(&tool_loop(&spaced)).runs[0].stuck, None, "text is compared byte for byte");
+        let some_same = ["a", "b", "a", "c", "a"];
+        assert_eq!(find_loops(&tool_loop(&some_same)).runs[0].stuck.as_ref().map(|stuck| stuck.iterations), Some(3));
+        assert_eq!(find_loops(&tool_loop(&["a", "a"])).runs[0].stuck, None, "two repeats are not enough");
+        assert_eq!(find_loops(&tool_loop(&["", "", "", ""])).runs[0].stuck, None, "no arguments recorded");
+    }
+
+    #[test]
+    fn a_call_made_by_a_member_s_child_counts() {
+        // root → 3 × step → (llm, tool with the same arguments)
+        let mut spans = vec![Span::new("root", None, "root")];
+        for turn in 0..3 {
+            spans.push(Span::new(format!("step{turn}"), Some("root".into()), "step"));
+            spans.push(Span::new(format!("plan{turn}"), Some(format!("step{turn}")), "plan"));
+            let mut tool = Span::new(format!("tool{turn}"), Some(format!("step{turn}")), "lookup");
+            tool.ai = Some(Box::new(AiDetails {
+                tool: Some(ToolRun { arguments: Some("order 7".into()), ..ToolRun::default() }),
+                ..AiDetails::default()
+            }));
+            spans.push(tool);
+        }
+        let loops = find_loops(&build_trace(Trace::default(), spans));
+        let stuck = loops.runs[0].stuck.as_ref().expect("stuck");
+        assert_eq!((stuck.tool.as_str(), stuck.iterations), ("lookup", 3), "the span's name names a nameless tool");
+    }
+
+    #[test]
+    fn a_deep_chain_has_no_loop_and_needs_no_recursion() {
+        let spans: Vec<Span> = (0..100_000)
+            .map(|depth| Span::new(format!("s{depth}"), (depth > 0).then(|| format!("s{}", depth - 1)), "step"))
+            .collect();
+        let trace = build_trace(Trace::default(), spans);
+        assert!(find_loops(&trace).runs.is_empty());
+        // A deep chain whose every level has two children alike: a run at every level.
+        let mut spans = Vec::new();
+        for depth in 0..100_000 {
+            let parent = (depth > 0).then(|| format!("a{}", depth - 1));
+            spans.push(Span::new(format!("a{depth}"), parent.clone(), "step"));
+            spans.push(Span::new(format!("b{depth}"), parent, "step"));
+        }
+        let trace = build_trace(Trace::default(), spans);
+        let loops = find_loops(&trace);
+        assert_eq!(loops.runs.len(), 100_000);
+        assert!(loops.runs.iter().all(|run| run.repeats == 2 && run.period == 1));
+        let deepest = trace.find_span("a99999").expect("in the trace");
+        assert_eq!(loops.hiding(deepest).count(), 99_999, "every run above it");
+    }
+}
