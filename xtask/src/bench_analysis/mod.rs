@@ -14,6 +14,8 @@ use std::time::Instant;
 
 use crate::repository;
 
+mod loops;
+
 /// `JSON.parse` speed of this run, the yardstick every figure is printed beside.
 pub struct Yardstick {
     pub json_parse_mb_per_s: f64,
@@ -76,5 +78,6 @@ pub fn run_all(arguments: &[String]) -> Result<(), String> {
     );
     compare::run(&yardstick);
     critical_path::run(&yardstick);
+    loops::run(&yardstick);
     Ok(())
 }

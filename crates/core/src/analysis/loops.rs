@@ -24,8 +24,8 @@
 //! tool's name too. A call is a tool run (a span's `tool` with arguments; its name, else the
 //! span's) or a tool call in a model's output messages read at import, made by a block's member
 //! or one of the members' direct children (so both `[llm, tool]` and `[step → (llm, tool)]` loops
-//! are seen, and every span is looked at for at most two runs: the work stays linear). A call
-//! whose arguments were not recorded never counts.
+//! are seen). A call whose arguments were not recorded never counts. This is asked of a run when
+//! its row is drawn ([`stuck_call`]), not of every run when the trace loads.
 //!
 //! Iterative throughout (a 100,000-deep chain is fine) and linear in the spans: each parent's
 //! children are read once, compared at most [`MAX_PERIOD`] times each, and one pass over the
@@ -69,8 +69,6 @@ pub struct LoopRun {
     pub cost_usd: Option<f64>,
     /// Failed spans in the run's spans and their subtrees.
     pub error_count: usize,
-    /// The repeated identical tool call, when the run is stuck.
-    pub stuck: Option<StuckCall>,
 }
 
 impl LoopRun {
@@ -116,27 +114,31 @@ impl Loops {
     /// The first iteration's siblings: the block that repeats.
     pub fn block(&self, trace: &Trace, run: usize) -> Vec<usize> {
         let Some(run) = self.runs.get(run) else { return Vec::new() };
-        std::iter::successors(Some(run.first), |&member| {
-            trace.spans.get(member).map(|span| span.subtree_end.max(member + 1))
-        })
-        .take(run.period as usize)
-        .collect()
+        members(&trace.spans, run).take(run.period as usize).collect()
     }
+}
+
+/// The run's siblings in tree order, each after the last one's subtree.
+fn members<'a>(spans: &'a [Span], run: &LoopRun) -> impl Iterator<Item = usize> + 'a {
+    let end = run.end.min(spans.len());
+    std::iter::successors(Some(run.first), move |&member| {
+        Some(spans.get(member)?.subtree_end.max(member + 1)).filter(|&next| next < end)
+    })
+    .take_while(move |&member| member < end)
 }
 
 /// Finds every run of `trace` (see the module's documentation for the rules).
 pub fn find_loops(trace: &Trace) -> Loops {
     let spans = &trace.spans;
     let mut runs = Vec::new();
-    let mut siblings = Vec::new();
-    let mut streaks = Vec::new();
+    let mut work = Siblings::default();
     // The roots are siblings too (several roots: repeated top-level requests).
-    collect_children(spans, 0, spans.len(), &mut siblings);
-    find_runs(spans, None, &siblings, &mut streaks, &mut runs);
+    work.collect(spans, 0, spans.len());
+    work.find_runs(spans, None, &mut runs);
     for (parent, span) in spans.iter().enumerate() {
         if span.child_count as usize >= MIN_REPEATS as usize {
-            collect_children(spans, parent + 1, span.subtree_end, &mut siblings);
-            find_runs(spans, Some(parent), &siblings, &mut streaks, &mut runs);
+            work.collect(spans, parent + 1, span.subtree_end);
+            work.find_runs(spans, Some(parent), &mut runs);
         }
     }
     runs.sort_unstable_by_key(|run| run.first);
@@ -144,13 +146,103 @@ pub fn find_loops(trace: &Trace) -> Loops {
     Loops { runs }
 }
 
-/// The spans starting at `from` and each following the last one's subtree, up to `end`.
-fn collect_children(spans: &[Span], from: usize, end: usize, into: &mut Vec<usize>) {
-    into.clear();
-    let mut child = from;
-    while child < end.min(spans.len()) {
-        into.push(child);
-        child = spans[child].subtree_end.max(child + 1);
+/// One parent's children and the buffers to compare them, reused from parent to parent.
+#[derive(Default)]
+struct Siblings {
+    /// The children's span indices, in tree order.
+    indices: Vec<usize>,
+    /// Per child, a number for its step: equal numbers are equal (kind, name). Reading each
+    /// name once here, instead of twice per comparison, is most of the speed on large traces.
+    steps: Vec<u32>,
+    /// Open addressing from a step's hash to (hash, a child with that step, its number).
+    table: Vec<(u64, u32, u32)>,
+    /// `streaks[(period - 1) * (count + 1) + j]`: how many children from `j` on each have the
+    /// step of the one `period` places before it; so children `i..` repeat with that period
+    /// for `period + streak(i + period)` children.
+    streaks: Vec<u32>,
+}
+
+const EMPTY: u32 = u32::MAX;
+
+impl Siblings {
+    /// The spans starting at `from` and each following the last one's subtree, up to `end`.
+    fn collect(&mut self, spans: &[Span], from: usize, end: usize) {
+        self.indices.clear();
+        let mut child = from;
+        while child < end.min(spans.len()) {
+            self.indices.push(child);
+            child = spans[child].subtree_end.max(child + 1);
+        }
+    }
+
+    /// Numbers the children's steps (names compared exactly: a hash only finds the candidate).
+    fn number_steps(&mut self, spans: &[Span]) {
+        let capacity = (self.indices.len() * 2).next_power_of_two();
+        self.table.clear();
+        self.table.resize(capacity, (0, EMPTY, EMPTY));
+        self.steps.clear();
+        let mut next = 0u32;
+        for (position, &index) in self.indices.iter().enumerate() {
+            let span = &spans[index];
+            let hash = step_hash(span);
+            let mut slot = hash as usize & (capacity - 1);
+            let step = loop {
+                let (slot_hash, example, step) = self.table[slot];
+                if example == EMPTY {
+                    self.table[slot] = (hash, position as u32, next);
+                    next += 1;
+                    break next - 1;
+                }
+                if slot_hash == hash && same_step(&spans[self.indices[example as usize]], span) {
+                    break step;
+                }
+                slot = (slot + 1) & (capacity - 1);
+            };
+            self.steps.push(step);
+        }
+    }
+
+    /// The runs among these children, chosen greedily left to right.
+    fn find_runs(&mut self, spans: &[Span], parent: Option<usize>, runs: &mut Vec<LoopRun>) {
+        let count = self.indices.len();
+        let max_period = MAX_PERIOD.min(count / MIN_REPEATS as usize);
+        if max_period == 0 {
+            return;
+        }
+        self.number_steps(spans);
+        let stride = count + 1;
+        self.streaks.clear();
+        self.streaks.resize(max_period * stride, 0);
+        for period in 1..=max_period {
+            let row = &mut self.streaks[(period - 1) * stride..period * stride];
+            for j in (period..count).rev() {
+                if self.steps[j] == self.steps[j - period] {
+                    row[j] = row[j + 1] + 1;
+                }
+            }
+        }
+        let mut at = 0;
+        while at + 1 < count {
+            // (children covered, period): the most covered, then the smallest period.
+            let mut best = (0usize, 0usize);
+            for period in 1..=max_period {
+                if at + period * MIN_REPEATS as usize > count {
+                    break;
+                }
+                let periodic = period + self.streaks[(period - 1) * stride + at + period] as usize;
+                let covered = periodic / period * period;
+                if periodic / period >= MIN_REPEATS as usize && covered > best.0 {
+                    best = (covered, period);
+                }
+            }
+            let (covered, period) = best;
+            if covered == 0 {
+                at += 1;
+                continue;
+            }
+            runs.push(describe_run(spans, parent, &self.indices[at..at + covered], period));
+            at += covered;
+        }
     }
 }
 
@@ -158,55 +250,17 @@ fn same_step(a: &Span, b: &Span) -> bool {
     a.kind == b.kind && a.name == b.name
 }
 
-/// The runs among one parent's children, chosen greedily left to right.
-fn find_runs(
-    spans: &[Span],
-    parent: Option<usize>,
-    siblings: &[usize],
-    streaks: &mut Vec<u32>,
-    runs: &mut Vec<LoopRun>,
-) {
-    let count = siblings.len();
-    let max_period = MAX_PERIOD.min(count / MIN_REPEATS as usize);
-    if max_period == 0 {
-        return;
+/// FNV-1a over a span's kind and name.
+fn step_hash(span: &Span) -> u64 {
+    fnv(std::iter::once(span.kind as u8).chain(span.name.bytes()))
+}
+
+fn fnv(bytes: impl Iterator<Item = u8>) -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    for byte in bytes {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
     }
-    // streaks[(period - 1) * (count + 1) + j]: how many siblings from j on each equal the one
-    // `period` places before it; so siblings i.. repeat with that period for
-    // `period + streak(i + period)` siblings.
-    let stride = count + 1;
-    streaks.clear();
-    streaks.resize(max_period * stride, 0);
-    for period in 1..=max_period {
-        let row = &mut streaks[(period - 1) * stride..period * stride];
-        for j in (period..count).rev() {
-            if same_step(&spans[siblings[j]], &spans[siblings[j - period]]) {
-                row[j] = row[j + 1] + 1;
-            }
-        }
-    }
-    let mut at = 0;
-    while at + 1 < count {
-        // (siblings covered, period), the most covered and then the smallest period.
-        let mut best = (0usize, 0usize);
-        for period in 1..=max_period {
-            if at + period * MIN_REPEATS as usize > count {
-                break;
-            }
-            let periodic = period + streaks[(period - 1) * stride + at + period] as usize;
-            let covered = periodic / period * period;
-            if periodic / period >= MIN_REPEATS as usize && covered > best.0 {
-                best = (covered, period);
-            }
-        }
-        let (covered, period) = best;
-        if covered == 0 {
-            at += 1;
-            continue;
-        }
-        runs.push(describe_run(spans, parent, &siblings[at..at + covered], period));
-        at += covered;
-    }
+    hash
 }
 
 /// A run's own figures from its members (the subtree sums come later).
@@ -226,7 +280,6 @@ fn describe_run(spans: &[Span], parent: Option<usize>, members: &[usize], period
         tokens: 0,
         cost_usd: None,
         error_count: 0,
-        stuck: None,
     };
     for iteration in members.chunks(period) {
         let (mut start, mut end) = (u64::MAX, 0u64);
@@ -242,9 +295,6 @@ fn describe_run(spans: &[Span], parent: Option<usize>, members: &[usize], period
         run.start_ns = run.start_ns.min(start);
         run.end_ns = run.end_ns.max(end);
     }
-    if repeats >= STUCK_FROM {
-        run.stuck = stuck_call(spans, members, period);
-    }
     run
 }
 
@@ -252,8 +302,17 @@ fn describe_run(spans: &[Span], parent: Option<usize>, members: &[usize], period
 /// texts themselves (groups are checked byte for byte, so a hash collision never joins calls).
 type Call<'a> = (u64, u32, &'a str, &'a str);
 
-/// The tool call most iterations make with identical arguments, if at least [`STUCK_FROM`] do.
-fn stuck_call(spans: &[Span], members: &[usize], period: usize) -> Option<StuckCall> {
+/// The tool call that most of `run`'s iterations make with identical arguments, if at least
+/// [`STUCK_FROM`] do. Asked for a run when its row is drawn, not for every run when a trace
+/// loads: a loop-heavy million-span trace has a quarter of a million runs, and looking at every
+/// member's calls took longer than finding them all.
+pub fn stuck_call(trace: &Trace, run: &LoopRun) -> Option<StuckCall> {
+    if run.repeats < STUCK_FROM {
+        return None;
+    }
+    let spans = &trace.spans;
+    let members: Vec<usize> = members(spans, run).collect();
+    let period = run.period as usize;
     let mut calls: Vec<Call> = Vec::new();
     for (iteration, block) in members.chunks(period).enumerate() {
         for &member in block {
@@ -310,11 +369,7 @@ fn calls_of<'a>(span: &'a Span, iteration: u32, into: &mut Vec<Call<'a>>) {
 
 /// FNV-1a over the tool's name, a separator and the arguments.
 fn call_hash(tool: &str, arguments: &str) -> u64 {
-    let mut hash = 0xcbf2_9ce4_8422_2325u64;
-    for byte in tool.bytes().chain(std::iter::once(0xff)).chain(arguments.bytes()) {
-        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
+    fnv(tool.bytes().chain(std::iter::once(0xff)).chain(arguments.bytes()))
 }
 
 /// Fills each run's tokens, cost and failures over `first..end` from running totals over the
@@ -547,7 +602,7 @@ mod tests {
         assert!((run.cost_usd.unwrap() - 0.03).abs() < 1e-12, "{:?}", run.cost_usd);
         assert_eq!(run.error_count, 1);
         assert!(run.folds_by_default());
-        assert_eq!(run.stuck, None, "no tool call has arguments");
+        assert_eq!(stuck_call(&trace, run), None, "no tool call has arguments");
     }
 
     /// root → `arguments.len()` × (llm plan, tool search with these arguments).
@@ -571,22 +626,26 @@ mod tests {
         build_trace(Trace::default(), spans)
     }
 
+    /// The stuck call of the trace's first run.
+    fn stuck(trace: &Trace) -> Option<StuckCall> {
+        stuck_call(trace, &find_loops(trace).runs[0])
+    }
+
     #[test]
     fn a_stuck_loop_repeats_the_same_call_with_identical_arguments() {
-        let stuck = find_loops(&tool_loop(&[r#"{"q":"refund"}"#; 200])).runs.remove(0).stuck;
         assert_eq!(
-            stuck,
+            stuck(&tool_loop(&[r#"{"q":"refund"}"#; 200])),
             Some(StuckCall { tool: "search".into(), arguments: r#"{"q":"refund"}"#.into(), iterations: 200 })
         );
         let varied: Vec<String> = (0..200).map(|page| format!(r#"{{"q":"refund","page":{page}}}"#)).collect();
         let varied: Vec<&str> = varied.iter().map(String::as_str).collect();
-        assert_eq!(find_loops(&tool_loop(&varied)).runs[0].stuck, None, "different arguments are no stuck loop");
+        assert_eq!(stuck(&tool_loop(&varied)), None, "different arguments are no stuck loop");
         let spaced = [r#"{"q":"refund"}"#, r#"{"q": "refund"}"#, r#"{"q":"refund"}"#, r#"{ "q":"refund"}"#];
-        assert_eq!(find_loops(&tool_loop(&spaced)).runs[0].stuck, None, "text is compared byte for byte");
+        assert_eq!(stuck(&tool_loop(&spaced)), None, "text is compared byte for byte");
         let some_same = ["a", "b", "a", "c", "a"];
-        assert_eq!(find_loops(&tool_loop(&some_same)).runs[0].stuck.as_ref().map(|stuck| stuck.iterations), Some(3));
-        assert_eq!(find_loops(&tool_loop(&["a", "a"])).runs[0].stuck, None, "two repeats are not enough");
-        assert_eq!(find_loops(&tool_loop(&["", "", "", ""])).runs[0].stuck, None, "no arguments recorded");
+        assert_eq!(stuck(&tool_loop(&some_same)).as_ref().map(|stuck| stuck.iterations), Some(3));
+        assert_eq!(stuck(&tool_loop(&["a", "a"])), None, "two repeats are not enough");
+        assert_eq!(stuck(&tool_loop(&["", "", "", ""])), None, "no arguments recorded");
     }
 
     #[test]
@@ -603,8 +662,7 @@ mod tests {
             }));
             spans.push(tool);
         }
-        let loops = find_loops(&build_trace(Trace::default(), spans));
-        let stuck = loops.runs[0].stuck.as_ref().expect("stuck");
+        let stuck = stuck(&build_trace(Trace::default(), spans)).expect("stuck");
         assert_eq!((stuck.tool.as_str(), stuck.iterations), ("lookup", 3), "the span's name names a nameless tool");
     }
 

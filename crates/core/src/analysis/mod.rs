@@ -14,7 +14,9 @@ mod waterfall;
 pub use crate::model::{format_duration_ns, format_percent};
 pub use critical_path::{critical_path, kept_on_critical_path, CriticalPath, CriticalSegment, CriticalShare};
 pub use digest::{digest, TraceDigest};
-pub use loops::{find_loops, LoopRun, Loops, StuckCall, FOLD_BY_DEFAULT_FROM, MAX_PERIOD, MIN_REPEATS, STUCK_FROM};
+pub use loops::{
+    find_loops, stuck_call, LoopRun, Loops, StuckCall, FOLD_BY_DEFAULT_FROM, MAX_PERIOD, MIN_REPEATS, STUCK_FROM,
+};
 pub use rows::{kept_with_ancestors, visible_filtered_rows, visible_rows, CollapsedSet};
 pub use search::{search_spans, Query};
 pub use services::{service_names, service_of};
