@@ -8,13 +8,14 @@
 
 mod compare;
 mod critical_path;
+mod loops;
 
 use std::process::Command;
 use std::time::Instant;
 
 use crate::repository;
 
-mod loops;
+
 
 /// `JSON.parse` speed of this run, the yardstick every figure is printed beside.
 pub struct Yardstick {

@@ -4,6 +4,7 @@
 pub mod compare;
 mod critical_path;
 mod digest;
+mod loop_folds;
 mod loops;
 mod rows;
 mod search;
@@ -14,6 +15,7 @@ mod waterfall;
 pub use crate::model::{format_duration_ns, format_percent};
 pub use critical_path::{critical_path, kept_on_critical_path, CriticalPath, CriticalSegment, CriticalShare};
 pub use digest::{digest, TraceDigest};
+pub use loop_folds::{visible_rows_folding_loops, LoopFolds};
 pub use loops::{
     find_loops, stuck_call, LoopRun, Loops, StuckCall, FOLD_BY_DEFAULT_FROM, MAX_PERIOD, MIN_REPEATS, STUCK_FROM,
 };

@@ -8,6 +8,8 @@
 pub mod documents;
 pub mod error_message;
 pub mod markdown;
+pub mod loop_keys;
+pub mod loop_text;
 pub mod navigation;
 pub mod overview;
 pub mod panels;
