@@ -25,6 +25,7 @@ mod header;
 mod heatmap_panel;
 mod json_tree;
 mod markdown;
+mod loop_row;
 mod merged_tree_panel;
 mod minimap;
 mod number_histograms;

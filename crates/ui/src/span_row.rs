@@ -140,6 +140,7 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
                 {failed.then(|| view! { <span class="tv-error-mark" title="This span failed">"error"</span> })}
                 {warning.then(|| view! { <span class="tv-warning-mark" title="The importer repaired this span">"!"</span> })}
                 {hidden_summary}
+                {super::loop_row::fold_loop_button(state, span_index)}
                 {facts.map(|facts| view! { <span class="tv-inline-facts">{facts}</span> })}
                 <span class="tv-duration">{duration.clone()}</span>
             </div>

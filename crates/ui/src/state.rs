@@ -6,8 +6,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use trace_viewer_core::analysis::{
-    digest, kept_on_critical_path, kept_with_ancestors, search_spans, service_names, visible_filtered_rows,
-    visible_rows, CollapsedSet, CriticalPath, Query, TimeWindow, TraceDigest,
+    digest, find_loops, kept_on_critical_path, kept_with_ancestors, search_spans, service_names,
+    visible_filtered_rows, visible_rows_folding_loops, CollapsedSet, CriticalPath, LoopFolds, Loops, Query,
+    TimeWindow, TraceDigest,
 };
 use trace_viewer_core::contract::{CompareDetail, SpanSelectDetail, TraceCloseDetail, TraceSelectDetail};
 use trace_viewer_core::model::{ImportWarning, SpanKind, Trace, TraceSet};
@@ -16,6 +17,9 @@ pub use trace_viewer_core::view::screen::ViewMode;
 use trace_viewer_core::view::screen::{list_after_mode_change, list_when_loaded};
 
 use super::corpus_state::CorpusTab;
+
+/// Loops are found before the first frame in traces up to this size, after it in larger ones.
+const LOOPS_AT_ONCE_SPANS: usize = 100_000;
 
 /// An `Arc` compared by pointer: memos holding big data must not compare it field by field.
 #[derive(Debug)]
@@ -90,9 +94,9 @@ pub struct ViewerState {
     pub errors_only: RwSignal<bool>,
     /// Show only spans on the critical path (and their ancestors), with its breakdown.
     pub critical_only: RwSignal<bool>,
-    /// The `generation` whose critical path may be computed for the highlight: set by the tree
-    /// once that trace's first frame is painted, so the path never delays it.
-    pub critical_wanted_for: RwSignal<Option<u64>>,
+    /// The `generation` whose first frame the tree has painted: the critical path's highlight
+    /// and a large trace's loops are computed after it, so they never delay that frame.
+    pub first_frame_drawn_for: RwSignal<Option<u64>>,
     /// The current trace's critical path; `None` until wanted (the toggle, or the highlight
     /// after the first frame). Computed once per trace.
     pub critical_path: Memo<Option<Shared<CriticalPath>>>,
@@ -105,8 +109,12 @@ pub struct ViewerState {
     pub generation: RwSignal<u64>,
     /// The current trace, derived from `file` and `trace_index`.
     pub trace: Memo<Option<Shared<Trace>>>,
-    /// Span indices in row order, derived from `trace` and `collapsed`.
+    /// Span indices in row order, derived from `trace`, `collapsed` and the loop folds.
     pub rows: Memo<Shared<Vec<usize>>>,
+    /// Runs of a repeated block of siblings (loops), found once per trace.
+    pub loops: Memo<Shared<Loops>>,
+    /// Which loops are folded into one row ("fold loops", and the person's own folds).
+    pub loop_folds: RwSignal<LoopFolds>,
     /// The zoomed part of the time axis; `None` shows the whole trace.
     pub zoom: RwSignal<Option<TimeWindow>>,
     /// The time window bars are drawn in: the zoom, else the whole trace.
@@ -141,15 +149,28 @@ impl ViewerState {
         let errors_only = RwSignal::new(false);
         let critical_only = RwSignal::new(false);
         let generation = RwSignal::new(0u64);
-        let critical_wanted_for = RwSignal::new(None::<u64>);
+        let first_frame_drawn_for = RwSignal::new(None::<u64>);
         let critical_path = Memo::new(move |_| {
-            let wanted = critical_only.get() || critical_wanted_for.get() == Some(generation.get());
+            let wanted = critical_only.get() || first_frame_drawn_for.get() == Some(generation.get());
             wanted.then(|| {
                 trace.with(|trace| {
                     trace.as_ref().map(|trace| Shared(Arc::new(trace_viewer_core::analysis::critical_path(trace))))
                 })
             })?
         });
+        // Loops are found at once in a trace of up to 100,000 spans (its first frame is drawn
+        // folded) and, in a larger one, once its first frame is on screen: finding them is a walk
+        // over every span, which must not delay a million-span trace's first rows.
+        let loops = Memo::new(move |_| {
+            let found = trace.with(|trace| {
+                let trace = trace.as_ref()?;
+                let now = trace.spans.len() <= LOOPS_AT_ONCE_SPANS
+                    || first_frame_drawn_for.get() == Some(generation.get());
+                now.then(|| find_loops(trace))
+            });
+            Shared(Arc::new(found.unwrap_or_default()))
+        });
+        let loop_folds = RwSignal::new(LoopFolds::default());
         let rows = Memo::new(move |_| {
             let (kind, errors, critical) = (kind_filter.get(), errors_only.get(), critical_only.get());
             let path = if critical { critical_path.get() } else { None };
@@ -157,7 +178,9 @@ impl ViewerState {
                 let Some(trace) = trace else { return Vec::new() };
                 collapsed.with(|collapsed| {
                     if kind.is_none() && !errors && path.is_none() {
-                        return visible_rows(trace, collapsed);
+                        return loops.with(|loops| {
+                            loop_folds.with(|folds| visible_rows_folding_loops(trace, collapsed, loops, folds))
+                        });
                     }
                     let accepts = |span: &trace_viewer_core::model::Span| {
                         kind.is_none_or(|kind| span.kind == kind) && (!errors || span.status.is_error())
@@ -205,13 +228,15 @@ impl ViewerState {
             kind_filter,
             errors_only,
             critical_only,
-            critical_wanted_for,
+            first_frame_drawn_for,
             critical_path,
             service_count,
             error: RwSignal::new(None),
             generation,
             trace,
             rows,
+            loops,
+            loop_folds,
             zoom,
             window,
             digest,
@@ -236,6 +261,7 @@ impl ViewerState {
         self.detail_sheet_open.set(false);
         self.trace_index.set(0);
         self.collapsed.set(CollapsedSet::new(file.traces.first().map(|trace| trace.spans.len()).unwrap_or(0)));
+        self.loop_folds.update(LoopFolds::forget_choices);
         self.generation.update(|generation| *generation += 1);
         let trace_count = file.traces.len();
         self.file.set(Some(Shared(Arc::new(file))));
@@ -345,6 +371,7 @@ impl ViewerState {
             self.selected.set(None);
             self.detail_sheet_open.set(false);
             self.collapsed.set(CollapsedSet::new(span_count));
+            self.loop_folds.update(LoopFolds::forget_choices);
             self.zoom.set(None);
             self.generation.update(|generation| *generation += 1);
             self.trace_index.set(index);
@@ -385,13 +412,51 @@ impl ViewerState {
         true
     }
 
-    /// Unfolds the ancestors of a span so its row is visible.
+    /// Unfolds the ancestors of a span, and the loops hiding it, so its row is visible.
     pub fn reveal(&self, index: usize) {
         self.trace.with_untracked(|trace| {
             if let Some(trace) = trace {
                 self.collapsed.update(|collapsed| collapsed.reveal(trace, index));
             }
         });
+        let loops = self.loops.get_untracked();
+        if self.loop_folds.with_untracked(|folds| folds.hides(&loops, index)) {
+            self.loop_folds.update(|folds| folds.reveal(&loops, index));
+        }
+    }
+
+    /// Folds or unfolds one loop (by its run number); folding moves a selection hidden in it
+    /// to the loop's row.
+    pub fn set_loop_folded(&self, run: usize, folded: bool) {
+        let loops = self.loops.get_untracked();
+        let Some(first) = loops.runs.get(run).map(|run| run.first) else { return };
+        self.loop_folds.update(|folds| folds.set(&loops, run, folded));
+        if folded
+            && self
+                .selected
+                .get_untracked()
+                .is_some_and(|selected| self.loop_folds.with_untracked(|folds| folds.hides(&loops, selected)))
+        {
+            self.selected.set(Some(first));
+        }
+    }
+
+    /// Turns "fold loops" on or off (long loops folded; folds made by hand are forgotten).
+    pub fn set_fold_loops(&self, fold: bool) {
+        self.loop_folds.update(|folds| folds.set_fold_by_default(fold));
+        let loops = self.loops.get_untracked();
+        if let Some(selected) = self.selected.get_untracked() {
+            if let Some(outer) =
+                loops.hiding(selected).find(|&run| self.loop_folds.with_untracked(|folds| folds.is_folded(&loops, run)))
+            {
+                self.selected.set(Some(loops.runs[outer].first));
+            }
+        }
+    }
+
+    /// The folded loop drawn on this span's row, if any (tracked: the row changes with folds).
+    pub fn folded_loop_at(&self, index: usize) -> Option<usize> {
+        self.loops.with(|loops| self.loop_folds.with(|folds| folds.folded_run_at(loops, index)))
     }
 
     /// Folds the tree to `depth` levels (`None` unfolds everything).

@@ -1,6 +1,6 @@
 //! The bar above the tree: search (with match count and next/previous) and folding controls
-//! (expand all, collapse all, fold to a depth), and filters (one kind, errors only, the critical
-//! path only; ancestors of what is shown stay for context). `/` anywhere in the viewer focuses the search;
+//! (expand all, collapse all, fold to a depth, fold loops), and filters (one kind, errors only, the
+//! critical path only; ancestors of what is shown stay for context). `/` anywhere in the viewer focuses the search;
 //! Enter and Shift+Enter step through matches; Escape clears.
 
 use leptos::prelude::*;
@@ -88,6 +88,12 @@ pub fn Toolbar(state: ViewerState, search_input: NodeRef<leptos::html::Input>) -
                 <input type="checkbox" prop:checked=move || state.critical_only.get() on:change=move |event| state.critical_only.set(event_target_checked(&event)) />
                 " Critical path"
             </label>
+            <Show when=move || state.loops.with(|loops| loops.runs.iter().any(|run| run.folds_by_default()))>
+                <label class="tv-filter" title="Show each run of three or more repeated steps as one row">
+                    <input type="checkbox" prop:checked=move || state.loop_folds.with(|folds| folds.folds_by_default()) on:change=move |event| state.set_fold_loops(event_target_checked(&event)) />
+                    " Fold loops"
+                </label>
+            </Show>
             <button class="tv-tool-button" on:click=move |_| state.fold_to_depth(None)>"Expand all"</button>
             <button class="tv-tool-button" on:click=move |_| state.fold_to_depth(Some(0))>"Collapse all"</button>
             <label class="tv-depth">

@@ -1,6 +1,7 @@
 //! The span tree with its waterfall, virtualised: only the rows inside the scrolled viewport (plus
 //! a few above and below) exist in the DOM, so a million spans cost the same as fifty.
-//! Keyboard: Up/Down move, Left/Right fold or go to parent/child, Home/End jump, Enter selects;
+//! Keyboard: Up/Down move, Left/Right fold or go to parent/child, Home/End jump, Enter selects
+//! (on a folded loop's row Right and Enter unfold it; see `view::loop_keys`);
 //! `+` and `-` zoom the waterfall in and out around the selected span, `z` zooms to the selected
 //! span, `0` shows it whole; Ctrl+wheel or Alt+wheel over the timeline zooms around the pointer
 //! (a plain wheel scrolls); `e` and `E` step to the next and previous failed span. Focus stays on
@@ -10,11 +11,13 @@ use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
 use super::critical_path_panel::CriticalPathPanel;
+use super::loop_row::LoopRow;
 use super::minimap::Minimap;
 use super::span_row::SpanRow;
 use super::time_axis::TimeAxis;
 use super::ViewerState;
 use trace_viewer_core::analysis::TimeWindow;
+use trace_viewer_core::view::loop_keys::{loop_key_action, LoopKeyAction};
 use trace_viewer_core::view::navigation::{tree_key_action, TreeKeyAction};
 pub use trace_viewer_core::view::row_window::ROW_HEIGHT_PX;
 use trace_viewer_core::view::row_window::{rendered_rows, scroll_to_reveal};
@@ -58,7 +61,7 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
             set_timeout(
                 move || {
                     if state.generation.get_untracked() == generation {
-                        state.critical_wanted_for.set(Some(generation));
+                        state.first_frame_drawn_for.set(Some(generation));
                     }
                 },
                 std::time::Duration::ZERO,
@@ -130,13 +133,14 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
             .map(|(from, to)| (format!("{:.0}%", from.min(to) * 100.0), format!("{:.0}%", (to - from).abs() * 100.0)))
     };
 
-    // (trace generation, row position, span index) for every row that should be in the DOM now.
+    // (trace generation, row position, span index, whether it is a folded loop's row) for every
+    // row that should be in the DOM now.
     let rendered_rows = move || {
         let generation = state.generation.get();
         let (scroll_top, viewport_height) = (scroll_top.get(), viewport_height.get());
         state.rows.with(|rows| {
             rendered_rows(scroll_top, viewport_height, rows.len())
-                .map(|position| (generation, position, rows[position]))
+                .map(|position| (generation, position, rows[position], state.folded_loop_at(rows[position]).is_some()))
                 .collect::<Vec<_>>()
         })
     };
@@ -242,8 +246,12 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
                 on:wheel=on_wheel
             >
                 <div class="tv-rows-spacer" style:height=move || format!("{}px", state.rows.with(|rows| rows.len()) * ROW_HEIGHT_PX)>
-                    <For each=rendered_rows key=|row| *row let((_generation, position, span_index))>
-                        <SpanRow state=state position=position span_index=span_index />
+                    <For each=rendered_rows key=|row| *row let((_generation, position, span_index, folded_loop))>
+                        {if folded_loop {
+                            view! { <LoopRow state=state position=position span_index=span_index /> }.into_any()
+                        } else {
+                            view! { <SpanRow state=state position=position span_index=span_index /> }.into_any()
+                        }}
                     </For>
                 </div>
             </div>
@@ -283,6 +291,21 @@ fn handle_key(state: ViewerState, key: &str) -> bool {
         });
         let Some(zoomed) = zoomed else { return false };
         state.zoom.set(zoomed);
+        return true;
+    }
+    let loop_action = state.trace.with_untracked(|trace| {
+        let (trace, loops) = (trace.as_ref()?, state.loops.get_untracked());
+        state.collapsed.with_untracked(|collapsed| {
+            state.loop_folds.with_untracked(|folds| loop_key_action(key, selected, trace, collapsed, &loops, folds))
+        })
+    });
+    if let Some(action) = loop_action {
+        match action {
+            LoopKeyAction::Unfold(run) => state.set_loop_folded(run, false),
+            LoopKeyAction::Fold(run) => state.set_loop_folded(run, true),
+            LoopKeyAction::Select(span) => state.select_by_user(span),
+            LoopKeyAction::Stay => {}
+        }
         return true;
     }
     let rows = state.rows.get_untracked();
