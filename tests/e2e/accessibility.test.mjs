@@ -4,9 +4,9 @@
 // phone width; a multi-trace file's list; a corpus's traces table, one of its traces, the
 // dashboard with every panel (BubbleUp's heatmap and histograms, the comparison, the merged tree),
 // the sessions and a conversation; the comparison of two traces; markdown messages and retrieved
-// documents; a failed load with and without a trace kept below it, and the element with nothing
-// loaded. Any violation fails the test with its rule, its impact, the elements it found (axe
-// reaches into the open shadow root) and what is wrong with each.
+// documents; a folded and an unfolded loop; a failed load with and without a trace kept below it,
+// and the element with nothing loaded. Any violation fails the test with its rule, its impact,
+// the elements it found (axe reaches into the open shadow root) and what is wrong with each.
 // The keyboard: `/` focuses the search from anywhere on the page, `+` `-` `0` zoom the waterfall,
 // the tree names its active row (aria-activedescendant) and the splitter says its position.
 import { test } from 'node:test';
@@ -151,6 +151,23 @@ test('markdown messages (rendered, raw, unfolded) and retrieved documents, at de
   }
   assertNone(found);
 });
+
+test('a folded loop with its stuck-loop warning, and the loop unfolded, at desktop and phone width', async () => {
+  const found = [];
+  for (const [width, height] of [[1440, 900], [390, 844]]) {
+    const page = await openPage({ viewport: { width, height } });
+    await page.goto(`${session.server.url}?src=/fixtures/loops/agent-loop-200-stuck.json`);
+    await page.locator('trace-viewer .tv-loop-row .tv-stuck-mark').waitFor();
+    found.push(...await audit(page, `a folded loop at ${width} px`));
+    await page.locator('trace-viewer .tv-loop-row').click();
+    await page.locator('trace-viewer .tv-loop-fold').waitFor();
+    found.push(...await audit(page, `an unfolded loop at ${width} px`));
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
+  assertNone(found);
+});
+
 
 test('a trace whose import was repaired, a multi-trace file\'s list, failed loads and an empty viewer', async () => {
   const found = [];
