@@ -27,9 +27,10 @@
 //! are seen). A call whose arguments were not recorded never counts. This is asked of a run when
 //! its row is drawn ([`stuck_call`]), not of every run when the trace loads.
 //!
-//! Iterative throughout (a 100,000-deep chain is fine) and linear in the spans: each parent's
-//! children are read once, compared at most [`MAX_PERIOD`] times each, and one pass over the
-//! spans sums the runs' subtrees through prefix sums.
+//! Iterative throughout (a 100,000-deep chain is fine) and linear in the spans: one walk in tree
+//! order reads each span once; each parent's children are compared at most [`MAX_PERIOD`] times
+//! each, and a run's subtree sums are the difference of the running totals before its first
+//! member and after its last.
 
 use crate::model::{Span, Trace};
 use crate::view::present::is_model_call;
@@ -128,93 +129,155 @@ fn members<'a>(spans: &'a [Span], run: &LoopRun) -> impl Iterator<Item = usize> 
 }
 
 /// Finds every run of `trace` (see the module's documentation for the rules).
+///
+/// One walk over the spans in tree order, as the digest's: each span is read once, where it lies
+/// (reading each parent's children in a pass of their own jumped through memory, a cache miss
+/// for each child and another for its name: most of the time on a million spans). A parent with
+/// two children or more gets a [`Siblings`] record while the walk is inside it; each child adds
+/// its step, times and the running totals there, and when the walk leaves the parent its
+/// children are searched for runs.
 pub fn find_loops(trace: &Trace) -> Loops {
     let spans = &trace.spans;
     let mut runs = Vec::new();
-    let mut work = Siblings::default();
+    let mut totals = Totals::default();
+    let mut streaks = Vec::new();
     // The roots are siblings too (several roots: repeated top-level requests).
-    work.collect(spans, 0, spans.len());
-    work.find_runs(spans, None, &mut runs);
-    for (parent, span) in spans.iter().enumerate() {
+    let root_count = std::iter::successors(Some(0), |&root: &usize| Some(spans.get(root)?.subtree_end.max(root + 1)))
+        .take_while(|&root| root < spans.len())
+        .count();
+    let mut roots = Siblings::default();
+    roots.open(None, spans.len(), root_count);
+    // Parents with two children or more that the walk is inside, innermost last.
+    let mut open: Vec<Siblings> = Vec::new();
+    let mut spare: Vec<Siblings> = Vec::new();
+    for (index, span) in spans.iter().enumerate() {
+        while open.last().is_some_and(|top| top.end <= index) {
+            if let Some(mut finished) = open.pop() {
+                finished.close(spans, &totals, &mut streaks, &mut runs);
+                spare.push(finished);
+            }
+        }
+        let siblings = match span.parent.get() {
+            None => Some(&mut roots),
+            Some(parent) => open.last_mut().filter(|top| top.parent == Some(parent)),
+        };
+        if let Some(siblings) = siblings {
+            siblings.add(spans, index, &totals);
+        }
+        totals.add(span);
         if span.child_count as usize >= MIN_REPEATS as usize {
-            work.collect(spans, parent + 1, span.subtree_end);
-            work.find_runs(spans, Some(parent), &mut runs);
+            let mut siblings = spare.pop().unwrap_or_default();
+            siblings.open(Some(index), span.subtree_end, span.child_count as usize);
+            open.push(siblings);
         }
     }
+    while let Some(mut finished) = open.pop() {
+        finished.close(spans, &totals, &mut streaks, &mut runs);
+    }
+    roots.close(spans, &totals, &mut streaks, &mut runs);
     runs.sort_unstable_by_key(|run| run.first);
-    add_subtree_sums(spans, &mut runs);
     Loops { runs }
 }
 
-/// One parent's children and the buffers to compare them, reused from parent to parent.
+/// One parent's children as the walk meets them, and what the runs need of each.
 #[derive(Default)]
 struct Siblings {
+    parent: Option<usize>,
+    /// One past the parent's subtree.
+    end: usize,
     /// The children's span indices, in tree order.
     indices: Vec<usize>,
-    /// Per child, a number for its step: equal numbers are equal (kind, name). Reading each
-    /// name once here, instead of twice per comparison, is most of the speed on large traces.
+    /// Per child, a number for its step: equal numbers are equal (kind, name).
     steps: Vec<u32>,
+    /// Per child, its start and end.
+    times: Vec<(u64, u64)>,
+    /// The running totals before each child, and after the last one's subtree: a run's sums
+    /// are the difference between two of them.
+    totals: Vec<Totals>,
     /// Open addressing from a step's hash to (hash, a child with that step, its number).
     table: Vec<(u64, u32, u32)>,
-    /// `streaks[(period - 1) * (count + 1) + j]`: how many children from `j` on each have the
-    /// step of the one `period` places before it; so children `i..` repeat with that period
-    /// for `period + streak(i + period)` children.
-    streaks: Vec<u32>,
 }
 
 const EMPTY: u32 = u32::MAX;
 
 impl Siblings {
-    /// The spans starting at `from` and each following the last one's subtree, up to `end`.
-    fn collect(&mut self, spans: &[Span], from: usize, end: usize) {
+    fn open(&mut self, parent: Option<usize>, end: usize, children: usize) {
+        self.parent = parent;
+        self.end = end;
         self.indices.clear();
-        let mut child = from;
-        while child < end.min(spans.len()) {
-            self.indices.push(child);
-            child = spans[child].subtree_end.max(child + 1);
-        }
+        self.steps.clear();
+        self.times.clear();
+        self.totals.clear();
+        self.table.clear();
+        self.table.resize((children * 2).next_power_of_two(), (0, EMPTY, EMPTY));
     }
 
-    /// Numbers the children's steps (names compared exactly: a hash only finds the candidate).
-    fn number_steps(&mut self, spans: &[Span]) {
-        let capacity = (self.indices.len() * 2).next_power_of_two();
+    /// Adds the child at `index`, numbering its step (names compared exactly: the hash only
+    /// finds the candidate, whose span is one of a few the parent's children keep repeating).
+    fn add(&mut self, spans: &[Span], index: usize, totals: &Totals) {
+        let span = &spans[index];
+        let capacity = self.table.len();
+        if self.indices.len() * 2 >= capacity {
+            // More children than the parent said (never after the tree builder): count them again.
+            self.grow(spans);
+            return self.add(spans, index, totals);
+        }
+        let hash = step_hash(span);
+        let mut slot = hash as usize & (self.table.len() - 1);
+        let step = loop {
+            let (slot_hash, example, step) = self.table[slot];
+            if example == EMPTY {
+                let step = self.indices.len() as u32;
+                self.table[slot] = (hash, self.indices.len() as u32, step);
+                break step;
+            }
+            if slot_hash == hash && same_step(&spans[self.indices[example as usize]], span) {
+                break step;
+            }
+            slot = (slot + 1) & (self.table.len() - 1);
+        };
+        self.indices.push(index);
+        self.steps.push(step);
+        self.times.push((span.start_ns, span.end_ns()));
+        self.totals.push(totals.clone());
+    }
+
+    /// Twice the table, the children's steps placed again.
+    fn grow(&mut self, spans: &[Span]) {
+        let capacity = (self.table.len() * 2).max(4);
         self.table.clear();
         self.table.resize(capacity, (0, EMPTY, EMPTY));
-        self.steps.clear();
-        let mut next = 0u32;
         for (position, &index) in self.indices.iter().enumerate() {
-            let span = &spans[index];
-            let hash = step_hash(span);
+            let hash = step_hash(&spans[index]);
             let mut slot = hash as usize & (capacity - 1);
-            let step = loop {
-                let (slot_hash, example, step) = self.table[slot];
-                if example == EMPTY {
-                    self.table[slot] = (hash, position as u32, next);
-                    next += 1;
-                    break next - 1;
-                }
-                if slot_hash == hash && same_step(&spans[self.indices[example as usize]], span) {
-                    break step;
+            while self.table[slot].1 != EMPTY {
+                if self.steps[self.table[slot].1 as usize] == self.steps[position] {
+                    break;
                 }
                 slot = (slot + 1) & (capacity - 1);
-            };
-            self.steps.push(step);
+            }
+            if self.table[slot].1 == EMPTY {
+                self.table[slot] = (hash, position as u32, self.steps[position]);
+            }
         }
     }
 
-    /// The runs among these children, chosen greedily left to right.
-    fn find_runs(&mut self, spans: &[Span], parent: Option<usize>, runs: &mut Vec<LoopRun>) {
+    /// The walk has left the parent: its children's runs, chosen greedily left to right.
+    fn close(&mut self, spans: &[Span], totals: &Totals, streaks: &mut Vec<u32>, runs: &mut Vec<LoopRun>) {
+        self.totals.push(totals.clone());
         let count = self.indices.len();
         let max_period = MAX_PERIOD.min(count / MIN_REPEATS as usize);
         if max_period == 0 {
             return;
         }
-        self.number_steps(spans);
+        // streaks[(period - 1) * (count + 1) + j]: how many children from j on each have the
+        // step of the one `period` places before it; so children i.. repeat with that period
+        // for `period + streak(i + period)` children.
         let stride = count + 1;
-        self.streaks.clear();
-        self.streaks.resize(max_period * stride, 0);
+        streaks.clear();
+        streaks.resize(max_period * stride, 0);
         for period in 1..=max_period {
-            let row = &mut self.streaks[(period - 1) * stride..period * stride];
+            let row = &mut streaks[(period - 1) * stride..period * stride];
             for j in (period..count).rev() {
                 if self.steps[j] == self.steps[j - period] {
                     row[j] = row[j + 1] + 1;
@@ -229,7 +292,7 @@ impl Siblings {
                 if at + period * MIN_REPEATS as usize > count {
                     break;
                 }
-                let periodic = period + self.streaks[(period - 1) * stride + at + period] as usize;
+                let periodic = period + streaks[(period - 1) * stride + at + period] as usize;
                 let covered = periodic / period * period;
                 if periodic / period >= MIN_REPEATS as usize && covered > best.0 {
                     best = (covered, period);
@@ -240,9 +303,45 @@ impl Siblings {
                 at += 1;
                 continue;
             }
-            runs.push(describe_run(spans, parent, &self.indices[at..at + covered], period));
+            runs.push(self.describe_run(spans, at, covered, period));
             at += covered;
         }
+    }
+
+    /// The run of children `at..at + covered` with this period.
+    fn describe_run(&self, spans: &[Span], at: usize, covered: usize, period: usize) -> LoopRun {
+        let after = at + covered;
+        let end = self.indices.get(after).copied().unwrap_or(self.end.min(spans.len()));
+        let (before, behind) = (&self.totals[at], &self.totals[after]);
+        let mut run = LoopRun {
+            parent: self.parent,
+            first: self.indices[at],
+            end,
+            period: period as u32,
+            repeats: (covered / period) as u32,
+            duration_ns: 0,
+            start_ns: u64::MAX,
+            end_ns: 0,
+            min_iteration_ns: u64::MAX,
+            max_iteration_ns: 0,
+            tokens: behind.tokens.saturating_sub(before.tokens),
+            cost_usd: (behind.priced > before.priced).then(|| (behind.cost_usd - before.cost_usd).max(0.0)),
+            error_count: behind.errors - before.errors,
+        };
+        for iteration in self.times[at..after].chunks(period) {
+            let (mut start, mut end) = (u64::MAX, 0u64);
+            for &(member_start, member_end) in iteration {
+                run.duration_ns = run.duration_ns.saturating_add(member_end - member_start);
+                start = start.min(member_start);
+                end = end.max(member_end);
+            }
+            let length = end.saturating_sub(start);
+            run.min_iteration_ns = run.min_iteration_ns.min(length);
+            run.max_iteration_ns = run.max_iteration_ns.max(length);
+            run.start_ns = run.start_ns.min(start);
+            run.end_ns = run.end_ns.max(end);
+        }
+        run
     }
 }
 
@@ -261,41 +360,6 @@ fn fnv(bytes: impl Iterator<Item = u8>) -> u64 {
         hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
     }
     hash
-}
-
-/// A run's own figures from its members (the subtree sums come later).
-fn describe_run(spans: &[Span], parent: Option<usize>, members: &[usize], period: usize) -> LoopRun {
-    let repeats = (members.len() / period) as u32;
-    let mut run = LoopRun {
-        parent,
-        first: members[0],
-        end: spans[members[members.len() - 1]].subtree_end,
-        period: period as u32,
-        repeats,
-        duration_ns: 0,
-        start_ns: u64::MAX,
-        end_ns: 0,
-        min_iteration_ns: u64::MAX,
-        max_iteration_ns: 0,
-        tokens: 0,
-        cost_usd: None,
-        error_count: 0,
-    };
-    for iteration in members.chunks(period) {
-        let (mut start, mut end) = (u64::MAX, 0u64);
-        for &member in iteration {
-            let span = &spans[member];
-            run.duration_ns = run.duration_ns.saturating_add(span.duration_ns);
-            start = start.min(span.start_ns);
-            end = end.max(span.end_ns());
-        }
-        let length = end.saturating_sub(start);
-        run.min_iteration_ns = run.min_iteration_ns.min(length);
-        run.max_iteration_ns = run.max_iteration_ns.max(length);
-        run.start_ns = run.start_ns.min(start);
-        run.end_ns = run.end_ns.max(end);
-    }
-    run
 }
 
 /// One tool call of an iteration: a hash of (tool, arguments) to group by, the iteration, the
@@ -370,48 +434,6 @@ fn calls_of<'a>(span: &'a Span, iteration: u32, into: &mut Vec<Call<'a>>) {
 /// FNV-1a over the tool's name, a separator and the arguments.
 fn call_hash(tool: &str, arguments: &str) -> u64 {
     fnv(tool.bytes().chain(std::iter::once(0xff)).chain(arguments.bytes()))
-}
-
-/// Fills each run's tokens, cost and failures over `first..end` from running totals over the
-/// spans, read at the runs' boundaries in one pass.
-fn add_subtree_sums(spans: &[Span], runs: &mut [LoopRun]) {
-    if runs.is_empty() {
-        return;
-    }
-    // (span index, run, whether it is the run's end); the totals before that span are taken.
-    let mut marks: Vec<(usize, u32, bool)> = Vec::with_capacity(runs.len() * 2);
-    for (number, run) in runs.iter().enumerate() {
-        marks.push((run.first, number as u32, false));
-        marks.push((run.end, number as u32, true));
-    }
-    marks.sort_unstable_by_key(|mark| mark.0);
-    let mut totals = Totals::default();
-    let mut marks = marks.into_iter().peekable();
-    let mut at_first: Vec<Totals> = vec![Totals::default(); runs.len()];
-    for (index, span) in spans.iter().enumerate() {
-        while let Some((_, run, is_end)) = marks.next_if(|mark| mark.0 == index) {
-            settle(&mut runs[run as usize], &mut at_first[run as usize], &totals, is_end);
-        }
-        if marks.peek().is_none() {
-            break;
-        }
-        totals.add(span);
-    }
-    for (_, run, is_end) in marks {
-        settle(&mut runs[run as usize], &mut at_first[run as usize], &totals, is_end);
-    }
-}
-
-fn settle(run: &mut LoopRun, at_first: &mut Totals, totals: &Totals, is_end: bool) {
-    if !is_end {
-        *at_first = totals.clone();
-        return;
-    }
-    run.tokens = totals.tokens.saturating_sub(at_first.tokens);
-    run.error_count = totals.errors - at_first.errors;
-    if totals.priced > at_first.priced {
-        run.cost_usd = Some((totals.cost_usd - at_first.cost_usd).max(0.0));
-    }
 }
 
 /// Running totals over the spans in tree order.
