@@ -7,6 +7,8 @@
 //! chosen left to right: at each sibling the period whose run covers the most siblings wins (the
 //! smallest such period on a tie, so `a a a a` is `a ×4`, not `a a ×2`), the run is taken whole
 //! and the search goes on after it, so runs never overlap; a sibling that starts no run is passed.
+//! Greedy, so predictable rather than optimal: `a b a b a b c a b c` is `(a b) ×3` and nothing
+//! more, where `(a b) ×2` then `(a b c) ×2` would cover more siblings.
 //! Only the block's own siblings are compared: what happens inside an iteration may differ, and
 //! loops inside an iteration are runs of their own (nested runs). Two repeats are a loop (a retry
 //! is worth seeing); the tree folds runs of [`FOLD_BY_DEFAULT_FROM`] and more when a trace loads.
