@@ -6,9 +6,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use trace_viewer_core::analysis::{
-    digest, find_loops, kept_on_critical_path, kept_with_ancestors, search_spans, service_names,
-    visible_filtered_rows, visible_rows_folding_loops, CollapsedSet, CriticalPath, LoopFolds, Loops, Query,
-    TimeWindow, TraceDigest,
+    digest, find_loops, kept_on_critical_path, kept_with_ancestors, search_spans, service_names, visible_filtered_rows,
+    visible_rows_folding_loops, CollapsedSet, CriticalPath, LoopFolds, Loops, Query, TimeWindow, TraceDigest,
 };
 use trace_viewer_core::contract::{CompareDetail, SpanSelectDetail, TraceCloseDetail, TraceSelectDetail};
 use trace_viewer_core::model::{ImportWarning, SpanKind, Trace, TraceSet};
@@ -164,8 +163,8 @@ impl ViewerState {
         let loops = Memo::new(move |_| {
             let found = trace.with(|trace| {
                 let trace = trace.as_ref()?;
-                let now = trace.spans.len() <= LOOPS_AT_ONCE_SPANS
-                    || first_frame_drawn_for.get() == Some(generation.get());
+                let now =
+                    trace.spans.len() <= LOOPS_AT_ONCE_SPANS || first_frame_drawn_for.get() == Some(generation.get());
                 now.then(|| find_loops(trace))
             });
             Shared(Arc::new(found.unwrap_or_default()))

@@ -181,6 +181,10 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
         if previous.is_none() {
             return;
         }
+        // A folded loop or span may hide the selected span once every span is shown again.
+        if let Some(selected) = state.selected.get_untracked() {
+            state.reveal(selected);
+        }
         request_animation_frame(move || {
             // `try_`: the tree may be gone by the next frame (another screen, a failed load).
             let (Some(selected), Some(Some(element))) =

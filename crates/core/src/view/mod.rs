@@ -7,9 +7,9 @@
 
 pub mod documents;
 pub mod error_message;
-pub mod markdown;
 pub mod loop_keys;
 pub mod loop_text;
+pub mod markdown;
 pub mod navigation;
 pub mod overview;
 pub mod panels;
