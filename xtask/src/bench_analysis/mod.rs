@@ -15,8 +15,6 @@ use std::time::Instant;
 
 use crate::repository;
 
-
-
 /// `JSON.parse` speed of this run, the yardstick every figure is printed beside.
 pub struct Yardstick {
     pub json_parse_mb_per_s: f64,
