@@ -31,6 +31,7 @@ mod minimap;
 mod number_histograms;
 mod outcomes_bar;
 mod paged;
+mod pointer;
 pub mod release;
 mod sessions_view;
 mod span_row;

@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+use super::pointer::fraction_across;
 use super::ViewerState;
 use trace_viewer_core::analysis::{format_percent, TimeWindow};
 
@@ -37,16 +38,7 @@ pub fn Minimap(state: ViewerState) -> impl IntoView {
     };
     // A drag across the strip: where it started and where the pointer is, as fractions of its width.
     let brush = RwSignal::new(None::<(f64, f64)>);
-    let fraction_of = |event: &web_sys::PointerEvent| {
-        let target: web_sys::Element = event_target(event);
-        let strip = target.closest(".tv-minimap").ok().flatten().unwrap_or(target);
-        let rect = strip.get_bounding_client_rect();
-        if rect.width() <= 0.0 {
-            0.0
-        } else {
-            ((f64::from(event.client_x()) - rect.left()) / rect.width()).clamp(0.0, 1.0)
-        }
-    };
+    let fraction_of = |event: &web_sys::PointerEvent| fraction_across(event, ".tv-minimap");
     let on_pointer_down = move |event: web_sys::PointerEvent| {
         let at = fraction_of(&event);
         brush.set(Some((at, at)));

@@ -13,6 +13,7 @@ use wasm_bindgen::{closure::Closure, JsCast};
 use super::critical_path_panel::CriticalPathPanel;
 use super::loop_row::LoopRow;
 use super::minimap::Minimap;
+use super::pointer::fraction_across;
 use super::span_row::SpanRow;
 use super::time_axis::TimeAxis;
 use super::ViewerState;
@@ -94,16 +95,7 @@ pub fn TreeView(state: ViewerState) -> impl IntoView {
     // A drag across the axis: where it started and where the pointer is, as fractions of the
     // axis width. Releasing zooms to that range.
     let drag = RwSignal::new(None::<(f64, f64)>);
-    let fraction_of = |event: &web_sys::PointerEvent| {
-        let target: web_sys::Element = event_target(event);
-        let axis = target.closest(".tv-timeline-column").ok().flatten().unwrap_or(target);
-        let rect = axis.get_bounding_client_rect();
-        if rect.width() <= 0.0 {
-            0.0
-        } else {
-            ((f64::from(event.client_x()) - rect.left()) / rect.width()).clamp(0.0, 1.0)
-        }
-    };
+    let fraction_of = |event: &web_sys::PointerEvent| fraction_across(event, ".tv-timeline-column");
     let on_pointer_down = move |event: web_sys::PointerEvent| {
         let at = fraction_of(&event);
         drag.set(Some((at, at)));

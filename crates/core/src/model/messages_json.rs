@@ -93,8 +93,12 @@ pub fn readable_text(value: &Value, role: &str) -> Option<String> {
             }
         }
     }
-    let messages = parse_messages(decoded);
-    let with_text = |message: &&Message| !message.content.is_empty();
+    last_text_of(&parse_messages(decoded), role).or_else(|| Some(json_to_text(decoded)))
+}
+
+/// The text of the last message with `role` that has any, else of the last message with text.
+pub(crate) fn last_text_of(messages: &[Message], role: &str) -> Option<String> {
+    let with_text = |message: &&Message| !message.content.trim().is_empty();
     messages
         .iter()
         .rev()
@@ -102,7 +106,6 @@ pub fn readable_text(value: &Value, role: &str) -> Option<String> {
         .find(|message| message.role == role)
         .or_else(|| messages.iter().rev().find(with_text))
         .map(|message| message.content.clone())
-        .or_else(|| Some(json_to_text(decoded)))
 }
 
 /// The tool call at `index` of a message, created (empty) with any before it; indices past 1024

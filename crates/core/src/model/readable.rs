@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 
 use super::json_text::json_to_text;
-use super::messages_json::{parse_message, parse_messages};
+use super::messages_json::{last_text_of, parse_message, parse_messages};
 use super::python_literal::python_literal_as_json;
 use crate::json::Value;
 
@@ -122,15 +122,7 @@ fn reduce_list(items: &[Value], role: &str, level: usize) -> Option<String> {
     if items.len() == 1 {
         return reduce(&items[0], role, level + 1);
     }
-    let messages = parse_messages(&Value::Array(items.to_vec()));
-    let with_text = |message: &&super::Message| !message.content.trim().is_empty();
-    messages
-        .iter()
-        .rev()
-        .filter(with_text)
-        .find(|message| message.role == role)
-        .or_else(|| messages.iter().rev().find(with_text))
-        .map(|message| message.content.clone())
+    last_text_of(&parse_messages(&Value::Array(items.to_vec())), role)
 }
 
 fn is_empty(value: &Value) -> bool {
