@@ -85,6 +85,13 @@ impl ViewerHandle {
         }
     }
 
+    /// Compares the two traces the corpus read again for a comparison (the file just shown holds
+    /// them); Back returns to the traces table. False when either is not in that file.
+    #[wasm_bindgen(js_name = compareTracesFromCorpus)]
+    pub fn compare_traces_from_corpus(&self, a: &str, b: &str) -> bool {
+        self.viewer.state.open_comparison_from_table(a, b)
+    }
+
     /// Sets the screen: `trace`, `list` (the file's traces) or `auto` (the list when the file
     /// holds several traces, until one is opened).
     #[wasm_bindgen(js_name = setView)]
@@ -318,6 +325,13 @@ impl ViewerHandle {
     #[wasm_bindgen(js_name = addFileWarnings)]
     pub fn add_file_warnings(&self, warnings: Vec<String>) {
         self.viewer.state.add_file_warnings(warnings);
+    }
+
+    /// The successful trace nearest to trace `trace_id` (opened from the table), which its
+    /// header offers to compare with.
+    #[wasm_bindgen(js_name = corpusNearestSuccess)]
+    pub fn corpus_nearest_success(&self, trace_id: String, nearest: String) {
+        self.viewer.state.corpus.found_nearest_success(trace_id, nearest);
     }
 
     /// Back to the table (from a trace opened from it).

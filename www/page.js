@@ -37,11 +37,6 @@ function updateHash(changes) {
 }
 
 const linked = hashState();
-// A comparison needs both traces in the page: a file of several traces is then read whole and
-// listed, instead of opening on the traces table (whose rows open one trace at a time).
-// Another file opened later gets the default view again.
-const listedForComparison = Boolean(linked.get('compare'));
-if (listedForComparison) viewer.setAttribute('view', 'list');
 for (const [attribute, key] of [['selected-span', 'span'], ['selected-trace', 'trace'], ['selected-session', 'session'], ['filter', 'filter'], ['sort', 'sort']]) {
   if (linked.get(key)) viewer.setAttribute(attribute, linked.get(key));
 }
@@ -75,7 +70,6 @@ async function openFiles(files) {
   exampleNote.hidden = true;
   fileName.textContent = files.length > 3 ? `${files.length} files` : files.map((file) => file.name).join(' + ');
   for (const attribute of ['src', 'selected-span', 'selected-trace', 'selected-session', 'filter', 'sort']) viewer.removeAttribute(attribute);
-  if (listedForComparison) viewer.removeAttribute('view');
   history.replaceState(null, '', location.pathname + location.search);
   try {
     await viewer.load(files.length === 1 ? files[0] : files);
@@ -146,7 +140,6 @@ window.addEventListener('paste', (event) => {
   exampleNote.hidden = true;
   fileName.textContent = 'pasted text';
   for (const attribute of ['src', 'selected-span', 'selected-trace']) viewer.removeAttribute(attribute);
-  if (listedForComparison) viewer.removeAttribute('view');
   viewer.load(text, 'pasted text').catch(() => {});
 });
 

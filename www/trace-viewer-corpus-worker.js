@@ -263,18 +263,26 @@ export class CorpusWorker {
   }
 
   /**
-   * Opens one trace: reads its lines (or file), imports them keeping only it, and posts the
-   * encoded pieces as `{ reply, piece }`; resolves with how much was read.
+   * Opens one trace, or two to compare: reads their lines (or files), imports them keeping only
+   * them, and posts the encoded pieces as `{ reply, piece }`; resolves with how much was read.
    * @param {number} request
-   * @param {string} traceId
+   * @param {string[]} traceIds
    */
-  async open(request, traceId) {
-    /** @type {Array<{ file: number, offset: number, length: number, opening?: string }> | null} */
-    const ranges = this.corpus.rangesOf(traceId);
-    if (!ranges) throw new Error(`This corpus has no trace with id ${traceId}.`);
+  async open(request, traceIds) {
+    /** @type {Array<{ file: number, offset: number, length: number, opening?: string }>} */
+    const ranges = [];
+    for (const traceId of traceIds) {
+      /** @type {Array<{ file: number, offset: number, length: number, opening?: string }> | null} */
+      const own = this.corpus.rangesOf(traceId);
+      if (!own) throw new Error(`This corpus has no trace with id ${traceId}.`);
+      // Two traces may share lines (one document holding both): each range is read once.
+      for (const range of own) {
+        if (!ranges.some((known) => known.file === range.file && known.offset === range.offset && known.length === range.length)) ranges.push(range);
+      }
+    }
     if (ranges.length === 0) {
-      // A trace of a document imported whole: kept in the worker, encoded now.
-      const pieceCount = this.corpus.openKept(traceId, (/** @type {Uint8Array} */ piece) => this.reply({ reply: request, piece }, [piece.buffer]));
+      // Traces of a document imported whole: kept in the worker, encoded now.
+      const pieceCount = this.corpus.openKept(traceIds, (/** @type {Uint8Array} */ piece) => this.reply({ reply: request, piece }, [piece.buffer]));
       return { pieceCount, bytesRead: 0, ranges: 0 };
     }
     const read = await Promise.all(ranges.map((range) => this.#readRange(range.file, range.offset, range.length)));
@@ -294,7 +302,7 @@ export class CorpusWorker {
       lines[at++] = 0x0a;
     }
     const input = new ImportInput();
-    input.keepOnlyTrace(traceId);
+    for (const traceId of traceIds) input.keepOnlyTrace(traceId);
     input.append(input.addFile('', lines.length), lines);
     const sent = input.import(undefined, (/** @type {Uint8Array} */ piece) => this.reply({ reply: request, piece }, [piece.buffer]));
     const pieceCount = sent.pieceCount;
@@ -370,7 +378,8 @@ export class CorpusWorker {
         summarisedByHelpers: this.#summarisedByHelpers + (this.#helpers?.summarisedByHelpers ?? 0),
         summarisedWhileHeld: this.#summarisedWhileHeld + (this.#helpers?.summarisedWhileHeld ?? 0),
       };
-      case 'open': return this.open(request, args[0]);
+      case 'open': return this.open(request, args);
+      case 'nearestSuccess': return this.corpus.nearestSuccess(args[0]) ?? null;
       default: throw new Error(`Unknown corpus request ${call}.`);
     }
   }

@@ -320,6 +320,8 @@ export class CorpusTable {
       if (answer) this.host.emit('filter-change', { filter: this.filter, sort: this.sort, count: answer.count });
     } else if (name === 'corpus:open') {
       await this.open(detail.traceId);
+    } else if (name === 'corpus:compareTraces') {
+      await this.compareTraces(detail.traceIdA, detail.traceIdB);
     } else if (name === 'corpus:aggregate') {
       let panel = this.#panels.get(detail.panel);
       if (!panel) {
@@ -519,11 +521,54 @@ export class CorpusTable {
       if (this.#ended) return;
       this.host.handle()?.corpusOpened(traceId);
       this.host.emit('trace-open', { traceId, bytesRead: opened.bytesRead });
+      // "Compare with nearest success" appears once the index has found one.
+      const nearest = await this.session.ask('nearestSuccess', traceId).catch(() => null);
+      if (!this.#ended && nearest) this.host.handle()?.corpusNearestSuccess(traceId, nearest);
     } catch (error) {
       if (this.#ended) return;
       this.host.handle()?.corpusOpened(null);
       this.host.handle()?.showError(`Could not open the trace ${traceId}: ${String(/** @type {Error} */ (error)?.message ?? error)}`);
     }
+  }
+
+  /**
+   * Compares two traces of the corpus: the worker re-reads both (their lines, once each) and sends
+   * one encoding holding the two, which the element decodes and shows as a comparison;
+   * `compare-open` follows (raised by the comparison itself).
+   * @param {string} traceIdA
+   * @param {string} traceIdB
+   */
+  async compareTraces(traceIdA, traceIdB) {
+    try {
+      [traceIdA, traceIdB] = await Promise.all([this.#traceIdAt(traceIdA), this.#traceIdAt(traceIdB)]);
+      if (traceIdA === traceIdB) throw new Error('a trace cannot be compared with itself.');
+      const opened = await this.session.ask('open', traceIdA, traceIdB);
+      if (!opened.pieces) throw new Error('they could not be read again.');
+      await this.host.showEncoded(opened.pieces);
+      if (this.#ended) return;
+      const handle = this.host.handle();
+      handle?.corpusOpened(traceIdA);
+      if (!handle?.compareTracesFromCorpus(traceIdA, traceIdB)) throw new Error('one of them was not in the lines read again.');
+    } catch (error) {
+      if (this.#ended) return;
+      this.host.handle()?.corpusOpened(null);
+      this.host.handle()?.showError(`Could not compare the traces ${traceIdA} and ${traceIdB}: ${String(/** @type {Error} */ (error)?.message ?? error)}`);
+    }
+  }
+
+  /**
+   * A trace id as given, or, for a number that is no trace id of the corpus, the id of the row at
+   * that 0-based position under the table's filter and sort.
+   * @param {string} value
+   * @returns {Promise<string>}
+   */
+  async #traceIdAt(value) {
+    if (!/^\d+$/.test(value)) return value;
+    const known = await this.session.ask('query', `trace_id = "${value}"`, '', 0);
+    if (known.count > 0) return value;
+    const position = Number(value);
+    const { traceIds } = await this.session.ask('query', this.filter, this.sort, position + 1);
+    return traceIds[position] ?? value;
   }
 
   /**

@@ -256,8 +256,9 @@ export interface TraceSelectDetail {
 }
 
 /**
- * Detail of `compare-open` (two traces of the file are compared: `compareTraces()`, "Compare
- * with…") and `compare-close` (the person went back from the comparison to trace A).
+ * Detail of `compare-open` (two traces are compared: `compareTraces()`, "Compare with…", "Compare
+ * A and B" in the traces table) and `compare-close` (the person went back from the comparison: to
+ * trace A, or to the traces table it was started from).
  */
 export interface CompareDetail {
   traceIdA: string;
@@ -408,7 +409,9 @@ export class TraceViewerElement extends HTMLElement {
   /**
    * Compares two traces of the loaded file, each a trace id or a 0-based position: their totals,
    * structure, aligned steps, texts word by word and changed parameters, instead of the trace
-   * (Back returns to trace A). False when either is not in the file.
+   * (Back returns to trace A). False when either is not in the file. With a corpus, both are read
+   * again in its worker (a position is a row under the table's filter and sort), `compare-open`
+   * says when the comparison shows, an unknown id shows an error, and the result is true.
    */
   compareTraces(a: string | number, b: string | number): boolean;
 

@@ -427,13 +427,20 @@ export class TraceViewerElement extends ElementBase {
   collapseAll() { this.#handle?.collapseAll(); }
 
   /**
-   * Compares two traces of the loaded file (each a trace id or a 0-based position) instead of
-   * showing one; Back returns to trace A. Returns false when either is not in the file.
+   * Compares two traces (each a trace id or a 0-based position) instead of showing one; Back
+   * returns to trace A. With a file's traces: false when either is not in the file. With a corpus
+   * (a position is a row under the table's filter and sort): both are read again in its worker,
+   * `compare-open` says when the comparison shows, an unknown id shows an error; true.
    * @param {string | number} a
    * @param {string | number} b
    */
   compareTraces(a, b) {
-    return this.#handle ? this.#handle.compareTraces(String(a), String(b)) : false;
+    if (!this.#handle) return false;
+    if (this.#table) {
+      this.#table.compareTraces(String(a), String(b)).catch(() => {});
+      return true;
+    }
+    return this.#handle.compareTraces(String(a), String(b));
   }
 
   /** Shows nothing and forgets the last input. */

@@ -255,7 +255,7 @@ test('a corpus: the traces table, one of its traces, the dashboard with every pa
   assertNone(found);
 });
 
-test('the comparison of two traces, its header control and its folded texts, at desktop and phone width', async () => {
+test('the comparison of two traces, the table marking traces to compare, the nearest-success control and folded texts, at desktop and phone width', async () => {
   const found = [];
   for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
     const page = await openPage({ viewport });
@@ -263,11 +263,18 @@ test('the comparison of two traces, its header control and its folded texts, at 
     await page.locator('trace-viewer .tv-compare-view .tv-path-row').first().waitFor();
     found.push(...await audit(page, `the comparison at ${viewport.width} px`));
     assert.deepEqual(await smallTargets(page, '.tv-compare-view .tv-tool-button'), []);
+    // Back: the file's traces as a table; one marked to compare, the bar asks for another.
     await page.locator('trace-viewer .tv-compare-back').click();
+    await page.locator('trace-viewer .tv-table-row').nth(1).waitFor();
+    await page.locator('trace-viewer .tv-table-mark input').first().check();
+    await page.locator('trace-viewer .tv-compare-marks').waitFor();
+    found.push(...await audit(page, `the table with a trace marked to compare at ${viewport.width} px`));
+    // The failed trace opened from the table offers its nearest success.
+    await page.locator('trace-viewer .tv-table-row-error').click();
     await page.locator('trace-viewer .tv-row').first().waitFor();
     if (viewport.width < 560) await page.locator('trace-viewer .tv-summary-toggle').click();
-    await page.locator('trace-viewer .tv-compare-select').waitFor();
-    found.push(...await audit(page, `trace A with "Compare with…" at ${viewport.width} px`));
+    await page.locator('trace-viewer .tv-compare-nearest').waitFor();
+    found.push(...await audit(page, `a failed trace with "Compare with nearest success" at ${viewport.width} px`));
     assert.deepEqual(page.errors, []);
     await page.close();
   }

@@ -1,7 +1,9 @@
 // Comparing two traces of one file (tests/fixtures/compare/retry-loop-pair.json: B retries its
 // search three times, rewrites one sentence of the system prompt and uses another model): opened
 // by the page's `#compare=` hash, by the element's compareTraces(), and by "Compare with…" and
-// "Compare with nearest success" in the header, at desktop and phone width. Each checks on screen
+// "Compare with nearest success" in the header, at desktop and phone width; and as a corpus (the
+// two traces as two loaded files, or as JSON Lines): marked in the traces table by mouse or
+// keyboard, by `#compare=` and by compareTraces() with ids or row positions. Each checks on screen
 // the `+3` on the search path, the exact totals, the one changed sentence and the model change.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -66,16 +68,16 @@ function assertAgainstA(seen, label) {
 const waitForComparison = (page) => page.locator('trace-viewer .tv-compare-view .tv-path-row').first().waitFor();
 
 for (const viewport of WIDTHS) {
-  test(`#compare= on the page opens the comparison, and Back returns to trace A (${viewport.width} px)`, async () => {
+  test(`#compare= on the page opens the comparison of a file's two traces, and Back returns to its traces (${viewport.width} px)`, async () => {
     const page = await newPage(session.browser, { viewport });
     await page.goto(`${session.server.url}?src=${PAIR}#compare=${A},${B}`);
     await waitForComparison(page);
     assertAgainstA(await readComparison(page), `${viewport.width} px`);
     await page.screenshot({ path: join(screenshots, `compare-${viewport.width}.png`), fullPage: false });
+    // The file's two traces are a corpus (kept whole in its worker): Back shows its table.
     await page.locator('trace-viewer .tv-compare-back').click();
-    await page.locator('trace-viewer .tv-row').first().waitFor();
+    await waitForRows(page, [A, B]);
     assert.equal(await page.locator('trace-viewer .tv-compare-view').count(), 0);
-    assert.equal(await page.evaluate(() => document.getElementById('viewer').traces.traces.length), 2);
     await page.waitForFunction(() => !location.hash.includes('compare='));
     assert.deepEqual(page.errors, []);
     await page.close();
@@ -127,3 +129,126 @@ for (const viewport of WIDTHS) {
     await page.close();
   });
 }
+
+const PAIR_LINES = '/fixtures/compare/retry-loop-pair.jsonl';
+
+/** Waits for the traces table to show every row of `ids`. */
+async function waitForRows(page, ids) {
+  for (const id of ids) await page.locator(`trace-viewer .tv-table-row[data-trace-id="${id}"]`).waitFor();
+}
+
+for (const viewport of WIDTHS) {
+  test(`two loaded files: two rows marked in the traces table are compared, Back returns to the table (${viewport.width} px)`, async () => {
+    const page = await newPage(session.browser, { viewport });
+    await page.goto(session.server.url);
+    await page.locator('trace-viewer .tv-row').first().waitFor();
+    const text = await readFile(join(repository, 'tests/fixtures/compare/retry-loop-pair.json'), 'utf8');
+    await page.evaluate(async (text) => {
+      const { traces, ...rest } = JSON.parse(text);
+      const file = (trace, name) => new File([JSON.stringify({ ...rest, traces: [trace] })], name, { type: 'application/json' });
+      const viewer = document.getElementById('viewer');
+      window.compareEvents = [];
+      for (const name of ['compare-open', 'compare-close']) viewer.addEventListener(name, (event) => window.compareEvents.push([name, event.detail]));
+      await viewer.load([file(traces[1], 'run-b.json'), file(traces[0], 'run-a.json')]);
+    }, text);
+    await waitForRows(page, [A, B]);
+    assert.equal(await page.locator('trace-viewer .tv-compare-marks').count(), 0, 'no bar before a mark');
+
+    // One mark: the bar names it and asks for another; the button waits.
+    await page.locator(`trace-viewer .tv-table-row[data-trace-id="${A}"] .tv-table-mark input`).check();
+    const bar = page.locator('trace-viewer .tv-compare-marks');
+    await bar.waitFor();
+    assert.match(await bar.textContent(), /A research-agent: battery question · a0000000/);
+    assert.match(await bar.textContent(), /Mark one more trace/);
+    assert.equal(await bar.locator('.tv-compare-marked').isDisabled(), true);
+    // Clicking the checkbox marked the row without opening its trace.
+    assert.equal(await page.locator('trace-viewer .tv-table').count(), 1);
+
+    await page.locator(`trace-viewer .tv-table-row[data-trace-id="${B}"] .tv-table-mark input`).check();
+    assert.match(await bar.textContent(), /B research-agent: battery question · b0000000/);
+    await bar.locator('.tv-compare-marked').click();
+    await waitForComparison(page);
+    assertAgainstA(await readComparison(page), `marked rows at ${viewport.width} px`);
+    if (viewport.width === 1440) await page.screenshot({ path: join(screenshots, 'compare-from-table-1440.png') });
+
+    // Back: the table again, the marks cleared.
+    const back = page.locator('trace-viewer .tv-compare-back');
+    assert.equal((await back.textContent()).trim(), '← All traces');
+    await back.click();
+    await waitForRows(page, [A, B]);
+    assert.equal(await page.locator('trace-viewer .tv-compare-view').count(), 0);
+    assert.equal(await page.locator('trace-viewer .tv-compare-marks').count(), 0, 'the marks went with the comparison');
+    assert.equal(await page.locator('trace-viewer .tv-table-mark input:checked').count(), 0);
+    assert.deepEqual(await page.evaluate(() => window.compareEvents), [
+      ['compare-open', { traceIdA: A, traceIdB: B }],
+      ['compare-close', { traceIdA: A, traceIdB: B }],
+    ]);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  test(`a JSON Lines corpus: #compare= reads both traces again and compares them (${viewport.width} px)`, async () => {
+    const page = await newPage(session.browser, { viewport });
+    await page.goto(`${session.server.url}?src=${PAIR_LINES}#compare=${A},${B}`);
+    await waitForComparison(page);
+    assertAgainstA(await readComparison(page), `#compare= on a corpus at ${viewport.width} px`);
+    await page.locator('trace-viewer .tv-compare-back').click();
+    await waitForRows(page, [A, B]);
+    await page.waitForFunction(() => !location.hash.includes('compare='));
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+}
+
+test('a corpus: the keyboard marks rows (x, Space) and compares them (c); compareTraces() takes row positions; a failed trace offers its nearest success; an unknown id says so', async () => {
+  const page = await newPage(session.browser, { viewport: WIDTHS[0] });
+  await page.goto(`${session.server.url}?src=${PAIR_LINES}`);
+  await waitForRows(page, [A, B]);
+  const order = await page.locator('trace-viewer .tv-table-row').evaluateAll((rows) =>
+    rows.sort((left, right) => Number(left.getAttribute('aria-rowindex')) - Number(right.getAttribute('aria-rowindex'))).map((row) => row.dataset.traceId));
+  assert.deepEqual([...order].sort(), [A, B]);
+  const opened = () => page.evaluate(() => new Promise((resolve) => document.getElementById('viewer').addEventListener('compare-open', (event) => resolve(event.detail), { once: true })));
+
+  // Keyboard: down to the first row, x marks it; down, Space marks the second; c compares.
+  await page.locator('trace-viewer .tv-table-scroll').focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('x');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press(' ');
+  assert.equal(await page.locator('trace-viewer .tv-table-mark input:checked').count(), 2);
+  const byKeys = opened();
+  await page.keyboard.press('c');
+  assert.deepEqual(await byKeys, { traceIdA: order[0], traceIdB: order[1] });
+  await waitForComparison(page);
+  await page.locator('trace-viewer .tv-compare-back').click();
+  await waitForRows(page, [A, B]);
+
+  // Positions are rows under the table's filter and sort.
+  const byPositions = opened();
+  assert.equal(await page.evaluate(() => document.getElementById('viewer').compareTraces(1, 0)), true);
+  assert.deepEqual(await byPositions, { traceIdA: order[1], traceIdB: order[0] });
+  await waitForComparison(page);
+  await page.locator('trace-viewer .tv-compare-back').click();
+  await waitForRows(page, [A, B]);
+
+  // Trace B (failed) opened from the table: the corpus worker finds A as its nearest success.
+  await page.locator(`trace-viewer .tv-table-row[data-trace-id="${B}"]`).click();
+  const nearest = page.locator('trace-viewer .tv-compare-nearest');
+  await nearest.waitFor();
+  const byNearest = opened();
+  await nearest.click();
+  assert.deepEqual(await byNearest, { traceIdA: B, traceIdB: A });
+  await waitForComparison(page);
+  assert.deepEqual((await readComparison(page)).paths, [['research-agent › web_search', '4 → 1', '−3']]);
+  await page.locator('trace-viewer .tv-compare-back').click();
+  await waitForRows(page, [A, B]);
+
+  // An id the corpus does not hold: an error that names it, the table still there.
+  assert.equal(await page.evaluate((b) => document.getElementById('viewer').compareTraces('no-such-trace', b), B), true);
+  const error = page.locator('trace-viewer .tv-error-panel');
+  await error.waitFor();
+  assert.match(await error.textContent(), /no-such-trace/);
+  assert.equal(await page.locator('trace-viewer .tv-table').count(), 1);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

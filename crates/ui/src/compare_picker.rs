@@ -1,9 +1,12 @@
 //! "Compare with…" in the trace header of a file with several traces: a menu of the file's other
 //! traces, and "Compare with nearest success" when a successful trace with the same intent exists
-//! (the closest in structure, `analysis::compare::nearest_success`).
+//! (the closest in structure, `analysis::compare::nearest_success`). For a trace opened from a
+//! corpus, the corpus worker finds the nearest success among all its traces
+//! (`corpus::nearest_success`) and the comparison reads both again.
 
 use leptos::prelude::*;
 
+use super::compare_marks::compare_in_corpus;
 use super::ViewerState;
 use trace_viewer_core::analysis::compare::nearest_success;
 use trace_viewer_core::model::{format_count, Trace};
@@ -20,7 +23,16 @@ fn choice_label(trace: &Trace) -> String {
 pub fn ComparePicker(state: ViewerState) -> impl IntoView {
     let trace_count = move || state.file.get().map_or(0, |file| file.traces.len());
     // The nearest success of the trace shown, found again when another trace is shown.
+    // A trace opened from a corpus: the nearest success the corpus worker found for it.
+    let corpus_nearest = move || {
+        let (trace_id, nearest) = state.corpus.nearest_success.get()?;
+        let shown = state.trace.with(|trace| trace.as_ref().is_some_and(|trace| trace.trace_id == trace_id));
+        (state.corpus.active.get() && shown).then_some((trace_id, nearest))
+    };
     let nearest = move || {
+        if state.corpus.active.get() {
+            return None;
+        }
         let file = state.file.get()?;
         let traces: Vec<&Trace> = file.traces.iter().map(|trace| &*trace.0).collect();
         nearest_success(&traces, state.trace_index.get())
@@ -43,6 +55,16 @@ pub fn ComparePicker(state: ViewerState) -> impl IntoView {
         }
     };
     view! {
+        {move || corpus_nearest().map(|(trace_id, nearest)| view! {
+            <button
+                class="tv-tool-button tv-compare-nearest"
+                title="The successful trace of the corpus with the same intent whose spans are closest"
+                disabled=move || state.corpus.opening.with(Option::is_some)
+                on:click=move |_| compare_in_corpus(state, &trace_id, &nearest)
+            >
+                "Compare with nearest success"
+            </button>
+        })}
         <Show when=move || { trace_count() > 1 }>
             <span class="tv-compare-picker">
                 <select class="tv-compare-select" aria-label="Compare this trace with another trace of the file" on:change=on_change prop:value="">

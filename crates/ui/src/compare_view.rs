@@ -1,5 +1,5 @@
 //! The comparison of two traces of the loaded file, shown instead of the trace: a header naming
-//! both with Back (to trace A) and Swap, the totals of A and B with B − A, the changed parameters,
+//! both with Back (to trace A, or to the traces table it was started from) and Swap, the totals of A and B with B − A, the changed parameters,
 //! the structural difference, the texts word by word and the aligned step list. Everything shown
 //! is worked out in `trace_viewer_core::analysis::compare`; this file lays it out.
 
@@ -57,7 +57,9 @@ pub fn CompareView(state: ViewerState) -> impl IntoView {
                 view! {
                     <header class="tv-compare-head">
                         <div class="tv-compare-line">
-                            <button class="tv-tool-button tv-compare-back" on:click=move |_| state.close_comparison()>"← Back"</button>
+                            <button class="tv-tool-button tv-compare-back" on:click=move |_| state.close_comparison()>
+                                {move || if state.comparing_from_table.get() { "← All traces" } else { "← Back" }}
+                            </button>
                             <h2 class="tv-compare-title">"Comparison"</h2>
                             <button class="tv-tool-button" on:click=swap title="Compare B with A">"Swap A and B"</button>
                         </div>

@@ -90,6 +90,11 @@ pub struct CorpusState {
     pub scroll_top: RwSignal<f64>,
     /// Whether a trace is being opened (its row shows it).
     pub opening: RwSignal<Option<String>>,
+    /// For the trace opened last, the successful trace with the same intent closest to it (its
+    /// id), found by the corpus worker: "Compare with nearest success" in its header.
+    pub nearest_success: RwSignal<Option<(String, String)>>,
+    /// The traces marked in the table to compare, oldest first (at most two).
+    pub compare_marks: RwSignal<Vec<CompareMark>>,
     /// What the corpus shows: the traces table, the dashboard or the sessions.
     pub tab: RwSignal<CorpusTab>,
     /// The `panels` attribute's text (empty: the default panels).
@@ -281,6 +286,13 @@ pub struct WindowRequest {
     pub limit: usize,
 }
 
+/// A trace marked in the table to compare: its id, and its name for the bar that lists the marks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompareMark {
+    pub trace_id: String,
+    pub name: String,
+}
+
 #[derive(Serialize)]
 pub struct QueryRequest {
     pub filter: String,
@@ -312,6 +324,8 @@ impl CorpusState {
             opened: RwSignal::new(None),
             scroll_top: RwSignal::new(0.0),
             opening: RwSignal::new(None),
+            compare_marks: RwSignal::new(Vec::new()),
+            nearest_success: RwSignal::new(None),
             tab: RwSignal::new(CorpusTab::Traces),
             panels_text: RwSignal::new(String::new()),
             panel_groups: RwSignal::new(Vec::new()),
@@ -350,6 +364,8 @@ impl CorpusState {
         self.reports.set(Vec::new());
         self.opened.set(None);
         self.opening.set(None);
+        self.compare_marks.set(Vec::new());
+        self.nearest_success.set(None);
         self.scroll_top.set(0.0);
         self.panel_answers.set(Vec::new());
         self.bubble_answer.set(None);
@@ -432,6 +448,31 @@ impl CorpusState {
             self.opened.set(Some(trace_id));
             self.showing_table.set(false);
         }
+    }
+
+    /// The corpus worker found the nearest success of trace `trace_id`.
+    pub fn found_nearest_success(&self, trace_id: String, nearest: String) {
+        self.nearest_success.set(Some((trace_id, nearest)));
+    }
+
+    /// Marks a trace to compare, or unmarks it; a third mark replaces the oldest.
+    pub fn toggle_compare_mark(&self, row: &TableRow) {
+        self.compare_marks.update(|marks| match marks.iter().position(|marked| marked.trace_id == row.trace_id) {
+            Some(position) => {
+                marks.remove(position);
+            }
+            None => {
+                if marks.len() == 2 {
+                    marks.remove(0);
+                }
+                marks.push(CompareMark { trace_id: row.trace_id.clone(), name: row.name.clone() });
+            }
+        });
+    }
+
+    /// Whether this trace is marked to compare.
+    pub fn is_marked(&self, trace_id: &str) -> bool {
+        self.compare_marks.with(|marks| marks.iter().any(|marked| marked.trace_id == trace_id))
     }
 
     pub fn show_table(&self) {

@@ -9,6 +9,7 @@ mod ai_panel;
 mod app;
 mod attribute_table;
 mod bubble_up_panel;
+mod compare_marks;
 mod compare_panel;
 mod compare_picker;
 mod compare_steps;

@@ -130,6 +130,9 @@ pub struct ViewerState {
     /// Trace B (its position in the file) while the comparison of the shown trace (A) with it is
     /// on screen instead of the trace; Back sets it to `None`.
     pub comparing: RwSignal<Option<usize>>,
+    /// Whether the comparison shown was started from the traces table of a corpus (both traces
+    /// read again for it): Back returns to the table instead of trace A.
+    pub comparing_from_table: RwSignal<bool>,
     /// Where events go: the element's JavaScript, called as `(name, detail)`, which dispatches
     /// them itself once this call has returned (never re-entrantly); `None`: nobody listens.
     on_event: StoredValue<Option<js_sys::Function>, LocalStorage>,
@@ -243,6 +246,7 @@ impl ViewerState {
             matches,
             corpus: crate::corpus_state::CorpusState::new(),
             comparing: RwSignal::new(None),
+            comparing_from_table: RwSignal::new(false),
             on_event: StoredValue::new_local(on_event),
         }
     }
@@ -327,14 +331,32 @@ impl ViewerState {
             self.show_trace(a);
         }
         self.showing_list.set(false);
+        self.comparing_from_table.set(false);
         self.comparing.set(Some(b));
         self.emit("compare-open", &detail);
     }
 
-    /// Back from the comparison to trace A; `compare-close` tells the host.
+    /// Shows the comparison of the two traces a corpus read again for it (the loaded file holds
+    /// them); Back returns to the traces table. False when either id is not in the file.
+    pub fn open_comparison_from_table(&self, trace_id_a: &str, trace_id_b: &str) -> bool {
+        let position = |trace_id: &str| {
+            self.file.with_untracked(|file| file.as_ref()?.traces.iter().position(|trace| trace.trace_id == trace_id))
+        };
+        let (Some(a), Some(b)) = (position(trace_id_a), position(trace_id_b)) else { return false };
+        self.open_comparison(a, b);
+        self.comparing_from_table.set(true);
+        self.corpus.compare_marks.set(Vec::new());
+        true
+    }
+
+    /// Back from the comparison to trace A, or to the traces table when it was started there;
+    /// `compare-close` tells the host.
     pub fn close_comparison(&self) {
         let Some(b) = self.comparing.get_untracked() else { return };
         self.comparing.set(None);
+        if self.comparing_from_table.get_untracked() {
+            self.corpus.show_table();
+        }
         if let Some(detail) = self.trace_ids(self.trace_index.get_untracked(), b) {
             self.emit("compare-close", &detail);
         }

@@ -1,11 +1,13 @@
 //! The traces table of a corpus: a filter bar (the query language; a parse error points at its
 //! column), the summary line, a facet panel, and virtual rows (only those in view exist, fetched
 //! from the corpus worker a window at a time), sortable by any column (click; shift-click adds a
-//! key), with a column chooser. Keyboard: Up/Down move, Enter opens, `/` focuses the filter.
+//! key), with a column chooser. Keyboard: Up/Down move, Enter opens, `/` focuses the filter; `x`
+//! or Space marks the row to compare and `c` compares the two marked (`compare_marks.rs`).
 
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
+use super::compare_marks::{compare_marked, compare_marks_bar, mark_cell};
 use super::corpus_state::CorpusTab;
 use super::corpus_state::{
     sort_text, CorpusState, OpenRequest, QueryRequest, SortColumn, WindowRequest, ROW_HEIGHT_PX,
@@ -170,7 +172,10 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
     };
     let on_key = move |event: web_sys::KeyboardEvent| {
         let count = corpus.count.get_untracked() as usize;
-        if count == 0 {
+        // A row's checkbox handles its own Space.
+        let on_checkbox =
+            event.target().and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok()).is_some();
+        if count == 0 || on_checkbox {
             return;
         }
         let row_height = untrack(row_height);
@@ -182,14 +187,19 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
             ("PageDown", at) => (at.unwrap_or(0) + page).min(count - 1),
             ("PageUp", at) => at.unwrap_or(0).saturating_sub(page),
             ("End", _) => count - 1,
-            ("Enter", Some(at)) => {
-                let trace_id = corpus.window.with_untracked(|window| {
-                    window.rows.get(at.checked_sub(window.offset)?).map(|row| row.trace_id.clone())
-                });
-                if let Some(trace_id) = trace_id {
-                    open_row(state, trace_id);
+            ("Enter" | "x" | " ", Some(at)) => {
+                let row =
+                    corpus.window.with_untracked(|window| window.rows.get(at.checked_sub(window.offset)?).cloned());
+                match (event.key().as_str(), row) {
+                    ("Enter", Some(row)) => open_row(state, row.trace_id),
+                    (_, Some(row)) => corpus.toggle_compare_mark(&row),
+                    _ => {}
                 }
                 event.prevent_default();
+                return;
+            }
+            ("c", _) => {
+                compare_marked(state);
                 return;
             }
             _ => return,
@@ -223,11 +233,14 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
     // Every row is its own grid, so every track is a fixed width (the input preview takes what is
     // left): rows line up with the header whatever their contents.
     let grid_columns = move || {
-        corpus.columns.with(|columns| columns.iter().map(|column| column_track(column)).collect::<Vec<_>>().join(" "))
+        corpus.columns.with(|columns| {
+            let tracks = columns.iter().map(|column| column_track(column)).collect::<Vec<_>>().join(" ");
+            format!("{MARK_COLUMN_REM}rem {tracks}")
+        })
     };
     let table_width = move || {
         let rem: f64 = corpus.columns.with(|columns| columns.iter().map(|column| column_width_rem(column)).sum());
-        format!("{rem}rem")
+        format!("{}rem", rem + MARK_COLUMN_REM)
     };
 
     view! {
@@ -270,6 +283,7 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
                 {move || reading_line(corpus).map(|line| view! { <span class="tv-table-reading">{line}</span> })}
             </p>
             <FileReports state=state />
+            {compare_marks_bar(state)}
             <Show when=move || corpus.tab.get() == CorpusTab::Traces fallback=move || match corpus.tab.get() {
                 CorpusTab::Sessions => view! { <SessionsView state=state /> }.into_any(),
                 _ => view! { <Dashboard state=state /> }.into_any(),
@@ -295,6 +309,7 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
                     style:--tv-table-width=table_width
                 >
                     <div class="tv-table-head" role="row">
+                        <div class="tv-table-header tv-table-mark" role="columnheader" title="Mark two traces to compare them">"A/B"</div>
                         <For each=move || corpus.columns.get() key=|column| column.clone() let(column)>
                             {
                                 let sortable = is_sortable(&column);
@@ -347,6 +362,7 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
                                     move || corpus.opening.with(|opening| opening.as_deref() == Some(trace_id.as_str()))
                                 };
                                 let failed = row.errors > 0;
+                                let mark = mark_cell(state, row.clone());
                                 let cells = corpus.columns.get_untracked().iter().map(|column| {
                                     let CellContent { text, class } = cell(column, &row);
                                     let cell_class = if is_numeric(column) { "tv-table-cell tv-number" } else { "tv-table-cell" };
@@ -365,6 +381,7 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
                                         style:transform=move || format!("translateY({}px)", position as f64 * row_height())
                                         on:click=move |_| { cursor.set(Some(position)); open_row(state, trace_id.clone()); }
                                     >
+                                        {mark}
                                         {cells}
                                     </div>
                                 }
@@ -380,6 +397,9 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
         </section>
     }
 }
+
+/// The width of the first column, the checkbox that marks a trace to compare.
+const MARK_COLUMN_REM: f64 = 2.25;
 
 /// A column's least width in rem.
 fn column_width_rem(column: &str) -> f64 {

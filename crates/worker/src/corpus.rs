@@ -277,12 +277,15 @@ impl WorkerCorpus {
         to_js(&self.corpus.file_reports())
     }
 
-    /// Opens a trace kept whole: encodes it for the page in pieces passed to `on_piece`; returns
-    /// how many. Throws when the trace is not one kept here (its lines are re-read instead).
+    /// Opens traces kept whole (one to show, two to compare): encodes them for the page in pieces
+    /// passed to `on_piece`; returns how many. Throws when a trace is not one kept here (its lines
+    /// are re-read instead).
     #[wasm_bindgen(js_name = openKept)]
-    pub fn open_kept(&self, trace_id: &str, on_piece: &js_sys::Function) -> Result<u32, JsValue> {
-        let set =
-            self.corpus.kept_trace(trace_id).ok_or_else(|| JsError::new(&format!("No kept trace {trace_id}.")))?;
+    pub fn open_kept(&self, trace_ids: Vec<String>, on_piece: &js_sys::Function) -> Result<u32, JsValue> {
+        let set = self
+            .corpus
+            .kept_traces(&trace_ids)
+            .ok_or_else(|| JsError::new(&format!("No kept trace {}.", trace_ids.join(" or "))))?;
         let mut pieces = 0;
         let mut failure = None;
         encode_in_pieces(&set, 16 << 20, &mut |piece| {
@@ -292,6 +295,13 @@ impl WorkerCorpus {
             }
         });
         failure.map_or(Ok(pieces), Err)
+    }
+
+    /// The id of the successful trace with the same intent closest in its spans to this one, or
+    /// `undefined` ("Compare with nearest success" for a trace opened from the table).
+    #[wasm_bindgen(js_name = nearestSuccess)]
+    pub fn nearest_success(&self, trace_id: &str) -> Option<String> {
+        self.corpus.nearest_success(trace_id)
     }
 
     /// `[{ file, offset, length }]` where the trace's bytes are, or `null` for an unknown id.

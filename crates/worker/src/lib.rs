@@ -20,7 +20,7 @@ use wasm_bindgen::prelude::*;
 
 use trace_viewer_core::generate;
 use trace_viewer_core::import::progress::{with_progress, ImportProgress};
-use trace_viewer_core::import::{import_owned_buffers, import_owned_trace, BuildObserver};
+use trace_viewer_core::import::{import_owned_buffers, import_owned_traces, BuildObserver};
 use trace_viewer_core::model::{Span, Trace};
 use trace_viewer_core::transfer::StreamingEncoder;
 
@@ -45,7 +45,7 @@ pub struct ImportInput {
     /// module lives as long as the page), no in a worker that ends right after.
     free_model: bool,
     /// The one trace to keep (the corpus opening a trace from the lines that hold it).
-    only_trace: Option<String>,
+    only_traces: Vec<String>,
     /// Whether a document found to hold several traces becomes a corpus instead of being encoded.
     corpus_if_many: bool,
 }
@@ -72,10 +72,11 @@ impl ImportInput {
         self.corpus_if_many = true;
     }
 
-    /// Keeps only the trace with this id (its lines may hold other traces' spans too).
+    /// Keeps only the trace with this id (its lines may hold other traces' spans too); called
+    /// again, keeps that trace too (the two traces of a comparison).
     #[wasm_bindgen(js_name = keepOnlyTrace)]
     pub fn keep_only_trace(&mut self, trace_id: String) {
-        self.only_trace = Some(trace_id);
+        self.only_traces.push(trace_id);
     }
 
     /// Adds a file of `length` bytes (an empty name: none given); returns its index for `append`.
@@ -126,20 +127,23 @@ impl ImportInput {
         };
         let timed =
             TimedEncoder { encoder: StreamingEncoder::new(ENCODED_PIECE_BYTES, &mut emit), spent_ms: &mut encode_ms };
-        let ImportInput { names, files, free_model, only_trace, corpus_if_many } = self;
+        let ImportInput { names, files, free_model, only_traces, corpus_if_many } = self;
         let total_bytes: u64 = files.iter().map(|file| file.len() as u64).sum();
         // Only where the module ends with the import (a worker of one load): the page's main thread
         // and the corpus worker, which outlive it, keep their memory as it is.
-        if !free_model && only_trace.is_none() {
+        if !free_model && only_traces.is_empty() {
             working_memory::reserve_for_import(total_bytes);
         }
         let name = names.join(" + ");
         let mut encoder = ManyTracesSwitch { encoder: timed, allowed: corpus_if_many, many: false };
         // Given away: the files' memory is freed once read and reused by the tree builder.
         let owned = names.into_iter().map(|name| (!name.is_empty()).then_some(name)).zip(files).collect();
-        let import = || match &only_trace {
-            Some(trace_id) => import_owned_trace(owned, trace_id, Some(&mut encoder)),
-            None => import_owned_buffers(owned, Some(&mut encoder)),
+        let import = || {
+            if only_traces.is_empty() {
+                import_owned_buffers(owned, Some(&mut encoder))
+            } else {
+                import_owned_traces(owned, &only_traces, Some(&mut encoder))
+            }
         };
         let set = match on_progress {
             Some(callback) => with_progress(move |progress| report_progress(&callback, progress), import),

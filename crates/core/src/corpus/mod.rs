@@ -20,6 +20,7 @@ pub mod line_batch;
 pub mod line_batch_encoding;
 pub mod merge_reading;
 pub mod merged_tree;
+pub mod nearest_success;
 pub mod newlines;
 pub mod outcome_files;
 pub mod outcomes;
@@ -199,15 +200,17 @@ impl Corpus {
         corpus
     }
 
-    /// A kept trace as a set of one, ready to encode (`None` when the trace is not kept here).
-    pub fn kept_trace(&self, trace_id: &str) -> Option<TraceSet> {
+    /// Kept traces as one set, ready to encode: one to open, two to compare (`None` when any of
+    /// them is not kept here).
+    pub fn kept_traces(&self, trace_ids: &[String]) -> Option<TraceSet> {
+        let traces = trace_ids.iter().map(|trace_id| self.kept_trace(trace_id)).collect::<Option<Vec<_>>>()?;
+        Some(TraceSet { format: self.kept_format.clone(), traces, warnings: Vec::new() })
+    }
+
+    fn kept_trace(&self, trace_id: &str) -> Option<Trace> {
         let row = self.index.row_of(trace_id)?;
         self.index.source(row).into_iter().find_map(|source| match source {
-            TraceSource::Kept { index } => self.kept.get(index as usize).map(|trace| TraceSet {
-                format: self.kept_format.clone(),
-                traces: vec![trace.clone()],
-                warnings: Vec::new(),
-            }),
+            TraceSource::Kept { index } => self.kept.get(index as usize).cloned(),
             TraceSource::Range { .. } => None,
         })
     }
@@ -580,6 +583,13 @@ impl Corpus {
     /// What the joined outcomes hold and how many of their rows match a trace so far.
     pub fn outcomes_report(&self) -> Option<outcomes::OutcomesReport> {
         self.index.outcomes.as_ref().map(|outcomes| outcomes.report(&self.index))
+    }
+
+    /// The id of the successful trace with the same intent closest in its spans to trace
+    /// `trace_id` (see [`nearest_success`]), if there is one.
+    pub fn nearest_success(&self, trace_id: &str) -> Option<String> {
+        let row = self.index.row_of(trace_id)?;
+        nearest_success::nearest_success(&self.index, row).map(|nearest| self.index.trace_id(nearest).into_owned())
     }
 
     /// Where trace `trace_id`'s bytes are: every line or file that held its spans, then the

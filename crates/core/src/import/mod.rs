@@ -185,12 +185,12 @@ pub fn import_owned_buffers(
     Ok(finish_read(imports, warnings, observer))
 }
 
-/// [`import_owned_buffers`] keeping only the trace `trace_id` (and its logs): how the corpus opens
-/// one trace from the lines that hold it, which may hold other traces' spans too. An error when
-/// the bytes hold no span of it.
-pub fn import_owned_trace(
+/// [`import_owned_buffers`] keeping only the traces `trace_ids` (and their logs): how the corpus
+/// opens one trace, or two to compare, from the lines that hold them, which may hold other traces'
+/// spans too. An error when the bytes hold no span of them.
+pub fn import_owned_traces(
     files: Vec<(Option<String>, Vec<u8>)>,
-    trace_id: &str,
+    trace_ids: &[String],
     observer: Option<&mut dyn BuildObserver>,
 ) -> Result<TraceSet, ImportError> {
     let (mut imports, warnings) = {
@@ -200,9 +200,10 @@ pub fn import_owned_trace(
     };
     drop(files);
     let format = imports.first().map_or("", |import| import.format);
+    let wanted = |trace_id: &str| trace_ids.iter().any(|wanted| wanted == trace_id);
     for import in &mut imports {
-        import.traces.retain(|raw| raw.trace.trace_id == trace_id);
-        import.logs.retain(|log| log.trace_id == trace_id);
+        import.traces.retain(|raw| wanted(&raw.trace.trace_id));
+        import.logs.retain(|log| wanted(&log.trace_id));
     }
     if imports.iter().all(|import| import.traces.iter().all(|raw| raw.spans.is_empty())) {
         return Err(ImportError::NoSpans { format: format_name(format).to_string(), first_skipped: None });
