@@ -20,5 +20,6 @@ pub mod json;
 pub mod model;
 pub mod properties;
 pub mod random;
+pub mod review;
 pub mod transfer;
 pub mod view;
