@@ -28,9 +28,30 @@ fn corpus_of(files: &[(&str, &[u8])], chunk: usize) -> Corpus {
     corpus
 }
 
-/// The reference: each trace of the whole import, summarised.
+/// The reference: each trace of the whole import, summarised. A trace split across lines has the
+/// signature and error template of its parts merged as documented on [`TraceSummary::merge`]
+/// (the root's part's), so those two come from each line summarised on its own.
 fn reference(text: &str) -> Vec<TraceSummary> {
-    import_text(text, None).expect("the corpus imports").traces.iter().map(TraceSummary::of).collect()
+    let mut parts: std::collections::HashMap<String, TraceSummary> = std::collections::HashMap::new();
+    for line in text.lines() {
+        for trace in import_text(line, None).expect("a line imports").traces {
+            let part = TraceSummary::of(&trace);
+            match parts.get_mut(&part.trace_id) {
+                Some(known) => known.merge(part),
+                None => {
+                    parts.insert(part.trace_id.clone(), part);
+                }
+            }
+        }
+    }
+    let mut traces: Vec<TraceSummary> =
+        import_text(text, None).expect("the corpus imports").traces.iter().map(TraceSummary::of).collect();
+    for trace in &mut traces {
+        let merged = &parts[&trace.trace_id];
+        trace.signature = merged.signature.clone();
+        trace.error_template = merged.error_template.clone();
+    }
+    traces
 }
 
 fn text_holds(value: Option<&str>, operator: Operator, literal: &str) -> bool {
@@ -127,6 +148,10 @@ fn holds(trace: &TraceSummary, filter: &Filter) -> bool {
                 Field::Session => text_holds(trace.session.as_deref(), operator, &literal),
                 Field::Model => any_of(&trace.models, operator, &literal),
                 Field::Tool => any_of(&trace.tools, operator, &literal),
+                Field::Signature => text_holds(trace.signature.as_deref(), operator, &literal),
+                Field::ErrorTemplate => text_holds(trace.error_template.as_deref(), operator, &literal),
+                // This reference gives no labels (the index's tests set them).
+                Field::Label => operator == Operator::NotEqual,
                 Field::Status => (trace.error_count > 0) == ((literal == "error") == (operator == Operator::Equal)),
                 Field::Feedback => {
                     (trace.feedback & feedback_bit(&literal).unwrap() != 0) == (operator == Operator::Equal)
@@ -176,6 +201,8 @@ fn key_of(trace: &TraceSummary, field: &str) -> Option<Key> {
         "session" => return text(trace.session.as_ref()),
         "model" => return set(&trace.models),
         "tool" => return set(&trace.tools),
+        "signature" => return text(trace.signature.as_ref()),
+        "error_template" => return text(trace.error_template.as_ref()),
         "status" => Key::Number(f64::from(u8::from(trace.error_count > 0))),
         "errors" => Key::Number(trace.error_count as f64),
         "spans" => Key::Number(trace.span_count as f64),
@@ -220,7 +247,7 @@ fn reference_order(traces: &[TraceSummary], filter: &str, sort: &[(&str, bool)])
     kept.into_iter().map(|trace| trace.trace_id.clone()).collect()
 }
 
-const FILTERS: [&str; 20] = [
+const FILTERS: [&str; 22] = [
     "",
     "status = error",
     "intent = \"refund\" and variant = \"treatment\"",
@@ -240,10 +267,12 @@ const FILTERS: [&str; 20] = [
     "user = \"user-00007\" or session ~ \"session-00001\"",
     "\"money back\"",
     "spans = 6 and documents <= 2",
+    "signature ~ \"tool:lookup_order\" or error_template ~ \"<n>\"",
+    "error_template != \"x\" and not signature = \"y\"",
     "start >= \"2024-12-01T00:00:00Z\" and trace_id ~ \"0\" and name = \"support-agent\"",
 ];
 
-const SORTS: [&str; 19] = [
+const SORTS: [&str; 21] = [
     "trace_id",
     "name",
     "intent",
@@ -263,6 +292,8 @@ const SORTS: [&str; 19] = [
     "start",
     "score.\"helpfulness\"",
     "attr.\"app.region\"",
+    "signature",
+    "error_template",
 ];
 
 #[test]

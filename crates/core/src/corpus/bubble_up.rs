@@ -2,7 +2,7 @@
 //! (the fixed columns and each attribute column) is counted in both; a value's score is how much
 //! more often it occurs in the selection than in the baseline (the difference of the two shares),
 //! and values are ranked by it — the element's `bubbleUp({ selection, baseline, limit })`.
-//! Multi-valued columns (models, tools, feedback) count as "contains".
+//! Multi-valued columns (models, tools, labels, feedback) count as "contains".
 
 use super::dimensions::Dimension;
 use super::index::CorpusIndex;
@@ -13,8 +13,20 @@ pub const MIN_SUPPORT_SHARE: f64 = 0.01;
 pub const MIN_SUPPORT_TRACES: u64 = 2;
 
 /// The fixed dimensions BubbleUp compares, before the attribute columns.
-pub const FIXED_DIMENSIONS: [&str; 9] =
-    ["status", "feedback", "intent", "model", "tool", "variant", "name", "user", "session"];
+pub const FIXED_DIMENSIONS: [&str; 12] = [
+    "status",
+    "feedback",
+    "intent",
+    "model",
+    "tool",
+    "variant",
+    "name",
+    "user",
+    "session",
+    "signature",
+    "error_template",
+    "label",
+];
 
 /// One value's shares in the selection and the baseline.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]

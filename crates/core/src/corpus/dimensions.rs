@@ -1,4 +1,5 @@
-//! The columns traces are grouped and compared by (`intent`, `model`, `tool`, `status`,
+//! The columns traces are grouped and compared by (`intent`, `model`, `tool`, `label`,
+//! `signature`, `error_template`, `status`,
 //! `feedback`, `attr."key"`, `outcome."column"`, and the hour or day a trace started): each gives a row's values as
 //! numbers (a trace with several models or tools, or several feedback signals, has several), and
 //! a number back as text.
@@ -77,6 +78,9 @@ impl<'a> Dimension<'a> {
             "session" => Dimension::Text(&index.session),
             "model" => Dimension::Set(&index.models),
             "tool" => Dimension::Set(&index.tools),
+            "label" | "labels" => Dimension::Set(&index.labels),
+            "signature" => Dimension::Text(&index.signature),
+            "error_template" => Dimension::Text(&index.error_template),
             "status" => Dimension::Status,
             "feedback" => Dimension::Feedback,
             other if bucket_width_ns(other).is_some() => {
@@ -92,7 +96,7 @@ impl<'a> Dimension<'a> {
                 let key = other
                     .strip_prefix("attr.")
                     .map(|key| key.trim_matches('"'))
-                    .ok_or_else(|| format!("cannot group by \"{other}\": name, intent, variant, user, session, model, tool, status, feedback, hour, day or attr.\"key\" or outcome.\"column\""))?;
+                    .ok_or_else(|| format!("cannot group by \"{other}\": name, intent, variant, user, session, model, tool, label, signature, error_template, status, feedback, hour, day or attr.\"key\" or outcome.\"column\""))?;
                 let column = index
                     .attribute_column(key)
                     .ok_or_else(|| format!("no attribute column \"{key}\" in this corpus"))?;

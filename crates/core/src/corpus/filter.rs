@@ -129,8 +129,14 @@ fn compare(index: &CorpusIndex, field: &Field, operator: Operator, value: &Liter
         Field::Variant => string_column_matches(&index.variant, rows, operator, &text),
         Field::User => string_column_matches(&index.user, rows, operator, &text),
         Field::Session => string_column_matches(&index.session, rows, operator, &text),
-        Field::Model | Field::Tool => {
-            let column = if *field == Field::Model { &index.models } else { &index.tools };
+        Field::Signature => string_column_matches(&index.signature, rows, operator, &text),
+        Field::ErrorTemplate => string_column_matches(&index.error_template, rows, operator, &text),
+        Field::Model | Field::Tool | Field::Label => {
+            let column = match field {
+                Field::Model => &index.models,
+                Field::Tool => &index.tools,
+                _ => &index.labels,
+            };
             // `!=` is `not =`: no span has it.
             let positive = if operator == Operator::NotEqual { Operator::Equal } else { operator };
             let mut members = dictionary_matches(&column.members, positive, &text);

@@ -155,6 +155,12 @@ pub struct CorpusIndex {
     pub session: StringColumn,
     pub models: SetColumn,
     pub tools: SetColumn,
+    /// The structural signature (see [`super::signature`]).
+    pub signature: StringColumn,
+    /// The first failed span's masked error message (see [`super::error_template`]).
+    pub error_template: StringColumn,
+    /// The review categories a person gave each trace (set by the page, see [`Self::set_labels`]).
+    pub labels: SetColumn,
     pub scores: Vec<ScoreColumn>,
     pub attributes: Vec<AttributeColumn>,
     /// Attribute keys seen after [`MAX_ATTRIBUTE_COLUMNS`] were kept.
@@ -297,6 +303,9 @@ impl CorpusIndex {
         self.models.rows.push(models);
         let tools = self.tools.intern(summary.tools.iter().map(String::as_str));
         self.tools.rows.push(tools);
+        self.signature.rows.push(self.signature.dictionary.intern_option(summary.signature.as_deref()));
+        self.error_template.rows.push(self.error_template.dictionary.intern_option(summary.error_template.as_deref()));
+        self.labels.rows.push(ABSENT);
         self.input_preview.push(summary.input_preview.as_deref());
         self.output_preview.push(summary.output_preview.as_deref());
         self.set_scores(row, &summary.scores, false);
@@ -335,6 +344,8 @@ impl CorpusIndex {
             (&mut self.variant, summary.variant.as_deref()),
             (&mut self.user, summary.user.as_deref()),
             (&mut self.session, summary.session.as_deref()),
+            (&mut self.signature, summary.signature.as_deref()),
+            (&mut self.error_template, summary.error_template.as_deref()),
         ] {
             if let Some(value) = value {
                 if replaces || column.rows[row] == ABSENT {
@@ -370,6 +381,11 @@ impl CorpusIndex {
         if !known.contains(&source) {
             self.more_sources.entry(row as u32).or_default().push(source);
         }
+    }
+
+    /// Gives row `row` these label categories (none: clears its labels).
+    pub fn set_labels(&mut self, row: usize, categories: &[String]) {
+        self.labels.rows[row] = self.labels.intern(categories.iter().map(String::as_str));
     }
 
     fn set_scores(&mut self, row: usize, scores: &[(String, f64)], replace: bool) {
@@ -497,6 +513,9 @@ impl CorpusIndex {
             ("session".to_string(), string_column(&self.session)),
             ("models".to_string(), set_column(&self.models)),
             ("tools".to_string(), set_column(&self.tools)),
+            ("signature".to_string(), string_column(&self.signature)),
+            ("error_template".to_string(), string_column(&self.error_template)),
+            ("labels".to_string(), set_column(&self.labels)),
             (
                 "span facts".to_string(),
                 self.spans.facts.len() * 4

@@ -102,6 +102,8 @@ fn write_summary(writer: &mut Writer, summary: &TraceSummary) {
         writer.optional_text(&span.model);
         writer.optional_text(&span.tool);
     });
+    writer.optional_text(&summary.signature);
+    writer.optional_text(&summary.error_template);
 }
 
 fn read_summary(reader: &mut Reader) -> TransferResult<TraceSummary> {
@@ -139,6 +141,8 @@ fn read_summary(reader: &mut Reader) -> TransferResult<TraceSummary> {
                 tool: reader.optional_text()?,
             })
         })?,
+        signature: reader.optional_text()?,
+        error_template: reader.optional_text()?,
     })
 }
 

@@ -5,6 +5,8 @@
 
 use std::collections::BTreeSet;
 
+use super::error_template::error_template;
+use super::signature::signature;
 use crate::model::readable::{answer_text, question_text};
 use crate::model::{FeedbackKind, SpanKind, Trace};
 use crate::view::present::is_model_call;
@@ -71,6 +73,11 @@ pub struct TraceSummary {
     /// other fields, as text.
     pub attributes: Vec<(String, String)>,
     pub spans: Vec<SpanFacts>,
+    /// The structural signature (see [`super::signature`]); `None` for a part without spans.
+    pub signature: Option<String>,
+    /// The first failed span's masked message (see [`super::error_template`]); `None` when no
+    /// span failed.
+    pub error_template: Option<String>,
 }
 
 impl TraceSummary {
@@ -89,6 +96,8 @@ impl TraceSummary {
             // Previews read as words: chat-shaped JSON reduced as the trace view does.
             input_preview: trace.user_input.as_deref().map(|text| preview(&question_text(text))),
             output_preview: trace.final_output.as_deref().map(|text| preview(&answer_text(text))),
+            signature: Some(signature(trace)).filter(|signature| !signature.is_empty()),
+            error_template: error_template(trace),
             ..TraceSummary::default()
         };
         let mut root = None;
@@ -146,6 +155,9 @@ impl TraceSummary {
 
     /// Joins another part of the same trace into this one: times widen, counts add, sets join;
     /// the part holding the root gives the name and the trace facts, else the first part does.
+    /// The signature and the error template are the lead part's too (the other's when the lead
+    /// has none): a signature of the whole tree would need the parts' spans joined into one tree,
+    /// which summaries do not keep; the root's part holds the trace's top and usually all of it.
     pub fn merge(&mut self, other: TraceSummary) {
         let other_leads = other.has_root && !self.has_root;
         let (mut lead, mut rest) =
@@ -165,6 +177,8 @@ impl TraceSummary {
             (&mut lead.session, rest.session),
             (&mut lead.input_preview, rest.input_preview),
             (&mut lead.output_preview, rest.output_preview),
+            (&mut lead.signature, rest.signature),
+            (&mut lead.error_template, rest.error_template),
         ] {
             if slot.is_none() {
                 *slot = value;

@@ -9,7 +9,8 @@
 //! ```
 //!
 //! Comparisons `=` `!=` `<` `<=` `>` `>=` `~` (contains, ignoring case); `and` binds tighter than
-//! `or`; `not`; parentheses. `model` and `tool` hold when any span has that model or tool;
+//! `or`; `not`; parentheses. `model` and `tool` hold when any span has that model or tool, `label`
+//! when the trace has that review category (`label ~ ""`: any label; `not label ~ ""`: none);
 //! `any span (...)` holds when one span satisfies the whole predicate. A parse error says the
 //! column and what was expected. Sort keys: `duration_ms desc, cost`.
 
@@ -48,6 +49,12 @@ pub enum Field {
     User,
     Session,
     Tool,
+    /// The structural signature (see [`super::signature`]).
+    Signature,
+    /// The first failed span's masked error message (see [`super::error_template`]).
+    ErrorTemplate,
+    /// A review category given to the trace (any of its labels).
+    Label,
     Status,
     Errors,
     Spans,
@@ -86,6 +93,9 @@ impl Field {
             "user" => Field::User,
             "session" => Field::Session,
             "tool" => Field::Tool,
+            "signature" => Field::Signature,
+            "error_template" => Field::ErrorTemplate,
+            "label" | "labels" => Field::Label,
             "status" => Field::Status,
             "errors" => Field::Errors,
             "spans" => Field::Spans,
@@ -109,6 +119,9 @@ impl Field {
             | Field::User
             | Field::Session
             | Field::Tool
+            | Field::Signature
+            | Field::ErrorTemplate
+            | Field::Label
             | Field::Attribute(_)
             | Field::Outcome(_) => FieldType::Text,
             Field::Status => FieldType::Status,
@@ -128,6 +141,9 @@ impl Field {
             Field::User => "user".into(),
             Field::Session => "session".into(),
             Field::Tool => "tool".into(),
+            Field::Signature => "signature".into(),
+            Field::ErrorTemplate => "error_template".into(),
+            Field::Label => "label".into(),
             Field::Status => "status".into(),
             Field::Errors => "errors".into(),
             Field::Spans => "spans".into(),
@@ -145,8 +161,8 @@ impl Field {
 }
 
 /// The field names the language knows, for error messages.
-pub const FIELD_NAMES: &str = "trace_id, name, intent, model, variant, user, session, tool, status, errors, spans, \
-duration_ms, cost, tokens, documents, feedback, start, score.\"name\", attr.\"key\", outcome.\"column\"";
+pub const FIELD_NAMES: &str = "trace_id, name, intent, model, variant, user, session, tool, signature, \
+error_template, label, status, errors, spans, duration_ms, cost, tokens, documents, feedback, start, score.\"name\", attr.\"key\", outcome.\"column\"";
 
 /// A field of one span, inside `any span (...)`.
 #[derive(Clone, Copy, Debug, PartialEq)]
