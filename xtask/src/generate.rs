@@ -1,7 +1,10 @@
 //! `cargo xtask gen corpus --traces N [--out DIR]`: writes the generated corpus (see
 //! `trace_viewer_core::generate::corpus`) as OTLP/JSON Lines and the same traces in the own format,
 //! one trace per line: `corpus-N.otlp.jsonl` and `corpus-N.own.jsonl`, by default in
-//! `target/corpus/`. Deterministic: the same N always writes the same bytes.
+//! `target/corpus/`. Deterministic: the same N always writes the same bytes. `--loops M` plants M
+//! traces stuck in a loop (the same tool call five times, see
+//! `trace_viewer_core::generate::corpus::is_planted_loop`) and writes only
+//! `corpus-N-loops-M.otlp.jsonl`.
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -15,13 +18,21 @@ const BATCH_TRACES: u64 = 50_000;
 
 pub fn generate(arguments: &[String]) -> Result<(), String> {
     if arguments.first().map(String::as_str) != Some("corpus") {
-        return Err("usage: cargo xtask gen corpus --traces N [--out DIR]".into());
+        return Err("usage: cargo xtask gen corpus --traces N [--loops M] [--out DIR]".into());
     }
     let option =
         |name: &str| arguments.iter().position(|argument| argument == name).and_then(|at| arguments.get(at + 1));
     let traces: u64 =
         option("--traces").map_or(Ok(10_000), |text| text.parse()).map_err(|_| "--traces takes a number")?;
     let out = option("--out").map_or_else(|| crate::repository().join("target/corpus"), PathBuf::from);
+    let loops: u64 = option("--loops").map_or(Ok(0), |text| text.parse()).map_err(|_| "--loops takes a number")?;
+    if loops > 0 {
+        let path = write_streamed(&out, &format!("corpus-{traces}-loops-{loops}.otlp.jsonl"), &mut |write| {
+            trace_viewer_core::generate::corpus::write_otlp_json_lines_with_loops(traces, loops, write)
+        })?;
+        println!("wrote {} ({loops} traces planted stuck in a loop)", path.display());
+        return Ok(());
+    }
     let (otlp_path, own_path) = write_corpus(traces, &out)?;
     println!("wrote {} and {}", otlp_path.display(), own_path.display());
     Ok(())

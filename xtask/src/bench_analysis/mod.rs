@@ -9,6 +9,7 @@
 mod compare;
 mod critical_path;
 mod loops;
+mod patterns;
 
 use std::process::Command;
 use std::time::Instant;
@@ -78,5 +79,6 @@ pub fn run_all(arguments: &[String]) -> Result<(), String> {
     compare::run(&yardstick);
     critical_path::run(&yardstick);
     loops::run(&yardstick);
+    patterns::run(&yardstick);
     Ok(())
 }

@@ -44,6 +44,7 @@ use self::facets::{facet, totals, CorpusTotals, Facet, FACET_FIELDS};
 use self::index::{CorpusIndex, TraceSource};
 use self::ingest::{FileReader, LineSplit};
 use self::line_batch::LineBatch;
+use self::patterns::Pattern;
 use self::query::{parse_filter, parse_sort, Field, QueryError, SortKey};
 use self::sort::{sort_rows, SortRanks};
 use self::summary::{TraceSummary, FEEDBACK_SIGNALS};
@@ -425,6 +426,23 @@ impl Corpus {
     ) -> Result<Vec<BubbleUpValue>, CorpusRequestError> {
         let (fields, selected, rest) = self.selection_and_baseline(selection, baseline)?;
         Ok(bubble_up::bubble_up(&self.index, &selected, &rest, &fields, limit))
+    }
+
+    /// `patterns(filter, by, limit)`: the traces `filter` keeps grouped by `signature` or
+    /// `error_template`, most traces first (see [`patterns`]).
+    pub fn patterns(&mut self, filter: &str, by: &str, limit: usize) -> Result<Vec<Pattern>, CorpusRequestError> {
+        let rows = self.matching_rows(filter).map_err(CorpusRequestError::Filter)?;
+        patterns::patterns(&self.index, &rows, filter, by, limit).map_err(CorpusRequestError::Request)
+    }
+
+    /// Gives trace `trace_id` these review categories (an empty list clears them): the `label`
+    /// column. False for a trace id the corpus does not have.
+    pub fn set_labels(&mut self, trace_id: &str, categories: &[String]) -> bool {
+        let Some(row) = self.index.row_of(trace_id) else { return false };
+        self.index.set_labels(row, categories);
+        // The rows a filter kept may have changed though the index did not grow.
+        self.last = None;
+        true
     }
 
     /// The duration × time heatmap of the traces `filter` keeps (see [`heatmap::heatmap`]).

@@ -4,7 +4,10 @@
 //! effects for BubbleUp (`lookup_order` fails with `o3-mini` only; the treatment variant's
 //! cancellations get thumbs down). A tenth of the
 //! traces have their spans split over two lines a few lines apart, and some lines hold two
-//! traces, as exporters batching spans write them. `cargo xtask gen corpus` writes it (and the
+//! traces, as exporters batching spans write them. A failed tool's message names its duration and
+//! a request id (`upstream timeout after 212 ms (request req_0000002a)`), so messages differ only
+//! where error templates mask. Optionally ([`write_otlp_json_lines_with_loops`]) some traces
+//! are planted stuck in a loop: the same tool call with identical arguments five times in a row. `cargo xtask gen corpus` writes it (and the
 //! same traces in the own format); tests and benches read it.
 
 use std::fmt::Write;
@@ -146,7 +149,18 @@ pub fn write_outcomes_csv(traces: u64, wide: bool, write: &mut dyn FnMut(&str)) 
 }
 
 /// The spans of trace number `number`, each as OTLP/JSON text.
-fn trace_spans(number: u64, traces: u64) -> Vec<String> {
+/// Tool calls in a row of a trace planted stuck in a loop.
+pub const PLANTED_LOOP_CALLS: u64 = 5;
+
+/// Whether trace `number` of `traces` is one of `looping` planted stuck in a loop: spread evenly,
+/// never one of the traces split over two lines (numbers ending in 3) or sharing a line (at most
+/// one trace in ten is planted).
+pub fn is_planted_loop(number: u64, traces: u64, looping: u64) -> bool {
+    let stride = (traces / looping.max(1) / 10 * 10).max(10);
+    looping > 0 && number % stride == 0 && number / stride < looping
+}
+
+fn trace_spans(number: u64, traces: u64, looping: bool) -> Vec<String> {
     let mut choices = trace_choices(number);
     let trace_id = format!("{:016x}{:016x}", choices.next(), number);
     let intent_index = choices.below(INTENTS.len() as u64) as usize;
@@ -258,6 +272,28 @@ fn trace_spans(number: u64, traces: u64) -> Vec<String> {
         error: None,
     });
     clock += llm_ms * ms + 5 * ms;
+    if looping {
+        // Planted: the same call five times with identical arguments, and no answer.
+        for call in 1..=PLANTED_LOOP_CALLS {
+            let mut attributes = String::new();
+            text_attribute(&mut attributes, "gen_ai.operation.name", "execute_tool");
+            text_attribute(&mut attributes, "gen_ai.tool.name", "search_kb");
+            text_attribute(&mut attributes, "gen_ai.tool.call.arguments", r#"{"query":"refund policy"}"#);
+            push(SpanText {
+                trace_id: &trace_id,
+                span_id: (1 << 41) + number * 16 + call,
+                parent: Some(number * 8 + 1),
+                name: "execute_tool search_kb",
+                kind: 1,
+                start_ns: clock + call * 2 * ms,
+                end_ns: clock + call * 2 * ms + ms,
+                attributes,
+                events: String::new(),
+                error: None,
+            });
+        }
+        return spans;
+    }
     let mut tool_attributes = String::new();
     text_attribute(&mut tool_attributes, "gen_ai.operation.name", "execute_tool");
     text_attribute(&mut tool_attributes, "gen_ai.tool.name", tool);
@@ -271,7 +307,9 @@ fn trace_spans(number: u64, traces: u64) -> Vec<String> {
         end_ns: clock + tool_ms * ms,
         attributes: tool_attributes,
         events: String::new(),
-        error: tool_failed.then_some("upstream timeout"),
+        error: tool_failed
+            .then(|| format!("upstream timeout after {tool_ms} ms (request req_{number:08x})"))
+            .as_deref(),
     });
     clock += tool_ms * ms + 5 * ms;
     let mut retrieve_attributes = String::new();
@@ -372,6 +410,18 @@ pub fn otlp_json_lines(traces: u64) -> String {
 /// The same corpus, handed to `write` a line at a time (each ending in a newline), so a corpus
 /// of gigabytes is never held whole.
 pub fn write_otlp_json_lines(traces: u64, write: &mut dyn FnMut(&str)) {
+    write_otlp_json_lines_with_loops(traces, 0, write)
+}
+
+/// The corpus with `looping` traces planted stuck in a loop (see [`is_planted_loop`]), as a string.
+pub fn otlp_json_lines_with_loops(traces: u64, looping: u64) -> String {
+    let mut out = String::new();
+    write_otlp_json_lines_with_loops(traces, looping, &mut |line| out.push_str(line));
+    out
+}
+
+/// The corpus with `looping` traces planted stuck in a loop, a line at a time.
+pub fn write_otlp_json_lines_with_loops(traces: u64, looping: u64, write: &mut dyn FnMut(&str)) {
     let mut out = String::new();
     let mut flush = |out: &mut String| {
         write(out);
@@ -380,7 +430,7 @@ pub fn write_otlp_json_lines(traces: u64, write: &mut dyn FnMut(&str)) {
     let mut held_back: Vec<(u64, Vec<String>)> = Vec::new();
     let mut number = 0;
     while number < traces {
-        let spans = trace_spans(number, traces);
+        let spans = trace_spans(number, traces, is_planted_loop(number, traces, looping));
         if number % 10 == 3 && spans.len() > 2 {
             // Split: the root and the first step now, the rest three lines later.
             let (now, later) = spans.split_at(2);
@@ -389,7 +439,7 @@ pub fn write_otlp_json_lines(traces: u64, write: &mut dyn FnMut(&str)) {
         } else if number % 10 == 6 && number + 1 < traces {
             // Two traces in one line.
             let mut both = spans;
-            both.extend(trace_spans(number + 1, traces));
+            both.extend(trace_spans(number + 1, traces, is_planted_loop(number + 1, traces, looping)));
             out.push_str(&line(&both));
             number += 1;
         } else {
