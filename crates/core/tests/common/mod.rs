@@ -23,7 +23,7 @@ pub fn import_both_ways(relative: &str) -> TraceSet {
 }
 
 /// Every trace file under tests/fixtures (fragments are attribute maps, not traces; fuzz regressions
-/// are any bytes) plus the demo.
+/// are any bytes; review holds label and dataset exports) plus the demo.
 pub fn fixtures() -> Vec<String> {
     let root = repository().join("tests/fixtures");
     let mut found = vec!["www/examples/refund-agent.json".to_string()];
@@ -33,7 +33,7 @@ pub fn fixtures() -> Vec<String> {
             let path = entry.path();
             let name = path.file_name().unwrap().to_string_lossy().to_string();
             if path.is_dir()
-                && !["fragments", "generators", "fuzz-regressions", "feedback-only", "langsmith-split"]
+                && !["fragments", "generators", "fuzz-regressions", "feedback-only", "langsmith-split", "review"]
                     .contains(&name.as_str())
             {
                 folders.push(path);
