@@ -1,7 +1,7 @@
 //! `cargo xtask bench-analysis`: the single-trace analyses on large traces (critical path, loop
-//! folding, comparing two traces), timed natively in a release build, each figure printed beside
-//! `JSON.parse` MB/s measured in the same run (Node's V8, the browser's parser) so a figure can be
-//! judged against the machine's speed that day.
+//! folding, comparing two traces) and the review's queue order and labels export, timed natively
+//! in a release build, each figure printed beside `JSON.parse` MB/s measured in the same run
+//! (Node's V8, the browser's parser) so a figure can be judged against the machine's speed that day.
 //!
 //! Each analysis has its own file with a `run(&Yardstick)` that builds its inputs, times the
 //! analysis (best of a few runs) and prints one line per figure through [`Yardstick::report`].
@@ -10,6 +10,7 @@ mod compare;
 mod critical_path;
 mod loops;
 mod patterns;
+mod review;
 
 use std::process::Command;
 use std::time::Instant;
@@ -80,5 +81,6 @@ pub fn run_all(arguments: &[String]) -> Result<(), String> {
     critical_path::run(&yardstick);
     loops::run(&yardstick);
     patterns::run(&yardstick);
+    review::run(&yardstick);
     Ok(())
 }

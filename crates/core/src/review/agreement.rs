@@ -34,7 +34,7 @@ pub fn agreement(a: &[Label], b: &[Label], taxonomy: &Taxonomy) -> Vec<CategoryA
         .categories
         .iter()
         .map(|category| {
-            let has = |label: &Label| label.categories.iter().any(|id| *id == category.id);
+            let has = |label: &Label| label.categories.contains(&category.id);
             let (mut both, mut neither, mut only_a, mut only_b) = (0usize, 0usize, 0usize, 0usize);
             for (ours, theirs) in &pairs {
                 match (has(ours), has(theirs)) {
