@@ -29,7 +29,7 @@ pub fn start() {
 /// One mounted viewer. Dropping it (JS `free()`) unmounts the view and releases its memory.
 #[wasm_bindgen]
 pub struct ViewerHandle {
-    viewer: MountedViewer,
+    pub(crate) viewer: MountedViewer,
 }
 
 #[wasm_bindgen]

@@ -9,3 +9,4 @@
 
 pub mod decoder;
 pub mod element;
+pub mod review_handle;

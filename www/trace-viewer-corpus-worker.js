@@ -7,7 +7,7 @@
 // query, a window of the table, totals and facets, columns, reports, and `open` (re-reads only one
 // trace's lines, imports them keeping that trace, and posts the encoded pieces as an import does). Given helper
 // workers with the sources, it hands them the lines to summarise (trace-viewer-line-helpers.js).
-import { Corpus, ImportInput } from './wasm/trace_viewer_worker.js';
+import { Corpus, ImportInput, labelAgreement, readLabels, readTaxonomy } from './wasm/trace_viewer_worker.js';
 import { concatenated } from './trace-viewer-bytes.js';
 import { LineHelpers } from './trace-viewer-line-helpers.js';
 
@@ -263,37 +263,35 @@ export class CorpusWorker {
   }
 
   /**
-   * Opens one trace, or two to compare: reads their lines (or files), imports them keeping only
-   * them, and posts the encoded pieces as `{ reply, piece }`; resolves with how much was read.
-   * @param {number} request
+   * The lines (or files) that hold these traces, read again and joined as JSON Lines (each range
+   * once, an element of a document inside the document's opening); null for traces of a document
+   * imported whole, which are kept here instead.
    * @param {string[]} traceIds
+   * @returns {Promise<{ lines: Uint8Array, bytesRead: number, ranges: number } | null>}
    */
-  async open(request, traceIds) {
+  async #linesOf(traceIds) {
     /** @type {Array<{ file: number, offset: number, length: number, opening?: string }>} */
     const ranges = [];
+    const seen = new Set();
     for (const traceId of traceIds) {
       /** @type {Array<{ file: number, offset: number, length: number, opening?: string }> | null} */
       const own = this.corpus.rangesOf(traceId);
       if (!own) throw new Error(`This corpus has no trace with id ${traceId}.`);
-      // Two traces may share lines (one document holding both): each range is read once.
+      // Traces may share lines (one document holding both): each range is read once.
       for (const range of own) {
-        if (!ranges.some((known) => known.file === range.file && known.offset === range.offset && known.length === range.length)) ranges.push(range);
+        const key = `${range.file}:${range.offset}:${range.length}`;
+        if (!seen.has(key)) ranges.push(range);
+        seen.add(key);
       }
     }
-    if (ranges.length === 0) {
-      // Traces of a document imported whole: kept in the worker, encoded now.
-      const pieceCount = this.corpus.openKept(traceIds, (/** @type {Uint8Array} */ piece) => this.reply({ reply: request, piece }, [piece.buffer]));
-      return { pieceCount, bytesRead: 0, ranges: 0 };
-    }
+    if (ranges.length === 0) return null;
     const read = await Promise.all(ranges.map((range) => this.#readRange(range.file, range.offset, range.length)));
     const bytesRead = read.reduce((sum, part) => sum + part.length, 0);
-    // An element of a document read element by element is read inside the document's opening.
     const encoder = new TextEncoder();
     const parts = read.map((part, index) => {
       const opening = ranges[index].opening;
       return opening === undefined ? part : concatenated([encoder.encode(opening), part, encoder.encode(']}')]);
     });
-    // The lines joined as JSON Lines (a whole file is one "line").
     const lines = new Uint8Array(parts.reduce((sum, part) => sum + part.length + 1, 0));
     let at = 0;
     for (const part of parts) {
@@ -301,13 +299,59 @@ export class CorpusWorker {
       at += part.length;
       lines[at++] = 0x0a;
     }
+    return { lines, bytesRead, ranges: ranges.length };
+  }
+
+  /**
+   * An import of these traces' lines keeping only them.
+   * @param {string[]} traceIds
+   * @param {Uint8Array} lines
+   */
+  static #importOnly(traceIds, lines) {
     const input = new ImportInput();
     for (const traceId of traceIds) input.keepOnlyTrace(traceId);
     input.append(input.addFile('', lines.length), lines);
-    const sent = input.import(undefined, (/** @type {Uint8Array} */ piece) => this.reply({ reply: request, piece }, [piece.buffer]));
+    return input;
+  }
+
+  /**
+   * Opens one trace, or two to compare: reads their lines (or files), imports them keeping only
+   * them, and posts the encoded pieces as `{ reply, piece }`; resolves with how much was read.
+   * @param {number} request
+   * @param {string[]} traceIds
+   */
+  async open(request, traceIds) {
+    const post = (/** @type {Uint8Array} */ piece) => this.reply({ reply: request, piece }, [piece.buffer]);
+    const read = await this.#linesOf(traceIds);
+    if (!read) {
+      // Traces of a document imported whole: kept in the worker, encoded now.
+      return { pieceCount: this.corpus.openKept(traceIds, post), bytesRead: 0, ranges: 0 };
+    }
+    const sent = CorpusWorker.#importOnly(traceIds, read.lines).import(undefined, post);
     const pieceCount = sent.pieceCount;
     sent.free();
-    return { pieceCount, bytesRead, ranges: ranges.length };
+    return { pieceCount, bytesRead: read.bytesRead, ranges: read.ranges };
+  }
+
+  /**
+   * The labels as a file's text (`exportLabels()`): the labelled traces are read again, a few
+   * hundred at a time, for their whole question and answer; the index gives their other facts.
+   * @param {string} format
+   * @param {object[]} labels
+   * @param {string} taxonomy the taxonomy as JSON
+   * @param {string} groupBy
+   */
+  async exportLabels(format, labels, taxonomy, groupBy) {
+    const traceIds = labels.map((label) => /** @type {{ trace_id: string }} */ (label).trace_id);
+    /** @type {Array<{ traceId: string, input: string | null, output: string | null }>} */
+    const texts = [];
+    for (let at = 0; at < traceIds.length; at += 256) {
+      const batch = traceIds.slice(at, at + 256).filter((traceId) => this.corpus.rangesOf(traceId) !== null);
+      if (batch.length === 0) continue;
+      const read = await this.#linesOf(batch);
+      texts.push(...(read ? CorpusWorker.#importOnly(batch, read.lines).readableTexts() : this.corpus.keptReadableTexts(batch)));
+    }
+    return this.corpus.exportLabels(format, labels, taxonomy, groupBy, texts);
   }
 
   /**
@@ -361,6 +405,8 @@ export class CorpusWorker {
       case 'compare': return this.corpus.compare(args[0], args[1], args[2] ?? '');
       case 'bubbleUp': return this.corpus.bubbleUp(args[0], args[1] ?? undefined, args[2]);
       case 'heatmap': return this.corpus.heatmap(args[0], args[1], args[2]);
+      case 'patterns': return this.corpus.patterns(args[0] ?? '', args[1], args[2]);
+      case 'setLabels': return this.corpus.setLabels(args[0], args[1] ?? []);
       case 'bubbleUpHistograms': return this.corpus.bubbleUpHistograms(args[0], args[1] ?? undefined, args[2]);
       case 'window': return this.corpus.window(args[0], args[1], args[2], args[3]);
       case 'overview': return this.corpus.overview(args[0]);
@@ -379,6 +425,11 @@ export class CorpusWorker {
         summarisedWhileHeld: this.#summarisedWhileHeld + (this.#helpers?.summarisedWhileHeld ?? 0),
       };
       case 'open': return this.open(request, args);
+      case 'readLabels': return readLabels(args[0]);
+      case 'readTaxonomy': return readTaxonomy(args[0]);
+      case 'labelAgreement': return labelAgreement(args[0], args[1], args[2]);
+      case 'reviewQueue': return this.corpus.reviewQueue(args[0], args[1], args[2], args[3], args[4]);
+      case 'exportLabels': return this.exportLabels(args[0], args[1], args[2], args[3]);
       case 'nearestSuccess': return this.corpus.nearestSuccess(args[0]) ?? null;
       default: throw new Error(`Unknown corpus request ${call}.`);
     }

@@ -198,7 +198,7 @@ export class CorpusSession {
 
   /**
    * Asks the worker; resolves with its answer.
-   * @param {'query' | 'aggregate' | 'bubbleUp' | 'bubbleUpHistograms' | 'heatmap' | 'compare' | 'window' | 'overview' | 'mergedTree' | 'loadOutcomes' | 'sessions' | 'sessionTurns' | 'columns' | 'details' | 'reports' | 'indexBytes' | 'progress' | 'open'} call
+   * @param {'query' | 'aggregate' | 'bubbleUp' | 'bubbleUpHistograms' | 'heatmap' | 'compare' | 'window' | 'overview' | 'mergedTree' | 'loadOutcomes' | 'sessions' | 'sessionTurns' | 'columns' | 'details' | 'reports' | 'indexBytes' | 'progress' | 'open' | 'nearestSuccess' | 'reviewQueue' | 'setLabels' | 'patterns' | 'exportLabels' | 'readLabels' | 'readTaxonomy' | 'labelAgreement'} call
    * @param {...unknown} args
    * @returns {Promise<any>}
    */

@@ -22,7 +22,7 @@
  * A question to the corpus worker, answered by `{ reply: request, result }` or `{ reply: request,
  * error }` (`open` first posts its encoded pieces as `{ reply: request, piece }`; `mergedTree` its
  * progress as `{ reply: request, progress: { merged, traces } }`).
- * @typedef {{ request: number, call: 'query' | 'aggregate' | 'bubbleUp' | 'bubbleUpHistograms' | 'heatmap' | 'compare' | 'window' | 'overview' | 'mergedTree' | 'loadOutcomes' | 'sessions' | 'sessionTurns' | 'columns' | 'details' | 'reports' | 'indexBytes' | 'progress' | 'open', args: unknown[] }} CorpusRequest
+ * @typedef {{ request: number, call: 'query' | 'aggregate' | 'bubbleUp' | 'bubbleUpHistograms' | 'heatmap' | 'compare' | 'window' | 'overview' | 'mergedTree' | 'loadOutcomes' | 'sessions' | 'sessionTurns' | 'columns' | 'details' | 'reports' | 'indexBytes' | 'progress' | 'open' | 'nearestSuccess' | 'reviewQueue' | 'setLabels' | 'patterns' | 'exportLabels' | 'readLabels' | 'readTaxonomy' | 'labelAgreement', args: unknown[] }} CorpusRequest
  */
 
 /**

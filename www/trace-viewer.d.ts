@@ -265,6 +265,37 @@ export interface CompareDetail {
   traceIdB: string;
 }
 
+/**
+ * A trace's label in review: a line of the labels export without the trace's facts
+ * (`labels.schema.json`). Category ids come from the taxonomy (`taxonomy.schema.json`).
+ */
+export interface TraceLabel {
+  trace_id: string;
+  categories: string[];
+  severity: string | null;
+  note: string;
+  corrected_output: string | null;
+  labeller: string;
+  /** RFC 3339, when it was last changed. */
+  time: string;
+}
+
+/** Detail of `label-change`: a trace's label changed (`null`: it has none left). */
+export interface LabelChangeDetail {
+  traceId: string;
+  label: TraceLabel | null;
+}
+
+/** What `importLabels()` resolves with: a conflict keeps the label already here. */
+export interface LabelImportReport {
+  added: number;
+  unchanged: number;
+  conflicts: Array<{ trace_id: string; ours: TraceLabel; theirs: TraceLabel }>;
+}
+
+/** Formats of `exportLabels()`. */
+export type LabelExportFormat = 'jsonl' | 'langfuse' | 'langsmith' | 'phoenix' | 'generic' | 'csv';
+
 /** Detail of `load-error`. */
 export interface LoadErrorDetail {
   /** Says where and what: a line and column for malformed JSON, the formats tried for unknown ones. */
@@ -292,6 +323,7 @@ export interface TraceViewerEventMap extends HTMLElementEventMap {
   'trace-select': CustomEvent<TraceSelectDetail>;
   'compare-open': CustomEvent<CompareDetail>;
   'compare-close': CustomEvent<CompareDetail>;
+  'label-change': CustomEvent<LabelChangeDetail>;
 }
 
 export class TraceViewerElement extends HTMLElement {
@@ -387,7 +419,7 @@ export class TraceViewerElement extends HTMLElement {
    */
   selectedSession: string | null;
   /** What the element shows (reflects `view`; `auto` when absent). */
-  view: 'auto' | 'list' | 'trace' | 'table' | 'dashboard' | 'sessions';
+  view: 'auto' | 'list' | 'trace' | 'table' | 'dashboard' | 'sessions' | 'review';
   /** The colour theme (reflects `theme`); null follows the system (`prefers-color-scheme`). */
   theme: 'light' | 'dark' | null;
   /** The trace shown or opened from the table (reflects `selected-trace`); null: none asked for. */
@@ -414,6 +446,19 @@ export class TraceViewerElement extends HTMLElement {
    * says when the comparison shows, an unknown id shows an error, and the result is true.
    */
   compareTraces(a: string | number, b: string | number): boolean;
+  /** The corpus's labels, by trace id (empty without a corpus). */
+  readonly labels: TraceLabel[];
+  /**
+   * Merges a labels file (the labels export: JSON Lines as text, a Blob or File, or bytes) into
+   * the corpus's labels, saved in the browser. Rejects with the line that does not read.
+   */
+  importLabels(input: string | Blob | ArrayBuffer | ArrayBufferView): Promise<LabelImportReport>;
+  /**
+   * The corpus's labels as a file: the labels export (`jsonl`), a dataset (`langfuse`,
+   * `langsmith`, `phoenix`, `generic`: one item per labelled trace with an input) or a CSV of
+   * category × group counts (`csv`, grouped by `groupBy`, default `intent`).
+   */
+  exportLabels(format?: LabelExportFormat, options?: { groupBy?: string }): Promise<Blob>;
 
   addEventListener<K extends keyof TraceViewerEventMap>(
     type: K,
@@ -474,7 +519,7 @@ declare global {
 export interface TraceViewerAttributes {
   src?: string;
   theme?: 'light' | 'dark';
-  view?: 'auto' | 'list' | 'trace' | 'table' | 'dashboard' | 'sessions';
+  view?: 'auto' | 'list' | 'trace' | 'table' | 'dashboard' | 'sessions' | 'review';
   /** The traces table's filter (see `query()`). */
   filter?: string;
   /** The dashboard's panels: `"fail_rate by intent, tool_error_rate by tool"`. */

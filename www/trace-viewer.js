@@ -11,6 +11,7 @@ import { PROGRESS_FROM_BYTES, filesOfInput } from './trace-viewer-bytes.js';
 import { CorpusHandOver, warmUpImpossible, warmUpOnce } from './trace-viewer-import.js';
 import { TraceLoad } from './trace-viewer-load.js';
 import { blobOverCeiling, corpusSourcesOf, isJsonLinesName, largeDocumentSources } from './trace-viewer-sources.js';
+import { CorpusReview } from './trace-viewer-review.js';
 import { CorpusTable } from './trace-viewer-table.js';
 import { showProgress } from './trace-viewer-progress.js';
 import { loadPageModule, releaseOldTraces } from './trace-viewer-wasm.js';
@@ -20,6 +21,10 @@ export { setMaxFileBytes } from './trace-viewer-bytes.js';
 export { setWasmUrl, setWorkerWasmUrl, wasmMemoryBytes } from './trace-viewer-wasm.js';
 
 /** @typedef {import('./trace-viewer-bytes.js').ImportFile} ImportFile */
+
+/** The Review tab's requests, answered by `CorpusReview`. */
+const REVIEW_REQUESTS = new Set(['corpus:reviewQueue', 'corpus:patterns', 'corpus:labelAll', 'corpus:labelsExport', 'corpus:labelsImport',
+  'corpus:labelsAgreement', 'corpus:taxonomyImport', 'corpus:taxonomyExport', 'corpus:taxonomySave']);
 
 /** Why `query()`, `aggregate()` and `bubbleUp()` reject before a corpus is loaded. */
 const NO_CORPUS = 'No corpus is loaded: load several files, a JSON Lines file, or set view="table" first.';
@@ -89,6 +94,8 @@ export class TraceViewerElement extends ElementBase {
   #importing = 0;
   /** The corpus shown on the traces table, if any (its worker lives as long as it). @type {CorpusTable | null} */
   #table = null;
+  /** The review of that corpus: its labels saved and synced, its files. @type {CorpusReview | null} */
+  #review = null;
   /** Set while the element writes `filter` and `sort` itself (the table changed them). */
   #reflecting = false;
   /** Set while the element writes `selected-span` itself (a person selected a span). */
@@ -443,6 +450,38 @@ export class TraceViewerElement extends ElementBase {
     return this.#handle.compareTraces(String(a), String(b));
   }
 
+  /**
+   * The corpus's labels, by trace id: `{ trace_id, categories, severity, note, corrected_output,
+   * labeller, time }` each (a line of the labels export without the trace's facts); empty
+   * without a corpus.
+   * @returns {object[]}
+   */
+  get labels() { return this.#table ? this.#handle?.labels() ?? [] : []; }
+
+  /**
+   * Merges a labels file (the labels export: JSON Lines as text, a Blob or File, or bytes) into
+   * the corpus's labels; resolves with `{ added, unchanged, conflicts }` (a conflict keeps the
+   * label already here). Saved, and `label-change` is not raised for them.
+   * @param {unknown} input
+   */
+  importLabels(input) {
+    if (!this.#review) return Promise.reject(new Error(NO_CORPUS));
+    return this.#review.importLabels(input);
+  }
+
+  /**
+   * The corpus's labels as a file: `jsonl` (the labels export, `labels.schema.json`), `langfuse`,
+   * `langsmith`, `phoenix` or `generic` (datasets, one item per labelled trace with an input), or
+   * `csv` (category × group counts, grouped by `groupBy`, default `intent`). Resolves with a Blob.
+   * @param {string} [format]
+   * @param {{ groupBy?: string }} [options]
+   * @returns {Promise<Blob>}
+   */
+  exportLabels(format = 'jsonl', { groupBy = 'intent' } = {}) {
+    if (!this.#review) return Promise.reject(new Error(NO_CORPUS));
+    return this.#review.exportLabels(String(format), String(groupBy));
+  }
+
   /** Shows nothing and forgets the last input. */
   clear() {
     this.#endTable();
@@ -482,6 +521,7 @@ export class TraceViewerElement extends ElementBase {
     if (!this.#table) return;
     this.#table.end();
     this.#table = null;
+    this.#review = null;
     this.#handle?.stopCorpus();
   }
 
@@ -498,6 +538,7 @@ export class TraceViewerElement extends ElementBase {
       },
     }, this.getAttribute('filter') ?? '', this.getAttribute('sort') ?? DEFAULT_TABLE_SORT);
     this.#table = table;
+    this.#review = new CorpusReview(table, () => this.#handle);
     return table;
   }
 
@@ -507,10 +548,10 @@ export class TraceViewerElement extends ElementBase {
     return view === 'auto' || this.#corpusView();
   }
 
-  /** Whether `view` asks for a corpus whatever the input (`table`, `dashboard` or `sessions`). */
+  /** Whether `view` asks for a corpus whatever the input (`table`, `dashboard`, `sessions` or `review`). */
   #corpusView() {
     const view = this.getAttribute('view');
-    return view === 'table' || view === 'dashboard' || view === 'sessions';
+    return view === 'table' || view === 'dashboard' || view === 'sessions' || view === 'review';
   }
 
   /**
@@ -576,6 +617,8 @@ export class TraceViewerElement extends ElementBase {
       this.#endTable();
       return this.#fail(problems.length > 0 ? problems.join('\n') : `No trace was found in ${source}.`, source);
     }
+    // Labels saved for this corpus come back (and become the worker's label column).
+    await this.#review?.restore(source, progress.traces, progress.spansRead).catch(() => {});
     const linked = this.getAttribute('selected-trace');
     if (linked && progress.traces > 1) await table.open(linked);
     if (progress.traces === 1 && !this.#corpusView()) {
@@ -634,7 +677,9 @@ export class TraceViewerElement extends ElementBase {
    */
   #onViewerEvent(name, detail) {
     if (name === 'span-select') this.#reflectSelectedSpan(/** @type {{ spanId: string }} */ (detail).spanId);
+    if (name === 'label-change') this.#review?.labelChanged(/** @type {any} */ (detail));
     if (name === 'corpus:sessionClose') this.#sessionClosed(/** @type {{ session: string }} */ (detail).session);
+    else if (REVIEW_REQUESTS.has(name)) this.#review?.request(name, detail).catch(() => {});
     else if (name.startsWith('corpus:')) this.#table?.request(name, detail).catch(() => {});
     else this.#emitLater(name, detail);
   }

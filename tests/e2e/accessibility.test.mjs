@@ -255,6 +255,33 @@ test('a corpus: the traces table, one of its traces, the dashboard with every pa
   assertNone(found);
 });
 
+test('the review: its tab with patterns, notes and an import report, and the review bar over a queued trace, at desktop and phone width', async () => {
+  const found = [];
+  for (const viewport of [{ width: 1440, height: 1000 }, { width: 390, height: 844 }]) {
+    const page = await openPage({ viewport });
+    await openGeneratedCorpus(page, session.server.url);
+    await page.locator(inViewer('.tv-tab'), { hasText: 'Review' }).click();
+    await page.locator(inViewer('.tv-review-tab button'), { hasText: 'Find patterns' }).click();
+    await waitUntil(async () => (await page.locator(inViewer('.tv-review-pattern')).count()) > 0, 'the patterns');
+    // A note, through the element's import, so the notes list and the import report show.
+    await page.evaluate(async () => {
+      const viewer = document.getElementById('viewer');
+      const { traceIds } = await viewer.query('status = error', '', 1);
+      await viewer.importLabels(`${JSON.stringify({ trace_id: traceIds[0], categories: ['tool_error'], note: 'the refund tool timed out', labeller: 'a', time: '2026-01-01T00:00:00Z' })}\n`);
+    });
+    await page.locator(inViewer('.tv-review-note')).waitFor();
+    found.push(...await audit(page, `the Review tab at ${viewport.width} px`));
+    assert.deepEqual(await smallTargets(page, '.tv-review-tab .tv-tool-button, .tv-review-tab select'), []);
+    await page.locator(inViewer('.tv-review-start')).click();
+    await page.locator(inViewer('.tv-review-bar[aria-busy="false"]')).waitFor();
+    found.push(...await audit(page, `the review bar at ${viewport.width} px`));
+    assert.deepEqual(await smallTargets(page, '.tv-review-bar button, .tv-review-bar select'), []);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
+  assertNone(found);
+});
+
 test('the comparison of two traces, the table marking traces to compare, the nearest-success control and folded texts, at desktop and phone width', async () => {
   const found = [];
   for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {

@@ -93,6 +93,15 @@ pub struct CompareDetail {
     pub trace_id_b: String,
 }
 
+/// The `label-change` event's detail: a trace's label changed (in review, by "label all", or
+/// undone); `label` is the label now, `None` when the trace has none left.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LabelChangeDetail<'a> {
+    pub trace_id: &'a str,
+    pub label: Option<&'a crate::review::Label>,
+}
+
 /// The `load-error` event's detail (built by the element's JavaScript, which sees fetch errors too).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -110,6 +110,22 @@ fn the_declarations_and_the_serde_types_name_the_same_fields() {
             }),
         ),
         ("LoadErrorDetail", serialized_fields(&LoadErrorDetail { message: "m".into(), source: Some("s".into()) })),
+        (
+            "LabelChangeDetail",
+            serialized_fields(&trace_viewer_core::contract::LabelChangeDetail { trace_id: "t", label: None }),
+        ),
+        (
+            "TraceLabel",
+            serialized_fields(&trace_viewer_core::review::Label {
+                trace_id: "t".into(),
+                categories: vec!["tool_error".into()],
+                severity: Some("high".into()),
+                note: "n".into(),
+                corrected_output: Some("c".into()),
+                labeller: "l".into(),
+                time: "2026-01-01T00:00:00.000Z".into(),
+            }),
+        ),
     ];
     for (interface, rust_fields) in samples {
         assert_eq!(

@@ -8,6 +8,7 @@ use super::corpus_state::CorpusTab;
 use super::detail_panel::DetailPanel;
 use super::error_panel::ErrorPanel;
 use super::header::Header;
+use super::review_bar::{review_key, ReviewBar};
 use super::toolbar::Toolbar;
 use super::trace_list::TraceList;
 use super::traces_table::TracesTable;
@@ -74,6 +75,15 @@ pub fn App(state: ViewerState) -> impl IntoView {
                 let _ = input.focus();
             }
         }
+        // While reviewing a queue: categories, notes, next and previous (`review_bar.rs`).
+        if !typing
+            && !event.default_prevented()
+            && !state.corpus.showing_table.get_untracked()
+            && review_key(state, &event)
+        {
+            event.prevent_default();
+            event.stop_propagation();
+        }
     };
     // A failed load says why above what was shown before, which stays (and can be dismissed).
     let corpus = state.corpus;
@@ -116,6 +126,7 @@ pub fn App(state: ViewerState) -> impl IntoView {
                                 (CorpusTab::Sessions, None) => "← All sessions".to_string(),
                                 (CorpusTab::Dashboard, _) => "← Dashboard".to_string(),
                                 (CorpusTab::Traces, _) => "← All traces".to_string(),
+                                (CorpusTab::Review, _) => "← Review".to_string(),
                             }}
                         </button>
                         <span class="tv-corpus-bar-filter">
@@ -126,6 +137,9 @@ pub fn App(state: ViewerState) -> impl IntoView {
                             }}
                         </span>
                     </nav>
+                </Show>
+                <Show when=move || corpus.active.get() && state.review.active.get()>
+                    <ReviewBar state=state />
                 </Show>
                 <Header state=state />
                 <Toolbar state=state search_input=search_input />

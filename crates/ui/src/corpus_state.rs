@@ -182,6 +182,7 @@ pub enum CorpusTab {
     Traces,
     Dashboard,
     Sessions,
+    Review,
 }
 
 /// A page of the sessions list for the filter, sort and first row it was asked for (or why not).

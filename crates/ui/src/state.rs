@@ -130,6 +130,8 @@ pub struct ViewerState {
     /// Trace B (its position in the file) while the comparison of the shown trace (A) with it is
     /// on screen instead of the trace; Back sets it to `None`.
     pub comparing: RwSignal<Option<usize>>,
+    /// The review of a corpus's traces: taxonomy, labels, the queue.
+    pub review: crate::review_state::ReviewState,
     /// Whether the comparison shown was started from the traces table of a corpus (both traces
     /// read again for it): Back returns to the table instead of trace A.
     pub comparing_from_table: RwSignal<bool>,
@@ -247,6 +249,7 @@ impl ViewerState {
             corpus: crate::corpus_state::CorpusState::new(),
             comparing: RwSignal::new(None),
             comparing_from_table: RwSignal::new(false),
+            review: crate::review_state::ReviewState::new(),
             on_event: StoredValue::new_local(on_event),
         }
     }
@@ -278,6 +281,7 @@ impl ViewerState {
             ViewMode::Dashboard => self.corpus.tab.set(CorpusTab::Dashboard),
             ViewMode::Sessions => self.corpus.tab.set(CorpusTab::Sessions),
             ViewMode::Table => self.corpus.tab.set(CorpusTab::Traces),
+            ViewMode::Review => self.corpus.tab.set(CorpusTab::Review),
             _ => {}
         }
         let trace_count = self.file.with_untracked(|file| file.as_ref().map_or(0, |file| file.traces.len()));

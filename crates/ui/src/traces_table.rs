@@ -14,6 +14,7 @@ use super::corpus_state::{
 };
 use super::dashboard::Dashboard;
 use super::facet_panel::FacetPanel;
+use super::review_tab::ReviewTab;
 use super::sessions_view::SessionsView;
 use super::table_cells::{cell, column_label, is_numeric, is_sortable, CellContent};
 use super::ViewerState;
@@ -265,7 +266,7 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
                     </Show>
                 </form>
                 <div class="tv-tabs" role="tablist" aria-label="Show">
-                    {[(CorpusTab::Traces, "Traces"), (CorpusTab::Dashboard, "Dashboard"), (CorpusTab::Sessions, "Sessions")].map(|(tab, label)| view! {
+                    {[(CorpusTab::Traces, "Traces"), (CorpusTab::Dashboard, "Dashboard"), (CorpusTab::Sessions, "Sessions"), (CorpusTab::Review, "Review")].map(|(tab, label)| view! {
                         <button class="tv-tab" role="tab" aria-selected=move || (corpus.tab.get() == tab).to_string() on:click=move |_| corpus.tab.set(tab)>
                             {label}
                         </button>
@@ -286,6 +287,7 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
             {compare_marks_bar(state)}
             <Show when=move || corpus.tab.get() == CorpusTab::Traces fallback=move || match corpus.tab.get() {
                 CorpusTab::Sessions => view! { <SessionsView state=state /> }.into_any(),
+                CorpusTab::Review => view! { <ReviewTab state=state /> }.into_any(),
                 _ => view! { <Dashboard state=state /> }.into_any(),
             }>
             <div class="tv-table-body">

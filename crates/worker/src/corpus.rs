@@ -12,7 +12,9 @@ use trace_viewer_core::corpus::line_batch_encoding::{decode_line_batch, encode_l
 use trace_viewer_core::corpus::merge_reading::MergeReading;
 use trace_viewer_core::corpus::query::QueryError;
 use trace_viewer_core::corpus::{wire, Corpus, CorpusRequestError};
+use trace_viewer_core::model::readable::{answer_text, question_text};
 use trace_viewer_core::model::TraceSet;
+use trace_viewer_core::review::{Label, Taxonomy};
 use trace_viewer_core::transfer::encode_in_pieces;
 
 #[wasm_bindgen(js_name = Corpus)]
@@ -167,6 +169,19 @@ impl WorkerCorpus {
         Ok(to_js(&values))
     }
 
+    /// `[{ text, traces, failed, filter }]`: the traces `filter` keeps grouped by `by`
+    /// (`signature` or `error_template`), most traces first, at most `limit`.
+    pub fn patterns(&mut self, filter: &str, by: &str, limit: u32) -> Result<JsValue, JsValue> {
+        let patterns = self.corpus.patterns(filter, by, limit as usize).map_err(request_error)?;
+        Ok(to_js(&patterns))
+    }
+
+    /// Gives a trace these label categories (an empty list clears them); false for an unknown id.
+    #[wasm_bindgen(js_name = setLabels)]
+    pub fn set_labels(&mut self, trace_id: &str, categories: Vec<String>) -> bool {
+        self.corpus.set_labels(trace_id, &categories)
+    }
+
     /// `{ startMs, endMs, columns, durationEdgesMs, counts, failed }`: the duration × time heatmap
     /// of the traces `filter` keeps (`counts` row by row from the shortest durations).
     pub fn heatmap(&self, filter: &str, columns: u32, rows: u32) -> Result<JsValue, JsValue> {
@@ -304,6 +319,47 @@ impl WorkerCorpus {
         self.corpus.nearest_success(trace_id)
     }
 
+    /// The review queue: at most `limit` trace ids of the traces `filter` keeps, ordered `worst`
+    /// first, `random`ly or `stratified` by a column (both with `seed`).
+    #[wasm_bindgen(js_name = reviewQueue)]
+    pub fn review_queue(
+        &self,
+        filter: &str,
+        order: &str,
+        seed: f64,
+        stratify_by: &str,
+        limit: u32,
+    ) -> Result<Vec<String>, JsValue> {
+        self.corpus.review_queue(filter, order, seed as u64, stratify_by, limit as usize).map_err(request_error)
+    }
+
+    /// The whole question and answer of traces kept here (a document imported whole), as
+    /// [`readable_texts_of`] gives them.
+    #[wasm_bindgen(js_name = keptReadableTexts)]
+    pub fn kept_readable_texts(&self, trace_ids: Vec<String>) -> JsValue {
+        self.corpus.kept_traces(&trace_ids).map_or(JsValue::from(js_sys::Array::new()), |set| readable_texts_of(&set))
+    }
+
+    /// The labels as a file's text (`exportLabels()`): `labels` as the page holds them, the
+    /// taxonomy as JSON, `texts` the labelled traces' questions and answers read again.
+    #[wasm_bindgen(js_name = exportLabels)]
+    pub fn export_labels(
+        &self,
+        format: &str,
+        labels: JsValue,
+        taxonomy: &str,
+        group_by: &str,
+        texts: JsValue,
+    ) -> Result<String, JsValue> {
+        let labels: Vec<Label> =
+            serde_wasm_bindgen::from_value(labels).map_err(|error| JsError::new(&error.to_string()))?;
+        let taxonomy = Taxonomy::from_json(taxonomy).map_err(|error| JsError::new(&error))?;
+        let texts: Vec<ReadableText> =
+            serde_wasm_bindgen::from_value(texts).map_err(|error| JsError::new(&error.to_string()))?;
+        let texts = texts.into_iter().map(|text| (text.trace_id, (text.input, text.output))).collect();
+        self.corpus.export_labels(format, &labels, &taxonomy, group_by, &texts).map_err(request_error)
+    }
+
     /// `[{ file, offset, length }]` where the trace's bytes are, or `null` for an unknown id.
     #[wasm_bindgen(js_name = rangesOf)]
     pub fn ranges_of(&self, trace_id: &str) -> JsValue {
@@ -330,4 +386,28 @@ impl WorkerCorpus {
         }
         to_js(&Bytes { columns: self.corpus.index.column_bytes(), previews: self.corpus.index.preview_bytes() })
     }
+}
+
+/// A trace's whole question and answer, as the worker passes them to [`WorkerCorpus::export_labels`].
+#[derive(Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadableText {
+    pub trace_id: String,
+    pub input: Option<String>,
+    pub output: Option<String>,
+}
+
+/// `[{ traceId, input, output }]` for each trace of the set: its input and output reduced to the
+/// words of the question and the answer (`model::readable`).
+pub fn readable_texts_of(set: &TraceSet) -> JsValue {
+    let texts: Vec<ReadableText> = set
+        .traces
+        .iter()
+        .map(|trace| ReadableText {
+            trace_id: trace.trace_id.clone(),
+            input: trace.user_input.as_deref().map(|text| question_text(text).into_owned()),
+            output: trace.final_output.as_deref().map(|text| answer_text(text).into_owned()),
+        })
+        .collect();
+    to_js(&texts)
 }

@@ -12,6 +12,7 @@ static ALLOCATOR: trace_viewer_alloc::SmallObjects<std::alloc::System> =
     trace_viewer_alloc::SmallObjects::new(std::alloc::System);
 
 mod corpus;
+mod review_files;
 mod working_memory;
 
 use corpus::WorkerCorpus;
@@ -165,6 +166,25 @@ impl ImportInput {
             std::mem::forget(set);
         }
         failure.map_or(Ok(ImportedPieces { piece_count: pieces, encode_ms, corpus: None }), Err)
+    }
+}
+
+#[wasm_bindgen]
+impl ImportInput {
+    /// Imports the files (the traces kept, see [`ImportInput::keep_only_trace`]) without encoding
+    /// them: `[{ traceId, input, output }]`, each trace's whole question and answer (the label
+    /// exports). Throws when nothing could be imported.
+    #[wasm_bindgen(js_name = readableTexts)]
+    pub fn readable_texts(self) -> Result<JsValue, JsValue> {
+        let ImportInput { names, files, only_traces, .. } = self;
+        let owned = names.into_iter().map(|name| (!name.is_empty()).then_some(name)).zip(files).collect();
+        let set = if only_traces.is_empty() {
+            import_owned_buffers(owned, None)
+        } else {
+            import_owned_traces(owned, &only_traces, None)
+        }
+        .map_err(|error| JsValue::from(JsError::new(&error.to_string())))?;
+        Ok(corpus::readable_texts_of(&set))
     }
 }
 

@@ -24,7 +24,7 @@ pub fn error_template(trace: &Trace) -> Option<String> {
     let mut failed = trace.spans.iter().filter(|span| span.status.is_error()).peekable();
     failed.peek()?;
     let template = failed
-        .filter_map(|span| best_error_message(span))
+        .filter_map(best_error_message)
         .map(|message| template(&message.text))
         .find(|template| !template.is_empty());
     Some(template.unwrap_or_else(|| NO_MESSAGE.to_string()))

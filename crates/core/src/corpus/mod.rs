@@ -27,6 +27,7 @@ pub mod outcome_files;
 pub mod outcomes;
 pub mod patterns;
 pub mod query;
+pub mod review;
 pub mod sessions;
 pub mod signature;
 pub mod sort;

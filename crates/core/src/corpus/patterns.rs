@@ -6,7 +6,7 @@
 //! million traces group in milliseconds; traces without a value (no failed span, for templates)
 //! are in no pattern.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::aggregate::failed_by_default;
 use super::dictionary::{StringColumn, ABSENT};
@@ -16,7 +16,7 @@ use super::index::CorpusIndex;
 pub const PATTERN_COLUMNS: [&str; 2] = ["signature", "error_template"];
 
 /// One pattern: its text, its traces, the failed ones among them and the filter that keeps them.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Pattern {
     pub text: String,
     pub traces: u64,

@@ -157,7 +157,7 @@ pub const PLANTED_LOOP_CALLS: u64 = 5;
 /// one trace in ten is planted).
 pub fn is_planted_loop(number: u64, traces: u64, looping: u64) -> bool {
     let stride = (traces / looping.max(1) / 10 * 10).max(10);
-    looping > 0 && number % stride == 0 && number / stride < looping
+    looping > 0 && number.is_multiple_of(stride) && number / stride < looping
 }
 
 fn trace_spans(number: u64, traces: u64, looping: bool) -> Vec<String> {

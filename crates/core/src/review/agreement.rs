@@ -8,7 +8,7 @@ use super::labels::Label;
 use super::taxonomy::Taxonomy;
 
 /// One category's agreement between two labellers.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CategoryAgreement {
     pub category: String,
     /// Traces both labelled.

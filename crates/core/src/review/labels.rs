@@ -47,7 +47,7 @@ impl Label {
 }
 
 /// What merging an imported file did.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct MergeReport {
     pub added: usize,
     pub unchanged: usize,
@@ -55,7 +55,7 @@ pub struct MergeReport {
 }
 
 /// A trace labelled differently here (kept) and in the imported file.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LabelConflict {
     pub trace_id: String,
     pub ours: Label,
@@ -151,10 +151,13 @@ impl LabelStore {
             return 0;
         }
         let mut step = Step::new();
+        // A trace listed twice changes once (a set, not a scan of the step: a pattern may hold
+        // hundreds of thousands of traces).
+        let mut seen = std::collections::HashSet::with_capacity(trace_ids.len());
         for trace_id in trace_ids {
             let before = self.labels.get(*trace_id).cloned();
             if before.as_ref().is_some_and(|label| label.categories.iter().any(|id| id == category_id))
-                || step.iter().any(|(id, _)| id == trace_id)
+                || !seen.insert(*trace_id)
             {
                 continue;
             }

@@ -14,6 +14,8 @@ pub enum ViewMode {
     Dashboard,
     /// The corpus's sessions (traces grouped by session id): loads are indexed as for the table.
     Sessions,
+    /// The corpus's review (queue, taxonomy, notes, patterns, label files): indexed as for the table.
+    Review,
     Auto,
 }
 
@@ -26,6 +28,7 @@ impl ViewMode {
             "table" => ViewMode::Table,
             "dashboard" => ViewMode::Dashboard,
             "sessions" => ViewMode::Sessions,
+            "review" => ViewMode::Review,
             _ => ViewMode::Auto,
         }
     }
@@ -35,7 +38,7 @@ impl ViewMode {
 pub fn list_when_loaded(mode: ViewMode, trace_count: usize) -> bool {
     match mode {
         ViewMode::List => true,
-        ViewMode::Trace | ViewMode::Table | ViewMode::Dashboard | ViewMode::Sessions => false,
+        ViewMode::Trace | ViewMode::Table | ViewMode::Dashboard | ViewMode::Sessions | ViewMode::Review => false,
         ViewMode::Auto => trace_count > 1,
     }
 }
@@ -45,7 +48,7 @@ pub fn list_when_loaded(mode: ViewMode, trace_count: usize) -> bool {
 pub fn list_after_mode_change(mode: ViewMode, trace_count: usize, list_was_showing: bool) -> bool {
     match mode {
         ViewMode::List => true,
-        ViewMode::Trace | ViewMode::Table | ViewMode::Dashboard | ViewMode::Sessions => false,
+        ViewMode::Trace | ViewMode::Table | ViewMode::Dashboard | ViewMode::Sessions | ViewMode::Review => false,
         ViewMode::Auto => trace_count > 1 && list_was_showing,
     }
 }
