@@ -27,6 +27,9 @@ pub fn column_label(column: &str) -> String {
         "cost" => "Cost",
         "documents" => "Docs",
         "trace_id" => "Trace id",
+        "signature" => "Signature",
+        "error_template" => "Error template",
+        "labels" => "Labels",
         _ => "",
     };
     if !fixed.is_empty() {
@@ -96,6 +99,9 @@ pub fn cell(column: &str, row: &TableRow) -> CellContent {
         "cost" => plain(row.cost_usd.map(format_cost_usd).unwrap_or_default()),
         "documents" => plain(row.documents.to_string()),
         "trace_id" => plain(row.trace_id.clone()),
+        "signature" => plain(row.signature.clone().unwrap_or_default()),
+        "error_template" => plain(row.error_template.clone().unwrap_or_default()),
+        "labels" => plain(row.labels.join(", ")),
         other => {
             if let Some(name) = other.strip_prefix("score.") {
                 let name = name.trim_matches('"');

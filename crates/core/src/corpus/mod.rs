@@ -110,6 +110,10 @@ pub struct TableRow {
     pub attributes: Vec<(String, String)>,
     /// The row's values of the joined outcome columns (`outcome."column"`), by column.
     pub outcomes: Vec<(String, String)>,
+    pub signature: Option<String>,
+    pub error_template: Option<String>,
+    /// The review categories given to the trace.
+    pub labels: Vec<String>,
 }
 
 /// A window of the table: the matching count, the totals line and the rows asked for.
@@ -526,6 +530,9 @@ impl Corpus {
             "input",
             "output",
             "trace_id",
+            "signature",
+            "error_template",
+            "labels",
         ]
         .iter()
         .map(|name| name.to_string())
@@ -576,6 +583,9 @@ impl Corpus {
                 })
                 .collect(),
             outcomes: self.outcome_values(row),
+            signature: text(index.signature.value(row)),
+            error_template: text(index.error_template.value(row)),
+            labels: index.labels.values(row).map(str::to_string).collect(),
         }
     }
 

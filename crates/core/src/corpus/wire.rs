@@ -36,6 +36,9 @@ fn write_row(writer: &mut Writer, row: &TableRow) {
             writer.text(value);
         });
     }
+    writer.optional_text(&row.signature);
+    writer.optional_text(&row.error_template);
+    writer.list(&row.labels, |writer, label| writer.text(label));
 }
 
 fn read_row(reader: &mut Reader) -> TransferResult<TableRow> {
@@ -61,6 +64,9 @@ fn read_row(reader: &mut Reader) -> TransferResult<TableRow> {
         output: reader.optional_text()?,
         attributes: reader.list(|reader| Ok((reader.text()?, reader.text()?)))?,
         outcomes: reader.list(|reader| Ok((reader.text()?, reader.text()?)))?,
+        signature: reader.optional_text()?,
+        error_template: reader.optional_text()?,
+        labels: reader.list(Reader::text)?,
     })
 }
 
