@@ -54,7 +54,8 @@ pub fn dimension_fields(index: &CorpusIndex) -> Vec<String> {
 }
 
 /// The values of every dimension but `left_out` (the fields the selection is defined by, which
-/// would only restate it) ranked by score (ties by field, then value), at most `limit`.
+/// would only restate it; `error_template` too when they include `status` or `errors`) ranked by
+/// score (ties by field, then value), at most `limit`.
 pub fn bubble_up(
     index: &CorpusIndex,
     selection: &[u32],
@@ -66,7 +67,11 @@ pub fn bubble_up(
         MIN_SUPPORT_TRACES.min(selection.len() as u64).max((MIN_SUPPORT_SHARE * selection.len() as f64).ceil() as u64);
     let mut ranked = Vec::new();
     let mut values = Vec::new();
-    for field in dimension_fields(index).into_iter().filter(|field| !left_out.contains(field)) {
+    // A trace has an error template exactly when it failed: a selection by failure would only
+    // find every template "more frequent".
+    let by_failure = left_out.iter().any(|field| field == "status" || field == "errors");
+    let restates = |field: &str| left_out.iter().any(|left| left == field) || (by_failure && field == "error_template");
+    for field in dimension_fields(index).into_iter().filter(|field| !restates(field)) {
         let Ok(dimension) = Dimension::named(index, &field) else { continue };
         let count_in = |rows: &[u32], values: &mut Vec<u32>| {
             let mut counts = vec![0u64; dimension.value_count()];
