@@ -410,7 +410,8 @@ fn column_width_rem(column: &str) -> f64 {
         "input" | "output" => 16.0,
         "start" => 10.5,
         "trace_id" => 17.0,
-        "model" | "tool" | "feedback" => 10.0,
+        "signature" | "error_template" => 18.0,
+        "model" | "tool" | "feedback" | "labels" => 10.0,
         "intent" | "user" | "session" | "variant" => 8.5,
         _ => 6.0,
     }

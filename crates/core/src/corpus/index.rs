@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use super::dictionary::{Dictionary, SetColumn, StringColumn, ABSENT};
+use super::signature::of_one_part;
 use super::summary::{FeedbackFlags, TraceSummary};
 use super::trace_ids::TraceIds;
 use crate::model::SpanKind;
@@ -344,7 +345,6 @@ impl CorpusIndex {
             (&mut self.variant, summary.variant.as_deref()),
             (&mut self.user, summary.user.as_deref()),
             (&mut self.session, summary.session.as_deref()),
-            (&mut self.signature, summary.signature.as_deref()),
             (&mut self.error_template, summary.error_template.as_deref()),
         ] {
             if let Some(value) = value {
@@ -353,6 +353,13 @@ impl CorpusIndex {
                 }
             }
         }
+        // A trace in parts: the lead part's signature, marked as partial (see `signature`).
+        let signature = match (replaces, self.signature.value(row), summary.signature.as_deref()) {
+            (false, Some(known), _) | (true, Some(known), None) => Some(of_one_part(known)),
+            (_, _, Some(part)) => Some(of_one_part(part)),
+            (_, None, None) => None,
+        };
+        self.signature.rows[row] = self.signature.dictionary.intern_option(signature.as_deref());
         for (column, value) in [
             (&mut self.input_preview, summary.input_preview.as_deref()),
             (&mut self.output_preview, summary.output_preview.as_deref()),
@@ -567,5 +574,30 @@ mod tests {
         assert_eq!(index.len(), 3);
         assert_eq!(index.row_of("b"), Some(1));
         assert_eq!(index.row_of("z"), None);
+    }
+
+    #[test]
+    fn a_trace_in_parts_has_its_root_part_s_signature_marked_partial_in_any_order() {
+        let part = |root: bool, signature: &str| TraceSummary {
+            has_root: root,
+            signature: Some(signature.into()),
+            ..summary("a")
+        };
+        let source = TraceSource::Kept { index: 0 };
+        for order in [[true, false, false], [false, true, false], [false, false, true]] {
+            let mut index = CorpusIndex::default();
+            let mut merged: Option<TraceSummary> = None;
+            for root in order {
+                let piece = part(root, if root { "agent:a [llm:b]" } else { "tool:c" });
+                index.add(piece.clone(), source);
+                match merged.as_mut() {
+                    Some(merged) => merged.merge(piece),
+                    None => merged = Some(piece),
+                }
+            }
+            let expected = "agent:a [llm:b] + spans of other parts";
+            assert_eq!(index.signature.value(0), Some(expected), "{order:?}");
+            assert_eq!(merged.and_then(|merged| merged.signature).as_deref(), Some(expected), "{order:?}");
+        }
     }
 }

@@ -14,6 +14,11 @@
 //! an agent stuck in the same loop 3 or 30 times has the same signature. Unlike the tree's loops,
 //! siblings here are equal when their whole subtrees have the same (folded) signature.
 //!
+//! A trace read in several parts (its spans in several lines or files) has the signature of the
+//! part holding its root (else of its first part) followed by [`OTHER_PARTS`]: its other parts'
+//! spans are not in it, since a summary does not keep the span ids needed to join the parts into
+//! one tree. Traces split the same way still share a pattern, and the text says it is partial.
+//!
 //! Past [`MAX_SIGNATURE_BYTES`] the text is cut and ends with `… #` and 16 hex digits: a hash of
 //! the whole folded structure, so two long signatures alike in their first bytes but not after
 //! still differ. Linear and iterative: subtree hashes are worked out children first (the spans
@@ -25,6 +30,18 @@ use crate::model::{Span, Trace};
 pub const MAX_PERIOD: usize = 8;
 /// Bytes of signature text kept before the rest is replaced by its hash.
 pub const MAX_SIGNATURE_BYTES: usize = 256;
+
+/// What ends the signature of a trace read in several parts.
+pub const OTHER_PARTS: &str = " + spans of other parts";
+
+/// `signature` marked as that of one part of a trace read in several.
+pub fn of_one_part(signature: &str) -> String {
+    if signature.ends_with(OTHER_PARTS) {
+        signature.to_string()
+    } else {
+        format!("{signature}{OTHER_PARTS}")
+    }
+}
 
 /// The signature of a trace (empty for a trace without spans).
 pub fn signature(trace: &Trace) -> String {

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use super::error_template::error_template;
-use super::signature::signature;
+use super::signature::{of_one_part, signature};
 use crate::model::readable::{answer_text, question_text};
 use crate::model::{FeedbackKind, SpanKind, Trace};
 use crate::view::present::is_model_call;
@@ -155,9 +155,9 @@ impl TraceSummary {
 
     /// Joins another part of the same trace into this one: times widen, counts add, sets join;
     /// the part holding the root gives the name and the trace facts, else the first part does.
-    /// The signature and the error template are the lead part's too (the other's when the lead
-    /// has none): a signature of the whole tree would need the parts' spans joined into one tree,
-    /// which summaries do not keep; the root's part holds the trace's top and usually all of it.
+    /// The error template is the lead part's too (the other's when the lead has none); the
+    /// signature is the lead part's marked as partial (see [`super::signature`]): a signature of
+    /// the whole tree would need the parts' spans joined into one tree, which summaries do not keep.
     pub fn merge(&mut self, other: TraceSummary) {
         let other_leads = other.has_root && !self.has_root;
         let (mut lead, mut rest) =
@@ -204,6 +204,7 @@ impl TraceSummary {
             }
         }
         lead.spans.extend(rest.spans);
+        lead.signature = lead.signature.as_deref().map(of_one_part);
         *self = lead;
     }
 
