@@ -62,7 +62,7 @@ pub fn run(yardstick: &Yardstick) {
     };
     let total = columns.iter().map(|(_, bytes)| *bytes).sum::<usize>() as f64 / ROWS as f64;
     println!(
-        "  index bytes per trace: signature {:.1}, error_template {:.1}, labels {:.1} (none set); all columns {total:.1} (previews apart)",
+        "  index bytes per trace: signature {:.1}, error_template {:.1}, labels {:.1} (none labelled); all columns {total:.1} (previews apart)",
         per_trace("signature"),
         per_trace("error_template"),
         per_trace("labels"),

@@ -214,7 +214,13 @@ impl SetColumn {
 
     /// Row `row`'s strings, in first-seen order of the dictionary.
     pub fn values(&self, row: usize) -> impl Iterator<Item = &str> {
-        self.sets.members(self.rows[row]).iter().filter_map(|&member| self.members.value(member))
+        self.sets.members(self.set_of(row)).iter().filter_map(|&member| self.members.value(member))
+    }
+
+    /// Row `row`'s set number: `ABSENT` for a row past `rows` (a column filled only as far as
+    /// needed, as the labels are: no bytes a trace until traces are labelled).
+    pub fn set_of(&self, row: usize) -> u32 {
+        self.rows.get(row).copied().unwrap_or(ABSENT)
     }
 }
 

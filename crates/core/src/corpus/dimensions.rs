@@ -110,7 +110,7 @@ impl<'a> Dimension<'a> {
         let start = out.len();
         match self {
             Dimension::Text(column) => out.push(column.rows.get(row).copied().unwrap_or(ABSENT)),
-            Dimension::Set(column) => out.extend_from_slice(column.sets.members(column.rows[row])),
+            Dimension::Set(column) => out.extend_from_slice(column.sets.members(column.set_of(row))),
             Dimension::Status => out.push(if index.error_count[row] > 0 { STATUS_ERROR } else { STATUS_OK }),
             Dimension::Feedback => {
                 let flags = index.feedback_of(row);

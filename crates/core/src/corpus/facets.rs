@@ -150,7 +150,7 @@ fn string_facet(column: &StringColumn, rows: &[u32], field: &str) -> Facet {
 fn set_facet(column: &SetColumn, rows: &[u32], field: &str) -> Facet {
     let mut set_counts = vec![0u64; column.sets.len() + 1];
     for &row in rows {
-        set_counts[column.rows[row as usize] as usize] += 1;
+        set_counts[column.set_of(row as usize) as usize] += 1;
     }
     let mut member_counts = vec![0u64; column.members.len() + 1];
     for (set, count) in set_counts.iter().enumerate().skip(1) {

@@ -142,7 +142,7 @@ fn compare(index: &CorpusIndex, field: &Field, operator: Operator, value: &Liter
             let mut members = dictionary_matches(&column.members, positive, &text);
             members[ABSENT as usize] = false;
             let sets = column.sets.any_member(&members);
-            (0..rows).map(|row| sets[column.rows[row] as usize] != (operator == Operator::NotEqual)).collect()
+            (0..rows).map(|row| sets[column.set_of(row) as usize] != (operator == Operator::NotEqual)).collect()
         }
         Field::Attribute(key) => match index.attribute_column(key) {
             Some(position) => string_column_matches(&index.attributes[position].column, rows, operator, &text),

@@ -160,7 +160,8 @@ pub struct CorpusIndex {
     pub signature: StringColumn,
     /// The first failed span's masked error message (see [`super::error_template`]).
     pub error_template: StringColumn,
-    /// The review categories a person gave each trace (set by the page, see [`Self::set_labels`]).
+    /// The review categories a person gave each trace (set by the page, see [`Self::set_labels`]);
+    /// its rows reach only as far as the last row labelled.
     pub labels: SetColumn,
     pub scores: Vec<ScoreColumn>,
     pub attributes: Vec<AttributeColumn>,
@@ -306,7 +307,6 @@ impl CorpusIndex {
         self.tools.rows.push(tools);
         self.signature.rows.push(self.signature.dictionary.intern_option(summary.signature.as_deref()));
         self.error_template.rows.push(self.error_template.dictionary.intern_option(summary.error_template.as_deref()));
-        self.labels.rows.push(ABSENT);
         self.input_preview.push(summary.input_preview.as_deref());
         self.output_preview.push(summary.output_preview.as_deref());
         self.set_scores(row, &summary.scores, false);
@@ -390,8 +390,12 @@ impl CorpusIndex {
         }
     }
 
-    /// Gives row `row` these label categories (none: clears its labels).
+    /// Gives row `row` these label categories (none: clears its labels). The column's rows reach
+    /// only as far as the last row labelled (rows past it have none).
     pub fn set_labels(&mut self, row: usize, categories: &[String]) {
+        if self.labels.rows.len() <= row {
+            self.labels.rows.resize(row + 1, ABSENT);
+        }
         self.labels.rows[row] = self.labels.intern(categories.iter().map(String::as_str));
     }
 

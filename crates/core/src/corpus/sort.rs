@@ -102,7 +102,7 @@ fn set_codes(column: &SetColumn, rows: &[u32]) -> Vec<u64> {
     for (rank, set) in order.into_iter().enumerate() {
         ranks[set] = rank as u64;
     }
-    rows.iter().map(|&row| ranks[column.rows[row as usize] as usize]).collect()
+    rows.iter().map(|&row| ranks[column.set_of(row as usize) as usize]).collect()
 }
 
 /// One number per row in `rows` that orders as `field` does, ascending.
