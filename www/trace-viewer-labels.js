@@ -1,3 +1,4 @@
+// @ts-check
 // Labels kept in the browser: IndexedDB (database `trace-viewer-labels`), one record per labelled
 // trace keyed by the corpus's fingerprint and the trace id, and the corpus's taxonomy. Written on
 // every change (autosave), read back when the same corpus is opened again. Nothing leaves the

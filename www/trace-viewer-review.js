@@ -1,3 +1,4 @@
+// @ts-check
 // The review of a corpus, on the element's side: labels brought back from IndexedDB when the
 // corpus is opened again (`trace-viewer-labels.js`), each change saved and passed to the corpus
 // worker (labels are a column there), the Review tab's requests (the queue, patterns, "label
