@@ -34,7 +34,7 @@ impl ViewerHandle {
     }
 
     /// A corpus's saved labels and taxonomy (as the corpus worker read it: `readTaxonomy`; none
-    /// for the starter one), replacing what the review held.
+    /// keeps the taxonomy shown), merged into what the review holds.
     #[wasm_bindgen(js_name = restoreLabels)]
     pub fn restore_labels(&self, labels: JsValue, taxonomy: JsValue) -> Result<(), JsError> {
         let labels: Vec<Label> = from_js(labels)?;
@@ -42,6 +42,12 @@ impl ViewerHandle {
             if taxonomy.is_undefined() || taxonomy.is_null() { None } else { Some(from_js(taxonomy)?) };
         self.viewer.state.review.restore(labels, taxonomy);
         Ok(())
+    }
+
+    /// A new corpus: no labels, the starter taxonomy, no queue.
+    #[wasm_bindgen(js_name = resetReview)]
+    pub fn reset_review(&self) {
+        self.viewer.state.review.reset();
     }
 
     /// Every label, by trace id: `{ trace_id, categories, severity, note, corrected_output,

@@ -92,6 +92,19 @@ export class LabelArchive {
     return this.#write(LABELS, (store) => (label ? store.put({ corpus: this.fingerprint, traceId, label }) : store.delete([this.fingerprint, traceId])));
   }
 
+  /**
+   * Saves many labels in one transaction (after an import, or when the corpus is opened again).
+   * @param {Array<{ trace_id: string }>} labels
+   */
+  saveLabels(labels) {
+    return this.#write(LABELS, (store) => {
+      /** @type {IDBRequest | null} */
+      let last = null;
+      for (const label of labels) last = store.put({ corpus: this.fingerprint, traceId: label.trace_id, label });
+      return /** @type {IDBRequest} */ (last ?? store.count());
+    });
+  }
+
   /** @param {string} json the taxonomy as JSON */
   saveTaxonomy(json) {
     return this.#write(TAXONOMIES, (store) => store.put({ corpus: this.fingerprint, json }));

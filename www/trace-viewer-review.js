@@ -65,11 +65,21 @@ export class CorpusReview {
    */
   async restore(source, traces, spans) {
     this.archive = new LabelArchive(corpusFingerprint(source, traces, spans));
+    await this.reload();
+  }
+
+  /**
+   * The saved labels and taxonomy merged into the handle's (labels given while the corpus was
+   * read win), then everything saved and sent to the worker; again after the element is
+   * connected anew (a new handle).
+   */
+  async reload() {
+    if (!this.archive) return;
     const saved = await this.archive.load();
     // A saved taxonomy that no longer reads gives way to the starter one (the labels stay).
     const taxonomy = saved.taxonomy ? await this.table.session.ask('readTaxonomy', saved.taxonomy).catch(() => undefined) : undefined;
     this.handle()?.restoreLabels(saved.labels, taxonomy);
-    await this.#syncAll();
+    await this.#saveAll();
   }
 
   /** Every label to the worker's label column. */
@@ -90,8 +100,7 @@ export class CorpusReview {
   /** Every label saved again (after an import). */
   async #saveAll() {
     const labels = /** @type {Array<{ trace_id: string }>} */ (this.handle()?.labels() ?? []);
-    for (const label of labels) this.archive?.saveLabel(label.trace_id, label);
-    await this.archive?.flushed();
+    await this.archive?.saveLabels(labels);
     await this.#syncAll();
   }
 

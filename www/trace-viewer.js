@@ -142,6 +142,7 @@ export class TraceViewerElement extends ElementBase {
       this.#handle.startCorpus(this.#table.filter, this.#table.sort);
       this.#resolveMounted();
       this.#table.refresh().catch(() => {});
+      this.#review?.reload().catch(() => {});
       return;
     }
     const replay = this.#input && this.#waitingLoads === 0 && this.#importing === 0;
@@ -539,6 +540,7 @@ export class TraceViewerElement extends ElementBase {
     }, this.getAttribute('filter') ?? '', this.getAttribute('sort') ?? DEFAULT_TABLE_SORT);
     this.#table = table;
     this.#review = new CorpusReview(table, () => this.#handle);
+    this.#handle?.resetReview();
     return table;
   }
 

@@ -109,3 +109,35 @@ test('with Trusted Types enforced the viewer renders, imports in its worker and 
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('labelling and exporting send nothing: no request while a queue is reviewed, labels are saved, exported and imported', async () => {
+  const page = await newPage(strict.browser, { viewport: { width: 1440, height: 900 } });
+  const violations = await recordPolicyViolations(page);
+  await page.goto(`${strict.server.url}?src=/fixtures/compare/retry-loop-pair.jsonl`);
+  await page.locator('trace-viewer .tv-table-row').nth(1).waitFor();
+  // From here on, nothing may be requested (the wasm and workers are loaded; labels stay local).
+  const requests = [];
+  page.on('request', (request) => { if (!request.url().startsWith('blob:') && !request.url().startsWith('data:')) requests.push(request.url()); });
+  await page.locator('trace-viewer .tv-tab', { hasText: 'Review' }).click();
+  await page.locator('trace-viewer .tv-review-start').click();
+  await page.locator('trace-viewer .tv-review-bar[aria-busy="false"]').waitFor();
+  await page.keyboard.press('3');
+  await page.keyboard.press('n');
+  await page.keyboard.type('the search backend timed out');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('j');
+  await page.waitForFunction(() => document.getElementById('viewer').labels.length === 1);
+  const exported = await page.evaluate(async () => {
+    const viewer = document.getElementById('viewer');
+    const texts = [];
+    for (const format of ['jsonl', 'langfuse', 'langsmith', 'phoenix', 'generic', 'csv']) texts.push(await (await viewer.exportLabels(format)).text());
+    await viewer.importLabels(texts[0]);
+    return texts;
+  });
+  assert.match(exported[0], /"note":"the search backend timed out"/);
+  assert.equal(exported.length, 6);
+  assert.deepEqual(requests, [], 'labelling, saving, exporting and importing requested nothing');
+  assert.deepEqual(violations, []);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

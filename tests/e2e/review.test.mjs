@@ -125,3 +125,53 @@ test('a queue of 100 failed traces labelled by keyboard alone survives a reload 
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
+  test(`the Review tab: patterns labelled at once, a note moved into a new category, another labeller's agreement (${viewport.width} px)`, { timeout: 300_000 }, async () => {
+    const page = await newPage(session.browser, { viewport });
+    await openGeneratedCorpus(page, session.server.url);
+    await page.locator(inViewer('.tv-tab'), { hasText: 'Review' }).click();
+
+    // Patterns by error template: the failed traces' templates, each with its count.
+    await page.locator(inViewer('.tv-review-tab select')).filter({ hasText: 'error message template' }).selectOption('error_template');
+    await page.locator(inViewer('.tv-review-tab button'), { hasText: 'Find patterns' }).click();
+    const firstPattern = page.locator(inViewer('.tv-review-tab tbody tr')).filter({ has: page.locator('.tv-review-pattern') }).first();
+    await firstPattern.waitFor();
+    const [text, traces] = await firstPattern.evaluate((row) => [row.querySelector('code').textContent, Number(row.cells[1].textContent.replace(/,/g, ''))]);
+    const counted = await page.evaluate(async (text) => (await document.getElementById('viewer').query(`error_template = ${JSON.stringify(text)}`, '', 0)).count, text);
+    assert.equal(traces, counted, `the pattern "${text}" counts its traces`);
+    // Label all as "Tool error": every trace of the pattern gets it, and label-change says so for each.
+    await page.evaluate(() => { window.labelChanges = 0; document.getElementById('viewer').addEventListener('label-change', () => { window.labelChanges += 1; }); });
+    await firstPattern.locator('select').selectOption('tool_error');
+    await page.waitForFunction((traces) => document.getElementById('viewer').labels.length === traces, traces);
+    assert.equal(await page.evaluate(() => window.labelChanges), traces);
+    const labelled = await page.evaluate(async () => (await document.getElementById('viewer').query('label = "tool_error"', '', 0)).count);
+    assert.equal(labelled, traces, 'the worker\'s label column follows');
+
+    // Open coding, then axial: a note imported, a new category, the note moved into it by key.
+    const [traceId] = await page.evaluate(async () => (await document.getElementById('viewer').query('status = ok', '', 1)).traceIds);
+    await page.evaluate(async (traceId) => document.getElementById('viewer').importLabels(`${JSON.stringify({ trace_id: traceId, note: 'asked twice for the order number', labeller: 'b', time: '2026-01-01T00:00:00Z' })}\n`), traceId);
+    await page.locator(inViewer('input[aria-label="New category"]')).fill('Asks again');
+    await page.locator(inViewer('.tv-review-tab button'), { hasText: 'Add category' }).click();
+    await page.locator(inViewer('.tv-review-tab td'), { hasText: 'Asks again' }).waitFor();
+    await page.locator(inViewer(`.tv-review-note[data-trace-id="${traceId}"]`)).focus();
+    await page.keyboard.press('9');
+    await page.waitForFunction((traceId) => document.getElementById('viewer').labels.find((label) => label.trace_id === traceId)?.categories.includes('asks_again'), traceId);
+
+    // Another labeller agrees on the pattern's traces but one: kappa per category.
+    const theirs = await page.evaluate(() => {
+      const labels = document.getElementById('viewer').labels;
+      const differs = labels.find((label) => label.categories.includes('tool_error')).trace_id;
+      return labels.map((label) => JSON.stringify({ ...label, categories: label.trace_id === differs ? [] : label.categories })).join('\n');
+    });
+    await page.locator(inViewer('.tv-review-tab input[type="file"]')).nth(1).setInputFiles({ name: 'theirs.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(theirs) });
+    const agreement = page.locator(inViewer('table[aria-label="Agreement with the other labeller"]'));
+    await agreement.waitFor();
+    const toolError = await agreement.locator('tr', { hasText: 'Tool error' }).evaluate((row) => [...row.cells].map((cell) => cell.textContent));
+    assert.equal(Number(toolError[1]), traces + 1, 'every trace both labelled');
+    assert.notEqual(toolError[3], '1.00', 'one disagreement lowers kappa below 1');
+    await page.screenshot({ path: join(screenshots, `review-tab-${viewport.width}.png`), fullPage: false });
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+}

@@ -138,7 +138,7 @@ pub fn App(state: ViewerState) -> impl IntoView {
                         </span>
                     </nav>
                 </Show>
-                <Show when=move || corpus.active.get() && state.review.active.get()>
+                <Show when=move || corpus.active.get() && state.review.active.get() && state.review.on_queue(&state)>
                     <ReviewBar state=state />
                 </Show>
                 <Header state=state />

@@ -34,7 +34,12 @@ pub fn end_review(state: ViewerState) {
 /// What a key does while reviewing (outside a text field); whether it was the review's.
 pub fn review_key(state: ViewerState, event: &web_sys::KeyboardEvent) -> bool {
     let review = state.review;
-    if !review.active.get_untracked() || event.ctrl_key() || event.meta_key() || event.alt_key() {
+    if !review.active.get_untracked()
+        || event.ctrl_key()
+        || event.meta_key()
+        || event.alt_key()
+        || !untrack(|| review.on_queue(&state))
+    {
         return false;
     }
     let Some(trace_id) = review.current_untracked() else { return false };

@@ -127,6 +127,14 @@ impl ReviewState {
         self.labels.with_value(LabelStore::len)
     }
 
+    /// Whether the trace on screen is the queue's current one, or is being opened as it (the
+    /// review bar shows and the review's keys work only then, not over a trace opened otherwise).
+    pub fn on_queue(&self, state: &crate::ViewerState) -> bool {
+        let Some(current) = self.current() else { return false };
+        state.trace.with(|trace| trace.as_ref().is_some_and(|trace| trace.trace_id == current))
+            || state.corpus.opening.with(|opening| opening.as_deref() == Some(current.as_str()))
+    }
+
     /// The trace at the queue's position (not tracked).
     pub fn current_untracked(&self) -> Option<String> {
         let position = self.position.get_untracked();
@@ -259,9 +267,9 @@ impl ReviewState {
         self.picking.set(false);
     }
 
-    /// Saved labels and taxonomy brought back, replacing what the review held.
+    /// Saved labels and taxonomy brought back: merged into what the review holds (labels given
+    /// while the corpus was still being read win over saved ones).
     pub fn restore(&self, labels: Vec<Label>, taxonomy: Option<Taxonomy>) {
-        self.reset();
         if let Some(taxonomy) = taxonomy {
             self.taxonomy.set(taxonomy);
         }
