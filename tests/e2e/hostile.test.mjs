@@ -55,7 +55,7 @@ function hostileFiles() {
   const files = [];
   const root = join(repository, 'tests/fixtures');
   for (const folder of readdirSync(root)) {
-    if (['generators', 'fragments', 'fuzz-regressions', 'feedback-only', 'langsmith-split'].includes(folder) || !statSync(join(root, folder)).isDirectory()) continue;
+    if (['generators', 'fragments', 'fuzz-regressions', 'feedback-only', 'langsmith-split', 'review'].includes(folder) || !statSync(join(root, folder)).isDirectory()) continue;
     const names = readdirSync(join(root, folder)).filter((name) => /\.jsonl?$/.test(name) && statSync(join(root, folder, name)).size < 150_000);
     for (const name of names.slice(0, 2)) {
       const text = readFileSync(join(root, folder, name), 'utf8');

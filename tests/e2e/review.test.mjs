@@ -153,7 +153,7 @@ for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 
     await page.evaluate(async (traceId) => document.getElementById('viewer').importLabels(`${JSON.stringify({ trace_id: traceId, note: 'asked twice for the order number', labeller: 'b', time: '2026-01-01T00:00:00Z' })}\n`), traceId);
     await page.locator(inViewer('input[aria-label="New category"]')).fill('Asks again');
     await page.locator(inViewer('.tv-review-tab button'), { hasText: 'Add category' }).click();
-    await page.locator(inViewer('.tv-review-tab td'), { hasText: 'Asks again' }).waitFor();
+    await page.locator(inViewer('.tv-review-tab td')).filter({ hasText: /^Asks again$/ }).waitFor();
     await page.locator(inViewer(`.tv-review-note[data-trace-id="${traceId}"]`)).focus();
     await page.keyboard.press('9');
     await page.waitForFunction((traceId) => document.getElementById('viewer').labels.find((label) => label.trace_id === traceId)?.categories.includes('asks_again'), traceId);
@@ -164,7 +164,7 @@ for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 
       const differs = labels.find((label) => label.categories.includes('tool_error')).trace_id;
       return labels.map((label) => JSON.stringify({ ...label, categories: label.trace_id === differs ? [] : label.categories })).join('\n');
     });
-    await page.locator(inViewer('.tv-review-tab input[type="file"]')).nth(1).setInputFiles({ name: 'theirs.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(theirs) });
+    await page.locator(inViewer('.tv-review-tab label'), { hasText: 'Agreement with another labeller' }).locator('input').setInputFiles({ name: 'theirs.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(theirs) });
     const agreement = page.locator(inViewer('table[aria-label="Agreement with the other labeller"]'));
     await agreement.waitFor();
     const toolError = await agreement.locator('tr', { hasText: 'Tool error' }).evaluate((row) => [...row.cells].map((cell) => cell.textContent));

@@ -64,9 +64,14 @@ pub fn ReviewFiles(state: ViewerState) -> impl IntoView {
             .into_iter()
             .map(|row| {
                 let kappa = row.kappa.map_or_else(|| "–".to_string(), |kappa| format!("{kappa:.2}"));
+                let name = review.taxonomy.with_untracked(|taxonomy| {
+                    taxonomy
+                        .category(&row.category)
+                        .map_or_else(|| row.category.clone(), |category| category.name.clone())
+                });
                 view! {
                     <tr>
-                        <th scope="row">{row.category}</th>
+                        <th scope="row">{name}</th>
                         <td class="tv-number">{row.traces}</td>
                         <td class="tv-number">{format!("{:.0} %", row.observed * 100.0)}</td>
                         <td class="tv-number">{kappa}</td>
