@@ -266,8 +266,8 @@ pub const PAGE_GOAL_GZIPPED: usize = 200 * 1024;
 /// comparing two traces of a corpus added 5.3 KB (489.4 KB): the table's marks, their bar, the
 /// corpus's nearest success in the header, Back to the table; measured by removal, the marks and
 /// the bar are 0.5 KB and the header's button 0.5 KB, the rest is the optimiser inlining the
-/// state's and the handle's new paths; 491 KB until the review of a corpus (#15) added 73.7 KB
-/// (563.1 KB), measured against the same commit without it: the Review tab's views (queue,
+/// state's and the handle's new paths; 491 KB until the review of a corpus (#15) added 74.4 KB
+/// (563.8 KB), measured against the same commit without it: the Review tab's views (queue,
 /// taxonomy, notes, patterns, label files) 30 KB, the review bar over a trace, the label state
 /// (core's `LabelStore` with undo and merge) and the handle's review methods with their serde
 /// glue 44 KB. The JSON readers of label and taxonomy files stay in the worker's module (the page
