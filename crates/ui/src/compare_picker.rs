@@ -55,15 +55,18 @@ pub fn ComparePicker(state: ViewerState) -> impl IntoView {
         }
     };
     view! {
+        // In the picker's place, so a phone's one-line header keeps it behind More.
         {move || corpus_nearest().map(|(trace_id, nearest)| view! {
-            <button
-                class="tv-tool-button tv-compare-nearest"
-                title="The successful trace of the corpus with the same intent whose spans are closest"
-                disabled=move || state.corpus.opening.with(Option::is_some)
-                on:click=move |_| compare_in_corpus(state, &trace_id, &nearest)
-            >
-                "Compare with nearest success"
-            </button>
+            <span class="tv-compare-picker">
+                <button
+                    class="tv-tool-button tv-compare-nearest"
+                    title="The successful trace of the corpus with the same intent whose spans are closest"
+                    disabled=move || state.corpus.opening.with(Option::is_some)
+                    on:click=move |_| compare_in_corpus(state, &trace_id, &nearest)
+                >
+                    "Compare with nearest success"
+                </button>
+            </span>
         })}
         <Show when=move || { trace_count() > 1 }>
             <span class="tv-compare-picker">
