@@ -13,6 +13,7 @@ use super::review_patterns::ReviewPatterns;
 use super::review_state::{QueueOrderChoice, ReviewQueueRequest};
 use super::review_taxonomy::TaxonomyEditor;
 use super::ViewerState;
+use trace_viewer_core::corpus::query::string_literal;
 
 /// Where the queue's traces come from.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -41,14 +42,9 @@ fn source_filter(state: ViewerState, source: QueueSource) -> Option<String> {
         }
         QueueSource::Session => {
             let session = corpus.selected_session.get_untracked()?;
-            Some(within(format!("session = {}", quoted(&session))))
+            Some(within(format!("session = {}", string_literal(&session))))
         }
     }
-}
-
-/// A text as a string literal of the filter language.
-pub fn quoted(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// Asks the corpus worker for the queue; the element answers with `ViewerHandle::reviewQueue`.

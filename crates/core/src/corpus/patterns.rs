@@ -70,7 +70,7 @@ pub fn patterns(
 
 /// `filter` narrowed to traces whose `field` is `value`.
 pub fn narrowed(filter: &str, field: &str, value: &str) -> String {
-    let equals = format!("{field} = \"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""));
+    let equals = format!("{field} = {}", super::query::string_literal(value));
     if filter.trim().is_empty() {
         equals
     } else {

@@ -249,7 +249,7 @@ pub fn condition(field: &str, value: Option<&str>) -> String {
     }
     match value {
         Some(value) if matches!(field, "status" | "feedback") => format!("{field} = {value}"),
-        Some(value) => format!("{field} = \"{}\"", value.replace('\\', "\\\\").replace('"', "\\\"")),
+        Some(value) => format!("{field} = {}", crate::corpus::query::string_literal(value)),
         None => format!("not {field} ~ \"\""),
     }
 }

@@ -282,6 +282,11 @@ pub struct SortKey {
 }
 
 /// Whether `haystack` contains `needle`, ignoring case (`needle` already lowercase).
+/// A text as a string literal of the filter language (`"…"`, backslashes and quotes escaped).
+pub fn string_literal(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
 pub fn contains_ignoring_case(haystack: &str, needle_lowercase: &str) -> bool {
     if haystack.is_ascii() && needle_lowercase.is_ascii() {
         let (haystack, needle) = (haystack.as_bytes(), needle_lowercase.as_bytes());
