@@ -355,7 +355,8 @@ export class CorpusWorker {
   }
 
   /**
-   * Merges the first `limit` traces `filter` keeps into one tree: their byte ranges are read
+   * Merges the first `limit` traces `filter` keeps into one tree: those in one part at once from
+   * the index's span skeletons; for traces split across lines or files the byte ranges are read
    * again a window at a time (nearby ranges share one), each trace imported once all of its
    * ranges are in; progress is posted every few hundred milliseconds.
    * @param {number} request

@@ -364,7 +364,8 @@ export class TraceViewerElement extends HTMLElement {
   /**
    * The merged tree of the first `limit` (default 100,000) traces `filter` keeps: every span at its
    * path of (kind, name), with count, total and self time, p95 and error rate per path. The worker
-   * reads those traces again from their files.
+   * merges them from the span skeletons its index keeps; a trace split across lines or files is
+   * read again from its files.
    */
   mergedTree(request?: { filter?: string; limit?: number }): Promise<MergedAnswer>;
   /**

@@ -9,8 +9,9 @@
 //! - `bench-formats [--spans N] [--runs N] [--only a,b]` write the benchmark trace in every format
 //!   the viewer reads and time each from its bytes to the first row in headless Chromium, beside
 //!   the browser's parse of the same bytes (issue #17: every importer within 1.5× of it)
-//! - `bench-analysis` time the single-trace analyses (critical path, loop folding, comparing two
-//!   traces) on large traces in a release build, beside `JSON.parse` MB/s measured in Node
+//! - `bench-analysis [--only a,b]` time the analyses (critical path, loop folding, comparing two
+//!   traces, patterns, the merged tree, the review's queue) natively in a release build, beside
+//!   `JSON.parse` MB/s measured in Node
 //! - `serve`   serve `www/` and `pkg/` as they are
 //! - `gen corpus --traces N` write a generated corpus (OTLP JSON Lines and the own format)
 //! - `typecheck` type-check the element's JavaScript against the built `pkg/wasm` declarations
@@ -47,7 +48,7 @@ fn main() -> ExitCode {
         "bench" => bench::bench(),
         "bench-corpus" => bench::corpus_bench_command(rest),
         "bench-formats" => bench_formats::bench_formats(rest),
-        "bench-analysis" => bench_analysis::bench_analysis(),
+        "bench-analysis" => bench_analysis::bench_analysis(rest),
         "bench-analysis-run" => bench_analysis::run_all(rest),
         "import-speed" => bench::import_speed(rest.first().map(String::as_str).unwrap_or_default()),
         "serve" => serve(rest),
@@ -55,7 +56,7 @@ fn main() -> ExitCode {
         "fuzz" => fuzz::fuzz(rest),
         "gen" => generate::generate(rest),
         _ => {
-            eprintln!("usage: cargo xtask <demo [--port N] | build | test | bench | bench-corpus [--traces N] [--table-only [--runs N]] | bench-formats [--spans N] [--runs N] [--only a,b] | bench-analysis | typecheck | fuzz [--seconds N] | gen corpus --traces N | serve [--port N]>");
+            eprintln!("usage: cargo xtask <demo [--port N] | build | test | bench | bench-corpus [--traces N] [--table-only [--runs N]] | bench-formats [--spans N] [--runs N] [--only a,b] | bench-analysis [--only a,b] | typecheck | fuzz [--seconds N] | gen corpus --traces N | serve [--port N]>");
             return if command == "help" { ExitCode::SUCCESS } else { ExitCode::FAILURE };
         }
     };

@@ -1,5 +1,6 @@
-//! The dashboard's merged tree: on demand, the worker reads the filter's traces again (the first
-//! 100,000) and merges every span at its path of (kind, name); the panel shows the paths as a tree
+//! The dashboard's merged tree: on demand, the worker merges every span of the filter's traces
+//! (the first 100,000, from the index's span skeletons; traces in parts read again) at its path
+//! of (kind, name); the panel shows the paths as a tree
 //! or ordered by self or total time, each with its spans, times, p95 and error rate, and for a
 //! chosen path who calls it and what it calls, wherever it appears.
 

@@ -9,6 +9,7 @@
 mod compare;
 mod critical_path;
 mod loops;
+mod merged_tree;
 mod patterns;
 mod review;
 
@@ -41,8 +42,15 @@ pub fn best_of<T>(runs: usize, mut work: impl FnMut() -> T) -> f64 {
     best
 }
 
-/// `cargo xtask bench-analysis`: measures the yardstick, then runs the analyses in release.
-pub fn bench_analysis() -> Result<(), String> {
+/// `cargo xtask bench-analysis [--only name,name]`: measures the yardstick, then runs the
+/// analyses (all, or those named: compare, critical_path, loops, patterns, merged_tree, review) in
+/// release.
+pub fn bench_analysis(arguments: &[String]) -> Result<(), String> {
+    let only = match arguments {
+        [] => String::new(),
+        [flag, names] if flag == "--only" => names.clone(),
+        _ => return Err("usage: cargo xtask bench-analysis [--only name,name]".into()),
+    };
     let root = repository();
     let directory = root.join("target/bench");
     std::fs::create_dir_all(&directory).map_err(|error| format!("target/bench: {error}"))?;
@@ -59,7 +67,7 @@ pub fn bench_analysis() -> Result<(), String> {
     }
     let mb_per_s = String::from_utf8_lossy(&output.stdout).trim().to_string();
     let status = Command::new("cargo")
-        .args(["run", "--quiet", "--release", "--package", "xtask", "--", "bench-analysis-run", &mb_per_s])
+        .args(["run", "--quiet", "--release", "--package", "xtask", "--", "bench-analysis-run", &mb_per_s, &only])
         .current_dir(&root)
         .status()
         .map_err(|error| format!("cargo: {error}"))?;
@@ -77,10 +85,23 @@ pub fn run_all(arguments: &[String]) -> Result<(), String> {
     println!(
         "== single-trace analyses (native release build; JSON.parse {json_parse_mb_per_s:.0} MB/s in Node this run)"
     );
-    compare::run(&yardstick);
-    critical_path::run(&yardstick);
-    loops::run(&yardstick);
-    patterns::run(&yardstick);
-    review::run(&yardstick);
+    let only: Vec<&str> =
+        arguments.get(1).map(|names| names.split(',').filter(|name| !name.is_empty()).collect()).unwrap_or_default();
+    let analyses: [(&str, fn(&Yardstick)); 6] = [
+        ("compare", compare::run),
+        ("critical_path", critical_path::run),
+        ("loops", loops::run),
+        ("patterns", patterns::run),
+        ("merged_tree", merged_tree::run),
+        ("review", review::run),
+    ];
+    if let Some(unknown) = only.iter().find(|name| !analyses.iter().any(|(known, _)| known == *name)) {
+        return Err(format!("no analysis named {unknown}"));
+    }
+    for (name, run) in analyses {
+        if only.is_empty() || only.contains(&name) {
+            run(&yardstick);
+        }
+    }
     Ok(())
 }

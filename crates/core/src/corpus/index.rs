@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use super::dictionary::{Dictionary, SetColumn, StringColumn, ABSENT};
 use super::signature::of_one_part;
+use super::span_skeleton::SkeletonStore;
 use super::summary::{FeedbackFlags, TraceSummary};
 use super::trace_ids::TraceIds;
 use crate::model::SpanKind;
@@ -171,6 +172,8 @@ pub struct CorpusIndex {
     /// Each row's first run of spans in `spans` (start, length); later parts' runs in `more_span_runs`.
     span_runs: Vec<(u32, u32)>,
     more_span_runs: HashMap<u32, Vec<(u32, u32)>>,
+    /// Each row's span skeleton (the merged tree's), used while the trace is in one part.
+    skeletons: SkeletonStore,
     /// Each row's first source packed in twelve bytes (see [`PackedSource`]); a trace's further
     /// sources (lines after its first) in `more_sources`.
     sources: Vec<PackedSource>,
@@ -313,6 +316,7 @@ impl CorpusIndex {
         self.set_attributes(row, &summary.attributes, false);
         let first_span = self.push_spans(&summary);
         self.span_runs.push((first_span, saturating_u32(summary.spans.len() as u64)));
+        self.skeletons.push(&summary.skeleton);
         match PackedSource::pack(source) {
             Some(packed) => self.sources.push(packed),
             None => {
@@ -475,6 +479,16 @@ impl CorpusIndex {
         first.chain(more).map(|(start, length)| start as usize..start as usize + length as usize)
     }
 
+    /// Row `row`'s span skeleton and its spans' run of the span table, for a trace read in one
+    /// part (a trace in parts has no skeleton of the whole: it is read again).
+    pub fn skeleton(&self, row: usize) -> Option<(&[u8], std::ops::Range<usize>)> {
+        if self.more_span_runs.contains_key(&(row as u32)) {
+            return None;
+        }
+        let (start, length) = *self.span_runs.get(row)?;
+        Some((self.skeletons.get(row)?, start as usize..start as usize + length as usize))
+    }
+
     /// Where row `row`'s bytes are: one source, or several for a trace split across lines or files.
     pub fn source(&self, row: usize) -> Vec<TraceSource> {
         let first = self.sources[row].unpack();
@@ -537,6 +551,7 @@ impl CorpusIndex {
                     + self.more_span_runs.len() * 64,
             ),
             ("sources".to_string(), rows * std::mem::size_of::<PackedSource>() + self.more_sources.len() * 64),
+            ("span skeletons".to_string(), self.skeletons.heap_bytes()),
         ];
         for column in &self.scores {
             columns.push((format!("score.{}", column.name), column.rows.len() * 8));

@@ -104,6 +104,7 @@ fn write_summary(writer: &mut Writer, summary: &TraceSummary) {
     });
     writer.optional_text(&summary.signature);
     writer.optional_text(&summary.error_template);
+    writer.raw(&summary.skeleton);
 }
 
 fn read_summary(reader: &mut Reader) -> TransferResult<TraceSummary> {
@@ -143,6 +144,7 @@ fn read_summary(reader: &mut Reader) -> TransferResult<TraceSummary> {
         })?,
         signature: reader.optional_text()?,
         error_template: reader.optional_text()?,
+        skeleton: reader.raw()?.to_vec(),
     })
 }
 

@@ -1,4 +1,5 @@
-//! Reading the traces of a merged tree again: each trace's byte ranges are gathered into a few
+//! Reading the traces of a merged tree again, for those the index has no span skeleton of (a
+//! trace split across lines or files; the others are merged at once): each trace's byte ranges are gathered into a few
 //! windows of its files (ranges close together read as one, so a hundred thousand traces take a
 //! few dozen reads, not a hundred thousand), the worker reads the windows in order and hands each
 //! here, and a trace is imported and merged as soon as its last range has arrived. Traces whose
@@ -9,7 +10,6 @@ use std::collections::HashMap;
 use super::merged_tree::{MergedAnswer, MergedTree};
 use super::ByteRange;
 use crate::import::import_bytes;
-use crate::model::Trace;
 
 /// A window grows over ranges at most this far apart…
 const GAP_BYTES: u64 = 64 << 10;
@@ -45,9 +45,10 @@ pub struct MergeReading {
 }
 
 impl MergeReading {
-    /// Plans the reading of `units` (a trace id and its ranges each); `matching`: how many traces
-    /// the filter kept, of which these are the first.
-    pub fn plan(units: Vec<(String, Vec<ByteRange>)>, matching: u64) -> MergeReading {
+    /// Plans the reading of `units` (a trace id and its ranges each) into `tree` (the traces
+    /// merged without reading); `matching`: how many traces the filter kept, of which these are
+    /// the first.
+    pub fn plan(units: Vec<(String, Vec<ByteRange>)>, matching: u64, tree: MergedTree) -> MergeReading {
         let mut merged: Vec<Unit> = Vec::new();
         let mut by_ranges: HashMap<Vec<(u32, u64, u32)>, u32> = HashMap::new();
         let mut ranges: Vec<(ByteRange, u32, u32)> = Vec::new();
@@ -88,12 +89,7 @@ impl MergeReading {
                 opening: range.opening,
             });
         }
-        MergeReading { windows, pieces, units: merged, tree: MergedTree::default(), matching, problems: 0 }
-    }
-
-    /// Merges a trace kept whole in the worker.
-    pub fn add_trace(&mut self, trace: &Trace) {
-        self.tree.add(trace);
+        MergeReading { windows, pieces, units: merged, tree, matching, problems: 0 }
     }
 
     /// Window `window`'s bytes, read: every trace whose ranges are now all here is merged. A trace

@@ -9,6 +9,8 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use serde::Serialize;
 
 use super::facets::nearest_rank;
+use super::index::{SpanTable, FAILED};
+use super::span_skeleton::{self_times, SkeletonReader, SkeletonSpan};
 use crate::model::{SpanKind, Trace};
 
 /// No parent: a root path.
@@ -35,6 +37,11 @@ pub struct MergedTree {
     /// The last node added under each parent, kind and name hash (the others chained from it):
     /// looking a span's path up copies no name.
     by_path: HashMap<(u32, SpanKind, u64), u32>,
+    /// The node under each parent of a kind (its place in `SpanKind::ALL`) and a span name's
+    /// number in the index's span table: skeletons are merged without looking at names.
+    by_name_number: HashMap<(u32, u8, u32), u32>,
+    /// A skeleton's spans, decoded before any is merged (a damaged one merges nothing).
+    skeleton_spans: Vec<SkeletonSpan>,
     traces: u64,
 }
 
@@ -71,36 +78,6 @@ pub struct MergedAnswer {
     pub paths: Vec<MergedPath>,
 }
 
-/// Each span's self time: its duration less the union of its children's intervals within it.
-fn self_times(trace: &Trace) -> Vec<u64> {
-    let spans = &trace.spans;
-    // Every child's interval by its parent, in order: one list for the whole trace.
-    let mut intervals: Vec<(usize, u64, u64)> = spans
-        .iter()
-        .filter_map(|span| span.parent.get().map(|parent| (parent, span.start_ns, span.end_ns())))
-        .collect();
-    intervals.sort_unstable();
-    let mut next = 0;
-    spans
-        .iter()
-        .enumerate()
-        .map(|(place, span)| {
-            let (start, end) = (span.start_ns, span.end_ns());
-            let mut covered = 0u64;
-            let mut reached = start;
-            while let Some(&(_, child_start, child_end)) = intervals.get(next).filter(|interval| interval.0 == place) {
-                let (from, to) = (child_start.max(reached), child_end.min(end));
-                if to > from {
-                    covered += to - from;
-                    reached = to;
-                }
-                next += 1;
-            }
-            span.duration_ns.saturating_sub(covered)
-        })
-        .collect()
-}
-
 impl MergedTree {
     /// Adds every span of `trace` at its path.
     pub fn add(&mut self, trace: &Trace) {
@@ -111,14 +88,59 @@ impl MergedTree {
             // Spans come parents first, so a parent's node is known.
             let parent = span.parent.get().and_then(|parent| node_of.get(parent).copied()).unwrap_or(ROOT);
             let node = self.node_at(parent, span.kind, &span.name);
-            let gathered = &mut self.nodes[node as usize];
-            gathered.count += 1;
-            gathered.errors += u64::from(span.status.is_error());
-            gathered.total_ns += span.duration_ns;
-            gathered.self_ns += own[place];
-            gathered.durations_ns.push(span.duration_ns);
+            self.gather(node, span.status.is_error(), span.duration_ns, own[place]);
             node_of.push(node);
         }
+    }
+
+    /// Adds a trace from its skeleton (see [`super::span_skeleton`]) and its spans' facts in the
+    /// index (`facts`: its run of the span table), exactly as [`MergedTree::add`] adds the trace
+    /// itself, without reading it again. Returns `false`, having added nothing, when the
+    /// skeleton is damaged or does not hold one span per fact.
+    pub fn add_skeleton(&mut self, spans: &SpanTable, facts: std::ops::Range<usize>, skeleton: &[u8]) -> bool {
+        let mut reader = SkeletonReader::new(skeleton);
+        let mut decoded = std::mem::take(&mut self.skeleton_spans);
+        decoded.clear();
+        let complete = loop {
+            match reader.next_span() {
+                Ok(Some(span)) => decoded.push(span),
+                Ok(None) => break decoded.len() == facts.len(),
+                Err(_) => break false,
+            }
+        };
+        if complete {
+            self.traces += 1;
+            let mut node_of: Vec<u32> = Vec::with_capacity(decoded.len());
+            for (span, fact) in decoded.iter().zip(facts) {
+                let combination = spans.kinds[spans.facts[fact] as usize];
+                let kind = combination.kind_and_status & !FAILED;
+                let parent = span.parent.and_then(|parent| node_of.get(parent).copied()).unwrap_or(ROOT);
+                let node = match self.by_name_number.get(&(parent, kind, combination.name)) {
+                    Some(&node) => node,
+                    None => {
+                        let name = spans.names.value(combination.name).unwrap_or_default();
+                        let span_kind = SpanKind::ALL.get(usize::from(kind)).copied().unwrap_or(SpanKind::Other);
+                        let node = self.node_at(parent, span_kind, name);
+                        self.by_name_number.insert((parent, kind, combination.name), node);
+                        node
+                    }
+                };
+                self.gather(node, span.failed, span.duration_ns, span.self_ns);
+                node_of.push(node);
+            }
+        }
+        self.skeleton_spans = decoded;
+        complete
+    }
+
+    /// Counts one span at `node`.
+    fn gather(&mut self, node: u32, failed: bool, duration_ns: u64, self_ns: u64) {
+        let gathered = &mut self.nodes[node as usize];
+        gathered.count += 1;
+        gathered.errors += u64::from(failed);
+        gathered.total_ns += duration_ns;
+        gathered.self_ns += self_ns;
+        gathered.durations_ns.push(duration_ns);
     }
 
     /// The node of the path `parent` → (`kind`, `name`), added when new.
@@ -153,7 +175,7 @@ impl MergedTree {
         self.traces
     }
 
-    /// The paths depth first, children by total time (largest first, ties by name).
+    /// The paths depth first, children by total time (largest first, ties by name, then kind).
     pub fn answer(mut self, matching: u64) -> MergedAnswer {
         let mut children: Vec<Vec<u32>> = vec![Vec::new(); self.nodes.len()];
         let mut roots = Vec::new();
@@ -166,7 +188,11 @@ impl MergedTree {
         let order = |list: &mut Vec<u32>, nodes: &[Node]| {
             list.sort_by(|&left, &right| {
                 let (left, right) = (&nodes[left as usize], &nodes[right as usize]);
-                right.total_ns.cmp(&left.total_ns).then_with(|| left.name.cmp(&right.name))
+                right
+                    .total_ns
+                    .cmp(&left.total_ns)
+                    .then_with(|| left.name.cmp(&right.name))
+                    .then(left.kind.cmp(&right.kind))
             })
         };
         order(&mut roots, &self.nodes);
@@ -247,5 +273,37 @@ mod tests {
         assert_eq!((search.total_ms, search.self_ms, search.error_rate), (350.0, 350.0, 0.5));
         assert_eq!(search.p95_ms, Some(200.0));
         assert_eq!(plan.kind, "llm");
+    }
+
+    #[test]
+    fn a_skeleton_merges_as_its_trace_does_and_a_damaged_one_merges_nothing() {
+        use crate::corpus::index::{CorpusIndex, TraceSource};
+        use crate::corpus::summary::TraceSummary;
+        let traces = [
+            trace(&[
+                ("a", None, "agent", "agent", 0, 1000, false),
+                ("b", Some("a"), "plan", "llm", 0, 400, false),
+                ("c", Some("b"), "search", "tool", 100, 300, false),
+                ("d", Some("b"), "search", "tool", 200, 350, true),
+                ("e", Some("a"), "search", "tool", 500, 900, false),
+            ]),
+            trace(&[("a", None, "agent", "agent", 0, 500, false), ("b", Some("a"), "plan", "llm", 0, 100, false)]),
+        ];
+        let mut index = CorpusIndex::default();
+        let mut direct = MergedTree::default();
+        let mut from_skeletons = MergedTree::default();
+        for (number, trace) in traces.iter().enumerate() {
+            let mut summary = TraceSummary::of(trace);
+            summary.trace_id = format!("t{number}");
+            let row = index.add(summary, TraceSource::Kept { index: number as u32 });
+            direct.add(trace);
+            let (skeleton, facts) = index.skeleton(row).expect("a trace in one part has a skeleton");
+            assert!(from_skeletons.add_skeleton(&index.spans, facts.clone(), skeleton));
+            let damaged = &skeleton[..skeleton.len() - 1];
+            assert!(!from_skeletons.add_skeleton(&index.spans, facts.clone(), damaged));
+            assert!(!from_skeletons.add_skeleton(&index.spans, facts.start..facts.end + 1, skeleton));
+        }
+        assert_eq!(from_skeletons.traces(), 2);
+        assert_eq!(from_skeletons.answer(2), direct.answer(2));
     }
 }

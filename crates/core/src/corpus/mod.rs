@@ -31,6 +31,7 @@ pub mod review;
 pub mod sessions;
 pub mod signature;
 pub mod sort;
+pub mod span_skeleton;
 pub mod summary;
 pub mod trace_ids;
 pub mod wire;
@@ -652,28 +653,32 @@ impl Corpus {
     }
 
     /// The reading that merges the first `limit` traces `filter` keeps (in the order they were
-    /// read) into one tree: which byte windows to read (see [`merge_reading`]); kept traces are
-    /// merged at once.
+    /// read) into one tree. A trace read in one part is merged at once from its span skeleton
+    /// (see [`span_skeleton`]), as is a trace kept whole; the rest (traces in parts) are read
+    /// again: which byte windows to read (see [`merge_reading`]).
     pub fn merge_reading(&self, filter: &str, limit: usize) -> Result<merge_reading::MergeReading, QueryError> {
         let rows = self.matching_rows(filter)?;
+        let mut merged = merged_tree::MergedTree::default();
         let mut units: Vec<(String, Vec<ByteRange>)> = Vec::new();
-        let mut kept = Vec::new();
         for &row in rows.iter().take(limit) {
             let row = row as usize;
-            let trace_id = self.index.trace_id(row).into_owned();
+            if let Some((skeleton, facts)) = self.index.skeleton(row) {
+                if merged.add_skeleton(&self.index.spans, facts, skeleton) {
+                    continue;
+                }
+            }
             let sources = self.index.source(row);
             match sources.iter().find_map(|source| match source {
                 TraceSource::Kept { index } => self.kept.get(*index as usize),
                 TraceSource::Range { .. } => None,
             }) {
-                Some(trace) => kept.push(trace),
-                None => {
-                    units.push((trace_id, sources.into_iter().filter_map(|source| self.byte_range(source)).collect()))
-                }
+                Some(trace) => merged.add(trace),
+                None => units.push((
+                    self.index.trace_id(row).into_owned(),
+                    sources.into_iter().filter_map(|source| self.byte_range(source)).collect(),
+                )),
             }
         }
-        let mut reading = merge_reading::MergeReading::plan(units, rows.len() as u64);
-        kept.into_iter().for_each(|trace| reading.add_trace(trace));
-        Ok(reading)
+        Ok(merge_reading::MergeReading::plan(units, rows.len() as u64, merged))
     }
 }

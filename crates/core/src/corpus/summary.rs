@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use super::error_template::error_template;
 use super::signature::{of_one_part, signature};
+use super::span_skeleton::skeleton_of;
 use crate::model::readable::{answer_text, question_text};
 use crate::model::{FeedbackKind, SpanKind, Trace};
 use crate::view::present::is_model_call;
@@ -78,6 +79,9 @@ pub struct TraceSummary {
     /// The first failed span's masked message (see [`super::error_template`]); `None` when no
     /// span failed.
     pub error_template: Option<String>,
+    /// The spans' parents, failures, durations and self times (see [`super::span_skeleton`]), for
+    /// the merged tree; a trace in parts keeps only its first part's, which is not used.
+    pub skeleton: Vec<u8>,
 }
 
 impl TraceSummary {
@@ -98,6 +102,7 @@ impl TraceSummary {
             output_preview: trace.final_output.as_deref().map(|text| preview(&answer_text(text))),
             signature: Some(signature(trace)).filter(|signature| !signature.is_empty()),
             error_template: error_template(trace),
+            skeleton: skeleton_of(trace),
             ..TraceSummary::default()
         };
         let mut root = None;
