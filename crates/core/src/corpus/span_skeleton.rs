@@ -3,8 +3,9 @@
 //! With the span facts the index already keeps (each span's kind and name), it is everything the
 //! merged tree needs, so merging a hundred thousand traces reads no file again.
 //!
-//! Encoding, per span: a varint of `(distance to the parent) << 1 | failed` (distance 0: no
-//! parent earlier in the trace), then the duration and the covered time (duration less self
+//! Encoding, per span: a varint of `(distance to the parent) << 2 | covered << 1 | failed`
+//! (distance 0: no parent earlier in the trace; `covered`: some of the span's time is its
+//! children's), then the duration and, when `covered`, the covered time (duration less self
 //! time) as scaled varints: the low two bits say whether the value is in nanoseconds,
 //! microseconds or milliseconds (whichever divides it exactly), so a duration of whole
 //! milliseconds takes two bytes, not five. Exact in every case.
@@ -84,9 +85,12 @@ pub fn skeleton_of(trace: &Trace) -> Vec<u8> {
     let mut writer = Writer { bytes: Vec::with_capacity(trace.spans.len() * 5) };
     for (place, span) in trace.spans.iter().enumerate() {
         let distance = span.parent.get().filter(|parent| *parent < place).map_or(0, |parent| place - parent);
-        writer.varint((distance as u64) << 1 | u64::from(span.status.is_error()));
+        let covered = span.duration_ns - own[place].min(span.duration_ns);
+        writer.varint((distance as u64) << 2 | u64::from(covered > 0) << 1 | u64::from(span.status.is_error()));
         write_time(&mut writer, span.duration_ns);
-        write_time(&mut writer, span.duration_ns - own[place].min(span.duration_ns));
+        if covered > 0 {
+            write_time(&mut writer, covered);
+        }
     }
     writer.bytes
 }
@@ -108,9 +112,9 @@ impl<'a> SkeletonReader<'a> {
             return Ok(None);
         }
         let word = self.reader.varint()?;
-        let distance = (word >> 1) as usize;
+        let distance = (word >> 2) as usize;
         let duration_ns = read_time(&mut self.reader)?;
-        let covered_ns = read_time(&mut self.reader)?;
+        let covered_ns = if word & 2 == 2 { read_time(&mut self.reader)? } else { 0 };
         let parent = (distance != 0).then(|| self.place.checked_sub(distance)).flatten();
         self.place += 1;
         Ok(Some(SkeletonSpan {
