@@ -10,8 +10,8 @@
 //!   the viewer reads and time each from its bytes to the first row in headless Chromium, beside
 //!   the browser's parse of the same bytes (issue #17: every importer within 1.5× of it)
 //! - `bench-analysis [--only a,b]` time the analyses (critical path, loop folding, comparing two
-//!   traces, patterns, the merged tree, the review's queue) natively in a release build, beside
-//!   `JSON.parse` MB/s measured in Node
+//!   traces, patterns, the merged tree, the review's queue, the corpus index on a million rows)
+//!   natively in a release build, beside `JSON.parse` MB/s measured in Node
 //! - `serve`   serve `www/` and `pkg/` as they are
 //! - `gen corpus --traces N` write a generated corpus (OTLP JSON Lines and the own format)
 //! - `typecheck` type-check the element's JavaScript against the built `pkg/wasm` declarations

@@ -7,6 +7,7 @@
 //! analysis (best of a few runs) and prints one line per figure through [`Yardstick::report`].
 
 mod compare;
+mod corpus_index;
 mod critical_path;
 mod loops;
 mod merged_tree;
@@ -43,7 +44,7 @@ pub fn best_of<T>(runs: usize, mut work: impl FnMut() -> T) -> f64 {
 }
 
 /// `cargo xtask bench-analysis [--only name,name]`: measures the yardstick, then runs the
-/// analyses (all, or those named: compare, critical_path, loops, patterns, merged_tree, review) in
+/// analyses (all, or those named: compare, critical-path, loops, patterns, merged-tree, review, corpus-index) in
 /// release.
 pub fn bench_analysis(arguments: &[String]) -> Result<(), String> {
     let only = match arguments {
@@ -87,13 +88,14 @@ pub fn run_all(arguments: &[String]) -> Result<(), String> {
     );
     let only: Vec<&str> =
         arguments.get(1).map(|names| names.split(',').filter(|name| !name.is_empty()).collect()).unwrap_or_default();
-    let analyses: [(&str, fn(&Yardstick)); 6] = [
+    let analyses: [(&str, fn(&Yardstick)); 7] = [
         ("compare", compare::run),
-        ("critical_path", critical_path::run),
+        ("critical-path", critical_path::run),
         ("loops", loops::run),
         ("patterns", patterns::run),
-        ("merged_tree", merged_tree::run),
+        ("merged-tree", merged_tree::run),
         ("review", review::run),
+        ("corpus-index", corpus_index::run),
     ];
     if let Some(unknown) = only.iter().find(|name| !analyses.iter().any(|(known, _)| known == *name)) {
         return Err(format!("no analysis named {unknown}"));

@@ -70,7 +70,7 @@ pub fn run(yardstick: &Yardstick) {
 }
 
 /// Each generated trace summarised, its parts (a trace split over two lines) merged, in order.
-fn distinct_summaries(text: &str) -> Vec<TraceSummary> {
+pub(super) fn distinct_summaries(text: &str) -> Vec<TraceSummary> {
     let batch = summarize_lines(text.as_bytes(), LinesAt { offset: 0, starts_file: true });
     let mut order = Vec::new();
     let mut merged: HashMap<String, TraceSummary> = HashMap::new();

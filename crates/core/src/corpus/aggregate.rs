@@ -81,7 +81,7 @@ pub struct AggregateAnswer<'a> {
 /// down, or abandoned.
 pub fn failed_by_default(index: &CorpusIndex, row: usize) -> bool {
     let unhappy = feedback_bit("thumbs_down").unwrap_or(0) | feedback_bit("abandoned").unwrap_or(0);
-    index.error_count[row] > 0 || index.feedback_of(row) & unhappy != 0
+    index.error_count.at(row) > 0 || index.feedback_of(row) & unhappy != 0
 }
 
 /// What a group has gathered (its durations are kept apart, all groups' in one vector).
@@ -199,7 +199,7 @@ pub fn aggregate(
             }
             let gathered = &mut groups.gathered[group];
             gathered.count += 1;
-            gathered.errors += u64::from(index.error_count[row] > 0);
+            gathered.errors += u64::from(index.error_count.at(row) > 0);
             gathered.failed += u64::from(failed);
             if want_durations {
                 duration_groups.push(group as u32);
@@ -218,14 +218,14 @@ pub fn aggregate(
                 // In a `tool` group only that tool's spans count; otherwise every tool span.
                 let only = tool_dimension.map(|place| tool_details.get(key[place] as usize).copied().flatten());
                 for range in index.span_ranges(row) {
-                    for &number in &index.spans.facts[range] {
+                    index.spans.facts.for_each_in(range, |number| {
                         let facts = index.spans.kinds[number as usize];
                         let is_tool = facts.kind_and_status & !FAILED == tool_kind;
                         if is_tool && only.is_none_or(|detail| detail == Some(facts.detail)) {
                             gathered.tool_spans += 1;
                             gathered.tool_spans_failed += u64::from(facts.kind_and_status & FAILED != 0);
                         }
-                    }
+                    });
                 }
             }
             // The next combination, the last field turning fastest.

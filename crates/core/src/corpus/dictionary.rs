@@ -1,10 +1,12 @@
 //! Dictionary encoding for the index's string columns: each distinct string is stored once and a
-//! row holds its four-byte number (0 is "no value"); sets of strings (a trace's models) are
+//! row holds its number (0 is "no value"), in one, two or four bytes as the dictionary's size
+//! needs (see [`Codes`]); sets of strings (a trace's models) are
 //! numbered the same way, since most traces share a few combinations. Sorting by a string column
 //! compares the strings' ranks, worked out once per dictionary size.
 
 use std::collections::HashMap;
 
+use super::codes::Codes;
 use super::index::IdentityHash;
 
 /// The number a row holds when it has no value.
@@ -185,12 +187,18 @@ impl SetDictionary {
 #[derive(Default, Debug)]
 pub struct StringColumn {
     pub dictionary: Dictionary,
-    pub rows: Vec<u32>,
+    pub rows: Codes,
 }
 
 impl StringColumn {
+    /// Row `row`'s string (`None` for none, or a row past `rows`).
     pub fn value(&self, row: usize) -> Option<&str> {
-        self.dictionary.value(self.rows[row])
+        self.dictionary.value(self.rows.at(row))
+    }
+
+    /// Bytes of the rows' numbers and of the dictionary.
+    pub fn heap_bytes(&self) -> usize {
+        self.rows.bytes() + self.dictionary.heap_bytes()
     }
 }
 
@@ -200,7 +208,7 @@ impl StringColumn {
 pub struct SetColumn {
     pub members: Dictionary,
     pub sets: SetDictionary,
-    pub rows: Vec<u32>,
+    pub rows: Codes,
 }
 
 impl SetColumn {
@@ -220,7 +228,12 @@ impl SetColumn {
     /// Row `row`'s set number: `ABSENT` for a row past `rows` (a column filled only as far as
     /// needed, as the labels are: no bytes a trace until traces are labelled).
     pub fn set_of(&self, row: usize) -> u32 {
-        self.rows.get(row).copied().unwrap_or(ABSENT)
+        self.rows.at(row)
+    }
+
+    /// Bytes of the rows' numbers, the members and the sets.
+    pub fn heap_bytes(&self) -> usize {
+        self.rows.bytes() + self.members.heap_bytes() + self.sets.heap_bytes()
     }
 }
 
@@ -240,5 +253,38 @@ mod tests {
         assert_eq!(dictionary.value(ABSENT), None);
         // "" < apple < fig < pear; ABSENT last.
         assert_eq!(dictionary.ranks(), [u32::MAX, 3, 1, 0, 2]);
+    }
+
+    #[test]
+    fn a_column_of_more_than_255_then_65_535_values_reads_back_each_row() {
+        let mut column = StringColumn::default();
+        let value = |row: usize| (!row.is_multiple_of(3)).then(|| format!("v{}", row / 2));
+        let mut widths = Vec::new();
+        for row in 0..150_000 {
+            let number = column.dictionary.intern_option(value(row).as_deref());
+            column.rows.push(number);
+            if row == 1_000 || row == 140_000 {
+                widths.push(column.rows.width());
+            }
+        }
+        assert!(column.dictionary.len() > 65_535);
+        assert_eq!(widths, [2, 4]);
+        assert!((0..150_000).all(|row| column.value(row) == value(row).as_deref()));
+        // Sets alike: more than 255 distinct sets.
+        let mut sets = SetColumn::default();
+        for row in 0..1_000 {
+            let members = [format!("m{}", row % 40), format!("m{}", row / 40)];
+            let number = sets.intern(members.iter().map(String::as_str));
+            sets.rows.push(number);
+        }
+        assert_eq!(sets.rows.width(), 2);
+        for row in 0..1_000 {
+            let mut expected = vec![format!("m{}", row % 40), format!("m{}", row / 40)];
+            expected.dedup();
+            let mut found: Vec<&str> = sets.values(row).collect();
+            found.sort_by_key(|member| member[1..].parse::<u32>().unwrap_or(0));
+            expected.sort_by_key(|member| member[1..].parse::<u32>().unwrap_or(0));
+            assert_eq!(found, expected, "row {row}");
+        }
     }
 }

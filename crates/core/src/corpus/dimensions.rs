@@ -109,9 +109,9 @@ impl<'a> Dimension<'a> {
     pub fn values_of(&self, index: &CorpusIndex, row: usize, out: &mut Vec<u32>) {
         let start = out.len();
         match self {
-            Dimension::Text(column) => out.push(column.rows.get(row).copied().unwrap_or(ABSENT)),
+            Dimension::Text(column) => out.push(column.rows.at(row)),
             Dimension::Set(column) => out.extend_from_slice(column.sets.members(column.set_of(row))),
-            Dimension::Status => out.push(if index.error_count[row] > 0 { STATUS_ERROR } else { STATUS_OK }),
+            Dimension::Status => out.push(if index.error_count.at(row) > 0 { STATUS_ERROR } else { STATUS_OK }),
             Dimension::Feedback => {
                 let flags = index.feedback_of(row);
                 out.extend((0..FEEDBACK_SIGNALS.len() as u32).filter(|bit| flags & (1 << bit) != 0).map(|bit| bit + 1));

@@ -67,13 +67,13 @@ pub fn totals(index: &CorpusIndex, rows: &[u32]) -> CorpusTotals {
     for &row in rows {
         let row = row as usize;
         durations.push(index.duration_ns[row]);
-        failed += u64::from(index.error_count[row] > 0);
         let cost = index.cost_usd[row];
         if !cost.is_nan() {
             cost_usd += cost;
         }
         tokens = tokens.saturating_add(index.tokens[row]);
     }
+    index.error_count.for_each_of(rows, |errors| failed += u64::from(errors > 0));
     let to_ms = |ns: u64| ns as f64 / 1e6;
     // One selection for the 95th percentile; the median is then among the values before it.
     let (p50_duration_ms, p95_duration_ms) = if durations.is_empty() {
@@ -140,18 +140,14 @@ fn dictionary_facet(dictionary: &Dictionary, counts: &[u64], missing: u64, field
 
 fn string_facet(column: &StringColumn, rows: &[u32], field: &str) -> Facet {
     let mut counts = vec![0u64; column.dictionary.len() + 1];
-    for &row in rows {
-        counts[column.rows.get(row as usize).copied().unwrap_or(ABSENT) as usize] += 1;
-    }
+    column.rows.for_each_of(rows, |number| counts[number as usize] += 1);
     let missing = counts[ABSENT as usize];
     dictionary_facet(&column.dictionary, &counts, missing, field)
 }
 
 fn set_facet(column: &SetColumn, rows: &[u32], field: &str) -> Facet {
     let mut set_counts = vec![0u64; column.sets.len() + 1];
-    for &row in rows {
-        set_counts[column.set_of(row as usize) as usize] += 1;
-    }
+    column.rows.for_each_of(rows, |set| set_counts[set as usize] += 1);
     let mut member_counts = vec![0u64; column.members.len() + 1];
     for (set, count) in set_counts.iter().enumerate().skip(1) {
         for &member in column.sets.members(set as u32) {
@@ -165,7 +161,8 @@ fn set_facet(column: &SetColumn, rows: &[u32], field: &str) -> Facet {
 pub fn facet(index: &CorpusIndex, rows: &[u32], field: &str) -> Option<Facet> {
     Some(match field {
         "status" => {
-            let failed = rows.iter().filter(|&&row| index.error_count[row as usize] > 0).count() as u64;
+            let mut failed = 0u64;
+            index.error_count.for_each_of(rows, |errors| failed += u64::from(errors > 0));
             top(vec![("error".into(), failed), ("ok".into(), rows.len() as u64 - failed)], 0, field)
         }
         "feedback" => {

@@ -45,8 +45,8 @@ fn evaluate(index: &CorpusIndex, filter: &Filter) -> Vec<bool> {
             let intents = index.intent.dictionary.matching(|intent| contains_ignoring_case(intent, &needle));
             (0..rows)
                 .map(|row| {
-                    names[index.name.rows[row] as usize]
-                        || intents[index.intent.rows[row] as usize]
+                    names[index.name.rows.at(row) as usize]
+                        || intents[index.intent.rows.at(row) as usize]
                         || contains_ignoring_case(&index.trace_id(row), &needle)
                         || index.input_preview.get(row).is_some_and(|text| contains_ignoring_case(text, &needle))
                         || index.output_preview.get(row).is_some_and(|text| contains_ignoring_case(text, &needle))
@@ -57,9 +57,7 @@ fn evaluate(index: &CorpusIndex, filter: &Filter) -> Vec<bool> {
             // Worked out once per distinct combination of span facts, then looked up per span.
             let compiled = CompiledSpanFilter::new(index, predicate);
             let holds: Vec<bool> = index.spans.kinds.iter().map(|facts| compiled.holds(facts)).collect();
-            (0..rows)
-                .map(|row| index.span_ranges(row).flatten().any(|span| holds[index.spans.facts[span] as usize]))
-                .collect()
+            index.rows_with_any_span(&holds)
         }
     }
 }
@@ -93,7 +91,7 @@ fn dictionary_matches(dictionary: &Dictionary, operator: Operator, literal: &str
 
 fn string_column_matches(column: &StringColumn, rows: usize, operator: Operator, literal: &str) -> Vec<bool> {
     let matches = dictionary_matches(&column.dictionary, operator, literal);
-    (0..rows).map(|row| matches[column.rows.get(row).copied().unwrap_or(ABSENT) as usize]).collect()
+    column.rows.map_each(rows, |number| matches[number as usize])
 }
 
 fn literal_text(value: &Literal) -> String {
@@ -142,7 +140,8 @@ fn compare(index: &CorpusIndex, field: &Field, operator: Operator, value: &Liter
             let mut members = dictionary_matches(&column.members, positive, &text);
             members[ABSENT as usize] = false;
             let sets = column.sets.any_member(&members);
-            (0..rows).map(|row| sets[column.set_of(row) as usize] != (operator == Operator::NotEqual)).collect()
+            let negated = operator == Operator::NotEqual;
+            column.rows.map_each(rows, |set| sets[set as usize] != negated)
         }
         Field::Attribute(key) => match index.attribute_column(key) {
             Some(position) => string_column_matches(&index.attributes[position].column, rows, operator, &text),
@@ -159,19 +158,19 @@ fn compare(index: &CorpusIndex, field: &Field, operator: Operator, value: &Liter
         }
         Field::Status => {
             let wants_error = (text == "error") == (operator == Operator::Equal);
-            index.error_count.iter().map(|&errors| (errors > 0) == wants_error).collect()
+            index.error_count.map_each(rows, |errors| (errors > 0) == wants_error)
         }
         Field::Feedback => {
             let bit = feedback_bit(&text).unwrap_or(0);
             let wanted = operator == Operator::Equal;
             (0..rows).map(|row| (index.feedback_of(row) & bit != 0) == wanted).collect()
         }
-        Field::Errors => numbers(&|row| f64::from(index.error_count[row])),
-        Field::Spans => numbers(&|row| f64::from(index.span_count[row])),
+        Field::Errors => numbers(&|row| f64::from(index.error_count.at(row))),
+        Field::Spans => numbers(&|row| f64::from(index.span_count.at(row))),
         Field::DurationMs => numbers(&|row| index.duration_ns[row] as f64 / 1e6),
         Field::Cost => numbers(&|row| index.cost_usd[row]),
         Field::Tokens => numbers(&|row| index.tokens[row] as f64),
-        Field::Documents => numbers(&|row| f64::from(index.documents[row])),
+        Field::Documents => numbers(&|row| f64::from(index.documents.at(row))),
         Field::Start => numbers(&|row| index.start_ns[row] as f64 / 1e6),
         Field::Score(name) => match index.score_column(name) {
             Some(position) => numbers(&|row| index.score(position, row)),

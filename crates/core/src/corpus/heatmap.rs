@@ -51,7 +51,7 @@ pub fn heatmap(index: &CorpusIndex, rows: &[u32], columns: usize, duration_rows:
         let duration_row = (((duration / shortest).ln() / ratio) as usize).min(duration_rows - 1);
         let cell = duration_row * columns + column;
         counts[cell] += 1;
-        failed[cell] += u32::from(index.error_count[row] > 0);
+        failed[cell] += u32::from(index.error_count.at(row) > 0);
     }
     Heatmap {
         start_ms: first as f64 / 1e6,

@@ -60,9 +60,9 @@ fn values(index: &CorpusIndex, field: &Field) -> Vec<f64> {
         Field::DurationMs => index.duration_ns.iter().map(|&ns| ns as f64 / 1e6).collect(),
         Field::Cost => index.cost_usd.clone(),
         Field::Tokens => index.tokens.iter().map(|&tokens| tokens as f64).collect(),
-        Field::Spans => index.span_count.iter().map(|&spans| f64::from(spans)).collect(),
-        Field::Errors => index.error_count.iter().map(|&errors| f64::from(errors)).collect(),
-        Field::Documents => index.documents.iter().map(|&documents| f64::from(documents)).collect(),
+        Field::Spans => index.span_count.map_each(rows, f64::from),
+        Field::Errors => index.error_count.map_each(rows, f64::from),
+        Field::Documents => index.documents.map_each(rows, f64::from),
         Field::Score(name) => match index.score_column(name) {
             Some(column) => (0..rows).map(|row| index.score(column, row)).collect(),
             None => vec![f64::NAN; rows],

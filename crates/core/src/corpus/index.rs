@@ -1,11 +1,13 @@
-//! The corpus index: one row per trace, stored by column (numbers in plain vectors, strings
-//! dictionary-encoded, sets of strings numbered as sets), the spans' few facts that span-level
+//! The corpus index: one row per trace, stored by column (numbers in plain vectors, small counts
+//! and dictionary numbers as narrow as their largest value needs, strings dictionary-encoded, sets
+//! of strings numbered as sets), the spans' few facts that span-level
 //! predicates need, and where each trace's bytes are so it can be read again when opened.
 //! Rows are added from [`TraceSummary`]s; a trace seen again (its spans in another line or file)
 //! is merged into its row.
 
 use std::collections::HashMap;
 
+use super::codes::{CodeSlice, Codes};
 use super::dictionary::{Dictionary, SetColumn, StringColumn, ABSENT};
 use super::signature::of_one_part;
 use super::span_skeleton::SkeletonStore;
@@ -72,8 +74,9 @@ impl PackedSource {
 
 /// A span's facts for span-level predicates: its name, its model or tool, its kind and whether it
 /// failed. Most spans of a corpus share a few such combinations, so each distinct one is stored
-/// once (`kinds`) and a span holds its number: four bytes a span, and a predicate is worked out
-/// once per combination, not once per span.
+/// once (`kinds`) and a span holds its number (one byte a span while there are at most 256
+/// combinations, see [`Codes`]), and a predicate is worked out once per combination, not once per
+/// span.
 #[derive(Default, Debug)]
 pub struct SpanTable {
     pub names: Dictionary,
@@ -82,7 +85,7 @@ pub struct SpanTable {
     pub kinds: Vec<SpanKindFacts>,
     numbers: HashMap<SpanKindFacts, u32>,
     /// Per span, its combination's number.
-    pub facts: Vec<u32>,
+    pub facts: Codes,
 }
 
 /// One distinct combination of a span's facts.
@@ -141,12 +144,14 @@ pub struct CorpusIndex {
     ids: TraceIds,
     pub start_ns: Vec<u64>,
     pub duration_ns: Vec<u64>,
-    pub span_count: Vec<u32>,
-    pub error_count: Vec<u32>,
+    /// Counts as narrow as the largest needs (see [`Codes`]): a byte a trace while no trace has
+    /// more than 255 spans.
+    pub span_count: Codes,
+    pub error_count: Codes,
     pub tokens: Vec<u64>,
     /// NaN where the trace states no cost.
     pub cost_usd: Vec<f64>,
-    pub documents: Vec<u32>,
+    pub documents: Codes,
     /// The feedback signals' bits, and [`ROOT_SEEN`] once the part of the trace with its root (which
     /// gives its name and facts) was read. Read the signals with [`CorpusIndex::feedback_of`].
     feedback: Vec<FeedbackFlags>,
@@ -169,8 +174,10 @@ pub struct CorpusIndex {
     /// Attribute keys seen after [`MAX_ATTRIBUTE_COLUMNS`] were kept.
     pub attribute_keys_left_out: usize,
     pub spans: SpanTable,
-    /// Each row's first run of spans in `spans` (start, length); later parts' runs in `more_span_runs`.
-    span_runs: Vec<(u32, u32)>,
+    /// Each row's first run of spans in `spans`: its start, and its length in `span_lengths`;
+    /// later parts' runs (start, length) in `more_span_runs`.
+    span_starts: Vec<u32>,
+    span_lengths: Codes,
     more_span_runs: HashMap<u32, Vec<(u32, u32)>>,
     /// Each row's span skeleton (the merged tree's), used while the trace is in one part.
     skeletons: SkeletonStore,
@@ -315,7 +322,8 @@ impl CorpusIndex {
         self.set_scores(row, &summary.scores, false);
         self.set_attributes(row, &summary.attributes, false);
         let first_span = self.push_spans(&summary);
-        self.span_runs.push((first_span, saturating_u32(summary.spans.len() as u64)));
+        self.span_starts.push(first_span);
+        self.span_lengths.push(saturating_u32(summary.spans.len() as u64));
         self.skeletons.push(&summary.skeleton);
         match PackedSource::pack(source) {
             Some(packed) => self.sources.push(packed),
@@ -331,14 +339,14 @@ impl CorpusIndex {
         let end = self.start_ns[row].saturating_add(self.duration_ns[row]).max(summary.end_ns);
         self.start_ns[row] = self.start_ns[row].min(summary.start_ns);
         self.duration_ns[row] = end - self.start_ns[row];
-        self.span_count[row] = self.span_count[row].saturating_add(saturating_u32(summary.span_count));
-        self.error_count[row] = self.error_count[row].saturating_add(saturating_u32(summary.error_count));
+        self.span_count.set(row, self.span_count.at(row).saturating_add(saturating_u32(summary.span_count)));
+        self.error_count.set(row, self.error_count.at(row).saturating_add(saturating_u32(summary.error_count)));
         self.tokens[row] = self.tokens[row].saturating_add(summary.tokens);
         if let Some(cost) = summary.cost_usd {
             let known = self.cost_usd[row];
             self.cost_usd[row] = if known.is_nan() { cost } else { known + cost };
         }
-        self.documents[row] = self.documents[row].saturating_add(saturating_u32(summary.documents));
+        self.documents.set(row, self.documents.at(row).saturating_add(saturating_u32(summary.documents)));
         // The part with the root names the trace and gives its facts; else the first part does.
         let replaces = summary.has_root && self.feedback[row] & ROOT_SEEN == 0;
         self.feedback[row] |= summary.feedback | if summary.has_root { ROOT_SEEN } else { 0 };
@@ -352,8 +360,9 @@ impl CorpusIndex {
             (&mut self.error_template, summary.error_template.as_deref()),
         ] {
             if let Some(value) = value {
-                if replaces || column.rows[row] == ABSENT {
-                    column.rows[row] = column.dictionary.intern(value);
+                if replaces || column.rows.at(row) == ABSENT {
+                    let number = column.dictionary.intern(value);
+                    column.rows.set(row, number);
                 }
             }
         }
@@ -363,7 +372,8 @@ impl CorpusIndex {
             (_, _, Some(part)) => Some(of_one_part(part)),
             (_, None, None) => None,
         };
-        self.signature.rows[row] = self.signature.dictionary.intern_option(signature.as_deref());
+        let signature = self.signature.dictionary.intern_option(signature.as_deref());
+        self.signature.rows.set(row, signature);
         for (column, value) in [
             (&mut self.input_preview, summary.input_preview.as_deref()),
             (&mut self.output_preview, summary.output_preview.as_deref()),
@@ -377,10 +387,12 @@ impl CorpusIndex {
         // Sets join: the row's members and the part's, numbered again as one set.
         let models: Vec<String> =
             self.models.values(row).map(str::to_string).chain(summary.models.iter().cloned()).collect();
-        self.models.rows[row] = self.models.intern(models.iter().map(String::as_str));
+        let models = self.models.intern(models.iter().map(String::as_str));
+        self.models.rows.set(row, models);
         let tools: Vec<String> =
             self.tools.values(row).map(str::to_string).chain(summary.tools.iter().cloned()).collect();
-        self.tools.rows[row] = self.tools.intern(tools.iter().map(String::as_str));
+        let tools = self.tools.intern(tools.iter().map(String::as_str));
+        self.tools.rows.set(row, tools);
         self.set_scores(row, &summary.scores, replaces);
         self.set_attributes(row, &summary.attributes, replaces);
         let first_span = self.push_spans(&summary);
@@ -397,10 +409,8 @@ impl CorpusIndex {
     /// Gives row `row` these label categories (none: clears its labels). The column's rows reach
     /// only as far as the last row labelled (rows past it have none).
     pub fn set_labels(&mut self, row: usize, categories: &[String]) {
-        if self.labels.rows.len() <= row {
-            self.labels.rows.resize(row + 1, ABSENT);
-        }
-        self.labels.rows[row] = self.labels.intern(categories.iter().map(String::as_str));
+        let labels = self.labels.intern(categories.iter().map(String::as_str));
+        self.labels.rows.set(row, labels);
     }
 
     fn set_scores(&mut self, row: usize, scores: &[(String, f64)], replace: bool) {
@@ -445,13 +455,13 @@ impl CorpusIndex {
             if rows.len() <= row {
                 rows.resize(row + 1, ABSENT);
             }
-            if !(replace || rows[row] == ABSENT) {
+            if !(replace || rows.at(row) == ABSENT) {
                 continue;
             }
             let dictionary = &mut attribute.column.dictionary;
             match dictionary.find(value) {
-                Some(number) => rows[row] = number,
-                None if dictionary.len() < MAX_ATTRIBUTE_VALUES => rows[row] = dictionary.intern(value),
+                Some(number) => rows.set(row, number),
+                None if dictionary.len() < MAX_ATTRIBUTE_VALUES => rows.set(row, dictionary.intern(value)),
                 None => attribute.overflowed = true,
             }
         }
@@ -474,9 +484,42 @@ impl CorpusIndex {
 
     /// Row `row`'s spans, as ranges of the span table.
     pub fn span_ranges(&self, row: usize) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
-        let first = std::iter::once(self.span_runs[row]);
+        let first = std::iter::once((self.span_starts[row], self.span_lengths.at(row)));
         let more = self.more_span_runs.get(&(row as u32)).into_iter().flatten().copied();
         first.chain(more).map(|(start, length)| start as usize..start as usize + length as usize)
+    }
+
+    /// For every row, whether any of its spans' combinations `holds` (indexed by combination
+    /// number): the widths of the span table matched once, not once a row.
+    pub fn rows_with_any_span(&self, holds: &[bool]) -> Vec<bool> {
+        match self.spans.facts.slice() {
+            CodeSlice::U8(facts) => self.rows_with_any_span_in(facts, holds),
+            CodeSlice::U16(facts) => self.rows_with_any_span_in(facts, holds),
+            CodeSlice::U32(facts) => self.rows_with_any_span_in(facts, holds),
+        }
+    }
+
+    fn rows_with_any_span_in<C: Copy + Into<u32>>(&self, facts: &[C], holds: &[bool]) -> Vec<bool> {
+        let any = |start: u32, length: u32| {
+            let (start, length) = (start as usize, length as usize);
+            facts
+                .get(start..start.saturating_add(length).min(facts.len()))
+                .unwrap_or_default()
+                .iter()
+                .any(|&number| holds.get(number.into() as usize).copied().unwrap_or(false))
+        };
+        let more = |row: usize| {
+            !self.more_span_runs.is_empty()
+                && self
+                    .more_span_runs
+                    .get(&(row as u32))
+                    .is_some_and(|runs| runs.iter().any(|&(start, length)| any(start, length)))
+        };
+        self.span_starts
+            .iter()
+            .enumerate()
+            .map(|(row, &start)| any(start, self.span_lengths.at(row)) || more(row))
+            .collect()
     }
 
     /// Row `row`'s span skeleton and its spans' run of the span table, for a trace read in one
@@ -485,8 +528,8 @@ impl CorpusIndex {
         if self.more_span_runs.contains_key(&(row as u32)) {
             return None;
         }
-        let (start, length) = *self.span_runs.get(row)?;
-        Some((self.skeletons.get(row)?, start as usize..start as usize + length as usize))
+        let (start, length) = (*self.span_starts.get(row)? as usize, self.span_lengths.at(row) as usize);
+        Some((self.skeletons.get(row)?, start..start + length))
     }
 
     /// Where row `row`'s bytes are: one source, or several for a trace split across lines or files.
@@ -502,7 +545,7 @@ impl CorpusIndex {
 
     /// An attribute column's dictionary number for a row (`ABSENT` when the trace has none).
     pub fn attribute(&self, column: usize, row: usize) -> u32 {
-        self.attributes[column].column.rows.get(row).copied().unwrap_or(ABSENT)
+        self.attributes[column].column.rows.at(row)
     }
 
     pub fn score_column(&self, name: &str) -> Option<usize> {
@@ -516,20 +559,19 @@ impl CorpusIndex {
     /// Bytes per column of the index (previews apart), for the bench: (column, bytes).
     pub fn column_bytes(&self) -> Vec<(String, usize)> {
         let rows = self.len();
-        let string_column = |column: &StringColumn| column.rows.len() * 4 + column.dictionary.heap_bytes();
-        let set_column =
-            |column: &SetColumn| column.rows.len() * 4 + column.members.heap_bytes() + column.sets.heap_bytes();
+        let string_column = StringColumn::heap_bytes;
+        let set_column = SetColumn::heap_bytes;
         let (ids, id_lookup) = self.ids.heap_bytes();
         let mut columns = vec![
             ("trace_id".to_string(), ids),
             ("trace_id lookup".to_string(), id_lookup),
             ("start".to_string(), rows * 8),
             ("duration".to_string(), rows * 8),
-            ("spans".to_string(), rows * 4),
-            ("errors".to_string(), rows * 4),
+            ("spans".to_string(), self.span_count.bytes()),
+            ("errors".to_string(), self.error_count.bytes()),
             ("tokens".to_string(), rows * 8),
             ("cost".to_string(), rows * 8),
-            ("documents".to_string(), rows * 4),
+            ("documents".to_string(), self.documents.bytes()),
             ("feedback".to_string(), rows),
             ("name".to_string(), string_column(&self.name)),
             ("intent".to_string(), string_column(&self.intent)),
@@ -543,11 +585,12 @@ impl CorpusIndex {
             ("labels".to_string(), set_column(&self.labels)),
             (
                 "span facts".to_string(),
-                self.spans.facts.len() * 4
+                self.spans.facts.bytes()
                     + self.spans.kinds.len() * 24
                     + self.spans.names.heap_bytes()
                     + self.spans.details.heap_bytes()
-                    + rows * 8
+                    + self.span_starts.len() * 4
+                    + self.span_lengths.bytes()
                     + self.more_span_runs.len() * 64,
             ),
             ("sources".to_string(), rows * std::mem::size_of::<PackedSource>() + self.more_sources.len() * 64),

@@ -112,7 +112,7 @@ impl MergedTree {
             self.traces += 1;
             let mut node_of: Vec<u32> = Vec::with_capacity(decoded.len());
             for (span, fact) in decoded.iter().zip(facts) {
-                let combination = spans.kinds[spans.facts[fact] as usize];
+                let combination = spans.kinds[spans.facts.at(fact) as usize];
                 let kind = combination.kind_and_status & !FAILED;
                 let parent = span.parent.and_then(|parent| node_of.get(parent).copied()).unwrap_or(ROOT);
                 let node = match self.by_name_number.get(&(parent, kind, combination.name)) {

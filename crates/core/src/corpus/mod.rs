@@ -6,6 +6,7 @@
 
 pub mod aggregate;
 pub mod bubble_up;
+pub mod codes;
 pub mod compare;
 pub mod dictionary;
 pub mod dimensions;
@@ -554,8 +555,8 @@ impl Corpus {
             name: index.name.value(row).unwrap_or_default().to_string(),
             start_ms: index.start_ns[row] as f64 / 1e6,
             duration_ms: index.duration_ns[row] as f64 / 1e6,
-            spans: index.span_count[row],
-            errors: index.error_count[row],
+            spans: index.span_count.at(row),
+            errors: index.error_count.at(row),
             intent: text(index.intent.value(row)),
             models: index.models.values(row).map(str::to_string).collect(),
             tools: index.tools.values(row).map(str::to_string).collect(),
@@ -574,7 +575,7 @@ impl Corpus {
                 .collect(),
             tokens: index.tokens[row] as f64,
             cost_usd: Some(index.cost_usd[row]).filter(|cost| !cost.is_nan()),
-            documents: index.documents[row],
+            documents: index.documents.at(row),
             input: text(index.input_preview.get(row)),
             output: text(index.output_preview.get(row)),
             attributes: (0..index.attributes.len())
@@ -598,7 +599,7 @@ impl Corpus {
             .columns
             .iter()
             .filter_map(|column| {
-                let value = column.text.dictionary.value(column.text.rows[outcome_row])?;
+                let value = column.text.value(outcome_row)?;
                 Some((column.name.clone(), value.to_string()))
             })
             .collect()

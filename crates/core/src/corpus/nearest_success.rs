@@ -20,29 +20,27 @@ pub fn nearest_success(index: &CorpusIndex, target: usize) -> Option<usize> {
     let mut counts = vec![0u32; same_step.len()];
     let mut touched = Vec::new();
     for range in index.span_ranges(target) {
-        for &facts in &index.spans.facts[range] {
-            target_counts[same_step[facts as usize] as usize] += 1;
-        }
+        index.spans.facts.for_each_in(range, |facts| target_counts[same_step[facts as usize] as usize] += 1);
     }
     let target_total: u64 = target_counts.iter().map(|&count| u64::from(count)).sum();
-    let intent = index.intent.rows[target];
+    let intent = index.intent.rows.at(target);
     let target_duration = index.duration_ns[target];
     let mut best: Option<(u64, u64, usize)> = None;
     for row in 0..index.len() {
-        let same_intent = intent == ABSENT || index.intent.rows[row] == intent;
-        if row == target || !same_intent || index.span_count[row] == 0 || index.error_count[row] > 0 {
+        let same_intent = intent == ABSENT || index.intent.rows.at(row) == intent;
+        if row == target || !same_intent || index.span_count.at(row) == 0 || index.error_count.at(row) > 0 {
             continue;
         }
         // Differences: each step the candidate has, against the target's count; then the target's
         // steps the candidate lacks (its total less what the candidate's steps matched).
         for range in index.span_ranges(row) {
-            for &facts in &index.spans.facts[range] {
+            index.spans.facts.for_each_in(range, |facts| {
                 let step = same_step[facts as usize] as usize;
                 if counts[step] == 0 {
                     touched.push(step);
                 }
                 counts[step] += 1;
-            }
+            });
         }
         let mut distance = 0u64;
         let mut matched_target = 0u64;

@@ -8,6 +8,7 @@
 
 use std::cell::RefCell;
 
+use super::codes::Codes;
 use super::dictionary::{Dictionary, StringColumn, ABSENT};
 use super::index::CorpusIndex;
 use super::outcome_files::{number_of, read_csv, read_json_lines, Cell, Problems};
@@ -115,7 +116,7 @@ impl Builder {
         while self.columns.len() < header.len() {
             let rows = self.keys.len();
             self.columns.push(Some(ColumnBuild {
-                text: StringColumn { dictionary: Dictionary::default(), rows: vec![ABSENT; rows] },
+                text: StringColumn { dictionary: Dictionary::default(), rows: Codes::zeros(rows) },
                 numbers: Some(vec![f64::NAN; rows]),
             }));
         }
@@ -265,7 +266,7 @@ impl Outcomes {
         self.sync(index);
         let join = self.join.borrow();
         let targets = &join.targets;
-        let by_number = |numbers: &[u32]| numbers.iter().map(|&number| targets[number as usize]).collect();
+        let by_number = |numbers: &Codes| numbers.map_each(numbers.len(), |number| targets[number as usize]);
         match self.key {
             OutcomeKey::User => by_number(&index.user.rows),
             OutcomeKey::Session => by_number(&index.session.rows),
@@ -277,7 +278,7 @@ impl Outcomes {
     pub fn trace_values(&self, index: &CorpusIndex, column: &OutcomeColumn) -> Vec<u32> {
         let rows = self.rows_of_traces(index);
         rows.into_iter()
-            .map(|target| if target == ABSENT { ABSENT } else { column.text.rows[target as usize - 1] })
+            .map(|target| if target == ABSENT { ABSENT } else { column.text.rows.at(target as usize - 1) })
             .collect()
     }
 
@@ -297,8 +298,8 @@ impl Outcomes {
         self.sync(index);
         let join = self.join.borrow();
         let target = match self.key {
-            OutcomeKey::User => join.targets[index.user.rows[row] as usize],
-            OutcomeKey::Session => join.targets[index.session.rows[row] as usize],
+            OutcomeKey::User => join.targets[index.user.rows.at(row) as usize],
+            OutcomeKey::Session => join.targets[index.session.rows.at(row) as usize],
             OutcomeKey::Trace => join.targets[row],
         };
         (target != ABSENT).then(|| target as usize - 1)

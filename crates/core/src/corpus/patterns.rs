@@ -46,7 +46,7 @@ pub fn patterns(
     // (traces, failed) per dictionary number.
     let mut counts = vec![(0u64, 0u64); column.dictionary.len() + 1];
     for &row in rows {
-        let number = column.rows[row as usize];
+        let number = column.rows.at(row as usize);
         if number != ABSENT {
             let count = &mut counts[number as usize];
             count.0 += 1;

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use super::codes::Codes;
 use super::dictionary::ABSENT;
 use super::index::TraceSource;
 use super::summary::{feedback_bit, FEEDBACK_SIGNALS};
@@ -40,21 +41,21 @@ impl Corpus {
             }
         };
         let index = &self.index;
-        let strata: &[u32] = match stratify_by {
-            "intent" => &index.intent.rows,
-            "model" => &index.models.rows,
-            "variant" => &index.variant.rows,
-            "user" => &index.user.rows,
-            "session" => &index.session.rows,
-            "name" => &index.name.rows,
-            "tool" => &index.tools.rows,
-            "label" => &index.labels.rows,
+        let strata: Option<&Codes> = match stratify_by {
+            "intent" => Some(&index.intent.rows),
+            "model" => Some(&index.models.rows),
+            "variant" => Some(&index.variant.rows),
+            "user" => Some(&index.user.rows),
+            "session" => Some(&index.session.rows),
+            "name" => Some(&index.name.rows),
+            "tool" => Some(&index.tools.rows),
+            "label" => Some(&index.labels.rows),
             other if matches!(order, QueueOrder::Stratified { .. }) => {
                 return Err(CorpusRequestError::Request(format!(
                     "Cannot stratify by {other}: intent, model, variant, user, session, name, tool or label."
                 )))
             }
-            _ => &[],
+            _ => None,
         };
         let negative = [feedback_bit("thumbs_down"), feedback_bit("abandoned")]
             .into_iter()
@@ -67,8 +68,8 @@ impl Corpus {
                 let at = row as usize;
                 QueueItem {
                     row,
-                    stratum: strata.get(at).copied().unwrap_or(ABSENT),
-                    errors: index.error_count[at],
+                    stratum: strata.map_or(ABSENT, |strata| strata.at(at)),
+                    errors: index.error_count.at(at),
                     negative_feedback: index.feedback_of(at) & negative != 0,
                     duration_ns: index.duration_ns[at],
                 }
@@ -88,7 +89,7 @@ impl Corpus {
         let model = index
             .models
             .sets
-            .members(index.models.rows[row])
+            .members(index.models.set_of(row))
             .first()
             .and_then(|&member| index.models.members.value(member));
         let flags = index.feedback_of(row);

@@ -110,7 +110,7 @@ pub fn sessions(
     let mut slots: Vec<Option<Gathered>> = vec![None; index.session.dictionary.len() + 1];
     let mut traces_without_session = 0u64;
     for &row in rows {
-        let number = index.session.rows[row as usize];
+        let number = index.session.rows.at(row as usize);
         if number == ABSENT {
             traces_without_session += 1;
             continue;
@@ -197,7 +197,7 @@ fn gather(index: &CorpusIndex, slot: &mut Option<Gathered>, row: u32) {
         gathered.last_row = row;
     }
     gathered.end_ns = gathered.end_ns.max(end);
-    gathered.failed_turns += u32::from(index.error_count[at] > 0);
+    gathered.failed_turns += u32::from(index.error_count.at(at) > 0);
     if !cost.is_nan() {
         gathered.cost += cost;
         gathered.costed = true;
@@ -233,7 +233,7 @@ fn session_row(index: &CorpusIndex, number: u32, gathered: &Gathered) -> Session
 pub fn session_turns(index: &CorpusIndex, session: &str) -> Vec<u32> {
     let Some(number) = index.session.dictionary.find(session) else { return Vec::new() };
     let mut turns: Vec<u32> =
-        (0..index.len() as u32).filter(|&row| index.session.rows[row as usize] == number).collect();
+        (0..index.len() as u32).filter(|&row| index.session.rows.at(row as usize) == number).collect();
     turns.sort_by(|&left, &right| {
         index.start_ns[left as usize]
             .cmp(&index.start_ns[right as usize])

@@ -5,7 +5,7 @@
 
 use std::cmp::Ordering;
 
-use super::dictionary::{Dictionary, SetColumn, StringColumn, ABSENT};
+use super::dictionary::{Dictionary, SetColumn, StringColumn};
 use super::index::CorpusIndex;
 use super::query::{Field, SortKey};
 
@@ -64,7 +64,7 @@ fn dictionary_ranks(dictionary: &mut Dictionary) -> Vec<u64> {
 
 fn string_codes(column: &mut StringColumn, rows: &[u32]) -> Vec<u64> {
     let ranks = dictionary_ranks(&mut column.dictionary);
-    rows.iter().map(|&row| ranks[column.rows.get(row as usize).copied().unwrap_or(ABSENT) as usize]).collect()
+    column.rows.gather(rows, |number| ranks[number as usize])
 }
 
 /// An outcome column's codes: by number when its values are numbers, else by text.
@@ -102,7 +102,7 @@ fn set_codes(column: &SetColumn, rows: &[u32]) -> Vec<u64> {
     for (rank, set) in order.into_iter().enumerate() {
         ranks[set] = rank as u64;
     }
-    rows.iter().map(|&row| ranks[column.set_of(row as usize) as usize]).collect()
+    column.rows.gather(rows, |set| ranks[set as usize])
 }
 
 /// One number per row in `rows` that orders as `field` does, ascending.
@@ -120,13 +120,13 @@ fn codes(index: &mut CorpusIndex, field: &Field, rows: &[u32]) -> Vec<u64> {
         Field::Label => set_codes(&index.labels, rows),
         Field::Signature => string_codes(&mut index.signature, rows),
         Field::ErrorTemplate => string_codes(&mut index.error_template, rows),
-        Field::Status => each(&|row| u64::from(index.error_count[row] > 0)),
-        Field::Errors => each(&|row| u64::from(index.error_count[row])),
-        Field::Spans => each(&|row| u64::from(index.span_count[row])),
+        Field::Status => index.error_count.gather(rows, |errors| u64::from(errors > 0)),
+        Field::Errors => index.error_count.gather(rows, u64::from),
+        Field::Spans => index.span_count.gather(rows, u64::from),
         Field::DurationMs => each(&|row| index.duration_ns[row].min(MISSING - 1)),
         Field::Cost => each(&|row| float_code(index.cost_usd[row])),
         Field::Tokens => each(&|row| index.tokens[row].min(MISSING - 1)),
-        Field::Documents => each(&|row| u64::from(index.documents[row])),
+        Field::Documents => index.documents.gather(rows, u64::from),
         Field::Feedback => each(&|row| u64::from(index.feedback_of(row))),
         Field::Start => each(&|row| index.start_ns[row].min(MISSING - 1)),
         Field::Score(name) => match index.score_column(name) {
