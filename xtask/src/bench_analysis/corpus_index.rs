@@ -2,12 +2,16 @@
 //! once and indexed 50 times under the ids, users and sessions the generator gives a million
 //! traces (so the dictionaries are as large as a real million's), then the index's bytes a trace
 //! by column, and the passes over every row timed: a three-predicate filter, a span predicate,
-//! the overview's totals and facets, aggregates, sorts by string and number columns.
+//! the overview's totals and facets, aggregates, sorts by string and number columns. Also what
+//! the corpus worker spends a trace joining a helper's batch (decoding it, adding its summaries).
 
 use trace_viewer_core::corpus::aggregate::{aggregate, FailDefinition};
 use trace_viewer_core::corpus::facets::{facet, totals, FACET_FIELDS};
 use trace_viewer_core::corpus::filter::matching_rows;
 use trace_viewer_core::corpus::index::{CorpusIndex, TraceSource};
+use trace_viewer_core::corpus::ingest::FileReader;
+use trace_viewer_core::corpus::line_batch::{LineBatch, LineTrace};
+use trace_viewer_core::corpus::line_batch_encoding::{decode_line_batch, encode_line_batch};
 use trace_viewer_core::corpus::query::{parse_filter, parse_sort};
 use trace_viewer_core::corpus::sort::{sort_rows, SortRanks};
 use trace_viewer_core::corpus::summary::TraceSummary;
@@ -37,6 +41,9 @@ pub(super) fn as_row(summary: &TraceSummary, number: u64) -> TraceSummary {
 pub(super) fn distinct() -> Vec<TraceSummary> {
     distinct_summaries(&otlp_json_lines(DISTINCT))
 }
+
+/// Traces in the batch the join is timed on.
+const JOINED: u64 = 100_000;
 
 pub fn run(yardstick: &Yardstick) {
     let distinct = distinct();
@@ -100,4 +107,35 @@ pub fn run(yardstick: &Yardstick) {
         });
         yardstick.report(&format!("sort by `{sort}` over {ROWS} rows (first 100 in order)"), milliseconds, None);
     }
+}
+
+/// A helper's batch of 100,000 traces decoded and added to an empty index, per trace.
+pub fn run_join(yardstick: &Yardstick) {
+    let distinct = distinct();
+    let traces = (0..JOINED)
+        .map(|number| LineTrace {
+            summary: as_row(&distinct[(number % DISTINCT) as usize], number),
+            offset: number * 3_000,
+            length: 3_000,
+        })
+        .collect();
+    let bytes = encode_line_batch(&LineBatch { lines: JOINED, traces, ..LineBatch::default() });
+    let per_trace = |milliseconds: f64| milliseconds * 1e3 / JOINED as f64;
+    let decode = best_of(5, || decode_line_batch(&bytes).map(|batch| batch.traces.len()));
+    let add = best_of(5, || {
+        let batch = decode_line_batch(&bytes).expect("the batch decodes");
+        let (mut index, mut reader) = (CorpusIndex::default(), FileReader::new(0, "joined"));
+        reader.absorb(&mut index, batch);
+        index.len()
+    });
+    yardstick.report(
+        &format!(
+            "join a helper's batch of {JOINED} traces ({:.1} MB): decode {:.2} µs a trace, decode + add {:.2} µs a trace",
+            bytes.len() as f64 / 1e6,
+            per_trace(decode),
+            per_trace(add)
+        ),
+        add,
+        None,
+    );
 }

@@ -44,7 +44,7 @@ pub fn best_of<T>(runs: usize, mut work: impl FnMut() -> T) -> f64 {
 }
 
 /// `cargo xtask bench-analysis [--only name,name]`: measures the yardstick, then runs the
-/// analyses (all, or those named: compare, critical-path, loops, patterns, merged-tree, review, corpus-index) in
+/// analyses (all, or those named: compare, critical-path, loops, patterns, merged-tree, review, corpus-index, corpus-join) in
 /// release.
 pub fn bench_analysis(arguments: &[String]) -> Result<(), String> {
     let only = match arguments {
@@ -88,7 +88,7 @@ pub fn run_all(arguments: &[String]) -> Result<(), String> {
     );
     let only: Vec<&str> =
         arguments.get(1).map(|names| names.split(',').filter(|name| !name.is_empty()).collect()).unwrap_or_default();
-    let analyses: [(&str, fn(&Yardstick)); 7] = [
+    let analyses: [(&str, fn(&Yardstick)); 8] = [
         ("compare", compare::run),
         ("critical-path", critical_path::run),
         ("loops", loops::run),
@@ -96,6 +96,7 @@ pub fn run_all(arguments: &[String]) -> Result<(), String> {
         ("merged-tree", merged_tree::run),
         ("review", review::run),
         ("corpus-index", corpus_index::run),
+        ("corpus-join", corpus_index::run_join),
     ];
     if let Some(unknown) = only.iter().find(|name| !analyses.iter().any(|(known, _)| known == *name)) {
         return Err(format!("no analysis named {unknown}"));
