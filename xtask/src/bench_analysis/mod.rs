@@ -79,6 +79,9 @@ pub fn bench_analysis(arguments: &[String]) -> Result<(), String> {
     }
 }
 
+/// One analysis's `run`.
+type Run = fn(&Yardstick);
+
 /// The release run: every analysis's figures beside the yardstick measured before.
 pub fn run_all(arguments: &[String]) -> Result<(), String> {
     let json_parse_mb_per_s = arguments.first().and_then(|value| value.parse().ok()).unwrap_or(f64::NAN);
@@ -88,7 +91,7 @@ pub fn run_all(arguments: &[String]) -> Result<(), String> {
     );
     let only: Vec<&str> =
         arguments.get(1).map(|names| names.split(',').filter(|name| !name.is_empty()).collect()).unwrap_or_default();
-    let analyses: [(&str, fn(&Yardstick)); 8] = [
+    let analyses: [(&str, Run); 8] = [
         ("compare", compare::run),
         ("critical-path", critical_path::run),
         ("loops", loops::run),

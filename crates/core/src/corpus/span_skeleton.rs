@@ -57,7 +57,7 @@ pub fn self_times(trace: &Trace) -> Vec<u64> {
 }
 
 fn write_time(writer: &mut Writer, value: u64) {
-    let (divisor, tag) = SCALES.iter().copied().find(|(divisor, _)| value % divisor == 0).unwrap_or((1, 0));
+    let (divisor, tag) = SCALES.iter().copied().find(|(divisor, _)| value.is_multiple_of(*divisor)).unwrap_or((1, 0));
     let scaled = value / divisor;
     // A value too large to shift is written unscaled with a tag of its own.
     if scaled >> 62 != 0 {
