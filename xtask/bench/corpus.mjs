@@ -285,7 +285,7 @@ try {
   console.log(`  BubbleUp over every column and attribute column: ${Object.entries(worker.bubbleUps).map(([what, ms]) => `${what} ${ms.toFixed(0)} ms`).join(', ')}`);
   console.log(`  compare variant control with treatment (7 rates with Wilson/Newcombe intervals, 3 percentiles bootstrapped, the mean cost): ${worker.comparison.toFixed(0)} ms`);
   console.log(`  sessions (${worker.sessionCount.toLocaleString('en-US')} of them), a page of 100 (best of 3, ${scale}): ${Object.entries(worker.sessions).map(([what, ms]) => `${what} ${ms.toFixed(0)} ms`).join(', ')}`);
-  console.log(`  merged tree of ${worker.merged.traces.toLocaleString('en-US')} traces (read again, ${worker.merged.paths} paths): ${worker.mergeMs.toFixed(0)} ms (${scale})`);
+  console.log(`  merged tree of ${worker.merged.traces.toLocaleString('en-US')} traces (from the index's span skeletons, traces split over two lines read again; ${worker.merged.paths} paths): ${worker.mergeMs.toFixed(0)} ms (${scale})`);
   const joins = worker.joins;
   if (joins.outcomes) console.log(`  outcomes joined: ${joins.outcomes.rows.toLocaleString('en-US')} rows × ${joins.outcomes.columns} columns (${mb(joins.outcomes.bytes)} CSV, ${joins.outcomes.matched.toLocaleString('en-US')} matched) in ${joins.outcomes.ms.toFixed(0)} ms (joined again: ${joins.outcomes.againMs.toFixed(0)} ms); by plan with mean retention and total revenue ${joins.byPlan.toFixed(0)} ms`);
   if (joins.dimensions) {
