@@ -9,7 +9,8 @@ use std::collections::HashMap;
 
 use super::merged_tree::{MergedAnswer, MergedTree};
 use super::ByteRange;
-use crate::import::import_bytes;
+use crate::import::{import_buffers, import_bytes, ImportError};
+use crate::model::TraceSet;
 
 /// A window grows over ranges at most this far apart…
 const GAP_BYTES: u64 = 64 << 10;
@@ -115,21 +116,21 @@ impl MergeReading {
             unit.parts[piece.part as usize] = Some(part);
             unit.received += 1;
             if unit.received == unit.parts.len() {
-                // The parts as lines of JSON Lines.
-                let length = unit.parts.iter().flatten().map(|part| part.len() + 1).sum();
-                let mut lines = Vec::with_capacity(length);
-                for part in unit.parts.iter_mut().filter_map(Option::take) {
-                    lines.extend_from_slice(&part);
-                    lines.push(b'\n');
-                }
-                self.merge_unit(piece.unit as usize, &lines);
+                // The parts as files of one import (each read alone, then joined by trace id).
+                let parts: Vec<Vec<u8>> = unit.parts.iter_mut().filter_map(Option::take).collect();
+                let files: Vec<(Option<&str>, &[u8])> = parts.iter().map(|part| (None, part.as_slice())).collect();
+                self.merge_imported(piece.unit as usize, import_buffers(&files));
             }
         }
     }
 
-    fn merge_unit(&mut self, unit: usize, lines: &[u8]) {
+    fn merge_unit(&mut self, unit: usize, bytes: &[u8]) {
+        self.merge_imported(unit, import_bytes(bytes, None));
+    }
+
+    fn merge_imported(&mut self, unit: usize, imported: Result<TraceSet, ImportError>) {
         let trace_ids = std::mem::take(&mut self.units[unit].trace_ids);
-        match import_bytes(lines, None) {
+        match imported {
             Ok(set) => {
                 for trace in set.traces.iter().filter(|trace| trace_ids.contains(&trace.trace_id)) {
                     self.tree.add(trace);
