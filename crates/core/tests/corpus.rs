@@ -550,7 +550,7 @@ fn facets_and_totals_equal_plain_counts_over_the_matching_traces() {
 /// bytes that travel between workers), the batches absorbed in file order.
 fn corpus_through_helpers(files: &[(&str, &[u8])], chunk: usize) -> Corpus {
     use trace_viewer_core::corpus::line_batch::summarize;
-    use trace_viewer_core::corpus::line_batch_encoding::{decode_line_batch, encode_line_batch};
+    use trace_viewer_core::corpus::line_batch_encoding::encode_line_batch;
     let mut corpus = Corpus::new();
     for (name, bytes) in files {
         let file = corpus.add_file(name);
@@ -568,7 +568,7 @@ fn corpus_through_helpers(files: &[(&str, &[u8])], chunk: usize) -> Corpus {
             .collect();
         batches.reverse();
         for batch in batches {
-            corpus.absorb(file, decode_line_batch(&batch).expect("the batch decodes"));
+            corpus.absorb_encoded(file, &batch).expect("the batch joins");
         }
         corpus.finish_file(file);
     }

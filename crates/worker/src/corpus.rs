@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 
 use trace_viewer_core::corpus::aggregate::AggregateAnswer;
 use trace_viewer_core::corpus::line_batch::{summarize, LinesAt};
-use trace_viewer_core::corpus::line_batch_encoding::{decode_line_batch, encode_line_batch};
+use trace_viewer_core::corpus::line_batch_encoding::encode_line_batch;
 use trace_viewer_core::corpus::merge_reading::MergeReading;
 use trace_viewer_core::corpus::query::QueryError;
 use trace_viewer_core::corpus::{wire, Corpus, CorpusRequestError};
@@ -112,9 +112,7 @@ impl WorkerCorpus {
     /// Joins a batch `summarizeLines` made of file `file`'s lines into the index.
     #[wasm_bindgen(js_name = absorbLines)]
     pub fn absorb_lines(&mut self, file: u32, batch: &[u8]) -> Result<(), JsError> {
-        let batch = decode_line_batch(batch).map_err(|error| JsError::new(&error.to_string()))?;
-        self.corpus.absorb(file, batch);
-        Ok(())
+        self.corpus.absorb_encoded(file, batch).map_err(|error| JsError::new(&error.to_string()))
     }
 
     /// A problem with file `file` found while reading it (a gzip file cut at the size limit).

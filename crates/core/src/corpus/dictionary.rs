@@ -209,15 +209,27 @@ pub struct SetColumn {
     pub members: Dictionary,
     pub sets: SetDictionary,
     pub rows: Codes,
+    /// The members of the set being numbered, kept for the next.
+    scratch: Vec<u32>,
 }
 
 impl SetColumn {
-    /// The set number of these strings, interning each.
+    /// The set number of these strings, interning each in turn.
     pub fn intern<'a>(&mut self, values: impl IntoIterator<Item = &'a str>) -> u32 {
-        let mut members: Vec<u32> = values.into_iter().map(|value| self.members.intern(value)).collect();
+        self.join(ABSENT, values)
+    }
+
+    /// The set number of set `set`'s members and these strings (interned each in turn after them).
+    pub fn join<'a>(&mut self, set: u32, values: impl IntoIterator<Item = &'a str>) -> u32 {
+        let mut members = std::mem::take(&mut self.scratch);
+        members.clear();
+        members.extend_from_slice(self.sets.members(set));
+        members.extend(values.into_iter().map(|value| self.members.intern(value)));
         members.sort_unstable();
         members.dedup();
-        self.sets.intern(&members)
+        let number = self.sets.intern(&members);
+        self.scratch = members;
+        number
     }
 
     /// Row `row`'s strings, in first-seen order of the dictionary.

@@ -2,8 +2,8 @@
 //! and dictionary numbers as narrow as their largest value needs, strings dictionary-encoded, sets
 //! of strings numbered as sets), the spans' few facts that span-level
 //! predicates need, and where each trace's bytes are so it can be read again when opened.
-//! Rows are added from [`TraceSummary`]s; a trace seen again (its spans in another line or file)
-//! is merged into its row.
+//! Rows are added from [`SummaryView`]s (borrowed [`TraceSummary`]s); a trace seen again (its
+//! spans in another line or file) is merged into its row.
 
 use std::collections::HashMap;
 
@@ -12,6 +12,7 @@ use super::dictionary::{Dictionary, SetColumn, StringColumn, ABSENT};
 use super::signature::of_one_part;
 use super::span_skeleton::SkeletonStore;
 use super::summary::{FeedbackFlags, TraceSummary};
+use super::summary_view::SummaryView;
 use super::trace_ids::TraceIds;
 use crate::model::SpanKind;
 use std::borrow::Cow;
@@ -292,11 +293,16 @@ impl CorpusIndex {
     /// Adds a trace (or a part of one already indexed, which is merged into its row) whose bytes
     /// are at `source`; returns its row.
     pub fn add(&mut self, summary: TraceSummary, source: TraceSource) -> usize {
-        if let Some(row) = self.row_of(&summary.trace_id) {
+        summary.with_view(|summary| self.add_view(summary, source))
+    }
+
+    /// [`Self::add`] from a borrowed summary: its texts are copied only where the index keeps them.
+    pub fn add_view(&mut self, summary: &SummaryView<'_>, source: TraceSource) -> usize {
+        if let Some(row) = self.row_of(summary.trace_id) {
             self.merge(row, summary, source);
             return row;
         }
-        let row = self.ids.push(&summary.trace_id);
+        let row = self.ids.push(summary.trace_id);
         self.start_ns.push(summary.start_ns);
         self.duration_ns.push(summary.duration_ns());
         self.span_count.push(saturating_u32(summary.span_count));
@@ -305,26 +311,26 @@ impl CorpusIndex {
         self.cost_usd.push(summary.cost_usd.unwrap_or(f64::NAN));
         self.documents.push(saturating_u32(summary.documents));
         self.feedback.push(summary.feedback | if summary.has_root { ROOT_SEEN } else { 0 });
-        let name = (!summary.name.is_empty()).then_some(summary.name.as_str());
+        let name = (!summary.name.is_empty()).then_some(summary.name);
         self.name.rows.push(self.name.dictionary.intern_option(name));
-        self.intent.rows.push(self.intent.dictionary.intern_option(summary.intent.as_deref()));
-        self.variant.rows.push(self.variant.dictionary.intern_option(summary.variant.as_deref()));
-        self.user.rows.push(self.user.dictionary.intern_option(summary.user.as_deref()));
-        self.session.rows.push(self.session.dictionary.intern_option(summary.session.as_deref()));
-        let models = self.models.intern(summary.models.iter().map(String::as_str));
+        self.intent.rows.push(self.intent.dictionary.intern_option(summary.intent));
+        self.variant.rows.push(self.variant.dictionary.intern_option(summary.variant));
+        self.user.rows.push(self.user.dictionary.intern_option(summary.user));
+        self.session.rows.push(self.session.dictionary.intern_option(summary.session));
+        let models = self.models.intern(summary.models.iter().copied());
         self.models.rows.push(models);
-        let tools = self.tools.intern(summary.tools.iter().map(String::as_str));
+        let tools = self.tools.intern(summary.tools.iter().copied());
         self.tools.rows.push(tools);
-        self.signature.rows.push(self.signature.dictionary.intern_option(summary.signature.as_deref()));
-        self.error_template.rows.push(self.error_template.dictionary.intern_option(summary.error_template.as_deref()));
-        self.input_preview.push(summary.input_preview.as_deref());
-        self.output_preview.push(summary.output_preview.as_deref());
-        self.set_scores(row, &summary.scores, false);
-        self.set_attributes(row, &summary.attributes, false);
-        let first_span = self.push_spans(&summary);
+        self.signature.rows.push(self.signature.dictionary.intern_option(summary.signature));
+        self.error_template.rows.push(self.error_template.dictionary.intern_option(summary.error_template));
+        self.input_preview.push(summary.input_preview);
+        self.output_preview.push(summary.output_preview);
+        self.set_scores(row, summary.scores, false);
+        self.set_attributes(row, summary.attributes, false);
+        let first_span = self.push_spans(summary);
         self.span_starts.push(first_span);
         self.span_lengths.push(saturating_u32(summary.spans.len() as u64));
-        self.skeletons.push(&summary.skeleton);
+        self.skeletons.push(summary.skeleton);
         match PackedSource::pack(source) {
             Some(packed) => self.sources.push(packed),
             None => {
@@ -335,7 +341,7 @@ impl CorpusIndex {
         row
     }
 
-    fn merge(&mut self, row: usize, summary: TraceSummary, source: TraceSource) {
+    fn merge(&mut self, row: usize, summary: &SummaryView<'_>, source: TraceSource) {
         let end = self.start_ns[row].saturating_add(self.duration_ns[row]).max(summary.end_ns);
         self.start_ns[row] = self.start_ns[row].min(summary.start_ns);
         self.duration_ns[row] = end - self.start_ns[row];
@@ -350,14 +356,14 @@ impl CorpusIndex {
         // The part with the root names the trace and gives its facts; else the first part does.
         let replaces = summary.has_root && self.feedback[row] & ROOT_SEEN == 0;
         self.feedback[row] |= summary.feedback | if summary.has_root { ROOT_SEEN } else { 0 };
-        let name = (!summary.name.is_empty()).then_some(summary.name.as_str());
+        let name = (!summary.name.is_empty()).then_some(summary.name);
         for (column, value) in [
             (&mut self.name, name),
-            (&mut self.intent, summary.intent.as_deref()),
-            (&mut self.variant, summary.variant.as_deref()),
-            (&mut self.user, summary.user.as_deref()),
-            (&mut self.session, summary.session.as_deref()),
-            (&mut self.error_template, summary.error_template.as_deref()),
+            (&mut self.intent, summary.intent),
+            (&mut self.variant, summary.variant),
+            (&mut self.user, summary.user),
+            (&mut self.session, summary.session),
+            (&mut self.error_template, summary.error_template),
         ] {
             if let Some(value) = value {
                 if replaces || column.rows.at(row) == ABSENT {
@@ -367,17 +373,16 @@ impl CorpusIndex {
             }
         }
         // A trace in parts: the lead part's signature, marked as partial (see `signature`).
-        let signature = match (replaces, self.signature.value(row), summary.signature.as_deref()) {
+        let signature = match (replaces, self.signature.value(row), summary.signature) {
             (false, Some(known), _) | (true, Some(known), None) => Some(of_one_part(known)),
             (_, _, Some(part)) => Some(of_one_part(part)),
             (_, None, None) => None,
         };
         let signature = self.signature.dictionary.intern_option(signature.as_deref());
         self.signature.rows.set(row, signature);
-        for (column, value) in [
-            (&mut self.input_preview, summary.input_preview.as_deref()),
-            (&mut self.output_preview, summary.output_preview.as_deref()),
-        ] {
+        for (column, value) in
+            [(&mut self.input_preview, summary.input_preview), (&mut self.output_preview, summary.output_preview)]
+        {
             if let Some(value) = value {
                 if replaces || column.get(row).is_none() {
                     column.set(row, value);
@@ -385,17 +390,13 @@ impl CorpusIndex {
             }
         }
         // Sets join: the row's members and the part's, numbered again as one set.
-        let models: Vec<String> =
-            self.models.values(row).map(str::to_string).chain(summary.models.iter().cloned()).collect();
-        let models = self.models.intern(models.iter().map(String::as_str));
-        self.models.rows.set(row, models);
-        let tools: Vec<String> =
-            self.tools.values(row).map(str::to_string).chain(summary.tools.iter().cloned()).collect();
-        let tools = self.tools.intern(tools.iter().map(String::as_str));
-        self.tools.rows.set(row, tools);
-        self.set_scores(row, &summary.scores, replaces);
-        self.set_attributes(row, &summary.attributes, replaces);
-        let first_span = self.push_spans(&summary);
+        for (column, part) in [(&mut self.models, summary.models), (&mut self.tools, summary.tools)] {
+            let joined = column.join(column.set_of(row), part.iter().copied());
+            column.rows.set(row, joined);
+        }
+        self.set_scores(row, summary.scores, replaces);
+        self.set_attributes(row, summary.attributes, replaces);
+        let first_span = self.push_spans(summary);
         self.more_span_runs
             .entry(row as u32)
             .or_default()
@@ -413,12 +414,12 @@ impl CorpusIndex {
         self.labels.rows.set(row, labels);
     }
 
-    fn set_scores(&mut self, row: usize, scores: &[(String, f64)], replace: bool) {
-        for (name, value) in scores {
+    fn set_scores(&mut self, row: usize, scores: &[(&str, f64)], replace: bool) {
+        for &(name, value) in scores {
             let position = match self.scores.iter().position(|column| column.name == *name) {
                 Some(position) => position,
                 None if self.scores.len() < MAX_SCORE_COLUMNS => {
-                    self.scores.push(ScoreColumn { name: name.clone(), rows: Vec::new() });
+                    self.scores.push(ScoreColumn { name: name.to_string(), rows: Vec::new() });
                     self.scores.len() - 1
                 }
                 None => continue,
@@ -428,18 +429,18 @@ impl CorpusIndex {
                 rows.resize(row + 1, f64::NAN);
             }
             if replace || rows[row].is_nan() {
-                rows[row] = *value;
+                rows[row] = value;
             }
         }
     }
 
-    fn set_attributes(&mut self, row: usize, attributes: &[(String, String)], replace: bool) {
-        for (key, value) in attributes {
+    fn set_attributes(&mut self, row: usize, attributes: &[(&str, &str)], replace: bool) {
+        for &(key, value) in attributes {
             let position = match self.attributes.iter().position(|column| column.key == *key) {
                 Some(position) => position,
                 None if self.attributes.len() < MAX_ATTRIBUTE_COLUMNS => {
                     self.attributes.push(AttributeColumn {
-                        key: key.clone(),
+                        key: key.to_string(),
                         column: StringColumn::default(),
                         overflowed: false,
                     });
@@ -467,11 +468,11 @@ impl CorpusIndex {
         }
     }
 
-    fn push_spans(&mut self, summary: &TraceSummary) -> u32 {
+    fn push_spans(&mut self, summary: &SummaryView<'_>) -> u32 {
         let first = saturating_u32(self.spans.len() as u64);
-        for span in &summary.spans {
-            let name = self.spans.names.intern(&span.name);
-            let detail = self.spans.details.intern_option(span.model.as_deref().or(span.tool.as_deref()));
+        for span in summary.spans {
+            let name = self.spans.names.intern(span.name);
+            let detail = self.spans.details.intern_option(span.model.or(span.tool));
             let kind = SpanKind::ALL.iter().position(|kind| *kind == span.kind).unwrap_or(0) as u8;
             self.spans.push(SpanKindFacts {
                 name,

@@ -7,7 +7,9 @@
 use super::document_split::{recognise_opening, Opening, SplitDocument};
 use super::index::{CorpusIndex, TraceSource};
 use super::line_batch::{summarize, summarize_document, summarize_lines, LineBatch, LinesAt, MAX_WARNINGS_PER_FILE};
+use super::line_batch_encoding::LineBatchView;
 use super::newlines;
+use crate::transfer::primitives::TransferResult;
 
 /// Complete lines taken from a file, to be summarised ([`summarize_lines`]) and absorbed: the
 /// bytes kept from before (`head`, the start of a line) and then the chunk's first `take`
@@ -233,7 +235,32 @@ impl FileReader {
     }
 
     /// Joins a batch of this file's lines into the index (batches in file order).
-    pub fn absorb(&mut self, index: &mut CorpusIndex, batch: LineBatch) {
+    pub fn absorb(&mut self, index: &mut CorpusIndex, mut batch: LineBatch) {
+        let traces = std::mem::take(&mut batch.traces);
+        self.absorb_rest(index, batch);
+        for trace in traces {
+            self.traces_read += 1;
+            index
+                .add(trace.summary, TraceSource::Range { file: self.file, offset: trace.offset, length: trace.length });
+        }
+    }
+
+    /// [`Self::absorb`] of a batch read in place (a helper's bytes): its summaries are added from
+    /// the bytes, not copied out first.
+    pub fn absorb_view(&mut self, index: &mut CorpusIndex, mut batch: LineBatchView<'_>) -> TransferResult<()> {
+        self.absorb_rest(index, std::mem::take(&mut batch.rest));
+        let file = self.file;
+        let mut traces_read = 0;
+        let joined = batch.each_trace(|offset, length, summary| {
+            traces_read += 1;
+            index.add_view(summary, TraceSource::Range { file, offset, length });
+        });
+        self.traces_read += traces_read;
+        joined
+    }
+
+    /// What a batch holds besides its traces: formats, warnings, counts, log lines.
+    fn absorb_rest(&mut self, index: &mut CorpusIndex, batch: LineBatch) {
         for format in batch.formats {
             if !self.formats.contains(&format) {
                 self.formats.push(format);
@@ -254,11 +281,6 @@ impl FileReader {
         self.without_spans += batch.without_spans;
         for (offset, length) in batch.log_lines {
             index.log_sources.push(TraceSource::Range { file: self.file, offset, length });
-        }
-        for trace in batch.traces {
-            self.traces_read += 1;
-            index
-                .add(trace.summary, TraceSource::Range { file: self.file, offset: trace.offset, length: trace.length });
         }
     }
 

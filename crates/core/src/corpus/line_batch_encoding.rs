@@ -1,11 +1,11 @@
 //! A [`LineBatch`] as bytes, for the hop from a helper worker back to the corpus worker (a tenth
 //! of the lines' size: summaries, not spans). Written with the transfer's primitives; a damaged
-//! buffer is an error, never a panic.
-
-use std::collections::BTreeSet;
+//! buffer is an error, never a panic. The corpus worker reads a batch in place
+//! ([`decode_line_batch_view`]): its summaries are views of the bytes, not copies.
 
 use super::line_batch::{LineBatch, LineTrace, LineWarning};
-use super::summary::{SpanFacts, TraceSummary};
+use super::summary::TraceSummary;
+use super::summary_view::{as_set, SpanView, SummaryLists, SummaryView};
 use crate::model::SpanKind;
 use crate::transfer::primitives::{Reader, TransferResult, Writer};
 
@@ -36,13 +36,48 @@ pub fn encode_line_batch(batch: &LineBatch) -> Vec<u8> {
     writer.bytes
 }
 
-pub fn decode_line_batch(bytes: &[u8]) -> TransferResult<LineBatch> {
+/// A batch decoded in place: all but its traces read (a few texts), its traces read as borrowed
+/// views of the bytes when they join the index (see [`SummaryView`]). Decoding reads every trace
+/// once to find damage, so a damaged batch is refused before any of it joins.
+pub struct LineBatchView<'a> {
+    /// The batch without its traces.
+    pub rest: LineBatch,
+    bytes: &'a [u8],
+    /// Where the first trace starts in `bytes`, and how many there are.
+    traces_at: usize,
+    traces: usize,
+}
+
+impl LineBatchView<'_> {
+    pub fn trace_count(&self) -> usize {
+        self.traces
+    }
+
+    /// Calls `each` with every trace's offset, length and summary, in order.
+    pub fn each_trace(&self, mut each: impl FnMut(u64, u32, &SummaryView<'_>)) -> TransferResult<()> {
+        self.walk(&mut each).map(|_| ())
+    }
+
+    /// Reads the traces in order; returns where they end.
+    fn walk(&self, each: &mut impl FnMut(u64, u32, &SummaryView<'_>)) -> TransferResult<usize> {
+        let mut reader = Reader::new(self.bytes, self.traces_at);
+        let mut lists = SummaryLists::default();
+        for _ in 0..self.traces {
+            let (offset, length) = (reader.varint()?, reader.u32()?);
+            let summary = read_summary(&mut reader, &mut lists)?;
+            each(offset, length, &summary);
+        }
+        Ok(reader.position)
+    }
+}
+
+pub fn decode_line_batch_view(bytes: &[u8]) -> TransferResult<LineBatchView<'_>> {
     let mut reader = Reader::new(bytes, 0);
     if !bytes.starts_with(MAGIC) {
         return reader.fail("not a batch of summarised lines");
     }
     reader.position = MAGIC.len();
-    let batch = LineBatch {
+    let rest = LineBatch {
         lines: reader.varint()?,
         without_spans: reader.varint()?,
         spans_read: reader.varint()?,
@@ -50,14 +85,25 @@ pub fn decode_line_batch(bytes: &[u8]) -> TransferResult<LineBatch> {
         formats: reader.list(Reader::text)?,
         warnings: reader.list(|reader| Ok(LineWarning { line: reader.varint()?, text: reader.text()? }))?,
         log_lines: reader.list(|reader| Ok((reader.varint()?, reader.u32()?)))?,
-        traces: reader.list(|reader| {
-            Ok(LineTrace { offset: reader.varint()?, length: reader.u32()?, summary: read_summary(reader)? })
-        })?,
+        traces: Vec::new(),
     };
+    let traces = reader.item_count()?;
+    let batch = LineBatchView { rest, bytes, traces_at: reader.position, traces };
+    reader.position = batch.walk(&mut |_, _, _| {})?;
     if reader.remaining() > 0 {
         return reader.fail("bytes after the batch");
     }
     Ok(batch)
+}
+
+/// A batch decoded into owned summaries.
+pub fn decode_line_batch(bytes: &[u8]) -> TransferResult<LineBatch> {
+    let view = decode_line_batch_view(bytes)?;
+    let mut traces = Vec::with_capacity(view.trace_count());
+    view.each_trace(|offset, length, summary| {
+        traces.push(LineTrace { offset, length, summary: summary.to_summary() });
+    })?;
+    Ok(LineBatch { traces, ..view.rest })
 }
 
 fn write_texts<'a>(writer: &mut Writer, texts: impl ExactSizeIterator<Item = &'a String>) {
@@ -107,45 +153,77 @@ fn write_summary(writer: &mut Writer, summary: &TraceSummary) {
     writer.raw(&summary.skeleton);
 }
 
-fn read_summary(reader: &mut Reader) -> TransferResult<TraceSummary> {
-    Ok(TraceSummary {
-        trace_id: reader.text()?,
-        name: reader.text()?,
-        has_root: reader.flag()?,
-        start_ns: reader.varint()?,
-        end_ns: reader.varint()?,
-        span_count: reader.varint()?,
-        error_count: reader.varint()?,
-        intent: reader.optional_text()?,
-        variant: reader.optional_text()?,
-        user: reader.optional_text()?,
-        session: reader.optional_text()?,
-        models: reader.list(Reader::text)?.into_iter().collect::<BTreeSet<_>>(),
-        tools: reader.list(Reader::text)?.into_iter().collect::<BTreeSet<_>>(),
-        feedback: reader.byte()?,
-        scores: reader.list(|reader| Ok((reader.text()?, reader.float()?)))?,
-        tokens: reader.varint()?,
-        cost_usd: reader.option(Reader::float)?,
-        documents: reader.varint()?,
-        input_preview: reader.optional_text()?,
-        output_preview: reader.optional_text()?,
-        attributes: reader.list(|reader| Ok((reader.text()?, reader.text()?)))?,
-        spans: reader.list(|reader| {
-            Ok(SpanFacts {
-                name: reader.text()?,
-                kind: match SpanKind::ALL.get(usize::from(reader.byte()?)) {
-                    Some(kind) => *kind,
-                    None => return reader.fail("unknown span kind"),
-                },
-                failed: reader.flag()?,
-                model: reader.optional_text()?,
-                tool: reader.optional_text()?,
-            })
-        })?,
-        signature: reader.optional_text()?,
-        error_template: reader.optional_text()?,
-        skeleton: reader.raw()?.to_vec(),
+/// The next summary, its lists gathered in `lists` (emptied first).
+fn read_summary<'a, 's>(reader: &mut Reader<'a>, lists: &'s mut SummaryLists<'a>) -> TransferResult<SummaryView<'s>> {
+    lists.clear();
+    let trace_id = reader.str()?;
+    let name = reader.str()?;
+    let has_root = reader.flag()?;
+    let (start_ns, end_ns, span_count, error_count) =
+        (reader.varint()?, reader.varint()?, reader.varint()?, reader.varint()?);
+    let (intent, variant, user, session) =
+        (optional_str(reader)?, optional_str(reader)?, optional_str(reader)?, optional_str(reader)?);
+    for set in [&mut lists.models, &mut lists.tools] {
+        for _ in 0..reader.item_count()? {
+            set.push(reader.str()?);
+        }
+        // Written from a set, so in order already; a damaged batch is put in order as a set is.
+        as_set(set);
+    }
+    let feedback = reader.byte()?;
+    for _ in 0..reader.item_count()? {
+        lists.scores.push((reader.str()?, reader.float()?));
+    }
+    let tokens = reader.varint()?;
+    let cost_usd = reader.option(Reader::float)?;
+    let documents = reader.varint()?;
+    let (input_preview, output_preview) = (optional_str(reader)?, optional_str(reader)?);
+    for _ in 0..reader.item_count()? {
+        lists.attributes.push((reader.str()?, reader.str()?));
+    }
+    for _ in 0..reader.item_count()? {
+        let name = reader.str()?;
+        let kind = match SpanKind::ALL.get(usize::from(reader.byte()?)) {
+            Some(kind) => *kind,
+            None => return reader.fail("unknown span kind"),
+        };
+        let failed = reader.flag()?;
+        let (model, tool) = (optional_str(reader)?, optional_str(reader)?);
+        lists.spans.push(SpanView { name, kind, failed, model, tool });
+    }
+    let (signature, error_template) = (optional_str(reader)?, optional_str(reader)?);
+    let skeleton = reader.raw()?;
+    Ok(SummaryView {
+        trace_id,
+        name,
+        has_root,
+        start_ns,
+        end_ns,
+        span_count,
+        error_count,
+        intent,
+        variant,
+        user,
+        session,
+        models: &lists.models,
+        tools: &lists.tools,
+        feedback,
+        scores: &lists.scores,
+        tokens,
+        cost_usd,
+        documents,
+        input_preview,
+        output_preview,
+        attributes: &lists.attributes,
+        spans: &lists.spans,
+        signature,
+        error_template,
+        skeleton,
     })
+}
+
+fn optional_str<'a>(reader: &mut Reader<'a>) -> TransferResult<Option<&'a str>> {
+    reader.option(Reader::str)
 }
 
 #[cfg(test)]

@@ -34,6 +34,7 @@ pub mod signature;
 pub mod sort;
 pub mod span_skeleton;
 pub mod summary;
+pub mod summary_view;
 pub mod trace_ids;
 pub mod wire;
 
@@ -52,6 +53,7 @@ use self::query::{parse_filter, parse_sort, Field, QueryError, SortKey};
 use self::sort::{sort_rows, SortRanks};
 use self::summary::{TraceSummary, FEEDBACK_SIGNALS};
 use crate::model::{Trace, TraceSet};
+use crate::transfer::primitives::TransferResult;
 
 /// BubbleUp's groups: the fields the selection is defined by, its rows, the baseline's other rows.
 type SelectionAndBaseline = (Vec<String>, Vec<u32>, Vec<u32>);
@@ -252,6 +254,17 @@ impl Corpus {
     pub fn absorb(&mut self, file: u32, batch: LineBatch) {
         if let Some(reader) = self.files.get_mut(file as usize) {
             reader.absorb(&mut self.index, batch);
+        }
+    }
+
+    /// [`Corpus::absorb`] of a batch as a helper sends it (see
+    /// [`line_batch_encoding::encode_line_batch`]), read in place; a damaged batch is an error and
+    /// joins nothing.
+    pub fn absorb_encoded(&mut self, file: u32, batch: &[u8]) -> TransferResult<()> {
+        let batch = line_batch_encoding::decode_line_batch_view(batch)?;
+        match self.files.get_mut(file as usize) {
+            Some(reader) => reader.absorb_view(&mut self.index, batch),
+            None => Ok(()),
         }
     }
 
