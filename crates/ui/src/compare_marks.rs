@@ -32,17 +32,24 @@ pub fn compare_in_corpus(state: ViewerState, a: &str, b: &str) {
 
 /// The first cell of a row: a checkbox that marks the trace to compare. Clicking it does not open
 /// the trace (the row's click does).
-pub fn mark_cell(state: ViewerState, row: TableRow) -> impl IntoView {
+pub fn mark_cell(state: ViewerState, row: Memo<Option<TableRow>>) -> impl IntoView {
     let corpus = state.corpus;
-    let checked = {
-        let trace_id = row.trace_id.clone();
-        move || corpus.is_marked(&trace_id)
+    let checked = move || row.with(|row| row.as_ref().is_some_and(|row| corpus.is_marked(&row.trace_id)));
+    let label = move || {
+        row.with(|row| {
+            let row = row.as_ref()?;
+            Some(format!("Mark {} to compare", if row.name.is_empty() { &row.trace_id } else { &row.name }))
+        })
     };
-    let label = format!("Mark {} to compare", if row.name.is_empty() { &row.trace_id } else { &row.name });
+    let toggle = move |_| {
+        if let Some(row) = row.get_untracked() {
+            corpus.toggle_compare_mark(&row);
+        }
+    };
     view! {
         <div class="tv-table-mark" role="gridcell" on:click=|event| event.stop_propagation()>
             <label title="Mark to compare (x)">
-                <input type="checkbox" aria-label=label prop:checked=checked on:change=move |_| corpus.toggle_compare_mark(&row) />
+                <input type="checkbox" aria-label=label prop:checked=checked on:change=toggle />
             </label>
         </div>
     }

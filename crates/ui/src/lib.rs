@@ -45,6 +45,7 @@ mod sessions_view;
 mod span_row;
 mod state;
 mod table_cells;
+mod table_row;
 mod time_axis;
 mod toolbar;
 mod trace_list;

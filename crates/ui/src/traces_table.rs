@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
-use super::compare_marks::{compare_marked, compare_marks_bar, mark_cell};
+use super::compare_marks::{compare_marked, compare_marks_bar};
 use super::corpus_state::CorpusTab;
 use super::corpus_state::{
     sort_text, CorpusState, OpenRequest, QueryRequest, SortColumn, WindowRequest, ROW_HEIGHT_PX,
@@ -16,7 +16,8 @@ use super::dashboard::Dashboard;
 use super::facet_panel::FacetPanel;
 use super::review_tab::ReviewTab;
 use super::sessions_view::SessionsView;
-use super::table_cells::{cell, column_label, is_numeric, is_sortable, CellContent};
+use super::table_cells::{column_label, is_numeric, is_sortable};
+use super::table_row::table_row;
 use super::ViewerState;
 use trace_viewer_core::model::{count_of, format_count, format_duration_ns};
 use trace_viewer_core::view::present::format_cost_usd;
@@ -138,15 +139,13 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
             state.request("corpus:window", &WindowRequest { offset, limit: screen * 3 });
         }
     });
+    // The positions in view the window holds a row for; each keeps its row element while the
+    // table refreshes (see `table_row`).
     let rendered = move || {
         let range = visible();
         corpus.window.with(|window| {
-            range
-                .filter_map(|position| {
-                    let row = window.rows.get(position.checked_sub(window.offset)?)?;
-                    Some((position, row.clone()))
-                })
-                .collect::<Vec<_>>()
+            let held = window.offset..window.offset + window.rows.len();
+            range.filter(|position| held.contains(position)).collect::<Vec<_>>()
         })
     };
 
@@ -352,41 +351,13 @@ pub fn TracesTable(state: ViewerState) -> impl IntoView {
                         </For>
                     </div>
                     <div class="tv-table-spacer" style:height=move || format!("{}px", corpus.count.get() as f64 * row_height())>
-                        <For each=rendered key=|(position, row)| (*position, row.trace_id.clone()) let((position, row))>
+                        <For each=rendered key=|position| *position let(position)>
                             {
-                                let trace_id = row.trace_id.clone();
-                                let opened = {
-                                    let trace_id = trace_id.clone();
-                                    move || corpus.opened.with(|opened| opened.as_deref() == Some(trace_id.as_str()))
-                                };
-                                let opening = {
-                                    let trace_id = trace_id.clone();
-                                    move || corpus.opening.with(|opening| opening.as_deref() == Some(trace_id.as_str()))
-                                };
-                                let failed = row.errors > 0;
-                                let mark = mark_cell(state, row.clone());
-                                let cells = corpus.columns.get_untracked().iter().map(|column| {
-                                    let CellContent { text, class } = cell(column, &row);
-                                    let cell_class = if is_numeric(column) { "tv-table-cell tv-number" } else { "tv-table-cell" };
-                                    view! { <div class=cell_class role="gridcell" data-column=column.clone()><span class=class>{text}</span></div> }
-                                }).collect_view();
-                                view! {
-                                    <div
-                                        class="tv-table-row"
-                                        class:tv-table-row-error=failed
-                                        class:tv-table-row-opened=opened
-                                        class:tv-table-row-opening=opening
-                                        class:tv-table-row-cursor=move || cursor.get() == Some(position)
-                                        role="row"
-                                        aria-rowindex=(position + 2).to_string()
-                                        data-trace-id=trace_id.clone()
-                                        style:transform=move || format!("translateY({}px)", position as f64 * row_height())
-                                        on:click=move |_| { cursor.set(Some(position)); open_row(state, trace_id.clone()); }
-                                    >
-                                        {mark}
-                                        {cells}
-                                    </div>
-                                }
+                                let row = Memo::new(move |_| {
+                                    corpus.window.with(|window| window.rows.get(position.checked_sub(window.offset)?).cloned())
+                                });
+                                let top = Signal::derive(move || position as f64 * row_height());
+                                table_row(state, position, row, top, cursor)
                             }
                         </For>
                     </div>
