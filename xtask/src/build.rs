@@ -273,10 +273,11 @@ pub const PAGE_GOAL_GZIPPED: usize = 200 * 1024;
 /// glue 44 KB. The JSON readers of label and taxonomy files stay in the worker's module (the page
 /// takes plain objects); the lever left is loading the review's views as a module of their own
 /// when the tab first opens; 565 KB until the traces table kept its rows by position (#13) added
-/// 5.0 KB (568.8 KB): each row an element of its own whose texts, classes and attributes follow
+/// 5.6 KB (569.4 KB): each row an element of its own whose texts, classes and attributes follow
 /// the row the window holds at its position, and a cell per shown column, instead of rows rebuilt
 /// whenever a refresh shifted them (main-thread tasks over 50 ms while a million traces are read:
-/// 4–18 before, 0–1 after); a memo per cell was tried and cost 0.3 KB more. Where the rest goes,
+/// 4–18 before, 0–1 after); a memo per cell (0.3 KB of it) works each cell's text out once per
+/// change of its row for both its class and its text. Where the rest goes,
 /// and what was tried, is in BENCHMARKS.md.
 pub const PAGE_CEILING_GZIPPED: usize = 570 * 1024;
 

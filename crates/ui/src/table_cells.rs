@@ -58,6 +58,7 @@ pub fn short_time(start_ms: f64) -> String {
 
 /// What a cell shows: its text, and a class (`""` for plain text). One shape for every column
 /// keeps the table's rendering code small.
+#[derive(PartialEq)]
 pub struct CellContent {
     pub text: String,
     pub class: &'static str,

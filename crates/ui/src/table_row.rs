@@ -31,15 +31,15 @@ pub fn table_row(
             .get()
             .into_iter()
             .map(|column| {
+                // One cell text worked out per change of the row, read by its class and its text.
                 let content = {
                     let column = column.clone();
-                    move || row.with(|row| row.as_ref().map(|row| cell(&column, row)))
+                    Memo::new(move |_| row.with(|row| row.as_ref().map(|row| cell(&column, row))))
                 };
-                let class = {
-                    let content = content.clone();
-                    move || content().map_or("", |content| content.class)
+                let class = move || content.with(|content| content.as_ref().map_or("", |content| content.class));
+                let text = move || {
+                    content.with(|content| content.as_ref().map(|content| content.text.clone()).unwrap_or_default())
                 };
-                let text = move || content().map(|content| content.text).unwrap_or_default();
                 let cell_class = if is_numeric(&column) { "tv-table-cell tv-number" } else { "tv-table-cell" };
                 view! {
                     <div class=cell_class role="gridcell" data-column=column>

@@ -104,7 +104,12 @@ impl MergedTree {
         let complete = loop {
             match reader.next_span() {
                 Ok(Some(span)) => decoded.push(span),
-                Ok(None) => break decoded.len() == facts.len(),
+                Ok(None) => {
+                    break decoded.len() == facts.len()
+                        && facts.clone().all(|fact| {
+                            fact < spans.facts.len() && (spans.facts.at(fact) as usize) < spans.kinds.len()
+                        })
+                }
                 Err(_) => break false,
             }
         };
