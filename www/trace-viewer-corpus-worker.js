@@ -216,11 +216,18 @@ export class CorpusWorker {
       return;
     }
     /** @type {{ head: Uint8Array, take: number, offset: number, startsFile: boolean, opening?: Uint8Array } | undefined} */
-    const split = this.corpus.takeLines(file, bytes);
+    let split;
+    if (this.corpus.readsLines(file)) {
+      // JSON Lines: only the bytes after the slice's last newline go into wasm memory.
+      const lastNewline = bytes.lastIndexOf(0x0a);
+      split = this.corpus.takeLinesAfter(file, bytes.length, lastNewline, bytes.subarray(lastNewline + 1));
+    } else {
+      split = this.corpus.takeLines(file, bytes);
+    }
     if (!split) return;
-    const lines = concatenated([split.head, bytes.subarray(0, split.take)]);
+    // The slice goes to the helper as it is (moved, not copied), the line left over before it apart.
     const opening = split.opening ?? new Uint8Array(0);
-    await this.#helpers.give(file, { bytes: lines, offset: split.offset, startsFile: split.startsFile, opening });
+    await this.#helpers.give(file, { head: split.head, bytes: bytes.subarray(0, split.take), offset: split.offset, startsFile: split.startsFile, opening });
   }
 
   /** The table drew its first rows: the helpers take lines from now on. */

@@ -1,7 +1,7 @@
 // @ts-check
 // The corpus worker's helpers: other workers (started by the page, reached through MessagePorts)
 // that summarise runs of JSON Lines (or of a large document's elements) in parallel, so indexing
-// uses every core. The corpus worker takes each slice's complete lines (`Corpus.takeLines`), hands them to the least busy helper, and
+// uses every core. The corpus worker takes each slice's complete lines (`Corpus.takeLines`, `takeLinesAfter`), hands them to the least busy helper, and
 // joins the batches that come back into its index strictly in the order the lines were taken
 // (`Corpus.absorbLines`), so rows, merges and line numbers are what reading in one place gives.
 // A helper that fails or is lost has its lines read again from the source and summarised here.
@@ -10,7 +10,11 @@ import { summarizeLines } from './wasm/trace_viewer_worker.js';
 /** Runs of lines given to one helper and not yet back. */
 const MAX_IN_FLIGHT_PER_HELPER = 2;
 
-/** @typedef {{ bytes: Uint8Array, offset: number, startsFile: boolean, opening: Uint8Array }} LineJob */
+/**
+ * A run of lines: `head` (the line the slice before left unfinished) then `bytes`, starting at
+ * byte `offset` of the file.
+ * @typedef {{ head: Uint8Array, bytes: Uint8Array, offset: number, startsFile: boolean, opening: Uint8Array }} LineJob
+ */
 /** @typedef {{ file: number, offset: number, length: number, startsFile: boolean, opening: Uint8Array, helper: Helper | null, batch: Uint8Array | null }} Taken */
 /** @typedef {{ id: number, port: MessagePort, inFlight: number, lost: boolean }} Helper */
 
@@ -74,7 +78,7 @@ export class LineHelpers {
       if (!helper || this.#held) {
         if (helper) this.summarisedWhileHeld++;
         this.#nextJob++;
-        this.#taken.set(number, { ...this.#record(file, job), batch: summarizeLines(job.bytes, job.offset, job.startsFile, job.opening) });
+        this.#taken.set(number, { ...this.#record(file, job), batch: summarizeLines(job.head, job.bytes, job.offset, job.startsFile, job.opening) });
         this.#absorbReady();
         return;
       }
@@ -82,8 +86,8 @@ export class LineHelpers {
         this.#nextJob++;
         this.#taken.set(number, { ...this.#record(file, job), helper });
         helper.inFlight++;
-        const { bytes, offset, startsFile, opening } = job;
-        helper.port.postMessage({ job: number, bytes, offset, startsFile, opening }, [bytes.buffer]);
+        const { head, bytes, offset, startsFile, opening } = job;
+        helper.port.postMessage({ job: number, head, bytes, offset, startsFile, opening }, [bytes.buffer]);
         return;
       }
       await new Promise((resolve) => this.#waiting.push(() => resolve(undefined)));
@@ -97,7 +101,7 @@ export class LineHelpers {
    * @returns {Taken}
    */
   #record(file, job) {
-    return { file, offset: job.offset, length: job.bytes.length, startsFile: job.startsFile, opening: job.opening, helper: null, batch: null };
+    return { file, offset: job.offset, length: job.head.length + job.bytes.length, startsFile: job.startsFile, opening: job.opening, helper: null, batch: null };
   }
 
   /** Resolves once every run given so far is in the index. */
@@ -148,7 +152,7 @@ export class LineHelpers {
     taken.helper = null;
     const bytes = await this.readAgain(taken.file, taken.offset, taken.length);
     if (this.#taken.get(number) !== taken) return;
-    taken.batch = summarizeLines(bytes, taken.offset, taken.startsFile, taken.opening);
+    taken.batch = summarizeLines(new Uint8Array(0), bytes, taken.offset, taken.startsFile, taken.opening);
     this.#absorbReady();
   }
 

@@ -30,7 +30,7 @@
  * worker to a helper (through its MessagePort), answered
  * `{ job, batch }` (the summarised lines, for `Corpus.absorbLines`) or `{ job, error }`; `{ end: true }`
  * closes the helper.
- * @typedef {{ job: number, bytes: Uint8Array, offset: number, startsFile: boolean, opening: Uint8Array }} LineHelperJob
+ * @typedef {{ job: number, head: Uint8Array, bytes: Uint8Array, offset: number, startsFile: boolean, opening: Uint8Array }} LineHelperJob
  */
 
 /**

@@ -226,7 +226,8 @@ export class CorpusTable {
           this.#refreshAgain = false;
           this.#refreshDetailsAgain = false;
           if (withDetails) this.#detailsAt = performance.now();
-          await Promise.all([this.#overview(), this.#askWindow(), withDetails ? this.#details() : null]);
+          // The window first: its rows (those the filter keeps) are then the overview's too.
+          await Promise.all([this.#askWindow(), this.#overview(), withDetails ? this.#details() : null]);
           withDetails = this.#refreshDetailsAgain;
         } while (this.#refreshAgain && !this.#ended);
       } finally {

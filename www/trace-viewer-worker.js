@@ -80,7 +80,7 @@ function summariseLinesFrom(port) {
     }
     try {
       /** @type {Uint8Array} */
-      const batch = summarizeLines(data.bytes, data.offset, data.startsFile, data.opening);
+      const batch = summarizeLines(data.head, data.bytes, data.offset, data.startsFile, data.opening);
       port.postMessage({ job: data.job, batch }, [batch.buffer]);
     } catch (error) {
       port.postMessage({ job: data.job, error: describe(error) });

@@ -363,6 +363,34 @@ fn windows_anywhere_equal_the_reference_order() {
     }
 }
 
+#[test]
+fn windows_while_the_corpus_grows_equal_a_whole_order_of_the_traces_read_so_far() {
+    let text = otlp_json_lines(3_000);
+    for sort in ["", "trace_id desc", "trace_id", "duration_ms desc"] {
+        let mut corpus = Corpus::new();
+        let file = corpus.add_file("corpus.jsonl");
+        for piece in text.as_bytes().chunks(150_011) {
+            corpus.feed(file, piece);
+            let count = corpus.index.len();
+            let mut expected: Vec<String> = (0..count).map(|row| corpus.index.trace_id(row).into_owned()).collect();
+            expected.sort();
+            if sort == "trace_id desc" {
+                expected.reverse();
+            }
+            for (offset, limit) in [(0, 50), (980, 40)] {
+                let window = corpus.window("", sort, offset, limit).expect("the window");
+                assert_eq!(window.count as usize, count);
+                let ids: Vec<String> = window.rows.into_iter().map(|row| row.trace_id).collect();
+                if sort.starts_with("trace_id") || sort.is_empty() {
+                    let end = (offset + limit).min(count);
+                    assert_eq!(ids, expected[offset.min(end)..end], "{sort:?} at {offset} of {count}");
+                }
+            }
+        }
+        corpus.finish_file(file);
+    }
+}
+
 /// Writes the corpus and the reference's answers for the browser test (tests/e2e/corpus.test.mjs),
 /// which asks the element the same questions: `target/corpus/reference-1500.otlp.jsonl` and
 /// `reference-1500.answers.json` (filter, sort, count, the first 50 ids).
@@ -549,22 +577,32 @@ fn facets_and_totals_equal_plain_counts_over_the_matching_traces() {
 /// What helper workers do: each run of lines summarised apart (here in reverse order, through the
 /// bytes that travel between workers), the batches absorbed in file order.
 fn corpus_through_helpers(files: &[(&str, &[u8])], chunk: usize) -> Corpus {
-    use trace_viewer_core::corpus::line_batch::summarize;
+    use trace_viewer_core::corpus::line_batch::summarize_after_head;
     use trace_viewer_core::corpus::line_batch_encoding::encode_line_batch;
     let mut corpus = Corpus::new();
     for (name, bytes) in files {
         let file = corpus.add_file(name);
+        // As the corpus worker does: once a file is known to be JSON Lines, only the bytes after
+        // each slice's last newline go in; the head and the slice's lines go to a helper apart.
         let jobs: Vec<_> = bytes
             .chunks(chunk)
             .filter_map(|piece| {
-                corpus.take_lines(file, piece).map(|split| (split.bytes(piece), split.at, split.opening))
+                let split = if corpus.reads_lines(file) {
+                    let last = piece.iter().rposition(|byte| *byte == b'\n');
+                    corpus.take_lines_after(file, piece.len(), last, &piece[last.map_or(0, |at| at + 1)..])
+                } else {
+                    corpus.take_lines(file, piece)
+                };
+                split.map(|split| (split.head, piece[..split.take].to_vec(), split.at, split.opening))
             })
             .collect();
         assert!(jobs.len() > 1 || bytes.len() <= chunk, "the file is split into several jobs");
         let mut batches: Vec<_> = jobs
             .iter()
             .rev()
-            .map(|(bytes, at, opening)| encode_line_batch(&summarize(bytes, *at, opening.as_deref())))
+            .map(|(head, lines, at, opening)| {
+                encode_line_batch(&summarize_after_head(head, lines, *at, opening.as_deref()))
+            })
             .collect();
         batches.reverse();
         for batch in batches {

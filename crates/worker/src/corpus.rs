@@ -7,7 +7,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use trace_viewer_core::corpus::aggregate::AggregateAnswer;
-use trace_viewer_core::corpus::line_batch::{summarize, LinesAt};
+use trace_viewer_core::corpus::ingest::LineSplit;
+use trace_viewer_core::corpus::line_batch::{summarize_after_head, LinesAt};
 use trace_viewer_core::corpus::line_batch_encoding::encode_line_batch;
 use trace_viewer_core::corpus::merge_reading::MergeReading;
 use trace_viewer_core::corpus::query::QueryError;
@@ -44,14 +45,38 @@ fn query_error(error: QueryError) -> JsValue {
     thrown.into()
 }
 
-/// Summarises complete JSON Lines (those `Corpus.takeLines` pointed at, starting at byte `offset`
-/// of their file, its first line when `startsFile`) into a batch for `Corpus.absorbLines`: what a
-/// helper worker does, in parallel with others. With an `opening` (not empty), the bytes are
-/// elements of a document read element by element, each read inside the opening.
+/// Summarises complete JSON Lines (those `Corpus.takeLines` pointed at: its `head`, then the
+/// slice's first `take` bytes, starting at byte `offset` of their file, its first line when
+/// `startsFile`) into a batch for `Corpus.absorbLines`: what a helper worker does, in parallel with
+/// others. The head and the lines come apart, so the slice is not copied to join them. With an
+/// `opening` (not empty), the bytes are elements of a document read element by element, each read
+/// inside the opening.
 #[wasm_bindgen(js_name = summarizeLines)]
-pub fn summarize_lines_for_corpus(bytes: &[u8], offset: f64, starts_file: bool, opening: &[u8]) -> Vec<u8> {
+pub fn summarize_lines_for_corpus(
+    head: &[u8],
+    bytes: &[u8],
+    offset: f64,
+    starts_file: bool,
+    opening: &[u8],
+) -> Vec<u8> {
     let at = LinesAt { offset: offset as u64, starts_file };
-    encode_line_batch(&summarize(bytes, at, (!opening.is_empty()).then_some(opening)))
+    encode_line_batch(&summarize_after_head(head, bytes, at, (!opening.is_empty()).then_some(opening)))
+}
+
+/// A `LineSplit` as the object `takeLines` answers (`undefined` for none).
+fn split_to_js(split: Option<LineSplit>) -> JsValue {
+    let Some(split) = split else { return JsValue::UNDEFINED };
+    let object = js_sys::Object::new();
+    let set = |key: &str, value: JsValue| js_sys::Reflect::set(&object, &key.into(), &value).map(|_| ());
+    let made = set("head", js_sys::Uint8Array::from(split.head.as_slice()).into())
+        .and(set("take", JsValue::from(split.take as f64)))
+        .and(set("offset", JsValue::from(split.at.offset as f64)))
+        .and(set("startsFile", JsValue::from(split.at.starts_file)))
+        .and(set(
+            "opening",
+            split.opening.map_or(JsValue::UNDEFINED, |opening| js_sys::Uint8Array::from(opening.as_slice()).into()),
+        ));
+    made.map_or(JsValue::UNDEFINED, |_| object.into())
 }
 
 /// An aggregate's or BubbleUp's error: a filter's says its column, a request's what was wrong.
@@ -95,18 +120,23 @@ impl WorkerCorpus {
     /// element, the "lines" are elements and `opening` is what each is read inside.
     #[wasm_bindgen(js_name = takeLines)]
     pub fn take_lines(&mut self, file: u32, chunk: &[u8]) -> JsValue {
-        let Some(split) = self.corpus.take_lines(file, chunk) else { return JsValue::UNDEFINED };
-        let object = js_sys::Object::new();
-        let set = |key: &str, value: JsValue| js_sys::Reflect::set(&object, &key.into(), &value).map(|_| ());
-        let made = set("head", js_sys::Uint8Array::from(split.head.as_slice()).into())
-            .and(set("take", JsValue::from(split.take as f64)))
-            .and(set("offset", JsValue::from(split.at.offset as f64)))
-            .and(set("startsFile", JsValue::from(split.at.starts_file)))
-            .and(set(
-                "opening",
-                split.opening.map_or(JsValue::UNDEFINED, |opening| js_sys::Uint8Array::from(opening.as_slice()).into()),
-            ));
-        made.map_or(JsValue::UNDEFINED, |_| object.into())
+        split_to_js(self.corpus.take_lines(file, chunk))
+    }
+
+    /// Whether file `file` is known to be JSON Lines: then its slices go to `takeLinesAfter`.
+    #[wasm_bindgen(js_name = readsLines)]
+    pub fn reads_lines(&self, file: u32) -> bool {
+        self.corpus.reads_lines(file)
+    }
+
+    /// `takeLines` of a JSON Lines file's next `chunkLength` bytes given only where their last
+    /// newline is (-1: none) and the bytes after it: a slice of megabytes is not copied into wasm
+    /// memory only to find that newline. The same answer as `takeLines`.
+    #[wasm_bindgen(js_name = takeLinesAfter)]
+    pub fn take_lines_after(&mut self, file: u32, chunk_length: f64, last_newline: f64, tail: &[u8]) -> JsValue {
+        let last_newline = (last_newline >= 0.0).then_some(last_newline as usize);
+        let split = self.corpus.take_lines_after(file, chunk_length as usize, last_newline, tail);
+        split_to_js(split)
     }
 
     /// Joins a batch `summarizeLines` made of file `file`'s lines into the index.

@@ -122,16 +122,13 @@ impl FileReader {
     /// complete line has come, or when the file is one document (gathered for
     /// [`FileReader::finish`]).
     pub fn take_lines(&mut self, chunk: &[u8]) -> Option<LineSplit> {
+        if self.reads_lines() {
+            let last_newline = newlines::find_last(chunk);
+            return self.take_lines_after(chunk.len(), last_newline, &chunk[last_newline.map_or(0, |at| at + 1)..]);
+        }
         self.bytes_received += chunk.len() as u64;
         match &mut self.layout {
-            Layout::Lines => {
-                let Some(last_newline) = newlines::find_last(chunk) else {
-                    self.pending.extend_from_slice(chunk);
-                    return None;
-                };
-                let head = std::mem::replace(&mut self.pending, chunk[last_newline + 1..].to_vec());
-                Some(self.split(head, last_newline + 1))
-            }
+            Layout::Lines => unreachable!("JSON Lines are taken above"),
             Layout::Elements(document) => {
                 if document.ended_at().is_some() {
                     self.keep_tail(chunk);
@@ -222,6 +219,31 @@ impl FileReader {
         self.tail_bytes += bytes.len() as u64;
         let room = TAIL_KEPT_BYTES.saturating_sub(self.tail.len());
         self.tail.extend_from_slice(&bytes[..room.min(bytes.len())]);
+    }
+
+    /// Whether the file is known to be JSON Lines (then [`Self::take_lines_after`] takes its chunks).
+    pub fn reads_lines(&self) -> bool {
+        matches!(self.layout, Layout::Lines)
+    }
+
+    /// [`Self::take_lines`] of a JSON Lines file's next `chunk_length` bytes given only where
+    /// their last newline is and the bytes after it (all of them when there is none): the corpus
+    /// worker finds that newline itself, so a slice of many megabytes is not copied into wasm
+    /// memory only to be searched. Only for a file that [`Self::reads_lines`].
+    pub fn take_lines_after(
+        &mut self,
+        chunk_length: usize,
+        last_newline: Option<usize>,
+        tail: &[u8],
+    ) -> Option<LineSplit> {
+        debug_assert!(self.reads_lines());
+        self.bytes_received += chunk_length as u64;
+        let Some(last_newline) = last_newline else {
+            self.pending.extend_from_slice(tail);
+            return None;
+        };
+        let head = std::mem::replace(&mut self.pending, tail.to_vec());
+        Some(self.split(head, last_newline + 1))
     }
 
     fn split(&mut self, head: Vec<u8>, take: usize) -> LineSplit {

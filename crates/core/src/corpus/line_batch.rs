@@ -59,6 +59,24 @@ pub struct LineBatch {
 }
 
 impl LineBatch {
+    /// Adds the batch of the lines that follow this batch's in the file.
+    pub fn append(&mut self, next: LineBatch) {
+        for format in next.formats {
+            if !self.formats.contains(&format) {
+                self.formats.push(format);
+            }
+        }
+        for warning in next.warnings {
+            self.warn(self.lines + warning.line, warning.text);
+        }
+        self.warnings_left_out += next.warnings_left_out;
+        self.lines += next.lines;
+        self.traces.extend(next.traces);
+        self.log_lines.extend(next.log_lines);
+        self.without_spans += next.without_spans;
+        self.spans_read += next.spans_read;
+    }
+
     fn warn(&mut self, line: u64, text: String) {
         if self.warnings.len() < MAX_WARNINGS_PER_FILE {
             self.warnings.push(LineWarning { line, text });
@@ -111,6 +129,25 @@ pub fn summarize(bytes: &[u8], at: LinesAt, opening: Option<&[u8]>) -> LineBatch
         Some(opening) => summarize_elements(bytes, at, opening),
         None => summarize_lines(bytes, at),
     }
+}
+
+/// [`summarize`] of `head` followed by `bytes` without joining them: only the line `head` begins
+/// (a line cut by the end of the slice before) is put together; the lines after it are read where
+/// they are. The corpus worker hands a helper the slice it read as it is, and the line left over
+/// from the slice before apart.
+pub fn summarize_after_head(head: &[u8], bytes: &[u8], at: LinesAt, opening: Option<&[u8]>) -> LineBatch {
+    if head.is_empty() {
+        return summarize(bytes, at, opening);
+    }
+    if opening.is_some() {
+        return summarize(&[head, bytes].concat(), at, opening);
+    }
+    let first_end = newlines::find(bytes).map_or(bytes.len(), |newline| newline + 1);
+    let first_line = [head, &bytes[..first_end]].concat();
+    let mut batch = summarize_lines(&first_line, at);
+    let rest_at = LinesAt { offset: at.offset + first_line.len() as u64, starts_file: false };
+    batch.append(summarize_lines(&bytes[first_end..], rest_at));
+    batch
 }
 
 /// Summarises a whole document: a batch of one "line", its problems worded for a document.
@@ -167,6 +204,31 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_head_and_the_lines_after_it_summarise_as_the_lines_joined() {
+        let otlp = |id: &str| {
+            format!(
+                r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"traceId":"{id}","spanId":"01","name":"root","startTimeUnixNano":"1","endTimeUnixNano":"2"}}]}}]}}]}}"#
+            )
+        };
+        let text = format!(
+            "\u{feff}{}\n\nnot json\n{}\r\n{{\"resourceLogs\":[]}}\n{}\n[1,\n",
+            otlp("0a"),
+            otlp("0b"),
+            otlp("0c")
+        );
+        let bytes = text.as_bytes();
+        for starts_file in [true, false] {
+            let at = LinesAt { offset: 500, starts_file };
+            let whole = summarize_lines(bytes, at);
+            assert_eq!(whole.warnings.len(), 2, "{:?}", whole.warnings);
+            for cut in 0..=bytes.len() {
+                let (head, rest) = bytes.split_at(cut);
+                assert_eq!(summarize_after_head(head, rest, at, None), whole, "cut at {cut}");
+            }
+        }
+    }
 
     #[test]
     fn a_batch_counts_its_lines_and_words_its_problems_after_the_line_s_name() {

@@ -14,6 +14,7 @@ pub mod document_split;
 pub mod error_template;
 pub mod facets;
 pub mod filter;
+pub mod growing_order;
 pub mod heatmap;
 pub mod histograms;
 pub mod index;
@@ -249,6 +250,25 @@ impl Corpus {
         self.files.get_mut(file as usize)?.take_lines(chunk)
     }
 
+    /// Whether file `file` is known to be JSON Lines (see [`FileReader::take_lines_after`]).
+    pub fn reads_lines(&self, file: u32) -> bool {
+        self.files.get(file as usize).is_some_and(FileReader::reads_lines)
+    }
+
+    /// [`Corpus::take_lines`] of a JSON Lines file given only where its chunk's last newline is
+    /// and the bytes after it (see [`FileReader::take_lines_after`]); `None` also for a file that
+    /// is not known to be JSON Lines.
+    pub fn take_lines_after(
+        &mut self,
+        file: u32,
+        chunk_length: usize,
+        last_newline: Option<usize>,
+        tail: &[u8],
+    ) -> Option<LineSplit> {
+        let reader = self.files.get_mut(file as usize).filter(|reader| reader.reads_lines())?;
+        reader.take_lines_after(chunk_length, last_newline, tail)
+    }
+
     /// Joins a batch of file `file`'s lines, summarised elsewhere, into the index (batches of a
     /// file in the order their lines were taken).
     pub fn absorb(&mut self, file: u32, batch: LineBatch) {
@@ -321,6 +341,9 @@ impl Corpus {
         }
         let keys: Vec<SortKey> = parse_sort(sort)
             .map_err(|error| QueryError::new(error.column, &format!("in the sort, {}", error.message)))?;
+        if self.extend_id_order(filter, sort, &keys, needed) {
+            return Ok(());
+        }
         let (mut rows, in_order_before) = match self.last.take().filter(|_| same_rows) {
             Some(last) => (last.rows, last.in_order),
             None => (filter::matching_rows(&self.index, &parse_filter(filter)?), 0),
@@ -335,6 +358,27 @@ impl Corpus {
             rows,
         });
         Ok(())
+    }
+
+    /// While the index grows under the table's default view (every trace, in trace id order): the
+    /// new rows merged into the rows in order (see [`growing_order`]). False when that does not
+    /// apply and the rows must be ordered afresh.
+    fn extend_id_order(&mut self, filter: &str, sort: &str, keys: &[SortKey], needed: usize) -> bool {
+        let Some(descending) = growing_order::id_order(keys) else { return false };
+        let Some(last) = self.last.as_mut() else { return false };
+        let grown = last.rows_indexed < self.index.len();
+        if !grown || !filter.trim().is_empty() || last.filter != filter || last.sort != sort {
+            return false;
+        }
+        let ordered = growing_order::IdOrdered { rows: &mut last.rows, in_order: last.in_order, descending };
+        match ordered.extend(&self.index, needed.max(FIRST_ROWS_IN_ORDER)) {
+            Some(in_order) => {
+                last.in_order = in_order;
+                last.rows_indexed = self.index.len();
+                true
+            }
+            None => false,
+        }
     }
 
     /// The rows `filter` keeps (in any order): the table's last rows when they are of this filter

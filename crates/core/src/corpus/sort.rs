@@ -180,7 +180,7 @@ pub fn sort_rows(index: &mut CorpusIndex, ranks: &mut SortRanks, rows: &mut Vec<
 
 /// Sorts the first `needed` items of `items` by `compare` (all of them when `needed` covers them):
 /// the `needed` smallest are picked first (a partial selection), then only they are sorted.
-fn put_first_in_order<T>(items: &mut [T], needed: usize, mut compare: impl FnMut(&T, &T) -> Ordering) {
+pub(super) fn put_first_in_order<T>(items: &mut [T], needed: usize, mut compare: impl FnMut(&T, &T) -> Ordering) {
     if needed == 0 || items.is_empty() {
         return;
     }
