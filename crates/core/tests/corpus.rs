@@ -391,6 +391,34 @@ fn windows_while_the_corpus_grows_equal_a_whole_order_of_the_traces_read_so_far(
     }
 }
 
+#[test]
+fn the_overview_counted_as_rows_come_equals_a_count_of_every_row_each_time() {
+    use trace_viewer_core::corpus::facets::{facet, totals, FACET_FIELDS};
+    let text = otlp_json_lines(1_500);
+    let mut corpus = Corpus::new();
+    let file = corpus.add_file("corpus.jsonl");
+    let mut merged_after_counting = 0;
+    // Small pieces: a trace's later part often comes after its first was counted.
+    for piece in text.as_bytes().chunks(20_011) {
+        corpus.feed(file, piece);
+        merged_after_counting += corpus.index.merge_log.changed.len();
+        let (kept_totals, kept_facets) = corpus.overview("").expect("the overview");
+        let every: Vec<u32> = (0..corpus.index.len() as u32).collect();
+        let facets: Vec<_> = FACET_FIELDS.iter().filter_map(|field| facet(&corpus.index, &every, field)).collect();
+        assert_eq!(kept_facets, facets, "at {} rows", every.len());
+        let mut expected = totals(&corpus.index, &every);
+        assert!((kept_totals.cost_usd - expected.cost_usd).abs() <= 1e-9 * expected.cost_usd.abs().max(1.0));
+        expected.cost_usd = kept_totals.cost_usd;
+        assert_eq!(kept_totals, expected, "at {} rows", every.len());
+    }
+    corpus.finish_file(file);
+    assert!(merged_after_counting > 20, "parts merged into counted rows: {merged_after_counting}");
+    corpus.overview("").expect("the rows the end of the file held");
+    // Once the index stops growing, the overview is counted afresh (cost summed in row order).
+    let every: Vec<u32> = (0..corpus.index.len() as u32).collect();
+    assert_eq!(corpus.overview("").expect("the overview").0, totals(&corpus.index, &every));
+}
+
 /// Writes the corpus and the reference's answers for the browser test (tests/e2e/corpus.test.mjs),
 /// which asks the element the same questions: `target/corpus/reference-1500.otlp.jsonl` and
 /// `reference-1500.answers.json` (filter, sort, count, the first 50 ids).

@@ -74,22 +74,27 @@ pub fn totals(index: &CorpusIndex, rows: &[u32]) -> CorpusTotals {
         tokens = tokens.saturating_add(index.tokens[row]);
     }
     index.error_count.for_each_of(rows, |errors| failed += u64::from(errors > 0));
-    let to_ms = |ns: u64| ns as f64 / 1e6;
-    // One selection for the 95th percentile; the median is then among the values before it.
-    let (p50_duration_ms, p95_duration_ms) = if durations.is_empty() {
-        (None, None)
-    } else {
-        let at95 = nearest_rank_index(durations.len(), 95.0);
-        let at50 = nearest_rank_index(durations.len(), 50.0);
-        let (below, p95, _) = durations.select_nth_unstable(at95);
-        let p95 = *p95;
-        let p50 = if at50 < at95 { *below.select_nth_unstable(at50).1 } else { p95 };
-        (Some(to_ms(p50)), Some(to_ms(p95)))
-    };
+    let (p50_duration_ms, p95_duration_ms) = percentiles(&mut durations);
     CorpusTotals { traces: rows.len() as u64, failed, p95_duration_ms, p50_duration_ms, cost_usd, tokens }
 }
 
-fn top(counts: Vec<(String, u64)>, missing: u64, field: &str) -> Facet {
+/// The median and the 95th percentile of `durations` (ns, reordered) in milliseconds, by nearest
+/// rank; `None` for no durations.
+pub fn percentiles(durations: &mut [u64]) -> (Option<f64>, Option<f64>) {
+    if durations.is_empty() {
+        return (None, None);
+    }
+    let to_ms = |ns: u64| ns as f64 / 1e6;
+    // One selection for the 95th percentile; the median is then among the values before it.
+    let at95 = nearest_rank_index(durations.len(), 95.0);
+    let at50 = nearest_rank_index(durations.len(), 50.0);
+    let (below, p95, _) = durations.select_nth_unstable(at95);
+    let p95 = *p95;
+    let p50 = if at50 < at95 { *below.select_nth_unstable(at50).1 } else { p95 };
+    (Some(to_ms(p50)), Some(to_ms(p95)))
+}
+
+pub(super) fn top(counts: Vec<(String, u64)>, missing: u64, field: &str) -> Facet {
     let mut values: Vec<FacetValue> =
         counts.into_iter().filter(|(_, count)| *count > 0).map(|(value, count)| FacetValue { value, count }).collect();
     let distinct = values.len() as u64;
@@ -102,7 +107,7 @@ fn top(counts: Vec<(String, u64)>, missing: u64, field: &str) -> Facet {
 /// most frequent first, ties by value, written out only for the ones listed (a user column may
 /// have a value per few traces). The count a value needs to be listed is found among the counts
 /// alone; values are compared as text only where they tie at that count.
-fn dictionary_facet(dictionary: &Dictionary, counts: &[u64], missing: u64, field: &str) -> Facet {
+pub(super) fn dictionary_facet(dictionary: &Dictionary, counts: &[u64], missing: u64, field: &str) -> Facet {
     let present: Vec<u64> = counts.iter().skip(1).copied().filter(|count| *count > 0).collect();
     let distinct = present.len() as u64;
     let threshold = match present.len() {

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use super::codes::{CodeSlice, Codes};
 use super::dictionary::{Dictionary, SetColumn, StringColumn, ABSENT};
+use super::growing_overview::{MergeLog, RowFacts};
 use super::signature::of_one_part;
 use super::span_skeleton::SkeletonStore;
 use super::summary::{FeedbackFlags, TraceSummary};
@@ -182,6 +183,8 @@ pub struct CorpusIndex {
     more_span_runs: HashMap<u32, Vec<(u32, u32)>>,
     /// Each row's span skeleton (the merged tree's), used while the trace is in one part.
     skeletons: SkeletonStore,
+    /// Rows merged after the growing overview counted them (see [`super::growing_overview`]).
+    pub merge_log: MergeLog,
     /// Each row's first source packed in twelve bytes (see [`PackedSource`]); a trace's further
     /// sources (lines after its first) in `more_sources`.
     sources: Vec<PackedSource>,
@@ -342,6 +345,10 @@ impl CorpusIndex {
     }
 
     fn merge(&mut self, row: usize, summary: &SummaryView<'_>, source: TraceSource) {
+        if row < self.merge_log.counted {
+            let before = RowFacts::of(self, row);
+            self.merge_log.changed.push((row as u32, before));
+        }
         let end = self.start_ns[row].saturating_add(self.duration_ns[row]).max(summary.end_ns);
         self.start_ns[row] = self.start_ns[row].min(summary.start_ns);
         self.duration_ns[row] = end - self.start_ns[row];

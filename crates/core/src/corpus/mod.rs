@@ -15,6 +15,7 @@ pub mod error_template;
 pub mod facets;
 pub mod filter;
 pub mod growing_order;
+pub mod growing_overview;
 pub mod heatmap;
 pub mod histograms;
 pub mod index;
@@ -182,6 +183,8 @@ pub struct Corpus {
     files: Vec<FileReader>,
     ranks: SortRanks,
     last: Option<Ordered>,
+    /// The overview of every trace, counted as rows come (see [`growing_overview`]).
+    growing_overview: growing_overview::GrowingOverview,
     /// Traces kept whole (a document the import worker imported at once), with their format.
     kept: Vec<Trace>,
     kept_format: String,
@@ -418,6 +421,11 @@ impl Corpus {
     /// The totals line and the facets over the rows `filter` keeps (the table's last rows when
     /// they are for this filter and the index has not grown: their order does not matter here).
     pub fn overview(&mut self, filter: &str) -> Result<(CorpusTotals, Vec<Facet>), QueryError> {
+        // Every trace while the index grows: the counts carried from the last time, plus the new
+        // rows (see [`growing_overview`]); once it stops growing, counted afresh.
+        if filter.trim().is_empty() && self.index.len() > self.growing_overview.counted() {
+            return Ok(self.growing_overview.update(&mut self.index));
+        }
         let rows = self.matching_rows(filter)?;
         let facets = FACET_FIELDS.iter().filter_map(|field| facet(&self.index, &rows, field)).collect();
         Ok((totals(&self.index, &rows), facets))
