@@ -71,6 +71,24 @@ pub struct MergeLog {
 }
 
 impl MergeLog {
+    /// Notes taken at most between two counts: past this (a filter typed while a file of split
+    /// traces is read, say), the log stops and the next overview of every trace counts afresh.
+    pub const MAX_NOTED: usize = 1 << 16;
+
+    /// Notes `row`'s facts before a merge changes it (see [`CorpusIndex`]'s merge).
+    pub fn note(&mut self, row: usize, before: RowFacts) {
+        if row >= self.counted {
+            return;
+        }
+        if self.changed.len() >= Self::MAX_NOTED {
+            // Nothing counted can be corrected any more: the counts are dropped (see `update`).
+            self.counted = 0;
+            self.changed = Vec::new();
+            return;
+        }
+        self.changed.push((row as u32, before));
+    }
+
     /// The changed rows, each once with its facts as counted; the log is emptied.
     fn take_changed(&mut self) -> Vec<(u32, RowFacts)> {
         let mut changed = std::mem::take(&mut self.changed);
@@ -104,6 +122,11 @@ impl GrowingOverview {
     /// Counts the rows added since the last call and the merged rows' changes; returns the totals
     /// and facets over every row (as [`super::facets`] would give them for an empty filter).
     pub fn update(&mut self, index: &mut CorpusIndex) -> (CorpusTotals, Vec<Facet>) {
+        if index.merge_log.counted != self.counted {
+            // The log gave up (see [`MergeLog::note`]): every row is counted again.
+            *self = GrowingOverview::default();
+            index.merge_log.changed.clear();
+        }
         self.grow_counts(index);
         for (row, before) in index.merge_log.take_changed() {
             self.count_facts(&before, -1);
@@ -228,5 +251,67 @@ impl GrowingOverview {
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::facets::{facet, totals};
+    use crate::corpus::index::TraceSource;
+    use crate::corpus::summary::TraceSummary;
+
+    fn part(id: usize, late: bool) -> TraceSummary {
+        TraceSummary {
+            trace_id: format!("{id:032x}"),
+            intent: Some(if late { "late" } else { "early" }.to_string()),
+            models: [format!("model-{}", id % 3)].into(),
+            error_count: u64::from(late),
+            span_count: 1,
+            ..TraceSummary::default()
+        }
+    }
+
+    fn counted_afresh(index: &CorpusIndex) -> (CorpusTotals, Vec<Facet>) {
+        let every: Vec<u32> = (0..index.len() as u32).collect();
+        (totals(index, &every), FACET_FIELDS.iter().filter_map(|field| facet(index, &every, field)).collect())
+    }
+
+    #[test]
+    fn more_merges_than_the_log_notes_make_the_counts_start_again_and_stay_exact() {
+        let mut index = CorpusIndex::default();
+        let traces = MergeLog::MAX_NOTED + 10;
+        for id in 0..traces {
+            index.add(part(id, false), TraceSource::Kept { index: 0 });
+        }
+        let mut overview = GrowingOverview::default();
+        assert_eq!(overview.update(&mut index), counted_afresh(&index));
+        // Every trace's second part merges into a counted row: more than the log takes.
+        for id in 0..traces {
+            index.add(part(id, true), TraceSource::Kept { index: 0 });
+        }
+        assert_eq!(index.merge_log.counted, 0, "the log gave up");
+        assert!(index.merge_log.changed.is_empty());
+        index.add(part(traces, false), TraceSource::Kept { index: 0 });
+        let (kept_totals, kept_facets) = overview.update(&mut index);
+        let (expected_totals, expected_facets) = counted_afresh(&index);
+        assert_eq!(kept_facets, expected_facets);
+        assert_eq!(kept_totals, expected_totals);
+        assert_eq!(kept_totals.failed, traces as u64);
+    }
+
+    #[test]
+    fn a_row_merged_twice_is_taken_out_once_as_it_was_counted() {
+        let mut index = CorpusIndex::default();
+        for id in 0..10 {
+            index.add(part(id, false), TraceSource::Kept { index: 0 });
+        }
+        let mut overview = GrowingOverview::default();
+        overview.update(&mut index);
+        for _ in 0..2 {
+            index.add(part(3, true), TraceSource::Kept { index: 0 });
+        }
+        index.add(part(10, false), TraceSource::Kept { index: 0 });
+        assert_eq!(overview.update(&mut index), counted_afresh(&index));
     }
 }

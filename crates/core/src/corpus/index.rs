@@ -347,7 +347,7 @@ impl CorpusIndex {
     fn merge(&mut self, row: usize, summary: &SummaryView<'_>, source: TraceSource) {
         if row < self.merge_log.counted {
             let before = RowFacts::of(self, row);
-            self.merge_log.changed.push((row as u32, before));
+            self.merge_log.note(row, before);
         }
         let end = self.start_ns[row].saturating_add(self.duration_ns[row]).max(summary.end_ns);
         self.start_ns[row] = self.start_ns[row].min(summary.start_ns);
