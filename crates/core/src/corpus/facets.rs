@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::dictionary::{Dictionary, SetColumn, StringColumn, ABSENT};
 use super::index::CorpusIndex;
-use super::summary::FEEDBACK_SIGNALS;
+use super::summary::{FeedbackFlags, FEEDBACK_SIGNALS};
 
 /// Values a facet lists at most.
 pub const FACET_VALUES: usize = 10;
@@ -94,7 +94,7 @@ pub fn percentiles(durations: &mut [u64]) -> (Option<f64>, Option<f64>) {
     (Some(to_ms(p50)), Some(to_ms(p95)))
 }
 
-pub(super) fn top(counts: Vec<(String, u64)>, missing: u64, field: &str) -> Facet {
+fn top(counts: Vec<(String, u64)>, missing: u64, field: &str) -> Facet {
     let mut values: Vec<FacetValue> =
         counts.into_iter().filter(|(_, count)| *count > 0).map(|(value, count)| FacetValue { value, count }).collect();
     let distinct = values.len() as u64;
@@ -153,6 +153,12 @@ fn string_facet(column: &StringColumn, rows: &[u32], field: &str) -> Facet {
 fn set_facet(column: &SetColumn, rows: &[u32], field: &str) -> Facet {
     let mut set_counts = vec![0u64; column.sets.len() + 1];
     column.rows.for_each_of(rows, |set| set_counts[set as usize] += 1);
+    set_member_facet(column, &set_counts, field)
+}
+
+/// The facet of a set column's members from the rows counted per set (indexed by set number; 0
+/// is "no set"): a row counts once for each member of its set.
+pub(super) fn set_member_facet(column: &SetColumn, set_counts: &[u64], field: &str) -> Facet {
     let mut member_counts = vec![0u64; column.members.len() + 1];
     for (set, count) in set_counts.iter().enumerate().skip(1) {
         for &member in column.sets.members(set as u32) {
@@ -162,30 +168,53 @@ fn set_facet(column: &SetColumn, rows: &[u32], field: &str) -> Facet {
     dictionary_facet(&column.members, &member_counts, set_counts[ABSENT as usize], field)
 }
 
+/// The status facet: how many rows failed and how many did not.
+pub(super) fn status_facet(failed: u64, rows: u64, field: &str) -> Facet {
+    top(vec![("error".into(), failed), ("ok".into(), rows - failed)], 0, field)
+}
+
+/// Rows per feedback signal, and rows with none.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct FeedbackCounts {
+    signals: [u64; FEEDBACK_SIGNALS.len()],
+    missing: u64,
+}
+
+impl FeedbackCounts {
+    /// Counts a row with these signals in (`step` 1) or out (-1).
+    pub(super) fn count(&mut self, flags: FeedbackFlags, step: i64) {
+        let add = |count: &mut u64| *count = count.wrapping_add_signed(step);
+        if flags == 0 {
+            add(&mut self.missing);
+        }
+        for (bit, count) in self.signals.iter_mut().enumerate() {
+            if flags & (1 << bit) != 0 {
+                add(count);
+            }
+        }
+    }
+
+    pub(super) fn facet(&self, field: &str) -> Facet {
+        let counts =
+            FEEDBACK_SIGNALS.iter().zip(self.signals).map(|((name, _), count)| (name.to_string(), count)).collect();
+        top(counts, self.missing, field)
+    }
+}
+
 /// The facet of `field` (one of [`FACET_FIELDS`] or `attr."key"` written `attr.key`) over `rows`.
 pub fn facet(index: &CorpusIndex, rows: &[u32], field: &str) -> Option<Facet> {
     Some(match field {
         "status" => {
             let mut failed = 0u64;
             index.error_count.for_each_of(rows, |errors| failed += u64::from(errors > 0));
-            top(vec![("error".into(), failed), ("ok".into(), rows.len() as u64 - failed)], 0, field)
+            status_facet(failed, rows.len() as u64, field)
         }
         "feedback" => {
-            let mut signal_counts = [0u64; FEEDBACK_SIGNALS.len()];
-            let mut missing = 0u64;
+            let mut counts = FeedbackCounts::default();
             for &row in rows {
-                let flags = index.feedback_of(row as usize);
-                missing += u64::from(flags == 0);
-                for (bit, count) in signal_counts.iter_mut().enumerate() {
-                    *count += u64::from(flags & (1 << bit) != 0);
-                }
+                counts.count(index.feedback_of(row as usize), 1);
             }
-            let counts = FEEDBACK_SIGNALS
-                .iter()
-                .zip(signal_counts)
-                .map(|((name, _), count)| (name.to_string(), count))
-                .collect();
-            top(counts, missing, field)
+            counts.facet(field)
         }
         "intent" => string_facet(&index.intent, rows, field),
         "variant" => string_facet(&index.variant, rows, field),

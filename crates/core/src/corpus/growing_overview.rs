@@ -8,9 +8,10 @@
 //! exact; percentiles are worked out over every duration each time (a selection, not a count).
 
 use super::dictionary::{SetColumn, StringColumn, ABSENT};
-use super::facets::{dictionary_facet, percentiles, top, CorpusTotals, Facet, FACET_FIELDS};
+use super::facets::{
+    dictionary_facet, percentiles, set_member_facet, status_facet, CorpusTotals, Facet, FeedbackCounts, FACET_FIELDS,
+};
 use super::index::CorpusIndex;
-use super::summary::FEEDBACK_SIGNALS;
 
 /// The string columns among [`FACET_FIELDS`], in the order their counts are kept.
 const STRING_FIELDS: [&str; 5] = ["intent", "variant", "name", "user", "session"];
@@ -105,8 +106,7 @@ pub struct GrowingOverview {
     failed: u64,
     cost_usd: f64,
     tokens: u64,
-    feedback: [u64; FEEDBACK_SIGNALS.len()],
-    feedback_missing: u64,
+    feedback: FeedbackCounts,
     /// Per string column, rows by dictionary number (0: no value).
     strings: [Vec<u64>; STRING_FIELDS.len()],
     /// Per set column, rows by set number (0: no set).
@@ -155,14 +155,7 @@ impl GrowingOverview {
         if facts.failed {
             step(&mut self.failed);
         }
-        if facts.feedback == 0 {
-            step(&mut self.feedback_missing);
-        }
-        for (bit, count) in self.feedback.iter_mut().enumerate() {
-            if facts.feedback & (1 << bit) != 0 {
-                step(count);
-            }
-        }
+        self.feedback.count(facts.feedback, sign);
         if !facts.cost_usd.is_nan() {
             self.cost_usd += sign as f64 * facts.cost_usd;
         }
@@ -180,11 +173,7 @@ impl GrowingOverview {
         index.error_count.for_each_of(rows, |errors| self.failed += u64::from(errors > 0));
         for &row in rows {
             let row = row as usize;
-            let flags = index.feedback_of(row);
-            self.feedback_missing += u64::from(flags == 0);
-            for (bit, count) in self.feedback.iter_mut().enumerate() {
-                *count += u64::from(flags & (1 << bit) != 0);
-            }
+            self.feedback.count(index.feedback_of(row), 1);
             let cost = index.cost_usd[row];
             if !cost.is_nan() {
                 self.cost_usd += cost;
@@ -213,42 +202,27 @@ impl GrowingOverview {
     }
 
     fn facets(&self, index: &CorpusIndex) -> Vec<Facet> {
+        let traces = index.len() as u64;
         FACET_FIELDS
             .iter()
-            .map(|&field| {
-                if let Some(at) = STRING_FIELDS.iter().position(|known| *known == field) {
-                    let counts = &self.strings[at];
-                    return dictionary_facet(
-                        &string_column(index, field).dictionary,
-                        counts,
-                        counts[ABSENT as usize],
-                        field,
-                    );
-                }
-                if let Some(at) = SET_FIELDS.iter().position(|known| *known == field) {
-                    let column = set_column(index, field);
-                    let mut member_counts = vec![0u64; column.members.len() + 1];
-                    for (set, count) in self.sets[at].iter().enumerate().skip(1) {
-                        for &member in column.sets.members(set as u32) {
-                            member_counts[member as usize] += count;
-                        }
+            .map(|&field| match field {
+                "status" => status_facet(self.failed, traces, field),
+                "feedback" => self.feedback.facet(field),
+                _ => match STRING_FIELDS.iter().position(|known| *known == field) {
+                    Some(at) => {
+                        let counts = &self.strings[at];
+                        dictionary_facet(
+                            &string_column(index, field).dictionary,
+                            counts,
+                            counts[ABSENT as usize],
+                            field,
+                        )
                     }
-                    return dictionary_facet(&column.members, &member_counts, self.sets[at][ABSENT as usize], field);
-                }
-                match field {
-                    "status" => {
-                        let ok = index.len() as u64 - self.failed;
-                        top(vec![("error".into(), self.failed), ("ok".into(), ok)], 0, field)
+                    None => {
+                        let at = SET_FIELDS.iter().position(|known| *known == field).unwrap_or_default();
+                        set_member_facet(set_column(index, field), &self.sets[at], field)
                     }
-                    _ => {
-                        let counts = FEEDBACK_SIGNALS
-                            .iter()
-                            .zip(self.feedback)
-                            .map(|((name, _), count)| (name.to_string(), count))
-                            .collect();
-                        top(counts, self.feedback_missing, field)
-                    }
-                }
+                },
             })
             .collect()
     }
