@@ -209,3 +209,24 @@ test('Ctrl+wheel over the timeline zooms around the pointer; a plain wheel does 
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+// A root waiting 1 ms between 5,000 steps of 1 ms: 5,000 pieces of its own time on the critical
+// path, a 1/10,000 of the axis apart. They are drawn as the few stripes a screen can show, not an
+// element each (25,000 such pieces made a 600 ms style and layout pass after the first frame).
+test('a root with thousands of critical-path pieces draws them as a few stripes', async () => {
+  const steps = Array.from({ length: 5_000 }, (_, step) => span(`step ${step}`, 'root', 'tool', 2 * step + 1, 2 * step + 2));
+  const trace = JSON.stringify({
+    format: 'trace-viewer/v1',
+    traces: [{ id: 'waits', name: 'waits between steps', spans: [span('root', null, 'agent', 0, 10_001), ...steps] }],
+  });
+  const page = await open({ width: 1440, height: 900 }, trace);
+  const root = page.locator('trace-viewer .tv-row', { has: page.locator('.tv-span-name', { hasText: /^root$/ }) });
+  await root.locator('.tv-bar-critical').first().waitFor();
+  const stripes = await root.locator('.tv-bar-critical').evaluateAll((elements) => elements.map((element) => element.getBoundingClientRect().width));
+  const axis = await root.locator('.tv-timeline-column').boundingBox();
+  assert.ok(stripes.length <= 3, `${stripes.length} stripes`);
+  // Together they still cover the root's whole length (its own time is spread over all of it).
+  assert.ok(stripes.reduce((sum, width) => sum + width, 0) > axis.width * 0.95, `${stripes} of ${axis.width}`);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -10,7 +10,7 @@ use leptos::tachys::view::add_attr::AddAnyAttr;
 use super::tree_view::ROW_HEIGHT_PX;
 use super::ViewerState;
 use trace_viewer_core::analysis::{
-    format_duration_ns, format_percent, interval_geometry, service_of, waterfall_bar, Beyond, LabelSide, TimeWindow,
+    format_duration_ns, format_percent, service_of, stripes_in_window, waterfall_bar, Beyond, LabelSide, TimeWindow,
 };
 use trace_viewer_core::model::format_count;
 use trace_viewer_core::view::present::{inline_facts, kind_label};
@@ -34,16 +34,10 @@ pub fn SpanRow(state: ViewerState, position: usize, span_index: usize) -> impl I
     let critical_segments = move || {
         state.critical_path.with(|path| {
             let path = path.as_ref()?;
-            let window = window();
-            let window_end = window.start_ns.saturating_add(window.duration_ns);
-            // A segment wholly outside a zoomed window is not drawn as a sliver at its edge.
-            let stripes = path
-                .segments_of(span_index)
-                .filter(|segment| segment.end_ns > window.start_ns && segment.start_ns < window_end)
-                .map(|segment| {
-                    let at = interval_geometry(segment.start_ns, segment.end_ns, window);
-                    view! { <div class="tv-bar-critical" style:left=at.left style:width=at.width></div> }
-                })
+            let segments = path.segments_of(span_index).map(|segment| (segment.start_ns, segment.end_ns));
+            let stripes = stripes_in_window(segments, window())
+                .into_iter()
+                .map(|at| view! { <div class="tv-bar-critical" style:left=at.left style:width=at.width></div> })
                 .collect_view();
             Some(stripes)
         })

@@ -22,5 +22,5 @@ pub use loops::{
 pub use rows::{kept_with_ancestors, visible_filtered_rows, visible_rows, CollapsedSet};
 pub use search::{search_spans, Query};
 pub use services::{service_names, service_of};
-pub use timeline::{interval_geometry, time_ticks, BarGeometry, TimeTick, TimeWindow};
+pub use timeline::{interval_geometry, stripes_in_window, time_ticks, BarGeometry, TimeTick, TimeWindow};
 pub use waterfall::{waterfall_bar, Beyond, LabelSide, WaterfallBar, MIN_BAR_PX};

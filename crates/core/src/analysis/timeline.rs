@@ -32,6 +32,33 @@ pub fn interval_geometry(start_ns: u64, end_ns: u64, window: TimeWindow) -> BarG
     }
 }
 
+/// Stripes drawn finer than this share of the window are joined: a row draws at most this many.
+pub const STRIPES_PER_WINDOW: u64 = 2_000;
+
+/// The geometry of intervals drawn over one row (a span's critical-path segments), clipped to the
+/// window; those wholly outside it are left out, and intervals closer together than
+/// 1/[`STRIPES_PER_WINDOW`] of the window are joined into one stripe, so a span with 25,000
+/// segments (a root whose children run one after another) draws at most a couple of thousand
+/// elements, not one per segment, and looks the same.
+pub fn stripes_in_window(intervals: impl IntoIterator<Item = (u64, u64)>, window: TimeWindow) -> Vec<BarGeometry> {
+    let window_end = window.start_ns.saturating_add(window.duration_ns);
+    let mut inside: Vec<(u64, u64)> = intervals
+        .into_iter()
+        .filter(|(start, end)| *end > window.start_ns && *start < window_end)
+        .map(|(start, end)| (start.max(window.start_ns), end.min(window_end)))
+        .collect();
+    inside.sort_unstable();
+    let join_within = window.duration_ns / STRIPES_PER_WINDOW;
+    let mut joined: Vec<(u64, u64)> = Vec::new();
+    for (start, end) in inside {
+        match joined.last_mut() {
+            Some(last) if start <= last.1.saturating_add(join_within) => last.1 = last.1.max(end),
+            _ => joined.push((start, end)),
+        }
+    }
+    joined.into_iter().map(|(start, end)| interval_geometry(start, end, window)).collect()
+}
+
 impl TimeWindow {
     /// The part of this window between two fractions of its width (0.0 to 1.0, in either order),
     /// at least `minimum_ns` long so zooming always shows something.
@@ -128,6 +155,30 @@ pub fn time_ticks(window: TimeWindow, max_ticks: u32) -> Vec<TimeTick> {
 mod tests {
     use super::*;
     use crate::model::Span;
+
+    #[test]
+    fn stripes_closer_than_the_resolution_are_joined_and_those_outside_left_out() {
+        let window = TimeWindow { start_ns: 0, duration_ns: 1_000_000 };
+        // 25,000 segments 40 ns long with 1 ns gaps (a root's self time between children), the last
+        // past the window's end: one stripe, clipped.
+        let dense = (0..25_000u64).map(|at| (at * 41, at * 41 + 40));
+        assert_eq!(
+            stripes_in_window(dense, window),
+            vec![BarGeometry { left: "0.0000%".into(), width: "100.0000%".into() }]
+        );
+        // Gaps wider than 1/2000 of the window (500 ns here) stay; out of order and overlapping
+        // intervals are drawn once; one wholly outside is left out, one across the edge clipped.
+        let apart =
+            [(600_000, 700_000), (0, 1_000), (1_200, 2_000), (500, 800), (2_000_000, 3_000_000), (900_000, 1_500_000)];
+        assert_eq!(
+            stripes_in_window(apart, window),
+            vec![
+                BarGeometry { left: "0.0000%".into(), width: "0.2000%".into() },
+                BarGeometry { left: "60.0000%".into(), width: "10.0000%".into() },
+                BarGeometry { left: "90.0000%".into(), width: "10.0000%".into() },
+            ]
+        );
+    }
 
     #[test]
     fn bars_are_placed_proportionally_and_clipped() {
