@@ -33,6 +33,7 @@ mod split_runs;
 mod utf16;
 mod utf8;
 mod zipkin;
+mod zipkin_fast;
 mod zipkin_v1;
 
 use std::borrow::Cow;

@@ -50,7 +50,7 @@ impl<'de> Deserialize<'de> for Integer {
 
 /// A string borrowed from the document where it has no escapes. serde borrows a bare
 /// `Cow<str>` field marked `borrow`, but copies inside an `Option`; this type borrows in both.
-struct Text<'a>(Cow<'a, str>);
+pub(super) struct Text<'a>(pub(super) Cow<'a, str>);
 
 impl std::ops::Deref for Text<'_> {
     type Target = str;

@@ -74,7 +74,7 @@ impl<'v, 'j> SpanFields<'v, 'j> {
 /// A span's status from its tags: the `error` tag (its text the message unless it is just
 /// "true"), or the `otel.status_code` / `otel.status_description` tags every OpenTelemetry SDK
 /// and the Collector write when they export to Zipkin.
-fn status(tags: &[Attribute]) -> SpanStatus {
+pub(super) fn status(tags: &[Attribute]) -> SpanStatus {
     let tag = |key: &str| tags.iter().find(|tag| tag.key == key).map(|tag| tag.value.text());
     let meaningful = |text: Cow<str>| (!text.is_empty() && text != "true").then(|| text.into_owned());
     let description = || tag("otel.status_description").map(Cow::into_owned);
