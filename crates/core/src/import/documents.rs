@@ -8,8 +8,8 @@ use std::borrow::Cow;
 use crate::json::Value;
 
 use super::{
-    deep_json, import_document, jaeger_stream, langsmith_multipart, lone_surrogates, not_a_trace, otlp_fast,
-    zipkin_fast, ImportError, RawImport,
+    datadog_fast, deep_json, import_document, jaeger_stream, langsmith_multipart, lone_surrogates, not_a_trace,
+    otlp_fast, zipkin_fast, ImportError, RawImport,
 };
 use crate::json::all_documents;
 use crate::model::ImportWarning;
@@ -36,6 +36,11 @@ pub fn read_file(text: &str) -> Documents {
     }
     if jaeger_stream::looks_like(text) {
         if let Some(import) = jaeger_stream::import(text) {
+            return Ok((vec![import], Vec::new()));
+        }
+    }
+    if datadog_fast::looks_like(text) {
+        if let Some(import) = datadog_fast::import(text) {
             return Ok((vec![import], Vec::new()));
         }
     }

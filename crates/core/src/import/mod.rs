@@ -5,11 +5,13 @@
 pub(crate) mod conventions;
 
 mod datadog;
+mod datadog_fast;
 mod datadog_llmobs;
 mod deep_json;
 mod documents;
 mod error;
 mod fields;
+mod flat_json;
 mod jaeger;
 mod jaeger_shapes;
 mod jaeger_stream;

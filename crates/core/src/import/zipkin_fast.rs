@@ -12,6 +12,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::fields::{lowercase, micros_to_ns};
+use super::flat_json::{step_aside, Entries, Scalar, TextOrInteger};
 use super::otlp_fast::Text;
 use super::pipeline::{RawImport, MISSING_START};
 use super::zipkin::status;
@@ -39,11 +40,6 @@ pub fn import(text: &str) -> Option<RawImport> {
     SpanList { placed: &mut placed }.deserialize(&mut deserializer).ok()?;
     deserializer.end().ok()?;
     Some(placed.with_server_halves_placed())
-}
-
-/// Steps aside (the error only ends this path; the document path reads the file).
-fn step_aside<E: de::Error>(why: &str) -> E {
-    E::custom(why)
 }
 
 /// One span as read: the model's span (its id and parent as written, before the shared halves
@@ -317,7 +313,7 @@ impl<'de> de::Deserialize<'de> for LocalEndpoint<'de> {
                             return Err(step_aside("a key written twice"));
                         }
                         named = true;
-                        endpoint.service = map.next_value::<Option<ServiceName<'de>>>()?.map(|name| name.0);
+                        endpoint.service = map.next_value::<Option<TextOrInteger<'de>>>()?.map(|name| name.0);
                     } else {
                         let Scalar(value) = map.next_value()?;
                         if endpoint.rest.iter().any(|entry| entry.key == *key.0) {
@@ -332,115 +328,6 @@ impl<'de> de::Deserialize<'de> for LocalEndpoint<'de> {
             }
         }
         deserializer.deserialize_map(EndpointVisitor)
-    }
-}
-
-/// A service name as the document path's `text` reads it: a string, or an integer's digits.
-struct ServiceName<'de>(Cow<'de, str>);
-
-impl<'de> de::Deserialize<'de> for ServiceName<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct NameVisitor;
-        impl<'de> Visitor<'de> for NameVisitor {
-            type Value = ServiceName<'de>;
-            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-                formatter.write_str("a service name")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, name: &'de str) -> Result<ServiceName<'de>, E> {
-                Ok(ServiceName(Cow::Borrowed(name)))
-            }
-            fn visit_str<E: de::Error>(self, name: &str) -> Result<ServiceName<'de>, E> {
-                Ok(ServiceName(Cow::Owned(name.to_string())))
-            }
-            fn visit_u64<E: de::Error>(self, integer: u64) -> Result<ServiceName<'de>, E> {
-                Ok(ServiceName(Cow::Owned(integer.to_string())))
-            }
-            fn visit_i64<E: de::Error>(self, integer: i64) -> Result<ServiceName<'de>, E> {
-                Ok(ServiceName(Cow::Owned(integer.to_string())))
-            }
-        }
-        deserializer.deserialize_any(NameVisitor)
-    }
-}
-
-/// An object of scalar values, its entries in file order, each as the document path's
-/// `AttributeValue::from_json` makes it (null as empty).
-struct Entries(Vec<Attribute>);
-
-impl Entries {
-    /// The entries, refusing a key written twice (the document keeps one of them).
-    fn without_duplicates<E: de::Error>(self) -> Result<Vec<Attribute>, E> {
-        let entries = self.0;
-        let twice = if entries.len() <= 32 {
-            entries.iter().enumerate().any(|(at, entry)| entries[..at].iter().any(|other| other.key == entry.key))
-        } else {
-            let mut keys: Vec<&str> = entries.iter().map(|entry| entry.key.as_str()).collect();
-            keys.sort_unstable();
-            keys.windows(2).any(|pair| pair[0] == pair[1])
-        };
-        if twice {
-            return Err(step_aside("a tag written twice"));
-        }
-        Ok(entries)
-    }
-}
-
-impl<'de> de::Deserialize<'de> for Entries {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct EntriesVisitor;
-        impl<'de> Visitor<'de> for EntriesVisitor {
-            type Value = Entries;
-            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-                formatter.write_str("an object of scalar values")
-            }
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Entries, M::Error> {
-                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
-                while let Some(key) = map.next_key::<Text<'de>>()? {
-                    let Scalar(value) = map.next_value()?;
-                    entries.push(Attribute::new(&*key.0, value));
-                }
-                Ok(Entries(entries))
-            }
-        }
-        deserializer.deserialize_map(EntriesVisitor)
-    }
-}
-
-/// A scalar as `AttributeValue::from_json` makes it; a list or an object steps aside.
-struct Scalar(AttributeValue);
-
-impl<'de> de::Deserialize<'de> for Scalar {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ScalarVisitor;
-        impl Visitor<'_> for ScalarVisitor {
-            type Value = Scalar;
-            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-                formatter.write_str("a string, number, boolean or null")
-            }
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<Scalar, E> {
-                Ok(Scalar(AttributeValue::String(text.to_string())))
-            }
-            fn visit_bool<E: de::Error>(self, flag: bool) -> Result<Scalar, E> {
-                Ok(Scalar(AttributeValue::Bool(flag)))
-            }
-            fn visit_i64<E: de::Error>(self, integer: i64) -> Result<Scalar, E> {
-                Ok(Scalar(AttributeValue::Int(integer)))
-            }
-            fn visit_u64<E: de::Error>(self, integer: u64) -> Result<Scalar, E> {
-                // Above i64::MAX the digits are kept as text rather than rounded.
-                Ok(Scalar(
-                    i64::try_from(integer)
-                        .map_or_else(|_| AttributeValue::String(integer.to_string()), AttributeValue::Int),
-                ))
-            }
-            fn visit_f64<E: de::Error>(self, float: f64) -> Result<Scalar, E> {
-                Ok(Scalar(AttributeValue::Double(float)))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
-                Ok(Scalar(AttributeValue::Empty))
-            }
-        }
-        deserializer.deserialize_any(ScalarVisitor)
     }
 }
 
