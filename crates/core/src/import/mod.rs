@@ -10,6 +10,8 @@ mod datadog_llmobs;
 mod deep_json;
 mod documents;
 mod error;
+#[cfg(test)]
+mod fast_path_check;
 mod fields;
 mod flat_json;
 mod jaeger;

@@ -370,32 +370,18 @@ struct Annotation<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::pipeline::finish;
+    use crate::import::fast_path_check::FastPath;
 
-    /// The text read both ways, through the shared steps; `None` when this path steps aside.
+    const PATH: FastPath =
+        FastPath { format: "zipkin", looks_like, fast: import, tolerant: super::super::zipkin::import };
+
     fn both_ways(text: &str) -> Option<(crate::model::TraceSet, crate::model::TraceSet)> {
-        let fast = import(text)?;
-        let document = crate::json::from_str(text).unwrap();
-        let detected = crate::import::import_document(&document).map(|import| import.format);
-        assert_eq!(detected.ok(), Some("zipkin"), "claimed a file the detection gives another importer");
-        let tolerant = super::super::zipkin::import(&document).unwrap();
-        Some((finish(vec![fast]), finish(vec![tolerant])))
+        PATH.both_ways(text)
     }
 
     #[test]
     fn reads_every_zipkin_v2_fixture_exactly_like_the_document_path() {
-        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/zipkin");
-        let mut fast = 0;
-        for entry in std::fs::read_dir(folder).unwrap() {
-            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-            if !looks_like(&text) {
-                continue;
-            }
-            if let Some((fast_set, tolerant_set)) = both_ways(&text) {
-                assert_eq!(fast_set, tolerant_set);
-                fast += 1;
-            }
-        }
+        let fast = PATH.fixtures_read_alike("zipkin");
         assert!(fast >= 4, "{fast} fixtures read on the fast path: the test lost its fixtures");
     }
 
