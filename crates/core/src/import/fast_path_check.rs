@@ -44,4 +44,71 @@ impl FastPath {
         }
         read
     }
+
+    /// Asserts that every variant of the first spans of each fixture the fast path reads (a key
+    /// taken away, or its value made null, 0, -1, 1.5, "x", "AB", true, {} or []) is either left
+    /// to the document path or read exactly like it; how many variants the fast path read.
+    pub fn variants_read_alike(&self, folder: &str) -> usize {
+        let folder = format!("{}/../../tests/fixtures/{folder}", env!("CARGO_MANIFEST_DIR"));
+        let replacements: Vec<serde_json::Value> = ["null", "0", "-1", "1.5", "\"x\"", "\"AB\"", "true", "{}", "[]"]
+            .iter()
+            .map(|text| serde_json::from_str(text).unwrap())
+            .collect();
+        let mut read = 0;
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            // Small files only: each variant is the whole file read twice (a large one is
+            // compared whole by `fixtures_read_alike`).
+            if text.len() > 64 * 1024 || !(self.looks_like)(&text) || (self.fast)(&text).is_none() {
+                continue;
+            }
+            let document: serde_json::Value = serde_json::from_str(&text).unwrap();
+            for path in span_paths(&document).into_iter().take(4) {
+                let keys: Vec<String> = at(&document, &path).as_object().unwrap().keys().cloned().collect();
+                for key in keys {
+                    let mut variants = Vec::new();
+                    let mut without = document.clone();
+                    at_mut(&mut without, &path).as_object_mut().unwrap().remove(&key);
+                    variants.push(without);
+                    for replacement in &replacements {
+                        let mut changed = document.clone();
+                        at_mut(&mut changed, &path)[key.as_str()] = replacement.clone();
+                        variants.push(changed);
+                    }
+                    for variant in variants {
+                        let text = variant.to_string();
+                        if let Some((fast, tolerant)) = self.both_ways(&text) {
+                            assert_eq!(fast, tolerant, "{text}");
+                            read += 1;
+                        }
+                    }
+                }
+            }
+        }
+        read
+    }
+}
+
+/// Where the span objects of a list of spans or of traces (lists of spans) are: their indices.
+fn span_paths(document: &serde_json::Value) -> Vec<Vec<usize>> {
+    let Some(items) = document.as_array() else { return Vec::new() };
+    let mut paths = Vec::new();
+    for (at, item) in items.iter().enumerate() {
+        match item {
+            serde_json::Value::Object(_) => paths.push(vec![at]),
+            serde_json::Value::Array(spans) => paths.extend(
+                spans.iter().enumerate().filter(|(_, span)| span.is_object()).map(|(inner, _)| vec![at, inner]),
+            ),
+            _ => {}
+        }
+    }
+    paths
+}
+
+fn at<'a>(document: &'a serde_json::Value, path: &[usize]) -> &'a serde_json::Value {
+    path.iter().fold(document, |value, index| &value[*index])
+}
+
+fn at_mut<'a>(document: &'a mut serde_json::Value, path: &[usize]) -> &'a mut serde_json::Value {
+    path.iter().fold(document, |value, index| &mut value[*index])
 }
