@@ -32,19 +32,21 @@ pub fn is_mapped_key(key: &str) -> bool {
 
 /// Maps one span: its kind (when the importer left it `Other`) and its AI details.
 pub fn apply(span: &mut Span) {
-    if !may_carry_ai_meaning(span) {
+    let present = Vocabularies::of(span);
+    if !may_carry_ai_meaning(span, present) {
         return;
     }
-    map_vocabularies(span);
+    map_vocabularies_present(span, present);
 }
 
 /// Beginnings of every attribute key a vocabulary here reads (see each file's `apply` and
 /// [`kind_from_attributes`]).
-// The list [`has_ai_prefix`] dispatches on; a test holds the two together.
+// The list [`Vocabularies::of_key`] dispatches on; a test holds the two together.
 #[cfg(test)]
-const AI_KEY_PREFIXES: [&str; 16] = [
+const AI_KEY_PREFIXES: [&str; 17] = [
     "openai.",
     "langchain.",
+    "anthropic.",
     "datadog.name",
     "mlflow.",
     "langfuse.observation.",
@@ -61,38 +63,21 @@ const AI_KEY_PREFIXES: [&str; 16] = [
     "traceloop.",
 ];
 
-/// Whether a key begins with one of [`AI_KEY_PREFIXES`]: asked of every attribute of every span,
-/// so the first byte picks the two or three prefixes worth comparing.
+/// Whether a key begins with one of [`AI_KEY_PREFIXES`].
 fn has_ai_prefix(key: &str) -> bool {
-    let candidates: &[&str] = match key.as_bytes().first() {
-        Some(b'g') => &["gen_ai."],
-        Some(b'l') => &["llm.", "langfuse.observation.", "langchain."],
-        Some(b'e') => &["embedding."],
-        Some(b'i') => &["input."],
-        Some(b'o') => &["output.", "openinference.", "openai."],
-        Some(b't') => &["tool.", "traceloop."],
-        Some(b'r') => &["retrieval.", "reranker."],
-        Some(b'a') => &["ai."],
-        Some(b'm') => &["mlflow."],
-        Some(b'd') => &["datadog.name"],
-        _ => &[],
-    };
-    candidates.iter().any(|prefix| key.starts_with(prefix))
+    Vocabularies::of_key(key) != 0
 }
 
 /// Whether the vocabularies could find anything in the span: false for the many steps of a trace
 /// (HTTP calls, database queries, framework internals) with no AI attribute, no event, a kind that
 /// needs nothing and a name that says nothing; those skip the mapping (a million spans of a
 /// large trace spent 130 ms there natively to find nothing).
-fn may_carry_ai_meaning(span: &Span) -> bool {
-    span.ai.is_some()
-        || !span.events.is_empty()
-        || span.kind == SpanKind::Tool
-        || span.name.trim_start().starts_with("ai.")
-        || span.attributes.iter().any(|attribute| has_ai_prefix(&attribute.key))
+fn may_carry_ai_meaning(span: &Span, present: Vocabularies) -> bool {
+    span.ai.is_some() || present.0 != 0 || span.kind == SpanKind::Tool || span.name.trim_start().starts_with("ai.")
 }
 
-/// Runs every vocabulary over the span.
+/// Runs the vocabularies the span uses over it.
+#[cfg(test)]
 fn map_vocabularies(span: &mut Span) {
     let present = Vocabularies::of(span);
     map_vocabularies_present(span, present);
@@ -170,7 +155,8 @@ impl Vocabularies {
         Vocabularies(present)
     }
 
-    /// The vocabulary reading a key (by the beginnings each one's `apply` and `kind` match).
+    /// The vocabulary reading a key (by the beginnings each one's `apply` and `kind` match), by
+    /// its first byte: asked of every attribute of every span.
     fn of_key(key: &str) -> u8 {
         let candidates: &[(&str, u8)] = match key.as_bytes().first() {
             Some(b'g') => &[("gen_ai.", Self::GENAI)],
@@ -366,7 +352,7 @@ mod tests {
                 let mut mapped = span.clone();
                 map_vocabularies(&mut mapped);
                 spans += 1;
-                if !may_carry_ai_meaning(span) {
+                if !may_carry_ai_meaning(span, Vocabularies::of(span)) {
                     skipped += 1;
                     assert_eq!(
                         &mapped,
@@ -390,7 +376,7 @@ mod tests {
         for (path, text) in fixture_texts() {
             let Ok((documents, _)) = crate::import::documents::read_file(&text) else { continue };
             for span in documents.iter().flat_map(|document| &document.traces).flat_map(|trace| &trace.spans) {
-                if !may_carry_ai_meaning(span) {
+                if !may_carry_ai_meaning(span, Vocabularies::of(span)) {
                     continue;
                 }
                 let (mut some, mut all) = (span.clone(), span.clone());
@@ -422,6 +408,7 @@ mod tests {
             ("ai.usage.costUsd", "0.1"),
             ("traceloop.entity.input", "question"),
             ("traceloop.span.kind", "tool"),
+            ("anthropic.request.model", "claude-sonnet-4"),
         ];
         for (key, text) in keys {
             let mut span = Span::new("s", None, "step");
@@ -429,10 +416,10 @@ mod tests {
             let mut mapped = span.clone();
             map_vocabularies(&mut mapped);
             assert_ne!(mapped, span, "{key} means nothing to the vocabularies: pick another key");
-            assert!(may_carry_ai_meaning(&span), "a span with only {key} would be skipped");
+            assert!(may_carry_ai_meaning(&span, Vocabularies::of(&span)), "a span with only {key} would be skipped");
         }
         let named = Span::new("s", None, " ai.generateText.doGenerate");
-        assert!(may_carry_ai_meaning(&named), "a Vercel AI SDK span name is enough");
+        assert!(may_carry_ai_meaning(&named, Vocabularies::of(&named)), "a Vercel AI SDK span name is enough");
     }
 
     #[test]
