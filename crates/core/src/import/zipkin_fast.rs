@@ -91,25 +91,30 @@ impl<'de> Placed<'de> {
         if shared.is_empty() {
             return import;
         }
+        // A trace's position stands for its id: one trace per id in the import.
         let shared_set: HashSet<(usize, usize)> = shared.iter().copied().collect();
-        let mut unshared_ids: HashSet<(String, String)> = HashSet::new();
-        for (position, raw) in import.traces.iter().enumerate() {
-            for (at, span) in raw.spans.iter().enumerate() {
-                if !shared_set.contains(&(position, at)) {
-                    unshared_ids.insert((raw.trace.trace_id.clone(), span.span_id.clone()));
-                }
-            }
-        }
-        for (position, at) in shared {
-            let raw = &mut import.traces[position];
-            let span = &mut raw.spans[at];
-            if unshared_ids.contains(&(raw.trace.trace_id.clone(), span.span_id.clone())) {
-                let id = std::mem::take(&mut span.span_id);
-                span.span_id = format!("{id}:server");
-                span.parent_span_id = Some(id);
-                for warning in span.warnings.iter_mut() {
-                    warning.span_id = Some(span.span_id.clone());
-                }
+        let unshared_ids: HashSet<(usize, &str)> = import
+            .traces
+            .iter()
+            .enumerate()
+            .flat_map(|(position, raw)| raw.spans.iter().enumerate().map(move |(at, span)| (position, at, span)))
+            .filter(|(position, at, _)| !shared_set.contains(&(*position, *at)))
+            .map(|(position, _, span)| (position, span.span_id.as_str()))
+            .collect();
+        let servers: Vec<(usize, usize)> = shared
+            .into_iter()
+            .filter(|&(position, at)| {
+                unshared_ids.contains(&(position, import.traces[position].spans[at].span_id.as_str()))
+            })
+            .collect();
+        drop(unshared_ids);
+        for (position, at) in servers {
+            let span = &mut import.traces[position].spans[at];
+            let id = std::mem::take(&mut span.span_id);
+            span.span_id = format!("{id}:server");
+            span.parent_span_id = Some(id);
+            for warning in span.warnings.iter_mut() {
+                warning.span_id = Some(span.span_id.clone());
             }
         }
         import
